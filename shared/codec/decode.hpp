@@ -1,0 +1,48 @@
+// Decoding JSON into core types with errors that name the bad field ("tiers[2].threshold")
+// and say why. Decoders never throw; they return a DecodeError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace kopilka::codec {
+
+using Json = nlohmann::json;
+
+struct DecodeError {
+    std::string code;     // "missing_field", "wrong_type", "out_of_range", "invalid_value", "malformed_json"
+    std::string field;    // JSON path of the offending value, "" for the whole document
+    std::string message;  // a sentence naming the field
+};
+
+template <class T>
+struct Decoded {
+    std::optional<T> value;
+    DecodeError error;
+    bool ok() const { return value.has_value(); }
+};
+
+// Parses text without throwing; on failure error.code is "malformed_json".
+std::optional<Json> parse_json(std::string_view text, DecodeError* error);
+
+// Field readers: each checks presence and type and fills *error naming path + "." + key.
+// They return false on a problem; optional readers return true when the key is absent.
+bool read_string(const Json& obj, std::string_view path, const char* key, std::string* out,
+                 DecodeError* error, std::size_t bytes_max = 1024);
+bool read_int(const Json& obj, std::string_view path, const char* key, std::int64_t* out,
+              DecodeError* error, std::int64_t min, std::int64_t max);
+bool read_optional_string(const Json& obj, std::string_view path, const char* key, std::string* out,
+                          DecodeError* error, std::size_t bytes_max = 1024);
+
+std::string join_path(std::string_view path, std::string_view key);
+std::string index_path(std::string_view path, std::size_t index);
+
+// {"error":{"code":…,"message":…,"field":…}} — the one error shape of the REST API.
+Json error_json(std::string_view code, std::string_view message, std::string_view field = {});
+Json error_json(const DecodeError& e);
+
+}  // namespace kopilka::codec

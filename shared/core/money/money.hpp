@@ -1,0 +1,46 @@
+// Money and points: integer minor units with a currency, overflow-checked arithmetic and
+// named rounding. No floating point touches an amount anywhere in Kopilka.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace kopilka::money {
+
+enum class Currency : std::uint8_t { RUB, EUR, USD, PTS };  // PTS = loyalty points
+
+struct CurrencyInfo {
+    Currency currency;
+    std::string_view code;    // ISO 4217 (or "PTS")
+    int minor_digits;         // 2 for RUB/EUR/USD, 0 for points
+    std::string_view symbol;  // "₽", "€", "$", ""
+};
+
+const CurrencyInfo& currency_info(Currency c);                     // never fails
+std::optional<Currency> currency_from_code(std::string_view code);  // "RUB" → RUB, else nullopt
+
+struct Money {
+    std::int64_t minor = 0;
+    Currency currency = Currency::PTS;
+    friend bool operator==(const Money& a, const Money& b) {
+        return a.minor == b.minor && a.currency == b.currency;
+    }
+};
+
+enum class Rounding : std::uint8_t { half_even, half_up, floor, ceil };
+
+// Checked integer arithmetic: false on overflow (out is then left unchanged).
+bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out);
+bool checked_sub(std::int64_t a, std::int64_t b, std::int64_t* out);
+bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out);
+
+// a * num / den rounded as named; den > 0. False when the result does not fit in int64.
+bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding rounding,
+             std::int64_t* out);
+
+// amount × basis points / 10 000 (1 bp = 0.01 %), rounded as named.
+bool apply_basis_points(std::int64_t amount, std::int64_t bp, Rounding rounding,
+                        std::int64_t* out);
+
+}  // namespace kopilka::money

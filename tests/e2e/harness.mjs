@@ -1,0 +1,196 @@
+// Helpers for Kopilka's browser end-to-end tests: paths, the server and CLI, the fake
+// camera video, Chromium. Everything is cleaned up by the caller's after() hooks, and
+// child processes are also killed if node exits early.
+
+import { spawn, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const buildDir = path.resolve(process.env.KOPILKA_BUILD || path.join(repo, 'build'));
+export const artifactsDir = path.resolve(process.env.KOPILKA_ARTIFACTS || path.join(buildDir, 'artifacts'));
+export const siteDir = path.join(buildDir, 'site');
+export const serverBin = path.join(buildDir, 'native/tools/server/kopilka-server');
+export const cliBin = path.join(buildDir, 'native/tools/cli/kopilka');
+export const chromiumBin = process.env.KOPILKA_CHROMIUM || '/usr/bin/chromium';
+
+// playwright-core is installed in web/node_modules (web/package.json), not next to this file.
+const requireFromWeb = createRequire(path.join(repo, 'web', 'package.json'));
+
+export function requireFile(file, hint) {
+  if (!fs.existsSync(file)) throw new Error(`missing ${file}: ${hint}`);
+}
+
+export function checkPrerequisites() {
+  requireFile(serverBin, 'build it with tools/build.sh');
+  requireFile(cliBin, 'build it with tools/build.sh');
+  requireFile(path.join(siteDir, 'kiosk/index.html'), 'stage the site (tools/stage-web.sh) and build the wasm kiosk');
+  requireFile(path.join(siteDir, 'kiosk/kiosk.js'), 'build the wasm kiosk (tools/build.sh)');
+  requireFile(path.join(siteDir, 'vendor/zxing-wasm/reader/zxing_reader.wasm'), 'run tools/stage-web.sh');
+  requireFile(chromiumBin, 'apt-get install chromium (tools/bootstrap.sh)');
+}
+
+export function makeTempDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kopilka-e2e-'));
+}
+
+// ---- child processes ---------------------------------------------------------------------
+
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+});
+
+/**
+ * Starts kopilka-server on a free port with a fresh SQLite file and the demo data.
+ * Resolves to { url, dbFile, stop(), logs() } once it prints "listening on http://…".
+ */
+export async function startServer(tmp, { timeoutMs = 15000 } = {}) {
+  const dbFile = path.join(tmp, 'kopilka.sqlite');
+  const args = ['--db', dbFile, '--site', siteDir, '--port', '0', '--seed-demo'];
+  const child = spawn(serverBin, args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+  const logs = () => `--- kopilka-server ${args.join(' ')}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`;
+
+  async function stop() {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const exited = once(child, 'exit');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    live.delete(child);
+  }
+
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`kopilka-server did not print "listening on" within ${timeoutMs} ms`)), timeoutMs);
+    function fail(err) {
+      clearTimeout(timer);
+      child.stdout.off('data', look);
+      reject(err);
+    }
+    function look() {
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', look);
+        child.off('exit', exited);
+        resolve(m[1].replace(/\/+$/, ''));
+      }
+    }
+    function exited(code, signal) {
+      fail(new Error(`kopilka-server exited (code ${code}, signal ${signal}) before listening`));
+    }
+    child.stdout.on('data', look);
+    child.once('exit', exited);
+    child.once('error', fail);
+    look();
+  }).catch(async (err) => {
+    await stop();
+    err.message += '\n' + logs();
+    throw err;
+  });
+
+  return { url, dbFile, stop, logs };
+}
+
+/** Runs `kopilka card` and returns its JSON line: { member, code, out }. */
+export async function printCard(tmp, dbFile, member) {
+  const out = path.join(tmp, `${member}.png`);
+  const args = ['card', '--db', dbFile, '--member', member, '--out', out];
+  let result;
+  try {
+    result = await execFileP(cliBin, args, { cwd: tmp, timeout: 15000 });
+  } catch (err) {
+    throw new Error(`kopilka ${args.join(' ')} failed: ${err.message}\nstdout:\n${err.stdout}\nstderr:\n${err.stderr}`);
+  }
+  const line = result.stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!line) throw new Error(`kopilka card printed no JSON line:\n${result.stdout}\n${result.stderr}`);
+  const card = JSON.parse(line);
+  if (!card.code) throw new Error(`kopilka card printed no code: ${line}`);
+  requireFile(card.out || out, 'kopilka card should have written the PNG');
+  return { ...card, out: card.out || out };
+}
+
+/** Turns a card PNG into a looping 640×480 fake-camera video (white border, y4m). */
+export async function pngToY4m(png, y4m) {
+  const vf = 'scale=640:480:force_original_aspect_ratio=decrease,' +
+    'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white,format=yuv420p';
+  await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', png,
+    '-vf', vf, '-t', '2', '-r', '15', y4m], { timeout: 30000 });
+  return y4m;
+}
+
+// ---- browser -------------------------------------------------------------------------------
+
+export async function launchChromium({ fakeVideo } = {}) {
+  const { chromium } = requireFromWeb('playwright-core');
+  const args = [
+    '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  ];
+  if (fakeVideo) args.push(`--use-file-for-fake-video-capture=${fakeVideo}`);
+  return chromium.launch({ executablePath: chromiumBin, headless: true, args, timeout: 30000 });
+}
+
+/** Records console output and page errors; dump() returns them as text. */
+export function watchPage(page) {
+  const lines = [];
+  const pageErrors = [];
+  page.on('console', (m) => lines.push(`[console.${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => { pageErrors.push(e); lines.push(`[pageerror] ${e.stack || e.message}`); });
+  page.on('requestfailed', (r) => lines.push(`[requestfailed] ${r.url()} ${r.failure() && r.failure().errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) lines.push(`[http ${r.status()}] ${r.url()}`); });
+  return { pageErrors, dump: () => lines.join('\n') };
+}
+
+/** Opens the kiosk and waits for window.kopilka.ready (fails fast on a boot error). */
+export async function openKiosk(page, baseUrl, { timeoutMs = 20000 } = {}) {
+  await page.goto(`${baseUrl}/kiosk/`, { waitUntil: 'load', timeout: timeoutMs });
+  const handle = await page.waitForFunction(
+    () => window.kopilka && (window.kopilka.ready === true || window.kopilka.error) &&
+      { ready: window.kopilka.ready, error: window.kopilka.error || null },
+    null, { timeout: timeoutMs, polling: 100 });
+  const k = await handle.jsonValue();
+  if (!k.ready) throw new Error(`the kiosk did not start: ${k.error}`);
+}
+
+/** Polls window.kopilka.state() until one of `screens` is shown; returns that state. */
+export async function waitForScreen(page, screens, { timeoutMs = 30000 } = {}) {
+  try {
+    const handle = await page.waitForFunction(
+      (wanted) => { const s = window.kopilka.state(); return wanted.includes(s.screen) && s; },
+      screens, { timeout: timeoutMs, polling: 100 });
+    return await handle.jsonValue();
+  } catch (err) {
+    const last = await page.evaluate(() => window.kopilka.state()).catch((e) => `(state unavailable: ${e.message})`);
+    throw new Error(`screen never became ${screens.join('|')} within ${timeoutMs} ms; last state: ${JSON.stringify(last)}`);
+  }
+}
+
+export async function mirrorText(page) {
+  return (await page.textContent('#kopilka-mirror')) || '';
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, name);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,119 @@
+// Kiosk end to end: real kopilka-server (temp SQLite, demo data), a card printed by our
+// CLI shown to Chromium's fake camera, the wasm kiosk in headless Chromium (WebGL via
+// SwiftShader). Run: node --test tests/e2e/   (env: KOPILKA_BUILD, KOPILKA_ARTIFACTS)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as h from './harness.mjs';
+
+let tmp;
+let server;
+let card;
+let browser;
+
+before(async () => {
+  h.checkPrerequisites();
+  tmp = h.makeTempDir();
+  server = await h.startServer(tmp);
+  card = await h.printCard(tmp, server.dbFile, 'demo-anna');
+  const y4m = await h.pngToY4m(card.out, path.join(tmp, 'card.y4m'));
+  browser = await h.launchChromium({ fakeVideo: y4m });
+}, { timeout: 45000 });
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop().catch(() => {});
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}, { timeout: 15000 });
+
+// Runs body(page) in a fresh browser context; on failure saves a screenshot and prints
+// the page's console and the server's output before rethrowing.
+async function withKiosk(name, { initScript } = {}, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (initScript) await context.addInitScript(initScript);
+  const page = await context.newPage();
+  const watch = h.watchPage(page);
+  try {
+    await body(page, watch);
+    assert.deepEqual(watch.pageErrors.map((e) => e.message), [], 'uncaught errors in the page');
+  } catch (err) {
+    const shot = await h.screenshot(page, `kiosk-failure-${name}.png`).catch((e) => `(no screenshot: ${e.message})`);
+    console.error(`\n=== ${name} failed; screenshot: ${shot}\n--- page:\n${watch.dump()}\n${server.logs()}\n`);
+    throw err;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+const digitsOf = (s) => String(s).replace(/\D/g, '');
+
+test('a card shown to the camera opens the member screen with the server\'s numbers', { timeout: 50000 }, async () => {
+  await withKiosk('camera', {}, async (page) => {
+    await h.openKiosk(page, server.url);
+    const state = await h.waitForScreen(page, ['member', 'error'], { timeoutMs: 30000 });
+    assert.equal(state.screen, 'member', `expected the member screen, got: ${JSON.stringify(state)}`);
+
+    // The camera did it (not a stray key press): the worker decoded our card's code.
+    const cam = await page.evaluate(() => {
+      const c = window.kopilkaCamera;
+      return { status: c.status, error: c.error, decodes: c.decodes, found: c.found, lastCode: c.lastCode };
+    });
+    assert.equal(cam.status, 'running', `camera: ${JSON.stringify(cam)}`);
+    assert.equal(cam.lastCode && cam.lastCode.text, card.code, `camera read: ${JSON.stringify(cam)}`);
+
+    const res = await fetch(`${server.url}/v1/members/lookup?code=${encodeURIComponent(card.code)}`);
+    const body = await res.json();
+    assert.equal(res.status, 200, `lookup: ${JSON.stringify(body)}`);
+    const want = body.member;
+    assert.ok(state.member, 'state.member is set on the member screen');
+    const both = `kiosk: ${JSON.stringify(state.member)}\nAPI:   ${JSON.stringify(want)}`;
+    assert.equal(state.member.id, 'demo-anna', both);
+    assert.equal(state.member.id, want.id, `member id differs\n${both}`);
+    assert.equal(state.member.balance, want.balance, `balance differs\n${both}`);
+    assert.deepEqual(state.member.tier, want.tier, `tier differs\n${both}`);
+
+    // Screen readers get the balance too (grouping and symbols aside).
+    const balanceDigits = digitsOf(Math.abs(want.balance));
+    await page.waitForFunction(
+      (digits) => document.getElementById('kopilka-mirror').textContent.replace(/\D/g, '').includes(digits),
+      balanceDigits, { timeout: 5000, polling: 100 },
+    ).catch(() => {});
+    const mirror = await h.mirrorText(page);
+    assert.ok(digitsOf(mirror).includes(balanceDigits),
+      `mirror should show the balance ${want.balance}; mirror: ${JSON.stringify(mirror)}`);
+
+    await h.screenshot(page, 'kiosk-member.png');
+  });
+});
+
+test('keypad garbage shows an error, also with the camera denied', { timeout: 30000 }, async () => {
+  const denyCamera = () => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('camera denied by the test', 'NotAllowedError'));
+  };
+  await withKiosk('keypad-error', { initScript: denyCamera }, async (page) => {
+    await h.openKiosk(page, server.url);
+    await page.waitForFunction(() => window.kopilkaCamera && window.kopilkaCamera.status !== 'starting',
+      null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.kopilkaCamera.status), 'denied');
+
+    await page.evaluate(() => window.kopilka.scan('garbage!!', 'keypad'));
+    const state = await h.waitForScreen(page, ['error', 'member'], { timeoutMs: 10000 });
+    assert.equal(state.screen, 'error', `expected the error screen, got: ${JSON.stringify(state)}`);
+    assert.ok(state.error && typeof state.error.message === 'string' && state.error.message.trim(),
+      `state.error.message should be set: ${JSON.stringify(state.error)}`);
+
+    const squash = (s) => s.replace(/\s+/g, ' ').trim();
+    const message = squash(state.error.message);
+    await page.waitForFunction(
+      (m) => document.getElementById('kopilka-mirror').textContent.replace(/\s+/g, ' ').includes(m),
+      message, { timeout: 5000, polling: 100 },
+    ).catch(() => {});
+    const mirror = squash(await h.mirrorText(page));
+    assert.ok(mirror.includes(message), `mirror should show ${JSON.stringify(message)}; mirror: ${JSON.stringify(mirror)}`);
+
+    await h.screenshot(page, 'kiosk-error.png');
+  });
+});

@@ -1,0 +1,28 @@
+// Reading the repository's assets from unit tests: natively from the source tree, in the
+// wasm build from the files embedded at /assets.
+#pragma once
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "core/i18n/locale.hpp"
+
+namespace kopilka::testing {
+
+inline std::string read_asset(const std::string& relative) {
+    std::ifstream in(std::string(KOPILKA_ASSETS_DIR) + "/" + relative, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline std::map<i18n::Locale, std::string> catalogue_texts() {
+    std::map<i18n::Locale, std::string> texts;
+    for (i18n::Locale l : i18n::all_locales)
+        texts[l] = read_asset("i18n/" + std::string(i18n::locale_tag(l)) + ".json");
+    return texts;
+}
+
+}  // namespace kopilka::testing
