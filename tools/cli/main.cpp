@@ -1,0 +1,137 @@
+// kopilka: the command-line tool.
+//   kopilka card  --db FILE --member ID --out card.png [--format qr|ean13] [--scale N]
+//                 prints a member's card (ZXing-cpp writer) and one JSON line describing it
+//   kopilka cards --db FILE     lists every member's card codes as JSON lines
+#define ZX_USE_UTF8 1
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cards/card_code.hpp"
+#include "storage/store.hpp"
+
+using kopilka::server::Store;
+
+namespace {
+
+int usage(const std::string& why) {
+    std::fprintf(stderr,
+                 "kopilka: %s\nusage:\n"
+                 "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
+                 "  kopilka cards --db FILE\n",
+                 why.c_str());
+    return 2;
+}
+
+// --flag value pairs after the command; false with a message on a stray word.
+bool parse_flags(int argc, char** argv, std::map<std::string, std::string>* out, std::string* why) {
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.rfind("--", 0) != 0 || i + 1 >= argc) {
+            *why = "expected --flag value, got " + a;
+            return false;
+        }
+        (*out)[a.substr(2)] = argv[++i];
+    }
+    return true;
+}
+
+// Draws the barcode with a quiet zone and writes a grey PNG.
+bool write_png(const std::string& text, ZXing::BarcodeFormat format, int scale, const std::string& path, std::string* why) {
+    ZXing::MultiFormatWriter writer(format);
+    writer.setMargin(0);
+    writer.setEncoding(ZXing::CharacterSet::UTF8);
+    ZXing::BitMatrix m;
+    try {
+        m = writer.encode(text, 0, 0);
+    } catch (const std::exception& e) {
+        *why = std::string("cannot encode: ") + e.what();
+        return false;
+    }
+    const bool linear = format == ZXing::BarcodeFormat::EAN13;
+    const int quiet = linear ? 11 : 4;  // modules of white around the code
+    const int bar_h = linear ? 60 : m.height();
+    const int w = (m.width() + 2 * quiet) * scale;
+    const int h = ((linear ? bar_h : m.height()) + 2 * quiet) * scale;
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h, 255);
+    for (int y = 0; y < (linear ? bar_h : m.height()); ++y)
+        for (int x = 0; x < m.width(); ++x)
+            if (m.get(x, linear ? 0 : y))
+                for (int dy = 0; dy < scale; ++dy)
+                    std::memset(&pixels[static_cast<std::size_t>((y + quiet) * scale + dy) * w + (x + quiet) * scale], 0, scale);
+    if (!stbi_write_png(path.c_str(), w, h, 1, pixels.data(), w)) {
+        *why = "cannot write " + path;
+        return false;
+    }
+    return true;
+}
+
+int cmd_card(Store& store, const std::map<std::string, std::string>& f) {
+    if (!f.count("member")) return usage("card needs --member ID");
+    if (!f.count("out")) return usage("card needs --out FILE.png");
+    const std::string format = f.count("format") ? f.at("format") : "qr";
+    if (format != "qr" && format != "ean13") return usage("--format must be qr or ean13");
+    const int scale = f.count("scale") ? std::atoi(f.at("scale").c_str()) : 8;
+    if (scale < 1 || scale > 40) return usage("--scale must be 1..40");
+
+    // Members are looked up in every merchant the database holds: ids are unique per merchant.
+    const auto merchant = store.merchant_by_id(f.count("merchant") ? f.at("merchant") : "demo");
+    if (!merchant) return usage("no such merchant (use --merchant ID)");
+    const auto member = store.member_by_id(merchant->merchant_id, f.at("member"));
+    if (!member) return usage("no member " + f.at("member") + " in merchant " + merchant->merchant_id);
+    if (member->card_number.empty()) return usage("member " + member->member_id + " has no card");
+
+    const std::string code = format == "qr"
+                                 ? kopilka::cards::qr_card_payload(merchant->code, member->card_number, merchant->card_secret)
+                                 : member->card_number;
+    std::string why;
+    if (!write_png(code, format == "qr" ? ZXing::BarcodeFormat::QRCode : ZXing::BarcodeFormat::EAN13, scale, f.at("out"), &why)) {
+        std::fprintf(stderr, "kopilka: %s\n", why.c_str());
+        return 1;
+    }
+    std::printf("%s\n", nlohmann::json{{"member", member->member_id}, {"code", code}, {"out", f.at("out")}}.dump().c_str());
+    return 0;
+}
+
+int cmd_cards(Store& store) {
+    for (const auto& merchant_id : store.merchant_ids()) {
+        const auto merchant = store.merchant_by_id(merchant_id);
+        for (const auto& m : store.members(merchant_id)) {
+            std::printf("%s\n", nlohmann::json{{"merchant", merchant->code}, {"member", m.member_id}, {"name", m.display_name},
+                                               {"card", m.card_number},
+                                               {"qr", kopilka::cards::qr_card_payload(merchant->code, m.card_number, merchant->card_secret)}}
+                                     .dump().c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage("missing command");
+    const std::string command = argv[1];
+    std::map<std::string, std::string> flags;
+    std::string why;
+    if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
+    if (command != "card" && command != "cards") return usage("unknown command " + command);
+    if (!flags.count("db")) return usage(command + " needs --db FILE");
+    std::unique_ptr<Store> store;
+    try {
+        store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/false);
+        return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kopilka: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,150 @@
+// HTTP adapter.
+// Implemented: /healthz, /v1/members/lookup (GET ?code= and POST {"code"}), static site with
+// correct MIME types, request body limit, JSON 404/405/413/500 errors, exception handler,
+// one JSON log line per request (route, status, latency, merchant, request id).
+// Missing: auth, rate limits, the rest of /v1 (issue 4).
+#include "http_server.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "api/member_lookup.hpp"
+#include "codec/decode.hpp"
+#include "storage/demo_data.hpp"
+
+namespace kopilka::server {
+
+namespace {
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void send_json(httplib::Response& res, int status, const codec::Json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, int status, const char* code, const std::string& message, const char* field = "") {
+    send_json(res, status, codec::error_json(code, message, field));
+}
+
+thread_local std::chrono::steady_clock::time_point t_request_start;
+thread_local std::string t_merchant;
+thread_local std::string t_request_id;
+}  // namespace
+
+struct HttpServer::Impl {
+    Store& store;
+    ServerOptions options;
+    httplib::Server http;
+    std::mutex log_mutex;
+
+    Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
+
+    void respond(httplib::Response& res, const ApiResult& r) {
+        t_merchant = r.merchant_id;
+        send_json(res, r.status, r.body);
+    }
+
+    void routes() {
+        http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+            send_json(res, 200, {{"status", "ok"}});
+        });
+        http.Get("/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!req.has_param("code")) return send_error(res, 400, "missing_field", "code is required", "code");
+            respond(res, lookup_member(store, req.get_param_value("code"), now_ms()));
+        });
+        http.Post("/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+            codec::DecodeError e;
+            const auto body = codec::parse_json(req.body, &e);
+            std::string code;
+            if (!body || !codec::read_string(*body, "", "code", &code, &e, 256))
+                return send_json(res, 400, codec::error_json(e));
+            respond(res, lookup_member(store, code, now_ms()));
+        });
+    }
+
+    void limits_and_errors() {
+        http.set_payload_max_length(options.request_body_bytes_max);
+        const std::size_t threads = options.worker_threads;
+        http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        http.set_read_timeout(10, 0);
+        http.set_write_timeout(10, 0);
+        http.set_keep_alive_max_count(1000);
+        http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+            t_request_start = std::chrono::steady_clock::now();
+            t_merchant.clear();
+            t_request_id = req.has_header("X-Request-Id") ? req.get_header_value("X-Request-Id").substr(0, 64) : random_id();
+            res.set_header("X-Request-Id", t_request_id);
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            std::string what = "unknown error";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            std::fprintf(stderr, "{\"level\":\"error\",\"message\":%s}\n", codec::Json(what).dump().c_str());
+            send_error(res, 500, "internal", "the server failed to handle this request");
+        });
+        http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+            if (!res.body.empty()) return;  // a handler already wrote a JSON error
+            switch (res.status) {
+                case 404: send_error(res, 404, "not_found", "no route " + req.path); break;
+                case 413: send_error(res, 413, "body_too_large", "the request body is larger than the server accepts"); break;
+                case 405: send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path); break;
+                default: send_error(res, res.status, "http_error", "HTTP " + std::to_string(res.status)); break;
+            }
+        });
+        http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+            if (!options.log_requests) return;
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count();
+            const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},
+                                      {"latency_ms", static_cast<double>(us) / 1000.0}, {"merchant", t_merchant},
+                                      {"request_id", t_request_id}};
+            std::lock_guard<std::mutex> lock(log_mutex);
+            std::fprintf(stderr, "%s\n", line.dump().c_str());
+        });
+    }
+
+    void static_site() {
+        if (options.site_dir.empty()) return;
+        const std::pair<const char*, const char*> types[] = {
+            {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
+            {"wasm", "application/wasm"}, {"json", "application/json; charset=utf-8"},
+            {"html", "text/html; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
+            {"svg", "image/svg+xml"}, {"png", "image/png"}, {"ttf", "font/ttf"}};
+        for (const auto& [ext, type] : types) http.set_file_extension_and_mimetype_mapping(ext, type);
+        http.set_mount_point("/", options.site_dir);
+    }
+};
+
+HttpServer::HttpServer(Store& store, ServerOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
+    impl_->limits_and_errors();
+    impl_->routes();
+    impl_->static_site();
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(std::string* error) {
+    int port = impl_->options.port;
+    if (port == 0) {
+        port = impl_->http.bind_to_any_port(impl_->options.host);
+    } else if (!impl_->http.bind_to_port(impl_->options.host, port)) {
+        port = -1;
+    }
+    if (port < 0) *error = "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port);
+    return port;
+}
+
+void HttpServer::serve() { impl_->http.listen_after_bind(); }
+void HttpServer::stop() { impl_->http.stop(); }
+
+}  // namespace kopilka::server

@@ -1,0 +1,36 @@
+// kopilka-server's HTTP layer (cpp-httplib): routes, static site, limits, JSON errors and
+// one JSON log line per request.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "storage/store.hpp"
+
+namespace kopilka::server {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;                          // 0: any free port
+    std::string site_dir;                     // static files served at /, empty: none
+    std::size_t request_body_bytes_max = 64 * 1024;
+    std::size_t worker_threads = 8;
+    bool log_requests = true;
+};
+
+class HttpServer {
+public:
+    HttpServer(Store& store, ServerOptions options);
+    ~HttpServer();
+    // Binds the socket; returns the port, or -1 with a message on failure.
+    int bind(std::string* error);
+    void serve();  // blocks until stop()
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kopilka::server

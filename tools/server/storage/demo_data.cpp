@@ -1,0 +1,73 @@
+#include "storage/demo_data.hpp"
+
+#include <random>
+
+#include "core/cards/card_code.hpp"
+#include "core/crypto/sha256.hpp"
+
+namespace kopilka::server {
+
+namespace {
+std::string random_hex(std::size_t bytes) {
+    std::random_device rd;
+    std::string raw(bytes, '\0');
+    for (auto& c : raw) c = static_cast<char>(rd() & 0xFF);
+    return crypto::to_hex(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+}
+
+const char* const kDemoProgram = R"json({
+  "id": "demo-points",
+  "name": "Kopilka demo points",
+  "currency": "RUB",
+  "tier_basis": "points",
+  "tier_window_days": 365,
+  "tiers": [
+    {"id": "base", "name": "Base", "threshold": 0},
+    {"id": "silver", "name": "Silver", "threshold": 1000},
+    {"id": "gold", "name": "Gold", "threshold": 5000}
+  ]
+})json";
+
+struct Seed {
+    const char* id;
+    const char* name;
+    const char* card12;            // first 12 digits; the check digit is computed
+    std::vector<std::int64_t> earns;  // points earned, one receipt each
+    std::int64_t redeemed;
+};
+}  // namespace
+
+std::string random_id() { return random_hex(16); }
+std::string random_secret() { return random_hex(32); }
+
+std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
+    if (!store.empty()) return {};
+    store.put_merchant({"demo", "DEMO", "Kopilka Demo Shop", "RUB", random_secret()}, now_ms);
+    store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms);
+
+    const Seed seeds[] = {
+        {"demo-anna", "Анна", "200000000001", {600, 450, 700}, 500},
+        {"demo-boris", "Борис", "200000000002", {120}, 0},
+        {"demo-dace", "Dace", "200000000003", {2500, 3100}, 1400},
+    };
+    std::vector<DemoMember> out;
+    const std::int64_t day_ms = 86400000;
+    for (const Seed& s : seeds) {
+        const std::string number = std::string(s.card12) + cards::ean13_check_digit(s.card12);
+        store.put_member({"demo", s.id, s.name, number}, now_ms);
+        std::int64_t when = now_ms - 40 * day_ms;
+        const std::string account = std::string("member:") + s.id;
+        for (std::int64_t points : s.earns) {
+            store.append_entry("demo", {random_id(), s.id, "earn", "demo-points/earn", when,
+                                        {{account, points}, {"merchant:points_issued", -points}}});
+            when += 7 * day_ms;
+        }
+        if (s.redeemed > 0)
+            store.append_entry("demo", {random_id(), s.id, "redeem", "demo-points/redeem", when,
+                                        {{account, -s.redeemed}, {"merchant:points_redeemed", s.redeemed}}});
+        out.push_back({s.id, number});
+    }
+    return out;
+}
+
+}  // namespace kopilka::server
