@@ -36,7 +36,7 @@ struct KioskState {
 
 struct KioskFlowOptions {
     std::int64_t idle_signout_ms = 30000;        // member screen → attract after this idle time
-    std::int64_t error_signout_ms = 8000;        // error screen → attract
+    std::int64_t error_signout_ms = 15000;       // error screen → attract
     std::int64_t scan_screen_idle_ms = 45000;    // scan screen without a card → attract
     std::int64_t same_code_debounce_ms = 3000;   // the same text again within this is ignored
 };

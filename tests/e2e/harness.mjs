@@ -17,8 +17,8 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const buildDir = path.resolve(process.env.KOPILKA_BUILD || path.join(repo, 'build'));
 export const artifactsDir = path.resolve(process.env.KOPILKA_ARTIFACTS || path.join(buildDir, 'artifacts'));
 export const siteDir = path.join(buildDir, 'site');
-export const serverBin = path.join(buildDir, 'native/tools/server/kopilka-server');
-export const cliBin = path.join(buildDir, 'native/tools/cli/kopilka');
+export const serverBin = path.join(buildDir, 'native/bin/kopilka-server');
+export const cliBin = path.join(buildDir, 'native/bin/kopilka');
 export const chromiumBin = process.env.KOPILKA_CHROMIUM || '/usr/bin/chromium';
 
 // playwright-core is installed in web/node_modules (web/package.json), not next to this file.
@@ -161,8 +161,8 @@ export function watchPage(page) {
 }
 
 /** Opens the kiosk and waits for window.kopilka.ready (fails fast on a boot error). */
-export async function openKiosk(page, baseUrl, { timeoutMs = 20000 } = {}) {
-  await page.goto(`${baseUrl}/kiosk/`, { waitUntil: 'load', timeout: timeoutMs });
+export async function openKiosk(page, baseUrl, { timeoutMs = 20000, query = '' } = {}) {
+  await page.goto(`${baseUrl}/kiosk/${query}`, { waitUntil: 'load', timeout: timeoutMs });
   const handle = await page.waitForFunction(
     () => window.kopilka && (window.kopilka.ready === true || window.kopilka.error) &&
       { ready: window.kopilka.ready, error: window.kopilka.error || null },
@@ -182,6 +182,11 @@ export async function waitForScreen(page, screens, { timeoutMs = 30000 } = {}) {
     const last = await page.evaluate(() => window.kopilka.state()).catch((e) => `(state unavailable: ${e.message})`);
     throw new Error(`screen never became ${screens.join('|')} within ${timeoutMs} ms; last state: ${JSON.stringify(last)}`);
   }
+}
+
+/** The message catalogue of a locale, as shipped in assets/i18n/. */
+export function catalogue(locale) {
+  return JSON.parse(fs.readFileSync(path.join(repo, 'assets/i18n', `${locale}.json`), 'utf8')).messages;
 }
 
 export async function mirrorText(page) {

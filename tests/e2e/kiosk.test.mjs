@@ -102,18 +102,44 @@ test('keypad garbage shows an error, also with the camera denied', { timeout: 30
     await page.evaluate(() => window.kopilka.scan('garbage!!', 'keypad'));
     const state = await h.waitForScreen(page, ['error', 'member'], { timeoutMs: 10000 });
     assert.equal(state.screen, 'error', `expected the error screen, got: ${JSON.stringify(state)}`);
-    assert.ok(state.error && typeof state.error.message === 'string' && state.error.message.trim(),
-      `state.error.message should be set: ${JSON.stringify(state.error)}`);
+    assert.equal(state.error && state.error.code, 'bad_characters', JSON.stringify(state.error));
+    assert.equal(state.last_source, 'keypad');
 
+    // The screen (default language: Russian) says why, and the mirror says the same.
     const squash = (s) => s.replace(/\s+/g, ' ').trim();
-    const message = squash(state.error.message);
+    const expected = h.catalogue('ru')['error.bad_characters'];
     await page.waitForFunction(
-      (m) => document.getElementById('kopilka-mirror').textContent.replace(/\s+/g, ' ').includes(m),
-      message, { timeout: 5000, polling: 100 },
+      (m) => document.getElementById('kopilka-mirror').textContent.includes(m),
+      expected, { timeout: 5000, polling: 100 },
     ).catch(() => {});
-    const mirror = squash(await h.mirrorText(page));
-    assert.ok(mirror.includes(message), `mirror should show ${JSON.stringify(message)}; mirror: ${JSON.stringify(mirror)}`);
+    const mirror = await h.mirrorText(page);
+    assert.ok(mirror.includes(expected), `mirror should show ${JSON.stringify(expected)}; mirror: ${JSON.stringify(mirror)}`);
+    assert.equal(squash(mirror), squash(state.mirror), 'the DOM mirror shows what the kiosk composed');
 
     await h.screenshot(page, 'kiosk-error.png');
+  });
+});
+
+test('every language: the attract screen speaks it and the font has every glyph', { timeout: 40000 }, async () => {
+  await withKiosk('languages', {}, async (page) => {
+    for (const locale of ['ru', 'lv', 'de', 'en']) {
+      await h.openKiosk(page, server.url, { query: `?lang=${locale}` });
+      const state = await h.waitForScreen(page, ['attract'], { timeoutMs: 10000 });
+      assert.equal(state.locale, locale);
+      const hint = h.catalogue(locale)['attract.hint'];
+      await page.waitForFunction((t) => document.getElementById('kopilka-mirror').textContent.includes(t),
+        hint, { timeout: 5000, polling: 100 });
+      assert.equal(await page.evaluate(() => document.documentElement.lang), locale);
+      await h.screenshot(page, `kiosk-attract-${locale}.png`);
+    }
+    // No "?" boxes: the embedded font covers Russian, German, Latvian, € and ₽.
+    const texts = ['Баланс: 1 250 баллов', 'Bonuspunkte für Äpfel und Größen', 'Atlaižu kārtiņa: ā č ē ģ ī ķ ļ ņ š ū ž',
+      '2 000 ₽ · 2.000,50 €'];
+    for (const t of texts) {
+      const missing = await page.evaluate((text) => window.kopilka.module.ccall('kopilka_missing_glyphs', 'number', ['string'], [text]), t);
+      assert.equal(missing, 0, `glyphs missing for ${JSON.stringify(t)}`);
+    }
+    const missingEmoji = await page.evaluate(() => window.kopilka.module.ccall('kopilka_missing_glyphs', 'number', ['string'], ['\u{1F600}']));
+    assert.equal(missingEmoji, 1, 'the glyph check can fail');
   });
 });

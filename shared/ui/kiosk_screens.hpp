@@ -1,0 +1,25 @@
+// Draws the kiosk's current screen with Dear ImGui and reports what the person did.
+// Pure drawing: every word comes from client::KioskView, every decision from the flow.
+#pragma once
+
+#include <optional>
+
+#include "client/kiosk_flow.hpp"
+#include "client/kiosk_view.hpp"
+#include "core/theme/theme.hpp"
+#include "ui/style.hpp"
+
+namespace kopilka::ui {
+
+struct UiInput {
+    std::optional<client::Action> action;
+    std::optional<i18n::Locale> locale;
+    std::optional<char> keypad_key;  // '0'..'9' or '+'
+    bool keypad_backspace = false;
+    bool keypad_ok = false;
+};
+
+UiInput draw_kiosk(const client::KioskState& state, const client::KioskView& view, const theme::Theme& theme,
+                   const Fonts& fonts, float scale);
+
+}  // namespace kopilka::ui

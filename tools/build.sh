@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds everything into build/: native (server, CLI, tests) in build/native, WebAssembly
+# (kiosk app, core tests for Node) in build/wasm, and the static site in build/site.
+# Expects tools/bootstrap.sh to have run. Incremental: a second run only relinks what changed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="${KOPILKA_JOBS:-$(nproc)}"
+export NODE_PATH=/usr/share/nodejs   # Emscripten's JS optimizer needs Debian's acorn
+
+say() { printf '[build] %s\n' "$*"; }
+
+if [ ! -f build/native/build.ninja ]; then
+  say "configuring native build"
+  cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+# Runs ninja quietly; on failure shows what the compiler said.
+build() {
+  local dir="$1" log="$1/last-build.log"
+  if ! ninja -C "$dir" -j "$jobs" >"$log" 2>&1; then
+    grep -vE '^\[[0-9]+/[0-9]+\]|linker setting ignored' "$log" | tail -60 >&2
+    echo "[build] build in $dir failed (full log: $log)" >&2
+    exit 1
+  fi
+}
+
+say "native: server, CLI, tests"
+build build/native
+
+if [ ! -f build/wasm/build.ninja ]; then
+  say "configuring WebAssembly build"
+  emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+say "wasm: kiosk, core tests"
+build build/wasm
+
+say "site: build/site"
+tools/stage-web.sh build/site >/dev/null
+for app in kiosk; do
+  mkdir -p "build/site/$app"
+  cp -u "build/wasm/wasm/$app.js" "build/wasm/wasm/$app.wasm" "build/wasm/wasm/$app.data" "build/site/$app/"
+done
+say "done"

@@ -1,0 +1,270 @@
+// The in-store kiosk, compiled to WebAssembly: Dear ImGui on WebGL2 through GLFW.
+// The page (web/kiosk/) hands camera-decoded text to kopilka_scan(); USB wedge scanners and
+// the on-screen keypad arrive here as keys and taps. The flow lives in shared/client, the
+// drawing in shared/ui; this file wires them to the browser and draws only when something
+// changed (input, data, countdown), so a still kiosk costs next to no CPU.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "client/kiosk_flow.hpp"
+#include "client/kiosk_state_json.hpp"
+#include "client/kiosk_view.hpp"
+#include "codec/catalogue_json.hpp"
+#include "platform/browser.hpp"
+#include "platform/fetch_transport.hpp"
+#include "ui/kiosk_screens.hpp"
+
+using namespace kopilka;
+
+namespace {
+
+constexpr const char* kCanvas = "#canvas";
+constexpr const char* kFont = "/fonts/DejaVuSans.ttf";
+constexpr int kSettleFrames = 3;  // ImGui needs a frame or two to settle after a change
+
+struct App {
+    GLFWwindow* window = nullptr;
+    wasm::FetchTransport transport;
+    client::KioskFlow flow{transport};
+    client::WedgeDetector wedge;
+    i18n::Catalogues catalogues;
+    theme::Theme theme;
+    ui::Fonts fonts;
+    float scale = 0;
+    int width_px = 0, height_px = 0;
+    std::uint64_t drawn_revision = 0;
+    std::uint64_t mirrored_revision = 0;
+    int frames_to_draw = kSettleFrames;
+    bool release_pending = false;  // touch lifted: drop the hover next frame
+    bool swallow_enter = false;    // a scanner's Enter must not press a focused button
+    std::string state_json;
+};
+
+App* g_app = nullptr;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void load_catalogues(App& app) {
+    std::map<i18n::Locale, std::string> texts;
+    for (i18n::Locale l : i18n::all_locales)
+        texts[l] = read_file("/assets/i18n/" + std::string(i18n::locale_tag(l)) + ".json");
+    auto decoded = codec::decode_catalogues(texts);
+    if (decoded.ok()) app.catalogues = std::move(*decoded.value);
+    else std::fprintf(stderr, "kopilka: message catalogues: %s\n", decoded.error.message.c_str());
+}
+
+// ---- input ----------------------------------------------------------------------------
+void on_char(GLFWwindow*, unsigned int codepoint) {
+    App& app = *g_app;
+    const std::int64_t now = wasm::now_ms();
+    if (codepoint < 0x20 || codepoint > 0x7e) return;
+    const char c = static_cast<char>(codepoint);
+    app.wedge.key(c, now);
+    if (app.flow.state().keypad_open && ((c >= '0' && c <= '9') || c == '+')) app.flow.keypad_press(c, now);
+    else app.flow.touch(now);
+}
+
+void on_key(GLFWwindow*, int key, int, int action, int) {
+    App& app = *g_app;
+    if (action != GLFW_PRESS) return;
+    const std::int64_t now = wasm::now_ms();
+    if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) {
+        if (auto text = app.wedge.enter(now)) {
+            app.swallow_enter = true;
+            app.flow.scan(*text, client::ScanSource::wedge, now);
+        } else if (app.flow.state().keypad_open) {
+            app.flow.keypad_submit(now);
+        }
+    } else if (key == GLFW_KEY_BACKSPACE && app.flow.state().keypad_open) {
+        app.flow.keypad_backspace(now);
+    } else if (key == GLFW_KEY_ESCAPE) {
+        app.flow.sign_out(now);
+    }
+    app.flow.touch(now);
+}
+
+void on_mouse_button(GLFWwindow*, int, int action, int) {
+    if (action == GLFW_RELEASE) g_app->release_pending = true;
+    g_app->flow.touch(wasm::now_ms());
+}
+
+void on_cursor(GLFWwindow*, double, double) { g_app->frames_to_draw = kSettleFrames; }
+
+// ---- frame ----------------------------------------------------------------------------
+void apply_ui_input(App& app, const ui::UiInput& in, std::int64_t now) {
+    client::KioskFlow& flow = app.flow;
+    if (in.locale) flow.set_locale(*in.locale, now);
+    if (in.keypad_key) flow.keypad_press(*in.keypad_key, now);
+    if (in.keypad_backspace) flow.keypad_backspace(now);
+    if (in.keypad_ok) flow.keypad_submit(now);
+    if (!in.action) return;
+    switch (*in.action) {
+        case client::Action::start: flow.open_scan(now); break;
+        case client::Action::keypad: flow.keypad_open(true, now); break;
+        case client::Action::sign_out: flow.sign_out(now); break;
+        case client::Action::stay: flow.touch(now); break;
+        case client::Action::back:
+            if (flow.state().keypad_open) flow.keypad_open(false, now);
+            else if (flow.state().screen == client::Screen::error) flow.open_scan(now);
+            else flow.sign_out(now);
+            break;
+    }
+}
+
+// Keeps the drawing buffer at CSS size × devicePixelRatio; reloads fonts when the ratio changes.
+void fit_canvas(App& app) {
+    const wasm::CanvasSize s = wasm::canvas_size(kCanvas);
+    const int w = static_cast<int>(std::lround(s.css_w * s.dpr));
+    const int h = static_cast<int>(std::lround(s.css_h * s.dpr));
+    if (w != app.width_px || h != app.height_px) {
+        app.width_px = w;
+        app.height_px = h;
+        // Not glfwSetWindowSize: Emscripten's GLFW asks for fullscreen when the size equals
+        // the screen's, which a kiosk page (canvas = viewport) hits at devicePixelRatio 1.
+        emscripten_set_canvas_element_size(kCanvas, w, h);
+        app.frames_to_draw = kSettleFrames;
+    }
+    const float scale = static_cast<float>(s.dpr);
+    if (scale != app.scale) {
+        app.scale = scale;
+        app.fonts = ui::load_fonts(kFont, app.theme, scale);
+        ui::apply_style(app.theme, scale);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        app.frames_to_draw = kSettleFrames;
+    }
+}
+
+client::Branding branding(const App& app) { return client::Branding{app.theme.name}; }
+
+void frame() {
+    App& app = *g_app;
+    const std::int64_t now = wasm::now_ms();
+    if (auto text = app.wedge.poll(now)) app.flow.scan(*text, client::ScanSource::wedge, now);
+    app.flow.tick(now);
+    fit_canvas(app);
+    if (app.flow.revision() != app.drawn_revision) app.frames_to_draw = kSettleFrames;
+    if (app.frames_to_draw <= 0) return;  // nothing changed: WebGL keeps the last frame
+    --app.frames_to_draw;
+    app.drawn_revision = app.flow.revision();
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(static_cast<float>(app.width_px), static_cast<float>(app.height_px));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    if (app.swallow_enter) {
+        io.KeysDown[GLFW_KEY_ENTER] = false;
+        app.swallow_enter = false;
+    }
+    if (app.release_pending && !io.MouseDown[0]) {
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        app.release_pending = false;
+    }
+    ImGui::NewFrame();
+    const client::KioskView view = client::compose_kiosk_view(app.flow.state(), app.catalogues, branding(app));
+    const ui::UiInput in = ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, app.scale);
+    ImGui::Render();
+    glViewport(0, 0, app.width_px, app.height_px);
+    const ImVec4 bg = ui::to_imgui(app.theme.background);
+    glClearColor(bg.x, bg.y, bg.z, 1.f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (app.mirrored_revision != app.drawn_revision) {
+        app.mirrored_revision = app.drawn_revision;
+        wasm::set_mirror_text(client::mirror_text(view), std::string(i18n::locale_tag(app.flow.state().locale)));
+    }
+    apply_ui_input(app, in, now);
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void kopilka_scan(const char* text, const char* source) {
+    if (!g_app || !text) return;
+    const auto s = client::scan_source_from_name(source ? source : "camera").value_or(client::ScanSource::camera);
+    g_app->flow.scan(text, s, wasm::now_ms());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
+    if (!g_app) return "{}";
+    const client::KioskView view = client::compose_kiosk_view(g_app->flow.state(), g_app->catalogues, branding(*g_app));
+    g_app->state_json = client::encode_kiosk_state(g_app->flow, view);
+    return g_app->state_json.c_str();
+}
+
+// How many characters of utf8 the loaded body font has no glyph for (tests: no "?" boxes).
+EMSCRIPTEN_KEEPALIVE int kopilka_missing_glyphs(const char* utf8) {
+    if (!g_app || !g_app->fonts.body || !utf8) return -1;
+    int missing = 0;
+    const char* p = utf8;
+    const char* end = p + std::strlen(p);
+    while (p < end) {
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, p, end);
+        if (n <= 0) break;
+        p += n;
+        if (c >= 0x20 && !g_app->fonts.body->FindGlyphNoFallback(static_cast<ImWchar>(c))) ++missing;
+    }
+    return missing;
+}
+
+}  // extern "C"
+
+int main() {
+    static App app;
+    g_app = &app;
+    load_catalogues(app);
+    if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l, wasm::now_ms());
+
+    if (!glfwInit()) {
+        std::fprintf(stderr, "kopilka: glfwInit failed\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    app.window = glfwCreateWindow(800, 600, "Kopilka", nullptr, nullptr);
+    if (!app.window) {
+        std::fprintf(stderr, "kopilka: WebGL2 is not available\n");
+        return 1;
+    }
+    glfwMakeContextCurrent(app.window);
+    // Ours first: the ImGui backend chains to callbacks installed before it.
+    glfwSetCharCallback(app.window, on_char);
+    glfwSetKeyCallback(app.window, on_key);
+    glfwSetMouseButtonCallback(app.window, on_mouse_button);
+    glfwSetCursorPosCallback(app.window, on_cursor);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false;
+    ImGui_ImplGlfw_InitForOpenGL(app.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

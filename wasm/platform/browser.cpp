@@ -1,0 +1,50 @@
+#include "platform/browser.hpp"
+
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cstdlib>
+
+namespace kopilka::wasm {
+
+namespace {
+// clang-format off
+EM_JS(char*, js_url_param, (const char* name), {
+    const v = new URLSearchParams(location.search).get(UTF8ToString(name)) || "";
+    const n = lengthBytesUTF8(v) + 1;
+    const p = _malloc(n);
+    stringToUTF8(v, p, n);
+    return p;
+});
+
+EM_JS(void, js_set_mirror, (const char* text, const char* lang), {
+    const el = document.getElementById('kopilka-mirror');
+    if (!el) return;
+    const t = UTF8ToString(text);
+    if (el.textContent !== t) el.textContent = t;
+    const l = UTF8ToString(lang);
+    if (document.documentElement.lang !== l) document.documentElement.lang = l;
+});
+// clang-format on
+}  // namespace
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_get_now()); }
+
+CanvasSize canvas_size(const char* selector) {
+    CanvasSize s;
+    emscripten_get_element_css_size(selector, &s.css_w, &s.css_h);
+    s.dpr = emscripten_get_device_pixel_ratio();
+    if (s.dpr <= 0) s.dpr = 1;
+    return s;
+}
+
+std::string url_param(const char* name) {
+    char* p = js_url_param(name);
+    std::string v(p);
+    std::free(p);
+    return v;
+}
+
+void set_mirror_text(const std::string& text, const std::string& lang) { js_set_mirror(text.c_str(), lang.c_str()); }
+
+}  // namespace kopilka::wasm

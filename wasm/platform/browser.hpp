@@ -1,0 +1,22 @@
+// Small browser facts the apps need: time, canvas size, URL parameters, the DOM text mirror.
+// Implemented: monotonic clock, CSS size and devicePixelRatio, ?param lookup, aria-live
+// mirror text and the page's lang attribute.
+// Missing: IndexedDB storage (issue 5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kopilka::wasm {
+
+std::int64_t now_ms();  // monotonic, ms
+struct CanvasSize {
+    double css_w = 0, css_h = 0, dpr = 1;
+};
+CanvasSize canvas_size(const char* selector);
+std::string url_param(const char* name);  // "" when absent
+
+// Replaces the text of the page's #kopilka-mirror (aria-live) element when it changed.
+void set_mirror_text(const std::string& text, const std::string& lang);
+
+}  // namespace kopilka::wasm

@@ -1,0 +1,62 @@
+// Kopilka kiosk page: starts the wasm kiosk (kiosk.js, Emscripten output loaded as a
+// classic script just before this module) and the camera scanner.
+//
+// The wasm draws every screen, reads the USB scanner (keyboard wedge) and the keypad
+// itself, and writes the screen's text into #kopilka-mirror. This file only hands it the
+// canvas, feeds it camera codes and exposes window.kopilka for tests:
+//   window.kopilka = { ready: false }                      while loading (error: '…' if it failed)
+//   window.kopilka = { ready: true, state(), scan(text, source='camera'), module }
+
+import { setupCamera } from './camera.js';
+
+window.kopilka = { ready: false };
+
+const canvas = document.getElementById('canvas');
+const video = document.getElementById('kopilka-camera');
+const boot = document.getElementById('kopilka-boot');
+const BOOT_RETRY_MS = 30000;
+let reloadTimer = 0;
+
+function showBootError(message) {
+  window.kopilka = { ready: false, error: message };
+  console.error('[kopilka]', message);
+  boot.hidden = false;
+  boot.classList.add('boot--error');
+  boot.querySelector('.boot__text').textContent =
+    'Киоск не запустился. Kiosks nevarēja startēt. The kiosk could not start.';
+  // Unattended kiosk: try again later rather than show the error until someone notices.
+  if (!reloadTimer) reloadTimer = setTimeout(() => window.location.reload(), BOOT_RETRY_MS);
+}
+
+function kioskApi(Module) {
+  return {
+    ready: true,
+    module: Module,
+    state: () => JSON.parse(Module.ccall('kopilka_state_json', 'string', [], [])),
+    scan: (text, source) => Module.ccall('kopilka_scan', null, ['string', 'string'], [String(text), source || 'camera']),
+  };
+}
+
+async function main() {
+  // The camera starts while the wasm downloads; it decodes only once the kiosk asks.
+  const camera = setupCamera({
+    video,
+    getState: () => (window.kopilka.ready ? window.kopilka.state() : null),
+    onCode: (text) => window.kopilka.scan(text, 'camera'),
+  });
+  camera.start();
+
+  if (typeof window.createKioskModule !== 'function') {
+    throw new Error('kiosk.js did not load (createKioskModule is missing)');
+  }
+  const Module = await window.createKioskModule({
+    canvas,
+    locateFile: (path) => path,
+    onAbort: (what) => showBootError('the wasm aborted: ' + what),
+  });
+  window.kopilka = kioskApi(Module);
+  boot.hidden = true;
+  window.dispatchEvent(new Event('kopilka-ready'));
+}
+
+main().catch((err) => showBootError(String((err && err.message) || err)));
