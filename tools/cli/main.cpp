@@ -2,6 +2,8 @@
 //   kopilka card  --db FILE --member ID --out card.png [--format qr|ean13] [--scale N]
 //                 prints a member's card (ZXing-cpp writer) and one JSON line describing it
 //   kopilka cards --db FILE     lists every member's card codes as JSON lines
+//   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
+//                 (only into an empty database)
 #define ZX_USE_UTF8 1
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -9,6 +11,7 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -18,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cards/card_code.hpp"
+#include "storage/demo_data.hpp"
 #include "storage/store.hpp"
 
 using kopilka::server::Store;
@@ -28,7 +32,8 @@ int usage(const std::string& why) {
     std::fprintf(stderr,
                  "kopilka: %s\nusage:\n"
                  "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
-                 "  kopilka cards --db FILE\n",
+                 "  kopilka cards --db FILE\n"
+                 "  kopilka seed-demo --db FILE\n",
                  why.c_str());
     return 2;
 }
@@ -116,6 +121,13 @@ int cmd_cards(Store& store) {
     return 0;
 }
 
+int cmd_seed_demo(Store& store) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto seeded = kopilka::server::seed_demo(store, now);
+    std::printf("%s\n", nlohmann::json{{"seeded_members", seeded.size()}}.dump().c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,11 +136,12 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
-    if (command != "card" && command != "cards") return usage("unknown command " + command);
+    if (command != "card" && command != "cards" && command != "seed-demo") return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
-        store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/false);
+        store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
+        if (command == "seed-demo") return cmd_seed_demo(*store);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());

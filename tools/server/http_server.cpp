@@ -35,6 +35,7 @@ void send_error(httplib::Response& res, int status, const char* code, const std:
 thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local std::string t_merchant;
 thread_local std::string t_request_id;
+thread_local bool t_routed = false;  // the pre-routing handler ran for the current request
 }  // namespace
 
 struct HttpServer::Impl {
@@ -72,10 +73,14 @@ struct HttpServer::Impl {
         http.set_payload_max_length(options.request_body_bytes_max);
         const std::size_t threads = options.worker_threads;
         http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        http.set_read_timeout(10, 0);
-        http.set_write_timeout(10, 0);
+        // Short timeouts: an idle keep-alive connection or a stalled client holds a worker,
+        // and on shutdown the server waits for every worker.
+        http.set_read_timeout(3, 0);
+        http.set_write_timeout(5, 0);
+        http.set_keep_alive_timeout(1);
         http.set_keep_alive_max_count(1000);
         http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+            t_routed = true;
             t_request_start = std::chrono::steady_clock::now();
             t_merchant.clear();
             t_request_id = req.has_header("X-Request-Id") ? req.get_header_value("X-Request-Id").substr(0, 64) : random_id();
@@ -94,6 +99,8 @@ struct HttpServer::Impl {
             send_error(res, 500, "internal", "the server failed to handle this request");
         });
         http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+            // Requests httplib rejects before routing (414, malformed request line) still get an id.
+            if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_routed ? t_request_id : random_id());
             if (!res.body.empty()) return;  // a handler already wrote a JSON error
             switch (res.status) {
                 case 404: send_error(res, 404, "not_found", "no route " + req.path); break;
@@ -103,11 +110,13 @@ struct HttpServer::Impl {
             }
         });
         http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+            const bool routed = t_routed;
+            t_routed = false;  // the next request on this thread starts clean
             if (!options.log_requests) return;
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count();
+            const auto us = routed ? std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count() : 0;
             const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},
-                                      {"latency_ms", static_cast<double>(us) / 1000.0}, {"merchant", t_merchant},
-                                      {"request_id", t_request_id}};
+                                      {"latency_ms", static_cast<double>(us) / 1000.0}, {"merchant", routed ? t_merchant : std::string()},
+                                      {"request_id", res.get_header_value("X-Request-Id")}};
             std::lock_guard<std::mutex> lock(log_mutex);
             std::fprintf(stderr, "%s\n", line.dump().c_str());
         });

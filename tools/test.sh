@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, runs every test layer and ends with one line
+# "N passed, N failed" (exit status 1 when anything failed).
+#   layers: unit (native) · unit (wasm under Node) · server (real kopilka-server on loopback)
+#           · e2e (Playwright + Chromium with a fake camera)
+# KOPILKA_TEST_LAYERS="unit wasm" runs only some layers. Logs: build/test-logs/.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+tools/bootstrap.sh || { echo "0 passed, 1 failed"; exit 1; }
+tools/build.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+logs=build/test-logs
+mkdir -p "$logs" build/artifacts
+layers="${KOPILKA_TEST_LAYERS:-unit wasm server e2e}"
+total_pass=0
+total_fail=0
+layer_timeout_s="${KOPILKA_LAYER_TIMEOUT_S:-900}"   # a hung layer fails instead of stalling CI
+
+# Adds one layer's counts; a runner that died without its summary counts as one failure.
+count() {
+  local name="$1" status="$2" pass="$3" fail="$4"
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    echo "[test] $name: timed out after ${layer_timeout_s}s; see $logs/$name.log"
+  fi
+  if [ -z "$pass" ] || [ -z "$fail" ]; then
+    pass=0; fail=1
+    echo "[test] $name: no summary from the runner (exit $status); see $logs/$name.log"
+  elif [ "$status" != 0 ] && [ "$fail" = 0 ]; then
+    fail=1
+    echo "[test] $name: runner exited $status; see $logs/$name.log"
+  fi
+  printf '[test] %-7s %4d passed, %d failed\n' "$name" "$pass" "$fail"
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+  if [ "$fail" != 0 ]; then tail -40 "$logs/$name.log" | sed 's/^/    /'; fi
+}
+
+# doctest prints "[doctest] test cases: 36 | 36 passed | 0 failed | 0 skipped".
+doctest_layer() {
+  local name="$1"; shift
+  timeout -k 10 "$layer_timeout_s" "$@" --no-colors=true >"$logs/$name.log" 2>&1
+  local status=$?
+  local line
+  line=$(grep -E '^\[doctest\] test cases:' "$logs/$name.log" | tail -1)
+  count "$name" "$status" "$(sed -nE 's/.*\| *([0-9]+) passed.*/\1/p' <<<"$line")" \
+    "$(sed -nE 's/.*\| *([0-9]+) failed.*/\1/p' <<<"$line")"
+}
+
+# node's test runner prints "# pass N" and "# fail N".
+node_layer() {
+  local name="$1"; shift
+  timeout -k 10 "$layer_timeout_s" "$@" >"$logs/$name.log" 2>&1
+  local status=$?
+  count "$name" "$status" "$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/$name.log" | tail -1)" \
+    "$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/$name.log" | tail -1)"
+}
+
+for layer in $layers; do
+  case "$layer" in
+    unit)   doctest_layer unit build/native/tests/kopilka_unit_tests ;;
+    wasm)   doctest_layer wasm node build/wasm/tests/kopilka_unit_tests.js ;;
+    server) doctest_layer server build/native/tests/server/kopilka_server_tests ;;
+    e2e)    KOPILKA_BUILD="$root/build" KOPILKA_ARTIFACTS="$root/build/artifacts" \
+              node_layer e2e node --test --test-concurrency=1 tests/e2e/ ;;
+    *) echo "[test] unknown layer $layer"; total_fail=$((total_fail + 1)) ;;
+  esac
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]
