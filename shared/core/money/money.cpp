@@ -52,8 +52,11 @@ bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out) {
 
 bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding rounding,
              std::int64_t* out) {
+    return div_wide(static_cast<i128>(a) * num, den, rounding, out);
+}
+
+bool div_wide(__int128 product, __int128 den, Rounding rounding, std::int64_t* out) {
     if (den <= 0) return false;
-    const i128 product = static_cast<i128>(a) * num;
     i128 q = product / den;  // truncates toward zero
     const i128 r = product % den;
     if (r != 0) {

@@ -39,6 +39,10 @@ bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out);
 bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding rounding,
              std::int64_t* out);
 
+// numerator / denominator (128-bit, denominator > 0) rounded as named; false when the
+// result does not fit in int64. For products of several factors (amount × rate × multiplier).
+bool div_wide(__int128 numerator, __int128 denominator, Rounding rounding, std::int64_t* out);
+
 // amount × basis points / 10 000 (1 bp = 0.01 %), rounded as named.
 bool apply_basis_points(std::int64_t amount, std::int64_t bp, Rounding rounding,
                         std::int64_t* out);

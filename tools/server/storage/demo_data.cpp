@@ -19,12 +19,21 @@ const char* const kDemoProgram = R"json({
   "id": "demo-points",
   "name": "Kopilka demo points",
   "currency": "RUB",
-  "tier_basis": "points",
-  "tier_window_days": 365,
-  "tiers": [
-    {"id": "base", "name": "Base", "threshold": 0},
-    {"id": "silver", "name": "Silver", "threshold": 1000},
-    {"id": "gold", "name": "Gold", "threshold": 5000}
+  "point_value_minor": 100,
+  "bonus": {"earn_bp": 500, "redeem_cap_bp": 5000, "expiry_days": 365, "welcome_bonus": 100},
+  "tiers": {
+    "basis": "points",
+    "window_days": 365,
+    "levels": [
+      {"id": "base", "name": "Base", "threshold": 0},
+      {"id": "silver", "name": "Silver", "threshold": 1000, "earn_multiplier_pct": 125},
+      {"id": "gold", "name": "Gold", "threshold": 5000, "earn_multiplier_pct": 150, "discount_bp": 300}
+    ]
+  },
+  "rewards": [
+    {"id": "coffee", "name": "Coffee", "cost_points": 300},
+    {"id": "cake", "name": "Cake", "cost_points": 700},
+    {"id": "discount-500", "name": "500 \u20bd off", "cost_points": 1500, "kind": "fixed_discount", "value": 50000}
   ]
 })json";
 

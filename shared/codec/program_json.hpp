@@ -1,0 +1,14 @@
+// Programs ⇄ JSON. The format is documented with a worked example per mechanic in
+// PROGRAM_FORMAT.md beside this file. Decoding checks types and ranges field by field
+// (unknown fields are errors), then runs program::validate_program for contradictions.
+#pragma once
+
+#include "codec/decode.hpp"
+#include "core/program/program.hpp"
+
+namespace kopilka::codec {
+
+Decoded<program::Program> decode_program(const Json& j);
+Json encode_program(const program::Program& p);
+
+}  // namespace kopilka::codec

@@ -1,0 +1,381 @@
+#include "core/quote/quote.hpp"
+
+#include <algorithm>
+
+#include "core/money/allocate.hpp"
+
+namespace kopilka::quote {
+
+namespace {
+
+using Arg = Explanation::Arg;
+using Kind = Explanation::ArgKind;
+using program::BasisPoints;
+using program::Program;
+constexpr std::int64_t kDayMs = 86400000;
+
+Arg money_arg(const char* name, std::int64_t v) { return {name, Kind::money, v, {}}; }
+Arg percent_arg(const char* name, BasisPoints v) { return {name, Kind::percent_bp, v, {}}; }
+Arg count_arg(std::int64_t v) { return {"n", Kind::count, v, {}}; }
+Arg text_arg(const char* name, std::string t) { return {name, Kind::text, 0, std::move(t)}; }
+
+struct Engine {
+    const Program& p;
+    const MemberContext& m;
+    const Receipt& r;
+    const QuoteOptions& o;
+    Quote q;
+
+    bool fail(QuoteStatus s, std::string field) {
+        q.status = s;
+        q.field = std::move(field);
+        return false;
+    }
+    void explain(const char* rule, const char* key, std::vector<Arg> args) {
+        q.explanations.push_back({rule, key, std::move(args)});
+    }
+    int current_tier() const {
+        if (!p.tiers) return -1;
+        return tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current;
+    }
+    const program::VipPlan* vip() const {
+        for (const auto& plan : p.vip_plans)
+            if (plan.id == m.vip_plan) return &plan;
+        return nullptr;
+    }
+
+    bool check_receipt() {
+        if (r.lines.empty()) return fail(QuoteStatus::invalid_receipt, "lines");
+        if (r.lines.size() > receipt_lines_max) return fail(QuoteStatus::invalid_receipt, "lines");
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const ReceiptLine& l = r.lines[i];
+            const std::string at = "lines[" + std::to_string(i) + "]";
+            if (l.unit_price < 0 || l.unit_price > program::amount_max) return fail(QuoteStatus::invalid_receipt, at + ".unit_price");
+            if (l.quantity < 1 || l.quantity > line_quantity_max) return fail(QuoteStatus::invalid_receipt, at + ".quantity");
+            LineResult lr;
+            if (!money::checked_mul(l.unit_price, l.quantity, &lr.gross)) return fail(QuoteStatus::overflow, at + ".quantity");
+            if (!money::checked_add(q.gross, lr.gross, &q.gross)) return fail(QuoteStatus::overflow, "lines");
+            q.lines.push_back(lr);
+        }
+        return true;
+    }
+
+    // The ladder's rate for this receipt, after decay and cap; explains the next step.
+    BasisPoints ladder_rate() {
+        const program::DiscountLadder& l = *p.discount_ladder;
+        const std::int64_t base = l.mode == program::LadderMode::receipt ? q.gross : m.spend_before;
+        int step = -1;
+        for (std::size_t i = 0; i < l.steps.size(); ++i)
+            if (l.steps[i].threshold <= base) step = static_cast<int>(i);
+        if (l.mode == program::LadderMode::cumulative && l.decay_period_days > 0 && m.last_purchase_ms > 0 &&
+            r.at_ms > m.last_purchase_ms) {
+            const std::int64_t idle = (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * kDayMs);
+            step = static_cast<int>(std::max<std::int64_t>(-1, step - idle));
+            if (idle > 0) explain("discount_ladder", "quote.ladder_decayed", {count_arg(idle)});
+        }
+        const std::size_t next = static_cast<std::size_t>(step + 1);
+        // The hint only when more spend helps: after decay the spend is there already.
+        if (next < l.steps.size() && l.steps[next].rate_bp <= l.cap_bp && l.steps[next].threshold > base)
+            explain("discount_ladder", "quote.ladder_next",
+                    {money_arg("amount", l.steps[next].threshold - base), percent_arg("percent", l.steps[next].rate_bp)});
+        return step < 0 ? 0 : std::min(l.steps[static_cast<std::size_t>(step)].rate_bp, l.cap_bp);
+    }
+
+    // Discounts: the best applicable rate per line wins; rates never stack.
+    bool discounts() {
+        const BasisPoints ladder = p.discount_ladder ? ladder_rate() : 0;
+        const int tier = current_tier();
+        const BasisPoints tier_rate = tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].discount_bp : 0;
+        const program::VipPlan* plan = vip();
+        std::map<std::string, std::pair<BasisPoints, std::int64_t>> by_rule;  // rule → (rate, money)
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const ReceiptLine& l = r.lines[i];
+            LineResult& lr = q.lines[i];
+            BasisPoints best = 0;
+            std::string rule;
+            auto consider = [&](BasisPoints rate, const char* name) {
+                if (rate > best) {
+                    best = rate;
+                    rule = name;
+                }
+            };
+            if (p.flat_discount && program::line_matches(p.flat_discount->applies_to, l.category, l.sku))
+                consider(p.flat_discount->rate_bp, "flat_discount");
+            consider(ladder, "discount_ladder");
+            for (const auto& s : p.segments) {
+                const auto a = m.attributes.find(s.attribute);
+                if (a != m.attributes.end() && a->second == s.value && program::line_matches(s.applies_to, l.category, l.sku))
+                    consider(s.discount_bp, "segment");
+            }
+            consider(tier_rate, "tiers");
+            if (plan) consider(plan->discount_bp, "vip");
+            if (best == 0) continue;
+            if (!money::apply_basis_points(lr.gross, best, money::Rounding::half_even, &lr.discount))
+                return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
+            lr.discount_rule = rule;
+            q.discount += lr.discount;
+            auto& agg = by_rule[rule];
+            agg.first = std::max(agg.first, best);
+            agg.second += lr.discount;
+        }
+        for (const auto& [rule, agg] : by_rule)
+            explain(rule.c_str(), "quote.discount", {text_arg("rule", rule), percent_arg("percent", agg.first), money_arg("amount", agg.second)});
+        return true;
+    }
+
+    bool redemption() {
+        const std::int64_t net = q.gross - q.discount;
+        if (o.redeem_points <= 0 || !p.bonus) return true;
+        const program::BonusPoints& b = *p.bonus;
+        for (const auto& period : b.redeem_blackouts)
+            if (period.contains(r.at_ms)) {
+                explain("bonus", "quote.redeem_blackout", {});
+                return true;
+            }
+        if (net < b.redeem_order_min) {
+            explain("bonus", "quote.redeem_below_min", {money_arg("amount", b.redeem_order_min)});
+            return true;
+        }
+        std::int64_t cap_money = 0;
+        if (!money::apply_basis_points(net, b.redeem_cap_bp, money::Rounding::floor, &cap_money))
+            return fail(QuoteStatus::overflow, "lines");
+        std::vector<std::int64_t> weights, room;
+        std::int64_t room_total = 0;
+        for (const auto& lr : q.lines) {
+            weights.push_back(lr.gross - lr.discount);
+            room.push_back((lr.gross - lr.discount) / p.point_value_minor);  // whole points per line
+            room_total += room.back();
+        }
+        std::int64_t points = std::min({o.redeem_points, m.points_available, cap_money / p.point_value_minor, room_total});
+        if (points <= 0) return true;
+        if (points < o.redeem_points) explain("bonus", "quote.redeem_capped", {count_arg(points)});
+        const auto parts = money::allocate(points, weights, &room);
+        if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            q.lines[i].redeemed_points = parts[i];
+            q.lines[i].redeemed_money = parts[i] * p.point_value_minor;
+        }
+        q.redeemed_points = points;
+        q.redeemed_money = points * p.point_value_minor;
+        explain("bonus", "quote.redeemed", {count_arg(points), money_arg("amount", q.redeemed_money)});
+        return true;
+    }
+
+    void settle_paid() {
+        for (auto& lr : q.lines) {
+            lr.paid = lr.gross - lr.discount - lr.redeemed_money;
+            q.paid += lr.paid;
+        }
+    }
+
+    std::int64_t line_multiplier(const ReceiptLine& l) const {
+        for (const auto& mul : p.bonus->sku_multipliers)
+            if (mul.key == l.sku) return mul.percent;
+        for (const auto& mul : p.bonus->category_multipliers)
+            if (mul.key == l.category) return mul.percent;
+        return 100;
+    }
+
+    bool earn_points() {
+        if (!p.bonus) return true;
+        const program::BonusPoints& b = *p.bonus;
+        if (q.gross - q.discount < b.receipt_min) {  // the purchase, before points paid part of it
+            explain("bonus", "quote.earn_below_min", {money_arg("amount", b.receipt_min)});
+            return true;
+        }
+        std::vector<std::int64_t> weights;
+        __int128 total = 0;
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const ReceiptLine& l = r.lines[i];
+            const bool excluded = std::find(b.excluded_categories.begin(), b.excluded_categories.end(), l.category) !=
+                                      b.excluded_categories.end() ||
+                                  (b.exclude_discounted_lines && l.discounted);
+            std::int64_t w = 0;
+            if (!excluded && !money::checked_mul(q.lines[i].paid, line_multiplier(l), &w))
+                return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
+            weights.push_back(w);
+            total += w;
+        }
+        const int tier = current_tier();
+        const std::int64_t tier_pct = tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].earn_multiplier_pct : 100;
+        const program::VipPlan* plan = vip();
+        const std::int64_t vip_pct = plan ? plan->earn_multiplier_pct : 100;
+        const __int128 numerator = total * b.earn_bp * tier_pct * vip_pct;
+        const __int128 denominator = static_cast<__int128>(100) * 10000 * 100 * 100 * p.point_value_minor;
+        std::int64_t points = 0;
+        if (!money::div_wide(numerator, denominator, b.earn_rounding, &points)) return fail(QuoteStatus::overflow, "lines");
+        if (points <= 0) return true;
+        const auto parts = money::allocate(points, weights);
+        if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
+        for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].points = parts[i];
+        q.points_earned = points;
+        q.points_pending = b.pending_days > 0;
+        q.points_available_at_ms = r.at_ms + b.pending_days * kDayMs;
+        q.points_expire_at_ms = b.expiry_days > 0 ? r.at_ms + b.expiry_days * kDayMs : 0;
+        explain("bonus", "quote.earned", {count_arg(points)});
+        if (q.points_pending) explain("bonus", "quote.pending_days", {count_arg(b.pending_days)});
+        if (tier_pct != 100 || vip_pct != 100)
+            explain("bonus", "quote.multiplier", {percent_arg("percent", tier_pct * vip_pct)});  // percent × percent = bp
+        return true;
+    }
+
+    bool earn_cashback() {
+        if (!p.cashback) return true;
+        std::vector<std::int64_t> weights;
+        std::int64_t eligible = 0;
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const auto& ex = p.cashback->excluded_categories;
+            const bool excluded = std::find(ex.begin(), ex.end(), r.lines[i].category) != ex.end();
+            weights.push_back(excluded ? 0 : q.lines[i].paid);
+            eligible += weights.back();
+        }
+        if (!money::apply_basis_points(eligible, p.cashback->rate_bp, money::Rounding::floor, &q.cashback))
+            return fail(QuoteStatus::overflow, "lines");
+        if (q.cashback <= 0) return true;
+        const auto parts = money::allocate(q.cashback, weights);
+        for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].cashback = parts[i];
+        explain("cashback", "quote.cashback", {money_arg("amount", q.cashback)});
+        return true;
+    }
+
+    void earn_stamps() {
+        for (const auto& card : p.stamp_cards) {
+            std::vector<std::int64_t> per_line(r.lines.size(), 0);
+            std::int64_t earned = 0;
+            if (card.spend_per_stamp > 0) {
+                std::vector<std::int64_t> weights;
+                std::int64_t spend = 0;
+                for (std::size_t i = 0; i < r.lines.size(); ++i) {
+                    const bool match = program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
+                    weights.push_back(match ? q.lines[i].paid : 0);
+                    spend += weights.back();
+                }
+                earned = spend / card.spend_per_stamp;
+                if (earned > 0) per_line = money::allocate(earned, weights);
+            } else {
+                for (std::size_t i = 0; i < r.lines.size(); ++i)
+                    if (program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku)) {
+                        per_line[i] = r.lines[i].quantity;
+                        earned += per_line[i];
+                    }
+            }
+            if (earned == 0) continue;
+            for (std::size_t i = 0; i < per_line.size(); ++i)
+                if (per_line[i] > 0) q.lines[i].stamps[card.id] = per_line[i];
+            StampResult s;
+            const auto before = m.stamps.find(card.id);
+            s.before = before == m.stamps.end() ? 0 : before->second;
+            s.earned = earned;
+            s.cards_filled = (s.before + earned) / card.stamps_per_card;
+            s.after = (s.before + earned) % card.stamps_per_card;
+            q.stamps[card.id] = s;
+            explain("stamps", "quote.stamps", {count_arg(earned), text_arg("card", card.id)});
+            if (s.cards_filled > 0) explain("stamps", "quote.card_filled", {count_arg(s.cards_filled), text_arg("reward", card.reward_id)});
+        }
+    }
+
+    void tier_progress() {
+        if (!p.tiers) return;
+        const auto ladder = tier_ladder(p);
+        const bool by_points = p.tiers->basis == program::TierBasis::points;
+        std::int64_t added = 0;
+        for (auto& lr : q.lines) {
+            lr.tier_qualifying = by_points ? lr.points : lr.paid;
+            added += lr.tier_qualifying;
+        }
+        q.tier_before = tiers::tier_progress(ladder, m.tier_qualifying).current;
+        q.tier_progress_after = tiers::tier_progress(ladder, m.tier_qualifying + added);
+        q.tier_after = q.tier_progress_after.current;
+        const auto& levels = p.tiers->levels;
+        if (q.tier_after > q.tier_before)
+            explain("tiers", "quote.tier_up", {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});
+        if (q.tier_progress_after.next >= 0) {
+            const std::string next = levels[static_cast<std::size_t>(q.tier_progress_after.next)].name;
+            if (by_points) explain("tiers", "quote.tier_gap_points", {count_arg(q.tier_progress_after.gap), text_arg("tier", next)});
+            else explain("tiers", "quote.tier_gap_spend", {money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next)});
+        }
+    }
+
+    void referral() {
+        if (!p.referral || !m.referred || q.paid < p.referral->first_receipt_min) return;
+        q.referral_invitee_bonus = p.referral->invitee_bonus;
+        if (m.inviter_referrals_this_month < p.referral->per_inviter_month_max) q.referral_inviter_bonus = p.referral->inviter_bonus;
+        explain("referral", "quote.referral", {count_arg(q.referral_invitee_bonus)});
+    }
+
+    void run() {
+        if (!check_receipt() || !discounts() || !redemption()) return;
+        settle_paid();
+        if (!earn_points() || !earn_cashback()) return;
+        earn_stamps();
+        tier_progress();
+        referral();
+    }
+};
+
+// The part of a line's total that units [from, to) of its quantity carry: differences of
+// floor(total × units / quantity), so all parts of a line add up to its total exactly.
+std::int64_t unit_share(std::int64_t total, std::int64_t quantity, std::int64_t from, std::int64_t to) {
+    auto upto = [&](std::int64_t units) {
+        return static_cast<std::int64_t>(static_cast<__int128>(total) * units / quantity);
+    };
+    return upto(to) - upto(from);
+}
+
+}  // namespace
+
+std::vector<tiers::Tier> tier_ladder(const program::Program& p) {
+    std::vector<tiers::Tier> out;
+    if (p.tiers)
+        for (const auto& l : p.tiers->levels) out.push_back({l.id, l.name, l.threshold});
+    return out;
+}
+
+Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt, const QuoteOptions& options) {
+    Engine e{program, member, receipt, options, {}};
+    e.run();
+    if (e.q.status != QuoteStatus::ok) {
+        Quote failed;
+        failed.status = e.q.status;
+        failed.field = e.q.field;
+        return failed;
+    }
+    return std::move(e.q);
+}
+
+ReturnResult quote_return(const Receipt& receipt, const Quote& original, const std::vector<std::int64_t>& returned,
+                          const std::vector<std::int64_t>& already) {
+    ReturnResult out;
+    const std::size_t n = receipt.lines.size();
+    if (original.status != QuoteStatus::ok || original.lines.size() != n || returned.size() != n ||
+        (!already.empty() && already.size() != n)) {
+        out.status = QuoteStatus::invalid_receipt;
+        out.field = "returned";
+        return out;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t qty = receipt.lines[i].quantity;
+        const std::int64_t before = already.empty() ? 0 : already[i];
+        const std::int64_t now = returned[i];
+        if (now < 0 || before < 0 || before + now > qty) {
+            out.status = QuoteStatus::invalid_receipt;
+            out.field = "returned[" + std::to_string(i) + "]";
+            return out;
+        }
+        if (now == 0) continue;
+        const LineResult& l = original.lines[i];
+        const auto share = [&](std::int64_t total) { return unit_share(total, qty, before, before + now); };
+        out.money_refund += share(l.paid);
+        out.points_refund += share(l.redeemed_points);
+        out.points_clawback += share(l.points);
+        out.cashback_clawback += share(l.cashback);
+        out.tier_qualifying_clawback += share(l.tier_qualifying);
+        for (const auto& [card, stamps] : l.stamps) {
+            const std::int64_t s = share(stamps);
+            if (s > 0) out.stamps_clawback[card] += s;
+        }
+    }
+    return out;
+}
+
+}  // namespace kopilka::quote
