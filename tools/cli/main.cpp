@@ -4,6 +4,7 @@
 //   kopilka cards --db FILE     lists every member's card codes as JSON lines
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
+//   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
 #define ZX_USE_UTF8 1
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cards/card_code.hpp"
+#include "quote_command.hpp"
 #include "storage/demo_data.hpp"
 #include "storage/store.hpp"
 
@@ -33,7 +35,9 @@ int usage(const std::string& why) {
                  "kopilka: %s\nusage:\n"
                  "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
                  "  kopilka cards --db FILE\n"
-                 "  kopilka seed-demo --db FILE\n",
+                 "  kopilka seed-demo --db FILE\n"
+                 "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
+                 "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n",
                  why.c_str());
     return 2;
 }
@@ -133,6 +137,7 @@ int cmd_seed_demo(Store& store) {
 int main(int argc, char** argv) {
     if (argc < 2) return usage("missing command");
     const std::string command = argv[1];
+    if (command == "quote") return kopilka::cli::run_quote(argc, argv);
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
