@@ -65,7 +65,9 @@ void run_case(const program::Program& program, const Json& c) {
     const Json got = codec::encode_quote(q, program, &catalogues(), i18n::Locale::en);
     expect_subset(c.at("expect"), got, "quote");
     if (c.contains("texts")) {  // explanation texts that must appear, per locale
-        for (const auto& [tag, texts] : c["texts"].items()) {
+        for (const auto& item : c["texts"].items()) {
+            const std::string tag = item.key();
+            const Json& texts = item.value();
             const Json localised = codec::encode_quote(q, program, &catalogues(), *i18n::locale_from_tag(tag));
             for (const auto& t : texts) {
                 bool found = false;
