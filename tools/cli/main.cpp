@@ -5,6 +5,7 @@
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
+//   kopilka simulate …, kopilka settle … (simulate_command.hpp)
 #define ZX_USE_UTF8 1
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -23,6 +24,7 @@
 
 #include "core/cards/card_code.hpp"
 #include "quote_command.hpp"
+#include "simulate_command.hpp"
 #include "storage/demo_data.hpp"
 #include "storage/store.hpp"
 
@@ -37,7 +39,9 @@ int usage(const std::string& why) {
                  "  kopilka cards --db FILE\n"
                  "  kopilka seed-demo --db FILE\n"
                  "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
-                 "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n",
+                 "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
+                 "  kopilka simulate --input FILE.json | --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N] [--human]\n"
+                 "  kopilka settle --input FILE.json [--human]\n",
                  why.c_str());
     return 2;
 }
@@ -138,6 +142,8 @@ int main(int argc, char** argv) {
     if (argc < 2) return usage("missing command");
     const std::string command = argv[1];
     if (command == "quote") return kopilka::cli::run_quote(argc, argv);
+    if (command == "simulate") return kopilka::cli::run_simulate(argc, argv);
+    if (command == "settle") return kopilka::cli::run_settle(argc, argv);
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);

@@ -8,11 +8,10 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "codec/settlement_json.hpp"
 #include "codec/simulator_json.hpp"
@@ -83,11 +82,12 @@ bool parse_int(const std::string& s, std::int64_t* out) {
 
 // Reads --input as JSON; 0 when done, else the exit code after saying why.
 int load_input(const char* command, const std::string& path, Json* out) {
+    const std::string name = path == "-" ? "standard input" : path;
     std::string text;
-    if (!read_text(path, &text)) return fail(command, 1, "cannot read " + path);
+    if (!read_text(path, &text)) return fail(command, 1, "cannot read " + name);
     codec::DecodeError e;
     auto j = codec::parse_json(text, &e);
-    if (!j) return fail(command, 2, path + " is not valid JSON");
+    if (!j) return fail(command, 2, name + " is not valid JSON");
     *out = std::move(*j);
     return 0;
 }
@@ -122,8 +122,8 @@ std::string money_text(std::int64_t minor, money::Currency c) {
 std::string percent_text(std::int64_t bp) {
     const std::int64_t abs = bp < 0 ? -bp : bp;
     const std::string frac = std::to_string(abs % 100);
-    return (bp < 0 ? "-" : "") + std::to_string(abs / 100) + "." +
-           (frac.size() < 2 ? "0" : "") + frac + " %";
+    return (bp < 0 ? "-" : "") + std::to_string(abs / 100) + "." + (frac.size() < 2 ? "0" : "") +
+           frac + " %";
 }
 
 // Columns line up on screen: UTF-8 continuation bytes take no width.
@@ -147,11 +147,16 @@ struct FlagKey {
     bool text;
 };
 constexpr FlagKey kSimulateFlags[] = {
-    {"price", "price", false},         {"margin-bp", "margin_bp", false},
-    {"rate-bp", "rate_bp", false},     {"visits", "visits", false},
-    {"breakage-bp", "breakage_bp", false}, {"comeback-bp", "comeback_bp", false},
-    {"customers", "customers", false}, {"currency", "currency", true},
-    {"rounding", "rounding", true},    {"earn-rounding", "earn_rounding", true},
+    {"price", "price", false},
+    {"margin-bp", "margin_bp", false},
+    {"rate-bp", "rate_bp", false},
+    {"visits", "visits", false},
+    {"breakage-bp", "breakage_bp", false},
+    {"comeback-bp", "comeback_bp", false},
+    {"customers", "customers", false},
+    {"currency", "currency", true},
+    {"rounding", "rounding", true},
+    {"earn-rounding", "earn_rounding", true},
 };
 
 // The flags as the JSON document the codec reads, so both ways share one validation.
@@ -186,12 +191,13 @@ std::string flag_message(const codec::DecodeError& e) {
 void print_simulation(const simulator::EconomicsInput& in, const simulator::Economics& r) {
     const auto c = in.currency;
     const auto code = std::string(money::currency_info(c).code);
-    std::printf("price %s %s, margin %s, rate %s, %lld visits, breakage %s, comeback %s, "
-                "%lld customers\n\n",
-                money_text(in.price, c).c_str(), code.c_str(), percent_text(in.margin_bp).c_str(),
-                percent_text(in.rate_bp).c_str(), static_cast<long long>(in.visits),
-                percent_text(in.breakage_bp).c_str(), percent_text(in.comeback_bp).c_str(),
-                static_cast<long long>(in.customers));
+    std::printf(
+        "price %s %s, margin %s, rate %s, visits %lld, breakage %s, comeback %s, "
+        "customers %lld\n\n",
+        money_text(in.price, c).c_str(), code.c_str(), percent_text(in.margin_bp).c_str(),
+        percent_text(in.rate_bp).c_str(), static_cast<long long>(in.visits),
+        percent_text(in.breakage_bp).c_str(), percent_text(in.comeback_bp).c_str(),
+        static_cast<long long>(in.customers));
     const simulator::SchemeResult* s[] = {&r.none, &r.discount, &r.bonus};
     std::string head = left("", 16);
     for (const char* name : {"no program", "discount", "bonus"}) head += right(name, 18);
@@ -220,11 +226,12 @@ void print_simulation(const simulator::EconomicsInput& in, const simulator::Econ
         std::printf("%s\n", line.c_str());
     }
     const auto& f = r.bonus_flow;
-    std::printf("\n%lld purchases; bonus issued %s, redeemed %s, never redeemed %s, "
-                "still held (liability) %s %s\n",
-                static_cast<long long>(r.purchases), money_text(f.issued, c).c_str(),
-                money_text(f.redeemed, c).c_str(), money_text(f.broken, c).c_str(),
-                money_text(f.liability, c).c_str(), code.c_str());
+    std::printf(
+        "\npurchases %lld; bonus issued %s, redeemed %s, never redeemed %s, "
+        "still held (liability) %s %s\n",
+        static_cast<long long>(r.purchases), money_text(f.issued, c).c_str(),
+        money_text(f.redeemed, c).c_str(), money_text(f.broken, c).c_str(),
+        money_text(f.liability, c).c_str(), code.c_str());
     std::printf("bonus vs discount: %s%s %s profit\n", r.bonus_vs_discount > 0 ? "+" : "",
                 money_text(r.bonus_vs_discount, c).c_str(), code.c_str());
 }
@@ -234,7 +241,7 @@ void print_simulation(const simulator::EconomicsInput& in, const simulator::Econ
 void print_settlement(const coalition::SettlementInput& in, const coalition::Settlement& s) {
     const auto c = in.currency;
     const auto code = std::string(money::currency_info(c).code);
-    std::printf("clearing price %lld minor units per %lld points; %s points burned = %s %s\n\n",
+    std::printf("clearing price %lld/%lld minor units per point; %s points burned = %s %s\n\n",
                 static_cast<long long>(in.clearing_price_num),
                 static_cast<long long>(in.clearing_price_den),
                 group_digits(static_cast<std::uint64_t>(s.total_burned)).c_str(),
@@ -249,16 +256,19 @@ void print_settlement(const coalition::SettlementInput& in, const coalition::Set
         std::string line = left(in.partners[i].id, id_w);
         line += right(group_digits(static_cast<std::uint64_t>(p.issued)), 16);
         line += right(group_digits(static_cast<std::uint64_t>(p.burned)), 16);
-        for (const std::int64_t v : {p.receivable, p.payable, p.net}) line += right(money_text(v, c), 16);
+        for (const std::int64_t v : {p.receivable, p.payable, p.net})
+            line += right(money_text(v, c), 16);
         std::printf("%s\n", line.c_str());
     }
     std::printf("\ntransfers (%s)%s\n", code.c_str(), s.transfers.empty() ? ": none" : "");
     std::size_t pair_w = 0;
     for (const auto& t : s.transfers)
-        pair_w = std::max(pair_w, width_of(in.partners[t.payer].id) + width_of(in.partners[t.payee].id) + 6);
+        pair_w = std::max(
+            pair_w, width_of(in.partners[t.payer].id) + width_of(in.partners[t.payee].id) + 6);
     for (const auto& t : s.transfers) {
         const std::string pair = in.partners[t.payer].id + " -> " + in.partners[t.payee].id;
-        std::printf("  %s%s\n", left(pair, pair_w).c_str(), right(money_text(t.amount, c), 16).c_str());
+        std::printf("  %s%s\n", left(pair, pair_w).c_str(),
+                    right(money_text(t.amount, c), 16).c_str());
     }
 }
 
@@ -278,20 +288,24 @@ int run_simulate(int argc, char** argv) {
     if (from_file) {
         if (const int code = load_input(cmd, a.values.at("input"), &doc)) return code;
     } else if (a.values.empty()) {
-        return fail(cmd, 2, "needs --input FILE.json, or --price N --margin-bp N --rate-bp N --visits N");
+        return fail(cmd, 2,
+                    "needs --input FILE.json, or --price N --margin-bp N --rate-bp N --visits N");
     } else if (!flags_to_json(a, &doc, &why)) {
         return fail(cmd, 2, why);
     }
     const auto decoded = codec::decode_economics_input(doc);
-    if (!decoded.ok()) return fail(cmd, 2, from_file ? decoded.error.message : flag_message(decoded.error));
+    if (!decoded.ok())
+        return fail(cmd, 2, from_file ? decoded.error.message : flag_message(decoded.error));
     const auto& in = *decoded.value;
     const auto r = simulator::simulate_economics(in);
     if (r.status != simulator::EconomicsStatus::ok) {
         const auto e = codec::economics_error(r.status);
         return fail(cmd, 2, from_file ? e.message : flag_message(e));
     }
-    if (a.human) print_simulation(in, r);
-    else std::printf("%s\n", codec::encode_economics(in, r).dump().c_str());
+    if (a.human)
+        print_simulation(in, r);
+    else
+        std::printf("%s\n", codec::encode_economics(in, r).dump().c_str());
     return 0;
 }
 
@@ -309,8 +323,10 @@ int run_settle(int argc, char** argv) {
     const auto s = coalition::settle(in);
     if (s.status != coalition::SettlementStatus::ok)
         return fail(cmd, 2, codec::settlement_error(s.status, s.bad_partner).message);
-    if (a.human) print_settlement(in, s);
-    else std::printf("%s\n", codec::encode_settlement(in, s).dump().c_str());
+    if (a.human)
+        print_settlement(in, s);
+    else
+        std::printf("%s\n", codec::encode_settlement(in, s).dump().c_str());
     return 0;
 }
 
