@@ -62,6 +62,7 @@ Decoded<quote::MemberContext> decode_member_context(const Json& j) {
     o.optional_integer("last_purchase_ms", &m.last_purchase_ms, 0, kTimeMax);
     o.optional_integer("tier_qualifying", &m.tier_qualifying, 0, program::amount_max);
     o.optional_text("vip_plan", &m.vip_plan, 64);
+    o.optional_text("tier_held", &m.tier_held, 64);
     if (o.has("attributes")) {
         ObjectReader a = o.child("attributes");
         for (const auto& item : j.at("attributes").items()) a.optional_text(item.key().c_str(), &m.attributes[item.key()], 128);
@@ -72,7 +73,7 @@ Decoded<quote::MemberContext> decode_member_context(const Json& j) {
     }
     o.optional_flag("referred", &m.referred);
     o.optional_integer("inviter_referrals_this_month", &m.inviter_referrals_this_month, 0, 1'000'000);
-    o.reject_unknown({"points_available", "spend_before", "last_purchase_ms", "tier_qualifying", "vip_plan", "attributes",
+    o.reject_unknown({"points_available", "spend_before", "last_purchase_ms", "tier_qualifying", "tier_held", "vip_plan", "attributes",
                       "stamps", "referred", "inviter_referrals_this_month"});
     if (o.ok()) out.value = std::move(m);
     return out;

@@ -19,6 +19,12 @@ Arg percent_arg(const char* name, BasisPoints v) { return {name, Kind::percent_b
 Arg count_arg(std::int64_t v) { return {"n", Kind::count, v, {}}; }
 Arg text_arg(const char* name, std::string t) { return {name, Kind::text, 0, std::move(t)}; }
 
+int held_tier(const Program& p, const MemberContext& m) {
+    for (std::size_t i = 0; i < p.tiers->levels.size(); ++i)
+        if (p.tiers->levels[i].id == m.tier_held) return static_cast<int>(i);
+    return 0;
+}
+
 struct Engine {
     const Program& p;
     const MemberContext& m;
@@ -34,9 +40,10 @@ struct Engine {
     void explain(const char* rule, const char* key, std::vector<Arg> args) {
         q.explanations.push_back({rule, key, std::move(args)});
     }
+    // The higher of the tier held and the tier the window's qualifying amount reaches.
     int current_tier() const {
         if (!p.tiers) return -1;
-        return tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current;
+        return std::max(held_tier(p, m), tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
     }
     const program::VipPlan* vip() const {
         for (const auto& plan : p.vip_plans)
@@ -283,9 +290,16 @@ struct Engine {
             lr.tier_qualifying = by_points ? lr.points : lr.paid;
             added += lr.tier_qualifying;
         }
-        q.tier_before = tiers::tier_progress(ladder, m.tier_qualifying).current;
+        q.tier_before = current_tier();
         q.tier_progress_after = tiers::tier_progress(ladder, m.tier_qualifying + added);
-        q.tier_after = q.tier_progress_after.current;
+        q.tier_after = std::max(q.tier_before, q.tier_progress_after.current);
+        if (q.tier_after > q.tier_progress_after.current) {  // held above what the window earns
+            auto& pr = q.tier_progress_after;
+            pr.current = q.tier_after;
+            pr.next = q.tier_after + 1 < static_cast<int>(ladder.size()) ? q.tier_after + 1 : -1;
+            pr.gap = pr.next < 0 ? 0 : ladder[static_cast<std::size_t>(pr.next)].threshold - pr.qualifying;
+            pr.progress_permille = pr.next < 0 ? 1000 : 0;
+        }
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
             explain("tiers", "quote.tier_up", {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});

@@ -36,6 +36,7 @@ struct MemberContext {
     std::int64_t spend_before = 0;          // minor units paid before this receipt (ladder)
     std::int64_t last_purchase_ms = 0;      // 0: never bought
     std::int64_t tier_qualifying = 0;       // points or spend in the current window
+    std::string tier_held;                  // the tier the member holds (demotion is review_tier's)
     std::string vip_plan;                   // id of an active VIP plan, or empty
     std::map<std::string, std::string> attributes;   // "status" → "student"
     std::map<std::string, std::int64_t> stamps;      // stamps on each card before this receipt
