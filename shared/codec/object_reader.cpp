@@ -78,6 +78,23 @@ void ObjectReader::optional_choice(const char* key, int* out, std::initializer_l
     fail("invalid_value", field(key), "must be one of " + list);
 }
 
+void ObjectReader::optional_currency(const char* key, money::Currency* out) {
+    if (!has(key)) return;
+    std::string code;
+    optional_text(key, &code, 8);
+    if (!ok()) return;
+    const auto c = money::currency_from_code(code);
+    if (!c || *c == money::Currency::PTS)
+        return fail("invalid_value", field(key), "\"" + code + "\" is not a currency we know (RUB, EUR, USD)");
+    *out = *c;
+}
+
+void ObjectReader::optional_rounding(const char* key, money::Rounding* out) {
+    int index = static_cast<int>(*out);
+    optional_choice(key, &index, {"half_even", "half_up", "floor", "ceil"});
+    *out = static_cast<money::Rounding>(index);
+}
+
 ObjectReader ObjectReader::child(const char* key) const {
     return ObjectReader(has(key) ? at(key) : null_json(), field(key), error_);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "codec/decode.hpp"
+#include "core/money/money.hpp"
 
 namespace kopilka::codec {
 
@@ -30,6 +31,9 @@ public:
     void optional_texts(const char* key, std::vector<std::string>* out, std::size_t count_max);
     // One of the given words, stored as its index.
     void optional_choice(const char* key, int* out, std::initializer_list<const char*> words);
+    // A currency code (RUB, EUR, USD; not points) and a rounding name, kept as is when absent.
+    void optional_currency(const char* key, money::Currency* out);
+    void optional_rounding(const char* key, money::Rounding* out);
     // An array of objects: calls each(reader_for_element, index) for every element.
     template <class Each>
     void optional_array(const char* key, std::size_t count_max, Each each) {

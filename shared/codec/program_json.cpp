@@ -83,9 +83,7 @@ void read_bonus(ObjectReader r, Program* p) {
                 b.action_bonuses[item.key()] = v;
             }
     }
-    int rounding = static_cast<int>(b.earn_rounding);
-    r.optional_choice("earn_rounding", &rounding, {"half_even", "half_up", "floor", "ceil"});
-    b.earn_rounding = static_cast<money::Rounding>(rounding);
+    r.optional_rounding("earn_rounding", &b.earn_rounding);
     r.reject_unknown({"earn_bp", "receipt_min", "category_multipliers", "sku_multipliers", "excluded_categories",
                       "exclude_discounted_lines", "redeem_cap_bp", "redeem_order_min", "redeem_blackouts", "pending_days",
                       "expiry_days", "welcome_bonus", "birthday_bonus", "action_bonuses", "earn_rounding"});
@@ -206,7 +204,6 @@ Json multipliers_json(const std::vector<Multiplier>& ms) {
     for (const auto& m : ms) a.push_back({{"key", m.key}, {"percent", m.percent}});
     return a;
 }
-const char* const kRounding[] = {"half_even", "half_up", "floor", "ceil"};
 }  // namespace
 
 Decoded<Program> decode_program(const Json& j) {
@@ -215,13 +212,7 @@ Decoded<Program> decode_program(const Json& j) {
     ObjectReader r(j, "", &out.error);
     r.text("id", &p.id, 64);
     r.optional_text("name", &p.name, 128);
-    std::string currency = "RUB";
-    r.optional_text("currency", &currency, 8);
-    if (r.ok()) {
-        const auto c = money::currency_from_code(currency);
-        if (!c || *c == money::Currency::PTS) r.fail("invalid_value", "currency", "\"" + currency + "\" is not a currency we know (RUB, EUR, USD)");
-        else p.currency = *c;
-    }
+    r.optional_currency("currency", &p.currency);
     r.optional_integer("point_value_minor", &p.point_value_minor, 1, 1'000'000);
     if (r.has("flat_discount")) read_flat(r.child("flat_discount"), &p);
     if (r.has("discount_ladder")) read_ladder(r.child("discount_ladder"), &p);
@@ -267,7 +258,7 @@ Json encode_program(const Program& p) {
                       {"redeem_order_min", b.redeem_order_min}, {"redeem_blackouts", blackouts},
                       {"pending_days", b.pending_days}, {"expiry_days", b.expiry_days}, {"welcome_bonus", b.welcome_bonus},
                       {"birthday_bonus", b.birthday_bonus}, {"action_bonuses", b.action_bonuses},
-                      {"earn_rounding", kRounding[static_cast<int>(b.earn_rounding)]}};
+                      {"earn_rounding", money::rounding_name(b.earn_rounding)}};
     }
     if (!p.stamp_cards.empty()) {
         Json a = Json::array();

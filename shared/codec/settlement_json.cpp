@@ -9,19 +9,6 @@ namespace {
 using coalition::SettlementInput;
 using coalition::SettlementStatus;
 
-const char* const kRounding[] = {"half_even", "half_up", "floor", "ceil"};
-
-void read_currency(ObjectReader& r, money::Currency* out) {
-    std::string code = std::string(money::currency_info(*out).code);
-    r.optional_text("currency", &code, 8);
-    if (!r.ok() || !r.has("currency")) return;
-    const auto c = money::currency_from_code(code);
-    if (!c || *c == money::Currency::PTS)
-        return r.fail("invalid_value", r.field("currency"),
-                      "\"" + code + "\" is not a currency we know (RUB, EUR, USD)");
-    *out = *c;
-}
-
 void read_partners(ObjectReader& r, std::vector<coalition::PartnerTotals>* out) {
     if (r.ok() && !r.has("partners"))
         return r.fail("missing_field", r.field("partners"), "is required");
@@ -85,10 +72,8 @@ Decoded<SettlementInput> decode_settlement_input(const Json& j, std::string_view
     ObjectReader r(j, std::string(path), &out.error);
     r.integer("clearing_price_num", &in.clearing_price_num, 0, INT64_MAX);
     r.optional_integer("clearing_price_den", &in.clearing_price_den, 1, INT64_MAX);
-    read_currency(r, &in.currency);
-    int rounding = static_cast<int>(in.rounding);
-    r.optional_choice("rounding", &rounding, {"half_even", "half_up", "floor", "ceil"});
-    in.rounding = static_cast<money::Rounding>(rounding);
+    r.optional_currency("currency", &in.currency);
+    r.optional_rounding("rounding", &in.rounding);
     read_partners(r, &in.partners);
     r.reject_unknown(
         {"clearing_price_num", "clearing_price_den", "currency", "rounding", "partners"});
@@ -109,7 +94,7 @@ Json encode_settlement_input(const SettlementInput& in) {
     return {{"clearing_price_num", in.clearing_price_num},
             {"clearing_price_den", in.clearing_price_den},
             {"currency", money::currency_info(in.currency).code},
-            {"rounding", kRounding[static_cast<int>(in.rounding)]},
+            {"rounding", money::rounding_name(in.rounding)},
             {"partners", partners}};
 }
 

@@ -9,25 +9,6 @@ namespace {
 using simulator::EconomicsInput;
 using simulator::EconomicsStatus;
 
-const char* const kRounding[] = {"half_even", "half_up", "floor", "ceil"};
-
-void read_rounding(ObjectReader& r, const char* key, money::Rounding* out) {
-    int index = static_cast<int>(*out);
-    r.optional_choice(key, &index, {"half_even", "half_up", "floor", "ceil"});
-    *out = static_cast<money::Rounding>(index);
-}
-
-void read_currency(ObjectReader& r, money::Currency* out) {
-    std::string code = std::string(money::currency_info(*out).code);
-    r.optional_text("currency", &code, 8);
-    if (!r.ok() || !r.has("currency")) return;
-    const auto c = money::currency_from_code(code);
-    if (!c || *c == money::Currency::PTS)
-        return r.fail("invalid_value", r.field("currency"),
-                      "\"" + code + "\" is not a currency we know (RUB, EUR, USD)");
-    *out = *c;
-}
-
 Json scheme_json(const simulator::SchemeResult& s) {
     return {{"sales", s.sales},
             {"revenue", s.revenue},
@@ -89,9 +70,9 @@ Decoded<EconomicsInput> decode_economics_input(const Json& j, std::string_view p
     r.optional_integer("breakage_bp", &in.breakage_bp, 0, basis_points_max);
     r.optional_integer("comeback_bp", &in.comeback_bp, 0, basis_points_max);
     r.optional_integer("customers", &in.customers, 1, simulator::customers_max);
-    read_currency(r, &in.currency);
-    read_rounding(r, "rounding", &in.rounding);
-    read_rounding(r, "earn_rounding", &in.earn_rounding);
+    r.optional_currency("currency", &in.currency);
+    r.optional_rounding("rounding", &in.rounding);
+    r.optional_rounding("earn_rounding", &in.earn_rounding);
     r.reject_unknown({"price", "margin_bp", "rate_bp", "visits", "breakage_bp", "comeback_bp",
                       "customers", "currency", "rounding", "earn_rounding"});
     if (!r.ok()) return out;
@@ -112,8 +93,8 @@ Json encode_economics_input(const EconomicsInput& in) {
             {"comeback_bp", in.comeback_bp},
             {"customers", in.customers},
             {"currency", money::currency_info(in.currency).code},
-            {"rounding", kRounding[static_cast<int>(in.rounding)]},
-            {"earn_rounding", kRounding[static_cast<int>(in.earn_rounding)]}};
+            {"rounding", money::rounding_name(in.rounding)},
+            {"earn_rounding", money::rounding_name(in.earn_rounding)}};
 }
 
 Json encode_economics(const EconomicsInput& in, const simulator::Economics& r) {

@@ -19,6 +19,11 @@ constexpr i128 kMin = std::numeric_limits<std::int64_t>::min();
 bool fits(i128 v) { return v >= kMin && v <= kMax; }
 }  // namespace
 
+std::string_view rounding_name(Rounding r) {
+    static constexpr std::string_view kNames[] = {"half_even", "half_up", "floor", "ceil"};
+    return kNames[static_cast<int>(r)];
+}
+
 const CurrencyInfo& currency_info(Currency c) {
     for (const auto& info : kCurrencies)
         if (info.currency == c) return info;

@@ -29,6 +29,7 @@ struct Money {
 };
 
 enum class Rounding : std::uint8_t { half_even, half_up, floor, ceil };
+std::string_view rounding_name(Rounding r);                       // "half_even", …
 
 // Checked integer arithmetic: false on overflow (out is then left unchanged).
 bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out);
