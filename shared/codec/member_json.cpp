@@ -1,12 +1,64 @@
 #include "codec/member_json.hpp"
 
+#include "codec/object_reader.hpp"
+
 namespace kopilka::codec {
 
 namespace {
 constexpr std::int64_t kAmountMax = INT64_MAX / 4;  // far above any real balance
+constexpr std::size_t kListMax = 64;
+
+Json reward_json(const members::RewardView& r) { return {{"id", r.id}, {"name", r.name}, {"cost_points", r.cost_points}}; }
+Json rewards_json(const std::vector<members::RewardView>& rs) {
+    Json a = Json::array();
+    for (const auto& r : rs) a.push_back(reward_json(r));
+    return a;
+}
+void read_reward(ObjectReader& e, members::RewardView* r) {
+    e.text("id", &r->id, 64);
+    e.text("name", &r->name, 128);
+    e.integer("cost_points", &r->cost_points, 0, kAmountMax);
+}
+
+// The parts of a snapshot older servers may not send: absent means empty.
+void read_details(const Json& j, std::string_view path, members::MemberSnapshot* m, DecodeError* e) {
+    ObjectReader o(j, std::string(path), e);
+    o.optional_integer("available", &m->available, -kAmountMax, kAmountMax);
+    o.optional_integer("pending", &m->pending, 0, kAmountMax);
+    o.optional_integer("spins_available", &m->spins_available, 0, kAmountMax);
+    o.optional_array("expiring", kListMax, [&](ObjectReader& x, std::size_t) {
+        members::ExpiringView v;
+        x.integer("points", &v.points, 0, kAmountMax);
+        x.integer("expires_at_ms", &v.expires_at_ms, 0, kAmountMax);
+        m->expiring.push_back(v);
+    });
+    o.optional_array("rewards_affordable", kListMax, [&](ObjectReader& x, std::size_t) {
+        members::RewardView r;
+        read_reward(x, &r);
+        m->rewards_affordable.push_back(r);
+    });
+    if (o.has("reward_next") && !j.at("reward_next").is_null()) {
+        ObjectReader x = o.child("reward_next");
+        members::RewardView r;
+        read_reward(x, &r);
+        m->reward_next = r;
+    }
+    o.optional_array("history", kListMax, [&](ObjectReader& x, std::size_t) {
+        members::HistoryView h;
+        x.text("reason", &h.reason, 32);
+        x.optional_text("rule", &h.rule, 128);
+        x.integer("at_ms", &h.at_ms, 0, kAmountMax);
+        x.integer("points", &h.points, -kAmountMax, kAmountMax);
+        m->history.push_back(h);
+    });
+}
 }
 
 Json encode_member(const members::MemberSnapshot& m) {
+    Json expiring = Json::array(), history = Json::array();
+    for (const auto& e : m.expiring) expiring.push_back({{"points", e.points}, {"expires_at_ms", e.expires_at_ms}});
+    for (const auto& h : m.history)
+        history.push_back({{"reason", h.reason}, {"rule", h.rule}, {"at_ms", h.at_ms}, {"points", h.points}});
     return Json{
         {"id", m.id},
         {"name", m.name},
@@ -22,6 +74,13 @@ Json encode_member(const members::MemberSnapshot& m) {
           {"basis", m.tier_basis},
           {"progress_permille", m.tier.progress_permille}}},
         {"as_of_ms", m.as_of_ms},
+        {"available", m.available},
+        {"pending", m.pending},
+        {"expiring", expiring},
+        {"rewards_affordable", rewards_json(m.rewards_affordable)},
+        {"reward_next", m.reward_next ? reward_json(*m.reward_next) : Json(nullptr)},
+        {"spins_available", m.spins_available},
+        {"history", history},
     };
 }
 
@@ -60,6 +119,8 @@ Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view p
         return out;
     }
     m.tier.progress_permille = static_cast<int>(permille);
+    read_details(j, path, &m, &e);
+    if (!e.code.empty()) return out;
     out.value = std::move(m);
     return out;
 }

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/money/money.hpp"
 
@@ -17,6 +19,24 @@ struct TierView {
     int progress_permille = 0;    // 0..1000
 };
 
+struct ExpiringView {
+    std::int64_t points = 0;
+    std::int64_t expires_at_ms = 0;
+};
+
+struct RewardView {
+    std::string id;
+    std::string name;
+    std::int64_t cost_points = 0;
+};
+
+struct HistoryView {
+    std::string reason;        // "earn", "redeem", "expire", …
+    std::string rule;
+    std::int64_t at_ms = 0;
+    std::int64_t points = 0;   // change of the balance, signed
+};
+
 struct MemberSnapshot {
     std::string id;
     std::string name;                 // first name only: this is shown on a shop-floor screen
@@ -26,6 +46,13 @@ struct MemberSnapshot {
     std::string tier_basis = "points";                // "points" or "spend": unit of gap
     TierView tier;
     std::int64_t as_of_ms = 0;        // server time the snapshot was built, ms since epoch
+    std::int64_t available = 0;       // spendable now
+    std::int64_t pending = 0;         // earned, unlocking after the return window
+    std::vector<ExpiringView> expiring;        // the next batches to expire, soonest first
+    std::vector<RewardView> rewards_affordable;  // cheapest first
+    std::optional<RewardView> reward_next;     // the cheapest reward not yet affordable
+    std::int64_t spins_available = 0;
+    std::vector<HistoryView> history;          // newest first
 };
 
 }  // namespace kopilka::members
