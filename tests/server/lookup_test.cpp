@@ -52,7 +52,9 @@ void check_member(const httplib::Result& res, const Expected& e, std::int64_t t0
     const Json& m = body["member"];
     std::set<std::string> keys;
     for (const auto& [k, v] : m.items()) keys.insert(k);
-    CHECK(keys == std::set<std::string>{"id", "name", "merchant", "balance", "currency", "tier", "tier_detail", "as_of_ms"});
+    CHECK(keys == std::set<std::string>{"id", "name", "merchant", "balance", "currency", "tier", "tier_detail", "as_of_ms",
+                                        "available", "pending", "expiring", "rewards_affordable", "reward_next",
+                                        "spins_available", "history"});
 
     CHECK(m["id"] == e.id);
     CHECK(m["name"] == e.name);

@@ -3,8 +3,7 @@
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
 #include "core/cards/card_code.hpp"
-#include "core/quote/quote.hpp"
-#include "core/tiers/tier_ladder.hpp"
+#include "core/members/member_view.hpp"
 
 namespace kopilka::server {
 
@@ -51,25 +50,18 @@ ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t
     if (!program)
         return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
-    members::MemberSnapshot snap;
-    snap.id = member->member_id;
-    snap.name = member->display_name;
-    snap.merchant = merchant->code;
-    snap.currency = money::currency_from_code(merchant->currency).value_or(money::Currency::RUB);
-    snap.balance = store.member_balance(merchant->merchant_id, member->member_id);
+    // The SQLite ledger so far keeps posted points only: all of the balance is available.
+    // (The full ledger with batches, pending points and expiry moves into storage next.)
+    ledger::Snapshot points;
+    points.balance = store.member_balance(merchant->merchant_id, member->member_id);
+    points.available = points.balance;
+    members::TierState tier;
     if (program->tiers) {
-        const auto ladder = quote::tier_ladder(*program);
-        snap.tier_basis = program->tiers->basis == program::TierBasis::points ? "points" : "spend";
         const std::int64_t since = now_ms - program->tiers->window_days * 86400000;
-        const auto progress = tiers::tier_progress(ladder, store.member_earned_since(merchant->merchant_id, member->member_id, since));
-        const auto& current = ladder[static_cast<std::size_t>(progress.current)];
-        snap.tier.id = current.id;
-        snap.tier.name = current.name;
-        if (progress.next >= 0) snap.tier.next_name = ladder[static_cast<std::size_t>(progress.next)].name;
-        snap.tier.gap = progress.gap;
-        snap.tier.progress_permille = progress.progress_permille;
+        tier.qualifying = store.member_earned_since(merchant->merchant_id, member->member_id, since);
     }
-    snap.as_of_ms = now_ms;
+    const members::MemberSnapshot snap = members::build_member_snapshot(
+        *program, {member->member_id, member->display_name, merchant->code}, points, tier, /*spins_available=*/0, now_ms);
     return {200, codec::Json{{"member", codec::encode_member(snap)}}, merchant->merchant_id};
 }
 
