@@ -11,15 +11,7 @@ TierView tier_view(const program::Program& p, const TierState& state) {
     TierView v;
     if (!p.tiers) return v;
     const auto ladder = quote::tier_ladder(p);
-    tiers::TierProgress pr = tiers::tier_progress(ladder, state.qualifying);
-    for (std::size_t i = 0; i < ladder.size(); ++i)
-        if (ladder[i].id == state.held && static_cast<int>(i) > pr.current) {
-            // Held above what this window earned: the next tier is above the held one.
-            pr.current = static_cast<int>(i);
-            pr.next = i + 1 < ladder.size() ? static_cast<int>(i + 1) : -1;
-            pr.gap = pr.next < 0 ? 0 : ladder[i + 1].threshold - pr.qualifying;
-            pr.progress_permille = pr.next < 0 ? 1000 : 0;
-        }
+    const tiers::TierProgress pr = tiers::tier_progress(ladder, state.qualifying, quote::tier_index(p, state.held));
     const auto& current = ladder[static_cast<std::size_t>(pr.current)];
     v.id = current.id;
     v.name = current.name;

@@ -19,12 +19,6 @@ Arg percent_arg(const char* name, BasisPoints v) { return {name, Kind::percent_b
 Arg count_arg(std::int64_t v) { return {"n", Kind::count, v, {}}; }
 Arg text_arg(const char* name, std::string t) { return {name, Kind::text, 0, std::move(t)}; }
 
-int held_tier(const Program& p, const MemberContext& m) {
-    for (std::size_t i = 0; i < p.tiers->levels.size(); ++i)
-        if (p.tiers->levels[i].id == m.tier_held) return static_cast<int>(i);
-    return 0;
-}
-
 struct Engine {
     const Program& p;
     const MemberContext& m;
@@ -43,7 +37,7 @@ struct Engine {
     // The higher of the tier held and the tier the window's qualifying amount reaches.
     int current_tier() const {
         if (!p.tiers) return -1;
-        return std::max(held_tier(p, m), tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
+        return std::max(tier_index(p, m.tier_held), tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
     }
     const program::VipPlan* vip() const {
         for (const auto& plan : p.vip_plans)
@@ -291,15 +285,8 @@ struct Engine {
             added += lr.tier_qualifying;
         }
         q.tier_before = current_tier();
-        q.tier_progress_after = tiers::tier_progress(ladder, m.tier_qualifying + added);
-        q.tier_after = std::max(q.tier_before, q.tier_progress_after.current);
-        if (q.tier_after > q.tier_progress_after.current) {  // held above what the window earns
-            auto& pr = q.tier_progress_after;
-            pr.current = q.tier_after;
-            pr.next = q.tier_after + 1 < static_cast<int>(ladder.size()) ? q.tier_after + 1 : -1;
-            pr.gap = pr.next < 0 ? 0 : ladder[static_cast<std::size_t>(pr.next)].threshold - pr.qualifying;
-            pr.progress_permille = pr.next < 0 ? 1000 : 0;
-        }
+        q.tier_progress_after = tiers::tier_progress(ladder, m.tier_qualifying + added, q.tier_before);
+        q.tier_after = q.tier_progress_after.current;
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
             explain("tiers", "quote.tier_up", {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});
@@ -343,6 +330,13 @@ std::vector<tiers::Tier> tier_ladder(const program::Program& p) {
     if (p.tiers)
         for (const auto& l : p.tiers->levels) out.push_back({l.id, l.name, l.threshold});
     return out;
+}
+
+int tier_index(const program::Program& p, const std::string& id) {
+    if (p.tiers)
+        for (std::size_t i = 0; i < p.tiers->levels.size(); ++i)
+            if (p.tiers->levels[i].id == id) return static_cast<int>(i);
+    return 0;
 }
 
 Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt, const QuoteOptions& options) {

@@ -134,5 +134,7 @@ ReturnResult quote_return(const Receipt& receipt, const Quote& original, const s
 
 // The tier ladder of a program as the generic tier type (empty without tiers).
 std::vector<tiers::Tier> tier_ladder(const program::Program& p);
+// The index of the tier with this id in p.tiers->levels; 0 (the first tier) if none has it.
+int tier_index(const program::Program& p, const std::string& id);
 
 }  // namespace kopilka::quote

@@ -39,4 +39,14 @@ TierProgress tier_progress(const std::vector<Tier>& ladder, std::int64_t qualify
     return p;
 }
 
+TierProgress tier_progress(const std::vector<Tier>& ladder, std::int64_t qualifying, int held) {
+    TierProgress p = tier_progress(ladder, qualifying);
+    if (held <= p.current || held >= static_cast<int>(ladder.size())) return p;
+    p.current = held;
+    p.next = held + 1 < static_cast<int>(ladder.size()) ? held + 1 : -1;
+    p.gap = p.next < 0 ? 0 : ladder[static_cast<std::size_t>(p.next)].threshold - p.qualifying;
+    p.progress_permille = p.next < 0 ? 1000 : 0;
+    return p;
+}
+
 }  // namespace kopilka::tiers

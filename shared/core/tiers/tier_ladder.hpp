@@ -31,4 +31,8 @@ struct TierProgress {
 // ladder must be valid (KOPILKA_ASSERT); negative qualifying counts as 0.
 TierProgress tier_progress(const std::vector<Tier>& ladder, std::int64_t qualifying);
 
+// The same for a member who holds tier `held` (an index; demotion waits for a review): the
+// current tier is the higher of the two, and the next tier is the one above that.
+TierProgress tier_progress(const std::vector<Tier>& ladder, std::int64_t qualifying, int held);
+
 }  // namespace kopilka::tiers
