@@ -1,0 +1,13 @@
+// Ledger entries ⇄ JSON: how the server stores a member's entries and restores them.
+// Lossless: decode(encode(e)) == e field by field, so ledger::restore() sees what was written.
+#pragma once
+
+#include "codec/decode.hpp"
+#include "core/ledger/entry.hpp"
+
+namespace kopilka::codec {
+
+Json encode_entry(const ledger::Entry& e);
+Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path = "entry");
+
+}  // namespace kopilka::codec
