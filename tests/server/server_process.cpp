@@ -450,8 +450,16 @@ std::string Db::text(const std::string& sql, const std::vector<std::string>& par
 }
 
 std::int64_t Db::derived_balance(const std::string& merchant_id, const std::string& member_id) {
-    return scalar("SELECT COALESCE(SUM(amount), 0) FROM ledger_postings WHERE merchant_id = ?1 AND account = ?2",
-                  {merchant_id, "member:" + member_id});
+    // The member account's postings, read out of the stored entries; the member_delta
+    // column the server keeps must agree with them.
+    const std::int64_t from_postings = scalar(
+        "SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, json_each(e.body, '$.postings') p "
+        "WHERE e.merchant_id = ?1 AND e.member_id = ?2 AND json_extract(p.value, '$.account') = 'member'",
+        {merchant_id, member_id});
+    const std::int64_t from_column =
+        scalar("SELECT COALESCE(SUM(member_delta), 0) FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2",
+               {merchant_id, member_id});
+    return from_postings == from_column ? from_postings : INT64_MIN;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ public:
     std::string dump();
     std::int64_t scalar(const std::string& sql, const std::vector<std::string>& params = {});
     std::string text(const std::string& sql, const std::vector<std::string>& params = {});
-    // SUM(amount) of ledger_postings for account 'member:<id>': the balance derived by hand.
+    // The member account's postings summed from the stored entries: the balance derived by hand
+    // (INT64_MIN if the server's member_delta column disagrees).
     std::int64_t derived_balance(const std::string& merchant_id, const std::string& member_id);
 
 private:

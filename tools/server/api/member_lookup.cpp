@@ -3,7 +3,10 @@
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
 #include "core/cards/card_code.hpp"
+#include "core/ledger/ledger.hpp"
 #include "core/members/member_view.hpp"
+
+#include <stdexcept>
 
 namespace kopilka::server {
 
@@ -50,18 +53,19 @@ ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t
     if (!program)
         return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
-    // The SQLite ledger so far keeps posted points only: all of the balance is available.
-    // (The full ledger with batches, pending points and expiry moves into storage next.)
-    ledger::Snapshot points;
-    points.balance = store.member_balance(merchant->merchant_id, member->member_id);
-    points.available = points.balance;
-    members::TierState tier;
-    if (program->tiers) {
-        const std::int64_t since = now_ms - program->tiers->window_days * 86400000;
-        tier.qualifying = store.member_earned_since(merchant->merchant_id, member->member_id, since);
-    }
-    const members::MemberSnapshot snap = members::build_member_snapshot(
-        *program, {member->member_id, member->display_name, merchant->code}, points, tier, /*spins_available=*/0, now_ms);
+    members::MemberSnapshot snap;
+    store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
+        auto restored = ledger::restore(tx.entries());
+        if (restored.status != ledger::EntryStatus::ok)
+            throw std::runtime_error("member " + member->member_id + ": stored ledger does not restore");
+        restored.ledger.advance(now_ms);  // expiries due by now, shown (written by the next write)
+        const MemberCounters counters = tx.counters();
+        members::TierState tier{0, counters.tier_held};
+        if (program->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program->tiers->window_days * 86400000);
+        snap = members::build_member_snapshot(*program, {member->member_id, member->display_name, merchant->code},
+                                              restored.ledger.snapshot(), tier, /*spins_available=*/0, now_ms);
+        return false;  // read only
+    });
     return {200, codec::Json{{"member", codec::encode_member(snap)}}, merchant->merchant_id};
 }
 

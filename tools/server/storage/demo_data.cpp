@@ -4,6 +4,7 @@
 
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
+#include "core/ledger/ledger.hpp"
 
 namespace kopilka::server {
 
@@ -61,20 +62,29 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     };
     std::vector<DemoMember> out;
     const std::int64_t day_ms = 86400000;
-    for (const Seed& s : seeds) {
-        const std::string number = std::string(s.card12) + cards::ean13_check_digit(s.card12);
-        store.put_member({"demo", s.id, s.name, number}, now_ms);
-        std::int64_t when = now_ms - 40 * day_ms;
-        const std::string account = std::string("member:") + s.id;
-        for (std::int64_t points : s.earns) {
-            store.append_entry("demo", {random_id(), s.id, "earn", "demo-points/earn", when,
-                                        {{account, points}, {"merchant:points_issued", -points}}});
-            when += 7 * day_ms;
-        }
-        if (s.redeemed > 0)
-            store.append_entry("demo", {random_id(), s.id, "redeem", "demo-points/redeem", when,
-                                        {{account, -s.redeemed}, {"merchant:points_redeemed", s.redeemed}}});
-        out.push_back({s.id, number});
+    for (const Seed& seed : seeds) {
+        const std::string number = std::string(seed.card12) + cards::ean13_check_digit(seed.card12);
+        store.put_member({"demo", seed.id, seed.name, number}, now_ms);
+        // The history goes through the real ledger: one receipt a week from 40 days ago.
+        store.with_member("demo", seed.id, [&](MemberTx& tx) {
+            ledger::Ledger l;
+            std::int64_t when = now_ms - 40 * day_ms;
+            std::int64_t earned = 0;
+            for (std::int64_t points : seed.earns) {
+                const std::string receipt_id = "demo-" + random_id().substr(0, 12);
+                const auto id = *ledger::parse_entry_id(random_id());
+                l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn, "bonus", receipt_id}, when);
+                tx.save_receipt({receipt_id, seed.id, ledger::to_hex(id), when, points * 20, points, "{}", "{}", "[]"});
+                earned += points;
+                when += 7 * day_ms;
+            }
+            if (seed.redeemed > 0)
+                l.apply(ledger::Redeem{*ledger::parse_entry_id(random_id()), seed.redeemed, "bonus", ""}, when);
+            tx.append_entries(l.entries());
+            tx.save_counters({earned * 20, when, "", now_ms - 40 * day_ms, "{}"});
+            return true;
+        });
+        out.push_back({seed.id, number});
     }
     return out;
 }

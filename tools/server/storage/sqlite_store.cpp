@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "codec/ledger_json.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -67,6 +68,60 @@ const char* const kMigrations[] = {
         PRIMARY KEY (merchant_id, entry_id, account)
     );
     CREATE INDEX ledger_postings_account ON ledger_postings (merchant_id, account);
+    )sql",
+    // 2: the ledger moves to shared/core's entries (batches, pending, expiry, reservations),
+    // stored per member in write order; operations and receipts for idempotent writes. The
+    // first ledger tables held only demo data and are dropped.
+    R"sql(
+    DROP TABLE ledger_postings;
+    DROP TABLE ledger_entries;
+    CREATE TABLE member_entries (
+        merchant_id   TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        entry_id      TEXT NOT NULL,
+        reason        TEXT NOT NULL,
+        at_ms         INTEGER NOT NULL,
+        member_delta  INTEGER NOT NULL,
+        body          TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id, seq)
+    );
+    CREATE UNIQUE INDEX member_entries_id ON member_entries (merchant_id, member_id, entry_id);
+    CREATE TABLE member_counters (
+        merchant_id      TEXT NOT NULL,
+        member_id        TEXT NOT NULL,
+        spend_total      INTEGER NOT NULL,
+        last_purchase_ms INTEGER NOT NULL,
+        tier_held        TEXT NOT NULL,
+        window_start_ms  INTEGER NOT NULL,
+        stamps           TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id)
+    );
+    CREATE TABLE operations (
+        merchant_id   TEXT NOT NULL,
+        op_id         TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        request       TEXT NOT NULL,
+        status        INTEGER NOT NULL,
+        response      TEXT NOT NULL,
+        at_ms         INTEGER NOT NULL,
+        PRIMARY KEY (merchant_id, op_id)
+    );
+    CREATE TABLE receipts (
+        merchant_id     TEXT NOT NULL,
+        receipt_id      TEXT NOT NULL,
+        member_id       TEXT NOT NULL,
+        op_id           TEXT NOT NULL,
+        at_ms           INTEGER NOT NULL,
+        paid            INTEGER NOT NULL,
+        tier_qualifying INTEGER NOT NULL,
+        receipt         TEXT NOT NULL,
+        quote           TEXT NOT NULL,
+        returned        TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, receipt_id)
+    );
+    CREATE INDEX receipts_member ON receipts (merchant_id, member_id, at_ms);
     )sql",
 };
 
@@ -162,27 +217,6 @@ public:
         return ProgramRecord{merchant_id, s.text(0), s.int64(1), s.text(2)};
     }
 
-    std::int64_t member_balance(const std::string& merchant_id, const std::string& member_id) override {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        Statement s(db_, "SELECT COALESCE(SUM(amount), 0) FROM ledger_postings WHERE merchant_id = ?1 AND account = ?2");
-        s.bind(1, merchant_id).bind(2, "member:" + member_id);
-        s.step();
-        return s.int64(0);
-    }
-
-    std::int64_t member_earned_since(const std::string& merchant_id, const std::string& member_id,
-                                     std::int64_t since_ms) override {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        Statement s(db_,
-                    "SELECT COALESCE(SUM(p.amount), 0) FROM ledger_entries e JOIN ledger_postings p "
-                    "ON p.merchant_id = e.merchant_id AND p.entry_id = e.entry_id "
-                    "WHERE e.merchant_id = ?1 AND e.member_id = ?2 AND e.reason = 'earn' "
-                    "AND e.created_at_ms >= ?3 AND p.account = ?4");
-        s.bind(1, merchant_id).bind(2, member_id).bind(3, since_ms).bind(4, "member:" + member_id);
-        s.step();
-        return s.int64(0);
-    }
-
     void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override {
         write([&] {
             Statement s(db_,
@@ -214,35 +248,17 @@ public:
         });
     }
 
-    WriteStatus append_entry(const std::string& merchant_id, const LedgerEntry& e) override {
-        std::int64_t sum = 0;
-        for (const auto& p : e.postings)
-            if (__builtin_add_overflow(sum, p.amount, &sum)) return WriteStatus::invalid;
-        if (e.postings.size() < 2 || sum != 0) return WriteStatus::invalid;
-        WriteStatus status = WriteStatus::ok;
+    bool with_member(const std::string& merchant_id, const std::string& member_id,
+                     const std::function<bool(MemberTx&)>& fn) override {
+        bool commit = false;
+        // BEGIN IMMEDIATE takes SQLite's write lock at once: writes are serialised, so no
+        // two transactions ever decide on the same member state.
         write([&] {
-            Statement existing(db_,
-                               "SELECT member_id, reason, rule, created_at_ms FROM ledger_entries "
-                               "WHERE merchant_id = ?1 AND entry_id = ?2");
-            existing.bind(1, merchant_id).bind(2, e.entry_id);
-            if (existing.step()) {
-                const bool same = existing.text(0) == e.member_id && existing.text(1) == e.reason &&
-                                  existing.text(2) == e.rule && same_postings(merchant_id, e);
-                status = same ? WriteStatus::exists : WriteStatus::conflict;
-                return;
-            }
-            Statement ins(db_,
-                          "INSERT INTO ledger_entries (merchant_id, entry_id, member_id, reason, rule, created_at_ms) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-            ins.bind(1, merchant_id).bind(2, e.entry_id).bind(3, e.member_id).bind(4, e.reason).bind(5, e.rule).bind(6, e.created_at_ms);
-            ins.step();
-            for (const auto& p : e.postings) {
-                Statement post(db_, "INSERT INTO ledger_postings (merchant_id, entry_id, account, amount) VALUES (?1, ?2, ?3, ?4)");
-                post.bind(1, merchant_id).bind(2, e.entry_id).bind(3, p.account).bind(4, p.amount);
-                post.step();
-            }
+            Tx tx(*this, merchant_id, member_id);
+            commit = fn(tx);
+            if (!commit) throw Rollback{};
         });
-        return status;
+        return commit;
     }
 
     std::vector<std::string> merchant_ids() override {
@@ -283,6 +299,8 @@ private:
     }
 
     // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back if fn throws.
+    struct Rollback {};  // thrown by with_member when its function declines to commit
+
     template <class Fn>
     void write(Fn&& fn) {
         std::lock_guard<std::recursive_mutex> lock(mutex_);
@@ -290,11 +308,115 @@ private:
         try {
             fn();
             exec("COMMIT");
+        } catch (const Rollback&) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         } catch (...) {
             sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
             throw;
         }
     }
+
+    // The member's rows, inside the transaction with_member opened.
+    class Tx final : public MemberTx {
+    public:
+        Tx(SqliteStore& s, std::string merchant_id, std::string member_id)
+            : s_(s), merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
+
+        std::optional<StoredOperation> operation(const std::string& op_id) override {
+            Statement q(s_.db_, "SELECT kind, member_id, request, status, response, at_ms FROM operations "
+                                "WHERE merchant_id = ?1 AND op_id = ?2");
+            q.bind(1, merchant_).bind(2, op_id);
+            if (!q.step()) return std::nullopt;
+            return StoredOperation{op_id, q.text(0), q.text(1), q.text(2), static_cast<int>(q.int64(3)), q.text(4), q.int64(5)};
+        }
+
+        std::vector<ledger::Entry> entries() override {
+            Statement q(s_.db_, "SELECT body FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2 ORDER BY seq");
+            q.bind(1, merchant_).bind(2, member_);
+            std::vector<ledger::Entry> out;
+            while (q.step()) {
+                codec::DecodeError e;
+                const auto j = codec::parse_json(q.text(0), &e);
+                auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
+                if (!entry.ok()) throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
+                out.push_back(std::move(*entry.value));
+            }
+            seq_ = static_cast<std::int64_t>(out.size());
+            return out;
+        }
+
+        MemberCounters counters() override {
+            Statement q(s_.db_, "SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps FROM member_counters "
+                                "WHERE merchant_id = ?1 AND member_id = ?2");
+            q.bind(1, merchant_).bind(2, member_);
+            if (!q.step()) return {};
+            return MemberCounters{q.int64(0), q.int64(1), q.text(2), q.int64(3), q.text(4)};
+        }
+
+        std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override {
+            Statement q(s_.db_, "SELECT member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned FROM receipts "
+                                "WHERE merchant_id = ?1 AND receipt_id = ?2");
+            q.bind(1, merchant_).bind(2, receipt_id);
+            if (!q.step()) return std::nullopt;
+            return ReceiptRecord{receipt_id, q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4), q.text(5), q.text(6), q.text(7)};
+        }
+
+        std::int64_t tier_qualifying_since(std::int64_t since_ms) override {
+            Statement q(s_.db_, "SELECT COALESCE(SUM(tier_qualifying), 0) FROM receipts WHERE merchant_id = ?1 "
+                                "AND member_id = ?2 AND at_ms >= ?3");
+            q.bind(1, merchant_).bind(2, member_).bind(3, since_ms);
+            q.step();
+            return q.int64(0);
+        }
+
+        void append_entries(const std::vector<ledger::Entry>& entries) override {
+            if (seq_ < 0) entries_count();
+            for (const auto& e : entries) {
+                Statement q(s_.db_, "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
+                                    "member_delta, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                q.bind(1, merchant_).bind(2, member_).bind(3, seq_++).bind(4, ledger::to_hex(e.id))
+                    .bind(5, std::string(ledger::reason_name(e.reason))).bind(6, e.at_ms).bind(7, ledger::member_delta(e))
+                    .bind(8, codec::encode_entry(e).dump());
+                q.step();
+            }
+        }
+
+        void save_counters(const MemberCounters& c) override {
+            Statement q(s_.db_, "INSERT OR REPLACE INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
+                                "tier_held, window_start_ms, stamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            q.bind(1, merchant_).bind(2, member_).bind(3, c.spend_total).bind(4, c.last_purchase_ms).bind(5, c.tier_held)
+                .bind(6, c.window_start_ms).bind(7, c.stamps);
+            q.step();
+        }
+
+        void save_receipt(const ReceiptRecord& r) override {
+            Statement q(s_.db_, "INSERT OR REPLACE INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
+                                "tier_qualifying, receipt, quote, returned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+            q.bind(1, merchant_).bind(2, r.receipt_id).bind(3, member_).bind(4, r.op_id).bind(5, r.at_ms).bind(6, r.paid)
+                .bind(7, r.tier_qualifying).bind(8, r.receipt).bind(9, r.quote).bind(10, r.returned);
+            q.step();
+        }
+
+        void save_operation(const StoredOperation& op) override {
+            Statement q(s_.db_, "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, at_ms) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+            q.bind(1, merchant_).bind(2, op.op_id).bind(3, op.kind).bind(4, member_).bind(5, op.request)
+                .bind(6, static_cast<std::int64_t>(op.status)).bind(7, op.response).bind(8, op.at_ms);
+            q.step();
+        }
+
+    private:
+        void entries_count() {
+            Statement q(s_.db_, "SELECT COUNT(*) FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2");
+            q.bind(1, merchant_).bind(2, member_);
+            q.step();
+            seq_ = q.int64(0);
+        }
+
+        SqliteStore& s_;
+        std::string merchant_, member_;
+        std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+    };
 
     void migrate() {
         exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
@@ -324,19 +446,6 @@ private:
         s.bind(1, value);
         if (!s.step()) return std::nullopt;
         return MerchantRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
-    }
-
-    bool same_postings(const std::string& merchant_id, const LedgerEntry& e) {
-        Statement s(db_, "SELECT account, amount FROM ledger_postings WHERE merchant_id = ?1 AND entry_id = ?2 ORDER BY account");
-        s.bind(1, merchant_id).bind(2, e.entry_id);
-        std::vector<Posting> stored;
-        while (s.step()) stored.push_back({s.text(0), s.int64(1)});
-        std::vector<Posting> given = e.postings;
-        std::sort(given.begin(), given.end(), [](const Posting& a, const Posting& b) { return a.account < b.account; });
-        if (stored.size() != given.size()) return false;
-        for (std::size_t i = 0; i < stored.size(); ++i)
-            if (stored[i].account != given[i].account || stored[i].amount != given[i].amount) return false;
-        return true;
     }
 
     sqlite3* db_ = nullptr;

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/ledger/entry.hpp"
 
 namespace kopilka::server {
 
@@ -33,21 +36,54 @@ struct ProgramRecord {
     std::string document;      // program JSON (shared/codec decodes it)
 };
 
-struct Posting {
-    std::string account;       // "member:<id>", "merchant:points_issued", …
-    std::int64_t amount = 0;   // signed; the postings of one entry sum to zero
-};
-
-struct LedgerEntry {
-    std::string entry_id;      // 128-bit id, 32 hex digits
+// A client's write, kept so a replay of the same id gets the same answer.
+struct StoredOperation {
+    std::string op_id;      // the client's 128-bit id, 32 hex digits
+    std::string kind;       // "receipt", "return", …
     std::string member_id;
-    std::string reason;        // "earn", "redeem", "welcome", "adjust", …
-    std::string rule;          // the program rule that produced it
-    std::int64_t created_at_ms = 0;
-    std::vector<Posting> postings;
+    std::string request;    // the request as canonical JSON
+    int status = 200;
+    std::string response;   // the answer as JSON
+    std::int64_t at_ms = 0;
 };
 
-enum class WriteStatus : std::uint8_t { ok, exists, conflict, invalid };
+// What the ledger doesn't hold about a member and quotes need.
+struct MemberCounters {
+    std::int64_t spend_total = 0;        // minor units paid, all time (discount ladders)
+    std::int64_t last_purchase_ms = 0;
+    std::string tier_held;               // tier id
+    std::int64_t window_start_ms = 0;    // the tier qualification window
+    std::string stamps = "{}";           // card id → stamps, as JSON
+};
+
+struct ReceiptRecord {
+    std::string receipt_id;
+    std::string member_id;
+    std::string op_id;
+    std::int64_t at_ms = 0;
+    std::int64_t paid = 0;
+    std::int64_t tier_qualifying = 0;    // net of returns
+    std::string receipt;                 // JSON as posted
+    std::string quote;                   // JSON of the quote
+    std::string returned = "[]";         // units returned so far per line, JSON array
+};
+
+// One member's data inside one transaction that holds the member's write lock: two writes
+// for the same member never interleave, on SQLite or PostgreSQL.
+class MemberTx {
+public:
+    virtual ~MemberTx() = default;
+    virtual std::optional<StoredOperation> operation(const std::string& op_id) = 0;  // any member's
+    virtual std::vector<ledger::Entry> entries() = 0;                                 // in order
+    virtual MemberCounters counters() = 0;
+    virtual std::optional<ReceiptRecord> receipt(const std::string& receipt_id) = 0;
+    virtual std::int64_t tier_qualifying_since(std::int64_t since_ms) = 0;
+
+    virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
+    virtual void save_counters(const MemberCounters& c) = 0;
+    virtual void save_receipt(const ReceiptRecord& r) = 0;  // insert or replace
+    virtual void save_operation(const StoredOperation& op) = 0;
+};
 
 class Store {
 public:
@@ -59,19 +95,15 @@ public:
     virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) = 0;
     virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id) = 0;
 
-    // Sum of every posting to the member's account: the balance, derived.
-    virtual std::int64_t member_balance(const std::string& merchant_id, const std::string& member_id) = 0;
-    // Points earned (reason "earn") since since_ms: what tiers qualify on.
-    virtual std::int64_t member_earned_since(const std::string& merchant_id, const std::string& member_id,
-                                             std::int64_t since_ms) = 0;
+    // Runs fn in one transaction holding the member's write lock. fn returns true to commit,
+    // false to roll back; an exception rolls back and propagates.
+    virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
+                             const std::function<bool(MemberTx&)>& fn) = 0;
 
     // Writes happen in one transaction each.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
     virtual void put_program(const ProgramRecord& p, std::int64_t now_ms) = 0;
     virtual void put_member(const MemberRecord& m, std::int64_t now_ms) = 0;
-    // Appends an entry; postings must sum to zero. Same id + same content → exists;
-    // same id + other content → conflict.
-    virtual WriteStatus append_entry(const std::string& merchant_id, const LedgerEntry& e) = 0;
 
     virtual std::vector<std::string> merchant_ids() = 0;
     virtual std::vector<MemberRecord> members(const std::string& merchant_id) = 0;  // by member id
