@@ -13,6 +13,30 @@ tools/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 logs=build/test-logs
 mkdir -p "$logs" build/artifacts
+
+# Throwaway PostgreSQL for the server layer (tools/pg.sh); stopped and removed at any exit.
+pg_dir=""
+stop_pg() {
+  [ -n "$pg_dir" ] || return 0
+  cp "$pg_dir/postgres.log" "$logs/postgres.log" 2>/dev/null || true
+  tools/pg.sh stop "$pg_dir" 2>>"$logs/pg.log" || echo "[test] could not stop PostgreSQL under $pg_dir; see $logs/pg.log"
+  pg_dir=""
+}
+trap stop_pg EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+start_pg() {
+  [ -z "$pg_dir" ] || return 0
+  pg_dir="$(mktemp -d /tmp/kopilka-pg.XXXXXX)"
+  if KOPILKA_TEST_PG_URL="$(tools/pg.sh start "$pg_dir" 2>"$logs/pg.log")"; then
+    export KOPILKA_TEST_PG_URL
+    echo "[test] PostgreSQL for the server layer: $KOPILKA_TEST_PG_URL"
+  else
+    unset KOPILKA_TEST_PG_URL
+    echo "[test] PostgreSQL did not start; see $logs/pg.log"; tail -5 "$logs/pg.log" | sed 's/^/    /'
+    total_fail=$((total_fail + 1))
+  fi
+}
 layers="${KOPILKA_TEST_LAYERS:-unit wasm server e2e}"
 total_pass=0
 total_fail=0
@@ -61,7 +85,7 @@ for layer in $layers; do
   case "$layer" in
     unit)   doctest_layer unit build/native/tests/kopilka_unit_tests ;;
     wasm)   doctest_layer wasm node build/wasm/tests/kopilka_unit_tests.js ;;
-    server) doctest_layer server build/native/tests/server/kopilka_server_tests ;;
+    server) start_pg; doctest_layer server build/native/tests/server/kopilka_server_tests ;;
     e2e)    KOPILKA_BUILD="$root/build" KOPILKA_ARTIFACTS="$root/build/artifacts" \
               node_layer e2e node --test --test-concurrency=1 tests/e2e/ ;;
     *) echo "[test] unknown layer $layer"; total_fail=$((total_fail + 1)) ;;

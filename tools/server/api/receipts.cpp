@@ -1,0 +1,220 @@
+#include "api/receipts.hpp"
+
+#include <stdexcept>
+
+#include "codec/member_json.hpp"
+#include "codec/object_reader.hpp"
+#include "codec/program_json.hpp"
+#include "codec/quote_json.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/members/member_view.hpp"
+
+namespace kopilka::server {
+
+namespace {
+using codec::Json;
+constexpr std::int64_t kDayMs = 86400000;
+
+ApiResult error(int status, const std::string& code, const std::string& message, const std::string& field) {
+    return {status, codec::error_json(code, message, field), {}};
+}
+
+struct ReceiptRequest {
+    ledger::EntryId op;
+    std::string member_id;
+    std::string card;
+    quote::Receipt receipt;
+    std::int64_t redeem_points = 0;
+};
+
+// Decodes the body; on failure *err is the 400 answer.
+bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, ApiResult* err) {
+    codec::DecodeError e;
+    codec::ObjectReader r(j, "", &e);
+    std::string op;
+    r.text("operation_id", &op, 32);
+    if (r.ok()) {
+        const auto id = ledger::parse_entry_id(op);
+        if (!id || id->is_zero()) r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
+        else out->op = *id;
+    }
+    if (r.ok() && !r.has("member")) r.fail("missing_field", "member", "is required: {\"id\": …} or {\"card\": …}");
+    if (r.has("member")) {
+        codec::ObjectReader m = r.child("member");
+        m.optional_text("id", &out->member_id, 64);
+        m.optional_text("card", &out->card, 64);
+        m.reject_unknown({"id", "card"});
+        if (m.ok() && out->member_id.empty() == out->card.empty()) m.fail("invalid_value", "member", "needs exactly one of id and card");
+    }
+    r.optional_integer("redeem_points", &out->redeem_points, 0, program::amount_max);
+    if (r.ok() && !r.has("receipt")) r.fail("missing_field", "receipt", "is required");
+    r.reject_unknown({"operation_id", "member", "receipt", "redeem_points"});
+    if (r.ok()) {
+        auto receipt = codec::decode_receipt(j.at("receipt"));
+        if (!receipt.ok()) {
+            e = receipt.error;
+            e.field = codec::join_path("receipt", e.field);
+            e.message = "receipt: " + e.message;
+        } else {
+            out->receipt = std::move(*receipt.value);
+            if (out->receipt.id.empty()) e = {"missing_field", "receipt.id", "receipt.id is required"};
+            if (out->receipt.at_ms == 0) out->receipt.at_ms = now_ms;
+        }
+    }
+    if (e.code.empty()) return true;
+    *err = {400, codec::error_json(e), {}};
+    return false;
+}
+
+quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
+                                    const MemberCounters& c, std::int64_t now_ms) {
+    quote::MemberContext m;
+    m.points_available = l.snapshot().available;
+    m.spend_before = c.spend_total;
+    m.last_purchase_ms = c.last_purchase_ms;
+    m.tier_held = c.tier_held;
+    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * kDayMs);
+    codec::DecodeError e;
+    if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
+        for (const auto& item : stamps->items())
+            if (item.value().is_number_integer()) m.stamps[item.key()] = item.value().get<std::int64_t>();
+    return m;
+}
+
+// The ledger operations a quote asks for, with ids derived from the client's operation id.
+bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Quote& q, std::int64_t now_ms,
+                    std::string* failure) {
+    if (q.redeemed_points > 0) {
+        const auto r = l.apply(ledger::Redeem{ledger::derive_entry_id(rq.op, "redeem"), q.redeemed_points, "bonus", rq.receipt.id}, now_ms);
+        if (!ledger::status_succeeded(r.status)) {
+            *failure = std::string(ledger::status_name(r.status));
+            return false;
+        }
+    }
+    if (q.points_earned > 0) {
+        const std::int64_t available_at = q.points_pending ? q.points_available_at_ms : 0;
+        const auto r = l.apply(ledger::Earn{ledger::derive_entry_id(rq.op, "earn"), q.points_earned, available_at,
+                                            q.points_expire_at_ms, ledger::Reason::earn, "bonus", rq.receipt.id},
+                               now_ms);
+        if (!ledger::status_succeeded(r.status)) {
+            *failure = std::string(ledger::status_name(r.status));
+            return false;
+        }
+    }
+    return true;
+}
+}  // namespace
+
+std::string first_difference(const Json& a, const Json& b, const std::string& path) {
+    if (a.type() != b.type()) return path.empty() ? std::string("body") : path;
+    if (a.is_object()) {
+        for (const auto& item : a.items()) {
+            const std::string p = codec::join_path(path, item.key());
+            if (!b.contains(item.key())) return p;
+            const std::string d = first_difference(item.value(), b.at(item.key()), p);
+            if (!d.empty()) return d;
+        }
+        for (const auto& item : b.items())
+            if (!a.contains(item.key())) return codec::join_path(path, item.key());
+        return "";
+    }
+    if (a.is_array()) {
+        if (a.size() != b.size()) return path;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const std::string d = first_difference(a[i], b[i], codec::index_path(path, i));
+            if (!d.empty()) return d;
+        }
+        return "";
+    }
+    return a == b ? "" : path;
+}
+
+ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    if (!j) return {400, codec::error_json(e), {}};
+    ReceiptRequest rq;
+    ApiResult bad;
+    if (!decode_request(*j, now_ms, &rq, &bad)) return bad;
+
+    const auto merchant = store.merchant_by_id(caller.merchant_id);
+    if (!merchant) return error(404, "not_found", "no such merchant", "");
+    const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
+                                        : store.member_by_card(merchant->merchant_id, rq.card);
+    if (!member) return error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+    const auto record = store.current_program(merchant->merchant_id);
+    const auto program = record ? codec::decode_program(*codec::parse_json(record->document, &e)) : codec::Decoded<program::Program>{};
+    if (!program.ok()) return {500, codec::error_json("program_invalid", "the merchant's program can't be used"), merchant->merchant_id};
+
+    const std::string op_hex = ledger::to_hex(rq.op);
+    const std::string canonical = j->dump();
+    ApiResult out;
+    out.merchant_id = merchant->merchant_id;
+    store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
+        if (const auto seen = tx.operation(op_hex)) {
+            const Json before = Json::parse(seen->request, nullptr, false);
+            const std::string field = first_difference(before, *j);
+            if (seen->kind != "receipt" || !field.empty()) {
+                out = error(409, "operation_conflict",
+                            "operation_id was used before for a different request (" + (field.empty() ? "kind" : field) + " differs)",
+                            field.empty() ? "operation_id" : field);
+                return false;
+            }
+            out = {seen->status, Json::parse(seen->response), merchant->merchant_id};
+            out.body["replayed"] = true;
+            return false;
+        }
+        if (tx.receipt(rq.receipt.id)) {
+            out = error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+            return false;
+        }
+        const auto stored = tx.entries();
+        auto restored = ledger::restore(stored);
+        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
+        ledger::Ledger& l = restored.ledger;
+        l.advance(now_ms);
+        MemberCounters counters = tx.counters();
+        quote::QuoteOptions options;
+        options.redeem_points = rq.redeem_points;
+        const quote::Quote q = quote::quote_receipt(*program.value, member_context(*program.value, tx, l, counters, now_ms),
+                                                    rq.receipt, options);
+        if (q.status != quote::QuoteStatus::ok) {
+            out = error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+                        "receipt." + q.field + " is not acceptable", "receipt." + q.field);
+            return false;
+        }
+        std::string failure;
+        if (!post_to_ledger(l, rq, q, now_ms, &failure)) {
+            out = error(409, failure, "the ledger refused the receipt: " + failure, "redeem_points");
+            return false;
+        }
+        tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored.size()), l.entries().end()));
+
+        std::int64_t qualifying = 0;
+        for (const auto& line : q.lines) qualifying += line.tier_qualifying;
+        counters.spend_total += q.paid;
+        counters.last_purchase_ms = std::max(counters.last_purchase_ms, rq.receipt.at_ms);
+        if (program.value->tiers && q.tier_after >= 0) counters.tier_held = program.value->tiers->levels[static_cast<std::size_t>(q.tier_after)].id;
+        Json stamps = Json::object();
+        for (const auto& [card, s] : q.stamps) stamps[card] = s.after;
+        if (!q.stamps.empty()) counters.stamps = stamps.dump();
+        tx.save_counters(counters);
+
+        const Json quote_json = codec::encode_quote(q, *program.value);
+        tx.save_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid, qualifying,
+                         codec::encode_receipt(rq.receipt).dump(), quote_json.dump(), "[]"});
+        members::TierState tier{0, counters.tier_held};
+        if (program.value->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program.value->tiers->window_days * kDayMs);
+        const auto snap = members::build_member_snapshot(*program.value, {member->member_id, member->display_name, merchant->code},
+                                                         l.snapshot(), tier, 0, now_ms);
+        out = {201,
+               Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"quote", quote_json},
+                    {"member", codec::encode_member(snap)}},
+               merchant->merchant_id};
+        tx.save_operation({op_hex, "receipt", member->member_id, canonical, out.status, out.body.dump(), now_ms});
+        return true;
+    });
+    return out;
+}
+
+}  // namespace kopilka::server
