@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs every test layer and ends with one line
 # "N passed, N failed" (exit status 1 when anything failed).
-#   layers: unit (native) · unit (wasm under Node) · server (real kopilka-server on loopback)
-#           · e2e (Playwright + Chromium with a fake camera)
+#   layers: unit (native) · wasm (the unit tests under Node) · server-unit (auth, rate limits,
+#           metrics) · server (real kopilka-server on loopback, SQLite and PostgreSQL)
+#           · e2e (Playwright + Chromium with a fake camera) · fuzz (libFuzzer on the decoders, briefly)
 # KOPILKA_TEST_LAYERS="unit wasm" runs only some layers. Logs: build/test-logs/.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,7 +38,7 @@ start_pg() {
     total_fail=$((total_fail + 1))
   fi
 }
-layers="${KOPILKA_TEST_LAYERS:-unit wasm server e2e}"
+layers="${KOPILKA_TEST_LAYERS:-unit wasm server-unit server e2e fuzz}"
 total_pass=0
 total_fail=0
 layer_timeout_s="${KOPILKA_LAYER_TIMEOUT_S:-900}"   # a hung layer fails instead of stalling CI
@@ -85,7 +86,14 @@ for layer in $layers; do
   case "$layer" in
     unit)   doctest_layer unit build/native/tests/kopilka_unit_tests ;;
     wasm)   doctest_layer wasm node build/wasm/tests/kopilka_unit_tests.js ;;
+    server-unit)
+            doctest_layer server-auth build/native/bin/kopilka_auth_tests
+            doctest_layer server-ops build/native/bin/kopilka_ops_tests ;;
     server) start_pg; doctest_layer server build/native/tests/server/kopilka_server_tests ;;
+    fuzz)   # one check: the decoders survive KOPILKA_FUZZ_S seconds of libFuzzer (default 20)
+            tools/fuzz/build_and_run.sh "${KOPILKA_FUZZ_S:-20}" >"$logs/fuzz.log" 2>&1
+            status=$?
+            if [ "$status" = 0 ]; then count fuzz 0 1 0; else count fuzz "$status" 0 1; fi ;;
     e2e)    KOPILKA_BUILD="$root/build" KOPILKA_ARTIFACTS="$root/build/artifacts" \
               node_layer e2e node --test --test-concurrency=1 tests/e2e/ ;;
     *) echo "[test] unknown layer $layer"; total_fail=$((total_fail + 1)) ;;

@@ -2,6 +2,7 @@
 //   kopilka card  --db FILE --member ID --out card.png [--format qr|ean13] [--scale N]
 //                 prints a member's card (ZXing-cpp writer) and one JSON line describing it
 //   kopilka cards --db FILE     lists every member's card codes as JSON lines
+//   kopilka api-key --db FILE --merchant ID --role admin|till   creates a key, printed once
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
@@ -25,6 +26,7 @@
 #include "core/cards/card_code.hpp"
 #include "quote_command.hpp"
 #include "simulate_command.hpp"
+#include "auth/credentials.hpp"
 #include "storage/demo_data.hpp"
 #include "storage/store.hpp"
 
@@ -37,6 +39,7 @@ int usage(const std::string& why) {
                  "kopilka: %s\nusage:\n"
                  "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
                  "  kopilka cards --db FILE\n"
+                 "  kopilka api-key --db FILE --merchant ID --role admin|till\n"
                  "  kopilka seed-demo --db FILE\n"
                  "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
                  "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
@@ -129,6 +132,19 @@ int cmd_cards(Store& store) {
     return 0;
 }
 
+int cmd_api_key(Store& store, const std::map<std::string, std::string>& f) {
+    namespace auth = kopilka::server::auth;
+    if (!f.count("merchant")) return usage("api-key needs --merchant ID");
+    if (!f.count("role") || (f.at("role") != "admin" && f.at("role") != "till")) return usage("--role must be admin or till");
+    if (!store.merchant_by_id(f.at("merchant"))) return usage("no merchant " + f.at("merchant"));
+    const auto key = auth::generate_api_key(f.at("role") == "admin" ? auth::Role::admin : auth::Role::till, auth::random_device_bytes);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    store.put_api_key({f.at("merchant"), key.stored.key_id, f.at("role"), key.stored.salt_hex, key.stored.secret_hash_hex, 0}, now);
+    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")}, {"role", f.at("role")}, {"key_id", key.stored.key_id},
+                                       {"key", key.text}}.dump().c_str());
+    return 0;
+}
+
 int cmd_seed_demo(Store& store) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto seeded = kopilka::server::seed_demo(store, now);
@@ -147,12 +163,14 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
-    if (command != "card" && command != "cards" && command != "seed-demo") return usage("unknown command " + command);
+    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key")
+        return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
         store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
         if (command == "seed-demo") return cmd_seed_demo(*store);
+        if (command == "api-key") return cmd_api_key(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());

@@ -1,8 +1,10 @@
 // HTTP adapter.
-// Implemented: /healthz, /v1/members/lookup (GET ?code= and POST {"code"}), static site with
-// correct MIME types, request body limit, JSON 404/405/413/500 errors, exception handler,
-// one JSON log line per request (route, status, latency, merchant, request id).
-// Missing: auth, rate limits, the rest of /v1 (issue 4).
+// Implemented: /healthz, /v1/members/lookup (GET ?code= and POST {"code"}), POST /v1/receipts
+// (merchant API key, role till or admin), static site with correct MIME types, request body
+// limit, JSON 401/403/404/405/413/500 errors, exception handler, one JSON log line per
+// request (route, status, latency, merchant, request id).
+// Missing: device tokens and member tokens on routes, rate limits, metrics, the admin API,
+// returns, coupons and spins over HTTP (issue 4 goes on).
 #include "http_server.hpp"
 
 #include <httplib.h>
@@ -13,6 +15,8 @@
 #include <mutex>
 
 #include "api/member_lookup.hpp"
+#include "api/receipts.hpp"
+#include "auth/credentials.hpp"
 #include "codec/decode.hpp"
 #include "storage/demo_data.hpp"
 
@@ -51,6 +55,35 @@ struct HttpServer::Impl {
         send_json(res, r.status, r.body);
     }
 
+    // The merchant behind an "Authorization: Bearer kpk_…" API key, if it is one of the roles.
+    // On failure res holds the 401/403 answer.
+    std::optional<Caller> authenticate(const httplib::Request& req, httplib::Response& res,
+                                       std::initializer_list<const char*> roles) {
+        const std::string header = req.get_header_value("Authorization");
+        const std::string prefix = "Bearer ";
+        if (header.compare(0, prefix.size(), prefix) != 0) {
+            res.set_header("WWW-Authenticate", "Bearer");
+            send_error(res, 401, "unauthorized", "Authorization: Bearer <API key> is required", "Authorization");
+            return std::nullopt;
+        }
+        const auth::ParsedApiKey parsed = auth::parse_api_key(header.substr(prefix.size()));
+        const auto stored = parsed.status == auth::CredentialStatus::ok ? store.api_key(parsed.key_id) : std::nullopt;
+        const bool valid = stored && stored->revoked_at_ms == 0 &&
+                           auth::verify_api_key({stored->key_id, stored->role == "admin" ? auth::Role::admin : auth::Role::till,
+                                                 stored->salt_hex, stored->secret_hash_hex},
+                                                parsed) == auth::CredentialStatus::ok;
+        if (!valid) {
+            res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            send_error(res, 401, "unauthorized", "the API key is not valid", "Authorization");
+            return std::nullopt;
+        }
+        t_merchant = stored->merchant_id;
+        for (const char* role : roles)
+            if (stored->role == role) return Caller{stored->merchant_id, stored->role};
+        send_error(res, 403, "forbidden", "this API key's role (" + stored->role + ") may not do this", "Authorization");
+        return std::nullopt;
+    }
+
     void routes() {
         http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
             send_json(res, 200, {{"status", "ok"}});
@@ -66,6 +99,13 @@ struct HttpServer::Impl {
             if (!body || !codec::read_string(*body, "", "code", &code, &e, 256))
                 return send_json(res, 400, codec::error_json(e));
             respond(res, lookup_member(store, code, now_ms()));
+        });
+        http.Post("/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
+            const auto caller = authenticate(req, res, {"till", "admin"});
+            if (!caller) return;
+            const ApiResult r = post_receipt(store, *caller, req.body, now_ms());
+            if (r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
+            respond(res, r);
         });
     }
 

@@ -150,20 +150,20 @@ TEST_CASE("api keys: malformed text and unknown roles") {
         "kpk_",
         "kpk_till",
         "kpk_till_",
-        "kpk_till_" + tail.substr(1),                     // id one short
-        key + "A",                                          // secret one long
-        key.substr(0, key.size() - 1),                      // secret one short
+        "kpk_till_" + tail.substr(1),                            // id one short
+        key + "A",                                               // secret one long
+        key.substr(0, key.size() - 1),                           // secret one short
         "kpk_till_" + tail.substr(0, 8) + "-" + tail.substr(9),  // wrong separator
-        "kpk_till__" + tail,                                // empty field
-        "KPK_till_" + tail,                                 // prefix case
-        "kpk_Till_" + tail,                                 // role case
-        "kpk_till_" + std::string(tail).replace(10, 1, "u"),  // lower case secret
-        "kpk_till_" + std::string(tail).replace(10, 1, "U"),  // U is not Crockford base32
-        "kpk_till_" + std::string(tail).replace(10, 1, "O"),  // nor O (no forgiveness here)
+        "kpk_till__" + tail,                                     // empty field
+        "KPK_till_" + tail,                                      // prefix case
+        "kpk_Till_" + tail,                                      // role case
+        "kpk_till_" + std::string(tail).replace(10, 1, "u"),     // lower case secret
+        "kpk_till_" + std::string(tail).replace(10, 1, "U"),     // U is not Crockford base32
+        "kpk_till_" + std::string(tail).replace(10, 1, "O"),     // nor O (no forgiveness here)
         " " + key,
         key + "\n",
-        "kdt_" + tail,                                      // a device token
-        "kpk_" + std::string(60, 'a') + "_" + tail,          // over the length limit
+        "kdt_" + tail,                               // a device token
+        "kpk_" + std::string(60, 'a') + "_" + tail,  // over the length limit
     };
     for (const std::string& text : malformed) {
         CAPTURE(text);
@@ -176,7 +176,8 @@ TEST_CASE("api keys: malformed text and unknown roles") {
 
     const NewApiKey real = generate_api_key(Role::till, seeded_bytes(20));
     CHECK(verify_api_key(real.stored, parse_api_key(key + "A")) == CredentialStatus::malformed);
-    CHECK(verify_api_key(real.stored, parse_api_key("kpk_owner_" + tail)) == CredentialStatus::unknown_role);
+    CHECK(verify_api_key(real.stored, parse_api_key("kpk_owner_" + tail)) ==
+          CredentialStatus::unknown_role);
     CHECK(std::string(status_name(CredentialStatus::wrong_secret)) == "wrong_secret");
     CHECK(std::string(role_name(Role::admin)) == "admin");
 }
@@ -306,8 +307,9 @@ TEST_CASE("device tokens: kdt_<id>_<secret>, parsed back, verified, forgeries re
 
     for (std::size_t i = 4; i < t.text.size(); ++i) {
         if (i == 12) continue;
-        REQUIRE(verify_device_token(t.stored, parse_device_token(flip(t.text, i, base32_alphabet))) ==
-                CredentialStatus::wrong_secret);
+        REQUIRE(
+            verify_device_token(t.stored, parse_device_token(flip(t.text, i, base32_alphabet))) ==
+            CredentialStatus::wrong_secret);
     }
     const NewDeviceToken other = generate_device_token(seeded_bytes(71));
     CHECK(verify_device_token(other.stored, parsed) == CredentialStatus::wrong_secret);
@@ -322,7 +324,7 @@ TEST_CASE("device tokens: kdt_<id>_<secret>, parsed back, verified, forgeries re
 
 TEST_CASE("base64url: RFC 4648 vectors without padding, strict decoding") {
     const std::pair<std::string, std::string> vectors[] = {
-        {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},          {"foo", "Zm9v"},
+        {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
         {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"},
     };
     for (const auto& [bytes, text] : vectors) {
@@ -352,12 +354,13 @@ TEST_CASE("base64url: RFC 4648 vectors without padding, strict decoding") {
 TEST_CASE("member tokens: the worked example in member_token.hpp") {
     const std::string golden =
         "eyJzdWIiOiJtZW1iZXItMTAwMSIsIm1pZCI6ImRlbW8iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMDYw"
-        "MCwibm9uY2UiOiJuLTQyIn0.GOLDEN_SIGNATURE";
+        "MCwibm9uY2UiOiJuLTQyIn0.SUjuOIIE1Z1nEAvTqQXL71TQSDd1Yxz1yQn0HZfvLxg";
     const std::string token = mint(demo_claims());
     CHECK(token == golden);
     std::string json;
     REQUIRE(base64url_decode(token.substr(0, token.find('.')), &json));
-    CHECK(json == R"({"sub":"member-1001","mid":"demo","iat":1700000000,"exp":1700000600,"nonce":"n-42"})");
+    CHECK(json ==
+          R"({"sub":"member-1001","mid":"demo","iat":1700000000,"exp":1700000600,"nonce":"n-42"})");
 
     const VerifiedMemberToken v = verify_at(golden, demo_iat_s + 10);
     REQUIRE(v.status == MemberTokenStatus::ok);
@@ -410,7 +413,8 @@ TEST_CASE("member tokens: one flipped character anywhere is refused") {
     MemberClaims altered = demo_claims();
     altered.member_id = "member-1002";
     const std::string altered_claims = mint(altered).substr(0, mint(altered).find('.'));
-    CHECK(status_at(altered_claims + token.substr(dot), demo_iat_s) == MemberTokenStatus::bad_signature);
+    CHECK(status_at(altered_claims + token.substr(dot), demo_iat_s) ==
+          MemberTokenStatus::bad_signature);
     CHECK(status_at(mint(demo_claims(), "guessed-secret"), demo_iat_s) ==
           MemberTokenStatus::bad_signature);
     const VerifiedMemberToken forged = verify_at(mint(altered, "guessed-secret"), demo_iat_s);
@@ -460,7 +464,8 @@ TEST_CASE("member tokens: wrong and unknown merchants") {
     CHECK(status_at(token, demo_iat_s, for_demo) == MemberTokenStatus::ok);
 
     // "other" minting a token that claims to be from "demo" is just a bad signature.
-    CHECK(status_at(mint(demo_claims(), "other-secret"), demo_iat_s) == MemberTokenStatus::bad_signature);
+    CHECK(status_at(mint(demo_claims(), "other-secret"), demo_iat_s) ==
+          MemberTokenStatus::bad_signature);
     // "other"'s genuine token presented where "demo" is expected.
     MemberClaims from_other = demo_claims();
     from_other.merchant_id = "other";
@@ -487,9 +492,9 @@ TEST_CASE("member tokens: malformed shapes, base64url and claims") {
         "." + signature_part,
         token + ".",
         token + "." + signature_part,
-        "eyJhbGciOiJub25lIn0." + claims_part + ".",        // a JWT with alg none
+        "eyJhbGciOiJub25lIn0." + claims_part + ".",                    // a JWT with alg none
         "eyJhbGciOiJIUzI1NiJ9." + claims_part + "." + signature_part,  // a JWT
-        claims_part + "=." + signature_part,               // padding
+        claims_part + "=." + signature_part,                           // padding
         claims_part + "." + signature_part + "=",
         claims_part + " ." + signature_part,
         claims_part + "." + signature_part.substr(0, 42),  // 31 bytes
@@ -569,8 +574,8 @@ TEST_CASE("member tokens: longer than member_token_bytes_max is refused unread")
     CHECK(status_at(std::string(member_token_bytes_max, 'A'), demo_iat_s) ==
           MemberTokenStatus::malformed);
     // A genuinely signed token that is too long.
-    const std::string padded = R"({"sub":"m","mid":"demo","iat":1700000000,"exp":1700000600})" +
-                               std::string(1600, ' ');
+    const std::string padded =
+        R"({"sub":"m","mid":"demo","iat":1700000000,"exp":1700000600})" + std::string(1600, ' ');
     const std::string token = sign_raw(padded);
     REQUIRE(token.size() > member_token_bytes_max);
     CHECK(status_at(token, demo_iat_s) == MemberTokenStatus::too_long);

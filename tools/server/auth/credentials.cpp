@@ -9,8 +9,8 @@ namespace kopilka::server::auth {
 
 namespace {
 constexpr char kBase32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-constexpr std::size_t id_bytes = 5;        // 8 base32 characters, no partial character
-constexpr std::size_t secret_bytes = 20;   // 32 base32 characters, 160 bits
+constexpr std::size_t id_bytes = 5;       // 8 base32 characters, no partial character
+constexpr std::size_t secret_bytes = 20;  // 32 base32 characters, 160 bits
 constexpr std::size_t salt_bytes = 16;
 constexpr std::size_t id_chars = 8;
 constexpr std::size_t secret_chars = 32;
@@ -68,9 +68,8 @@ bool split_id_secret(std::string_view tail, std::string* id, std::string* secret
 }
 
 bool role_from_name(std::string_view name, Role* role) {
-    if (name == "admin") *role = Role::admin;
-    else if (name == "till") *role = Role::till;
-    else return false;
+    if (name != "admin" && name != "till") return false;
+    *role = name == "admin" ? Role::admin : Role::till;
     return true;
 }
 
@@ -97,26 +96,37 @@ void random_device_bytes(std::uint8_t* out, std::size_t n) {
 
 const char* status_name(CredentialStatus s) {
     switch (s) {
-        case CredentialStatus::ok: return "ok";
-        case CredentialStatus::malformed: return "malformed";
-        case CredentialStatus::unknown_role: return "unknown_role";
-        case CredentialStatus::wrong_secret: return "wrong_secret";
+        case CredentialStatus::ok:
+            return "ok";
+        case CredentialStatus::malformed:
+            return "malformed";
+        case CredentialStatus::unknown_role:
+            return "unknown_role";
+        case CredentialStatus::wrong_secret:
+            return "wrong_secret";
     }
     return "unknown";
 }
 
 const char* status_name(PairingStatus s) {
     switch (s) {
-        case PairingStatus::ok: return "ok";
-        case PairingStatus::malformed: return "malformed";
-        case PairingStatus::wrong_code: return "wrong_code";
-        case PairingStatus::already_used: return "already_used";
-        case PairingStatus::expired: return "expired";
+        case PairingStatus::ok:
+            return "ok";
+        case PairingStatus::malformed:
+            return "malformed";
+        case PairingStatus::wrong_code:
+            return "wrong_code";
+        case PairingStatus::already_used:
+            return "already_used";
+        case PairingStatus::expired:
+            return "expired";
     }
     return "unknown";
 }
 
-const char* role_name(Role r) { return r == Role::admin ? "admin" : "till"; }
+const char* role_name(Role r) {
+    return r == Role::admin ? "admin" : "till";
+}
 
 // [SECTION] API keys
 
@@ -127,7 +137,8 @@ NewApiKey generate_api_key(Role role, const RandomBytes& random) {
     const std::string secret = random_base32(random, secret_bytes);
     key.stored.salt_hex = random_hex(random, salt_bytes);
     key.stored.secret_hash_hex = secret_hash_hex(key.stored.salt_hex, secret);
-    key.text = std::string(api_key_prefix) + role_name(role) + "_" + key.stored.key_id + "_" + secret;
+    key.text =
+        std::string(api_key_prefix) + role_name(role) + "_" + key.stored.key_id + "_" + secret;
     return key;
 }
 
@@ -138,9 +149,11 @@ ParsedApiKey parse_api_key(std::string_view text) {
     const std::size_t role_end = rest.find('_');
     if (role_end == std::string_view::npos) return out;
     const std::string_view role = rest.substr(0, role_end);
-    if (!is_role_shaped(role) || !split_id_secret(rest.substr(role_end + 1), &out.key_id, &out.secret))
+    if (!is_role_shaped(role) ||
+        !split_id_secret(rest.substr(role_end + 1), &out.key_id, &out.secret))
         return out;
-    out.status = role_from_name(role, &out.role) ? CredentialStatus::ok : CredentialStatus::unknown_role;
+    out.status =
+        role_from_name(role, &out.role) ? CredentialStatus::ok : CredentialStatus::unknown_role;
     return out;
 }
 
@@ -189,7 +202,8 @@ std::string hash_pairing_code(std::string_view canonical) {
 PairingStatus verify_pairing_code(const PendingPairing& pending, std::string_view typed,
                                   std::int64_t now_ms) {
     std::string canonical;
-    if (normalise_pairing_code(typed, &canonical) != PairingStatus::ok) return PairingStatus::malformed;
+    if (normalise_pairing_code(typed, &canonical) != PairingStatus::ok)
+        return PairingStatus::malformed;
     if (!crypto::constant_time_equal(hash_pairing_code(canonical), pending.code_hash_hex))
         return PairingStatus::wrong_code;
     if (pending.used) return PairingStatus::already_used;

@@ -32,7 +32,7 @@ void random_device_bytes(std::uint8_t* out, std::size_t n);
 // Ordered by precedence: a text that is malformed and names an unknown role is malformed.
 enum class CredentialStatus : std::uint8_t {
     ok,
-    malformed,     // not kpk_<role>_<id>_<secret> / kdt_<id>_<secret>, or a character outside base32
+    malformed,     // not kpk_<role>_<id>_<secret> or kdt_<id>_<secret> in base32
     unknown_role,  // well formed, but the role is neither admin nor till
     wrong_secret,  // the id, role or secret differs from the stored record
 };
@@ -48,7 +48,7 @@ const char* role_name(Role r);  // "admin", "till"
 // What the server stores: never the secret itself.
 struct StoredApiKey {
     std::string key_id;           // 8 base32 characters; the lookup key, not secret
-    Role role = Role::till;
+    Role role = Role::till;       // the role the key was issued for
     std::string salt_hex;         // 16 random bytes as hex, per key
     std::string secret_hash_hex;  // hex(SHA-256(salt_hex ‖ secret))
 };

@@ -72,7 +72,8 @@ std::optional<codec::Json> parse_claims_json(std::string_view text, std::string*
                 duplicate |= !keys.insert(parsed.get_ref<const std::string&>()).second;
             return true;
         };
-    codec::Json j = codec::Json::parse(text.begin(), text.end(), note_keys, /*allow_exceptions=*/false);
+    codec::Json j =
+        codec::Json::parse(text.begin(), text.end(), note_keys, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
         *detail = "the claims are not valid JSON";
         return std::nullopt;
@@ -99,11 +100,12 @@ bool decode_claims(std::string_view text, MemberClaims* out, std::string* detail
         }
     }
     codec::DecodeError e;
-    const bool read = codec::read_string(*j, "", "sub", &out->member_id, &e, member_id_bytes_max) &&
-                      codec::read_string(*j, "", "mid", &out->merchant_id, &e, merchant_id_bytes_max) &&
-                      codec::read_int(*j, "", "iat", &out->issued_at_s, &e, 0, unix_s_max) &&
-                      codec::read_int(*j, "", "exp", &out->expires_at_s, &e, 0, unix_s_max) &&
-                      codec::read_optional_string(*j, "", "nonce", &out->nonce, &e, nonce_bytes_max);
+    const bool read =
+        codec::read_string(*j, "", "sub", &out->member_id, &e, member_id_bytes_max) &&
+        codec::read_string(*j, "", "mid", &out->merchant_id, &e, merchant_id_bytes_max) &&
+        codec::read_int(*j, "", "iat", &out->issued_at_s, &e, 0, unix_s_max) &&
+        codec::read_int(*j, "", "exp", &out->expires_at_s, &e, 0, unix_s_max) &&
+        codec::read_optional_string(*j, "", "nonce", &out->nonce, &e, nonce_bytes_max);
     if (!read) {
         *detail = e.message;
         return false;
@@ -147,15 +149,24 @@ MemberTokenStatus check_signed_claims(const MemberClaims& c, std::int64_t now_s,
 
 const char* status_name(MemberTokenStatus s) {
     switch (s) {
-        case MemberTokenStatus::ok: return "ok";
-        case MemberTokenStatus::too_long: return "too_long";
-        case MemberTokenStatus::malformed: return "malformed";
-        case MemberTokenStatus::unknown_merchant: return "unknown_merchant";
-        case MemberTokenStatus::bad_signature: return "bad_signature";
-        case MemberTokenStatus::wrong_merchant: return "wrong_merchant";
-        case MemberTokenStatus::lifetime_too_long: return "lifetime_too_long";
-        case MemberTokenStatus::not_yet_valid: return "not_yet_valid";
-        case MemberTokenStatus::expired: return "expired";
+        case MemberTokenStatus::ok:
+            return "ok";
+        case MemberTokenStatus::too_long:
+            return "too_long";
+        case MemberTokenStatus::malformed:
+            return "malformed";
+        case MemberTokenStatus::unknown_merchant:
+            return "unknown_merchant";
+        case MemberTokenStatus::bad_signature:
+            return "bad_signature";
+        case MemberTokenStatus::wrong_merchant:
+            return "wrong_merchant";
+        case MemberTokenStatus::lifetime_too_long:
+            return "lifetime_too_long";
+        case MemberTokenStatus::not_yet_valid:
+            return "not_yet_valid";
+        case MemberTokenStatus::expired:
+            return "expired";
     }
     return "unknown";
 }
@@ -219,21 +230,25 @@ MintedMemberToken mint_member_token(const MemberClaims& claims, std::string_view
     return out;
 }
 
-VerifiedMemberToken verify_member_token(std::string_view token, const MemberSecretLookup& secret_for,
-                                        std::int64_t now_s, const MemberTokenOptions& options) {
+VerifiedMemberToken verify_member_token(std::string_view token,
+                                        const MemberSecretLookup& secret_for, std::int64_t now_s,
+                                        const MemberTokenOptions& options) {
     VerifiedMemberToken out;
     if (token.size() > member_token_bytes_max)
-        return fail(out, MemberTokenStatus::too_long,
-                    "the token is longer than " + std::to_string(member_token_bytes_max) + " bytes");
+        return fail(
+            out, MemberTokenStatus::too_long,
+            "the token is longer than " + std::to_string(member_token_bytes_max) + " bytes");
     const std::size_t dot = token.find('.');
     if (dot == std::string_view::npos || token.find('.', dot + 1) != std::string_view::npos)
-        return fail(out, MemberTokenStatus::malformed, "a token is two base64url parts joined by one dot");
+        return fail(out, MemberTokenStatus::malformed,
+                    "a token is two base64url parts joined by one dot");
     const std::string_view claims_part = token.substr(0, dot);
     std::string claims_json, signature;
     if (!base64url_decode(claims_part, &claims_json))
         return fail(out, MemberTokenStatus::malformed, "the claims part is not base64url");
     if (!base64url_decode(token.substr(dot + 1), &signature) || signature.size() != signature_bytes)
-        return fail(out, MemberTokenStatus::malformed, "the signature part is not 32 bytes of base64url");
+        return fail(out, MemberTokenStatus::malformed,
+                    "the signature part is not 32 bytes of base64url");
 
     MemberClaims claims;
     std::string detail;
@@ -241,9 +256,11 @@ VerifiedMemberToken verify_member_token(std::string_view token, const MemberSecr
         return fail(out, MemberTokenStatus::malformed, detail);
     const std::optional<std::string> secret = secret_for(claims.merchant_id);
     if (!secret || secret->empty())
-        return fail(out, MemberTokenStatus::unknown_merchant, "no merchant \"" + claims.merchant_id + "\"");
+        return fail(out, MemberTokenStatus::unknown_merchant,
+                    "no merchant \"" + claims.merchant_id + "\"");
     if (!crypto::constant_time_equal(signature_of(*secret, claims_part), signature))
-        return fail(out, MemberTokenStatus::bad_signature, "the signature doesn't match the claims");
+        return fail(out, MemberTokenStatus::bad_signature,
+                    "the signature doesn't match the claims");
 
     // After this point the merchant signed these claims; what remains is whether they apply.
     out.claims = std::move(claims);

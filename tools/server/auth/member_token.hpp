@@ -20,7 +20,9 @@
 // Worked example, pinned by a test:
 //   secret  "kopilka-demo-secret-2024"
 //   claims  {"sub":"member-1001","mid":"demo","iat":1700000000,"exp":1700000600,"nonce":"n-42"}
-//   token   WORKED_EXAMPLE_TOKEN
+//   token   (one line; split here at the 100-column limit)
+//     eyJzdWIiOiJtZW1iZXItMTAwMSIsIm1pZCI6ImRlbW8iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMDYw
+//     MCwibm9uY2UiOiJuLTQyIn0.SUjuOIIE1Z1nEAvTqQXL71TQSDd1Yxz1yQn0HZfvLxg
 //
 // Node:
 //   const b64url = (b) => Buffer.from(b).toString("base64url");
@@ -29,7 +31,8 @@
 //       b64url(crypto.createHmac("sha256", secret).update(body).digest());
 // PHP:
 //   $b64url = fn($b) => rtrim(strtr(base64_encode($b), '+/', '-_'), '=');
-//   $body = $b64url(json_encode(['sub' => $sub, 'mid' => $mid, 'iat' => $iat, 'exp' => $iat + 600]));
+//   $claims = ['sub' => $sub, 'mid' => $mid, 'iat' => $iat, 'exp' => $iat + 600];
+//   $body = $b64url(json_encode($claims));
 //   $token = $body . '.' . $b64url(hash_hmac('sha256', $body, $secret, true));
 //
 // Implemented: mint, verify (size, shape, strict base64url, claims, MAC, merchant, lifetime,
@@ -98,8 +101,9 @@ using MemberSecretLookup = std::function<std::optional<std::string>(std::string_
 // valid as described above (malformed otherwise) and the secret non-empty (unknown_merchant).
 MintedMemberToken mint_member_token(const MemberClaims& claims, std::string_view secret);
 
-VerifiedMemberToken verify_member_token(std::string_view token, const MemberSecretLookup& secret_for,
-                                        std::int64_t now_s, const MemberTokenOptions& options = {});
+VerifiedMemberToken verify_member_token(std::string_view token,
+                                        const MemberSecretLookup& secret_for, std::int64_t now_s,
+                                        const MemberTokenOptions& options = {});
 
 // RFC 4648 §5 without padding. Decoding is strict: no padding, no whitespace, and unused
 // trailing bits must be zero, so every byte string has exactly one accepted encoding.

@@ -17,7 +17,8 @@ namespace {
 // KOPILKA_ASSERT does; this library depends on nothing but the standard library.
 void require(bool ok, const char* what, std::string_view detail) {
     if (ok) return;
-    std::fprintf(stderr, "metrics: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
+    const int n = static_cast<int>(detail.size());
+    std::fprintf(stderr, "metrics: %s: %.*s\n", what, n, detail.data());
     std::abort();
 }
 
@@ -134,8 +135,8 @@ void render_family(std::string& out, const SeriesMap<Histogram>& f) {
 }
 
 std::vector<double> clean_bounds(std::vector<double> bounds) {
-    bounds.erase(std::remove_if(bounds.begin(), bounds.end(), [](double b) { return !std::isfinite(b); }),
-                 bounds.end());
+    const auto not_finite = [](double b) { return !std::isfinite(b); };
+    bounds.erase(std::remove_if(bounds.begin(), bounds.end(), not_finite), bounds.end());
     std::sort(bounds.begin(), bounds.end());
     bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
     return bounds;
@@ -185,58 +186,71 @@ struct HistogramFamily::Impl : SeriesMap<Histogram> {};
 
 CounterFamily::CounterFamily(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CounterFamily::~CounterFamily() = default;
-Counter& CounterFamily::with(std::initializer_list<std::string_view> v) { return impl_->with(v); }
-Counter& CounterFamily::with(const std::vector<std::string_view>& v) { return impl_->with(v); }
+Counter& CounterFamily::with(std::initializer_list<std::string_view> values) {
+    return impl_->with(values);
+}
+Counter& CounterFamily::with(const std::vector<std::string_view>& values) {
+    return impl_->with(values);
+}
 
 HistogramFamily::HistogramFamily(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HistogramFamily::~HistogramFamily() = default;
-Histogram& HistogramFamily::with(std::initializer_list<std::string_view> v) { return impl_->with(v); }
-Histogram& HistogramFamily::with(const std::vector<std::string_view>& v) { return impl_->with(v); }
+Histogram& HistogramFamily::with(std::initializer_list<std::string_view> values) {
+    return impl_->with(values);
+}
+Histogram& HistogramFamily::with(const std::vector<std::string_view>& values) {
+    return impl_->with(values);
+}
 
 // [SECTION] Registry
 
 struct Metrics::Impl {
+    using Family = std::variant<std::unique_ptr<CounterFamily>, std::unique_ptr<HistogramFamily>>;
+
     MetricsOptions options;
     mutable std::mutex mutex;  // guards the list of families, not their series
-    std::vector<std::variant<std::unique_ptr<CounterFamily>, std::unique_ptr<HistogramFamily>>> families;
+    std::vector<Family> families;
     CounterFamily* requests = nullptr;
     HistogramFamily* latency = nullptr;
 
-    // Called with mutex held.
-    void check_new(const std::string& name, const std::vector<std::string>& label_names) const {
+    // A new family's series map with its name checked; called with mutex held.
+    template <class FamilyImpl>
+    std::unique_ptr<FamilyImpl> make(std::string name, std::string help,
+                                     std::vector<std::string> label_names) const {
         require(valid_metric_name(name), "invalid metric name", name);
         for (const auto& l : label_names) {
             require(valid_label_name(l) && l != "le", "invalid label name", l);
         }
         for (const auto& f : families) {
-            const std::string& existing = std::visit([](const auto& p) -> const std::string& {
-                return p->impl_->name;
-            }, f);
-            require(existing != name, "metric registered twice", name);
+            const auto name_of = [](const auto& p) -> const std::string& { return p->impl_->name; };
+            require(std::visit(name_of, f) != name, "metric registered twice", name);
         }
+        auto impl = std::make_unique<FamilyImpl>();
+        impl->name = std::move(name);
+        impl->help = std::move(help);
+        impl->label_names = std::move(label_names);
+        impl->series_max = options.series_per_family_max;
+        return impl;
     }
 };
 
 Metrics::Metrics(MetricsOptions options) : impl_(std::make_unique<Impl>()) {
-    impl_->options = options;
     impl_->options.series_per_family_max = std::max<std::size_t>(options.series_per_family_max, 1);
-    impl_->requests = &counter("kopilka_http_requests_total", "HTTP requests by route template, method and status.",
+    impl_->requests = &counter("kopilka_http_requests_total",
+                               "HTTP requests by route template, method and status.",
                                {"route", "method", "status"});
-    impl_->latency = &histogram("kopilka_http_request_duration_ms",
-                                "Time from routing to the response, in milliseconds, by route template.",
-                                {"route"});
+    impl_->latency = &histogram(
+        "kopilka_http_request_duration_ms",
+        "Time from routing to the response, in milliseconds, by route template.", {"route"});
 }
 
 Metrics::~Metrics() = default;
 
-CounterFamily& Metrics::counter(std::string name, std::string help, std::vector<std::string> label_names) {
+CounterFamily& Metrics::counter(std::string name, std::string help,
+                                std::vector<std::string> label_names) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->check_new(name, label_names);
-    auto f = std::make_unique<CounterFamily::Impl>();
-    f->name = std::move(name);
-    f->help = std::move(help);
-    f->label_names = std::move(label_names);
-    f->series_max = impl_->options.series_per_family_max;
+    auto f = impl_->make<CounterFamily::Impl>(std::move(name), std::move(help),
+                                              std::move(label_names));
     auto family = std::unique_ptr<CounterFamily>(new CounterFamily(std::move(f)));
     CounterFamily& ref = *family;
     impl_->families.emplace_back(std::move(family));
@@ -244,14 +258,11 @@ CounterFamily& Metrics::counter(std::string name, std::string help, std::vector<
 }
 
 HistogramFamily& Metrics::histogram(std::string name, std::string help,
-                                    std::vector<std::string> label_names, std::vector<double> bounds) {
+                                    std::vector<std::string> label_names,
+                                    std::vector<double> bounds) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->check_new(name, label_names);
-    auto f = std::make_unique<HistogramFamily::Impl>();
-    f->name = std::move(name);
-    f->help = std::move(help);
-    f->label_names = std::move(label_names);
-    f->series_max = impl_->options.series_per_family_max;
+    auto f = impl_->make<HistogramFamily::Impl>(std::move(name), std::move(help),
+                                                std::move(label_names));
     f->bounds = clean_bounds(std::move(bounds));
     auto family = std::unique_ptr<HistogramFamily>(new HistogramFamily(std::move(f)));
     HistogramFamily& ref = *family;
@@ -262,7 +273,8 @@ HistogramFamily& Metrics::histogram(std::string name, std::string help,
 void Metrics::count_request(std::string_view route, std::string_view method, int status) {
     char buf[16];
     const int n = std::snprintf(buf, sizeof buf, "%d", status);
-    impl_->requests->with({route, method, std::string_view(buf, static_cast<std::size_t>(n))}).inc();
+    const std::string_view status_text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    impl_->requests->with({route, method, status_text}).inc();
 }
 
 void Metrics::observe_latency(std::string_view route, double ms) {
@@ -328,7 +340,8 @@ bool valid_metric_name(std::string_view name) {
     if (name.empty()) return false;
     for (std::size_t i = 0; i < name.size(); ++i) {
         const char c = name[i];
-        const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+        const bool alpha =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
         if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
     }
     return true;

@@ -100,7 +100,8 @@ public:
 
     // Names and label names must be valid Prometheus names ("le" is reserved for histograms)
     // and a name is registered once; breaking that is a programmer error and aborts.
-    CounterFamily& counter(std::string name, std::string help, std::vector<std::string> label_names);
+    CounterFamily& counter(std::string name, std::string help,
+                           std::vector<std::string> label_names);
     HistogramFamily& histogram(std::string name, std::string help,
                                std::vector<std::string> label_names,
                                std::vector<double> bounds = latency_buckets_ms());

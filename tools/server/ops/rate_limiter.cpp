@@ -65,7 +65,7 @@ struct RateLimiter::Impl {
             static_cast<std::uint64_t>(now_ms) - static_cast<std::uint64_t>(b.last_ms);
         b.last_ms = now_ms;
         const std::int64_t full_after_ms = ceil_div(capacity_micro - b.micro, refill_micro_per_ms);
-        // Compared before multiplying, so the product stays below capacity_micro + one ms of refill.
+        // Compared before multiplying, so the product stays below a full bucket plus one ms.
         if (elapsed_ms >= static_cast<std::uint64_t>(full_after_ms)) {
             b.micro = capacity_micro;
         } else {

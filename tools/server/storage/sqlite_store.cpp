@@ -123,6 +123,20 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX receipts_member ON receipts (merchant_id, member_id, at_ms);
     )sql",
+    // 3: merchant API keys (salted hashes; the key id is unique across merchants).
+    R"sql(
+    CREATE TABLE api_keys (
+        merchant_id     TEXT NOT NULL,
+        key_id          TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        salt_hex        TEXT NOT NULL,
+        secret_hash_hex TEXT NOT NULL,
+        created_at_ms   INTEGER NOT NULL,
+        revoked_at_ms   INTEGER NOT NULL,
+        PRIMARY KEY (merchant_id, key_id)
+    );
+    CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
+    )sql",
 };
 
 class Statement {
@@ -259,6 +273,24 @@ public:
             if (!commit) throw Rollback{};
         });
         return commit;
+    }
+
+    void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override {
+        write([&] {
+            Statement q(db_, "INSERT INTO api_keys (merchant_id, key_id, role, salt_hex, secret_hash_hex, created_at_ms, "
+                             "revoked_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            q.bind(1, k.merchant_id).bind(2, k.key_id).bind(3, k.role).bind(4, k.salt_hex).bind(5, k.secret_hash_hex)
+                .bind(6, now_ms).bind(7, k.revoked_at_ms);
+            q.step();
+        });
+    }
+
+    std::optional<ApiKeyRecord> api_key(const std::string& key_id) override {
+        std::lock_guard<std::recursive_mutex> lock(mutex_);
+        Statement q(db_, "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM api_keys WHERE key_id = ?1");
+        q.bind(1, key_id);
+        if (!q.step()) return std::nullopt;
+        return ApiKeyRecord{q.text(0), key_id, q.text(1), q.text(2), q.text(3), q.int64(4)};
     }
 
     std::vector<std::string> merchant_ids() override {

@@ -36,6 +36,16 @@ struct ProgramRecord {
     std::string document;      // program JSON (shared/codec decodes it)
 };
 
+// A merchant's API key as stored: never the secret, only a salted hash (auth/credentials.hpp).
+struct ApiKeyRecord {
+    std::string merchant_id;
+    std::string key_id;
+    std::string role;            // "admin", "till"
+    std::string salt_hex;
+    std::string secret_hash_hex;
+    std::int64_t revoked_at_ms = 0;  // 0: in force
+};
+
 // A client's write, kept so a replay of the same id gets the same answer.
 struct StoredOperation {
     std::string op_id;      // the client's 128-bit id, 32 hex digits
@@ -104,6 +114,9 @@ public:
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
     virtual void put_program(const ProgramRecord& p, std::int64_t now_ms) = 0;
     virtual void put_member(const MemberRecord& m, std::int64_t now_ms) = 0;
+
+    virtual void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) = 0;
+    virtual std::optional<ApiKeyRecord> api_key(const std::string& key_id) = 0;  // any merchant's
 
     virtual std::vector<std::string> merchant_ids() = 0;
     virtual std::vector<MemberRecord> members(const std::string& merchant_id) = 0;  // by member id
