@@ -1,0 +1,185 @@
+// POST /v1/receipts against a real kopilka-server: API-key auth, the quote and the ledger
+// write, idempotent replays, conflicts naming the field, bad input leaving the database
+// unchanged, and 200 concurrent redemptions against one balance that never overspend it.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "server_process.hpp"
+
+using namespace kopilka::test;
+
+namespace {
+
+std::string api_key(const std::string& db, const std::string& role) {
+    const RunResult r = run_program({cli_binary(), "api-key", "--db", db, "--merchant", "demo", "--role", role});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json_lines(r.out).at(0).at("key").get<std::string>();
+}
+
+std::string op_id(int n) {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%032x", n + 1);
+    return buf;
+}
+
+Json receipt_body(int n, const std::string& card, std::int64_t price, std::int64_t redeem) {
+    return Json{{"operation_id", op_id(n)},
+                {"member", {{"card", card}}},
+                {"redeem_points", redeem},
+                {"receipt", {{"id", "R-" + std::to_string(n)}, {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
+}
+
+httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
+    const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    return Json::parse(res->body)["member"]["balance"].get<std::int64_t>();
+}
+
+}  // namespace
+
+TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflicts") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const auto cards = demo_cards(s.db);
+    const std::string till = api_key(s.db, "till");
+    auto c = s.server->client();
+    const std::string card = cards.at("demo-anna").card;
+    const std::string body = receipt_body(1, card, 100000, 100).dump();
+
+    auto res = c->Post("/v1/receipts", body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(error_shape_problem(Json::parse(res->body)) == "");
+    res = c->Post("/v1/receipts", bearer("kpk_till_AAAAAAAA_" + std::string(32, '0')), body, "application/json");
+    CHECK(res->status == 401);
+
+    const std::int64_t before = balance_of(*c, cards.at("demo-anna").qr);
+    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    const Json first = Json::parse(res->body);
+    const Json& q = first["quote"];
+    CHECK(q["gross"] == 100000);
+    CHECK(q["redeemed_points"] == 100);
+    CHECK(q["paid"] == 90000);
+    // 5 % of 900 ₽ with Silver's ×1.25 = 56.25 → 56 points.
+    CHECK(q["points_earned"] == 56);
+    CHECK(first["member"]["balance"] == before - 100 + 56);
+    CHECK(balance_of(*c, cards.at("demo-anna").qr) == before - 100 + 56);
+    Db db(s.db);
+    CHECK(db.derived_balance("demo", "demo-anna") == before - 100 + 56);
+
+    // The same request again: the original answer, nothing written twice.
+    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
+    Json again = Json::parse(res->body);
+    again.erase("replayed");
+    CHECK(again == first);
+    CHECK(balance_of(*c, cards.at("demo-anna").qr) == before - 100 + 56);
+
+    // The same id with other content is refused, naming the field.
+    Json changed = receipt_body(1, card, 100000, 200);
+    res = c->Post("/v1/receipts", bearer(till), changed.dump(), "application/json");
+    CHECK(res->status == 409);
+    CHECK(Json::parse(res->body)["error"]["field"] == "redeem_points");
+    // A new id for a receipt already posted.
+    changed = receipt_body(2, card, 100000, 0);
+    changed["receipt"]["id"] = "R-1";
+    res = c->Post("/v1/receipts", bearer(till), changed.dump(), "application/json");
+    CHECK(res->status == 409);
+    CHECK(Json::parse(res->body)["error"]["field"] == "receipt.id");
+    CHECK(db.count("operations") == 1);
+    CHECK(db.count("receipts") == 7);
+}
+
+TEST_CASE("receipts: bad input names the field and changes nothing") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const auto cards = demo_cards(s.db);
+    const std::string till = api_key(s.db, "till");
+    auto c = s.server->client();
+    std::string dump_before;
+    {
+        Db db(s.db);
+        dump_before = db.dump();
+    }
+    struct Bad {
+        Json body;
+        int status;
+        const char* field;
+    };
+    Json bad_id = receipt_body(3, cards.at("demo-boris").card, 1000, 0);
+    bad_id["operation_id"] = "xyz";
+    Json bad_line = receipt_body(4, cards.at("demo-boris").card, -5, 0);
+    Json no_receipt = receipt_body(5, cards.at("demo-boris").card, 1000, 0);
+    no_receipt.erase("receipt");
+    Json stranger = receipt_body(6, "2999999999992", 1000, 0);
+    Json both = receipt_body(7, cards.at("demo-boris").card, 1000, 0);
+    both["member"]["id"] = "demo-boris";
+    Json typo = receipt_body(8, cards.at("demo-boris").card, 1000, 0);
+    typo["redeem_pionts"] = 5;
+    const Bad cases[] = {
+        {bad_id, 400, "operation_id"},   {bad_line, 400, "receipt.lines[0].unit_price"},
+        {no_receipt, 400, "receipt"},    {stranger, 404, "member.card"},
+        {both, 400, "member"},           {typo, 400, "redeem_pionts"},
+    };
+    for (const Bad& b : cases) {
+        INFO(b.body.dump());
+        const auto res = c->Post("/v1/receipts", bearer(till), b.body.dump(), "application/json");
+        REQUIRE(res);
+        CHECK(res->status == b.status);
+        const Json j = Json::parse(res->body, nullptr, false);
+        CHECK(error_shape_problem(j) == "");
+        CHECK(j["error"]["field"] == b.field);
+    }
+    const auto res = c->Post("/v1/receipts", bearer(till), "{not json", "application/json");
+    CHECK(res->status == 400);
+    Db db(s.db);
+    CHECK(db.dump() == dump_before);
+}
+
+TEST_CASE("receipts: 200 concurrent redemptions against one balance never overspend it") {
+    DemoServer s({"--threads", "16"});
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const auto cards = demo_cards(s.db);
+    const std::string till = api_key(s.db, "till");
+    const std::string card = cards.at("demo-boris").card;  // 120 points
+    const std::int64_t before = balance_of(*s.server->client(), cards.at("demo-boris").qr);
+    std::atomic<std::int64_t> redeemed{0}, earned{0};
+    std::atomic<int> created{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            auto c = s.server->client();
+            c->set_read_timeout(20, 0);
+            for (int i = t; i < 200; i += 8) {
+                // Each asks for 50 points on a 100 ₽ receipt (cap: half → 50 points).
+                const auto res = c->Post("/v1/receipts", bearer(till), receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
+                if (!res || res->status != 201) {
+                    ++failed;
+                    continue;
+                }
+                const Json j = Json::parse(res->body);
+                redeemed += j["quote"]["redeemed_points"].get<std::int64_t>();
+                earned += j["quote"]["points_earned"].get<std::int64_t>();
+                ++created;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(created == 200);
+    CHECK(failed == 0);
+    const std::int64_t after = balance_of(*s.server->client(), cards.at("demo-boris").qr);
+    CHECK(after == before - redeemed + earned);
+    CHECK(after >= 0);
+    CHECK(redeemed <= before + earned);  // never more than there was
+    Db db(s.db);
+    CHECK(db.derived_balance("demo", "demo-boris") == after);
+    CHECK(db.count("operations") == 200);
+}
