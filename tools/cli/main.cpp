@@ -3,6 +3,7 @@
 //                 prints a member's card (ZXing-cpp writer) and one JSON line describing it
 //   kopilka cards --db FILE     lists every member's card codes as JSON lines
 //   kopilka api-key --db FILE --merchant ID --role admin|till   creates a key, printed once
+//   kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
@@ -40,6 +41,7 @@ int usage(const std::string& why) {
                  "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
                  "  kopilka cards --db FILE\n"
                  "  kopilka api-key --db FILE --merchant ID --role admin|till\n"
+                 "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"
                  "  kopilka seed-demo --db FILE\n"
                  "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
                  "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
@@ -145,6 +147,21 @@ int cmd_api_key(Store& store, const std::map<std::string, std::string>& f) {
     return 0;
 }
 
+int cmd_merchant(Store& store, const std::map<std::string, std::string>& f) {
+    for (const char* need : {"id", "code", "name"})
+        if (!f.count(need)) return usage(std::string("merchant needs --") + need);
+    const std::string currency = f.count("currency") ? f.at("currency") : "RUB";
+    if (currency != "RUB" && currency != "EUR" && currency != "USD") return usage("--currency must be RUB, EUR or USD");
+    const std::string& code = f.at("code");
+    for (char c : code)
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return usage("--code takes A-Z, 0-9 and '-' (it goes into QR cards)");
+    if (store.merchant_by_id(f.at("id")) || store.merchant_by_code(code)) return usage("a merchant with this id or code exists");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    store.put_merchant({f.at("id"), code, f.at("name"), currency, kopilka::server::random_secret()}, now);
+    std::printf("%s\n", nlohmann::json{{"merchant", f.at("id")}, {"code", code}}.dump().c_str());
+    return 0;
+}
+
 int cmd_seed_demo(Store& store) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto seeded = kopilka::server::seed_demo(store, now);
@@ -163,7 +180,7 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
-    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key")
+    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key" && command != "merchant")
         return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
@@ -171,6 +188,7 @@ int main(int argc, char** argv) {
         store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
         if (command == "seed-demo") return cmd_seed_demo(*store);
         if (command == "api-key") return cmd_api_key(*store, flags);
+        if (command == "merchant") return cmd_merchant(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());

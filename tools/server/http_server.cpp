@@ -17,6 +17,10 @@
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
 #include "auth/credentials.hpp"
+#include "core/assert.hpp"
+#include "metrics.hpp"
+#include "openapi_document.hpp"
+#include "rate_limiter.hpp"
 #include "codec/decode.hpp"
 #include "storage/demo_data.hpp"
 
@@ -40,6 +44,7 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local std::string t_merchant;
 thread_local std::string t_request_id;
 thread_local bool t_routed = false;  // the pre-routing handler ran for the current request
+thread_local const char* t_route = nullptr;  // the matched route's template, for metrics
 }  // namespace
 
 struct HttpServer::Impl {
@@ -47,8 +52,58 @@ struct HttpServer::Impl {
     ServerOptions options;
     httplib::Server http;
     std::mutex log_mutex;
+    Metrics metrics;
+    RateLimiters limiters;
+    std::vector<std::pair<std::string, std::string>> route_table;  // (method, path template)
 
-    Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
+    static RatePolicy policy(const ServerOptions& o) {
+        RatePolicy p;
+        p.anonymous = {o.anonymous_burst, o.anonymous_per_s};
+        return p;
+    }
+
+    Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)), limiters(policy(options)) {}
+
+    // Registers a route and remembers its template (metrics, the OpenAPI check).
+    template <class Handler>
+    void route(const char* method, const char* path, Handler handler) {
+        route_table.emplace_back(method, path);
+        auto wrapped = [path, handler](const httplib::Request& req, httplib::Response& res) {
+            t_route = path;
+            handler(req, res);
+        };
+        if (std::string(method) == "GET") http.Get(path, wrapped);
+        else http.Post(path, wrapped);
+    }
+
+    // One token from the bucket of (class, key); false with a 429 answer when there is none.
+    bool within_limit(ClientClass c, const std::string& key, httplib::Response& res) {
+        const RateDecision d = limiters.check(c, key, now_ms());
+        for (const auto& h : rate_limit_headers(d)) res.set_header(h.name, h.value);
+        if (d.allowed) return true;
+        send_error(res, 429, "rate_limited",
+                   "too many requests; retry after " + std::to_string(d.retry_after_s) + " s", "");
+        return false;
+    }
+
+    // Every route is documented and every documented operation is served: a mismatch is a
+    // programmer error caught at start-up.
+    void check_openapi() {
+        const codec::Json doc = codec::Json::parse(openapi_document(), nullptr, false);
+        KOPILKA_ASSERT(doc.is_object() && doc.contains("paths"));
+        std::size_t documented = 0;
+        for (const auto& path : doc["paths"].items())
+            for (const auto& op : path.value().items()) {
+                ++documented;
+                std::string method = op.key();
+                for (auto& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
+                bool served = false;
+                for (const auto& [m, p] : route_table) served = served || (m == method && p == path.key());
+                if (!served) std::fprintf(stderr, "openapi.json documents %s %s, which is not served\n", method.c_str(), path.key().c_str());
+                KOPILKA_ASSERT(served);
+            }
+        KOPILKA_ASSERT(documented == route_table.size());
+    }
 
     void respond(httplib::Response& res, const ApiResult& r) {
         t_merchant = r.merchant_id;
@@ -85,14 +140,22 @@ struct HttpServer::Impl {
     }
 
     void routes() {
-        http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+        route("GET", "/healthz", [](const httplib::Request&, httplib::Response& res) {
             send_json(res, 200, {{"status", "ok"}});
         });
-        http.Get("/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+        route("GET", "/metrics", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(metrics.render(), metrics_content_type);
+        });
+        route("GET", "/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content(openapi_document(), "application/json; charset=utf-8");
+        });
+        route("GET", "/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
             if (!req.has_param("code")) return send_error(res, 400, "missing_field", "code is required", "code");
             respond(res, lookup_member(store, req.get_param_value("code"), now_ms()));
         });
-        http.Post("/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+        route("POST", "/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
             codec::DecodeError e;
             const auto body = codec::parse_json(req.body, &e);
             std::string code;
@@ -100,9 +163,12 @@ struct HttpServer::Impl {
                 return send_json(res, 400, codec::error_json(e));
             respond(res, lookup_member(store, code, now_ms()));
         });
-        http.Post("/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
+        route("POST", "/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!req.has_header("Authorization") && !within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
             const auto caller = authenticate(req, res, {"till", "admin"});
             if (!caller) return;
+            if (!within_limit(caller->role == "admin" ? ClientClass::admin : ClientClass::till, caller->merchant_id + "/" + req.get_header_value("Authorization").substr(0, 28), res))
+                return;
             const ApiResult r = post_receipt(store, *caller, req.body, now_ms());
             if (r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
             respond(res, r);
@@ -151,9 +217,13 @@ struct HttpServer::Impl {
         });
         http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             const bool routed = t_routed;
+            const char* route_template = t_route ? t_route : (res.status == 404 ? "unmatched" : "static");
             t_routed = false;  // the next request on this thread starts clean
-            if (!options.log_requests) return;
+            t_route = nullptr;
             const auto us = routed ? std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count() : 0;
+            metrics.count_request(route_template, req.method, res.status);
+            metrics.observe_latency(route_template, static_cast<double>(us) / 1000.0);
+            if (!options.log_requests) return;
             const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},
                                       {"latency_ms", static_cast<double>(us) / 1000.0}, {"merchant", routed ? t_merchant : std::string()},
                                       {"request_id", res.get_header_value("X-Request-Id")}};
@@ -177,6 +247,7 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(Store& store, ServerOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
     impl_->limits_and_errors();
     impl_->routes();
+    impl_->check_openapi();
     impl_->static_site();
 }
 

@@ -17,6 +17,8 @@ struct ServerOptions {
     std::size_t request_body_bytes_max = 64 * 1024;
     std::size_t worker_threads = 8;
     bool log_requests = true;
+    std::int64_t anonymous_burst = 120;       // requests without a credential, per address
+    double anonymous_per_s = 2.0;
 };
 
 class HttpServer {
