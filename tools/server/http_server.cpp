@@ -17,6 +17,7 @@
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
 #include "auth/credentials.hpp"
+#include "bounded_pool.hpp"
 #include "core/assert.hpp"
 #include "metrics.hpp"
 #include "openapi_document.hpp"
@@ -177,8 +178,8 @@ struct HttpServer::Impl {
 
     void limits_and_errors() {
         http.set_payload_max_length(options.request_body_bytes_max);
-        const std::size_t threads = options.worker_threads;
-        http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+        const std::size_t threads = options.worker_threads, queue_max = options.request_queue_max;
+        http.new_task_queue = [threads, queue_max] { return new BoundedPool(threads, queue_max); };
         // Short timeouts: an idle keep-alive connection or a stalled client holds a worker,
         // and on shutdown the server waits for every worker.
         http.set_read_timeout(3, 0);

@@ -16,6 +16,7 @@ struct ServerOptions {
     std::string site_dir;                     // static files served at /, empty: none
     std::size_t request_body_bytes_max = 64 * 1024;
     std::size_t worker_threads = 8;
+    std::size_t request_queue_max = 256;      // accepted connections waiting for a worker
     bool log_requests = true;
     std::int64_t anonymous_burst = 120;       // requests without a credential, per address
     double anonymous_per_s = 2.0;

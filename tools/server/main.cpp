@@ -1,6 +1,6 @@
 // kopilka-server: the REST backend and static web server.
 //   kopilka-server [--db FILE] [--host H] [--port N] [--site DIR] [--seed-demo]
-//                  [--body-bytes-max N] [--threads N] [--anonymous-burst N] [--quiet]
+//                  [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]
 // Each flag can also come from the environment: KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT,
 // KOPILKA_SITE. SIGINT/SIGTERM stop it cleanly (requests in flight finish).
 #include <pthread.h>
@@ -42,7 +42,7 @@ bool parse_size(const char* text, std::size_t* out) {
 int usage(const char* why) {
     std::fprintf(stderr,
                  "kopilka-server: %s\nusage: kopilka-server [--db FILE] [--host H] [--port N] [--site DIR] "
-                 "[--seed-demo] [--body-bytes-max N] [--threads N] [--quiet]\n",
+                 "[--seed-demo] [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]\n",
                  why);
     return 2;
 }
@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
         else if (a == "--port") { const char* v = value("--port"); if (!v || !parse_size(v, &port) || port > 65535) return usage("--port needs a number 0..65535"); }
         else if (a == "--body-bytes-max") { const char* v = value("--body-bytes-max"); if (!v || !parse_size(v, &f.server.request_body_bytes_max)) return usage("--body-bytes-max needs a number"); }
         else if (a == "--threads") { const char* v = value("--threads"); if (!v || !parse_size(v, &f.server.worker_threads) || f.server.worker_threads == 0) return usage("--threads needs a positive number"); }
+        else if (a == "--queue-max") { const char* v = value("--queue-max"); if (!v || !parse_size(v, &f.server.request_queue_max) || f.server.request_queue_max == 0) return usage("--queue-max needs a positive number"); }
         else if (a == "--anonymous-burst") { const char* v = value("--anonymous-burst"); std::size_t n = 0; if (!v || !parse_size(v, &n) || n == 0) return usage("--anonymous-burst needs a positive number"); f.server.anonymous_burst = static_cast<std::int64_t>(n); }
         else if (a == "--help" || a == "-h") { usage("the loyalty REST backend"); return 0; }
         else return usage(("unknown flag " + a).c_str());
