@@ -106,3 +106,32 @@ TEST_CASE("one merchant's key sees nothing of another merchant's members") {
     CHECK(db.count("operations") == 0);
     CHECK(db.derived_balance("demo", "demo-anna") == 1250);
 }
+
+TEST_CASE("GET /v1/me: the widget's member view with a member token; forged or foreign tokens get 401") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const RunResult minted = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant", "demo", "--member", "demo-anna"});
+    REQUIRE_MESSAGE(minted.exit_code == 0, minted.err);
+    const std::string token = json_lines(minted.out).at(0).at("token").get<std::string>();
+    auto c = s.server->client();
+    auto res = c->Get("/v1/me", {{"Authorization", "Bearer " + token}});
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    const Json m = Json::parse(res->body)["member"];
+    CHECK(m["id"] == "demo-anna");
+    CHECK(m["balance"] == 1250);
+
+    std::string forged = token;
+    forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
+    res = c->Get("/v1/me", {{"Authorization", "Bearer " + forged}});
+    CHECK(res->status == 401);
+    CHECK(error_shape_problem(Json::parse(res->body)) == "");
+    CHECK(res->body.find("1250") == std::string::npos);
+    CHECK(c->Get("/v1/me")->status == 401);
+
+    // A token of another merchant naming demo's member: its signature is checked with that
+    // merchant's secret and it finds nothing of demo's.
+    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL", "--name", "Rival"}).exit_code == 0);
+    const RunResult other = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant", "rival", "--member", "demo-anna"});
+    CHECK(other.exit_code != 0);  // no such member at rival: the CLI refuses to mint
+}

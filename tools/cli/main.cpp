@@ -1,9 +1,12 @@
 // kopilka: the command-line tool.
 //   kopilka card  --db FILE --member ID --out card.png [--format qr|ean13] [--scale N]
 //                 prints a member's card (ZXing-cpp writer) and one JSON line describing it
+//   (--db takes an SQLite file or a postgresql:// URL)
 //   kopilka cards --db FILE     lists every member's card codes as JSON lines
 //   kopilka api-key --db FILE --merchant ID --role admin|till   creates a key, printed once
 //   kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]
+//   kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]   mints a widget token
+//                 (what the merchant's site does) and prints it with the member-token secret
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
@@ -27,8 +30,11 @@
 #include "core/cards/card_code.hpp"
 #include "quote_command.hpp"
 #include "simulate_command.hpp"
+#include "api/member_lookup.hpp"
 #include "auth/credentials.hpp"
+#include "auth/member_token.hpp"
 #include "storage/demo_data.hpp"
+#include "storage/open_store.hpp"
 #include "storage/store.hpp"
 
 using kopilka::server::Store;
@@ -42,6 +48,7 @@ int usage(const std::string& why) {
                  "  kopilka cards --db FILE\n"
                  "  kopilka api-key --db FILE --merchant ID --role admin|till\n"
                  "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"
+                 "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"
                  "  kopilka seed-demo --db FILE\n"
                  "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
                  "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
@@ -162,6 +169,27 @@ int cmd_merchant(Store& store, const std::map<std::string, std::string>& f) {
     return 0;
 }
 
+int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) {
+    namespace auth = kopilka::server::auth;
+    if (!f.count("merchant") || !f.count("member")) return usage("member-token needs --merchant ID --member ID");
+    const auto merchant = store.merchant_by_id(f.at("merchant"));
+    if (!merchant) return usage("no merchant " + f.at("merchant"));
+    if (!store.member_by_id(merchant->merchant_id, f.at("member"))) return usage("no member " + f.at("member"));
+    const long long ttl = f.count("ttl-s") ? std::atoll(f.at("ttl-s").c_str()) : 600;
+    if (ttl < 1 || ttl > 3600) return usage("--ttl-s must be 1..3600");
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auth::MemberClaims claims;
+    claims.member_id = f.at("member");
+    claims.merchant_id = merchant->merchant_id;
+    claims.issued_at_s = now_s;
+    claims.expires_at_s = now_s + ttl;
+    const std::string secret = kopilka::server::member_token_secret(merchant->card_secret);
+    const auto minted = auth::mint_member_token(claims, secret);
+    if (minted.status != auth::MemberTokenStatus::ok) return usage("cannot mint a token for these ids");
+    std::printf("%s\n", nlohmann::json{{"token", minted.token}, {"member_token_secret", secret}}.dump().c_str());
+    return 0;
+}
+
 int cmd_seed_demo(Store& store) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto seeded = kopilka::server::seed_demo(store, now);
@@ -180,15 +208,17 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
-    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key" && command != "merchant")
+    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key" && command != "merchant" &&
+        command != "member-token")
         return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
-        store = kopilka::server::open_sqlite_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
+        store = kopilka::server::open_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
         if (command == "seed-demo") return cmd_seed_demo(*store);
         if (command == "api-key") return cmd_api_key(*store, flags);
         if (command == "merchant") return cmd_merchant(*store, flags);
+        if (command == "member-token") return cmd_member_token(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());

@@ -69,9 +69,13 @@ struct HttpServer::Impl {
     template <class Handler>
     void route(const char* method, const char* path, Handler handler) {
         route_table.emplace_back(method, path);
-        auto wrapped = [path, handler](const httplib::Request& req, httplib::Response& res) {
+        auto wrapped = [this, path, handler](const httplib::Request& req, httplib::Response& res) {
             t_route = path;
             handler(req, res);
+            // Counted before the answer is written, so a client that saw it sees it counted.
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count();
+            metrics.count_request(path, req.method, res.status == -1 ? 200 : res.status);
+            metrics.observe_latency(path, static_cast<double>(us) / 1000.0);
         };
         if (std::string(method) == "GET") http.Get(path, wrapped);
         else http.Post(path, wrapped);
@@ -164,6 +168,15 @@ struct HttpServer::Impl {
                 return send_json(res, 400, codec::error_json(e));
             respond(res, lookup_member(store, code, now_ms()));
         });
+        route("GET", "/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!within_limit(ClientClass::member, req.remote_addr, res)) return;
+            const std::string header = req.get_header_value("Authorization");
+            if (header.rfind("Bearer ", 0) != 0) {
+                res.set_header("WWW-Authenticate", "Bearer");
+                return send_error(res, 401, "unauthorized", "Authorization: Bearer <member token> is required", "Authorization");
+            }
+            respond(res, me(store, header.substr(7), now_ms()));
+        });
         route("POST", "/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
             if (!req.has_header("Authorization") && !within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
             const auto caller = authenticate(req, res, {"till", "admin"});
@@ -218,12 +231,15 @@ struct HttpServer::Impl {
         });
         http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             const bool routed = t_routed;
-            const char* route_template = t_route ? t_route : (res.status == 404 ? "unmatched" : "static");
+            const bool counted = t_route != nullptr;  // routed requests were counted by their route
+            const char* route_template = counted ? t_route : (res.status == 404 ? "unmatched" : "static");
             t_routed = false;  // the next request on this thread starts clean
             t_route = nullptr;
             const auto us = routed ? std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count() : 0;
-            metrics.count_request(route_template, req.method, res.status);
-            metrics.observe_latency(route_template, static_cast<double>(us) / 1000.0);
+            if (!counted) {
+                metrics.count_request(route_template, req.method, res.status);
+                metrics.observe_latency(route_template, static_cast<double>(us) / 1000.0);
+            }
             if (!options.log_requests) return;
             const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},
                                       {"latency_ms", static_cast<double>(us) / 1000.0}, {"merchant", routed ? t_merchant : std::string()},

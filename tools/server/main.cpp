@@ -1,5 +1,5 @@
 // kopilka-server: the REST backend and static web server.
-//   kopilka-server [--db FILE] [--host H] [--port N] [--site DIR] [--seed-demo]
+//   kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] [--seed-demo]
 //                  [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]
 // Each flag can also come from the environment: KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT,
 // KOPILKA_SITE. SIGINT/SIGTERM stop it cleanly (requests in flight finish).
@@ -16,6 +16,7 @@
 
 #include "http_server.hpp"
 #include "storage/demo_data.hpp"
+#include "storage/open_store.hpp"
 
 using namespace kopilka::server;
 
@@ -91,7 +92,7 @@ int main(int argc, char** argv) {
 
     std::unique_ptr<Store> store;
     try {
-        store = open_sqlite_store(f.db);
+        store = open_store(f.db);
         if (f.seed_demo) {
             const auto seeded = seed_demo(*store, now_ms());
             if (!seeded.empty()) std::printf("seeded demo data: %zu members\n", seeded.size());

@@ -2,7 +2,9 @@
 
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
+#include "auth/member_token.hpp"
 #include "core/cards/card_code.hpp"
+#include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/members/member_view.hpp"
 
@@ -32,21 +34,10 @@ std::optional<program::Program> load_program(const std::string& document, std::s
 }
 }  // namespace
 
-ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t now_ms) {
-    const cards::ParseResult parsed = cards::parse_card_text(code_text);
-    if (parsed.status != cards::ParseStatus::ok)
-        return error(400, std::string(cards::parse_status_name(parsed.status)).c_str(),
-                     "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
-    if (parsed.code.kind != cards::CodeKind::qr_card)
-        return error(401, "device_required", "card and phone numbers are accepted only from a paired kiosk");
-
-    const auto merchant = store.merchant_by_code(parsed.code.merchant);
-    if (!merchant) return error(404, "not_found", "no member has this card");
-    if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
-        return error(403, "bad_mac", "code carries a MAC that does not match this card");
-    const auto member = store.member_by_card(merchant->merchant_id, parsed.code.number);
-    if (!member) return error(404, "not_found", "no member has this card");
-
+ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, const MemberRecord& member_record,
+                        std::int64_t now_ms) {
+    const MerchantRecord* merchant = &merchant_record;
+    const MemberRecord* member = &member_record;
     const auto record = store.current_program(merchant->merchant_id);
     std::string why = "the merchant has no program";
     const auto program = record ? load_program(record->document, &why) : std::nullopt;
@@ -67,6 +58,47 @@ ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t
         return false;  // read only
     });
     return {200, codec::Json{{"member", codec::encode_member(snap)}}, merchant->merchant_id};
+}
+
+ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {
+    const auto verified = auth::verify_member_token(
+        token,
+        [&store](std::string_view merchant_id) -> std::optional<std::string> {
+            const auto m = store.merchant_by_id(std::string(merchant_id));
+            if (!m) return std::nullopt;
+            return member_token_secret(m->card_secret);
+        },
+        now_ms / 1000);
+    if (verified.status != auth::MemberTokenStatus::ok)
+        return error(401, "unauthorized", std::string("the member token is not valid: ") + auth::status_name(verified.status) +
+                     (verified.detail.empty() ? "" : " (" + verified.detail + ")"), "Authorization");
+    const auto merchant = store.merchant_by_id(verified.claims.merchant_id);
+    const auto member = merchant ? store.member_by_id(merchant->merchant_id, verified.claims.member_id) : std::nullopt;
+    if (!member) return error(404, "not_found", "the token's member does not exist", "Authorization");
+    return member_answer(store, *merchant, *member, now_ms);
+}
+
+std::string member_token_secret(const std::string& card_secret) {
+    const crypto::Digest d = crypto::hmac_sha256(card_secret, "kopilka member token secret v1");
+    return crypto::to_hex(d.data(), d.size());
+}
+
+ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t now_ms) {
+    const cards::ParseResult parsed = cards::parse_card_text(code_text);
+    if (parsed.status != cards::ParseStatus::ok)
+        return error(400, std::string(cards::parse_status_name(parsed.status)).c_str(),
+                     "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
+    if (parsed.code.kind != cards::CodeKind::qr_card)
+        return error(401, "device_required", "card and phone numbers are accepted only from a paired kiosk");
+
+    const auto merchant = store.merchant_by_code(parsed.code.merchant);
+    if (!merchant) return error(404, "not_found", "no member has this card");
+    if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
+        return error(403, "bad_mac", "code carries a MAC that does not match this card");
+    const auto member = store.member_by_card(merchant->merchant_id, parsed.code.number);
+    if (!member) return error(404, "not_found", "no member has this card");
+
+    return member_answer(store, *merchant, *member, now_ms);
 }
 
 }  // namespace kopilka::server

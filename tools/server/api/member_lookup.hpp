@@ -17,4 +17,15 @@ struct ApiResult {
 
 ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t now_ms);
 
+// GET /v1/me for the website widget: the member named by a member token that the merchant's
+// own site minted (auth/member_token.hpp) with the merchant's member-token secret.
+ApiResult me(Store& store, const std::string& token, std::int64_t now_ms);
+
+// The merchant's member-token secret, derived from its card secret so there is one master
+// secret to keep (and rotate). `kopilka member-token-secret` shows it to the merchant.
+std::string member_token_secret(const std::string& card_secret);
+
+// The snapshot answer for a known member.
+ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member, std::int64_t now_ms);
+
 }  // namespace kopilka::server

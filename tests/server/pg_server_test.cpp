@@ -1,0 +1,299 @@
+// kopilka-server on PostgreSQL: the same answers as on SQLite, and concurrency safety that
+// comes from the database — one server with many threads, and two server processes sharing
+// one database — never overspending a balance nor losing or doubling an operation.
+// tools/test.sh starts a throwaway cluster and passes its URL in KOPILKA_TEST_PG_URL; without
+// it these tests fail, saying so. Each test creates its own database kt_<random> on that
+// cluster and drops it at the end.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "server_process.hpp"
+
+using namespace kopilka::test;
+
+namespace {
+
+const char* cluster_url() {
+    const char* url = std::getenv("KOPILKA_TEST_PG_URL");
+    return url && *url ? url : nullptr;
+}
+
+// The cluster URL with its database name replaced.
+std::string with_database(const std::string& url, const std::string& name) {
+    const auto scheme = url.find("://");
+    const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    const auto query = url.find('?');
+    const std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+    return base + "/" + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+// A fresh database on the test cluster, dropped (with any connections left) on destruction.
+struct PgDatabase {
+    std::string admin_url;
+    std::string name;
+    std::string url;
+    std::string why;  // empty when created
+
+    PgDatabase() {
+        const char* cluster = cluster_url();
+        if (!cluster) {
+            why = "KOPILKA_TEST_PG_URL is not set: run tools/test.sh, or tools/pg.sh start DIR and export it";
+            return;
+        }
+        admin_url = cluster;
+        std::random_device rd;
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+        name = std::string("kt_") + buf;
+        url = with_database(admin_url, name);
+        try {
+            pqxx::connection c(admin_url);
+            pqxx::nontransaction n(c);
+            n.exec("CREATE DATABASE " + n.quote_name(name));
+        } catch (const std::exception& e) {
+            why = std::string("cannot create database ") + name + " on " + admin_url + ": " + e.what();
+            name.clear();
+        }
+    }
+    ~PgDatabase() {
+        if (name.empty()) return;
+        try {
+            pqxx::connection c(admin_url);
+            pqxx::nontransaction n(c);
+            n.exec("DROP DATABASE IF EXISTS " + n.quote_name(name) + " WITH (FORCE)");
+        } catch (const std::exception&) {
+        }
+    }
+
+    std::int64_t scalar(const std::string& sql) const {
+        pqxx::connection c(url);
+        pqxx::work w(c);
+        const auto r = w.exec1(sql);
+        return r[0].is_null() ? 0 : r[0].as<long long>();
+    }
+    // The member's balance summed from the stored entries' postings, INT64_MIN if the
+    // member_delta column disagrees with them.
+    std::int64_t derived_balance(const std::string& merchant_id, const std::string& member_id) const {
+        pqxx::connection c(url);
+        pqxx::work w(c);
+        const auto from_postings = w.exec_params1(
+            "SELECT COALESCE(SUM((p->>'amount')::bigint), 0)::bigint FROM member_entries e, "
+            "jsonb_array_elements(e.body::jsonb -> 'postings') p WHERE e.merchant_id = $1 AND e.member_id = $2 "
+            "AND p->>'account' = 'member'",
+            merchant_id, member_id)[0].as<long long>();
+        const auto from_column = w.exec_params1(
+            "SELECT COALESCE(SUM(member_delta), 0)::bigint FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
+            merchant_id, member_id)[0].as<long long>();
+        return from_postings == from_column ? from_postings : INT64_MIN;
+    }
+};
+
+std::string api_key(const std::string& db, const std::string& role) {
+    const RunResult r = run_program({cli_binary(), "api-key", "--db", db, "--merchant", "demo", "--role", role});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json_lines(r.out).at(0).at("key").get<std::string>();
+}
+
+std::string op_id(int n) {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%032x", n + 1);
+    return buf;
+}
+
+Json receipt_body(int n, const std::string& card, std::int64_t price, std::int64_t redeem) {
+    return Json{{"operation_id", op_id(n)},
+                {"member", {{"card", card}}},
+                {"redeem_points", redeem},
+                {"receipt", {{"id", "R-" + std::to_string(n)}, {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
+}
+
+httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+Json lookup(httplib::Client& c, const std::string& qr) {
+    const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    return Json::parse(res->body);
+}
+
+std::int64_t balance_of(httplib::Client& c, const std::string& qr) { return lookup(c, qr)["member"]["balance"].get<std::int64_t>(); }
+
+std::unique_ptr<ServerProcess> start_server(const std::string& url, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--db", url, "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto s = std::make_unique<ServerProcess>(std::move(args));
+    std::string why;
+    const bool ok = s->start(&why, std::chrono::seconds(15));
+    REQUIRE_MESSAGE(ok, why);
+    return s;
+}
+
+struct Tally {
+    std::atomic<std::int64_t> redeemed{0}, earned{0};
+    std::atomic<int> created{0}, failed{0};
+    std::mutex mutex;
+    std::string first_failure;
+};
+
+// Posts receipts n = first, first+step, … < end for `card`, each redeeming 50 points on a
+// 100 ₽ receipt (the cap: half of it).
+void post_receipts(const ServerProcess& server, const std::string& till, const std::string& card, int first, int step, int end,
+                   Tally& t) {
+    auto c = server.client();
+    c->set_read_timeout(30, 0);
+    for (int i = first; i < end; i += step) {
+        const auto res = c->Post("/v1/receipts", bearer(till), receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
+        if (!res || res->status != 201) {
+            ++t.failed;
+            std::lock_guard<std::mutex> lock(t.mutex);
+            if (t.first_failure.empty())
+                t.first_failure = res ? std::to_string(res->status) + " " + res->body : "no response: " + httplib::to_string(res.error());
+            continue;
+        }
+        const Json j = Json::parse(res->body);
+        t.redeemed += j["quote"]["redeemed_points"].get<std::int64_t>();
+        t.earned += j["quote"]["points_earned"].get<std::int64_t>();
+        ++t.created;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo"});
+    const auto cards = demo_cards(db.url);
+    REQUIRE(cards.size() == 3);
+    auto c = server->client();
+    const std::pair<const char*, std::int64_t> expected[] = {{"demo-anna", 1250}, {"demo-boris", 120}, {"demo-dace", 4200}};
+    for (const auto& [member, balance] : expected) {
+        INFO(member);
+        const Json j = lookup(*c, cards.at(member).qr);
+        CHECK(j["member"]["id"] == member);
+        CHECK(j["member"]["balance"] == balance);
+        CHECK(db.derived_balance("demo", member) == balance);
+    }
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 3);
+    // A second server on the same database finds the schema and the demo data in place.
+    auto second = start_server(db.url, {"--seed-demo"});
+    CHECK(second->stdout_text().find("seeded") == std::string::npos);
+    CHECK(balance_of(*second->client(), cards.at("demo-dace").qr) == 4200);
+    CHECK(db.scalar("SELECT COUNT(*) FROM members") == 3);
+}
+
+TEST_CASE("PostgreSQL server: receipts with an API key, replays and conflicts") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo"});
+    const auto cards = demo_cards(db.url);
+    const std::string till = api_key(db.url, "till");
+    auto c = server->client();
+    const std::string card = cards.at("demo-anna").card;
+    const std::string body = receipt_body(1, card, 100000, 100).dump();
+
+    auto res = c->Post("/v1/receipts", body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+
+    const std::int64_t before = balance_of(*c, cards.at("demo-anna").qr);
+    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    const Json first = Json::parse(res->body);
+    CHECK(first["quote"]["paid"] == 90000);
+    CHECK(first["quote"]["points_earned"] == 56);
+    CHECK(first["member"]["balance"] == before - 100 + 56);
+    CHECK(balance_of(*c, cards.at("demo-anna").qr) == before - 100 + 56);
+    CHECK(db.derived_balance("demo", "demo-anna") == before - 100 + 56);
+
+    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
+    Json again = Json::parse(res->body);
+    again.erase("replayed");
+    CHECK(again == first);
+
+    Json changed = receipt_body(1, card, 100000, 200);
+    res = c->Post("/v1/receipts", bearer(till), changed.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 409);
+    CHECK(Json::parse(res->body)["error"]["field"] == "redeem_points");
+    changed = receipt_body(2, card, 100000, 0);
+    changed["receipt"]["id"] = "R-1";
+    res = c->Post("/v1/receipts", bearer(till), changed.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 409);
+    CHECK(Json::parse(res->body)["error"]["field"] == "receipt.id");
+    CHECK(db.scalar("SELECT COUNT(*) FROM operations") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM receipts") == 7);
+    CHECK(balance_of(*c, cards.at("demo-anna").qr) == before - 100 + 56);
+}
+
+TEST_CASE("PostgreSQL server: 200 concurrent redemptions against one balance never overspend it") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo", "--threads", "16"});
+    const auto cards = demo_cards(db.url);
+    const std::string till = api_key(db.url, "till");
+    const std::string card = cards.at("demo-boris").card;  // 120 points
+    const std::int64_t before = balance_of(*server->client(), cards.at("demo-boris").qr);
+    Tally t;
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 8; ++k) threads.emplace_back([&, k] { post_receipts(*server, till, card, k, 8, 200, t); });
+    for (auto& th : threads) th.join();
+    INFO("first failure: " << t.first_failure);
+    CHECK(t.created.load() == 200);
+    CHECK(t.failed.load() == 0);
+    const std::int64_t after = balance_of(*server->client(), cards.at("demo-boris").qr);
+    CHECK(after == before - t.redeemed + t.earned);
+    CHECK(after >= 0);
+    CHECK(t.redeemed <= before + t.earned);
+    CHECK(db.derived_balance("demo", "demo-boris") == after);
+    CHECK(db.scalar("SELECT COUNT(*) FROM operations") == 200);
+    CHECK(db.scalar("SELECT COUNT(DISTINCT op_id) FROM operations") == 200);
+}
+
+TEST_CASE("PostgreSQL server: two server processes sharing one database keep one balance consistent") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto a = start_server(db.url, {"--seed-demo", "--threads", "8"});
+    auto b = start_server(db.url, {"--threads", "8"});
+    const auto cards = demo_cards(db.url);
+    const std::string till = api_key(db.url, "till");
+    const std::string card = cards.at("demo-boris").card;
+    const std::int64_t before = balance_of(*a->client(), cards.at("demo-boris").qr);
+    CHECK(balance_of(*b->client(), cards.at("demo-boris").qr) == before);
+    Tally t;
+    std::vector<std::thread> threads;
+    // Eight client threads, four per server, interleaved: receipt n goes to server n % 2.
+    for (int k = 0; k < 8; ++k)
+        threads.emplace_back([&, k] { post_receipts(k % 2 == 0 ? *a : *b, till, card, k, 8, 200, t); });
+    for (auto& th : threads) th.join();
+    INFO("first failure: " << t.first_failure);
+    CHECK(t.created.load() == 200);
+    CHECK(t.failed.load() == 0);
+    const std::int64_t after_a = balance_of(*a->client(), cards.at("demo-boris").qr);
+    const std::int64_t after_b = balance_of(*b->client(), cards.at("demo-boris").qr);
+    CHECK(after_a == after_b);
+    CHECK(after_a == before - t.redeemed + t.earned);
+    CHECK(after_a >= 0);
+    CHECK(t.redeemed <= before + t.earned);
+    CHECK(db.derived_balance("demo", "demo-boris") == after_a);
+    // Every acknowledged operation is stored exactly once, and nothing else is.
+    CHECK(db.scalar("SELECT COUNT(*) FROM operations") == t.created.load());
+    CHECK(db.scalar("SELECT COUNT(DISTINCT op_id) FROM operations") == t.created.load());
+    CHECK(db.scalar("SELECT COUNT(*) FROM receipts WHERE member_id = 'demo-boris' AND op_id IN (SELECT op_id FROM operations)") ==
+          t.created.load());
+    // The ledger's sequence has no gaps or duplicates.
+    CHECK(db.scalar("SELECT COUNT(*) - COUNT(DISTINCT seq) + (MAX(seq) + 1 - COUNT(*)) FROM member_entries "
+                    "WHERE merchant_id = 'demo' AND member_id = 'demo-boris'") == 0);
+}
