@@ -6,32 +6,12 @@
 #include <atomic>
 #include <thread>
 
+#include "receipt_helpers.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
 
 namespace {
-
-std::string api_key(const std::string& db, const std::string& role) {
-    const RunResult r = run_program({cli_binary(), "api-key", "--db", db, "--merchant", "demo", "--role", role});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    return json_lines(r.out).at(0).at("key").get<std::string>();
-}
-
-std::string op_id(int n) {
-    char buf[33];
-    std::snprintf(buf, sizeof buf, "%032x", n + 1);
-    return buf;
-}
-
-Json receipt_body(int n, const std::string& card, std::int64_t price, std::int64_t redeem) {
-    return Json{{"operation_id", op_id(n)},
-                {"member", {{"card", card}}},
-                {"redeem_points", redeem},
-                {"receipt", {{"id", "R-" + std::to_string(n)}, {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
-}
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
 
 std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
     const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");

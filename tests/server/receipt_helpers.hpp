@@ -1,0 +1,37 @@
+// Helpers for tests that post receipts: a merchant API key from the CLI, operation ids, a
+// one-line receipt body, the Authorization header.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "server_process.hpp"
+
+namespace kopilka::test {
+
+inline std::string api_key(const std::string& db, const std::string& role, const std::string& merchant = "demo") {
+    const RunResult r = run_program({cli_binary(), "api-key", "--db", db, "--merchant", merchant, "--role", role});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json_lines(r.out).at(0).at("key").get<std::string>();
+}
+
+// The n-th operation id: 32 hex digits, never all zero.
+inline std::string op_id(int n) {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%032x", n + 1);
+    return buf;
+}
+
+// A receipt with one coat at `price` for the member with this card, asking to redeem points.
+inline Json receipt_body(int n, const std::string& card, std::int64_t price, std::int64_t redeem) {
+    return Json{{"operation_id", op_id(n)},
+                {"member", {{"card", card}}},
+                {"redeem_points", redeem},
+                {"receipt", {{"id", "R-" + std::to_string(n)}, {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
+}
+
+inline httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+}  // namespace kopilka::test
