@@ -148,6 +148,31 @@ Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::
     return j;
 }
 
+Decoded<quote::Quote> decode_quote_lines(const Json& j) {
+    Decoded<quote::Quote> out;
+    quote::Quote q;
+    ObjectReader o(j, "", &out.error);
+    if (o.ok() && !o.has("lines")) o.fail("missing_field", "lines", "is required");
+    o.optional_array("lines", quote::receipt_lines_max, [&](ObjectReader& e, std::size_t) {
+        quote::LineResult l;
+        e.integer("gross", &l.gross, 0, program::amount_max);
+        e.integer("discount", &l.discount, 0, program::amount_max);
+        e.integer("redeemed_points", &l.redeemed_points, 0, program::amount_max);
+        e.integer("redeemed_money", &l.redeemed_money, 0, program::amount_max);
+        e.integer("paid", &l.paid, 0, program::amount_max);
+        e.integer("points", &l.points, 0, program::amount_max);
+        e.integer("cashback", &l.cashback, 0, program::amount_max);
+        e.integer("tier_qualifying", &l.tier_qualifying, 0, program::amount_max);
+        if (e.has("stamps")) {
+            ObjectReader st = e.child("stamps");
+            for (const auto& item : e.at("stamps").items()) st.integer(item.key().c_str(), &l.stamps[item.key()], 0, program::amount_max);
+        }
+        q.lines.push_back(l);
+    });
+    if (o.ok()) out.value = std::move(q);
+    return out;
+}
+
 Json encode_return(const quote::ReturnResult& r) {
     if (r.status != quote::QuoteStatus::ok) return error_json("invalid_return", r.field + " is not a valid return", r.field);
     return {{"money_refund", r.money_refund}, {"points_refund", r.points_refund}, {"points_clawback", r.points_clawback},

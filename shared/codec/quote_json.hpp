@@ -16,6 +16,9 @@ Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::
                   i18n::Locale locale = i18n::Locale::en);
 Json encode_return(const quote::ReturnResult& r);
 
+// The per-line results of a stored quote (encode_quote's "lines"), enough for quote_return.
+Decoded<quote::Quote> decode_quote_lines(const Json& j);
+
 // One explanation as text in a locale: money formatted in the program's currency,
 // percentages from basis points, plural forms from the count.
 std::string explanation_text(const quote::Explanation& e, const program::Program& p, const i18n::Catalogues& c,

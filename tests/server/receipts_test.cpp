@@ -163,3 +163,58 @@ TEST_CASE("receipts: 200 concurrent redemptions against one balance never oversp
     CHECK(db.derived_balance("demo", "demo-boris") == after);
     CHECK(db.count("operations") == 200);
 }
+
+TEST_CASE("returns: claw back exactly what the returned units earned, refund the points that paid, in parts") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const auto cards = demo_cards(s.db);
+    const std::string till = api_key(s.db, "till");
+    auto c = s.server->client();
+    const std::string qr = cards.at("demo-anna").qr;
+    const std::int64_t before = balance_of(*c, qr);
+    Json body = receipt_body(10, cards.at("demo-anna").card, 30000, 60);
+    body["receipt"]["lines"][0]["quantity"] = 3;
+    auto res = c->Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    const Json q = Json::parse(res->body)["quote"];
+    CHECK(q["redeemed_points"] == 60);
+    CHECK(q["paid"] == 84000);
+    CHECK(q["points_earned"] == 52);  // 5 % of 840 ₽ × 1.25 (Silver) = 52.5 → 52
+    CHECK(balance_of(*c, qr) == before - 60 + 52);
+
+    auto post_return = [&](int n, std::vector<std::int64_t> quantities) {
+        const Json r = {{"operation_id", op_id(1000 + n)}, {"receipt_id", "R-10"}, {"quantities", quantities}};
+        return c->Post("/v1/returns", bearer(till), r.dump(), "application/json");
+    };
+    res = post_return(1, {1});
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    Json ret = Json::parse(res->body)["return"];
+    CHECK(ret["money_refund"] == 28000);
+    CHECK(ret["points_refund"] == 20);
+    CHECK(ret["points_clawback"] == 17);
+    CHECK(balance_of(*c, qr) == before - 60 + 52 + 20 - 17);
+    res = post_return(1, {1});  // a replay
+    CHECK(res->status == 201);
+    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
+    CHECK(balance_of(*c, qr) == before - 60 + 52 + 20 - 17);
+
+    res = post_return(2, {3});  // only two are left
+    CHECK(res->status == 400);
+    CHECK(Json::parse(res->body)["error"]["field"] == "quantities[0]");
+    res = post_return(3, {2});
+    REQUIRE(res->status == 201);
+    ret = Json::parse(res->body)["return"];
+    CHECK(ret["money_refund"] == 56000);
+    CHECK(ret["points_refund"] == 40);
+    CHECK(ret["points_clawback"] == 35);
+    CHECK(balance_of(*c, qr) == before);  // everything returned: back where it started
+    Db db(s.db);
+    CHECK(db.derived_balance("demo", "demo-anna") == before);
+
+    const Json unknown = {{"operation_id", op_id(2000)}, {"receipt_id", "nope"}, {"quantities", {1}}};
+    res = c->Post("/v1/returns", bearer(till), unknown.dump(), "application/json");
+    CHECK(res->status == 404);
+    CHECK(Json::parse(res->body)["error"]["field"] == "receipt_id");
+}

@@ -16,6 +16,7 @@
 
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
+#include "api/returns.hpp"
 #include "auth/credentials.hpp"
 #include "bounded_pool.hpp"
 #include "core/assert.hpp"
@@ -167,6 +168,14 @@ struct HttpServer::Impl {
             if (!body || !codec::read_string(*body, "", "code", &code, &e, 256))
                 return send_json(res, 400, codec::error_json(e));
             respond(res, lookup_member(store, code, now_ms()));
+        });
+        route("POST", "/v1/returns", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!req.has_header("Authorization") && !within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+            const auto caller = authenticate(req, res, {"till", "admin"});
+            if (!caller) return;
+            const ApiResult r = post_return(store, *caller, req.body, now_ms());
+            if (r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
+            respond(res, r);
         });
         route("GET", "/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
             if (!within_limit(ClientClass::member, req.remote_addr, res)) return;

@@ -244,6 +244,18 @@ public:
         return out;
     }
 
+    std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) override {
+        std::optional<std::string> out;
+        run([&](pqxx::work& w) {
+            out.reset();
+            const auto r = w.exec_params("SELECT member_id FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
+                                         merchant_id, receipt_id);
+            if (!r.empty()) out = str(r[0][0]);
+            return true;
+        });
+        return out;
+    }
+
     void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override {
         run([&](pqxx::work& w) {
             w.exec_params("INSERT INTO merchants (merchant_id, code, name, currency, card_secret, created_at_ms) "

@@ -231,6 +231,14 @@ public:
         return ProgramRecord{merchant_id, s.text(0), s.int64(1), s.text(2)};
     }
 
+    std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) override {
+        std::lock_guard<std::recursive_mutex> lock(mutex_);
+        Statement q(db_, "SELECT member_id FROM receipts WHERE merchant_id = ?1 AND receipt_id = ?2");
+        q.bind(1, merchant_id).bind(2, receipt_id);
+        if (!q.step()) return std::nullopt;
+        return q.text(0);
+    }
+
     void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override {
         write([&] {
             Statement s(db_,

@@ -104,6 +104,8 @@ public:
     virtual std::optional<MemberRecord> member_by_card(const std::string& merchant_id, const std::string& number) = 0;
     virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) = 0;
     virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id) = 0;
+    // The member a posted receipt belongs to (to lock that member before a return).
+    virtual std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) = 0;
 
     // Runs fn in one transaction holding the member's write lock. fn returns true to commit,
     // false to roll back; an exception rolls back and propagates.
