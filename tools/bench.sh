@@ -2,6 +2,9 @@
 # Benchmarks. Each reports ratios against a baseline measured in the same run, and writes
 # its table into README.md between <!-- bench:NAME --> markers.
 #   tools/bench.sh core    receipts quoted per second, native vs wasm under Node
+#   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
+#                          on SQLite and PostgreSQL, against pgbench's TPS for the same
+#                          database work as one transaction (the ceiling)
 # Runs bootstrap and build first. KOPILKA_BENCH_RUNS (default 5) runs each, median kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,8 +62,76 @@ bench_core() {
   write_readme core "$table"
 }
 
+# Starts kopilka-server on DB (a file or a postgresql:// URL) on a free port; sets $server_pid
+# and $server_url.
+start_server() {
+  local db="$1" log="$2"
+  build/native/bin/kopilka-server --db "$db" --port 0 --seed-demo --quiet --no-rate-limits --threads 8 >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    server_url=$(sed -n 's/^listening on //p' "$log")
+    [ -n "$server_url" ] && return 0
+    sleep 0.1
+  done
+  echo "[bench] kopilka-server did not start: $(cat "$log")" >&2
+  exit 1
+}
+
+# wrk with one of our Lua scripts; prints its one-line JSON summary.
+run_wrk() {
+  wrk -t2 -c16 -d"${KOPILKA_BENCH_S:-8}"s --timeout 5s -s "tools/bench/$1" "$server_url" | tail -1
+}
+
+field() { node -e 'const j=JSON.parse(process.argv[1]);const v=j[process.argv[2]];console.log(typeof v==="number"&&!Number.isInteger(v)?v.toFixed(2):v)' "$1" "$2"; }
+rate() { node -e 'const j=JSON.parse(process.argv[1]);console.log(Math.round(j.requests/j.seconds))' "$1"; }
+
+bench_one_db() {
+  local name="$1" db="$2" tmp="$3"
+  start_server "$db" "$tmp/server-$name.log"
+  local cli=build/native/bin/kopilka
+  export KOPILKA_KEY KOPILKA_QR KOPILKA_CARDS
+  KOPILKA_KEY=$("$cli" api-key --db "$db" --merchant demo --role till | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')
+  KOPILKA_QR=$("$cli" cards --db "$db" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(s.trim().split("\n").map(l=>JSON.parse(l).qr).join(";")))')
+  KOPILKA_CARDS=$("$cli" cards --db "$db" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(s.trim().split("\n").map(l=>JSON.parse(l).card).join(";")))')
+  lookup_json=$(run_wrk lookup.lua)
+  receipt_json=$(run_wrk receipt.lua)
+  kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  printf '| %s | member lookup | %s | %s | %s | %s |\n' "$name" "$(rate "$lookup_json")" "$(field "$lookup_json" p50_ms)" "$(field "$lookup_json" p99_ms)" "$(field "$lookup_json" errors)" >>"$tmp/rows"
+  printf '| %s | receipt post | %s | %s | %s | %s |\n' "$name" "$(rate "$receipt_json")" "$(field "$receipt_json" p50_ms)" "$(field "$receipt_json" p99_ms)" "$(field "$receipt_json" errors)" >>"$tmp/rows"
+  last_receipt_rate=$(rate "$receipt_json")
+}
+
+bench_server() {
+  local tmp pg_dir url
+  tmp=$(mktemp -d /tmp/kopilka-bench.XXXXXX)
+  pg_dir=$(mktemp -d /tmp/kopilka-pg.XXXXXX)
+  trap 'tools/pg.sh stop "$pg_dir" 2>/dev/null; rm -rf "$tmp"' RETURN
+  url=$(tools/pg.sh start "$pg_dir" 2>"$tmp/pg.log")
+  : >"$tmp/rows"
+  echo "[bench] server on SQLite"
+  bench_one_db SQLite "$tmp/bench.sqlite" "$tmp"
+  local sqlite_receipts=$last_receipt_rate
+  echo "[bench] server on PostgreSQL"
+  bench_one_db PostgreSQL "$url" "$tmp"
+  local pg_receipts=$last_receipt_rate
+  echo "[bench] pgbench ceiling"
+  # 300 members' counters for the pgbench script (the server created the schema).
+  psql -q "$url" -c "INSERT INTO member_counters SELECT 'demo', g::text, 0, 0, '', 0, '{}' FROM generate_series(1, 300) g ON CONFLICT DO NOTHING" >/dev/null
+  local tps
+  tps=$(/usr/lib/postgresql/15/bin/pgbench "$url" -n -M prepared -f tools/bench/pgbench_receipt.sql -c 16 -j 2 -T "${KOPILKA_BENCH_S:-8}" 2>/dev/null |
+        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+  local ratio
+  ratio=$(node -e "console.log((${pg_receipts}/${tps}).toFixed(2))")
+  local table
+  table=$(printf '| database | request | per second | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n%s\n\npgbench, the same database work as one receipt in one transaction (16 clients): **%.0f TPS**; receipts through kopilka-server on PostgreSQL reach **%s** of that ceiling. wrk -t2 -c16 for %ss against a server with 8 workers, three demo members (receipts for one member serialise on its lock), rate limits off, PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL, on %s cores, %s.' \
+    "$(cat "$tmp/rows")" "$tps" "$ratio" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
+  echo "$table"
+  write_readme server "$table"
+}
+
 case "$what" in
   core) bench_core ;;
-  all) bench_core ;;
-  *) echo "usage: tools/bench.sh [core|all]" >&2; exit 2 ;;
+  server) bench_server ;;
+  all) bench_core; bench_server ;;
+  *) echo "usage: tools/bench.sh [core|server|all]" >&2; exit 2 ;;
 esac

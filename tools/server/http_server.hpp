@@ -18,6 +18,7 @@ struct ServerOptions {
     std::size_t worker_threads = 8;
     std::size_t request_queue_max = 256;      // accepted connections waiting for a worker
     bool log_requests = true;
+    bool rate_limits = true;                  // off only for benchmarks
     std::int64_t anonymous_burst = 120;       // requests without a credential, per address
     double anonymous_per_s = 2.0;
 };

@@ -43,7 +43,7 @@ bool parse_size(const char* text, std::size_t* out) {
 int usage(const char* why) {
     std::fprintf(stderr,
                  "kopilka-server: %s\nusage: kopilka-server [--db FILE] [--host H] [--port N] [--site DIR] "
-                 "[--seed-demo] [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]\n",
+                 "[--seed-demo] [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--no-rate-limits] [--quiet]\n",
                  why);
     return 2;
 }
@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
         };
         if (a == "--seed-demo") f.seed_demo = true;
         else if (a == "--quiet") f.server.log_requests = false;
+        else if (a == "--no-rate-limits") f.server.rate_limits = false;  // benchmarks only
         else if (a == "--db") { const char* v = value("--db"); if (!v) return usage("--db needs a file"); f.db = v; }
         else if (a == "--host") { const char* v = value("--host"); if (!v) return usage("--host needs an address"); f.server.host = v; }
         else if (a == "--site") { const char* v = value("--site"); if (!v) return usage("--site needs a directory"); f.server.site_dir = v; }
