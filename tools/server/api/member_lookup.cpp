@@ -1,7 +1,8 @@
 #include "api/member_lookup.hpp"
 
+#include "api/member_write.hpp"
+
 #include "codec/member_json.hpp"
-#include "codec/program_json.hpp"
 #include "auth/member_token.hpp"
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
@@ -17,30 +18,14 @@ ApiResult error(int status, const char* code, const std::string& message, const 
     return {status, codec::error_json(code, message, field), {}};
 }
 
-// The merchant's program; one that does not decode is the server's fault (500).
-std::optional<program::Program> load_program(const std::string& document, std::string* why) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(document, &e);
-    if (!j) {
-        *why = e.message;
-        return std::nullopt;
-    }
-    auto p = codec::decode_program(*j);
-    if (!p.ok()) {
-        *why = p.error.message;
-        return std::nullopt;
-    }
-    return std::move(*p.value);
-}
 }  // namespace
 
 ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, const MemberRecord& member_record,
                         std::int64_t now_ms) {
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
-    const auto record = store.current_program(merchant->merchant_id);
-    std::string why = "the merchant has no program";
-    const auto program = record ? load_program(record->document, &why) : std::nullopt;
+    std::string why;
+    const auto program = current_program(store, merchant->merchant_id, &why);
     if (!program)
         return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 

@@ -1,23 +1,18 @@
 #include "api/receipts.hpp"
 
+#include "api/member_write.hpp"
+
 #include <stdexcept>
 
-#include "codec/member_json.hpp"
 #include "codec/object_reader.hpp"
-#include "codec/program_json.hpp"
 #include "codec/quote_json.hpp"
 #include "core/ledger/ledger.hpp"
-#include "core/members/member_view.hpp"
 
 namespace kopilka::server {
 
 namespace {
 using codec::Json;
 constexpr std::int64_t kDayMs = 86400000;
-
-ApiResult error(int status, const std::string& code, const std::string& message, const std::string& field) {
-    return {status, codec::error_json(code, message, field), {}};
-}
 
 struct ReceiptRequest {
     ledger::EntryId op;
@@ -31,13 +26,7 @@ struct ReceiptRequest {
 bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, ApiResult* err) {
     codec::DecodeError e;
     codec::ObjectReader r(j, "", &e);
-    std::string op;
-    r.text("operation_id", &op, 32);
-    if (r.ok()) {
-        const auto id = ledger::parse_entry_id(op);
-        if (!id || id->is_zero()) r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
-        else out->op = *id;
-    }
+    read_operation_id(r, &out->op);
     if (r.ok() && !r.has("member")) r.fail("missing_field", "member", "is required: {\"id\": …} or {\"card\": …}");
     if (r.has("member")) {
         codec::ObjectReader m = r.child("member");
@@ -138,34 +127,25 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     if (!decode_request(*j, now_ms, &rq, &bad)) return bad;
 
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    if (!merchant) return error(404, "not_found", "no such merchant", "");
+    if (!merchant) return api_error(404, "not_found", "no such merchant", "");
     const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
                                         : store.member_by_card(merchant->merchant_id, rq.card);
-    if (!member) return error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
-    const auto record = store.current_program(merchant->merchant_id);
-    const auto program = record ? codec::decode_program(*codec::parse_json(record->document, &e)) : codec::Decoded<program::Program>{};
-    if (!program.ok()) return {500, codec::error_json("program_invalid", "the merchant's program can't be used"), merchant->merchant_id};
+    if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+    std::string why;
+    const auto program = current_program(store, merchant->merchant_id, &why);
+    if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
     const std::string op_hex = ledger::to_hex(rq.op);
     const std::string canonical = j->dump();
     ApiResult out;
     out.merchant_id = merchant->merchant_id;
     store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
-        if (const auto seen = tx.operation(op_hex)) {
-            const Json before = Json::parse(seen->request, nullptr, false);
-            const std::string field = first_difference(before, *j);
-            if (seen->kind != "receipt" || !field.empty()) {
-                out = error(409, "operation_conflict",
-                            "operation_id was used before for a different request (" + (field.empty() ? "kind" : field) + " differs)",
-                            field.empty() ? "operation_id" : field);
-                return false;
-            }
-            out = {seen->status, Json::parse(seen->response), merchant->merchant_id};
-            out.body["replayed"] = true;
+        if (auto replay = replay_or_conflict(tx, op_hex, "receipt", *j, merchant->merchant_id)) {
+            out = std::move(*replay);
             return false;
         }
         if (tx.receipt(rq.receipt.id)) {
-            out = error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+            out = api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
             return false;
         }
         const auto stored = tx.entries();
@@ -176,40 +156,35 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         MemberCounters counters = tx.counters();
         quote::QuoteOptions options;
         options.redeem_points = rq.redeem_points;
-        const quote::Quote q = quote::quote_receipt(*program.value, member_context(*program.value, tx, l, counters, now_ms),
-                                                    rq.receipt, options);
+        const quote::Quote q = quote::quote_receipt(*program, member_context(*program, tx, l, counters, now_ms), rq.receipt, options);
         if (q.status != quote::QuoteStatus::ok) {
-            out = error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+            out = api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
                         "receipt." + q.field + " is not acceptable", "receipt." + q.field);
             return false;
         }
         std::string failure;
         if (!post_to_ledger(l, rq, q, now_ms, &failure)) {
-            out = error(409, failure, "the ledger refused the receipt: " + failure, "redeem_points");
+            out = api_error(409, failure, "the ledger refused the receipt: " + failure, "redeem_points");
             return false;
         }
-        tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored.size()), l.entries().end()));
+        append_new_entries(tx, l, stored.size());
 
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
         counters.spend_total += q.paid;
         counters.last_purchase_ms = std::max(counters.last_purchase_ms, rq.receipt.at_ms);
-        if (program.value->tiers && q.tier_after >= 0) counters.tier_held = program.value->tiers->levels[static_cast<std::size_t>(q.tier_after)].id;
+        if (program->tiers && q.tier_after >= 0) counters.tier_held = program->tiers->levels[static_cast<std::size_t>(q.tier_after)].id;
         Json stamps = Json::object();
         for (const auto& [card, s] : q.stamps) stamps[card] = s.after;
         if (!q.stamps.empty()) counters.stamps = stamps.dump();
         tx.save_counters(counters);
 
-        const Json quote_json = codec::encode_quote(q, *program.value);
+        const Json quote_json = codec::encode_quote(q, *program);
         tx.save_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid, qualifying,
                          codec::encode_receipt(rq.receipt).dump(), quote_json.dump(), "[]"});
-        members::TierState tier{0, counters.tier_held};
-        if (program.value->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program.value->tiers->window_days * kDayMs);
-        const auto snap = members::build_member_snapshot(*program.value, {member->member_id, member->display_name, merchant->code},
-                                                         l.snapshot(), tier, 0, now_ms);
         out = {201,
                Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"quote", quote_json},
-                    {"member", codec::encode_member(snap)}},
+                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms)}},
                merchant->merchant_id};
         tx.save_operation({op_hex, "receipt", member->member_id, canonical, out.status, out.body.dump(), now_ms});
         return true;

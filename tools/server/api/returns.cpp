@@ -1,23 +1,17 @@
 #include "api/returns.hpp"
 
+#include "api/member_write.hpp"
+
 #include <stdexcept>
 
-#include "codec/member_json.hpp"
 #include "codec/object_reader.hpp"
-#include "codec/program_json.hpp"
 #include "codec/quote_json.hpp"
 #include "core/ledger/ledger.hpp"
-#include "core/members/member_view.hpp"
 
 namespace kopilka::server {
 
 namespace {
 using codec::Json;
-constexpr std::int64_t kDayMs = 86400000;
-
-ApiResult error(int status, const std::string& code, const std::string& message, const std::string& field) {
-    return {status, codec::error_json(code, message, field), {}};
-}
 
 struct ReturnRequest {
     ledger::EntryId op;
@@ -28,13 +22,7 @@ struct ReturnRequest {
 bool decode_request(const Json& j, ReturnRequest* out, ApiResult* err) {
     codec::DecodeError e;
     codec::ObjectReader r(j, "", &e);
-    std::string op;
-    r.text("operation_id", &op, 32);
-    if (r.ok()) {
-        const auto id = ledger::parse_entry_id(op);
-        if (!id || id->is_zero()) r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
-        else out->op = *id;
-    }
+    read_operation_id(r, &out->op);
     r.text("receipt_id", &out->receipt_id, 64);
     if (r.ok() && (!r.has("quantities") || !j.at("quantities").is_array() || j.at("quantities").empty()))
         r.fail("invalid_value", "quantities", "must be an array with the units returned per receipt line");
@@ -69,26 +57,20 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     ApiResult bad;
     if (!decode_request(*j, &rq, &bad)) return bad;
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    if (!merchant) return error(404, "not_found", "no such merchant", "");
+    if (!merchant) return api_error(404, "not_found", "no such merchant", "");
     const auto member_id = store.receipt_member(merchant->merchant_id, rq.receipt_id);
-    if (!member_id) return error(404, "not_found", "no receipt has this id", "receipt_id");
+    if (!member_id) return api_error(404, "not_found", "no receipt has this id", "receipt_id");
     const auto member = store.member_by_id(merchant->merchant_id, *member_id);
-    const auto record = store.current_program(merchant->merchant_id);
-    const auto program = record ? codec::decode_program(*codec::parse_json(record->document, &e)) : codec::Decoded<program::Program>{};
-    if (!member || !program.ok()) return {500, codec::error_json("internal", "the receipt's member or program is missing"), merchant->merchant_id};
+    std::string why = "the receipt's member is missing";
+    const auto program = member ? current_program(store, merchant->merchant_id, &why) : std::nullopt;
+    if (!program) return {500, codec::error_json("internal", "the return can't be worked out: " + why), merchant->merchant_id};
 
     const std::string op_hex = ledger::to_hex(rq.op);
     ApiResult out;
     out.merchant_id = merchant->merchant_id;
     store.with_member(merchant->merchant_id, *member_id, [&](MemberTx& tx) {
-        if (const auto seen = tx.operation(op_hex)) {
-            const std::string field = first_difference(Json::parse(seen->request, nullptr, false), *j);
-            if (seen->kind != "return" || !field.empty()) {
-                out = error(409, "operation_conflict", "operation_id was used before for a different request", field.empty() ? "operation_id" : field);
-                return false;
-            }
-            out = {seen->status, Json::parse(seen->response), merchant->merchant_id};
-            out.body["replayed"] = true;
+        if (auto replay = replay_or_conflict(tx, op_hex, "return", *j, merchant->merchant_id)) {
+            out = std::move(*replay);
             return false;
         }
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);
@@ -98,14 +80,14 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
         std::vector<std::int64_t> already = Json::parse(receipt.returned).get<std::vector<std::int64_t>>();
         already.resize(posted.value->lines.size(), 0);
         if (rq.quantities.size() != posted.value->lines.size()) {
-            out = error(400, "invalid_value", "quantities needs one number per receipt line (" +
+            out = api_error(400, "invalid_value", "quantities needs one number per receipt line (" +
                         std::to_string(posted.value->lines.size()) + ")", "quantities");
             return false;
         }
         const quote::ReturnResult ret = quote::quote_return(*posted.value, *quoted.value, rq.quantities, already);
         if (ret.status != quote::QuoteStatus::ok) {
             const std::string field = "quantities" + ret.field.substr(std::string("returned").size());
-            out = error(400, "invalid_return", field + " is more than is left to return", field);
+            out = api_error(400, "invalid_return", field + " is more than is left to return", field);
             return false;
         }
         const auto stored = tx.entries();
@@ -118,10 +100,10 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
              !apply(l, ledger::Clawback{ledger::derive_entry_id(rq.op, "clawback"), ret.points_clawback, "return", rq.receipt_id}, now_ms, &failure)) ||
             (ret.points_refund > 0 &&
              !apply(l, ledger::Refund{ledger::derive_entry_id(rq.op, "refund"), ret.points_refund, 0, "return", rq.receipt_id}, now_ms, &failure))) {
-            out = error(409, failure, "the ledger refused the return: " + failure, "quantities");
+            out = api_error(409, failure, "the ledger refused the return: " + failure, "quantities");
             return false;
         }
-        tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored.size()), l.entries().end()));
+        append_new_entries(tx, l, stored.size());
 
         for (std::size_t i = 0; i < already.size(); ++i) already[i] += rq.quantities[i];
         receipt.returned = Json(already).dump();
@@ -136,13 +118,9 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
         counters.stamps = stamps.dump();
         tx.save_counters(counters);
 
-        members::TierState tier{0, counters.tier_held};
-        if (program.value->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program.value->tiers->window_days * kDayMs);
-        const auto snap = members::build_member_snapshot(*program.value, {member->member_id, member->display_name, merchant->code},
-                                                         l.snapshot(), tier, 0, now_ms);
         out = {201,
                Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt_id}, {"return", codec::encode_return(ret)},
-                    {"member", codec::encode_member(snap)}},
+                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms)}},
                merchant->merchant_id};
         tx.save_operation({op_hex, "return", member->member_id, j->dump(), out.status, out.body.dump(), now_ms});
         return true;

@@ -1,0 +1,66 @@
+#include "api/member_write.hpp"
+
+#include "api/receipts.hpp"
+#include "codec/member_json.hpp"
+#include "codec/program_json.hpp"
+#include "core/members/member_view.hpp"
+
+namespace kopilka::server {
+
+ApiResult api_error(int status, const std::string& code, const std::string& message, const std::string& field) {
+    return {status, codec::error_json(code, message, field), {}};
+}
+
+void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out) {
+    std::string op;
+    r.text("operation_id", &op, 32);
+    if (!r.ok()) return;
+    const auto id = ledger::parse_entry_id(op);
+    if (!id || id->is_zero()) return r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
+    *out = *id;
+}
+
+std::optional<program::Program> current_program(Store& store, const std::string& merchant_id, std::string* why) {
+    const auto record = store.current_program(merchant_id);
+    if (!record) {
+        *why = "the merchant has no program";
+        return std::nullopt;
+    }
+    codec::DecodeError e;
+    const auto j = codec::parse_json(record->document, &e);
+    auto p = j ? codec::decode_program(*j) : codec::Decoded<program::Program>{std::nullopt, e};
+    if (!p.ok()) {
+        *why = p.error.message;
+        return std::nullopt;
+    }
+    return std::move(*p.value);
+}
+
+std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
+                                            const codec::Json& request, const std::string& merchant_id) {
+    const auto seen = tx.operation(op_hex);
+    if (!seen) return std::nullopt;
+    const std::string field = first_difference(codec::Json::parse(seen->request, nullptr, false), request);
+    if (seen->kind != kind || !field.empty())
+        return api_error(409, "operation_conflict",
+                         "operation_id was used before for a different request (" + (field.empty() ? "kind" : field) + " differs)",
+                         field.empty() ? "operation_id" : field);
+    ApiResult replay{seen->status, codec::Json::parse(seen->response), merchant_id};
+    replay.body["replayed"] = true;
+    return replay;
+}
+
+void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {
+    tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
+}
+
+codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
+                           const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
+                           std::int64_t now_ms) {
+    members::TierState tier{0, tier_held};
+    if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * 86400000);
+    return codec::encode_member(members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
+                                                               l.snapshot(), tier, 0, now_ms));
+}
+
+}  // namespace kopilka::server

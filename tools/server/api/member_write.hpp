@@ -1,0 +1,39 @@
+// What every member write (receipts, returns, and those to come) does the same way: the
+// client's operation id, answering a replay or refusing a conflicting reuse of an id, the
+// merchant's program, appending the entries a ledger wrote, and the answer's snapshot.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "api/member_lookup.hpp"
+#include "codec/object_reader.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/program/program.hpp"
+#include "storage/store.hpp"
+
+namespace kopilka::server {
+
+ApiResult api_error(int status, const std::string& code, const std::string& message, const std::string& field);
+
+// Reads "operation_id" (32 hex digits, not all zero) from a request object.
+void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out);
+
+// The merchant's current program, or nullopt with *why.
+std::optional<program::Program> current_program(Store& store, const std::string& merchant_id, std::string* why);
+
+// If op_hex was used before: the original answer for the same request of the same kind
+// (marked "replayed"), or a 409 naming the first field that differs.
+std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
+                                            const codec::Json& request, const std::string& merchant_id);
+
+// Appends what the ledger wrote after the `stored` entries it was restored from.
+void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
+
+// The member's snapshot after a write, as JSON.
+codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
+                           const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
+                           std::int64_t now_ms);
+
+}  // namespace kopilka::server
