@@ -23,7 +23,9 @@ Kopilka is starting on $base
   kiosk:          $base/kiosk/          (add ?lang=ru|lv|de|en to pick the language)
   API health:     $base/healthz
   member lookup:  POST $base/v1/members/lookup  {"code": "<card QR text>"}
+  API document:   $base/v1/openapi.json     metrics: $base/metrics
   database:       $root/$db
+  a till key:     build/native/bin/kopilka api-key --db $db --merchant demo --role till
 
 Demo members (card QR images in var/cards/ — show one to the kiosk's camera, or type
 the QR text with a USB scanner):
