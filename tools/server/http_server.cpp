@@ -1,10 +1,11 @@
 // HTTP adapter.
-// Implemented: /healthz, /v1/members/lookup (GET ?code= and POST {"code"}), POST /v1/receipts
-// (merchant API key, role till or admin), static site with correct MIME types, request body
-// limit, JSON 401/403/404/405/413/500 errors, exception handler, one JSON log line per
-// request (route, status, latency, merchant, request id).
-// Missing: device tokens and member tokens on routes, rate limits, metrics, the admin API,
-// returns, coupons and spins over HTTP (issue 4 goes on).
+// Implemented: /healthz, /metrics, /v1/openapi.json (checked against the routes at start),
+// /v1/members/lookup (GET ?code= and POST {"code"}), POST /v1/receipts and /v1/returns
+// (merchant API key, role till or admin), GET /v1/me (member token), static site with
+// correct MIME types, request body limit, bounded request queue, rate limits, JSON
+// 401/403/404/405/413/429/500 errors, exception handler, one JSON log line per request
+// (route, status, latency, merchant, request id), TCP_NODELAY.
+// Missing: kiosk device pairing and its routes, coupons and spins over HTTP, the admin API.
 #include "http_server.hpp"
 
 #include <httplib.h>

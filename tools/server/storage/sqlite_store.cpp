@@ -1,9 +1,9 @@
 // SQLite storage adapter.
 // Implemented: schema migrations (schema_migrations table), WAL journal, merchants,
-// programs (versioned JSON documents), members and cards, double-entry ledger with derived
-// balances, idempotent entry append. One connection serialised by a mutex; every write is
-// one transaction.
-// Missing: connection pool for parallel reads; PostgreSQL adapter (same interface).
+// programs (versioned JSON documents), members and cards, API keys, each member's ledger
+// entries (shared/core's, as JSON), counters, receipts and operations; member writes in one
+// BEGIN IMMEDIATE transaction. One connection serialised by a mutex.
+// Missing: a connection pool for parallel reads; a per-member ledger checkpoint.
 #include <sqlite3.h>
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // Storage behind one interface, so the handlers never know which database they talk to.
-// Implemented: SQLite (sqlite_store.cpp). PostgreSQL joins behind the same interface.
+// Implemented: SQLite (sqlite_store.cpp) and PostgreSQL (pg_store.cpp); open_store.hpp picks one.
 // Every record carries merchant_id and every query filters by it.
 #pragma once
 
