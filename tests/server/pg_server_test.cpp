@@ -96,15 +96,6 @@ struct PgDatabase {
     }
 };
 
-Json lookup(httplib::Client& c, const std::string& qr) {
-    const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, res->body);
-    return Json::parse(res->body);
-}
-
-std::int64_t balance_of(httplib::Client& c, const std::string& qr) { return lookup(c, qr)["member"]["balance"].get<std::int64_t>(); }
-
 std::unique_ptr<ServerProcess> start_server(const std::string& url, std::vector<std::string> extra) {
     std::vector<std::string> args = {"--db", url, "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -1,5 +1,5 @@
 // Helpers for tests that post receipts: a merchant API key from the CLI, operation ids, a
-// one-line receipt body, the Authorization header.
+// one-line receipt body, the Authorization header, a member's lookup and balance.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -33,5 +33,17 @@ inline Json receipt_body(int n, const std::string& card, std::int64_t price, std
 }
 
 inline httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+// The member lookup answer for a card QR (must be 200).
+inline Json lookup(httplib::Client& c, const std::string& qr) {
+    const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    return Json::parse(res->body);
+}
+
+inline std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
+    return lookup(c, qr)["member"]["balance"].get<std::int64_t>();
+}
 
 }  // namespace kopilka::test

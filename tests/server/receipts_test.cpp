@@ -11,17 +11,6 @@
 
 using namespace kopilka::test;
 
-namespace {
-
-std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
-    const auto res = c.Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-    return Json::parse(res->body)["member"]["balance"].get<std::int64_t>();
-}
-
-}  // namespace
-
 TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflicts") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
