@@ -1,11 +1,11 @@
 // HTTP adapter.
 // Implemented: /healthz, /metrics, /v1/openapi.json (checked against the routes at start),
 // /v1/members/lookup (GET ?code= and POST {"code"}), POST /v1/receipts and /v1/returns
-// (merchant API key, role till or admin), GET /v1/me (member token), static site with
-// correct MIME types, request body limit, bounded request queue, rate limits, JSON
-// 401/403/404/405/413/429/500 errors, exception handler, one JSON log line per request
+// (merchant API key, role till or admin), GET /v1/me (member token); the kiosk and admin
+// route groups (api/routes.hpp) register through RouteContext. Static site with correct
+// MIME types, request body limit, bounded request queue, rate limits per credential class,
+// JSON 401/403/404/405/413/429/500 errors, exception handler, one JSON log line per request
 // (route, status, latency, merchant, request id), TCP_NODELAY.
-// Missing: kiosk device pairing and its routes, coupons and spins over HTTP, the admin API.
 #include "http_server.hpp"
 
 #include <httplib.h>
@@ -18,6 +18,7 @@
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
 #include "api/returns.hpp"
+#include "api/routes.hpp"
 #include "auth/credentials.hpp"
 #include "bounded_pool.hpp"
 #include "core/assert.hpp"
@@ -50,8 +51,30 @@ thread_local bool t_routed = false;  // the pre-routing handler ran for the curr
 thread_local const char* t_route = nullptr;  // the matched route's template, for metrics
 }  // namespace
 
-struct HttpServer::Impl {
-    Store& store;
+// "/v1/admin/members/{id}" → the regular expression httplib matches, "/v1/admin/members/([^/]+)".
+std::string path_pattern(const std::string& templ) {
+    std::string out;
+    for (std::size_t i = 0; i < templ.size(); ++i) {
+        if (templ[i] == '{') {
+            const std::size_t close = templ.find('}', i);
+            KOPILKA_ASSERT(close != std::string::npos);
+            out += "([^/]+)";
+            i = close;
+        } else if (templ[i] == '.') {
+            out += "\\.";
+        } else {
+            out += templ[i];
+        }
+    }
+    return out;
+}
+
+std::string path_param(const httplib::Request& req, std::size_t n) {
+    if (n >= req.matches.size()) return "";
+    return httplib::detail::decode_url(req.matches[n].str(), false);
+}
+
+struct HttpServer::Impl final : RouteContext {
     ServerOptions options;
     httplib::Server http;
     std::mutex log_mutex;
@@ -65,11 +88,16 @@ struct HttpServer::Impl {
         return p;
     }
 
-    Impl(Store& s, ServerOptions o) : store(s), options(std::move(o)), limiters(policy(options)) {}
+    Impl(Store& s, ServerOptions o) : RouteContext(s), options(std::move(o)), limiters(policy(options)) {}
+
+    std::int64_t now_ms() override { return server::now_ms(); }
+    void error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+               const std::string& field) override {
+        send_json(res, status, codec::error_json(code, message, field));
+    }
 
     // Registers a route and remembers its template (metrics, the OpenAPI check).
-    template <class Handler>
-    void route(const char* method, const char* path, Handler handler) {
+    void route(const char* method, const char* path, Handler handler) override {
         route_table.emplace_back(method, path);
         auto wrapped = [this, path, handler](const httplib::Request& req, httplib::Response& res) {
             t_route = path;
@@ -79,12 +107,15 @@ struct HttpServer::Impl {
             metrics.count_request(path, req.method, res.status == -1 ? 200 : res.status);
             metrics.observe_latency(path, static_cast<double>(us) / 1000.0);
         };
-        if (std::string(method) == "GET") http.Get(path, wrapped);
-        else http.Post(path, wrapped);
+        const std::string m = method, pattern = path_pattern(path);
+        if (m == "GET") http.Get(pattern, wrapped);
+        else if (m == "POST") http.Post(pattern, wrapped);
+        else if (m == "PUT") http.Put(pattern, wrapped);
+        else if (m == "DELETE") http.Delete(pattern, wrapped);
+        else KOPILKA_ASSERT(false && "unknown method");
     }
 
-    // One token from the bucket of (class, key); false with a 429 answer when there is none.
-    bool within_limit(ClientClass c, const std::string& key, httplib::Response& res) {
+    bool within_limit(ClientClass c, const std::string& key, httplib::Response& res) override {
         if (!options.rate_limits) return true;
         const RateDecision d = limiters.check(c, key, now_ms());
         for (const auto& h : rate_limit_headers(d)) res.set_header(h.name, h.value);
@@ -113,36 +144,68 @@ struct HttpServer::Impl {
         KOPILKA_ASSERT(documented == route_table.size());
     }
 
-    void respond(httplib::Response& res, const ApiResult& r) {
-        t_merchant = r.merchant_id;
+    void respond(httplib::Response& res, const ApiResult& r) override {
+        if (!r.merchant_id.empty()) t_merchant = r.merchant_id;
+        if (r.body.is_object() && r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
         send_json(res, r.status, r.body);
     }
 
-    // The merchant behind an "Authorization: Bearer kpk_…" API key, if it is one of the roles.
-    // On failure res holds the 401/403 answer.
-    std::optional<Caller> authenticate(const httplib::Request& req, httplib::Response& res,
-                                       std::initializer_list<const char*> roles) {
+    // The bearer credential, or "" with a 401 in res (after an anonymous rate-limit check, so
+    // guessing credentials costs tokens).
+    std::string bearer(const httplib::Request& req, httplib::Response& res, const char* what) {
         const std::string header = req.get_header_value("Authorization");
         const std::string prefix = "Bearer ";
-        if (header.compare(0, prefix.size(), prefix) != 0) {
+        if (header.compare(0, prefix.size(), prefix) != 0 || header.size() == prefix.size()) {
+            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return "";
             res.set_header("WWW-Authenticate", "Bearer");
-            send_error(res, 401, "unauthorized", "Authorization: Bearer <API key> is required", "Authorization");
+            send_error(res, 401, "unauthorized", std::string("Authorization: Bearer <") + what + "> is required", "Authorization");
+            return "";
+        }
+        return header.substr(prefix.size());
+    }
+
+    std::optional<Caller> device(const httplib::Request& req, httplib::Response& res) override {
+        const std::string token = bearer(req, res, "device token");
+        if (token.empty()) return std::nullopt;
+        const auth::ParsedDeviceToken parsed = auth::parse_device_token(token);
+        const auto stored = parsed.status == auth::CredentialStatus::ok ? store.device(parsed.device_id) : std::nullopt;
+        const bool valid = stored && stored->revoked_at_ms == 0 &&
+                           auth::verify_device_token({stored->device_id, stored->salt_hex, stored->secret_hash_hex}, parsed) ==
+                               auth::CredentialStatus::ok;
+        if (!valid) {
+            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return std::nullopt;
+            res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            send_error(res, 401, "unauthorized", stored && stored->revoked_at_ms ? "this kiosk was unpaired; pair it again" : "the device token is not valid", "Authorization");
             return std::nullopt;
         }
-        const auth::ParsedApiKey parsed = auth::parse_api_key(header.substr(prefix.size()));
+        t_merchant = stored->merchant_id;
+        if (!within_limit(ClientClass::kiosk, stored->merchant_id + "/" + stored->device_id, res)) return std::nullopt;
+        return Caller{stored->merchant_id, "device", stored->device_id};
+    }
+
+    // The merchant behind an "Authorization: Bearer kpk_…" API key, if it is one of the roles.
+    // On failure res holds the 401/403/429 answer.
+    std::optional<Caller> api_key(const httplib::Request& req, httplib::Response& res,
+                                  std::initializer_list<const char*> roles) override {
+        const std::string token = bearer(req, res, "API key");
+        if (token.empty()) return std::nullopt;
+        const auth::ParsedApiKey parsed = auth::parse_api_key(token);
         const auto stored = parsed.status == auth::CredentialStatus::ok ? store.api_key(parsed.key_id) : std::nullopt;
         const bool valid = stored && stored->revoked_at_ms == 0 &&
                            auth::verify_api_key({stored->key_id, stored->role == "admin" ? auth::Role::admin : auth::Role::till,
                                                  stored->salt_hex, stored->secret_hash_hex},
                                                 parsed) == auth::CredentialStatus::ok;
         if (!valid) {
+            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return std::nullopt;
             res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             send_error(res, 401, "unauthorized", "the API key is not valid", "Authorization");
             return std::nullopt;
         }
         t_merchant = stored->merchant_id;
+        if (!within_limit(stored->role == "admin" ? ClientClass::admin : ClientClass::till, stored->merchant_id + "/" + stored->key_id, res))
+            return std::nullopt;
         for (const char* role : roles)
-            if (stored->role == role) return Caller{stored->merchant_id, stored->role};
+            if (stored->role == role) return Caller{stored->merchant_id, stored->role, ""};
         send_error(res, 403, "forbidden", "this API key's role (" + stored->role + ") may not do this", "Authorization");
         return std::nullopt;
     }
@@ -157,27 +220,38 @@ struct HttpServer::Impl {
         route("GET", "/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
             res.set_content(openapi_document(), "application/json; charset=utf-8");
         });
-        route("GET", "/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-            if (!req.has_param("code")) return send_error(res, 400, "missing_field", "code is required", "code");
-            respond(res, lookup_member(store, req.get_param_value("code"), now_ms()));
+        // Anonymous (card QR with its MAC), or a paired kiosk (also card numbers and phones).
+        auto lookup = [this](const httplib::Request& req, httplib::Response& res, const std::string& code) {
+            std::optional<Caller> kiosk;
+            if (req.has_header("Authorization")) {
+                kiosk = device(req, res);
+                if (!kiosk) return;
+            } else if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) {
+                return;
+            }
+            respond(res, lookup_member(store, code, kiosk ? &*kiosk : nullptr, now_ms()));
+        };
+        route("GET", "/v1/members/lookup", [this, lookup](const httplib::Request& req, httplib::Response& res) {
+            if (!req.has_param("code")) {
+                if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+                return send_error(res, 400, "missing_field", "code is required", "code");
+            }
+            lookup(req, res, req.get_param_value("code"));
         });
-        route("POST", "/v1/members/lookup", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+        route("POST", "/v1/members/lookup", [this, lookup](const httplib::Request& req, httplib::Response& res) {
             codec::DecodeError e;
             const auto body = codec::parse_json(req.body, &e);
             std::string code;
-            if (!body || !codec::read_string(*body, "", "code", &code, &e, 256))
+            if (!body || !codec::read_string(*body, "", "code", &code, &e, 256)) {
+                if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
                 return send_json(res, 400, codec::error_json(e));
-            respond(res, lookup_member(store, code, now_ms()));
+            }
+            lookup(req, res, code);
         });
         route("POST", "/v1/returns", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!req.has_header("Authorization") && !within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-            const auto caller = authenticate(req, res, {"till", "admin"});
+            const auto caller = api_key(req, res, {"till", "admin"});
             if (!caller) return;
-            const ApiResult r = post_return(store, *caller, req.body, now_ms());
-            if (r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
-            respond(res, r);
+            respond(res, post_return(store, *caller, req.body, now_ms()));
         });
         route("GET", "/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
             if (!within_limit(ClientClass::member, req.remote_addr, res)) return;
@@ -189,15 +263,12 @@ struct HttpServer::Impl {
             respond(res, me(store, header.substr(7), now_ms()));
         });
         route("POST", "/v1/receipts", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!req.has_header("Authorization") && !within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-            const auto caller = authenticate(req, res, {"till", "admin"});
+            const auto caller = api_key(req, res, {"till", "admin"});
             if (!caller) return;
-            if (!within_limit(caller->role == "admin" ? ClientClass::admin : ClientClass::till, caller->merchant_id + "/" + req.get_header_value("Authorization").substr(0, 28), res))
-                return;
-            const ApiResult r = post_receipt(store, *caller, req.body, now_ms());
-            if (r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
-            respond(res, r);
+            respond(res, post_receipt(store, *caller, req.body, now_ms()));
         });
+        register_kiosk_routes(*this);
+        register_admin_routes(*this);
     }
 
     void limits_and_errors() {

@@ -68,21 +68,37 @@ std::string member_token_secret(const std::string& card_secret) {
     return crypto::to_hex(d.data(), d.size());
 }
 
-ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t now_ms) {
+// The member a scanned or typed code names. Anonymous callers (a phone, the widget's page)
+// may only present a card QR with its MAC; a paired kiosk may also present the plastic
+// card's number or the member's phone, within its own merchant only.
+std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code, const MerchantRecord& merchant) {
+    if (code.kind == cards::CodeKind::phone) return store.member_by_phone(merchant.merchant_id, code.number);
+    return store.member_by_card(merchant.merchant_id, code.number);
+}
+
+ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device, std::int64_t now_ms) {
     const cards::ParseResult parsed = cards::parse_card_text(code_text);
     if (parsed.status != cards::ParseStatus::ok)
         return error(400, std::string(cards::parse_status_name(parsed.status)).c_str(),
                      "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
-    if (parsed.code.kind != cards::CodeKind::qr_card)
-        return error(401, "device_required", "card and phone numbers are accepted only from a paired kiosk");
-
-    const auto merchant = store.merchant_by_code(parsed.code.merchant);
-    if (!merchant) return error(404, "not_found", "no member has this card");
-    if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
-        return error(403, "bad_mac", "code carries a MAC that does not match this card");
-    const auto member = store.member_by_card(merchant->merchant_id, parsed.code.number);
-    if (!member) return error(404, "not_found", "no member has this card");
-
+    std::optional<MerchantRecord> merchant;
+    if (parsed.code.kind == cards::CodeKind::qr_card) {
+        merchant = store.merchant_by_code(parsed.code.merchant);
+        // A kiosk only ever sees its own merchant's members: another merchant's card is unknown here.
+        if (!merchant || (device && merchant->merchant_id != device->merchant_id)) return error(404, "not_found", "no member has this card");
+        if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
+            return error(403, "bad_mac", "code carries a MAC that does not match this card");
+    } else {
+        if (!device) return error(401, "device_required", "card and phone numbers are accepted only from a paired kiosk");
+        merchant = store.merchant_by_id(device->merchant_id);
+        if (!merchant) return error(404, "not_found", "no member has this card");
+    }
+    const auto member = find_member(store, parsed.code, *merchant);
+    if (!member) {
+        ApiResult r = error(404, "not_found", parsed.code.kind == cards::CodeKind::phone ? "no member has this phone number" : "no member has this card");
+        r.merchant_id = merchant->merchant_id;
+        return r;
+    }
     return member_answer(store, *merchant, *member, now_ms);
 }
 

@@ -15,7 +15,16 @@ struct ApiResult {
     std::string merchant_id;  // for the request log, when known
 };
 
-ApiResult lookup_member(Store& store, const std::string& code_text, std::int64_t now_ms);
+// Who is asking, once their credential checked out.
+struct Caller {
+    std::string merchant_id;
+    std::string role;       // "admin", "till", "device"
+    std::string device_id;  // role "device": the paired kiosk
+};
+
+// device: the paired kiosk asking (which may also look members up by card number or phone),
+// or nullptr for an anonymous caller (card QR with its MAC only).
+ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device, std::int64_t now_ms);
 
 // GET /v1/me for the website widget: the member named by a member token that the merchant's
 // own site minted (auth/member_token.hpp) with the merchant's member-token secret.

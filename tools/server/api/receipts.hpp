@@ -13,11 +13,6 @@
 
 namespace kopilka::server {
 
-struct Caller {
-    std::string merchant_id;
-    std::string role;  // "admin", "till", "device"
-};
-
 ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
 
 // The JSON path of the first place where a and b differ ("" when equal).

@@ -38,9 +38,24 @@ const char* const kDemoProgram = R"json({
   ]
 })json";
 
+// The demo prize wheel: points, coupons for the program's rewards, a limited prize and
+// "nothing", with a day budget and member limits, so every rule shows on the kiosk.
+const char* const kDemoWheel = R"json({
+  "currency": "RUB", "day_budget": 100000, "campaign_budget": 2000000,
+  "member_spins_per_day_max": 3, "member_wins_per_day_max": 2, "member_wins_per_campaign_max": "unlimited",
+  "prizes": [
+    {"id": "points-50", "label": "50 points", "kind": "points", "points": 50, "weight": 30, "stock": "unlimited", "cost": 5000},
+    {"id": "points-200", "label": "200 points", "kind": "points", "points": 200, "weight": 8, "stock": "unlimited", "cost": 20000},
+    {"id": "coffee", "label": "Coffee", "kind": "coupon", "reward_id": "coffee", "weight": 12, "stock": 100, "cost": 9000},
+    {"id": "cake", "label": "Cake", "kind": "coupon", "reward_id": "cake", "weight": 4, "stock": 20, "cost": 25000},
+    {"id": "nothing", "label": "Next time", "kind": "nothing", "weight": 46, "stock": "unlimited", "cost": 0}
+  ]
+})json";
+
 struct Seed {
     const char* id;
     const char* name;
+    const char* phone;
     const char* card12;            // first 12 digits; the check digit is computed
     std::vector<std::int64_t> earns;  // points earned, one receipt each
     std::int64_t redeemed;
@@ -54,17 +69,18 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     if (!store.empty()) return {};
     store.put_merchant({"demo", "DEMO", "Kopilka Demo Shop", "RUB", random_secret()}, now_ms);
     store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms);
+    store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms);
 
     const Seed seeds[] = {
-        {"demo-anna", "Анна", "200000000001", {600, 450, 700}, 500},
-        {"demo-boris", "Борис", "200000000002", {120}, 0},
-        {"demo-dace", "Dace", "200000000003", {2500, 3100}, 1400},
+        {"demo-anna", "Анна", "79160000001", "200000000001", {600, 450, 700}, 500},
+        {"demo-boris", "Борис", "79160000002", "200000000002", {120}, 0},
+        {"demo-dace", "Dace", "37120000003", "200000000003", {2500, 3100}, 1400},
     };
     std::vector<DemoMember> out;
     const std::int64_t day_ms = 86400000;
     for (const Seed& seed : seeds) {
         const std::string number = std::string(seed.card12) + cards::ean13_check_digit(seed.card12);
-        store.put_member({"demo", seed.id, seed.name, number}, now_ms);
+        store.put_member({"demo", seed.id, seed.name, number, seed.phone, "", "", now_ms}, now_ms);
         // The history goes through the real ledger: one receipt a week from 40 days ago.
         store.with_member("demo", seed.id, [&](MemberTx& tx) {
             ledger::Ledger l;

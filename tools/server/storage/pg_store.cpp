@@ -1,12 +1,13 @@
 // PostgreSQL storage adapter (libpqxx 6.4): the same schema and behaviour as sqlite_store.cpp,
 // for several server processes sharing one database.
 //
-// Implemented: the SQLite migrations 1–3 in PostgreSQL types (bigint, text), applied once at
+// Implemented: the SQLite migrations 1–3 in PostgreSQL types (bigint, text) and the shared
+// migration 4 (sql_store.hpp), applied once at
 // open in one transaction under pg_advisory_xact_lock (two servers starting together never
 // race); every Store method; with_member as one transaction that first locks the member's
 // member_counters row (so writers for one member serialize across threads and processes);
 // retry of whole transactions on pqxx::transaction_rollback (serialization failure,
-// deadlock) with a short backoff; a small connection pool (pqxx connections are not
+// deadlock) with a short backoff; the Sql executor the shared Store methods run on; a small connection pool (pqxx connections are not
 // thread-safe: each one is used by one thread at a time).
 // Every query filters by merchant_id, except the two lookups the interface defines across
 // merchants (api_key by its globally unique key id, merchant_by_code/merchant_by_id).
@@ -24,6 +25,7 @@
 #include <pqxx/pqxx>
 
 #include "codec/ledger_json.hpp"
+#include "storage/sql_store.hpp"
 
 namespace kopilka::server {
 
@@ -148,6 +150,7 @@ const char* const kMigrations[] = {
     );
     CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
     )sql",
+    kMigration4,
 };
 
 // pg_advisory_xact_lock key for schema migrations ("kopilka" in ASCII).
@@ -178,7 +181,39 @@ std::string str(const pqxx::field& f) { return f.as<std::string>(); }
 std::int64_t i64(const pqxx::field& f) { return static_cast<std::int64_t>(f.as<long long>()); }
 long long ll(std::int64_t v) { return static_cast<long long>(v); }
 
-class PgStore final : public Store {
+// The shared SQL inside one libpqxx transaction. Parameters go as text of unspecified type
+// (PostgreSQL infers each from where it is used).
+class PgSql final : public Sql {
+public:
+    explicit PgSql(pqxx::work& w) : w_(w) {}
+    std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+        const pqxx::result r = run(sql, params);
+        std::vector<SqlRow> out;
+        out.reserve(r.size());
+        for (const auto& row : r) {
+            SqlRow cells;
+            cells.reserve(row.size());
+            for (const auto& f : row) cells.push_back(f.is_null() ? std::string() : f.as<std::string>());
+            out.push_back(std::move(cells));
+        }
+        return out;
+    }
+    std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) override {
+        return static_cast<std::int64_t>(run(sql, params).affected_rows());
+    }
+    const char* for_update() const override { return " FOR UPDATE"; }
+
+private:
+    pqxx::result run(const std::string& sql, const std::vector<SqlValue>& params) {
+        std::vector<std::string> texts;
+        texts.reserve(params.size());
+        for (const auto& p : params) texts.push_back(p.text);
+        return w_.exec_params(sql, pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
+    }
+    pqxx::work& w_;
+};
+
+class PgStore final : public SqlStore {
 public:
     explicit PgStore(std::string url) : url_(std::move(url)) {
         try {
@@ -198,36 +233,6 @@ public:
     }
     std::optional<MerchantRecord> merchant_by_id(const std::string& id) override {
         return merchant_where("merchant_id = $1", id);
-    }
-
-    std::optional<MemberRecord> member_by_card(const std::string& merchant_id, const std::string& number) override {
-        std::optional<MemberRecord> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params(
-                "SELECT m.member_id, m.display_name, c.number FROM cards c JOIN members m "
-                "ON m.merchant_id = c.merchant_id AND m.member_id = c.member_id "
-                "WHERE c.merchant_id = $1 AND c.number = $2",
-                merchant_id, number);
-            if (!r.empty()) out = MemberRecord{merchant_id, str(r[0][0]), str(r[0][1]), str(r[0][2])};
-            return true;
-        });
-        return out;
-    }
-
-    std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) override {
-        std::optional<MemberRecord> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params(
-                "SELECT m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE "
-                "c.merchant_id = m.merchant_id AND c.member_id = m.member_id ORDER BY created_at_ms, number LIMIT 1), '') "
-                "FROM members m WHERE m.merchant_id = $1 AND m.member_id = $2",
-                merchant_id, member_id);
-            if (!r.empty()) out = MemberRecord{merchant_id, str(r[0][0]), str(r[0][1]), str(r[0][2])};
-            return true;
-        });
-        return out;
     }
 
     std::optional<ProgramRecord> current_program(const std::string& merchant_id) override {
@@ -270,16 +275,6 @@ public:
             w.exec_params("INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms) "
                           "VALUES ($1, $2, $3, $4, $5)",
                           p.merchant_id, p.program_id, ll(p.version), p.document, ll(now_ms));
-            return true;
-        });
-    }
-
-    void put_member(const MemberRecord& m, std::int64_t now_ms) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO members (merchant_id, member_id, display_name, created_at_ms) VALUES ($1, $2, $3, $4)",
-                          m.merchant_id, m.member_id, m.display_name, ll(now_ms));
-            w.exec_params("INSERT INTO cards (merchant_id, number, member_id, created_at_ms) VALUES ($1, $2, $3, $4)",
-                          m.merchant_id, m.card_number, m.member_id, ll(now_ms));
             return true;
         });
     }
@@ -340,21 +335,6 @@ public:
         run([&](pqxx::work& w) {
             out.clear();
             for (const auto& row : w.exec("SELECT merchant_id FROM merchants ORDER BY merchant_id")) out.push_back(str(row[0]));
-            return true;
-        });
-        return out;
-    }
-
-    std::vector<MemberRecord> members(const std::string& merchant_id) override {
-        std::vector<MemberRecord> out;
-        run([&](pqxx::work& w) {
-            out.clear();
-            const auto r = w.exec_params(
-                "SELECT m.member_id, m.display_name, COALESCE(MIN(c.number), '') FROM members m LEFT JOIN cards c "
-                "ON c.merchant_id = m.merchant_id AND c.member_id = m.member_id WHERE m.merchant_id = $1 "
-                "GROUP BY m.member_id, m.display_name ORDER BY m.member_id",
-                merchant_id);
-            for (const auto& row : r) out.push_back({merchant_id, str(row[0]), str(row[1]), str(row[2])});
             return true;
         });
         return out;
@@ -430,106 +410,24 @@ private:
         }
     }
 
+    void transact(bool, const std::function<bool(Sql&)>& fn) override {
+        run([&](pqxx::work& w) {
+            PgSql sql(w);
+            return fn(sql);
+        });
+    }
+
     // The member's rows, inside the transaction with_member opened (and locked).
-    class Tx final : public MemberTx {
+    class Tx final : public SqlMemberTx {
     public:
         Tx(pqxx::work& w, std::string merchant_id, std::string member_id)
-            : w_(w), merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
+            : SqlMemberTx(std::move(merchant_id), std::move(member_id)), sql_(w) {}
 
-        std::optional<StoredOperation> operation(const std::string& op_id) override {
-            const auto r = w_.exec_params("SELECT kind, member_id, request, status, response, at_ms FROM operations "
-                                          "WHERE merchant_id = $1 AND op_id = $2",
-                                          merchant_, op_id);
-            if (r.empty()) return std::nullopt;
-            return StoredOperation{op_id, str(r[0][0]), str(r[0][1]), str(r[0][2]), static_cast<int>(i64(r[0][3])),
-                                   str(r[0][4]), i64(r[0][5])};
-        }
-
-        std::vector<ledger::Entry> entries() override {
-            const auto r = w_.exec_params("SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 ORDER BY seq",
-                                          merchant_, member_);
-            std::vector<ledger::Entry> out;
-            for (const auto& row : r) {
-                codec::DecodeError e;
-                const auto j = codec::parse_json(str(row[0]), &e);
-                auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
-                if (!entry.ok()) throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
-                out.push_back(std::move(*entry.value));
-            }
-            seq_ = static_cast<std::int64_t>(out.size());
-            return out;
-        }
-
-        MemberCounters counters() override {
-            const auto r = w_.exec_params("SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps "
-                                          "FROM member_counters WHERE merchant_id = $1 AND member_id = $2",
-                                          merchant_, member_);
-            if (r.empty()) return {};
-            return MemberCounters{i64(r[0][0]), i64(r[0][1]), str(r[0][2]), i64(r[0][3]), str(r[0][4])};
-        }
-
-        std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override {
-            const auto r = w_.exec_params("SELECT member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned "
-                                          "FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
-                                          merchant_, receipt_id);
-            if (r.empty()) return std::nullopt;
-            return ReceiptRecord{receipt_id,   str(r[0][0]), str(r[0][1]), i64(r[0][2]), i64(r[0][3]),
-                                 i64(r[0][4]), str(r[0][5]), str(r[0][6]), str(r[0][7])};
-        }
-
-        std::int64_t tier_qualifying_since(std::int64_t since_ms) override {
-            const auto r = w_.exec_params("SELECT COALESCE(SUM(tier_qualifying), 0)::bigint FROM receipts "
-                                          "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
-                                          merchant_, member_, ll(since_ms));
-            return i64(r[0][0]);
-        }
-
-        void append_entries(const std::vector<ledger::Entry>& entries) override {
-            if (seq_ < 0) {
-                const auto r = w_.exec_params("SELECT COUNT(*) FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
-                                              merchant_, member_);
-                seq_ = i64(r[0][0]);
-            }
-            for (const auto& e : entries) {
-                w_.exec_params("INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
-                               "member_delta, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                               merchant_, member_, ll(seq_++), ledger::to_hex(e.id), std::string(ledger::reason_name(e.reason)),
-                               ll(e.at_ms), ll(ledger::member_delta(e)), codec::encode_entry(e).dump());
-            }
-        }
-
-        void save_counters(const MemberCounters& c) override {
-            w_.exec_params("INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, tier_held, "
-                           "window_start_ms, stamps) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                           "ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = EXCLUDED.spend_total, "
-                           "last_purchase_ms = EXCLUDED.last_purchase_ms, tier_held = EXCLUDED.tier_held, "
-                           "window_start_ms = EXCLUDED.window_start_ms, stamps = EXCLUDED.stamps",
-                           merchant_, member_, ll(c.spend_total), ll(c.last_purchase_ms), c.tier_held, ll(c.window_start_ms),
-                           c.stamps);
-        }
-
-        void save_receipt(const ReceiptRecord& r) override {
-            w_.exec_params("INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, "
-                           "receipt, quote, returned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                           "ON CONFLICT (merchant_id, receipt_id) DO UPDATE SET member_id = EXCLUDED.member_id, "
-                           "op_id = EXCLUDED.op_id, at_ms = EXCLUDED.at_ms, paid = EXCLUDED.paid, "
-                           "tier_qualifying = EXCLUDED.tier_qualifying, receipt = EXCLUDED.receipt, "
-                           "quote = EXCLUDED.quote, returned = EXCLUDED.returned",
-                           merchant_, r.receipt_id, member_, r.op_id, ll(r.at_ms), ll(r.paid), ll(r.tier_qualifying),
-                           r.receipt, r.quote, r.returned);
-        }
-
-        void save_operation(const StoredOperation& op) override {
-            w_.exec_params("INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, at_ms) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                           merchant_, op.op_id, op.kind, member_, op.request, static_cast<long long>(op.status), op.response,
-                           ll(op.at_ms));
-        }
+    protected:
+        Sql& sql() override { return sql_; }
 
     private:
-        pqxx::work& w_;
-        std::string merchant_, member_;
-        std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+        PgSql sql_;
     };
 
     // All pending migrations in one transaction, under a transaction-scoped advisory lock:

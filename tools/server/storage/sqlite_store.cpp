@@ -1,8 +1,8 @@
 // SQLite storage adapter.
-// Implemented: schema migrations (schema_migrations table), WAL journal, merchants,
-// programs (versioned JSON documents), members and cards, API keys, each member's ledger
-// entries (shared/core's, as JSON), counters, receipts and operations; member writes in one
-// BEGIN IMMEDIATE transaction. One connection serialised by a mutex.
+// Implemented: schema migrations (schema_migrations table; 4 is shared with PostgreSQL, see
+// sql_store.hpp), WAL journal, merchants, programs, API keys, and the Sql executor the
+// shared Store methods run on; member writes in one BEGIN IMMEDIATE transaction. One
+// connection serialised by a mutex.
 // Missing: a connection pool for parallel reads; a per-member ledger checkpoint.
 #include <sqlite3.h>
 
@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "codec/ledger_json.hpp"
-#include "storage/store.hpp"
+#include "storage/sql_store.hpp"
 
 namespace kopilka::server {
 
@@ -137,6 +137,7 @@ const char* const kMigrations[] = {
     );
     CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
     )sql",
+    kMigration4,
 };
 
 class Statement {
@@ -157,6 +158,17 @@ public:
         sqlite3_bind_int64(stmt_, i, v);
         return *this;
     }
+    // $1, $2, … of the shared SQL are named parameters to SQLite.
+    Statement& bind_all(const std::vector<SqlValue>& params) {
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const int at = sqlite3_bind_parameter_index(stmt_, ("$" + std::to_string(i + 1)).c_str());
+            if (at == 0) continue;
+            if (params[i].integer) bind(at, to_i64(params[i].text));
+            else bind(at, params[i].text);
+        }
+        return *this;
+    }
+    int columns() { return sqlite3_column_count(stmt_); }
     bool step() {  // true: a row is ready
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
@@ -174,7 +186,35 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-class SqliteStore final : public Store {
+// The shared SQL on this connection (the caller holds the store's mutex).
+class SqliteSql final : public Sql {
+public:
+    explicit SqliteSql(sqlite3* db) : db_(db) {}
+    std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+        Statement s(db_, sql.c_str());
+        s.bind_all(params);
+        std::vector<SqlRow> out;
+        while (s.step()) {
+            SqlRow row;
+            for (int c = 0; c < s.columns(); ++c) row.push_back(s.text(c));
+            out.push_back(std::move(row));
+        }
+        return out;
+    }
+    std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) override {
+        Statement s(db_, sql.c_str());
+        s.bind_all(params);
+        while (s.step()) {
+        }
+        return sqlite3_changes(db_);
+    }
+    const char* for_update() const override { return ""; }
+
+private:
+    sqlite3* db_;
+};
+
+class SqliteStore final : public SqlStore {
 public:
     SqliteStore(const std::string& path, bool create) {
         const int mode = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -197,28 +237,6 @@ public:
     }
     std::optional<MerchantRecord> merchant_by_id(const std::string& id) override {
         return merchant_where("merchant_id = ?1", id);
-    }
-
-    std::optional<MemberRecord> member_by_card(const std::string& merchant_id, const std::string& number) override {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        Statement s(db_,
-                    "SELECT m.member_id, m.display_name, c.number FROM cards c JOIN members m "
-                    "ON m.merchant_id = c.merchant_id AND m.member_id = c.member_id "
-                    "WHERE c.merchant_id = ?1 AND c.number = ?2");
-        s.bind(1, merchant_id).bind(2, number);
-        if (!s.step()) return std::nullopt;
-        return MemberRecord{merchant_id, s.text(0), s.text(1), s.text(2)};
-    }
-
-    std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) override {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        Statement s(db_,
-                    "SELECT m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE "
-                    "c.merchant_id = m.merchant_id AND c.member_id = m.member_id ORDER BY created_at_ms LIMIT 1), '') "
-                    "FROM members m WHERE m.merchant_id = ?1 AND m.member_id = ?2");
-        s.bind(1, merchant_id).bind(2, member_id);
-        if (!s.step()) return std::nullopt;
-        return MemberRecord{merchant_id, s.text(0), s.text(1), s.text(2)};
     }
 
     std::optional<ProgramRecord> current_program(const std::string& merchant_id) override {
@@ -256,17 +274,6 @@ public:
                         "VALUES (?1, ?2, ?3, ?4, ?5)");
             s.bind(1, p.merchant_id).bind(2, p.program_id).bind(3, p.version).bind(4, p.document).bind(5, now_ms);
             s.step();
-        });
-    }
-
-    void put_member(const MemberRecord& m, std::int64_t now_ms) override {
-        write([&] {
-            Statement a(db_, "INSERT INTO members (merchant_id, member_id, display_name, created_at_ms) VALUES (?1, ?2, ?3, ?4)");
-            a.bind(1, m.merchant_id).bind(2, m.member_id).bind(3, m.display_name).bind(4, now_ms);
-            a.step();
-            Statement b(db_, "INSERT INTO cards (merchant_id, number, member_id, created_at_ms) VALUES (?1, ?2, ?3, ?4)");
-            b.bind(1, m.merchant_id).bind(2, m.card_number).bind(3, m.member_id).bind(4, now_ms);
-            b.step();
         });
     }
 
@@ -309,18 +316,6 @@ public:
         return out;
     }
 
-    std::vector<MemberRecord> members(const std::string& merchant_id) override {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        Statement s(db_,
-                    "SELECT m.member_id, m.display_name, COALESCE(MIN(c.number), '') FROM members m LEFT JOIN cards c "
-                    "ON c.merchant_id = m.merchant_id AND c.member_id = m.member_id WHERE m.merchant_id = ?1 "
-                    "GROUP BY m.member_id, m.display_name ORDER BY m.member_id");
-        s.bind(1, merchant_id);
-        std::vector<MemberRecord> out;
-        while (s.step()) out.push_back({merchant_id, s.text(0), s.text(1), s.text(2)});
-        return out;
-    }
-
     bool empty() override {
         std::lock_guard<std::recursive_mutex> lock(mutex_);
         Statement s(db_, "SELECT COUNT(*) FROM merchants");
@@ -356,106 +351,29 @@ private:
         }
     }
 
+    void transact(bool write_lock, const std::function<bool(Sql&)>& fn) override {
+        SqliteSql sql(db_);
+        if (!write_lock) {
+            std::lock_guard<std::recursive_mutex> lock(mutex_);
+            fn(sql);
+            return;
+        }
+        write([&] {
+            if (!fn(sql)) throw Rollback{};
+        });
+    }
+
     // The member's rows, inside the transaction with_member opened.
-    class Tx final : public MemberTx {
+    class Tx final : public SqlMemberTx {
     public:
         Tx(SqliteStore& s, std::string merchant_id, std::string member_id)
-            : s_(s), merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
+            : SqlMemberTx(std::move(merchant_id), std::move(member_id)), sql_(s.db_) {}
 
-        std::optional<StoredOperation> operation(const std::string& op_id) override {
-            Statement q(s_.db_, "SELECT kind, member_id, request, status, response, at_ms FROM operations "
-                                "WHERE merchant_id = ?1 AND op_id = ?2");
-            q.bind(1, merchant_).bind(2, op_id);
-            if (!q.step()) return std::nullopt;
-            return StoredOperation{op_id, q.text(0), q.text(1), q.text(2), static_cast<int>(q.int64(3)), q.text(4), q.int64(5)};
-        }
-
-        std::vector<ledger::Entry> entries() override {
-            Statement q(s_.db_, "SELECT body FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2 ORDER BY seq");
-            q.bind(1, merchant_).bind(2, member_);
-            std::vector<ledger::Entry> out;
-            while (q.step()) {
-                codec::DecodeError e;
-                const auto j = codec::parse_json(q.text(0), &e);
-                auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
-                if (!entry.ok()) throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
-                out.push_back(std::move(*entry.value));
-            }
-            seq_ = static_cast<std::int64_t>(out.size());
-            return out;
-        }
-
-        MemberCounters counters() override {
-            Statement q(s_.db_, "SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps FROM member_counters "
-                                "WHERE merchant_id = ?1 AND member_id = ?2");
-            q.bind(1, merchant_).bind(2, member_);
-            if (!q.step()) return {};
-            return MemberCounters{q.int64(0), q.int64(1), q.text(2), q.int64(3), q.text(4)};
-        }
-
-        std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override {
-            Statement q(s_.db_, "SELECT member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned FROM receipts "
-                                "WHERE merchant_id = ?1 AND receipt_id = ?2");
-            q.bind(1, merchant_).bind(2, receipt_id);
-            if (!q.step()) return std::nullopt;
-            return ReceiptRecord{receipt_id, q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4), q.text(5), q.text(6), q.text(7)};
-        }
-
-        std::int64_t tier_qualifying_since(std::int64_t since_ms) override {
-            Statement q(s_.db_, "SELECT COALESCE(SUM(tier_qualifying), 0) FROM receipts WHERE merchant_id = ?1 "
-                                "AND member_id = ?2 AND at_ms >= ?3");
-            q.bind(1, merchant_).bind(2, member_).bind(3, since_ms);
-            q.step();
-            return q.int64(0);
-        }
-
-        void append_entries(const std::vector<ledger::Entry>& entries) override {
-            if (seq_ < 0) entries_count();
-            for (const auto& e : entries) {
-                Statement q(s_.db_, "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
-                                    "member_delta, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-                q.bind(1, merchant_).bind(2, member_).bind(3, seq_++).bind(4, ledger::to_hex(e.id))
-                    .bind(5, std::string(ledger::reason_name(e.reason))).bind(6, e.at_ms).bind(7, ledger::member_delta(e))
-                    .bind(8, codec::encode_entry(e).dump());
-                q.step();
-            }
-        }
-
-        void save_counters(const MemberCounters& c) override {
-            Statement q(s_.db_, "INSERT OR REPLACE INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
-                                "tier_held, window_start_ms, stamps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-            q.bind(1, merchant_).bind(2, member_).bind(3, c.spend_total).bind(4, c.last_purchase_ms).bind(5, c.tier_held)
-                .bind(6, c.window_start_ms).bind(7, c.stamps);
-            q.step();
-        }
-
-        void save_receipt(const ReceiptRecord& r) override {
-            Statement q(s_.db_, "INSERT OR REPLACE INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
-                                "tier_qualifying, receipt, quote, returned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-            q.bind(1, merchant_).bind(2, r.receipt_id).bind(3, member_).bind(4, r.op_id).bind(5, r.at_ms).bind(6, r.paid)
-                .bind(7, r.tier_qualifying).bind(8, r.receipt).bind(9, r.quote).bind(10, r.returned);
-            q.step();
-        }
-
-        void save_operation(const StoredOperation& op) override {
-            Statement q(s_.db_, "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, at_ms) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-            q.bind(1, merchant_).bind(2, op.op_id).bind(3, op.kind).bind(4, member_).bind(5, op.request)
-                .bind(6, static_cast<std::int64_t>(op.status)).bind(7, op.response).bind(8, op.at_ms);
-            q.step();
-        }
+    protected:
+        Sql& sql() override { return sql_; }
 
     private:
-        void entries_count() {
-            Statement q(s_.db_, "SELECT COUNT(*) FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2");
-            q.bind(1, merchant_).bind(2, member_);
-            q.step();
-            seq_ = q.int64(0);
-        }
-
-        SqliteStore& s_;
-        std::string merchant_, member_;
-        std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+        SqliteSql sql_;
     };
 
     void migrate() {

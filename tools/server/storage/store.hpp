@@ -27,6 +27,13 @@ struct MemberRecord {
     std::string member_id;
     std::string display_name;
     std::string card_number;   // EAN-13 printed on the member's card
+    // Personal data (exported and erased on request; the ledger stays, anonymous).
+    std::string phone;         // digits only, with country code, "79161234567"; "" if none
+    std::string email;
+    std::string birthday;      // "YYYY-MM-DD" or ""
+    std::int64_t consent_at_ms = 0;  // when the member agreed to the program's terms
+    std::int64_t created_at_ms = 0;  // filled when read
+    std::int64_t erased_at_ms = 0;   // 0: not erased
 };
 
 struct ProgramRecord {
@@ -64,6 +71,79 @@ struct MemberCounters {
     std::string tier_held;               // tier id
     std::int64_t window_start_ms = 0;    // the tier qualification window
     std::string stamps = "{}";           // card id → stamps, as JSON
+    std::string spins = "{}";            // wheel id → the member's spin counters, as JSON
+};
+
+// A merchant's versioned JSON document of one kind: "theme", "wheel", "kiosk" (settings), …
+struct DocumentRecord {
+    std::string merchant_id;
+    std::string kind;
+    std::string doc_id;
+    std::int64_t version = 0;        // 1, 2, …; put_document assigns it
+    std::string document;            // JSON
+    std::int64_t updated_at_ms = 0;
+};
+
+// A pairing code the console showed, stored as its hash (auth/credentials.hpp).
+struct PairingRecord {
+    std::string merchant_id;
+    std::string code_hash_hex;       // unique across merchants: the lookup key
+    std::string device_name;         // what the console called the kiosk-to-be
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::int64_t used_at_ms = 0;     // 0: not used yet
+    std::string device_id;           // the device it paired, once used
+};
+
+// A paired kiosk: its token is stored as a salted hash.
+struct DeviceRecord {
+    std::string merchant_id;
+    std::string device_id;           // unique across merchants: the lookup key
+    std::string name;
+    std::string salt_hex;
+    std::string secret_hash_hex;
+    std::int64_t paired_at_ms = 0;
+    std::int64_t revoked_at_ms = 0;  // 0: in force
+};
+
+// A coupon for a reward (redeemed at a kiosk, or won on the wheel): points are reserved in
+// the ledger when it is issued, committed when the till redeems it, released if it expires.
+struct CouponRecord {
+    std::string code;                // "KC-…" (core/cards/coupon_code.hpp), unique per merchant
+    std::string member_id;
+    std::string reward_id;
+    std::string source;              // "reward" or "spin"
+    std::string reservation_id;      // the ledger reservation's entry id (hex), "" for a spin prize
+    std::int64_t points = 0;         // reserved
+    std::string op_id;               // the operation that issued it
+    std::int64_t issued_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::int64_t redeemed_at_ms = 0; // 0: not yet
+    std::string redeemed_op;         // the till's operation id
+    std::string receipt_id;          // the till's receipt, if it said
+};
+
+// One decided spin, for replays of its seed and the prize-cost report.
+struct SpinRecord {
+    std::string op_id;
+    std::string member_id;
+    std::string wheel_id;
+    std::string prize_id;            // "" when nothing was left to win
+    std::string seed;                // decimal
+    std::int64_t cost = 0;           // minor units the prize costs the merchant
+    std::int64_t at_ms = 0;
+};
+
+// Rows the reports are computed from (small merchants; a warehouse would take over later).
+struct ReportRows {
+    struct Receipt { std::string member_id; std::int64_t at_ms = 0, paid = 0; };
+    struct Entry { std::string member_id, reason; std::int64_t at_ms = 0, member_delta = 0; };
+    struct Member { std::string member_id; std::int64_t created_at_ms = 0; };
+    struct Spin { std::string prize_id; std::int64_t at_ms = 0, cost = 0; };
+    std::vector<Receipt> receipts;   // every receipt, by time
+    std::vector<Entry> entries;      // every ledger entry's effect on its member, by time
+    std::vector<Member> members;
+    std::vector<Spin> spins;
 };
 
 struct ReceiptRecord {
@@ -93,6 +173,16 @@ public:
     virtual void save_counters(const MemberCounters& c) = 0;
     virtual void save_receipt(const ReceiptRecord& r) = 0;  // insert or replace
     virtual void save_operation(const StoredOperation& op) = 0;
+
+    // A row of state shared by all the merchant's members (a wheel's stock and budgets),
+    // locked for the rest of this transaction: take it after the member's lock, never
+    // before, so two writers can't deadlock. "" when there is none yet.
+    virtual std::string shared_state(const std::string& kind, const std::string& id) = 0;
+    virtual void save_shared_state(const std::string& kind, const std::string& id, const std::string& state) = 0;
+
+    virtual std::optional<CouponRecord> coupon(const std::string& code) = 0;  // this merchant's
+    virtual void save_coupon(const CouponRecord& c) = 0;                       // insert or replace
+    virtual void save_spin(const SpinRecord& s) = 0;
 };
 
 class Store {
@@ -124,6 +214,44 @@ public:
     virtual std::vector<MemberRecord> members(const std::string& merchant_id) = 0;  // by member id
 
     virtual bool empty() = 0;  // no merchant yet
+
+    // [SECTION] Members' personal data
+    virtual std::optional<MemberRecord> member_by_phone(const std::string& merchant_id, const std::string& phone) = 0;
+    // Members whose id, name, card, phone or email contains query (case-insensitive for
+    // ASCII), by member id, after after_member_id, at most limit.
+    virtual std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
+                                                     const std::string& after_member_id, std::size_t limit) = 0;
+    // Replaces name, phone, email, birthday and consent; false if there is no such member.
+    virtual bool update_member(const MemberRecord& m) = 0;
+    // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
+    // receipts and operations stay (anonymous). False if there is no such member.
+    virtual bool erase_member(const std::string& merchant_id, const std::string& member_id, std::int64_t now_ms) = 0;
+
+    // [SECTION] Documents (themes, wheels, kiosk settings)
+    // Stores the next version of (kind, doc_id) and returns its number.
+    virtual std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) = 0;
+    virtual std::optional<DocumentRecord> document(const std::string& merchant_id, const std::string& kind,
+                                                   const std::string& doc_id) = 0;  // the latest version
+    virtual std::vector<DocumentRecord> documents(const std::string& merchant_id, const std::string& kind) = 0;  // latest of each, by id
+    virtual bool delete_document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) = 0;
+
+    // [SECTION] Kiosk pairing and devices
+    virtual void put_pairing(const PairingRecord& p) = 0;
+    virtual std::optional<PairingRecord> pairing(const std::string& code_hash_hex) = 0;  // any merchant's
+    // In one transaction: marks the pairing used (if it is still unused and unexpired at
+    // now_ms) and stores the device. False, with nothing written, otherwise.
+    virtual bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d, std::int64_t now_ms) = 0;
+    virtual std::optional<DeviceRecord> device(const std::string& device_id) = 0;  // any merchant's
+    virtual std::vector<DeviceRecord> devices(const std::string& merchant_id) = 0;
+    virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) = 0;
+
+    // [SECTION] Coupons, operations, reports
+    virtual std::optional<std::string> coupon_member(const std::string& merchant_id, const std::string& code) = 0;
+    virtual std::optional<StoredOperation> operation(const std::string& merchant_id, const std::string& op_id) = 0;
+    virtual ReportRows report_rows(const std::string& merchant_id) = 0;
+    // The member's receipts, coupons and operations' requests (for a personal-data export).
+    virtual std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id, const std::string& member_id) = 0;
+    virtual std::vector<CouponRecord> member_coupons(const std::string& merchant_id, const std::string& member_id) = 0;
 };
 
 // Opens an SQLite database file (creating it when allowed) and brings its schema up to date.

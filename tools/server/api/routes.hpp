@@ -1,0 +1,57 @@
+// What a group of routes needs from the HTTP layer: registering a route under its OpenAPI
+// template, the caller's credential, rate limits, and JSON answers. http_server.cpp
+// implements it; each route group (kiosk_routes.cpp, admin_routes.cpp, …) registers itself.
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "api/member_lookup.hpp"
+#include "api/receipts.hpp"
+#include "rate_limiter.hpp"
+#include "storage/store.hpp"
+
+namespace kopilka::server {
+
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+class RouteContext {
+public:
+    virtual ~RouteContext() = default;
+
+    Store& store;
+    explicit RouteContext(Store& s) : store(s) {}
+
+    // method: GET, POST, PUT or DELETE. path: the OpenAPI template, "/v1/admin/members/{id}";
+    // each {name} matches one path segment, read back with path_param(req, 1), (…, 2), ….
+    virtual void route(const char* method, const char* path, Handler handler) = 0;
+
+    // "Authorization: Bearer kpk_…" of one of the roles, rate-limited per key. On failure res
+    // holds the 401/403/429 answer.
+    virtual std::optional<Caller> api_key(const httplib::Request& req, httplib::Response& res,
+                                          std::initializer_list<const char*> roles) = 0;
+    // "Authorization: Bearer kdt_…" of a paired, unrevoked kiosk, rate-limited per device.
+    // Caller::role is "device" and Caller::device_id names it.
+    virtual std::optional<Caller> device(const httplib::Request& req, httplib::Response& res) = 0;
+    // One token from the bucket of (class, key); false with a 429 answer when there is none.
+    virtual bool within_limit(ClientClass c, const std::string& key, httplib::Response& res) = 0;
+
+    // Sends r (and the Idempotent-Replayed header when r.body says "replayed").
+    virtual void respond(httplib::Response& res, const ApiResult& r) = 0;
+    virtual void error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                       const std::string& field = "") = 0;
+    virtual std::int64_t now_ms() = 0;
+};
+
+// The n-th {name} of the route's template in this request's path (1-based), URL-decoded.
+std::string path_param(const httplib::Request& req, std::size_t n);
+
+void register_kiosk_routes(RouteContext& ctx);   // api/kiosk_routes.cpp
+void register_admin_routes(RouteContext& ctx);   // api/admin_routes.cpp
+
+}  // namespace kopilka::server
