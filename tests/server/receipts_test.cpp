@@ -207,3 +207,35 @@ TEST_CASE("returns: claw back exactly what the returned units earned, refund the
     CHECK(res->status == 404);
     CHECK(Json::parse(res->body)["error"]["field"] == "receipt_id");
 }
+
+TEST_CASE("receipts: a shopper without a card — kept for the reports, nothing earned, idempotent") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const std::string till = api_key(s.db, "till");
+    auto c = s.server->client();
+    Json body = receipt_body(7, "unused", 123400, 0);
+    body.erase("member");
+    body.erase("redeem_points");
+    std::int64_t entries_before = 0;
+    {
+        Db db(s.db);
+        entries_before = db.count("member_entries");
+    }
+    auto res = c->Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    const Json first = Json::parse(res->body);
+    CHECK(first["paid"] == 123400);
+    CHECK(first["member"].is_null());
+    res = c->Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    CHECK(res->status == 201);
+    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
+    body["redeem_points"] = 10;
+    body["operation_id"] = op_id(8);
+    res = c->Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    CHECK(res->status == 400);
+    CHECK(Json::parse(res->body)["error"]["field"] == "redeem_points");
+    Db db(s.db);
+    CHECK(db.count("member_entries") == entries_before);
+    CHECK(db.scalar("SELECT COUNT(*) FROM receipts WHERE member_id = '' AND paid = 123400") == 1);
+}

@@ -27,7 +27,8 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
     codec::DecodeError e;
     codec::ObjectReader r(j, "", &e);
     read_operation_id(r, &out->op);
-    if (r.ok() && !r.has("member")) r.fail("missing_field", "member", "is required: {\"id\": …} or {\"card\": …}");
+    // Without "member" the receipt is a shopper without a card: recorded for the reports
+    // (the share of receipts with a card, the average receipt of non-members), no points.
     if (r.has("member")) {
         codec::ObjectReader m = r.child("member");
         m.optional_text("id", &out->member_id, 64);
@@ -36,6 +37,8 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
         if (m.ok() && out->member_id.empty() == out->card.empty()) m.fail("invalid_value", "member", "needs exactly one of id and card");
     }
     r.optional_integer("redeem_points", &out->redeem_points, 0, program::amount_max);
+    if (r.ok() && !r.has("member") && out->redeem_points > 0)
+        r.fail("invalid_value", "redeem_points", "needs a member: a shopper without a card has no points");
     if (r.ok() && !r.has("receipt")) r.fail("missing_field", "receipt", "is required");
     r.reject_unknown({"operation_id", "member", "receipt", "redeem_points"});
     if (r.ok()) {
@@ -92,6 +95,39 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
     }
     return true;
 }
+// A receipt without a member: stored (idempotently, under the merchant's "" member lock)
+// with what was paid; the program's member prices and points don't apply.
+ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant, const ReceiptRequest& rq,
+                                 const std::string& canonical, const Json& request, std::int64_t now_ms) {
+    std::string why;
+    const auto program = current_program(store, merchant.merchant_id, &why);
+    if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant.merchant_id};
+    program::Program none;  // no rules: the quote only checks the receipt and totals it
+    none.currency = program->currency;
+    const quote::Quote q = quote::quote_receipt(none, {}, rq.receipt);
+    if (q.status != quote::QuoteStatus::ok)
+        return api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+                         "receipt." + q.field + " is not acceptable", "receipt." + q.field);
+    const std::string op_hex = ledger::to_hex(rq.op);
+    ApiResult out;
+    out.merchant_id = merchant.merchant_id;
+    store.with_member(merchant.merchant_id, "", [&](MemberTx& tx) {
+        if (auto replay = replay_or_conflict(tx, op_hex, "receipt", request, merchant.merchant_id)) {
+            out = std::move(*replay);
+            return false;
+        }
+        if (tx.receipt(rq.receipt.id)) {
+            out = api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+            return false;
+        }
+        tx.save_receipt({rq.receipt.id, "", op_hex, rq.receipt.at_ms, q.paid, 0, codec::encode_receipt(rq.receipt).dump(), "{}", "[]"});
+        out = {201, Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"paid", q.paid}, {"member", nullptr}},
+               merchant.merchant_id};
+        tx.save_operation({op_hex, "receipt", "", canonical, out.status, out.body.dump(), now_ms});
+        return true;
+    });
+    return out;
+}
 }  // namespace
 
 std::string first_difference(const Json& a, const Json& b, const std::string& path) {
@@ -128,6 +164,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
 
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) return api_error(404, "not_found", "no such merchant", "");
+    if (rq.card.empty() && rq.member_id.empty()) return post_anonymous_receipt(store, *merchant, rq, j->dump(), *j, now_ms);
     const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
                                         : store.member_by_card(merchant->merchant_id, rq.card);
     if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");

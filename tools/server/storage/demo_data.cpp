@@ -1,6 +1,7 @@
 #include "storage/demo_data.hpp"
 
 #include <random>
+#include <stdexcept>
 
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
@@ -67,7 +68,14 @@ std::string random_secret() { return random_hex(32); }
 
 std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     if (!store.empty()) return {};
-    store.put_merchant({"demo", "DEMO", "Kopilka Demo Shop", "RUB", random_secret()}, now_ms);
+    try {
+        store.put_merchant({"demo", "DEMO", "Kopilka Demo Shop", "RUB", random_secret()}, now_ms);
+    } catch (const std::exception&) {
+        // Several servers started together on one empty database: one of them seeds, the
+        // others find the merchant it inserted and leave the rest to it.
+        if (!store.empty()) return {};
+        throw;
+    }
     store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms);
     store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms);
 
