@@ -1,0 +1,91 @@
+#include "client/outbox.hpp"
+
+#include <algorithm>
+
+namespace kopilka::client {
+
+bool reply_is_final(const TransportReply& r) {
+    return r.delivered && r.status > 0 && r.status < 500 && r.status != 429 && r.status != 408;
+}
+
+std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts) {
+    std::int64_t delay = std::max<std::int64_t>(p.first_delay_ms, 1);
+    for (int i = 1; i < attempts && delay < p.max_delay_ms; ++i) delay *= 2;
+    return std::min(delay, p.max_delay_ms);
+}
+
+Outbox::Outbox(OutboxStore& store, OutboxSender& sender, RetryPolicy policy)
+    : store_(store), sender_(sender), policy_(policy) {}
+
+void Outbox::restore(std::int64_t now_ms) {
+    now_ms_ = std::max(now_ms_, now_ms);
+    store_.load([this](std::vector<OutboxItem> stored) {
+        // Items submitted meanwhile stay behind the stored ones, which are older.
+        std::deque<OutboxItem> merged;
+        for (auto& item : stored) {
+            const bool known = std::any_of(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == item.op_id; });
+            if (!known) {
+                item.next_attempt_ms = 0;  // a new page: try at once
+                merged.push_back(std::move(item));
+            }
+        }
+        for (auto& item : items_) merged.push_back(std::move(item));
+        items_ = std::move(merged);
+        restored_ = true;
+        tick(now_ms_);
+    });
+}
+
+void Outbox::submit(OutboxItem item, std::int64_t now_ms) {
+    now_ms_ = std::max(now_ms_, now_ms);
+    item.created_ms = item.created_ms ? item.created_ms : now_ms;
+    item.next_attempt_ms = 0;
+    const std::string id = item.op_id;
+    if (std::any_of(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == id; })) return;
+    items_.push_back(item);
+    unsaved_.push_back(id);
+    // Sent only once stored; a store that can't keep it (private mode, quota) still lets it
+    // go out: delivering now beats losing it.
+    store_.save(item, [this, id](bool) {
+        unsaved_.erase(std::remove(unsaved_.begin(), unsaved_.end(), id), unsaved_.end());
+        tick(now_ms_);
+    });
+}
+
+void Outbox::tick(std::int64_t now_ms) {
+    now_ms_ = std::max(now_ms_, now_ms);
+    if (!restored_ || in_flight_ || items_.empty()) return;
+    const OutboxItem& head = items_.front();
+    if (std::find(unsaved_.begin(), unsaved_.end(), head.op_id) != unsaved_.end()) return;
+    if (head.next_attempt_ms > now_ms_) return;
+    in_flight_ = true;
+    const std::string id = head.op_id;
+    const std::int64_t sent = now_ms_;
+    sender_.send(head, [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
+}
+
+void Outbox::retry_now(std::int64_t now_ms) {
+    for (auto& item : items_) item.next_attempt_ms = 0;
+    tick(now_ms);
+}
+
+void Outbox::on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms) {
+    in_flight_ = false;
+    const auto it = std::find_if(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == op_id; });
+    if (it == items_.end()) return;
+    offline_ = !reply.delivered;
+    if (reply_is_final(reply)) {
+        const OutboxItem done = *it;
+        items_.erase(it);
+        store_.remove(op_id);
+        if (listener_) listener_(done, reply);
+    } else {
+        ++it->attempts;
+        it->next_attempt_ms = std::max(sent_ms, now_ms_) + retry_delay_ms(policy_, it->attempts);
+        store_.save(*it, [](bool) {});
+        return;  // the next tick after the delay sends it again
+    }
+    tick(now_ms_);
+}
+
+}  // namespace kopilka::client

@@ -1,0 +1,95 @@
+// The kiosk's outbox: every write (a spin, a redemption) is stored before it is sent, sent
+// until the server gives a final answer, and survives a reload or a network drop. The
+// operation id is made once, on the kiosk, and goes with every resend, so the server's
+// idempotency makes each operation land exactly once however often it is sent.
+//
+// Order: one item in flight at a time, oldest first, so a member's operations reach the
+// server in the order the member made them. A send that gets no answer (offline, timeout)
+// or a 5xx/429 is retried with a doubling delay; any other answer is final and removes the
+// item. Time comes in as now_ms; persistence and sending are interfaces (IndexedDB and
+// fetch() in the browser, fakes in tests) whose callbacks may run later or at once.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "client/transport.hpp"
+
+namespace kopilka::client {
+
+struct OutboxItem {
+    std::string op_id;              // 32 hex digits, the request's operation_id
+    std::string path;               // "/v1/kiosk/spin"
+    std::string body;               // the JSON request, operation_id included
+    std::int64_t created_ms = 0;
+    int attempts = 0;               // sends that got no final answer
+    std::int64_t next_attempt_ms = 0;
+};
+
+class OutboxStore {
+public:
+    virtual ~OutboxStore() = default;
+    // Persists (or overwrites) the item; done(false) if it could not be stored.
+    virtual void save(const OutboxItem& item, std::function<void(bool stored)> done) = 0;
+    virtual void remove(const std::string& op_id) = 0;
+    virtual void load(std::function<void(std::vector<OutboxItem>)> done) = 0;  // oldest first
+};
+
+class OutboxSender {
+public:
+    virtual ~OutboxSender() = default;
+    virtual void send(const OutboxItem& item, std::function<void(TransportReply)> done) = 0;
+};
+
+struct RetryPolicy {
+    std::int64_t first_delay_ms = 1000;
+    std::int64_t max_delay_ms = 60000;
+};
+
+// When a reply is final: delivered with a status that retrying can't change.
+bool reply_is_final(const TransportReply& r);
+std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts);  // after `attempts` failed sends
+
+class Outbox {
+public:
+    using Listener = std::function<void(const OutboxItem&, const TransportReply&)>;
+
+    Outbox(OutboxStore& store, OutboxSender& sender, RetryPolicy policy = {});
+
+    // Loads what a previous page left; call once at start. Nothing is sent before the store
+    // has answered, so older stored items go out before ones submitted meanwhile.
+    void restore(std::int64_t now_ms);
+    // Stores the item, then sends it when its turn comes.
+    void submit(OutboxItem item, std::int64_t now_ms);
+    // Sends the oldest item if it is due and nothing is in flight. Call on a timer and when
+    // the browser says it is online again (with retry_now, which skips the waiting).
+    void tick(std::int64_t now_ms);
+    void retry_now(std::int64_t now_ms);
+
+    // Called with each final answer, once per item.
+    void on_final(Listener l) { listener_ = std::move(l); }
+
+    std::size_t pending() const { return items_.size(); }   // stored or sending, not final
+    bool offline() const { return offline_; }                // the last send got no answer
+    bool in_flight() const { return in_flight_; }
+    const std::deque<OutboxItem>& items() const { return items_; }
+
+private:
+    void on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms);
+
+    OutboxStore& store_;
+    OutboxSender& sender_;
+    RetryPolicy policy_;
+    std::deque<OutboxItem> items_;
+    std::vector<std::string> unsaved_;  // items whose save has not finished: not sent yet
+    bool restored_ = false;
+    bool in_flight_ = false;
+    bool offline_ = false;
+    std::int64_t now_ms_ = 0;
+    Listener listener_;
+};
+
+}  // namespace kopilka::client

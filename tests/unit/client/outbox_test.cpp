@@ -1,0 +1,183 @@
+// The outbox against an in-memory store and a fake server that applies each operation id
+// once (as kopilka-server does) and can drop requests or answers like a bad network.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "client/outbox.hpp"
+
+using namespace kopilka::client;
+
+namespace {
+
+struct MemoryStore : OutboxStore {
+    std::map<std::string, OutboxItem> rows;  // op id → item (IndexedDB keyed by op id)
+    std::vector<std::function<void()>> deferred;
+    bool defer = false;  // hold save() callbacks until flush(), as IndexedDB does
+    bool fail = false;
+    void save(const OutboxItem& item, std::function<void(bool)> done) override {
+        if (!fail) rows[item.op_id] = item;
+        auto finish = [done, ok = !fail] { done(ok); };
+        if (defer) deferred.push_back(finish);
+        else finish();
+    }
+    void remove(const std::string& op_id) override { rows.erase(op_id); }
+    void load(std::function<void(std::vector<OutboxItem>)> done) override {
+        std::vector<OutboxItem> out;
+        for (const auto& [id, item] : rows) out.push_back(item);
+        std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) { return a.created_ms < b.created_ms; });
+        done(out);
+    }
+    void flush() {
+        auto d = std::move(deferred);
+        for (auto& f : d) f();
+    }
+};
+
+// The network and the server. Each request is held until the test lets it through.
+struct FakeServer : OutboxSender {
+    std::map<std::string, int> applied;  // op id → times the server applied it (must stay ≤ 1)
+    std::vector<std::string> order;      // op ids in the order the server applied them
+    std::vector<std::pair<OutboxItem, std::function<void(TransportReply)>>> waiting;
+    const MemoryStore* store = nullptr;
+    int sent_unstored = 0;               // requests sent before their item was stored
+    int status = 201;
+    void send(const OutboxItem& item, std::function<void(TransportReply)> done) override {
+        if (store && !store->rows.count(item.op_id)) ++sent_unstored;
+        waiting.emplace_back(item, std::move(done));
+    }
+    // The request reaches the server (applied once per id) and the answer reaches the kiosk.
+    void deliver() {
+        auto [item, done] = take();
+        if (applied[item.op_id]++ == 0) order.push_back(item.op_id);
+        else --applied[item.op_id];  // a replay: the server answers the original, applies nothing
+        done({true, status, "{}"});
+    }
+    void drop_request() { take().second({false, 0, ""}); }  // offline: nothing reached the server
+    void drop_answer() {                                     // applied, but the answer is lost
+        auto [item, done] = take();
+        if (applied[item.op_id]++ == 0) order.push_back(item.op_id);
+        done({false, 0, ""});
+    }
+    void answer(int code) { take().second({true, code, "{}"}); }
+    std::pair<OutboxItem, std::function<void(TransportReply)>> take() {
+        REQUIRE_FALSE(waiting.empty());
+        auto w = std::move(waiting.front());
+        waiting.erase(waiting.begin());
+        return w;
+    }
+};
+
+OutboxItem item(const std::string& id, std::int64_t at) { return {id, "/v1/kiosk/spin", "{\"operation_id\":\"" + id + "\"}", at, 0, 0}; }
+
+}  // namespace
+
+TEST_CASE("outbox: stored before sent, one in flight, oldest first, removed on the final answer") {
+    MemoryStore store;
+    store.defer = true;
+    FakeServer server;
+    server.store = &store;
+    Outbox box(store, server);
+    box.restore(0);
+    std::vector<std::string> finals;
+    box.on_final([&](const OutboxItem& i, const TransportReply& r) {
+        finals.push_back(i.op_id);
+        CHECK(r.status == 201);
+    });
+    box.submit(item("a", 10), 10);
+    box.submit(item("b", 11), 11);
+    CHECK(server.waiting.empty());  // not stored yet: nothing sent
+    store.flush();
+    CHECK(server.waiting.size() == 1);  // one at a time
+    CHECK(server.waiting[0].first.op_id == "a");
+    server.deliver();
+    CHECK(server.waiting.size() == 1);
+    CHECK(server.waiting[0].first.op_id == "b");
+    server.deliver();
+    CHECK(finals == std::vector<std::string>{"a", "b"});
+    CHECK(server.order == std::vector<std::string>{"a", "b"});
+    CHECK(store.rows.empty());
+    CHECK(box.pending() == 0);
+    CHECK(server.sent_unstored == 0);
+}
+
+TEST_CASE("outbox: offline → retried with a doubling delay → online → lands exactly once") {
+    MemoryStore store;
+    FakeServer server;
+    Outbox box(store, server, {1000, 8000});
+    box.restore(0);
+    int finals = 0;
+    box.on_final([&](const OutboxItem&, const TransportReply&) { ++finals; });
+    box.submit(item("a", 0), 0);
+    server.drop_request();
+    CHECK(box.offline());
+    CHECK(box.pending() == 1);
+    CHECK(store.rows.at("a").attempts == 1);  // the retry state is stored too
+    box.tick(999);
+    CHECK(server.waiting.empty());
+    box.tick(1000);
+    REQUIRE(server.waiting.size() == 1);
+    server.drop_answer();  // this time the server got it but the answer was lost
+    box.tick(2999);
+    CHECK(server.waiting.empty());
+    box.tick(3000);  // 1000 + 2000
+    REQUIRE(server.waiting.size() == 1);
+    server.deliver();  // the resend: the server replays its answer
+    CHECK_FALSE(box.offline());
+    CHECK(finals == 1);
+    CHECK(server.applied.at("a") == 1);
+    CHECK(store.rows.empty());
+    CHECK(retry_delay_ms({1000, 8000}, 10) == 8000);
+}
+
+TEST_CASE("outbox: a reload with pending items sends them from the store, each landing once") {
+    MemoryStore store;
+    FakeServer server;
+    {
+        Outbox page(store, server);
+        page.restore(0);
+        page.submit(item("a", 1), 1);
+        page.submit(item("b", 2), 2);
+        server.drop_answer();  // "a" applied, answer lost; then the page reloads
+        server.waiting.clear();
+    }
+    CHECK(store.rows.size() == 2);
+    Outbox page(store, server);
+    std::vector<std::string> finals;
+    page.on_final([&](const OutboxItem& i, const TransportReply&) { finals.push_back(i.op_id); });
+    page.submit(item("c", 5), 5);  // made after the reload, before the store answered
+    page.restore(5);
+    server.deliver();
+    server.deliver();
+    server.deliver();
+    CHECK(finals == std::vector<std::string>{"a", "b", "c"});
+    CHECK(server.applied == std::map<std::string, int>{{"a", 1}, {"b", 1}, {"c", 1}});
+    CHECK(store.rows.empty());
+}
+
+TEST_CASE("outbox: 4xx answers are final, 5xx and 429 are retried, a failed store still sends") {
+    MemoryStore store;
+    FakeServer server;
+    Outbox box(store, server, {100, 100});
+    box.restore(0);
+    std::vector<int> statuses;
+    box.on_final([&](const OutboxItem&, const TransportReply& r) { statuses.push_back(r.status); });
+    box.submit(item("a", 0), 0);
+    server.answer(503);
+    box.tick(100);
+    server.answer(429);
+    box.tick(200);
+    server.answer(409);  // e.g. not enough points: retrying can't change it
+    CHECK(statuses == std::vector<int>{409});
+    CHECK(box.pending() == 0);
+
+    store.fail = true;
+    box.submit(item("b", 300), 300);
+    REQUIRE(server.waiting.size() == 1);
+    server.deliver();
+    CHECK(statuses == std::vector<int>{409, 201});
+    CHECK(reply_is_final({true, 200, ""}));
+    CHECK_FALSE(reply_is_final({false, 0, ""}));
+    CHECK_FALSE(reply_is_final({true, 500, ""}));
+}
