@@ -1,7 +1,116 @@
+// The console's routes, /v1/admin/…, each behind a merchant API key with role "admin":
+// authentication here, the work in the handlers of api/admin.hpp.
+// Implemented: merchant, program (+ preview), themes, members (search, enrol, profile,
+// update, adjust, export, erase), reports. Documented in tools/server/openapi/admin.json.
 #include "api/routes.hpp"
+
+#include "api/admin.hpp"
+#include "api/member_write.hpp"
 
 namespace kopilka::server {
 
-void register_admin_routes(RouteContext&) {}
+namespace {
+std::optional<std::string> query(const httplib::Request& req, const char* name) {
+    if (!req.has_param(name)) return std::nullopt;
+    return req.get_param_value(name);
+}
+
+// The file name of a member's export: the id, with anything unusual in a header replaced.
+std::string export_file_name(const std::string& member_id) {
+    std::string name = "kopilka-member-";
+    for (const char c : member_id)
+        name += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') ? c : '_';
+    return name + ".json";
+}
+}  // namespace
+
+std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller, ApiResult* err) {
+    auto merchant = store.merchant_by_id(caller.merchant_id);
+    if (!merchant) *err = api_error(404, "not_found", "no such merchant", "");
+    return merchant;
+}
+
+bool query_integer(const std::string& name, const std::string& text, std::int64_t min, std::int64_t max,
+                   std::int64_t* out, ApiResult* err) {
+    std::int64_t v = 0;
+    bool ok = !text.empty() && text.size() <= 18;  // 18 digits always fit in int64
+    for (std::size_t i = 0; ok && i < text.size(); ++i) {
+        ok = text[i] >= '0' && text[i] <= '9';
+        v = v * 10 + (text[i] - '0');
+    }
+    if (!ok || v < min || v > max) {
+        *err = api_error(400, "invalid_value", name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+                         name);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+void register_admin_routes(RouteContext& ctx) {
+    RouteContext* c = &ctx;  // outlives the routes (the server owns both)
+    // Every admin route: the admin key first, then the handler with the caller.
+    using Work = std::function<ApiResult(const Caller&, const httplib::Request&)>;
+    auto admin = [c](const char* method, const char* path, Work work) {
+        c->route(method, path, [c, work](const httplib::Request& req, httplib::Response& res) {
+            const auto caller = c->api_key(req, res, {"admin"});
+            if (!caller) return;
+            c->respond(res, work(*caller, req));
+        });
+    };
+
+    admin("GET", "/v1/admin/merchant", [c](const Caller& who, const httplib::Request&) { return admin_merchant(c->store, who); });
+
+    admin("GET", "/v1/admin/program", [c](const Caller& who, const httplib::Request&) { return admin_get_program(c->store, who); });
+    admin("PUT", "/v1/admin/program", [c](const Caller& who, const httplib::Request& req) {
+        return admin_put_program(c->store, who, req.body, c->now_ms());
+    });
+    admin("POST", "/v1/admin/program/preview", [c](const Caller& who, const httplib::Request& req) {
+        return admin_preview_program(c->store, who, req.body, c->now_ms());
+    });
+
+    admin("GET", "/v1/admin/themes", [c](const Caller& who, const httplib::Request&) { return admin_list_themes(c->store, who); });
+    admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+        return admin_get_theme(c->store, who, path_param(req, 1));
+    });
+    admin("PUT", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+        return admin_put_theme(c->store, who, path_param(req, 1), req.body, c->now_ms());
+    });
+    admin("DELETE", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+        return admin_delete_theme(c->store, who, path_param(req, 1));
+    });
+
+    admin("GET", "/v1/admin/members", [c](const Caller& who, const httplib::Request& req) {
+        return admin_search_members(c->store, who, {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")});
+    });
+    admin("POST", "/v1/admin/members", [c](const Caller& who, const httplib::Request& req) {
+        return admin_create_member(c->store, who, req.body, c->now_ms());
+    });
+    admin("GET", "/v1/admin/members/{id}", [c](const Caller& who, const httplib::Request& req) {
+        return admin_get_member(c->store, who, path_param(req, 1), c->now_ms());
+    });
+    admin("PUT", "/v1/admin/members/{id}", [c](const Caller& who, const httplib::Request& req) {
+        return admin_update_member(c->store, who, path_param(req, 1), req.body);
+    });
+    admin("POST", "/v1/admin/members/{id}/adjust", [c](const Caller& who, const httplib::Request& req) {
+        return admin_adjust_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
+    });
+    admin("POST", "/v1/admin/members/{id}/erase", [c](const Caller& who, const httplib::Request& req) {
+        return admin_erase_member(c->store, who, path_param(req, 1), c->now_ms());
+    });
+    // The export is a download: the same JSON answer, offered as a file.
+    ctx.route("GET", "/v1/admin/members/{id}/export", [c](const httplib::Request& req, httplib::Response& res) {
+        const auto caller = c->api_key(req, res, {"admin"});
+        if (!caller) return;
+        const std::string member_id = path_param(req, 1);
+        const ApiResult r = admin_export_member(c->store, *caller, member_id, c->now_ms());
+        if (r.status == 200) res.set_header("Content-Disposition", "attachment; filename=\"" + export_file_name(member_id) + "\"");
+        c->respond(res, r);
+    });
+
+    admin("GET", "/v1/admin/reports", [c](const Caller& who, const httplib::Request& req) {
+        return admin_report(c->store, who, query(req, "from_ms"), query(req, "to_ms"), c->now_ms());
+    });
+}
 
 }  // namespace kopilka::server

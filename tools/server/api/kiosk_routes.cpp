@@ -1,7 +1,148 @@
+// The kiosk's routes and the console's routes for kiosks: pairing and devices (devices.hpp),
+// kiosk settings and config (kiosk_config.hpp), prize wheels (wheels.hpp), spins (spins.hpp),
+// reward coupons and the till's coupon redemption (coupons.hpp), and the kiosk's offline
+// outbox, POST /v1/kiosk/operations, which applies up to outbox_ops_max spins and redemptions
+// exactly as their own routes do (a replayed one answers its original answer).
+// Implemented: every route in tools/server/openapi/kiosk.json.
 #include "api/routes.hpp"
+
+#include "api/coupons.hpp"
+#include "api/devices.hpp"
+#include "api/kiosk_config.hpp"
+#include "api/kiosk_write.hpp"
+#include "api/spins.hpp"
+#include "api/wheels.hpp"
+#include "codec/object_reader.hpp"
 
 namespace kopilka::server {
 
-void register_kiosk_routes(RouteContext&) {}
+namespace {
+using codec::Json;
+
+constexpr std::size_t outbox_ops_max = 50;
+
+// Answers fn(body), or 400 when the body is not JSON.
+template <class Fn>
+void with_body(RouteContext& ctx, const httplib::Request& req, httplib::Response& res, Fn fn) {
+    ApiResult err;
+    const auto body = parse_body(req.body, &err);
+    ctx.respond(res, body ? fn(*body) : err);
+}
+
+// One outbox operation: {"type": "spin" | "redeem", …the body of that route…}.
+ApiResult outbox_operation(RouteContext& ctx, const Caller& caller, const Json& op) {
+    const Json* type = op.is_object() && op.contains("type") ? &op["type"] : nullptr;
+    if (!type || (*type != "spin" && *type != "redeem"))
+        return api_error(400, "invalid_value", "type must be \"spin\" or \"redeem\"", "type");
+    Json body = op;
+    body.erase("type");
+    return *type == "spin" ? post_spin(ctx.store, caller, body, ctx.now_ms())
+                           : post_kiosk_redeem(ctx.store, caller, body, ctx.now_ms());
+}
+
+ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& body) {
+    codec::DecodeError e;
+    codec::ObjectReader r(body, "", &e);
+    if (r.ok() && (!r.has("operations") || !body["operations"].is_array()))
+        r.fail("missing_field", "operations", "is required: an array of {\"type\": \"spin\" | \"redeem\", …}");
+    if (r.ok() && body["operations"].size() > outbox_ops_max)
+        r.fail("out_of_range", "operations", "has more than " + std::to_string(outbox_ops_max) + " entries; send the rest next");
+    r.reject_unknown({"operations"});
+    if (!r.ok()) return bad_request(e);
+    Json results = Json::array();
+    // In order: a kiosk's outbox may hold a redemption that only the points of an earlier spin pay for.
+    for (const Json& op : body["operations"]) {
+        const ApiResult a = outbox_operation(ctx, caller, op);
+        const Json id = op.is_object() && op.contains("operation_id") ? op["operation_id"] : Json(nullptr);
+        results.push_back({{"operation_id", id}, {"status", a.status}, {"body", a.body}});
+    }
+    return {200, Json{{"results", results}}, caller.merchant_id};
+}
+
+// [SECTION] Routes
+
+void device_routes(RouteContext& ctx) {
+    ctx.route("POST", "/v1/admin/devices/pairing-codes", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            with_body(ctx, req, res, [&](const Json& b) { return post_pairing_code(ctx.store, *caller, b, ctx.now_ms()); });
+    });
+    ctx.route("GET", "/v1/admin/devices", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_devices(ctx.store, *caller));
+    });
+    ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            ctx.respond(res, post_revoke_device(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
+    });
+    // Anonymous: every attempt costs the address a token, so codes can't be guessed quickly.
+    ctx.route("POST", "/v1/devices/pair", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+        with_body(ctx, req, res, [&](const Json& b) { return post_pair(ctx.store, b, ctx.now_ms()); });
+    });
+}
+
+void settings_routes(RouteContext& ctx) {
+    ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
+    });
+    ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            with_body(ctx, req, res, [&](const Json& b) { return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms()); });
+    });
+    ctx.route("GET", "/v1/admin/wheels", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_wheels(ctx.store, *caller));
+    });
+    ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            ctx.respond(res, get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
+    });
+    ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            with_body(ctx, req, res, [&](const Json& b) {
+                return put_wheel(ctx.store, *caller, path_param(req, 1), b, ctx.now_ms());
+            });
+    });
+    ctx.route("GET", "/v1/kiosk/config", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        const auto caller = ctx.device(req, res);
+        if (!caller) return;
+        std::string etag;
+        const ApiResult config = kiosk_config(ctx.store, *caller, ctx.now_ms(), &etag);
+        if (config.status == 200) {
+            res.set_header("ETag", etag);
+            res.set_header("Cache-Control", "no-cache");
+            // Any of the listed tags (a weak match is fine for a GET, RFC 9110 13.1.2).
+            if (req.has_header("If-None-Match") && req.get_header_value("If-None-Match").find(etag) != std::string::npos) {
+                res.status = 304;
+                return;
+            }
+        }
+        ctx.respond(res, config);
+    });
+}
+
+void member_routes(RouteContext& ctx) {
+    ctx.route("POST", "/v1/kiosk/spin", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.device(req, res))
+            with_body(ctx, req, res, [&](const Json& b) { return post_spin(ctx.store, *caller, b, ctx.now_ms()); });
+    });
+    ctx.route("POST", "/v1/kiosk/redeem", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.device(req, res))
+            with_body(ctx, req, res, [&](const Json& b) { return post_kiosk_redeem(ctx.store, *caller, b, ctx.now_ms()); });
+    });
+    ctx.route("POST", "/v1/kiosk/operations", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.device(req, res))
+            with_body(ctx, req, res, [&](const Json& b) { return post_operations(ctx, *caller, b); });
+    });
+    ctx.route("POST", "/v1/coupons/redeem", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (const auto caller = ctx.api_key(req, res, {"till", "admin"}))
+            with_body(ctx, req, res, [&](const Json& b) { return post_coupon_redeem(ctx.store, *caller, b, ctx.now_ms()); });
+    });
+}
+}  // namespace
+
+void register_kiosk_routes(RouteContext& ctx) {
+    device_routes(ctx);
+    settings_routes(ctx);
+    member_routes(ctx);
+}
 
 }  // namespace kopilka::server

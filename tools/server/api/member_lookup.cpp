@@ -1,6 +1,7 @@
 #include "api/member_lookup.hpp"
 
 #include "api/member_write.hpp"
+#include "api/wheel_state.hpp"
 
 #include "codec/member_json.hpp"
 #include "auth/member_token.hpp"
@@ -29,6 +30,7 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, con
     if (!program)
         return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
+    const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
     members::MemberSnapshot snap;
     store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
         auto restored = ledger::restore(tx.entries());
@@ -39,7 +41,8 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, con
         members::TierState tier{0, counters.tier_held};
         if (program->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program->tiers->window_days * 86400000);
         snap = members::build_member_snapshot(*program, {member->member_id, member->display_name, merchant->code},
-                                              restored.ledger.snapshot(), tier, /*spins_available=*/0, now_ms);
+                                              restored.ledger.snapshot(), tier,
+                                              spins_available(wheel, counters.spins, now_ms), now_ms);
         return false;  // read only
     });
     return {200, codec::Json{{"member", codec::encode_member(snap)}}, merchant->merchant_id};

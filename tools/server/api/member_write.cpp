@@ -50,17 +50,32 @@ std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_
     return replay;
 }
 
+quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
+                                    const MemberCounters& c, std::int64_t now_ms) {
+    quote::MemberContext m;
+    m.points_available = l.snapshot().available;
+    m.spend_before = c.spend_total;
+    m.last_purchase_ms = c.last_purchase_ms;
+    m.tier_held = c.tier_held;
+    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * 86400000);
+    codec::DecodeError e;
+    if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
+        for (const auto& item : stamps->items())
+            if (item.value().is_number_integer()) m.stamps[item.key()] = item.value().get<std::int64_t>();
+    return m;
+}
+
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {
     tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
 }
 
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
-                           std::int64_t now_ms) {
+                           std::int64_t now_ms, std::int64_t spins_available) {
     members::TierState tier{0, tier_held};
     if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * 86400000);
     return codec::encode_member(members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
-                                                               l.snapshot(), tier, 0, now_ms));
+                                                               l.snapshot(), tier, spins_available, now_ms));
 }
 
 }  // namespace kopilka::server

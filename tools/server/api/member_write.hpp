@@ -11,6 +11,7 @@
 #include "codec/object_reader.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/program/program.hpp"
+#include "core/quote/quote.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -28,12 +29,17 @@ std::optional<program::Program> current_program(Store& store, const std::string&
 std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
                                             const codec::Json& request, const std::string& merchant_id);
 
+// What a quote needs to know about a stored member (receipts, and the console's preview,
+// which must quote exactly as the till would).
+quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
+                                    const MemberCounters& c, std::int64_t now_ms);
+
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
 
-// The member's snapshot after a write, as JSON.
+// The member's snapshot after a write, as JSON; spins_available as api/wheel_state.hpp counts it.
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
-                           std::int64_t now_ms);
+                           std::int64_t now_ms, std::int64_t spins_available = 0);
 
 }  // namespace kopilka::server

@@ -1,6 +1,7 @@
 #include "api/receipts.hpp"
 
 #include "api/member_write.hpp"
+#include "api/wheel_state.hpp"
 
 #include <stdexcept>
 
@@ -12,7 +13,6 @@ namespace kopilka::server {
 
 namespace {
 using codec::Json;
-constexpr std::int64_t kDayMs = 86400000;
 
 struct ReceiptRequest {
     ledger::EntryId op;
@@ -56,21 +56,6 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
     if (e.code.empty()) return true;
     *err = {400, codec::error_json(e), {}};
     return false;
-}
-
-quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
-                                    const MemberCounters& c, std::int64_t now_ms) {
-    quote::MemberContext m;
-    m.points_available = l.snapshot().available;
-    m.spend_before = c.spend_total;
-    m.last_purchase_ms = c.last_purchase_ms;
-    m.tier_held = c.tier_held;
-    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * kDayMs);
-    codec::DecodeError e;
-    if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
-        for (const auto& item : stamps->items())
-            if (item.value().is_number_integer()) m.stamps[item.key()] = item.value().get<std::int64_t>();
-    return m;
 }
 
 // The ledger operations a quote asks for, with ids derived from the client's operation id.
@@ -176,6 +161,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     const std::string canonical = j->dump();
     ApiResult out;
     out.merchant_id = merchant->merchant_id;
+    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
     store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
         if (auto replay = replay_or_conflict(tx, op_hex, "receipt", *j, merchant->merchant_id)) {
             out = std::move(*replay);
@@ -221,7 +207,8 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                          codec::encode_receipt(rq.receipt).dump(), quote_json.dump(), "[]"});
         out = {201,
                Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"quote", quote_json},
-                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms)}},
+                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
+                                              spins_available(wheel, counters.spins, now_ms))}},
                merchant->merchant_id};
         tx.save_operation({op_hex, "receipt", member->member_id, canonical, out.status, out.body.dump(), now_ms});
         return true;

@@ -1,6 +1,7 @@
 #include "api/returns.hpp"
 
 #include "api/member_write.hpp"
+#include "api/wheel_state.hpp"
 
 #include <stdexcept>
 
@@ -68,6 +69,7 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     const std::string op_hex = ledger::to_hex(rq.op);
     ApiResult out;
     out.merchant_id = merchant->merchant_id;
+    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
     store.with_member(merchant->merchant_id, *member_id, [&](MemberTx& tx) {
         if (auto replay = replay_or_conflict(tx, op_hex, "return", *j, merchant->merchant_id)) {
             out = std::move(*replay);
@@ -120,7 +122,8 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
 
         out = {201,
                Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt_id}, {"return", codec::encode_return(ret)},
-                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms)}},
+                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
+                                              spins_available(wheel, counters.spins, now_ms))}},
                merchant->merchant_id};
         tx.save_operation({op_hex, "return", member->member_id, j->dump(), out.status, out.body.dump(), now_ms});
         return true;

@@ -479,6 +479,14 @@ bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& 
 
 // [SECTION] Coupons, operations, reports
 
+std::string SqlStore::shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) {
+    return read<std::string>([&](Sql& s) {
+        const auto r = s.query("SELECT state FROM shared_state WHERE merchant_id = $1 AND kind = $2 AND state_id = $3",
+                               {merchant_id, kind, id});
+        return r.empty() ? std::string() : r[0][0];
+    });
+}
+
 std::optional<std::string> SqlStore::coupon_member(const std::string& merchant_id, const std::string& code) {
     return read<std::optional<std::string>>([&](Sql& s) -> std::optional<std::string> {
         const auto r = s.query("SELECT member_id FROM coupons WHERE merchant_id = $1 AND code = $2", {merchant_id, code});

@@ -98,6 +98,7 @@ public:
     std::vector<DeviceRecord> devices(const std::string& merchant_id) override;
     bool revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) override;
 
+    std::string shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) override;
     std::optional<std::string> coupon_member(const std::string& merchant_id, const std::string& code) override;
     std::optional<StoredOperation> operation(const std::string& merchant_id, const std::string& op_id) override;
     ReportRows report_rows(const std::string& merchant_id) override;

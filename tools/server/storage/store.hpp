@@ -245,6 +245,10 @@ public:
     virtual std::vector<DeviceRecord> devices(const std::string& merchant_id) = 0;
     virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) = 0;
 
+    // A shared state row as last committed ("" when none), without locking it: for showing
+    // (a wheel's stock in the console and the kiosk's odds), never for deciding.
+    virtual std::string shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) = 0;
+
     // [SECTION] Coupons, operations, reports
     virtual std::optional<std::string> coupon_member(const std::string& merchant_id, const std::string& code) = 0;
     virtual std::optional<StoredOperation> operation(const std::string& merchant_id, const std::string& op_id) = 0;

@@ -1,0 +1,166 @@
+// The reports merchants expect (PRODUCT.md, "Reports merchants expect"), computed from plain
+// rows — receipts, ledger entries' effect on members, members, spins — that the server reads
+// for one merchant. Pure: no clock, no storage; the same rows give the same report.
+//
+// Definitions (period = [from_ms, to_ms); "member receipt" = one with a member id):
+//   card share        receipts with a member / all receipts.
+//   points issued     earn + bonus entries, less clawbacks (returns), in the period.
+//   points redeemed   redeem + reserve − release entries (points spent or still held for
+//                     coupons), less refunds (returns), in the period. A committed coupon's
+//                     points count when they were reserved: the commit entry moves nothing
+//                     from the member.
+//   redemption ratio  redeemed / issued; breakage = expired / issued (both in the period).
+//   liability         the members' balances at to_ms (every entry before it), in points and
+//                     in money at the program's point value. Points held for unredeemed
+//                     coupons are not in the balances, so not in it.
+//   average receipt   paid / receipts, of member receipts and of the others.
+//   purchase freq.    member receipts / active members (× 1000).
+//   active, enrolled  members with a receipt in the period; members created before to_ms.
+//   churn             of the members active in the equal period just before, those with no
+//                     receipt in this one.
+//   tiers             every enrolled member's tier by what qualified in the program's window
+//                     ending at to_ms: earn entries less clawbacks (basis points) or paid
+//                     receipts (basis spend). Tiers held through a demotion grace are not
+//                     seen in these rows, so a member may show one step below the kiosk.
+//   cohorts           members enrolled in the period, by calendar month (UTC); active[k] =
+//                     those with a receipt in the k-th month after their enrolment month,
+//                     up to the month of to_ms.
+//   spins             spins and wins (a prize that is not "nothing") in the period and the
+//                     prizes' cost, against the budget
+//                     of the period: per wheel, the day budget × days (rounded up), capped
+//                     by the campaign budget; none when any wheel is unlimited on both.
+//   program cost      redeemed points at the point value + spin prize cost, / revenue (all
+//                     receipts' paid). Discounts given at the till are not in the rows.
+// Every figure is an integer: counts, points, minor units, or ratios in permille (floor).
+// A ratio with nothing to divide by is 0 ("0 of 0" stays visible through its counts).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ledger/entry.hpp"
+#include "core/program/program.hpp"
+
+namespace kopilka::reports {
+
+// [SECTION] Inputs
+
+struct Receipt {
+    std::string member_id;  // "": no card was shown
+    std::int64_t at_ms = 0;
+    std::int64_t paid = 0;  // minor units
+};
+
+struct Entry {
+    std::string member_id;
+    ledger::Reason reason = ledger::Reason::earn;
+    std::int64_t at_ms = 0;
+    std::int64_t member_delta = 0;  // the change of the member's balance
+};
+
+struct Member {
+    std::string member_id;
+    std::int64_t created_at_ms = 0;
+};
+
+struct Spin {
+    std::string prize_id;   // "": the wheel had nothing left
+    std::int64_t at_ms = 0;
+    std::int64_t cost = 0;  // minor units
+};
+
+struct WheelBudget {
+    std::optional<std::int64_t> day;       // minor units per day; nullopt: unlimited
+    std::optional<std::int64_t> campaign;  // minor units for the campaign; nullopt: unlimited
+};
+
+struct Rows {
+    std::vector<Receipt> receipts;
+    std::vector<Entry> entries;
+    std::vector<Member> members;
+    std::vector<Spin> spins;
+    std::vector<WheelBudget> wheels;
+    std::vector<std::string> nothing_prizes;  // the wheels' prize ids of kind "nothing"
+};
+
+struct Period {
+    std::int64_t from_ms = 0;  // inclusive
+    std::int64_t to_ms = 0;    // exclusive
+};
+
+constexpr std::int64_t period_days_max = 1096;  // three years: cohorts stay a small table
+
+// [SECTION] The report
+
+enum class Status : std::uint8_t {
+    ok,
+    period_invalid,   // from_ms < 0 (before the epoch) or from_ms ≥ to_ms
+    period_too_long,  // longer than period_days_max
+    overflow,         // a sum does not fit in int64 (amounts near the limits of program.hpp)
+};
+
+struct TierCount {
+    std::string id;
+    std::string name;
+    std::int64_t members = 0;
+};
+
+struct Cohort {
+    int year = 1970, month = 1;                   // the enrolment month
+    std::int64_t members = 0;
+    std::vector<std::int64_t> active;             // by month since enrolment, 0 first
+    std::vector<std::int64_t> retention_permille; // active[k] / members
+};
+
+struct Report {
+    Status status = Status::ok;
+    Period period;
+
+    std::int64_t receipts = 0;
+    std::int64_t receipts_with_card = 0;
+    std::int64_t card_share_permille = 0;
+    std::int64_t revenue = 0;                      // minor units, all receipts
+    std::int64_t average_receipt_member = 0;       // minor units
+    std::int64_t average_receipt_non_member = 0;   // minor units
+
+    std::int64_t points_issued = 0;
+    std::int64_t points_redeemed = 0;
+    std::int64_t points_expired = 0;
+    std::int64_t points_adjusted = 0;              // manual corrections, signed
+    std::int64_t redemption_ratio_permille = 0;
+    std::int64_t breakage_permille = 0;
+
+    std::int64_t liability_points = 0;
+    std::int64_t liability = 0;                    // minor units
+
+    std::int64_t members_enrolled = 0;
+    std::int64_t members_active = 0;
+    std::int64_t active_permille = 0;
+    std::int64_t receipts_per_active_member_x1000 = 0;
+    std::int64_t members_active_before = 0;        // in the equal period just before
+    std::int64_t members_churned = 0;
+    std::int64_t churn_permille = 0;
+
+    std::vector<TierCount> tiers;                  // empty when the program has none
+    std::vector<Cohort> cohorts;                   // oldest first
+
+    std::int64_t spins = 0;
+    std::int64_t spin_wins = 0;
+    std::int64_t spin_prize_cost = 0;              // minor units
+    std::optional<std::int64_t> spin_budget;       // minor units; nullopt: unlimited or no wheel
+    std::int64_t spin_budget_used_permille = 0;    // 0 without a budget
+
+    std::int64_t program_cost_points = 0;          // minor units: redeemed points' value
+    std::int64_t program_cost = 0;                 // minor units: points + spin prizes
+    std::int64_t program_cost_share_permille = 0;  // of revenue
+};
+
+// p must be valid (the server only holds valid programs).
+Report compute_report(const Rows& rows, const program::Program& p, const Period& period);
+
+std::string_view status_name(Status s);  // "period_too_long", …
+
+}  // namespace kopilka::reports

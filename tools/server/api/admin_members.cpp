@@ -1,0 +1,521 @@
+// Admin API: members and their personal data (PRODUCT.md, "Personal data").
+// Implemented: search with pagination by member id; enrolment with recorded consent, an
+// EAN-13 card generated when none is given, the program's welcome bonus, idempotent by
+// operation_id; the profile with the member's snapshot; updates of personal fields; manual
+// adjustments with a reason (idempotent like receipts; never below zero); the export of
+// everything personal we hold; erasure, which keeps the anonymous ledger.
+// Operations stored for replays hold nothing personal: personal values in an enrolment's
+// request are kept as keyed hashes (enough to name the field of a conflicting reuse), and
+// the stored answers carry ids and numbers only; a replay answers the member as it is now.
+// Missing: changing or adding a member's card (the store has no call for it yet).
+#include "api/admin.hpp"
+
+#include <random>
+#include <stdexcept>
+
+#include "api/member_write.hpp"
+#include "codec/ledger_json.hpp"
+#include "codec/object_reader.hpp"
+#include "core/cards/card_code.hpp"
+#include "core/crypto/sha256.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/program/lifecycle.hpp"
+#include "storage/demo_data.hpp"
+
+namespace kopilka::server {
+
+namespace {
+using codec::Json;
+constexpr std::int64_t kDayMs = 86400000;
+constexpr std::size_t kNameBytesMax = 100;
+constexpr std::size_t kEmailBytesMax = 254;
+constexpr std::size_t kMemberIdBytesMax = 64;
+constexpr std::size_t kQueryBytesMax = 100;
+constexpr int kCardAttemptsMax = 20;
+// The fields that are personal data: hashed in stored requests, blanked by erasure.
+constexpr const char* kPersonalKeys[] = {"name", "card", "phone", "email", "birthday"};
+
+// [SECTION] Reading personal fields
+
+bool member_id_valid(const std::string& id) {
+    if (id.empty() || id.size() > kMemberIdBytesMax) return false;
+    for (const char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return false;
+    return true;
+}
+
+// "+7 (916) 123-45-67" → "79161234567"; "" stays "" (no phone). False when it isn't 7 to 15 digits.
+bool normalise_phone(const std::string& text, std::string* out) {
+    std::string digits;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c >= '0' && c <= '9') digits += c;
+        else if (c == '+' && digits.empty() && i == text.find_first_not_of(' ')) continue;
+        else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') return false;
+    }
+    if (!text.empty() && (digits.size() < 7 || digits.size() > 15)) return false;
+    *out = digits;
+    return true;
+}
+
+// A plausible address: one '@' with something on both sides, a dot in the domain, no spaces.
+bool email_valid(const std::string& e) {
+    const std::size_t at = e.find('@');
+    if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return false;
+    const std::size_t dot = e.find('.', at + 2);
+    if (dot == std::string::npos || dot + 1 >= e.size()) return false;
+    for (const char c : e)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
+    return true;
+}
+
+// "YYYY-MM-DD", a real date from 1900 on.
+bool birthday_valid(const std::string& b) {
+    if (b.size() != 10 || b[4] != '-' || b[7] != '-') return false;
+    for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (b[i] < '0' || b[i] > '9') return false;
+    const program::Date d{std::stoi(b.substr(0, 4)), std::stoi(b.substr(5, 2)), std::stoi(b.substr(8, 2))};
+    if (d.year < 1900 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) return false;
+    const program::Date back = program::date_of(program::ms_of(d));
+    return back.year == d.year && back.month == d.month && back.day == d.day;
+}
+
+struct Personal {
+    std::string name, phone, email, birthday;
+};
+
+// The personal fields present in r (absent ones keep *p's values).
+void read_personal(codec::ObjectReader& r, Personal* p) {
+    if (r.has("name")) r.text("name", &p->name, kNameBytesMax);
+    std::string phone;
+    r.optional_text("phone", &phone, 32);
+    if (r.has("phone") && !normalise_phone(phone, &p->phone))
+        r.fail("invalid_value", "phone", "must be a phone number with its country code, 7 to 15 digits");
+    r.optional_text("email", &p->email, kEmailBytesMax);
+    if (r.has("email") && !p->email.empty() && !email_valid(p->email)) r.fail("invalid_value", "email", "is not an e-mail address");
+    r.optional_text("birthday", &p->birthday, 10);
+    if (r.has("birthday") && !p->birthday.empty() && !birthday_valid(p->birthday))
+        r.fail("invalid_value", "birthday", "must be a date as YYYY-MM-DD");
+}
+
+struct EnrolRequest {
+    std::optional<ledger::EntryId> op;
+    std::string member_id;
+    std::string card;  // canonical number
+    Personal personal;
+};
+
+bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
+    codec::DecodeError e;
+    codec::ObjectReader r(j, "", &e);
+    if (r.has("operation_id")) {
+        out->op.emplace();
+        read_operation_id(r, &*out->op);
+    }
+    r.optional_text("id", &out->member_id, kMemberIdBytesMax);
+    if (r.has("id") && !member_id_valid(out->member_id))
+        r.fail("invalid_value", "id", "must be 1 to 64 of A-Z, a-z, 0-9, '-', '_' and '.'");
+    if (r.ok() && !r.has("name")) r.fail("missing_field", "name", "is required");
+    read_personal(r, &out->personal);
+    std::string card;
+    r.optional_text("card", &card, cards::card_text_bytes_max);
+    if (r.has("card")) {
+        const cards::ParseResult parsed = cards::parse_card_text(card);
+        const bool plastic = parsed.status == cards::ParseStatus::ok &&
+                             (parsed.code.kind == cards::CodeKind::ean13 || parsed.code.kind == cards::CodeKind::code128);
+        if (!plastic)
+            r.fail("invalid_value", "card", "must be an EAN-13 number (13 digits with a correct check digit) or a Code 128 card "
+                                            "number (4 to 32 of A-Z, 0-9 and '-'); leave it out to get a new EAN-13 card");
+        out->card = parsed.code.number;
+    }
+    bool consent = false;
+    r.optional_flag("consent", &consent);
+    if (r.ok() && !consent)
+        r.fail(r.has("consent") ? "invalid_value" : "missing_field", "consent",
+               "must be true: enrolment records that the member agreed to the program's terms");
+    r.reject_unknown({"operation_id", "id", "name", "card", "phone", "email", "birthday", "consent"});
+    if (e.code.empty()) return true;
+    *err = {400, codec::error_json(e), {}};
+    return false;
+}
+
+// [SECTION] Answers
+
+Json profile_json(const MemberRecord& m) {
+    return Json{{"id", m.member_id},        {"name", m.display_name},          {"card", m.card_number},
+                {"phone", m.phone},         {"email", m.email},                {"birthday", m.birthday},
+                {"consent_at_ms", m.consent_at_ms}, {"created_at_ms", m.created_at_ms},
+                {"erased", m.erased_at_ms != 0},    {"erased_at_ms", m.erased_at_ms}};
+}
+
+Json list_item_json(const MemberRecord& m) {
+    return Json{{"id", m.member_id}, {"name", m.display_name}, {"card", m.card_number}, {"phone", m.phone},
+                {"email", m.email}, {"created_at_ms", m.created_at_ms}, {"erased", m.erased_at_ms != 0}};
+}
+
+// {"profile", "member": snapshot} for a member known to exist.
+ApiResult member_view(Store& store, const MerchantRecord& merchant, const MemberRecord& member, std::int64_t now_ms) {
+    ApiResult r = member_answer(store, merchant, member, now_ms);
+    if (r.status == 200) r.body["profile"] = profile_json(member);
+    return r;
+}
+
+ApiResult no_member(const std::string& id) { return api_error(404, "not_found", "no member \"" + id + "\"", "id"); }
+
+// The caller's merchant and the member (an answer in *err when either is missing).
+bool find_member_of(Store& store, const Caller& caller, const std::string& member_id, std::optional<MerchantRecord>* merchant,
+          std::optional<MemberRecord>* member, ApiResult* err) {
+    *merchant = admin_merchant_record(store, caller, err);
+    if (!*merchant) return false;
+    *member = store.member_by_id(caller.merchant_id, member_id);
+    if (!*member) *err = no_member(member_id);
+    return member->has_value();
+}
+
+ApiResult erased_conflict() {
+    return api_error(409, "member_erased", "the member's personal data was erased; the record can't change", "id");
+}
+
+// [SECTION] Enrolment
+
+// The request as it is kept for replays: personal values replaced by keyed hashes.
+Json stored_request(Json j, const std::string& secret) {
+    for (const char* key : kPersonalKeys)
+        if (j.contains(key) && j[key].is_string()) {
+            const crypto::Digest d = crypto::hmac_sha256(secret, std::string(key) + ":" + j[key].get<std::string>());
+            j[key] = "hmac:" + crypto::to_hex(d.data(), 12);
+        }
+    return j;
+}
+
+// A fresh EAN-13 number in the in-store range (prefix 2), not yet anyone's.
+std::optional<std::string> new_card_number(Store& store, const std::string& merchant_id) {
+    std::random_device rd;
+    for (int attempt = 0; attempt < kCardAttemptsMax; ++attempt) {
+        std::string twelve = "2";
+        while (twelve.size() < 12) twelve += static_cast<char>('0' + rd() % 10);
+        const std::string number = twelve + cards::ean13_check_digit(twelve);
+        if (!store.member_by_card(merchant_id, number)) return number;
+    }
+    return std::nullopt;
+}
+
+// A 409 for a card or phone someone else holds, or nullopt.
+std::optional<ApiResult> taken(Store& store, const std::string& merchant_id, const std::string& member_id,
+                               const std::string& card, const std::string& phone) {
+    if (const auto other = card.empty() ? std::nullopt : store.member_by_card(merchant_id, card); other && other->member_id != member_id)
+        return api_error(409, "card_taken", "another member has this card", "card");
+    if (const auto other = phone.empty() ? std::nullopt : store.member_by_phone(merchant_id, phone); other && other->member_id != member_id)
+        return api_error(409, "phone_taken", "another member has this phone number", "phone");
+    return std::nullopt;
+}
+
+bool same_person(const MemberRecord& m, const EnrolRequest& rq) {
+    return m.erased_at_ms == 0 && m.display_name == rq.personal.name && (rq.card.empty() || m.card_number == rq.card) &&
+           m.phone == rq.personal.phone && m.email == rq.personal.email && m.birthday == rq.personal.birthday;
+}
+
+// Stores the enrolment's member record; nullopt when it is there.
+// Enrolment takes two transactions (the member, then its ledger): a retry after a failure
+// between them, or a concurrent twin, finds the same person with an empty ledger and
+// finishes the job (enrol_ledger then checks that the ledger is still empty).
+std::optional<ApiResult> insert_member(Store& store, const std::string& merchant_id, EnrolRequest* rq, std::int64_t now_ms) {
+    bool resumed = false;
+    const auto exists = [&]() -> std::optional<ApiResult> {
+        const auto existing = store.member_by_id(merchant_id, rq->member_id);
+        if (!existing) return std::nullopt;
+        if (same_person(*existing, *rq)) {
+            resumed = true;
+            return std::nullopt;
+        }
+        return api_error(409, "member_exists", "a member with this id exists", "id");
+    };
+    if (auto refused = exists(); refused || resumed) return refused;
+    if (auto conflict = taken(store, merchant_id, rq->member_id, rq->card, rq->personal.phone)) return conflict;
+    if (rq->card.empty()) {
+        const auto number = new_card_number(store, merchant_id);
+        if (!number) return api_error(503, "no_card_number", "no free card number was found; try again", "card");
+        rq->card = *number;
+    }
+    try {
+        store.put_member({merchant_id, rq->member_id, rq->personal.name, rq->card, rq->personal.phone, rq->personal.email,
+                          rq->personal.birthday, now_ms, 0, 0},
+                         now_ms);
+    } catch (const std::exception&) {
+        // A concurrent enrolment took the id, card or phone between the checks and the write.
+        if (auto refused = exists(); refused || resumed) return refused;
+        if (auto conflict = taken(store, merchant_id, rq->member_id, rq->card, rq->personal.phone)) return conflict;
+        throw;
+    }
+    return std::nullopt;
+}
+
+// The member's first entries: the program's welcome bonus, if it has one.
+bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId& op, std::int64_t now_ms, std::string* failure) {
+    const program::EventBonus bonus = program::event_bonus(p, program::BonusEvent::welcome);
+    if (bonus.points <= 0) return true;
+    const std::int64_t expires = p.bonus && p.bonus->expiry_days > 0 ? now_ms + p.bonus->expiry_days * kDayMs : 0;
+    const ledger::Earn earn{ledger::derive_entry_id(op, "welcome"), bonus.points, 0, expires, ledger::Reason::bonus, bonus.rule, ""};
+    const auto r = l.apply(earn, now_ms);
+    if (ledger::status_succeeded(r.status)) return true;
+    *failure = std::string(ledger::status_name(r.status));
+    return false;
+}
+
+// The ledger and operation part of an enrolment, in the member's transaction. *out is the
+// answer when it is not a fresh 201 (a replay, a conflict).
+bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::Program& p, const std::string& member_id,
+                  const ledger::EntryId& op, const Json& request, std::int64_t now_ms, ApiResult* out) {
+    const std::string op_hex = ledger::to_hex(op);
+    bool written = false;
+    store.with_member(merchant.merchant_id, member_id, [&](MemberTx& tx) {
+        if (auto replay = replay_or_conflict(tx, op_hex, "enrol", request, merchant.merchant_id)) {
+            *out = std::move(*replay);
+            return false;
+        }
+        // A member enrolled by another operation already has entries (its welcome bonus, or
+        // more): only the first enrolment writes, whatever its twins sent.
+        const auto stored = tx.entries();
+        if (!stored.empty()) {
+            *out = api_error(409, "member_exists", "a member with this id exists", "id");
+            return false;
+        }
+        auto restored = ledger::restore(stored);
+        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
+        ledger::Ledger& l = restored.ledger;
+        l.advance(now_ms);
+        std::string failure;
+        if (!welcome(l, p, op, now_ms, &failure)) {
+            *out = api_error(409, failure, "the ledger refused the welcome bonus: " + failure, "");
+            return false;
+        }
+        append_new_entries(tx, l, stored.size());
+        const Json answer = {{"operation_id", op_hex}, {"member_id", member_id}};
+        tx.save_operation({op_hex, "enrol", member_id, request.dump(), 201, answer.dump(), now_ms});
+        written = true;
+        return true;
+    });
+    return written;
+}
+
+// The enrolment's answer: the member as it is now, with the operation id.
+ApiResult enrol_answer(Store& store, const MerchantRecord& merchant, const std::string& member_id, const std::string& op_hex,
+                       bool replayed, std::int64_t now_ms) {
+    const auto member = store.member_by_id(merchant.merchant_id, member_id);
+    if (!member) return no_member(member_id);
+    ApiResult r = member_view(store, merchant, *member, now_ms);
+    if (r.status != 200) return r;
+    r.status = 201;
+    r.body["operation_id"] = op_hex;
+    if (replayed) r.body["replayed"] = true;
+    return r;
+}
+
+// After a replay_or_conflict answer: a conflict as it is, a replay as the member is now.
+ApiResult enrol_replay(Store& store, const MerchantRecord& merchant, const ApiResult& replay, std::int64_t now_ms) {
+    if (replay.status != 201) return replay;
+    return enrol_answer(store, merchant, replay.body.value("member_id", ""), replay.body.value("operation_id", ""), true, now_ms);
+}
+}  // namespace
+
+// [SECTION] Handlers
+
+ApiResult admin_search_members(Store& store, const Caller& caller, const MemberSearch& search) {
+    if (search.q.size() > kQueryBytesMax)
+        return api_error(400, "out_of_range", "q is longer than " + std::to_string(kQueryBytesMax) + " bytes", "q");
+    if (search.after.size() > kMemberIdBytesMax)
+        return api_error(400, "out_of_range", "after is longer than " + std::to_string(kMemberIdBytesMax) + " bytes", "after");
+    std::int64_t limit = member_page_default;
+    ApiResult err;
+    if (search.limit && !query_integer("limit", *search.limit, 1, member_page_max, &limit, &err)) return err;
+    auto rows = store.search_members(caller.merchant_id, search.q, search.after, static_cast<std::size_t>(limit) + 1);
+    const bool more = rows.size() > static_cast<std::size_t>(limit);
+    if (more) rows.resize(static_cast<std::size_t>(limit));
+    Json members = Json::array();
+    for (const MemberRecord& m : rows) members.push_back(list_item_json(m));
+    return {200, Json{{"members", members}, {"next_after", more ? Json(rows.back().member_id) : Json(nullptr)}}, caller.merchant_id};
+}
+
+ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    if (!j) return {400, codec::error_json(e), {}};
+    EnrolRequest rq;
+    ApiResult err;
+    if (!decode_enrol(*j, &rq, &err)) return err;
+    const auto merchant = admin_merchant_record(store, caller, &err);
+    if (!merchant) return err;
+    std::string why;
+    const auto program = current_program(store, merchant->merchant_id, &why);
+    if (!program) return api_error(409, "no_program", "members can join once the program is set: " + why, "");
+
+    // Without the client's id the enrolment is not idempotent; a random one keeps the rest alike.
+    const ledger::EntryId op = rq.op ? *rq.op : *ledger::parse_entry_id(random_id());
+    const std::string op_hex = ledger::to_hex(op);
+    const Json request = stored_request(*j, merchant->card_secret);
+    if (const auto seen = rq.op ? store.operation(merchant->merchant_id, op_hex) : std::nullopt) {
+        ApiResult replay;
+        store.with_member(merchant->merchant_id, seen->member_id, [&](MemberTx& tx) {
+            replay = *replay_or_conflict(tx, op_hex, "enrol", request, merchant->merchant_id);
+            return false;
+        });
+        return enrol_replay(store, *merchant, replay, now_ms);
+    }
+    if (rq.member_id.empty()) rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
+
+    if (auto refused = insert_member(store, merchant->merchant_id, &rq, now_ms)) return *refused;
+    ApiResult out;
+    if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms, &out))
+        return enrol_replay(store, *merchant, out, now_ms);
+    return enrol_answer(store, *merchant, rq.member_id, op_hex, false, now_ms);
+}
+
+ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    ApiResult err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    return member_view(store, *merchant, *member, now_ms);
+}
+
+ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    if (!j) return {400, codec::error_json(e), {}};
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    ApiResult err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    Personal p{member->display_name, member->phone, member->email, member->birthday};
+    codec::ObjectReader r(*j, "", &e);
+    read_personal(r, &p);
+    r.reject_unknown({"name", "phone", "email", "birthday"});
+    if (!r.ok()) return {400, codec::error_json(e), caller.merchant_id};
+    if (member->erased_at_ms != 0) return erased_conflict();
+    if (p.phone != member->phone)
+        if (auto conflict = taken(store, caller.merchant_id, member_id, "", p.phone)) return *conflict;
+    MemberRecord updated = *member;
+    updated.display_name = p.name;
+    updated.phone = p.phone;
+    updated.email = p.email;
+    updated.birthday = p.birthday;
+    if (!store.update_member(updated)) return no_member(member_id);
+    const auto stored = store.member_by_id(caller.merchant_id, member_id);
+    if (!stored) return no_member(member_id);
+    return {200, Json{{"profile", profile_json(*stored)}}, caller.merchant_id};
+}
+
+ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body,
+                              std::int64_t now_ms) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    if (!j) return {400, codec::error_json(e), {}};
+    ledger::EntryId op;
+    std::int64_t points = 0;
+    std::string reason;
+    codec::ObjectReader r(*j, "", &e);
+    read_operation_id(r, &op);
+    r.integer("points", &points, -ledger::points_max, ledger::points_max);
+    if (r.ok() && points == 0) r.fail("invalid_value", "points", "must not be 0");
+    r.text("reason", &reason, adjust_reason_bytes_max);
+    r.reject_unknown({"operation_id", "points", "reason"});
+    if (!r.ok()) return {400, codec::error_json(e), caller.merchant_id};
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    ApiResult err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    if (member->erased_at_ms != 0) return erased_conflict();
+
+    // The member is part of what was asked: the same id for another member is a conflict.
+    Json request = *j;
+    request["member_id"] = member_id;
+    const std::string op_hex = ledger::to_hex(op);
+    ApiResult out;
+    out.merchant_id = caller.merchant_id;
+    store.with_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
+        if (auto replay = replay_or_conflict(tx, op_hex, "adjust", request, caller.merchant_id)) {
+            out = std::move(*replay);
+            return false;
+        }
+        const auto stored = tx.entries();
+        auto restored = ledger::restore(stored);
+        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
+        ledger::Ledger& l = restored.ledger;
+        l.advance(now_ms);
+        const auto result = l.apply(ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason}, now_ms);
+        if (!ledger::status_succeeded(result.status)) {
+            const std::string status(ledger::status_name(result.status));
+            out = api_error(409, status,
+                            result.status == ledger::Status::insufficient
+                                ? "points would take the balance below zero: the member has " + std::to_string(l.snapshot().balance)
+                                : "the ledger refused the adjustment: " + status,
+                            "points");
+            return false;
+        }
+        append_new_entries(tx, l, stored.size());
+        const ledger::Snapshot s = l.snapshot();
+        out = {201,
+               Json{{"operation_id", op_hex}, {"member_id", member_id}, {"points", points}, {"balance", s.balance},
+                    {"available", s.available}, {"pending", s.pending}},
+               caller.merchant_id};
+        tx.save_operation({op_hex, "adjust", member_id, request.dump(), out.status, out.body.dump(), now_ms});
+        return true;
+    });
+    return out;
+}
+
+ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    ApiResult err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    Json ledger_entries = Json::array();
+    ledger::Snapshot snapshot;
+    store.with_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
+        auto restored = ledger::restore(tx.entries());
+        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
+        for (const ledger::Entry& entry : restored.ledger.entries()) ledger_entries.push_back(codec::encode_entry(entry));
+        restored.ledger.advance(now_ms);
+        snapshot = restored.ledger.snapshot();
+        return false;  // read only
+    });
+    Json receipts = Json::array();
+    for (const ReceiptRecord& r : store.member_receipts(caller.merchant_id, member_id))
+        receipts.push_back({{"receipt_id", r.receipt_id}, {"at_ms", r.at_ms}, {"paid", r.paid},
+                            {"receipt", Json::parse(r.receipt, nullptr, false)}, {"quote", Json::parse(r.quote, nullptr, false)},
+                            {"returned", Json::parse(r.returned, nullptr, false)}});
+    Json coupons = Json::array();
+    for (const CouponRecord& c : store.member_coupons(caller.merchant_id, member_id))
+        coupons.push_back({{"code", c.code}, {"reward_id", c.reward_id}, {"source", c.source}, {"points", c.points},
+                           {"issued_at_ms", c.issued_at_ms}, {"expires_at_ms", c.expires_at_ms},
+                           {"redeemed_at_ms", c.redeemed_at_ms}, {"receipt_id", c.receipt_id}});
+    Json cards = Json::array();
+    if (!member->card_number.empty()) cards.push_back({{"number", member->card_number}});
+    const Json doc = {
+        {"format", "kopilka.member-export.v1"},
+        {"exported_at_ms", now_ms},
+        {"merchant", {{"id", merchant->merchant_id}, {"name", merchant->name}}},
+        {"profile", profile_json(*member)},
+        {"cards", cards},
+        {"balance", {{"balance", snapshot.balance}, {"available", snapshot.available}, {"pending", snapshot.pending},
+                     {"reserved", snapshot.reserved}}},
+        {"receipts", receipts},
+        {"coupons", coupons},
+        {"ledger", ledger_entries},
+    };
+    return {200, doc, caller.merchant_id};
+}
+
+ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    ApiResult err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    if (member->erased_at_ms == 0 && !store.erase_member(caller.merchant_id, member_id, now_ms)) return no_member(member_id);
+    const auto erased = store.member_by_id(caller.merchant_id, member_id);
+    if (!erased) return no_member(member_id);
+    return {200, Json{{"profile", profile_json(*erased)}}, caller.merchant_id};
+}
+
+}  // namespace kopilka::server

@@ -1,0 +1,96 @@
+#include "api/kiosk_write.hpp"
+
+#include <stdexcept>
+
+#include "codec/program_json.hpp"
+
+namespace kopilka::server {
+
+using codec::Json;
+
+std::optional<Json> parse_body(const std::string& body, ApiResult* err) {
+    codec::DecodeError e;
+    auto j = codec::parse_json(body, &e);
+    if (!j) *err = bad_request(e);
+    return j;
+}
+
+ApiResult bad_request(const codec::DecodeError& e) {
+    return {400, codec::error_json(e), {}};
+}
+
+void read_member_id(codec::ObjectReader& r, std::string* out) {
+    if (r.ok() && !r.has("member")) return r.fail("missing_field", "member", "is required: {\"id\": …}");
+    codec::ObjectReader m = r.child("member");
+    m.text("id", out, 64);
+    m.reject_unknown({"id"});
+}
+
+std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id, const std::string& member_id,
+                                        const char* member_field, ApiResult* err) {
+    auto merchant = store.merchant_by_id(merchant_id);
+    if (!merchant) {
+        *err = api_error(404, "not_found", "no such merchant", "");
+        return std::nullopt;
+    }
+    auto member = store.member_by_id(merchant_id, member_id);
+    if (!member) {
+        *err = api_error(404, "not_found", "no member has this id", member_field);
+        err->merchant_id = merchant_id;
+        return std::nullopt;
+    }
+    std::string why;
+    auto program = current_program(store, merchant_id, &why);
+    if (!program) {
+        *err = {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant_id};
+        return std::nullopt;
+    }
+    return WriteTarget{std::move(*merchant), std::move(*member), std::move(*program)};
+}
+
+ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
+                       const Json& request, std::int64_t now_ms, const Decide& decide) {
+    const std::string& merchant_id = t.merchant.merchant_id;
+    ApiResult out;
+    store.with_member(merchant_id, t.member.member_id, [&](MemberTx& tx) {
+        if (auto replay = replay_or_conflict(tx, op_hex, kind, request, merchant_id)) {
+            out = std::move(*replay);
+            return false;
+        }
+        const auto stored = tx.entries();
+        auto restored = ledger::restore(stored);
+        if (restored.status != ledger::EntryStatus::ok)
+            throw std::runtime_error("member " + t.member.member_id + ": stored ledger does not restore");
+        ledger::Ledger& l = restored.ledger;
+        l.advance(now_ms);
+        out = {};
+        if (!decide(tx, l, &out)) return false;
+        append_new_entries(tx, l, stored.size());
+        tx.save_operation({op_hex, kind, t.member.member_id, request.dump(), out.status, out.body.dump(), now_ms});
+        return true;
+    });
+    out.merchant_id = merchant_id;
+    return out;
+}
+
+Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l, const MemberCounters& counters,
+                    const std::optional<StoredWheel>& active, std::int64_t now_ms) {
+    return snapshot_after(tx, t.program, t.merchant, t.member, l, counters.tier_held, now_ms,
+                          spins_available(active, counters.spins, now_ms));
+}
+
+const program::Reward* find_reward(const program::Program& p, const std::string& reward_id) {
+    for (const auto& r : p.rewards)
+        if (r.id == reward_id) return &r;
+    return nullptr;
+}
+
+Json reward_json(const program::Program& p, const std::string& reward_id) {
+    const Json encoded = codec::encode_program(p);
+    if (encoded.contains("rewards"))
+        for (const auto& r : encoded["rewards"])
+            if (r.value("id", "") == reward_id) return r;
+    return Json{{"id", reward_id}};
+}
+
+}  // namespace kopilka::server

@@ -1,0 +1,55 @@
+// What the kiosk's writes (spin, redeem) and the till's coupon redemption share: the request
+// body, the merchant, member and program they act on, and one member-locked transaction that
+// answers a replay, restores the member's ledger to now, runs the route's decision and, when it
+// commits, appends what the ledger wrote and stores the answer under the operation id.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "api/member_write.hpp"
+#include "api/wheel_state.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/program/program.hpp"
+
+namespace kopilka::server {
+
+// The body as JSON, or nullopt with the 400 answer in *err.
+std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
+// A decode error as the 400 answer.
+ApiResult bad_request(const codec::DecodeError& e);
+// Reads "member": {"id": …}, the id a member lookup answered.
+void read_member_id(codec::ObjectReader& r, std::string* out);
+
+struct WriteTarget {
+    MerchantRecord merchant;
+    MemberRecord member;
+    program::Program program;
+};
+
+// The merchant of the caller, the member (404 naming member_field when unknown) and the
+// merchant's program; nullopt with the answer in *err.
+std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id, const std::string& member_id,
+                                        const char* member_field, ApiResult* err);
+
+// decide fills *out; returning true commits (entries the ledger wrote, *out stored as the
+// operation's answer), false rolls everything back (nothing stored: a retry decides afresh).
+using Decide = std::function<bool(MemberTx& tx, ledger::Ledger& l, ApiResult* out)>;
+
+ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
+                       const codec::Json& request, std::int64_t now_ms, const Decide& decide);
+
+// The member's snapshot after a kiosk write, with spins_available on the kiosk's active wheel
+// from counters (as the write leaves them).
+codec::Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l, const MemberCounters& counters,
+                           const std::optional<StoredWheel>& active, std::int64_t now_ms);
+
+// The program's reward with this id, nullptr when there is none.
+const program::Reward* find_reward(const program::Program& p, const std::string& reward_id);
+// A reward as the program document spells it (codec::encode_program), {"id"} when the
+// program no longer has it.
+codec::Json reward_json(const program::Program& p, const std::string& reward_id);
+
+}  // namespace kopilka::server

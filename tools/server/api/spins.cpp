@@ -1,0 +1,145 @@
+#include "api/spins.hpp"
+
+#include "api/coupons.hpp"
+#include "api/kiosk_write.hpp"
+#include "api/wheel_state.hpp"
+#include "auth/credentials.hpp"
+#include "codec/object_reader.hpp"
+#include "codec/wheel_json.hpp"
+
+namespace kopilka::server {
+
+namespace {
+using codec::Json;
+
+struct SpinRequest {
+    ledger::EntryId op;
+    std::string member_id;
+    std::string wheel_id;  // "" for the kiosk's active wheel
+};
+
+std::uint64_t random_seed() {
+    std::uint8_t bytes[8];
+    auth::random_device_bytes(bytes, sizeof bytes);
+    std::uint64_t seed = 0;
+    for (const std::uint8_t b : bytes) seed = (seed << 8) | b;
+    return seed;
+}
+
+// The wheel's field whose limit the member reached.
+const char* limit_field(spins::MemberLimit l) {
+    switch (l) {
+        case spins::MemberLimit::spins_per_day: return "member_spins_per_day_max";
+        case spins::MemberLimit::wins_per_day: return "member_wins_per_day_max";
+        case spins::MemberLimit::wins_per_campaign: return "member_wins_per_campaign_max";
+        case spins::MemberLimit::none: break;
+    }
+    return "member.id";
+}
+
+Json prize_json(const spins::SpinOutcome& o, const spins::Prize& p) {
+    Json j = {{"index", o.prize}, {"id", p.id}, {"label", p.label}, {"kind", spins::prize_kind_name(p.kind)}};
+    if (p.kind == spins::PrizeKind::points) j["points"] = p.points;
+    if (p.kind == spins::PrizeKind::coupon) j["reward_id"] = p.reward_id;
+    return j;
+}
+
+// Credits a points prize or issues a coupon prize into the answer; false with *out on a
+// ledger refusal.
+bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq, const spins::Prize& prize,
+           const std::string& wheel_id, std::int64_t now_ms, Json* answer, ApiResult* out) {
+    const std::string op_hex = ledger::to_hex(rq.op);
+    if (prize.kind == spins::PrizeKind::points) {
+        const std::int64_t expiry_days = t.program.bonus ? t.program.bonus->expiry_days : 0;
+        const auto r = l.apply(ledger::Earn{ledger::derive_entry_id(rq.op, "earn"), prize.points, 0,
+                                            expiry_days > 0 ? now_ms + expiry_days * day_ms : 0, ledger::Reason::bonus,
+                                            "wheel:" + wheel_id, ""},
+                               now_ms);
+        if (!ledger::status_succeeded(r.status)) {
+            *out = api_error(409, std::string(ledger::status_name(r.status)),
+                             "the ledger refused the prize's points: " + std::string(ledger::status_name(r.status)), "wheel_id");
+            return false;
+        }
+    }
+    if (prize.kind == spins::PrizeKind::coupon) {
+        const CouponRecord c = issue_coupon(t.merchant, t.program, t.member.member_id, prize.reward_id, "spin",
+                                            ledger::derive_entry_id(rq.op, "coupon"), false, 0, op_hex, now_ms);
+        tx.save_coupon(c);
+        (*answer)["coupon"] = coupon_json(c, t.program);
+    }
+    return true;
+}
+
+// The spin's decision inside the member's transaction.
+bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq, const StoredWheel& wheel,
+          const std::optional<StoredWheel>& active, std::uint64_t seed, std::int64_t now_ms, ApiResult* out) {
+    const spins::WheelConfig& config = wheel.config;
+    const std::string op_hex = ledger::to_hex(rq.op);
+    MemberCounters counters = tx.counters();
+    const spins::MemberSpinState member = member_spin_state(counters.spins, wheel.id, now_ms);
+    // Locked from here to the commit: every spin on this wheel decides on the state the last one left.
+    const WheelLedger shared = decode_wheel_ledger(tx.shared_state("wheel", wheel.id));
+    const spins::WheelState before = wheel_state(config, shared, now_ms);
+    const spins::SpinOutcome o = spins::decide_spin(config, before, member, seed);
+    if (o.status == spins::SpinStatus::member_limit_reached) {
+        *out = api_error(409, "member_limit_reached",
+                         "the member reached the wheel's limit " + std::string(spins::member_limit_name(o.limit)),
+                         limit_field(o.limit));
+        return false;
+    }
+    SpinRecord record{op_hex, t.member.member_id, wheel.id, "", std::to_string(seed), 0, now_ms};
+    if (o.status == spins::SpinStatus::nothing_left) {
+        tx.save_spin(record);
+        *out = api_error(409, "nothing_left", "every prize on this wheel is out of stock or over budget", "wheel_id");
+        return true;  // decided with its seed: logged, and a replay answers the same
+    }
+    const spins::Prize& prize = config.prizes[static_cast<std::size_t>(o.prize)];
+    Json answer = {{"operation_id", op_hex},
+                   {"wheel_id", wheel.id},
+                   {"prize", prize_json(o, prize)},
+                   {"spin", {{"seed", codec::seed_hex(seed)}, {"ticket", o.ticket}, {"total_weight", o.total_weight}, {"weights", o.weights}}}};
+    if (!award(tx, l, t, rq, prize, wheel.id, now_ms, &answer, out)) return false;
+
+    const spins::WheelState after = spins::apply_outcome(config, before, o);
+    tx.save_shared_state("wheel", wheel.id, encode_wheel_ledger(record_state(config, shared, before, after, now_ms)));
+    counters.spins = record_member_spin_state(counters.spins, wheel.id, spins::apply_member_outcome(config, member, o), now_ms);
+    tx.save_counters(counters);
+    record.prize_id = prize.id;
+    record.cost = prize.cost;
+    tx.save_spin(record);
+    answer["member"] = kiosk_snapshot(tx, t, l, counters, active, now_ms);
+    *out = {201, std::move(answer), {}};
+    return true;
+}
+}  // namespace
+
+ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {
+    SpinRequest rq;
+    codec::DecodeError e;
+    codec::ObjectReader r(body, "", &e);
+    read_operation_id(r, &rq.op);
+    read_member_id(r, &rq.member_id);
+    r.optional_text("wheel_id", &rq.wheel_id, wheel_id_bytes_max);
+    r.reject_unknown({"operation_id", "member", "wheel_id"});
+    if (!r.ok()) return bad_request(e);
+
+    ApiResult refused;
+    const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);
+    if (!t) return refused;
+    const auto active = active_wheel(store, caller.merchant_id);
+    const auto wheel = rq.wheel_id.empty() ? active : load_wheel(store, caller.merchant_id, rq.wheel_id);
+    if (!wheel) {
+        refused = api_error(404, "not_found",
+                            rq.wheel_id.empty() ? "the kiosk settings name no wheel" : "no wheel has this id", "wheel_id");
+        refused.merchant_id = caller.merchant_id;
+        return refused;
+    }
+    // Drawn before the transaction, so a retried transaction decides with the same seed.
+    const std::uint64_t seed = random_seed();
+    return member_write(store, *t, ledger::to_hex(rq.op), "spin", body, now_ms,
+                        [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
+                            return spin(tx, l, *t, rq, *wheel, active, seed, now_ms, out);
+                        });
+}
+
+}  // namespace kopilka::server
