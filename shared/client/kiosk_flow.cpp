@@ -1,35 +1,122 @@
 #include "client/kiosk_flow.hpp"
 
-#include "core/cards/card_code.hpp"
+#include <algorithm>
+#include <cmath>
+
 #include "codec/member_json.hpp"
+#include "core/cards/card_code.hpp"
 
 namespace kopilka::client {
 
 namespace {
-constexpr std::string_view kScreenNames[] = {"attract", "scan", "looking_up", "member", "error"};
+constexpr std::string_view kScreenNames[] = {"pairing", "attract", "scan",   "looking_up", "member",
+                                             "rewards", "confirm", "coupon", "spin",       "error"};
+constexpr std::string_view kPhaseNames[] = {"ready", "waiting", "turning", "result"};
+
+constexpr const char* kTokenKey = "kopilka.device_token";
+constexpr const char* kConfigKey = "kopilka.config";
+constexpr const char* kMembersKey = "kopilka.members";  // {code: {"at_ms", "member"}}, newest kept
+constexpr std::size_t kPairingTypedMax = 16;
+constexpr int kSpinTurns = 5;  // whole turns before the wheel settles on the prize
+
+using codec::Json;
+
+// The error an answer carries, or a generic one.
+FlowError error_of(const TransportReply& reply) {
+    codec::DecodeError e;
+    const auto body = codec::parse_json(reply.body, &e);
+    if (body && body->is_object() && body->contains("error") && (*body)["error"].is_object()) {
+        const Json& err = (*body)["error"];
+        return {err.value("code", "server_error"), err.value("message", "")};
+    }
+    return {"server_error", "the server answered " + std::to_string(reply.status)};
 }
+}  // namespace
 
 std::string_view screen_name(Screen s) { return kScreenNames[static_cast<int>(s)]; }
+std::string_view spin_phase_name(SpinView::Phase p) { return kPhaseNames[static_cast<int>(p)]; }
 
-KioskFlow::KioskFlow(Transport& transport, KioskFlowOptions options)
-    : transport_(transport), options_(options) {}
+KioskFlow::KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options)
+    : transport_(transport), storage_(storage), outbox_(outbox), options_(std::move(options)) {
+    outbox_.on_final([this](const OutboxItem& item, const TransportReply& reply) { on_operation_final(item, reply); });
+}
+
+void KioskFlow::start(std::int64_t now_ms) {
+    state_.now_ms = now_ms;
+    codec::DecodeError e;
+    if (const auto cached = codec::parse_json(storage_.get(kConfigKey), &e)) {
+        auto config = decode_kiosk_config(*cached);
+        if (config.ok()) state_.config = std::move(*config.value);
+    }
+    const std::string token = storage_.get(kTokenKey);
+    state_.paired = !token.empty();
+    transport_.set_device_token(token);
+    state_.screen = state_.paired ? Screen::attract : Screen::pairing;
+    if (state_.paired) refresh_config(now_ms);
+    changed();
+}
+
+// [SECTION] Timers and sessions
+
+std::int64_t KioskFlow::idle_ms() const {
+    return state_.config ? state_.config->idle_seconds * 1000 : options_.idle_signout_ms;
+}
+
+bool KioskFlow::member_screen() const {
+    switch (state_.screen) {
+        case Screen::member:
+        case Screen::rewards:
+        case Screen::confirm:
+        case Screen::coupon:
+        case Screen::spin: return true;
+        default: return false;
+    }
+}
 
 bool KioskFlow::wants_camera() const {
-    return state_.screen == Screen::attract || state_.screen == Screen::scan;
+    return state_.screen == Screen::attract || state_.screen == Screen::scan || state_.screen == Screen::pairing;
+}
+
+bool KioskFlow::animating() const {
+    return state_.screen == Screen::spin && state_.spin && state_.spin->phase == SpinView::Phase::turning;
 }
 
 void KioskFlow::touch(std::int64_t now_ms) {
     state_.now_ms = now_ms;
-    switch (state_.screen) {
-        case Screen::member: state_.idle_deadline_ms = now_ms + options_.idle_signout_ms; break;
-        case Screen::error: state_.idle_deadline_ms = now_ms + options_.error_signout_ms; break;
-        case Screen::scan: state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms; break;
-        default: break;
-    }
+    if (member_screen()) state_.idle_deadline_ms = now_ms + idle_ms();
+    else if (state_.screen == Screen::error) state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
+    else if (state_.screen == Screen::scan) state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
     changed();
 }
 
+void KioskFlow::tick(std::int64_t now_ms) {
+    const std::int64_t before_s = (state_.idle_deadline_ms - state_.now_ms) / 1000;
+    state_.now_ms = now_ms;
+    if (outbox_.offline() && state_.online) {  // a write found no network
+        state_.online = false;
+        changed();
+    }
+    if (state_.paired && now_ms >= config_due_ms_) refresh_config(now_ms);
+    if (animating() && now_ms >= state_.spin->started_ms + state_.spin->duration_ms) {
+        state_.spin->phase = SpinView::Phase::result;
+        touch(now_ms);  // the result gets a whole idle period to be read
+        return;
+    }
+    if (animating()) {
+        state_.idle_deadline_ms = std::max(state_.idle_deadline_ms, now_ms + idle_ms());  // never sign out mid-spin
+        return;
+    }
+    const bool timed = member_screen() || state_.screen == Screen::error || state_.screen == Screen::scan;
+    if (timed && state_.idle_deadline_ms != 0 && now_ms >= state_.idle_deadline_ms) {
+        sign_out(now_ms);
+        return;
+    }
+    // The countdown on screen changes once a second.
+    if (timed && (state_.idle_deadline_ms - now_ms) / 1000 != before_s) changed();
+}
+
 void KioskFlow::open_scan(std::int64_t now_ms) {
+    if (!state_.paired) return;
     state_.screen = Screen::scan;
     state_.error.reset();
     touch(now_ms);
@@ -37,15 +124,47 @@ void KioskFlow::open_scan(std::int64_t now_ms) {
 
 void KioskFlow::sign_out(std::int64_t now_ms) {
     ++request_;  // an answer still in flight must not bring the member back
-    state_.screen = Screen::attract;
+    ++session_;
+    state_.screen = state_.paired ? Screen::attract : Screen::pairing;
     state_.member.reset();
+    state_.member_cached = false;
     state_.error.reset();
+    state_.notice.reset();
+    state_.coupon.reset();
+    state_.spin.reset();
+    state_.reward_id.clear();
+    state_.busy = false;
+    state_.odds_open = false;
     state_.keypad.clear();
     state_.keypad_open = false;
     state_.idle_deadline_ms = 0;
     state_.now_ms = now_ms;
+    member_code_.clear();
+    pending_op_.clear();
     last_text_.clear();
     changed();
+}
+
+void KioskFlow::back(std::int64_t now_ms) {
+    state_.notice.reset();
+    switch (state_.screen) {
+        case Screen::scan:
+            if (state_.keypad_open) return keypad_open(false, now_ms);
+            return sign_out(now_ms);
+        case Screen::error: return state_.paired ? open_scan(now_ms) : sign_out(now_ms);
+        case Screen::confirm: state_.screen = Screen::rewards; break;
+        case Screen::rewards:
+        case Screen::coupon:
+        case Screen::spin:
+            if (animating() || state_.busy) return;  // the answer decides where to go
+            state_.screen = Screen::member;
+            state_.spin.reset();
+            state_.coupon.reset();
+            state_.odds_open = false;
+            break;
+        default: return sign_out(now_ms);
+    }
+    touch(now_ms);
 }
 
 void KioskFlow::set_locale(i18n::Locale l, std::int64_t now_ms) {
@@ -53,7 +172,116 @@ void KioskFlow::set_locale(i18n::Locale l, std::int64_t now_ms) {
     touch(now_ms);
 }
 
+void KioskFlow::set_online(bool online, std::int64_t now_ms) {
+    if (state_.online == online) return;
+    state_.online = online;
+    state_.now_ms = now_ms;
+    if (online) {
+        outbox_.retry_now(now_ms);
+        if (state_.paired) refresh_config(now_ms);
+    }
+    changed();
+}
+
+// [SECTION] Pairing
+
+void KioskFlow::pairing_type(char c, std::int64_t now_ms) {
+    if (state_.screen != Screen::pairing || state_.pairing_code.size() >= kPairingTypedMax) return;
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+    if (!ok) return;
+    state_.pairing_code += c;
+    state_.error.reset();
+    touch(now_ms);
+}
+
+void KioskFlow::pairing_backspace(std::int64_t now_ms) {
+    if (!state_.pairing_code.empty()) state_.pairing_code.pop_back();
+    touch(now_ms);
+}
+
+void KioskFlow::pairing_submit(std::int64_t now_ms) {
+    if (state_.screen != Screen::pairing || state_.busy) return;
+    const std::string code = state_.pairing_code;
+    if (code.empty()) return;
+    state_.now_ms = now_ms;
+    state_.busy = true;
+    state_.error.reset();
+    changed();
+    transport_.pair(code, [this](TransportReply reply) { on_pair(std::move(reply)); });
+}
+
+void KioskFlow::on_pair(TransportReply reply) {
+    state_.busy = false;
+    state_.online = reply.delivered;
+    if (!reply.delivered) {
+        state_.error = FlowError{"offline", "the server could not be reached"};
+        changed();
+        return;
+    }
+    codec::DecodeError e;
+    const auto body = codec::parse_json(reply.body, &e);
+    const std::string token = body && body->is_object() ? body->value("token", "") : "";
+    if (reply.status / 100 != 2 || token.empty()) {
+        state_.error = error_of(reply);
+        changed();
+        return;
+    }
+    storage_.set(kTokenKey, token);
+    transport_.set_device_token(token);
+    state_.paired = true;
+    state_.pairing_code.clear();
+    state_.screen = Screen::attract;
+    state_.error.reset();
+    config_due_ms_ = 0;
+    refresh_config(state_.now_ms);
+    changed();
+}
+
+void KioskFlow::unpair() {
+    storage_.remove(kTokenKey);
+    transport_.set_device_token("");
+    state_.paired = false;
+    sign_out(state_.now_ms);
+    state_.error = FlowError{"unauthorized", "this kiosk is no longer paired"};
+}
+
+// [SECTION] Config
+
+void KioskFlow::refresh_config(std::int64_t now_ms) {
+    config_due_ms_ = now_ms + options_.config_refresh_ms;
+    if (config_in_flight_) return;
+    config_in_flight_ = true;
+    transport_.fetch_config(state_.config ? state_.config->version : std::string(),
+                            [this](TransportReply reply) { on_config(std::move(reply)); });
+}
+
+void KioskFlow::on_config(TransportReply reply) {
+    config_in_flight_ = false;
+    if (!reply.delivered) {
+        if (state_.online) {
+            state_.online = false;
+            changed();
+        }
+        return;
+    }
+    state_.online = true;
+    if (reply.status == 304) return;
+    if (reply.status == 401) return unpair();
+    if (reply.status != 200) return;
+    codec::DecodeError e;
+    const auto body = codec::parse_json(reply.body, &e);
+    if (!body) return;
+    auto config = decode_kiosk_config(*body);
+    if (!config.ok()) return;  // keep the last good one
+    storage_.set(kConfigKey, encode_kiosk_config(*config.value).dump());
+    state_.config = std::move(*config.value);
+    changed();
+}
+
+// [SECTION] Scanning and keypad
+
 void KioskFlow::keypad_open(bool open, std::int64_t now_ms) {
+    if (!state_.paired) return;
     if (open && state_.screen != Screen::scan) state_.screen = Screen::scan;
     state_.keypad_open = open;
     state_.keypad.clear();
@@ -78,10 +306,15 @@ void KioskFlow::keypad_submit(std::int64_t now_ms) {
 
 void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_ms) {
     state_.now_ms = now_ms;
+    if (state_.screen == Screen::pairing) {  // the console shows the pairing code as a QR too
+        state_.pairing_code.assign(text.substr(0, kPairingTypedMax));
+        return pairing_submit(now_ms);
+    }
     if (state_.screen == Screen::looking_up) return;  // one lookup at a time
-    // Cameras see the same card in many frames; a scanner may fire twice.
-    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms &&
-        state_.screen == Screen::member)
+    // While a member is being served, other codes are ignored: a camera sees the same card
+    // in many frames, and a second shopper's card must not take over a session.
+    if (member_screen() && (state_.screen != Screen::member || state_.busy)) return;
+    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms && state_.screen == Screen::member)
         return;
     last_text_.assign(text);
     last_text_ms_ = now_ms;
@@ -93,41 +326,57 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
         show_error(std::string(cards::parse_status_name(parsed.status)), "this is not a card code we know");
         return;
     }
+    ++session_;
     state_.screen = Screen::looking_up;
     state_.member.reset();
+    state_.member_cached = false;
     state_.error.reset();
+    state_.notice.reset();
     changed();
     const std::uint64_t request = ++request_;
-    transport_.lookup_member(cards::canonical_text(parsed.code),
-                             [this, request](TransportReply reply) { on_reply(request, std::move(reply)); });
+    const std::string code = cards::canonical_text(parsed.code);
+    transport_.lookup_member(code, [this, request, code](TransportReply reply) { on_lookup(request, code, std::move(reply)); });
 }
 
-void KioskFlow::on_reply(std::uint64_t request, TransportReply reply) {
+void KioskFlow::on_lookup(std::uint64_t request, const std::string& code, TransportReply reply) {
     if (request != request_ || state_.screen != Screen::looking_up) return;  // stale
+    state_.online = reply.delivered;
     if (!reply.delivered) {
+        if (auto cached = cached_member(code)) {
+            member_code_ = code;
+            show_member(std::move(*cached), true);
+            return;
+        }
         show_error("offline", "the server could not be reached");
         return;
+    }
+    if (reply.status == 401 && state_.paired) {
+        const FlowError e = error_of(reply);
+        if (e.code == "unauthorized") return unpair();
     }
     codec::DecodeError error;
     const auto body = codec::parse_json(reply.body, &error);
     if (reply.status == 200 && body && body->contains("member")) {
         auto member = codec::decode_member((*body)["member"]);
         if (member.ok()) {
-            state_.member = std::move(*member.value);
-            state_.screen = Screen::member;
-            state_.idle_deadline_ms = state_.now_ms + options_.idle_signout_ms;
-            changed();
+            member_code_ = code;
+            cache_member(code, *member.value);
+            show_member(std::move(*member.value), false);
             return;
         }
         show_error("bad_reply", member.error.message);
         return;
     }
-    if (body && body->contains("error") && (*body)["error"].is_object()) {
-        const auto& e = (*body)["error"];
-        show_error(e.value("code", "server_error"), e.value("message", ""));
-        return;
-    }
-    show_error("server_error", "the server answered " + std::to_string(reply.status));
+    const FlowError e = error_of(reply);
+    show_error(e.code, e.message);
+}
+
+void KioskFlow::show_member(members::MemberSnapshot m, bool cached) {
+    state_.member = std::move(m);
+    state_.member_cached = cached;
+    state_.screen = Screen::member;
+    state_.idle_deadline_ms = state_.now_ms + idle_ms();
+    changed();
 }
 
 void KioskFlow::show_error(std::string code, std::string message) {
@@ -138,17 +387,168 @@ void KioskFlow::show_error(std::string code, std::string message) {
     changed();
 }
 
-void KioskFlow::tick(std::int64_t now_ms) {
-    const std::int64_t before_s = (state_.idle_deadline_ms - state_.now_ms) / 1000;
-    state_.now_ms = now_ms;
-    const bool timed = state_.screen == Screen::member || state_.screen == Screen::error ||
-                       state_.screen == Screen::scan;
-    if (timed && state_.idle_deadline_ms != 0 && now_ms >= state_.idle_deadline_ms) {
-        sign_out(now_ms);
+// The last snapshots of the cards seen here, for lookups while offline.
+void KioskFlow::cache_member(const std::string& code, const members::MemberSnapshot& m) {
+    if (options_.cached_members_max == 0) return;
+    codec::DecodeError e;
+    auto all = codec::parse_json(storage_.get(kMembersKey), &e).value_or(Json::object());
+    if (!all.is_object()) all = Json::object();
+    all[code] = {{"at_ms", state_.now_ms}, {"member", codec::encode_member(m)}};
+    while (all.size() > options_.cached_members_max) {
+        auto oldest = all.begin();
+        for (auto it = all.begin(); it != all.end(); ++it)
+            if (it->value("at_ms", 0) < oldest->value("at_ms", 0)) oldest = it;
+        all.erase(oldest);
+    }
+    storage_.set(kMembersKey, all.dump());
+}
+
+std::optional<members::MemberSnapshot> KioskFlow::cached_member(const std::string& code) {
+    codec::DecodeError e;
+    const auto all = codec::parse_json(storage_.get(kMembersKey), &e);
+    if (!all || !all->is_object() || !all->contains(code)) return std::nullopt;
+    const Json& entry = (*all)[code];
+    if (!entry.is_object() || !entry.contains("member")) return std::nullopt;
+    auto m = codec::decode_member(entry["member"]);
+    if (!m.ok()) return std::nullopt;
+    return std::move(*m.value);
+}
+
+// [SECTION] Rewards and spins
+
+bool can_redeem(const KioskState& s, const members::RewardView& r) {
+    return s.online && !s.member_cached && s.member && s.member->available >= r.cost_points;
+}
+
+bool can_spin(const KioskState& s) {
+    return s.online && !s.member_cached && s.member && s.config && s.config->wheel && !s.config->wheel->nothing_left &&
+           s.member->spins_available > 0;
+}
+
+void KioskFlow::open_rewards(std::int64_t now_ms) {
+    if (state_.screen != Screen::member || !state_.member) return;
+    state_.screen = Screen::rewards;
+    state_.notice.reset();
+    touch(now_ms);
+}
+
+void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms) {
+    if (state_.screen != Screen::rewards || !state_.config) return;
+    const auto& rewards = state_.config->rewards;
+    const auto it = std::find_if(rewards.begin(), rewards.end(), [&](const members::RewardView& r) { return r.id == reward_id; });
+    if (it == rewards.end()) return;
+    if (!can_redeem(state_, *it)) {
+        state_.notice = FlowError{state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection", ""};
+        return touch(now_ms);
+    }
+    state_.reward_id = reward_id;
+    state_.screen = Screen::confirm;
+    touch(now_ms);
+}
+
+void KioskFlow::confirm_redeem(std::int64_t now_ms) {
+    if (state_.screen != Screen::confirm || state_.busy || !state_.member) return;
+    submit("/v1/kiosk/redeem", {{"member", {{"id", state_.member->id}}}, {"reward_id", state_.reward_id}}, now_ms);
+}
+
+void KioskFlow::open_spin(std::int64_t now_ms) {
+    if (state_.screen != Screen::member || !state_.config || !state_.config->wheel) return;
+    state_.screen = Screen::spin;
+    state_.spin = SpinView{};
+    state_.notice.reset();
+    touch(now_ms);
+}
+
+void KioskFlow::spin(std::int64_t now_ms) {
+    if (state_.screen != Screen::spin || state_.busy || !state_.spin || state_.spin->phase != SpinView::Phase::ready) return;
+    if (!can_spin(state_)) {
+        state_.notice = FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
+        return touch(now_ms);
+    }
+    state_.spin->phase = SpinView::Phase::waiting;
+    Json body = {{"member", {{"id", state_.member->id}}}, {"wheel_id", state_.config->wheel->id}};
+    submit("/v1/kiosk/spin", std::move(body), now_ms);
+}
+
+void KioskFlow::toggle_odds(std::int64_t now_ms) {
+    state_.odds_open = !state_.odds_open;
+    touch(now_ms);
+}
+
+void KioskFlow::set_reduced_motion(bool on, std::int64_t now_ms) {
+    state_.reduced_motion = on;
+    if (on && animating()) state_.spin->phase = SpinView::Phase::result;
+    touch(now_ms);
+}
+
+double KioskFlow::wheel_turns(std::int64_t now_ms) const {
+    if (!state_.spin || !state_.spin->prize || !state_.config || !state_.config->wheel) return 0;
+    const std::size_t n = std::max<std::size_t>(state_.config->wheel->prizes.size(), 1);
+    // The pointer is at the top: segment i spans [i/n, (i+1)/n) of a turn clockwise, and the
+    // wheel turns so that the segment's middle ends under the pointer.
+    const double target = kSpinTurns + 1.0 - (state_.spin->prize->index + 0.5) / static_cast<double>(n);
+    if (state_.spin->phase != SpinView::Phase::turning || state_.spin->duration_ms <= 0) return target;
+    const double t = std::clamp(static_cast<double>(now_ms - state_.spin->started_ms) / static_cast<double>(state_.spin->duration_ms), 0.0, 1.0);
+    const double eased = 1.0 - std::pow(1.0 - t, 3.0);  // ease-out cubic
+    return target * eased;
+}
+
+// The operation goes to the outbox first (stored, then sent); its answer comes back
+// through on_operation_final, maybe after a reload, maybe when the member has gone.
+void KioskFlow::submit(const std::string& path, Json body, std::int64_t now_ms) {
+    const std::string op = options_.new_operation_id ? options_.new_operation_id() : std::string();
+    if (op.size() != 32) {
+        state_.notice = FlowError{"internal", "no operation id"};
+        return touch(now_ms);
+    }
+    body["operation_id"] = op;
+    pending_op_ = op;
+    pending_session_ = session_;
+    state_.busy = true;
+    state_.notice.reset();
+    touch(now_ms);
+    outbox_.submit(OutboxItem{op, path, body.dump(), now_ms, 0, 0}, now_ms);
+}
+
+void KioskFlow::on_operation_final(const OutboxItem& item, const TransportReply& reply) {
+    state_.online = true;
+    if (reply.status == 401) {
+        const FlowError e = error_of(reply);
+        if (e.code == "unauthorized") return unpair();
+    }
+    // Someone else's answer (an earlier session, a page before a reload): the server did
+    // it; the member sees the result next time. Nothing of it is shown to this shopper.
+    if (item.op_id != pending_op_ || pending_session_ != session_) {
+        changed();
         return;
     }
-    // The countdown on screen changes once a second.
-    if (timed && (state_.idle_deadline_ms - now_ms) / 1000 != before_s) changed();
+    pending_op_.clear();
+    state_.busy = false;
+    codec::DecodeError e;
+    const auto body = codec::parse_json(reply.body, &e);
+    auto answer = body && reply.status / 100 == 2 ? decode_operation_answer(*body) : codec::Decoded<OperationAnswer>{};
+    if (!answer.ok()) {
+        const FlowError err = reply.status / 100 == 2 ? FlowError{"bad_reply", answer.error.message} : error_of(reply);
+        state_.notice = err;
+        if (state_.screen == Screen::spin && state_.spin) state_.spin->phase = SpinView::Phase::ready;
+        if (state_.screen == Screen::confirm) state_.screen = Screen::rewards;
+        return touch(state_.now_ms);
+    }
+    if (answer.value->member) {
+        state_.member = *answer.value->member;
+        if (!member_code_.empty()) cache_member(member_code_, *state_.member);
+    }
+    if (item.path == "/v1/kiosk/spin" && state_.spin && answer.value->prize) {
+        state_.spin->prize = answer.value->prize;
+        state_.spin->coupon = answer.value->coupon;
+        state_.spin->started_ms = state_.now_ms;
+        state_.spin->duration_ms = state_.reduced_motion ? 0 : options_.spin_animation_ms;
+        state_.spin->phase = state_.reduced_motion ? SpinView::Phase::result : SpinView::Phase::turning;
+    } else if (answer.value->coupon) {
+        state_.coupon = answer.value->coupon;
+        state_.screen = Screen::coupon;
+    }
+    touch(state_.now_ms);
 }
 
 }  // namespace kopilka::client

@@ -1,20 +1,32 @@
 // The kiosk's flow as a state machine without drawing:
-//   attract ─scan/touch→ scan ─card→ looking_up ─answer→ member | error ─idle→ attract
-// Time comes in as now_ms on every call, so the flow is deterministic under test.
+//
+//   pairing ─code→ attract ─scan/touch→ scan ─card→ looking_up ─answer→ member | error
+//   member → rewards → confirm → (outbox) → coupon
+//   member → spin (ready → waiting → turning → result) ; odds one tap away on the spin screen
+//   every member screen ─idle→ attract, forgetting the member
+//
+// Writes (spins, redemptions) go through the outbox: stored before sending, replayed until
+// the server answers; the answer is shown if the member is still there. Offline, the last
+// snapshot of a card is shown marked as possibly out of date, and spins and redemptions
+// say they need a connection. Time comes in as now_ms on every call, so the flow is
+// deterministic under test.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
-#include "core/i18n/locale.hpp"
-#include "core/members/member_snapshot.hpp"
+#include "client/kiosk_config.hpp"
+#include "client/outbox.hpp"
 #include "client/scan_input.hpp"
 #include "client/transport.hpp"
+#include "core/i18n/locale.hpp"
+#include "core/members/member_snapshot.hpp"
 
 namespace kopilka::client {
 
-enum class Screen : std::uint8_t { attract, scan, looking_up, member, error };
+enum class Screen : std::uint8_t { pairing, attract, scan, looking_up, member, rewards, confirm, coupon, spin, error };
 std::string_view screen_name(Screen s);
 
 struct FlowError {
@@ -22,58 +34,134 @@ struct FlowError {
     std::string message;  // the server's or parser's sentence (English); the view localises by code
 };
 
+struct SpinView {
+    enum class Phase : std::uint8_t { ready, waiting, turning, result };
+    Phase phase = Phase::ready;
+    std::optional<PrizeView> prize;    // turning and result
+    std::optional<CouponView> coupon;  // a coupon prize
+    std::int64_t started_ms = 0;       // turning: when the wheel started
+    std::int64_t duration_ms = 0;
+};
+std::string_view spin_phase_name(SpinView::Phase p);
+
 struct KioskState {
     Screen screen = Screen::attract;
     i18n::Locale locale = i18n::Locale::ru;
+    bool paired = false;
+    std::optional<KioskConfig> config;
     std::optional<members::MemberSnapshot> member;
-    std::optional<FlowError> error;
+    bool member_cached = false;        // from this kiosk's cache: may be out of date
+    std::optional<FlowError> error;    // the error screen's
+    std::optional<FlowError> notice;   // a message on the current screen (a refused spin, …)
     ScanSource last_source = ScanSource::camera;
-    std::int64_t idle_deadline_ms = 0;  // member/error screens: sign-out time
-    std::int64_t now_ms = 0;            // time of the last call, for countdowns
+    std::int64_t idle_deadline_ms = 0; // sign-out time on timed screens
+    std::int64_t now_ms = 0;           // time of the last call, for countdowns
     KeypadBuffer keypad;
     bool keypad_open = false;
+    std::string pairing_code;          // typed on the pairing screen (a keyboard), up to 16 characters
+    bool online = true;                // the last request got an answer
+    std::string reward_id;             // confirm: the chosen reward
+    std::optional<CouponView> coupon;  // coupon screen
+    std::optional<SpinView> spin;      // spin screen
+    bool busy = false;                 // an operation is out, its answer awaited
+    bool odds_open = false;
+    bool reduced_motion = false;
+};
+
+// Can spin / redeem now (online, a fresh snapshot, spins or points enough); the view greys
+// the buttons out otherwise.
+bool can_spin(const KioskState& s);
+bool can_redeem(const KioskState& s, const members::RewardView& r);
+
+// Small key-value storage that survives a reload (the browser's localStorage).
+class KioskStorage {
+public:
+    virtual ~KioskStorage() = default;
+    virtual std::string get(const std::string& key) = 0;  // "" when missing
+    virtual void set(const std::string& key, const std::string& value) = 0;
+    virtual void remove(const std::string& key) = 0;
 };
 
 struct KioskFlowOptions {
-    std::int64_t idle_signout_ms = 30000;        // member screen → attract after this idle time
+    std::int64_t idle_signout_ms = 30000;        // member screens → attract after this idle time (config overrides)
     std::int64_t error_signout_ms = 15000;       // error screen → attract
     std::int64_t scan_screen_idle_ms = 45000;    // scan screen without a card → attract
     std::int64_t same_code_debounce_ms = 3000;   // the same text again within this is ignored
+    std::int64_t spin_animation_ms = 4000;
+    std::int64_t config_refresh_ms = 5 * 60000;  // how often the config is asked for again
+    std::size_t cached_members_max = 50;         // snapshots kept for offline lookups
+    std::function<std::string()> new_operation_id;  // 32 hex digits; must be unpredictable in production
 };
 
 class KioskFlow {
 public:
-    KioskFlow(Transport& transport, KioskFlowOptions options = {});
+    KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options);
+
+    // Reads the stored device token and config; pairing screen when there is no token.
+    void start(std::int64_t now_ms);
 
     void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
     void touch(std::int64_t now_ms);          // any input: keeps the session alive
     void open_scan(std::int64_t now_ms);      // "tap to start" on the attract screen
     void sign_out(std::int64_t now_ms);       // back to attract, forgetting the member
+    void back(std::int64_t now_ms);           // one screen up
     void set_locale(i18n::Locale l, std::int64_t now_ms);
     void keypad_open(bool open, std::int64_t now_ms);
     void keypad_press(char c, std::int64_t now_ms);
     void keypad_backspace(std::int64_t now_ms);
     void keypad_submit(std::int64_t now_ms);
-    void tick(std::int64_t now_ms);           // timers: idle sign-out
+    void pairing_type(char c, std::int64_t now_ms);  // letters, digits, '-'
+    void pairing_backspace(std::int64_t now_ms);
+    void pairing_submit(std::int64_t now_ms);
+    void open_rewards(std::int64_t now_ms);
+    void choose_reward(const std::string& reward_id, std::int64_t now_ms);
+    void confirm_redeem(std::int64_t now_ms);
+    void open_spin(std::int64_t now_ms);
+    void spin(std::int64_t now_ms);
+    void toggle_odds(std::int64_t now_ms);
+    void set_reduced_motion(bool on, std::int64_t now_ms);
+    void set_online(bool online, std::int64_t now_ms);  // the browser's online/offline events
+    void tick(std::int64_t now_ms);           // timers: idle sign-out, animation, config refresh
 
     const KioskState& state() const { return state_; }
     // Bumped on every visible change, so a renderer can draw only when something changed.
     std::uint64_t revision() const { return revision_; }
-    // True while the camera should decode frames.
-    bool wants_camera() const;
+    bool wants_camera() const;   // true while the camera should decode frames
+    bool animating() const;      // true while the wheel turns: draw every frame
+    // The wheel's angle now, in turns (0..n), for the renderer: eases out to the prize.
+    double wheel_turns(std::int64_t now_ms) const;
 
 private:
-    void on_reply(std::uint64_t request, TransportReply reply);
+    void on_lookup(std::uint64_t request, const std::string& code, TransportReply reply);
+    void on_pair(TransportReply reply);
+    void refresh_config(std::int64_t now_ms);
+    void on_config(TransportReply reply);
+    void on_operation_final(const OutboxItem& item, const TransportReply& reply);
+    void submit(const std::string& path, codec::Json body, std::int64_t now_ms);
     void show_error(std::string code, std::string message);
+    void unpair();
+    void cache_member(const std::string& code, const members::MemberSnapshot& m);
+    std::optional<members::MemberSnapshot> cached_member(const std::string& code);
+    void show_member(members::MemberSnapshot m, bool cached);
+    std::int64_t idle_ms() const;
+    bool member_screen() const;
     void changed() { ++revision_; }
 
     Transport& transport_;
+    KioskStorage& storage_;
+    Outbox& outbox_;
     KioskFlowOptions options_;
     KioskState state_;
     std::uint64_t revision_ = 1;
-    std::uint64_t request_ = 0;  // id of the lookup whose answer we wait for
+    std::uint64_t request_ = 0;   // id of the lookup whose answer we wait for
+    std::uint64_t session_ = 0;   // bumped at sign-out: late answers find another session
+    std::string pending_op_;      // the operation whose answer this session waits for
+    std::uint64_t pending_session_ = 0;
+    std::string member_code_;     // the code the member scanned (the cache's key)
     std::string last_text_;
     std::int64_t last_text_ms_ = 0;
+    std::int64_t config_due_ms_ = 0;
+    bool config_in_flight_ = false;
 };
 
 }  // namespace kopilka::client

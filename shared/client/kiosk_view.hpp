@@ -11,25 +11,42 @@
 
 namespace kopilka::client {
 
-enum class Action : std::uint8_t { start, keypad, sign_out, stay, back };
+enum class Action : std::uint8_t {
+    start, keypad, sign_out, stay, back,
+    rewards, reward,        // open the catalogue; choose the reward named by ViewAction::arg
+    confirm,                // confirm the chosen reward
+    open_spin, spin, odds,  // the wheel
+    reduced_motion,         // toggles the setting
+    pair,                   // submit the typed pairing code
+};
+std::string_view action_name(Action a);
 
 struct ViewAction {
     Action action;
     std::string label;
+    std::string arg;       // Action::reward: the reward id
+    bool enabled = true;   // shown but unavailable (offline, not enough points)
 };
 
 struct KioskView {
+    std::string banner;                      // offline / out-of-date note above everything
     std::string title;
     std::vector<std::string> lines;          // body text in reading order
     std::optional<int> progress_permille;    // tier progress bar on the member screen
     std::string progress_label;              // what the bar means, for screen readers
+    std::string code;                        // a coupon code or typed text to show large
+    std::vector<std::string> wheel_labels;   // spin screen: the segments, clockwise from the top
     std::string countdown;                   // "Signing out in 12 seconds", or empty
     std::vector<ViewAction> actions;
 };
 
 struct Branding {
     std::string name = "Kopilka";  // the merchant's name on the attract screen
+    std::string attract_title;     // the theme's, "" for the catalogue's
+    std::string attract_subtitle;
 };
+
+Branding branding_of(const KioskState& s);  // from the config's theme, for the current locale
 
 KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, const Branding& b);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "client/kiosk_flow.hpp"
 #include "client/kiosk_view.hpp"
@@ -13,13 +14,15 @@ namespace kopilka::ui {
 
 struct UiInput {
     std::optional<client::Action> action;
+    std::string action_arg;          // the pressed action's ViewAction::arg
     std::optional<i18n::Locale> locale;
     std::optional<char> keypad_key;  // '0'..'9' or '+'
     bool keypad_backspace = false;
     bool keypad_ok = false;
 };
 
+// wheel_turns: the prize wheel's angle in turns (KioskFlow::wheel_turns), on the spin screen.
 UiInput draw_kiosk(const client::KioskState& state, const client::KioskView& view, const theme::Theme& theme,
-                   const Fonts& fonts, float scale);
+                   const Fonts& fonts, float scale, double wheel_turns);
 
 }  // namespace kopilka::ui

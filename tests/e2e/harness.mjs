@@ -50,9 +50,47 @@ process.on('exit', () => {
   }
 });
 
+/** Runs the kopilka CLI; resolves to its last JSON line. */
+export async function cli(tmp, args) {
+  let result;
+  try {
+    result = await execFileP(cliBin, args, { cwd: tmp, timeout: 15000 });
+  } catch (err) {
+    throw new Error(`kopilka ${args.join(' ')} failed: ${err.message}\nstdout:\n${err.stdout}\nstderr:\n${err.stderr}`);
+  }
+  const line = result.stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!line) throw new Error(`kopilka ${args[0]} printed no JSON line:\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(line);
+}
+
+/** A JSON request to the server; resolves to { status, body, headers }. */
+export async function api(url, method, route, { key, body } = {}) {
+  const headers = {};
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(url + route, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Pairs a kiosk the way the console does: a pairing code from the admin API, exchanged for a device token. */
+export async function pairDevice(url, adminKey, name = 'e2e kiosk') {
+  const code = await api(url, 'POST', '/v1/admin/devices/pairing-codes', { key: adminKey, body: { name } });
+  if (code.status !== 201) throw new Error(`pairing code: ${code.status} ${JSON.stringify(code.body)}`);
+  const paired = await api(url, 'POST', '/v1/devices/pair', { body: { code: code.body.code } });
+  if (paired.status !== 201) throw new Error(`pairing: ${paired.status} ${JSON.stringify(paired.body)}`);
+  return paired.body.token;
+}
+
+// The device token of each started server's paired kiosk, by URL (openKiosk uses it).
+const deviceTokens = new Map();
+
 /**
- * Starts kopilka-server on a free port with a fresh SQLite file and the demo data.
- * Resolves to { url, dbFile, stop(), logs() } once it prints "listening on http://…".
+ * Starts kopilka-server on a free port with a fresh SQLite file and the demo data, and pairs
+ * one kiosk with it. Resolves to { url, dbFile, adminKey, tillKey, deviceToken, stop(), logs() }
+ * once it prints "listening on http://…".
  */
 export async function startServer(tmp, { timeoutMs = 15000 } = {}) {
   const dbFile = path.join(tmp, 'kopilka.sqlite');
@@ -105,23 +143,18 @@ export async function startServer(tmp, { timeoutMs = 15000 } = {}) {
     throw err;
   });
 
-  return { url, dbFile, stop, logs };
+  const adminKey = (await cli(tmp, ['api-key', '--db', dbFile, '--merchant', 'demo', '--role', 'admin'])).key;
+  const tillKey = (await cli(tmp, ['api-key', '--db', dbFile, '--merchant', 'demo', '--role', 'till'])).key;
+  const deviceToken = await pairDevice(url, adminKey);
+  deviceTokens.set(url, deviceToken);
+  return { url, dbFile, adminKey, tillKey, deviceToken, stop, logs };
 }
 
 /** Runs `kopilka card` and returns its JSON line: { member, code, out }. */
 export async function printCard(tmp, dbFile, member) {
   const out = path.join(tmp, `${member}.png`);
-  const args = ['card', '--db', dbFile, '--member', member, '--out', out];
-  let result;
-  try {
-    result = await execFileP(cliBin, args, { cwd: tmp, timeout: 15000 });
-  } catch (err) {
-    throw new Error(`kopilka ${args.join(' ')} failed: ${err.message}\nstdout:\n${err.stdout}\nstderr:\n${err.stderr}`);
-  }
-  const line = result.stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
-  if (!line) throw new Error(`kopilka card printed no JSON line:\n${result.stdout}\n${result.stderr}`);
-  const card = JSON.parse(line);
-  if (!card.code) throw new Error(`kopilka card printed no code: ${line}`);
+  const card = await cli(tmp, ['card', '--db', dbFile, '--member', member, '--out', out]);
+  if (!card.code) throw new Error(`kopilka card printed no code: ${JSON.stringify(card)}`);
   requireFile(card.out || out, 'kopilka card should have written the PNG');
   return { ...card, out: card.out || out };
 }
@@ -160,8 +193,19 @@ export function watchPage(page) {
   return { pageErrors, dump: () => lines.join('\n') };
 }
 
-/** Opens the kiosk and waits for window.kopilka.ready (fails fast on a boot error). */
-export async function openKiosk(page, baseUrl, { timeoutMs = 20000, query = '' } = {}) {
+/**
+ * Opens the kiosk and waits for window.kopilka.ready (fails fast on a boot error). The kiosk
+ * is paired with the server's device token (startServer's) unless `token` says otherwise
+ * ('' for an unpaired kiosk); a token already in the page's storage is kept.
+ */
+export async function openKiosk(page, baseUrl, { timeoutMs = 20000, query = '', token } = {}) {
+  const t = token === undefined ? deviceTokens.get(baseUrl) || '' : token;
+  if (t && !page.kopilkaTokenSet) {
+    page.kopilkaTokenSet = true;
+    await page.addInitScript((value) => {
+      if (!window.localStorage.getItem('kopilka.device_token')) window.localStorage.setItem('kopilka.device_token', value);
+    }, t);
+  }
   await page.goto(`${baseUrl}/kiosk/${query}`, { waitUntil: 'load', timeout: timeoutMs });
   const handle = await page.waitForFunction(
     () => window.kopilka && (window.kopilka.ready === true || window.kopilka.error) &&

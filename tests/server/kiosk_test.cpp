@@ -115,8 +115,8 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     CHECK(first.body["program"]["id"] == "demo-points");
     CHECK(first.body["rewards"].size() == 3);
     CHECK(first.body["rewards"][0]["id"] == "coffee");
-    CHECK(first.body["theme"].is_null());
-    CHECK(first.body["wheel"].is_null());  // no settings stored yet
+    CHECK(first.body["theme"]["name"] == "Kopilka Demo Shop");  // the demo's settings: its daylight theme…
+    CHECK(first.body["wheel"]["id"] == "demo-wheel");           // …and its wheel
     CHECK(first.body["settings"]["idle_seconds"] == 30);
 
     const auto not_modified = c->Get("/v1/kiosk/config", {{"Authorization", "Bearer " + token}, {"If-None-Match", first.etag}});
@@ -138,9 +138,9 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     CHECK(bad.body["error"]["field"] == "idle_seconds");
     const Answer settings = put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "demo-wheel"}, {"theme_id", nullptr}, {"idle_seconds", 45}});
     REQUIRE_MESSAGE(settings.status == 200, settings.body.dump());
-    CHECK(settings.body["settings"]["version"] == 1);
+    CHECK(settings.body["settings"]["version"] == 2);
     CHECK(get(*c, "/v1/admin/kiosk-settings", admin).body["settings"] ==
-          Json{{"theme_id", nullptr}, {"wheel_id", "demo-wheel"}, {"idle_seconds", 45}, {"version", 1}});
+          Json{{"theme_id", nullptr}, {"wheel_id", "demo-wheel"}, {"idle_seconds", 45}, {"version", 2}});
 
     const Answer second = get(*c, "/v1/kiosk/config", token, {{"If-None-Match", first.etag}});
     REQUIRE_MESSAGE(second.status == 200, second.body.dump());
@@ -165,6 +165,7 @@ TEST_CASE("kiosk lookup: a plain card number needs a paired kiosk; the snapshot 
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Entrance");
     const std::string ean = cards.at("demo-anna").card;
+    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status == 200);  // no wheel on the kiosks
 
     Answer a = post(*c, "/v1/members/lookup", "", {{"code", ean}});
     CHECK(a.status == 401);

@@ -139,8 +139,9 @@ TEST_CASE("spins: a points prize credits the balance; replays; the member's dail
     const std::string token = pair_kiosk(*c, admin, "Wheel kiosk");
     const Json prize = {{"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}, {"weight", 1}, {"stock", "unlimited"}, {"cost", 50}};
     REQUIRE(put(*c, "/v1/admin/wheels/lucky", admin, one_prize_wheel(prize, 2)).status == 200);
+    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status == 200);
 
-    // No wheel on the kiosks yet: a spin must name one.
+    // No wheel on the kiosks: a spin must name one.
     Answer a = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna"));
     CHECK(a.status == 404);
     CHECK(a.body["error"]["field"] == "wheel_id");

@@ -1,8 +1,11 @@
 // The in-store kiosk, compiled to WebAssembly: Dear ImGui on WebGL2 through GLFW.
-// The page (web/kiosk/) hands camera-decoded text to kopilka_scan(); USB wedge scanners and
-// the on-screen keypad arrive here as keys and taps. The flow lives in shared/client, the
-// drawing in shared/ui; this file wires them to the browser and draws only when something
-// changed (input, data, countdown), so a still kiosk costs next to no CPU.
+// The page (web/kiosk/) hands camera-decoded text to kopilka_scan() and the browser's
+// online/offline events to kopilka_set_online(); USB wedge scanners, the on-screen keypad
+// and a keyboard on the pairing screen arrive here as keys and taps. The flow lives in
+// shared/client, the drawing in shared/ui; writes go through the outbox (IndexedDB), the
+// device token, config and recent snapshots live in localStorage. Frames are drawn only
+// when something changed (input, data, countdown) or the wheel turns, so a still kiosk
+// costs next to no CPU.
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -26,6 +29,7 @@
 #include "codec/catalogue_json.hpp"
 #include "platform/browser.hpp"
 #include "platform/fetch_transport.hpp"
+#include "platform/storage.hpp"
 #include "ui/kiosk_screens.hpp"
 
 using namespace kopilka;
@@ -36,10 +40,19 @@ constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFont = "/fonts/DejaVuSans.ttf";
 constexpr int kSettleFrames = 3;  // ImGui needs a frame or two to settle after a change
 
+client::KioskFlowOptions flow_options() {
+    client::KioskFlowOptions o;
+    o.new_operation_id = wasm::random_op_id;
+    return o;
+}
+
 struct App {
     GLFWwindow* window = nullptr;
     wasm::FetchTransport transport;
-    client::KioskFlow flow{transport};
+    wasm::LocalStorage storage;
+    wasm::IndexedDbOutboxStore outbox_store;
+    client::Outbox outbox{outbox_store, transport};
+    client::KioskFlow flow{transport, storage, outbox, flow_options()};
     client::WedgeDetector wedge;
     i18n::Catalogues catalogues;
     theme::Theme theme;
@@ -49,9 +62,12 @@ struct App {
     std::uint64_t drawn_revision = 0;
     std::uint64_t mirrored_revision = 0;
     int frames_to_draw = kSettleFrames;
-    bool release_pending = false;  // touch lifted: drop the hover next frame
+    // Touch lifted: the frame that sees the release must see it over the button (that is the
+    // click); the frame after it drops the hover, so no button stays lit under a finger.
+    int release_frames = 0;
     bool swallow_enter = false;    // a scanner's Enter must not press a focused button
     std::string state_json;
+    std::string theme_version = "-";  // the config version whose theme is applied
 };
 
 App* g_app = nullptr;
@@ -75,9 +91,10 @@ void load_catalogues(App& app) {
 // ---- input ----------------------------------------------------------------------------
 void on_char(GLFWwindow*, unsigned int codepoint) {
     App& app = *g_app;
-    const std::int64_t now = wasm::now_ms();
+    const std::int64_t now = wasm::wall_ms();
     if (codepoint < 0x20 || codepoint > 0x7e) return;
     const char c = static_cast<char>(codepoint);
+    if (app.flow.state().screen == client::Screen::pairing) return app.flow.pairing_type(c, now);
     app.wedge.key(c, now);
     if (app.flow.state().keypad_open && ((c >= '0' && c <= '9') || c == '+')) app.flow.keypad_press(c, now);
     else app.flow.touch(now);
@@ -85,8 +102,18 @@ void on_char(GLFWwindow*, unsigned int codepoint) {
 
 void on_key(GLFWwindow*, int key, int, int action, int) {
     App& app = *g_app;
+    if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
+    const std::int64_t now = wasm::wall_ms();
+    if (app.flow.state().screen == client::Screen::pairing) {
+        if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) {
+            app.swallow_enter = true;
+            app.flow.pairing_submit(now);
+        } else if (key == GLFW_KEY_BACKSPACE) {
+            app.flow.pairing_backspace(now);
+        }
+        return;
+    }
     if (action != GLFW_PRESS) return;
-    const std::int64_t now = wasm::now_ms();
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) {
         if (auto text = app.wedge.enter(now)) {
             app.swallow_enter = true;
@@ -97,14 +124,14 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     } else if (key == GLFW_KEY_BACKSPACE && app.flow.state().keypad_open) {
         app.flow.keypad_backspace(now);
     } else if (key == GLFW_KEY_ESCAPE) {
-        app.flow.sign_out(now);
+        app.flow.back(now);
     }
     app.flow.touch(now);
 }
 
 void on_mouse_button(GLFWwindow*, int, int action, int) {
-    if (action == GLFW_RELEASE) g_app->release_pending = true;
-    g_app->flow.touch(wasm::now_ms());
+    if (action == GLFW_RELEASE) g_app->release_frames = 2;
+    g_app->flow.touch(wasm::wall_ms());
 }
 
 void on_cursor(GLFWwindow*, double, double) { g_app->frames_to_draw = kSettleFrames; }
@@ -122,11 +149,15 @@ void apply_ui_input(App& app, const ui::UiInput& in, std::int64_t now) {
         case client::Action::keypad: flow.keypad_open(true, now); break;
         case client::Action::sign_out: flow.sign_out(now); break;
         case client::Action::stay: flow.touch(now); break;
-        case client::Action::back:
-            if (flow.state().keypad_open) flow.keypad_open(false, now);
-            else if (flow.state().screen == client::Screen::error) flow.open_scan(now);
-            else flow.sign_out(now);
-            break;
+        case client::Action::back: flow.back(now); break;
+        case client::Action::rewards: flow.open_rewards(now); break;
+        case client::Action::reward: flow.choose_reward(in.action_arg, now); break;
+        case client::Action::confirm: flow.confirm_redeem(now); break;
+        case client::Action::open_spin: flow.open_spin(now); break;
+        case client::Action::spin: flow.spin(now); break;
+        case client::Action::odds: flow.toggle_odds(now); break;
+        case client::Action::reduced_motion: flow.set_reduced_motion(!flow.state().reduced_motion, now); break;
+        case client::Action::pair: flow.pairing_submit(now); break;
     }
 }
 
@@ -154,15 +185,27 @@ void fit_canvas(App& app) {
     }
 }
 
-client::Branding branding(const App& app) { return client::Branding{app.theme.name}; }
+// The merchant's theme from the config (the built-in one until there is a config); fonts
+// and style are rebuilt when it changes.
+void follow_theme(App& app) {
+    const auto& config = app.flow.state().config;
+    const std::string version = config ? config->version : std::string();
+    if (version == app.theme_version) return;
+    app.theme_version = version;
+    app.theme = config && config->has_theme ? config->theme : theme::Theme{};
+    if (config && !config->has_theme && !config->merchant_name.empty()) app.theme.name = config->merchant_name;
+    app.scale = 0;  // fit_canvas reloads fonts and style
+}
 
 void frame() {
     App& app = *g_app;
-    const std::int64_t now = wasm::now_ms();
+    const std::int64_t now = wasm::wall_ms();
     if (auto text = app.wedge.poll(now)) app.flow.scan(*text, client::ScanSource::wedge, now);
+    app.outbox.tick(now);
     app.flow.tick(now);
+    follow_theme(app);
     fit_canvas(app);
-    if (app.flow.revision() != app.drawn_revision) app.frames_to_draw = kSettleFrames;
+    if (app.flow.revision() != app.drawn_revision || app.flow.animating()) app.frames_to_draw = kSettleFrames;
     if (app.frames_to_draw <= 0) return;  // nothing changed: WebGL keeps the last frame
     --app.frames_to_draw;
     app.drawn_revision = app.flow.revision();
@@ -176,13 +219,10 @@ void frame() {
         io.KeysDown[GLFW_KEY_ENTER] = false;
         app.swallow_enter = false;
     }
-    if (app.release_pending && !io.MouseDown[0]) {
-        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-        app.release_pending = false;
-    }
+    if (app.release_frames > 0 && !io.MouseDown[0] && --app.release_frames == 0) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
-    const client::KioskView view = client::compose_kiosk_view(app.flow.state(), app.catalogues, branding(app));
-    const ui::UiInput in = ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, app.scale);
+    const client::KioskView view = client::compose_kiosk_view(app.flow.state(), app.catalogues, client::branding_of(app.flow.state()));
+    const ui::UiInput in = ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, app.scale, app.flow.wheel_turns(now));
     ImGui::Render();
     glViewport(0, 0, app.width_px, app.height_px);
     const ImVec4 bg = ui::to_imgui(app.theme.background);
@@ -204,12 +244,18 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void kopilka_scan(const char* text, const char* source) {
     if (!g_app || !text) return;
     const auto s = client::scan_source_from_name(source ? source : "camera").value_or(client::ScanSource::camera);
-    g_app->flow.scan(text, s, wasm::now_ms());
+    g_app->flow.scan(text, s, wasm::wall_ms());
+}
+
+// The browser's online/offline events (app.js).
+EMSCRIPTEN_KEEPALIVE void kopilka_set_online(int online) {
+    if (g_app) g_app->flow.set_online(online != 0, wasm::wall_ms());
 }
 
 EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
     if (!g_app) return "{}";
-    const client::KioskView view = client::compose_kiosk_view(g_app->flow.state(), g_app->catalogues, branding(*g_app));
+    const client::KioskView view =
+        client::compose_kiosk_view(g_app->flow.state(), g_app->catalogues, client::branding_of(g_app->flow.state()));
     g_app->state_json = client::encode_kiosk_state(g_app->flow, view);
     return g_app->state_json.c_str();
 }
@@ -236,7 +282,13 @@ int main() {
     static App app;
     g_app = &app;
     load_catalogues(app);
-    if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l, wasm::now_ms());
+    const std::int64_t now = wasm::wall_ms();
+    app.outbox.restore(now);
+    app.flow.start(now);
+    if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l, now);
+    if (wasm::prefers_reduced_motion() || wasm::url_param("motion") == "reduce") app.flow.set_reduced_motion(true, now);
+    // A pairing code in the URL (the console's link or QR): pair at once.
+    if (const std::string code = wasm::url_param("pair"); !code.empty() && !app.flow.state().paired) app.flow.scan(code, client::ScanSource::keypad, now);
 
     if (!glfwInit()) {
         std::fprintf(stderr, "kopilka: glfwInit failed\n");

@@ -25,10 +25,34 @@ EM_JS(void, js_set_mirror, (const char* text, const char* lang), {
     const l = UTF8ToString(lang);
     if (document.documentElement.lang !== l) document.documentElement.lang = l;
 });
+EM_JS(char*, js_random_op_id, (), {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    const v = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    const p = _malloc(33);
+    stringToUTF8(v, p, 33);
+    return p;
+});
+
+EM_JS(int, js_reduced_motion, (), {
+    return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
+});
+
+EM_JS(double, js_wall_ms, (), { return Date.now(); });
 // clang-format on
 }  // namespace
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_get_now()); }
+std::int64_t wall_ms() { return static_cast<std::int64_t>(js_wall_ms()); }
+
+std::string random_op_id() {
+    char* p = js_random_op_id();
+    std::string v(p);
+    std::free(p);
+    return v;
+}
+
+bool prefers_reduced_motion() { return js_reduced_motion() != 0; }
 
 CanvasSize canvas_size(const char* selector) {
     CanvasSize s;

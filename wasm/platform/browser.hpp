@@ -1,7 +1,7 @@
 // Small browser facts the apps need: time, canvas size, URL parameters, the DOM text mirror.
-// Implemented: monotonic clock, CSS size and devicePixelRatio, ?param lookup, aria-live
-// mirror text and the page's lang attribute.
-// Missing: IndexedDB storage (issue 5).
+// Implemented: monotonic clock, wall clock, CSS size and devicePixelRatio, ?param lookup,
+// aria-live mirror text and the page's lang attribute, random operation ids (crypto),
+// prefers-reduced-motion. Storage: storage.hpp.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,10 @@
 
 namespace kopilka::wasm {
 
-std::int64_t now_ms();  // monotonic, ms
+std::int64_t now_ms();   // monotonic, ms
+std::int64_t wall_ms();  // ms since the epoch (Date.now()), for what the server's times mean
+std::string random_op_id();      // 32 hex digits from crypto.getRandomValues
+bool prefers_reduced_motion();
 struct CanvasSize {
     double css_w = 0, css_h = 0, dpr = 1;
 };

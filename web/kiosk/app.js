@@ -55,6 +55,11 @@ async function main() {
     onAbort: (what) => showBootError('the wasm aborted: ' + what),
   });
   window.kopilka = kioskApi(Module);
+  // The outbox retries at once when the network comes back; offline, the screen says so.
+  const online = (on) => Module.ccall('kopilka_set_online', null, ['number'], [on ? 1 : 0]);
+  window.addEventListener('online', () => online(true));
+  window.addEventListener('offline', () => online(false));
+  if (!navigator.onLine) online(false);
   boot.hidden = true;
   window.dispatchEvent(new Event('kopilka-ready'));
 }

@@ -1,5 +1,9 @@
 #include "core/i18n/locale.hpp"
 
+#include <cstdio>
+
+#include "core/program/lifecycle.hpp"
+
 namespace kopilka::i18n {
 
 namespace {
@@ -108,6 +112,15 @@ std::string format_money(Locale l, const money::Money& m) {
     if (ci.symbol.empty()) return sign + number + " " + std::string(ci.code);
     if (li.symbol_first) return sign + std::string(ci.symbol) + number;
     return sign + number + kNbsp + std::string(ci.symbol);
+}
+
+std::string format_date(Locale l, std::int64_t ms) {
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const program::Date d = program::date_of(ms);
+    char buf[32];
+    if (l == Locale::en) std::snprintf(buf, sizeof buf, "%d %s %d", d.day, kMonths[d.month - 1], d.year);
+    else std::snprintf(buf, sizeof buf, "%02d.%02d.%d", d.day, d.month, d.year);
+    return buf;
 }
 
 }  // namespace kopilka::i18n

@@ -32,4 +32,7 @@ std::string format_integer(Locale l, std::int64_t n);
 // ru "2 000 ₽", de "2.000,50 €", en "€2,000.50", lv "2 000 €".
 std::string format_money(Locale l, const money::Money& m);
 
+// A calendar date (UTC) in the locale's short style: ru/de/lv "23.11.2026", en "23 Nov 2026".
+std::string format_date(Locale l, std::int64_t ms);
+
 }  // namespace kopilka::i18n

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <map>
 
 #include "client/kiosk_flow.hpp"
 #include "client/kiosk_state_json.hpp"
@@ -14,142 +15,428 @@ using namespace kopilka;
 using namespace kopilka::client;
 
 namespace {
+using Done = std::function<void(TransportReply)>;
+
 // Answers are held until the test releases them, as a network would.
 struct FakeTransport : Transport {
-    std::deque<std::pair<std::string, std::function<void(TransportReply)>>> pending;
-    void lookup_member(const std::string& code, std::function<void(TransportReply)> done) override {
-        pending.emplace_back(code, std::move(done));
-    }
+    std::string token;
+    std::deque<std::pair<std::string, Done>> pending;  // (what was asked, its callback)
+    void set_device_token(const std::string& t) override { token = t; }
+    void lookup_member(const std::string& code, Done done) override { pending.emplace_back(code, std::move(done)); }
+    void pair(const std::string& code, Done done) override { pending.emplace_back("pair:" + code, std::move(done)); }
+    void fetch_config(const std::string& version, Done done) override { pending.emplace_back("config:" + version, std::move(done)); }
     void answer(int status, std::string body) {
         auto p = std::move(pending.front());
         pending.pop_front();
         p.second({true, status, std::move(body)});
     }
+    void drop() {
+        auto p = std::move(pending.front());
+        pending.pop_front();
+        p.second({false, 0, ""});
+    }
 };
 
-std::string member_body(std::int64_t balance) {
+struct MemoryStorage : KioskStorage {
+    std::map<std::string, std::string> values;
+    std::string get(const std::string& k) override { return values.count(k) ? values[k] : ""; }
+    void set(const std::string& k, const std::string& v) override { values[k] = v; }
+    void remove(const std::string& k) override { values.erase(k); }
+};
+
+struct MemoryOutboxStore : OutboxStore {
+    std::map<std::string, OutboxItem> rows;
+    void save(const OutboxItem& i, std::function<void(bool)> done) override {
+        rows[i.op_id] = i;
+        done(true);
+    }
+    void remove(const std::string& id) override { rows.erase(id); }
+    void load(std::function<void(std::vector<OutboxItem>)> done) override {
+        std::vector<OutboxItem> out;
+        for (const auto& [id, i] : rows) out.push_back(i);
+        done(out);
+    }
+};
+
+struct HeldSender : OutboxSender {
+    std::deque<std::pair<OutboxItem, Done>> pending;
+    void send(const OutboxItem& i, Done done) override { pending.emplace_back(i, std::move(done)); }
+    void answer(int status, std::string body) {
+        auto p = std::move(pending.front());
+        pending.pop_front();
+        p.second({true, status, std::move(body)});
+    }
+    void drop() {
+        auto p = std::move(pending.front());
+        pending.pop_front();
+        p.second({false, 0, ""});
+    }
+};
+
+// A kiosk with everything it talks to; paired unless told otherwise.
+struct Rig {
+    FakeTransport net;
+    MemoryStorage storage;
+    MemoryOutboxStore outbox_store;
+    HeldSender sender;
+    Outbox outbox{outbox_store, sender};
+    int ids = 0;
+    KioskFlow flow{net, storage, outbox, options()};
+
+    KioskFlowOptions options() {
+        KioskFlowOptions o;
+        o.new_operation_id = [this] {
+            char buf[33];
+            std::snprintf(buf, sizeof buf, "%032x", ++ids);
+            return std::string(buf);
+        };
+        return o;
+    }
+    explicit Rig(bool paired = true) {
+        if (paired) storage.values["kopilka.device_token"] = "kdt_TEST";
+        outbox.restore(0);
+        flow.start(0);
+    }
+};
+
+std::string member_body(std::int64_t balance, std::int64_t spins = 0) {
     members::MemberSnapshot m;
     m.id = "demo-anna";
     m.name = "Anna";
     m.merchant = "DEMO";
     m.balance = balance;
+    m.available = balance;
+    m.spins_available = spins;
+    m.as_of_ms = 86400000LL * 365 * 56;  // 2026
     m.tier = {"silver", "Silver", "Gold", 3750, 62};
+    m.expiring = {{300, 86400000LL * (365 * 56 + 30)}};
+    m.history = {{"earn", "bonus", 86400000LL * 365 * 56, 56}, {"redeem", "bonus", 86400000LL * 365 * 56, -100}};
     return codec::Json{{"member", codec::encode_member(m)}}.dump();
 }
+
+const char* const kConfig = R"json({
+  "version": "v1",
+  "merchant": {"code": "DEMO", "name": "Kopilka Demo Shop", "currency": "RUB"},
+  "rewards": [{"id": "coffee", "name": "Coffee", "cost_points": 300, "kind": "gift"},
+              {"id": "cake", "name": "Cake", "cost_points": 5000}],
+  "theme": null,
+  "wheel": {"id": "w", "prizes": [{"id": "p50", "label": "50 points", "kind": "points", "chance_ppm": 600000},
+                                  {"id": "none", "label": "Next time", "kind": "nothing", "chance_ppm": 400000}],
+            "win_chance_ppm": 600000, "nothing_left": false},
+  "settings": {"idle_seconds": 20}
+})json";
 
 const i18n::Catalogues& catalogues() {
     static const i18n::Catalogues c = *codec::decode_catalogues(testing::catalogue_texts()).value;
     return c;
 }
 
+std::string mirror(const KioskFlow& f) { return mirror_text(compose_kiosk_view(f.state(), catalogues(), branding_of(f.state()))); }
+
 const std::string kCard = cards::qr_card_payload("DEMO", "2000000000015", "k");
+
+// A paired kiosk with its config and Anna on the member screen.
+void to_member(Rig& r, std::int64_t balance = 1250, std::int64_t spins = 2) {
+    REQUIRE(r.net.pending.front().first == "config:");
+    r.net.answer(200, kConfig);
+    r.flow.scan(kCard, ScanSource::camera, 1000);
+    r.net.answer(200, member_body(balance, spins));
+    REQUIRE(r.flow.state().screen == Screen::member);
+}
 }  // namespace
 
-TEST_CASE("scan → looking up → member → idle sign-out") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    CHECK(flow.state().screen == Screen::attract);
-    CHECK(flow.wants_camera());
-    flow.scan(kCard, ScanSource::camera, 1000);
-    CHECK(flow.state().screen == Screen::looking_up);
-    CHECK_FALSE(flow.wants_camera());
-    REQUIRE(net.pending.size() == 1);
-    CHECK(net.pending.front().first == kCard);
-    net.answer(200, member_body(1250));
-    REQUIRE(flow.state().screen == Screen::member);
-    CHECK(flow.state().member->balance == 1250);
+TEST_CASE("scan → looking up → member → idle sign-out after the config's idle time") {
+    Rig r;
+    CHECK(r.flow.state().screen == Screen::attract);
+    CHECK(r.net.token == "kdt_TEST");
+    r.net.answer(200, kConfig);
+    CHECK(r.flow.state().config->idle_seconds == 20);
+    CHECK(r.flow.wants_camera());
+    r.flow.scan(kCard, ScanSource::camera, 1000);
+    CHECK(r.flow.state().screen == Screen::looking_up);
+    CHECK_FALSE(r.flow.wants_camera());
+    REQUIRE(r.net.pending.size() == 1);
+    CHECK(r.net.pending.front().first == kCard);
+    r.net.answer(200, member_body(1250));
+    REQUIRE(r.flow.state().screen == Screen::member);
+    CHECK(r.flow.state().member->balance == 1250);
 
-    flow.tick(20000);
-    CHECK(flow.state().screen == Screen::member);
-    flow.touch(25000);  // "I'm still here"
-    flow.tick(50000);
-    CHECK(flow.state().screen == Screen::member);
-    flow.tick(55000);
-    CHECK(flow.state().screen == Screen::attract);
-    CHECK_FALSE(flow.state().member.has_value());  // nothing personal left
+    r.flow.tick(15000);
+    CHECK(r.flow.state().screen == Screen::member);
+    r.flow.touch(18000);  // "I'm still here"
+    r.flow.tick(37999);
+    CHECK(r.flow.state().screen == Screen::member);
+    r.flow.tick(38000);
+    CHECK(r.flow.state().screen == Screen::attract);
+    CHECK_FALSE(r.flow.state().member.has_value());  // nothing personal left
+    CHECK(mirror(r.flow).find("Anna") == std::string::npos);
 }
 
 TEST_CASE("a malformed code never reaches the network; the error screen says why") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    flow.scan("4006381333932", ScanSource::keypad, 0);
-    CHECK(net.pending.empty());
-    REQUIRE(flow.state().screen == Screen::error);
-    CHECK(flow.state().error->code == "bad_check_digit");
-    const auto view = compose_kiosk_view(flow.state(), catalogues(), {});
-    CHECK(mirror_text(view).find("опечатка") != std::string::npos);
+    Rig r;
+    r.net.answer(200, kConfig);
+    r.flow.scan("4006381333932", ScanSource::keypad, 0);
+    CHECK(r.net.pending.empty());
+    REQUIRE(r.flow.state().screen == Screen::error);
+    CHECK(r.flow.state().error->code == "bad_check_digit");
+    CHECK(mirror(r.flow).find("опечатка") != std::string::npos);
 }
 
-TEST_CASE("server errors and lost connections are shown, localised by code") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    flow.set_locale(i18n::Locale::de, 0);
-    flow.scan(kCard, ScanSource::camera, 0);
-    net.answer(404, R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
-    CHECK(flow.state().error->code == "not_found");
-    CHECK(mirror_text(compose_kiosk_view(flow.state(), catalogues(), {})).find("Diese Karte kennen wir nicht") != std::string::npos);
+TEST_CASE("server errors are shown, localised by code; offline with no cached snapshot is an error") {
+    Rig r;
+    r.net.answer(200, kConfig);
+    r.flow.set_locale(i18n::Locale::de, 0);
+    r.flow.scan(kCard, ScanSource::camera, 0);
+    r.net.answer(404, R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
+    CHECK(r.flow.state().error->code == "not_found");
+    CHECK(mirror(r.flow).find("Diese Karte kennen wir nicht") != std::string::npos);
 
-    flow.sign_out(1);
-    flow.scan(kCard, ScanSource::camera, 5000);
-    net.pending.front().second({false, 0, ""});
-    net.pending.clear();
-    CHECK(flow.state().error->code == "offline");
+    r.flow.sign_out(1);
+    r.flow.scan(kCard, ScanSource::camera, 5000);
+    r.net.drop();
+    CHECK(r.flow.state().error->code == "offline");
 
-    flow.sign_out(2);
-    flow.scan(kCard, ScanSource::camera, 9000);
-    net.answer(500, "<html>oops</html>");
-    CHECK(flow.state().error->code == "server_error");
+    r.flow.sign_out(2);
+    r.flow.scan(kCard, ScanSource::camera, 9000);
+    r.net.answer(500, "<html>oops</html>");
+    CHECK(r.flow.state().error->code == "server_error");
 }
 
 TEST_CASE("an answer that arrives after sign-out does not bring the member back") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    flow.scan(kCard, ScanSource::camera, 0);
-    flow.sign_out(10);
-    net.answer(200, member_body(5));
-    CHECK(flow.state().screen == Screen::attract);
-    CHECK_FALSE(flow.state().member.has_value());
+    Rig r;
+    r.net.answer(200, kConfig);
+    r.flow.scan(kCard, ScanSource::camera, 0);
+    r.flow.sign_out(10);
+    r.net.answer(200, member_body(5));
+    CHECK(r.flow.state().screen == Screen::attract);
+    CHECK_FALSE(r.flow.state().member.has_value());
 }
 
 TEST_CASE("the same card seen again while its member is shown is ignored; keypad submits") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    flow.scan(kCard, ScanSource::camera, 0);
-    net.answer(200, member_body(1));
-    flow.scan(kCard, ScanSource::camera, 500);
-    CHECK(net.pending.empty());
-    flow.keypad_open(true, 600);
-    CHECK(flow.state().screen == Screen::scan);
-    for (char c : std::string("4006381333931")) flow.keypad_press(c, 700);
-    flow.keypad_submit(800);
-    REQUIRE(net.pending.size() == 1);
-    CHECK(net.pending.front().first == "4006381333931");
-    CHECK(flow.state().last_source == ScanSource::keypad);
+    Rig r;
+    to_member(r);
+    r.flow.scan(kCard, ScanSource::camera, 1500);
+    CHECK(r.net.pending.empty());
+    r.flow.sign_out(1600);
+    r.flow.keypad_open(true, 1600);
+    CHECK(r.flow.state().screen == Screen::scan);
+    for (char c : std::string("4006381333931")) r.flow.keypad_press(c, 1700);
+    r.flow.keypad_submit(1800);
+    REQUIRE(r.net.pending.size() == 1);
+    CHECK(r.net.pending.front().first == "4006381333931");
+    CHECK(r.flow.state().last_source == ScanSource::keypad);
 }
 
 TEST_CASE("the member view speaks every language with the right plural forms") {
-    FakeTransport net;
-    KioskFlow flow(net);
-    flow.scan(kCard, ScanSource::camera, 0);
-    net.answer(200, member_body(1250));
-    struct Case { i18n::Locale l; const char* balance; const char* gap; };
+    Rig r;
+    to_member(r);
+    struct Case { i18n::Locale l; const char* balance; const char* gap; const char* expiring; const char* spins; };
     const Case cases[] = {
-        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold"},
-        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold"},
-        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold"},
-        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold"},
+        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold", "300 баллов сгорят", "2 вращения колеса призов"},
+        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold", "300 Punkte verfallen am", "2 Drehungen am Glücksrad"},
+        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold", "300 punktu derīgums", "2 laimes rata griezieni"},
+        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold", "300 points expire on", "2 spins of the prize wheel"},
     };
     for (const auto& c : cases) {
-        flow.set_locale(c.l, 100);
-        const auto v = compose_kiosk_view(flow.state(), catalogues(), {});
-        REQUIRE(v.lines.size() >= 3);
+        INFO(i18n::locale_tag(c.l));
+        r.flow.set_locale(c.l, 1100);
+        const auto v = compose_kiosk_view(r.flow.state(), catalogues(), {});
+        REQUIRE(v.lines.size() >= 4);
         CHECK(v.lines[0] == c.balance);
-        CHECK(v.lines[2] == c.gap);
+        CHECK(v.lines[1].find(c.expiring) == 0);
+        CHECK(v.lines[3] == c.gap);
         CHECK(v.progress_permille == 62);
         CHECK_FALSE(v.countdown.empty());
+        const std::string text = mirror_text(v);
+        CHECK(text.find(c.spins) != std::string::npos);
+        CHECK(text.find("+56") != std::string::npos);     // history with a sign…
+        CHECK(text.find("\u2212100") != std::string::npos);  // …and a reason per line
     }
-    const auto state = codec::Json::parse(encode_kiosk_state(flow, compose_kiosk_view(flow.state(), catalogues(), {})));
+    const auto state = codec::Json::parse(encode_kiosk_state(r.flow, compose_kiosk_view(r.flow.state(), catalogues(), {})));
     CHECK(state["screen"] == "member");
     CHECK(state["member"]["balance"] == 1250);
     CHECK(state["mirror"].get<std::string>().find("1,250") != std::string::npos);
+}
+
+TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept, the config fetched") {
+    Rig r(false);
+    CHECK(r.flow.state().screen == Screen::pairing);
+    CHECK(r.net.pending.empty());  // no config without a token
+    for (char c : std::string("abcd-efgh")) r.flow.pairing_type(c, 10);
+    r.flow.pairing_submit(20);
+    REQUIRE(r.net.pending.size() == 1);
+    CHECK(r.net.pending.front().first == "pair:abcd-efgh");
+    r.net.answer(409, R"({"error":{"code":"already_used","message":"used","field":"code"}})");
+    CHECK(r.flow.state().screen == Screen::pairing);
+    CHECK(mirror(r.flow).find("уже использован") != std::string::npos);
+
+    r.flow.scan("ZZZZ-YYYY", ScanSource::camera, 30);  // the console's QR
+    CHECK(r.net.pending.front().first == "pair:ZZZZ-YYYY");
+    r.net.answer(201, R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})");
+    CHECK(r.flow.state().screen == Screen::attract);
+    CHECK(r.storage.values["kopilka.device_token"] == "kdt_NEW");
+    CHECK(r.net.token == "kdt_NEW");
+    REQUIRE(r.net.pending.size() == 1);
+    CHECK(r.net.pending.front().first == "config:");
+    r.net.answer(200, kConfig);
+    CHECK(r.flow.state().config->merchant_name == "Kopilka Demo Shop");
+    CHECK(mirror(r.flow).find("Kopilka Demo Shop") != std::string::npos);
+
+    // The console unpairs the kiosk: its next call gets 401 and it goes back to pairing.
+    r.flow.scan(kCard, ScanSource::camera, 40);
+    r.net.answer(401, R"({"error":{"code":"unauthorized","message":"unpaired","field":"Authorization"}})");
+    CHECK(r.flow.state().screen == Screen::pairing);
+    CHECK(r.storage.values.count("kopilka.device_token") == 0);
+}
+
+TEST_CASE("config: cached across a reload, asked with its version, 304 keeps it") {
+    Rig r;
+    r.net.answer(200, kConfig);
+    REQUIRE(r.storage.values.count("kopilka.config"));
+    FakeTransport net2;
+    MemoryOutboxStore box_store;
+    HeldSender sender;
+    Outbox box(box_store, sender);
+    KioskFlow again(net2, r.storage, box, r.options());
+    again.start(0);
+    REQUIRE(again.state().config.has_value());
+    CHECK(again.state().config->rewards.size() == 2);
+    CHECK(net2.pending.front().first == "config:v1");
+    net2.answer(304, "");
+    CHECK(again.state().config->version == "v1");
+}
+
+TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points is refused before sending") {
+    Rig r;
+    to_member(r, 1250);
+    r.flow.open_rewards(2000);
+    CHECK(r.flow.state().screen == Screen::rewards);
+    auto v = compose_kiosk_view(r.flow.state(), catalogues(), {});
+    REQUIRE(v.actions.size() >= 3);
+    CHECK(v.actions[0].enabled);        // coffee 300
+    CHECK_FALSE(v.actions[1].enabled);  // cake 5000
+    r.flow.choose_reward("cake", 2100);
+    CHECK(r.flow.state().screen == Screen::rewards);
+    CHECK(r.flow.state().notice->code == "insufficient_points");
+    r.flow.choose_reward("coffee", 2200);
+    CHECK(r.flow.state().screen == Screen::confirm);
+    r.flow.confirm_redeem(2300);
+    CHECK(r.flow.state().busy);
+    REQUIRE(r.sender.pending.size() == 1);
+    const OutboxItem& sent = r.sender.pending.front().first;
+    CHECK(sent.path == "/v1/kiosk/redeem");
+    CHECK(r.outbox_store.rows.count(sent.op_id) == 1);  // stored before it went out
+    const auto body = codec::Json::parse(sent.body);
+    CHECK(body["reward_id"] == "coffee");
+    CHECK(body["member"]["id"] == "demo-anna");
+    CHECK(body["operation_id"].get<std::string>().size() == 32);
+    r.flow.confirm_redeem(2350);  // a double tap sends nothing more
+    CHECK(r.sender.pending.size() == 1);
+    codec::Json answer = codec::Json::parse(member_body(950));
+    answer["coupon"] = {{"code", "KC-AAAA-BBBB-CCCC-DD"}, {"reward", {{"name", "Coffee"}}}, {"expires_at_ms", 86400000LL * 365 * 57}};
+    r.sender.answer(201, answer.dump());
+    CHECK(r.flow.state().screen == Screen::coupon);
+    CHECK(r.flow.state().member->balance == 950);
+    CHECK(r.outbox_store.rows.empty());
+    r.flow.set_locale(i18n::Locale::ru, 2400);
+    const std::string text = mirror(r.flow);
+    CHECK(text.find("KC-AAAA-BBBB-CCCC-DD") != std::string::npos);
+    CHECK(text.find("Покажите этот код на кассе") != std::string::npos);
+    CHECK(text.find("Действует до") != std::string::npos);
+}
+
+TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced motion skips the turn") {
+    Rig r;
+    to_member(r, 1250, 2);
+    r.flow.set_locale(i18n::Locale::en, 1990);
+    r.flow.open_spin(2000);
+    CHECK(r.flow.state().screen == Screen::spin);
+    r.flow.toggle_odds(2010);
+    CHECK(mirror(r.flow).find("50 points: 60.0%") != std::string::npos);
+    r.flow.spin(2100);
+    REQUIRE(r.sender.pending.size() == 1);
+    CHECK(r.sender.pending.front().first.path == "/v1/kiosk/spin");
+    codec::Json answer = codec::Json::parse(member_body(1300, 1));
+    answer["prize"] = {{"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}};
+    r.flow.tick(2200);
+    r.sender.answer(201, answer.dump());
+    CHECK(r.flow.animating());
+    CHECK(r.flow.wheel_turns(2200) == doctest::Approx(0.0));
+    r.flow.tick(6199);
+    CHECK(r.flow.animating());
+    CHECK(r.flow.state().screen == Screen::spin);  // never signed out mid-spin
+    r.flow.tick(6200);
+    CHECK_FALSE(r.flow.animating());
+    CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
+    CHECK(r.flow.wheel_turns(6200) == doctest::Approx(5.75));  // five turns, segment 0 of 2 under the pointer
+    CHECK(mirror(r.flow).find("You won 50 points!") != std::string::npos);
+    CHECK(r.flow.state().member->balance == 1300);
+
+    r.flow.back(6300);
+    r.flow.open_spin(6400);
+    r.flow.set_reduced_motion(true, 6500);
+    r.flow.spin(6600);
+    answer["prize"] = {{"index", 1}, {"id", "none"}, {"label", "Next time"}, {"kind", "nothing"}};
+    r.sender.answer(201, answer.dump());
+    CHECK_FALSE(r.flow.animating());
+    CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
+}
+
+TEST_CASE("a refused spin says why and the wheel stays ready") {
+    Rig r;
+    to_member(r, 1250, 1);
+    r.flow.set_locale(i18n::Locale::en, 1990);
+    r.flow.open_spin(2000);
+    r.flow.spin(2100);
+    r.sender.answer(409, R"({"error":{"code":"nothing_left","message":"x","field":"wheel_id"}})");
+    CHECK(r.flow.state().spin->phase == SpinView::Phase::ready);
+    CHECK(r.flow.state().notice->code == "nothing_left");
+    CHECK(mirror(r.flow).find("All prizes have been given out") != std::string::npos);
+}
+
+TEST_CASE("offline: the cached snapshot is shown as possibly out of date; spins and rewards are unavailable") {
+    Rig r;
+    to_member(r, 1250, 2);
+    r.flow.sign_out(3000);
+    r.flow.scan(kCard, ScanSource::camera, 10000);
+    r.net.drop();
+    REQUIRE(r.flow.state().screen == Screen::member);
+    CHECK(r.flow.state().member_cached);
+    CHECK_FALSE(can_spin(r.flow.state()));
+    r.flow.set_locale(i18n::Locale::en, 10050);
+    const auto v = compose_kiosk_view(r.flow.state(), catalogues(), {});
+    CHECK(v.banner.find("may be out of date") != std::string::npos);
+    r.flow.open_rewards(10100);
+    r.flow.choose_reward("coffee", 10200);
+    CHECK(r.flow.state().notice->code == "needs_connection");
+    CHECK(r.sender.pending.empty());
+}
+
+TEST_CASE("a redemption whose answer is lost stays in the outbox and lands once after a reload") {
+    Rig r;
+    to_member(r, 1250);
+    r.flow.open_rewards(2000);
+    r.flow.choose_reward("coffee", 2100);
+    r.flow.confirm_redeem(2200);
+    const std::string op = r.sender.pending.front().first.op_id;
+    r.sender.drop();  // the network failed under the request
+    CHECK(r.flow.state().busy);
+    r.flow.tick(2300);
+    CHECK_FALSE(r.flow.state().online);
+    r.flow.set_locale(i18n::Locale::en, 2300);
+    CHECK(mirror(r.flow).find("will be sent when the connection is back") != std::string::npos);
+    REQUIRE(r.outbox_store.rows.count(op) == 1);
+
+    // The page reloads: a new outbox over the same store sends the stored operation again.
+    HeldSender sender2;
+    Outbox box2(r.outbox_store, sender2);
+    FakeTransport net2;
+    KioskFlow flow2(net2, r.storage, box2, r.options());
+    box2.restore(5000);
+    flow2.start(5000);
+    REQUIRE(sender2.pending.size() == 1);
+    CHECK(sender2.pending.front().first.op_id == op);
+    sender2.answer(201, member_body(950));
+    CHECK(r.outbox_store.rows.empty());
+    CHECK(flow2.state().screen == Screen::attract);  // the shopper who asked is gone: nothing shown
 }

@@ -53,6 +53,28 @@ const char* const kDemoWheel = R"json({
   ]
 })json";
 
+// Two built-in themes, so nothing about the kiosk's look is hard-coded: the console (or a
+// test) switches between them in the kiosk settings.
+const char* const kThemeDaylight = R"json({
+  "name": "Kopilka Demo Shop",
+  "colors": {"background": "#FBF7F0", "surface": "#FFFFFF", "text": "#1F242B", "muted_text": "#5A6370",
+             "accent": "#D94F2B", "accent_text": "#FFFFFF", "error": "#B3261E"},
+  "corner_radius_px": 18, "font_size_px": 30,
+  "attract": {"ru": {"title": "Копилка", "subtitle": "Покажите карту камере и узнайте, что можно получить за баллы"},
+              "de": {"title": "Kopilka", "subtitle": "Karte vor die Kamera halten und sehen, was Ihre Punkte wert sind"},
+              "lv": {"title": "Kopilka", "subtitle": "Parādiet karti kamerai un uzziniet, ko var saņemt par punktiem"},
+              "en": {"title": "Kopilka", "subtitle": "Show your card to the camera and see what your points buy"}}
+})json";
+
+const char* const kThemeNight = R"json({
+  "name": "Kopilka Night Market",
+  "colors": {"background": "#10161F", "surface": "#1E2733", "text": "#F2F5F8", "muted_text": "#A9B4C2",
+             "accent": "#3DDC97", "accent_text": "#0B1A12", "error": "#FF8A80"},
+  "corner_radius_px": 4, "font_size_px": 34
+})json";
+
+const char* const kKioskSettings = R"json({"theme_id": "daylight", "wheel_id": "demo-wheel", "idle_seconds": 30})json";
+
 struct Seed {
     const char* id;
     const char* name;
@@ -78,6 +100,9 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     }
     store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms);
     store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms);
+    store.put_document({"demo", "theme", "daylight", 0, kThemeDaylight, 0}, now_ms);
+    store.put_document({"demo", "theme", "night", 0, kThemeNight, 0}, now_ms);
+    store.put_document({"demo", "kiosk", "settings", 0, kKioskSettings, 0}, now_ms);
 
     const Seed seeds[] = {
         {"demo-anna", "Анна", "79160000001", "200000000001", {600, 450, 700}, 500},
