@@ -40,4 +40,10 @@ for app in kiosk; do
   mkdir -p "build/site/$app"
   cp -u "build/wasm/wasm/$app.js" "build/wasm/wasm/$app.wasm" "build/wasm/wasm/$app.data" "build/site/$app/"
 done
+# Precompressed copies for the server to send to clients that accept gzip (kopilka-server
+# serves FILE.gz for FILE); only when the file changed since its .gz.
+find build/site -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' -o -name '*.data' -o -name '*.css' \
+  -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) | while read -r f; do
+  if [ ! -f "$f.gz" ] || [ "$f" -nt "$f.gz" ]; then gzip -9 -n -k -f "$f"; fi
+done
 say "done"

@@ -420,10 +420,17 @@ std::map<std::string, std::int64_t> Db::row_counts() {
     return out;
 }
 
-std::string Db::dump() {
+std::string Db::dump() { return dump(""); }
+
+std::string Db::dump(const std::string& merchant_id) {
     std::string out;
     for (const auto& t : tables()) {
-        Stmt s(db_, "SELECT * FROM \"" + t + "\"");
+        if (!merchant_id.empty()) {
+            Stmt has(db_, "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = 'merchant_id'", {t});
+            if (!has.step() || sqlite3_column_int64(has.s, 0) == 0) continue;
+        }
+        Stmt s(db_, "SELECT * FROM \"" + t + "\"" + (merchant_id.empty() ? "" : " WHERE merchant_id = ?1"),
+               merchant_id.empty() ? std::vector<std::string>{} : std::vector<std::string>{merchant_id});
         std::vector<std::string> rows;
         while (s.step()) {
             std::string row;

@@ -147,6 +147,8 @@ public:
     std::map<std::string, std::int64_t> row_counts();  // every table
     // Every row of every table as text, for an exact "nothing changed" comparison.
     std::string dump();
+    // The same for one merchant: the rows whose merchant_id is this one.
+    std::string dump(const std::string& merchant_id);
     std::int64_t scalar(const std::string& sql, const std::vector<std::string>& params = {});
     std::string text(const std::string& sql, const std::vector<std::string>& params = {});
     // The member account's postings summed from the stored entries: the balance derived by hand

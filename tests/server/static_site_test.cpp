@@ -19,6 +19,8 @@ struct SiteServer {
         std::filesystem::create_directory(root.file("site"));
         root.write("secret.txt", "not for the web");
         root.write("site/a.js", "console.log('a');\n");
+        root.write("site/c.css", "body{}\n");
+        root.write("site/c.css.gz", std::string("\x1f\x8b precompressed stand-in", 26));
         root.write("site/b.wasm", kWasm);
         root.write("site/index.html", "<!doctype html><title>Kopilka</title>\n");
         demo = std::make_unique<DemoServer>(std::vector<std::string>{"--site", root.file("site")});
@@ -96,4 +98,34 @@ TEST_CASE("paths outside the site directory are not served") {
         CHECK(res->status >= 400);
         CHECK(res->body.find("not for the web") == std::string::npos);
     }
+}
+
+TEST_CASE("static files: precompressed copies for gzip clients, validators for a cheap reload, no compression on the fly") {
+    auto& s = shared_server();
+    REQUIRE_MESSAGE(s.demo->ok, s.demo->why);
+    auto c = s.demo->server->client();
+    c->set_decompress(false);
+    auto res = c->Get("/c.css", {{"Accept-Encoding", "gzip, deflate, br"}});
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Encoding") == "gzip");
+    CHECK(res->body == std::string("\x1f\x8b precompressed stand-in", 26));
+    CHECK(content_type(res).rfind("text/css", 0) == 0);
+    CHECK(res->get_header_value_count("Content-Type") == 1);
+    const std::string tag = res->get_header_value("ETag");
+    CHECK_FALSE(tag.empty());
+    CHECK(res->get_header_value("Cache-Control") == "no-cache");
+
+    res = c->Get("/c.css");  // no gzip asked: the plain file
+    CHECK(res->get_header_value("Content-Encoding").empty());
+    CHECK(res->body == "body{}\n");
+
+    // Without a .gz the file goes as it is, even to a client that would take brotli.
+    res = c->Get("/a.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+    CHECK(res->get_header_value("Content-Encoding").empty());
+    CHECK(res->body == "console.log('a');\n");
+
+    res = c->Get("/c.css", {{"If-None-Match", tag}, {"Accept-Encoding", "gzip"}});
+    CHECK(res->status == 304);
+    CHECK(res->body.empty());
 }

@@ -10,7 +10,12 @@
 
 #include <httplib.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -31,6 +36,15 @@
 namespace kopilka::server {
 
 namespace {
+bool read_whole_file(const std::string& path, std::string* out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream s;
+    s << in.rdbuf();
+    *out = s.str();
+    return static_cast<bool>(in) || in.eof();
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -49,6 +63,7 @@ thread_local std::string t_merchant;
 thread_local std::string t_request_id;
 thread_local bool t_routed = false;  // the pre-routing handler ran for the current request
 thread_local const char* t_route = nullptr;  // the matched route's template, for metrics
+thread_local bool t_counted = false;         // an unmatched request already counted (error handler)
 }  // namespace
 
 // "/v1/admin/members/{id}" → the regular expression httplib matches, "/v1/admin/members/([^/]+)".
@@ -303,9 +318,17 @@ struct HttpServer::Impl final : RouteContext {
             std::fprintf(stderr, "{\"level\":\"error\",\"message\":%s}\n", codec::Json(what).dump().c_str());
             send_error(res, 500, "internal", "the server failed to handle this request");
         });
-        http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
             // Requests httplib rejects before routing (414, malformed request line) still get an id.
             if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", t_routed ? t_request_id : random_id());
+            // Counted before the answer is written (as routes are), so a client that saw the
+            // answer sees it counted.
+            if (t_route == nullptr && res.status == 404) {
+                const auto us = t_routed ? std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count() : 0;
+                metrics.count_request("unmatched", req.method, 404);
+                metrics.observe_latency("unmatched", static_cast<double>(us) / 1000.0);
+                t_counted = true;
+            }
             if (!res.body.empty()) return;  // a handler already wrote a JSON error
             switch (res.status) {
                 case 404: send_error(res, 404, "not_found", "no route " + req.path); break;
@@ -316,10 +339,11 @@ struct HttpServer::Impl final : RouteContext {
         });
         http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             const bool routed = t_routed;
-            const bool counted = t_route != nullptr;  // routed requests were counted by their route
+            const bool counted = t_route != nullptr || t_counted;  // counted by their route or as unmatched
             const char* route_template = counted ? t_route : (res.status == 404 ? "unmatched" : "static");
             t_routed = false;  // the next request on this thread starts clean
             t_route = nullptr;
+            t_counted = false;
             const auto us = routed ? std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_request_start).count() : 0;
             if (!counted) {
                 metrics.count_request(route_template, req.method, res.status);
@@ -334,15 +358,53 @@ struct HttpServer::Impl final : RouteContext {
         });
     }
 
+    // The site's files. httplib reads the file; here every answer gets a validator (ETag
+    // from size and modification time, Cache-Control: no-cache, so a reload costs a 304) and,
+    // when the client accepts gzip and the build left FILE.gz next to the file (tools/build.sh
+    // does for text, wasm and data), the precompressed bytes. Answers go out as fixed-length
+    // content, which httplib does not compress again: compressing on every request (brotli at
+    // its slowest level) cost a cold kiosk start ~0.3 s per script.
     void static_site() {
         if (options.site_dir.empty()) return;
         const std::pair<const char*, const char*> types[] = {
             {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
             {"wasm", "application/wasm"}, {"json", "application/json; charset=utf-8"},
             {"html", "text/html; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-            {"svg", "image/svg+xml"}, {"png", "image/png"}, {"ttf", "font/ttf"}};
+            {"svg", "image/svg+xml"}, {"png", "image/png"}, {"ttf", "font/ttf"},
+            {"data", "application/octet-stream"}};
         for (const auto& [ext, type] : types) http.set_file_extension_and_mimetype_mapping(ext, type);
         http.set_mount_point("/", options.site_dir);
+        const std::string root = options.site_dir;
+        http.set_file_request_handler([root](const httplib::Request& req, httplib::Response& res) {
+            std::string file = root + req.path;
+            if (!file.empty() && file.back() == '/') file += "index.html";
+            struct stat st{};
+            if (::stat(file.c_str(), &st) != 0) return;
+            char tag[64];
+            std::snprintf(tag, sizeof tag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
+                          static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ULL + static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+            res.set_header("ETag", tag);
+            res.set_header("Cache-Control", "no-cache");
+            res.set_header("Vary", "Accept-Encoding");
+            if (req.get_header_value("If-None-Match") == tag) {
+                res.status = 304;
+                res.body.clear();
+                return;
+            }
+            if (req.has_header("Range")) return;  // httplib serves the byte range of the plain file
+            std::string gz;
+            const bool gzip = req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos &&
+                              ::stat((file + ".gz").c_str(), &st) == 0 && read_whole_file(file + ".gz", &gz);
+            auto body = std::make_shared<std::string>(gzip ? std::move(gz) : std::move(res.body));
+            res.body.clear();
+            if (gzip) res.set_header("Content-Encoding", "gzip");
+            const std::string type = res.get_header_value("Content-Type");
+            res.headers.erase("Content-Type");  // set again, once, by set_content_provider
+            res.set_content_provider(body->size(), type, [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                sink.write(body->data() + offset, std::min(length, body->size() - offset));
+                return true;
+            });
+        });
     }
 };
 
