@@ -17,10 +17,15 @@ bin=build/native/bin
 
 "$bin/kopilka" seed-demo --db "$db" >/dev/null
 base="http://$host:$port"
+# A kiosk works once paired with the merchant: this code pairs the first browser that opens
+# the link (valid one hour; the kiosk keeps its device token afterwards).
+pair=$("$bin/kopilka" pairing-code --db "$db" --merchant demo --name "Demo kiosk" --ttl-s 3600 |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).code))')
 cat <<MSG
 
 Kopilka is starting on $base
-  kiosk:          $base/kiosk/          (add ?lang=ru|lv|de|en to pick the language)
+  kiosk:          $base/kiosk/?pair=$pair   (pairs this browser once; add &lang=ru|lv|de|en)
+                  another kiosk: build/native/bin/kopilka pairing-code --db $db --merchant demo
   API health:     $base/healthz
   member lookup:  POST $base/v1/members/lookup  {"code": "<card QR text>"}
   API document:   $base/v1/openapi.json     metrics: $base/metrics

@@ -133,3 +133,22 @@ TEST_CASE("kopilka with a --db file that does not exist fails and does not creat
         CHECK_FALSE(file_exists(out));
     }
 }
+
+TEST_CASE("kopilka pairing-code makes a code that pairs one kiosk, once") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const RunResult r = run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--name", "Door", "--ttl-s", "3600"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const Json printed = json_lines(r.out).at(0);
+    const std::string code = printed.at("code").get<std::string>();
+    CHECK(code.size() == 9);
+    auto c = s.server->client();
+    auto res = c->Post("/v1/devices/pair", Json{{"code", code}}.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+    CHECK(Json::parse(res->body)["name"] == "Door");
+    res = c->Post("/v1/devices/pair", Json{{"code", code}}.dump(), "application/json");
+    CHECK(res->status == 409);
+    CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "nobody"}).exit_code != 0);
+    CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--ttl-s", "5"}).exit_code != 0);
+}

@@ -6,6 +6,7 @@
 //   kopilka api-key --db FILE --merchant ID --role admin|till   creates a key, printed once
 //   kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]
 //   kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]   mints a widget token
+//   kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]  a code to pair a kiosk
 //                 (what the merchant's site does) and prints it with the member-token secret
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
@@ -49,6 +50,7 @@ int usage(const std::string& why) {
                  "  kopilka api-key --db FILE --merchant ID --role admin|till\n"
                  "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"
                  "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"
+                 "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"
                  "  kopilka seed-demo --db FILE\n"
                  "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
                  "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
@@ -190,6 +192,22 @@ int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) 
     return 0;
 }
 
+// A pairing code for a new kiosk, as the console makes one (only its hash is stored); the
+// kiosk takes it typed, scanned as a QR, or in its URL (?pair=CODE).
+int cmd_pairing_code(Store& store, const std::map<std::string, std::string>& f) {
+    namespace auth = kopilka::server::auth;
+    if (!f.count("merchant")) return usage("pairing-code needs --merchant ID");
+    if (!store.merchant_by_id(f.at("merchant"))) return usage("no merchant " + f.at("merchant"));
+    const long long ttl = f.count("ttl-s") ? std::atoll(f.at("ttl-s").c_str()) : auth::pairing_code_ttl_s;
+    if (ttl < 60 || ttl > 86400) return usage("--ttl-s must be 60..86400");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto code = auth::generate_pairing_code(auth::random_device_bytes, now);
+    const std::string name = f.count("name") ? f.at("name") : "kiosk";
+    store.put_pairing({f.at("merchant"), code.stored.code_hash_hex, name, now, now + ttl * 1000, 0, ""});
+    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")}, {"code", code.code}, {"expires_at_ms", now + ttl * 1000}}.dump().c_str());
+    return 0;
+}
+
 int cmd_seed_demo(Store& store) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto seeded = kopilka::server::seed_demo(store, now);
@@ -209,7 +227,7 @@ int main(int argc, char** argv) {
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
     if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key" && command != "merchant" &&
-        command != "member-token")
+        command != "member-token" && command != "pairing-code")
         return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
@@ -219,6 +237,7 @@ int main(int argc, char** argv) {
         if (command == "api-key") return cmd_api_key(*store, flags);
         if (command == "merchant") return cmd_merchant(*store, flags);
         if (command == "member-token") return cmd_member_token(*store, flags);
+        if (command == "pairing-code") return cmd_pairing_code(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());
