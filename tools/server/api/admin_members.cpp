@@ -276,21 +276,18 @@ bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::P
         }
         // A member enrolled by another operation already has entries (its welcome bonus, or
         // more): only the first enrolment writes, whatever its twins sent.
-        const auto stored = tx.entries();
-        if (!stored.empty()) {
+        std::size_t stored = 0;
+        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
+        if (stored != 0) {
             *out = api_error(409, "member_exists", "a member with this id exists", "id");
             return false;
         }
-        auto restored = ledger::restore(stored);
-        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-        ledger::Ledger& l = restored.ledger;
-        l.advance(now_ms);
         std::string failure;
         if (!welcome(l, p, op, now_ms, &failure)) {
             *out = api_error(409, failure, "the ledger refused the welcome bonus: " + failure, "");
             return false;
         }
-        append_new_entries(tx, l, stored.size());
+        append_new_entries(tx, l, stored);
         const Json answer = {{"operation_id", op_hex}, {"member_id", member_id}};
         tx.save_operation({op_hex, "enrol", member_id, request.dump(), 201, answer.dump(), now_ms});
         written = true;
@@ -438,11 +435,8 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
             out = std::move(*replay);
             return false;
         }
-        const auto stored = tx.entries();
-        auto restored = ledger::restore(stored);
-        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-        ledger::Ledger& l = restored.ledger;
-        l.advance(now_ms);
+        std::size_t stored = 0;
+        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         const auto result = l.apply(ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason}, now_ms);
         if (!ledger::status_succeeded(result.status)) {
             const std::string status(ledger::status_name(result.status));
@@ -453,7 +447,7 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
                             "points");
             return false;
         }
-        append_new_entries(tx, l, stored.size());
+        append_new_entries(tx, l, stored);
         const ledger::Snapshot s = l.snapshot();
         out = {201,
                Json{{"operation_id", op_hex}, {"member_id", member_id}, {"points", points}, {"balance", s.balance},
@@ -473,11 +467,10 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     Json ledger_entries = Json::array();
     ledger::Snapshot snapshot;
     store.with_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
-        auto restored = ledger::restore(tx.entries());
-        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-        for (const ledger::Entry& entry : restored.ledger.entries()) ledger_entries.push_back(codec::encode_entry(entry));
-        restored.ledger.advance(now_ms);
-        snapshot = restored.ledger.snapshot();
+        std::size_t stored = 0;
+        const ledger::Ledger l = load_ledger(tx, now_ms, &stored);
+        for (std::size_t i = 0; i < stored; ++i) ledger_entries.push_back(codec::encode_entry(l.entries()[i]));
+        snapshot = l.snapshot();
         return false;  // read only
     });
     Json receipts = Json::array();

@@ -130,10 +130,7 @@ ApiResult admin_preview_program(Store& store, const Caller& caller, const std::s
                                             : store.member_by_card(caller.merchant_id, rq.card);
         if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
         store.with_member(caller.merchant_id, member->member_id, [&](MemberTx& tx) {
-            auto restored = ledger::restore(tx.entries());
-            if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-            restored.ledger.advance(now_ms);
-            rq.context = member_context(*rq.program, tx, restored.ledger, tx.counters(), now_ms);
+            rq.context = member_context(*rq.program, tx, load_ledger(tx, now_ms), tx.counters(), now_ms);
             return false;  // read only
         });
     }

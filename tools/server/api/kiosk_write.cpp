@@ -57,15 +57,11 @@ ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op
             out = std::move(*replay);
             return false;
         }
-        const auto stored = tx.entries();
-        auto restored = ledger::restore(stored);
-        if (restored.status != ledger::EntryStatus::ok)
-            throw std::runtime_error("member " + t.member.member_id + ": stored ledger does not restore");
-        ledger::Ledger& l = restored.ledger;
-        l.advance(now_ms);
+        std::size_t stored = 0;
+        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         out = {};
         if (!decide(tx, l, &out)) return false;
-        append_new_entries(tx, l, stored.size());
+        append_new_entries(tx, l, stored);
         tx.save_operation({op_hex, kind, t.member.member_id, request.dump(), out.status, out.body.dump(), now_ms});
         return true;
     });

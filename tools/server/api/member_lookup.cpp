@@ -31,21 +31,16 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, con
         return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
-    members::MemberSnapshot snap;
+    codec::Json snapshot;
     store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
-        auto restored = ledger::restore(tx.entries());
-        if (restored.status != ledger::EntryStatus::ok)
-            throw std::runtime_error("member " + member->member_id + ": stored ledger does not restore");
-        restored.ledger.advance(now_ms);  // expiries due by now, shown (written by the next write)
+        // Expiries due by now are shown; the next write stores them.
+        const ledger::Ledger l = load_ledger(tx, now_ms);
         const MemberCounters counters = tx.counters();
-        members::TierState tier{0, counters.tier_held};
-        if (program->tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - program->tiers->window_days * 86400000);
-        snap = members::build_member_snapshot(*program, {member->member_id, member->display_name, merchant->code},
-                                              restored.ledger.snapshot(), tier,
-                                              spins_available(wheel, counters.spins, now_ms), now_ms);
+        snapshot = snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
+                                  spins_available(wheel, counters.spins, now_ms));
         return false;  // read only
     });
-    return {200, codec::Json{{"member", codec::encode_member(snap)}}, merchant->merchant_id};
+    return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};
 }
 
 ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {

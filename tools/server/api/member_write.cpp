@@ -1,5 +1,7 @@
 #include "api/member_write.hpp"
 
+#include <stdexcept>
+
 #include "api/receipts.hpp"
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
@@ -63,6 +65,17 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx, con
         for (const auto& item : stamps->items())
             if (item.value().is_number_integer()) m.stamps[item.key()] = item.value().get<std::int64_t>();
     return m;
+}
+
+ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored) {
+    const auto entries = tx.entries();
+    auto restored = ledger::restore(entries);
+    if (restored.status != ledger::EntryStatus::ok)
+        throw std::runtime_error("stored ledger does not restore: entry " + std::to_string(restored.bad_entry) + " is " +
+                                 std::string(ledger::entry_status_name(restored.status)));
+    if (stored) *stored = entries.size();
+    restored.ledger.advance(now_ms);
+    return std::move(restored.ledger);
 }
 
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {

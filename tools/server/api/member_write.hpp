@@ -34,6 +34,11 @@ std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_
 quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
                                     const MemberCounters& c, std::int64_t now_ms);
 
+// The member's ledger as stored, advanced to now_ms (expiries and holds due by now, not yet
+// written); *stored counts the entries that came from the database, which append_new_entries
+// needs. A stored ledger that does not restore means a damaged database: it throws.
+ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored = nullptr);
+
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
 

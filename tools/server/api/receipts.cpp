@@ -171,11 +171,8 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             out = api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
             return false;
         }
-        const auto stored = tx.entries();
-        auto restored = ledger::restore(stored);
-        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-        ledger::Ledger& l = restored.ledger;
-        l.advance(now_ms);
+        std::size_t stored = 0;
+        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         MemberCounters counters = tx.counters();
         quote::QuoteOptions options;
         options.redeem_points = rq.redeem_points;
@@ -190,7 +187,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             out = api_error(409, failure, "the ledger refused the receipt: " + failure, "redeem_points");
             return false;
         }
-        append_new_entries(tx, l, stored.size());
+        append_new_entries(tx, l, stored);
 
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;

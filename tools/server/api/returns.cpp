@@ -92,11 +92,8 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
             out = api_error(400, "invalid_return", field + " is more than is left to return", field);
             return false;
         }
-        const auto stored = tx.entries();
-        auto restored = ledger::restore(stored);
-        if (restored.status != ledger::EntryStatus::ok) throw std::runtime_error("stored ledger does not restore");
-        ledger::Ledger& l = restored.ledger;
-        l.advance(now_ms);
+        std::size_t stored = 0;
+        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         std::string failure;
         if ((ret.points_clawback > 0 &&
              !apply(l, ledger::Clawback{ledger::derive_entry_id(rq.op, "clawback"), ret.points_clawback, "return", rq.receipt_id}, now_ms, &failure)) ||
@@ -105,7 +102,7 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
             out = api_error(409, failure, "the ledger refused the return: " + failure, "quantities");
             return false;
         }
-        append_new_entries(tx, l, stored.size());
+        append_new_entries(tx, l, stored);
 
         for (std::size_t i = 0; i < already.size(); ++i) already[i] += rq.quantities[i];
         receipt.returned = Json(already).dump();
