@@ -20,7 +20,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 mkdir -p "$out/obj" "$out/seeds" "$out/corpus" "$out/crashes"
 
 # [SECTION] Build: every core and codec source, compiled directly, in parallel.
-sources=(shared/core/*/*.cpp shared/codec/*.cpp tools/fuzz/fuzz_decoders.cpp)
+sources=(shared/core/*/*.cpp shared/codec/*.cpp shared/client/kiosk_config.cpp tools/fuzz/fuzz_decoders.cpp)
 jobs="$(nproc 2>/dev/null || echo 2)"
 stale=()
 for src in "${sources[@]}"; do

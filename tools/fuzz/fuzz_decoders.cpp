@@ -1,10 +1,11 @@
 // libFuzzer target: random bytes into everything that decodes what a client sends.
 // Implemented: card text and coupon codes (the raw bytes), JSON parsing, then the program,
-// receipt, member context, wheel and member snapshot decoders, and a quote when a program and
-// a receipt both decode. Missing: catalogue, tiers, settlement and simulator decoders.
+// receipt, member context, wheel, theme and member snapshot decoders, the kiosk's config and
+// operation-answer decoders, and a quote when a program and a receipt both decode.
+// Missing: catalogue, tiers, settlement and simulator decoders.
 //
 // A decoder reads the sub-object named after it when the document is an object that has one
-// ("program", "receipt", "member", "wheel", "snapshot"), otherwise the whole document, so one
+// ("program", "receipt", "member", "wheel", "theme", "config", "snapshot"), otherwise the whole document, so one
 // input can reach the quote. Nothing is caught here: the decoders promise not to throw, so an
 // escaping exception is a finding, just like a crash, a hang or a sanitizer report.
 // Build and run: tools/fuzz/build_and_run.sh SECONDS.
@@ -13,10 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "client/kiosk_config.hpp"
 #include "codec/decode.hpp"
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
 #include "codec/quote_json.hpp"
+#include "codec/theme_json.hpp"
 #include "codec/wheel_json.hpp"
 #include "core/cards/card_code.hpp"
 #include "core/cards/coupon_code.hpp"
@@ -60,6 +63,9 @@ void fuzz_json(const Json& doc) {
     const auto member = codec::decode_member_context(part(doc, "member"));
     (void)codec::decode_wheel(part(doc, "wheel"));
     (void)codec::decode_member(part(doc, "snapshot"));
+    (void)codec::decode_theme(part(doc, "theme"));
+    (void)kopilka::client::decode_kiosk_config(part(doc, "config"));
+    (void)kopilka::client::decode_operation_answer(doc);
     if (!program.ok() || !receipt.ok()) return;
 
     quote::QuoteOptions options;
