@@ -236,3 +236,20 @@ TEST_CASE("requests refused before routing are logged with their own id and late
     // The id in the log is the one the client got back, so the two can be matched up.
     CHECK(res->get_header_value("X-Request-Id") == lines[1].value("request_id", ""));
 }
+
+TEST_CASE("the environment configures the server like its flags") {
+    TempDir dir;
+    ServerProcess server({"--db", dir.file("k.sqlite"), "--seed-demo"}, {"KOPILKA_BODY_BYTES_MAX=100", "KOPILKA_QUIET=1"});
+    std::string why;
+    REQUIRE_MESSAGE(server.start(&why), why);
+    auto c = server.client();
+    const auto big = c->Post("/v1/members/lookup", Json{{"code", std::string(150, '1')}}.dump(), "application/json");
+    REQUIRE(big);
+    CHECK(big->status == 413);
+    CHECK(c->Get("/healthz")->status == 200);
+    CHECK(server.log_lines().empty());  // KOPILKA_QUIET=1
+
+    const RunResult bad = run_program({"/usr/bin/env", "KOPILKA_THREADS=0", server_binary(), "--port", "0", "--db", dir.file("k.sqlite")});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("KOPILKA_THREADS") != std::string::npos);
+}

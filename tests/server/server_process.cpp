@@ -87,9 +87,10 @@ std::string join_args(const std::vector<std::string>& argv) {
 }
 
 // fork/exec with stdin from /dev/null and stdout/stderr into pipes. The child gets the
-// parent's environment minus KOPILKA_* (the server reads flags from there), default
-// signal handling, no inherited descriptors, and dies with the test process.
-pid_t spawn(const std::vector<std::string>& argv, int* out_fd, int* err_fd) {
+// parent's environment minus KOPILKA_* (the server reads flags from there) plus extra_env
+// ("NAME=value"), default signal handling, no inherited descriptors, and dies with the test
+// process.
+pid_t spawn(const std::vector<std::string>& argv, int* out_fd, int* err_fd, const std::vector<std::string>& extra_env = {}) {
     // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -97,6 +98,7 @@ pid_t spawn(const std::vector<std::string>& argv, int* out_fd, int* err_fd) {
     std::vector<char*> env;
     for (char** e = environ; e && *e; ++e)
         if (std::strncmp(*e, "KOPILKA_", 8) != 0) env.push_back(*e);
+    for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
     env.push_back(nullptr);
     const pid_t parent = getpid();
 
@@ -195,7 +197,8 @@ RunResult run_program(const std::vector<std::string>& argv, std::chrono::millise
     return r;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args) : args_(std::move(args)) {}
+ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::string> env)
+    : args_(std::move(args)), env_(std::move(env)) {}
 
 ServerProcess::~ServerProcess() {
     if (pid_ > 0) stop(std::chrono::seconds(5));
@@ -207,7 +210,7 @@ bool ServerProcess::start(std::string* why, std::chrono::milliseconds timeout) {
     argv.insert(argv.end(), args_.begin(), args_.end());
     int out_fd = -1, err_fd = -1;
     try {
-        pid_ = spawn(argv, &out_fd, &err_fd);
+        pid_ = spawn(argv, &out_fd, &err_fd, env_);
     } catch (const std::exception& e) {
         *why = e.what();
         return false;

@@ -61,7 +61,8 @@ RunResult run_program(const std::vector<std::string>& argv, std::chrono::millise
 // server that is still running (SIGTERM, then SIGKILL).
 class ServerProcess {
 public:
-    explicit ServerProcess(std::vector<std::string> args);  // flags after the binary, without --port
+    // args: flags after the binary, without --port; env: "NAME=value" for the server's environment.
+    explicit ServerProcess(std::vector<std::string> args, std::vector<std::string> env = {});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
@@ -99,6 +100,7 @@ private:
     void reap_reader();
 
     std::vector<std::string> args_;
+    std::vector<std::string> env_;
     pid_t pid_ = -1;
     int port_ = 0;
     std::chrono::milliseconds stop_duration_{0};

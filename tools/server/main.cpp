@@ -1,8 +1,10 @@
 // kopilka-server: the REST backend and static web server.
 //   kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] [--seed-demo]
 //                  [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]
-// Each flag can also come from the environment: KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT,
-// KOPILKA_SITE. SIGINT/SIGTERM stop it cleanly (requests in flight finish).
+// Each flag can also come from the environment (a flag given wins): KOPILKA_DB, KOPILKA_HOST,
+// KOPILKA_PORT, KOPILKA_SITE, KOPILKA_BODY_BYTES_MAX, KOPILKA_THREADS, KOPILKA_QUEUE_MAX,
+// KOPILKA_ANONYMOUS_BURST, KOPILKA_SEED_DEMO=1, KOPILKA_QUIET=1, KOPILKA_RATE_LIMITS=off.
+// SIGINT/SIGTERM stop it cleanly (requests in flight finish).
 #include <pthread.h>
 #include <signal.h>
 
@@ -59,6 +61,21 @@ int main(int argc, char** argv) {
     f.server.host = env_or("KOPILKA_HOST", "127.0.0.1");
     f.server.site_dir = env_or("KOPILKA_SITE", "");
     std::size_t port = static_cast<std::size_t>(std::atoi(env_or("KOPILKA_PORT", "8080")));
+    // The numeric settings from the environment, checked like their flags.
+    const std::pair<const char*, std::size_t*> sizes[] = {{"KOPILKA_BODY_BYTES_MAX", &f.server.request_body_bytes_max},
+                                                          {"KOPILKA_THREADS", &f.server.worker_threads},
+                                                          {"KOPILKA_QUEUE_MAX", &f.server.request_queue_max}};
+    for (const auto& [name, out] : sizes)
+        if (const char* v = std::getenv(name); v && *v && (!parse_size(v, out) || *out == 0))
+            return usage((std::string(name) + " needs a positive number").c_str());
+    if (const char* v = std::getenv("KOPILKA_ANONYMOUS_BURST"); v && *v) {
+        std::size_t n = 0;
+        if (!parse_size(v, &n) || n == 0) return usage("KOPILKA_ANONYMOUS_BURST needs a positive number");
+        f.server.anonymous_burst = static_cast<std::int64_t>(n);
+    }
+    f.seed_demo = std::string(env_or("KOPILKA_SEED_DEMO", "")) == "1";
+    f.server.log_requests = std::string(env_or("KOPILKA_QUIET", "")) != "1";
+    f.server.rate_limits = std::string(env_or("KOPILKA_RATE_LIMITS", "on")) != "off";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
