@@ -334,6 +334,10 @@ struct HttpServer::Impl final : RouteContext {
                 case 404: send_error(res, 404, "not_found", "no route " + req.path); break;
                 case 413: send_error(res, 413, "body_too_large", "the request body is larger than the server accepts"); break;
                 case 405: send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path); break;
+                case 400:
+                    send_error(res, 400, "bad_request",
+                               "the request could not be read (a " + req.method + " with a body needs Content-Length or chunked encoding)");
+                    break;
                 default: send_error(res, res.status, "http_error", "HTTP " + std::to_string(res.status)); break;
             }
         });
