@@ -39,6 +39,8 @@ void read_wheel(const Json& j, const std::string& path, WheelView* w, codec::Dec
     });
 }
 
+// A malformed QR matrix is dropped rather than failing the answer: the coupon exists and
+// its code text is enough for the till.
 void read_coupon(const Json& j, CouponView* c, codec::DecodeError* e) {
     ObjectReader r(j, "coupon", e);
     r.text("code", &c->code, 64);
@@ -47,8 +49,31 @@ void read_coupon(const Json& j, CouponView* c, codec::DecodeError* e) {
         ObjectReader reward = r.child("reward");
         reward.optional_text("name", &c->reward_name, 200);
     }
+    if (r.has("qr_modules")) {
+        auto rows = decode_qr_modules(r.at("qr_modules"), r.field("qr_modules"));
+        if (rows.ok()) c->qr_modules = std::move(*rows.value);
+    }
 }
 }  // namespace
+
+codec::Decoded<std::vector<std::string>> decode_qr_modules(const Json& j, const std::string& path) {
+    const auto fail = [](const std::string& field, const char* code, std::string why) {
+        return codec::Decoded<std::vector<std::string>>{std::nullopt, {code, field, field + " " + why}};
+    };
+    if (!j.is_array()) return fail(path, "wrong_type", "must be an array of strings");
+    if (j.size() > qr_modules_max) return fail(path, "out_of_range", "has more than " + std::to_string(qr_modules_max) + " rows");
+    std::vector<std::string> rows;
+    rows.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const std::string field = codec::index_path(path, i);
+        if (!j[i].is_string()) return fail(field, "wrong_type", "must be a string of 0 and 1");
+        const std::string& row = j[i].get_ref<const std::string&>();
+        if (row.size() != j.size()) return fail(field, "invalid_value", "must have as many modules as there are rows (a square)");
+        if (row.find_first_not_of("01") != std::string::npos) return fail(field, "invalid_value", "must hold only 0 and 1");
+        rows.push_back(row);
+    }
+    return {std::move(rows), {}};
+}
 
 codec::Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
     KioskConfig c;

@@ -49,7 +49,13 @@ struct CouponView {
     std::string code;              // "KC-…", typed or scanned at the till
     std::string reward_name;
     std::int64_t expires_at_ms = 0;
+    std::vector<std::string> qr_modules;  // the code's QR, top row first, '1' dark; empty: show the text only
 };
+
+// A QR code's module matrix as the server sends it ("qr_modules"): rows of '0'/'1', as many
+// rows as columns, at most qr_modules_max a side, quiet zone excluded. The error names path.
+constexpr std::size_t qr_modules_max = 177;  // version 40
+codec::Decoded<std::vector<std::string>> decode_qr_modules(const codec::Json& j, const std::string& path);
 
 struct PrizeView {
     int index = -1;                // the wheel segment

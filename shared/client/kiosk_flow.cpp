@@ -81,12 +81,26 @@ bool KioskFlow::animating() const {
     return state_.screen == Screen::spin && state_.spin && state_.spin->phase == SpinView::Phase::turning;
 }
 
-void KioskFlow::touch(std::int64_t now_ms) {
+void KioskFlow::keep_alive(std::int64_t now_ms) {
     state_.now_ms = now_ms;
     if (member_screen()) state_.idle_deadline_ms = now_ms + idle_ms();
     else if (state_.screen == Screen::error) state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
     else if (state_.screen == Screen::scan) state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
+}
+
+void KioskFlow::show(std::int64_t now_ms) {
+    keep_alive(now_ms);
     changed();
+}
+
+// Raw input changes nothing on screen but the countdown's whole seconds: a scanner's key
+// burst must not redraw the kiosk once per key (a slow renderer would stretch the burst
+// until it looks typed by hand).
+void KioskFlow::touch(std::int64_t now_ms) {
+    const auto shown_s = [](std::int64_t deadline, std::int64_t now) { return deadline > now ? (deadline - now + 999) / 1000 : 0; };
+    const std::int64_t before = shown_s(state_.idle_deadline_ms, state_.now_ms);
+    keep_alive(now_ms);
+    if (shown_s(state_.idle_deadline_ms, now_ms) != before) changed();
 }
 
 void KioskFlow::tick(std::int64_t now_ms) {
@@ -99,7 +113,7 @@ void KioskFlow::tick(std::int64_t now_ms) {
     if (state_.paired && now_ms >= config_due_ms_) refresh_config(now_ms);
     if (animating() && now_ms >= state_.spin->started_ms + state_.spin->duration_ms) {
         state_.spin->phase = SpinView::Phase::result;
-        touch(now_ms);  // the result gets a whole idle period to be read
+        show(now_ms);  // the result gets a whole idle period to be read
         return;
     }
     if (animating()) {
@@ -119,7 +133,7 @@ void KioskFlow::open_scan(std::int64_t now_ms) {
     if (!state_.paired) return;
     state_.screen = Screen::scan;
     state_.error.reset();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::sign_out(std::int64_t now_ms) {
@@ -164,12 +178,12 @@ void KioskFlow::back(std::int64_t now_ms) {
             break;
         default: return sign_out(now_ms);
     }
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::set_locale(i18n::Locale l, std::int64_t now_ms) {
     state_.locale = l;
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::set_online(bool online, std::int64_t now_ms) {
@@ -191,12 +205,12 @@ void KioskFlow::pairing_type(char c, std::int64_t now_ms) {
     if (!ok) return;
     state_.pairing_code += c;
     state_.error.reset();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::pairing_backspace(std::int64_t now_ms) {
     if (!state_.pairing_code.empty()) state_.pairing_code.pop_back();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::pairing_submit(std::int64_t now_ms) {
@@ -285,17 +299,17 @@ void KioskFlow::keypad_open(bool open, std::int64_t now_ms) {
     if (open && state_.screen != Screen::scan) state_.screen = Screen::scan;
     state_.keypad_open = open;
     state_.keypad.clear();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::keypad_press(char c, std::int64_t now_ms) {
     state_.keypad.press(c);
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::keypad_backspace(std::int64_t now_ms) {
     state_.keypad.backspace();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::keypad_submit(std::int64_t now_ms) {
@@ -429,7 +443,7 @@ void KioskFlow::open_rewards(std::int64_t now_ms) {
     if (state_.screen != Screen::member || !state_.member) return;
     state_.screen = Screen::rewards;
     state_.notice.reset();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms) {
@@ -439,11 +453,11 @@ void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms)
     if (it == rewards.end()) return;
     if (!can_redeem(state_, *it)) {
         state_.notice = FlowError{state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection", ""};
-        return touch(now_ms);
+        return show(now_ms);
     }
     state_.reward_id = reward_id;
     state_.screen = Screen::confirm;
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::confirm_redeem(std::int64_t now_ms) {
@@ -456,14 +470,14 @@ void KioskFlow::open_spin(std::int64_t now_ms) {
     state_.screen = Screen::spin;
     state_.spin = SpinView{};
     state_.notice.reset();
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::spin(std::int64_t now_ms) {
     if (state_.screen != Screen::spin || state_.busy || !state_.spin || state_.spin->phase != SpinView::Phase::ready) return;
     if (!can_spin(state_)) {
         state_.notice = FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
-        return touch(now_ms);
+        return show(now_ms);
     }
     state_.spin->phase = SpinView::Phase::waiting;
     Json body = {{"member", {{"id", state_.member->id}}}, {"wheel_id", state_.config->wheel->id}};
@@ -472,13 +486,13 @@ void KioskFlow::spin(std::int64_t now_ms) {
 
 void KioskFlow::toggle_odds(std::int64_t now_ms) {
     state_.odds_open = !state_.odds_open;
-    touch(now_ms);
+    show(now_ms);
 }
 
 void KioskFlow::set_reduced_motion(bool on, std::int64_t now_ms) {
     state_.reduced_motion = on;
     if (on && animating()) state_.spin->phase = SpinView::Phase::result;
-    touch(now_ms);
+    show(now_ms);
 }
 
 double KioskFlow::wheel_turns(std::int64_t now_ms) const {
@@ -499,14 +513,14 @@ void KioskFlow::submit(const std::string& path, Json body, std::int64_t now_ms) 
     const std::string op = options_.new_operation_id ? options_.new_operation_id() : std::string();
     if (op.size() != 32) {
         state_.notice = FlowError{"internal", "no operation id"};
-        return touch(now_ms);
+        return show(now_ms);
     }
     body["operation_id"] = op;
     pending_op_ = op;
     pending_session_ = session_;
     state_.busy = true;
     state_.notice.reset();
-    touch(now_ms);
+    show(now_ms);
     outbox_.submit(OutboxItem{op, path, body.dump(), now_ms, 0, 0}, now_ms);
 }
 
@@ -532,7 +546,7 @@ void KioskFlow::on_operation_final(const OutboxItem& item, const TransportReply&
         state_.notice = err;
         if (state_.screen == Screen::spin && state_.spin) state_.spin->phase = SpinView::Phase::ready;
         if (state_.screen == Screen::confirm) state_.screen = Screen::rewards;
-        return touch(state_.now_ms);
+        return show(state_.now_ms);
     }
     if (answer.value->member) {
         state_.member = *answer.value->member;
@@ -548,7 +562,7 @@ void KioskFlow::on_operation_final(const OutboxItem& item, const TransportReply&
         state_.coupon = answer.value->coupon;
         state_.screen = Screen::coupon;
     }
-    touch(state_.now_ms);
+    show(state_.now_ms);
 }
 
 }  // namespace kopilka::client

@@ -101,7 +101,7 @@ public:
     void start(std::int64_t now_ms);
 
     void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
-    void touch(std::int64_t now_ms);          // any input: keeps the session alive
+    void touch(std::int64_t now_ms);          // any input: keeps the session alive (redraws only if that shows)
     void open_scan(std::int64_t now_ms);      // "tap to start" on the attract screen
     void sign_out(std::int64_t now_ms);       // back to attract, forgetting the member
     void back(std::int64_t now_ms);           // one screen up
@@ -139,6 +139,8 @@ private:
     void on_operation_final(const OutboxItem& item, const TransportReply& reply);
     void submit(const std::string& path, codec::Json body, std::int64_t now_ms);
     void show_error(std::string code, std::string message);
+    void keep_alive(std::int64_t now_ms);     // the idle deadline from now
+    void show(std::int64_t now_ms);           // keep_alive, and the screen changed
     void unpair();
     void cache_member(const std::string& code, const members::MemberSnapshot& m);
     std::optional<members::MemberSnapshot> cached_member(const std::string& code);

@@ -45,7 +45,10 @@ std::string encode_kiosk_state(const KioskFlow& flow, const KioskView& view) {
         {"idle_deadline_ms", s.idle_deadline_ms},
     };
     if (s.member) j["member"] = codec::encode_member(*s.member);
-    if (s.coupon) j["coupon"] = {{"code", s.coupon->code}, {"reward", s.coupon->reward_name}, {"expires_at_ms", s.coupon->expires_at_ms}};
+    if (s.coupon)
+        j["coupon"] = {{"code", s.coupon->code}, {"reward", s.coupon->reward_name}, {"expires_at_ms", s.coupon->expires_at_ms},
+                       {"qr_size", s.coupon->qr_modules.size()}};
+    j["qr_size"] = view.qr_modules.size();  // the QR code drawn on this screen, modules a side (0: none)
     if (s.spin) {
         j["spin"] = {{"phase", spin_phase_name(s.spin->phase)}, {"prize", nullptr}, {"coupon", nullptr}};
         if (s.spin->prize)

@@ -116,6 +116,7 @@ void compose_coupon(const Composer& k, KioskView* v) {
     const CouponView& c = *k.s.coupon;
     v->title = k.t("coupon.title", {std::nullopt, {{"reward", c.reward_name}}});
     v->code = c.code;
+    v->qr_modules = c.qr_modules;
     v->lines.push_back(k.t("coupon.hint"));
     if (c.expires_at_ms) v->lines.push_back(k.t("coupon.valid_until", {std::nullopt, {{"date", k.date(c.expires_at_ms)}}}));
     v->actions.push_back({Action::back, k.t("action.done")});
@@ -145,6 +146,7 @@ void compose_spin(const Composer& k, KioskView* v) {
             v->lines.push_back(prize_text(k, sp));
             if (sp.coupon) {
                 v->code = sp.coupon->code;
+                v->qr_modules = sp.coupon->qr_modules;
                 v->lines.push_back(k.t("coupon.hint"));
             }
             break;

@@ -1,5 +1,7 @@
 #include "client/scan_input.hpp"
 
+#include <algorithm>
+
 namespace kopilka::client {
 
 namespace {
@@ -15,10 +17,13 @@ std::optional<ScanSource> scan_source_from_name(std::string_view name) {
 }
 
 void WedgeDetector::key(char c, std::int64_t now_ms) {
-    if (!buffer_.empty() && now_ms - last_key_ms_ > options_.key_gap_ms_max) {
-        // A slow gap: whatever came before was typed by hand. Start a new burst here.
+    if (!buffer_.empty() && now_ms - last_key_ms_ > options_.held_gap_ms_max) {
+        // A long silence: whatever came before was typed by hand. Start a new burst here.
         buffer_.clear();
         human_ = false;
+        slow_gaps_ = 0;
+    } else if (!buffer_.empty() && now_ms - last_key_ms_ > options_.key_gap_ms_max) {
+        ++slow_gaps_;
     }
     if (buffer_.size() >= options_.burst_chars_max) human_ = true;  // not a card: too long
     else buffer_ += c;
@@ -27,15 +32,18 @@ void WedgeDetector::key(char c, std::int64_t now_ms) {
 
 std::optional<std::string> WedgeDetector::finish() {
     std::optional<std::string> out;
-    if (!human_ && buffer_.size() >= options_.burst_chars_min) out = buffer_;
+    const std::size_t slow_gaps_max = std::max<std::size_t>(1, buffer_.size() / 8);
+    if (!human_ && slow_gaps_ <= slow_gaps_max && buffer_.size() >= options_.burst_chars_min) out = buffer_;
     buffer_.clear();
     human_ = false;
+    slow_gaps_ = 0;
     return out;
 }
 
 std::optional<std::string> WedgeDetector::enter(std::int64_t now_ms) {
     if (buffer_.empty()) return std::nullopt;
-    if (now_ms - last_key_ms_ > options_.key_gap_ms_max) human_ = true;
+    if (now_ms - last_key_ms_ > options_.held_gap_ms_max) human_ = true;
+    else if (now_ms - last_key_ms_ > options_.key_gap_ms_max) ++slow_gaps_;
     return finish();
 }
 

@@ -18,6 +18,9 @@ std::optional<ScanSource> scan_source_from_name(std::string_view name);
 
 struct WedgeOptions {
     std::int64_t key_gap_ms_max = 50;    // a scanner types faster than this between keys
+    // A busy page (a frame being drawn) holds a key back now and then: one gap in eight (at
+    // least one per burst) may be slower, up to this; a longer silence starts a new burst.
+    std::int64_t held_gap_ms_max = 250;
     std::size_t burst_chars_min = 6;     // shorter bursts are someone pressing keys
     std::int64_t suffixless_end_ms = 120;  // burst without Enter ends after this silence
     std::size_t burst_chars_max = 128;
@@ -40,7 +43,8 @@ private:
     WedgeOptions options_;
     std::string buffer_;
     std::int64_t last_key_ms_ = 0;
-    bool human_ = false;  // a slow gap was seen in this burst
+    bool human_ = false;  // not a scanner's burst, whatever follows
+    std::size_t slow_gaps_ = 0;  // gaps over key_gap_ms_max in this burst
 };
 
 struct KeypadBuffer {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client/kiosk_flow.hpp"
 #include "client/kiosk_view.hpp"
@@ -21,8 +22,18 @@ struct UiInput {
     bool keypad_ok = false;
 };
 
+// Where a button was drawn (pixels, the visible part), for tests and diagnostics: a tap there presses it.
+//   name: an action's name ("start", "reward", …), "lang:<tag>", "key:<digit or +>", "key:back", "key:ok"
+struct DrawnButton {
+    std::string name;
+    std::string arg;  // the action's ViewAction::arg
+    float x = 0, y = 0, w = 0, h = 0;
+    bool enabled = true;
+};
+
 // wheel_turns: the prize wheel's angle in turns (KioskFlow::wheel_turns), on the spin screen.
+// The actions stay on screen: the text above them scrolls (drag or wheel) when it doesn't fit.
 UiInput draw_kiosk(const client::KioskState& state, const client::KioskView& view, const theme::Theme& theme,
-                   const Fonts& fonts, float scale, double wheel_turns);
+                   const Fonts& fonts, float scale, double wheel_turns, std::vector<DrawnButton>* drawn = nullptr);
 
 }  // namespace kopilka::ui

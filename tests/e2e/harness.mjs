@@ -203,7 +203,9 @@ export async function openKiosk(page, baseUrl, { timeoutMs = 20000, query = '', 
   if (t && !page.kopilkaTokenSet) {
     page.kopilkaTokenSet = true;
     await page.addInitScript((value) => {
-      if (!window.localStorage.getItem('kopilka.device_token')) window.localStorage.setItem('kopilka.device_token', value);
+      try {
+        if (!window.localStorage.getItem('kopilka.device_token')) window.localStorage.setItem('kopilka.device_token', value);
+      } catch { /* an error page (offline) has no storage */ }
     }, t);
   }
   await page.goto(`${baseUrl}/kiosk/${query}`, { waitUntil: 'load', timeout: timeoutMs });
@@ -242,4 +244,105 @@ export async function screenshot(page, name) {
   const file = path.join(artifactsDir, name);
   await page.screenshot({ path: file });
   return file;
+}
+
+// ---- driving the kiosk like a shopper --------------------------------------------------------
+
+/** The kiosk's state (window.kopilka.state()). */
+export async function kioskState(page) {
+  return page.evaluate(() => window.kopilka.state());
+}
+
+/** Waits until predicate(state, arg) holds in the page; returns that state. */
+export async function waitForState(page, predicate, arg, { timeoutMs = 15000, what = 'the kiosk state' } = {}) {
+  try {
+    const handle = await page.waitForFunction(
+      ([src, a]) => { const s = window.kopilka.state(); return new Function('s', 'arg', `return (${src})(s, arg);`)(s, a) && s; },
+      [predicate.toString(), arg ?? null], { timeout: timeoutMs, polling: 100 });
+    return await handle.jsonValue();
+  } catch (err) {
+    const last = await kioskState(page).catch((e) => `(state unavailable: ${e.message})`);
+    throw new Error(`${what} never held within ${timeoutMs} ms; last state: ${JSON.stringify(last)}`);
+  }
+}
+
+/**
+ * Taps the button the kiosk last drew as `name` (state().buttons: an action's name, "lang:en",
+ * "key:7", "key:ok") with a touch at its centre — the page needs a context with hasTouch.
+ */
+export async function tap(page, name, arg = '', { timeoutMs = 10000 } = {}) {
+  const find = (st) => st.buttons.find((x) => x.name === name && (!arg || x.arg === arg) && x.enabled);
+  const what = `button ${name}${arg ? ' ' + arg : ''}`;
+  let s = await waitForState(page, (st, a) => st.buttons.some((b) => b.name === a.name && (!a.arg || b.arg === a.arg) && b.enabled),
+    { name, arg }, { timeoutMs, what });
+  // A new screen settles its layout in a frame or two: tap where the button stays put.
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(60);
+    const again = await kioskState(page);
+    const a = find(s);
+    const b = find(again);
+    s = again;
+    if (a && b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h) break;
+  }
+  const b = find(s);
+  if (!b) throw new Error(`${what} went away; state: ${JSON.stringify(s)}`);
+  const before = s.revision;
+  await page.touchscreen.tap(b.x + b.w / 2, b.y + b.h / 2);
+  // The press lands in the next frame or two; wait for the kiosk to react.
+  await page.waitForFunction((r) => window.kopilka.state().revision !== r, before, { timeout: 5000, polling: 20 }).catch(() => {});
+}
+
+/**
+ * Types text like a USB barcode scanner: a burst of key events ending in Enter, all within one
+ * task of the page (a scanner sends a key every few ms; keys sent one by one through the
+ * DevTools protocol arrive with gaps of tens of ms on a busy test machine, which is how a
+ * person types). The events go where a real keyboard's go: keydown/keypress/keyup on window.
+ */
+export async function wedgeScan(page, text) {
+  await page.evaluate((t) => {
+    const fire = (type, key, keyCode, charCode) => window.dispatchEvent(new KeyboardEvent(type,
+      { key, keyCode, which: keyCode, charCode, bubbles: true, cancelable: true }));
+    for (const ch of t) {
+      const code = ch.toUpperCase().charCodeAt(0);
+      fire('keydown', ch, code, 0);
+      fire('keypress', ch, ch.charCodeAt(0), ch.charCodeAt(0));
+      fire('keyup', ch, code, 0);
+    }
+    fire('keydown', 'Enter', 13, 0);
+    fire('keypress', 'Enter', 13, 13);
+    fire('keyup', 'Enter', 13, 0);
+  }, text);
+}
+
+/**
+ * Screenshot of the page as RGBA pixels decoded in the page: { width, height, at(x, y) → [r, g, b] }
+ * plus decode(): the barcode zxing-wasm (the kiosk's own scan worker) reads in it, or null.
+ */
+export async function screenPixels(page) {
+  const png = (await page.screenshot()).toString('base64');
+  const sample = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const data = g.getImageData(0, 0, c.width, c.height);
+    window.__kopilkaShot = data;
+    return { width: c.width, height: c.height };
+  }, png);
+  return {
+    ...sample,
+    at: (x, y) => page.evaluate(([px, py]) => {
+      const d = window.__kopilkaShot;
+      const i = (py * d.width + px) * 4;
+      return [d.data[i], d.data[i + 1], d.data[i + 2]];
+    }, [x, y]),
+    decode: () => page.evaluate(async () => {
+      const r = await window.kopilkaCamera.decodeFrame(window.__kopilkaShot);
+      return r && r.text ? r.text : null;
+    }),
+  };
 }

@@ -133,6 +133,13 @@ test('every language: the attract screen speaks it and the font has every glyph'
       await page.waitForFunction((t) => document.getElementById('kopilka-mirror').textContent.includes(t),
         hint, { timeout: 5000, polling: 100 });
       assert.equal(await page.evaluate(() => document.documentElement.lang), locale);
+      // The theme's logo is on the attract screen (the demo's daylight theme has one).
+      if (theme.logo) {
+        await page.waitForFunction(() => {
+          const img = document.getElementById('kopilka-logo');
+          return img && !img.hidden && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display === 'block';
+        }, null, { timeout: 5000, polling: 100 });
+      }
       await h.screenshot(page, `kiosk-attract-${locale}.png`);
     }
     // No "?" boxes: the embedded font covers Russian, German, Latvian, € and ₽.

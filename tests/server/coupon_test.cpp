@@ -3,6 +3,9 @@
 // name the field, another merchant's till finds nothing — and 200 concurrent kiosk
 // redemptions against one balance never overspend it, on SQLite and on two server processes
 // sharing one PostgreSQL database.
+#define ZX_USE_UTF8 1
+#include <ZXing/ReadBarcode.h>
+
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -39,6 +42,26 @@ void check_concurrent_redemptions(const std::vector<const ServerProcess*>& serve
     CHECK(out.statuses[409] == 186);
     CHECK(out.coupons.size() == 14);
     CHECK(dace_balance() == 0);
+}
+
+// Draws the coupon's "qr_modules" the way a screen does (4 light modules of quiet zone,
+// scale pixels per module) and reads it back with ZXing-cpp; "" when nothing is found.
+std::string read_qr_modules(const Json& rows, int scale) {
+    const int n = static_cast<int>(rows.size());
+    const int side = (n + 8) * scale;
+    std::vector<std::uint8_t> pixels(static_cast<std::size_t>(side) * side, 255);
+    for (int y = 0; y < n; ++y) {
+        const std::string row = rows[y].get<std::string>();
+        for (int x = 0; x < static_cast<int>(row.size()); ++x)
+            if (row[x] == '1')
+                for (int dy = 0; dy < scale; ++dy)
+                    for (int dx = 0; dx < scale; ++dx)
+                        pixels[static_cast<std::size_t>((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0;
+    }
+    ZXing::DecodeHints hints;
+    hints.setFormats(ZXing::BarcodeFormat::QRCode);
+    const ZXing::Result r = ZXing::ReadBarcode({pixels.data(), side, side, ZXing::ImageFormat::Lum}, hints);
+    return r.isValid() ? r.text() : std::string();
 }
 
 std::string lower_without_dashes(const std::string& code) {
@@ -131,6 +154,38 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     CHECK(a.body["error"]["code"] == "coupon_used");
     CHECK(a.body["error"]["field"] == "code");
     CHECK(balance_of(*c, anna) == 950);
+}
+
+TEST_CASE("coupons: the coupon carries its QR code as a module matrix that reads back as its code") {
+    DemoServer s;
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const std::string admin = api_key(s.db, "admin");
+    auto c = s.server->client();
+    const std::string token = pair_kiosk(*c, admin, "QR kiosk");
+    const Answer issued = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-dace", "cake"));
+    REQUIRE_MESSAGE(issued.status == 201, issued.body.dump());
+    const Json& coupon = issued.body["coupon"];
+    const std::string code = coupon["code"].get<std::string>();
+    const Json& rows = coupon["qr_modules"];
+    REQUIRE(rows.is_array());
+    const std::size_t n = rows.size();
+    CHECK(n >= 21);             // version 1 and up: 17 + 4 × version modules a side
+    CHECK((n - 17) % 4 == 0);
+    for (const Json& row : rows) {
+        REQUIRE(row.is_string());
+        CHECK(row.get<std::string>().size() == n);
+        CHECK(row.get<std::string>().find_first_not_of("01") == std::string::npos);
+    }
+    // No quiet zone: the finder patterns' dark corners are the matrix's corners.
+    CHECK(rows[0].get<std::string>().substr(0, 7) == "1111111");
+    CHECK(rows[n - 1].get<std::string>().substr(0, 7) == "1111111");
+    CHECK(rows[0].get<std::string>().substr(n - 7) == "1111111");
+    CHECK(read_qr_modules(rows, 1) == code);
+    CHECK(read_qr_modules(rows, 4) == code);
+    // The till's answer and the replay carry the same matrix.
+    const Answer redeemed = post(*c, "/v1/coupons/redeem", api_key(s.db, "till"), {{"operation_id", op_id(2)}, {"code", code}});
+    REQUIRE(redeemed.status == 200);
+    CHECK(redeemed.body["coupon"]["qr_modules"] == rows);
 }
 
 TEST_CASE("coupons: another merchant's till finds nothing of this merchant's coupons") {

@@ -298,7 +298,8 @@ struct HttpServer::Impl final : RouteContext {
         // Small JSON answers on kept-alive connections: without TCP_NODELAY every answer
         // waits for the client's delayed ACK (~40 ms on Linux).
         http.set_tcp_nodelay(true);
-        http.set_keep_alive_max_count(1000);
+        // A busy connection gives its worker up now and then, so a queued one gets its turn.
+        http.set_keep_alive_max_count(100);
         http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
             t_routed = true;
             t_request_start = std::chrono::steady_clock::now();

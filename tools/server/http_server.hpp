@@ -15,7 +15,10 @@ struct ServerOptions {
     int port = 8080;                          // 0: any free port
     std::string site_dir;                     // static files served at /, empty: none
     std::size_t request_body_bytes_max = 64 * 1024;
-    std::size_t worker_threads = 8;
+    // A worker serves one connection at a time, for as long as the client keeps it alive
+    // (up to 1 s idle): there must be a worker for every client that keeps one open — a shop's
+    // kiosks and tills, a console — or the others wait in the queue.
+    std::size_t worker_threads = 64;
     std::size_t request_queue_max = 256;      // accepted connections waiting for a worker
     bool log_requests = true;
     bool rate_limits = true;                  // off only for benchmarks

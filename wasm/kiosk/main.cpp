@@ -19,9 +19,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "client/kiosk_flow.hpp"
 #include "client/kiosk_state_json.hpp"
@@ -62,15 +66,26 @@ struct App {
     std::uint64_t drawn_revision = 0;
     std::uint64_t mirrored_revision = 0;
     int frames_to_draw = kSettleFrames;
-    // Touch lifted: the frame that sees the release must see it over the button (that is the
-    // click); the frame after it drops the hover, so no button stays lit under a finger.
-    int release_frames = 0;
+    // Presses and releases, one per frame: Dear ImGui 1.86 reads the button's state once a
+    // frame, so a quick tap (touchstart and touchend between two frames), or a second tap
+    // before the frame that saw the first, would otherwise be lost.
+    struct PointerEvent {
+        bool down;
+        ImVec2 at;  // canvas pixels, as ImGui's
+    };
+    std::deque<PointerEvent> pointer_events;
+    bool pointer_down = false;
+    ImVec2 pointer_at{-FLT_MAX, -FLT_MAX};
+    bool pointer_away = false;     // after a tap: no hover until the pointer moves again
+    bool release_pending = false;  // the last event was a release: park the pointer next frame
     bool swallow_enter = false;    // a scanner's Enter must not press a focused button
+    std::vector<ui::DrawnButton> buttons;  // where the last frame drew its buttons (state JSON)
     std::string state_json;
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
 App* g_app = nullptr;
+
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -129,12 +144,57 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     app.flow.touch(now);
 }
 
-void on_mouse_button(GLFWwindow*, int, int action, int) {
-    if (action == GLFW_RELEASE) g_app->release_frames = 2;
-    g_app->flow.touch(wasm::wall_ms());
+// Presses and releases come from the page's own mouse and touch events, which carry where
+// they happened (GLFW's button callback only has the last known cursor, which a touch may
+// not have moved yet). A handled touch is not also delivered as a mouse event.
+void push_pointer(bool down, double css_x, double css_y) {
+    App& app = *g_app;
+    const float dpr = app.scale > 0 ? app.scale : 1.f;
+    app.pointer_events.push_back({down, ImVec2(static_cast<float>(css_x) * dpr, static_cast<float>(css_y) * dpr)});
+    app.flow.touch(wasm::wall_ms());
 }
 
-void on_cursor(GLFWwindow*, double, double) { g_app->frames_to_draw = kSettleFrames; }
+EM_BOOL on_html_mouse(int type, const EmscriptenMouseEvent* e, void*) {
+    if (e->button != 0) return EM_FALSE;
+    push_pointer(type == EMSCRIPTEN_EVENT_MOUSEDOWN, e->targetX, e->targetY);
+    return EM_FALSE;
+}
+
+EM_BOOL on_html_touch(int type, const EmscriptenTouchEvent* e, void*) {
+    for (int i = 0; i < e->numTouches; ++i) {
+        if (!e->touches[i].isChanged) continue;
+        if (type == EMSCRIPTEN_EVENT_TOUCHCANCEL) push_pointer(false, -1e6, -1e6);  // lifted nowhere: no click
+        else push_pointer(type == EMSCRIPTEN_EVENT_TOUCHSTART, e->touches[i].targetX, e->touches[i].targetY);
+        break;  // one finger is the pointer
+    }
+    return EM_TRUE;
+}
+
+void on_cursor(GLFWwindow*, double x, double y) {
+    g_app->pointer_away = false;
+    g_app->pointer_at = ImVec2(static_cast<float>(x), static_cast<float>(y));
+    g_app->frames_to_draw = kSettleFrames;
+}
+
+// The pointer ImGui sees this frame: the next queued press or release, else where it is.
+void feed_pointer(App& app, ImGuiIO& io) {
+    if (!app.pointer_events.empty()) {
+        const App::PointerEvent e = app.pointer_events.front();
+        app.pointer_events.pop_front();
+        app.pointer_down = e.down;
+        app.pointer_at = e.at;
+        // After a release the finger is gone: from the next frame on, the button that is now
+        // under where it was must not look pressed.
+        app.pointer_away = false;
+        if (!e.down) app.release_pending = true;
+    } else if (app.release_pending) {
+        app.release_pending = false;
+        app.pointer_away = true;
+    }
+    if (!app.pointer_events.empty() || app.release_pending) app.frames_to_draw = std::max(app.frames_to_draw, 2);
+    io.MouseDown[0] = app.pointer_down;
+    io.MousePos = app.pointer_away && !app.pointer_down ? ImVec2(-FLT_MAX, -FLT_MAX) : app.pointer_at;
+}
 
 // ---- frame ----------------------------------------------------------------------------
 void apply_ui_input(App& app, const ui::UiInput& in, std::int64_t now) {
@@ -194,6 +254,7 @@ void follow_theme(App& app) {
     app.theme_version = version;
     app.theme = config && config->has_theme ? config->theme : theme::Theme{};
     if (config && !config->has_theme && !config->merchant_name.empty()) app.theme.name = config->merchant_name;
+    wasm::set_logo(app.theme.logo, app.theme.name);
     app.scale = 0;  // fit_canvas reloads fonts and style
 }
 
@@ -206,6 +267,7 @@ void frame() {
     follow_theme(app);
     fit_canvas(app);
     if (app.flow.revision() != app.drawn_revision || app.flow.animating()) app.frames_to_draw = kSettleFrames;
+    if (!app.pointer_events.empty() || app.release_pending) app.frames_to_draw = std::max(app.frames_to_draw, 1);
     if (app.frames_to_draw <= 0) return;  // nothing changed: WebGL keeps the last frame
     --app.frames_to_draw;
     app.drawn_revision = app.flow.revision();
@@ -219,10 +281,11 @@ void frame() {
         io.KeysDown[GLFW_KEY_ENTER] = false;
         app.swallow_enter = false;
     }
-    if (app.release_frames > 0 && !io.MouseDown[0] && --app.release_frames == 0) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    feed_pointer(app, io);
     ImGui::NewFrame();
     const client::KioskView view = client::compose_kiosk_view(app.flow.state(), app.catalogues, client::branding_of(app.flow.state()));
-    const ui::UiInput in = ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, app.scale, app.flow.wheel_turns(now));
+    const ui::UiInput in =
+        ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, app.scale, app.flow.wheel_turns(now), &app.buttons);
     ImGui::Render();
     glViewport(0, 0, app.width_px, app.height_px);
     const ImVec4 bg = ui::to_imgui(app.theme.background);
@@ -233,6 +296,7 @@ void frame() {
     if (app.mirrored_revision != app.drawn_revision) {
         app.mirrored_revision = app.drawn_revision;
         wasm::set_mirror_text(client::mirror_text(view), std::string(i18n::locale_tag(app.flow.state().locale)));
+        wasm::set_screen(std::string(client::screen_name(app.flow.state().screen)));
     }
     apply_ui_input(app, in, now);
 }
@@ -256,7 +320,15 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
     if (!g_app) return "{}";
     const client::KioskView view =
         client::compose_kiosk_view(g_app->flow.state(), g_app->catalogues, client::branding_of(g_app->flow.state()));
-    g_app->state_json = client::encode_kiosk_state(g_app->flow, view);
+    // Plus where the last frame drew each button, in CSS pixels (a tap there presses it).
+    nlohmann::json j = nlohmann::json::parse(client::encode_kiosk_state(g_app->flow, view));
+    nlohmann::json buttons = nlohmann::json::array();
+    const float k = g_app->scale > 0 ? g_app->scale : 1.f;
+    for (const ui::DrawnButton& b : g_app->buttons)
+        buttons.push_back({{"name", b.name}, {"arg", b.arg}, {"enabled", b.enabled},
+                           {"x", b.x / k}, {"y", b.y / k}, {"w", b.w / k}, {"h", b.h / k}});
+    j["buttons"] = std::move(buttons);
+    g_app->state_json = j.dump();
     return g_app->state_json.c_str();
 }
 
@@ -305,7 +377,11 @@ int main() {
     // Ours first: the ImGui backend chains to callbacks installed before it.
     glfwSetCharCallback(app.window, on_char);
     glfwSetKeyCallback(app.window, on_key);
-    glfwSetMouseButtonCallback(app.window, on_mouse_button);
+    emscripten_set_mousedown_callback(kCanvas, nullptr, true, on_html_mouse);
+    emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_html_mouse);
+    emscripten_set_touchstart_callback(kCanvas, nullptr, true, on_html_touch);
+    emscripten_set_touchend_callback(kCanvas, nullptr, true, on_html_touch);
+    emscripten_set_touchcancel_callback(kCanvas, nullptr, true, on_html_touch);
     glfwSetCursorPosCallback(app.window, on_cursor);
 
     IMGUI_CHECKVERSION();

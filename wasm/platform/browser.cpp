@@ -39,6 +39,21 @@ EM_JS(int, js_reduced_motion, (), {
 });
 
 EM_JS(double, js_wall_ms, (), { return Date.now(); });
+
+EM_JS(void, js_set_screen, (const char* screen), {
+    const s = UTF8ToString(screen);
+    if (document.body && document.body.dataset.screen !== s) document.body.dataset.screen = s;
+});
+
+EM_JS(void, js_set_logo, (const char* url, const char* alt), {
+    const img = document.getElementById('kopilka-logo');
+    if (!img) return;
+    const u = UTF8ToString(url);
+    img.alt = UTF8ToString(alt);
+    if (!u) { img.removeAttribute('src'); img.hidden = true; return; }
+    if (img.getAttribute('src') !== u) img.src = u;
+    img.hidden = false;
+});
 // clang-format on
 }  // namespace
 
@@ -70,5 +85,7 @@ std::string url_param(const char* name) {
 }
 
 void set_mirror_text(const std::string& text, const std::string& lang) { js_set_mirror(text.c_str(), lang.c_str()); }
+void set_screen(const std::string& screen) { js_set_screen(screen.c_str()); }
+void set_logo(const std::string& url, const std::string& alt) { js_set_logo(url.c_str(), alt.c_str()); }
 
 }  // namespace kopilka::wasm

@@ -1,5 +1,5 @@
 // Small browser facts the apps need: time, canvas size, URL parameters, the DOM text mirror.
-// Implemented: monotonic clock, wall clock, CSS size and devicePixelRatio, ?param lookup,
+// Implemented: the page's screen attribute and the merchant's logo, monotonic clock, wall clock, CSS size and devicePixelRatio, ?param lookup,
 // aria-live mirror text and the page's lang attribute, random operation ids (crypto),
 // prefers-reduced-motion. Storage: storage.hpp.
 #pragma once
@@ -21,5 +21,11 @@ std::string url_param(const char* name);  // "" when absent
 
 // Replaces the text of the page's #kopilka-mirror (aria-live) element when it changed.
 void set_mirror_text(const std::string& text, const std::string& lang);
+
+// The page's <body data-screen="…">: the page's own elements (the logo) follow the screen.
+void set_screen(const std::string& screen);
+// The merchant's logo (a data: or https: URL the server's theme codec accepted; "" for none)
+// in #kopilka-logo, which the page shows on the attract screen; alt: the merchant's name.
+void set_logo(const std::string& url, const std::string& alt);
 
 }  // namespace kopilka::wasm

@@ -440,3 +440,25 @@ TEST_CASE("a redemption whose answer is lost stays in the outbox and lands once 
     CHECK(r.outbox_store.rows.empty());
     CHECK(flow2.state().screen == Screen::attract);  // the shopper who asked is gone: nothing shown
 }
+
+TEST_CASE("raw input keeps the session alive but redraws only when the countdown's seconds change") {
+    Rig r;
+    to_member(r, 1250);  // idle time 20 s from the config, from t = 1000
+    const std::uint64_t at_member = r.flow.revision();
+    r.flow.touch(1100);  // the countdown still shows 20 s
+    CHECK(r.flow.revision() == at_member);
+    CHECK(r.flow.state().idle_deadline_ms == 21100);
+    r.flow.tick(3500);   // 18 s left: the countdown changed
+    const std::uint64_t later = r.flow.revision();
+    CHECK(later > at_member);
+    r.flow.touch(3600);  // "I'm still here": back to 20 s
+    CHECK(r.flow.revision() > later);
+    CHECK(r.flow.state().idle_deadline_ms == 23600);
+
+    r.flow.sign_out(4000);
+    const std::uint64_t at_attract = r.flow.revision();
+    for (int i = 0; i < 13; ++i) r.flow.touch(4001 + i);  // a scanner's burst on the attract screen
+    CHECK(r.flow.revision() == at_attract);
+    r.flow.set_locale(i18n::Locale::de, 4100);  // a visible change still redraws
+    CHECK(r.flow.revision() > at_attract);
+}

@@ -69,3 +69,21 @@ TEST_CASE("the keypad takes digits and a leading plus only") {
     CHECK(scan_source_from_name("wedge") == ScanSource::wedge);
     CHECK_FALSE(scan_source_from_name("nfc").has_value());
 }
+
+TEST_CASE("a scanner's burst survives one key held back by a busy page, not a person's steady typing") {
+    WedgeDetector w;
+    std::int64_t t = type(w, "200000", 1000, 5);
+    t = type(w, "0000039", t + 70, 5);  // one gap of 75 ms: the page was drawing a frame
+    auto text = w.enter(t);
+    REQUIRE(text.has_value());
+    CHECK(*text == "2000000000039");
+
+    t = type(w, "2000000000039", 5000, 60);  // a very fast typist: every gap is slow
+    CHECK_FALSE(w.enter(t).has_value());
+
+    t = type(w, "2000", 9000, 5);  // three held-back keys in one short burst are too many
+    t = type(w, "00", t + 80, 5);
+    t = type(w, "000", t + 80, 5);
+    t = type(w, "0039", t + 80, 5);
+    CHECK_FALSE(w.enter(t).has_value());
+}

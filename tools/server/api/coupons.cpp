@@ -1,5 +1,8 @@
 #include "api/coupons.hpp"
 
+#include <ZXing/BitMatrix.h>
+#include <ZXing/MultiFormatWriter.h>
+
 #include "api/kiosk_write.hpp"
 #include "api/wheel_state.hpp"
 #include "codec/object_reader.hpp"
@@ -91,8 +94,28 @@ CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program
     return c;
 }
 
+Json qr_modules(const std::string& text) {
+    ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
+    writer.setMargin(0);  // the quiet zone is the drawer's
+    writer.setEncoding(ZXing::CharacterSet::UTF8);
+    ZXing::BitMatrix m;
+    try {
+        m = writer.encode(text, 0, 0);
+    } catch (const std::exception&) {
+        return Json::array();  // too long for a QR code: the code text still works
+    }
+    Json rows = Json::array();
+    for (int y = 0; y < m.height(); ++y) {
+        std::string row(static_cast<std::size_t>(m.width()), '0');
+        for (int x = 0; x < m.width(); ++x)
+            if (m.get(x, y)) row[static_cast<std::size_t>(x)] = '1';
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
 Json coupon_json(const CouponRecord& c, const program::Program& p) {
-    Json j = {{"code", c.code},     {"qr", c.code},
+    Json j = {{"code", c.code},     {"qr", c.code},  {"qr_modules", qr_modules(c.code)},
               {"reward", reward_json(p, c.reward_id)},
               {"source", c.source}, {"points", c.points},
               {"issued_at_ms", c.issued_at_ms}, {"expires_at_ms", c.expires_at_ms}};

@@ -26,7 +26,12 @@ CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program
                           const std::string& reward_id, const char* source, const ledger::EntryId& key,
                           bool reserved, std::int64_t points, const std::string& op_hex, std::int64_t now_ms);
 
-// {"code", "qr", "reward", "source", "points", "issued_at_ms", "expires_at_ms", "redeemed_at_ms"?, "receipt_id"?}
+// The QR code of text as rows of modules, top to bottom: one string of '0' (light) and '1'
+// (dark) per row, quiet zone excluded (ZXing-cpp's writer). Empty when text can't be encoded.
+codec::Json qr_modules(const std::string& text);
+
+// {"code", "qr", "qr_modules", "reward", "source", "points", "issued_at_ms", "expires_at_ms",
+//  "redeemed_at_ms"?, "receipt_id"?}
 codec::Json coupon_json(const CouponRecord& c, const program::Program& p);
 
 ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const codec::Json& body, std::int64_t now_ms);

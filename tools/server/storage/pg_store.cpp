@@ -7,15 +7,17 @@
 // race); every Store method; with_member as one transaction that first locks the member's
 // member_counters row (so writers for one member serialize across threads and processes);
 // retry of whole transactions on pqxx::transaction_rollback (serialization failure,
-// deadlock) with a short backoff; the Sql executor the shared Store methods run on; a small connection pool (pqxx connections are not
-// thread-safe: each one is used by one thread at a time).
-// Every query filters by merchant_id, except the two lookups the interface defines across
-// merchants (api_key by its globally unique key id, merchant_by_code/merchant_by_id).
+// deadlock) with a short backoff; the Sql executor the shared Store methods run on; a
+// connection pool of at most 16 (pqxx connections are not thread-safe: each one is used by
+// one thread at a time).
+// Every query filters by merchant_id, except the lookups the interface defines across
+// merchants (API keys, devices and pairing codes by their globally unique ids, merchants).
 #include "storage/pg_store.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <condition_variable>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -155,6 +157,9 @@ const char* const kMigrations[] = {
 
 // pg_advisory_xact_lock key for schema migrations ("kopilka" in ASCII).
 constexpr long long kMigrationLockKey = 0x6b6f70696c6b61LL;
+
+// Connections one server process keeps open at most.
+constexpr std::size_t kConnectionsMax = 16;
 
 // Whole transactions are retried this often on serialization failures and deadlocks.
 constexpr int kAttempts = 8;
@@ -352,23 +357,46 @@ public:
 private:
     std::unique_ptr<pqxx::connection> connect() { return std::make_unique<pqxx::connection>(url_); }
 
-    // A connection borrowed from the pool for one transaction; returned unless it broke.
+    // A connection borrowed from the pool for one transaction; returned unless it broke. At
+    // most kConnectionsMax are open: PostgreSQL's connection limit is shared by every server
+    // process (100 by default), and more connections than cores only queue inside it.
     class Lease {
     public:
         explicit Lease(PgStore& s) : s_(s) {
-            {
-                std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-                if (!s_.idle_.empty()) {
-                    conn_ = std::move(s_.idle_.back());
-                    s_.idle_.pop_back();
-                }
+            std::unique_lock<std::mutex> lock(s_.pool_mutex_);
+            s_.pool_changed_.wait(lock, [this] { return !s_.idle_.empty() || s_.open_ < kConnectionsMax; });
+            if (!s_.idle_.empty()) {
+                conn_ = std::move(s_.idle_.back());
+                s_.idle_.pop_back();
+                return;
             }
-            if (!conn_) conn_ = s_.connect();
+            ++s_.open_;
+            lock.unlock();
+            try {
+                conn_ = s_.connect();
+            } catch (...) {
+                release_slot();
+                throw;
+            }
         }
         ~Lease() {
-            if (!conn_ || broken_ || !conn_->is_open()) return;
-            std::lock_guard<std::mutex> lock(s_.pool_mutex_);
-            s_.idle_.push_back(std::move(conn_));
+            if (!conn_ || broken_ || !conn_->is_open()) {
+                conn_.reset();
+                release_slot();
+                return;
+            }
+            {
+                std::lock_guard<std::mutex> lock(s_.pool_mutex_);
+                s_.idle_.push_back(std::move(conn_));
+            }
+            s_.pool_changed_.notify_one();
+        }
+        void release_slot() {
+            {
+                std::lock_guard<std::mutex> lock(s_.pool_mutex_);
+                --s_.open_;
+            }
+            s_.pool_changed_.notify_one();
         }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
@@ -466,7 +494,9 @@ private:
 
     std::string url_;
     std::mutex pool_mutex_;
+    std::condition_variable pool_changed_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;  // connections no thread is using
+    std::size_t open_ = 1;                                  // idle or leased (the first opens in the constructor)
 };
 
 }  // namespace
