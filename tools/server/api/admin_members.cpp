@@ -466,12 +466,11 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
     Json ledger_entries = Json::array();
     ledger::Snapshot snapshot;
-    store.with_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
+    store.read_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
         std::size_t stored = 0;
         const ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         for (std::size_t i = 0; i < stored; ++i) ledger_entries.push_back(codec::encode_entry(l.entries()[i]));
         snapshot = l.snapshot();
-        return false;  // read only
     });
     Json receipts = Json::array();
     for (const ReceiptRecord& r : store.member_receipts(caller.merchant_id, member_id))

@@ -32,13 +32,12 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, con
 
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
     codec::Json snapshot;
-    store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
+    store.read_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
         // Expiries due by now are shown; the next write stores them.
         const ledger::Ledger l = load_ledger(tx, now_ms);
         const MemberCounters counters = tx.counters();
         snapshot = snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
                                   spins_available(wheel, counters.spins, now_ms));
-        return false;  // read only
     });
     return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};
 }

@@ -313,6 +313,17 @@ public:
         return commit;
     }
 
+    // One REPEATABLE READ snapshot, no row locks: readers never wait for writers.
+    void read_member(const std::string& merchant_id, const std::string& member_id,
+                     const std::function<void(MemberTx&)>& fn) override {
+        run([&](pqxx::work& w) {
+            w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            Tx tx(w, merchant_id, member_id);
+            fn(tx);
+            return false;
+        });
+    }
+
     void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override {
         run([&](pqxx::work& w) {
             w.exec_params("INSERT INTO api_keys (merchant_id, key_id, role, salt_hex, secret_hash_hex, created_at_ms, "

@@ -290,6 +290,21 @@ public:
         return commit;
     }
 
+    // A deferred transaction: a read snapshot (WAL), no write lock.
+    void read_member(const std::string& merchant_id, const std::string& member_id,
+                     const std::function<void(MemberTx&)>& fn) override {
+        std::lock_guard<std::recursive_mutex> lock(mutex_);
+        exec("BEGIN DEFERRED");
+        try {
+            Tx tx(*this, merchant_id, member_id);
+            fn(tx);
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+
     void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override {
         write([&] {
             Statement q(db_, "INSERT INTO api_keys (merchant_id, key_id, role, salt_hex, secret_hash_hex, created_at_ms, "

@@ -201,6 +201,10 @@ public:
     // false to roll back; an exception rolls back and propagates.
     virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<bool(MemberTx&)>& fn) = 0;
+    // Runs fn on one consistent snapshot of the member's rows, without the write lock and
+    // writing nothing (lookups and exports don't wait for each other or for writers).
+    virtual void read_member(const std::string& merchant_id, const std::string& member_id,
+                             const std::function<void(MemberTx&)>& fn) = 0;
 
     // Writes happen in one transaction each.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
