@@ -165,7 +165,7 @@ function denyCamera() {
 }
 
 async function newKioskContext(browser, { camera = true, watchScans = false } = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: VIEWPORT, hasTouch: true });
   if (!camera) await context.addInitScript(denyCamera);
   await context.addInitScript(instrumentPage, { watchScans, cardMeanMax: CARD_MEAN_MAX });
   return context;
@@ -439,14 +439,6 @@ async function sampleCpu(page, cdp, windowMs) {
   };
 }
 
-// ImGui 1.86 reads keys once per frame: hold each key for a few frames.
-async function holdKey(page, key) {
-  await page.keyboard.down(key);
-  await sleep(80);
-  await page.keyboard.up(key);
-  await sleep(80);
-}
-
 async function idleScene(browser, url, name, { camera, scanScreen = false }) {
   const context = await newKioskContext(browser, { camera });
   const page = await context.newPage();
@@ -457,9 +449,8 @@ async function idleScene(browser, url, name, { camera, scanScreen = false }) {
         null, { timeout: 20000, polling: 50 });
     }
     if (scanScreen) {
-      // Keyboard navigation to "start" (the first big button) and Space to press it.
-      await holdKey(page, 'ArrowDown');
-      await holdKey(page, 'Space');
+      await h.tap(page, 'start');  // a touch where the kiosk drew "start"
+      await h.waitForScreen(page, ['scan'], { timeoutMs: 5000 }).catch(() => {});
       const s = await page.evaluate(() => window.kopilka.state());
       if (s.screen !== 'scan' || s.keypad_open) throw new Error(`could not open the scan screen: ${JSON.stringify(s)}`);
     }
