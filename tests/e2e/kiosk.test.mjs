@@ -88,11 +88,14 @@ test('a card shown to the camera opens the member screen with the server\'s numb
   });
 });
 
+// The fake camera shows a card all the time: tests that must stay on the attract screen
+// take the camera away.
+const denyCamera = () => {
+  navigator.mediaDevices.getUserMedia = () =>
+    Promise.reject(new DOMException('camera denied by the test', 'NotAllowedError'));
+};
+
 test('keypad garbage shows an error, also with the camera denied', { timeout: 30000 }, async () => {
-  const denyCamera = () => {
-    navigator.mediaDevices.getUserMedia = () =>
-      Promise.reject(new DOMException('camera denied by the test', 'NotAllowedError'));
-  };
   await withKiosk('keypad-error', { initScript: denyCamera }, async (page) => {
     await h.openKiosk(page, server.url);
     await page.waitForFunction(() => window.kopilkaCamera && window.kopilkaCamera.status !== 'starting',
@@ -121,7 +124,7 @@ test('keypad garbage shows an error, also with the camera denied', { timeout: 30
 });
 
 test('every language: the attract screen speaks it and the font has every glyph', { timeout: 40000 }, async () => {
-  await withKiosk('languages', {}, async (page) => {
+  await withKiosk('languages', { initScript: denyCamera }, async (page) => {
     const config = (await h.api(server.url, 'GET', '/v1/kiosk/config', { key: server.deviceToken })).body;
     for (const locale of ['ru', 'lv', 'de', 'en']) {
       await h.openKiosk(page, server.url, { query: `?lang=${locale}` });

@@ -78,13 +78,35 @@ struct App {
     ImVec2 pointer_at{-FLT_MAX, -FLT_MAX};
     bool pointer_away = false;     // after a tap: no hover until the pointer moves again
     bool release_pending = false;  // the last event was a release: park the pointer next frame
+    bool fast = true;              // the main loop runs every animation frame (else 10 times a second)
+    std::int64_t busy_at = 0;      // the last time a frame was drawn or input arrived
     bool swallow_enter = false;    // a scanner's Enter must not press a focused button
     std::vector<ui::DrawnButton> buttons;  // where the last frame drew its buttons (state JSON)
     std::string state_json;
+    std::string camera_json;
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
 App* g_app = nullptr;
+
+// A still kiosk checks its timers 10 times a second instead of at the display's rate (each
+// tick costs the browser a task even when nothing is drawn); input, an answer or an animation
+// brings back one tick per animation frame at once.
+constexpr int kIdleTickMs = 100;
+constexpr std::int64_t kIdleAfterMs = 2000;
+
+void wake(App& app) {
+    app.busy_at = wasm::wall_ms();
+    if (app.fast) return;
+    app.fast = true;
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+}
+
+void maybe_sleep(App& app, std::int64_t now) {
+    if (!app.fast || now - app.busy_at < kIdleAfterMs) return;
+    app.fast = false;
+    emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, kIdleTickMs);
+}
 
 
 std::string read_file(const std::string& path) {
@@ -106,6 +128,7 @@ void load_catalogues(App& app) {
 // ---- input ----------------------------------------------------------------------------
 void on_char(GLFWwindow*, unsigned int codepoint) {
     App& app = *g_app;
+    wake(app);
     const std::int64_t now = wasm::wall_ms();
     if (codepoint < 0x20 || codepoint > 0x7e) return;
     const char c = static_cast<char>(codepoint);
@@ -117,6 +140,7 @@ void on_char(GLFWwindow*, unsigned int codepoint) {
 
 void on_key(GLFWwindow*, int key, int, int action, int) {
     App& app = *g_app;
+    wake(app);
     if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
     const std::int64_t now = wasm::wall_ms();
     if (app.flow.state().screen == client::Screen::pairing) {
@@ -151,6 +175,7 @@ void push_pointer(bool down, double css_x, double css_y) {
     App& app = *g_app;
     const float dpr = app.scale > 0 ? app.scale : 1.f;
     app.pointer_events.push_back({down, ImVec2(static_cast<float>(css_x) * dpr, static_cast<float>(css_y) * dpr)});
+    wake(app);
     app.flow.touch(wasm::wall_ms());
 }
 
@@ -171,6 +196,7 @@ EM_BOOL on_html_touch(int type, const EmscriptenTouchEvent* e, void*) {
 }
 
 void on_cursor(GLFWwindow*, double x, double y) {
+    wake(*g_app);
     g_app->pointer_away = false;
     g_app->pointer_at = ImVec2(static_cast<float>(x), static_cast<float>(y));
     g_app->frames_to_draw = kSettleFrames;
@@ -268,7 +294,8 @@ void frame() {
     fit_canvas(app);
     if (app.flow.revision() != app.drawn_revision || app.flow.animating()) app.frames_to_draw = kSettleFrames;
     if (!app.pointer_events.empty() || app.release_pending) app.frames_to_draw = std::max(app.frames_to_draw, 1);
-    if (app.frames_to_draw <= 0) return;  // nothing changed: WebGL keeps the last frame
+    if (app.frames_to_draw <= 0) return maybe_sleep(app, now);  // nothing changed: WebGL keeps the last frame
+    wake(app);
     --app.frames_to_draw;
     app.drawn_revision = app.flow.revision();
 
@@ -308,7 +335,17 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void kopilka_scan(const char* text, const char* source) {
     if (!g_app || !text) return;
     const auto s = client::scan_source_from_name(source ? source : "camera").value_or(client::ScanSource::camera);
+    wake(*g_app);
     g_app->flow.scan(text, s, wasm::wall_ms());
+}
+
+// What the camera needs to know 8 times a second, without composing the whole state JSON:
+// {"scanning": bool, "screen": "…"}.
+EMSCRIPTEN_KEEPALIVE const char* kopilka_camera_state() {
+    if (!g_app) return "{}";
+    g_app->camera_json = std::string("{\"scanning\":") + (g_app->flow.wants_camera() ? "true" : "false") + ",\"screen\":\"" +
+                         std::string(client::screen_name(g_app->flow.state().screen)) + "\"}";
+    return g_app->camera_json.c_str();
 }
 
 // The browser's online/offline events (app.js).
@@ -354,6 +391,7 @@ int main() {
     static App app;
     g_app = &app;
     load_catalogues(app);
+    wasm::set_activity_hook([] { wake(*g_app); });
     const std::int64_t now = wasm::wall_ms();
     app.outbox.restore(now);
     app.flow.start(now);

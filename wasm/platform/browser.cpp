@@ -57,6 +57,15 @@ EM_JS(void, js_set_logo, (const char* url, const char* alt), {
 // clang-format on
 }  // namespace
 
+namespace {
+void (*g_activity_hook)() = nullptr;
+}
+
+void set_activity_hook(void (*hook)()) { g_activity_hook = hook; }
+void activity() {
+    if (g_activity_hook) g_activity_hook();
+}
+
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_get_now()); }
 std::int64_t wall_ms() { return static_cast<std::int64_t>(js_wall_ms()); }
 

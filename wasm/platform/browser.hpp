@@ -9,6 +9,11 @@
 
 namespace kopilka::wasm {
 
+// Called whenever something arrives from outside the main loop (a fetch's answer, an
+// IndexedDB result), so an app that slows its loop when idle can wake up at once.
+void set_activity_hook(void (*hook)());
+void activity();
+
 std::int64_t now_ms();   // monotonic, ms
 std::int64_t wall_ms();  // ms since the epoch (Date.now()), for what the server's times mean
 std::string random_op_id();      // 32 hex digits from crypto.getRandomValues

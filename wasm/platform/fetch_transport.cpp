@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/browser.hpp"
+
 namespace kopilka::wasm {
 
 namespace {
@@ -66,6 +68,7 @@ void FetchTransport::send(const client::OutboxItem& item, std::function<void(cli
 }
 
 void FetchTransport::deliver(int request_id, int status, const char* body) {
+    activity();
     auto it = pending().find(request_id);
     if (it == pending().end()) return;
     auto done = std::move(it->second);

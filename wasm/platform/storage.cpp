@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/browser.hpp"
+
 namespace kopilka::wasm {
 
 namespace {
@@ -116,6 +118,7 @@ void IndexedDbOutboxStore::load(std::function<void(std::vector<client::OutboxIte
 }
 
 void IndexedDbOutboxStore::deliver(int request_id, int ok, const char* text) {
+    activity();
     auto it = pending().find(request_id);
     if (it == pending().end()) return;
     auto done = std::move(it->second);

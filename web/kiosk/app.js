@@ -33,6 +33,8 @@ function kioskApi(Module) {
     ready: true,
     module: Module,
     state: () => JSON.parse(Module.ccall('kopilka_state_json', 'string', [], [])),
+    // Just what the camera needs (cheap: it asks 8 times a second): { scanning, screen }.
+    cameraState: () => JSON.parse(Module.ccall('kopilka_camera_state', 'string', [], [])),
     scan: (text, source) => Module.ccall('kopilka_scan', null, ['string', 'string'], [String(text), source || 'camera']),
   };
 }
@@ -41,7 +43,7 @@ async function main() {
   // The camera starts while the wasm downloads; it decodes only once the kiosk asks.
   const camera = setupCamera({
     video,
-    getState: () => (window.kopilka.ready ? window.kopilka.state() : null),
+    getState: () => (window.kopilka.ready ? window.kopilka.cameraState() : null),
     onCode: (text) => window.kopilka.scan(text, 'camera'),
   });
   camera.start();

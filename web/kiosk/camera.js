@@ -17,7 +17,8 @@
 
 const FRAME_WIDTH_MAX = 640;
 const FRAME_HEIGHT_MAX = 480;
-const DECODE_INTERVAL_MIN_MS = 125;   // ≤ 8 decodes per second
+const DECODE_INTERVAL_MIN_MS = 125;   // ≤ 8 decodes per second on the scan screen
+const ATTRACT_INTERVAL_MIN_MS = 250;  // ≤ 4 on the attract screen: a card held up is still seen at once
 const STATE_POLL_IDLE_MS = 200;       // how often to look at the state when not scanning
 const VIDEO_WAIT_MS = 100;            // camera running but no frame yet
 const SAME_CODE_DEBOUNCE_MS = 3000;
@@ -283,7 +284,8 @@ export function setupCamera({ video, getState, onCode }) {
     } catch (err) {
       if (!decoder.isBroken()) warn('decode failed:', describe(err));
     }
-    schedule(Math.max(0, DECODE_INTERVAL_MIN_MS - (performance.now() - started)));
+    const interval = state.screen === 'attract' ? ATTRACT_INTERVAL_MIN_MS : DECODE_INTERVAL_MIN_MS;
+    schedule(Math.max(0, interval - (performance.now() - started)));
   }
 
   schedule(0);
