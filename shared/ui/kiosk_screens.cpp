@@ -308,6 +308,8 @@ UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, cons
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
+    // Keyboard navigation needs a focused window; a kiosk that nobody touched yet has none.
+    if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetNextWindowFocus();
     ImGui::Begin("kiosk", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
@@ -336,7 +338,8 @@ UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, cons
     const ImGuiID content_key = ImGui::GetID("body_content_h");
     const float body_h = std::clamp(memory->GetFloat(content_key, room), 1.f, room);
     ImGui::SetCursorPos(ImVec2(x0, top));
-    ImGui::BeginChild("body", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground);
+    // NavFlattened: keyboard navigation moves between the text and the buttons as one window.
+    ImGui::BeginChild("body", ImVec2(width, body_h), false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NavFlattened);
     draw_body(s, v, t, fonts, scale, wheel_turns, room, &in);
     memory->SetFloat(content_key, ImGui::GetCursorPosY() - st.ItemSpacing.y);
     // Touch screens have no wheel: a finger dragged over the text scrolls it.

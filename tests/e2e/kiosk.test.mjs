@@ -156,3 +156,27 @@ test('every language: the attract screen speaks it and the font has every glyph'
     assert.equal(missingEmoji, 1, 'the glyph check can fail');
   });
 });
+
+test('keyboard only: arrows move the visible focus, Space presses the button', { timeout: 30000 }, async () => {
+  await withKiosk('keyboard', { initScript: denyCamera }, async (page) => {
+    await h.openKiosk(page, server.url, { query: '?lang=en' });
+    await h.waitForScreen(page, ['attract'], { timeoutMs: 10000 });
+    // Dear ImGui reads keys once a frame: each key is held for a few frames.
+    const press = async (key) => {
+      await page.keyboard.down(key);
+      await page.waitForTimeout(120);
+      await page.keyboard.up(key);
+      await page.waitForTimeout(120);
+    };
+    let state = null;
+    for (let i = 0; i < 8 && (!state || state.screen !== 'scan'); i++) {
+      await press('ArrowDown');
+      await press('Space');
+      state = await page.evaluate(() => window.kopilka.state());
+    }
+    assert.equal(state.screen, 'scan', `keyboard navigation never pressed a button: ${JSON.stringify(state.actions)}`);
+    await press('Escape');  // back
+    const back = await h.waitForScreen(page, ['attract'], { timeoutMs: 5000 });
+    assert.equal(back.screen, 'attract');
+  });
+});

@@ -141,6 +141,15 @@ void on_char(GLFWwindow*, unsigned int codepoint) {
 void on_key(GLFWwindow*, int key, int, int action, int) {
     App& app = *g_app;
     wake(app);
+    // Dear ImGui sees its navigation keys only in frames it draws (a scanner's digits need
+    // none: drawing three frames for each would stretch its burst on a slow GPU).
+    switch (key) {
+        case GLFW_KEY_UP: case GLFW_KEY_DOWN: case GLFW_KEY_LEFT: case GLFW_KEY_RIGHT:
+        case GLFW_KEY_TAB: case GLFW_KEY_SPACE: case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
+            app.frames_to_draw = std::max(app.frames_to_draw, kSettleFrames);
+            break;
+        default: break;
+    }
     if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
     const std::int64_t now = wasm::wall_ms();
     if (app.flow.state().screen == client::Screen::pairing) {
