@@ -13,6 +13,7 @@ Fonts load_fonts(const char* ttf_path, const theme::Theme& t, float scale) {
         0x2010, 0x205E,  // dashes, quotes, ellipsis
         0x20AC, 0x20AC,  // €
         0x20BD, 0x20BD,  // ₽
+        0x2212, 0x2212,  // − (history: points taken)
         0x2190, 0x21FF,  // arrows (keypad backspace)
         0,
     };

@@ -147,7 +147,7 @@ test('every language: the attract screen speaks it and the font has every glyph'
     }
     // No "?" boxes: the embedded font covers Russian, German, Latvian, € and ₽.
     const texts = ['Баланс: 1 250 баллов', 'Bonuspunkte für Äpfel und Größen', 'Atlaižu kārtiņa: ā č ē ģ ī ķ ļ ņ š ū ž',
-      '2 000 ₽ · 2.000,50 €'];
+      '2 000 ₽ · 2.000,50 € · −500 · +700'];
     for (const t of texts) {
       const missing = await page.evaluate((text) => window.kopilka.module.ccall('kopilka_missing_glyphs', 'number', ['string'], [text]), t);
       assert.equal(missing, 0, `glyphs missing for ${JSON.stringify(t)}`);
@@ -179,4 +179,33 @@ test('keyboard only: arrows move the visible focus, Space presses the button', {
     const back = await h.waitForScreen(page, ['attract'], { timeoutMs: 5000 });
     assert.equal(back.screen, 'attract');
   });
+});
+
+test('portrait and high-DPI: every action fits on screen and a tap presses the right one', { timeout: 40000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 720, height: 1280 }, deviceScaleFactor: 2, hasTouch: true });
+  await context.addInitScript(denyCamera);
+  const page = await context.newPage();
+  const watch = h.watchPage(page);
+  try {
+    await h.openKiosk(page, server.url, { query: '?lang=de' });
+    await h.waitForScreen(page, ['attract'], { timeoutMs: 10000 });
+    await h.wedgeScan(page, card.code);
+    const member = await h.waitForScreen(page, ['member', 'error'], { timeoutMs: 10000 });
+    assert.equal(member.screen, 'member', JSON.stringify(member.error));
+    await page.waitForTimeout(300);  // the layout settles in a frame or two
+    const s = await page.evaluate(() => window.kopilka.state());
+    for (const b of s.buttons) {
+      assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= 720 && b.y + b.h <= 1280, `off screen: ${JSON.stringify(b)}`);
+    }
+    await h.screenshot(page, 'kiosk-member-portrait.png');
+    await h.tap(page, 'rewards');
+    const rewards = await h.waitForScreen(page, ['rewards'], { timeoutMs: 5000 });
+    assert.equal(rewards.screen, 'rewards');
+    assert.deepEqual(watch.pageErrors.map((e) => e.message), [], 'uncaught errors in the page');
+  } catch (err) {
+    console.error(`\n=== portrait failed\n--- page:\n${watch.dump()}\n`);
+    throw err;
+  } finally {
+    await context.close().catch(() => {});
+  }
 });
