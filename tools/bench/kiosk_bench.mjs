@@ -536,8 +536,9 @@ function markdown(r) {
   const groups = PROCESS_GROUPS;
   lines.push(`**CPU of an idle kiosk** (% of one core over ${IDLE_WINDOW_MS / 1000} s without input, from utime + stime of ` +
     'every Chromium process in /proc; WebGL runs in SwiftShader, so "GPU" is CPU work here. "Renderer main thread" is the ' +
-    'wall time of its tasks (CDP TaskDuration); main-loop ticks are the kiosk\'s requestAnimationFrame callbacks, frames drawn ' +
-    'are the ones it actually rendered. The attract screen also scans, so with a camera it decodes about 8 frames a second):', '');
+    'wall time of its tasks (CDP TaskDuration); main-loop ticks are the kiosk\'s requestAnimationFrame callbacks (after 2 s ' +
+    'without input or answers the kiosk ticks on a 100 ms timer instead, which shows as 0 here), frames drawn ' +
+    'are the ones it actually rendered. The attract screen also scans, so with a camera it decodes about 4 frames a second, the scan screen 8):', '');
   lines.push(`| scene | all Chromium | ${groups.join(' | ')} | renderer main thread | main-loop ticks/s | frames drawn | decodes/s |`);
   lines.push(`|---|---:|${groups.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
   for (const c of r.cpu) {
