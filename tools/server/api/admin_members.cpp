@@ -335,9 +335,9 @@ ApiResult admin_search_members(Store& store, const Caller& caller, const MemberS
 }
 
 ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     EnrolRequest rq;
     ApiResult err;
     if (!decode_enrol(*j, &rq, &err)) return err;
@@ -377,14 +377,15 @@ ApiResult admin_get_member(Store& store, const Caller& caller, const std::string
 }
 
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     std::optional<MerchantRecord> merchant;
     std::optional<MemberRecord> member;
     ApiResult err;
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
     Personal p{member->display_name, member->phone, member->email, member->birthday};
+    codec::DecodeError e;
     codec::ObjectReader r(*j, "", &e);
     read_personal(r, &p);
     r.reject_unknown({"name", "phone", "email", "birthday"});
@@ -405,12 +406,13 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
 
 ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body,
                               std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     ledger::EntryId op;
     std::int64_t points = 0;
     std::string reason;
+    codec::DecodeError e;
     codec::ObjectReader r(*j, "", &e);
     read_operation_id(r, &op);
     r.integer("points", &points, -ledger::points_max, ledger::points_max);

@@ -94,9 +94,9 @@ ApiResult admin_get_program(Store& store, const Caller& caller) {
 }
 
 ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     // decode_program checks types and ranges, then program::validate_program's rules.
     const auto p = codec::decode_program(*j);
     if (!p.ok()) return {400, codec::error_json(p.error), caller.merchant_id};
@@ -113,9 +113,9 @@ ApiResult admin_put_program(Store& store, const Caller& caller, const std::strin
 }
 
 ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     PreviewRequest rq;
     ApiResult err;
     if (!decode_preview(*j, now_ms, &rq, &err)) return err;

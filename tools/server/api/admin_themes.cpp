@@ -49,9 +49,9 @@ ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string&
                           std::int64_t now_ms) {
     if (!theme_id_valid(theme_id))
         return api_error(400, "invalid_value", "id must be 1 to 64 of a-z, 0-9, '-' and '_'", "id");
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     const auto t = codec::decode_theme(*j);
     if (!t.ok()) return {400, codec::error_json(t.error), caller.merchant_id};
     DocumentRecord d;

@@ -8,17 +8,6 @@ namespace kopilka::server {
 
 using codec::Json;
 
-std::optional<Json> parse_body(const std::string& body, ApiResult* err) {
-    codec::DecodeError e;
-    auto j = codec::parse_json(body, &e);
-    if (!j) *err = bad_request(e);
-    return j;
-}
-
-ApiResult bad_request(const codec::DecodeError& e) {
-    return {400, codec::error_json(e), {}};
-}
-
 void read_member_id(codec::ObjectReader& r, std::string* out) {
     if (r.ok() && !r.has("member")) return r.fail("missing_field", "member", "is required: {\"id\": …}");
     codec::ObjectReader m = r.child("member");

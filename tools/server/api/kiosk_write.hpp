@@ -16,10 +16,6 @@
 
 namespace kopilka::server {
 
-// The body as JSON, or nullopt with the 400 answer in *err.
-std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
-// A decode error as the 400 answer.
-ApiResult bad_request(const codec::DecodeError& e);
 // Reads "member": {"id": …}, the id a member lookup answered.
 void read_member_id(codec::ObjectReader& r, std::string* out);
 

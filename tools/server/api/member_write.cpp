@@ -13,6 +13,15 @@ ApiResult api_error(int status, const std::string& code, const std::string& mess
     return {status, codec::error_json(code, message, field), {}};
 }
 
+ApiResult bad_request(const codec::DecodeError& e) { return {400, codec::error_json(e), {}}; }
+
+std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err) {
+    codec::DecodeError e;
+    auto j = codec::parse_json(body, &e);
+    if (!j) *err = bad_request(e);
+    return j;
+}
+
 void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out) {
     std::string op;
     r.text("operation_id", &op, 32);

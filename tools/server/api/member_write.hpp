@@ -17,6 +17,10 @@
 namespace kopilka::server {
 
 ApiResult api_error(int status, const std::string& code, const std::string& message, const std::string& field);
+// A decode error as the 400 answer.
+ApiResult bad_request(const codec::DecodeError& e);
+// A request body as JSON, or nullopt with the 400 answer in *err.
+std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
 
 // Reads "operation_id" (32 hex digits, not all zero) from a request object.
 void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out);

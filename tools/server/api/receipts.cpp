@@ -140,9 +140,9 @@ std::string first_difference(const Json& a, const Json& b, const std::string& pa
 }
 
 ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     ReceiptRequest rq;
     ApiResult bad;
     if (!decode_request(*j, now_ms, &rq, &bad)) return bad;

@@ -51,9 +51,9 @@ bool apply(ledger::Ledger& l, const ledger::Operation& op, std::int64_t now_ms, 
 }  // namespace
 
 ApiResult post_return(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(body, &e);
-    if (!j) return {400, codec::error_json(e), {}};
+    ApiResult unreadable;
+    const auto j = parse_body(body, &unreadable);
+    if (!j) return unreadable;
     ReturnRequest rq;
     ApiResult bad;
     if (!decode_request(*j, &rq, &bad)) return bad;
