@@ -2,16 +2,11 @@
 // id; a client's X-Request-Id is echoed in the response and the log.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <set>
 #include <thread>
 
+#include "raw_socket.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
@@ -58,41 +53,6 @@ void check_line_shape(const Json& line) {
     REQUIRE(line["latency_ms"].is_number());
     CHECK(line["latency_ms"].get<double>() >= 0.0);
     CHECK(line["latency_ms"].get<double>() < 2000.0);  // these requests are all quick
-}
-
-// Sends raw bytes on a fresh connection and returns the first response (or what came back).
-std::string raw_http(int port, const std::string& request) {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<std::size_t>(n);
-    }
-    std::string reply;
-    for (;;) {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, 3000) <= 0) break;
-        char buf[4096];
-        const ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        reply.append(buf, static_cast<std::size_t>(n));
-        // Stop at the end of the first response (the server may keep the connection open).
-        const auto head_end = reply.find("\r\n\r\n");
-        if (head_end == std::string::npos) continue;
-        std::size_t length = 0;
-        const auto cl = reply.find("Content-Length: ");
-        if (cl != std::string::npos && cl < head_end) length = std::stoul(reply.substr(cl + 16));
-        if (reply.size() >= head_end + 4 + length) break;
-    }
-    close(fd);
-    return reply;
 }
 
 }  // namespace

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Builds the decoder fuzz target (libFuzzer + ASan + UBSan, clang 14) and runs it.
-#   tools/fuzz/build_and_run.sh [SECONDS]     default 20
-# Everything goes to build/fuzz/: obj/ (objects, rebuilt when their source is newer), the
-# fuzz_decoders binary, seeds/ (written from tests/scenarios/*.json and a few literals),
-# corpus/ (what the fuzzer keeps), crashes/ (reproducers), decoders.dict and fuzz.log.
-# Exits 1 when the fuzzer found a crash, hang, leak or sanitizer report, printing the
-# reproducer's path; 2 when the build failed. Reproduce: build/fuzz/fuzz_decoders <file>.
+# Builds the two fuzz targets (libFuzzer + ASan + UBSan, clang 14) and runs each for SECONDS:
+#   fuzz_decoders  every request decoder and the quote, on JSON;
+#   fuzz_http      raw request bytes through the server's real request handling in-process
+#                  (tools/fuzz/fuzz_http.cpp).
+#   tools/fuzz/build_and_run.sh [SECONDS]     default 20 (each)
+# Everything goes to build/fuzz/: obj/ (the decoder target's objects, rebuilt when their
+# source is newer), http-build/ (a CMake build of the server with the sanitizers), the
+# binaries, seeds/ and http-seeds/, corpus/ and http-corpus/ (what the fuzzer keeps),
+# crashes/ (reproducers), the dictionaries and fuzz.log / fuzz-http.log.
+# Exits 1 when a fuzzer found a crash, hang, leak or sanitizer report, printing the
+# reproducer's path; 2 when a build failed. Reproduce: build/fuzz/fuzz_decoders <file>
+# (or build/fuzz/http-build/bin/fuzz_http <file>).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -77,29 +82,111 @@ printf '%s\n' '"{"' '"}"' '"["' '"]"' '":"' '","' '"null"' '"true"' '"false"' '"
   '"9223372036854775807"' '"-9223372036854775808"' '"1e308"' '"0.5"' '"\\u0000"' >>"$out/decoders.dict"
 echo "[fuzz] $seed_n seeds, $(wc -l <"$out/decoders.dict") dictionary entries"
 
-# [SECTION] Run.
-echo "[fuzz] running for ${seconds}s; log: $out/fuzz.log"
+# [SECTION] The HTTP target: the server built by CMake with clang and the sanitizers.
+http_build="$out/http-build"
+if [ ! -f "$http_build/build.ninja" ]; then
+  echo "[fuzz] configuring the HTTP target's build"
+  CC="${cxx/clang++/clang}" CXX="$cxx" cmake -S . -B "$http_build" -G Ninja -DKOPILKA_FUZZ=ON \
+    -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g" -DCMAKE_C_FLAGS="-O1 -g" >"$out/http-build.log" 2>&1 \
+    || { tail -20 "$out/http-build.log"; echo "[fuzz] configure failed"; exit 2; }
+fi
+echo "[fuzz] building fuzz_http"
+ninja -C "$http_build" -j "$jobs" fuzz_http >>"$out/http-build.log" 2>&1 \
+  || { grep -v '^\[' "$out/http-build.log" | tail -30; echo "[fuzz] build of fuzz_http failed"; exit 2; }
+
+# Seeds: one raw request per route and the shapes that broke servers before (bytes that are
+# not UTF-8 in the path, query, headers and body; NULs; duplicate keys; huge numbers;
+# chunked bodies; Expect: 100-continue; pipelining). @ADMIN@ and the like become real
+# credentials inside the target.
+mkdir -p "$out/http-seeds" "$out/http-corpus"
+rm -f "$out"/http-seeds/*
+http_n=0
+http_seed() {  # http_seed METHOD TARGET AUTH BODY [EXTRA-HEADER-LINES]
+  local method="$1" target="$2" auth="$3" body="$4" extra="${5:-}" head
+  head="$method $target HTTP/1.1"$'\r\n'"Host: 127.0.0.1"$'\r\n'
+  [ -n "$auth" ] && head+="Authorization: Bearer $auth"$'\r\n'
+  [ -n "$extra" ] && head+="$extra"$'\r\n'
+  [ -n "$body" ] && head+="Content-Type: application/json"$'\r\n'"Content-Length: ${#body}"$'\r\n'
+  http_n=$((http_n + 1))
+  printf '%s\r\n%s' "$head" "$body" >"$out/http-seeds/req-$(printf '%03d' "$http_n")"
+}
+receipt='{"operation_id":"0f8fad5b-d9cb-469f-a165-70867728950e","member":{"id":"demo-anna"},"receipt":{"id":"r-1","lines":[{"sku":"tea","category":"drinks","unit_price":25000,"quantity":2}]},"redeem_points":0}'
+http_seed GET /healthz "" ""
+http_seed GET /metrics "" ""
+http_seed GET /v1/openapi.json "" ""
+http_seed GET $'/\xff' "" ""
+http_seed GET /%FF "" ""
+http_seed GET '/v1/admin/members/%FF' "" ""
+http_seed GET '/v1/admin/members/%FF' @ADMIN@ ""
+http_seed GET '/v1/admin/members?q=%FF%FE&after=%00' @ADMIN@ ""
+http_seed GET '/v1/admin/members?q=anna&limit=5' @ADMIN@ ""
+http_seed GET /v1/admin/members/demo-anna @ADMIN@ ""
+http_seed POST /v1/admin/members @ADMIN@ '{"operation_id":"1f8fad5b-d9cb-469f-a165-70867728950e","display_name":"Eva","phone":"+79160000001","consent":true}'
+http_seed POST /v1/admin/members/demo-anna/adjust @ADMIN@ '{"operation_id":"2f8fad5b-d9cb-469f-a165-70867728950e","points":10,"reason":"fuzz"}'
+http_seed GET /v1/admin/program @ADMIN@ ""
+http_seed GET /v1/admin/reports @ADMIN@ ""
+http_seed GET /v1/admin/themes @ADMIN@ ""
+http_seed GET /v1/admin/wheels @ADMIN@ ""
+http_seed GET /v1/admin/devices @ADMIN@ ""
+http_seed GET /v1/admin/kiosk-settings @ADMIN@ ""
+http_seed GET /v1/admin/merchant @ADMIN@ ""
+http_seed POST /v1/receipts @TILL@ "$receipt"
+http_seed POST /v1/receipts @TILL@ '{"operation_id":"3f8fad5b-d9cb-469f-a165-70867728950e","redeem_points":0,"receipt":{"id":"r-\u0000","lines":[]},"redeem_points":400}'
+http_seed POST /v1/returns @TILL@ '{"operation_id":"4f8fad5b-d9cb-469f-a165-70867728950e","receipt_id":"r-1","lines":[{"line":0,"quantity":9223372036854775807}]}'
+http_seed POST /v1/coupons/redeem @TILL@ '{"operation_id":"5f8fad5b-d9cb-469f-a165-70867728950e","code":"KC-7H3K-9QXW-M2PZ-4T"}'
+http_seed POST /v1/members/lookup "" '{"code":"4006381333931"}'
+http_seed POST /v1/members/lookup @DEVICE@ '{"code":"+79161234567"}'
+http_seed GET '/v1/members/lookup?code=%D0%90' "" ""
+http_seed GET /v1/kiosk/config @DEVICE@ ""
+http_seed POST /v1/kiosk/spin @DEVICE@ '{"operation_id":"6f8fad5b-d9cb-469f-a165-70867728950e","member_id":"demo-anna"}'
+http_seed POST /v1/kiosk/redeem @DEVICE@ '{"operation_id":"7f8fad5b-d9cb-469f-a165-70867728950e","member_id":"demo-anna","reward_id":"coffee"}'
+http_seed POST /v1/kiosk/operations @DEVICE@ '{"operations":[]}'
+http_seed GET /v1/me @MEMBER@ ""
+http_seed POST /v1/devices/pair "" '{"code":"ABCD-EFGH"}'
+http_seed GET /healthz "" "" $'X-Request-Id: \xff\xfe'
+http_seed GET /healthz "" "" $'User-Agent: \xc3\x28'
+http_seed POST /v1/members/lookup "" "" $'Transfer-Encoding: chunked\r\n\r\n11\r\n{"code":"40063813\r\n5\r\n33931\r\n2\r\n"}\r\n0\r\n'
+http_seed POST /v1/members/lookup "" '{"code":"4006381333931"}' 'Expect: 100-continue'
+http_seed DELETE /healthz "" ""
+printf 'GET /healthz HTTP/1.1\r\n\r\nGET /metrics HTTP/1.1\r\n\r\n' >"$out/http-seeds/req-pipelined"
+printf 'NONSENSE\r\n\r\n' >"$out/http-seeds/req-nonsense"
+printf '%s\n' '"HTTP/1.1"' '"\x0d\x0a"' '"Content-Length: "' '"Transfer-Encoding: chunked"' \
+  '"Authorization: Bearer "' '"@ADMIN@"' '"@TILL@"' '"@DEVICE@"' '"@MEMBER@"' '"%FF"' '"%00"' '"\xff"' \
+  '"/v1/admin/members/"' '"/v1/receipts"' '"/v1/returns"' '"/v1/kiosk/"' '"?q="' \
+  '"9223372036854775807"' '"\\u0000"' '"operation_id"' >"$out/http.dict"
+cat "$out/decoders.dict" >>"$out/http.dict"
+echo "[fuzz] $http_n HTTP seeds"
+
+# [SECTION] Run each target for SECONDS.
 status=0
 touch "$out/crashes/.run-start"  # reproducers newer than this one are from this run
-UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}" \
-  "$out/fuzz_decoders" "$out/corpus" "$out/seeds" -dict="$out/decoders.dict" \
-  -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$out/crashes/" >"$out/fuzz.log" 2>&1 || status=$?
-grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$out/fuzz.log" | tail -2 || true
-grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
-  "$out/fuzz.log" || true
+run_target() {  # run_target NAME BINARY CORPUS SEEDS DICT LOG MAX_LEN
+  local name="$1" bin="$2" corpus="$3" seeds="$4" dict="$5" log="$6" max_len="$7" s=0
+  echo "[fuzz] $name: running for ${seconds}s; log: $log"
+  UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}" \
+    "$bin" "$corpus" "$seeds" -dict="$dict" \
+    -max_total_time="$seconds" -max_len="$max_len" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$out/crashes/" >"$log" 2>&1 || s=$?
+  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | tail -2 || true
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" || true
+  if [ "$s" != 0 ]; then
+    echo "[fuzz] $name FAILED (exit $s); the report (all of it in $log):"
+    sed -n '/ERROR: \|runtime error:\|deadly signal\|uncaught exception\|fuzz_http: /,$p' "$log" \
+      | grep -v '^MS:\|^base64:\|^0x' | head -30 | sed 's/^/    /'
+    status=1
+  fi
+}
+run_target fuzz_decoders "$out/fuzz_decoders" "$out/corpus" "$out/seeds" "$out/decoders.dict" "$out/fuzz.log" 4096
+run_target fuzz_http "$http_build/bin/fuzz_http" "$out/http-corpus" "$out/http-seeds" "$out/http.dict" \
+  "$out/fuzz-http.log" 8192
 if [ "$status" != 0 ]; then
   reproducer="$(find "$out/crashes" -type f -newer "$out/crashes/.run-start" ! -name '.*' \
     -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)"
-  echo "[fuzz] FAILED (exit $status); the report (all of it in $out/fuzz.log):"
-  sed -n '/ERROR: \|runtime error:\|deadly signal\|uncaught exception/,$p' "$out/fuzz.log" \
-    | grep -v '^MS:\|^base64:\|^0x' | head -30 | sed 's/^/    /'
   if [ -n "$reproducer" ]; then
     echo "[fuzz] reproducer: $root/$reproducer"
-    echo "[fuzz] reproduce with: $out/fuzz_decoders $reproducer"
   else
-    echo "[fuzz] no reproducer written; see $out/fuzz.log"
+    echo "[fuzz] no reproducer written; see the logs"
   fi
   exit 1
 fi
-echo "[fuzz] no findings in ${seconds}s"
+echo "[fuzz] no findings in ${seconds}s per target"

@@ -1,10 +1,7 @@
-// A worker pool for cpp-httplib with a bounded queue: when request_queue_max connections are
-// already waiting, the accept loop waits for room instead of queueing without limit, so the
-// kernel's listen backlog absorbs bursts and memory stays bounded.
-// (httplib 0.11's own ThreadPool queues without limit.)
+// The workers that run route handlers, with a bounded queue: when request_queue_max requests
+// already wait, try_post says no at once and the caller answers 503, so a burst costs memory
+// in proportion to the limit, never more.
 #pragma once
-
-#include <httplib.h>
 
 #include <condition_variable>
 #include <deque>
@@ -15,29 +12,36 @@
 
 namespace kopilka::server {
 
-class BoundedPool final : public httplib::TaskQueue {
+class BoundedPool {
 public:
     BoundedPool(std::size_t threads, std::size_t request_queue_max) : queue_max_(request_queue_max) {
         for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
     }
-    ~BoundedPool() override = default;
+    ~BoundedPool() { shutdown(); }
+    BoundedPool(const BoundedPool&) = delete;
+    BoundedPool& operator=(const BoundedPool&) = delete;
 
-    void enqueue(std::function<void()> fn) override {
-        std::unique_lock<std::mutex> lock(mutex_);
-        room_.wait(lock, [this] { return queue_.size() < queue_max_ || stopping_; });
-        if (stopping_) return;
-        queue_.push_back(std::move(fn));
-        ready_.notify_one();
-    }
-
-    void shutdown() override {
+    // False when the queue is full or the pool is stopping.
+    bool try_post(std::function<void()> fn) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
+            if (stopping_ || queue_.size() >= queue_max_) return false;
+            queue_.push_back(std::move(fn));
+        }
+        ready_.notify_one();
+        return true;
+    }
+
+    // Runs what is queued, then joins the workers.
+    void shutdown() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stopping_ && workers_.empty()) return;
             stopping_ = true;
         }
         ready_.notify_all();
-        room_.notify_all();
         for (auto& w : workers_) w.join();
+        workers_.clear();
     }
 
 private:
@@ -51,7 +55,6 @@ private:
                 fn = std::move(queue_.front());
                 queue_.pop_front();
             }
-            room_.notify_one();
             fn();
         }
     }
@@ -60,7 +63,7 @@ private:
     std::vector<std::thread> workers_;
     std::deque<std::function<void()>> queue_;
     std::mutex mutex_;
-    std::condition_variable ready_, room_;
+    std::condition_variable ready_;
     bool stopping_ = false;
 };
 

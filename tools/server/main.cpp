@@ -1,10 +1,12 @@
 // kopilka-server: the REST backend and static web server.
 //   kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] [--seed-demo]
-//                  [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--quiet]
-// Each flag can also come from the environment (a flag given wins): KOPILKA_DB, KOPILKA_HOST,
-// KOPILKA_PORT, KOPILKA_SITE, KOPILKA_BODY_BYTES_MAX, KOPILKA_THREADS, KOPILKA_QUEUE_MAX,
-// KOPILKA_ANONYMOUS_BURST, KOPILKA_SEED_DEMO=1, KOPILKA_QUIET=1, KOPILKA_RATE_LIMITS=off.
-// SIGINT/SIGTERM stop it cleanly (requests in flight finish).
+//                  [--no-rate-limits] [--quiet] [--NUMERIC-SETTING N …]
+// The numeric settings (the table `numeric_settings` below: body and head limits, workers,
+// queue, deadlines, connection caps, backlog, anonymous burst) each have a flag and an
+// environment variable. Each flag can also come from the environment (a flag given wins):
+// KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT, KOPILKA_SITE, KOPILKA_SEED_DEMO=1, KOPILKA_QUIET=1,
+// KOPILKA_RATE_LIMITS=off, and KOPILKA_<SETTING> for each numeric one.
+// SIGINT/SIGTERM stop it cleanly (requests in flight are answered).
 #include <pthread.h>
 #include <signal.h>
 
@@ -15,6 +17,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http_server.hpp"
 #include "storage/demo_data.hpp"
@@ -42,11 +45,37 @@ bool parse_size(const char* text, std::size_t* out) {
     return true;
 }
 
+// A positive whole number the server takes as a flag and an environment variable.
+struct NumericSetting {
+    const char* flag;
+    const char* env;
+    std::size_t* out;
+};
+
+std::vector<NumericSetting> numeric_settings(ServerOptions& o, std::size_t* anonymous_burst) {
+    return {{"--body-bytes-max", "KOPILKA_BODY_BYTES_MAX", &o.request_body_bytes_max},
+            {"--head-bytes-max", "KOPILKA_HEAD_BYTES_MAX", &o.request_head_bytes_max},
+            {"--threads", "KOPILKA_THREADS", &o.worker_threads},
+            {"--queue-max", "KOPILKA_QUEUE_MAX", &o.request_queue_max},
+            {"--io-threads", "KOPILKA_IO_THREADS", &o.io_threads},
+            {"--request-deadline-s", "KOPILKA_REQUEST_DEADLINE_S", &o.request_deadline_s},
+            {"--keep-alive-idle-s", "KOPILKA_KEEP_ALIVE_IDLE_S", &o.keep_alive_idle_s},
+            {"--write-deadline-s", "KOPILKA_WRITE_DEADLINE_S", &o.write_deadline_s},
+            {"--connections-max", "KOPILKA_CONNECTIONS_MAX", &o.connections_max},
+            {"--connections-per-address-max", "KOPILKA_CONNECTIONS_PER_ADDRESS_MAX", &o.connections_per_address_max},
+            {"--listen-backlog", "KOPILKA_LISTEN_BACKLOG", &o.listen_backlog},
+            {"--anonymous-burst", "KOPILKA_ANONYMOUS_BURST", anonymous_burst}};
+}
+
 int usage(const char* why) {
     std::fprintf(stderr,
-                 "kopilka-server: %s\nusage: kopilka-server [--db FILE] [--host H] [--port N] [--site DIR] "
-                 "[--seed-demo] [--body-bytes-max N] [--threads N] [--queue-max N] [--anonymous-burst N] [--no-rate-limits] [--quiet]\n",
+                 "kopilka-server: %s\nusage: kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] "
+                 "[--seed-demo] [--no-rate-limits] [--quiet]",
                  why);
+    ServerOptions o;
+    std::size_t burst = 0;
+    for (const auto& n : numeric_settings(o, &burst)) std::fprintf(stderr, " [%s N]", n.flag);
+    std::fprintf(stderr, "\n");
     return 2;
 }
 
@@ -61,44 +90,45 @@ int main(int argc, char** argv) {
     f.server.host = env_or("KOPILKA_HOST", "127.0.0.1");
     f.server.site_dir = env_or("KOPILKA_SITE", "");
     std::size_t port = static_cast<std::size_t>(std::atoi(env_or("KOPILKA_PORT", "8080")));
-    // The numeric settings from the environment, checked like their flags.
-    const std::pair<const char*, std::size_t*> sizes[] = {{"KOPILKA_BODY_BYTES_MAX", &f.server.request_body_bytes_max},
-                                                          {"KOPILKA_THREADS", &f.server.worker_threads},
-                                                          {"KOPILKA_QUEUE_MAX", &f.server.request_queue_max}};
-    for (const auto& [name, out] : sizes)
-        if (const char* v = std::getenv(name); v && *v && (!parse_size(v, out) || *out == 0))
-            return usage((std::string(name) + " needs a positive number").c_str());
-    if (const char* v = std::getenv("KOPILKA_ANONYMOUS_BURST"); v && *v) {
-        std::size_t n = 0;
-        if (!parse_size(v, &n) || n == 0) return usage("KOPILKA_ANONYMOUS_BURST needs a positive number");
-        f.server.anonymous_burst = static_cast<std::int64_t>(n);
-    }
+    std::size_t anonymous_burst = static_cast<std::size_t>(f.server.anonymous_burst);
+    const auto numeric = numeric_settings(f.server, &anonymous_burst);
+    for (const auto& n : numeric)
+        if (const char* v = std::getenv(n.env); v && *v && (!parse_size(v, n.out) || *n.out == 0))
+            return usage((std::string(n.env) + " needs a positive number").c_str());
     f.seed_demo = std::string(env_or("KOPILKA_SEED_DEMO", "")) == "1";
     f.server.log_requests = std::string(env_or("KOPILKA_QUIET", "")) != "1";
     f.server.rate_limits = std::string(env_or("KOPILKA_RATE_LIMITS", "on")) != "off";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
-        auto value = [&](const char* flag) -> const char* {
-            if (!next) return nullptr;
+        const NumericSetting* setting = nullptr;
+        for (const auto& n : numeric) setting = a == n.flag ? &n : setting;
+        if (setting) {
+            if (!next || !parse_size(next, setting->out) || *setting->out == 0)
+                return usage((a + " needs a positive number").c_str());
             ++i;
-            (void)flag;
-            return next;
-        };
-        if (a == "--seed-demo") f.seed_demo = true;
-        else if (a == "--quiet") f.server.log_requests = false;
-        else if (a == "--no-rate-limits") f.server.rate_limits = false;  // benchmarks only
-        else if (a == "--db") { const char* v = value("--db"); if (!v) return usage("--db needs a file"); f.db = v; }
-        else if (a == "--host") { const char* v = value("--host"); if (!v) return usage("--host needs an address"); f.server.host = v; }
-        else if (a == "--site") { const char* v = value("--site"); if (!v) return usage("--site needs a directory"); f.server.site_dir = v; }
-        else if (a == "--port") { const char* v = value("--port"); if (!v || !parse_size(v, &port) || port > 65535) return usage("--port needs a number 0..65535"); }
-        else if (a == "--body-bytes-max") { const char* v = value("--body-bytes-max"); if (!v || !parse_size(v, &f.server.request_body_bytes_max)) return usage("--body-bytes-max needs a number"); }
-        else if (a == "--threads") { const char* v = value("--threads"); if (!v || !parse_size(v, &f.server.worker_threads) || f.server.worker_threads == 0) return usage("--threads needs a positive number"); }
-        else if (a == "--queue-max") { const char* v = value("--queue-max"); if (!v || !parse_size(v, &f.server.request_queue_max) || f.server.request_queue_max == 0) return usage("--queue-max needs a positive number"); }
-        else if (a == "--anonymous-burst") { const char* v = value("--anonymous-burst"); std::size_t n = 0; if (!v || !parse_size(v, &n) || n == 0) return usage("--anonymous-burst needs a positive number"); f.server.anonymous_burst = static_cast<std::int64_t>(n); }
-        else if (a == "--help" || a == "-h") { usage("the loyalty REST backend"); return 0; }
-        else return usage(("unknown flag " + a).c_str());
+        } else if (a == "--seed-demo") {
+            f.seed_demo = true;
+        } else if (a == "--quiet") {
+            f.server.log_requests = false;
+        } else if (a == "--no-rate-limits") {
+            f.server.rate_limits = false;  // benchmarks only
+        } else if (a == "--help" || a == "-h") {
+            usage("the loyalty REST backend");
+            return 0;
+        } else if (a != "--db" && a != "--host" && a != "--site" && a != "--port") {
+            return usage(("unknown flag " + a).c_str());
+        } else if (!next) {
+            return usage((a + " needs a value").c_str());
+        } else {
+            ++i;
+            if (a == "--db") f.db = next;
+            else if (a == "--host") f.server.host = next;
+            else if (a == "--site") f.server.site_dir = next;
+            else if (!parse_size(next, &port) || port > 65535) return usage("--port needs a number 0..65535");
+        }
     }
+    f.server.anonymous_burst = static_cast<std::int64_t>(anonymous_burst);
     f.server.port = static_cast<int>(port);
 
     // Block the stop signals in every thread; one thread waits for them.

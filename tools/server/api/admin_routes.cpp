@@ -10,7 +10,7 @@
 namespace kopilka::server {
 
 namespace {
-std::optional<std::string> query(const httplib::Request& req, const char* name) {
+std::optional<std::string> query(const Request& req, const char* name) {
     if (!req.has_param(name)) return std::nullopt;
     return req.get_param_value(name);
 }
@@ -50,56 +50,56 @@ bool query_integer(const std::string& name, const std::string& text, std::int64_
 void register_admin_routes(RouteContext& ctx) {
     RouteContext* c = &ctx;  // outlives the routes (the server owns both)
     // Every admin route: the admin key first, then the handler with the caller.
-    using Work = std::function<ApiResult(const Caller&, const httplib::Request&)>;
+    using Work = std::function<ApiResult(const Caller&, const Request&)>;
     auto admin = [c](const char* method, const char* path, Work work) {
-        c->route(method, path, [c, work](const httplib::Request& req, httplib::Response& res) {
+        c->route(method, path, [c, work](const Request& req, Response& res) {
             const auto caller = c->api_key(req, res, {"admin"});
             if (!caller) return;
             c->respond(res, work(*caller, req));
         });
     };
 
-    admin("GET", "/v1/admin/merchant", [c](const Caller& who, const httplib::Request&) { return admin_merchant(c->store, who); });
+    admin("GET", "/v1/admin/merchant", [c](const Caller& who, const Request&) { return admin_merchant(c->store, who); });
 
-    admin("GET", "/v1/admin/program", [c](const Caller& who, const httplib::Request&) { return admin_get_program(c->store, who); });
-    admin("PUT", "/v1/admin/program", [c](const Caller& who, const httplib::Request& req) {
+    admin("GET", "/v1/admin/program", [c](const Caller& who, const Request&) { return admin_get_program(c->store, who); });
+    admin("PUT", "/v1/admin/program", [c](const Caller& who, const Request& req) {
         return admin_put_program(c->store, who, req.body, c->now_ms());
     });
-    admin("POST", "/v1/admin/program/preview", [c](const Caller& who, const httplib::Request& req) {
+    admin("POST", "/v1/admin/program/preview", [c](const Caller& who, const Request& req) {
         return admin_preview_program(c->store, who, req.body, c->now_ms());
     });
 
-    admin("GET", "/v1/admin/themes", [c](const Caller& who, const httplib::Request&) { return admin_list_themes(c->store, who); });
-    admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+    admin("GET", "/v1/admin/themes", [c](const Caller& who, const Request&) { return admin_list_themes(c->store, who); });
+    admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_theme(c->store, who, path_param(req, 1));
     });
-    admin("PUT", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+    admin("PUT", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_put_theme(c->store, who, path_param(req, 1), req.body, c->now_ms());
     });
-    admin("DELETE", "/v1/admin/themes/{id}", [c](const Caller& who, const httplib::Request& req) {
+    admin("DELETE", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_delete_theme(c->store, who, path_param(req, 1));
     });
 
-    admin("GET", "/v1/admin/members", [c](const Caller& who, const httplib::Request& req) {
+    admin("GET", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_search_members(c->store, who, {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")});
     });
-    admin("POST", "/v1/admin/members", [c](const Caller& who, const httplib::Request& req) {
+    admin("POST", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_create_member(c->store, who, req.body, c->now_ms());
     });
-    admin("GET", "/v1/admin/members/{id}", [c](const Caller& who, const httplib::Request& req) {
+    admin("GET", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_member(c->store, who, path_param(req, 1), c->now_ms());
     });
-    admin("PUT", "/v1/admin/members/{id}", [c](const Caller& who, const httplib::Request& req) {
+    admin("PUT", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
         return admin_update_member(c->store, who, path_param(req, 1), req.body);
     });
-    admin("POST", "/v1/admin/members/{id}/adjust", [c](const Caller& who, const httplib::Request& req) {
+    admin("POST", "/v1/admin/members/{id}/adjust", [c](const Caller& who, const Request& req) {
         return admin_adjust_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
     });
-    admin("POST", "/v1/admin/members/{id}/erase", [c](const Caller& who, const httplib::Request& req) {
+    admin("POST", "/v1/admin/members/{id}/erase", [c](const Caller& who, const Request& req) {
         return admin_erase_member(c->store, who, path_param(req, 1), c->now_ms());
     });
     // The export is a download: the same JSON answer, offered as a file.
-    ctx.route("GET", "/v1/admin/members/{id}/export", [c](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/admin/members/{id}/export", [c](const Request& req, Response& res) {
         const auto caller = c->api_key(req, res, {"admin"});
         if (!caller) return;
         const std::string member_id = path_param(req, 1);
@@ -108,7 +108,7 @@ void register_admin_routes(RouteContext& ctx) {
         c->respond(res, r);
     });
 
-    admin("GET", "/v1/admin/reports", [c](const Caller& who, const httplib::Request& req) {
+    admin("GET", "/v1/admin/reports", [c](const Caller& who, const Request& req) {
         return admin_report(c->store, who, query(req, "from_ms"), query(req, "to_ms"), c->now_ms());
     });
 }

@@ -23,7 +23,7 @@ constexpr std::size_t outbox_ops_max = 50;
 
 // Answers fn(body), or 400 when the body is not JSON.
 template <class Fn>
-void with_body(RouteContext& ctx, const httplib::Request& req, httplib::Response& res, Fn fn) {
+void with_body(RouteContext& ctx, const Request& req, Response& res, Fn fn) {
     ApiResult err;
     const auto body = parse_body(req.body, &err);
     ctx.respond(res, body ? fn(*body) : err);
@@ -62,46 +62,46 @@ ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& b
 // [SECTION] Routes
 
 void device_routes(RouteContext& ctx) {
-    ctx.route("POST", "/v1/admin/devices/pairing-codes", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/admin/devices/pairing-codes", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
             with_body(ctx, req, res, [&](const Json& b) { return post_pairing_code(ctx.store, *caller, b, ctx.now_ms()); });
     });
-    ctx.route("GET", "/v1/admin/devices", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/admin/devices", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_devices(ctx.store, *caller));
     });
-    ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
             ctx.respond(res, post_revoke_device(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
     // Anonymous: every attempt costs the address a token, so codes can't be guessed quickly.
-    ctx.route("POST", "/v1/devices/pair", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/devices/pair", [&ctx](const Request& req, Response& res) {
         if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
         with_body(ctx, req, res, [&](const Json& b) { return post_pair(ctx.store, b, ctx.now_ms()); });
     });
 }
 
 void settings_routes(RouteContext& ctx) {
-    ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
     });
-    ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
             with_body(ctx, req, res, [&](const Json& b) { return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms()); });
     });
-    ctx.route("GET", "/v1/admin/wheels", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/admin/wheels", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_wheels(ctx.store, *caller));
     });
-    ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
             ctx.respond(res, get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
-    ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
             with_body(ctx, req, res, [&](const Json& b) {
                 return put_wheel(ctx.store, *caller, path_param(req, 1), b, ctx.now_ms());
             });
     });
-    ctx.route("GET", "/v1/kiosk/config", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("GET", "/v1/kiosk/config", [&ctx](const Request& req, Response& res) {
         const auto caller = ctx.device(req, res);
         if (!caller) return;
         std::string etag;
@@ -120,19 +120,19 @@ void settings_routes(RouteContext& ctx) {
 }
 
 void member_routes(RouteContext& ctx) {
-    ctx.route("POST", "/v1/kiosk/spin", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/kiosk/spin", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
             with_body(ctx, req, res, [&](const Json& b) { return post_spin(ctx.store, *caller, b, ctx.now_ms()); });
     });
-    ctx.route("POST", "/v1/kiosk/redeem", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/kiosk/redeem", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
             with_body(ctx, req, res, [&](const Json& b) { return post_kiosk_redeem(ctx.store, *caller, b, ctx.now_ms()); });
     });
-    ctx.route("POST", "/v1/kiosk/operations", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/kiosk/operations", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
             with_body(ctx, req, res, [&](const Json& b) { return post_operations(ctx, *caller, b); });
     });
-    ctx.route("POST", "/v1/coupons/redeem", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ctx.route("POST", "/v1/coupons/redeem", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"till", "admin"}))
             with_body(ctx, req, res, [&](const Json& b) { return post_coupon_redeem(ctx.store, *caller, b, ctx.now_ms()); });
     });

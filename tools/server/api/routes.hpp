@@ -3,8 +3,6 @@
 // implements it; each route group (kiosk_routes.cpp, admin_routes.cpp, …) registers itself.
 #pragma once
 
-#include <httplib.h>
-
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -13,12 +11,15 @@
 
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
+#include "http/message.hpp"
 #include "rate_limiter.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
 
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using Request = http::Request;
+using Response = http::Response;
+using Handler = std::function<void(const Request&, Response&)>;
 
 class RouteContext {
 public:
@@ -33,23 +34,23 @@ public:
 
     // "Authorization: Bearer kpk_…" of one of the roles, rate-limited per key. On failure res
     // holds the 401/403/429 answer.
-    virtual std::optional<Caller> api_key(const httplib::Request& req, httplib::Response& res,
+    virtual std::optional<Caller> api_key(const Request& req, Response& res,
                                           std::initializer_list<const char*> roles) = 0;
     // "Authorization: Bearer kdt_…" of a paired, unrevoked kiosk, rate-limited per device.
     // Caller::role is "device" and Caller::device_id names it.
-    virtual std::optional<Caller> device(const httplib::Request& req, httplib::Response& res) = 0;
+    virtual std::optional<Caller> device(const Request& req, Response& res) = 0;
     // One token from the bucket of (class, key); false with a 429 answer when there is none.
-    virtual bool within_limit(ClientClass c, const std::string& key, httplib::Response& res) = 0;
+    virtual bool within_limit(ClientClass c, const std::string& key, Response& res) = 0;
 
     // Sends r (and the Idempotent-Replayed header when r.body says "replayed").
-    virtual void respond(httplib::Response& res, const ApiResult& r) = 0;
-    virtual void error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+    virtual void respond(Response& res, const ApiResult& r) = 0;
+    virtual void error(Response& res, int status, const std::string& code, const std::string& message,
                        const std::string& field = "") = 0;
     virtual std::int64_t now_ms() = 0;
 };
 
 // The n-th {name} of the route's template in this request's path (1-based), URL-decoded.
-std::string path_param(const httplib::Request& req, std::size_t n);
+std::string path_param(const Request& req, std::size_t n);
 
 void register_kiosk_routes(RouteContext& ctx);   // api/kiosk_routes.cpp
 void register_admin_routes(RouteContext& ctx);   // api/admin_routes.cpp

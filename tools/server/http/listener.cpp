@@ -1,0 +1,481 @@
+#include "http/listener.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "bounded_pool.hpp"
+#include "codec/utf8.hpp"
+#include "http/target.hpp"
+
+namespace kopilka::server::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+using Parser = bhttp::request_parser<bhttp::string_body>;
+using Message = bhttp::response<bhttp::string_body>;
+
+struct Refusal {
+    int status = 400;
+    std::string code, message, field;
+};
+
+void limit(Parser& parser, const ServerOptions& o) {
+    parser.header_limit(static_cast<std::uint32_t>(o.request_head_bytes_max));
+    parser.body_limit(o.request_body_bytes_max);
+}
+
+// What could be read of a request that is refused: for the log and the metrics.
+Request partial_request(const Parser& parser, const std::string& remote_addr) {
+    Request r;
+    r.remote_addr = remote_addr;
+    // What the parser got before it failed: the request line and the fields read so far
+    // (Beast refuses a too-large Content-Length while the head is not yet marked done).
+    const auto& m = parser.get();
+    r.method = std::string(m.method_string());
+    Target t;
+    TargetError ignored;
+    if (parse_target(m.target(), &t, &ignored)) r.path = std::move(t.path);
+    for (const auto& field : m)  // X-Request-Id among them, so the refusal carries the client's id
+        if (codec::valid_utf8(field.value())) r.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    return r;
+}
+
+// A complete request → the Request handlers see, or why it is refused. Every byte that can
+// reach JSON is checked here: the target (path and query) and every header value.
+std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& m, const std::string& remote_addr,
+                                  const ServerOptions& o, Refusal* why) {
+    if (m.target().size() > o.request_target_bytes_max) {
+        *why = {414, "uri_too_long",
+                "the request target is longer than " + std::to_string(o.request_target_bytes_max) + " bytes", "path"};
+        return std::nullopt;
+    }
+    Request r;
+    r.method = std::string(m.method_string());
+    r.remote_addr = remote_addr;
+    Target t;
+    TargetError te;
+    if (!parse_target(m.target(), &t, &te)) {
+        *why = {400, "bad_request", te.message, te.field};
+        return std::nullopt;
+    }
+    r.raw_path = std::move(t.raw_path);
+    r.path = std::move(t.path);
+    r.params = std::move(t.params);
+    for (const auto& field : m) {
+        const std::string name(field.name_string());
+        if (!codec::valid_utf8(field.value())) {
+            *why = {400, "bad_request", "the value of the header " + name + " is not valid UTF-8", name};
+            return std::nullopt;
+        }
+        r.headers.push_back({name, std::string(field.value())});
+    }
+    r.body = m.body();
+    return r;
+}
+
+// A read that failed → the refusal to answer with, or nothing when there is no one to answer
+// (the client went away, or its deadline passed: the connection is simply closed).
+std::optional<Refusal> read_refusal(beast::error_code ec, std::string_view unparsed, const ServerOptions& o) {
+    if (ec.category() != bhttp::make_error_code(bhttp::error::need_more).category()) return std::nullopt;
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+    if (ec == bhttp::error::body_limit)
+        return Refusal{413, "body_too_large",
+                       "the request body is larger than the server accepts (" + std::to_string(o.request_body_bytes_max) +
+                           " bytes)",
+                       ""};
+    if (ec == bhttp::error::header_limit) {
+        const std::size_t line_end = unparsed.find("\r\n");
+        if (line_end == std::string_view::npos || line_end > o.request_target_bytes_max)
+            return Refusal{414, "uri_too_long",
+                           "the request line is longer than " + std::to_string(o.request_target_bytes_max) + " bytes", "path"};
+        return Refusal{431, "headers_too_large",
+                       "the request's headers are larger than " + std::to_string(o.request_head_bytes_max) + " bytes", ""};
+    }
+    return Refusal{400, "bad_request", "the request could not be read as HTTP/1.1: " + ec.message(), ""};
+}
+
+bool bodyless_status(int status) { return status < 200 || status == 204 || status == 304; }
+
+Message to_message(Response res, bool head, bool keep_alive) {
+    Message m;
+    m.result(static_cast<unsigned>(res.status));
+    m.version(11);
+    for (auto& h : res.headers) m.set(h.name, h.value);
+    m.keep_alive(keep_alive);
+    if (bodyless_status(res.status)) return m;
+    m.content_length(res.body.size());
+    if (!head) m.body() = std::move(res.body);
+    return m;
+}
+
+// A connection may open many sockets: let it, up to what the system allows the process.
+void raise_open_files_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+}  // namespace
+
+class Session;
+
+struct Listener::Impl {
+    Application& app;
+    ServerOptions o;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::steady_timer accept_pause;
+    BoundedPool pool;
+    std::atomic<bool> stopping{false};
+
+    // Connections in all and per address, and the live sessions (to close the idle at stop).
+    std::mutex mutex;
+    std::size_t connections = 0;
+    std::unordered_map<std::string, std::size_t> per_address;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+    // stop(): a deadline for the last answers, after which the event loop is stopped anyway.
+    std::mutex stop_mutex;
+    std::condition_variable stopped_cv;
+    bool finished = false;
+    std::thread watchdog;
+
+    Impl(Application& a, const ServerOptions& options)
+        : app(a),
+          o(options),
+          ioc(static_cast<int>(options.io_threads)),
+          acceptor(ioc),
+          accept_pause(ioc),
+          pool(options.worker_threads, options.request_queue_max) {}
+
+    // A slot for a connection from addr; false with *why when a cap is reached.
+    bool admit(const std::string& addr, std::string* why) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (connections >= o.connections_max) {
+            *why = "the server has too many open connections; retry in a second";
+            return false;
+        }
+        std::size_t& n = per_address[addr];
+        if (n >= o.connections_per_address_max) {
+            *why = "too many open connections from your address (" + std::to_string(o.connections_per_address_max) +
+                   "); close some or retry later";
+            if (n == 0) per_address.erase(addr);
+            return false;
+        }
+        ++n;
+        ++connections;
+        return true;
+    }
+
+    void release(const std::string& addr) {
+        std::lock_guard<std::mutex> lock(mutex);
+        --connections;
+        auto it = per_address.find(addr);
+        if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+    }
+
+    void accept();
+    void close_sessions();
+};
+
+// One connection: read a request, let a worker answer it, write the answer, wait for the next.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(Listener::Impl& l, tcp::socket socket, std::string addr)
+        : l_(l), stream_(std::move(socket)), addr_(std::move(addr)) {}
+
+    ~Session() {
+        if (!counted_) return;
+        l_.release(addr_);
+        std::lock_guard<std::mutex> lock(l_.mutex);
+        l_.sessions.erase(this);
+    }
+
+    void start_counted() {
+        counted_ = true;
+        {
+            std::lock_guard<std::mutex> lock(l_.mutex);
+            l_.sessions[this] = weak_from_this();
+        }
+        read_next();
+    }
+
+    // A connection over a cap: the refusal, then close.
+    void start_refused(Response refusal) { send(std::move(refusal), false); }
+
+    // At stop: a connection waiting for (or still receiving) a request is closed now; one
+    // whose request a worker is answering gets its answer with Connection: close.
+    void close_unless_answering() {
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->state_ == State::reading || self->state_ == State::closed) self->close();
+        });
+    }
+
+private:
+    enum class State { reading, answering, writing, closed };
+
+    const ServerOptions& o() const { return l_.o; }
+
+    void read_next() {
+        if (l_.stopping) return close();
+        state_ = State::reading;
+        head_ = false;
+        parser_.emplace();
+        limit(*parser_, o());
+        if (buffer_.size() > 0) return read_head();  // the next pipelined request is here
+        // Idle: wait for the first byte of the next request, holding no worker.
+        stream_.expires_after(std::chrono::seconds(o().keep_alive_idle_s));
+        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->close();
+            self->buffer_.commit(n);
+            self->read_head();
+        });
+    }
+
+    // One deadline for the whole head and body, however slowly they trickle in.
+    void read_head() {
+        stream_.expires_after(std::chrono::seconds(o().request_deadline_s));
+        bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->refuse_read(ec);
+            const auto expect = self->parser_->get()[bhttp::field::expect];
+            if (!iequals(expect, "100-continue")) return self->read_body();
+            self->continue_ = std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+            bhttp::async_write(self->stream_, *self->continue_, [self](beast::error_code ec2, std::size_t) {
+                if (ec2) return self->close();
+                self->read_body();
+            });
+        });
+    }
+
+    void read_body() {
+        bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->refuse_read(ec);
+            self->answer();
+        });
+    }
+
+    void refuse_read(beast::error_code ec) {
+        const auto data = buffer_.cdata();
+        const auto why = read_refusal(ec, {static_cast<const char*>(data.data()), data.size()}, o());
+        if (!why) return close();
+        send(l_.app.refuse(partial_request(*parser_, addr_), why->status, why->code, why->message, why->field), false);
+    }
+
+    void answer() {
+        const auto& m = parser_->get();
+        head_ = m.method() == bhttp::verb::head;
+        const bool keep_alive = m.keep_alive();
+        Refusal why;
+        auto request = to_request(m, addr_, o(), &why);
+        if (!request)
+            return send(l_.app.refuse(partial_request(*parser_, addr_), why.status, why.code, why.message, why.field), false);
+        state_ = State::answering;
+        // The work guard keeps the event loop running until the answer is handed back.
+        auto self = shared_from_this();
+        auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(l_.ioc.get_executor());
+        const bool queued = l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
+            Response res = self->l_.app.handle(req);
+            net::post(self->stream_.get_executor(), [self, guard, keep_alive, res = std::move(res)]() mutable {
+                self->send(std::move(res), keep_alive);
+            });
+        });
+        if (queued) return;
+        Response busy = l_.app.refuse(partial_request(*parser_, addr_), 503, "busy",
+                                      "the server is busy; retry in a second", "");
+        busy.set_header("Retry-After", "1");
+        send(std::move(busy), keep_alive);
+    }
+
+    void send(Response res, bool keep_alive) {
+        keep_alive = keep_alive && !l_.stopping;
+        state_ = State::writing;
+        out_ = std::make_unique<Message>(to_message(std::move(res), head_, keep_alive));
+        stream_.expires_after(std::chrono::seconds(o().write_deadline_s));
+        bhttp::async_write(stream_, *out_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+            self->out_.reset();
+            if (ec) return self->close();
+            if (!keep_alive || self->l_.stopping) return self->finish();
+            self->read_next();
+        });
+    }
+
+    // After a last answer: stop sending, and read (and drop) what the client still sends for
+    // a moment, so closing doesn't reset the connection before the client has read the answer.
+    void finish() {
+        state_ = State::closed;
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.expires_after(std::chrono::seconds(2));
+        drain();
+    }
+
+    void drain() {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->close();
+            self->buffer_.commit(n);
+            self->drain();
+        });
+    }
+
+    void close() {
+        state_ = State::closed;
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.socket().close(ec);
+    }
+
+    Listener::Impl& l_;
+    beast::tcp_stream stream_;
+    std::string addr_;
+    bool counted_ = false;
+    State state_ = State::reading;
+    bool head_ = false;
+    beast::flat_buffer buffer_;
+    std::optional<Parser> parser_;
+    std::unique_ptr<bhttp::response<bhttp::empty_body>> continue_;
+    std::unique_ptr<Message> out_;
+};
+
+void Listener::Impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (stopping || ec == net::error::operation_aborted) return;
+        if (ec) {
+            // Out of file descriptors (or a like failure): pause instead of spinning.
+            accept_pause.expires_after(std::chrono::milliseconds(50));
+            accept_pause.async_wait([this](beast::error_code) { accept(); });
+            return;
+        }
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);  // small answers, no delayed-ACK wait
+        const auto endpoint = socket.remote_endpoint(ignored);
+        std::string addr = ignored ? std::string("unknown") : endpoint.address().to_string();
+        auto session = std::make_shared<Session>(*this, std::move(socket), addr);
+        std::string why;
+        if (admit(addr, &why)) {
+            session->start_counted();
+        } else {
+            Request partial;
+            partial.remote_addr = addr;
+            Response refusal = app.refuse(partial, 503, "too_many_connections", why, "");
+            refusal.set_header("Retry-After", "1");
+            session->start_refused(std::move(refusal));
+        }
+        accept();
+    });
+}
+
+void Listener::Impl::close_sessions() {
+    std::vector<std::shared_ptr<Session>> live;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (auto& [ptr, weak] : sessions)
+            if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->close_unless_answering();
+}
+
+Listener::Listener(Application& app, const ServerOptions& options) : impl_(std::make_unique<Impl>(app, options)) {}
+
+Listener::~Listener() {
+    if (impl_->watchdog.joinable()) impl_->watchdog.join();
+}
+
+int Listener::bind(std::string* error) {
+    raise_open_files_limit();
+    beast::error_code ec;
+    const auto address = net::ip::make_address(impl_->o.host, ec);
+    const std::string where = impl_->o.host + ":" + std::to_string(impl_->o.port);
+    if (ec) {
+        *error = "cannot listen on " + where + ": not an IP address";
+        return -1;
+    }
+    auto& a = impl_->acceptor;
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->o.port));
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(static_cast<int>(impl_->o.listen_backlog), ec);
+    if (ec) {
+        *error = "cannot listen on " + where + ": " + ec.message();
+        return -1;
+    }
+    return a.local_endpoint().port();
+}
+
+void Listener::run() {
+    impl_->accept();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < impl_->o.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : threads) t.join();
+    {
+        std::lock_guard<std::mutex> lock(impl_->stop_mutex);
+        impl_->finished = true;
+    }
+    impl_->stopped_cv.notify_all();
+    impl_->pool.shutdown();
+}
+
+void Listener::stop() {
+    if (impl_->stopping.exchange(true)) return;
+    net::post(impl_->ioc, [this] {
+        beast::error_code ignored;
+        impl_->acceptor.close(ignored);
+        impl_->accept_pause.cancel();
+        impl_->close_sessions();
+    });
+    // Answers in flight get a few seconds; then the loop stops whatever is left.
+    impl_->watchdog = std::thread([this] {
+        std::unique_lock<std::mutex> lock(impl_->stop_mutex);
+        if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(5), [this] { return impl_->finished; })) impl_->ioc.stop();
+    });
+}
+
+std::string Listener::handle_raw(std::string_view bytes, const std::string& remote_addr) {
+    Parser parser;
+    limit(parser, impl_->o);
+    parser.eager(true);
+    beast::error_code ec;
+    std::size_t used = 0;
+    while (!ec && !parser.is_done() && used < bytes.size())
+        used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == bhttp::error::need_more) ec = {};
+    if (!ec && !parser.is_done()) parser.put_eof(ec);
+    Response res;
+    bool head = false;
+    if (ec) {
+        const auto why = read_refusal(ec, bytes.substr(used), impl_->o);
+        if (!why) return {};
+        res = impl_->app.refuse(partial_request(parser, remote_addr), why->status, why->code, why->message, why->field);
+    } else {
+        head = parser.get().method() == bhttp::verb::head;
+        Refusal why;
+        auto request = to_request(parser.get(), remote_addr, impl_->o, &why);
+        res = request ? impl_->app.handle(*request)
+                      : impl_->app.refuse(partial_request(parser, remote_addr), why.status, why.code, why.message, why.field);
+    }
+    std::ostringstream out;
+    out << to_message(std::move(res), head, false);
+    return out.str();
+}
+
+}  // namespace kopilka::server::http

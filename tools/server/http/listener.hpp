@@ -1,0 +1,52 @@
+// The network side of kopilka-server (Boost.Beast on Asio): accepts connections, reads each
+// request under one deadline for its head and body, answers what can't be read, hands every
+// readable request to a worker, and writes the answer. Idle kept-alive connections wait in
+// the event loop and hold no worker.
+// Implemented: HTTP/1.1 keep-alive and pipelining (one request at a time per connection),
+// chunked request bodies, Expect: 100-continue, HEAD, limits on the head, target and body
+// (431/414/413), a deadline per request (slow clients are cut off, not waited for), caps on
+// connections in all and per address (503), a bounded request queue (503), a listen backlog
+// for bursts, TCP_NODELAY, graceful stop (idle connections closed, requests in flight
+// answered with Connection: close).
+// Missing: TLS (nginx terminates it in the scaled deployment), HTTP/2, response streaming
+// (answers are built whole; the largest is a static file of about 1 MB).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+#include "http_server.hpp"
+
+namespace kopilka::server::http {
+
+// What the listener asks of the application. Both calls must not throw.
+class Application {
+public:
+    virtual ~Application() = default;
+    // A request read whole whose target and headers passed the checks; runs on a worker.
+    virtual Response handle(Request& request) = 0;
+    // A request refused before routing (unreadable, too large, too many connections, server
+    // busy): the answer in the one error shape, counted and logged like any other. `partial`
+    // holds what could be read of it (at least remote_addr).
+    virtual Response refuse(const Request& partial, int status, const std::string& code,
+                            const std::string& message, const std::string& field) = 0;
+};
+
+class Listener {
+public:
+    Listener(Application& app, const ServerOptions& options);
+    ~Listener();
+    int bind(std::string* error);  // the port, or -1 with *error
+    void run();                    // until stop() and the last answer is written
+    void stop();                   // from any thread
+    std::string handle_raw(std::string_view bytes, const std::string& remote_addr);
+
+private:
+    friend class Session;  // listener.cpp: one connection
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kopilka::server::http

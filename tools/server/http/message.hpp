@@ -1,0 +1,49 @@
+// The server's own request and response: what a route handler reads and writes. The HTTP
+// layer (http_server.cpp) fills a Request only with bytes it has checked — the path, the
+// query and every header value are valid UTF-8 — so a handler can put any of them into JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kopilka::server::http {
+
+struct Header {
+    std::string name;
+    std::string value;
+};
+
+struct Request {
+    std::string method;                                       // "GET", "POST", …
+    std::string raw_path;                                     // as sent, for matching routes
+    std::string path;                                         // percent-decoded, valid UTF-8
+    std::vector<std::pair<std::string, std::string>> params;  // the query, decoded, valid UTF-8
+    std::vector<std::string> path_params;                     // each {name} of the route, decoded
+    std::vector<Header> headers;                              // values valid UTF-8
+    std::string body;                                         // as received: decoders check it
+    std::string remote_addr;
+
+    bool has_header(std::string_view name) const;
+    std::string get_header_value(std::string_view name) const;  // "" when absent
+    bool has_param(std::string_view name) const;
+    std::string get_param_value(std::string_view name) const;   // the first one, "" when absent
+};
+
+struct Response {
+    int status = 200;
+    std::vector<Header> headers;
+    std::string body;
+    std::string merchant_id;  // not sent: the caller's merchant, for the request log
+
+    void set_header(std::string name, std::string value);  // replaces one of the same name
+    bool has_header(std::string_view name) const;
+    std::string get_header_value(std::string_view name) const;
+    void set_content(std::string content, std::string content_type);
+};
+
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace kopilka::server::http
