@@ -142,7 +142,7 @@ bench_server() {
   local ratio
   ratio=$(node -e "console.log((${pg_receipts}/${tps}).toFixed(2))")
   local table
-  table=$(printf '| database | request | per second | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n%s\n\npgbench, the same database work as one receipt in one transaction (16 clients): **%.0f TPS**; receipts through kopilka-server on PostgreSQL reach **%s** of that ceiling. wrk -t2 -c16 for %ss against a server with its default 64 workers; lookups of the three demo members, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL, on %s cores, %s.' \
+  table=$(printf '| database | request | per second | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n%s\n\npgbench, the same database work as one receipt in one transaction (16 clients): **%.0f TPS**; receipts through kopilka-server on PostgreSQL reach **%s** of that ceiling. wrk -t2 -c16 for %ss against a server with its default workers; lookups of the three demo members, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL, on %s cores, %s.' \
     "$(cat "$tmp/rows")" "$tps" "$ratio" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
   echo "$table"
   write_readme server "$table"

@@ -68,6 +68,14 @@ std::string request_id(const http::Request& req) {
     return usable ? given : random_id();
 }
 
+// Methods as metric labels: any other token a client invents counts as "other", so clients
+// can't grow the series.
+const char* method_label(const std::string& method) {
+    for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+        if (method == m) return m;
+    return "other";
+}
+
 using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point start) {
@@ -333,7 +341,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         try {
             if (!id.empty()) res.set_header("X-Request-Id", id);
             const double ms = ms_since(start);
-            metrics.count_request(route_template, req.method, res.status);
+            metrics.count_request(route_template, method_label(req.method), res.status);
             metrics.observe_latency(route_template, ms);
             if (!options.log_requests) return;
             const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},

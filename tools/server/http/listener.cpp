@@ -459,6 +459,7 @@ std::string Listener::handle_raw(std::string_view bytes, const std::string& remo
     while (!ec && !parser.is_done() && used < bytes.size())
         used += parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
     if (ec == bhttp::error::need_more) ec = {};
+    if (!ec && !parser.got_some()) return {};  // no bytes of a request: nothing to answer
     if (!ec && !parser.is_done()) parser.put_eof(ec);
     Response res;
     bool head = false;
