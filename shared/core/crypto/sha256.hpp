@@ -29,6 +29,7 @@ Digest sha256(std::string_view bytes);
 Digest hmac_sha256(std::string_view key, std::string_view message);
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t n);  // lowercase
+int hex_digit_value(char c);  // 0–15 for 0-9, a-f, A-F; -1 for anything else
 // Crockford base32 (0-9 A-Z without I L O U): upper case, fits a QR code's alphanumeric mode.
 std::string to_base32(const std::uint8_t* bytes, std::size_t n);
 // Compares two strings in time independent of where they differ.

@@ -6,17 +6,10 @@ namespace kopilka::ledger {
 
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 bool parse_u64(std::string_view hex16, std::uint64_t* out) {
     std::uint64_t v = 0;
     for (char c : hex16) {
-        const int d = hex_value(c);
+        const int d = crypto::hex_digit_value(c);
         if (d < 0) return false;
         v = (v << 4) | static_cast<std::uint64_t>(d);
     }

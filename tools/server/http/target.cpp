@@ -1,17 +1,11 @@
 #include "http/target.hpp"
 
 #include "codec/utf8.hpp"
+#include "core/crypto/sha256.hpp"
 
 namespace kopilka::server::http {
 
 namespace {
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // %XX → the byte; false on a "%" not followed by two hex digits.
 bool percent_decode(std::string_view in, bool plus_is_space, std::string* out) {
     out->clear();
@@ -19,7 +13,7 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string* out) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == '%') {
             if (i + 2 >= in.size()) return false;
-            const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+            const int hi = crypto::hex_digit_value(in[i + 1]), lo = crypto::hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return false;
             out->push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
