@@ -5,7 +5,7 @@ namespace kopilka::codec {
 Decoded<i18n::Catalogue> decode_catalogue(const Json& j, i18n::Locale expected) {
     Decoded<i18n::Catalogue> out;
     std::string tag;
-    if (!read_string(j, "", "locale", &tag, &out.error, 16)) return out;
+    if (!read_text(j, "", "locale", &tag, &out.error, 16)) return out;
     if (i18n::locale_from_tag(tag) != expected) {
         out.error = {"invalid_value", "locale", "locale is \"" + tag + "\", expected \"" +
                                                     std::string(i18n::locale_tag(expected)) + "\""};

@@ -1,5 +1,8 @@
 #include "codec/decode.hpp"
 
+#include <set>
+#include <vector>
+
 namespace kopilka::codec {
 
 namespace {
@@ -35,13 +38,96 @@ std::string index_path(std::string_view path, std::size_t index) {
     return std::string(path) + "[" + std::to_string(index) + "]";
 }
 
+namespace {
+// Follows the parser through the document to know where each key is, and records the first
+// key that repeats one of its object or holds a control character.
+class KeyChecker {
+public:
+    bool on_event(Json::parse_event_t event, const Json& parsed) {
+        using E = Json::parse_event_t;
+        switch (event) {
+            case E::object_start:
+            case E::array_start: {
+                std::string path = element_path();
+                open_.push_back({event == E::object_start, std::move(path), {}, {}, 0});
+                break;
+            }
+            case E::object_end:
+            case E::array_end:
+                if (!open_.empty()) open_.pop_back();
+                break;
+            case E::key:
+                if (!open_.empty() && parsed.is_string())
+                    check_key(parsed.get_ref<const std::string&>());
+                break;
+            case E::value:
+                if (!open_.empty() && !open_.back().object) ++open_.back().count;
+                break;
+        }
+        return true;
+    }
+    const DecodeError& problem() const { return problem_; }
+
+private:
+    struct Container {
+        bool object = false;
+        std::string path;
+        std::set<std::string> keys;
+        std::string key;        // objects: the key whose value comes next
+        std::size_t count = 0;  // arrays: the elements so far
+    };
+
+    // The path of the value that starts now, inside the innermost open container.
+    std::string element_path() {
+        if (open_.empty()) return "";
+        Container& c = open_.back();
+        return c.object ? join_path(c.path, c.key) : index_path(c.path, c.count++);
+    }
+
+    void check_key(const std::string& key) {
+        Container& c = open_.back();
+        c.key = key;
+        if (!problem_.code.empty()) return;
+        const std::string path = join_path(c.path, key);
+        if (has_control_character(key))
+            fail(&problem_, "invalid_value", path, path + " is a key with a control character");
+        else if (!c.keys.insert(key).second)
+            fail(&problem_, "duplicate_key", path,
+                 path + " appears twice in one object (parsers disagree on which one wins)");
+    }
+
+    std::vector<Container> open_;
+    DecodeError problem_;
+};
+}  // namespace
+
 std::optional<Json> parse_json(std::string_view text, DecodeError* error) {
-    Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    KeyChecker keys;
+    const Json::parser_callback_t note = [&keys](int, Json::parse_event_t event, Json& parsed) {
+        return keys.on_event(event, parsed);
+    };
+    Json j = Json::parse(text.begin(), text.end(), note, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
         fail(error, "malformed_json", "", "the body is not valid JSON");
         return std::nullopt;
     }
+    if (!keys.problem().code.empty()) {
+        *error = keys.problem();
+        return std::nullopt;
+    }
     return j;
+}
+
+bool has_control_character(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) return true;
+        // C1 controls: U+0080-U+009F are C2 80 to C2 9F in UTF-8.
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+            static_cast<unsigned char>(s[i + 1]) >= 0x80)
+            return true;
+    }
+    return false;
 }
 
 bool read_string(const Json& obj, std::string_view path, const char* key, std::string* out,
@@ -59,6 +145,20 @@ bool read_string(const Json& obj, std::string_view path, const char* key, std::s
         return false;
     }
     *out = s;
+    return true;
+}
+
+bool read_text(const Json& obj, std::string_view path, const char* key, std::string* out,
+               DecodeError* error, std::size_t bytes_max) {
+    std::string s;
+    if (!read_string(obj, path, key, &s, error, bytes_max)) return false;
+    if (has_control_character(s)) {
+        const std::string field = join_path(path, key);
+        fail(error, "invalid_value", field,
+             field + " contains a control character (U+0000-U+001F, U+007F-U+009F)");
+        return false;
+    }
+    *out = std::move(s);
     return true;
 }
 

@@ -26,11 +26,26 @@ struct Decoded {
     bool ok() const { return value.has_value(); }
 };
 
-// Parses text without throwing; on failure error.code is "malformed_json".
+// Parses text without throwing; on failure error.code is "malformed_json". A key repeated
+// in one object, at any depth, is refused too ("duplicate_key", the field is the key's path):
+// parsers disagree on which of the two wins, so a body could mean one thing to a proxy or a
+// log reader and another to us. So is a key with a control character ("invalid_value").
+// Every request body and every document we read goes through here.
 std::optional<Json> parse_json(std::string_view text, DecodeError* error);
+
+// True when s holds a control character: U+0000-U+001F, U+007F or U+0080-U+009F (C1, in
+// UTF-8 the bytes C2 80 to C2 9F). Identifiers and names never need one; a NUL in particular
+// is cut short by some databases and C APIs, so "id\u0000x" could reach the row of "id".
+bool has_control_character(std::string_view s);
 
 // Field readers: each checks presence and type and fills *error naming path + "." + key.
 // They return false on a problem; optional readers return true when the key is absent.
+// A text (an id, a name, a word) with a control character is refused ("invalid_value"): no
+// field of ours is multi-line free text. ObjectReader's text readers are read_text.
+bool read_text(const Json& obj, std::string_view path, const char* key, std::string* out,
+               DecodeError* error, std::size_t bytes_max = 1024);
+// The string as sent, control characters included: only for raw input that a parser of its
+// own checks character by character (a scanned card code comes with the scanner's CR/LF).
 bool read_string(const Json& obj, std::string_view path, const char* key, std::string* out,
                  DecodeError* error, std::size_t bytes_max = 1024);
 bool read_int(const Json& obj, std::string_view path, const char* key, std::int64_t* out,

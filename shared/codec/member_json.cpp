@@ -89,10 +89,10 @@ Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view p
     members::MemberSnapshot m;
     DecodeError& e = out.error;
     std::string currency;
-    if (!read_string(j, path, "id", &m.id, &e, 64) || !read_string(j, path, "name", &m.name, &e, 128) ||
-        !read_string(j, path, "merchant", &m.merchant, &e, 64) ||
+    if (!read_text(j, path, "id", &m.id, &e, 64) || !read_text(j, path, "name", &m.name, &e, 128) ||
+        !read_text(j, path, "merchant", &m.merchant, &e, 64) ||
         !read_int(j, path, "balance", &m.balance, &e, -kAmountMax, kAmountMax) ||
-        !read_string(j, path, "currency", &currency, &e, 8) ||
+        !read_text(j, path, "currency", &currency, &e, 8) ||
         !read_int(j, path, "as_of_ms", &m.as_of_ms, &e, 0, kAmountMax))
         return out;
     const auto c = money::currency_from_code(currency);
@@ -108,10 +108,10 @@ Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view p
     }
     const Json& t = j["tier_detail"];
     std::int64_t permille = 0;
-    if (!read_string(t, tpath, "id", &m.tier.id, &e, 64) || !read_string(t, tpath, "name", &m.tier.name, &e, 64) ||
-        !read_string(t, tpath, "next", &m.tier.next_name, &e, 64) ||
+    if (!read_text(t, tpath, "id", &m.tier.id, &e, 64) || !read_text(t, tpath, "name", &m.tier.name, &e, 64) ||
+        !read_text(t, tpath, "next", &m.tier.next_name, &e, 64) ||
         !read_int(t, tpath, "gap", &m.tier.gap, &e, 0, kAmountMax) ||
-        !read_string(t, tpath, "basis", &m.tier_basis, &e, 16) ||
+        !read_text(t, tpath, "basis", &m.tier_basis, &e, 16) ||
         !read_int(t, tpath, "progress_permille", &permille, &e, 0, 1000))
         return out;
     if (m.tier_basis != "points" && m.tier_basis != "spend") {

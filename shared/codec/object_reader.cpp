@@ -39,7 +39,7 @@ void ObjectReader::text(const char* key, std::string* out, std::size_t bytes_max
 
 void ObjectReader::optional_text(const char* key, std::string* out, std::size_t bytes_max) {
     if (!has(key)) return;
-    read_string(j_, path_, key, out, error_, bytes_max);
+    read_text(j_, path_, key, out, error_, bytes_max);
 }
 
 void ObjectReader::optional_flag(const char* key, bool* out) {
@@ -58,6 +58,8 @@ void ObjectReader::optional_texts(const char* key, std::vector<std::string>* out
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (!a[i].is_string() || a[i].get_ref<const std::string&>().empty() || a[i].get_ref<const std::string&>().size() > 256)
             return fail("wrong_type", index_path(field(key), i), "must be a non-empty string");
+        if (has_control_character(a[i].get_ref<const std::string&>()))
+            return fail("invalid_value", index_path(field(key), i), "contains a control character");
         out->push_back(a[i].get<std::string>());
     }
 }

@@ -33,7 +33,7 @@ Decoded<quote::Receipt> decode_receipt(const Json& j) {
         quote::ReceiptLine l;
         e.text("sku", &l.sku, 64);
         e.optional_text("category", &l.category, 64);
-        e.integer("unit_price", &l.unit_price, 0, program::amount_max);
+        e.integer("unit_price", &l.unit_price, 0, quote::receipt_gross_max);
         e.optional_integer("quantity", &l.quantity, 1, quote::line_quantity_max);
         e.optional_flag("discounted", &l.discounted);
         e.reject_unknown({"sku", "category", "unit_price", "quantity", "discounted"});
@@ -41,6 +41,11 @@ Decoded<quote::Receipt> decode_receipt(const Json& j) {
     });
     if (o.ok() && r.lines.empty()) o.fail("invalid_value", "lines", "needs at least one line");
     o.reject_unknown({"id", "at_ms", "lines"});
+    // Grosses above the limit, so that no receipt we accept can overflow a quote.
+    if (const quote::ReceiptProblem bad =
+            o.ok() ? quote::receipt_problem(r) : quote::ReceiptProblem{};
+        !bad.field.empty())
+        o.fail("out_of_range", bad.field, bad.why);
     if (o.ok()) out.value = std::move(r);
     return out;
 }

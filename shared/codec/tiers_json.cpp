@@ -12,8 +12,8 @@ Decoded<std::vector<tiers::Tier>> decode_tier_ladder(const Json& j, std::string_
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string p = index_path(path, i);
         tiers::Tier t;
-        if (!read_string(j[i], p, "id", &t.id, &out.error, 32) ||
-            !read_string(j[i], p, "name", &t.name, &out.error, 64) ||
+        if (!read_text(j[i], p, "id", &t.id, &out.error, 32) ||
+            !read_text(j[i], p, "name", &t.name, &out.error, 64) ||
             !read_int(j[i], p, "threshold", &t.threshold, &out.error, 0, INT64_MAX / 4))
             return out;
         ladder.push_back(std::move(t));

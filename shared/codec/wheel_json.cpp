@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "core/ledger/operation.hpp"
 
 namespace kopilka::codec {
 
@@ -38,7 +39,7 @@ Json encode_limit(const spins::Limit& l) {
 
 bool read_kind(const Json& obj, std::string_view path, spins::PrizeKind* out, DecodeError* e) {
     std::string kind;
-    if (!read_string(obj, path, "kind", &kind, e, 16)) return false;
+    if (!read_text(obj, path, "kind", &kind, e, 16)) return false;
     for (const auto k :
          {spins::PrizeKind::nothing, spins::PrizeKind::points, spins::PrizeKind::coupon}) {
         if (spins::prize_kind_name(k) != kind) continue;
@@ -50,23 +51,23 @@ bool read_kind(const Json& obj, std::string_view path, spins::PrizeKind* out, De
 }
 
 bool read_prize(const Json& j, const std::string& p, spins::Prize* prize, DecodeError* e) {
-    if (!read_string(j, p, "id", &prize->id, e, 32) ||
-        !read_string(j, p, "label", &prize->label, e, 64) || !read_kind(j, p, &prize->kind, e) ||
+    if (!read_text(j, p, "id", &prize->id, e, 32) ||
+        !read_text(j, p, "label", &prize->label, e, 64) || !read_kind(j, p, &prize->kind, e) ||
         !read_int(j, p, "weight", &prize->weight, e, 0, spins::prize_weight_max) ||
         !read_limit(j, p, "stock", &prize->stock, e) ||
         !read_int(j, p, "cost", &prize->cost, e, 0, kAmountMax))
         return false;
     if (prize->kind == spins::PrizeKind::points)
-        return read_int(j, p, "points", &prize->points, e, 1, kAmountMax);
+        return read_int(j, p, "points", &prize->points, e, 1, ledger::points_max);  // one earning
     if (prize->kind == spins::PrizeKind::coupon)
-        return read_string(j, p, "reward_id", &prize->reward_id, e, 64);
+        return read_text(j, p, "reward_id", &prize->reward_id, e, 64);
     return true;
 }
 
 bool read_wheel_fields(const Json& j, std::string_view path, spins::WheelConfig* c,
                        DecodeError* e) {
     std::string currency;
-    if (!read_string(j, path, "currency", &currency, e, 8)) return false;
+    if (!read_text(j, path, "currency", &currency, e, 8)) return false;
     const auto parsed = money::currency_from_code(currency);
     if (!parsed) {
         *e = invalid(join_path(path, "currency"), "is not a known currency");

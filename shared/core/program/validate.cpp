@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/ledger/operation.hpp"
+
 namespace kopilka::program {
 
 namespace {
@@ -21,6 +23,10 @@ struct Checker {
     }
     bool rate(const std::string& field, BasisPoints v) { return range(field, v, 0, rate_bp_max); }
     bool amount(const std::string& field, std::int64_t v) { return range(field, v, 0, amount_max); }
+    // Points that one ledger operation credits or holds (a bonus, a reward's cost).
+    bool points(const std::string& field, std::int64_t v) {
+        return range(field, v, 0, ledger::points_max);
+    }
     bool days(const std::string& field, std::int64_t v) { return range(field, v, 0, days_max); }
     bool multiplier(const std::string& field, std::int64_t v) { return range(field, v, 0, multiplier_pct_max); }
     bool count(const std::string& field, std::size_t n) {
@@ -58,8 +64,8 @@ void check_bonus(Checker& c, const BonusPoints& b) {
     c.amount(p + ".redeem_order_min", b.redeem_order_min);
     c.days(p + ".pending_days", b.pending_days);
     c.days(p + ".expiry_days", b.expiry_days);
-    c.amount(p + ".welcome_bonus", b.welcome_bonus);
-    c.amount(p + ".birthday_bonus", b.birthday_bonus);
+    c.points(p + ".welcome_bonus", b.welcome_bonus);
+    c.points(p + ".birthday_bonus", b.birthday_bonus);
     c.count(p + ".category_multipliers", b.category_multipliers.size());
     c.count(p + ".sku_multipliers", b.sku_multipliers.size());
     for (std::size_t i = 0; i < b.category_multipliers.size(); ++i)
@@ -69,7 +75,7 @@ void check_bonus(Checker& c, const BonusPoints& b) {
     for (std::size_t i = 0; i < b.redeem_blackouts.size(); ++i)
         if (b.redeem_blackouts[i].to_ms <= b.redeem_blackouts[i].from_ms)
             c.fail(at(p + ".redeem_blackouts", i) + ".to_ms", "contradiction", "must be after from_ms");
-    for (const auto& [action, points] : b.action_bonuses) c.amount(p + ".action_bonuses." + action, points);
+    for (const auto& [action, points] : b.action_bonuses) c.points(p + ".action_bonuses." + action, points);
     if (b.pending_days > 0 && b.expiry_days > 0 && b.expiry_days <= b.pending_days)
         c.fail(p + ".expiry_days", "contradiction", "must be longer than pending_days (points would expire before they unlock)");
 }
@@ -103,7 +109,7 @@ void check_rewards(Checker& c, const Program& p) {
         const Reward& r = p.rewards[i];
         c.text(s + ".id", r.id);
         if (!ids.insert(r.id).second) c.fail(s + ".id", "duplicate", "repeats an earlier reward's id");
-        c.range(s + ".cost_points", r.cost_points, 1, amount_max);
+        c.range(s + ".cost_points", r.cost_points, 1, ledger::points_max);
         c.range(s + ".coupon_valid_days", r.coupon_valid_days, 1, days_max);
         if (r.kind == RewardKind::percent_discount) c.range(s + ".value", r.value, 1, rate_bp_max);
         else c.amount(s + ".value", r.value);
@@ -125,8 +131,8 @@ void check_rest(Checker& c, const Program& p) {
     if (p.flat_discount) c.rate("flat_discount.rate_bp", p.flat_discount->rate_bp);
     if (p.cashback) c.rate("cashback.rate_bp", p.cashback->rate_bp);
     if (p.referral) {
-        c.amount("referral.inviter_bonus", p.referral->inviter_bonus);
-        c.amount("referral.invitee_bonus", p.referral->invitee_bonus);
+        c.points("referral.inviter_bonus", p.referral->inviter_bonus);
+        c.points("referral.invitee_bonus", p.referral->invitee_bonus);
         c.amount("referral.first_receipt_min", p.referral->first_receipt_min);
         c.range("referral.per_inviter_month_max", p.referral->per_inviter_month_max, 0, 10000);
     }

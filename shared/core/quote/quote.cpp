@@ -46,16 +46,12 @@ struct Engine {
     }
 
     bool check_receipt() {
-        if (r.lines.empty()) return fail(QuoteStatus::invalid_receipt, "lines");
-        if (r.lines.size() > receipt_lines_max) return fail(QuoteStatus::invalid_receipt, "lines");
-        for (std::size_t i = 0; i < r.lines.size(); ++i) {
-            const ReceiptLine& l = r.lines[i];
-            const std::string at = "lines[" + std::to_string(i) + "]";
-            if (l.unit_price < 0 || l.unit_price > program::amount_max) return fail(QuoteStatus::invalid_receipt, at + ".unit_price");
-            if (l.quantity < 1 || l.quantity > line_quantity_max) return fail(QuoteStatus::invalid_receipt, at + ".quantity");
+        const ReceiptProblem problem = receipt_problem(r);
+        if (!problem.field.empty()) return fail(QuoteStatus::invalid_receipt, problem.field);
+        for (const ReceiptLine& l : r.lines) {
             LineResult lr;
-            if (!money::checked_mul(l.unit_price, l.quantity, &lr.gross)) return fail(QuoteStatus::overflow, at + ".quantity");
-            if (!money::checked_add(q.gross, lr.gross, &q.gross)) return fail(QuoteStatus::overflow, "lines");
+            lr.gross = l.unit_price * l.quantity;  // receipt_problem checked that it fits
+            q.gross += lr.gross;
             q.lines.push_back(lr);
         }
         return true;
@@ -275,17 +271,18 @@ struct Engine {
         }
     }
 
-    void tier_progress() {
-        if (!p.tiers) return;
+    bool tier_progress() {
+        if (!p.tiers) return true;
         const auto ladder = tier_ladder(p);
         const bool by_points = p.tiers->basis == program::TierBasis::points;
-        std::int64_t added = 0;
+        std::int64_t total = m.tier_qualifying;
         for (auto& lr : q.lines) {
             lr.tier_qualifying = by_points ? lr.points : lr.paid;
-            added += lr.tier_qualifying;
+            if (!money::checked_add(total, lr.tier_qualifying, &total))
+                return fail(QuoteStatus::overflow, "lines");
         }
         q.tier_before = current_tier();
-        q.tier_progress_after = tiers::tier_progress(ladder, m.tier_qualifying + added, q.tier_before);
+        q.tier_progress_after = tiers::tier_progress(ladder, total, q.tier_before);
         q.tier_after = q.tier_progress_after.current;
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
@@ -295,6 +292,7 @@ struct Engine {
             if (by_points) explain("tiers", "quote.tier_gap_points", {count_arg(q.tier_progress_after.gap), text_arg("tier", next)});
             else explain("tiers", "quote.tier_gap_spend", {money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next)});
         }
+        return true;
     }
 
     void referral() {
@@ -309,7 +307,7 @@ struct Engine {
         settle_paid();
         if (!earn_points() || !earn_cashback()) return;
         earn_stamps();
-        tier_progress();
+        if (!tier_progress()) return;
         referral();
     }
 };
@@ -324,6 +322,30 @@ std::int64_t unit_share(std::int64_t total, std::int64_t quantity, std::int64_t 
 }
 
 }  // namespace
+
+ReceiptProblem receipt_problem(const Receipt& r) {
+    const std::string gross_max = std::to_string(receipt_gross_max);
+    if (r.lines.empty()) return {"lines", "needs at least one line"};
+    if (r.lines.size() > receipt_lines_max)
+        return {"lines", "has more than " + std::to_string(receipt_lines_max) + " lines"};
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < r.lines.size(); ++i) {
+        const ReceiptLine& l = r.lines[i];
+        const std::string at = "lines[" + std::to_string(i) + "]";
+        if (l.unit_price < 0 || l.unit_price > receipt_gross_max)
+            return {at + ".unit_price", "must be between 0 and " + gross_max + " minor units"};
+        if (l.quantity < 1 || l.quantity > line_quantity_max)
+            return {at + ".quantity", "must be between 1 and " + std::to_string(line_quantity_max)};
+        // The price alone is in range, so a gross above the limit is the quantity's doing.
+        std::int64_t gross = 0;
+        if (!money::checked_mul(l.unit_price, l.quantity, &gross) || gross > receipt_gross_max)
+            return {at + ".quantity",
+                    "makes the line's gross more than " + gross_max + " minor units"};
+        if (!money::checked_add(total, gross, &total) || total > receipt_gross_max)
+            return {at, "takes the receipt's gross above " + gross_max + " minor units"};
+    }
+    return {};
+}
 
 std::vector<tiers::Tier> tier_ladder(const program::Program& p) {
     std::vector<tiers::Tier> out;
@@ -365,7 +387,8 @@ ReturnResult quote_return(const Receipt& receipt, const Quote& original, const s
         const std::int64_t qty = receipt.lines[i].quantity;
         const std::int64_t before = already.empty() ? 0 : already[i];
         const std::int64_t now = returned[i];
-        if (now < 0 || before < 0 || before + now > qty) {
+        // now > qty - before, not before + now > qty: a request's now may be near INT64_MAX.
+        if (now < 0 || before < 0 || before > qty || now > qty - before) {
             out.status = QuoteStatus::invalid_receipt;
             out.field = "returned[" + std::to_string(i) + "]";
             return out;

@@ -109,9 +109,23 @@ struct Quote {
 
 constexpr std::size_t receipt_lines_max = 500;
 constexpr std::int64_t line_quantity_max = 1'000'000;
+// A unit price, a line's gross and a receipt's gross are at most 10^12 minor units (ten
+// billion roubles). With at most 100 % earned at ×100 per line, tier and VIP (the program's
+// limits), a receipt's points then stay below 10^18, so no quote of a valid program can
+// overflow; the arithmetic is checked all the same.
+constexpr std::int64_t receipt_gross_max = 1'000'000'000'000;
+
+// What is wrong with a receipt the quote would refuse: the field at fault
+// ("lines[2].quantity") and why, or an empty field. decode_receipt refuses the same.
+struct ReceiptProblem {
+    std::string field;
+    std::string why;  // "makes the line's gross more than 1000000000000 minor units"
+};
+ReceiptProblem receipt_problem(const Receipt& receipt);
 
 // program must be valid (validate_program); a bad receipt gives status invalid_receipt and
-// the field; nothing here throws or asserts on the receipt's content.
+// the field (a price or quantity out of range, a line or receipt whose gross is above
+// receipt_gross_max); nothing here throws or asserts on the receipt's content.
 Quote quote_receipt(const program::Program& program, const MemberContext& member, const Receipt& receipt,
                     const QuoteOptions& options = {});
 

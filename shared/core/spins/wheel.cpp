@@ -1,6 +1,7 @@
 #include "core/spins/wheel.hpp"
 
 #include "core/assert.hpp"
+#include "core/money/money.hpp"
 #include "core/spins/rng.hpp"
 
 namespace kopilka::spins {
@@ -29,8 +30,13 @@ Limit budget_left(const Limit& budget, std::int64_t spent) {
 }
 
 bool available(const Prize& p, std::int64_t stock_left, const Limit& day_left,
-               const Limit& campaign_left) {
+               const Limit& campaign_left, const WheelState& s) {
     if (p.stock && stock_left <= 0) return false;
+    // Without a budget the sums spent only grow: a prize they could no longer count is out.
+    std::int64_t sum = 0;
+    if (!money::checked_add(s.spent_today, p.cost, &sum) ||
+        !money::checked_add(s.spent_campaign, p.cost, &sum))
+        return false;
     if (day_left && p.cost > *day_left) return false;
     if (campaign_left && p.cost > *campaign_left) return false;
     return true;
@@ -94,7 +100,7 @@ std::vector<std::int64_t> candidate_weights(const WheelConfig& config, const Whe
     std::vector<bool> open(prizes.size(), false);
     bool any_weight = false;
     for (std::size_t i = 0; i < prizes.size(); ++i) {
-        open[i] = available(prizes[i], state.stock_left[i], day_left, campaign_left);
+        open[i] = available(prizes[i], state.stock_left[i], day_left, campaign_left, state);
         if (open[i]) weights[i] = prizes[i].weight;
         any_weight = any_weight || weights[i] > 0;
     }
@@ -144,7 +150,7 @@ WheelState apply_outcome(const WheelConfig& config, const WheelState& state,
     // The prize was in this state's draw, so stock stays ≥ 0 and spending within budget.
     const Limit day_left = budget_left(config.day_budget, state.spent_today);
     const Limit campaign_left = budget_left(config.campaign_budget, state.spent_campaign);
-    KOPILKA_ASSERT(available(p, state.stock_left[i], day_left, campaign_left));
+    KOPILKA_ASSERT(available(p, state.stock_left[i], day_left, campaign_left, state));
     WheelState next = state;
     if (p.stock) --next.stock_left[i];
     const bool fits = money::checked_add(state.spent_today, p.cost, &next.spent_today) &&

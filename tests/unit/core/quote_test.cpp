@@ -30,8 +30,85 @@ TEST_CASE("bad receipts name the line and the field; nothing asserts") {
     q = quote_receipt(p, {}, receipt({{"a", "c", 100, 0}}));
     CHECK(q.field == "lines[0].quantity");
     q = quote_receipt(p, {}, receipt({{"a", "c", program::amount_max, line_quantity_max}}));
-    CHECK(q.status == QuoteStatus::overflow);
+    CHECK(q.status == QuoteStatus::invalid_receipt);
+    CHECK(q.field == "lines[0].unit_price");
     CHECK(q.lines.empty());  // a failed quote carries no half-computed numbers
+}
+
+namespace {
+// Every rate and multiplier at the program's limits, a point worth one minor unit: the most
+// a receipt can earn.
+program::Program extreme_program() {
+    program::Program p = points_program();
+    p.point_value_minor = 1;
+    p.bonus->earn_bp = program::rate_bp_max;
+    p.bonus->sku_multipliers = {{"x", program::multiplier_pct_max}};
+    p.cashback = program::Cashback{program::rate_bp_max, {}};
+    program::StampCard card;
+    card.id = "s";
+    card.stamps_per_card = 10;
+    card.spend_per_stamp = 1;
+    card.reward_id = "r";
+    p.stamp_cards = {card};
+    p.rewards = {{"r", "Reward", 1, program::RewardKind::gift, 0, 30}};
+    program::Tiers t;
+    t.levels = {{"base", "Base", 0, program::multiplier_pct_max, 0, {}}};
+    p.tiers = t;
+    p.vip_plans = {
+        {"vip", "VIP", 0, program::BillingPeriod::month, program::multiplier_pct_max, 0, {}}};
+    return p;
+}
+}  // namespace
+
+TEST_CASE("extreme receipts: at the limits the quote is exact, past them it names the field") {
+    const program::Program p = extreme_program();
+    const auto problem = program::validate_program(p);
+    REQUIRE_MESSAGE(!problem, (problem ? problem->field : ""));
+    MemberContext m;
+    m.vip_plan = "vip";
+    m.tier_qualifying = program::amount_max;
+    // The largest receipt: 500 lines whose grosses add up to receipt_gross_max.
+    std::vector<ReceiptLine> lines(receipt_lines_max,
+                                   ReceiptLine{"x", "c", receipt_gross_max / 500, 1});
+    Quote q = quote_receipt(p, m, receipt(lines));
+    REQUIRE(q.status == QuoteStatus::ok);
+    CHECK(q.gross == receipt_gross_max);
+    // 100 % × 100 (SKU) × 100 (tier) × 100 (VIP) of 10^12: 10^18 points, still an int64.
+    CHECK(q.points_earned == receipt_gross_max * 1'000'000);
+    CHECK(q.cashback == receipt_gross_max);
+
+    // One minor unit more anywhere is refused, naming the line that took the total over.
+    lines.back().unit_price += 1;
+    q = quote_receipt(p, m, receipt(lines));
+    CHECK(q.status == QuoteStatus::invalid_receipt);
+    CHECK(q.field == "lines[499]");
+    // A line's own gross over the limit is its quantity's doing; a price over it is the price.
+    q = quote_receipt(p, m, receipt({{"x", "c", receipt_gross_max, 2}}));
+    CHECK(q.field == "lines[0].quantity");
+    q = quote_receipt(p, m, receipt({{"x", "c", receipt_gross_max + 1, 1}}));
+    CHECK(q.field == "lines[0].unit_price");
+    q = quote_receipt(p, m, receipt({{"x", "c", INT64_MAX, INT64_MAX}}));
+    CHECK(q.field == "lines[0].unit_price");
+    q = quote_receipt(p, m, receipt({{"x", "c", 1, line_quantity_max + 1}}));
+    CHECK(q.field == "lines[0].quantity");
+    CHECK(receipt_problem(receipt({{"x", "c", 2, line_quantity_max}})).field.empty());
+}
+
+TEST_CASE("extreme returns: a count near INT64_MAX is refused, not wrapped into a negative sum") {
+    const auto p = points_program();
+    const Receipt r = receipt({{"a", "c", 1000, 2}});
+    const Quote q = quote_receipt(p, {}, r);
+    REQUIRE(q.status == QuoteStatus::ok);
+    const std::int64_t huge = std::numeric_limits<std::int64_t>::max();
+    for (const std::int64_t already : {std::int64_t{0}, std::int64_t{1}, std::int64_t{2}}) {
+        CAPTURE(already);
+        const ReturnResult ret = quote_return(r, q, {huge}, {already});
+        CHECK(ret.status == QuoteStatus::invalid_receipt);
+        CHECK(ret.field == "returned[0]");
+    }
+    CHECK(quote_return(r, q, {1}, {huge}).status == QuoteStatus::invalid_receipt);
+    // The last unit can still be returned after the refusals.
+    CHECK(quote_return(r, q, {1}, {1}).status == QuoteStatus::ok);
 }
 
 TEST_CASE("redemption never pays more than a line costs, even for lines below one point") {

@@ -116,6 +116,27 @@ TEST_CASE("spin: out-of-stock and over-budget prizes drop out of the draw") {
     CHECK(candidate_weights(c, s) == std::vector<std::int64_t>{0, 0, 0, 10});
 }
 
+TEST_CASE("spin: without budgets, a prize whose cost the sums spent can't count leaves the draw") {
+    // The console accepts costs up to INT64_MAX / 4: the fifth such win would overflow the
+    // sums spent. The draw drops the prize instead of tripping apply_outcome's assert.
+    const std::int64_t cost_max = INT64_MAX / 4;
+    WheelConfig c;
+    c.prizes = {prize("car", coupon, 10, unlimited, cost_max),
+                prize("none", nothing, 10, unlimited, 0)};
+    WheelState s = initial_wheel_state(c);
+    s.spent_campaign = 3 * cost_max;
+    CHECK(candidate_weights(c, s) == std::vector<std::int64_t>{10, 10});
+    SpinOutcome won;
+    won.status = SpinStatus::ok;
+    won.prize = 0;
+    s = apply_outcome(c, s, won);
+    CHECK(s.spent_campaign == 4 * cost_max);
+    CHECK(candidate_weights(c, s) == std::vector<std::int64_t>{0, 10});
+    s.spent_campaign = 0;
+    s.spent_today = INT64_MAX - 1;
+    CHECK(candidate_weights(c, s) == std::vector<std::int64_t>{0, 10});
+}
+
 TEST_CASE("spin: when only zero-weight \"nothing\" prizes are left, they share the draw") {
     WheelConfig c;
     c.prizes = {prize("coffee", coupon, 10, 1, 0), prize("sold-out", nothing, 0, unlimited, 0),

@@ -163,18 +163,22 @@ ApiResult member_view(Store& store, const MerchantRecord& merchant, const Member
 
 ApiResult no_member(const std::string& id) { return api_error(404, "not_found", "no member \"" + id + "\"", "id"); }
 
-// The caller's merchant and the member (an answer in *err when either is missing).
-bool find_member_of(Store& store, const Caller& caller, const std::string& member_id, std::optional<MerchantRecord>* merchant,
-          std::optional<MemberRecord>* member, ApiResult* err) {
+// The caller's merchant and the member (an answer in *err when either is missing, or the
+// member is erased: only the export still shows an erased member's anonymous history).
+bool find_member_of(Store& store, const Caller& caller, const std::string& member_id,
+                    std::optional<MerchantRecord>* merchant, std::optional<MemberRecord>* member,
+                    ApiResult* err, bool erased_ok = false) {
     *merchant = admin_merchant_record(store, caller, err);
     if (!*merchant) return false;
+    if (codec::has_control_character(member_id)) {  // a %00 in the path: never a member's id
+        *err = api_error(400, "invalid_value", "id contains a control character", "id");
+        return false;
+    }
     *member = store.member_by_id(caller.merchant_id, member_id);
     if (!*member) *err = no_member(member_id);
-    return member->has_value();
-}
-
-ApiResult erased_conflict() {
-    return api_error(409, "member_erased", "the member's personal data was erased; the record can't change", "id");
+    const auto erased = *member && !erased_ok ? refuse_erased(**member, "id") : std::nullopt;
+    if (erased) *err = *erased;
+    return member->has_value() && !erased;
 }
 
 // [SECTION] Enrolment
@@ -390,7 +394,6 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     read_personal(r, &p);
     r.reject_unknown({"name", "phone", "email", "birthday"});
     if (!r.ok()) return {400, codec::error_json(e), caller.merchant_id};
-    if (member->erased_at_ms != 0) return erased_conflict();
     if (p.phone != member->phone)
         if (auto conflict = taken(store, caller.merchant_id, member_id, "", p.phone)) return *conflict;
     MemberRecord updated = *member;
@@ -424,7 +427,6 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
     std::optional<MemberRecord> member;
     ApiResult err;
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
-    if (member->erased_at_ms != 0) return erased_conflict();
 
     // The member is part of what was asked: the same id for another member is a conflict.
     Json request = *j;
@@ -465,7 +467,8 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     std::optional<MerchantRecord> merchant;
     std::optional<MemberRecord> member;
     ApiResult err;
-    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err, /*erased_ok=*/true))
+        return err;
     Json ledger_entries = Json::array();
     ledger::Snapshot snapshot;
     store.read_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
@@ -506,7 +509,7 @@ ApiResult admin_erase_member(Store& store, const Caller& caller, const std::stri
     std::optional<MemberRecord> member;
     ApiResult err;
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
-    if (member->erased_at_ms == 0 && !store.erase_member(caller.merchant_id, member_id, now_ms)) return no_member(member_id);
+    if (!store.erase_member(caller.merchant_id, member_id, now_ms)) return no_member(member_id);
     const auto erased = store.member_by_id(caller.merchant_id, member_id);
     if (!erased) return no_member(member_id);
     return {200, Json{{"profile", profile_json(*erased)}}, caller.merchant_id};

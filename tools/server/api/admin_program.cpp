@@ -129,6 +129,8 @@ ApiResult admin_preview_program(Store& store, const Caller& caller, const std::s
         const auto member = rq.card.empty() ? store.member_by_id(caller.merchant_id, rq.member_id)
                                             : store.member_by_card(caller.merchant_id, rq.card);
         if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+        if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
+            return *erased;
         store.read_member(caller.merchant_id, member->member_id, [&](MemberTx& tx) {
             rq.context = member_context(*rq.program, tx, load_ledger(tx, now_ms), tx.counters(), now_ms);
         });

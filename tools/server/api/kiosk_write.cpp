@@ -19,12 +19,14 @@ std::optional<WriteTarget> write_target(Store& store, const std::string& merchan
                                         const char* member_field, ApiResult* err) {
     auto merchant = store.merchant_by_id(merchant_id);
     if (!merchant) {
-        *err = api_error(404, "not_found", "no such merchant", "");
+        *err = api_error(404, "not_found", "no such merchant", "Authorization");
         return std::nullopt;
     }
     auto member = store.member_by_id(merchant_id, member_id);
-    if (!member) {
-        *err = api_error(404, "not_found", "no member has this id", member_field);
+    auto erased = member ? refuse_erased(*member, member_field) : std::nullopt;
+    if (!member || erased) {
+        *err =
+            erased ? *erased : api_error(404, "not_found", "no member has this id", member_field);
         err->merchant_id = merchant_id;
         return std::nullopt;
     }

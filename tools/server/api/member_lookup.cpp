@@ -57,6 +57,7 @@ ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {
     const auto merchant = store.merchant_by_id(verified.claims.merchant_id);
     const auto member = merchant ? store.member_by_id(merchant->merchant_id, verified.claims.member_id) : std::nullopt;
     if (!member) return error(404, "not_found", "the token's member does not exist", "Authorization");
+    if (auto erased = refuse_erased(*member, "Authorization")) return *erased;
     return member_answer(store, *merchant, *member, now_ms);
 }
 
@@ -96,6 +97,7 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
         r.merchant_id = merchant->merchant_id;
         return r;
     }
+    if (auto erased = refuse_erased(*member, "code")) return *erased;  // erasure removes the cards
     return member_answer(store, *merchant, *member, now_ms);
 }
 

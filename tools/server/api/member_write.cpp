@@ -22,6 +22,14 @@ std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err) {
     return j;
 }
 
+std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::string& field) {
+    if (member.erased_at_ms == 0) return std::nullopt;
+    return api_error(
+        410, "member_erased",
+        "the member's personal data was erased: the member can't earn, spend or change any more",
+        field);
+}
+
 void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out) {
     std::string op;
     r.text("operation_id", &op, 32);

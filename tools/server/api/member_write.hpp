@@ -22,6 +22,12 @@ ApiResult bad_request(const codec::DecodeError& e);
 // A request body as JSON, or nullopt with the 400 answer in *err.
 std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
 
+// The one rule for erased members, for every route that names a member (by id, card, token,
+// receipt or coupon): 410 member_erased naming `field`, or nullopt for a member in the
+// program. Erasure keeps the anonymous ledger for the books, but nobody may earn, spend,
+// return, look up or change anything of that member any more.
+std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::string& field);
+
 // Reads "operation_id" (32 hex digits, not all zero) from a request object.
 void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out);
 

@@ -59,8 +59,8 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
 }
 
 // The ledger operations a quote asks for, with ids derived from the client's operation id.
-bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Quote& q, std::int64_t now_ms,
-                    std::string* failure) {
+bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Quote& q,
+                    std::int64_t now_ms, std::string* failure, std::string* field) {
     if (q.redeemed_points > 0) {
         const auto r = l.apply(ledger::Redeem{ledger::derive_entry_id(rq.op, "redeem"), q.redeemed_points, "bonus", rq.receipt.id}, now_ms);
         if (!ledger::status_succeeded(r.status)) {
@@ -75,6 +75,9 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
                                now_ms);
         if (!ledger::status_succeeded(r.status)) {
             *failure = std::string(ledger::status_name(r.status));
+            // The earning is the receipt's: its date (points that expire before now) or its lines.
+            *field = r.status == ledger::Status::expires_not_after_now ? "receipt.at_ms"
+                                                                       : "receipt.lines";
             return false;
         }
     }
@@ -148,11 +151,13 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     if (!decode_request(*j, now_ms, &rq, &bad)) return bad;
 
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    if (!merchant) return api_error(404, "not_found", "no such merchant", "");
+    if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");
     if (rq.card.empty() && rq.member_id.empty()) return post_anonymous_receipt(store, *merchant, rq, j->dump(), *j, now_ms);
     const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
                                         : store.member_by_card(merchant->merchant_id, rq.card);
     if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+    if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
+        return *erased;
     std::string why;
     const auto program = current_program(store, merchant->merchant_id, &why);
     if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
@@ -182,9 +187,11 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                         "receipt." + q.field + " is not acceptable", "receipt." + q.field);
             return false;
         }
-        std::string failure;
-        if (!post_to_ledger(l, rq, q, now_ms, &failure)) {
-            out = api_error(409, failure, "the ledger refused the receipt: " + failure, "redeem_points");
+        std::string failure, field = "redeem_points";
+        if (!post_to_ledger(l, rq, q, now_ms, &failure, &field)) {
+            out =
+                api_error(409, failure,
+                          "the ledger refused the receipt: " + failure + " (" + field + ")", field);
             return false;
         }
         append_new_entries(tx, l, stored);

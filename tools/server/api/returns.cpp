@@ -25,17 +25,24 @@ bool decode_request(const Json& j, ReturnRequest* out, ApiResult* err) {
     codec::ObjectReader r(j, "", &e);
     read_operation_id(r, &out->op);
     r.text("receipt_id", &out->receipt_id, 64);
-    if (r.ok() && (!r.has("quantities") || !j.at("quantities").is_array() || j.at("quantities").empty()))
+    if (r.ok() &&
+        (!r.has("quantities") || !j.at("quantities").is_array() || j.at("quantities").empty() ||
+         j.at("quantities").size() > quote::receipt_lines_max))
         r.fail("invalid_value", "quantities", "must be an array with the units returned per receipt line");
-    if (r.ok())
-        for (std::size_t i = 0; i < j.at("quantities").size(); ++i) {
-            const Json& q = j.at("quantities")[i];
-            if (!q.is_number_integer() || q.get<std::int64_t>() < 0) {
-                r.fail("invalid_value", codec::index_path("quantities", i), "must be a whole number of units, 0 or more");
-                break;
-            }
+    // Each count within a line's quantity limit: the sums a return adds up can't overflow.
+    const std::string count_why =
+        "must be a whole number of units from 0 to " + std::to_string(quote::line_quantity_max);
+    for (std::size_t i = 0; r.ok() && i < j.at("quantities").size(); ++i) {
+        const Json& q = j.at("quantities")[i];
+        const bool in_range = q.is_number_unsigned()
+                                  ? q.get<std::uint64_t>() <= quote::line_quantity_max
+                                  : q.is_number_integer() && q.get<std::int64_t>() >= 0 &&
+                                        q.get<std::int64_t>() <= quote::line_quantity_max;
+        if (!in_range)
+            r.fail("out_of_range", codec::index_path("quantities", i), count_why);
+        else
             out->quantities.push_back(q.get<std::int64_t>());
-        }
+    }
     r.reject_unknown({"operation_id", "receipt_id", "quantities"});
     if (e.code.empty()) return true;
     *err = {400, codec::error_json(e), {}};
@@ -58,10 +65,17 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     ApiResult bad;
     if (!decode_request(*j, &rq, &bad)) return bad;
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    if (!merchant) return api_error(404, "not_found", "no such merchant", "");
+    if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");
     const auto member_id = store.receipt_member(merchant->merchant_id, rq.receipt_id);
     if (!member_id) return api_error(404, "not_found", "no receipt has this id", "receipt_id");
+    if (member_id->empty())
+        return api_error(
+            409, "receipt_without_member",
+            "the receipt was posted without a member, so it earned no points and there is nothing "
+            "to claw back; refund the money at the till as usual",
+            "receipt_id");
     const auto member = store.member_by_id(merchant->merchant_id, *member_id);
+    if (auto erased = member ? refuse_erased(*member, "receipt_id") : std::nullopt) return *erased;
     std::string why = "the receipt's member is missing";
     const auto program = member ? current_program(store, merchant->merchant_id, &why) : std::nullopt;
     if (!program) return {500, codec::error_json("internal", "the return can't be worked out: " + why), merchant->merchant_id};

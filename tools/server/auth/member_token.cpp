@@ -1,7 +1,5 @@
 #include "auth/member_token.hpp"
 
-#include <set>
-
 #include "codec/decode.hpp"
 #include "core/crypto/sha256.hpp"
 
@@ -61,29 +59,19 @@ bool check_claims(const MemberClaims& c, std::string* detail) {
     return true;
 }
 
-// Parses without throwing; duplicate top-level keys are refused because JSON parsers
-// disagree on which one wins.
+// The claims as JSON: codec::parse_json, the one parser of every request, refuses repeated
+// keys (parsers disagree on which one wins) and keys with control characters.
 std::optional<codec::Json> parse_claims_json(std::string_view text, std::string* detail) {
-    std::set<std::string> keys;
-    bool duplicate = false;
-    const codec::Json::parser_callback_t note_keys =
-        [&](int depth, codec::Json::parse_event_t event, codec::Json& parsed) {
-            if (event == codec::Json::parse_event_t::key && depth == 1 && parsed.is_string())
-                duplicate |= !keys.insert(parsed.get_ref<const std::string&>()).second;
-            return true;
-        };
-    codec::Json j =
-        codec::Json::parse(text.begin(), text.end(), note_keys, /*allow_exceptions=*/false);
-    if (j.is_discarded()) {
-        *detail = "the claims are not valid JSON";
+    codec::DecodeError e;
+    std::optional<codec::Json> j = codec::parse_json(text, &e);
+    if (!j) {
+        *detail = e.code == "duplicate_key"    ? "the claims repeat a key: " + e.field
+                  : e.code == "malformed_json" ? std::string("the claims are not valid JSON")
+                                               : e.message;
         return std::nullopt;
     }
-    if (!j.is_object()) {
+    if (!j->is_object()) {
         *detail = "the claims must be a JSON object";
-        return std::nullopt;
-    }
-    if (duplicate) {
-        *detail = "the claims repeat a key";
         return std::nullopt;
     }
     return j;
