@@ -30,10 +30,11 @@ std::string serialize(const std::string& method, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers = {},
                       const std::string& body = "");
 
-// A connected socket to 127.0.0.1:port (closed on destruction), or fd() < 0 with why().
+// A connected socket to 127.0.0.1:port (closed on destruction), or fd() < 0 with why(). The
+// socket is non-blocking: send and read_response wait with poll until their deadlines.
 class Connection {
 public:
-    explicit Connection(int port);
+    Connection(int port, Clock::time_point deadline);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
