@@ -3,7 +3,6 @@
 // member phone lookups found keeps the phone, the others' are blanked, listed and logged;
 // afterwards the database refuses a second member with that phone. On SQLite and PostgreSQL.
 #include <doctest/doctest.h>
-
 #include <sqlite3.h>
 
 #include "pg_database.hpp"
@@ -24,10 +23,13 @@ const char* const kBackToSchema4 = R"sql(
         WHERE member_id = 'demo-dace';
 )sql";
 
-const char* const kDacePhone = "SELECT COUNT(*) FROM members WHERE member_id = 'demo-dace' AND phone = ''";
-const char* const kAnnaPhone = "SELECT COUNT(*) FROM members WHERE member_id = 'demo-anna' AND phone = '79160000001'";
+const char* const kDacePhone =
+    "SELECT COUNT(*) FROM members WHERE member_id = 'demo-dace' AND phone = ''";
+const char* const kAnnaPhone =
+    "SELECT COUNT(*) FROM members WHERE member_id = 'demo-anna' AND phone = '79160000001'";
 const char* const kBlanked =
-    "SELECT COUNT(*) FROM member_phones_blanked WHERE member_id = 'demo-dace' AND kept_by = 'demo-anna'";
+    "SELECT COUNT(*) FROM member_phones_blanked WHERE member_id = 'demo-dace' AND kept_by = "
+    "'demo-anna'";
 
 // The migration's log line, and a second member with Anna's phone refused naming "phone".
 void check_migrated(const ServerProcess& server, const std::string& db) {
@@ -45,7 +47,8 @@ void check_migrated(const ServerProcess& server, const std::string& db) {
 
 }  // namespace
 
-TEST_CASE("migration 5 (SQLite): members sharing a phone keep one, the others are blanked and listed") {
+TEST_CASE(
+    "migration 5 (SQLite): members sharing a phone keep one, the others are blanked and listed") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     REQUIRE(s.server->stop() == 0);
@@ -70,7 +73,9 @@ TEST_CASE("migration 5 (SQLite): members sharing a phone keep one, the others ar
     check_migrated(again, s.db);
 }
 
-TEST_CASE("migration 5 (PostgreSQL): members sharing a phone keep one, the others are blanked and listed") {
+TEST_CASE(
+    "migration 5 (PostgreSQL): members sharing a phone keep one, the others are blanked and "
+    "listed") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     start_server(db.url, {"--seed-demo"})->stop();

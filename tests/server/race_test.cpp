@@ -29,7 +29,7 @@ enum class Setup { sqlite, pg, pg_two_servers };
 // Demo data served by one SQLite server, one PostgreSQL server, or two PostgreSQL servers
 // on one database; queries and balances read the database directly, whichever it is.
 class Stage {
-public:
+  public:
     explicit Stage(Setup setup) {
         if (setup == Setup::sqlite) {
             lite_ = std::make_unique<DemoServer>();
@@ -66,18 +66,18 @@ public:
                                     const std::vector<Json>& bodies) const {
         std::vector<raw::Outgoing> out;
         for (std::size_t i = 0; i < bodies.size(); ++i)
-            out.push_back({ports_[i % ports_.size()],
-                           raw::serialize("POST", target,
-                                          {{"Authorization", "Bearer " + key},
-                                           {"Content-Type", "application/json"}},
-                                          bodies[i].dump())});
+            out.push_back(
+                {ports_[i % ports_.size()], raw::serialize("POST", target,
+                                                           {{"Authorization", "Bearer " + key},
+                                                            {"Content-Type", "application/json"}},
+                                                           bodies[i].dump())});
         auto answers = raw::send_together(out);
         for (std::size_t i = 0; i < answers.size(); ++i)
             REQUIRE_MESSAGE(answers[i].error.empty(), "request " << i << ": " << answers[i].error);
         return answers;
     }
 
-private:
+  private:
     std::unique_ptr<DemoServer> lite_;
     std::unique_ptr<PgDatabase> pg_;
     std::vector<std::unique_ptr<ServerProcess>> servers_;
@@ -159,10 +159,11 @@ void enrol_one_phone(Setup setup) {
 }
 
 Json race_receipt(int n, const Json& member) {
-    Json body = {{"operation_id", op_id(n)},
-                 {"receipt",
-                  {{"id", "R-RACE"},
-                   {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", 10000}}}}}}};
+    Json body = {
+        {"operation_id", op_id(n)},
+        {"receipt",
+         {{"id", "R-RACE"},
+          {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", 10000}}}}}}};
     if (!member.is_null()) body["member"] = member;
     return body;
 }
@@ -174,7 +175,9 @@ std::vector<std::string> enrol_racers(const Stage& stage) {
     std::vector<std::string> ids;
     for (int i = 0; i < kRacers; ++i) {
         ids.push_back((i < 10 ? "rr-0" : "rr-") + std::to_string(i));
-        const Json enrol = {{"operation_id", op_id(700 + i)}, {"id", ids.back()}, {"name", "Racer"},
+        const Json enrol = {{"operation_id", op_id(700 + i)},
+                            {"id", ids.back()},
+                            {"name", "Racer"},
                             {"consent", true}};
         const auto res = c->Post("/v1/admin/members", auth, enrol.dump(), "application/json");
         REQUIRE(res);
@@ -216,12 +219,14 @@ void receipt_for_many_members(Setup setup) {
     CHECK(earned > 0);
 
     CHECK(stage.scalar("SELECT COUNT(*) FROM receipts WHERE receipt_id = 'R-RACE'") == 1);
-    CHECK(stage.scalar("SELECT COUNT(*) FROM receipts WHERE receipt_id = 'R-RACE' AND member_id = '" +
-                       winner + "' AND op_id = '" + op_id(800 + static_cast<int>(w)) + "'") == 1);
+    CHECK(
+        stage.scalar("SELECT COUNT(*) FROM receipts WHERE receipt_id = 'R-RACE' AND member_id = '" +
+                     winner + "' AND op_id = '" + op_id(800 + static_cast<int>(w)) + "'") == 1);
     CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'earn' AND "
                        "member_id LIKE 'rr-%'") == 1);
-    CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'earn' AND member_id = '" +
-                       winner + "'") == 1);
+    CHECK(
+        stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'earn' AND member_id = '" +
+                     winner + "'") == 1);
     CHECK(stage.scalar("SELECT COUNT(*) FROM operations WHERE kind = 'receipt'") == 1);
     for (const auto& m : members) {
         INFO(m);
@@ -239,8 +244,9 @@ void receipt_for_many_members(Setup setup) {
         INFO(m);
         CHECK(stage.balance(m) == 100);
     }
-    CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'clawback' AND member_id = '" +
-                       winner + "'") == 1);
+    CHECK(stage.scalar(
+              "SELECT COUNT(*) FROM member_entries WHERE reason = 'clawback' AND member_id = '" +
+              winner + "'") == 1);
     CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'clawback'") == 1);
 }
 
@@ -251,15 +257,16 @@ void receipt_with_and_without_members(Setup setup) {
     const std::string till = api_key(stage.db(), "till");
     std::vector<Json> bodies;
     for (int i = 0; i < kRacers; ++i)
-        bodies.push_back(race_receipt(800 + i, i % 2 == 0 ? Json(nullptr)
-                                                          : Json{{"id", members[static_cast<std::size_t>(i)]}}));
+        bodies.push_back(
+            race_receipt(800 + i, i % 2 == 0 ? Json(nullptr)
+                                             : Json{{"id", members[static_cast<std::size_t>(i)]}}));
     const auto answers = stage.race(till, "/v1/receipts", bodies);
     const std::size_t w = only_winner(answers);
     CHECK(stage.scalar("SELECT COUNT(*) FROM receipts WHERE receipt_id = 'R-RACE'") == 1);
     CHECK(stage.scalar("SELECT COUNT(*) FROM receipts WHERE receipt_id = 'R-RACE' AND op_id = '" +
                        op_id(800 + static_cast<int>(w)) + "'") == 1);
-    CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'earn' AND member_id LIKE 'rr-%'") ==
-          (w % 2 == 0 ? 0 : 1));
+    CHECK(stage.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'earn' AND member_id "
+                       "LIKE 'rr-%'") == (w % 2 == 0 ? 0 : 1));
     CHECK(stage.scalar("SELECT COUNT(*) FROM operations WHERE kind = 'receipt'") == 1);
 }
 
@@ -271,7 +278,9 @@ TEST_CASE("race (SQLite): 20 twins of one enrolment get one member and the origi
 TEST_CASE("race (PostgreSQL): 20 twins of one enrolment get one member and the original answer") {
     enrol_twins(Setup::pg);
 }
-TEST_CASE("race (two servers, PostgreSQL): 20 twins of one enrolment get one member and the original answer") {
+TEST_CASE(
+    "race (two servers, PostgreSQL): 20 twins of one enrolment get one member and the original "
+    "answer") {
     enrol_twins(Setup::pg_two_servers);
 }
 
@@ -291,7 +300,8 @@ TEST_CASE("race (SQLite): one receipt id for 20 members earns once, for one memb
 TEST_CASE("race (PostgreSQL): one receipt id for 20 members earns once, for one member") {
     receipt_for_many_members(Setup::pg);
 }
-TEST_CASE("race (two servers, PostgreSQL): one receipt id for 20 members earns once, for one member") {
+TEST_CASE(
+    "race (two servers, PostgreSQL): one receipt id for 20 members earns once, for one member") {
     receipt_for_many_members(Setup::pg_two_servers);
 }
 
@@ -301,6 +311,8 @@ TEST_CASE("race (SQLite): one receipt id, shoppers with and without a card, one 
 TEST_CASE("race (PostgreSQL): one receipt id, shoppers with and without a card, one receipt") {
     receipt_with_and_without_members(Setup::pg);
 }
-TEST_CASE("race (two servers, PostgreSQL): one receipt id, shoppers with and without a card, one receipt") {
+TEST_CASE(
+    "race (two servers, PostgreSQL): one receipt id, shoppers with and without a card, one "
+    "receipt") {
     receipt_with_and_without_members(Setup::pg_two_servers);
 }

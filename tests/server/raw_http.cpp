@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -28,7 +28,8 @@ constexpr int kSetupAttemptsMax = 5;
 constexpr auto kSynWait = std::chrono::milliseconds(50);
 
 int ms_until(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return left <= 0 ? 0 : static_cast<int>(left);
 }
 
@@ -63,7 +64,8 @@ bool parse_head(const std::string& head, Response* r) {
     r->status = std::atoi(status_line.c_str() + 9);
     while (at != std::string::npos && at + 2 < head.size()) {
         const std::size_t next = head.find("\r\n", at + 2);
-        const std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+        const std::string line =
+            head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
         const std::size_t colon = line.find(':');
         if (colon == std::string::npos) return false;
         r->headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
@@ -101,8 +103,10 @@ std::string Response::header(const std::string& lower_case_name) const {
 }
 
 std::string serialize(const std::string& method, const std::string& target,
-                      const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
-    std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+                      const std::vector<std::pair<std::string, std::string>>& headers,
+                      const std::string& body) {
+    std::string out =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
     if (!body.empty() || method == "POST" || method == "PUT")
         out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -122,10 +126,13 @@ Connection::Connection(int port, Clock::time_point deadline) {
             return;
         }
         const int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // the last byte goes out alone, now
-        const bool started = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 ||
-                             errno == EINPROGRESS;
-        const bool done = started && wait_for(fd_, POLLOUT, std::min(deadline, Clock::now() + kSynWait));
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one,
+                     sizeof one);  // the last byte goes out alone, now
+        const bool started =
+            ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 ||
+            errno == EINPROGRESS;
+        const bool done =
+            started && wait_for(fd_, POLLOUT, std::min(deadline, Clock::now() + kSynWait));
         int error = started ? 0 : errno;
         socklen_t size = sizeof error;
         if (done) ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &size);
@@ -186,7 +193,8 @@ Response Connection::read_response(Clock::time_point deadline) {
     while ((head_end = in.find("\r\n\r\n")) == std::string::npos)
         if (!more()) {
             if (r.error.empty())
-                r.error = "closed before the response's headers (" + std::to_string(in.size()) + " bytes)";
+                r.error = "closed before the response's headers (" + std::to_string(in.size()) +
+                          " bytes)";
             return r;
         }
     if (!parse_head(in.substr(0, head_end), &r)) {
@@ -233,7 +241,8 @@ Response exchange(int port, const std::string& request, std::chrono::millisecond
     return c.read_response(deadline);
 }
 
-std::vector<Response> send_together(const std::vector<Outgoing>& requests, std::chrono::milliseconds timeout) {
+std::vector<Response> send_together(const std::vector<Outgoing>& requests,
+                                    std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     for (int attempt = 1;; ++attempt) {
         const auto started = Clock::now();
@@ -243,16 +252,20 @@ std::vector<Response> send_together(const std::vector<Outgoing>& requests, std::
         for (std::size_t i = 0; i < requests.size(); ++i) {
             conns.push_back(std::make_unique<Connection>(requests[i].port, deadline));
             const std::string& bytes = requests[i].bytes;
-            if (bytes.empty()) out[i].error = "empty request";
-            else if (conns[i]->fd() < 0 || !conns[i]->send(bytes.substr(0, bytes.size() - 1), deadline))
+            if (bytes.empty())
+                out[i].error = "empty request";
+            else if (conns[i]->fd() < 0 ||
+                     !conns[i]->send(bytes.substr(0, bytes.size() - 1), deadline))
                 out[i].error = conns[i]->why();
-            else live[i] = true;
+            else
+                live[i] = true;
         }
         // Dropping the connections now leaves the server nothing to act on: no request is whole.
         if (Clock::now() - started > kSetupBudget && attempt < kSetupAttemptsMax) continue;
         // Every request is held back by one byte; release them all at once.
         for (std::size_t i = 0; i < requests.size(); ++i)
-            if (live[i] && !conns[i]->send(requests[i].bytes.substr(requests[i].bytes.size() - 1), deadline)) {
+            if (live[i] &&
+                !conns[i]->send(requests[i].bytes.substr(requests[i].bytes.size() - 1), deadline)) {
                 out[i].error = conns[i]->why();
                 live[i] = false;
             }

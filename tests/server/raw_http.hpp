@@ -33,7 +33,7 @@ std::string serialize(const std::string& method, const std::string& target,
 // A connected socket to 127.0.0.1:port (closed on destruction), or fd() < 0 with why(). The
 // socket is non-blocking: send and read_response wait with poll until their deadlines.
 class Connection {
-public:
+  public:
     Connection(int port, Clock::time_point deadline);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -46,7 +46,7 @@ public:
     // Reads one full response before the deadline.
     Response read_response(Clock::time_point deadline);
 
-private:
+  private:
     int fd_ = -1;
     std::string why_;
     std::string buffered_;  // bytes read past the last response

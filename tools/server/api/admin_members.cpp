@@ -191,11 +191,13 @@ Json stored_request(Json j, const std::string& secret) {
 // The card of an enrolment that gave none: an EAN-13 number in the in-store range (prefix 2)
 // derived from the operation id, so that every twin of one enrolment, however they race,
 // arrives at the same number; the next candidate when another member holds one.
-std::optional<std::string> new_card_number(Store& store, const std::string& merchant_id, const std::string& member_id,
+std::optional<std::string> new_card_number(Store& store, const std::string& merchant_id,
+                                           const std::string& member_id,
                                            const ledger::EntryId& op) {
     for (int attempt = 0; attempt < kCardAttemptsMax; ++attempt) {
-        const std::string hex = ledger::to_hex(ledger::derive_entry_id(op, "card-" + std::to_string(attempt)));
-        const std::string digits = std::to_string(std::stoull(hex.substr(0, 15), nullptr, 16) % 100000000000ULL);
+        const ledger::EntryId key = ledger::derive_entry_id(op, "card-" + std::to_string(attempt));
+        const std::uint64_t bits = std::stoull(ledger::to_hex(key).substr(0, 15), nullptr, 16);
+        const std::string digits = std::to_string(bits % 100000000000ULL);  // 11 digits at most
         const std::string twelve = "2" + std::string(11 - digits.size(), '0') + digits;
         const std::string number = twelve + cards::ean13_check_digit(twelve);
         const auto holder = store.member_by_card(merchant_id, number);
@@ -206,8 +208,10 @@ std::optional<std::string> new_card_number(Store& store, const std::string& merc
 
 // The 409 for a key the database found taken (UniqueViolation::field).
 ApiResult taken(const std::string& field) {
-    if (field == "card") return api_error(409, "card_taken", "another member has this card", "card");
-    if (field == "phone") return api_error(409, "phone_taken", "another member has this phone number", "phone");
+    if (field == "card")
+        return api_error(409, "card_taken", "another member has this card", "card");
+    if (field == "phone")
+        return api_error(409, "phone_taken", "another member has this phone number", "phone");
     return api_error(409, "member_exists", "a member with this id exists", "id");
 }
 
@@ -221,8 +225,9 @@ bool same_person(const MemberRecord& m, const EnrolRequest& rq) {
 // between them, or a concurrent twin, finds the same person with an empty ledger and
 // finishes the job (enrol_ledger then checks that the ledger is still empty). Whether an id,
 // card or phone is free is decided by the database's unique keys as the member is written.
-std::optional<ApiResult> insert_member(Store& store, const std::string& merchant_id, const ledger::EntryId& op,
-                                       EnrolRequest* rq, std::int64_t now_ms) {
+std::optional<ApiResult> insert_member(Store& store, const std::string& merchant_id,
+                                       const ledger::EntryId& op, EnrolRequest* rq,
+                                       std::int64_t now_ms) {
     bool resumed = false;
     const auto exists = [&]() -> std::optional<ApiResult> {
         const auto existing = store.member_by_id(merchant_id, rq->member_id);
@@ -362,7 +367,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     }
     if (rq.member_id.empty()) rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
 
-    if (auto refused = insert_member(store, merchant->merchant_id, op, &rq, now_ms)) return *refused;
+    if (auto refused = insert_member(store, merchant->merchant_id, op, &rq, now_ms))
+        return *refused;
     ApiResult out;
     if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms, &out))
         return enrol_replay(store, *merchant, out, now_ms);

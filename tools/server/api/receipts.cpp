@@ -82,7 +82,8 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
     return true;
 }
 ApiResult receipt_taken() {
-    return api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+    return api_error(409, "receipt_exists",
+                     "receipt.id was already posted with another operation_id", "receipt.id");
 }
 
 // Runs a receipt's transaction under the member's lock (or the "" lock of receipts without
@@ -96,7 +97,8 @@ void with_receipt_tx(Store& store, const std::string& merchant_id, const std::st
         store.with_member(merchant_id, member_id, fn);
     } catch (const UniqueViolation& e) {
         if (e.field != "operation_id") throw;
-        *out = api_error(409, "operation_conflict", "operation_id is being used for another request at the same time",
+        *out = api_error(409, "operation_conflict",
+                         "operation_id is being used for another request at the same time",
                          "operation_id");
         out->merchant_id = merchant_id;
     }
@@ -224,8 +226,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         tx.save_counters(counters);
 
         const Json quote_json = codec::encode_quote(q, *program);
-        if (!tx.insert_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid, qualifying,
-                                codec::encode_receipt(rq.receipt).dump(), quote_json.dump(), "[]"})) {
+        if (!tx.insert_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid,
+                                qualifying, codec::encode_receipt(rq.receipt).dump(),
+                                quote_json.dump(), "[]"})) {
             out = receipt_taken();  // everything this transaction wrote is rolled back
             return false;
         }

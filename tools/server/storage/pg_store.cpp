@@ -8,9 +8,9 @@
 // member_counters row (so writers for one member serialize across threads and processes);
 // retry of whole transactions on pqxx::transaction_rollback (serialization failure,
 // deadlock) with a short backoff, but never on a unique violation, which is reported as
-// UniqueViolation (another writer took the key first); the Sql executor the shared Store methods run on; a
-// connection pool of at most 16 (pqxx connections are not thread-safe: each one is used by
-// one thread at a time).
+// UniqueViolation (another writer took the key first); the Sql executor the shared Store
+// methods run on; a connection pool of at most 16 (pqxx connections are not thread-safe:
+// each one is used by one thread at a time).
 // Every query filters by merchant_id, except the lookups the interface defines across
 // merchants (API keys, devices and pairing codes by their globally unique ids, merchants).
 #include "storage/pg_store.hpp"
@@ -216,13 +216,15 @@ private:
         texts.reserve(params.size());
         for (const auto& p : params) texts.push_back(p.text);
         try {
-            return w_.exec_params(sql, pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
+            return w_.exec_params(sql,
+                                  pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
         } catch (const pqxx::unique_violation& e) {
             // SQLSTATE 23505; the message names the constraint: … unique constraint "cards_pkey".
             const std::string what = e.what();
             const auto open = what.find('"');
             const auto close = open == std::string::npos ? open : what.find('"', open + 1);
-            const std::string key = close == std::string::npos ? what : what.substr(open + 1, close - open - 1);
+            const std::string key =
+                close == std::string::npos ? what : what.substr(open + 1, close - open - 1);
             throw UniqueViolation(first_line(what), unique_field(key));
         }
     }

@@ -117,7 +117,8 @@ void report_migration(Sql& s, std::int64_t version) {
                               {});
     if (rows.empty()) return;
     codec::Json blanked = codec::Json::array();
-    for (const auto& r : rows) blanked.push_back({{"merchant", r[0]}, {"member", r[1]}, {"kept_by", r[2]}});
+    for (const auto& r : rows)
+        blanked.push_back({{"merchant", r[0]}, {"member", r[1]}, {"kept_by", r[2]}});
     const codec::Json line = {
         {"level", "warning"},
         {"message", "migration 5: " + std::to_string(rows.size()) +
@@ -273,18 +274,21 @@ void SqlMemberTx::save_counters(const MemberCounters& c) {
 // (rather than catching the unique violation) leaves the transaction usable to roll back
 // cleanly; on PostgreSQL it still waits for a concurrent inserter of the id to end first.
 bool SqlMemberTx::insert_receipt(const ReceiptRecord& r) {
-    return sql().exec("INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
-                      "tier_qualifying, receipt, quote, returned) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                      "ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
-                      {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying,
-                       r.receipt, r.quote, r.returned}) == 1;
+    const auto inserted =
+        sql().exec("INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
+                   "tier_qualifying, receipt, quote, returned) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                   "ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
+                   {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying,
+                    r.receipt, r.quote, r.returned});
+    return inserted == 1;
 }
 
 void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
-    const auto changed = sql().exec("UPDATE receipts SET tier_qualifying = $4, returned = $5 "
-                                    "WHERE merchant_id = $1 AND receipt_id = $2 AND member_id = $3",
-                                    {merchant_, r.receipt_id, member_, r.tier_qualifying, r.returned});
+    const auto changed =
+        sql().exec("UPDATE receipts SET tier_qualifying = $4, returned = $5 "
+                   "WHERE merchant_id = $1 AND receipt_id = $2 AND member_id = $3",
+                   {merchant_, r.receipt_id, member_, r.tier_qualifying, r.returned});
     if (changed != 1) throw std::runtime_error("receipt " + r.receipt_id + " is not this member's");
 }
 
@@ -323,16 +327,18 @@ std::optional<CouponRecord> SqlMemberTx::coupon(const std::string& code) {
 // code only when one operation id was sent for both at once; the update is limited to this
 // member's coupon so that the other's is never overwritten, and the write is refused.
 void SqlMemberTx::save_coupon(const CouponRecord& c) {
-    const auto changed =
-        sql().exec("INSERT INTO coupons (merchant_id, code, member_id, reward_id, source, reservation_id, points, op_id, "
-                   "issued_at_ms, expires_at_ms, redeemed_at_ms, redeemed_op, receipt_id) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                   "ON CONFLICT (merchant_id, code) DO UPDATE SET redeemed_at_ms = excluded.redeemed_at_ms, "
-                   "redeemed_op = excluded.redeemed_op, receipt_id = excluded.receipt_id, "
-                   "expires_at_ms = excluded.expires_at_ms WHERE coupons.member_id = excluded.member_id",
-                   {merchant_, c.code, member_, c.reward_id, c.source, c.reservation_id, c.points, c.op_id,
-                    c.issued_at_ms, c.expires_at_ms, c.redeemed_at_ms, c.redeemed_op, c.receipt_id});
-    if (changed != 1) throw UniqueViolation("coupon " + c.code + " is another member's", "operation_id");
+    const auto changed = sql().exec(
+        "INSERT INTO coupons (merchant_id, code, member_id, reward_id, source, reservation_id, "
+        "points, op_id, issued_at_ms, expires_at_ms, redeemed_at_ms, redeemed_op, receipt_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+        "ON CONFLICT (merchant_id, code) DO UPDATE SET "
+        "redeemed_at_ms = excluded.redeemed_at_ms, redeemed_op = excluded.redeemed_op, "
+        "receipt_id = excluded.receipt_id, expires_at_ms = excluded.expires_at_ms "
+        "WHERE coupons.member_id = excluded.member_id",
+        {merchant_, c.code, member_, c.reward_id, c.source, c.reservation_id, c.points, c.op_id,
+         c.issued_at_ms, c.expires_at_ms, c.redeemed_at_ms, c.redeemed_op, c.receipt_id});
+    if (changed != 1)
+        throw UniqueViolation("coupon " + c.code + " is another member's", "operation_id");
 }
 
 void SqlMemberTx::save_spin(const SpinRecord& s) {
@@ -363,7 +369,9 @@ std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchan
     // "phone <> ''" repeats the unique index's condition: SQLite uses a partial index only
     // for queries that state it. The phone is unique per merchant, so no ORDER BY is needed.
     return read<std::optional<MemberRecord>>([&](Sql& s) {
-        return one_member(s, merchant_id, "m.merchant_id = $1 AND m.phone = $2 AND m.phone <> '' AND m.erased_at_ms = 0",
+        return one_member(s, merchant_id,
+                          "m.merchant_id = $1 AND m.phone = $2 AND m.phone <> '' AND "
+                          "m.erased_at_ms = 0",
                           {merchant_id, phone});
     });
 }

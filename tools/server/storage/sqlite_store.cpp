@@ -1,8 +1,8 @@
 // SQLite storage adapter.
 // Implemented: schema migrations (schema_migrations table; 4 and 5 are shared with PostgreSQL,
-// see sql_store.hpp), WAL journal, unique violations reported as UniqueViolation, merchants, programs, API keys, and the Sql executor the
-// shared Store methods run on; member writes in one BEGIN IMMEDIATE transaction. One
-// connection serialised by a mutex.
+// see sql_store.hpp), WAL journal, merchants, programs, API keys, and the Sql executor the
+// shared Store methods run on; member writes in one BEGIN IMMEDIATE transaction; unique
+// violations reported as UniqueViolation. One connection serialised by a mutex.
 // Missing: a connection pool for parallel reads; a per-member ledger checkpoint.
 #include <sqlite3.h>
 
