@@ -270,49 +270,33 @@ void receipt_with_and_without_members(Setup setup) {
     CHECK(stage.scalar("SELECT COUNT(*) FROM operations WHERE kind = 'receipt'") == 1);
 }
 
+// Each race on each stage: one SQLite server, one PostgreSQL server, two on one PostgreSQL.
+void on_every_stage(void (*race)(Setup)) {
+    SUBCASE("SQLite") {
+        race(Setup::sqlite);
+    }
+    SUBCASE("PostgreSQL") {
+        race(Setup::pg);
+    }
+    SUBCASE("two servers, PostgreSQL") {
+        race(Setup::pg_two_servers);
+    }
+}
+
 }  // namespace
 
-TEST_CASE("race (SQLite): 20 twins of one enrolment get one member and the original answer") {
-    enrol_twins(Setup::sqlite);
-}
-TEST_CASE("race (PostgreSQL): 20 twins of one enrolment get one member and the original answer") {
-    enrol_twins(Setup::pg);
-}
-TEST_CASE(
-    "race (two servers, PostgreSQL): 20 twins of one enrolment get one member and the original "
-    "answer") {
-    enrol_twins(Setup::pg_two_servers);
+TEST_CASE("race: 20 twins of one enrolment get one member and the original answer") {
+    on_every_stage(enrol_twins);
 }
 
-TEST_CASE("race (SQLite): 20 enrolments with one phone, one member has it") {
-    enrol_one_phone(Setup::sqlite);
-}
-TEST_CASE("race (PostgreSQL): 20 enrolments with one phone, one member has it") {
-    enrol_one_phone(Setup::pg);
-}
-TEST_CASE("race (two servers, PostgreSQL): 20 enrolments with one phone, one member has it") {
-    enrol_one_phone(Setup::pg_two_servers);
+TEST_CASE("race: 20 enrolments with one phone, one member has it") {
+    on_every_stage(enrol_one_phone);
 }
 
-TEST_CASE("race (SQLite): one receipt id for 20 members earns once, for one member") {
-    receipt_for_many_members(Setup::sqlite);
-}
-TEST_CASE("race (PostgreSQL): one receipt id for 20 members earns once, for one member") {
-    receipt_for_many_members(Setup::pg);
-}
-TEST_CASE(
-    "race (two servers, PostgreSQL): one receipt id for 20 members earns once, for one member") {
-    receipt_for_many_members(Setup::pg_two_servers);
+TEST_CASE("race: one receipt id for 20 members earns once, for one member") {
+    on_every_stage(receipt_for_many_members);
 }
 
-TEST_CASE("race (SQLite): one receipt id, shoppers with and without a card, one receipt") {
-    receipt_with_and_without_members(Setup::sqlite);
-}
-TEST_CASE("race (PostgreSQL): one receipt id, shoppers with and without a card, one receipt") {
-    receipt_with_and_without_members(Setup::pg);
-}
-TEST_CASE(
-    "race (two servers, PostgreSQL): one receipt id, shoppers with and without a card, one "
-    "receipt") {
-    receipt_with_and_without_members(Setup::pg_two_servers);
+TEST_CASE("race: one receipt id, shoppers with and without a card, one receipt") {
+    on_every_stage(receipt_with_and_without_members);
 }
