@@ -226,7 +226,8 @@ public:
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<void(MemberTx&)>& fn) = 0;
 
-    // Writes happen in one transaction each; a taken key throws UniqueViolation.
+    // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
+    // "phone") when another member holds one of them.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
     virtual void put_program(const ProgramRecord& p, std::int64_t now_ms) = 0;
     virtual void put_member(const MemberRecord& m, std::int64_t now_ms) = 0;
