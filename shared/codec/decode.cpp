@@ -118,18 +118,6 @@ std::optional<Json> parse_json(std::string_view text, DecodeError* error) {
     return j;
 }
 
-bool has_control_character(std::string_view s) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7F) return true;
-        // C1 controls: U+0080-U+009F are C2 80 to C2 9F in UTF-8.
-        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
-            static_cast<unsigned char>(s[i + 1]) >= 0x80)
-            return true;
-    }
-    return false;
-}
-
 bool read_string(const Json& obj, std::string_view path, const char* key, std::string* out,
                  DecodeError* error, std::size_t bytes_max) {
     const Json* v = member(obj, path, key, error, true);

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec/utf8.hpp"  // has_control_character: what the text readers refuse
+
 namespace kopilka::codec {
 
 using Json = nlohmann::json;
@@ -33,10 +35,6 @@ struct Decoded {
 // Every request body and every document we read goes through here.
 std::optional<Json> parse_json(std::string_view text, DecodeError* error);
 
-// True when s holds a control character: U+0000-U+001F, U+007F or U+0080-U+009F (C1, in
-// UTF-8 the bytes C2 80 to C2 9F). Identifiers and names never need one; a NUL in particular
-// is cut short by some databases and C APIs, so "id\u0000x" could reach the row of "id".
-bool has_control_character(std::string_view s);
 
 // Field readers: each checks presence and type and fills *error naming path + "." + key.
 // They return false on a problem; optional readers return true when the key is absent.

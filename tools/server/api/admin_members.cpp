@@ -10,7 +10,6 @@
 // Missing: changing or adding a member's card (the store has no call for it yet).
 #include "api/admin.hpp"
 
-#include <random>
 #include <stdexcept>
 
 #include "api/member_write.hpp"
@@ -193,26 +192,31 @@ Json stored_request(Json j, const std::string& secret) {
     return j;
 }
 
-// A fresh EAN-13 number in the in-store range (prefix 2), not yet anyone's.
-std::optional<std::string> new_card_number(Store& store, const std::string& merchant_id) {
-    std::random_device rd;
+// The card of an enrolment that gave none: an EAN-13 number in the in-store range (prefix 2)
+// derived from the operation id, so that every twin of one enrolment, however they race,
+// arrives at the same number; the next candidate when another member holds one.
+std::optional<std::string> new_card_number(Store& store, const std::string& merchant_id,
+                                           const std::string& member_id,
+                                           const ledger::EntryId& op) {
     for (int attempt = 0; attempt < kCardAttemptsMax; ++attempt) {
-        std::string twelve = "2";
-        while (twelve.size() < 12) twelve += static_cast<char>('0' + rd() % 10);
+        const ledger::EntryId key = ledger::derive_entry_id(op, "card-" + std::to_string(attempt));
+        const std::uint64_t bits = std::stoull(ledger::to_hex(key).substr(0, 15), nullptr, 16);
+        const std::string digits = std::to_string(bits % 100000000000ULL);  // 11 digits at most
+        const std::string twelve = "2" + std::string(11 - digits.size(), '0') + digits;
         const std::string number = twelve + cards::ean13_check_digit(twelve);
-        if (!store.member_by_card(merchant_id, number)) return number;
+        const auto holder = store.member_by_card(merchant_id, number);
+        if (!holder || holder->member_id == member_id) return number;
     }
     return std::nullopt;
 }
 
-// A 409 for a card or phone someone else holds, or nullopt.
-std::optional<ApiResult> taken(Store& store, const std::string& merchant_id, const std::string& member_id,
-                               const std::string& card, const std::string& phone) {
-    if (const auto other = card.empty() ? std::nullopt : store.member_by_card(merchant_id, card); other && other->member_id != member_id)
+// The 409 for a key the database found taken (UniqueViolation::field).
+ApiResult taken(const std::string& field) {
+    if (field == "card")
         return api_error(409, "card_taken", "another member has this card", "card");
-    if (const auto other = phone.empty() ? std::nullopt : store.member_by_phone(merchant_id, phone); other && other->member_id != member_id)
+    if (field == "phone")
         return api_error(409, "phone_taken", "another member has this phone number", "phone");
-    return std::nullopt;
+    return api_error(409, "member_exists", "a member with this id exists", "id");
 }
 
 bool same_person(const MemberRecord& m, const EnrolRequest& rq) {
@@ -223,8 +227,11 @@ bool same_person(const MemberRecord& m, const EnrolRequest& rq) {
 // Stores the enrolment's member record; nullopt when it is there.
 // Enrolment takes two transactions (the member, then its ledger): a retry after a failure
 // between them, or a concurrent twin, finds the same person with an empty ledger and
-// finishes the job (enrol_ledger then checks that the ledger is still empty).
-std::optional<ApiResult> insert_member(Store& store, const std::string& merchant_id, EnrolRequest* rq, std::int64_t now_ms) {
+// finishes the job (enrol_ledger then checks that the ledger is still empty). Whether an id,
+// card or phone is free is decided by the database's unique keys as the member is written.
+std::optional<ApiResult> insert_member(Store& store, const std::string& merchant_id,
+                                       const ledger::EntryId& op, EnrolRequest* rq,
+                                       std::int64_t now_ms) {
     bool resumed = false;
     const auto exists = [&]() -> std::optional<ApiResult> {
         const auto existing = store.member_by_id(merchant_id, rq->member_id);
@@ -233,12 +240,11 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
             resumed = true;
             return std::nullopt;
         }
-        return api_error(409, "member_exists", "a member with this id exists", "id");
+        return taken("id");
     };
     if (auto refused = exists(); refused || resumed) return refused;
-    if (auto conflict = taken(store, merchant_id, rq->member_id, rq->card, rq->personal.phone)) return conflict;
     if (rq->card.empty()) {
-        const auto number = new_card_number(store, merchant_id);
+        const auto number = new_card_number(store, merchant_id, rq->member_id, op);
         if (!number) return api_error(503, "no_card_number", "no free card number was found; try again", "card");
         rq->card = *number;
     }
@@ -246,11 +252,11 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
         store.put_member({merchant_id, rq->member_id, rq->personal.name, rq->card, rq->personal.phone, rq->personal.email,
                           rq->personal.birthday, now_ms, 0, 0},
                          now_ms);
-    } catch (const std::exception&) {
-        // A concurrent enrolment took the id, card or phone between the checks and the write.
+    } catch (const UniqueViolation& e) {
+        // A twin may have written this very member first (the violation can name its phone
+        // or card as well as its id): then this one finishes the job like a retry.
         if (auto refused = exists(); refused || resumed) return refused;
-        if (auto conflict = taken(store, merchant_id, rq->member_id, rq->card, rq->personal.phone)) return conflict;
-        throw;
+        return taken(e.field);
     }
     return std::nullopt;
 }
@@ -365,7 +371,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     }
     if (rq.member_id.empty()) rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
 
-    if (auto refused = insert_member(store, merchant->merchant_id, &rq, now_ms)) return *refused;
+    if (auto refused = insert_member(store, merchant->merchant_id, op, &rq, now_ms))
+        return *refused;
     ApiResult out;
     if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms, &out))
         return enrol_replay(store, *merchant, out, now_ms);
@@ -394,14 +401,16 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     read_personal(r, &p);
     r.reject_unknown({"name", "phone", "email", "birthday"});
     if (!r.ok()) return {400, codec::error_json(e), caller.merchant_id};
-    if (p.phone != member->phone)
-        if (auto conflict = taken(store, caller.merchant_id, member_id, "", p.phone)) return *conflict;
     MemberRecord updated = *member;
     updated.display_name = p.name;
     updated.phone = p.phone;
     updated.email = p.email;
     updated.birthday = p.birthday;
-    if (!store.update_member(updated)) return no_member(member_id);
+    try {
+        if (!store.update_member(updated)) return no_member(member_id);
+    } catch (const UniqueViolation& e) {
+        return taken(e.field);  // another member has the phone
+    }
     const auto stored = store.member_by_id(caller.merchant_id, member_id);
     if (!stored) return no_member(member_id);
     return {200, Json{{"profile", profile_json(*stored)}}, caller.merchant_id};

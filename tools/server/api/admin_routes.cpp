@@ -26,7 +26,7 @@ std::string export_file_name(const std::string& member_id) {
 
 std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller, ApiResult* err) {
     auto merchant = store.merchant_by_id(caller.merchant_id);
-    if (!merchant) *err = api_error(404, "not_found", "no such merchant", "");
+    if (!merchant) *err = api_error(404, "not_found", "no such merchant", "Authorization");
     return merchant;
 }
 

@@ -3,6 +3,7 @@
 #include "api/member_write.hpp"
 #include "api/wheel_state.hpp"
 
+#include <functional>
 #include <stdexcept>
 
 #include "codec/object_reader.hpp"
@@ -83,6 +84,29 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
     }
     return true;
 }
+ApiResult receipt_taken() {
+    return api_error(409, "receipt_exists",
+                     "receipt.id was already posted with another operation_id", "receipt.id");
+}
+
+// Runs a receipt's transaction under the member's lock (or the "" lock of receipts without
+// a member). What decides between writers of other members is the database's keys: the
+// receipt id, claimed by insert_receipt, and the operation id, which is unique per merchant
+// though each member's transaction checks it for replays under its own lock. The same
+// operation id sent at once for two members is refused here by that key.
+void with_receipt_tx(Store& store, const std::string& merchant_id, const std::string& member_id,
+                     const std::function<bool(MemberTx&)>& fn, ApiResult* out) {
+    try {
+        store.with_member(merchant_id, member_id, fn);
+    } catch (const UniqueViolation& e) {
+        if (e.field != "operation_id") throw;
+        *out = api_error(409, "operation_conflict",
+                         "operation_id is being used for another request at the same time",
+                         "operation_id");
+        out->merchant_id = merchant_id;
+    }
+}
+
 // A receipt without a member: stored (idempotently, under the merchant's "" member lock)
 // with what was paid; the program's member prices and points don't apply.
 ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant, const ReceiptRequest& rq,
@@ -99,21 +123,21 @@ ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant, c
     const std::string op_hex = ledger::to_hex(rq.op);
     ApiResult out;
     out.merchant_id = merchant.merchant_id;
-    store.with_member(merchant.merchant_id, "", [&](MemberTx& tx) {
+    with_receipt_tx(store, merchant.merchant_id, "", [&](MemberTx& tx) {
         if (auto replay = replay_or_conflict(tx, op_hex, "receipt", request, merchant.merchant_id)) {
             out = std::move(*replay);
             return false;
         }
-        if (tx.receipt(rq.receipt.id)) {
-            out = api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+        if (!tx.insert_receipt({rq.receipt.id, "", op_hex, rq.receipt.at_ms, q.paid, 0,
+                                codec::encode_receipt(rq.receipt).dump(), "{}", "[]"})) {
+            out = receipt_taken();
             return false;
         }
-        tx.save_receipt({rq.receipt.id, "", op_hex, rq.receipt.at_ms, q.paid, 0, codec::encode_receipt(rq.receipt).dump(), "{}", "[]"});
         out = {201, Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"paid", q.paid}, {"member", nullptr}},
                merchant.merchant_id};
         tx.save_operation({op_hex, "receipt", "", canonical, out.status, out.body.dump(), now_ms});
         return true;
-    });
+    }, &out);
     return out;
 }
 }  // namespace
@@ -167,13 +191,15 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     ApiResult out;
     out.merchant_id = merchant->merchant_id;
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
-    store.with_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
+    with_receipt_tx(store, merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
         if (auto replay = replay_or_conflict(tx, op_hex, "receipt", *j, merchant->merchant_id)) {
             out = std::move(*replay);
             return false;
         }
+        // Posted before: answered without quoting. A receipt posted at this moment by another
+        // member's operation is only seen by insert_receipt below.
         if (tx.receipt(rq.receipt.id)) {
-            out = api_error(409, "receipt_exists", "receipt.id was already posted with another operation_id", "receipt.id");
+            out = receipt_taken();
             return false;
         }
         std::size_t stored = 0;
@@ -207,8 +233,12 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         tx.save_counters(counters);
 
         const Json quote_json = codec::encode_quote(q, *program);
-        tx.save_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid, qualifying,
-                         codec::encode_receipt(rq.receipt).dump(), quote_json.dump(), "[]"});
+        if (!tx.insert_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid,
+                                qualifying, codec::encode_receipt(rq.receipt).dump(),
+                                quote_json.dump(), "[]"})) {
+            out = receipt_taken();  // everything this transaction wrote is rolled back
+            return false;
+        }
         out = {201,
                Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"quote", quote_json},
                     {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
@@ -216,7 +246,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                merchant->merchant_id};
         tx.save_operation({op_hex, "receipt", member->member_id, canonical, out.status, out.body.dump(), now_ms});
         return true;
-    });
+    }, &out);
     return out;
 }
 

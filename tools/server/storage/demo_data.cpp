@@ -124,7 +124,10 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 const std::string receipt_id = "demo-" + random_id().substr(0, 12);
                 const auto id = *ledger::parse_entry_id(random_id());
                 l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn, "bonus", receipt_id}, when);
-                tx.save_receipt({receipt_id, seed.id, ledger::to_hex(id), when, points * 20, points, "{}", "{}", "[]"});
+                const ReceiptRecord r{receipt_id, seed.id, ledger::to_hex(id), when, points * 20,
+                                      points, "{}", "{}", "[]"};
+                if (!tx.insert_receipt(r))
+                    throw std::runtime_error("demo receipt id " + receipt_id + " is taken");
                 earned += points;
                 when += 7 * day_ms;
             }

@@ -2,14 +2,15 @@
 // for several server processes sharing one database.
 //
 // Implemented: the SQLite migrations 1–3 in PostgreSQL types (bigint, text) and the shared
-// migration 4 (sql_store.hpp), applied once at
+// migrations 4 and 5 (sql_store.hpp), applied once at
 // open in one transaction under pg_advisory_xact_lock (two servers starting together never
 // race); every Store method; with_member as one transaction that first locks the member's
 // member_counters row (so writers for one member serialize across threads and processes);
 // retry of whole transactions on pqxx::transaction_rollback (serialization failure,
-// deadlock) with a short backoff; the Sql executor the shared Store methods run on; a
-// connection pool of at most 16 (pqxx connections are not thread-safe: each one is used by
-// one thread at a time).
+// deadlock) with a short backoff, but never on a unique violation, which is reported as
+// UniqueViolation (another writer took the key first); the Sql executor the shared Store
+// methods run on; a connection pool of at most 16 (pqxx connections are not thread-safe:
+// each one is used by one thread at a time).
 // Every query filters by merchant_id, except the lookups the interface defines across
 // merchants (API keys, devices and pairing codes by their globally unique ids, merchants).
 #include "storage/pg_store.hpp"
@@ -153,6 +154,7 @@ const char* const kMigrations[] = {
     CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
     )sql",
     kMigration4,
+    kMigration5,
 };
 
 // pg_advisory_xact_lock key for schema migrations ("kopilka" in ASCII).
@@ -213,7 +215,18 @@ private:
         std::vector<std::string> texts;
         texts.reserve(params.size());
         for (const auto& p : params) texts.push_back(p.text);
-        return w_.exec_params(sql, pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
+        try {
+            return w_.exec_params(sql,
+                                  pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
+        } catch (const pqxx::unique_violation& e) {
+            // SQLSTATE 23505; the message names the constraint: … unique constraint "cards_pkey".
+            const std::string what = e.what();
+            const auto open = what.find('"');
+            const auto close = open == std::string::npos ? open : what.find('"', open + 1);
+            const std::string key =
+                close == std::string::npos ? what : what.substr(open + 1, close - open - 1);
+            throw UniqueViolation(first_line(what), unique_field(key));
+        }
     }
     pqxx::work& w_;
 };
@@ -486,6 +499,8 @@ private:
                 w.exec_params("INSERT INTO schema_migrations (version, applied_at_ms) "
                               "VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)",
                               ll(v));
+                PgSql sql(w);
+                report_migration(sql, v);
             }
             return true;
         });

@@ -1,5 +1,6 @@
 #include "storage/sql_store.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "codec/ledger_json.hpp"
@@ -83,6 +84,59 @@ const char* const kMigration4 = R"sql(
         PRIMARY KEY (merchant_id, kind, state_id)
     );
 )sql";
+
+// Databases from before this migration may hold members sharing a phone: enrolments raced
+// past a check that ran outside the insert's transaction. The unique index can't be built
+// over them, and the migration must not fail, so one member of each phone keeps it: the one
+// phone lookups have been finding (the smallest member id; they ignored erased members,
+// whose phones are blank anyway), so points keep going where they went. The others' phones
+// are blanked, and each of them is listed in member_phones_blanked with the member that kept
+// the phone (ids only: the number stays with that member), for the merchant to sort out;
+// report_migration logs how many. Erased members have empty phones and never collide.
+const char* const kMigration5 = R"sql(
+    CREATE TABLE member_phones_blanked (
+        merchant_id TEXT NOT NULL,
+        member_id   TEXT NOT NULL,
+        kept_by     TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id)
+    );
+    INSERT INTO member_phones_blanked (merchant_id, member_id, kept_by)
+        SELECT m.merchant_id, m.member_id, MIN(k.member_id) FROM members m JOIN members k
+            ON k.merchant_id = m.merchant_id AND k.phone = m.phone AND k.member_id < m.member_id
+        WHERE m.phone <> '' GROUP BY m.merchant_id, m.member_id;
+    UPDATE members SET phone = '' WHERE EXISTS (SELECT 1 FROM member_phones_blanked b
+        WHERE b.merchant_id = members.merchant_id AND b.member_id = members.member_id);
+    DROP INDEX members_phone;
+    CREATE UNIQUE INDEX members_phone_unique ON members (merchant_id, phone) WHERE phone <> '';
+)sql";
+
+void report_migration(Sql& s, std::int64_t version) {
+    if (version != 5) return;
+    const auto rows = s.query("SELECT merchant_id, member_id, kept_by FROM member_phones_blanked "
+                              "ORDER BY merchant_id, member_id",
+                              {});
+    if (rows.empty()) return;
+    codec::Json blanked = codec::Json::array();
+    for (const auto& r : rows)
+        blanked.push_back({{"merchant", r[0]}, {"member", r[1]}, {"kept_by", r[2]}});
+    const codec::Json line = {
+        {"level", "warning"},
+        {"message", "migration 5: " + std::to_string(rows.size()) +
+                        " members shared a phone with another member; their phones were blanked "
+                        "(listed in member_phones_blanked)"},
+        {"blanked", blanked}};
+    std::fprintf(stderr, "%s\n", line.dump().c_str());
+}
+
+std::string unique_field(const std::string& key) {
+    const auto has = [&](const char* name) { return key.find(name) != std::string::npos; };
+    if (has("members_phone") || has("members.phone")) return "phone";
+    if (has("cards")) return "card";
+    if (has("receipts")) return "receipt.id";
+    if (has("operations")) return "operation_id";
+    if (has("members")) return "id";
+    return "";
+}
 
 std::int64_t to_i64(const std::string& text) {
     if (text.empty()) return 0;
@@ -216,13 +270,26 @@ void SqlMemberTx::save_counters(const MemberCounters& c) {
                {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held, c.window_start_ms, c.stamps, c.spins});
 }
 
+// Insert-or-fail on the receipts' key, never an update of another writer's row. DO NOTHING
+// (rather than catching the unique violation) leaves the transaction usable to roll back
+// cleanly; on PostgreSQL it still waits for a concurrent inserter of the id to end first.
+bool SqlMemberTx::insert_receipt(const ReceiptRecord& r) {
+    const auto inserted =
+        sql().exec("INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
+                   "tier_qualifying, receipt, quote, returned) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                   "ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
+                   {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying,
+                    r.receipt, r.quote, r.returned});
+    return inserted == 1;
+}
+
 void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
-    sql().exec("INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
-               "quote, returned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-               "ON CONFLICT (merchant_id, receipt_id) DO UPDATE SET member_id = excluded.member_id, op_id = excluded.op_id, "
-               "at_ms = excluded.at_ms, paid = excluded.paid, tier_qualifying = excluded.tier_qualifying, "
-               "receipt = excluded.receipt, quote = excluded.quote, returned = excluded.returned",
-               {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying, r.receipt, r.quote, r.returned});
+    const auto changed =
+        sql().exec("UPDATE receipts SET tier_qualifying = $4, returned = $5 "
+                   "WHERE merchant_id = $1 AND receipt_id = $2 AND member_id = $3",
+                   {merchant_, r.receipt_id, member_, r.tier_qualifying, r.returned});
+    if (changed != 1) throw std::runtime_error("receipt " + r.receipt_id + " is not this member's");
 }
 
 void SqlMemberTx::save_operation(const StoredOperation& op) {
@@ -256,14 +323,22 @@ std::optional<CouponRecord> SqlMemberTx::coupon(const std::string& code) {
     return coupon_from(r[0]);
 }
 
+// A coupon's code derives from the operation that issued it, so two members' coupons share a
+// code only when one operation id was sent for both at once; the update is limited to this
+// member's coupon so that the other's is never overwritten, and the write is refused.
 void SqlMemberTx::save_coupon(const CouponRecord& c) {
-    sql().exec("INSERT INTO coupons (merchant_id, code, member_id, reward_id, source, reservation_id, points, op_id, "
-               "issued_at_ms, expires_at_ms, redeemed_at_ms, redeemed_op, receipt_id) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-               "ON CONFLICT (merchant_id, code) DO UPDATE SET redeemed_at_ms = excluded.redeemed_at_ms, "
-               "redeemed_op = excluded.redeemed_op, receipt_id = excluded.receipt_id, expires_at_ms = excluded.expires_at_ms",
-               {merchant_, c.code, member_, c.reward_id, c.source, c.reservation_id, c.points, c.op_id, c.issued_at_ms,
-                c.expires_at_ms, c.redeemed_at_ms, c.redeemed_op, c.receipt_id});
+    const auto changed = sql().exec(
+        "INSERT INTO coupons (merchant_id, code, member_id, reward_id, source, reservation_id, "
+        "points, op_id, issued_at_ms, expires_at_ms, redeemed_at_ms, redeemed_op, receipt_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+        "ON CONFLICT (merchant_id, code) DO UPDATE SET "
+        "redeemed_at_ms = excluded.redeemed_at_ms, redeemed_op = excluded.redeemed_op, "
+        "receipt_id = excluded.receipt_id, expires_at_ms = excluded.expires_at_ms "
+        "WHERE coupons.member_id = excluded.member_id",
+        {merchant_, c.code, member_, c.reward_id, c.source, c.reservation_id, c.points, c.op_id,
+         c.issued_at_ms, c.expires_at_ms, c.redeemed_at_ms, c.redeemed_op, c.receipt_id});
+    if (changed != 1)
+        throw UniqueViolation("coupon " + c.code + " is another member's", "operation_id");
 }
 
 void SqlMemberTx::save_spin(const SpinRecord& s) {
@@ -291,8 +366,12 @@ std::optional<MemberRecord> SqlStore::member_by_id(const std::string& merchant_i
 
 std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchant_id, const std::string& phone) {
     if (phone.empty()) return std::nullopt;
+    // "phone <> ''" repeats the unique index's condition: SQLite uses a partial index only
+    // for queries that state it. The phone is unique per merchant, so no ORDER BY is needed.
     return read<std::optional<MemberRecord>>([&](Sql& s) {
-        return one_member(s, merchant_id, "m.merchant_id = $1 AND m.phone = $2 AND m.erased_at_ms = 0 ORDER BY m.member_id LIMIT 1",
+        return one_member(s, merchant_id,
+                          "m.merchant_id = $1 AND m.phone = $2 AND m.phone <> '' AND "
+                          "m.erased_at_ms = 0",
                           {merchant_id, phone});
     });
 }

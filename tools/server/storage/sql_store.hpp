@@ -2,7 +2,8 @@
 // written $1, $2, …, which SQLite reads as named parameters; types BIGINT and TEXT; upserts
 // with ON CONFLICT), run through a tiny executor interface each adapter implements. Store
 // methods that need nothing dialect-specific are written once here; the adapters keep only
-// what differs (connections, transactions, locking, migrations 1–3).
+// what differs (connections, transactions, locking, migrations 1–3, recognising a unique
+// violation, which both report as UniqueViolation through unique_field).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,19 @@ std::int64_t to_i64(const std::string& text);
 // (a wheel's stock and budgets), ledger checkpoints.
 extern const char* const kMigration4;
 
+// Migration 5, the same text on both databases: a member's phone is unique per merchant,
+// enforced by a partial unique index (non-empty phones only). See sql_store.cpp for what it
+// does with the duplicates an existing database may hold.
+extern const char* const kMigration5;
+// Run by both adapters in the transaction that applied `version`: logs what a migration
+// changed in the data (the phones migration 5 blanked) as a JSON line on stderr.
+void report_migration(Sql& s, std::int64_t version);
+
+// The API field of a unique key, from how the database names it: the constraint or index
+// name (PostgreSQL, "members_phone_unique") or its columns (SQLite, "members.merchant_id,
+// members.phone"). "" for keys no request names.
+std::string unique_field(const std::string& key);
+
 // A member's rows inside a member-locked transaction: what both adapters' Tx share.
 class SqlMemberTx : public MemberTx {
 public:
@@ -54,6 +68,7 @@ public:
     std::int64_t tier_qualifying_since(std::int64_t since_ms) override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
     void save_counters(const MemberCounters& c) override;
+    bool insert_receipt(const ReceiptRecord& r) override;
     void save_receipt(const ReceiptRecord& r) override;
     void save_operation(const StoredOperation& op) override;
     std::string shared_state(const std::string& kind, const std::string& id) override;

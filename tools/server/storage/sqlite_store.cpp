@@ -1,8 +1,8 @@
 // SQLite storage adapter.
-// Implemented: schema migrations (schema_migrations table; 4 is shared with PostgreSQL, see
-// sql_store.hpp), WAL journal, merchants, programs, API keys, and the Sql executor the
-// shared Store methods run on; member writes in one BEGIN IMMEDIATE transaction. One
-// connection serialised by a mutex.
+// Implemented: schema migrations (schema_migrations table; 4 and 5 are shared with PostgreSQL,
+// see sql_store.hpp), WAL journal, merchants, programs, API keys, and the Sql executor the
+// shared Store methods run on; member writes in one BEGIN IMMEDIATE transaction; unique
+// violations reported as UniqueViolation. One connection serialised by a mutex.
 // Missing: a connection pool for parallel reads; a per-member ledger checkpoint.
 #include <sqlite3.h>
 
@@ -138,6 +138,7 @@ const char* const kMigrations[] = {
     CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
     )sql",
     kMigration4,
+    kMigration5,
 };
 
 class Statement {
@@ -173,7 +174,12 @@ public:
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+        const std::string message = sqlite3_errmsg(db_);
+        const int code = sqlite3_extended_errcode(db_);
+        // The message names the key's columns: "UNIQUE constraint failed: cards.merchant_id, …".
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+            throw UniqueViolation("sqlite step: " + message, unique_field(message));
+        throw std::runtime_error("sqlite step: " + message);
     }
     std::string text(int col) {
         const auto* p = sqlite3_column_text(stmt_, col);
@@ -409,6 +415,8 @@ private:
                 Statement s(db_, "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?1, strftime('%s','now') * 1000)");
                 s.bind(1, v);
                 s.step();
+                SqliteSql sql(db_);
+                report_migration(sql, v);
             });
         }
     }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,18 @@ struct ReceiptRecord {
     std::string returned = "[]";         // units returned so far per line, JSON array
 };
 
+// A write the database refused because another row already holds one of its unique keys (a
+// member's id, card or phone; a receipt id; an operation id). The transaction is rolled back.
+// On PostgreSQL a writer of a key another open transaction has just written waits for that
+// transaction to end, then gets this (never retried: the other writer won).
+class UniqueViolation : public std::runtime_error {
+public:
+    UniqueViolation(const std::string& what, std::string field)
+        : std::runtime_error(what), field(std::move(field)) {}
+    std::string field;  // the key as the API names it: "id", "card", "phone", "receipt.id",
+                        // "operation_id"; "" for a key no request names
+};
+
 // One member's data inside one transaction that holds the member's write lock: two writes
 // for the same member never interleave, on SQLite or PostgreSQL.
 class MemberTx {
@@ -171,7 +184,13 @@ public:
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
     virtual void save_counters(const MemberCounters& c) = 0;
-    virtual void save_receipt(const ReceiptRecord& r) = 0;  // insert or replace
+    // Claims r.receipt_id for this member: false, with nothing written, when the merchant has
+    // a receipt with this id already, whoever posted it. Decided by the receipts' key, not
+    // by the member's lock: a till receipt earns for one member, once (on PostgreSQL a
+    // claim waits for a concurrent claim of the same id to commit or roll back).
+    virtual bool insert_receipt(const ReceiptRecord& r) = 0;
+    // Writes back what a return changes (returned, tier_qualifying) on this member's receipt.
+    virtual void save_receipt(const ReceiptRecord& r) = 0;
     virtual void save_operation(const StoredOperation& op) = 0;
 
     // A row of state shared by all the merchant's members (a wheel's stock and budgets),
@@ -181,7 +200,8 @@ public:
     virtual void save_shared_state(const std::string& kind, const std::string& id, const std::string& state) = 0;
 
     virtual std::optional<CouponRecord> coupon(const std::string& code) = 0;  // this merchant's
-    virtual void save_coupon(const CouponRecord& c) = 0;                       // insert or replace
+    // Inserts the coupon, or updates this member's coupon of that code (its redemption).
+    virtual void save_coupon(const CouponRecord& c) = 0;
     virtual void save_spin(const SpinRecord& s) = 0;
 };
 
@@ -206,7 +226,8 @@ public:
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<void(MemberTx&)>& fn) = 0;
 
-    // Writes happen in one transaction each.
+    // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
+    // "phone") when another member holds one of them.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
     virtual void put_program(const ProgramRecord& p, std::int64_t now_ms) = 0;
     virtual void put_member(const MemberRecord& m, std::int64_t now_ms) = 0;
@@ -225,7 +246,8 @@ public:
     // ASCII), by member id, after after_member_id, at most limit.
     virtual std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
                                                      const std::string& after_member_id, std::size_t limit) = 0;
-    // Replaces name, phone, email, birthday and consent; false if there is no such member.
+    // Replaces name, phone, email, birthday and consent; false if there is no such member;
+    // UniqueViolation ("phone") when another member has the phone.
     virtual bool update_member(const MemberRecord& m) = 0;
     // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
     // receipts and operations stay (anonymous). False if there is no such member.
