@@ -13,16 +13,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <thread>
 #include <vector>
 
-#include "raw_socket.hpp"
+#include "raw_http.hpp"
 #include "receipt_helpers.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
-using Clock = std::chrono::steady_clock;
+using raw_http::Clock;
+using raw_http::Connection;
 using std::chrono::milliseconds;
 
 namespace {
@@ -36,6 +38,17 @@ std::string post(const std::string& target, const std::string& body, const std::
 }
 
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+Clock::time_point in(int ms) { return Clock::now() + milliseconds(ms); }
+
+// A connection from `from`, for the tests that hold many.
+std::unique_ptr<Connection> open(const ServerProcess& server, const std::string& from = "127.0.0.1") {
+    return std::make_unique<Connection>(server.port(), in(3000), from);
+}
+
+int status_of_get(const ServerProcess& server, const std::string& target) {
+    return raw_http::exchange(server.port(), get(target), milliseconds(3000)).status;
+}
 
 bool alive(const ServerProcess& server) { return server.running() && ::kill(server.pid(), 0) == 0; }
 
@@ -72,14 +85,14 @@ TEST_CASE("bytes that are not UTF-8, or are control characters, anywhere in a re
     };
     for (const Case& c : cases) {
         INFO(c.name);
-        const std::string answer = raw_http(s.server->port(), c.request);
-        CHECK(status_of(answer) == 400);
-        const Json body = Json::parse(body_of(answer), nullptr, false);  // strict: UTF-8 only
+        const auto answer = raw_http::exchange(s.server->port(), c.request, milliseconds(3000));
+        CHECK(answer.status == 400);
+        const Json body = Json::parse(answer.body, nullptr, false);  // strict: UTF-8 only
         CHECK(error_shape_problem(body) == "");
         if (*c.field) CHECK(body["error"].value("field", "") == c.field);
-        CHECK(answer.find("X-Request-Id: ") != std::string::npos);
+        CHECK(answer.header("x-request-id") != "");
         REQUIRE(alive(*s.server));
-        CHECK(status_of(raw_http(s.server->port(), get("/healthz"))) == 200);
+        CHECK(status_of_get(*s.server, "/healthz") == 200);
     }
     CHECK(s.server->stderr_text().find("terminate called") == std::string::npos);
     // Every one of them has its log line, and the log is JSON throughout.
@@ -91,15 +104,16 @@ TEST_CASE("a request that trickles in is cut off at its deadline; the others are
     REQUIRE_MESSAGE(s.ok, s.why);
     for (const bool in_body : {false, true}) {
         INFO((in_body ? "a slow body" : "a slow head"));
-        RawSocket slow(s.server->port());
-        REQUIRE(slow.ok());
-        const std::string start = in_body ? post("/v1/members/lookup", std::string(200, ' ')).substr(0, 120) : "GET /healthz HTTP/1.1\r\n";
+        const auto slow = open(*s.server);
+        REQUIRE(slow->fd() >= 0);
+        const std::string start = in_body ? post("/v1/members/lookup", std::string(200, ' ')).substr(0, 120)
+                                          : "GET /healthz HTTP/1.1\r\n";
         const auto t0 = Clock::now();
-        REQUIRE(slow.send(start));
+        REQUIRE(slow->send(start, in(1000)));
         bool cut = false;
         for (int i = 0; i < 40 && !cut; ++i) {  // a byte every 150 ms: never a whole request
-            cut = !slow.send("X") || slow.closed_within(milliseconds(150));
-            if (i == 3) CHECK(status_of(raw_http(s.server->port(), get("/healthz"))) == 200);
+            cut = !slow->send("X", in(1000)) || slow->closed_within(in(150));
+            if (i == 3) CHECK(status_of_get(*s.server, "/healthz") == 200);
         }
         const double ms = ms_since(t0);
         CHECK(cut);
@@ -112,41 +126,41 @@ TEST_CASE("a request that trickles in is cut off at its deadline; the others are
 TEST_CASE("an idle kept-alive connection is closed after its idle time and holds no worker meanwhile") {
     DemoServer s({"--keep-alive-idle-s", "1", "--threads", "1"});
     REQUIRE_MESSAGE(s.ok, s.why);
-    std::vector<RawSocket> idle;
+    std::vector<std::unique_ptr<Connection>> idle;
     for (int i = 0; i < 20; ++i) {
-        idle.emplace_back(s.server->port());
-        REQUIRE(idle.back().send(get("/healthz")));
-        CHECK(status_of(idle.back().read_response(milliseconds(2000))) == 200);
+        idle.push_back(open(*s.server));
+        REQUIRE(idle.back()->send(get("/healthz"), in(1000)));
+        CHECK(idle.back()->read_response(in(2000)).status == 200);
     }
     // One worker, twenty kept-alive connections: another client is still served at once.
     const auto t0 = Clock::now();
-    CHECK(status_of(raw_http(s.server->port(), get("/healthz"))) == 200);
+    CHECK(status_of_get(*s.server, "/healthz") == 200);
     CHECK(ms_since(t0) < 500);
-    for (auto& c : idle) CHECK(c.closed_within(milliseconds(2500)));
+    for (auto& c : idle) CHECK(c->closed_within(in(2500)));
 }
 
 TEST_CASE("too many connections from one address: the next gets 503, other addresses are served") {
     DemoServer s({"--connections-per-address-max", "5"});
     REQUIRE_MESSAGE(s.ok, s.why);
-    std::vector<RawSocket> held;
+    std::vector<std::unique_ptr<Connection>> held;
     for (int i = 0; i < 5; ++i) {
-        held.emplace_back(s.server->port(), "127.0.0.2");
-        REQUIRE(held.back().ok());
+        held.push_back(open(*s.server, "127.0.0.2"));
+        REQUIRE(held.back()->fd() >= 0);
     }
-    RawSocket extra(s.server->port(), "127.0.0.2");
-    REQUIRE(extra.ok());
-    const std::string refused = extra.read_response(milliseconds(2000));
-    CHECK(status_of(refused) == 503);
-    CHECK(Json::parse(body_of(refused), nullptr, false)["error"].value("code", "") == "too_many_connections");
-    CHECK(extra.closed_within(milliseconds(3000)));
-    CHECK(status_of(raw_http(s.server->port(), get("/healthz"))) == 200);  // from 127.0.0.1
+    const auto extra = open(*s.server, "127.0.0.2");
+    REQUIRE(extra->fd() >= 0);
+    const auto refused = extra->read_response(in(2000));
+    CHECK(refused.status == 503);
+    CHECK(Json::parse(refused.body, nullptr, false)["error"].value("code", "") == "too_many_connections");
+    CHECK(extra->closed_within(in(3000)));
+    CHECK(status_of_get(*s.server, "/healthz") == 200);  // from 127.0.0.1
     // One of the five lets go: the address may connect again.
     held.pop_back();
     bool served = false;
     for (int i = 0; i < 20 && !served; ++i) {
         std::this_thread::sleep_for(milliseconds(50));
-        RawSocket again(s.server->port(), "127.0.0.2");
-        served = again.send(get("/healthz")) && status_of(again.read_response(milliseconds(1000))) == 200;
+        const auto again = open(*s.server, "127.0.0.2");
+        served = again->send(get("/healthz"), in(1000)) && again->read_response(in(1000)).status == 200;
     }
     CHECK(served);
 }
@@ -154,7 +168,7 @@ TEST_CASE("too many connections from one address: the next gets 503, other addre
 TEST_CASE("a burst of 600 new connections from three addresses is taken at once (listen backlog)") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
-    REQUIRE(raise_open_files_limit() > 1000);
+    REQUIRE(raw_http::raise_open_files_limit() > 1000);
     std::vector<int> fds;
     const auto t0 = Clock::now();
     for (int i = 0; i < 600; ++i) {
@@ -202,7 +216,7 @@ TEST_CASE("a burst of 600 new connections from three addresses is taken at once 
 TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 20 lookups down") {
     DemoServer s({"--anonymous-burst", "100000"});
     REQUIRE_MESSAGE(s.ok, s.why);
-    REQUIRE(raise_open_files_limit() > 1300);
+    REQUIRE(raw_http::raise_open_files_limit() > 1300);
     const std::string qr = demo_cards(s.db).at("demo-anna").qr;
     auto client = s.server->client();
     auto lookup_ms = [&] {
@@ -220,20 +234,20 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
 
     // 1 000 idle connections from ten addresses (100 each, under the per-address cap), and
     // 100 clients that send a request head one byte a second from an eleventh.
-    std::vector<RawSocket> idle, slow;
+    std::vector<std::unique_ptr<Connection>> idle, slow;
     for (int i = 0; i < 1000; ++i) {
-        idle.emplace_back(s.server->port(), "127.0.1." + std::to_string(1 + i / 100));
-        REQUIRE(idle.back().ok());
+        idle.push_back(open(*s.server, "127.0.1." + std::to_string(1 + i / 100)));
+        REQUIRE(idle.back()->fd() >= 0);
     }
     for (int i = 0; i < 100; ++i) {
-        slow.emplace_back(s.server->port(), "127.0.2.1");
-        REQUIRE(slow.back().ok());
+        slow.push_back(open(*s.server, "127.0.2.1"));
+        REQUIRE(slow.back()->fd() >= 0);
     }
     std::atomic<bool> stop{false};
     std::thread trickle([&] {
         const std::string head = "POST /v1/members/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
         for (std::size_t k = 0; k < head.size() && !stop; ++k) {
-            for (auto& c : slow) c.send(head.substr(k, 1));
+            for (auto& c : slow) c->send(head.substr(k, 1), in(100));
             for (int t = 0; t < 10 && !stop; ++t) std::this_thread::sleep_for(milliseconds(100));
         }
     });

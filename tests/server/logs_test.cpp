@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "raw_socket.hpp"
+#include "raw_http.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
@@ -149,8 +149,8 @@ TEST_CASE("--quiet logs no request lines") {
     for (const Json& j : s.server->log_lines()) CHECK_FALSE(j.contains("route"));
 }
 
-// httplib answers some requests itself before any handler runs (a request line over 8 KiB:
-// 414; a request line it can't parse: 400). They still reach the request log and must not
+// The HTTP layer answers some requests itself before any route runs (a request target over
+// 8 KiB: 414; a request line it can't parse: 400). They still reach the request log and must not
 // carry another request's id or a latency timed from another request's start.
 TEST_CASE("requests refused before routing are logged with their own id and latency") {
     DemoServer s({"--threads", "1"});  // one worker: every request runs on the same thread
@@ -175,9 +175,9 @@ TEST_CASE("requests refused before routing are logged with their own id and late
     CHECK(error_shape_problem(Json::parse(res->body, nullptr, false)) == "");
 
     t0 = Clock::now();
-    const std::string reply = raw_http(s.server->port(), "NONSENSE\r\n\r\n");
+    const auto reply = raw_http::exchange(s.server->port(), "NONSENSE\r\n\r\n", std::chrono::seconds(3));
     const double raw_ms = ms_since(t0);
-    CHECK(reply.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(reply.status == 400);
 
     const auto lines = wait_for_requests(*s.server, 3);
     INFO(s.server->stderr_text());

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@ namespace kopilka::test::raw_http {
 
 namespace {
 
-// A server waits only so long for the rest of a request (kopilka-server: 3 s, then 400). When
+// A server waits only so long for the rest of a request (kopilka-server: 10 s). When
 // holding every request back took longer than this, typically because the server's accept
 // queue overflowed and a connect waited for a SYN to be sent again (1 s), the attempt is
 // dropped and made again, this often at most.
@@ -113,7 +114,13 @@ std::string serialize(const std::string& method, const std::string& target,
     return out + "\r\n" + body;
 }
 
-Connection::Connection(int port, Clock::time_point deadline) {
+Connection::Connection(int port, Clock::time_point deadline, const std::string& from) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, from.c_str(), &local.sin_addr) != 1) {
+        why_ = "not an IPv4 address: " + from;
+        return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -129,8 +136,9 @@ Connection::Connection(int port, Clock::time_point deadline) {
         ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one,
                      sizeof one);  // the last byte goes out alone, now
         const bool started =
-            ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 ||
-            errno == EINPROGRESS;
+            ::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0 &&
+            (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 ||
+             errno == EINPROGRESS);
         const bool done =
             started && wait_for(fd_, POLLOUT, std::min(deadline, Clock::now() + kSynWait));
         int error = started ? 0 : errno;
@@ -230,6 +238,15 @@ Response Connection::read_response(Clock::time_point deadline) {
     return r;
 }
 
+bool Connection::closed_within(Clock::time_point deadline) {
+    while (wait_for(fd_, POLLIN, deadline)) {
+        char buf[4096];
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+    }
+    return false;
+}
+
 Response exchange(int port, const std::string& request, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     Connection c(port, deadline);
@@ -273,6 +290,16 @@ std::vector<Response> send_together(const std::vector<Outgoing>& requests,
             if (live[i]) out[i] = conns[i]->read_response(deadline);
         return out;
     }
+}
+
+long raise_open_files_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    return static_cast<long>(lim.rlim_cur);
 }
 
 }  // namespace kopilka::test::raw_http

@@ -30,11 +30,12 @@ std::string serialize(const std::string& method, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers = {},
                       const std::string& body = "");
 
-// A connected socket to 127.0.0.1:port (closed on destruction), or fd() < 0 with why(). The
+// A connected socket to 127.0.0.1:port from the loopback address `from` (any of 127.0.0.0/8,
+// so a test can be several clients), closed on destruction; or fd() < 0 with why(). The
 // socket is non-blocking: send and read_response wait with poll until their deadlines.
 class Connection {
   public:
-    Connection(int port, Clock::time_point deadline);
+    Connection(int port, Clock::time_point deadline, const std::string& from = "127.0.0.1");
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -45,6 +46,9 @@ class Connection {
     bool send(const std::string& bytes, Clock::time_point deadline);
     // Reads one full response before the deadline.
     Response read_response(Clock::time_point deadline);
+    // True when the server closes the connection before the deadline (anything it sends
+    // first is read and dropped).
+    bool closed_within(Clock::time_point deadline);
 
   private:
     int fd_ = -1;
@@ -67,5 +71,9 @@ struct Outgoing {
 // the requests' order; a request that could not be sent or answered has `error` set.
 std::vector<Response> send_together(const std::vector<Outgoing>& requests,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Raises this process's limit on open files to its hard limit, for tests that hold thousands
+// of connections; returns the limit in force.
+long raise_open_files_limit();
 
 }  // namespace kopilka::test::raw_http
