@@ -323,7 +323,7 @@ private:
         state_ = State::closed;
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.expires_after(std::chrono::seconds(2));
+        stream_.expires_after(std::chrono::seconds(1));
         drain();
     }
 
