@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/cards/card_code.hpp"
+#include "core/time.hpp"
 #include "receipt_helpers.hpp"
 #include "server_process.hpp"
 
@@ -486,7 +487,7 @@ TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
         REQUIRE_MESSAGE(res->status == 201, res->body);
     }
     // The demo's history is 40 to 19 days old: 45 days hold all of it.
-    const std::int64_t to = wall_ms() + 60000, from = to - 45LL * 86400000;
+    const std::int64_t to = wall_ms() + 60000, from = to - 45 * kopilka::day_ms;
     Answer a = admin.get("/v1/admin/reports?from_ms=" + std::to_string(from) + "&to_ms=" + std::to_string(to));
     REQUIRE_MESSAGE(a.status == 200, a.body.dump());
     const Json& r = a.body;
@@ -533,7 +534,7 @@ TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
     // The default period is the last 30 days; bad periods name the parameter.
     a = admin.get("/v1/admin/reports");
     REQUIRE(a.status == 200);
-    CHECK(a.body["to_ms"].get<std::int64_t>() - a.body["from_ms"].get<std::int64_t>() == 30LL * 86400000);
+    CHECK(a.body["to_ms"].get<std::int64_t>() - a.body["from_ms"].get<std::int64_t>() == 30 * kopilka::day_ms);
     CHECK(field_of(admin.get("/v1/admin/reports?from_ms=" + std::to_string(to) + "&to_ms=" + std::to_string(to))) == "from_ms");
     CHECK(field_of(admin.get("/v1/admin/reports?from_ms=yesterday")) == "from_ms");
     CHECK(field_of(admin.get("/v1/admin/reports?to_ms=-5")) == "to_ms");

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "core/cards/coupon_code.hpp"
+#include "core/time.hpp"
 #include "kiosk_helpers.hpp"
 #include "pg_database.hpp"
 #include "server_process.hpp"
@@ -21,7 +22,6 @@ using namespace kopilka::test;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86400000;
 
 // 200 redemptions of coffee (300 points) by dace (4200 points) from 4 kiosks and 16 threads
 // spread over the servers: exactly 14 coupons, the balance exactly 0.
@@ -103,7 +103,7 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     CHECK(coupon["points"] == 300);
     CHECK(coupon["reward"]["id"] == "coffee");
     CHECK(coupon["reward"]["name"] == "Coffee");
-    CHECK(coupon["expires_at_ms"].get<std::int64_t>() - coupon["issued_at_ms"].get<std::int64_t>() == 30 * kDayMs);
+    CHECK(coupon["expires_at_ms"].get<std::int64_t>() - coupon["issued_at_ms"].get<std::int64_t>() == 30 * kopilka::day_ms);
     CHECK(issued.body["member"]["balance"] == 950);  // reserved points are not part of the balance
     CHECK(balance_of(*c, anna) == 950);
     const Answer replay = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "coffee"));

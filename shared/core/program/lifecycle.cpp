@@ -2,10 +2,11 @@
 
 #include <algorithm>
 
+#include "core/time.hpp"
+
 namespace kopilka::program {
 
 namespace {
-constexpr std::int64_t kDayMs = 86400000;
 
 // Days since 1970-01-01 for a civil date, and back (Howard Hinnant's algorithms).
 std::int64_t days_from_civil(int y, int m, int d) {
@@ -39,8 +40,8 @@ int days_in_month(int y, int m) {
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 }  // namespace
 
-Date date_of(std::int64_t ms) { return civil_from_days(floor_div(ms, kDayMs)); }
-std::int64_t ms_of(const Date& d) { return days_from_civil(d.year, d.month, d.day) * kDayMs; }
+Date date_of(std::int64_t ms) { return civil_from_days(floor_div(ms, day_ms)); }
+std::int64_t ms_of(const Date& d) { return days_from_civil(d.year, d.month, d.day) * day_ms; }
 
 EventBonus event_bonus(const Program& p, BonusEvent event, const std::string& action) {
     if (!p.bonus) return {};
@@ -61,7 +62,7 @@ bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_grante
     const Date today = date_of(now_ms);
     const int day = std::min(birth_day, days_in_month(today.year, birth_month));
     if (today.month != birth_month || today.day != day) return false;
-    return last_granted_ms <= 0 || now_ms - last_granted_ms >= 300 * kDayMs;
+    return last_granted_ms <= 0 || now_ms - last_granted_ms >= 300 * day_ms;
 }
 
 TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying, std::int64_t window_start_ms,
@@ -74,9 +75,9 @@ TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying,
     for (int i = 0; i <= top; ++i)
         if (levels[static_cast<std::size_t>(i)].threshold <= qualifying) earned = i;
     r.tier = std::clamp(std::max(held_tier, earned), 0, top);
-    r.window_ended = now_ms >= window_start_ms + p.tiers->window_days * kDayMs;
+    r.window_ended = now_ms >= window_start_ms + p.tiers->window_days * day_ms;
     const std::int64_t idle_days = p.tiers->downgrade_inactivity_days;
-    const bool idle = idle_days > 0 && last_purchase_ms > 0 && now_ms - last_purchase_ms >= idle_days * kDayMs;
+    const bool idle = idle_days > 0 && last_purchase_ms > 0 && now_ms - last_purchase_ms >= idle_days * day_ms;
     if ((r.window_ended || idle) && earned < r.tier) {
         r.tier -= 1;  // one step at a time
         r.demoted = true;
@@ -85,7 +86,7 @@ TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying,
 }
 
 std::int64_t vip_period_end_ms(std::int64_t start_ms, BillingPeriod period) {
-    const std::int64_t time_of_day = start_ms - floor_div(start_ms, kDayMs) * kDayMs;
+    const std::int64_t time_of_day = start_ms - floor_div(start_ms, day_ms) * day_ms;
     Date d = date_of(start_ms);
     if (period == BillingPeriod::year) {
         d.year += 1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/money/allocate.hpp"
+#include "core/time.hpp"
 
 namespace kopilka::quote {
 
@@ -12,7 +13,6 @@ using Arg = Explanation::Arg;
 using Kind = Explanation::ArgKind;
 using program::BasisPoints;
 using program::Program;
-constexpr std::int64_t kDayMs = 86400000;
 
 Arg money_arg(const char* name, std::int64_t v) { return {name, Kind::money, v, {}}; }
 Arg percent_arg(const char* name, BasisPoints v) { return {name, Kind::percent_bp, v, {}}; }
@@ -66,7 +66,7 @@ struct Engine {
             if (l.steps[i].threshold <= base) step = static_cast<int>(i);
         if (l.mode == program::LadderMode::cumulative && l.decay_period_days > 0 && m.last_purchase_ms > 0 &&
             r.at_ms > m.last_purchase_ms) {
-            const std::int64_t idle = (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * kDayMs);
+            const std::int64_t idle = (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * day_ms);
             step = static_cast<int>(std::max<std::int64_t>(-1, step - idle));
             if (idle > 0) explain("discount_ladder", "quote.ladder_decayed", {count_arg(idle)});
         }
@@ -207,8 +207,8 @@ struct Engine {
         for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].points = parts[i];
         q.points_earned = points;
         q.points_pending = b.pending_days > 0;
-        q.points_available_at_ms = r.at_ms + b.pending_days * kDayMs;
-        q.points_expire_at_ms = b.expiry_days > 0 ? r.at_ms + b.expiry_days * kDayMs : 0;
+        q.points_available_at_ms = r.at_ms + b.pending_days * day_ms;
+        q.points_expire_at_ms = b.expiry_days > 0 ? r.at_ms + b.expiry_days * day_ms : 0;
         explain("bonus", "quote.earned", {count_arg(points)});
         if (q.points_pending) explain("bonus", "quote.pending_days", {count_arg(b.pending_days)});
         if (tier_pct != 100 || vip_pct != 100)

@@ -7,12 +7,12 @@
 #include "core/money/money.hpp"
 #include "core/program/lifecycle.hpp"
 #include "core/tiers/tier_ladder.hpp"
+#include "core/time.hpp"
 
 namespace kopilka::reports {
 
 namespace {
 using Wide = __int128;  // sums of many int64 amounts; narrowed once, checked
-constexpr std::int64_t kDayMs = 86400000;
 
 bool in(const Period& p, std::int64_t t) { return t >= p.from_ms && t < p.to_ms; }
 
@@ -113,7 +113,7 @@ void members_part(const Rows& rows, Report* r) {
 
 void tiers_part(const Rows& rows, const program::Program& p, Report* r) {
     if (!p.tiers) return;
-    const Period window{r->period.to_ms - p.tiers->window_days * kDayMs, r->period.to_ms};
+    const Period window{r->period.to_ms - p.tiers->window_days * day_ms, r->period.to_ms};
     std::map<std::string, Wide> qualifying;
     if (p.tiers->basis == program::TierBasis::spend) {
         for (const Receipt& x : rows.receipts)
@@ -179,7 +179,7 @@ void spins_part(const Rows& rows, Report* r) {
     }
     put(cost, &r->spin_prize_cost, r);
     if (rows.wheels.empty()) return;
-    const Wide days = (r->period.to_ms - r->period.from_ms + kDayMs - 1) / kDayMs;
+    const Wide days = (r->period.to_ms - r->period.from_ms + day_ms - 1) / day_ms;
     Wide budget = 0;
     for (const WheelBudget& w : rows.wheels) {
         if (!w.day && !w.campaign) return;  // one unlimited wheel: no budget to compare with
@@ -208,7 +208,7 @@ Report compute_report(const Rows& rows, const program::Program& p, const Period&
         r.status = Status::period_invalid;
         return r;
     }
-    if (static_cast<Wide>(period.to_ms) - period.from_ms > static_cast<Wide>(period_days_max) * kDayMs) {
+    if (static_cast<Wide>(period.to_ms) - period.from_ms > static_cast<Wide>(period_days_max) * day_ms) {
         r.status = Status::period_too_long;
         return r;
     }

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "core/ledger/audit.hpp"
+#include "core/time.hpp"
 
 using namespace kopilka::ledger;
 
 namespace {
 
-constexpr std::int64_t day_ms = 24 * 60 * 60 * 1000;
+using kopilka::day_ms;
 constexpr std::int64_t t0 = 1'700'000'000'000;  // some instant in November 2023
 
 EntryId id(std::uint64_t n) {

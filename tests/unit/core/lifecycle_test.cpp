@@ -1,11 +1,12 @@
 #include <doctest/doctest.h>
 
 #include "core/program/lifecycle.hpp"
+#include "core/time.hpp"
 
 using namespace kopilka::program;
 
 namespace {
-constexpr std::int64_t kDay = 86400000;
+constexpr std::int64_t kDay = kopilka::day_ms;
 constexpr std::int64_t kJan1 = 1767225600000;  // 2026-01-01 00:00 UTC
 
 Program tiered() {

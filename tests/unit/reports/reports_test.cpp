@@ -4,12 +4,13 @@
 #include <doctest/doctest.h>
 
 #include "core/program/lifecycle.hpp"
+#include "core/time.hpp"
 
 using namespace kopilka;
 using ledger::Reason;
 
 namespace {
-constexpr std::int64_t kDay = 86400000;
+constexpr std::int64_t kDay = day_ms;
 
 std::int64_t at(int month, int day) { return program::ms_of({2024, month, day}) + 12 * 3600000; }  // noon UTC
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/member_lookup.hpp"
+#include "core/time.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -51,7 +52,7 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
 ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms);
 
 // [SECTION] Reports (admin_reports.cpp)
-constexpr std::int64_t report_period_default_ms = 30LL * 86400000;
+constexpr std::int64_t report_period_default_ms = 30 * day_ms;
 ApiResult admin_report(Store& store, const Caller& caller, const std::optional<std::string>& from_ms,
                        const std::optional<std::string>& to_ms, std::int64_t now_ms);
 

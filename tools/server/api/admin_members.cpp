@@ -19,13 +19,13 @@
 #include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/program/lifecycle.hpp"
+#include "core/time.hpp"
 #include "storage/demo_data.hpp"
 
 namespace kopilka::server {
 
 namespace {
 using codec::Json;
-constexpr std::int64_t kDayMs = 86400000;
 constexpr std::size_t kNameBytesMax = 100;
 constexpr std::size_t kEmailBytesMax = 254;
 constexpr std::size_t kMemberIdBytesMax = 64;
@@ -265,7 +265,7 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
 bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId& op, std::int64_t now_ms, std::string* failure) {
     const program::EventBonus bonus = program::event_bonus(p, program::BonusEvent::welcome);
     if (bonus.points <= 0) return true;
-    const std::int64_t expires = p.bonus && p.bonus->expiry_days > 0 ? now_ms + p.bonus->expiry_days * kDayMs : 0;
+    const std::int64_t expires = p.bonus && p.bonus->expiry_days > 0 ? now_ms + p.bonus->expiry_days * day_ms : 0;
     const ledger::Earn earn{ledger::derive_entry_id(op, "welcome"), bonus.points, 0, expires, ledger::Reason::bonus, bonus.rule, ""};
     const auto r = l.apply(earn, now_ms);
     if (ledger::status_succeeded(r.status)) return true;

@@ -6,6 +6,7 @@
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
 #include "core/members/member_view.hpp"
+#include "core/time.hpp"
 
 namespace kopilka::server {
 
@@ -76,7 +77,7 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx, con
     m.spend_before = c.spend_total;
     m.last_purchase_ms = c.last_purchase_ms;
     m.tier_held = c.tier_held;
-    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * 86400000);
+    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
     codec::DecodeError e;
     if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
         for (const auto& item : stamps->items())
@@ -103,7 +104,7 @@ codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const Mercha
                            const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
                            std::int64_t now_ms, std::int64_t spins_available) {
     members::TierState tier{0, tier_held};
-    if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * 86400000);
+    if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
     return codec::encode_member(members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
                                                                l.snapshot(), tier, spins_available, now_ms));
 }

@@ -21,12 +21,12 @@
 #include "codec/decode.hpp"
 #include "core/spins/odds.hpp"
 #include "core/spins/wheel.hpp"
+#include "core/time.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
 
 constexpr std::size_t wheel_id_bytes_max = 32;
-constexpr std::int64_t day_ms = 86400000;
 
 struct StoredWheel {
     std::string id;

@@ -6,6 +6,7 @@
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/time.hpp"
 
 namespace kopilka::server {
 
@@ -111,7 +112,6 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
         {"demo-dace", "Dace", "37120000003", "200000000003", {2500, 3100}, 1400},
     };
     std::vector<DemoMember> out;
-    const std::int64_t day_ms = 86400000;
     for (const Seed& seed : seeds) {
         const std::string number = std::string(seed.card12) + cards::ean13_check_digit(seed.card12);
         store.put_member({"demo", seed.id, seed.name, number, seed.phone, "", "", now_ms}, now_ms);

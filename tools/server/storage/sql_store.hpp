@@ -39,7 +39,7 @@ std::int64_t to_i64(const std::string& text);
 
 // Migration 4, the same text on both databases: members' personal data, documents (themes,
 // wheels, kiosk settings), kiosk pairing and devices, coupons, spins, shared state rows
-// (a wheel's stock and budgets), ledger checkpoints.
+// (a wheel's stock and budgets).
 extern const char* const kMigration4;
 
 // Migration 5, the same text on both databases: a member's phone is unique per merchant,

@@ -221,8 +221,10 @@ public:
     // false to roll back; an exception rolls back and propagates.
     virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<bool(MemberTx&)>& fn) = 0;
-    // Runs fn on one consistent snapshot of the member's rows, without the write lock and
-    // writing nothing (lookups and exports don't wait for each other or for writers).
+    // Runs fn on one consistent snapshot of the member's rows, without the member's write lock
+    // and writing nothing. On PostgreSQL lookups and exports wait for no one; on SQLite the
+    // one connection is shared under a mutex, so a read waits for the statement (or write
+    // transaction) in progress to finish.
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<void(MemberTx&)>& fn) = 0;
 
