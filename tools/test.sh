@@ -3,6 +3,7 @@
 # "N passed, N failed" (exit status 1 when anything failed).
 #   layers: unit (native) · wasm (the unit tests under Node) · server-unit (auth, rate limits,
 #           metrics) · server (real kopilka-server on loopback, SQLite and PostgreSQL)
+#           · api-lint (the OpenAPI document as served, @redocly/cli's recommended rules)
 #           · e2e (Playwright + Chromium with a fake camera) · fuzz (libFuzzer on the decoders, briefly)
 # KOPILKA_TEST_LAYERS="unit wasm" runs only some layers. Logs: build/test-logs/.
 set -uo pipefail
@@ -38,7 +39,7 @@ start_pg() {
     total_fail=$((total_fail + 1))
   fi
 }
-layers="${KOPILKA_TEST_LAYERS:-unit wasm server-unit server e2e fuzz}"
+layers="${KOPILKA_TEST_LAYERS:-unit wasm server-unit server api-lint e2e fuzz}"
 total_pass=0
 total_fail=0
 layer_timeout_s="${KOPILKA_LAYER_TIMEOUT_S:-900}"   # a hung layer fails instead of stalling CI
@@ -94,6 +95,16 @@ for layer in $layers; do
             tools/fuzz/build_and_run.sh "${KOPILKA_FUZZ_S:-20}" >"$logs/fuzz.log" 2>&1
             status=$?
             if [ "$status" = 0 ]; then count fuzz 0 1 0; else count fuzz "$status" 0 1; fi ;;
+    api-lint) # one check: what the server serves (kopilka openapi prints it) passes @redocly/cli's
+            # recommended rules (web/package-lock.json); telemetry and update checks are off, so
+            # the linter never reaches for the network. Warnings are listed in the log.
+            { build/native/bin/kopilka openapi >build/artifacts/openapi.json &&
+              REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true timeout -k 10 "$layer_timeout_s" \
+                web/node_modules/.bin/redocly lint --extends recommended --format stylish build/artifacts/openapi.json
+            } >"$logs/api-lint.log" 2>&1
+            status=$?
+            if [ "$status" = 0 ]; then count api-lint 0 1 0; else count api-lint "$status" 0 1; fi
+            grep -E '^You have [0-9]+ warning' "$logs/api-lint.log" | sed 's/^/[test] api-lint: /' ;;
     e2e)    KOPILKA_BUILD="$root/build" KOPILKA_ARTIFACTS="$root/build/artifacts" \
               node_layer e2e node --test --test-concurrency=1 tests/e2e/ ;;
     *) echo "[test] unknown layer $layer"; total_fail=$((total_fail + 1)) ;;

@@ -8,7 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <set>
+#include <sstream>
 
 #include "server_process.hpp"
 
@@ -151,4 +153,71 @@ TEST_CASE("kopilka pairing-code makes a code that pairs one kiosk, once") {
     CHECK(res->status == 409);
     CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "nobody"}).exit_code != 0);
     CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--ttl-s", "5"}).exit_code != 0);
+}
+
+TEST_CASE("kopilka --help and COMMAND --help print usage and succeed; no command or an unknown one exits 2") {
+    for (const char* help : {"--help", "-h", "help"}) {
+        INFO(help);
+        const RunResult r = run_program({cli_binary(), help});
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+        for (const char* command : {"card ", "cards ", "api-key ", "merchant ", "member-token ", "pairing-code ", "seed-demo ",
+                                    "quote ", "simulate ", "settle ", "openapi"})
+            CHECK_MESSAGE(r.out.find(std::string("kopilka ") + command) != std::string::npos, command);
+    }
+    for (const std::string command : {"card", "cards", "api-key", "seed-demo", "quote", "simulate", "settle", "openapi"}) {
+        INFO(command);
+        const RunResult r = run_program({cli_binary(), command, "--help"});
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+        CHECK(r.out.find("kopilka " + command + " ") != std::string::npos);
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);)  // only this command's usage
+            if (line.rfind("  kopilka ", 0) == 0) CHECK(line.rfind("  kopilka " + command + " ", 0) == 0);
+    }
+    // After other flags too, and before a required one is missing: help wins, nothing is opened.
+    CHECK(run_program({cli_binary(), "card", "--member", "demo-anna", "--help"}).exit_code == 0);
+
+    const RunResult none = run_program({cli_binary()});
+    CHECK(none.exit_code == 2);
+    CHECK(none.out.empty());
+    CHECK(none.err.find("usage:") != std::string::npos);
+
+    const std::vector<std::vector<std::string>> unknown = {
+        {cli_binary(), "frobnicate"}, {cli_binary(), "frobnicate", "--help"}, {cli_binary(), "frobnicate", "stray", "words"}};
+    for (const auto& argv : unknown) {
+        INFO(argv.size());
+        const RunResult r = run_program(argv);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("unknown command frobnicate") != std::string::npos);
+    }
+}
+
+TEST_CASE("kopilka openapi prints the document the server serves, each operation with a unique operationId") {
+    DemoServer& s = shared_server();
+    REQUIRE_MESSAGE(s.ok, s.why);
+    const RunResult r = run_program({cli_binary(), "openapi"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto served = s.server->client()->Get("/v1/openapi.json");
+    REQUIRE(served);
+    REQUIRE(served->status == 200);
+    CHECK(r.out == served->body + "\n");  // byte for byte: tools/test.sh lints this output
+
+    const Json doc = Json::parse(r.out, nullptr, false);
+    REQUIRE(doc.is_object());
+    std::set<std::string> ids;
+    for (const auto& path : doc["paths"].items())
+        for (const auto& op : path.value().items()) {
+            INFO(op.key() << " " << path.key());
+            REQUIRE(op.value().contains("operationId"));
+            CHECK(op.value().contains("security"));  // public ones say so with []
+            const std::string id = op.value()["operationId"].get<std::string>();
+            CHECK(ids.insert(id).second);
+            const bool camel = !id.empty() && std::islower(static_cast<unsigned char>(id[0])) &&
+                               id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+            CHECK_MESSAGE(camel, id);
+        }
+    CHECK(ids.size() >= 38);
+    CHECK(run_program({cli_binary(), "openapi", "--db", "x"}).exit_code == 2);
 }

@@ -12,6 +12,8 @@
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
+//   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh lints it)
+//   kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an unknown one: exit 2
 #define ZX_USE_UTF8 1
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -34,6 +36,7 @@
 #include "api/member_lookup.hpp"
 #include "auth/credentials.hpp"
 #include "auth/member_token.hpp"
+#include "openapi_document.hpp"
 #include "storage/demo_data.hpp"
 #include "storage/open_store.hpp"
 #include "storage/store.hpp"
@@ -42,23 +45,49 @@ using kopilka::server::Store;
 
 namespace {
 
+// Every command and its usage, in the order --help lists them.
+struct CommandUsage {
+    const char* name;
+    const char* usage;
+};
+constexpr CommandUsage kCommands[] = {
+    {"card", "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"},
+    {"cards", "  kopilka cards --db FILE\n"},
+    {"api-key", "  kopilka api-key --db FILE --merchant ID --role admin|till\n"},
+    {"merchant", "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"},
+    {"member-token", "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"},
+    {"pairing-code", "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"},
+    {"seed-demo", "  kopilka seed-demo --db FILE\n"},
+    {"quote", "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
+              "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--assets DIR] [--human]\n"},
+    {"simulate", "  kopilka simulate --input FILE.json [--human]\n"
+                 "  kopilka simulate --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N]\n"
+                 "                   [--comeback-bp N] [--customers N] [--currency RUB] [--human]\n"},
+    {"settle", "  kopilka settle --input FILE.json [--human]\n"},
+    {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
+};
+
+const CommandUsage* find_command(const std::string& name) {
+    for (const auto& c : kCommands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+void print_usage(std::FILE* out, const CommandUsage* only) {
+    std::fputs("usage:\n", out);
+    for (const auto& c : kCommands)
+        if (!only || only == &c) std::fputs(c.usage, out);
+    if (!only) std::fputs("  kopilka COMMAND --help\n", out);
+}
+
+// A mistake on the command line: the reason and the usage on stderr, exit status 2.
 int usage(const std::string& why) {
-    std::fprintf(stderr,
-                 "kopilka: %s\nusage:\n"
-                 "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"
-                 "  kopilka cards --db FILE\n"
-                 "  kopilka api-key --db FILE --merchant ID --role admin|till\n"
-                 "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"
-                 "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"
-                 "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"
-                 "  kopilka seed-demo --db FILE\n"
-                 "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
-                 "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--human]\n"
-                 "  kopilka simulate --input FILE.json | --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N] [--human]\n"
-                 "  kopilka settle --input FILE.json [--human]\n",
-                 why.c_str());
+    std::fprintf(stderr, "kopilka: %s\n", why.c_str());
+    print_usage(stderr, nullptr);
     return 2;
 }
+
+bool is_help_flag(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 
 // --flag value pairs after the command; false with a message on a stray word.
 bool parse_flags(int argc, char** argv, std::map<std::string, std::string>* out, std::string* why) {
@@ -220,15 +249,29 @@ int cmd_seed_demo(Store& store) {
 int main(int argc, char** argv) {
     if (argc < 2) return usage("missing command");
     const std::string command = argv[1];
+    if (is_help_flag(command) || command == "help") {
+        print_usage(stdout, nullptr);
+        return 0;
+    }
+    const CommandUsage* known = find_command(command);
+    if (!known) return usage("unknown command " + command);
+    for (int i = 2; i < argc; ++i)
+        if (is_help_flag(argv[i])) {
+            print_usage(stdout, known);
+            return 0;
+        }
     if (command == "quote") return kopilka::cli::run_quote(argc, argv);
     if (command == "simulate") return kopilka::cli::run_simulate(argc, argv);
     if (command == "settle") return kopilka::cli::run_settle(argc, argv);
+    if (command == "openapi") {
+        if (argc > 2) return usage("openapi takes no flags");
+        std::fputs(kopilka::server::openapi_document(), stdout);
+        std::fputc('\n', stdout);
+        return 0;
+    }
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
-    if (command != "card" && command != "cards" && command != "seed-demo" && command != "api-key" && command != "merchant" &&
-        command != "member-token" && command != "pairing-code")
-        return usage("unknown command " + command);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
