@@ -22,7 +22,7 @@ struct ServerOptions {
     // Workers run handlers only: a connection waiting for its next request, or still sending
     // this one, holds none. Each handler may hold a database connection for its transaction.
     std::size_t worker_threads = 32;
-    std::size_t request_queue_max = 256;      // requests read and waiting for a worker: then 503
+    std::size_t request_queue_max = 1024;     // requests read and waiting for a worker: then 503
     std::size_t io_threads = 2;               // read, parse and write every connection
     // A request's line, headers and body must all arrive within this, however they trickle.
     std::size_t request_deadline_s = 10;
