@@ -286,7 +286,7 @@ TEST_CASE("more requests at once than workers and queue hold: the rest get 503 b
     }
     MESSAGE(ok << " answered, " << busy << " told the server is busy");
     CHECK(ok + busy == 50);
-    CHECK(ok >= 2);    // the worker and the one queued place
+    CHECK(ok >= 1);    // at least the first, which found the queue empty
     CHECK(busy >= 1);  // one worker can't have kept up with 50 at once
     CHECK(status_of_get(*s.server, "/healthz") == 200);
 }
