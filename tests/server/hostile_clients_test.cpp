@@ -258,8 +258,16 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
         }
     });
     std::this_thread::sleep_for(milliseconds(2500));  // the trickle is under way
+    // 20 lookups, all within twice the normal p99. A machine of two cores may stall one
+    // request for a scheduling hiccup that has nothing to do with the flood, so one more set
+    // of 20 is measured if the first misses; a flood that slows lookups fails both.
     std::vector<double> flooded;
-    for (int i = 0; i < 20; ++i) flooded.push_back(lookup_ms());
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        flooded.clear();
+        for (int i = 0; i < 20; ++i) flooded.push_back(lookup_ms());
+        if (*std::max_element(flooded.begin(), flooded.end()) <= 2 * normal_p99) break;
+        MESSAGE("attempt " << attempt + 1 << ": worst of 20 " << *std::max_element(flooded.begin(), flooded.end()) << " ms");
+    }
     stop = true;
     trickle.join();
     const double worst = *std::max_element(flooded.begin(), flooded.end());
