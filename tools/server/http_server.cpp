@@ -359,9 +359,10 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     void dispatch(http::Request& req, http::Response& res, const char** route_template) {
         const std::string method = req.method == "HEAD" ? "GET" : req.method;
         std::string allowed;
+        const auto parts = http::split_path(req.raw_path);
         for (const Route& r : route_table) {
             std::vector<std::string> params;
-            if (!r.pattern.match(req.raw_path, &params)) continue;
+            if (!r.pattern.match(parts, &params)) continue;
             if (r.method != method) {
                 allowed += (allowed.empty() ? "" : ", ") + r.method;
                 continue;

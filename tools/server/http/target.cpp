@@ -83,8 +83,9 @@ PathTemplate::PathTemplate(std::string_view templ) {
         segments_.emplace_back(s.size() > 1 && s.front() == '{' && s.back() == '}' ? "{}" : std::string(s));
 }
 
-bool PathTemplate::match(std::string_view raw_path, std::vector<std::string>* params) const {
-    const auto parts = split(raw_path, '/');
+std::vector<std::string_view> split_path(std::string_view path) { return split(path, '/'); }
+
+bool PathTemplate::match(const std::vector<std::string_view>& parts, std::vector<std::string>* params) const {
     if (parts.size() != segments_.size()) return false;
     std::vector<std::string> found;
     for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -25,13 +25,17 @@ struct Target {
 // Origin-form targets only ("/…"); false with *err on anything else.
 bool parse_target(std::string_view target, Target* out, TargetError* err);
 
+// A path split at "/" ("/a/b" → "", "a", "b"); the views point into the path.
+std::vector<std::string_view> split_path(std::string_view path);
+
 // A route's path template, "/v1/admin/members/{id}/adjust", split into segments; a segment
 // in braces matches any one non-empty segment of a path.
 class PathTemplate {
 public:
     explicit PathTemplate(std::string_view templ);
-    // True when raw_path (as in Target::raw_path) fits; *params gets each {name}, decoded.
-    bool match(std::string_view raw_path, std::vector<std::string>* params) const;
+    // True when the segments of a raw path (split_path of Target::raw_path, split once for
+    // every route tried) fit; *params gets each {name}, decoded.
+    bool match(const std::vector<std::string_view>& parts, std::vector<std::string>* params) const;
 
 private:
     std::vector<std::string> segments_;  // "{}" for a parameter
