@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs every test layer and ends with one line
 # "N passed, N failed" (exit status 1 when anything failed).
-#   layers: unit (native) · wasm (the unit tests under Node) · server-unit (auth, rate limits,
-#           metrics) · server (real kopilka-server on loopback, SQLite and PostgreSQL)
+#   layers: columns (no C++ or CMake line over 100 columns) · unit (native)
+#           · wasm (the unit tests under Node) · server-unit (auth, rate limits, metrics)
+#           · server (real kopilka-server on loopback, SQLite and PostgreSQL)
 #           · api-lint (the OpenAPI document as served, @redocly/cli's recommended rules)
 #           · e2e (Playwright + Chromium with a fake camera) · fuzz (libFuzzer on the decoders, briefly)
 # KOPILKA_TEST_LAYERS="unit wasm" runs only some layers. Logs: build/test-logs/.
@@ -39,7 +40,7 @@ start_pg() {
     total_fail=$((total_fail + 1))
   fi
 }
-layers="${KOPILKA_TEST_LAYERS:-unit wasm server-unit server api-lint e2e fuzz}"
+layers="${KOPILKA_TEST_LAYERS:-columns unit wasm server-unit server api-lint e2e fuzz}"
 total_pass=0
 total_fail=0
 layer_timeout_s="${KOPILKA_LAYER_TIMEOUT_S:-900}"   # a hung layer fails instead of stalling CI
@@ -95,6 +96,10 @@ for layer in $layers; do
             tools/fuzz/build_and_run.sh "${KOPILKA_FUZZ_S:-20}" >"$logs/fuzz.log" 2>&1
             status=$?
             if [ "$status" = 0 ]; then count fuzz 0 1 0; else count fuzz "$status" 0 1; fi ;;
+    columns) # one check: no C++ or CMake line is longer than .clang-format's 100 columns
+            tools/check-columns.sh >"$logs/columns.log" 2>&1
+            status=$?
+            if [ "$status" = 0 ]; then count columns 0 1 0; else count columns "$status" 0 1; fi ;;
     api-lint) # one check: what the server serves (kopilka openapi prints it) passes @redocly/cli's
             # recommended rules (web/package-lock.json); telemetry and update checks are off, so
             # the linter never reaches for the network. Warnings are listed in the log.
