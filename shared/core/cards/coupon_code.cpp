@@ -7,22 +7,17 @@
 namespace kopilka::cards {
 
 namespace {
-constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+using crypto::base32_alphabet;
+using crypto::base32_value;
 constexpr std::size_t kBodyChars = 12;
-
-int value_of(char c) {
-    for (int i = 0; i < 32; ++i)
-        if (kAlphabet[i] == c) return i;
-    return -1;
-}
 
 // A weighted sum mod 37, written as two base32 characters. 37 is a prime above every
 // character value, so any single substitution (difference 1..31 times a weight 1..12) and
 // any swap of two neighbours (difference 1..31) changes the sum.
 std::string check_chars(std::string_view body) {
     int sum = 0;
-    for (std::size_t i = 0; i < body.size(); ++i) sum = (sum + static_cast<int>(i + 1) * value_of(body[i])) % 37;
-    return {kAlphabet[sum / 32], kAlphabet[sum % 32]};
+    for (std::size_t i = 0; i < body.size(); ++i) sum = (sum + static_cast<int>(i + 1) * base32_value(body[i])) % 37;
+    return {base32_alphabet[sum / 32], base32_alphabet[sum % 32]};
 }
 
 std::string format(std::string_view body) {
@@ -39,24 +34,16 @@ std::string coupon_code(std::string_view secret, std::string_view reservation_id
     std::uint64_t bits = 0;
     for (int i = 0; i < 8; ++i) bits = (bits << 8) | d[static_cast<std::size_t>(i)];
     std::string body;
-    for (std::size_t i = 0; i < kBodyChars; ++i) body += kAlphabet[(bits >> (59 - 5 * i)) & 31];
+    for (std::size_t i = 0; i < kBodyChars; ++i) body += base32_alphabet[(bits >> (59 - 5 * i)) & 31];
     return format(body);
 }
 
 CouponStatus parse_coupon_code(std::string_view typed, std::string* canonical) {
-    std::string chars;
-    for (char c : typed) {
-        if (c == ' ' || c == '-' || c == '\t') continue;
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        if (c == 'O') c = '0';
-        if (c == 'I' || c == 'L') c = '1';
-        chars += c;
-        if (chars.size() > 2 + kBodyChars + 2) return CouponStatus::bad_format;
-    }
+    const std::string chars = crypto::fold_typed_base32(typed);
     if (chars.size() != 2 + kBodyChars + 2 || chars.compare(0, 2, "KC") != 0) return CouponStatus::bad_format;
     const std::string body = chars.substr(2, kBodyChars);
     for (char c : chars.substr(2))
-        if (value_of(c) < 0) return CouponStatus::bad_format;
+        if (base32_value(c) < 0) return CouponStatus::bad_format;
     if (check_chars(body) != chars.substr(2 + kBodyChars)) return CouponStatus::bad_check;
     *canonical = format(body);
     return CouponStatus::ok;

@@ -123,7 +123,6 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
 }
 
 std::string to_base32(const std::uint8_t* bytes, std::size_t n) {
-    static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     std::string out;
     std::uint32_t acc = 0;
     int bits = 0;
@@ -131,11 +130,30 @@ std::string to_base32(const std::uint8_t* bytes, std::size_t n) {
         acc = (acc << 8) | bytes[i];
         bits += 8;
         while (bits >= 5) {
-            out += kAlphabet[(acc >> (bits - 5)) & 31];
+            out += base32_alphabet[(acc >> (bits - 5)) & 31];
             bits -= 5;
         }
     }
-    if (bits > 0) out += kAlphabet[(acc << (5 - bits)) & 31];
+    if (bits > 0) out += base32_alphabet[(acc << (5 - bits)) & 31];
+    return out;
+}
+
+int base32_value(char c) {
+    for (int i = 0; i < 32; ++i)
+        if (base32_alphabet[i] == c) return i;
+    return -1;
+}
+
+std::string fold_typed_base32(std::string_view typed) {
+    std::string out;
+    out.reserve(typed.size());
+    for (char c : typed) {
+        if (c == ' ' || c == '-' || c == '\t') continue;
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (c == 'O') c = '0';
+        if (c == 'I' || c == 'L') c = '1';
+        out += c;
+    }
     return out;
 }
 

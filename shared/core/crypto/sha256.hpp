@@ -31,7 +31,12 @@ Digest hmac_sha256(std::string_view key, std::string_view message);
 std::string to_hex(const std::uint8_t* bytes, std::size_t n);  // lowercase
 int hex_digit_value(char c);  // 0–15 for 0-9, a-f, A-F; -1 for anything else
 // Crockford base32 (0-9 A-Z without I L O U): upper case, fits a QR code's alphanumeric mode.
+constexpr char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 std::string to_base32(const std::uint8_t* bytes, std::size_t n);
+int base32_value(char c);  // 0–31 for a character of base32_alphabet; -1 for anything else
+// A code as a person typed it, read the way Crockford base32 means: upper case, spaces, tabs
+// and dashes dropped, O read as 0 and I, L as 1. Other characters stay for the caller to refuse.
+std::string fold_typed_base32(std::string_view typed);
 // Compares two strings in time independent of where they differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -41,3 +41,12 @@ TEST_CASE("base32 and constant-time comparison") {
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "ab"));
 }
+
+TEST_CASE("a typed base32 code is read as Crockford means it") {
+    CHECK(fold_typed_base32("ab-cd ef\tgh") == "ABCDEFGH");
+    CHECK(fold_typed_base32("o0 iIlL") == "001111");  // O is 0; I and L are 1
+    CHECK(fold_typed_base32("ä?") == "ä?");  // left for the caller to refuse
+    for (int i = 0; i < 32; ++i) CHECK(base32_value(base32_alphabet[i]) == i);
+    CHECK(base32_value('U') == -1);
+    CHECK(base32_value('o') == -1);
+}

@@ -8,7 +8,6 @@
 namespace kopilka::server::auth {
 
 namespace {
-constexpr char kBase32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr std::size_t id_bytes = 5;       // 8 base32 characters, no partial character
 constexpr std::size_t secret_bytes = 20;  // 32 base32 characters, 160 bits
 constexpr std::size_t salt_bytes = 16;
@@ -19,15 +18,9 @@ constexpr std::size_t credential_bytes_max = 64;  // longer text is malformed, u
 constexpr std::string_view api_key_prefix = "kpk_";
 constexpr std::string_view device_token_prefix = "kdt_";
 
-bool is_base32(char c) {
-    for (const char* p = kBase32; *p; ++p)
-        if (*p == c) return true;
-    return false;
-}
-
 bool is_base32(std::string_view s) {
     for (char c : s)
-        if (!is_base32(c)) return false;
+        if (crypto::base32_value(c) < 0) return false;
     return true;
 }
 
@@ -177,16 +170,8 @@ NewPairingCode generate_pairing_code(const RandomBytes& random, std::int64_t now
 
 PairingStatus normalise_pairing_code(std::string_view typed, std::string* canonical) {
     if (typed.size() > pairing_code_typed_bytes_max) return PairingStatus::malformed;
-    std::string chars;
-    for (char c : typed) {
-        if (c == ' ' || c == '-' || c == '\t') continue;
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        if (c == 'O') c = '0';
-        if (c == 'I' || c == 'L') c = '1';
-        if (!is_base32(c)) return PairingStatus::malformed;
-        chars += c;
-    }
-    if (chars.size() != pairing_code_chars) return PairingStatus::malformed;
+    const std::string chars = crypto::fold_typed_base32(typed);
+    if (chars.size() != pairing_code_chars || !is_base32(chars)) return PairingStatus::malformed;
     *canonical = format_pairing_code(chars);
     return PairingStatus::ok;
 }
