@@ -18,11 +18,17 @@ namespace {
 const char* const kProgram = R"json({
   "id": "bench", "currency": "RUB",
   "flat_discount": {"rate_bp": 300, "applies_to": {"categories": ["shoes"]}},
-  "discount_ladder": {"mode": "cumulative", "steps": [{"threshold": 1000000, "rate_bp": 500}, {"threshold": 5000000, "rate_bp": 700}]},
-  "bonus": {"earn_bp": 500, "receipt_min": 10000, "category_multipliers": [{"key": "coffee", "percent": 200}],
-            "excluded_categories": ["tobacco"], "exclude_discounted_lines": true, "redeem_cap_bp": 3000, "pending_days": 14, "expiry_days": 365},
-  "stamp_cards": [{"id": "coffee", "stamps_per_card": 10, "earns_on": {"categories": ["coffee"]}}],
-  "tiers": {"basis": "points", "levels": [{"id": "a", "name": "A", "threshold": 0}, {"id": "b", "name": "B", "threshold": 1000, "earn_multiplier_pct": 125}]},
+  "discount_ladder": {"mode": "cumulative", "steps": [{"threshold": 1000000, "rate_bp": 500},
+                                                      {"threshold": 5000000, "rate_bp": 700}]},
+  "bonus": {"earn_bp": 500, "receipt_min": 10000,
+            "category_multipliers": [{"key": "coffee", "percent": 200}],
+            "excluded_categories": ["tobacco"], "exclude_discounted_lines": true,
+            "redeem_cap_bp": 3000, "pending_days": 14, "expiry_days": 365},
+  "stamp_cards": [{"id": "coffee", "stamps_per_card": 10,
+                   "earns_on": {"categories": ["coffee"]}}],
+  "tiers": {"basis": "points", "levels": [
+    {"id": "a", "name": "A", "threshold": 0},
+    {"id": "b", "name": "B", "threshold": 1000, "earn_multiplier_pct": 125}]},
   "cashback": {"rate_bp": 100},
   "segments": [{"attribute": "status", "value": "student", "discount_bp": 1000}]
 })json";
@@ -39,7 +45,8 @@ std::vector<quote::Receipt> make_receipts(int count) {
         const int lines = 1 + static_cast<int>(next() % 8);
         for (int i = 0; i < lines; ++i) {
             const char* cat = kCategories[next() % 5];
-            r.lines.push_back({"sku" + std::to_string(next() % 50), cat, static_cast<std::int64_t>(100 + next() % 500000),
+            r.lines.push_back({"sku" + std::to_string(next() % 50), cat,
+                               static_cast<std::int64_t>(100 + next() % 500000),
                                static_cast<std::int64_t>(1 + next() % 3), next() % 7 == 0});
         }
     }
@@ -68,8 +75,9 @@ int main(int argc, char** argv) {
         const auto q = quote::quote_receipt(*program.value, member, r, options);
         checksum += q.paid + q.points_earned + q.cashback;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("{\"receipts\":%d,\"seconds\":%.4f,\"per_second\":%.0f,\"checksum\":%lld}\n", count, seconds,
-                count / seconds, static_cast<long long>(checksum));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("{\"receipts\":%d,\"seconds\":%.4f,\"per_second\":%.0f,\"checksum\":%lld}\n", count,
+                seconds, count / seconds, static_cast<long long>(checksum));
     return 0;
 }

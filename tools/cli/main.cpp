@@ -12,8 +12,9 @@
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
-//   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh lints it)
-//   kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an unknown one: exit 2
+//   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
+//   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
+//   unknown one: exit 2
 #define ZX_USE_UTF8 1
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -51,18 +52,22 @@ struct CommandUsage {
     const char* usage;
 };
 constexpr CommandUsage kCommands[] = {
-    {"card", "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"},
+    {"card",
+     "  kopilka card  --db FILE --member ID --out FILE.png [--format qr|ean13] [--scale N]\n"},
     {"cards", "  kopilka cards --db FILE\n"},
     {"api-key", "  kopilka api-key --db FILE --merchant ID --role admin|till\n"},
-    {"merchant", "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"},
+    {"merchant",
+     "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"},
     {"member-token", "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"},
     {"pairing-code", "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"},
     {"seed-demo", "  kopilka seed-demo --db FILE\n"},
-    {"quote", "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
-              "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--assets DIR] [--human]\n"},
-    {"simulate", "  kopilka simulate --input FILE.json [--human]\n"
-                 "  kopilka simulate --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N]\n"
-                 "                   [--comeback-bp N] [--customers N] [--currency RUB] [--human]\n"},
+    {"quote",
+     "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
+     "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--assets DIR] [--human]\n"},
+    {"simulate",
+     "  kopilka simulate --input FILE.json [--human]\n"
+     "  kopilka simulate --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N]\n"
+     "                   [--comeback-bp N] [--customers N] [--currency RUB] [--human]\n"},
     {"settle", "  kopilka settle --input FILE.json [--human]\n"},
     {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
 };
@@ -103,7 +108,8 @@ bool parse_flags(int argc, char** argv, std::map<std::string, std::string>* out,
 }
 
 // Draws the barcode with a quiet zone and writes a grey PNG.
-bool write_png(const std::string& text, ZXing::BarcodeFormat format, int scale, const std::string& path, std::string* why) {
+bool write_png(const std::string& text, ZXing::BarcodeFormat format, int scale,
+               const std::string& path, std::string* why) {
     ZXing::MultiFormatWriter writer(format);
     writer.setMargin(0);
     writer.setEncoding(ZXing::CharacterSet::UTF8);
@@ -124,7 +130,9 @@ bool write_png(const std::string& text, ZXing::BarcodeFormat format, int scale, 
         for (int x = 0; x < m.width(); ++x)
             if (m.get(x, linear ? 0 : y))
                 for (int dy = 0; dy < scale; ++dy)
-                    std::memset(&pixels[static_cast<std::size_t>((y + quiet) * scale + dy) * w + (x + quiet) * scale], 0, scale);
+                    std::memset(&pixels[static_cast<std::size_t>((y + quiet) * scale + dy) * w +
+                                        (x + quiet) * scale],
+                                0, scale);
     if (!stbi_write_png(path.c_str(), w, h, 1, pixels.data(), w)) {
         *why = "cannot write " + path;
         return false;
@@ -144,18 +152,25 @@ int cmd_card(Store& store, const std::map<std::string, std::string>& f) {
     const auto merchant = store.merchant_by_id(f.count("merchant") ? f.at("merchant") : "demo");
     if (!merchant) return usage("no such merchant (use --merchant ID)");
     const auto member = store.member_by_id(merchant->merchant_id, f.at("member"));
-    if (!member) return usage("no member " + f.at("member") + " in merchant " + merchant->merchant_id);
+    if (!member)
+        return usage("no member " + f.at("member") + " in merchant " + merchant->merchant_id);
     if (member->card_number.empty()) return usage("member " + member->member_id + " has no card");
 
     const std::string code = format == "qr"
-                                 ? kopilka::cards::qr_card_payload(merchant->code, member->card_number, merchant->card_secret)
+                                 ? kopilka::cards::qr_card_payload(
+                                       merchant->code, member->card_number, merchant->card_secret)
                                  : member->card_number;
     std::string why;
-    if (!write_png(code, format == "qr" ? ZXing::BarcodeFormat::QRCode : ZXing::BarcodeFormat::EAN13, scale, f.at("out"), &why)) {
+    if (!write_png(code,
+                   format == "qr" ? ZXing::BarcodeFormat::QRCode : ZXing::BarcodeFormat::EAN13,
+                   scale, f.at("out"), &why)) {
         std::fprintf(stderr, "kopilka: %s\n", why.c_str());
         return 1;
     }
-    std::printf("%s\n", nlohmann::json{{"member", member->member_id}, {"code", code}, {"out", f.at("out")}}.dump().c_str());
+    std::printf("%s\n",
+                nlohmann::json{{"member", member->member_id}, {"code", code}, {"out", f.at("out")}}
+                    .dump()
+                    .c_str());
     return 0;
 }
 
@@ -163,10 +178,16 @@ int cmd_cards(Store& store) {
     for (const auto& merchant_id : store.merchant_ids()) {
         const auto merchant = store.merchant_by_id(merchant_id);
         for (const auto& m : store.members(merchant_id)) {
-            std::printf("%s\n", nlohmann::json{{"merchant", merchant->code}, {"member", m.member_id}, {"name", m.display_name},
-                                               {"card", m.card_number},
-                                               {"qr", kopilka::cards::qr_card_payload(merchant->code, m.card_number, merchant->card_secret)}}
-                                     .dump().c_str());
+            std::printf(
+                "%s\n",
+                nlohmann::json{{"merchant", merchant->code},
+                               {"member", m.member_id},
+                               {"name", m.display_name},
+                               {"card", m.card_number},
+                               {"qr", kopilka::cards::qr_card_payload(merchant->code, m.card_number,
+                                                                      merchant->card_secret)}}
+                    .dump()
+                    .c_str());
         }
     }
     return 0;
@@ -175,13 +196,23 @@ int cmd_cards(Store& store) {
 int cmd_api_key(Store& store, const std::map<std::string, std::string>& f) {
     namespace auth = kopilka::server::auth;
     if (!f.count("merchant")) return usage("api-key needs --merchant ID");
-    if (!f.count("role") || (f.at("role") != "admin" && f.at("role") != "till")) return usage("--role must be admin or till");
+    if (!f.count("role") || (f.at("role") != "admin" && f.at("role") != "till"))
+        return usage("--role must be admin or till");
     if (!store.merchant_by_id(f.at("merchant"))) return usage("no merchant " + f.at("merchant"));
-    const auto key = auth::generate_api_key(f.at("role") == "admin" ? auth::Role::admin : auth::Role::till, auth::random_device_bytes);
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    store.put_api_key({f.at("merchant"), key.stored.key_id, f.at("role"), key.stored.salt_hex, key.stored.secret_hash_hex, 0}, now);
-    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")}, {"role", f.at("role")}, {"key_id", key.stored.key_id},
-                                       {"key", key.text}}.dump().c_str());
+    const auto key = auth::generate_api_key(
+        f.at("role") == "admin" ? auth::Role::admin : auth::Role::till, auth::random_device_bytes);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    store.put_api_key({f.at("merchant"), key.stored.key_id, f.at("role"), key.stored.salt_hex,
+                       key.stored.secret_hash_hex, 0},
+                      now);
+    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")},
+                                       {"role", f.at("role")},
+                                       {"key_id", key.stored.key_id},
+                                       {"key", key.text}}
+                            .dump()
+                            .c_str());
     return 0;
 }
 
@@ -189,26 +220,36 @@ int cmd_merchant(Store& store, const std::map<std::string, std::string>& f) {
     for (const char* need : {"id", "code", "name"})
         if (!f.count(need)) return usage(std::string("merchant needs --") + need);
     const std::string currency = f.count("currency") ? f.at("currency") : "RUB";
-    if (currency != "RUB" && currency != "EUR" && currency != "USD") return usage("--currency must be RUB, EUR or USD");
+    if (currency != "RUB" && currency != "EUR" && currency != "USD")
+        return usage("--currency must be RUB, EUR or USD");
     const std::string& code = f.at("code");
     for (char c : code)
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return usage("--code takes A-Z, 0-9 and '-' (it goes into QR cards)");
-    if (store.merchant_by_id(f.at("id")) || store.merchant_by_code(code)) return usage("a merchant with this id or code exists");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    store.put_merchant({f.at("id"), code, f.at("name"), currency, kopilka::server::random_secret()}, now);
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return usage("--code takes A-Z, 0-9 and '-' (it goes into QR cards)");
+    if (store.merchant_by_id(f.at("id")) || store.merchant_by_code(code))
+        return usage("a merchant with this id or code exists");
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    store.put_merchant({f.at("id"), code, f.at("name"), currency, kopilka::server::random_secret()},
+                       now);
     std::printf("%s\n", nlohmann::json{{"merchant", f.at("id")}, {"code", code}}.dump().c_str());
     return 0;
 }
 
 int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) {
     namespace auth = kopilka::server::auth;
-    if (!f.count("merchant") || !f.count("member")) return usage("member-token needs --merchant ID --member ID");
+    if (!f.count("merchant") || !f.count("member"))
+        return usage("member-token needs --merchant ID --member ID");
     const auto merchant = store.merchant_by_id(f.at("merchant"));
     if (!merchant) return usage("no merchant " + f.at("merchant"));
-    if (!store.member_by_id(merchant->merchant_id, f.at("member"))) return usage("no member " + f.at("member"));
+    if (!store.member_by_id(merchant->merchant_id, f.at("member")))
+        return usage("no member " + f.at("member"));
     const long long ttl = f.count("ttl-s") ? std::atoll(f.at("ttl-s").c_str()) : 600;
     if (ttl < 1 || ttl > 3600) return usage("--ttl-s must be 1..3600");
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
     auth::MemberClaims claims;
     claims.member_id = f.at("member");
     claims.merchant_id = merchant->merchant_id;
@@ -216,8 +257,11 @@ int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) 
     claims.expires_at_s = now_s + ttl;
     const std::string secret = kopilka::server::member_token_secret(merchant->card_secret);
     const auto minted = auth::mint_member_token(claims, secret);
-    if (minted.status != auth::MemberTokenStatus::ok) return usage("cannot mint a token for these ids");
-    std::printf("%s\n", nlohmann::json{{"token", minted.token}, {"member_token_secret", secret}}.dump().c_str());
+    if (minted.status != auth::MemberTokenStatus::ok)
+        return usage("cannot mint a token for these ids");
+    std::printf(
+        "%s\n",
+        nlohmann::json{{"token", minted.token}, {"member_token_secret", secret}}.dump().c_str());
     return 0;
 }
 
@@ -227,18 +271,28 @@ int cmd_pairing_code(Store& store, const std::map<std::string, std::string>& f) 
     namespace auth = kopilka::server::auth;
     if (!f.count("merchant")) return usage("pairing-code needs --merchant ID");
     if (!store.merchant_by_id(f.at("merchant"))) return usage("no merchant " + f.at("merchant"));
-    const long long ttl = f.count("ttl-s") ? std::atoll(f.at("ttl-s").c_str()) : auth::pairing_code_ttl_s;
+    const long long ttl =
+        f.count("ttl-s") ? std::atoll(f.at("ttl-s").c_str()) : auth::pairing_code_ttl_s;
     if (ttl < 60 || ttl > 86400) return usage("--ttl-s must be 60..86400");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
     const auto code = auth::generate_pairing_code(auth::random_device_bytes, now);
     const std::string name = f.count("name") ? f.at("name") : "kiosk";
-    store.put_pairing({f.at("merchant"), code.stored.code_hash_hex, name, now, now + ttl * 1000, 0, ""});
-    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")}, {"code", code.code}, {"expires_at_ms", now + ttl * 1000}}.dump().c_str());
+    store.put_pairing(
+        {f.at("merchant"), code.stored.code_hash_hex, name, now, now + ttl * 1000, 0, ""});
+    std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")},
+                                       {"code", code.code},
+                                       {"expires_at_ms", now + ttl * 1000}}
+                            .dump()
+                            .c_str());
     return 0;
 }
 
 int cmd_seed_demo(Store& store) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
     const auto seeded = kopilka::server::seed_demo(store, now);
     std::printf("%s\n", nlohmann::json{{"seeded_members", seeded.size()}}.dump().c_str());
     return 0;
@@ -275,7 +329,8 @@ int main(int argc, char** argv) {
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
-        store = kopilka::server::open_store(flags.at("db"), /*create_if_missing=*/command == "seed-demo");
+        store = kopilka::server::open_store(flags.at("db"),
+                                            /*create_if_missing=*/command == "seed-demo");
         if (command == "seed-demo") return cmd_seed_demo(*store);
         if (command == "api-key") return cmd_api_key(*store, flags);
         if (command == "merchant") return cmd_merchant(*store, flags);

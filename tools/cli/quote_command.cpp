@@ -31,7 +31,8 @@ bool read_text(const std::string& path, std::string* out) {
 }
 
 // Reads and parses a JSON file; the error names the file and the flag it came from.
-bool read_json(const std::string& flag, const std::string& path, codec::Json* out, std::string* why) {
+bool read_json(const std::string& flag, const std::string& path, codec::Json* out,
+               std::string* why) {
     std::string text;
     if (!read_text(path, &text)) {
         *why = "--" + flag + ": cannot read " + path;
@@ -54,27 +55,33 @@ std::string pad(const std::string& s, std::size_t width, bool right) {
     return right ? fill + s : s + fill;
 }
 
-void print_human(const quote::Receipt& r, const quote::Quote& q, const program::Program& p, const i18n::Catalogues& c,
-                 i18n::Locale l, const quote::ReturnResult* ret) {
+void print_human(const quote::Receipt& r, const quote::Quote& q, const program::Program& p,
+                 const i18n::Catalogues& c, i18n::Locale l, const quote::ReturnResult* ret) {
     auto money = [&](std::int64_t v) { return i18n::format_money(l, {v, p.currency}); };
     auto num = [&](std::int64_t v) { return i18n::format_integer(l, v); };
-    std::printf("%s%s%s%s%s%s\n", pad("line", 24, false).c_str(), pad("gross", 14, true).c_str(), pad("discount", 14, true).c_str(),
-                pad("by points", 14, true).c_str(), pad("paid", 14, true).c_str(), pad("points", 9, true).c_str());
+    std::printf("%s%s%s%s%s%s\n", pad("line", 24, false).c_str(), pad("gross", 14, true).c_str(),
+                pad("discount", 14, true).c_str(), pad("by points", 14, true).c_str(),
+                pad("paid", 14, true).c_str(), pad("points", 9, true).c_str());
     for (std::size_t i = 0; i < q.lines.size(); ++i) {
         const auto& line = q.lines[i];
         const std::string name = r.lines[i].sku + " ×" + std::to_string(r.lines[i].quantity);
-        std::printf("%s%s%s%s%s%s\n", pad(name, 24, false).c_str(), pad(money(line.gross), 14, true).c_str(),
-                    pad(money(line.discount), 14, true).c_str(), pad(money(line.redeemed_money), 14, true).c_str(),
-                    pad(money(line.paid), 14, true).c_str(), pad(num(line.points), 9, true).c_str());
+        std::printf(
+            "%s%s%s%s%s%s\n", pad(name, 24, false).c_str(),
+            pad(money(line.gross), 14, true).c_str(), pad(money(line.discount), 14, true).c_str(),
+            pad(money(line.redeemed_money), 14, true).c_str(),
+            pad(money(line.paid), 14, true).c_str(), pad(num(line.points), 9, true).c_str());
     }
-    std::printf("%s%s%s%s%s%s\n", pad("total", 24, false).c_str(), pad(money(q.gross), 14, true).c_str(),
-                pad(money(q.discount), 14, true).c_str(), pad(money(q.redeemed_money), 14, true).c_str(),
+    std::printf("%s%s%s%s%s%s\n", pad("total", 24, false).c_str(),
+                pad(money(q.gross), 14, true).c_str(), pad(money(q.discount), 14, true).c_str(),
+                pad(money(q.redeemed_money), 14, true).c_str(),
                 pad(money(q.paid), 14, true).c_str(), pad(num(q.points_earned), 9, true).c_str());
     if (q.cashback) std::printf("cashback: %s\n", money(q.cashback).c_str());
-    for (const auto& e : q.explanations) std::printf("  • %s\n", codec::explanation_text(e, p, c, l).c_str());
+    for (const auto& e : q.explanations)
+        std::printf("  • %s\n", codec::explanation_text(e, p, c, l).c_str());
     if (ret)
-        std::printf("return: refund %s and %s points, take back %s points and %s cashback\n", money(ret->money_refund).c_str(),
-                    num(ret->points_refund).c_str(), num(ret->points_clawback).c_str(), money(ret->cashback_clawback).c_str());
+        std::printf("return: refund %s and %s points, take back %s points and %s cashback\n",
+                    money(ret->money_refund).c_str(), num(ret->points_refund).c_str(),
+                    num(ret->points_clawback).c_str(), money(ret->cashback_clawback).c_str());
 }
 
 bool parse_quantities(const std::string& text, std::vector<std::int64_t>* out) {
@@ -107,7 +114,8 @@ int run_quote(int argc, char** argv) {
 
     std::string why;
     codec::Json pj, rj, mj = codec::Json::object();
-    if (!read_json("program", f["program"], &pj, &why) || !read_json("receipt", f["receipt"], &rj, &why) ||
+    if (!read_json("program", f["program"], &pj, &why) ||
+        !read_json("receipt", f["receipt"], &rj, &why) ||
         (f.count("member") && !read_json("member", f["member"], &mj, &why)))
         return fail(why);
     const auto program = codec::decode_program(pj);
@@ -120,28 +128,35 @@ int run_quote(int argc, char** argv) {
     if (f.count("redeem")) {
         char* end = nullptr;
         options.redeem_points = std::strtoll(f["redeem"].c_str(), &end, 10);
-        if (f["redeem"].empty() || *end || options.redeem_points < 0) return fail("--redeem must be a number of points");
+        if (f["redeem"].empty() || *end || options.redeem_points < 0)
+            return fail("--redeem must be a number of points");
     }
 
     std::map<i18n::Locale, std::string> texts;
     const std::string assets = f.count("assets") ? f["assets"] : KOPILKA_ASSETS_DIR;
     for (i18n::Locale l : i18n::all_locales)
         if (!read_text(assets + "/i18n/" + std::string(i18n::locale_tag(l)) + ".json", &texts[l]))
-            return fail("cannot read the message catalogues in " + assets + "/i18n (use --assets DIR)");
+            return fail("cannot read the message catalogues in " + assets +
+                        "/i18n (use --assets DIR)");
     const auto catalogues = codec::decode_catalogues(texts);
     if (!catalogues.ok()) return fail(catalogues.error.message);
 
-    const quote::Quote q = quote::quote_receipt(*program.value, *member.value, *receipt.value, options);
-    if (q.status != quote::QuoteStatus::ok) return fail("--receipt: " + q.field + " is not acceptable");
+    const quote::Quote q =
+        quote::quote_receipt(*program.value, *member.value, *receipt.value, options);
+    if (q.status != quote::QuoteStatus::ok)
+        return fail("--receipt: " + q.field + " is not acceptable");
     quote::ReturnResult ret;
     if (f.count("return")) {
         std::vector<std::int64_t> quantities;
-        if (!parse_quantities(f["return"], &quantities)) return fail("--return takes one quantity per line, like 1,0,2");
+        if (!parse_quantities(f["return"], &quantities))
+            return fail("--return takes one quantity per line, like 1,0,2");
         ret = quote::quote_return(*receipt.value, q, quantities);
-        if (ret.status != quote::QuoteStatus::ok) return fail("--return: " + ret.field + " is more than was bought, or negative");
+        if (ret.status != quote::QuoteStatus::ok)
+            return fail("--return: " + ret.field + " is more than was bought, or negative");
     }
     if (human) {
-        print_human(*receipt.value, q, *program.value, *catalogues.value, *locale, f.count("return") ? &ret : nullptr);
+        print_human(*receipt.value, q, *program.value, *catalogues.value, *locale,
+                    f.count("return") ? &ret : nullptr);
         return 0;
     }
     codec::Json out = codec::encode_quote(q, *program.value, &*catalogues.value, *locale);

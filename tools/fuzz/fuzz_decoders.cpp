@@ -5,9 +5,9 @@
 // Missing: catalogue, tiers, settlement and simulator decoders.
 //
 // A decoder reads the sub-object named after it when the document is an object that has one
-// ("program", "receipt", "member", "wheel", "theme", "config", "snapshot"), otherwise the whole document, so one
-// input can reach the quote. Nothing is caught here: the decoders promise not to throw, so an
-// escaping exception is a finding, just like a crash, a hang or a sanitizer report.
+// ("program", "receipt", "member", "wheel", "theme", "config", "snapshot"), otherwise the whole
+// document, so one input can reach the quote. Nothing is caught here: the decoders promise not to
+// throw, so an escaping exception is a finding, just like a crash, a hang or a sanitizer report.
 // Build and run: tools/fuzz/build_and_run.sh SECONDS.
 #include <cstddef>
 #include <cstdint>

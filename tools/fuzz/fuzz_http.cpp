@@ -40,12 +40,14 @@ void remove_database() {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
 [[noreturn]] void finding(const char* what, const std::string& answer) {
-    std::fprintf(stderr, "fuzz_http: %s\n--- answer ---\n%s\n", what, answer.substr(0, 2000).c_str());
+    std::fprintf(stderr, "fuzz_http: %s\n--- answer ---\n%s\n", what,
+                 answer.substr(0, 2000).c_str());
     std::abort();
 }
 
@@ -60,12 +62,15 @@ std::string api_key(const std::string& merchant, auth::Role role) {
 // A kiosk paired the way a real one is: a code from the console, then POST /v1/devices/pair.
 std::string device_token(const std::string& merchant) {
     const auto code = auth::generate_pairing_code(auth::random_device_bytes, now_ms());
-    g_store->put_pairing({merchant, code.stored.code_hash_hex, "fuzz kiosk", now_ms(), now_ms() + 3600 * 1000, 0, ""});
+    g_store->put_pairing({merchant, code.stored.code_hash_hex, "fuzz kiosk", now_ms(),
+                          now_ms() + 3600 * 1000, 0, ""});
     const std::string body = nlohmann::json{{"code", code.code}}.dump();
-    const std::string answer = g_server->handle_raw("POST /v1/devices/pair HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+    const std::string answer =
+        g_server->handle_raw("POST /v1/devices/pair HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body);
     const std::size_t start = answer.find("\r\n\r\n");
-    const auto j = nlohmann::json::parse(answer.substr(start == std::string::npos ? 0 : start + 4), nullptr, false);
+    const auto j = nlohmann::json::parse(answer.substr(start == std::string::npos ? 0 : start + 4),
+                                         nullptr, false);
     if (!j.is_object() || !j.contains("token")) finding("pairing the fuzz kiosk failed", answer);
     return j["token"].get<std::string>();
 }
@@ -81,13 +86,15 @@ std::string member_token(const std::string& merchant, const std::string& member)
 }
 
 void replace_all(std::string* s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size()))
+    for (std::size_t at = s->find(from); at != std::string::npos;
+         at = s->find(from, at + to.size()))
         s->replace(at, from.size(), to);
 }
 
 void check_answer(const std::string& answer) {
     if (answer.empty()) return;  // the bytes ended mid-request: a connection would just close
-    if (answer.compare(0, 9, "HTTP/1.1 ") != 0 || answer.size() < 12) finding("not an HTTP/1.1 response", answer);
+    if (answer.compare(0, 9, "HTTP/1.1 ") != 0 || answer.size() < 12)
+        finding("not an HTTP/1.1 response", answer);
     const int status = std::atoi(answer.substr(9, 3).c_str());
     if (status < 100 || status > 599) finding("no status code", answer);
     if (status >= 500 && status != 503) finding("a 5xx answer", answer);
@@ -122,7 +129,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string bytes(reinterpret_cast<const char*>(data), size);
-    for (const auto& [placeholder, credential] : g_credentials) replace_all(&bytes, placeholder, credential);
+    for (const auto& [placeholder, credential] : g_credentials)
+        replace_all(&bytes, placeholder, credential);
     std::string answer;
     try {
         answer = g_server->handle_raw(bytes);

@@ -14,9 +14,9 @@ namespace kopilka::server {
 
 class BoundedPool {
 public:
-    BoundedPool(std::size_t threads, std::size_t request_queue_max) : queue_max_(request_queue_max) {
-        for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-    }
+  BoundedPool(std::size_t threads, std::size_t request_queue_max) : queue_max_(request_queue_max) {
+      for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
     ~BoundedPool() { shutdown(); }
     BoundedPool(const BoundedPool&) = delete;
     BoundedPool& operator=(const BoundedPool&) = delete;

@@ -44,19 +44,24 @@ bool read_whole_file(const std::string& path, std::string* out) {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // JSON text that can't throw: a string that is not valid UTF-8 (the checks upstream should
 // make that impossible) is written with U+FFFD in place of the bad bytes.
-std::string json_text(const codec::Json& j) { return j.dump(-1, ' ', false, codec::Json::error_handler_t::replace); }
+std::string json_text(const codec::Json& j) {
+    return j.dump(-1, ' ', false, codec::Json::error_handler_t::replace);
+}
 
 void send_json(http::Response& res, int status, const codec::Json& body) {
     res.status = status;
     res.set_content(json_text(body), "application/json; charset=utf-8");
 }
 
-void send_error(http::Response& res, int status, const char* code, const std::string& message, const char* field = "") {
+void send_error(http::Response& res, int status, const char* code, const std::string& message,
+                const char* field = "") {
     send_json(res, status, codec::error_json(code, message, field));
 }
 
@@ -109,7 +114,10 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     }
 
     Impl(Store& s, ServerOptions o)
-        : RouteContext(s), options(std::move(o)), limiters(policy(options)), listener(*this, options) {}
+        : RouteContext(s),
+          options(std::move(o)),
+          limiters(policy(options)),
+          listener(*this, options) {}
 
     std::int64_t now_ms() override { return server::now_ms(); }
     void error(http::Response& res, int status, const std::string& code, const std::string& message,
@@ -144,8 +152,11 @@ struct HttpServer::Impl final : RouteContext, http::Application {
                 std::string method = op.key();
                 for (auto& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
                 bool served = false;
-                for (const auto& r : route_table) served = served || (r.method == method && r.path == path.key());
-                if (!served) std::fprintf(stderr, "openapi.json documents %s %s, which is not served\n", method.c_str(), path.key().c_str());
+                for (const auto& r : route_table)
+                    served = served || (r.method == method && r.path == path.key());
+                if (!served)
+                    std::fprintf(stderr, "openapi.json documents %s %s, which is not served\n",
+                                 method.c_str(), path.key().c_str());
                 KOPILKA_ASSERT(served);
             }
         KOPILKA_ASSERT(documented == route_table.size());
@@ -153,7 +164,8 @@ struct HttpServer::Impl final : RouteContext, http::Application {
 
     void respond(http::Response& res, const ApiResult& r) override {
         if (!r.merchant_id.empty()) res.merchant_id = r.merchant_id;
-        if (r.body.is_object() && r.body.contains("replayed")) res.set_header("Idempotent-Replayed", "true");
+        if (r.body.is_object() && r.body.contains("replayed"))
+            res.set_header("Idempotent-Replayed", "true");
         send_json(res, r.status, r.body);
     }
 
@@ -165,7 +177,9 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         if (header.compare(0, prefix.size(), prefix) != 0 || header.size() == prefix.size()) {
             if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return "";
             res.set_header("WWW-Authenticate", "Bearer");
-            send_error(res, 401, "unauthorized", std::string("Authorization: Bearer <") + what + "> is required", "Authorization");
+            send_error(res, 401, "unauthorized",
+                       std::string("Authorization: Bearer <") + what + "> is required",
+                       "Authorization");
             return "";
         }
         return header.substr(prefix.size());
@@ -175,18 +189,25 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         const std::string token = bearer(req, res, "device token");
         if (token.empty()) return std::nullopt;
         const auth::ParsedDeviceToken parsed = auth::parse_device_token(token);
-        const auto stored = parsed.status == auth::CredentialStatus::ok ? store.device(parsed.device_id) : std::nullopt;
+        const auto stored = parsed.status == auth::CredentialStatus::ok
+                                ? store.device(parsed.device_id)
+                                : std::nullopt;
         const bool valid = stored && stored->revoked_at_ms == 0 &&
-                           auth::verify_device_token({stored->device_id, stored->salt_hex, stored->secret_hash_hex}, parsed) ==
-                               auth::CredentialStatus::ok;
+                           auth::verify_device_token(
+                               {stored->device_id, stored->salt_hex, stored->secret_hash_hex},
+                               parsed) == auth::CredentialStatus::ok;
         if (!valid) {
             if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return std::nullopt;
             res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            send_error(res, 401, "unauthorized", stored && stored->revoked_at_ms ? "this kiosk was unpaired; pair it again" : "the device token is not valid", "Authorization");
+            send_error(res, 401, "unauthorized",
+                       stored && stored->revoked_at_ms ? "this kiosk was unpaired; pair it again"
+                                                       : "the device token is not valid",
+                       "Authorization");
             return std::nullopt;
         }
         res.merchant_id = stored->merchant_id;
-        if (!within_limit(ClientClass::kiosk, stored->merchant_id + "/" + stored->device_id, res)) return std::nullopt;
+        if (!within_limit(ClientClass::kiosk, stored->merchant_id + "/" + stored->device_id, res))
+            return std::nullopt;
         return Caller{stored->merchant_id, "device", stored->device_id};
     }
 
@@ -197,11 +218,15 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         const std::string token = bearer(req, res, "API key");
         if (token.empty()) return std::nullopt;
         const auth::ParsedApiKey parsed = auth::parse_api_key(token);
-        const auto stored = parsed.status == auth::CredentialStatus::ok ? store.api_key(parsed.key_id) : std::nullopt;
-        const bool valid = stored && stored->revoked_at_ms == 0 &&
-                           auth::verify_api_key({stored->key_id, stored->role == "admin" ? auth::Role::admin : auth::Role::till,
-                                                 stored->salt_hex, stored->secret_hash_hex},
-                                                parsed) == auth::CredentialStatus::ok;
+        const auto stored = parsed.status == auth::CredentialStatus::ok
+                                ? store.api_key(parsed.key_id)
+                                : std::nullopt;
+        const bool valid =
+            stored && stored->revoked_at_ms == 0 &&
+            auth::verify_api_key(
+                {stored->key_id, stored->role == "admin" ? auth::Role::admin : auth::Role::till,
+                 stored->salt_hex, stored->secret_hash_hex},
+                parsed) == auth::CredentialStatus::ok;
         if (!valid) {
             if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return std::nullopt;
             res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -209,11 +234,13 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             return std::nullopt;
         }
         res.merchant_id = stored->merchant_id;
-        if (!within_limit(stored->role == "admin" ? ClientClass::admin : ClientClass::till, stored->merchant_id + "/" + stored->key_id, res))
+        if (!within_limit(stored->role == "admin" ? ClientClass::admin : ClientClass::till,
+                          stored->merchant_id + "/" + stored->key_id, res))
             return std::nullopt;
         for (const char* role : roles)
             if (stored->role == role) return Caller{stored->merchant_id, stored->role, ""};
-        send_error(res, 403, "forbidden", "this API key's role (" + stored->role + ") may not do this", "Authorization");
+        send_error(res, 403, "forbidden",
+                   "this API key's role (" + stored->role + ") may not do this", "Authorization");
         return std::nullopt;
     }
 
@@ -228,7 +255,8 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             res.set_content(openapi_document(), "application/json; charset=utf-8");
         });
         // Anonymous (card QR with its MAC), or a paired kiosk (also card numbers and phones).
-        auto lookup = [this](const http::Request& req, http::Response& res, const std::string& code) {
+        auto lookup = [this](const http::Request& req, http::Response& res,
+                             const std::string& code) {
             std::optional<Caller> kiosk;
             if (req.has_header("Authorization")) {
                 kiosk = device(req, res);
@@ -238,23 +266,25 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             }
             respond(res, lookup_member(store, code, kiosk ? &*kiosk : nullptr, now_ms()));
         };
-        route("GET", "/v1/members/lookup", [this, lookup](const http::Request& req, http::Response& res) {
-            if (!req.has_param("code")) {
-                if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-                return send_error(res, 400, "missing_field", "code is required", "code");
-            }
-            lookup(req, res, req.get_param_value("code"));
-        });
-        route("POST", "/v1/members/lookup", [this, lookup](const http::Request& req, http::Response& res) {
-            codec::DecodeError e;
-            const auto body = codec::parse_json(req.body, &e);
-            std::string code;
-            if (!body || !codec::read_string(*body, "", "code", &code, &e, 256)) {
-                if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-                return send_json(res, 400, codec::error_json(e));
-            }
-            lookup(req, res, code);
-        });
+        route("GET", "/v1/members/lookup",
+              [this, lookup](const http::Request& req, http::Response& res) {
+                  if (!req.has_param("code")) {
+                      if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+                      return send_error(res, 400, "missing_field", "code is required", "code");
+                  }
+                  lookup(req, res, req.get_param_value("code"));
+              });
+        route("POST", "/v1/members/lookup",
+              [this, lookup](const http::Request& req, http::Response& res) {
+                  codec::DecodeError e;
+                  const auto body = codec::parse_json(req.body, &e);
+                  std::string code;
+                  if (!body || !codec::read_string(*body, "", "code", &code, &e, 256)) {
+                      if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+                      return send_json(res, 400, codec::error_json(e));
+                  }
+                  lookup(req, res, code);
+              });
         route("POST", "/v1/returns", [this](const http::Request& req, http::Response& res) {
             const auto caller = api_key(req, res, {"till", "admin"});
             if (!caller) return;
@@ -265,7 +295,9 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             const std::string header = req.get_header_value("Authorization");
             if (header.rfind("Bearer ", 0) != 0) {
                 res.set_header("WWW-Authenticate", "Bearer");
-                return send_error(res, 401, "unauthorized", "Authorization: Bearer <member token> is required", "Authorization");
+                return send_error(res, 401, "unauthorized",
+                                  "Authorization: Bearer <member token> is required",
+                                  "Authorization");
             }
             respond(res, me(store, header.substr(7), now_ms()));
         });
@@ -324,10 +356,13 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             }
             {
                 std::lock_guard<std::mutex> lock(log_mutex);
-                std::fprintf(stderr, "%s\n", json_text({{"level", "error"}, {"request_id", id}, {"message", what}}).c_str());
+                std::fprintf(
+                    stderr, "%s\n",
+                    json_text({{"level", "error"}, {"request_id", id}, {"message", what}}).c_str());
             }
             res = {};
-            send_error(res, 500, "internal", "the server failed to handle this request (request id " + id + ")");
+            send_error(res, 500, "internal",
+                       "the server failed to handle this request (request id " + id + ")");
         } catch (...) {
             res = {};
             res.status = 500;
@@ -336,16 +371,18 @@ struct HttpServer::Impl final : RouteContext, http::Application {
 
     // Counted before the answer is written, so a client that saw the answer sees it counted;
     // then the request's one log line.
-    void finish(const http::Request& req, http::Response& res, const std::string& id, const char* route_template,
-                Clock::time_point start) noexcept {
+    void finish(const http::Request& req, http::Response& res, const std::string& id,
+                const char* route_template, Clock::time_point start) noexcept {
         try {
             if (!id.empty()) res.set_header("X-Request-Id", id);
             const double ms = ms_since(start);
             metrics.count_request(route_template, method_label(req.method), res.status);
             metrics.observe_latency(route_template, ms);
             if (!options.log_requests) return;
-            const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method}, {"route", req.path}, {"status", res.status},
-                                      {"latency_ms", ms}, {"merchant", res.merchant_id}, {"request_id", id}};
+            const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method},
+                                      {"route", req.path}, {"status", res.status},
+                                      {"latency_ms", ms},  {"merchant", res.merchant_id},
+                                      {"request_id", id}};
             const std::string text = json_text(line);
             std::lock_guard<std::mutex> lock(log_mutex);
             std::fprintf(stderr, "%s\n", text.c_str());
@@ -378,7 +415,8 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         }
         if (!allowed.empty()) {
             res.set_header("Allow", allowed);
-            return send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+            return send_error(res, 405, "method_not_allowed",
+                              req.method + " is not allowed on " + req.path);
         }
         send_error(res, 404, "not_found", "no route " + req.path);
     }
@@ -406,7 +444,9 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     // The file for a path, or "" when the path could leave the site (a ".." or "." segment, a
     // backslash) or names none.
     std::string site_file(const std::string& path) const {
-        if (options.site_dir.empty() || path.empty() || path[0] != '/' || path.find('\\') != std::string::npos) return "";
+        if (options.site_dir.empty() || path.empty() || path[0] != '/' ||
+            path.find('\\') != std::string::npos)
+            return "";
         std::size_t start = 1;
         for (std::size_t i = 1; i <= path.size(); ++i) {
             if (i < path.size() && path[i] != '/') continue;
@@ -430,7 +470,8 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         if (!S_ISREG(st.st_mode)) return false;
         char tag[64];
         std::snprintf(tag, sizeof tag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
-                      static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ULL + static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+                      static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ULL +
+                          static_cast<unsigned long long>(st.st_mtim.tv_nsec));
         res.set_header("ETag", tag);
         res.set_header("Cache-Control", "no-cache");
         res.set_header("Vary", "Accept-Encoding");
@@ -440,8 +481,9 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         }
         std::string body;
         struct stat gz_st{};
-        const bool gzip = req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos &&
-                          ::stat((file + ".gz").c_str(), &gz_st) == 0 && read_whole_file(file + ".gz", &body);
+        const bool gzip =
+            req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos &&
+            ::stat((file + ".gz").c_str(), &gz_st) == 0 && read_whole_file(file + ".gz", &body);
         if (!gzip && !read_whole_file(file, &body)) return false;
         if (gzip) res.set_header("Content-Encoding", "gzip");
         res.status = 200;
@@ -450,7 +492,8 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     }
 };
 
-HttpServer::HttpServer(Store& store, ServerOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {
+HttpServer::HttpServer(Store& store, ServerOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {
     impl_->routes();
     impl_->check_openapi();
 }

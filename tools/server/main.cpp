@@ -62,14 +62,16 @@ std::vector<NumericSetting> numeric_settings(ServerOptions& o, std::size_t* anon
             {"--keep-alive-idle-s", "KOPILKA_KEEP_ALIVE_IDLE_S", &o.keep_alive_idle_s},
             {"--write-deadline-s", "KOPILKA_WRITE_DEADLINE_S", &o.write_deadline_s},
             {"--connections-max", "KOPILKA_CONNECTIONS_MAX", &o.connections_max},
-            {"--connections-per-address-max", "KOPILKA_CONNECTIONS_PER_ADDRESS_MAX", &o.connections_per_address_max},
+            {"--connections-per-address-max", "KOPILKA_CONNECTIONS_PER_ADDRESS_MAX",
+             &o.connections_per_address_max},
             {"--listen-backlog", "KOPILKA_LISTEN_BACKLOG", &o.listen_backlog},
             {"--anonymous-burst", "KOPILKA_ANONYMOUS_BURST", anonymous_burst}};
 }
 
 int usage(const char* why) {
     std::fprintf(stderr,
-                 "kopilka-server: %s\nusage: kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] "
+                 "kopilka-server: %s\nusage: kopilka-server [--db FILE|postgresql://URL] [--host "
+                 "H] [--port N] [--site DIR] "
                  "[--seed-demo] [--no-rate-limits] [--quiet]",
                  why);
     ServerOptions o;
@@ -80,7 +82,9 @@ int usage(const char* why) {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 }  // namespace
 
@@ -125,7 +129,8 @@ int main(int argc, char** argv) {
             if (a == "--db") f.db = next;
             else if (a == "--host") f.server.host = next;
             else if (a == "--site") f.server.site_dir = next;
-            else if (!parse_size(next, &port) || port > 65535) return usage("--port needs a number 0..65535");
+            else if (!parse_size(next, &port) || port > 65535)
+                return usage("--port needs a number 0..65535");
         }
     }
     f.server.anonymous_burst = static_cast<std::int64_t>(anonymous_burst);
@@ -162,7 +167,8 @@ int main(int argc, char** argv) {
         int sig = 0;
         sigwait(&stop_signals, &sig);
         signalled = true;
-        std::fprintf(stderr, "kopilka-server: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        std::fprintf(stderr, "kopilka-server: %s received, stopping\n",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
         server.stop();
     });
     std::printf("listening on http://%s:%d\n", f.server.host.c_str(), bound);

@@ -38,7 +38,8 @@ ParseResult parse_qr(std::string_view s) {
     for (std::size_t i = 1; i < 4; ++i) {
         if (parts[i].empty() || parts[i].size() > 40) return fail(ParseStatus::bad_qr_payload);
         for (char c : parts[i])
-            if (!is_upper_alnum(c) && !(i == 1 && c == '-')) return fail(ParseStatus::bad_qr_payload);
+            if (!is_upper_alnum(c) && !(i == 1 && c == '-'))
+                return fail(ParseStatus::bad_qr_payload);
     }
     if (parts[3].size() != 16) return fail(ParseStatus::bad_qr_payload);
     ParseResult r{ParseStatus::ok, {}};
@@ -102,14 +103,16 @@ std::string_view parse_status_name(ParseStatus s) {
     return "unknown";
 }
 
-std::string qr_card_mac(std::string_view merchant, std::string_view number, std::string_view secret) {
+std::string qr_card_mac(std::string_view merchant, std::string_view number,
+                        std::string_view secret) {
     std::string message = "K1:";
     message.append(merchant).append(":").append(number);
     const crypto::Digest d = crypto::hmac_sha256(secret, message);
     return crypto::to_base32(d.data(), 10);
 }
 
-std::string qr_card_payload(std::string_view merchant, std::string_view number, std::string_view secret) {
+std::string qr_card_payload(std::string_view merchant, std::string_view number,
+                            std::string_view secret) {
     std::string out = "K1:";
     out.append(merchant).append(":").append(number).append(":");
     out += qr_card_mac(merchant, number, secret);

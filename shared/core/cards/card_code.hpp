@@ -50,8 +50,10 @@ bool ean13_valid(std::string_view digits);
 
 // The MAC of a QR card: the first 10 bytes of HMAC-SHA256(secret, "K1:<MERCHANT>:<NUMBER>")
 // in Crockford base32 (16 characters).
-std::string qr_card_mac(std::string_view merchant, std::string_view number, std::string_view secret);
-std::string qr_card_payload(std::string_view merchant, std::string_view number, std::string_view secret);
+std::string qr_card_mac(std::string_view merchant, std::string_view number,
+                        std::string_view secret);
+std::string qr_card_payload(std::string_view merchant, std::string_view number,
+                            std::string_view secret);
 bool qr_card_mac_valid(const CardCode& code, std::string_view secret);
 
 // The canonical text of a code, as it is stored and looked up ("K1:…" payloads keep their MAC).

@@ -72,7 +72,8 @@ Digest Sha256::finish() {
     compress(buffer_.data());
     Digest out;
     for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
+        for (int j = 0; j < 4; ++j)
+            out[4 * i + j] = static_cast<std::uint8_t>(state_[i] >> (24 - 8 * j));
     return out;
 }
 
@@ -100,7 +101,8 @@ Digest hmac_sha256(std::string_view key, std::string_view message) {
     const Digest inner_digest = inner.finish();
     Sha256 outer;
     outer.update(outer_pad);
-    outer.update(std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
+    outer.update(
+        std::string_view(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size()));
     return outer.finish();
 }
 

@@ -115,10 +115,12 @@ std::string format_money(Locale l, const money::Money& m) {
 }
 
 std::string format_date(Locale l, std::int64_t ms) {
-    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const program::Date d = program::date_of(ms);
     char buf[32];
-    if (l == Locale::en) std::snprintf(buf, sizeof buf, "%d %s %d", d.day, kMonths[d.month - 1], d.year);
+    if (l == Locale::en)
+        std::snprintf(buf, sizeof buf, "%d %s %d", d.day, kMonths[d.month - 1], d.year);
     else std::snprintf(buf, sizeof buf, "%02d.%02d.%d", d.day, d.month, d.year);
     return buf;
 }

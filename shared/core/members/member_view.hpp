@@ -21,7 +21,8 @@ struct TierState {
     std::string held;             // tier id held (promotion is immediate, demotion by review)
 };
 
-MemberSnapshot build_member_snapshot(const program::Program& p, const MemberIdentity& who, const ledger::Snapshot& points,
-                                     const TierState& tier, std::int64_t spins_available, std::int64_t now_ms);
+MemberSnapshot build_member_snapshot(const program::Program& p, const MemberIdentity& who,
+                                     const ledger::Snapshot& points, const TierState& tier,
+                                     std::int64_t spins_available, std::int64_t now_ms);
 
 }  // namespace kopilka::members

@@ -35,7 +35,8 @@ std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<std::in
     // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
     for (std::size_t i : order) {  // the natural leftover is below n: one unit each at most
         if (given == total || weight_sum == 0) break;
         if (caps && parts[i] >= (*caps)[i]) continue;

@@ -37,7 +37,9 @@ int days_in_month(int y, int m) {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && leap(y) ? 29 : kDays[m - 1];
 }
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 }  // namespace
 
 Date date_of(std::int64_t ms) { return civil_from_days(floor_div(ms, day_ms)); }
@@ -57,7 +59,8 @@ EventBonus event_bonus(const Program& p, BonusEvent event, const std::string& ac
     return {};
 }
 
-bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_granted_ms, std::int64_t now_ms) {
+bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_granted_ms,
+                        std::int64_t now_ms) {
     if (birth_month < 1 || birth_month > 12 || birth_day < 1 || birth_day > 31) return false;
     const Date today = date_of(now_ms);
     const int day = std::min(birth_day, days_in_month(today.year, birth_month));
@@ -65,8 +68,9 @@ bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_grante
     return last_granted_ms <= 0 || now_ms - last_granted_ms >= 300 * day_ms;
 }
 
-TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying, std::int64_t window_start_ms,
-                       std::int64_t last_purchase_ms, std::int64_t now_ms) {
+TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying,
+                       std::int64_t window_start_ms, std::int64_t last_purchase_ms,
+                       std::int64_t now_ms) {
     TierReview r;
     if (!p.tiers || p.tiers->levels.empty()) return r;
     const auto& levels = p.tiers->levels;
@@ -77,7 +81,8 @@ TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying,
     r.tier = std::clamp(std::max(held_tier, earned), 0, top);
     r.window_ended = now_ms >= window_start_ms + p.tiers->window_days * day_ms;
     const std::int64_t idle_days = p.tiers->downgrade_inactivity_days;
-    const bool idle = idle_days > 0 && last_purchase_ms > 0 && now_ms - last_purchase_ms >= idle_days * day_ms;
+    const bool idle =
+        idle_days > 0 && last_purchase_ms > 0 && now_ms - last_purchase_ms >= idle_days * day_ms;
     if ((r.window_ended || idle) && earned < r.tier) {
         r.tier -= 1;  // one step at a time
         r.demoted = true;

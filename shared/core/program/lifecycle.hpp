@@ -23,7 +23,8 @@ EventBonus event_bonus(const Program& p, BonusEvent event, const std::string& ac
 // Whether the birthday bonus is due at now_ms: it is the member's birthday (month 1–12,
 // day 1–31, UTC; 29 Feb counts on 28 Feb in other years) and none was granted in the last
 // 300 days.
-bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_granted_ms, std::int64_t now_ms);
+bool birthday_bonus_due(int birth_month, int birth_day, std::int64_t last_granted_ms,
+                        std::int64_t now_ms);
 
 // The tier a member holds after a review at now_ms. A member is promoted as soon as the
 // qualifying amount reaches a threshold; demotion happens only here: at the end of the
@@ -34,8 +35,9 @@ struct TierReview {
     bool demoted = false;
     bool window_ended = false;     // the caller starts a new window at now_ms
 };
-TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying, std::int64_t window_start_ms,
-                       std::int64_t last_purchase_ms, std::int64_t now_ms);
+TierReview review_tier(const Program& p, int held_tier, std::int64_t qualifying,
+                       std::int64_t window_start_ms, std::int64_t last_purchase_ms,
+                       std::int64_t now_ms);
 
 // The end of a VIP billing period that starts at start_ms: the same day and time next
 // month or next year, clamped to the month's last day (31 Jan → 28/29 Feb).

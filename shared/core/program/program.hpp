@@ -61,16 +61,16 @@ struct Multiplier {
 // 3. Bonus points.
 struct BonusPoints {
     BasisPoints earn_bp = 0;                    // of the paid amount
-    std::int64_t receipt_min = 0;               // minor units after discounts; smaller receipts earn nothing
+    std::int64_t receipt_min = 0;  // minor units after discounts; smaller receipts earn nothing
     std::vector<Multiplier> category_multipliers;
     std::vector<Multiplier> sku_multipliers;    // boosted products; beats a category multiplier
     std::vector<std::string> excluded_categories;
     bool exclude_discounted_lines = false;      // lines already discounted before the receipt
-    BasisPoints redeem_cap_bp = 10000;          // share of the receipt (after discounts) points may pay
-    std::int64_t redeem_order_min = 0;          // minor units after discounts; below it no redemption
+    BasisPoints redeem_cap_bp = 10000;  // share of the receipt (after discounts) points may pay
+    std::int64_t redeem_order_min = 0;  // minor units after discounts; below it no redemption
     std::vector<Period> redeem_blackouts;       // no redemption in these periods
     std::int64_t pending_days = 0;              // earned points unlock after the return window
-    std::int64_t expiry_days = 0;               // 0: never; else each batch expires this long after earning
+    std::int64_t expiry_days = 0;  // 0: never; else each batch expires this long after earning
     std::int64_t welcome_bonus = 0;             // points on enrolment
     std::int64_t birthday_bonus = 0;            // points once a year on the birthday
     std::map<std::string, std::int64_t> action_bonuses;  // "review" → 50 points

@@ -8,7 +8,9 @@ namespace kopilka::program {
 
 namespace {
 
-std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+std::string at(const std::string& path, std::size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+}
 
 struct Checker {
     std::optional<Problem> problem;
@@ -19,7 +21,8 @@ struct Checker {
     }
     bool range(const std::string& field, std::int64_t v, std::int64_t lo, std::int64_t hi) {
         if (v >= lo && v <= hi) return true;
-        return fail(field, "out_of_range", "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        return fail(field, "out_of_range",
+                    "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     }
     bool rate(const std::string& field, BasisPoints v) { return range(field, v, 0, rate_bp_max); }
     bool amount(const std::string& field, std::int64_t v) { return range(field, v, 0, amount_max); }
@@ -28,10 +31,13 @@ struct Checker {
         return range(field, v, 0, ledger::points_max);
     }
     bool days(const std::string& field, std::int64_t v) { return range(field, v, 0, days_max); }
-    bool multiplier(const std::string& field, std::int64_t v) { return range(field, v, 0, multiplier_pct_max); }
+    bool multiplier(const std::string& field, std::int64_t v) {
+        return range(field, v, 0, multiplier_pct_max);
+    }
     bool count(const std::string& field, std::size_t n) {
         if (n <= program_rules_max) return true;
-        return fail(field, "out_of_range", "has more than " + std::to_string(program_rules_max) + " entries");
+        return fail(field, "out_of_range",
+                    "has more than " + std::to_string(program_rules_max) + " entries");
     }
     bool text(const std::string& field, const std::string& s) {
         if (!s.empty() && s.size() <= 64) return true;
@@ -50,7 +56,8 @@ void check_ladder(Checker& c, const DiscountLadder& l) {
         c.amount(s + ".threshold", l.steps[i].threshold);
         c.rate(s + ".rate_bp", l.steps[i].rate_bp);
         if (i > 0 && l.steps[i].threshold <= l.steps[i - 1].threshold)
-            c.fail(s + ".threshold", "not_increasing", "must be above the previous step's threshold (steps overlap)");
+            c.fail(s + ".threshold", "not_increasing",
+                   "must be above the previous step's threshold (steps overlap)");
         if (i > 0 && l.steps[i].rate_bp <= l.steps[i - 1].rate_bp)
             c.fail(s + ".rate_bp", "not_increasing", "must be above the previous step's rate");
     }
@@ -69,15 +76,19 @@ void check_bonus(Checker& c, const BonusPoints& b) {
     c.count(p + ".category_multipliers", b.category_multipliers.size());
     c.count(p + ".sku_multipliers", b.sku_multipliers.size());
     for (std::size_t i = 0; i < b.category_multipliers.size(); ++i)
-        c.multiplier(at(p + ".category_multipliers", i) + ".percent", b.category_multipliers[i].percent);
+        c.multiplier(at(p + ".category_multipliers", i) + ".percent",
+                     b.category_multipliers[i].percent);
     for (std::size_t i = 0; i < b.sku_multipliers.size(); ++i)
         c.multiplier(at(p + ".sku_multipliers", i) + ".percent", b.sku_multipliers[i].percent);
     for (std::size_t i = 0; i < b.redeem_blackouts.size(); ++i)
         if (b.redeem_blackouts[i].to_ms <= b.redeem_blackouts[i].from_ms)
-            c.fail(at(p + ".redeem_blackouts", i) + ".to_ms", "contradiction", "must be after from_ms");
-    for (const auto& [action, points] : b.action_bonuses) c.points(p + ".action_bonuses." + action, points);
+            c.fail(at(p + ".redeem_blackouts", i) + ".to_ms", "contradiction",
+                   "must be after from_ms");
+    for (const auto& [action, points] : b.action_bonuses)
+        c.points(p + ".action_bonuses." + action, points);
     if (b.pending_days > 0 && b.expiry_days > 0 && b.expiry_days <= b.pending_days)
-        c.fail(p + ".expiry_days", "contradiction", "must be longer than pending_days (points would expire before they unlock)");
+        c.fail(p + ".expiry_days", "contradiction",
+               "must be longer than pending_days (points would expire before they unlock)");
 }
 
 void check_tiers(Checker& c, const Tiers& t) {
@@ -91,13 +102,17 @@ void check_tiers(Checker& c, const Tiers& t) {
         const std::string s = at(p + ".levels", i);
         const TierLevel& l = t.levels[i];
         c.text(s + ".id", l.id);
-        if (!ids.insert(l.id).second) c.fail(s + ".id", "duplicate", "repeats an earlier tier's id");
+        if (!ids.insert(l.id).second)
+            c.fail(s + ".id", "duplicate", "repeats an earlier tier's id");
         c.amount(s + ".threshold", l.threshold);
         c.multiplier(s + ".earn_multiplier_pct", l.earn_multiplier_pct);
         c.rate(s + ".discount_bp", l.discount_bp);
-        if (i == 0 && l.threshold != 0) c.fail(s + ".threshold", "invalid_value", "must be 0: every member holds the first tier");
+        if (i == 0 && l.threshold != 0)
+            c.fail(s + ".threshold", "invalid_value",
+                   "must be 0: every member holds the first tier");
         if (i > 0 && l.threshold <= t.levels[i - 1].threshold)
-            c.fail(s + ".threshold", "not_increasing", "must be above the previous tier's threshold (tiers overlap)");
+            c.fail(s + ".threshold", "not_increasing",
+                   "must be above the previous tier's threshold (tiers overlap)");
     }
 }
 
@@ -108,7 +123,8 @@ void check_rewards(Checker& c, const Program& p) {
         const std::string s = at("rewards", i);
         const Reward& r = p.rewards[i];
         c.text(s + ".id", r.id);
-        if (!ids.insert(r.id).second) c.fail(s + ".id", "duplicate", "repeats an earlier reward's id");
+        if (!ids.insert(r.id).second)
+            c.fail(s + ".id", "duplicate", "repeats an earlier reward's id");
         c.range(s + ".cost_points", r.cost_points, 1, ledger::points_max);
         c.range(s + ".coupon_valid_days", r.coupon_valid_days, 1, days_max);
         if (r.kind == RewardKind::percent_discount) c.range(s + ".value", r.value, 1, rate_bp_max);

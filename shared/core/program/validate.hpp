@@ -10,7 +10,8 @@ namespace kopilka::program {
 
 struct Problem {
     std::string field;    // "tiers.levels[2].threshold"
-    std::string code;     // "out_of_range", "not_increasing", "unknown_reference", "duplicate", "contradiction"
+    std::string code;     // "out_of_range", "not_increasing", "unknown_reference", "duplicate",
+                          // "contradiction"
     std::string message;  // a sentence naming the field and why
 };
 

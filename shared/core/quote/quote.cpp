@@ -37,7 +37,8 @@ struct Engine {
     // The higher of the tier held and the tier the window's qualifying amount reaches.
     int current_tier() const {
         if (!p.tiers) return -1;
-        return std::max(tier_index(p, m.tier_held), tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
+        return std::max(tier_index(p, m.tier_held),
+                        tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
     }
     const program::VipPlan* vip() const {
         for (const auto& plan : p.vip_plans)
@@ -64,17 +65,20 @@ struct Engine {
         int step = -1;
         for (std::size_t i = 0; i < l.steps.size(); ++i)
             if (l.steps[i].threshold <= base) step = static_cast<int>(i);
-        if (l.mode == program::LadderMode::cumulative && l.decay_period_days > 0 && m.last_purchase_ms > 0 &&
-            r.at_ms > m.last_purchase_ms) {
-            const std::int64_t idle = (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * day_ms);
+        if (l.mode == program::LadderMode::cumulative && l.decay_period_days > 0 &&
+            m.last_purchase_ms > 0 && r.at_ms > m.last_purchase_ms) {
+            const std::int64_t idle =
+                (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * day_ms);
             step = static_cast<int>(std::max<std::int64_t>(-1, step - idle));
             if (idle > 0) explain("discount_ladder", "quote.ladder_decayed", {count_arg(idle)});
         }
         const std::size_t next = static_cast<std::size_t>(step + 1);
         // The hint only when more spend helps: after decay the spend is there already.
-        if (next < l.steps.size() && l.steps[next].rate_bp <= l.cap_bp && l.steps[next].threshold > base)
+        if (next < l.steps.size() && l.steps[next].rate_bp <= l.cap_bp &&
+            l.steps[next].threshold > base)
             explain("discount_ladder", "quote.ladder_next",
-                    {money_arg("amount", l.steps[next].threshold - base), percent_arg("percent", l.steps[next].rate_bp)});
+                    {money_arg("amount", l.steps[next].threshold - base),
+                     percent_arg("percent", l.steps[next].rate_bp)});
         return step < 0 ? 0 : std::min(l.steps[static_cast<std::size_t>(step)].rate_bp, l.cap_bp);
     }
 
@@ -82,9 +86,11 @@ struct Engine {
     bool discounts() {
         const BasisPoints ladder = p.discount_ladder ? ladder_rate() : 0;
         const int tier = current_tier();
-        const BasisPoints tier_rate = tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].discount_bp : 0;
+        const BasisPoints tier_rate =
+            tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].discount_bp : 0;
         const program::VipPlan* plan = vip();
-        std::map<std::string, std::pair<BasisPoints, std::int64_t>> by_rule;  // rule → (rate, money)
+        std::map<std::string, std::pair<BasisPoints, std::int64_t>>
+            by_rule;  // rule → (rate, money)
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
             LineResult& lr = q.lines[i];
@@ -96,18 +102,21 @@ struct Engine {
                     rule = name;
                 }
             };
-            if (p.flat_discount && program::line_matches(p.flat_discount->applies_to, l.category, l.sku))
+            if (p.flat_discount &&
+                program::line_matches(p.flat_discount->applies_to, l.category, l.sku))
                 consider(p.flat_discount->rate_bp, "flat_discount");
             consider(ladder, "discount_ladder");
             for (const auto& s : p.segments) {
                 const auto a = m.attributes.find(s.attribute);
-                if (a != m.attributes.end() && a->second == s.value && program::line_matches(s.applies_to, l.category, l.sku))
+                if (a != m.attributes.end() && a->second == s.value &&
+                    program::line_matches(s.applies_to, l.category, l.sku))
                     consider(s.discount_bp, "segment");
             }
             consider(tier_rate, "tiers");
             if (plan) consider(plan->discount_bp, "vip");
             if (best == 0) continue;
-            if (!money::apply_basis_points(lr.gross, best, money::Rounding::half_even, &lr.discount))
+            if (!money::apply_basis_points(lr.gross, best, money::Rounding::half_even,
+                                           &lr.discount))
                 return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
             lr.discount_rule = rule;
             q.discount += lr.discount;
@@ -116,7 +125,9 @@ struct Engine {
             agg.second += lr.discount;
         }
         for (const auto& [rule, agg] : by_rule)
-            explain(rule.c_str(), "quote.discount", {text_arg("rule", rule), percent_arg("percent", agg.first), money_arg("amount", agg.second)});
+            explain(rule.c_str(), "quote.discount",
+                    {text_arg("rule", rule), percent_arg("percent", agg.first),
+                     money_arg("amount", agg.second)});
         return true;
     }
 
@@ -140,10 +151,12 @@ struct Engine {
         std::int64_t room_total = 0;
         for (const auto& lr : q.lines) {
             weights.push_back(lr.gross - lr.discount);
-            room.push_back((lr.gross - lr.discount) / p.point_value_minor);  // whole points per line
+            room.push_back((lr.gross - lr.discount) /
+                           p.point_value_minor);  // whole points per line
             room_total += room.back();
         }
-        std::int64_t points = std::min({o.redeem_points, m.points_available, cap_money / p.point_value_minor, room_total});
+        std::int64_t points = std::min(
+            {o.redeem_points, m.points_available, cap_money / p.point_value_minor, room_total});
         if (points <= 0) return true;
         if (points < o.redeem_points) explain("bonus", "quote.redeem_capped", {count_arg(points)});
         const auto parts = money::allocate(points, weights, &room);
@@ -154,7 +167,8 @@ struct Engine {
         }
         q.redeemed_points = points;
         q.redeemed_money = points * p.point_value_minor;
-        explain("bonus", "quote.redeemed", {count_arg(points), money_arg("amount", q.redeemed_money)});
+        explain("bonus", "quote.redeemed",
+                {count_arg(points), money_arg("amount", q.redeemed_money)});
         return true;
     }
 
@@ -184,9 +198,10 @@ struct Engine {
         __int128 total = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
-            const bool excluded = std::find(b.excluded_categories.begin(), b.excluded_categories.end(), l.category) !=
-                                      b.excluded_categories.end() ||
-                                  (b.exclude_discounted_lines && l.discounted);
+            const bool excluded =
+                std::find(b.excluded_categories.begin(), b.excluded_categories.end(), l.category) !=
+                    b.excluded_categories.end() ||
+                (b.exclude_discounted_lines && l.discounted);
             std::int64_t w = 0;
             if (!excluded && !money::checked_mul(q.lines[i].paid, line_multiplier(l), &w))
                 return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
@@ -194,13 +209,16 @@ struct Engine {
             total += w;
         }
         const int tier = current_tier();
-        const std::int64_t tier_pct = tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].earn_multiplier_pct : 100;
+        const std::int64_t tier_pct =
+            tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].earn_multiplier_pct : 100;
         const program::VipPlan* plan = vip();
         const std::int64_t vip_pct = plan ? plan->earn_multiplier_pct : 100;
         const __int128 numerator = total * b.earn_bp * tier_pct * vip_pct;
-        const __int128 denominator = static_cast<__int128>(100) * 10000 * 100 * 100 * p.point_value_minor;
+        const __int128 denominator =
+            static_cast<__int128>(100) * 10000 * 100 * 100 * p.point_value_minor;
         std::int64_t points = 0;
-        if (!money::div_wide(numerator, denominator, b.earn_rounding, &points)) return fail(QuoteStatus::overflow, "lines");
+        if (!money::div_wide(numerator, denominator, b.earn_rounding, &points))
+            return fail(QuoteStatus::overflow, "lines");
         if (points <= 0) return true;
         const auto parts = money::allocate(points, weights);
         if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
@@ -212,7 +230,8 @@ struct Engine {
         explain("bonus", "quote.earned", {count_arg(points)});
         if (q.points_pending) explain("bonus", "quote.pending_days", {count_arg(b.pending_days)});
         if (tier_pct != 100 || vip_pct != 100)
-            explain("bonus", "quote.multiplier", {percent_arg("percent", tier_pct * vip_pct)});  // percent × percent = bp
+            explain("bonus", "quote.multiplier",
+                    {percent_arg("percent", tier_pct * vip_pct)});  // percent × percent = bp
         return true;
     }
 
@@ -226,7 +245,8 @@ struct Engine {
             weights.push_back(excluded ? 0 : q.lines[i].paid);
             eligible += weights.back();
         }
-        if (!money::apply_basis_points(eligible, p.cashback->rate_bp, money::Rounding::floor, &q.cashback))
+        if (!money::apply_basis_points(eligible, p.cashback->rate_bp, money::Rounding::floor,
+                                       &q.cashback))
             return fail(QuoteStatus::overflow, "lines");
         if (q.cashback <= 0) return true;
         const auto parts = money::allocate(q.cashback, weights);
@@ -243,7 +263,8 @@ struct Engine {
                 std::vector<std::int64_t> weights;
                 std::int64_t spend = 0;
                 for (std::size_t i = 0; i < r.lines.size(); ++i) {
-                    const bool match = program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
+                    const bool match =
+                        program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
                     weights.push_back(match ? q.lines[i].paid : 0);
                     spend += weights.back();
                 }
@@ -267,7 +288,9 @@ struct Engine {
             s.after = (s.before + earned) % card.stamps_per_card;
             q.stamps[card.id] = s;
             explain("stamps", "quote.stamps", {count_arg(earned), text_arg("card", card.id)});
-            if (s.cards_filled > 0) explain("stamps", "quote.card_filled", {count_arg(s.cards_filled), text_arg("reward", card.reward_id)});
+            if (s.cards_filled > 0)
+                explain("stamps", "quote.card_filled",
+                        {count_arg(s.cards_filled), text_arg("reward", card.reward_id)});
         }
     }
 
@@ -286,11 +309,17 @@ struct Engine {
         q.tier_after = q.tier_progress_after.current;
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
-            explain("tiers", "quote.tier_up", {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});
+            explain("tiers", "quote.tier_up",
+                    {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});
         if (q.tier_progress_after.next >= 0) {
-            const std::string next = levels[static_cast<std::size_t>(q.tier_progress_after.next)].name;
-            if (by_points) explain("tiers", "quote.tier_gap_points", {count_arg(q.tier_progress_after.gap), text_arg("tier", next)});
-            else explain("tiers", "quote.tier_gap_spend", {money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next)});
+            const std::string next =
+                levels[static_cast<std::size_t>(q.tier_progress_after.next)].name;
+            if (by_points)
+                explain("tiers", "quote.tier_gap_points",
+                        {count_arg(q.tier_progress_after.gap), text_arg("tier", next)});
+            else
+                explain("tiers", "quote.tier_gap_spend",
+                        {money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next)});
         }
         return true;
     }
@@ -298,7 +327,8 @@ struct Engine {
     void referral() {
         if (!p.referral || !m.referred || q.paid < p.referral->first_receipt_min) return;
         q.referral_invitee_bonus = p.referral->invitee_bonus;
-        if (m.inviter_referrals_this_month < p.referral->per_inviter_month_max) q.referral_inviter_bonus = p.referral->inviter_bonus;
+        if (m.inviter_referrals_this_month < p.referral->per_inviter_month_max)
+            q.referral_inviter_bonus = p.referral->inviter_bonus;
         explain("referral", "quote.referral", {count_arg(q.referral_invitee_bonus)});
     }
 
@@ -314,7 +344,8 @@ struct Engine {
 
 // The part of a line's total that units [from, to) of its quantity carry: differences of
 // floor(total × units / quantity), so all parts of a line add up to its total exactly.
-std::int64_t unit_share(std::int64_t total, std::int64_t quantity, std::int64_t from, std::int64_t to) {
+std::int64_t unit_share(std::int64_t total, std::int64_t quantity, std::int64_t from,
+                        std::int64_t to) {
     auto upto = [&](std::int64_t units) {
         return static_cast<std::int64_t>(static_cast<__int128>(total) * units / quantity);
     };
@@ -361,7 +392,8 @@ int tier_index(const program::Program& p, const std::string& id) {
     return 0;
 }
 
-Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt, const QuoteOptions& options) {
+Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt,
+                    const QuoteOptions& options) {
     Engine e{program, member, receipt, options, {}};
     e.run();
     if (e.q.status != QuoteStatus::ok) {
@@ -373,7 +405,8 @@ Quote quote_receipt(const Program& program, const MemberContext& member, const R
     return std::move(e.q);
 }
 
-ReturnResult quote_return(const Receipt& receipt, const Quote& original, const std::vector<std::int64_t>& returned,
+ReturnResult quote_return(const Receipt& receipt, const Quote& original,
+                          const std::vector<std::int64_t>& returned,
                           const std::vector<std::int64_t>& already) {
     ReturnResult out;
     const std::size_t n = receipt.lines.size();
@@ -395,7 +428,9 @@ ReturnResult quote_return(const Receipt& receipt, const Quote& original, const s
         }
         if (now == 0) continue;
         const LineResult& l = original.lines[i];
-        const auto share = [&](std::int64_t total) { return unit_share(total, qty, before, before + now); };
+        const auto share = [&](std::int64_t total) {
+            return unit_share(total, qty, before, before + now);
+        };
         out.money_refund += share(l.paid);
         out.points_refund += share(l.redeemed_points);
         out.points_clawback += share(l.points);

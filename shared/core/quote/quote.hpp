@@ -126,8 +126,8 @@ ReceiptProblem receipt_problem(const Receipt& receipt);
 // program must be valid (validate_program); a bad receipt gives status invalid_receipt and
 // the field (a price or quantity out of range, a line or receipt whose gross is above
 // receipt_gross_max); nothing here throws or asserts on the receipt's content.
-Quote quote_receipt(const program::Program& program, const MemberContext& member, const Receipt& receipt,
-                    const QuoteOptions& options = {});
+Quote quote_receipt(const program::Program& program, const MemberContext& member,
+                    const Receipt& receipt, const QuoteOptions& options = {});
 
 // What returning some units takes back. returned[i] units of line i are returned now;
 // already[i] units of line i were returned before (empty: none). The parts of all returns of
@@ -143,7 +143,8 @@ struct ReturnResult {
     std::map<std::string, std::int64_t> stamps_clawback;
 };
 
-ReturnResult quote_return(const Receipt& receipt, const Quote& original, const std::vector<std::int64_t>& returned,
+ReturnResult quote_return(const Receipt& receipt, const Quote& original,
+                          const std::vector<std::int64_t>& returned,
                           const std::vector<std::int64_t>& already = {});
 
 // The tier ladder of a program as the generic tier type (empty without tiers).

@@ -31,7 +31,8 @@ void ratio(Wide num, Wide den, std::int64_t scale, std::int64_t* out, Report* r)
         *out = 0;
         return;
     }
-    if (!money::div_wide(num * scale, den, money::Rounding::floor, out)) r->status = Status::overflow;
+    if (!money::div_wide(num * scale, den, money::Rounding::floor, out))
+        r->status = Status::overflow;
 }
 
 int month_index(std::int64_t ms) {
@@ -104,7 +105,8 @@ void members_part(const Rows& rows, Report* r) {
     ratio(member_receipts, r->members_active, 1000, &r->receipts_per_active_member_x1000, r);
 
     const std::int64_t length = r->period.to_ms - r->period.from_ms;
-    const std::set<std::string> before = active_in(rows.receipts, {r->period.from_ms - length, r->period.from_ms});
+    const std::set<std::string> before =
+        active_in(rows.receipts, {r->period.from_ms - length, r->period.from_ms});
     r->members_active_before = static_cast<std::int64_t>(before.size());
     for (const std::string& id : before)
         if (!active.count(id)) ++r->members_churned;
@@ -120,7 +122,8 @@ void tiers_part(const Rows& rows, const program::Program& p, Report* r) {
             if (!x.member_id.empty() && in(window, x.at_ms)) qualifying[x.member_id] += x.paid;
     } else {
         for (const Entry& e : rows.entries)
-            if ((e.reason == ledger::Reason::earn || e.reason == ledger::Reason::clawback) && in(window, e.at_ms))
+            if ((e.reason == ledger::Reason::earn || e.reason == ledger::Reason::clawback) &&
+                in(window, e.at_ms))
                 qualifying[e.member_id] += e.member_delta;
     }
     std::vector<tiers::Tier> ladder;
@@ -132,7 +135,8 @@ void tiers_part(const Rows& rows, const program::Program& p, Report* r) {
         if (m.created_at_ms >= r->period.to_ms) continue;
         const auto q = qualifying.find(m.member_id);
         const Wide amount = q == qualifying.end() ? 0 : q->second;
-        const std::int64_t clamped = amount > INT64_MAX ? INT64_MAX : static_cast<std::int64_t>(std::max<Wide>(amount, 0));
+        const std::int64_t clamped =
+            amount > INT64_MAX ? INT64_MAX : static_cast<std::int64_t>(std::max<Wide>(amount, 0));
         ++r->tiers[static_cast<std::size_t>(tiers::tier_progress(ladder, clamped).current)].members;
     }
 }
@@ -141,11 +145,13 @@ void cohorts_part(const Rows& rows, Report* r) {
     const int last_month = month_index(r->period.to_ms - 1);
     std::map<int, std::vector<std::string>> by_month;  // enrolment month → members
     for (const Member& m : rows.members)
-        if (in(r->period, m.created_at_ms)) by_month[month_index(m.created_at_ms)].push_back(m.member_id);
+        if (in(r->period, m.created_at_ms))
+            by_month[month_index(m.created_at_ms)].push_back(m.member_id);
     // Each member's months with a receipt, up to to_ms.
     std::map<std::string, std::set<int>> bought;
     for (const Receipt& x : rows.receipts)
-        if (!x.member_id.empty() && x.at_ms < r->period.to_ms) bought[x.member_id].insert(month_index(x.at_ms));
+        if (!x.member_id.empty() && x.at_ms < r->period.to_ms)
+            bought[x.member_id].insert(month_index(x.at_ms));
     for (const auto& [month, members] : by_month) {
         Cohort c;
         c.year = month / 12;
@@ -172,8 +178,9 @@ void spins_part(const Rows& rows, Report* r) {
     for (const Spin& s : rows.spins) {
         if (!in(r->period, s.at_ms)) continue;
         ++r->spins;
-        const bool nothing = s.prize_id.empty() ||
-                             std::find(rows.nothing_prizes.begin(), rows.nothing_prizes.end(), s.prize_id) != rows.nothing_prizes.end();
+        const bool nothing =
+            s.prize_id.empty() || std::find(rows.nothing_prizes.begin(), rows.nothing_prizes.end(),
+                                            s.prize_id) != rows.nothing_prizes.end();
         if (!nothing) ++r->spin_wins;
         cost += s.cost;
     }
@@ -208,7 +215,8 @@ Report compute_report(const Rows& rows, const program::Program& p, const Period&
         r.status = Status::period_invalid;
         return r;
     }
-    if (static_cast<Wide>(period.to_ms) - period.from_ms > static_cast<Wide>(period_days_max) * day_ms) {
+    if (static_cast<Wide>(period.to_ms) - period.from_ms >
+        static_cast<Wide>(period_days_max) * day_ms) {
         r.status = Status::period_too_long;
         return r;
     }

@@ -15,7 +15,9 @@ namespace kopilka::theme {
 
 struct Rgba {
     std::uint8_t r = 0, g = 0, b = 0, a = 255;
-    friend bool operator==(const Rgba& x, const Rgba& y) { return x.r == y.r && x.g == y.g && x.b == y.b && x.a == y.a; }
+    friend bool operator==(const Rgba& x, const Rgba& y) {
+        return x.r == y.r && x.g == y.g && x.b == y.b && x.a == y.a;
+    }
 };
 
 // The attract screen's texts in one language; "" lets the kiosk show its catalogue's text.
@@ -49,7 +51,11 @@ struct Theme {
     std::array<AttractText, std::size(i18n::all_locales)> attract;  // by i18n::Locale
 };
 
-inline const AttractText& attract_text(const Theme& t, i18n::Locale l) { return t.attract[static_cast<std::size_t>(l)]; }
-inline AttractText& attract_text(Theme& t, i18n::Locale l) { return t.attract[static_cast<std::size_t>(l)]; }
+inline const AttractText& attract_text(const Theme& t, i18n::Locale l) {
+    return t.attract[static_cast<std::size_t>(l)];
+}
+inline AttractText& attract_text(Theme& t, i18n::Locale l) {
+    return t.attract[static_cast<std::size_t>(l)];
+}
 
 }  // namespace kopilka::theme

@@ -35,7 +35,8 @@ TierProgress tier_progress(const std::vector<Tier>& ladder, std::int64_t qualify
     const std::int64_t to = ladder[i + 1].threshold;
     p.gap = to - p.qualifying;
     // (qualifying - from) < (to - from), both non-negative: the product fits in 128 bits.
-    p.progress_permille = static_cast<int>(static_cast<__int128>(p.qualifying - from) * 1000 / (to - from));
+    p.progress_permille =
+        static_cast<int>(static_cast<__int128>(p.qualifying - from) * 1000 / (to - from));
     return p;
 }
 

@@ -10,7 +10,8 @@ TEST_CASE("allocate: proportional, exact sum, largest remainder, earlier part wi
     CHECK(allocate(300, {99999, 50001}) == std::vector<std::int64_t>{200, 100});
     CHECK(allocate(10, {1, 1, 1}) == std::vector<std::int64_t>{4, 3, 3});
     CHECK(allocate(0, {5, 7}) == std::vector<std::int64_t>{0, 0});
-    CHECK(allocate(7, {0, 0}) == std::vector<std::int64_t>{7, 0});  // no weights: first part takes it
+    CHECK(allocate(7, {0, 0}) ==
+          std::vector<std::int64_t>{7, 0});  // no weights: first part takes it
     CHECK(allocate(5, {0, 3}) == std::vector<std::int64_t>{0, 5});
 }
 

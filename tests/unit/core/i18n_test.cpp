@@ -43,7 +43,8 @@ TEST_CASE("number and money formats per locale") {
     CHECK(format_integer(Locale::en, 999) == "999");
     CHECK(format_integer(Locale::en, -1234567) == "-1,234,567");
     CHECK(format_integer(Locale::en, INT64_MIN) == "-9,223,372,036,854,775,808");
-    CHECK(format_money(Locale::ru, {200000, money::Currency::RUB}) == "2" + nbsp + "000" + nbsp + "\u20BD");
+    CHECK(format_money(Locale::ru, {200000, money::Currency::RUB}) ==
+          "2" + nbsp + "000" + nbsp + "\u20BD");
     CHECK(format_money(Locale::de, {200050, money::Currency::EUR}) == "2.000,50" + nbsp + "\u20AC");
     CHECK(format_money(Locale::en, {200005, money::Currency::EUR}) == "\u20AC2,000.05");
     CHECK(format_money(Locale::lv, {-150, money::Currency::EUR}) == "-1,50" + nbsp + "\u20AC");
@@ -60,7 +61,8 @@ TEST_CASE("locale tags") {
 
 TEST_CASE("translate: plural forms, placeholders, fallback to English, then the key") {
     Catalogues c;
-    c.by_locale[Locale::en].messages["pts"].forms = {{Plural::one, "{n} point"}, {Plural::other, "{n} points"}};
+    c.by_locale[Locale::en].messages["pts"].forms = {{Plural::one, "{n} point"},
+                                                     {Plural::other, "{n} points"}};
     c.by_locale[Locale::en].messages["hi"].forms = {{Plural::other, "Hello, {name}!"}};
     c.by_locale[Locale::ru].messages["pts"].forms = {
         {Plural::one, "{n} балл"}, {Plural::few, "{n} балла"}, {Plural::many, "{n} баллов"}};
@@ -68,12 +70,14 @@ TEST_CASE("translate: plural forms, placeholders, fallback to English, then the 
     CHECK(translate(c, Locale::ru, "pts", {22, {}}) == "22 балла");
     CHECK(translate(c, Locale::ru, "pts", {21, {}}) == "21 балл");
     CHECK(translate(c, Locale::en, "pts", {1, {}}) == "1 point");
-    CHECK(translate(c, Locale::ru, "hi", {std::nullopt, {{"name", "Анна"}}}) == "Hello, Анна!");  // fallback
+    CHECK(translate(c, Locale::ru, "hi", {std::nullopt, {{"name", "Анна"}}}) ==
+          "Hello, Анна!");  // fallback
     CHECK(translate(c, Locale::de, "nope") == "nope");
     CHECK(translate(c, Locale::en, "hi") == "Hello, {name}!");  // unknown placeholder stays visible
     const auto missing = missing_keys(c, Locale::ru);
     REQUIRE(missing.size() == 1);
     CHECK(missing[0] == "hi");
-    c.by_locale[Locale::lv].messages["pts"].forms = {{Plural::one, "{n} punkts"}, {Plural::other, "{n} punkti"}};
+    c.by_locale[Locale::lv].messages["pts"].forms = {{Plural::one, "{n} punkts"},
+                                                     {Plural::other, "{n} punkti"}};
     CHECK(missing_keys(c, Locale::lv) == std::vector<std::string>{"hi", "pts"});  // lv lacks "zero"
 }

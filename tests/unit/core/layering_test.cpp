@@ -13,7 +13,8 @@ TEST_CASE("shared/core includes only the standard library and itself") {
     const std::regex include(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
     const std::regex allowed_local(R"(^core/.*)");
     int files = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(fs::path(KOPILKA_SOURCE_DIR) / "shared" / "core")) {
+    for (const auto& entry :
+         fs::recursive_directory_iterator(fs::path(KOPILKA_SOURCE_DIR) / "shared" / "core")) {
         if (!entry.is_regular_file()) continue;
         ++files;
         std::ifstream in(entry.path());
@@ -25,7 +26,8 @@ TEST_CASE("shared/core includes only the standard library and itself") {
             INFO(entry.path().string() << ": " << line);
             if (m[1] == "\"") CHECK(std::regex_match(name, allowed_local));
             else CHECK(name.find('/') == std::string::npos);  // <vector>, not <nlohmann/json.hpp>
-            if (m[1] == "<") CHECK(name.find(".h") == std::string::npos);  // <cstdio>, not <stdio.h>
+            if (m[1] == "<")
+                CHECK(name.find(".h") == std::string::npos);  // <cstdio>, not <stdio.h>
         }
     }
     CHECK(files > 5);

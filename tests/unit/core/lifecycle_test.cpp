@@ -56,7 +56,8 @@ TEST_CASE("the birthday bonus is due on the day, once a year; 29 February falls 
     CHECK_FALSE(birthday_bonus_due(13, 1, 0, may5));
 }
 
-TEST_CASE("tier review: promotion is immediate, demotion waits for the window's end and is one step") {
+TEST_CASE(
+    "tier review: promotion is immediate, demotion waits for the window's end and is one step") {
     const Program p = tiered();
     // Earned 6 000 in the window: Gold right away.
     CHECK(review_tier(p, 0, 6000, kJan1, kJan1, kJan1 + 10 * kDay).tier == 2);

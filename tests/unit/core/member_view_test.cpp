@@ -33,8 +33,10 @@ ledger::Snapshot points(std::int64_t available, std::int64_t pending) {
 }
 }  // namespace
 
-TEST_CASE("the member snapshot: balance, expiring points, tier and gap, rewards now and next, spins") {
-    const auto s = members::build_member_snapshot(shop(), {"m1", "Anna", "DEMO"}, points(800, 50), {1250, ""}, 2, 1767225600000);
+TEST_CASE(
+    "the member snapshot: balance, expiring points, tier and gap, rewards now and next, spins") {
+    const auto s = members::build_member_snapshot(shop(), {"m1", "Anna", "DEMO"}, points(800, 50),
+                                                  {1250, ""}, 2, 1767225600000);
     CHECK(s.balance == 850);
     CHECK(s.available == 800);
     CHECK(s.pending == 50);
@@ -60,7 +62,8 @@ TEST_CASE("the member snapshot: balance, expiring points, tier and gap, rewards 
 }
 
 TEST_CASE("pending points don't buy rewards; a tier held from the last window counts") {
-    const auto s = members::build_member_snapshot(shop(), {"m1", "Anna", "DEMO"}, points(100, 5000), {10, "gold"}, 0, 0);
+    const auto s = members::build_member_snapshot(shop(), {"m1", "Anna", "DEMO"}, points(100, 5000),
+                                                  {10, "gold"}, 0, 0);
     CHECK(s.rewards_affordable.empty());
     CHECK(s.reward_next->id == "coffee");
     CHECK(s.tier.name == "Gold");

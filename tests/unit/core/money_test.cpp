@@ -54,5 +54,6 @@ TEST_CASE("basis points: 5 % of 9 000,00 ₽ is 450,00 ₽; intermediate product
     CHECK((apply_basis_points(199, 500, Rounding::floor, &r) && r == 9));  // 9.95 → 9
     const std::int64_t big = std::numeric_limits<std::int64_t>::max() / 3;
     CHECK((apply_basis_points(big, 10000, Rounding::floor, &r) && r == big));
-    CHECK_FALSE(apply_basis_points(std::numeric_limits<std::int64_t>::max(), 20000, Rounding::floor, &r));
+    CHECK_FALSE(
+        apply_basis_points(std::numeric_limits<std::int64_t>::max(), 20000, Rounding::floor, &r));
 }

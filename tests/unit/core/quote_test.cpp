@@ -18,7 +18,9 @@ program::Program points_program() {
     p.bonus = b;
     return p;
 }
-Receipt receipt(std::vector<ReceiptLine> lines) { return Receipt{"r", std::move(lines), 1767225600000}; }
+Receipt receipt(std::vector<ReceiptLine> lines) {
+    return Receipt{"r", std::move(lines), 1767225600000};
+}
 }  // namespace
 
 TEST_CASE("bad receipts name the line and the field; nothing asserts") {
@@ -118,7 +120,8 @@ TEST_CASE("redemption never pays more than a line costs, even for lines below on
     QuoteOptions o;
     o.redeem_points = 100;
     // Three lines of 1,50 ₽: each can take one whole point (1 ₽) at most.
-    const auto q = quote_receipt(p, m, receipt({{"a", "c", 150, 1}, {"b", "c", 150, 1}, {"c", "c", 150, 1}}), o);
+    const auto q = quote_receipt(
+        p, m, receipt({{"a", "c", 150, 1}, {"b", "c", 150, 1}, {"c", "c", 150, 1}}), o);
     REQUIRE(q.status == QuoteStatus::ok);
     CHECK(q.redeemed_points == 3);
     for (const auto& l : q.lines) {

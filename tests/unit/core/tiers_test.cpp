@@ -5,7 +5,8 @@
 using namespace kopilka::tiers;
 
 namespace {
-const std::vector<Tier> kLadder = {{"base", "Base", 0}, {"silver", "Silver", 1000}, {"gold", "Gold", 5000}};
+const std::vector<Tier> kLadder = {
+    {"base", "Base", 0}, {"silver", "Silver", 1000}, {"gold", "Gold", 5000}};
 }
 
 TEST_CASE("tier and gap for an amount earned in the window") {
@@ -36,7 +37,8 @@ TEST_CASE("invalid ladders name the offending tier") {
     std::size_t bad = 99;
     CHECK(validate_ladder({}, &bad) == LadderStatus::empty);
     CHECK(validate_ladder({{"a", "A", 10}}, &bad) == LadderStatus::first_not_zero);
-    CHECK(validate_ladder({{"a", "A", 0}, {"b", "B", 10}, {"c", "C", 10}}, &bad) == LadderStatus::not_increasing);
+    CHECK(validate_ladder({{"a", "A", 0}, {"b", "B", 10}, {"c", "C", 10}}, &bad) ==
+          LadderStatus::not_increasing);
     CHECK(bad == 2);
     CHECK(validate_ladder({{"a", "A", 0}, {"a", "B", 10}}, &bad) == LadderStatus::duplicate_id);
     CHECK(bad == 1);

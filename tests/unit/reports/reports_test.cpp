@@ -12,7 +12,9 @@ using ledger::Reason;
 namespace {
 constexpr std::int64_t kDay = day_ms;
 
-std::int64_t at(int month, int day) { return program::ms_of({2024, month, day}) + 12 * 3600000; }  // noon UTC
+std::int64_t at(int month, int day) {
+    return program::ms_of({2024, month, day}) + 12 * 3600000;
+}  // noon UTC
 
 program::Program sample_program() {
     program::Program p;
@@ -21,7 +23,9 @@ program::Program sample_program() {
     program::Tiers t;
     t.basis = program::TierBasis::points;
     t.window_days = 30;
-    t.levels = {{"base", "Base", 0, 100, 0, {}}, {"silver", "Silver", 100, 125, 0, {}}, {"gold", "Gold", 500, 150, 0, {}}};
+    t.levels = {{"base", "Base", 0, 100, 0, {}},
+                {"silver", "Silver", 100, 125, 0, {}},
+                {"gold", "Gold", 500, 150, 0, {}}};
     p.tiers = t;
     return p;
 }
@@ -30,7 +34,8 @@ program::Program sample_program() {
 // e after it.
 reports::Rows sample_rows() {
     reports::Rows r;
-    r.members = {{"a", at(1, 15)}, {"b", at(3, 5)}, {"c", at(3, 20)}, {"d", at(2, 10)}, {"e", at(4, 10)}};
+    r.members = {
+        {"a", at(1, 15)}, {"b", at(3, 5)}, {"c", at(3, 20)}, {"d", at(2, 10)}, {"e", at(4, 10)}};
     r.receipts = {
         {"a", at(2, 10), 1000}, {"d", at(2, 20), 3000},  // the period before
         {"a", at(3, 2), 2000},  {"a", at(3, 10), 4000}, {"b", at(3, 6), 1000},
@@ -38,21 +43,27 @@ reports::Rows sample_rows() {
         {"b", at(4, 2), 700},                            // after
     };
     r.entries = {
-        {"a", Reason::earn, at(2, 10), 200},  {"d", Reason::earn, at(2, 20), 300}, {"d", Reason::redeem, at(2, 25), -100},
-        {"a", Reason::earn, at(3, 2), 100},   {"a", Reason::bonus, at(3, 3), 50},  {"a", Reason::earn, at(3, 10), 200},
-        {"b", Reason::earn, at(3, 6), 50},    {"c", Reason::earn, at(3, 21), 150}, {"a", Reason::redeem, at(3, 10), -120},
-        {"a", Reason::reserve, at(3, 12), -30}, {"a", Reason::release, at(3, 13), 10}, {"a", Reason::refund, at(3, 15), 20},
-        {"c", Reason::clawback, at(3, 22), -50}, {"d", Reason::expire, at(3, 25), -40}, {"b", Reason::adjust, at(3, 26), 5},
-        {"a", Reason::earn, at(4, 5), 999},   // after
+        {"a", Reason::earn, at(2, 10), 200},     {"d", Reason::earn, at(2, 20), 300},
+        {"d", Reason::redeem, at(2, 25), -100},  {"a", Reason::earn, at(3, 2), 100},
+        {"a", Reason::bonus, at(3, 3), 50},      {"a", Reason::earn, at(3, 10), 200},
+        {"b", Reason::earn, at(3, 6), 50},       {"c", Reason::earn, at(3, 21), 150},
+        {"a", Reason::redeem, at(3, 10), -120},  {"a", Reason::reserve, at(3, 12), -30},
+        {"a", Reason::release, at(3, 13), 10},   {"a", Reason::refund, at(3, 15), 20},
+        {"c", Reason::clawback, at(3, 22), -50}, {"d", Reason::expire, at(3, 25), -40},
+        {"b", Reason::adjust, at(3, 26), 5},     {"a", Reason::earn, at(4, 5), 999},  // after
     };
-    r.spins = {{"coffee", at(2, 27), 9000}, {"coffee", at(3, 5), 9000}, {"", at(3, 6), 0}, {"p50", at(3, 7), 500},
+    r.spins = {{"coffee", at(2, 27), 9000},
+               {"coffee", at(3, 5), 9000},
+               {"", at(3, 6), 0},
+               {"p50", at(3, 7), 500},
                {"next-time", at(3, 8), 0}};
     r.nothing_prizes = {"next-time"};
     r.wheels = {{1000, 20000}, {std::nullopt, 5000}};
     return r;
 }
 
-const reports::Period kMarch{program::ms_of({2024, 3, 1}), program::ms_of({2024, 3, 1}) + 30 * kDay};
+const reports::Period kMarch{program::ms_of({2024, 3, 1}),
+                             program::ms_of({2024, 3, 1}) + 30 * kDay};
 }  // namespace
 
 TEST_CASE("reports: receipts, points, liability, members and cost for one month") {
@@ -150,13 +161,16 @@ TEST_CASE("reports: nothing to divide by is 0, budgets can be unlimited, periods
     CHECK_FALSE(u.spin_budget.has_value());
     CHECK(u.spin_budget_used_permille == 0);
 
-    CHECK(reports::compute_report({}, sample_program(), {kMarch.to_ms, kMarch.to_ms}).status == reports::Status::period_invalid);
-    CHECK(reports::compute_report({}, sample_program(), {-1, 5}).status == reports::Status::period_invalid);
-    CHECK(reports::compute_report({}, sample_program(), {0, (reports::period_days_max + 1) * kDay}).status ==
-          reports::Status::period_too_long);
+    CHECK(reports::compute_report({}, sample_program(), {kMarch.to_ms, kMarch.to_ms}).status ==
+          reports::Status::period_invalid);
+    CHECK(reports::compute_report({}, sample_program(), {-1, 5}).status ==
+          reports::Status::period_invalid);
+    CHECK(reports::compute_report({}, sample_program(), {0, (reports::period_days_max + 1) * kDay})
+              .status == reports::Status::period_too_long);
     CHECK(reports::status_name(reports::Status::period_too_long) == "period_too_long");
 
     reports::Rows huge;
     huge.receipts = {{"a", at(3, 2), INT64_MAX / 2 + 1}, {"", at(3, 3), INT64_MAX / 2 + 1}};
-    CHECK(reports::compute_report(huge, sample_program(), kMarch).status == reports::Status::overflow);
+    CHECK(reports::compute_report(huge, sample_program(), kMarch).status ==
+          reports::Status::overflow);
 }

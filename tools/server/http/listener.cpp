@@ -53,17 +53,21 @@ Request partial_request(const Parser& parser, const std::string& remote_addr) {
     TargetError ignored;
     if (parse_target(m.target(), &t, &ignored)) r.path = std::move(t.path);
     for (const auto& field : m)  // X-Request-Id among them, so the refusal carries the client's id
-        if (codec::valid_utf8(field.value())) r.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+        if (codec::valid_utf8(field.value()))
+            r.headers.push_back({std::string(field.name_string()), std::string(field.value())});
     return r;
 }
 
 // A complete request → the Request handlers see, or why it is refused. Every byte that can
 // reach JSON is checked here: the target (path and query) and every header value.
-std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& m, const std::string& remote_addr,
-                                  const ServerOptions& o, Refusal* why) {
+std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& m,
+                                  const std::string& remote_addr, const ServerOptions& o,
+                                  Refusal* why) {
     if (m.target().size() > o.request_target_bytes_max) {
         *why = {414, "uri_too_long",
-                "the request target is longer than " + std::to_string(o.request_target_bytes_max) + " bytes", "path"};
+                "the request target is longer than " + std::to_string(o.request_target_bytes_max) +
+                    " bytes",
+                "path"};
         return std::nullopt;
     }
     Request r;
@@ -81,7 +85,8 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& m, c
     for (const auto& field : m) {
         const std::string name(field.name_string());
         if (!codec::valid_utf8(field.value())) {
-            *why = {400, "bad_request", "the value of the header " + name + " is not valid UTF-8", name};
+            *why = {400, "bad_request", "the value of the header " + name + " is not valid UTF-8",
+                    name};
             return std::nullopt;
         }
         r.headers.push_back({name, std::string(field.value())});
@@ -92,23 +97,31 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& m, c
 
 // A read that failed → the refusal to answer with, or nothing when there is no one to answer
 // (the client went away, or its deadline passed: the connection is simply closed).
-std::optional<Refusal> read_refusal(beast::error_code ec, std::string_view unparsed, const ServerOptions& o) {
-    if (ec.category() != bhttp::make_error_code(bhttp::error::need_more).category()) return std::nullopt;
-    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return std::nullopt;
+std::optional<Refusal> read_refusal(beast::error_code ec, std::string_view unparsed,
+                                    const ServerOptions& o) {
+    if (ec.category() != bhttp::make_error_code(bhttp::error::need_more).category())
+        return std::nullopt;
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message)
+        return std::nullopt;
     if (ec == bhttp::error::body_limit)
         return Refusal{413, "body_too_large",
-                       "the request body is larger than the server accepts (" + std::to_string(o.request_body_bytes_max) +
-                           " bytes)",
+                       "the request body is larger than the server accepts (" +
+                           std::to_string(o.request_body_bytes_max) + " bytes)",
                        ""};
     if (ec == bhttp::error::header_limit) {
         const std::size_t line_end = unparsed.find("\r\n");
         if (line_end == std::string_view::npos || line_end > o.request_target_bytes_max)
             return Refusal{414, "uri_too_long",
-                           "the request line is longer than " + std::to_string(o.request_target_bytes_max) + " bytes", "path"};
+                           "the request line is longer than " +
+                               std::to_string(o.request_target_bytes_max) + " bytes",
+                           "path"};
         return Refusal{431, "headers_too_large",
-                       "the request's headers are larger than " + std::to_string(o.request_head_bytes_max) + " bytes", ""};
+                       "the request's headers are larger than " +
+                           std::to_string(o.request_head_bytes_max) + " bytes",
+                       ""};
     }
-    return Refusal{400, "bad_request", "the request could not be read as HTTP/1.1: " + ec.message(), ""};
+    return Refusal{400, "bad_request", "the request could not be read as HTTP/1.1: " + ec.message(),
+                   ""};
 }
 
 bool bodyless_status(int status) { return status < 200 || status == 204 || status == 304; }
@@ -175,8 +188,8 @@ struct Listener::Impl {
         }
         std::size_t& n = per_address[addr];
         if (n >= o.connections_per_address_max) {
-            *why = "too many open connections from your address (" + std::to_string(o.connections_per_address_max) +
-                   "); close some or retry later";
+            *why = "too many open connections from your address (" +
+                   std::to_string(o.connections_per_address_max) + "); close some or retry later";
             if (n == 0) per_address.erase(addr);
             return false;
         }
@@ -243,40 +256,49 @@ private:
         if (buffer_.size() > 0) return read_head();  // the next pipelined request is here
         // Idle: wait for the first byte of the next request, holding no worker.
         stream_.expires_after(std::chrono::seconds(o().keep_alive_idle_s));
-        stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            if (ec) return self->close();
-            self->buffer_.commit(n);
-            self->read_head();
-        });
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->read_head();
+                                });
     }
 
     // One deadline for the whole head and body, however slowly they trickle in.
     void read_head() {
         stream_.expires_after(std::chrono::seconds(o().request_deadline_s));
-        bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return self->refuse_read(ec);
-            const auto expect = self->parser_->get()[bhttp::field::expect];
-            if (!iequals(expect, "100-continue")) return self->read_body();
-            self->continue_ = std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-            bhttp::async_write(self->stream_, *self->continue_, [self](beast::error_code ec2, std::size_t) {
-                if (ec2) return self->close();
-                self->read_body();
-            });
-        });
+        bhttp::async_read_header(stream_, buffer_, *parser_,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (ec) return self->refuse_read(ec);
+                                     const auto expect = self->parser_->get()[bhttp::field::expect];
+                                     if (!iequals(expect, "100-continue")) return self->read_body();
+                                     self->continue_ =
+                                         std::make_unique<bhttp::response<bhttp::empty_body>>(
+                                             bhttp::status::continue_, 11);
+                                     bhttp::async_write(self->stream_, *self->continue_,
+                                                        [self](beast::error_code ec2, std::size_t) {
+                                                            if (ec2) return self->close();
+                                                            self->read_body();
+                                                        });
+                                 });
     }
 
     void read_body() {
-        bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return self->refuse_read(ec);
-            self->answer();
-        });
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->refuse_read(ec);
+                              self->answer();
+                          });
     }
 
     void refuse_read(beast::error_code ec) {
         const auto data = buffer_.cdata();
-        const auto why = read_refusal(ec, {static_cast<const char*>(data.data()), data.size()}, o());
+        const auto why =
+            read_refusal(ec, {static_cast<const char*>(data.data()), data.size()}, o());
         if (!why) return close();
-        send(l_.app.refuse(partial_request(*parser_, addr_), why->status, why->code, why->message, why->field), false);
+        send(l_.app.refuse(partial_request(*parser_, addr_), why->status, why->code, why->message,
+                           why->field),
+             false);
     }
 
     void answer() {
@@ -286,17 +308,22 @@ private:
         Refusal why;
         auto request = to_request(m, addr_, o(), &why);
         if (!request)
-            return send(l_.app.refuse(partial_request(*parser_, addr_), why.status, why.code, why.message, why.field), false);
+            return send(l_.app.refuse(partial_request(*parser_, addr_), why.status, why.code,
+                                      why.message, why.field),
+                        false);
         state_ = State::answering;
         // The work guard keeps the event loop running until the answer is handed back.
         auto self = shared_from_this();
-        auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(l_.ioc.get_executor());
-        const bool queued = l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
-            Response res = self->l_.app.handle(req);
-            net::post(self->stream_.get_executor(), [self, guard, keep_alive, res = std::move(res)]() mutable {
-                self->send(std::move(res), keep_alive);
+        auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+            l_.ioc.get_executor());
+        const bool queued =
+            l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
+                Response res = self->l_.app.handle(req);
+                net::post(self->stream_.get_executor(),
+                          [self, guard, keep_alive, res = std::move(res)]() mutable {
+                              self->send(std::move(res), keep_alive);
+                          });
             });
-        });
         if (queued) return;
         Response busy = l_.app.refuse(partial_request(*parser_, addr_), 503, "busy",
                                       "the server is busy; retry in a second", "");
@@ -309,12 +336,14 @@ private:
         state_ = State::writing;
         out_ = std::make_unique<Message>(to_message(std::move(res), head_, keep_alive));
         stream_.expires_after(std::chrono::seconds(o().write_deadline_s));
-        bhttp::async_write(stream_, *out_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-            self->out_.reset();
-            if (ec) return self->close();
-            if (!keep_alive || self->l_.stopping) return self->finish();
-            self->read_next();
-        });
+        bhttp::async_write(
+            stream_, *out_,
+            [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                self->out_.reset();
+                if (ec) return self->close();
+                if (!keep_alive || self->l_.stopping) return self->finish();
+                self->read_next();
+            });
     }
 
     // After a last answer: stop sending, and read (and drop) what the client still sends for
@@ -329,11 +358,12 @@ private:
 
     void drain() {
         buffer_.consume(buffer_.size());
-        stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            if (ec) return self->close();
-            self->buffer_.commit(n);
-            self->drain();
-        });
+        stream_.async_read_some(buffer_.prepare(16 * 1024),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -393,7 +423,8 @@ void Listener::Impl::close_sessions() {
     for (auto& s : live) s->close_unless_answering();
 }
 
-Listener::Listener(Application& app, const ServerOptions& options) : impl_(std::make_unique<Impl>(app, options)) {}
+Listener::Listener(Application& app, const ServerOptions& options)
+    : impl_(std::make_unique<Impl>(app, options)) {}
 
 Listener::~Listener() {
     if (impl_->watchdog.joinable()) impl_->watchdog.join();
@@ -424,7 +455,8 @@ int Listener::bind(std::string* error) {
 void Listener::run() {
     impl_->accept();
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < impl_->o.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+    for (std::size_t i = 1; i < impl_->o.io_threads; ++i)
+        threads.emplace_back([this] { impl_->ioc.run(); });
     impl_->ioc.run();
     for (auto& t : threads) t.join();
     {
@@ -446,7 +478,9 @@ void Listener::stop() {
     // Answers in flight get a few seconds; then the loop stops whatever is left.
     impl_->watchdog = std::thread([this] {
         std::unique_lock<std::mutex> lock(impl_->stop_mutex);
-        if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(5), [this] { return impl_->finished; })) impl_->ioc.stop();
+        if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(5),
+                                        [this] { return impl_->finished; }))
+            impl_->ioc.stop();
     });
 }
 
@@ -466,13 +500,15 @@ std::string Listener::handle_raw(std::string_view bytes, const std::string& remo
     if (ec) {
         const auto why = read_refusal(ec, bytes.substr(used), impl_->o);
         if (!why) return {};
-        res = impl_->app.refuse(partial_request(parser, remote_addr), why->status, why->code, why->message, why->field);
+        res = impl_->app.refuse(partial_request(parser, remote_addr), why->status, why->code,
+                                why->message, why->field);
     } else {
         head = parser.get().method() == bhttp::verb::head;
         Refusal why;
         auto request = to_request(parser.get(), remote_addr, impl_->o, &why);
         res = request ? impl_->app.handle(*request)
-                      : impl_->app.refuse(partial_request(parser, remote_addr), why.status, why.code, why.message, why.field);
+                      : impl_->app.refuse(partial_request(parser, remote_addr), why.status,
+                                          why.code, why.message, why.field);
     }
     std::ostringstream out;
     out << to_message(std::move(res), head, false);

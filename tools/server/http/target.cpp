@@ -13,7 +13,8 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string* out) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == '%') {
             if (i + 2 >= in.size()) return false;
-            const int hi = crypto::hex_digit_value(in[i + 1]), lo = crypto::hex_digit_value(in[i + 2]);
+            const int hi = crypto::hex_digit_value(in[i + 1]),
+                      lo = crypto::hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return false;
             out->push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
@@ -25,15 +26,16 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string* out) {
 }
 
 // Decodes one piece of the target and checks what it became.
-bool decode_part(std::string_view in, bool plus_is_space, const std::string& field, std::string* out,
-                 TargetError* err) {
+bool decode_part(std::string_view in, bool plus_is_space, const std::string& field,
+                 std::string* out, TargetError* err) {
     if (!percent_decode(in, plus_is_space, out)) {
         *err = {field, field + " has a \"%\" that is not followed by two hexadecimal digits"};
         return false;
     }
     std::size_t bad_at = 0;
     if (!codec::valid_utf8(*out, &bad_at)) {
-        *err = {field, field + " is not valid UTF-8 (byte " + std::to_string(bad_at + 1) + " after decoding)"};
+        *err = {field, field + " is not valid UTF-8 (byte " + std::to_string(bad_at + 1) +
+                           " after decoding)"};
         return false;
     }
     if (codec::has_control_character(*out)) {
@@ -80,12 +82,14 @@ bool parse_target(std::string_view target, Target* out, TargetError* err) {
 
 PathTemplate::PathTemplate(std::string_view templ) {
     for (const std::string_view s : split(templ, '/'))
-        segments_.emplace_back(s.size() > 1 && s.front() == '{' && s.back() == '}' ? "{}" : std::string(s));
+        segments_.emplace_back(
+            s.size() > 1 && s.front() == '{' && s.back() == '}' ? "{}" : std::string(s));
 }
 
 std::vector<std::string_view> split_path(std::string_view path) { return split(path, '/'); }
 
-bool PathTemplate::match(const std::vector<std::string_view>& parts, std::vector<std::string>* params) const {
+bool PathTemplate::match(const std::vector<std::string_view>& parts,
+                         std::vector<std::string>* params) const {
     if (parts.size() != segments_.size()) return false;
     std::vector<std::string> found;
     for (std::size_t i = 0; i < parts.size(); ++i) {
