@@ -17,7 +17,6 @@
 #include <imgui.h>
 
 #include <cstdint>
-#include <functional>
 
 namespace kopilka::wasm::host {
 
@@ -29,16 +28,16 @@ struct Options {
     const char* font_file = nullptr;
     float font_size_px = 16;
     const ImWchar* glyph_ranges = nullptr;
-    std::function<void(float scale)> load_fonts;  // fonts into io.Fonts and style, at scale
+    void (*load_fonts)(float scale) = nullptr;  // fonts into io.Fonts and style, at scale
     // Every tick of the main loop (10 times a second when idle, else every animation frame):
     // the app's timers and polling. True: something changed that must be drawn.
-    std::function<bool(std::int64_t wall_ms)> update;
+    bool (*update)(std::int64_t wall_ms) = nullptr;
     // Once per drawn frame, between ImGui::NewFrame() and ImGui::Render().
-    std::function<void(std::int64_t wall_ms)> draw;
+    void (*draw)(std::int64_t wall_ms) = nullptr;
     // Input as it arrives, before ImGui sees it (GLFW key codes and actions).
-    std::function<void(unsigned int codepoint)> on_char;
-    std::function<void(int key, int action)> on_key;
-    std::function<void()> on_press;  // a mouse or touch press or release on the canvas
+    void (*on_char)(unsigned int codepoint) = nullptr;
+    void (*on_key)(int key, int action) = nullptr;
+    void (*on_press)() = nullptr;  // a mouse or touch press or release on the canvas
 };
 
 // Creates the context and installs the callbacks; false (with a message on stderr) when
