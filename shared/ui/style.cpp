@@ -2,10 +2,46 @@
 
 namespace kopilka::ui {
 
-ImVec4 to_imgui(const theme::Rgba& c) { return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, c.a / 255.f); }
-ImU32 to_u32(const theme::Rgba& c) { return IM_COL32(c.r, c.g, c.b, c.a); }
+ImVec4 to_imgui(const theme::Rgba& c) {
+    return ImVec4(c.r / 255.f, c.g / 255.f, c.b / 255.f, c.a / 255.f);
+}
+ImU32 to_u32(const theme::Rgba& c) {
+    return IM_COL32(c.r, c.g, c.b, c.a);
+}
 
-Fonts load_fonts(const char* ttf_path, const theme::Theme& t, float scale) {
+namespace {
+// Unscaled sizes of the kiosk's style, in CSS pixels.
+const ImVec2 kWindowPadding(32, 28);
+const ImVec2 kFramePadding(28, 18);
+const ImVec2 kItemSpacing(18, 18);
+
+// Whole pixels, as ImGuiStyle::ScaleAllSizes rounds its sizes.
+float px(float v) {
+    return static_cast<float>(static_cast<int>(v));
+}
+ImVec2 scaled(ImVec2 v, float scale) {
+    return ImVec2(px(v.x * scale), px(v.y * scale));
+}
+}  // namespace
+
+WidgetStyle widget_style(const theme::Theme& t, const Fonts& fonts, float scale) {
+    WidgetStyle s;
+    s.scale = scale;
+    s.text = to_imgui(t.text);
+    s.muted_text = to_imgui(t.muted_text);
+    s.accent = to_imgui(t.accent);
+    s.accent_text = to_imgui(t.accent_text);
+    s.surface = to_imgui(t.surface);
+    s.error = to_imgui(t.error);
+    s.fonts = fonts;
+    s.rounding = px(static_cast<float>(t.corner_radius_px) * scale);
+    s.window_padding = scaled(kWindowPadding, scale);
+    s.frame_padding = scaled(kFramePadding, scale);
+    s.item_spacing = scaled(kItemSpacing, scale);
+    return s;
+}
+
+const ImWchar* glyph_ranges() {
     static const ImWchar kRanges[] = {
         0x0020, 0x00FF,  // Basic Latin + Latin-1 (ä ö ü ß, no-break space)
         0x0100, 0x017F,  // Latin Extended-A (ā č ē ģ ī ķ ļ ņ š ū ž)
@@ -17,6 +53,11 @@ Fonts load_fonts(const char* ttf_path, const theme::Theme& t, float scale) {
         0x2190, 0x21FF,  // arrows (keypad backspace)
         0,
     };
+    return kRanges;
+}
+
+Fonts load_fonts(const char* ttf_path, const theme::Theme& t, float scale) {
+    const ImWchar* const kRanges = glyph_ranges();
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig cfg;
@@ -45,9 +86,9 @@ void apply_style(const theme::Theme& t, float scale) {
     style.ChildRounding = r;
     style.WindowBorderSize = 0;
     style.FrameBorderSize = 0;
-    style.WindowPadding = ImVec2(32, 28);
-    style.FramePadding = ImVec2(28, 18);
-    style.ItemSpacing = ImVec2(18, 18);
+    style.WindowPadding = kWindowPadding;
+    style.FramePadding = kFramePadding;
+    style.ItemSpacing = kItemSpacing;
     style.TouchExtraPadding = ImVec2(6, 6);
     ImVec4* c = style.Colors;
     c[ImGuiCol_WindowBg] = to_imgui(t.background);

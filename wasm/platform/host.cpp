@@ -1,0 +1,361 @@
+#include "platform/host.hpp"
+
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "platform/browser.hpp"
+
+namespace kopilka::wasm::host {
+
+namespace {
+
+constexpr int kSettleFrames = 3;  // ImGui needs a frame or two to settle after a change
+// A still app checks its timers 10 times a second instead of at the display's rate (each
+// tick costs the browser a task even when nothing is drawn); input, an answer or an
+// animation brings back one tick per animation frame at once.
+constexpr int kIdleTickMs = 100;
+constexpr std::int64_t kIdleAfterMs = 2000;
+
+// Presses and releases, one per frame: Dear ImGui 1.86 reads the button's state once a
+// frame, so a quick tap (touchstart and touchend between two frames), or a second tap
+// before the frame that saw the first, would otherwise be lost.
+struct PointerEvent {
+    bool down;
+    ImVec2 at;  // canvas pixels, as ImGui's
+};
+
+struct Host {
+    Options options;
+    GLFWwindow* window = nullptr;
+    float scale = 0;  // 0: fonts and style to be (re)loaded
+    int width_px = 0, height_px = 0;
+    int frames_to_draw = kSettleFrames;
+    std::deque<PointerEvent> pointer_events;
+    bool pointer_down = false;
+    ImVec2 pointer_at{-FLT_MAX, -FLT_MAX};
+    bool pointer_away = false;     // after a tap: no hover until the pointer moves again
+    bool release_pending = false;  // the last event was a release: park the pointer next frame
+    bool fast = true;              // the loop runs every animation frame (else 10 times a second)
+    std::int64_t busy_at = 0;      // the last time a frame was drawn or input arrived
+    std::vector<int> swallowed_keys;
+    ImVec4 clear_color{1, 1, 1, 1};
+    std::string clipboard;  // what GetClipboardTextFn returned last
+};
+
+Host* g_host = nullptr;
+
+// clang-format off
+// The clipboard ImGui reads is the text of the page's last paste event (a page may not read
+// navigator.clipboard without asking); a copy goes to the browser's clipboard as well.
+EM_JS(void, js_clipboard_install, (), {
+    if (Module.kopilkaClipboard !== undefined) return;
+    Module.kopilkaClipboard = "";
+    document.addEventListener('paste', (e) => {
+        Module.kopilkaClipboard = (e.clipboardData && e.clipboardData.getData('text')) || "";
+    });
+});
+
+EM_JS(char*, js_clipboard_get, (), {
+    const v = Module.kopilkaClipboard || "";
+    const n = lengthBytesUTF8(v) + 1;
+    const p = _malloc(n);
+    stringToUTF8(v, p, n);
+    return p;
+});
+
+EM_JS(void, js_clipboard_set, (const char* text), {
+    const v = UTF8ToString(text);
+    Module.kopilkaClipboard = v;
+    const c = navigator.clipboard;
+    if (c && c.writeText) c.writeText(v).catch(() => {});
+});
+// clang-format on
+
+const char* get_clipboard(void*) {
+    char* p = js_clipboard_get();
+    g_host->clipboard = p;
+    std::free(p);
+    return g_host->clipboard.c_str();
+}
+
+void set_clipboard(void*, const char* text) {
+    js_clipboard_set(text ? text : "");
+}
+
+void sleep_if_idle(Host& h, std::int64_t now) {
+    if (!h.fast || now - h.busy_at < kIdleAfterMs) return;
+    h.fast = false;
+    emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, kIdleTickMs);
+}
+
+// ---- input ------------------------------------------------------------------------------
+void on_char(GLFWwindow*, unsigned int codepoint) {
+    wake();
+    if (g_host->options.on_char) g_host->options.on_char(codepoint);
+}
+
+void on_key(GLFWwindow*, int key, int, int action, int) {
+    wake();
+    // Dear ImGui sees its navigation keys only in frames it draws (a scanner's digits need
+    // none: drawing three frames for each would stretch its burst on a slow GPU).
+    switch (key) {
+        case GLFW_KEY_UP:
+        case GLFW_KEY_DOWN:
+        case GLFW_KEY_LEFT:
+        case GLFW_KEY_RIGHT:
+        case GLFW_KEY_TAB:
+        case GLFW_KEY_SPACE:
+        case GLFW_KEY_ENTER:
+        case GLFW_KEY_KP_ENTER:
+            redraw();
+            break;
+        default:
+            break;
+    }
+    if (g_host->options.on_key) g_host->options.on_key(key, action);
+}
+
+void queue_pointer(bool down, ImVec2 at) {
+    g_host->pointer_events.push_back({down, at});
+    wake();
+}
+
+// Presses and releases come from the page's own mouse and touch events, which carry where
+// they happened (GLFW's button callback only has the last known cursor, which a touch may
+// not have moved yet). A handled touch is not also delivered as a mouse event.
+void push_pointer(bool down, double css_x, double css_y) {
+    const float dpr = g_host->scale > 0 ? g_host->scale : 1.f;
+    queue_pointer(down, ImVec2(static_cast<float>(css_x) * dpr, static_cast<float>(css_y) * dpr));
+    if (g_host->options.on_press) g_host->options.on_press();
+}
+
+EM_BOOL on_html_mouse(int type, const EmscriptenMouseEvent* e, void*) {
+    if (e->button != 0) return EM_FALSE;
+    push_pointer(type == EMSCRIPTEN_EVENT_MOUSEDOWN, e->targetX, e->targetY);
+    return EM_FALSE;
+}
+
+EM_BOOL on_html_touch(int type, const EmscriptenTouchEvent* e, void*) {
+    for (int i = 0; i < e->numTouches; ++i) {
+        if (!e->touches[i].isChanged) continue;
+        const EmscriptenTouchPoint& t = e->touches[i];
+        if (type == EMSCRIPTEN_EVENT_TOUCHCANCEL)
+            push_pointer(false, -1e6, -1e6);  // lifted nowhere: no click
+        else
+            push_pointer(type == EMSCRIPTEN_EVENT_TOUCHSTART, t.targetX, t.targetY);
+        break;  // one finger is the pointer
+    }
+    return EM_TRUE;
+}
+
+void on_cursor(GLFWwindow*, double x, double y) {
+    wake();
+    g_host->pointer_away = false;
+    g_host->pointer_at = ImVec2(static_cast<float>(x), static_cast<float>(y));
+    g_host->frames_to_draw = kSettleFrames;
+}
+
+// The window lost focus: keys held now will never report their release, and neither will
+// a pressed pointer; let go of all of them so nothing stays pressed on return.
+EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
+    const bool down =
+        g_host->pointer_events.empty() ? g_host->pointer_down : g_host->pointer_events.back().down;
+    if (down) queue_pointer(false, ImVec2(-FLT_MAX, -FLT_MAX));
+    redraw();
+    return EM_FALSE;
+}
+
+EM_BOOL on_focus(int, const EmscriptenFocusEvent*, void*) {
+    wake();
+    redraw();
+    return EM_FALSE;
+}
+
+// The pointer ImGui sees this frame: the next queued press or release, else where it is.
+void feed_pointer(Host& h, ImGuiIO& io) {
+    if (!h.pointer_events.empty()) {
+        const PointerEvent e = h.pointer_events.front();
+        h.pointer_events.pop_front();
+        h.pointer_down = e.down;
+        h.pointer_at = e.at;
+        // After a release the finger is gone: from the next frame on, the button that is now
+        // under where it was must not look pressed.
+        h.pointer_away = false;
+        if (!e.down) h.release_pending = true;
+    } else if (h.release_pending) {
+        h.release_pending = false;
+        h.pointer_away = true;
+    }
+    if (!h.pointer_events.empty() || h.release_pending)
+        h.frames_to_draw = std::max(h.frames_to_draw, 2);
+    io.MouseDown[0] = h.pointer_down;
+    io.MousePos = h.pointer_away && !h.pointer_down ? ImVec2(-FLT_MAX, -FLT_MAX) : h.pointer_at;
+}
+
+// ---- frame ------------------------------------------------------------------------------
+void load_default_fonts(const Options& o, float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    if (!o.font_file ||
+        !io.Fonts->AddFontFromFileTTF(o.font_file, o.font_size_px * scale, nullptr, o.glyph_ranges))
+        io.Fonts->AddFontDefault();
+    ImGuiStyle style;
+    ImGui::StyleColorsLight(&style);
+    style.ScaleAllSizes(scale);
+    ImGui::GetStyle() = style;
+}
+
+// Keeps the drawing buffer at CSS size × devicePixelRatio; reloads fonts when the ratio changes.
+void fit_canvas(Host& h) {
+    const CanvasSize s = canvas_size(h.options.canvas);
+    const int w = static_cast<int>(std::lround(s.css_w * s.dpr));
+    const int ht = static_cast<int>(std::lround(s.css_h * s.dpr));
+    if (w != h.width_px || ht != h.height_px) {
+        h.width_px = w;
+        h.height_px = ht;
+        // Not glfwSetWindowSize: Emscripten's GLFW asks for fullscreen when the size equals
+        // the screen's, which a kiosk page (canvas = viewport) hits at devicePixelRatio 1.
+        emscripten_set_canvas_element_size(h.options.canvas, w, ht);
+        h.frames_to_draw = kSettleFrames;
+    }
+    const float scale = static_cast<float>(s.dpr);
+    if (scale == h.scale) return;
+    h.scale = scale;
+    if (h.options.load_fonts)
+        h.options.load_fonts(scale);
+    else
+        load_default_fonts(h.options, scale);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    h.frames_to_draw = kSettleFrames;
+}
+
+void render(Host& h) {
+    ImGui::Render();
+    glViewport(0, 0, h.width_px, h.height_px);
+    glClearColor(h.clear_color.x, h.clear_color.y, h.clear_color.z, 1.f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void frame() {
+    Host& h = *g_host;
+    const std::int64_t now = wall_ms();
+    const bool changed = h.options.update && h.options.update(now);
+    fit_canvas(h);
+    if (changed) h.frames_to_draw = kSettleFrames;
+    if (!h.pointer_events.empty() || h.release_pending)
+        h.frames_to_draw = std::max(h.frames_to_draw, 1);
+    if (h.frames_to_draw <= 0) return sleep_if_idle(h, now);  // WebGL keeps the last frame
+    wake();
+    --h.frames_to_draw;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(static_cast<float>(h.width_px), static_cast<float>(h.height_px));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    for (int key : h.swallowed_keys) io.KeysDown[key] = false;
+    h.swallowed_keys.clear();
+    feed_pointer(h, io);
+    ImGui::NewFrame();
+    if (h.options.draw) h.options.draw(now);
+    render(h);
+}
+
+void install_callbacks(Host& h) {
+    const char* c = h.options.canvas;
+    // Ours first: the ImGui backend chains to callbacks installed before it.
+    glfwSetCharCallback(h.window, on_char);
+    glfwSetKeyCallback(h.window, on_key);
+    glfwSetCursorPosCallback(h.window, on_cursor);
+    emscripten_set_mousedown_callback(c, nullptr, true, on_html_mouse);
+    emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_html_mouse);
+    emscripten_set_touchstart_callback(c, nullptr, true, on_html_touch);
+    emscripten_set_touchend_callback(c, nullptr, true, on_html_touch);
+    emscripten_set_touchcancel_callback(c, nullptr, true, on_html_touch);
+    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_blur);
+    emscripten_set_focus_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_focus);
+}
+
+}  // namespace
+
+bool init(const Options& options) {
+    static Host host;
+    g_host = &host;
+    host.options = options;
+    if (!glfwInit()) {
+        std::fprintf(stderr, "kopilka: glfwInit failed\n");
+        return false;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    host.window = glfwCreateWindow(800, 600, options.title, nullptr, nullptr);
+    if (!host.window) {
+        std::fprintf(stderr, "kopilka: WebGL2 is not available\n");
+        return false;
+    }
+    glfwMakeContextCurrent(host.window);
+    install_callbacks(host);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false;
+    ImGui_ImplGlfw_InitForOpenGL(host.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    js_clipboard_install();
+    io.GetClipboardTextFn = get_clipboard;  // after the backend's, which would use GLFW's
+    io.SetClipboardTextFn = set_clipboard;
+    io.ClipboardUserData = nullptr;
+    set_activity_hook(wake);  // a fetch's answer or a storage result wakes the loop
+    return true;
+}
+
+void run() {
+    emscripten_set_main_loop(frame, 0, false);
+}
+
+void wake() {
+    if (!g_host) return;  // an answer before init(): the first frames are drawn anyway
+    g_host->busy_at = wall_ms();
+    if (g_host->fast) return;
+    g_host->fast = true;
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+}
+
+void redraw(int frames) {
+    g_host->frames_to_draw = std::max(g_host->frames_to_draw, frames);
+}
+void reload_fonts() {
+    g_host->scale = 0;
+}
+void set_clear_color(const ImVec4& c) {
+    g_host->clear_color = c;
+}
+void swallow_key(int key) {
+    g_host->swallowed_keys.push_back(key);
+}
+float scale() {
+    return g_host && g_host->scale > 0 ? g_host->scale : 1.f;
+}
+
+}  // namespace kopilka::wasm::host
