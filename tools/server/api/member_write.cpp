@@ -70,6 +70,33 @@ std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_
     return replay;
 }
 
+ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide) {
+    ApiResult out;
+    try {
+        store.with_member(w.merchant_id, w.member_id, [&](MemberTx& tx) {
+            if (auto replay = replay_or_conflict(tx, w.op_hex, w.kind, w.request, w.merchant_id)) {
+                out = std::move(*replay);
+                return false;
+            }
+            std::size_t stored = 0;
+            ledger::Ledger l = load_ledger(tx, w.now_ms, &stored);
+            out = {};
+            if (!decide(tx, l, &out)) return false;
+            append_new_entries(tx, l, stored);
+            tx.save_operation({w.op_hex, w.kind, w.member_id, w.request.dump(), out.status,
+                               out.body.dump(), w.now_ms});
+            return true;
+        });
+    } catch (const UniqueViolation& e) {
+        if (e.field != "operation_id") throw;
+        out = api_error(409, "operation_conflict",
+                        "operation_id is being used for another request at the same time",
+                        "operation_id");
+    }
+    out.merchant_id = w.merchant_id;
+    return out;
+}
+
 quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
                                     const MemberCounters& c, std::int64_t now_ms) {
     quote::MemberContext m;
