@@ -95,7 +95,7 @@ TEST_CASE(
 
 // [SECTION] Databases made by main at f89ccf1, and the baseline of a fresh database
 //
-// fixtures/main_f89ccf1.*.sql are dumps of databases that main's kopilka-server made (demo
+// fixtures/main_f89ccf1.*.dump are dumps of databases that main's kopilka-server made (demo
 // data, a receipt with a card and one without, a return, an adjustment, an enrolment). The
 // server opens them with their data, and their schema is exactly what a fresh database gets
 // from the baseline in one step: tables, columns in order, types, defaults, keys, indexes.
@@ -226,7 +226,7 @@ TEST_CASE(
         REQUIRE(sqlite3_open(old_db.c_str(), &db) == SQLITE_OK);
         char* err = nullptr;
         const int rc =
-            sqlite3_exec(db, fixture("main_f89ccf1.sqlite.sql").c_str(), nullptr, nullptr, &err);
+            sqlite3_exec(db, fixture("main_f89ccf1.sqlite.dump").c_str(), nullptr, nullptr, &err);
         const std::string why = err ? err : "";
         sqlite3_free(err);
         sqlite3_close(db);
@@ -270,7 +270,7 @@ TEST_CASE(
     {
         pqxx::connection c(old_db.url);
         pqxx::work w(c);
-        w.exec(fixture("main_f89ccf1.pg.sql"));
+        w.exec(fixture("main_f89ccf1.pg.dump"));
         w.commit();
     }
     const std::string before = pg_schema(old_db.url);

@@ -338,13 +338,12 @@ ApiResult admin_search_members(Store& store, const Caller& caller, const MemberS
     return {200, Json{{"members", members}, {"next_after", more ? Json(rows.back().member_id) : Json(nullptr)}}, caller.merchant_id};
 }
 
-ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body,
+                              std::int64_t now_ms) {
     EnrolRequest rq;
     ApiResult err;
-    if (!decode_enrol(*j, &rq, &err)) return err;
+    const auto j = read_body(body, &err, [&](const Json& j) { return decode_enrol(j, &rq, &err); });
+    if (!j) return err;
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
     std::string why;

@@ -23,6 +23,13 @@ std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err) {
     return j;
 }
 
+std::optional<codec::Json> read_body(const std::string& body, ApiResult* err,
+                                     const std::function<bool(const codec::Json&)>& decode) {
+    auto j = parse_body(body, err);
+    if (j && !decode(*j)) return std::nullopt;
+    return j;
+}
+
 std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::string& field) {
     if (member.erased_at_ms == 0) return std::nullopt;
     return api_error(

@@ -26,6 +26,10 @@ ApiResult api_error(int status, const std::string& code, const std::string& mess
 ApiResult bad_request(const codec::DecodeError& e);
 // A request body as JSON, or nullopt with the 400 answer in *err.
 std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
+// A request body as JSON that decode accepts, or nullopt with the 400 answer in *err (decode
+// fills *err when it refuses the body).
+std::optional<codec::Json> read_body(const std::string& body, ApiResult* err,
+                                     const std::function<bool(const codec::Json&)>& decode);
 
 // The one rule for erased members, for every route that names a member (by id, card, token,
 // receipt or coupon): 410 member_erased naming `field`, or nullopt for a member in the

@@ -166,13 +166,13 @@ std::string first_difference(const Json& a, const Json& b, const std::string& pa
     return a == b ? "" : path;
 }
 
-ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body,
+                       std::int64_t now_ms) {
     ReceiptRequest rq;
     ApiResult bad;
-    if (!decode_request(*j, now_ms, &rq, &bad)) return bad;
+    const auto j =
+        read_body(body, &bad, [&](const Json& j) { return decode_request(j, now_ms, &rq, &bad); });
+    if (!j) return bad;
 
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");

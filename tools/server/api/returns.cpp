@@ -57,13 +57,13 @@ bool apply(ledger::Ledger& l, const ledger::Operation& op, std::int64_t now_ms, 
 }
 }  // namespace
 
-ApiResult post_return(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult post_return(Store& store, const Caller& caller, const std::string& body,
+                      std::int64_t now_ms) {
     ReturnRequest rq;
     ApiResult bad;
-    if (!decode_request(*j, &rq, &bad)) return bad;
+    const auto j =
+        read_body(body, &bad, [&](const Json& j) { return decode_request(j, &rq, &bad); });
+    if (!j) return bad;
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");
     const auto member_id = store.receipt_member(merchant->merchant_id, rq.receipt_id);

@@ -6,6 +6,8 @@
 // connection(s), how a transaction of each TxMode begins and ends, and recognising a unique
 // violation (reported as UniqueViolation through unique_field). sqlite_store.cpp and
 // pg_store.cpp hold nothing else.
+// Missing: a per-member ledger checkpoint; a member write restores the member's ledger from
+// all of its entries.
 #pragma once
 
 #include <cstdint>
