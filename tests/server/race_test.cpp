@@ -5,7 +5,9 @@
 //   with the original answer;
 // - 20 enrolments with one phone: one member has it, the others are told "phone";
 // - one till receipt id posted by 20 operations for 20 members: one member earns, once, and a
-//   return reverses that member's points only; the same with shoppers without a card.
+//   return reverses that member's points only; the same with shoppers without a card;
+// - 20 twins of a receipt without a card (no member lock) among 20 other such receipts: one
+//   receipt each, the twins answered with the first one's answer.
 // The PostgreSQL variants fail without KOPILKA_TEST_PG_URL, saying so (pg_database.hpp).
 #include <doctest/doctest.h>
 
@@ -270,6 +272,36 @@ void receipt_with_and_without_members(Setup setup) {
     CHECK(stage.scalar("SELECT COUNT(*) FROM operations WHERE kind = 'receipt'") == 1);
 }
 
+// Receipts without a card take no member lock: 20 twins of one such receipt (one operation
+// id), sent with 20 other such receipts, all at once. One receipt each; every twin but the
+// first is answered with the first's answer, marked replayed.
+void receipts_without_members(Setup setup) {
+    Stage stage(setup);
+    const std::string till = api_key(stage.db(), "till");
+    std::vector<Json> bodies(kRacers, race_receipt(700, nullptr));
+    for (int i = 0; i < kRacers; ++i) {
+        Json other = race_receipt(720 + i, nullptr);
+        other["receipt"]["id"] = "R-ANON-" + std::to_string(i);
+        bodies.push_back(other);
+    }
+    const auto answers = stage.race(till, "/v1/receipts", bodies);
+    int fresh = 0;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        INFO("request " << i << ": " << answers[i].body);
+        CHECK(answers[i].status == 201);
+        const Json j = body_of(answers[i]);
+        if (i < static_cast<std::size_t>(kRacers)) {
+            fresh += j.value("replayed", false) ? 0 : 1;
+            CHECK(j["receipt_id"] == "R-RACE");
+            CHECK(j["operation_id"] == op_id(700));
+        }
+    }
+    CHECK(fresh == 1);
+    CHECK(stage.scalar("SELECT COUNT(*) FROM receipts WHERE member_id = ''") == kRacers + 1);
+    CHECK(stage.scalar("SELECT COUNT(*) FROM operations WHERE kind = 'receipt'") == kRacers + 1);
+    CHECK(stage.scalar("SELECT COUNT(*) FROM member_counters WHERE member_id = ''") == 0);
+}
+
 // Each race on each stage: one SQLite server, one PostgreSQL server, two on one PostgreSQL.
 void on_every_stage(void (*race)(Setup)) {
     SUBCASE("SQLite") {
@@ -299,4 +331,8 @@ TEST_CASE("race: one receipt id for 20 members earns once, for one member") {
 
 TEST_CASE("race: one receipt id, shoppers with and without a card, one receipt") {
     on_every_stage(receipt_with_and_without_members);
+}
+
+TEST_CASE("race: 20 twins of a receipt without a card among 20 others: one receipt each") {
+    on_every_stage(receipts_without_members);
 }

@@ -279,27 +279,21 @@ bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::P
                   const ledger::EntryId& op, const Json& request, std::int64_t now_ms, ApiResult* out) {
     const std::string op_hex = ledger::to_hex(op);
     bool written = false;
-    store.with_member(merchant.merchant_id, member_id, [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, "enrol", request, merchant.merchant_id)) {
-            *out = std::move(*replay);
-            return false;
-        }
+    const MemberWrite w{merchant.merchant_id, member_id, op_hex, "enrol", request, now_ms};
+    *out = member_write(store, w, [&](MemberTx&, ledger::Ledger& l, ApiResult* answer) {
         // A member enrolled by another operation already has entries (its welcome bonus, or
         // more): only the first enrolment writes, whatever its twins sent.
-        std::size_t stored = 0;
-        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
-        if (stored != 0) {
-            *out = api_error(409, "member_exists", "a member with this id exists", "id");
+        if (!l.entries().empty()) {
+            *answer = api_error(409, "member_exists", "a member with this id exists", "id");
             return false;
         }
         std::string failure;
         if (!welcome(l, p, op, now_ms, &failure)) {
-            *out = api_error(409, failure, "the ledger refused the welcome bonus: " + failure, "");
+            *answer =
+                api_error(409, failure, "the ledger refused the welcome bonus: " + failure, "");
             return false;
         }
-        append_new_entries(tx, l, stored);
-        const Json answer = {{"operation_id", op_hex}, {"member_id", member_id}};
-        tx.save_operation({op_hex, "enrol", member_id, request.dump(), 201, answer.dump(), now_ms});
+        *answer = {201, Json{{"operation_id", op_hex}, {"member_id", member_id}}, {}};
         written = true;
         return true;
     });
@@ -344,13 +338,12 @@ ApiResult admin_search_members(Store& store, const Caller& caller, const MemberS
     return {200, Json{{"members", members}, {"next_after", more ? Json(rows.back().member_id) : Json(nullptr)}}, caller.merchant_id};
 }
 
-ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body,
+                              std::int64_t now_ms) {
     EnrolRequest rq;
     ApiResult err;
-    if (!decode_enrol(*j, &rq, &err)) return err;
+    const auto j = read_body(body, &err, [&](const Json& j) { return decode_enrol(j, &rq, &err); });
+    if (!j) return err;
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
     std::string why;
@@ -440,36 +433,31 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
     // The member is part of what was asked: the same id for another member is a conflict.
     Json request = *j;
     request["member_id"] = member_id;
-    const std::string op_hex = ledger::to_hex(op);
-    ApiResult out;
-    out.merchant_id = caller.merchant_id;
-    store.with_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, "adjust", request, caller.merchant_id)) {
-            out = std::move(*replay);
-            return false;
-        }
-        std::size_t stored = 0;
-        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
+    const MemberWrite w{caller.merchant_id, member_id, ledger::to_hex(op),
+                        "adjust",           request,   now_ms};
+    return member_write(store, w, [&](MemberTx&, ledger::Ledger& l, ApiResult* out) {
         const auto result = l.apply(ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason}, now_ms);
         if (!ledger::status_succeeded(result.status)) {
             const std::string status(ledger::status_name(result.status));
-            out = api_error(409, status,
-                            result.status == ledger::Status::insufficient
-                                ? "points would take the balance below zero: the member has " + std::to_string(l.snapshot().balance)
-                                : "the ledger refused the adjustment: " + status,
-                            "points");
+            *out = api_error(409, status,
+                             result.status == ledger::Status::insufficient
+                                 ? "points would take the balance below zero: the member has " +
+                                       std::to_string(l.snapshot().balance)
+                                 : "the ledger refused the adjustment: " + status,
+                             "points");
             return false;
         }
-        append_new_entries(tx, l, stored);
         const ledger::Snapshot s = l.snapshot();
-        out = {201,
-               Json{{"operation_id", op_hex}, {"member_id", member_id}, {"points", points}, {"balance", s.balance},
-                    {"available", s.available}, {"pending", s.pending}},
-               caller.merchant_id};
-        tx.save_operation({op_hex, "adjust", member_id, request.dump(), out.status, out.body.dump(), now_ms});
+        *out = {201,
+                Json{{"operation_id", w.op_hex},
+                     {"member_id", member_id},
+                     {"points", points},
+                     {"balance", s.balance},
+                     {"available", s.available},
+                     {"pending", s.pending}},
+                {}};
         return true;
     });
-    return out;
 }
 
 ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {

@@ -41,23 +41,8 @@ std::optional<WriteTarget> write_target(Store& store, const std::string& merchan
 
 ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
                        const Json& request, std::int64_t now_ms, const Decide& decide) {
-    const std::string& merchant_id = t.merchant.merchant_id;
-    ApiResult out;
-    store.with_member(merchant_id, t.member.member_id, [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, kind, request, merchant_id)) {
-            out = std::move(*replay);
-            return false;
-        }
-        std::size_t stored = 0;
-        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
-        out = {};
-        if (!decide(tx, l, &out)) return false;
-        append_new_entries(tx, l, stored);
-        tx.save_operation({op_hex, kind, t.member.member_id, request.dump(), out.status, out.body.dump(), now_ms});
-        return true;
-    });
-    out.merchant_id = merchant_id;
-    return out;
+    return member_write(
+        store, {t.merchant.merchant_id, t.member.member_id, op_hex, kind, request, now_ms}, decide);
 }
 
 Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l, const MemberCounters& counters,

@@ -1,7 +1,6 @@
 // What the kiosk's writes (spin, redeem) and the till's coupon redemption share: the request
-// body, the merchant, member and program they act on, and one member-locked transaction that
-// answers a replay, restores the member's ledger to now, runs the route's decision and, when it
-// commits, appends what the ledger wrote and stores the answer under the operation id.
+// body and the merchant, member and program they act on; their transaction is member_write's
+// (api/member_write.hpp).
 #pragma once
 
 #include <cstdint>
@@ -30,10 +29,7 @@ struct WriteTarget {
 std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id, const std::string& member_id,
                                         const char* member_field, ApiResult* err);
 
-// decide fills *out; returning true commits (entries the ledger wrote, *out stored as the
-// operation's answer), false rolls everything back (nothing stored: a retry decides afresh).
-using Decide = std::function<bool(MemberTx& tx, ledger::Ledger& l, ApiResult* out)>;
-
+// member_write for the target's member.
 ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
                        const codec::Json& request, std::int64_t now_ms, const Decide& decide);
 

@@ -23,6 +23,13 @@ std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err) {
     return j;
 }
 
+std::optional<codec::Json> read_body(const std::string& body, ApiResult* err,
+                                     const std::function<bool(const codec::Json&)>& decode) {
+    auto j = parse_body(body, err);
+    if (j && !decode(*j)) return std::nullopt;
+    return j;
+}
+
 std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::string& field) {
     if (member.erased_at_ms == 0) return std::nullopt;
     return api_error(
@@ -68,6 +75,33 @@ std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_
     ApiResult replay{seen->status, codec::Json::parse(seen->response), merchant_id};
     replay.body["replayed"] = true;
     return replay;
+}
+
+ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide) {
+    ApiResult out;
+    try {
+        store.with_member(w.merchant_id, w.member_id, [&](MemberTx& tx) {
+            if (auto replay = replay_or_conflict(tx, w.op_hex, w.kind, w.request, w.merchant_id)) {
+                out = std::move(*replay);
+                return false;
+            }
+            std::size_t stored = 0;
+            ledger::Ledger l = load_ledger(tx, w.now_ms, &stored);
+            out = {};
+            if (!decide(tx, l, &out)) return false;
+            append_new_entries(tx, l, stored);
+            tx.save_operation({w.op_hex, w.kind, w.member_id, w.request.dump(), out.status,
+                               out.body.dump(), w.now_ms});
+            return true;
+        });
+    } catch (const UniqueViolation& e) {
+        if (e.field != "operation_id") throw;
+        out = api_error(409, "operation_conflict",
+                        "operation_id is being used for another request at the same time",
+                        "operation_id");
+    }
+    out.merchant_id = w.merchant_id;
+    return out;
 }
 
 quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,

@@ -1,9 +1,14 @@
-// What every member write (receipts, returns, and those to come) does the same way: the
-// client's operation id, answering a replay or refusing a conflicting reuse of an id, the
-// merchant's program, appending the entries a ledger wrote, and the answer's snapshot.
+// The one path every member-changing route takes (receipts, returns, enrolment, adjustments,
+// the kiosk's spins and redemptions, coupons at the till): member_write runs one
+// member-locked transaction that answers a replay of the client's operation id (or refuses a
+// conflicting reuse), restores the member's ledger to now, runs the route's decision and,
+// when that commits, appends what the ledger wrote and stores the answer under the
+// operation id. A new route adds a Decide, not a transaction. Also here: what those routes
+// share around it (the operation id, the merchant's program, the answer's snapshot).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,6 +26,10 @@ ApiResult api_error(int status, const std::string& code, const std::string& mess
 ApiResult bad_request(const codec::DecodeError& e);
 // A request body as JSON, or nullopt with the 400 answer in *err.
 std::optional<codec::Json> parse_body(const std::string& body, ApiResult* err);
+// A request body as JSON that decode accepts, or nullopt with the 400 answer in *err (decode
+// fills *err when it refuses the body).
+std::optional<codec::Json> read_body(const std::string& body, ApiResult* err,
+                                     const std::function<bool(const codec::Json&)>& decode);
 
 // The one rule for erased members, for every route that names a member (by id, card, token,
 // receipt or coupon): 410 member_erased naming `field`, or nullopt for a member in the
@@ -38,6 +47,27 @@ std::optional<program::Program> current_program(Store& store, const std::string&
 // (marked "replayed"), or a 409 naming the first field that differs.
 std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
                                             const codec::Json& request, const std::string& merchant_id);
+
+// Decides a write inside member_write's transaction: fills *out and returns true to commit
+// (the entries the ledger wrote, *out stored as the operation's answer), or false to roll
+// everything back (nothing stored: a retry decides afresh). tx reads and writes the member's
+// other rows (counters, receipts, coupons, shared state).
+using Decide = std::function<bool(MemberTx& tx, ledger::Ledger& l, ApiResult* out)>;
+
+struct MemberWrite {
+    std::string merchant_id;
+    std::string member_id;  // "" for a write for no member (a receipt without a card)
+    std::string op_hex;     // the client's operation id
+    std::string kind;       // "receipt", "return", "enrol", "adjust", "spin", "redeem", "coupon"
+    codec::Json request;    // as stored for replays: the same request gets the same answer
+    std::int64_t now_ms = 0;
+};
+
+// Runs decide for w in one transaction holding the member's write lock (a write for no
+// member takes none: see Store::with_member). The answer carries w.merchant_id. The operation
+// id is unique per merchant: when another member's write stores the same id at the same time,
+// the answer is 409 operation_conflict.
+ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide);
 
 // What a quote needs to know about a stored member (receipts, and the console's preview,
 // which must quote exactly as the till would).

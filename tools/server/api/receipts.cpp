@@ -1,11 +1,10 @@
 #include "api/receipts.hpp"
 
-#include "api/member_write.hpp"
-#include "api/wheel_state.hpp"
-
-#include <functional>
+#include <algorithm>
 #include <stdexcept>
 
+#include "api/member_write.hpp"
+#include "api/wheel_state.hpp"
 #include "codec/object_reader.hpp"
 #include "codec/quote_json.hpp"
 #include "core/ledger/ledger.hpp"
@@ -84,33 +83,24 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
     }
     return true;
 }
-ApiResult receipt_taken() {
+
+// The receipt id is taken. On PostgreSQL the insert that found it waited for the writer that
+// took it to commit, and each statement sees what is committed when it runs: if that writer
+// was a twin of this request (a retry sent before the first answer, for a receipt without a
+// member, which takes no member lock), its stored answer is replayed.
+ApiResult receipt_taken(MemberTx& tx, const MemberWrite& w) {
+    if (auto replay = replay_or_conflict(tx, w.op_hex, w.kind, w.request, w.merchant_id))
+        return *replay;
     return api_error(409, "receipt_exists",
                      "receipt.id was already posted with another operation_id", "receipt.id");
 }
 
-// Runs a receipt's transaction under the member's lock (or the "" lock of receipts without
-// a member). What decides between writers of other members is the database's keys: the
-// receipt id, claimed by insert_receipt, and the operation id, which is unique per merchant
-// though each member's transaction checks it for replays under its own lock. The same
-// operation id sent at once for two members is refused here by that key.
-void with_receipt_tx(Store& store, const std::string& merchant_id, const std::string& member_id,
-                     const std::function<bool(MemberTx&)>& fn, ApiResult* out) {
-    try {
-        store.with_member(merchant_id, member_id, fn);
-    } catch (const UniqueViolation& e) {
-        if (e.field != "operation_id") throw;
-        *out = api_error(409, "operation_conflict",
-                         "operation_id is being used for another request at the same time",
-                         "operation_id");
-        out->merchant_id = merchant_id;
-    }
-}
-
-// A receipt without a member: stored (idempotently, under the merchant's "" member lock)
-// with what was paid; the program's member prices and points don't apply.
-ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant, const ReceiptRequest& rq,
-                                 const std::string& canonical, const Json& request, std::int64_t now_ms) {
+// A receipt without a member: stored (idempotently: the receipt id and the operation id are
+// the database's keys) with what was paid; the program's member prices and points don't
+// apply. It takes no member lock, so such receipts don't wait for one another.
+ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant,
+                                 const ReceiptRequest& rq, const Json& request,
+                                 std::int64_t now_ms) {
     std::string why;
     const auto program = current_program(store, merchant.merchant_id, &why);
     if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant.merchant_id};
@@ -120,26 +110,36 @@ ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant, c
     if (q.status != quote::QuoteStatus::ok)
         return api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
                          "receipt." + q.field + " is not acceptable", "receipt." + q.field);
-    const std::string op_hex = ledger::to_hex(rq.op);
-    ApiResult out;
-    out.merchant_id = merchant.merchant_id;
-    with_receipt_tx(store, merchant.merchant_id, "", [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, "receipt", request, merchant.merchant_id)) {
-            out = std::move(*replay);
-            return false;
-        }
-        if (!tx.insert_receipt({rq.receipt.id, "", op_hex, rq.receipt.at_ms, q.paid, 0,
+    const MemberWrite w{
+        merchant.merchant_id, "", ledger::to_hex(rq.op), "receipt", request, now_ms};
+    return member_write(store, w, [&](MemberTx& tx, ledger::Ledger&, ApiResult* out) {
+        if (!tx.insert_receipt({rq.receipt.id, "", w.op_hex, rq.receipt.at_ms, q.paid, 0,
                                 codec::encode_receipt(rq.receipt).dump(), "{}", "[]"})) {
-            out = receipt_taken();
+            *out = receipt_taken(tx, w);
             return false;
         }
-        out = {201, Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"paid", q.paid}, {"member", nullptr}},
-               merchant.merchant_id};
-        tx.save_operation({op_hex, "receipt", "", canonical, out.status, out.body.dump(), now_ms});
+        *out = {201,
+                Json{{"operation_id", w.op_hex},
+                     {"receipt_id", rq.receipt.id},
+                     {"paid", q.paid},
+                     {"member", nullptr}},
+                {}};
         return true;
-    }, &out);
-    return out;
+    });
 }
+
+// The member's counters after a receipt quoted as q.
+void count_receipt(MemberCounters* c, const program::Program& p, const quote::Quote& q,
+                   std::int64_t at_ms) {
+    c->spend_total += q.paid;
+    c->last_purchase_ms = std::max(c->last_purchase_ms, at_ms);
+    if (p.tiers && q.tier_after >= 0)
+        c->tier_held = p.tiers->levels[static_cast<std::size_t>(q.tier_after)].id;
+    Json stamps = Json::object();
+    for (const auto& [card, s] : q.stamps) stamps[card] = s.after;
+    if (!q.stamps.empty()) c->stamps = stamps.dump();
+}
+
 }  // namespace
 
 std::string first_difference(const Json& a, const Json& b, const std::string& path) {
@@ -166,17 +166,18 @@ std::string first_difference(const Json& a, const Json& b, const std::string& pa
     return a == b ? "" : path;
 }
 
-ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body,
+                       std::int64_t now_ms) {
     ReceiptRequest rq;
     ApiResult bad;
-    if (!decode_request(*j, now_ms, &rq, &bad)) return bad;
+    const auto j =
+        read_body(body, &bad, [&](const Json& j) { return decode_request(j, now_ms, &rq, &bad); });
+    if (!j) return bad;
 
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");
-    if (rq.card.empty() && rq.member_id.empty()) return post_anonymous_receipt(store, *merchant, rq, j->dump(), *j, now_ms);
+    if (rq.card.empty() && rq.member_id.empty())
+        return post_anonymous_receipt(store, *merchant, rq, *j, now_ms);
     const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
                                         : store.member_by_card(merchant->merchant_id, rq.card);
     if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
@@ -186,68 +187,55 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     const auto program = current_program(store, merchant->merchant_id, &why);
     if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
 
-    const std::string op_hex = ledger::to_hex(rq.op);
-    const std::string canonical = j->dump();
-    ApiResult out;
-    out.merchant_id = merchant->merchant_id;
+    const MemberWrite w{
+        merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
-    with_receipt_tx(store, merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, "receipt", *j, merchant->merchant_id)) {
-            out = std::move(*replay);
-            return false;
-        }
+    return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         // Posted before: answered without quoting. A receipt posted at this moment by another
         // member's operation is only seen by insert_receipt below.
         if (tx.receipt(rq.receipt.id)) {
-            out = receipt_taken();
+            *out = receipt_taken(tx, w);
             return false;
         }
-        std::size_t stored = 0;
-        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         MemberCounters counters = tx.counters();
         quote::QuoteOptions options;
         options.redeem_points = rq.redeem_points;
         const quote::Quote q = quote::quote_receipt(*program, member_context(*program, tx, l, counters, now_ms), rq.receipt, options);
         if (q.status != quote::QuoteStatus::ok) {
-            out = api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
-                        "receipt." + q.field + " is not acceptable", "receipt." + q.field);
+            *out = api_error(
+                400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+                "receipt." + q.field + " is not acceptable", "receipt." + q.field);
             return false;
         }
         std::string failure, field = "redeem_points";
         if (!post_to_ledger(l, rq, q, now_ms, &failure, &field)) {
-            out =
+            *out =
                 api_error(409, failure,
                           "the ledger refused the receipt: " + failure + " (" + field + ")", field);
             return false;
         }
-        append_new_entries(tx, l, stored);
-
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
-        counters.spend_total += q.paid;
-        counters.last_purchase_ms = std::max(counters.last_purchase_ms, rq.receipt.at_ms);
-        if (program->tiers && q.tier_after >= 0) counters.tier_held = program->tiers->levels[static_cast<std::size_t>(q.tier_after)].id;
-        Json stamps = Json::object();
-        for (const auto& [card, s] : q.stamps) stamps[card] = s.after;
-        if (!q.stamps.empty()) counters.stamps = stamps.dump();
+        count_receipt(&counters, *program, q, rq.receipt.at_ms);
         tx.save_counters(counters);
 
         const Json quote_json = codec::encode_quote(q, *program);
-        if (!tx.insert_receipt({rq.receipt.id, member->member_id, op_hex, rq.receipt.at_ms, q.paid,
-                                qualifying, codec::encode_receipt(rq.receipt).dump(),
+        if (!tx.insert_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms,
+                                q.paid, qualifying, codec::encode_receipt(rq.receipt).dump(),
                                 quote_json.dump(), "[]"})) {
-            out = receipt_taken();  // everything this transaction wrote is rolled back
+            *out = receipt_taken(tx, w);  // everything this transaction wrote is rolled back
             return false;
         }
-        out = {201,
-               Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt.id}, {"quote", quote_json},
-                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
-                                              spins_available(wheel, counters.spins, now_ms))}},
-               merchant->merchant_id};
-        tx.save_operation({op_hex, "receipt", member->member_id, canonical, out.status, out.body.dump(), now_ms});
+        *out = {201,
+                Json{{"operation_id", w.op_hex},
+                     {"receipt_id", rq.receipt.id},
+                     {"quote", quote_json},
+                     {"member",
+                      snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
+                                     now_ms, spins_available(wheel, counters.spins, now_ms))}},
+                {}};
         return true;
-    }, &out);
-    return out;
+    });
 }
 
 }  // namespace kopilka::server

@@ -57,13 +57,13 @@ bool apply(ledger::Ledger& l, const ledger::Operation& op, std::int64_t now_ms, 
 }
 }  // namespace
 
-ApiResult post_return(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
-    ApiResult unreadable;
-    const auto j = parse_body(body, &unreadable);
-    if (!j) return unreadable;
+ApiResult post_return(Store& store, const Caller& caller, const std::string& body,
+                      std::int64_t now_ms) {
     ReturnRequest rq;
     ApiResult bad;
-    if (!decode_request(*j, &rq, &bad)) return bad;
+    const auto j =
+        read_body(body, &bad, [&](const Json& j) { return decode_request(j, &rq, &bad); });
+    if (!j) return bad;
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) return api_error(404, "not_found", "no such merchant", "Authorization");
     const auto member_id = store.receipt_member(merchant->merchant_id, rq.receipt_id);
@@ -80,44 +80,40 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     const auto program = member ? current_program(store, merchant->merchant_id, &why) : std::nullopt;
     if (!program) return {500, codec::error_json("internal", "the return can't be worked out: " + why), merchant->merchant_id};
 
-    const std::string op_hex = ledger::to_hex(rq.op);
-    ApiResult out;
-    out.merchant_id = merchant->merchant_id;
+    const MemberWrite w{
+        merchant->merchant_id, *member_id, ledger::to_hex(rq.op), "return", *j, now_ms};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
-    store.with_member(merchant->merchant_id, *member_id, [&](MemberTx& tx) {
-        if (auto replay = replay_or_conflict(tx, op_hex, "return", *j, merchant->merchant_id)) {
-            out = std::move(*replay);
-            return false;
-        }
+    return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);
         const auto posted = codec::decode_receipt(Json::parse(receipt.receipt));
         const auto quoted = codec::decode_quote_lines(Json::parse(receipt.quote));
-        if (!posted.ok() || !quoted.ok()) throw std::runtime_error("stored receipt " + rq.receipt_id + " is unreadable");
+        if (!posted.ok() || !quoted.ok())
+            throw std::runtime_error("stored receipt " + rq.receipt_id + " is unreadable");
         std::vector<std::int64_t> already = Json::parse(receipt.returned).get<std::vector<std::int64_t>>();
         already.resize(posted.value->lines.size(), 0);
         if (rq.quantities.size() != posted.value->lines.size()) {
-            out = api_error(400, "invalid_value", "quantities needs one number per receipt line (" +
-                        std::to_string(posted.value->lines.size()) + ")", "quantities");
+            *out = api_error(400, "invalid_value",
+                             "quantities needs one number per receipt line (" +
+                                 std::to_string(posted.value->lines.size()) + ")",
+                             "quantities");
             return false;
         }
         const quote::ReturnResult ret = quote::quote_return(*posted.value, *quoted.value, rq.quantities, already);
         if (ret.status != quote::QuoteStatus::ok) {
             const std::string field = "quantities" + ret.field.substr(std::string("returned").size());
-            out = api_error(400, "invalid_return", field + " is more than is left to return", field);
+            *out =
+                api_error(400, "invalid_return", field + " is more than is left to return", field);
             return false;
         }
-        std::size_t stored = 0;
-        ledger::Ledger l = load_ledger(tx, now_ms, &stored);
         std::string failure;
         if ((ret.points_clawback > 0 &&
              !apply(l, ledger::Clawback{ledger::derive_entry_id(rq.op, "clawback"), ret.points_clawback, "return", rq.receipt_id}, now_ms, &failure)) ||
             (ret.points_refund > 0 &&
              !apply(l, ledger::Refund{ledger::derive_entry_id(rq.op, "refund"), ret.points_refund, 0, "return", rq.receipt_id}, now_ms, &failure))) {
-            out = api_error(409, failure, "the ledger refused the return: " + failure, "quantities");
+            *out =
+                api_error(409, failure, "the ledger refused the return: " + failure, "quantities");
             return false;
         }
-        append_new_entries(tx, l, stored);
-
         for (std::size_t i = 0; i < already.size(); ++i) already[i] += rq.quantities[i];
         receipt.returned = Json(already).dump();
         receipt.tier_qualifying -= ret.tier_qualifying_clawback;
@@ -131,15 +127,16 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
         counters.stamps = stamps.dump();
         tx.save_counters(counters);
 
-        out = {201,
-               Json{{"operation_id", op_hex}, {"receipt_id", rq.receipt_id}, {"return", codec::encode_return(ret)},
-                    {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
-                                              spins_available(wheel, counters.spins, now_ms))}},
-               merchant->merchant_id};
-        tx.save_operation({op_hex, "return", member->member_id, j->dump(), out.status, out.body.dump(), now_ms});
+        *out = {201,
+                Json{{"operation_id", w.op_hex},
+                     {"receipt_id", rq.receipt_id},
+                     {"return", codec::encode_return(ret)},
+                     {"member",
+                      snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
+                                     now_ms, spins_available(wheel, counters.spins, now_ms))}},
+                {}};
         return true;
     });
-    return out;
 }
 
 }  // namespace kopilka::server

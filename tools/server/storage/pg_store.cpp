@@ -1,18 +1,17 @@
-// PostgreSQL storage adapter (libpqxx 6.4): the same schema and behaviour as sqlite_store.cpp,
-// for several server processes sharing one database.
+// PostgreSQL storage adapter (libpqxx 6.4): the connections and transactions under SqlStore
+// (sql_store.hpp, where every query and the migrations are), for several server processes
+// sharing one database.
 //
-// Implemented: the SQLite migrations 1–3 in PostgreSQL types (bigint, text) and the shared
-// migrations 4 and 5 (sql_store.hpp), applied once at
-// open in one transaction under pg_advisory_xact_lock (two servers starting together never
-// race); every Store method; with_member as one transaction that first locks the member's
-// member_counters row (so writers for one member serialize across threads and processes);
-// retry of whole transactions on pqxx::transaction_rollback (serialization failure,
-// deadlock) with a short backoff, but never on a unique violation, which is reported as
-// UniqueViolation (another writer took the key first); the Sql executor the shared Store
-// methods run on; a connection pool of at most 16 (pqxx connections are not thread-safe:
-// each one is used by one thread at a time).
-// Every query filters by merchant_id, except the lookups the interface defines across
-// merchants (API keys, devices and pairing codes by their globally unique ids, merchants).
+// Implemented: the Sql executor (parameters sent as text of unspecified type, which
+// PostgreSQL infers from where each is used); TxMode::read and write as READ COMMITTED
+// transactions (a member's writers serialise on the row lock SqlStore::with_member takes),
+// TxMode::snapshot as one REPEATABLE READ, READ ONLY snapshot without row locks, so lookups
+// and exports never wait for writers; retry of whole transactions on
+// pqxx::transaction_rollback (serialization failure, deadlock) with a short backoff, but
+// never on a unique violation, which is reported as UniqueViolation (another writer took the
+// key first); migrations under pg_advisory_xact_lock (two servers starting together never
+// race); a connection pool of at most 16 (pqxx connections are not thread-safe: each one is
+// used by one thread at a time).
 #include "storage/pg_store.hpp"
 
 #include <algorithm>
@@ -34,131 +33,8 @@ namespace kopilka::server {
 
 namespace {
 
-// Each migration runs once, in order; never edit a shipped one. Same tables, keys and
-// indexes as SQLite's kMigrations; INTEGER is bigint here.
-const char* const kMigrations[] = {
-    R"sql(
-    CREATE TABLE merchants (
-        merchant_id   text NOT NULL PRIMARY KEY,
-        code          text NOT NULL UNIQUE,
-        name          text NOT NULL,
-        currency      text NOT NULL,
-        card_secret   text NOT NULL,
-        created_at_ms bigint NOT NULL
-    );
-    CREATE TABLE programs (
-        merchant_id   text NOT NULL,
-        program_id    text NOT NULL,
-        version       bigint NOT NULL,
-        document      text NOT NULL,
-        created_at_ms bigint NOT NULL,
-        PRIMARY KEY (merchant_id, program_id, version)
-    );
-    CREATE TABLE members (
-        merchant_id   text NOT NULL,
-        member_id     text NOT NULL,
-        display_name  text NOT NULL,
-        created_at_ms bigint NOT NULL,
-        PRIMARY KEY (merchant_id, member_id)
-    );
-    CREATE TABLE cards (
-        merchant_id   text NOT NULL,
-        number        text NOT NULL,
-        member_id     text NOT NULL,
-        created_at_ms bigint NOT NULL,
-        PRIMARY KEY (merchant_id, number)
-    );
-    CREATE TABLE ledger_entries (
-        merchant_id   text NOT NULL,
-        entry_id      text NOT NULL,
-        member_id     text NOT NULL,
-        reason        text NOT NULL,
-        rule          text NOT NULL,
-        created_at_ms bigint NOT NULL,
-        PRIMARY KEY (merchant_id, entry_id)
-    );
-    CREATE INDEX ledger_entries_member ON ledger_entries (merchant_id, member_id, created_at_ms);
-    CREATE TABLE ledger_postings (
-        merchant_id   text NOT NULL,
-        entry_id      text NOT NULL,
-        account       text NOT NULL,
-        amount        bigint NOT NULL,
-        PRIMARY KEY (merchant_id, entry_id, account)
-    );
-    CREATE INDEX ledger_postings_account ON ledger_postings (merchant_id, account);
-    )sql",
-    // 2: shared/core's ledger entries per member in write order; operations and receipts.
-    R"sql(
-    DROP TABLE ledger_postings;
-    DROP TABLE ledger_entries;
-    CREATE TABLE member_entries (
-        merchant_id   text NOT NULL,
-        member_id     text NOT NULL,
-        seq           bigint NOT NULL,
-        entry_id      text NOT NULL,
-        reason        text NOT NULL,
-        at_ms         bigint NOT NULL,
-        member_delta  bigint NOT NULL,
-        body          text NOT NULL,
-        PRIMARY KEY (merchant_id, member_id, seq)
-    );
-    CREATE UNIQUE INDEX member_entries_id ON member_entries (merchant_id, member_id, entry_id);
-    CREATE TABLE member_counters (
-        merchant_id      text NOT NULL,
-        member_id        text NOT NULL,
-        spend_total      bigint NOT NULL,
-        last_purchase_ms bigint NOT NULL,
-        tier_held        text NOT NULL,
-        window_start_ms  bigint NOT NULL,
-        stamps           text NOT NULL,
-        PRIMARY KEY (merchant_id, member_id)
-    );
-    CREATE TABLE operations (
-        merchant_id   text NOT NULL,
-        op_id         text NOT NULL,
-        kind          text NOT NULL,
-        member_id     text NOT NULL,
-        request       text NOT NULL,
-        status        bigint NOT NULL,
-        response      text NOT NULL,
-        at_ms         bigint NOT NULL,
-        PRIMARY KEY (merchant_id, op_id)
-    );
-    CREATE TABLE receipts (
-        merchant_id     text NOT NULL,
-        receipt_id      text NOT NULL,
-        member_id       text NOT NULL,
-        op_id           text NOT NULL,
-        at_ms           bigint NOT NULL,
-        paid            bigint NOT NULL,
-        tier_qualifying bigint NOT NULL,
-        receipt         text NOT NULL,
-        quote           text NOT NULL,
-        returned        text NOT NULL,
-        PRIMARY KEY (merchant_id, receipt_id)
-    );
-    CREATE INDEX receipts_member ON receipts (merchant_id, member_id, at_ms);
-    )sql",
-    // 3: merchant API keys (salted hashes; the key id is unique across merchants).
-    R"sql(
-    CREATE TABLE api_keys (
-        merchant_id     text NOT NULL,
-        key_id          text NOT NULL,
-        role            text NOT NULL,
-        salt_hex        text NOT NULL,
-        secret_hash_hex text NOT NULL,
-        created_at_ms   bigint NOT NULL,
-        revoked_at_ms   bigint NOT NULL,
-        PRIMARY KEY (merchant_id, key_id)
-    );
-    CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
-    )sql",
-    kMigration4,
-    kMigration5,
-};
-
-// pg_advisory_xact_lock key for schema migrations ("kopilka" in ASCII).
-constexpr long long kMigrationLockKey = 0x6b6f70696c6b61LL;
+// The migrations' advisory lock key is "kopilka" in ASCII (0x6b6f70696c6b61).
+constexpr SqlDialect kPostgres{true, "bigint", "SELECT pg_advisory_xact_lock(30240351103773537)"};
 
 // Connections one server process keeps open at most.
 constexpr std::size_t kConnectionsMax = 16;
@@ -184,10 +60,6 @@ std::string first_line(const std::string& s) {
     return out;
 }
 
-std::string str(const pqxx::field& f) { return f.as<std::string>(); }
-std::int64_t i64(const pqxx::field& f) { return static_cast<std::int64_t>(f.as<long long>()); }
-long long ll(std::int64_t v) { return static_cast<long long>(v); }
-
 // The shared SQL inside one libpqxx transaction. Parameters go as text of unspecified type
 // (PostgreSQL infers each from where it is used).
 class PgSql final : public Sql {
@@ -208,9 +80,10 @@ public:
     std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) override {
         return static_cast<std::int64_t>(run(sql, params).affected_rows());
     }
-    const char* for_update() const override { return " FOR UPDATE"; }
+    void script(const std::string& sql) override { w_.exec(sql); }
+    const SqlDialect& dialect() const override { return kPostgres; }
 
-private:
+  private:
     pqxx::result run(const std::string& sql, const std::vector<SqlValue>& params) {
         std::vector<std::string> texts;
         texts.reserve(params.size());
@@ -236,7 +109,7 @@ public:
     explicit PgStore(std::string url) : url_(std::move(url)) {
         try {
             idle_.push_back(connect());
-            migrate();
+            migrate_schema();
         } catch (const pqxx::broken_connection& e) {
             throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " + first_line(e.what()));
         } catch (const std::runtime_error& e) {
@@ -244,138 +117,6 @@ public:
             if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0) throw;
             throw std::runtime_error("PostgreSQL at " + redact(url_) + " is not usable: " + first_line(what));
         }
-    }
-
-    std::optional<MerchantRecord> merchant_by_code(const std::string& code) override {
-        return merchant_where("code = $1", code);
-    }
-    std::optional<MerchantRecord> merchant_by_id(const std::string& id) override {
-        return merchant_where("merchant_id = $1", id);
-    }
-
-    std::optional<ProgramRecord> current_program(const std::string& merchant_id) override {
-        std::optional<ProgramRecord> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params(
-                "SELECT program_id, version, document FROM programs WHERE merchant_id = $1 "
-                "ORDER BY created_at_ms DESC, version DESC LIMIT 1",
-                merchant_id);
-            if (!r.empty()) out = ProgramRecord{merchant_id, str(r[0][0]), i64(r[0][1]), str(r[0][2])};
-            return true;
-        });
-        return out;
-    }
-
-    std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) override {
-        std::optional<std::string> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params("SELECT member_id FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
-                                         merchant_id, receipt_id);
-            if (!r.empty()) out = str(r[0][0]);
-            return true;
-        });
-        return out;
-    }
-
-    void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO merchants (merchant_id, code, name, currency, card_secret, created_at_ms) "
-                          "VALUES ($1, $2, $3, $4, $5, $6)",
-                          m.merchant_id, m.code, m.name, m.currency, m.card_secret, ll(now_ms));
-            return true;
-        });
-    }
-
-    void put_program(const ProgramRecord& p, std::int64_t now_ms) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms) "
-                          "VALUES ($1, $2, $3, $4, $5)",
-                          p.merchant_id, p.program_id, ll(p.version), p.document, ll(now_ms));
-            return true;
-        });
-    }
-
-    // One READ COMMITTED transaction per attempt. Its first statements take the member's
-    // write lock: the member's member_counters row is created if missing (ON CONFLICT DO
-    // NOTHING waits for a concurrent inserter and then does nothing) and locked FOR UPDATE,
-    // so a second writer for the same member — another thread or another server process —
-    // blocks there until the first commits or rolls back. Every later statement in READ
-    // COMMITTED takes a fresh snapshot, so once the lock is held the transaction reads the
-    // member's rows as the previous holder committed them, and nobody else can change them
-    // until it ends: the read-decide-write of a receipt can't interleave with another one,
-    // which is what SQLite's BEGIN IMMEDIATE gives. SERIALIZABLE isn't needed (and would
-    // only add retries). The placeholder counters row holds the same values counters()
-    // returns for a member without one (MemberCounters{}).
-    // On a serialization failure or deadlock the whole transaction, fn included, runs again.
-    bool with_member(const std::string& merchant_id, const std::string& member_id,
-                     const std::function<bool(MemberTx&)>& fn) override {
-        bool commit = false;
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, tier_held, "
-                          "window_start_ms, stamps) VALUES ($1, $2, 0, 0, '', 0, '{}') "
-                          "ON CONFLICT (merchant_id, member_id) DO NOTHING",
-                          merchant_id, member_id);
-            w.exec_params("SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR UPDATE",
-                          merchant_id, member_id);
-            Tx tx(w, merchant_id, member_id);
-            commit = fn(tx);
-            return commit;
-        });
-        return commit;
-    }
-
-    // One REPEATABLE READ snapshot, no row locks: readers never wait for writers.
-    void read_member(const std::string& merchant_id, const std::string& member_id,
-                     const std::function<void(MemberTx&)>& fn) override {
-        run([&](pqxx::work& w) {
-            w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            Tx tx(w, merchant_id, member_id);
-            fn(tx);
-            return false;
-        });
-    }
-
-    void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO api_keys (merchant_id, key_id, role, salt_hex, secret_hash_hex, created_at_ms, "
-                          "revoked_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                          k.merchant_id, k.key_id, k.role, k.salt_hex, k.secret_hash_hex, ll(now_ms), ll(k.revoked_at_ms));
-            return true;
-        });
-    }
-
-    std::optional<ApiKeyRecord> api_key(const std::string& key_id) override {
-        std::optional<ApiKeyRecord> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params(
-                "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM api_keys WHERE key_id = $1", key_id);
-            if (!r.empty())
-                out = ApiKeyRecord{str(r[0][0]), key_id, str(r[0][1]), str(r[0][2]), str(r[0][3]), i64(r[0][4])};
-            return true;
-        });
-        return out;
-    }
-
-    std::vector<std::string> merchant_ids() override {
-        std::vector<std::string> out;
-        run([&](pqxx::work& w) {
-            out.clear();
-            for (const auto& row : w.exec("SELECT merchant_id FROM merchants ORDER BY merchant_id")) out.push_back(str(row[0]));
-            return true;
-        });
-        return out;
-    }
-
-    bool empty() override {
-        bool out = true;
-        run([&](pqxx::work& w) {
-            out = i64(w.exec1("SELECT COUNT(*) FROM merchants")[0]) == 0;
-            return true;
-        });
-        return out;
     }
 
 private:
@@ -462,60 +203,13 @@ private:
         }
     }
 
-    void transact(bool, const std::function<bool(Sql&)>& fn) override {
+    void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
         run([&](pqxx::work& w) {
+            if (mode == TxMode::snapshot)
+                w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             PgSql sql(w);
-            return fn(sql);
+            return fn(sql) && mode != TxMode::snapshot;
         });
-    }
-
-    // The member's rows, inside the transaction with_member opened (and locked).
-    class Tx final : public SqlMemberTx {
-    public:
-        Tx(pqxx::work& w, std::string merchant_id, std::string member_id)
-            : SqlMemberTx(std::move(merchant_id), std::move(member_id)), sql_(w) {}
-
-    protected:
-        Sql& sql() override { return sql_; }
-
-    private:
-        PgSql sql_;
-    };
-
-    // All pending migrations in one transaction, under a transaction-scoped advisory lock:
-    // a second server starting at the same moment waits, then finds them applied.
-    void migrate() {
-        const std::int64_t known = static_cast<std::int64_t>(sizeof(kMigrations) / sizeof(kMigrations[0]));
-        run([&](pqxx::work& w) {
-            w.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
-            w.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, "
-                   "applied_at_ms bigint NOT NULL)");
-            const std::int64_t current = i64(w.exec1("SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations")[0]);
-            if (current > known)
-                throw std::runtime_error("the database schema (version " + std::to_string(current) +
-                                         ") is newer than this server knows (" + std::to_string(known) + ")");
-            for (std::int64_t v = current + 1; v <= known; ++v) {
-                w.exec(kMigrations[v - 1]);
-                w.exec_params("INSERT INTO schema_migrations (version, applied_at_ms) "
-                              "VALUES ($1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)",
-                              ll(v));
-                PgSql sql(w);
-                report_migration(sql, v);
-            }
-            return true;
-        });
-    }
-
-    std::optional<MerchantRecord> merchant_where(const char* where, const std::string& value) {
-        std::optional<MerchantRecord> out;
-        run([&](pqxx::work& w) {
-            out.reset();
-            const auto r = w.exec_params(
-                std::string("SELECT merchant_id, code, name, currency, card_secret FROM merchants WHERE ") + where, value);
-            if (!r.empty()) out = MerchantRecord{str(r[0][0]), str(r[0][1]), str(r[0][2]), str(r[0][3]), str(r[0][4])};
-            return true;
-        });
-        return out;
     }
 
     std::string url_;

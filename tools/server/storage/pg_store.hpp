@@ -9,8 +9,8 @@
 namespace kopilka::server {
 
 // Connects to a postgresql:// (or postgres://) URL and brings the schema up to date (the
-// same migrations as SQLite's, applied once under an advisory lock). Throws
-// std::runtime_error with a clear message when the URL can't be used.
+// same baseline and migrations as SQLite's, sql_store.hpp, applied once under an advisory
+// lock). Throws std::runtime_error with a clear message when the URL can't be used.
 std::unique_ptr<Store> open_pg_store(const std::string& url);
 
 }  // namespace kopilka::server

@@ -1,5 +1,6 @@
 #include "storage/sql_store.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 
@@ -7,7 +8,156 @@
 
 namespace kopilka::server {
 
-const char* const kMigration4 = R"sql(
+namespace {
+
+// [SECTION] Schema: the migrations and the baseline
+//
+// Each migration runs once, in order, in the transaction that records it; never change what
+// a shipped one runs. A table is written once below, as the migration that made it created
+// it; the baseline (a fresh database, in one step) is the same tables as the migrations
+// leave them, so the two can't drift apart. {int} is the dialect's integer type.
+
+const std::string kMerchants = R"sql(
+    CREATE TABLE merchants (
+        merchant_id   TEXT NOT NULL PRIMARY KEY,
+        code          TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL,
+        currency      TEXT NOT NULL,
+        card_secret   TEXT NOT NULL,
+        created_at_ms {int} NOT NULL
+    );
+    CREATE TABLE programs (
+        merchant_id   TEXT NOT NULL,
+        program_id    TEXT NOT NULL,
+        version       {int} NOT NULL,
+        document      TEXT NOT NULL,
+        created_at_ms {int} NOT NULL,
+        PRIMARY KEY (merchant_id, program_id, version)
+    );
+)sql";
+// Members and member_counters as created; migration 4 adds columns at their ends.
+const std::string kMembersColumns = R"sql(
+    CREATE TABLE members (
+        merchant_id   TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        display_name  TEXT NOT NULL,
+        created_at_ms {int} NOT NULL,
+)sql";
+const std::string kMembersKey = R"sql(
+        PRIMARY KEY (merchant_id, member_id)
+    );
+)sql";
+const std::string kCards = R"sql(
+    CREATE TABLE cards (
+        merchant_id   TEXT NOT NULL,
+        number        TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        created_at_ms {int} NOT NULL,
+        PRIMARY KEY (merchant_id, number)
+    );
+)sql";
+// 1's ledger tables held only demo data; 2 drops them.
+const std::string kFirstLedger = R"sql(
+    CREATE TABLE ledger_entries (
+        merchant_id   TEXT NOT NULL,
+        entry_id      TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        reason        TEXT NOT NULL,
+        rule          TEXT NOT NULL,
+        created_at_ms {int} NOT NULL,
+        PRIMARY KEY (merchant_id, entry_id)
+    );
+    CREATE INDEX ledger_entries_member ON ledger_entries (merchant_id, member_id, created_at_ms);
+    CREATE TABLE ledger_postings (
+        merchant_id   TEXT NOT NULL,
+        entry_id      TEXT NOT NULL,
+        account       TEXT NOT NULL,
+        amount        {int} NOT NULL,
+        PRIMARY KEY (merchant_id, entry_id, account)
+    );
+    CREATE INDEX ledger_postings_account ON ledger_postings (merchant_id, account);
+)sql";
+const std::string kMemberEntries = R"sql(
+    CREATE TABLE member_entries (
+        merchant_id   TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        seq           {int} NOT NULL,
+        entry_id      TEXT NOT NULL,
+        reason        TEXT NOT NULL,
+        at_ms         {int} NOT NULL,
+        member_delta  {int} NOT NULL,
+        body          TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id, seq)
+    );
+    CREATE UNIQUE INDEX member_entries_id ON member_entries (merchant_id, member_id, entry_id);
+)sql";
+const std::string kCountersColumns = R"sql(
+    CREATE TABLE member_counters (
+        merchant_id      TEXT NOT NULL,
+        member_id        TEXT NOT NULL,
+        spend_total      {int} NOT NULL,
+        last_purchase_ms {int} NOT NULL,
+        tier_held        TEXT NOT NULL,
+        window_start_ms  {int} NOT NULL,
+        stamps           TEXT NOT NULL,
+)sql";
+const std::string kOperationsReceipts = R"sql(
+    CREATE TABLE operations (
+        merchant_id   TEXT NOT NULL,
+        op_id         TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        request       TEXT NOT NULL,
+        status        {int} NOT NULL,
+        response      TEXT NOT NULL,
+        at_ms         {int} NOT NULL,
+        PRIMARY KEY (merchant_id, op_id)
+    );
+    CREATE TABLE receipts (
+        merchant_id     TEXT NOT NULL,
+        receipt_id      TEXT NOT NULL,
+        member_id       TEXT NOT NULL,
+        op_id           TEXT NOT NULL,
+        at_ms           {int} NOT NULL,
+        paid            {int} NOT NULL,
+        tier_qualifying {int} NOT NULL,
+        receipt         TEXT NOT NULL,
+        quote           TEXT NOT NULL,
+        returned        TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, receipt_id)
+    );
+    CREATE INDEX receipts_member ON receipts (merchant_id, member_id, at_ms);
+)sql";
+// Merchant API keys (salted hashes; the key id is unique across merchants).
+const std::string kApiKeys = R"sql(
+    CREATE TABLE api_keys (
+        merchant_id     TEXT NOT NULL,
+        key_id          TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        salt_hex        TEXT NOT NULL,
+        secret_hash_hex TEXT NOT NULL,
+        created_at_ms   {int} NOT NULL,
+        revoked_at_ms   {int} NOT NULL,
+        PRIMARY KEY (merchant_id, key_id)
+    );
+    CREATE UNIQUE INDEX api_keys_id ON api_keys (key_id);
+)sql";
+// Migration 4's columns, as the baseline writes them and as 4 adds them.
+const std::string kMembersColumns4 = R"sql(
+        phone         TEXT NOT NULL DEFAULT '',
+        email         TEXT NOT NULL DEFAULT '',
+        birthday      TEXT NOT NULL DEFAULT '',
+        consent_at_ms BIGINT NOT NULL DEFAULT 0,
+        erased_at_ms  BIGINT NOT NULL DEFAULT 0,
+)sql";
+const std::string kCountersColumns4 = R"sql(
+        spins            TEXT NOT NULL DEFAULT '{}',
+)sql";
+const std::string kCountersKey = R"sql(
+        PRIMARY KEY (merchant_id, member_id)
+    );
+)sql";
+const std::string kAddColumns4 = R"sql(
     ALTER TABLE members ADD COLUMN phone TEXT NOT NULL DEFAULT '';
     ALTER TABLE members ADD COLUMN email TEXT NOT NULL DEFAULT '';
     ALTER TABLE members ADD COLUMN birthday TEXT NOT NULL DEFAULT '';
@@ -15,7 +165,11 @@ const char* const kMigration4 = R"sql(
     ALTER TABLE members ADD COLUMN erased_at_ms BIGINT NOT NULL DEFAULT 0;
     CREATE INDEX members_phone ON members (merchant_id, phone);
     ALTER TABLE member_counters ADD COLUMN spins TEXT NOT NULL DEFAULT '{}';
+)sql";
+const std::string kOperationsMember = R"sql(
     CREATE INDEX operations_member ON operations (merchant_id, member_id);
+)sql";
+const std::string kTables4 = R"sql(
     CREATE TABLE documents (
         merchant_id   TEXT NOT NULL,
         kind          TEXT NOT NULL,
@@ -84,22 +238,28 @@ const char* const kMigration4 = R"sql(
         PRIMARY KEY (merchant_id, kind, state_id)
     );
 )sql";
-
-// Databases from before this migration may hold members sharing a phone: enrolments raced
-// past a check that ran outside the insert's transaction. The unique index can't be built
-// over them, and the migration must not fail, so one member of each phone keeps it: the one
-// phone lookups have been finding (the smallest member id; they ignored erased members,
-// whose phones are blank anyway), so points keep going where they went. The others' phones
-// are blanked, and each of them is listed in member_phones_blanked with the member that kept
-// the phone (ids only: the number stays with that member), for the merchant to sort out;
-// report_migration logs how many. Erased members have empty phones and never collide.
-const char* const kMigration5 = R"sql(
+// Migration 5's table and its index: a member's phone is unique per merchant (non-empty
+// phones only).
+const std::string kPhonesBlanked = R"sql(
     CREATE TABLE member_phones_blanked (
         merchant_id TEXT NOT NULL,
         member_id   TEXT NOT NULL,
         kept_by     TEXT NOT NULL,
         PRIMARY KEY (merchant_id, member_id)
     );
+)sql";
+const std::string kPhoneUnique = R"sql(
+    CREATE UNIQUE INDEX members_phone_unique ON members (merchant_id, phone) WHERE phone <> '';
+)sql";
+// Databases from before migration 5 may hold members sharing a phone: enrolments raced past
+// a check that ran outside the insert's transaction. The unique index can't be built over
+// them, and the migration must not fail, so one member of each phone keeps it: the one phone
+// lookups have been finding (the smallest member id; they ignored erased members, whose
+// phones are blank anyway), so points keep going where they went. The others' phones are
+// blanked, and each of them is listed in member_phones_blanked with the member that kept the
+// phone (ids only: the number stays with that member), for the merchant to sort out;
+// report_migration logs how many. Erased members have empty phones and never collide.
+const std::string kBlankSharedPhones = R"sql(
     INSERT INTO member_phones_blanked (merchant_id, member_id, kept_by)
         SELECT m.merchant_id, m.member_id, MIN(k.member_id) FROM members m JOIN members k
             ON k.merchant_id = m.merchant_id AND k.phone = m.phone AND k.member_id < m.member_id
@@ -107,9 +267,42 @@ const char* const kMigration5 = R"sql(
     UPDATE members SET phone = '' WHERE EXISTS (SELECT 1 FROM member_phones_blanked b
         WHERE b.merchant_id = members.merchant_id AND b.member_id = members.member_id);
     DROP INDEX members_phone;
-    CREATE UNIQUE INDEX members_phone_unique ON members (merchant_id, phone) WHERE phone <> '';
 )sql";
 
+const std::string kMigrations[] = {
+    // 1: merchants, programs, members, cards, a first ledger.
+    kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
+    // 2: the ledger moves to shared/core's entries (batches, pending, expiry, reservations),
+    // stored per member in write order; operations and receipts for idempotent writes.
+    "DROP TABLE ledger_postings; DROP TABLE ledger_entries;" + kMemberEntries + kCountersColumns +
+        kCountersKey + kOperationsReceipts,
+    // 3: merchant API keys.
+    kApiKeys,
+    // 4: members' personal data, documents (themes, wheels, kiosk settings), kiosk pairing and
+    // devices, coupons, spins, shared state rows (a wheel's stock and budgets).
+    kAddColumns4 + kOperationsMember + kTables4,
+    // 5: a member's phone is unique per merchant.
+    kPhonesBlanked + kBlankSharedPhones + kPhoneUnique,
+};
+constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// Migrations 1-5 in one step: the same tables, columns (in the order the migrations leave
+// them: added columns last), types, defaults, keys and indexes.
+const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + kMembersKey +
+                              kPhoneUnique + kPhonesBlanked + kCards + kMemberEntries +
+                              kCountersColumns + kCountersColumns4 + kCountersKey +
+                              kOperationsReceipts + kOperationsMember + kApiKeys + kTables4;
+
+// The SQL with {int} written in the dialect's integer type.
+std::string render(const std::string& sql, const SqlDialect& d) {
+    std::string out = sql;
+    for (auto at = out.find("{int}"); at != std::string::npos; at = out.find("{int}", at))
+        out.replace(at, 5, d.integer);
+    return out;
+}
+
+// Logs what a migration changed in the data (the phones migration 5 blanked) as a JSON line
+// on stderr.
 void report_migration(Sql& s, std::int64_t version) {
     if (version != 5) return;
     const auto rows = s.query("SELECT merchant_id, member_id, kept_by FROM member_phones_blanked "
@@ -126,6 +319,29 @@ void report_migration(Sql& s, std::int64_t version) {
                         "(listed in member_phones_blanked)"},
         {"blanked", blanked}};
     std::fprintf(stderr, "%s\n", line.dump().c_str());
+}
+
+}  // namespace
+
+void migrate(Sql& s, std::int64_t now_ms) {
+    if (*s.dialect().migration_lock) s.query(s.dialect().migration_lock, {});
+    s.script(
+        render("CREATE TABLE IF NOT EXISTS schema_migrations (version {int} NOT NULL PRIMARY KEY, "
+               "applied_at_ms {int} NOT NULL)",
+               s.dialect()));
+    const std::int64_t current = to_i64(s.query(
+        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations", {})[0][0]);
+    if (current > kMigrationsCount)
+        throw std::runtime_error("the database schema (version " + std::to_string(current) +
+                                 ") is newer than this server knows (" +
+                                 std::to_string(kMigrationsCount) + ")");
+    if (current == 0) s.script(render(kBaseline, s.dialect()));
+    for (std::int64_t v = current + 1; v <= kMigrationsCount; ++v) {
+        if (current != 0) s.script(render(kMigrations[v - 1], s.dialect()));
+        s.exec("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)",
+               {v, now_ms});
+        if (current != 0) report_migration(s, v);
+    }
 }
 
 std::string unique_field(const std::string& key) {
@@ -304,8 +520,9 @@ std::string SqlMemberTx::shared_state(const std::string& kind, const std::string
     sql().exec("INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, '') "
                "ON CONFLICT (merchant_id, kind, state_id) DO NOTHING",
                {merchant_, kind, id});
-    const auto r = sql().query(std::string("SELECT state FROM shared_state WHERE merchant_id = $1 AND kind = $2 AND state_id = $3") +
-                                   sql().for_update(),
+    const auto r = sql().query(std::string("SELECT state FROM shared_state WHERE merchant_id = $1 "
+                                           "AND kind = $2 AND state_id = $3") +
+                                   sql().dialect().for_update(),
                                {merchant_, kind, id});
     return r.empty() ? std::string() : r[0][0];
 }
@@ -347,6 +564,162 @@ void SqlMemberTx::save_spin(const SpinRecord& s) {
                {merchant_, s.op_id, member_, s.wheel_id, s.prize_id, s.seed, s.cost, s.at_ms});
 }
 
+// [SECTION] Merchants, programs, API keys, member transactions
+
+void SqlStore::migrate_schema() {
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    transact(TxMode::write, [&](Sql& s) {
+        migrate(s, static_cast<std::int64_t>(now_ms));
+        return true;
+    });
+}
+
+namespace {
+
+std::optional<MerchantRecord> merchant_where(Sql& s, const char* where, const std::string& value) {
+    const auto r = s.query(
+        std::string("SELECT merchant_id, code, name, currency, card_secret FROM merchants WHERE ") +
+            where,
+        {value});
+    if (r.empty()) return std::nullopt;
+    return MerchantRecord{r[0][0], r[0][1], r[0][2], r[0][3], r[0][4]};
+}
+
+}  // namespace
+
+std::optional<MerchantRecord> SqlStore::merchant_by_code(const std::string& code) {
+    return read<std::optional<MerchantRecord>>(
+        [&](Sql& s) { return merchant_where(s, "code = $1", code); });
+}
+
+std::optional<MerchantRecord> SqlStore::merchant_by_id(const std::string& merchant_id) {
+    return read<std::optional<MerchantRecord>>(
+        [&](Sql& s) { return merchant_where(s, "merchant_id = $1", merchant_id); });
+}
+
+std::optional<ProgramRecord> SqlStore::current_program(const std::string& merchant_id) {
+    return read<std::optional<ProgramRecord>>([&](Sql& s) -> std::optional<ProgramRecord> {
+        const auto r = s.query(
+            "SELECT program_id, version, document FROM programs WHERE merchant_id = $1 "
+            "ORDER BY created_at_ms DESC, version DESC LIMIT 1",
+            {merchant_id});
+        if (r.empty()) return std::nullopt;
+        return ProgramRecord{merchant_id, r[0][0], to_i64(r[0][1]), r[0][2]};
+    });
+}
+
+std::optional<std::string> SqlStore::receipt_member(const std::string& merchant_id,
+                                                    const std::string& receipt_id) {
+    return read<std::optional<std::string>>([&](Sql& s) -> std::optional<std::string> {
+        const auto r =
+            s.query("SELECT member_id FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
+                    {merchant_id, receipt_id});
+        if (r.empty()) return std::nullopt;
+        return r[0][0];
+    });
+}
+
+void SqlStore::put_merchant(const MerchantRecord& m, std::int64_t now_ms) {
+    write([&](Sql& s) {
+        s.exec(
+            "INSERT INTO merchants (merchant_id, code, name, currency, card_secret, created_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            {m.merchant_id, m.code, m.name, m.currency, m.card_secret, now_ms});
+        return true;
+    });
+}
+
+void SqlStore::put_program(const ProgramRecord& p, std::int64_t now_ms) {
+    write([&](Sql& s) {
+        s.exec(
+            "INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {p.merchant_id, p.program_id, p.version, p.document, now_ms});
+        return true;
+    });
+}
+
+void SqlStore::put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) {
+    write([&](Sql& s) {
+        s.exec(
+            "INSERT INTO api_keys (merchant_id, key_id, role, salt_hex, secret_hash_hex, "
+            "created_at_ms, "
+            "revoked_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {k.merchant_id, k.key_id, k.role, k.salt_hex, k.secret_hash_hex, now_ms,
+             k.revoked_at_ms});
+        return true;
+    });
+}
+
+std::optional<ApiKeyRecord> SqlStore::api_key(const std::string& key_id) {
+    return read<std::optional<ApiKeyRecord>>([&](Sql& s) -> std::optional<ApiKeyRecord> {
+        const auto r = s.query(
+            "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM api_keys "
+            "WHERE key_id = $1",
+            {key_id});
+        if (r.empty()) return std::nullopt;
+        return ApiKeyRecord{r[0][0], key_id, r[0][1], r[0][2], r[0][3], to_i64(r[0][4])};
+    });
+}
+
+std::vector<std::string> SqlStore::merchant_ids() {
+    return read<std::vector<std::string>>([&](Sql& s) {
+        std::vector<std::string> out;
+        for (const auto& r : s.query("SELECT merchant_id FROM merchants ORDER BY merchant_id", {}))
+            out.push_back(r[0]);
+        return out;
+    });
+}
+
+bool SqlStore::empty() {
+    return read<bool>(
+        [&](Sql& s) { return to_i64(s.query("SELECT COUNT(*) FROM merchants", {})[0][0]) == 0; });
+}
+
+// With row locks (PostgreSQL) the transaction's first statements take the member's write
+// lock: the member's member_counters row is created if missing (ON CONFLICT DO NOTHING waits
+// for a concurrent inserter and then does nothing) and locked FOR UPDATE, so a second writer
+// for the same member — another thread or another server process — blocks there until the
+// first commits or rolls back. Every later statement in READ COMMITTED takes a fresh
+// snapshot, so once the lock is held the transaction reads the member's rows as the previous
+// holder committed them, and nobody else can change them until it ends: the
+// read-decide-write of a receipt can't interleave with another one, which is what SQLite's
+// BEGIN IMMEDIATE gives. The placeholder counters row holds the same values counters()
+// returns for a member without one (MemberCounters{}).
+// A write for no member (member_id "", a receipt without a card) locks nothing: such writes
+// touch no member's rows, and the database's unique keys (receipt id, operation id) decide
+// between two at once, so they don't queue behind one another.
+bool SqlStore::with_member(const std::string& merchant_id, const std::string& member_id,
+                           const std::function<bool(MemberTx&)>& fn) {
+    return write([&](Sql& s) {
+        if (s.dialect().row_locks && !member_id.empty()) {
+            s.exec(
+                "INSERT INTO member_counters (merchant_id, member_id, spend_total, "
+                "last_purchase_ms, tier_held, "
+                "window_start_ms, stamps) VALUES ($1, $2, 0, 0, '', 0, '{}') "
+                "ON CONFLICT (merchant_id, member_id) DO NOTHING",
+                {merchant_id, member_id});
+            s.query(
+                "SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR "
+                "UPDATE",
+                {merchant_id, member_id});
+        }
+        SqlMemberTx tx(s, merchant_id, member_id);
+        return fn(tx);
+    });
+}
+
+void SqlStore::read_member(const std::string& merchant_id, const std::string& member_id,
+                           const std::function<void(MemberTx&)>& fn) {
+    transact(TxMode::snapshot, [&](Sql& s) {
+        SqlMemberTx tx(s, merchant_id, member_id);
+        fn(tx);
+        return false;
+    });
+}
+
 // [SECTION] Members
 
 std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id, const std::string& number) {
@@ -377,7 +750,7 @@ std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchan
 }
 
 void SqlStore::put_member(const MemberRecord& m, std::int64_t now_ms) {
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         s.exec("INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, email, birthday, consent_at_ms, "
                "erased_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
                {m.merchant_id, m.member_id, m.display_name, now_ms, m.phone, m.email, m.birthday, m.consent_at_ms});
@@ -416,7 +789,7 @@ std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_i
 
 bool SqlStore::update_member(const MemberRecord& m) {
     bool found = false;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         found = s.exec("UPDATE members SET display_name = $3, phone = $4, email = $5, birthday = $6, consent_at_ms = $7 "
                        "WHERE merchant_id = $1 AND member_id = $2 AND erased_at_ms = 0",
                        {m.merchant_id, m.member_id, m.display_name, m.phone, m.email, m.birthday, m.consent_at_ms}) == 1;
@@ -427,7 +800,7 @@ bool SqlStore::update_member(const MemberRecord& m) {
 
 bool SqlStore::erase_member(const std::string& merchant_id, const std::string& member_id, std::int64_t now_ms) {
     bool found = false;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         found = s.exec("UPDATE members SET display_name = '', phone = '', email = '', birthday = '', erased_at_ms = $3 "
                        "WHERE merchant_id = $1 AND member_id = $2",
                        {merchant_id, member_id, now_ms}) == 1;
@@ -445,7 +818,7 @@ bool SqlStore::erase_member(const std::string& merchant_id, const std::string& m
 
 std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms) {
     std::int64_t version = 0;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         version = 1 + to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "
                                      "WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
                                      {d.merchant_id, d.kind, d.doc_id})[0][0]);
@@ -481,7 +854,7 @@ std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id, 
 
 bool SqlStore::delete_document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) {
     bool found = false;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         found = s.exec("DELETE FROM documents WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3", {merchant_id, kind, doc_id}) > 0;
         return found;
     });
@@ -491,7 +864,7 @@ bool SqlStore::delete_document(const std::string& merchant_id, const std::string
 // [SECTION] Pairing and devices
 
 void SqlStore::put_pairing(const PairingRecord& p) {
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         s.exec("INSERT INTO pairings (merchant_id, code_hash, device_name, created_at_ms, expires_at_ms, used_at_ms, device_id) "
                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
                {p.merchant_id, p.code_hash_hex, p.device_name, p.created_at_ms, p.expires_at_ms, p.used_at_ms, p.device_id});
@@ -514,7 +887,7 @@ std::optional<PairingRecord> SqlStore::pairing(const std::string& code_hash_hex)
 // commit, re-reads the row and finds it used).
 bool SqlStore::complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d, std::int64_t now_ms) {
     bool done = false;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         done = s.exec("UPDATE pairings SET used_at_ms = $3, device_id = $4 WHERE merchant_id = $1 AND code_hash = $2 AND "
                       "used_at_ms = 0 AND expires_at_ms > $3",
                       {d.merchant_id, code_hash_hex, now_ms, d.device_id}) == 1;
@@ -547,7 +920,7 @@ std::vector<DeviceRecord> SqlStore::devices(const std::string& merchant_id) {
 
 bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) {
     bool found = false;
-    transact(true, [&](Sql& s) {
+    transact(TxMode::write, [&](Sql& s) {
         found = s.exec("UPDATE devices SET revoked_at_ms = CASE WHEN revoked_at_ms = 0 THEN $3 ELSE revoked_at_ms END "
                        "WHERE merchant_id = $1 AND device_id = $2",
                        {merchant_id, device_id, now_ms}) == 1;

@@ -1,9 +1,13 @@
-// What the SQLite and PostgreSQL adapters share: one SQL text for both dialects (parameters
-// written $1, $2, …, which SQLite reads as named parameters; types BIGINT and TEXT; upserts
-// with ON CONFLICT), run through a tiny executor interface each adapter implements. Store
-// methods that need nothing dialect-specific are written once here; the adapters keep only
-// what differs (connections, transactions, locking, migrations 1–3, recognising a unique
-// violation, which both report as UniqueViolation through unique_field).
+// The one SQL store: every Store method, the member transactions and the migrations are
+// written once here, in SQL both databases read (parameters $1, $2, …, which SQLite takes as
+// named parameters; upserts with ON CONFLICT; CAST(… AS BIGINT)). What differs between the
+// databases is a small SqlDialect (row locks or not, the integer type of the first
+// migrations, a lock for migrating) and the adapter each database implements: its
+// connection(s), how a transaction of each TxMode begins and ends, and recognising a unique
+// violation (reported as UniqueViolation through unique_field). sqlite_store.cpp and
+// pg_store.cpp hold nothing else.
+// Missing: a per-member ledger checkpoint; a member write restores the member's ledger from
+// all of its entries.
 #pragma once
 
 #include <cstdint>
@@ -25,41 +29,51 @@ struct SqlValue {
 };
 using SqlRow = std::vector<std::string>;  // every column as text; NULL reads as ""
 
+// What the SQL of the two databases differs in.
+struct SqlDialect {
+    // Whether a writer locks the rows it decides on (PostgreSQL: the member's member_counters
+    // row, a shared state row; " FOR UPDATE"). SQLite has no row locks: a write transaction
+    // holds the database's one write lock from BEGIN IMMEDIATE on, which serialises writers.
+    bool row_locks = false;
+    // The type migrations 1-3 gave integer columns: "INTEGER" on SQLite, "bigint" on
+    // PostgreSQL (both 64 bits). Later migrations write BIGINT on both.
+    const char* integer = "INTEGER";
+    // Run first in the migrating transaction so two servers starting at once don't both
+    // migrate: PostgreSQL's transaction-scoped advisory lock; "" on SQLite, whose BEGIN
+    // IMMEDIATE already excludes the other writer.
+    const char* migration_lock = "";
+
+    const char* for_update() const { return row_locks ? " FOR UPDATE" : ""; }
+};
+
 // One open transaction (or autocommit connection) of either database.
 class Sql {
 public:
     virtual ~Sql() = default;
     virtual std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) = 0;
     virtual std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) = 0;  // rows changed
-    // " FOR UPDATE" on PostgreSQL; "" on SQLite, whose writers already hold the database lock.
-    virtual const char* for_update() const = 0;
+    virtual void script(const std::string& sql) = 0;  // several statements, no parameters
+    virtual const SqlDialect& dialect() const = 0;
 };
 
 std::int64_t to_i64(const std::string& text);
 
-// Migration 4, the same text on both databases: members' personal data, documents (themes,
-// wheels, kiosk settings), kiosk pairing and devices, coupons, spins, shared state rows
-// (a wheel's stock and budgets).
-extern const char* const kMigration4;
-
-// Migration 5, the same text on both databases: a member's phone is unique per merchant,
-// enforced by a partial unique index (non-empty phones only). See sql_store.cpp for what it
-// does with the duplicates an existing database may hold.
-extern const char* const kMigration5;
-// Run by both adapters in the transaction that applied `version`: logs what a migration
-// changed in the data (the phones migration 5 blanked) as a JSON line on stderr.
-void report_migration(Sql& s, std::int64_t version);
+// Brings s's schema up to date, in the caller's transaction: an empty database gets the
+// baseline (the schema as the migrations leave it, in one step) and is recorded as having
+// every migration; an older one gets the migrations it lacks, one by one. Throws when the
+// database is newer than this server knows.
+void migrate(Sql& s, std::int64_t now_ms);
 
 // The API field of a unique key, from how the database names it: the constraint or index
 // name (PostgreSQL, "members_phone_unique") or its columns (SQLite, "members.merchant_id,
 // members.phone"). "" for keys no request names.
 std::string unique_field(const std::string& key);
 
-// A member's rows inside a member-locked transaction: what both adapters' Tx share.
-class SqlMemberTx : public MemberTx {
-public:
-    SqlMemberTx(std::string merchant_id, std::string member_id)
-        : merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
+// A member's rows inside a transaction Store::with_member or read_member opened.
+class SqlMemberTx final : public MemberTx {
+  public:
+    SqlMemberTx(Sql& sql, std::string merchant_id, std::string member_id)
+        : sql_(sql), merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
 
     std::optional<StoredOperation> operation(const std::string& op_id) override;
     std::vector<ledger::Entry> entries() override;
@@ -77,61 +91,110 @@ public:
     void save_coupon(const CouponRecord& c) override;
     void save_spin(const SpinRecord& s) override;
 
-protected:
-    virtual Sql& sql() = 0;
-
 private:
-    std::string merchant_, member_;
-    std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+  Sql& sql() { return sql_; }
+
+  Sql& sql_;
+  std::string merchant_, member_;
+  std::int64_t seq_ = -1;  // the next entry's sequence number, once known
 };
 
-// The Store methods written once. transact() runs fn in one transaction (write: the
-// database's write lock on SQLite; plain READ COMMITTED on PostgreSQL), committing when fn
-// returns true.
+// How a transaction of SqlStore::transact begins and ends.
+enum class TxMode {
+    read,      // statements for reading, each seeing what is committed when it runs
+    snapshot,  // one consistent snapshot for reading, rolled back at the end
+    write,     // a write transaction (SQLite: BEGIN IMMEDIATE), committed when fn returns true
+};
+
+// Every Store method, over an adapter's transact().
 class SqlStore : public Store {
 public:
-    std::optional<MemberRecord> member_by_card(const std::string& merchant_id, const std::string& number) override;
-    std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) override;
-    std::optional<MemberRecord> member_by_phone(const std::string& merchant_id, const std::string& phone) override;
-    void put_member(const MemberRecord& m, std::int64_t now_ms) override;
-    std::vector<MemberRecord> members(const std::string& merchant_id) override;
-    std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
-                                             const std::string& after_member_id, std::size_t limit) override;
-    bool update_member(const MemberRecord& m) override;
-    bool erase_member(const std::string& merchant_id, const std::string& member_id, std::int64_t now_ms) override;
+  std::optional<MerchantRecord> merchant_by_code(const std::string& code) override;
+  std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) override;
+  std::optional<ProgramRecord> current_program(const std::string& merchant_id) override;
+  std::optional<std::string> receipt_member(const std::string& merchant_id,
+                                            const std::string& receipt_id) override;
+  bool with_member(const std::string& merchant_id, const std::string& member_id,
+                   const std::function<bool(MemberTx&)>& fn) override;
+  void read_member(const std::string& merchant_id, const std::string& member_id,
+                   const std::function<void(MemberTx&)>& fn) override;
+  void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override;
+  void put_program(const ProgramRecord& p, std::int64_t now_ms) override;
+  void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override;
+  std::optional<ApiKeyRecord> api_key(const std::string& key_id) override;
+  std::vector<std::string> merchant_ids() override;
+  bool empty() override;
 
-    std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) override;
-    std::optional<DocumentRecord> document(const std::string& merchant_id, const std::string& kind,
-                                           const std::string& doc_id) override;
-    std::vector<DocumentRecord> documents(const std::string& merchant_id, const std::string& kind) override;
-    bool delete_document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) override;
+  std::optional<MemberRecord> member_by_card(const std::string& merchant_id,
+                                             const std::string& number) override;
+  std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
+                                           const std::string& member_id) override;
+  std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
+                                              const std::string& phone) override;
+  void put_member(const MemberRecord& m, std::int64_t now_ms) override;
+  std::vector<MemberRecord> members(const std::string& merchant_id) override;
+  std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
+                                           const std::string& after_member_id,
+                                           std::size_t limit) override;
+  bool update_member(const MemberRecord& m) override;
+  bool erase_member(const std::string& merchant_id, const std::string& member_id,
+                    std::int64_t now_ms) override;
 
-    void put_pairing(const PairingRecord& p) override;
-    std::optional<PairingRecord> pairing(const std::string& code_hash_hex) override;
-    bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d, std::int64_t now_ms) override;
-    std::optional<DeviceRecord> device(const std::string& device_id) override;
-    std::vector<DeviceRecord> devices(const std::string& merchant_id) override;
-    bool revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) override;
+  std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) override;
+  std::optional<DocumentRecord> document(const std::string& merchant_id, const std::string& kind,
+                                         const std::string& doc_id) override;
+  std::vector<DocumentRecord> documents(const std::string& merchant_id,
+                                        const std::string& kind) override;
+  bool delete_document(const std::string& merchant_id, const std::string& kind,
+                       const std::string& doc_id) override;
 
-    std::string shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) override;
-    std::optional<std::string> coupon_member(const std::string& merchant_id, const std::string& code) override;
-    std::optional<StoredOperation> operation(const std::string& merchant_id, const std::string& op_id) override;
-    ReportRows report_rows(const std::string& merchant_id) override;
-    std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id, const std::string& member_id) override;
-    std::vector<CouponRecord> member_coupons(const std::string& merchant_id, const std::string& member_id) override;
+  void put_pairing(const PairingRecord& p) override;
+  std::optional<PairingRecord> pairing(const std::string& code_hash_hex) override;
+  bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d,
+                        std::int64_t now_ms) override;
+  std::optional<DeviceRecord> device(const std::string& device_id) override;
+  std::vector<DeviceRecord> devices(const std::string& merchant_id) override;
+  bool revoke_device(const std::string& merchant_id, const std::string& device_id,
+                     std::int64_t now_ms) override;
+
+  std::string shared_state(const std::string& merchant_id, const std::string& kind,
+                           const std::string& id) override;
+  std::optional<std::string> coupon_member(const std::string& merchant_id,
+                                           const std::string& code) override;
+  std::optional<StoredOperation> operation(const std::string& merchant_id,
+                                           const std::string& op_id) override;
+  ReportRows report_rows(const std::string& merchant_id) override;
+  std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id,
+                                             const std::string& member_id) override;
+  std::vector<CouponRecord> member_coupons(const std::string& merchant_id,
+                                           const std::string& member_id) override;
 
 protected:
-    virtual void transact(bool write, const std::function<bool(Sql&)>& fn) = 0;
+  // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls
+  // back when it returns false or throws. An adapter may run fn again (PostgreSQL does on a
+  // serialization failure or deadlock), so fn must start its results afresh.
+  virtual void transact(TxMode mode, const std::function<bool(Sql&)>& fn) = 0;
+  // Adapters call this once from their constructor, when transact() works.
+  void migrate_schema();
 
-    template <class T, class Fn>
-    T read(Fn&& fn) {
-        T out{};
-        transact(false, [&](Sql& s) {
-            out = fn(s);
-            return true;
-        });
-        return out;
-    }
+  template <class T, class Fn>
+  T read(Fn&& fn) {
+      T out{};
+      transact(TxMode::read, [&](Sql& s) {
+          out = fn(s);
+          return true;
+      });
+      return out;
+  }
+  template <class Fn>
+  bool write(Fn&& fn) {
+      bool done = false;
+      transact(TxMode::write, [&](Sql& s) {
+          done = fn(s);
+          return done;
+      });
+      return done;
+  }
 };
 
 }  // namespace kopilka::server

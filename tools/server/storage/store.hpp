@@ -1,5 +1,6 @@
 // Storage behind one interface, so the handlers never know which database they talk to.
-// Implemented: SQLite (sqlite_store.cpp) and PostgreSQL (pg_store.cpp); open_store.hpp picks one.
+// Implemented once in SQL (sql_store.cpp) over two adapters, SQLite (sqlite_store.cpp) and
+// PostgreSQL (pg_store.cpp); open_store.hpp picks one.
 // Every record carries merchant_id and every query filters by it.
 #pragma once
 
@@ -218,7 +219,10 @@ public:
     virtual std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) = 0;
 
     // Runs fn in one transaction holding the member's write lock. fn returns true to commit,
-    // false to roll back; an exception rolls back and propagates.
+    // false to roll back; an exception rolls back and propagates. member_id "" is a write for
+    // no member (a receipt without a card): on PostgreSQL it takes no lock, so such writes run
+    // side by side and the database's unique keys (receipt id, operation id) decide between
+    // them; on SQLite every write transaction holds the database's one write lock anyway.
     virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<bool(MemberTx&)>& fn) = 0;
     // Runs fn on one consistent snapshot of the member's rows, without the member's write lock
