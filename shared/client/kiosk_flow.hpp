@@ -5,6 +5,8 @@
 //   member → spin (ready → waiting → turning → result) ; odds one tap away on the spin screen
 //   every member screen ─idle→ attract, forgetting the member
 //
+// The member's side (lookups, the offline cache, writes through the outbox and their
+// answers) is a MemberSession (client/member_session.hpp); this file adds the screens.
 // Writes (spins, redemptions) go through the outbox: stored before sending, replayed until
 // the server answers; the answer is shown if the member is still there. Offline, the last
 // snapshot of a card is shown marked as possibly out of date, and spins and redemptions
@@ -17,7 +19,9 @@
 #include <optional>
 #include <string>
 
+#include "client/api.hpp"
 #include "client/kiosk_config.hpp"
+#include "client/member_session.hpp"
 #include "client/outbox.hpp"
 #include "client/scan_input.hpp"
 #include "client/transport.hpp"
@@ -28,11 +32,6 @@ namespace kopilka::client {
 
 enum class Screen : std::uint8_t { pairing, attract, scan, looking_up, member, rewards, confirm, coupon, spin, error };
 std::string_view screen_name(Screen s);
-
-struct FlowError {
-    std::string code;     // "not_found", "bad_check_digit", "offline", …
-    std::string message;  // the server's or parser's sentence (English); the view localises by code
-};
 
 struct SpinView {
     enum class Phase : std::uint8_t { ready, waiting, turning, result };
@@ -72,15 +71,6 @@ struct KioskState {
 // the buttons out otherwise.
 bool can_spin(const KioskState& s);
 bool can_redeem(const KioskState& s, const members::RewardView& r);
-
-// Small key-value storage that survives a reload (the browser's localStorage).
-class KioskStorage {
-public:
-    virtual ~KioskStorage() = default;
-    virtual std::string get(const std::string& key) = 0;  // "" when missing
-    virtual void set(const std::string& key, const std::string& value) = 0;
-    virtual void remove(const std::string& key) = 0;
-};
 
 struct KioskFlowOptions {
     std::int64_t idle_signout_ms = 30000;        // member screens → attract after this idle time (config overrides)
@@ -132,38 +122,33 @@ public:
     double wheel_turns(std::int64_t now_ms) const;
 
 private:
-    void on_lookup(std::uint64_t request, const std::string& code, TransportReply reply);
-    void on_pair(TransportReply reply);
-    void refresh_config(std::int64_t now_ms);
-    void on_config(TransportReply reply);
-    void on_operation_final(const OutboxItem& item, const TransportReply& reply);
-    void submit(const std::string& path, codec::Json body, std::int64_t now_ms);
-    void show_error(std::string code, std::string message);
-    void keep_alive(std::int64_t now_ms);     // the idle deadline from now
-    void show(std::int64_t now_ms);           // keep_alive, and the screen changed
-    void unpair();
-    void cache_member(const std::string& code, const members::MemberSnapshot& m);
-    std::optional<members::MemberSnapshot> cached_member(const std::string& code);
-    void show_member(members::MemberSnapshot m, bool cached);
-    std::int64_t idle_ms() const;
-    bool member_screen() const;
-    void changed() { ++revision_; }
+  void on_lookup(const LookupResult& r);
+  void on_pair(TransportReply reply);
+  void refresh_config(std::int64_t now_ms);
+  void on_config(TransportReply reply);
+  void on_operation_final(const OperationResult& r);
+  void submit(const std::function<OutboxItem(const std::string& op_id)>& make, std::int64_t now_ms);
+  void show_error(std::string code, std::string message);
+  void keep_alive(std::int64_t now_ms);      // the idle deadline from now
+  void show(std::int64_t now_ms);            // keep_alive, and the screen changed
+  void set_token(const std::string& token);  // the device token for reads and writes
+  void unpair();
+  void show_member(const members::MemberSnapshot& m, bool cached);
+  std::int64_t idle_ms() const;
+  bool member_screen() const;
+  void changed() { ++revision_; }
 
-    Transport& transport_;
-    KioskStorage& storage_;
-    Outbox& outbox_;
-    KioskFlowOptions options_;
-    KioskState state_;
-    std::uint64_t revision_ = 1;
-    std::uint64_t request_ = 0;   // id of the lookup whose answer we wait for
-    std::uint64_t session_ = 0;   // bumped at sign-out: late answers find another session
-    std::string pending_op_;      // the operation whose answer this session waits for
-    std::uint64_t pending_session_ = 0;
-    std::string member_code_;     // the code the member scanned (the cache's key)
-    std::string last_text_;
-    std::int64_t last_text_ms_ = 0;
-    std::int64_t config_due_ms_ = 0;
-    bool config_in_flight_ = false;
+  Api api_;
+  KioskStorage& storage_;
+  Outbox& outbox_;
+  KioskFlowOptions options_;
+  MemberSession session_;
+  KioskState state_;
+  std::uint64_t revision_ = 1;
+  std::string last_text_;
+  std::int64_t last_text_ms_ = 0;
+  std::int64_t config_due_ms_ = 0;
+  bool config_in_flight_ = false;
 };
 
 }  // namespace kopilka::client

@@ -14,8 +14,12 @@ std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts) {
     return std::min(delay, p.max_delay_ms);
 }
 
-Outbox::Outbox(OutboxStore& store, OutboxSender& sender, RetryPolicy policy)
-    : store_(store), sender_(sender), policy_(policy) {}
+Outbox::Outbox(OutboxStore& store, Transport& transport, RetryPolicy policy)
+    : store_(store), transport_(transport), policy_(policy) {}
+
+void Outbox::set_credential(const Credential& c) {
+    secrets_[static_cast<int>(c.kind)] = c.secret;
+}
 
 void Outbox::restore(std::int64_t now_ms) {
     now_ms_ = std::max(now_ms_, now_ms);
@@ -61,7 +65,10 @@ void Outbox::tick(std::int64_t now_ms) {
     in_flight_ = true;
     const std::string id = head.op_id;
     const std::int64_t sent = now_ms_;
-    sender_.send(head, [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
+    const Credential credential{head.credential, secrets_[static_cast<int>(head.credential)]};
+    transport_.request(
+        {head.method, head.path, head.body, "", credential},
+        [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
 }
 
 void Outbox::retry_now(std::int64_t now_ms) {

@@ -1,75 +1,53 @@
+#include "client/kiosk_flow.hpp"
+
 #include <doctest/doctest.h>
 
 #include <deque>
 #include <map>
 
-#include "client/kiosk_flow.hpp"
+#include "../test_assets.hpp"
 #include "client/kiosk_state_json.hpp"
 #include "client/kiosk_view.hpp"
 #include "codec/catalogue_json.hpp"
 #include "codec/member_json.hpp"
 #include "core/cards/card_code.hpp"
-#include "../test_assets.hpp"
+#include "core/time.hpp"
+#include "fakes.hpp"
 
 using namespace kopilka;
 using namespace kopilka::client;
 
 namespace {
-using Done = std::function<void(TransportReply)>;
+using namespace kopilka::client::fakes;
 
-// Answers are held until the test releases them, as a network would.
-struct FakeTransport : Transport {
+// Remembered as the code looked up, "pair:<code>" or "config:<version asked with>".
+struct FakeTransport : Transport, HeldReplies<std::string> {
     std::string token;
-    std::deque<std::pair<std::string, Done>> pending;  // (what was asked, its callback)
-    void set_device_token(const std::string& t) override { token = t; }
-    void lookup_member(const std::string& code, Done done) override { pending.emplace_back(code, std::move(done)); }
-    void pair(const std::string& code, Done done) override { pending.emplace_back("pair:" + code, std::move(done)); }
-    void fetch_config(const std::string& version, Done done) override { pending.emplace_back("config:" + version, std::move(done)); }
-    void answer(int status, std::string body) {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({true, status, std::move(body)});
-    }
-    void drop() {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({false, 0, ""});
+    void request(const Request& r, Done done) override {
+        const std::string code = r.body.empty() ? "" : codec::Json::parse(r.body).value("code", "");
+        if (r.path == "/v1/devices/pair") {
+            CHECK(r.credential.kind == CredentialKind::none);
+            pending.emplace_back("pair:" + code, std::move(done));
+            return;
+        }
+        token = r.credential.secret;
+        const bool config = r.path == "/v1/kiosk/config";
+        if (!config) CHECK(r.path == "/v1/members/lookup");
+        pending.emplace_back(config ? "config:" + r.if_none_match : code, std::move(done));
     }
 };
 
-struct MemoryStorage : KioskStorage {
-    std::map<std::string, std::string> values;
-    std::string get(const std::string& k) override { return values.count(k) ? values[k] : ""; }
-    void set(const std::string& k, const std::string& v) override { values[k] = v; }
-    void remove(const std::string& k) override { values.erase(k); }
-};
-
-struct MemoryOutboxStore : OutboxStore {
-    std::map<std::string, OutboxItem> rows;
-    void save(const OutboxItem& i, std::function<void(bool)> done) override {
-        rows[i.op_id] = i;
-        done(true);
-    }
-    void remove(const std::string& id) override { rows.erase(id); }
-    void load(std::function<void(std::vector<OutboxItem>)> done) override {
-        std::vector<OutboxItem> out;
-        for (const auto& [id, i] : rows) out.push_back(i);
-        done(out);
-    }
-};
-
-struct HeldSender : OutboxSender {
-    std::deque<std::pair<OutboxItem, Done>> pending;
-    void send(const OutboxItem& i, Done done) override { pending.emplace_back(i, std::move(done)); }
-    void answer(int status, std::string body) {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({true, status, std::move(body)});
-    }
-    void drop() {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({false, 0, ""});
+// The outbox's side of the network: each write held as the item it was sent for.
+struct HeldSender : Transport, HeldReplies<OutboxItem> {
+    std::string token;
+    void request(const Request& r, Done done) override {
+        CHECK(r.method == "POST");
+        token = r.credential.secret;
+        OutboxItem i;
+        i.op_id = codec::Json::parse(r.body).value("operation_id", "");
+        i.path = r.path;
+        i.body = r.body;
+        pending.emplace_back(i, std::move(done));
     }
 };
 
@@ -85,11 +63,7 @@ struct Rig {
 
     KioskFlowOptions options() {
         KioskFlowOptions o;
-        o.new_operation_id = [this] {
-            char buf[33];
-            std::snprintf(buf, sizeof buf, "%032x", ++ids);
-            return std::string(buf);
-        };
+        o.new_operation_id = counting_ids(&ids);
         return o;
     }
     explicit Rig(bool paired = true) {
@@ -107,10 +81,11 @@ std::string member_body(std::int64_t balance, std::int64_t spins = 0) {
     m.balance = balance;
     m.available = balance;
     m.spins_available = spins;
-    m.as_of_ms = 86400000LL * 365 * 56;  // 2026
+    m.as_of_ms = day_ms * 365 * 56;  // 2026
     m.tier = {"silver", "Silver", "Gold", 3750, 62};
-    m.expiring = {{300, 86400000LL * (365 * 56 + 30)}};
-    m.history = {{"earn", "bonus", 86400000LL * 365 * 56, 56}, {"redeem", "bonus", 86400000LL * 365 * 56, -100}};
+    m.expiring = {{300, day_ms * (365 * 56 + 30)}};
+    m.history = {{"earn", "bonus", day_ms * 365 * 56, 56},
+                 {"redeem", "bonus", day_ms * 365 * 56, -100}};
     return codec::Json{{"member", codec::encode_member(m)}}.dump();
 }
 
@@ -325,6 +300,7 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     REQUIRE(r.sender.pending.size() == 1);
     const OutboxItem& sent = r.sender.pending.front().first;
     CHECK(sent.path == "/v1/kiosk/redeem");
+    CHECK(r.sender.token == "kdt_TEST");  // the outbox sends with the device token too
     CHECK(r.outbox_store.rows.count(sent.op_id) == 1);  // stored before it went out
     const auto body = codec::Json::parse(sent.body);
     CHECK(body["reward_id"] == "coffee");
@@ -333,7 +309,9 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     r.flow.confirm_redeem(2350);  // a double tap sends nothing more
     CHECK(r.sender.pending.size() == 1);
     codec::Json answer = codec::Json::parse(member_body(950));
-    answer["coupon"] = {{"code", "KC-AAAA-BBBB-CCCC-DD"}, {"reward", {{"name", "Coffee"}}}, {"expires_at_ms", 86400000LL * 365 * 57}};
+    answer["coupon"] = {{"code", "KC-AAAA-BBBB-CCCC-DD"},
+                        {"reward", {{"name", "Coffee"}}},
+                        {"expires_at_ms", day_ms * 365 * 57}};
     r.sender.answer(201, answer.dump());
     CHECK(r.flow.state().screen == Screen::coupon);
     CHECK(r.flow.state().member->balance == 950);
