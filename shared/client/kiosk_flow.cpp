@@ -74,18 +74,22 @@ bool KioskFlow::member_screen() const {
 }
 
 bool KioskFlow::wants_camera() const {
-    return state_.screen == Screen::attract || state_.screen == Screen::scan || state_.screen == Screen::pairing;
+    return state_.screen == Screen::attract || state_.screen == Screen::scan ||
+           state_.screen == Screen::pairing;
 }
 
 bool KioskFlow::animating() const {
-    return state_.screen == Screen::spin && state_.spin && state_.spin->phase == SpinView::Phase::turning;
+    return state_.screen == Screen::spin && state_.spin &&
+           state_.spin->phase == SpinView::Phase::turning;
 }
 
 void KioskFlow::keep_alive(std::int64_t now_ms) {
     state_.now_ms = now_ms;
     if (member_screen()) state_.idle_deadline_ms = now_ms + idle_ms();
-    else if (state_.screen == Screen::error) state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
-    else if (state_.screen == Screen::scan) state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
+    else if (state_.screen == Screen::error)
+        state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
+    else if (state_.screen == Screen::scan)
+        state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
 }
 
 void KioskFlow::show(std::int64_t now_ms) {
@@ -97,7 +101,9 @@ void KioskFlow::show(std::int64_t now_ms) {
 // burst must not redraw the kiosk once per key (a slow renderer would stretch the burst
 // until it looks typed by hand).
 void KioskFlow::touch(std::int64_t now_ms) {
-    const auto shown_s = [](std::int64_t deadline, std::int64_t now) { return deadline > now ? (deadline - now + 999) / 1000 : 0; };
+    const auto shown_s = [](std::int64_t deadline, std::int64_t now) {
+        return deadline > now ? (deadline - now + 999) / 1000 : 0;
+    };
     const std::int64_t before = shown_s(state_.idle_deadline_ms, state_.now_ms);
     keep_alive(now_ms);
     if (shown_s(state_.idle_deadline_ms, now_ms) != before) changed();
@@ -117,10 +123,12 @@ void KioskFlow::tick(std::int64_t now_ms) {
         return;
     }
     if (animating()) {
-        state_.idle_deadline_ms = std::max(state_.idle_deadline_ms, now_ms + idle_ms());  // never sign out mid-spin
+        state_.idle_deadline_ms =
+            std::max(state_.idle_deadline_ms, now_ms + idle_ms());  // never sign out mid-spin
         return;
     }
-    const bool timed = member_screen() || state_.screen == Screen::error || state_.screen == Screen::scan;
+    const bool timed =
+        member_screen() || state_.screen == Screen::error || state_.screen == Screen::scan;
     if (timed && state_.idle_deadline_ms != 0 && now_ms >= state_.idle_deadline_ms) {
         sign_out(now_ms);
         return;
@@ -198,7 +206,8 @@ void KioskFlow::set_online(bool online, std::int64_t now_ms) {
 
 void KioskFlow::pairing_type(char c, std::int64_t now_ms) {
     if (state_.screen != Screen::pairing || state_.pairing_code.size() >= kPairingTypedMax) return;
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
     if (!ok) return;
     state_.pairing_code += c;
     state_.error.reset();
@@ -327,7 +336,8 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
     // While a member is being served, other codes are ignored: a camera sees the same card
     // in many frames, and a second shopper's card must not take over a session.
     if (member_screen() && (state_.screen != Screen::member || state_.busy)) return;
-    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms && state_.screen == Screen::member)
+    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms &&
+        state_.screen == Screen::member)
         return;
     last_text_.assign(text);
     last_text_ms_ = now_ms;
@@ -336,7 +346,8 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
 
     const cards::ParseResult parsed = cards::parse_card_text(text);
     if (parsed.status != cards::ParseStatus::ok) {
-        show_error(std::string(cards::parse_status_name(parsed.status)), "this is not a card code we know");
+        show_error(std::string(cards::parse_status_name(parsed.status)),
+                   "this is not a card code we know");
         return;
     }
     state_.screen = Screen::looking_up;
@@ -380,8 +391,8 @@ bool can_redeem(const KioskState& s, const members::RewardView& r) {
 }
 
 bool can_spin(const KioskState& s) {
-    return s.online && !s.member_cached && s.member && s.config && s.config->wheel && !s.config->wheel->nothing_left &&
-           s.member->spins_available > 0;
+    return s.online && !s.member_cached && s.member && s.config && s.config->wheel &&
+           !s.config->wheel->nothing_left && s.member->spins_available > 0;
 }
 
 void KioskFlow::open_rewards(std::int64_t now_ms) {
@@ -394,10 +405,13 @@ void KioskFlow::open_rewards(std::int64_t now_ms) {
 void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms) {
     if (state_.screen != Screen::rewards || !state_.config) return;
     const auto& rewards = state_.config->rewards;
-    const auto it = std::find_if(rewards.begin(), rewards.end(), [&](const members::RewardView& r) { return r.id == reward_id; });
+    const auto it = std::find_if(rewards.begin(), rewards.end(),
+                                 [&](const members::RewardView& r) { return r.id == reward_id; });
     if (it == rewards.end()) return;
     if (!can_redeem(state_, *it)) {
-        state_.notice = FlowError{state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection", ""};
+        state_.notice = FlowError{
+            state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection",
+            ""};
         return show(now_ms);
     }
     state_.reward_id = reward_id;
@@ -421,9 +435,12 @@ void KioskFlow::open_spin(std::int64_t now_ms) {
 }
 
 void KioskFlow::spin(std::int64_t now_ms) {
-    if (state_.screen != Screen::spin || state_.busy || !state_.spin || state_.spin->phase != SpinView::Phase::ready) return;
+    if (state_.screen != Screen::spin || state_.busy || !state_.spin ||
+        state_.spin->phase != SpinView::Phase::ready)
+        return;
     if (!can_spin(state_)) {
-        state_.notice = FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
+        state_.notice =
+            FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
         return show(now_ms);
     }
     state_.spin->phase = SpinView::Phase::waiting;
@@ -448,9 +465,13 @@ double KioskFlow::wheel_turns(std::int64_t now_ms) const {
     const std::size_t n = std::max<std::size_t>(state_.config->wheel->prizes.size(), 1);
     // The pointer is at the top: segment i spans [i/n, (i+1)/n) of a turn clockwise, and the
     // wheel turns so that the segment's middle ends under the pointer.
-    const double target = kSpinTurns + 1.0 - (state_.spin->prize->index + 0.5) / static_cast<double>(n);
-    if (state_.spin->phase != SpinView::Phase::turning || state_.spin->duration_ms <= 0) return target;
-    const double t = std::clamp(static_cast<double>(now_ms - state_.spin->started_ms) / static_cast<double>(state_.spin->duration_ms), 0.0, 1.0);
+    const double target =
+        kSpinTurns + 1.0 - (state_.spin->prize->index + 0.5) / static_cast<double>(n);
+    if (state_.spin->phase != SpinView::Phase::turning || state_.spin->duration_ms <= 0)
+        return target;
+    const double t = std::clamp(static_cast<double>(now_ms - state_.spin->started_ms) /
+                                    static_cast<double>(state_.spin->duration_ms),
+                                0.0, 1.0);
     const double eased = 1.0 - std::pow(1.0 - t, 3.0);  // ease-out cubic
     return target * eased;
 }
@@ -478,7 +499,8 @@ void KioskFlow::on_operation_final(const OperationResult& r) {
     state_.busy = false;
     if (!r.answer) {
         state_.notice = r.error;
-        if (state_.screen == Screen::spin && state_.spin) state_.spin->phase = SpinView::Phase::ready;
+        if (state_.screen == Screen::spin && state_.spin)
+            state_.spin->phase = SpinView::Phase::ready;
         if (state_.screen == Screen::confirm) state_.screen = Screen::rewards;
         return show(state_.now_ms);
     }
@@ -489,7 +511,8 @@ void KioskFlow::on_operation_final(const OperationResult& r) {
         state_.spin->coupon = answer.coupon;
         state_.spin->started_ms = state_.now_ms;
         state_.spin->duration_ms = state_.reduced_motion ? 0 : options_.spin_animation_ms;
-        state_.spin->phase = state_.reduced_motion ? SpinView::Phase::result : SpinView::Phase::turning;
+        state_.spin->phase =
+            state_.reduced_motion ? SpinView::Phase::result : SpinView::Phase::turning;
     } else if (answer.coupon) {
         state_.coupon = answer.coupon;
         state_.screen = Screen::coupon;

@@ -30,7 +30,18 @@
 
 namespace kopilka::client {
 
-enum class Screen : std::uint8_t { pairing, attract, scan, looking_up, member, rewards, confirm, coupon, spin, error };
+enum class Screen : std::uint8_t {
+    pairing,
+    attract,
+    scan,
+    looking_up,
+    member,
+    rewards,
+    confirm,
+    coupon,
+    spin,
+    error
+};
 std::string_view screen_name(Screen s);
 
 struct SpinView {
@@ -57,7 +68,7 @@ struct KioskState {
     std::int64_t now_ms = 0;           // time of the last call, for countdowns
     KeypadBuffer keypad;
     bool keypad_open = false;
-    std::string pairing_code;          // typed on the pairing screen (a keyboard), up to 16 characters
+    std::string pairing_code;  // typed on the pairing screen (a keyboard), up to 16 characters
     bool online = true;                // the last request got an answer
     std::string reward_id;             // confirm: the chosen reward
     std::optional<CouponView> coupon;  // coupon screen
@@ -73,53 +84,56 @@ bool can_spin(const KioskState& s);
 bool can_redeem(const KioskState& s, const members::RewardView& r);
 
 struct KioskFlowOptions {
-    std::int64_t idle_signout_ms = 30000;        // member screens → attract after this idle time (config overrides)
+    std::int64_t idle_signout_ms =
+        30000;  // member screens → attract after this idle time (config overrides)
     std::int64_t error_signout_ms = 15000;       // error screen → attract
     std::int64_t scan_screen_idle_ms = 45000;    // scan screen without a card → attract
     std::int64_t same_code_debounce_ms = 3000;   // the same text again within this is ignored
     std::int64_t spin_animation_ms = 4000;
     std::int64_t config_refresh_ms = 5 * 60000;  // how often the config is asked for again
     std::size_t cached_members_max = 50;         // snapshots kept for offline lookups
-    std::function<std::string()> new_operation_id;  // 32 hex digits; must be unpredictable in production
+    std::function<std::string()>
+        new_operation_id;  // 32 hex digits; must be unpredictable in production
 };
 
 class KioskFlow {
 public:
-    KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options);
+  KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options);
 
-    // Reads the stored device token and config; pairing screen when there is no token.
-    void start(std::int64_t now_ms);
+  // Reads the stored device token and config; pairing screen when there is no token.
+  void start(std::int64_t now_ms);
 
-    void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
-    void touch(std::int64_t now_ms);          // any input: keeps the session alive (redraws only if that shows)
-    void open_scan(std::int64_t now_ms);      // "tap to start" on the attract screen
-    void sign_out(std::int64_t now_ms);       // back to attract, forgetting the member
-    void back(std::int64_t now_ms);           // one screen up
-    void set_locale(i18n::Locale l, std::int64_t now_ms);
-    void keypad_open(bool open, std::int64_t now_ms);
-    void keypad_press(char c, std::int64_t now_ms);
-    void keypad_backspace(std::int64_t now_ms);
-    void keypad_submit(std::int64_t now_ms);
-    void pairing_type(char c, std::int64_t now_ms);  // letters, digits, '-'
-    void pairing_backspace(std::int64_t now_ms);
-    void pairing_submit(std::int64_t now_ms);
-    void open_rewards(std::int64_t now_ms);
-    void choose_reward(const std::string& reward_id, std::int64_t now_ms);
-    void confirm_redeem(std::int64_t now_ms);
-    void open_spin(std::int64_t now_ms);
-    void spin(std::int64_t now_ms);
-    void toggle_odds(std::int64_t now_ms);
-    void set_reduced_motion(bool on, std::int64_t now_ms);
-    void set_online(bool online, std::int64_t now_ms);  // the browser's online/offline events
-    void tick(std::int64_t now_ms);           // timers: idle sign-out, animation, config refresh
+  void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
+  void touch(
+      std::int64_t now_ms);  // any input: keeps the session alive (redraws only if that shows)
+  void open_scan(std::int64_t now_ms);  // "tap to start" on the attract screen
+  void sign_out(std::int64_t now_ms);   // back to attract, forgetting the member
+  void back(std::int64_t now_ms);       // one screen up
+  void set_locale(i18n::Locale l, std::int64_t now_ms);
+  void keypad_open(bool open, std::int64_t now_ms);
+  void keypad_press(char c, std::int64_t now_ms);
+  void keypad_backspace(std::int64_t now_ms);
+  void keypad_submit(std::int64_t now_ms);
+  void pairing_type(char c, std::int64_t now_ms);  // letters, digits, '-'
+  void pairing_backspace(std::int64_t now_ms);
+  void pairing_submit(std::int64_t now_ms);
+  void open_rewards(std::int64_t now_ms);
+  void choose_reward(const std::string& reward_id, std::int64_t now_ms);
+  void confirm_redeem(std::int64_t now_ms);
+  void open_spin(std::int64_t now_ms);
+  void spin(std::int64_t now_ms);
+  void toggle_odds(std::int64_t now_ms);
+  void set_reduced_motion(bool on, std::int64_t now_ms);
+  void set_online(bool online, std::int64_t now_ms);  // the browser's online/offline events
+  void tick(std::int64_t now_ms);  // timers: idle sign-out, animation, config refresh
 
-    const KioskState& state() const { return state_; }
-    // Bumped on every visible change, so a renderer can draw only when something changed.
-    std::uint64_t revision() const { return revision_; }
-    bool wants_camera() const;   // true while the camera should decode frames
-    bool animating() const;      // true while the wheel turns: draw every frame
-    // The wheel's angle now, in turns (0..n), for the renderer: eases out to the prize.
-    double wheel_turns(std::int64_t now_ms) const;
+  const KioskState& state() const { return state_; }
+  // Bumped on every visible change, so a renderer can draw only when something changed.
+  std::uint64_t revision() const { return revision_; }
+  bool wants_camera() const;  // true while the camera should decode frames
+  bool animating() const;     // true while the wheel turns: draw every frame
+  // The wheel's angle now, in turns (0..n), for the renderer: eases out to the prize.
+  double wheel_turns(std::int64_t now_ms) const;
 
 private:
   void on_lookup(const LookupResult& r);

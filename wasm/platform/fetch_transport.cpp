@@ -46,7 +46,8 @@ EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* 
 // clang-format on
 }  // namespace
 
-FetchTransport::FetchTransport(std::string base_url, int timeout_ms) : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {}
+FetchTransport::FetchTransport(std::string base_url, int timeout_ms)
+    : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {}
 
 void FetchTransport::request(const client::Request& r,
                              std::function<void(client::TransportReply)> done) {

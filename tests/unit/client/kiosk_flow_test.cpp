@@ -95,8 +95,9 @@ const char* const kConfig = R"json({
   "rewards": [{"id": "coffee", "name": "Coffee", "cost_points": 300, "kind": "gift"},
               {"id": "cake", "name": "Cake", "cost_points": 5000}],
   "theme": null,
-  "wheel": {"id": "w", "prizes": [{"id": "p50", "label": "50 points", "kind": "points", "chance_ppm": 600000},
-                                  {"id": "none", "label": "Next time", "kind": "nothing", "chance_ppm": 400000}],
+  "wheel": {"id": "w", "prizes": [
+              {"id": "p50", "label": "50 points", "kind": "points", "chance_ppm": 600000},
+              {"id": "none", "label": "Next time", "kind": "nothing", "chance_ppm": 400000}],
             "win_chance_ppm": 600000, "nothing_left": false},
   "settings": {"idle_seconds": 20}
 })json";
@@ -106,7 +107,9 @@ const i18n::Catalogues& catalogues() {
     return c;
 }
 
-std::string mirror(const KioskFlow& f) { return mirror_text(compose_kiosk_view(f.state(), catalogues(), branding_of(f.state()))); }
+std::string mirror(const KioskFlow& f) {
+    return mirror_text(compose_kiosk_view(f.state(), catalogues(), branding_of(f.state())));
+}
 
 const std::string kCard = cards::qr_card_payload("DEMO", "2000000000015", "k");
 
@@ -157,12 +160,15 @@ TEST_CASE("a malformed code never reaches the network; the error screen says why
     CHECK(mirror(r.flow).find("опечатка") != std::string::npos);
 }
 
-TEST_CASE("server errors are shown, localised by code; offline with no cached snapshot is an error") {
+TEST_CASE(
+    "server errors are shown, localised by code; offline with no cached snapshot is an error") {
     Rig r;
     r.net.answer(200, kConfig);
     r.flow.set_locale(i18n::Locale::de, 0);
     r.flow.scan(kCard, ScanSource::camera, 0);
-    r.net.answer(404, R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
+    r.net.answer(
+        404,
+        R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
     CHECK(r.flow.state().error->code == "not_found");
     CHECK(mirror(r.flow).find("Diese Karte kennen wir nicht") != std::string::npos);
 
@@ -205,12 +211,22 @@ TEST_CASE("the same card seen again while its member is shown is ignored; keypad
 TEST_CASE("the member view speaks every language with the right plural forms") {
     Rig r;
     to_member(r);
-    struct Case { i18n::Locale l; const char* balance; const char* gap; const char* expiring; const char* spins; };
+    struct Case {
+        i18n::Locale l;
+        const char* balance;
+        const char* gap;
+        const char* expiring;
+        const char* spins;
+    };
     const Case cases[] = {
-        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold", "300 баллов сгорят", "2 вращения колеса призов"},
-        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold", "300 Punkte verfallen am", "2 Drehungen am Glücksrad"},
-        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold", "300 punktu derīgums", "2 laimes rata griezieni"},
-        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold", "300 points expire on", "2 spins of the prize wheel"},
+        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold",
+         "300 баллов сгорят", "2 вращения колеса призов"},
+        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold",
+         "300 Punkte verfallen am", "2 Drehungen am Glücksrad"},
+        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold",
+         "300 punktu derīgums", "2 laimes rata griezieni"},
+        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold",
+         "300 points expire on", "2 spins of the prize wheel"},
     };
     for (const auto& c : cases) {
         INFO(i18n::locale_tag(c.l));
@@ -227,13 +243,15 @@ TEST_CASE("the member view speaks every language with the right plural forms") {
         CHECK(text.find("+56") != std::string::npos);     // history with a sign…
         CHECK(text.find("\u2212100") != std::string::npos);  // …and a reason per line
     }
-    const auto state = codec::Json::parse(encode_kiosk_state(r.flow, compose_kiosk_view(r.flow.state(), catalogues(), {})));
+    const auto state = codec::Json::parse(
+        encode_kiosk_state(r.flow, compose_kiosk_view(r.flow.state(), catalogues(), {})));
     CHECK(state["screen"] == "member");
     CHECK(state["member"]["balance"] == 1250);
     CHECK(state["mirror"].get<std::string>().find("1,250") != std::string::npos);
 }
 
-TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept, the config fetched") {
+TEST_CASE(
+    "pairing: no token → pairing screen; a code is sent, the token kept, the config fetched") {
     Rig r(false);
     CHECK(r.flow.state().screen == Screen::pairing);
     CHECK(r.net.pending.empty());  // no config without a token
@@ -247,7 +265,8 @@ TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept,
 
     r.flow.scan("ZZZZ-YYYY", ScanSource::camera, 30);  // the console's QR
     CHECK(r.net.pending.front().first == "pair:ZZZZ-YYYY");
-    r.net.answer(201, R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})");
+    r.net.answer(
+        201, R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})");
     CHECK(r.flow.state().screen == Screen::attract);
     CHECK(r.storage.values["kopilka.device_token"] == "kdt_NEW");
     CHECK(r.net.token == "kdt_NEW");
@@ -259,7 +278,8 @@ TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept,
 
     // The console unpairs the kiosk: its next call gets 401 and it goes back to pairing.
     r.flow.scan(kCard, ScanSource::camera, 40);
-    r.net.answer(401, R"({"error":{"code":"unauthorized","message":"unpaired","field":"Authorization"}})");
+    r.net.answer(
+        401, R"({"error":{"code":"unauthorized","message":"unpaired","field":"Authorization"}})");
     CHECK(r.flow.state().screen == Screen::pairing);
     CHECK(r.storage.values.count("kopilka.device_token") == 0);
 }
@@ -281,7 +301,8 @@ TEST_CASE("config: cached across a reload, asked with its version, 304 keeps it"
     CHECK(again.state().config->version == "v1");
 }
 
-TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points is refused before sending") {
+TEST_CASE(
+    "redeem: rewards → confirm → outbox → coupon; not enough points is refused before sending") {
     Rig r;
     to_member(r, 1250);
     r.flow.open_rewards(2000);
@@ -323,7 +344,8 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     CHECK(text.find("Действует до") != std::string::npos);
 }
 
-TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced motion skips the turn") {
+TEST_CASE(
+    "spin: the server decides, the wheel turns to its segment, reduced motion skips the turn") {
     Rig r;
     to_member(r, 1250, 2);
     r.flow.set_locale(i18n::Locale::en, 1990);
@@ -335,7 +357,8 @@ TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced mot
     REQUIRE(r.sender.pending.size() == 1);
     CHECK(r.sender.pending.front().first.path == "/v1/kiosk/spin");
     codec::Json answer = codec::Json::parse(member_body(1300, 1));
-    answer["prize"] = {{"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}};
+    answer["prize"] = {
+        {"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}};
     r.flow.tick(2200);
     r.sender.answer(201, answer.dump());
     CHECK(r.flow.animating());
@@ -346,7 +369,8 @@ TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced mot
     r.flow.tick(6200);
     CHECK_FALSE(r.flow.animating());
     CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
-    CHECK(r.flow.wheel_turns(6200) == doctest::Approx(5.75));  // five turns, segment 0 of 2 under the pointer
+    CHECK(r.flow.wheel_turns(6200) ==
+          doctest::Approx(5.75));  // five turns, segment 0 of 2 under the pointer
     CHECK(mirror(r.flow).find("You won 50 points!") != std::string::npos);
     CHECK(r.flow.state().member->balance == 1300);
 
@@ -372,7 +396,9 @@ TEST_CASE("a refused spin says why and the wheel stays ready") {
     CHECK(mirror(r.flow).find("All prizes have been given out") != std::string::npos);
 }
 
-TEST_CASE("offline: the cached snapshot is shown as possibly out of date; spins and rewards are unavailable") {
+TEST_CASE(
+    "offline: the cached snapshot is shown as possibly out of date; spins and rewards are "
+    "unavailable") {
     Rig r;
     to_member(r, 1250, 2);
     r.flow.sign_out(3000);
@@ -419,7 +445,8 @@ TEST_CASE("a redemption whose answer is lost stays in the outbox and lands once 
     CHECK(flow2.state().screen == Screen::attract);  // the shopper who asked is gone: nothing shown
 }
 
-TEST_CASE("raw input keeps the session alive but redraws only when the countdown's seconds change") {
+TEST_CASE(
+    "raw input keeps the session alive but redraws only when the countdown's seconds change") {
     Rig r;
     to_member(r, 1250);  // idle time 20 s from the config, from t = 1000
     const std::uint64_t at_member = r.flow.revision();

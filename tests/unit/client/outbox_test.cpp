@@ -29,7 +29,9 @@ struct MemoryStore : OutboxStore {
     void load(std::function<void(std::vector<OutboxItem>)> done) override {
         std::vector<OutboxItem> out;
         for (const auto& [id, item] : rows) out.push_back(item);
-        std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) { return a.created_ms < b.created_ms; });
+        std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) {
+            return a.created_ms < b.created_ms;
+        });
         done(out);
     }
     void flush() {
@@ -76,7 +78,9 @@ struct FakeServer : Transport {
     }
 };
 
-OutboxItem item(const std::string& id, std::int64_t at) { return {id, "/v1/kiosk/spin", "{\"operation_id\":\"" + id + "\"}", at, 0, 0}; }
+OutboxItem item(const std::string& id, std::int64_t at) {
+    return {id, "/v1/kiosk/spin", "{\"operation_id\":\"" + id + "\"}", at, 0, 0};
+}
 
 }  // namespace
 
