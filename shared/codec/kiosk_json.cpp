@@ -33,6 +33,7 @@ void read_wheel(const Json& j, const std::string& path, WheelView* w, DecodeErro
     r.text("id", &w->id, id_bytes_max);
     r.optional_flag("nothing_left", &w->nothing_left);
     r.optional_integer("win_chance_ppm", &w->win_chance_ppm, 0, 1000000);
+    r.optional_integer("version", &w->version, 0, INT64_MAX);
     if (r.ok() && !r.has("prizes")) r.fail("missing_field", r.field("prizes"), "is required");
     r.optional_array("prizes", prizes_max, [&](ObjectReader& p, std::size_t) {
         WheelPrizeView v;
@@ -42,17 +43,6 @@ void read_wheel(const Json& j, const std::string& path, WheelView* w, DecodeErro
         p.optional_integer("chance_ppm", &v.chance_ppm, 0, 1000000);
         w->prizes.push_back(std::move(v));
     });
-}
-
-Json wheel_json(const WheelView& w) {
-    Json prizes = Json::array();
-    for (const auto& p : w.prizes)
-        prizes.push_back(
-            {{"id", p.id}, {"label", p.label}, {"kind", p.kind}, {"chance_ppm", p.chance_ppm}});
-    return {{"id", w.id},
-            {"prizes", prizes},
-            {"win_chance_ppm", w.win_chance_ppm},
-            {"nothing_left", w.nothing_left}};
 }
 
 // {key: {id_key: …, "name": …}}, both optional: a reward or a merchant named in an answer.
@@ -122,7 +112,26 @@ Json encode_kiosk_config(const KioskConfig& c) {
             {"rewards", rewards},
             {"settings", {{"idle_seconds", c.idle_seconds}}},
             {"theme", c.has_theme ? encode_theme(c.theme) : Json(nullptr)},
-            {"wheel", c.wheel ? wheel_json(*c.wheel) : Json(nullptr)}};
+            {"wheel", c.wheel ? encode_kiosk_wheel(*c.wheel) : Json(nullptr)}};
+}
+
+Json encode_wheel_prize(const WheelPrizeView& p) {
+    return {{"id", p.id}, {"label", p.label}, {"kind", p.kind}, {"chance_ppm", p.chance_ppm}};
+}
+
+Json encode_kiosk_wheel(const WheelView& w) {
+    Json prizes = Json::array();
+    Json odds = Json::array();
+    for (const auto& p : w.prizes) {
+        prizes.push_back(encode_wheel_prize(p));
+        odds.push_back(p.chance_ppm);
+    }
+    return {{"id", w.id},
+            {"version", w.version},
+            {"prizes", prizes},
+            {"odds", odds},
+            {"win_chance_ppm", w.win_chance_ppm},
+            {"nothing_left", w.nothing_left}};
 }
 
 // [SECTION] Answers to writes

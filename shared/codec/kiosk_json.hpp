@@ -37,7 +37,14 @@ struct WheelView {
     std::vector<WheelPrizeView> prizes;  // segments, clockwise from the top
     std::int64_t win_chance_ppm = 0;
     bool nothing_left = false;
+    std::int64_t version = 0;  // the wheel document's
 };
+// A prize as the published odds show it: {id, label, kind, chance_ppm} (codec/wheel_json's
+// encode_odds writes its prizes with it too).
+Json encode_wheel_prize(const WheelPrizeView& p);
+// The wheel in the kiosk's config: {id, version, prizes, "odds" (each prize's chance_ppm, in
+// order), win_chance_ppm, nothing_left}. The server sends it; the kiosk caches it.
+Json encode_kiosk_wheel(const WheelView& w);
 
 struct KioskConfig {
     std::string version;  // changes whenever anything below does

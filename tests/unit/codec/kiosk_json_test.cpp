@@ -58,13 +58,16 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
         codec::WheelView{"w1",
                          {{"p1", "50 points", "points", 250000}, {"p2", "", "nothing", 750000}},
                          250000,
-                         false};
+                         false,
+                         2};
     c.idle_seconds = 45;
     const codec::KioskConfig back =
         round_trip(c, codec::encode_kiosk_config, codec::decode_kiosk_config);
     CHECK(back.currency == money::Currency::EUR);
     CHECK(back.rewards.size() == 2);
     CHECK(back.wheel->prizes[0].chance_ppm == 250000);
+    CHECK(back.wheel->version == 2);
+    CHECK(codec::encode_kiosk_wheel(*c.wheel)["odds"] == Json::array({250000, 750000}));
     CHECK(back.theme.name == "Demo Shop");  // no theme: the merchant's name
 
     const Json server = Json::parse(R"({
@@ -83,6 +86,7 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
     REQUIRE(d.ok());
     CHECK(d.value->idle_seconds == 20);
     CHECK(d.value->wheel->prizes.size() == 2);
+    CHECK(d.value->wheel->version == 2);
     CHECK(d.value->rewards[0].cost_points == 300);
     CHECK(d.value->version == "00ff00ff00ff00ff00ff00ff00ff00ff");
 }
