@@ -100,9 +100,7 @@ void ObjectReader::optional_currency(const char* key, money::Currency* out) {
 }
 
 void ObjectReader::optional_rounding(const char* key, money::Rounding* out) {
-    int index = static_cast<int>(*out);
-    optional_choice(key, &index, {"half_even", "half_up", "floor", "ceil"});
-    *out = static_cast<money::Rounding>(index);
+    optional_enum(key, out, {"half_even", "half_up", "floor", "ceil"});
 }
 
 ObjectReader ObjectReader::child(const char* key) const {

@@ -33,6 +33,13 @@ public:
     void optional_texts(const char* key, std::vector<std::string>* out, std::size_t count_max);
     // One of the given words, stored as its index.
     void optional_choice(const char* key, int* out, std::initializer_list<const char*> words);
+    // optional_choice into an enum whose values are the words' indices.
+    template <class Enum>
+    void optional_enum(const char* key, Enum* out, std::initializer_list<const char*> words) {
+        int index = static_cast<int>(*out);
+        optional_choice(key, &index, words);
+        *out = static_cast<Enum>(index);
+    }
     // A currency code (RUB, EUR, USD; not points) and a rounding name, kept as is when absent.
     void optional_currency(const char* key, money::Currency* out);
     void optional_rounding(const char* key, money::Rounding* out);

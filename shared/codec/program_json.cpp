@@ -37,9 +37,7 @@ void read_flat(ObjectReader r, Program* p) {
 
 void read_ladder(ObjectReader r, Program* p) {
     DiscountLadder l;
-    int mode = static_cast<int>(l.mode);
-    r.optional_choice("mode", &mode, {"receipt", "cumulative"});
-    l.mode = static_cast<LadderMode>(mode);
+    r.optional_enum("mode", &l.mode, {"receipt", "cumulative"});
     r.optional_array("steps", kListMax, [&](ObjectReader& e, std::size_t) {
         LadderStep s;
         e.integer("threshold", &s.threshold, 0, amount_max);
@@ -106,9 +104,7 @@ void read_stamp_cards(ObjectReader& r, Program* p) {
 
 void read_tiers(ObjectReader r, Program* p) {
     Tiers t;
-    int basis = static_cast<int>(t.basis);
-    r.optional_choice("basis", &basis, {"points", "spend"});
-    t.basis = static_cast<TierBasis>(basis);
+    r.optional_enum("basis", &t.basis, {"points", "spend"});
     r.optional_integer("window_days", &t.window_days, 1, days_max);
     r.optional_integer("downgrade_inactivity_days", &t.downgrade_inactivity_days, 0, days_max);
     r.optional_array("levels", kListMax, [&](ObjectReader& e, std::size_t) {
@@ -133,9 +129,7 @@ void read_vip(ObjectReader& r, Program* p) {
         e.text("id", &v.id, 64);
         e.text("name", &v.name, 64);
         e.integer("fee", &v.fee, 0, amount_max);
-        int period = static_cast<int>(v.period);
-        e.optional_choice("period", &period, {"month", "year"});
-        v.period = static_cast<BillingPeriod>(period);
+        e.optional_enum("period", &v.period, {"month", "year"});
         e.optional_integer("earn_multiplier_pct", &v.earn_multiplier_pct, 0, multiplier_pct_max);
         e.optional_integer("discount_bp", &v.discount_bp, 0, rate_bp_max);
         e.optional_texts("perks", &v.perks, kListMax);
@@ -180,9 +174,7 @@ void read_rewards(ObjectReader& r, Program* p) {
         e.text("id", &w.id, 64);
         e.text("name", &w.name, 128);
         e.integer("cost_points", &w.cost_points, 1, amount_max);
-        int kind = static_cast<int>(w.kind);
-        e.optional_choice("kind", &kind, {"gift", "fixed_discount", "percent_discount"});
-        w.kind = static_cast<RewardKind>(kind);
+        e.optional_enum("kind", &w.kind, {"gift", "fixed_discount", "percent_discount"});
         e.optional_integer("value", &w.value, 0, amount_max);
         e.optional_integer("coupon_valid_days", &w.coupon_valid_days, 1, days_max);
         e.reject_unknown({"id", "name", "cost_points", "kind", "value", "coupon_valid_days"});
