@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "codec/member_json.hpp"
 #include "core/cards/card_code.hpp"
 
 namespace kopilka::client {
@@ -15,30 +14,31 @@ constexpr std::string_view kPhaseNames[] = {"ready", "waiting", "turning", "resu
 
 constexpr const char* kTokenKey = "kopilka.device_token";
 constexpr const char* kConfigKey = "kopilka.config";
-constexpr const char* kMembersKey = "kopilka.members";  // {code: {"at_ms", "member"}}, newest kept
 constexpr std::size_t kPairingTypedMax = 16;
 constexpr int kSpinTurns = 5;  // whole turns before the wheel settles on the prize
 
-using codec::Json;
-
-// The error an answer carries, or a generic one.
-FlowError error_of(const TransportReply& reply) {
-    codec::DecodeError e;
-    const auto body = codec::parse_json(reply.body, &e);
-    if (body && body->is_object() && body->contains("error") && (*body)["error"].is_object()) {
-        const Json& err = (*body)["error"];
-        return {err.value("code", "server_error"), err.value("message", "")};
-    }
-    return {"server_error", "the server answered " + std::to_string(reply.status)};
+MemberSessionOptions session_options(const KioskFlowOptions& o) {
+    return {o.cached_members_max, o.new_operation_id};
 }
 }  // namespace
 
 std::string_view screen_name(Screen s) { return kScreenNames[static_cast<int>(s)]; }
 std::string_view spin_phase_name(SpinView::Phase p) { return kPhaseNames[static_cast<int>(p)]; }
 
-KioskFlow::KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options)
-    : transport_(transport), storage_(storage), outbox_(outbox), options_(std::move(options)) {
-    outbox_.on_final([this](const OutboxItem& item, const TransportReply& reply) { on_operation_final(item, reply); });
+KioskFlow::KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox,
+                     KioskFlowOptions options)
+    : api_(transport),
+      storage_(storage),
+      outbox_(outbox),
+      options_(std::move(options)),
+      session_(api_, storage_, outbox_, session_options(options_)) {
+    session_.on_answer([this](const OperationResult& r) { on_operation_final(r); });
+}
+
+void KioskFlow::set_token(const std::string& token) {
+    const Credential c{CredentialKind::device, token};
+    api_.set_credential(c);
+    outbox_.set_credential(c);
 }
 
 void KioskFlow::start(std::int64_t now_ms) {
@@ -50,7 +50,7 @@ void KioskFlow::start(std::int64_t now_ms) {
     }
     const std::string token = storage_.get(kTokenKey);
     state_.paired = !token.empty();
-    transport_.set_device_token(token);
+    set_token(token);
     state_.screen = state_.paired ? Screen::attract : Screen::pairing;
     if (state_.paired) refresh_config(now_ms);
     changed();
@@ -74,18 +74,22 @@ bool KioskFlow::member_screen() const {
 }
 
 bool KioskFlow::wants_camera() const {
-    return state_.screen == Screen::attract || state_.screen == Screen::scan || state_.screen == Screen::pairing;
+    return state_.screen == Screen::attract || state_.screen == Screen::scan ||
+           state_.screen == Screen::pairing;
 }
 
 bool KioskFlow::animating() const {
-    return state_.screen == Screen::spin && state_.spin && state_.spin->phase == SpinView::Phase::turning;
+    return state_.screen == Screen::spin && state_.spin &&
+           state_.spin->phase == SpinView::Phase::turning;
 }
 
 void KioskFlow::keep_alive(std::int64_t now_ms) {
     state_.now_ms = now_ms;
     if (member_screen()) state_.idle_deadline_ms = now_ms + idle_ms();
-    else if (state_.screen == Screen::error) state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
-    else if (state_.screen == Screen::scan) state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
+    else if (state_.screen == Screen::error)
+        state_.idle_deadline_ms = now_ms + options_.error_signout_ms;
+    else if (state_.screen == Screen::scan)
+        state_.idle_deadline_ms = now_ms + options_.scan_screen_idle_ms;
 }
 
 void KioskFlow::show(std::int64_t now_ms) {
@@ -97,7 +101,9 @@ void KioskFlow::show(std::int64_t now_ms) {
 // burst must not redraw the kiosk once per key (a slow renderer would stretch the burst
 // until it looks typed by hand).
 void KioskFlow::touch(std::int64_t now_ms) {
-    const auto shown_s = [](std::int64_t deadline, std::int64_t now) { return deadline > now ? (deadline - now + 999) / 1000 : 0; };
+    const auto shown_s = [](std::int64_t deadline, std::int64_t now) {
+        return deadline > now ? (deadline - now + 999) / 1000 : 0;
+    };
     const std::int64_t before = shown_s(state_.idle_deadline_ms, state_.now_ms);
     keep_alive(now_ms);
     if (shown_s(state_.idle_deadline_ms, now_ms) != before) changed();
@@ -117,10 +123,12 @@ void KioskFlow::tick(std::int64_t now_ms) {
         return;
     }
     if (animating()) {
-        state_.idle_deadline_ms = std::max(state_.idle_deadline_ms, now_ms + idle_ms());  // never sign out mid-spin
+        state_.idle_deadline_ms =
+            std::max(state_.idle_deadline_ms, now_ms + idle_ms());  // never sign out mid-spin
         return;
     }
-    const bool timed = member_screen() || state_.screen == Screen::error || state_.screen == Screen::scan;
+    const bool timed =
+        member_screen() || state_.screen == Screen::error || state_.screen == Screen::scan;
     if (timed && state_.idle_deadline_ms != 0 && now_ms >= state_.idle_deadline_ms) {
         sign_out(now_ms);
         return;
@@ -137,8 +145,7 @@ void KioskFlow::open_scan(std::int64_t now_ms) {
 }
 
 void KioskFlow::sign_out(std::int64_t now_ms) {
-    ++request_;  // an answer still in flight must not bring the member back
-    ++session_;
+    session_.end();  // answers still in flight must not bring the member back
     state_.screen = state_.paired ? Screen::attract : Screen::pairing;
     state_.member.reset();
     state_.member_cached = false;
@@ -153,8 +160,6 @@ void KioskFlow::sign_out(std::int64_t now_ms) {
     state_.keypad_open = false;
     state_.idle_deadline_ms = 0;
     state_.now_ms = now_ms;
-    member_code_.clear();
-    pending_op_.clear();
     last_text_.clear();
     changed();
 }
@@ -201,7 +206,8 @@ void KioskFlow::set_online(bool online, std::int64_t now_ms) {
 
 void KioskFlow::pairing_type(char c, std::int64_t now_ms) {
     if (state_.screen != Screen::pairing || state_.pairing_code.size() >= kPairingTypedMax) return;
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
     if (!ok) return;
     state_.pairing_code += c;
     state_.error.reset();
@@ -221,7 +227,7 @@ void KioskFlow::pairing_submit(std::int64_t now_ms) {
     state_.busy = true;
     state_.error.reset();
     changed();
-    transport_.pair(code, [this](TransportReply reply) { on_pair(std::move(reply)); });
+    api_.pair(code, [this](TransportReply reply) { on_pair(std::move(reply)); });
 }
 
 void KioskFlow::on_pair(TransportReply reply) {
@@ -234,14 +240,16 @@ void KioskFlow::on_pair(TransportReply reply) {
     }
     codec::DecodeError e;
     const auto body = codec::parse_json(reply.body, &e);
-    const std::string token = body && body->is_object() ? body->value("token", "") : "";
-    if (reply.status / 100 != 2 || token.empty()) {
+    const auto answer =
+        body ? codec::decode_pairing_answer(*body) : codec::Decoded<codec::PairingAnswer>{};
+    if (reply.status / 100 != 2 || !answer.ok()) {
         state_.error = error_of(reply);
         changed();
         return;
     }
+    const std::string& token = answer.value->token;
     storage_.set(kTokenKey, token);
-    transport_.set_device_token(token);
+    set_token(token);
     state_.paired = true;
     state_.pairing_code.clear();
     state_.screen = Screen::attract;
@@ -253,7 +261,7 @@ void KioskFlow::on_pair(TransportReply reply) {
 
 void KioskFlow::unpair() {
     storage_.remove(kTokenKey);
-    transport_.set_device_token("");
+    set_token("");
     state_.paired = false;
     sign_out(state_.now_ms);
     state_.error = FlowError{"unauthorized", "this kiosk is no longer paired"};
@@ -265,8 +273,8 @@ void KioskFlow::refresh_config(std::int64_t now_ms) {
     config_due_ms_ = now_ms + options_.config_refresh_ms;
     if (config_in_flight_) return;
     config_in_flight_ = true;
-    transport_.fetch_config(state_.config ? state_.config->version : std::string(),
-                            [this](TransportReply reply) { on_config(std::move(reply)); });
+    api_.fetch_config(state_.config ? state_.config->version : std::string(),
+                      [this](TransportReply reply) { on_config(std::move(reply)); });
 }
 
 void KioskFlow::on_config(TransportReply reply) {
@@ -328,7 +336,8 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
     // While a member is being served, other codes are ignored: a camera sees the same card
     // in many frames, and a second shopper's card must not take over a session.
     if (member_screen() && (state_.screen != Screen::member || state_.busy)) return;
-    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms && state_.screen == Screen::member)
+    if (text == last_text_ && now_ms - last_text_ms_ < options_.same_code_debounce_ms &&
+        state_.screen == Screen::member)
         return;
     last_text_.assign(text);
     last_text_ms_ = now_ms;
@@ -337,56 +346,30 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
 
     const cards::ParseResult parsed = cards::parse_card_text(text);
     if (parsed.status != cards::ParseStatus::ok) {
-        show_error(std::string(cards::parse_status_name(parsed.status)), "this is not a card code we know");
+        show_error(std::string(cards::parse_status_name(parsed.status)),
+                   "this is not a card code we know");
         return;
     }
-    ++session_;
     state_.screen = Screen::looking_up;
     state_.member.reset();
     state_.member_cached = false;
     state_.error.reset();
     state_.notice.reset();
     changed();
-    const std::uint64_t request = ++request_;
     const std::string code = cards::canonical_text(parsed.code);
-    transport_.lookup_member(code, [this, request, code](TransportReply reply) { on_lookup(request, code, std::move(reply)); });
+    session_.lookup(code, now_ms, [this](LookupResult r) { on_lookup(r); });
 }
 
-void KioskFlow::on_lookup(std::uint64_t request, const std::string& code, TransportReply reply) {
-    if (request != request_ || state_.screen != Screen::looking_up) return;  // stale
-    state_.online = reply.delivered;
-    if (!reply.delivered) {
-        if (auto cached = cached_member(code)) {
-            member_code_ = code;
-            show_member(std::move(*cached), true);
-            return;
-        }
-        show_error("offline", "the server could not be reached");
-        return;
-    }
-    if (reply.status == 401 && state_.paired) {
-        const FlowError e = error_of(reply);
-        if (e.code == "unauthorized") return unpair();
-    }
-    codec::DecodeError error;
-    const auto body = codec::parse_json(reply.body, &error);
-    if (reply.status == 200 && body && body->contains("member")) {
-        auto member = codec::decode_member((*body)["member"]);
-        if (member.ok()) {
-            member_code_ = code;
-            cache_member(code, *member.value);
-            show_member(std::move(*member.value), false);
-            return;
-        }
-        show_error("bad_reply", member.error.message);
-        return;
-    }
-    const FlowError e = error_of(reply);
-    show_error(e.code, e.message);
+void KioskFlow::on_lookup(const LookupResult& r) {
+    if (state_.screen != Screen::looking_up) return;  // signed out meanwhile
+    state_.online = r.reply.delivered;
+    if (r.member) return show_member(*r.member, r.kind == LookupResult::Kind::cached);
+    if (state_.paired && credential_refused(r.reply)) return unpair();
+    show_error(r.error.code, r.error.message);
 }
 
-void KioskFlow::show_member(members::MemberSnapshot m, bool cached) {
-    state_.member = std::move(m);
+void KioskFlow::show_member(const members::MemberSnapshot& m, bool cached) {
+    state_.member = m;
     state_.member_cached = cached;
     state_.screen = Screen::member;
     state_.idle_deadline_ms = state_.now_ms + idle_ms();
@@ -401,33 +384,6 @@ void KioskFlow::show_error(std::string code, std::string message) {
     changed();
 }
 
-// The last snapshots of the cards seen here, for lookups while offline.
-void KioskFlow::cache_member(const std::string& code, const members::MemberSnapshot& m) {
-    if (options_.cached_members_max == 0) return;
-    codec::DecodeError e;
-    auto all = codec::parse_json(storage_.get(kMembersKey), &e).value_or(Json::object());
-    if (!all.is_object()) all = Json::object();
-    all[code] = {{"at_ms", state_.now_ms}, {"member", codec::encode_member(m)}};
-    while (all.size() > options_.cached_members_max) {
-        auto oldest = all.begin();
-        for (auto it = all.begin(); it != all.end(); ++it)
-            if (it->value("at_ms", 0) < oldest->value("at_ms", 0)) oldest = it;
-        all.erase(oldest);
-    }
-    storage_.set(kMembersKey, all.dump());
-}
-
-std::optional<members::MemberSnapshot> KioskFlow::cached_member(const std::string& code) {
-    codec::DecodeError e;
-    const auto all = codec::parse_json(storage_.get(kMembersKey), &e);
-    if (!all || !all->is_object() || !all->contains(code)) return std::nullopt;
-    const Json& entry = (*all)[code];
-    if (!entry.is_object() || !entry.contains("member")) return std::nullopt;
-    auto m = codec::decode_member(entry["member"]);
-    if (!m.ok()) return std::nullopt;
-    return std::move(*m.value);
-}
-
 // [SECTION] Rewards and spins
 
 bool can_redeem(const KioskState& s, const members::RewardView& r) {
@@ -435,8 +391,8 @@ bool can_redeem(const KioskState& s, const members::RewardView& r) {
 }
 
 bool can_spin(const KioskState& s) {
-    return s.online && !s.member_cached && s.member && s.config && s.config->wheel && !s.config->wheel->nothing_left &&
-           s.member->spins_available > 0;
+    return s.online && !s.member_cached && s.member && s.config && s.config->wheel &&
+           !s.config->wheel->nothing_left && s.member->spins_available > 0;
 }
 
 void KioskFlow::open_rewards(std::int64_t now_ms) {
@@ -449,10 +405,13 @@ void KioskFlow::open_rewards(std::int64_t now_ms) {
 void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms) {
     if (state_.screen != Screen::rewards || !state_.config) return;
     const auto& rewards = state_.config->rewards;
-    const auto it = std::find_if(rewards.begin(), rewards.end(), [&](const members::RewardView& r) { return r.id == reward_id; });
+    const auto it = std::find_if(rewards.begin(), rewards.end(),
+                                 [&](const members::RewardView& r) { return r.id == reward_id; });
     if (it == rewards.end()) return;
     if (!can_redeem(state_, *it)) {
-        state_.notice = FlowError{state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection", ""};
+        state_.notice = FlowError{
+            state_.online && !state_.member_cached ? "insufficient_points" : "needs_connection",
+            ""};
         return show(now_ms);
     }
     state_.reward_id = reward_id;
@@ -462,7 +421,9 @@ void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms)
 
 void KioskFlow::confirm_redeem(std::int64_t now_ms) {
     if (state_.screen != Screen::confirm || state_.busy || !state_.member) return;
-    submit("/v1/kiosk/redeem", {{"member", {{"id", state_.member->id}}}, {"reward_id", state_.reward_id}}, now_ms);
+    const std::string member = state_.member->id;
+    const std::string reward = state_.reward_id;
+    submit([&](const std::string& op) { return redeem_item(op, member, reward); }, now_ms);
 }
 
 void KioskFlow::open_spin(std::int64_t now_ms) {
@@ -474,14 +435,18 @@ void KioskFlow::open_spin(std::int64_t now_ms) {
 }
 
 void KioskFlow::spin(std::int64_t now_ms) {
-    if (state_.screen != Screen::spin || state_.busy || !state_.spin || state_.spin->phase != SpinView::Phase::ready) return;
+    if (state_.screen != Screen::spin || state_.busy || !state_.spin ||
+        state_.spin->phase != SpinView::Phase::ready)
+        return;
     if (!can_spin(state_)) {
-        state_.notice = FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
+        state_.notice =
+            FlowError{!state_.online || state_.member_cached ? "needs_connection" : "no_spins", ""};
         return show(now_ms);
     }
     state_.spin->phase = SpinView::Phase::waiting;
-    Json body = {{"member", {{"id", state_.member->id}}}, {"wheel_id", state_.config->wheel->id}};
-    submit("/v1/kiosk/spin", std::move(body), now_ms);
+    const std::string member = state_.member->id;
+    const std::string wheel = state_.config->wheel->id;
+    submit([&](const std::string& op) { return spin_item(op, member, wheel); }, now_ms);
 }
 
 void KioskFlow::toggle_odds(std::int64_t now_ms) {
@@ -500,66 +465,56 @@ double KioskFlow::wheel_turns(std::int64_t now_ms) const {
     const std::size_t n = std::max<std::size_t>(state_.config->wheel->prizes.size(), 1);
     // The pointer is at the top: segment i spans [i/n, (i+1)/n) of a turn clockwise, and the
     // wheel turns so that the segment's middle ends under the pointer.
-    const double target = kSpinTurns + 1.0 - (state_.spin->prize->index + 0.5) / static_cast<double>(n);
-    if (state_.spin->phase != SpinView::Phase::turning || state_.spin->duration_ms <= 0) return target;
-    const double t = std::clamp(static_cast<double>(now_ms - state_.spin->started_ms) / static_cast<double>(state_.spin->duration_ms), 0.0, 1.0);
+    const double target =
+        kSpinTurns + 1.0 - (state_.spin->prize->index + 0.5) / static_cast<double>(n);
+    if (state_.spin->phase != SpinView::Phase::turning || state_.spin->duration_ms <= 0)
+        return target;
+    const double t = std::clamp(static_cast<double>(now_ms - state_.spin->started_ms) /
+                                    static_cast<double>(state_.spin->duration_ms),
+                                0.0, 1.0);
     const double eased = 1.0 - std::pow(1.0 - t, 3.0);  // ease-out cubic
     return target * eased;
 }
 
 // The operation goes to the outbox first (stored, then sent); its answer comes back
 // through on_operation_final, maybe after a reload, maybe when the member has gone.
-void KioskFlow::submit(const std::string& path, Json body, std::int64_t now_ms) {
-    const std::string op = options_.new_operation_id ? options_.new_operation_id() : std::string();
-    if (op.size() != 32) {
-        state_.notice = FlowError{"internal", "no operation id"};
-        return show(now_ms);
-    }
-    body["operation_id"] = op;
-    pending_op_ = op;
-    pending_session_ = session_;
-    state_.busy = true;
+void KioskFlow::submit(const std::function<OutboxItem(const std::string& op_id)>& make,
+                       std::int64_t now_ms) {
+    state_.busy = true;  // before submitting: the answer may come at once
     state_.notice.reset();
     show(now_ms);
-    outbox_.submit(OutboxItem{op, path, body.dump(), now_ms, 0, 0}, now_ms);
+    if (!session_.submit(make, now_ms)) {
+        state_.busy = false;
+        if (state_.spin) state_.spin->phase = SpinView::Phase::ready;
+        state_.notice = FlowError{"internal", "no operation id"};
+        show(now_ms);
+    }
 }
 
-void KioskFlow::on_operation_final(const OutboxItem& item, const TransportReply& reply) {
+void KioskFlow::on_operation_final(const OperationResult& r) {
     state_.online = true;
-    if (reply.status == 401) {
-        const FlowError e = error_of(reply);
-        if (e.code == "unauthorized") return unpair();
-    }
-    // Someone else's answer (an earlier session, a page before a reload): the server did
-    // it; the member sees the result next time. Nothing of it is shown to this shopper.
-    if (item.op_id != pending_op_ || pending_session_ != session_) {
-        changed();
-        return;
-    }
-    pending_op_.clear();
+    if (credential_refused(*r.reply)) return unpair();
+    // Someone else's answer: nothing of it is shown to this shopper.
+    if (!r.ours) return changed();
     state_.busy = false;
-    codec::DecodeError e;
-    const auto body = codec::parse_json(reply.body, &e);
-    auto answer = body && reply.status / 100 == 2 ? decode_operation_answer(*body) : codec::Decoded<OperationAnswer>{};
-    if (!answer.ok()) {
-        const FlowError err = reply.status / 100 == 2 ? FlowError{"bad_reply", answer.error.message} : error_of(reply);
-        state_.notice = err;
-        if (state_.screen == Screen::spin && state_.spin) state_.spin->phase = SpinView::Phase::ready;
+    if (!r.answer) {
+        state_.notice = r.error;
+        if (state_.screen == Screen::spin && state_.spin)
+            state_.spin->phase = SpinView::Phase::ready;
         if (state_.screen == Screen::confirm) state_.screen = Screen::rewards;
         return show(state_.now_ms);
     }
-    if (answer.value->member) {
-        state_.member = *answer.value->member;
-        if (!member_code_.empty()) cache_member(member_code_, *state_.member);
-    }
-    if (item.path == "/v1/kiosk/spin" && state_.spin && answer.value->prize) {
-        state_.spin->prize = answer.value->prize;
-        state_.spin->coupon = answer.value->coupon;
+    const OperationAnswer& answer = *r.answer;
+    if (answer.member) state_.member = session_.member();
+    if (r.item->path == "/v1/kiosk/spin" && state_.spin && answer.prize) {
+        state_.spin->prize = answer.prize;
+        state_.spin->coupon = answer.coupon;
         state_.spin->started_ms = state_.now_ms;
         state_.spin->duration_ms = state_.reduced_motion ? 0 : options_.spin_animation_ms;
-        state_.spin->phase = state_.reduced_motion ? SpinView::Phase::result : SpinView::Phase::turning;
-    } else if (answer.value->coupon) {
-        state_.coupon = answer.value->coupon;
+        state_.spin->phase =
+            state_.reduced_motion ? SpinView::Phase::result : SpinView::Phase::turning;
+    } else if (answer.coupon) {
+        state_.coupon = answer.coupon;
         state_.screen = Screen::coupon;
     }
     show(state_.now_ms);

@@ -5,6 +5,8 @@
 //   member → spin (ready → waiting → turning → result) ; odds one tap away on the spin screen
 //   every member screen ─idle→ attract, forgetting the member
 //
+// The member's side (lookups, the offline cache, writes through the outbox and their
+// answers) is a MemberSession (client/member_session.hpp); this file adds the screens.
 // Writes (spins, redemptions) go through the outbox: stored before sending, replayed until
 // the server answers; the answer is shown if the member is still there. Offline, the last
 // snapshot of a card is shown marked as possibly out of date, and spins and redemptions
@@ -17,7 +19,9 @@
 #include <optional>
 #include <string>
 
+#include "client/api.hpp"
 #include "client/kiosk_config.hpp"
+#include "client/member_session.hpp"
 #include "client/outbox.hpp"
 #include "client/scan_input.hpp"
 #include "client/transport.hpp"
@@ -26,13 +30,19 @@
 
 namespace kopilka::client {
 
-enum class Screen : std::uint8_t { pairing, attract, scan, looking_up, member, rewards, confirm, coupon, spin, error };
-std::string_view screen_name(Screen s);
-
-struct FlowError {
-    std::string code;     // "not_found", "bad_check_digit", "offline", …
-    std::string message;  // the server's or parser's sentence (English); the view localises by code
+enum class Screen : std::uint8_t {
+    pairing,
+    attract,
+    scan,
+    looking_up,
+    member,
+    rewards,
+    confirm,
+    coupon,
+    spin,
+    error
 };
+std::string_view screen_name(Screen s);
 
 struct SpinView {
     enum class Phase : std::uint8_t { ready, waiting, turning, result };
@@ -58,7 +68,7 @@ struct KioskState {
     std::int64_t now_ms = 0;           // time of the last call, for countdowns
     KeypadBuffer keypad;
     bool keypad_open = false;
-    std::string pairing_code;          // typed on the pairing screen (a keyboard), up to 16 characters
+    std::string pairing_code;  // typed on the pairing screen (a keyboard), up to 16 characters
     bool online = true;                // the last request got an answer
     std::string reward_id;             // confirm: the chosen reward
     std::optional<CouponView> coupon;  // coupon screen
@@ -73,97 +83,86 @@ struct KioskState {
 bool can_spin(const KioskState& s);
 bool can_redeem(const KioskState& s, const members::RewardView& r);
 
-// Small key-value storage that survives a reload (the browser's localStorage).
-class KioskStorage {
-public:
-    virtual ~KioskStorage() = default;
-    virtual std::string get(const std::string& key) = 0;  // "" when missing
-    virtual void set(const std::string& key, const std::string& value) = 0;
-    virtual void remove(const std::string& key) = 0;
-};
-
 struct KioskFlowOptions {
-    std::int64_t idle_signout_ms = 30000;        // member screens → attract after this idle time (config overrides)
+    std::int64_t idle_signout_ms =
+        30000;  // member screens → attract after this idle time (config overrides)
     std::int64_t error_signout_ms = 15000;       // error screen → attract
     std::int64_t scan_screen_idle_ms = 45000;    // scan screen without a card → attract
     std::int64_t same_code_debounce_ms = 3000;   // the same text again within this is ignored
     std::int64_t spin_animation_ms = 4000;
     std::int64_t config_refresh_ms = 5 * 60000;  // how often the config is asked for again
     std::size_t cached_members_max = 50;         // snapshots kept for offline lookups
-    std::function<std::string()> new_operation_id;  // 32 hex digits; must be unpredictable in production
+    std::function<std::string()>
+        new_operation_id;  // 32 hex digits; must be unpredictable in production
 };
 
 class KioskFlow {
 public:
-    KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options);
+  KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox, KioskFlowOptions options);
 
-    // Reads the stored device token and config; pairing screen when there is no token.
-    void start(std::int64_t now_ms);
+  // Reads the stored device token and config; pairing screen when there is no token.
+  void start(std::int64_t now_ms);
 
-    void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
-    void touch(std::int64_t now_ms);          // any input: keeps the session alive (redraws only if that shows)
-    void open_scan(std::int64_t now_ms);      // "tap to start" on the attract screen
-    void sign_out(std::int64_t now_ms);       // back to attract, forgetting the member
-    void back(std::int64_t now_ms);           // one screen up
-    void set_locale(i18n::Locale l, std::int64_t now_ms);
-    void keypad_open(bool open, std::int64_t now_ms);
-    void keypad_press(char c, std::int64_t now_ms);
-    void keypad_backspace(std::int64_t now_ms);
-    void keypad_submit(std::int64_t now_ms);
-    void pairing_type(char c, std::int64_t now_ms);  // letters, digits, '-'
-    void pairing_backspace(std::int64_t now_ms);
-    void pairing_submit(std::int64_t now_ms);
-    void open_rewards(std::int64_t now_ms);
-    void choose_reward(const std::string& reward_id, std::int64_t now_ms);
-    void confirm_redeem(std::int64_t now_ms);
-    void open_spin(std::int64_t now_ms);
-    void spin(std::int64_t now_ms);
-    void toggle_odds(std::int64_t now_ms);
-    void set_reduced_motion(bool on, std::int64_t now_ms);
-    void set_online(bool online, std::int64_t now_ms);  // the browser's online/offline events
-    void tick(std::int64_t now_ms);           // timers: idle sign-out, animation, config refresh
+  void scan(std::string_view text, ScanSource source, std::int64_t now_ms);
+  void touch(
+      std::int64_t now_ms);  // any input: keeps the session alive (redraws only if that shows)
+  void open_scan(std::int64_t now_ms);  // "tap to start" on the attract screen
+  void sign_out(std::int64_t now_ms);   // back to attract, forgetting the member
+  void back(std::int64_t now_ms);       // one screen up
+  void set_locale(i18n::Locale l, std::int64_t now_ms);
+  void keypad_open(bool open, std::int64_t now_ms);
+  void keypad_press(char c, std::int64_t now_ms);
+  void keypad_backspace(std::int64_t now_ms);
+  void keypad_submit(std::int64_t now_ms);
+  void pairing_type(char c, std::int64_t now_ms);  // letters, digits, '-'
+  void pairing_backspace(std::int64_t now_ms);
+  void pairing_submit(std::int64_t now_ms);
+  void open_rewards(std::int64_t now_ms);
+  void choose_reward(const std::string& reward_id, std::int64_t now_ms);
+  void confirm_redeem(std::int64_t now_ms);
+  void open_spin(std::int64_t now_ms);
+  void spin(std::int64_t now_ms);
+  void toggle_odds(std::int64_t now_ms);
+  void set_reduced_motion(bool on, std::int64_t now_ms);
+  void set_online(bool online, std::int64_t now_ms);  // the browser's online/offline events
+  void tick(std::int64_t now_ms);  // timers: idle sign-out, animation, config refresh
 
-    const KioskState& state() const { return state_; }
-    // Bumped on every visible change, so a renderer can draw only when something changed.
-    std::uint64_t revision() const { return revision_; }
-    bool wants_camera() const;   // true while the camera should decode frames
-    bool animating() const;      // true while the wheel turns: draw every frame
-    // The wheel's angle now, in turns (0..n), for the renderer: eases out to the prize.
-    double wheel_turns(std::int64_t now_ms) const;
+  const KioskState& state() const { return state_; }
+  // Bumped on every visible change, so a renderer can draw only when something changed.
+  std::uint64_t revision() const { return revision_; }
+  bool wants_camera() const;  // true while the camera should decode frames
+  bool animating() const;     // true while the wheel turns: draw every frame
+  // The wheel's angle now, in turns (0..n), for the renderer: eases out to the prize.
+  double wheel_turns(std::int64_t now_ms) const;
 
 private:
-    void on_lookup(std::uint64_t request, const std::string& code, TransportReply reply);
-    void on_pair(TransportReply reply);
-    void refresh_config(std::int64_t now_ms);
-    void on_config(TransportReply reply);
-    void on_operation_final(const OutboxItem& item, const TransportReply& reply);
-    void submit(const std::string& path, codec::Json body, std::int64_t now_ms);
-    void show_error(std::string code, std::string message);
-    void keep_alive(std::int64_t now_ms);     // the idle deadline from now
-    void show(std::int64_t now_ms);           // keep_alive, and the screen changed
-    void unpair();
-    void cache_member(const std::string& code, const members::MemberSnapshot& m);
-    std::optional<members::MemberSnapshot> cached_member(const std::string& code);
-    void show_member(members::MemberSnapshot m, bool cached);
-    std::int64_t idle_ms() const;
-    bool member_screen() const;
-    void changed() { ++revision_; }
+  void on_lookup(const LookupResult& r);
+  void on_pair(TransportReply reply);
+  void refresh_config(std::int64_t now_ms);
+  void on_config(TransportReply reply);
+  void on_operation_final(const OperationResult& r);
+  void submit(const std::function<OutboxItem(const std::string& op_id)>& make, std::int64_t now_ms);
+  void show_error(std::string code, std::string message);
+  void keep_alive(std::int64_t now_ms);      // the idle deadline from now
+  void show(std::int64_t now_ms);            // keep_alive, and the screen changed
+  void set_token(const std::string& token);  // the device token for reads and writes
+  void unpair();
+  void show_member(const members::MemberSnapshot& m, bool cached);
+  std::int64_t idle_ms() const;
+  bool member_screen() const;
+  void changed() { ++revision_; }
 
-    Transport& transport_;
-    KioskStorage& storage_;
-    Outbox& outbox_;
-    KioskFlowOptions options_;
-    KioskState state_;
-    std::uint64_t revision_ = 1;
-    std::uint64_t request_ = 0;   // id of the lookup whose answer we wait for
-    std::uint64_t session_ = 0;   // bumped at sign-out: late answers find another session
-    std::string pending_op_;      // the operation whose answer this session waits for
-    std::uint64_t pending_session_ = 0;
-    std::string member_code_;     // the code the member scanned (the cache's key)
-    std::string last_text_;
-    std::int64_t last_text_ms_ = 0;
-    std::int64_t config_due_ms_ = 0;
-    bool config_in_flight_ = false;
+  Api api_;
+  KioskStorage& storage_;
+  Outbox& outbox_;
+  KioskFlowOptions options_;
+  MemberSession session_;
+  KioskState state_;
+  std::uint64_t revision_ = 1;
+  std::string last_text_;
+  std::int64_t last_text_ms_ = 0;
+  std::int64_t config_due_ms_ = 0;
+  bool config_in_flight_ = false;
 };
 
 }  // namespace kopilka::client

@@ -15,7 +15,10 @@ std::string encode_kiosk_state(const KioskFlow& flow, const KioskView& view) {
     const KioskState& s = flow.state();
     codec::Json actions = codec::Json::array();
     for (const auto& a : view.actions)
-        actions.push_back({{"action", action_name(a.action)}, {"label", a.label}, {"arg", a.arg}, {"enabled", a.enabled}});
+        actions.push_back({{"action", action_name(a.action)},
+                           {"label", a.label},
+                           {"arg", a.arg},
+                           {"enabled", a.enabled}});
     codec::Json j = {
         {"screen", screen_name(s.screen)},
         {"scanning", flow.wants_camera()},
@@ -46,13 +49,19 @@ std::string encode_kiosk_state(const KioskFlow& flow, const KioskView& view) {
     };
     if (s.member) j["member"] = codec::encode_member(*s.member);
     if (s.coupon)
-        j["coupon"] = {{"code", s.coupon->code}, {"reward", s.coupon->reward_name}, {"expires_at_ms", s.coupon->expires_at_ms},
+        j["coupon"] = {{"code", s.coupon->code},
+                       {"reward", s.coupon->reward_name},
+                       {"expires_at_ms", s.coupon->expires_at_ms},
                        {"qr_size", s.coupon->qr_modules.size()}};
-    j["qr_size"] = view.qr_modules.size();  // the QR code drawn on this screen, modules a side (0: none)
+    j["qr_size"] =
+        view.qr_modules.size();  // the QR code drawn on this screen, modules a side (0: none)
     if (s.spin) {
-        j["spin"] = {{"phase", spin_phase_name(s.spin->phase)}, {"prize", nullptr}, {"coupon", nullptr}};
+        j["spin"] = {
+            {"phase", spin_phase_name(s.spin->phase)}, {"prize", nullptr}, {"coupon", nullptr}};
         if (s.spin->prize)
-            j["spin"]["prize"] = {{"index", s.spin->prize->index}, {"id", s.spin->prize->id}, {"kind", s.spin->prize->kind},
+            j["spin"]["prize"] = {{"index", s.spin->prize->index},
+                                  {"id", s.spin->prize->id},
+                                  {"kind", s.spin->prize->kind},
                                   {"points", s.spin->prize->points}};
         if (s.spin->coupon) j["spin"]["coupon"] = s.spin->coupon->code;
     }

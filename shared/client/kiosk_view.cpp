@@ -7,26 +7,32 @@ namespace kopilka::client {
 namespace {
 using i18n::Args;
 
-constexpr std::string_view kActionNames[] = {"start",  "keypad",    "sign_out", "stay", "back", "rewards",        "reward",
-                                             "confirm", "open_spin", "spin",     "odds", "reduced_motion", "pair"};
+constexpr std::string_view kActionNames[] = {
+    "start",   "keypad",    "sign_out", "stay", "back",           "rewards", "reward",
+    "confirm", "open_spin", "spin",     "odds", "reduced_motion", "pair"};
 constexpr std::size_t kHistoryShown = 5;
 
 struct Composer {
     const KioskState& s;
     const i18n::Catalogues& c;
-    std::string t(std::string_view key, const Args& a = {}) const { return i18n::translate(c, s.locale, key, a); }
+    std::string t(std::string_view key, const Args& a = {}) const {
+        return i18n::translate(c, s.locale, key, a);
+    }
     std::string date(std::int64_t ms) const { return i18n::format_date(s.locale, ms); }
     // Millionths as a percentage with one decimal: "12,5 %" (ru, de, lv), "12.5%" (en).
     std::string percent(std::int64_t ppm) const {
         const std::int64_t tenths = (ppm + 500) / 1000;
         const bool en = s.locale == i18n::Locale::en;
-        return std::to_string(tenths / 10) + (en ? "." : ",") + std::to_string(tenths % 10) + (en ? "%" : "\u00A0%");
+        return std::to_string(tenths / 10) + (en ? "." : ",") + std::to_string(tenths % 10) +
+               (en ? "%" : "\u00A0%");
     }
     // The error's text from the catalogue by its code, or the generic text with the server's words.
     std::string error_text(const FlowError& e) const {
         const std::string key = "error." + e.code;
         std::string text = t(key);
-        if (text == key) text = t("error.generic", {std::nullopt, {{"message", e.message.empty() ? e.code : e.message}}});
+        if (text == key)
+            text = t("error.generic",
+                     {std::nullopt, {{"message", e.message.empty() ? e.code : e.message}}});
         return text;
     }
 };
@@ -37,7 +43,8 @@ void compose_pairing(const Composer& k, KioskView* v) {
     v->code = k.s.pairing_code.empty() ? std::string("—") : k.s.pairing_code;
     if (k.s.busy) v->lines.push_back(k.t("pairing.working"));
     if (k.s.error) v->lines.push_back(k.error_text(*k.s.error));
-    v->actions.push_back({Action::pair, k.t("action.pair"), "", !k.s.pairing_code.empty() && !k.s.busy});
+    v->actions.push_back(
+        {Action::pair, k.t("action.pair"), "", !k.s.pairing_code.empty() && !k.s.busy});
 }
 
 std::string history_line(const Composer& k, const members::HistoryView& h) {
@@ -46,7 +53,8 @@ std::string history_line(const Composer& k, const members::HistoryView& h) {
     if (reason == key) reason = h.reason;
     const std::string sign = h.points > 0 ? "+" : (h.points < 0 ? "\u2212" : "");
     const std::int64_t magnitude = h.points < 0 ? -h.points : h.points;
-    return k.t("member.history_line", {magnitude, {{"date", k.date(h.at_ms)}, {"sign", sign}, {"reason", reason}}});
+    return k.t("member.history_line",
+               {magnitude, {{"date", k.date(h.at_ms)}, {"sign", sign}, {"reason", reason}}});
 }
 
 void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskView* v) {
@@ -54,15 +62,19 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
     v->title = k.t("member.greeting", {std::nullopt, {{"name", m.name}}});
     v->lines.push_back(k.t("member.balance", {m.balance, {}}));
     if (!m.expiring.empty())
-        v->lines.push_back(k.t("member.expiring", {m.expiring.front().points, {{"date", k.date(m.expiring.front().expires_at_ms)}}}));
+        v->lines.push_back(
+            k.t("member.expiring",
+                {m.expiring.front().points, {{"date", k.date(m.expiring.front().expires_at_ms)}}}));
     v->lines.push_back(k.t("member.tier", {std::nullopt, {{"tier", m.tier.name}}}));
     if (m.tier.next_name.empty()) {
         v->lines.push_back(k.t("member.tier_top"));
     } else if (m.tier_basis == "spend") {
         const std::string amount = i18n::format_money(s.locale, {m.tier.gap, m.currency});
-        v->lines.push_back(k.t("member.tier_gap_spend", {std::nullopt, {{"amount", amount}, {"tier", m.tier.next_name}}}));
+        v->lines.push_back(k.t("member.tier_gap_spend",
+                               {std::nullopt, {{"amount", amount}, {"tier", m.tier.next_name}}}));
     } else {
-        v->lines.push_back(k.t("member.tier_gap_points", {m.tier.gap, {{"tier", m.tier.next_name}}}));
+        v->lines.push_back(
+            k.t("member.tier_gap_points", {m.tier.gap, {{"tier", m.tier.next_name}}}));
     }
     v->progress_permille = m.tier.progress_permille;
     v->progress_label = k.t("member.tier_progress", {m.tier.progress_permille / 10, {}});
@@ -72,15 +84,19 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
         v->lines.push_back(k.t("member.rewards_now", {std::nullopt, {{"rewards", names}}}));
     }
     if (m.reward_next)
-        v->lines.push_back(k.t("member.reward_next", {m.reward_next->cost_points - m.available, {{"reward", m.reward_next->name}}}));
-    if (s.config && s.config->wheel) v->lines.push_back(k.t("member.spins", {m.spins_available, {}}));
+        v->lines.push_back(k.t("member.reward_next", {m.reward_next->cost_points - m.available,
+                                                      {{"reward", m.reward_next->name}}}));
+    if (s.config && s.config->wheel)
+        v->lines.push_back(k.t("member.spins", {m.spins_available, {}}));
     if (!m.history.empty()) {
         v->lines.push_back(k.t("member.history"));
-        for (std::size_t i = 0; i < m.history.size() && i < kHistoryShown; ++i) v->lines.push_back(history_line(k, m.history[i]));
+        for (std::size_t i = 0; i < m.history.size() && i < kHistoryShown; ++i)
+            v->lines.push_back(history_line(k, m.history[i]));
     }
     const bool has_rewards = s.config && !s.config->rewards.empty();
     if (has_rewards) v->actions.push_back({Action::rewards, k.t("action.rewards"), "", true});
-    if (s.config && s.config->wheel) v->actions.push_back({Action::open_spin, k.t("action.open_spin"), "", true});
+    if (s.config && s.config->wheel)
+        v->actions.push_back({Action::open_spin, k.t("action.open_spin"), "", true});
     v->actions.push_back({Action::sign_out, k.t("action.sign_out")});
 }
 
@@ -90,7 +106,9 @@ void compose_rewards(const Composer& k, KioskView* v) {
     if (k.s.config)
         for (const auto& r : k.s.config->rewards) {
             const bool ok = can_redeem(k.s, r);
-            v->actions.push_back({Action::reward, k.t("rewards.item", {r.cost_points, {{"reward", r.name}}}), r.id, ok});
+            v->actions.push_back({Action::reward,
+                                  k.t("rewards.item", {r.cost_points, {{"reward", r.name}}}), r.id,
+                                  ok});
         }
     v->actions.push_back({Action::back, k.t("action.back")});
 }
@@ -98,7 +116,8 @@ void compose_rewards(const Composer& k, KioskView* v) {
 const members::RewardView* chosen_reward(const KioskState& s) {
     if (!s.config) return nullptr;
     const auto& rs = s.config->rewards;
-    const auto it = std::find_if(rs.begin(), rs.end(), [&](const members::RewardView& r) { return r.id == s.reward_id; });
+    const auto it = std::find_if(rs.begin(), rs.end(),
+                                 [&](const members::RewardView& r) { return r.id == s.reward_id; });
     return it == rs.end() ? nullptr : &*it;
 }
 
@@ -118,7 +137,9 @@ void compose_coupon(const Composer& k, KioskView* v) {
     v->code = c.code;
     v->qr_modules = c.qr_modules;
     v->lines.push_back(k.t("coupon.hint"));
-    if (c.expires_at_ms) v->lines.push_back(k.t("coupon.valid_until", {std::nullopt, {{"date", k.date(c.expires_at_ms)}}}));
+    if (c.expires_at_ms)
+        v->lines.push_back(
+            k.t("coupon.valid_until", {std::nullopt, {{"date", k.date(c.expires_at_ms)}}}));
     v->actions.push_back({Action::back, k.t("action.done")});
     v->actions.push_back({Action::sign_out, k.t("action.sign_out")});
 }
@@ -140,7 +161,9 @@ void compose_spin(const Composer& k, KioskView* v) {
         case SpinView::Phase::ready:
             if (s.member) v->lines.push_back(k.t("member.spins", {s.member->spins_available, {}}));
             break;
-        case SpinView::Phase::waiting: v->lines.push_back(k.t(s.online ? "spin.waiting" : "working.offline")); break;
+        case SpinView::Phase::waiting:
+            v->lines.push_back(k.t(s.online ? "spin.waiting" : "working.offline"));
+            break;
         case SpinView::Phase::turning: v->lines.push_back(k.t("spin.turning")); break;
         case SpinView::Phase::result:
             v->lines.push_back(prize_text(k, sp));
@@ -154,14 +177,19 @@ void compose_spin(const Composer& k, KioskView* v) {
     if (s.odds_open && s.config && s.config->wheel) {
         v->lines.push_back(k.t("odds.title"));
         for (const auto& p : s.config->wheel->prizes)
-            v->lines.push_back(k.t("odds.line", {std::nullopt, {{"prize", p.label}, {"percent", k.percent(p.chance_ppm)}}}));
-        v->lines.push_back(k.t("odds.win", {std::nullopt, {{"percent", k.percent(s.config->wheel->win_chance_ppm)}}}));
+            v->lines.push_back(
+                k.t("odds.line",
+                    {std::nullopt, {{"prize", p.label}, {"percent", k.percent(p.chance_ppm)}}}));
+        v->lines.push_back(k.t(
+            "odds.win", {std::nullopt, {{"percent", k.percent(s.config->wheel->win_chance_ppm)}}}));
     }
     const bool ready = sp.phase == SpinView::Phase::ready;
     if (ready) v->actions.push_back({Action::spin, k.t("action.spin"), "", can_spin(s) && !s.busy});
     v->actions.push_back({Action::odds, k.t(s.odds_open ? "action.hide_odds" : "action.odds")});
-    v->actions.push_back({Action::reduced_motion, k.t(s.reduced_motion ? "action.motion_on" : "action.motion_off")});
-    if (ready || sp.phase == SpinView::Phase::result) v->actions.push_back({Action::back, k.t("action.done")});
+    v->actions.push_back(
+        {Action::reduced_motion, k.t(s.reduced_motion ? "action.motion_on" : "action.motion_off")});
+    if (ready || sp.phase == SpinView::Phase::result)
+        v->actions.push_back({Action::back, k.t("action.done")});
 }
 
 std::string banner(const Composer& k) {
@@ -195,7 +223,8 @@ KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, con
         case Screen::attract:
             v.title = b.attract_title.empty() ? b.name : b.attract_title;
             if (!b.attract_title.empty()) v.lines.push_back(b.name);
-            v.lines.push_back(b.attract_subtitle.empty() ? k.t("attract.hint") : b.attract_subtitle);
+            v.lines.push_back(b.attract_subtitle.empty() ? k.t("attract.hint")
+                                                         : b.attract_subtitle);
             v.actions.push_back({Action::start, k.t("action.start")});
             v.actions.push_back({Action::keypad, k.t("action.keypad")});
             break;
@@ -203,7 +232,8 @@ KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, con
             v.title = k.t("scan.title");
             v.lines.push_back(k.t(s.keypad_open ? "scan.keypad_hint" : "scan.hint"));
             if (s.keypad_open) v.code = s.keypad.text.empty() ? std::string("—") : s.keypad.text;
-            v.actions.push_back({s.keypad_open ? Action::back : Action::keypad, k.t(s.keypad_open ? "action.back" : "action.keypad")});
+            v.actions.push_back({s.keypad_open ? Action::back : Action::keypad,
+                                 k.t(s.keypad_open ? "action.back" : "action.keypad")});
             break;
         case Screen::looking_up: v.title = k.t("looking_up.title"); break;
         case Screen::member:
@@ -224,8 +254,9 @@ KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, con
             break;
     }
     if (s.notice) v.lines.push_back(k.error_text(*s.notice));
-    const bool member_screens = s.screen == Screen::member || s.screen == Screen::rewards || s.screen == Screen::confirm ||
-                                s.screen == Screen::coupon || s.screen == Screen::spin;
+    const bool member_screens = s.screen == Screen::member || s.screen == Screen::rewards ||
+                                s.screen == Screen::confirm || s.screen == Screen::coupon ||
+                                s.screen == Screen::spin;
     if ((member_screens || s.screen == Screen::error) && s.idle_deadline_ms > s.now_ms) {
         const std::int64_t seconds = (s.idle_deadline_ms - s.now_ms + 999) / 1000;
         v.countdown = k.t("member.signout_in", {seconds, {}});

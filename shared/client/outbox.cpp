@@ -14,8 +14,12 @@ std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts) {
     return std::min(delay, p.max_delay_ms);
 }
 
-Outbox::Outbox(OutboxStore& store, OutboxSender& sender, RetryPolicy policy)
-    : store_(store), sender_(sender), policy_(policy) {}
+Outbox::Outbox(OutboxStore& store, Transport& transport, RetryPolicy policy)
+    : store_(store), transport_(transport), policy_(policy) {}
+
+void Outbox::set_credential(const Credential& c) {
+    secrets_[static_cast<int>(c.kind)] = c.secret;
+}
 
 void Outbox::restore(std::int64_t now_ms) {
     now_ms_ = std::max(now_ms_, now_ms);
@@ -23,7 +27,9 @@ void Outbox::restore(std::int64_t now_ms) {
         // Items submitted meanwhile stay behind the stored ones, which are older.
         std::deque<OutboxItem> merged;
         for (auto& item : stored) {
-            const bool known = std::any_of(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == item.op_id; });
+            const bool known = std::any_of(items_.begin(), items_.end(), [&](const OutboxItem& i) {
+                return i.op_id == item.op_id;
+            });
             if (!known) {
                 item.next_attempt_ms = 0;  // a new page: try at once
                 merged.push_back(std::move(item));
@@ -41,7 +47,9 @@ void Outbox::submit(OutboxItem item, std::int64_t now_ms) {
     item.created_ms = item.created_ms ? item.created_ms : now_ms;
     item.next_attempt_ms = 0;
     const std::string id = item.op_id;
-    if (std::any_of(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == id; })) return;
+    if (std::any_of(items_.begin(), items_.end(),
+                    [&](const OutboxItem& i) { return i.op_id == id; }))
+        return;
     items_.push_back(item);
     unsaved_.push_back(id);
     // Sent only once stored; a store that can't keep it (private mode, quota) still lets it
@@ -61,7 +69,10 @@ void Outbox::tick(std::int64_t now_ms) {
     in_flight_ = true;
     const std::string id = head.op_id;
     const std::int64_t sent = now_ms_;
-    sender_.send(head, [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
+    const Credential credential{head.credential, secrets_[static_cast<int>(head.credential)]};
+    transport_.request(
+        {head.method, head.path, head.body, "", credential},
+        [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
 }
 
 void Outbox::retry_now(std::int64_t now_ms) {
@@ -71,7 +82,8 @@ void Outbox::retry_now(std::int64_t now_ms) {
 
 void Outbox::on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms) {
     in_flight_ = false;
-    const auto it = std::find_if(items_.begin(), items_.end(), [&](const OutboxItem& i) { return i.op_id == op_id; });
+    const auto it = std::find_if(items_.begin(), items_.end(),
+                                 [&](const OutboxItem& i) { return i.op_id == op_id; });
     if (it == items_.end()) return;
     offline_ = !reply.delivered;
     if (reply_is_final(reply)) {

@@ -7,7 +7,9 @@
 // server in the order the member made them. A send that gets no answer (offline, timeout)
 // or a 5xx/429 is retried with a doubling delay; any other answer is final and removes the
 // item. Time comes in as now_ms; persistence and sending are interfaces (IndexedDB and
-// fetch() in the browser, fakes in tests) whose callbacks may run later or at once.
+// fetch() in the browser, fakes in tests) whose callbacks may run later or at once. Items
+// go out through the same Transport as reads, each with the secret the outbox holds for
+// its credential kind (set_credential).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,9 @@ struct OutboxItem {
     std::int64_t created_ms = 0;
     int attempts = 0;               // sends that got no final answer
     std::int64_t next_attempt_ms = 0;
+    std::string method = "POST";
+    CredentialKind credential =
+        CredentialKind::device;  // sent with the outbox's secret of this kind
 };
 
 class OutboxStore {
@@ -36,12 +41,6 @@ public:
     virtual void save(const OutboxItem& item, std::function<void(bool stored)> done) = 0;
     virtual void remove(const std::string& op_id) = 0;
     virtual void load(std::function<void(std::vector<OutboxItem>)> done) = 0;  // oldest first
-};
-
-class OutboxSender {
-public:
-    virtual ~OutboxSender() = default;
-    virtual void send(const OutboxItem& item, std::function<void(TransportReply)> done) = 0;
 };
 
 struct RetryPolicy {
@@ -57,7 +56,10 @@ class Outbox {
 public:
     using Listener = std::function<void(const OutboxItem&, const TransportReply&)>;
 
-    Outbox(OutboxStore& store, OutboxSender& sender, RetryPolicy policy = {});
+    Outbox(OutboxStore& store, Transport& transport, RetryPolicy policy = {});
+
+    // The secret sent with items of c.kind from now on ("" sends none).
+    void set_credential(const Credential& c);
 
     // Loads what a previous page left; call once at start. Nothing is sent before the store
     // has answered, so older stored items go out before ones submitted meanwhile.
@@ -81,7 +83,8 @@ private:
     void on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms);
 
     OutboxStore& store_;
-    OutboxSender& sender_;
+    Transport& transport_;
+    std::string secrets_[5];  // by CredentialKind
     RetryPolicy policy_;
     std::deque<OutboxItem> items_;
     std::vector<std::string> unsaved_;  // items whose save has not finished: not sent yet

@@ -33,7 +33,8 @@ void WedgeDetector::key(char c, std::int64_t now_ms) {
 std::optional<std::string> WedgeDetector::finish() {
     std::optional<std::string> out;
     const std::size_t slow_gaps_max = std::max<std::size_t>(1, buffer_.size() / 8);
-    if (!human_ && slow_gaps_ <= slow_gaps_max && buffer_.size() >= options_.burst_chars_min) out = buffer_;
+    if (!human_ && slow_gaps_ <= slow_gaps_max && buffer_.size() >= options_.burst_chars_min)
+        out = buffer_;
     buffer_.clear();
     human_ = false;
     slow_gaps_ = 0;

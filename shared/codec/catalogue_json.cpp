@@ -27,13 +27,16 @@ Decoded<i18n::Catalogue> decode_catalogue(const Json& j, i18n::Locale expected) 
                 const auto p = i18n::plural_from_name(form);
                 if (!p || !text.is_string()) {
                     out.error = {"invalid_value", join_path(field, form),
-                                 join_path(field, form) + " must be a plural form (zero, one, two, few, many, other) with a text"};
+                                 join_path(field, form) +
+                                     " must be a plural form (zero, one, two, few, many, other) "
+                                     "with a text"};
                     return out;
                 }
                 m.forms[*p] = text.get<std::string>();
             }
         } else {
-            out.error = {"wrong_type", field, field + " must be a text or an object of plural forms"};
+            out.error = {"wrong_type", field,
+                         field + " must be a text or an object of plural forms"};
             return out;
         }
         cat.messages.emplace(key, std::move(m));

@@ -15,12 +15,14 @@ void fail(DecodeError* e, const char* code, std::string field, std::string messa
 const Json* member(const Json& obj, std::string_view path, const char* key, DecodeError* e,
                    bool required) {
     if (!obj.is_object()) {
-        fail(e, "wrong_type", std::string(path), (path.empty() ? std::string("the body") : std::string(path)) + " must be an object");
+        fail(e, "wrong_type", std::string(path),
+             (path.empty() ? std::string("the body") : std::string(path)) + " must be an object");
         return nullptr;
     }
     const auto it = obj.find(key);
     if (it == obj.end()) {
-        if (required) fail(e, "missing_field", join_path(path, key), join_path(path, key) + " is required");
+        if (required)
+            fail(e, "missing_field", join_path(path, key), join_path(path, key) + " is required");
         return nullptr;
     }
     return &*it;
@@ -129,7 +131,8 @@ bool read_string(const Json& obj, std::string_view path, const char* key, std::s
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.size() > bytes_max) {
-        fail(error, "out_of_range", field, field + " is longer than " + std::to_string(bytes_max) + " bytes");
+        fail(error, "out_of_range", field,
+             field + " is longer than " + std::to_string(bytes_max) + " bytes");
         return false;
     }
     *out = s;

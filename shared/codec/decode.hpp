@@ -16,7 +16,8 @@ namespace kopilka::codec {
 using Json = nlohmann::json;
 
 struct DecodeError {
-    std::string code;     // "missing_field", "wrong_type", "out_of_range", "invalid_value", "malformed_json"
+    std::string
+        code;  // "missing_field", "wrong_type", "out_of_range", "invalid_value", "malformed_json"
     std::string field;    // JSON path of the offending value, "" for the whole document
     std::string message;  // a sentence naming the field
 };

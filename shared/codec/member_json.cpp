@@ -8,7 +8,9 @@ namespace {
 constexpr std::int64_t kAmountMax = INT64_MAX / 4;  // far above any real balance
 constexpr std::size_t kListMax = 64;
 
-Json reward_json(const members::RewardView& r) { return {{"id", r.id}, {"name", r.name}, {"cost_points", r.cost_points}}; }
+Json reward_json(const members::RewardView& r) {
+    return {{"id", r.id}, {"name", r.name}, {"cost_points", r.cost_points}};
+}
 Json rewards_json(const std::vector<members::RewardView>& rs) {
     Json a = Json::array();
     for (const auto& r : rs) a.push_back(reward_json(r));
@@ -21,7 +23,8 @@ void read_reward(ObjectReader& e, members::RewardView* r) {
 }
 
 // The parts of a snapshot older servers may not send: absent means empty.
-void read_details(const Json& j, std::string_view path, members::MemberSnapshot* m, DecodeError* e) {
+void read_details(const Json& j, std::string_view path, members::MemberSnapshot* m,
+                  DecodeError* e) {
     ObjectReader o(j, std::string(path), e);
     o.optional_integer("available", &m->available, -kAmountMax, kAmountMax);
     o.optional_integer("pending", &m->pending, 0, kAmountMax);
@@ -56,9 +59,11 @@ void read_details(const Json& j, std::string_view path, members::MemberSnapshot*
 
 Json encode_member(const members::MemberSnapshot& m) {
     Json expiring = Json::array(), history = Json::array();
-    for (const auto& e : m.expiring) expiring.push_back({{"points", e.points}, {"expires_at_ms", e.expires_at_ms}});
+    for (const auto& e : m.expiring)
+        expiring.push_back({{"points", e.points}, {"expires_at_ms", e.expires_at_ms}});
     for (const auto& h : m.history)
-        history.push_back({{"reason", h.reason}, {"rule", h.rule}, {"at_ms", h.at_ms}, {"points", h.points}});
+        history.push_back(
+            {{"reason", h.reason}, {"rule", h.rule}, {"at_ms", h.at_ms}, {"points", h.points}});
     return Json{
         {"id", m.id},
         {"name", m.name},
@@ -97,7 +102,8 @@ Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view p
         return out;
     const auto c = money::currency_from_code(currency);
     if (!c) {
-        e = {"invalid_value", join_path(path, "currency"), join_path(path, "currency") + " is not a known currency"};
+        e = {"invalid_value", join_path(path, "currency"),
+             join_path(path, "currency") + " is not a known currency"};
         return out;
     }
     m.currency = *c;
@@ -108,14 +114,16 @@ Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view p
     }
     const Json& t = j["tier_detail"];
     std::int64_t permille = 0;
-    if (!read_text(t, tpath, "id", &m.tier.id, &e, 64) || !read_text(t, tpath, "name", &m.tier.name, &e, 64) ||
+    if (!read_text(t, tpath, "id", &m.tier.id, &e, 64) ||
+        !read_text(t, tpath, "name", &m.tier.name, &e, 64) ||
         !read_text(t, tpath, "next", &m.tier.next_name, &e, 64) ||
         !read_int(t, tpath, "gap", &m.tier.gap, &e, 0, kAmountMax) ||
         !read_text(t, tpath, "basis", &m.tier_basis, &e, 16) ||
         !read_int(t, tpath, "progress_permille", &permille, &e, 0, 1000))
         return out;
     if (m.tier_basis != "points" && m.tier_basis != "spend") {
-        e = {"invalid_value", join_path(tpath, "basis"), join_path(tpath, "basis") + " must be \"points\" or \"spend\""};
+        e = {"invalid_value", join_path(tpath, "basis"),
+             join_path(tpath, "basis") + " must be \"points\" or \"spend\""};
         return out;
     }
     m.tier.progress_permille = static_cast<int>(permille);

@@ -9,7 +9,8 @@ const Json& null_json() {
 }
 }  // namespace
 
-ObjectReader::ObjectReader(const Json& j, std::string path, DecodeError* error) : j_(j), path_(std::move(path)), error_(error) {
+ObjectReader::ObjectReader(const Json& j, std::string path, DecodeError* error)
+    : j_(j), path_(std::move(path)), error_(error) {
     if (ok() && !j_.is_object()) fail("wrong_type", path_, "must be an object");
 }
 
@@ -25,7 +26,8 @@ void ObjectReader::integer(const char* key, std::int64_t* out, std::int64_t min,
     optional_integer(key, out, min, max);
 }
 
-void ObjectReader::optional_integer(const char* key, std::int64_t* out, std::int64_t min, std::int64_t max) {
+void ObjectReader::optional_integer(const char* key, std::int64_t* out, std::int64_t min,
+                                    std::int64_t max) {
     if (!has(key)) return;
     read_int(j_, path_, key, out, error_, min, max);
 }
@@ -49,14 +51,18 @@ void ObjectReader::optional_flag(const char* key, bool* out) {
     *out = v.get<bool>();
 }
 
-void ObjectReader::optional_texts(const char* key, std::vector<std::string>* out, std::size_t count_max) {
+void ObjectReader::optional_texts(const char* key, std::vector<std::string>* out,
+                                  std::size_t count_max) {
     if (!has(key)) return;
     const Json& a = at(key);
     if (!a.is_array()) return fail("wrong_type", field(key), "must be an array of strings");
-    if (a.size() > count_max) return fail("out_of_range", field(key), "has more than " + std::to_string(count_max) + " entries");
+    if (a.size() > count_max)
+        return fail("out_of_range", field(key),
+                    "has more than " + std::to_string(count_max) + " entries");
     out->clear();
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!a[i].is_string() || a[i].get_ref<const std::string&>().empty() || a[i].get_ref<const std::string&>().size() > 256)
+        if (!a[i].is_string() || a[i].get_ref<const std::string&>().empty() ||
+            a[i].get_ref<const std::string&>().size() > 256)
             return fail("wrong_type", index_path(field(key), i), "must be a non-empty string");
         if (has_control_character(a[i].get_ref<const std::string&>()))
             return fail("invalid_value", index_path(field(key), i), "contains a control character");
@@ -64,7 +70,8 @@ void ObjectReader::optional_texts(const char* key, std::vector<std::string>* out
     }
 }
 
-void ObjectReader::optional_choice(const char* key, int* out, std::initializer_list<const char*> words) {
+void ObjectReader::optional_choice(const char* key, int* out,
+                                   std::initializer_list<const char*> words) {
     if (!has(key)) return;
     const Json& v = at(key);
     std::string list;
@@ -87,14 +94,13 @@ void ObjectReader::optional_currency(const char* key, money::Currency* out) {
     if (!ok()) return;
     const auto c = money::currency_from_code(code);
     if (!c || *c == money::Currency::PTS)
-        return fail("invalid_value", field(key), "\"" + code + "\" is not a currency we know (RUB, EUR, USD)");
+        return fail("invalid_value", field(key),
+                    "\"" + code + "\" is not a currency we know (RUB, EUR, USD)");
     *out = *c;
 }
 
 void ObjectReader::optional_rounding(const char* key, money::Rounding* out) {
-    int index = static_cast<int>(*out);
-    optional_choice(key, &index, {"half_even", "half_up", "floor", "ceil"});
-    *out = static_cast<money::Rounding>(index);
+    optional_enum(key, out, {"half_even", "half_up", "floor", "ceil"});
 }
 
 ObjectReader ObjectReader::child(const char* key) const {
@@ -107,7 +113,9 @@ void ObjectReader::reject_unknown(std::initializer_list<const char*> known) {
         bool found = false;
         for (const char* k : known)
             if (item.key() == k) found = true;
-        if (!found) return fail("unknown_field", join_path(path_, item.key()), "is not a field here (a typo?)");
+        if (!found)
+            return fail("unknown_field", join_path(path_, item.key()),
+                        "is not a field here (a typo?)");
     }
 }
 

@@ -37,9 +37,7 @@ void read_flat(ObjectReader r, Program* p) {
 
 void read_ladder(ObjectReader r, Program* p) {
     DiscountLadder l;
-    int mode = static_cast<int>(l.mode);
-    r.optional_choice("mode", &mode, {"receipt", "cumulative"});
-    l.mode = static_cast<LadderMode>(mode);
+    r.optional_enum("mode", &l.mode, {"receipt", "cumulative"});
     r.optional_array("steps", kListMax, [&](ObjectReader& e, std::size_t) {
         LadderStep s;
         e.integer("threshold", &s.threshold, 0, amount_max);
@@ -84,9 +82,10 @@ void read_bonus(ObjectReader r, Program* p) {
             }
     }
     r.optional_rounding("earn_rounding", &b.earn_rounding);
-    r.reject_unknown({"earn_bp", "receipt_min", "category_multipliers", "sku_multipliers", "excluded_categories",
-                      "exclude_discounted_lines", "redeem_cap_bp", "redeem_order_min", "redeem_blackouts", "pending_days",
-                      "expiry_days", "welcome_bonus", "birthday_bonus", "action_bonuses", "earn_rounding"});
+    r.reject_unknown({"earn_bp", "receipt_min", "category_multipliers", "sku_multipliers",
+                      "excluded_categories", "exclude_discounted_lines", "redeem_cap_bp",
+                      "redeem_order_min", "redeem_blackouts", "pending_days", "expiry_days",
+                      "welcome_bonus", "birthday_bonus", "action_bonuses", "earn_rounding"});
     p->bonus = b;
 }
 
@@ -105,9 +104,7 @@ void read_stamp_cards(ObjectReader& r, Program* p) {
 
 void read_tiers(ObjectReader r, Program* p) {
     Tiers t;
-    int basis = static_cast<int>(t.basis);
-    r.optional_choice("basis", &basis, {"points", "spend"});
-    t.basis = static_cast<TierBasis>(basis);
+    r.optional_enum("basis", &t.basis, {"points", "spend"});
     r.optional_integer("window_days", &t.window_days, 1, days_max);
     r.optional_integer("downgrade_inactivity_days", &t.downgrade_inactivity_days, 0, days_max);
     r.optional_array("levels", kListMax, [&](ObjectReader& e, std::size_t) {
@@ -118,7 +115,8 @@ void read_tiers(ObjectReader r, Program* p) {
         e.optional_integer("earn_multiplier_pct", &l.earn_multiplier_pct, 0, multiplier_pct_max);
         e.optional_integer("discount_bp", &l.discount_bp, 0, rate_bp_max);
         e.optional_texts("perks", &l.perks, kListMax);
-        e.reject_unknown({"id", "name", "threshold", "earn_multiplier_pct", "discount_bp", "perks"});
+        e.reject_unknown(
+            {"id", "name", "threshold", "earn_multiplier_pct", "discount_bp", "perks"});
         t.levels.push_back(l);
     });
     r.reject_unknown({"basis", "window_days", "downgrade_inactivity_days", "levels"});
@@ -131,13 +129,12 @@ void read_vip(ObjectReader& r, Program* p) {
         e.text("id", &v.id, 64);
         e.text("name", &v.name, 64);
         e.integer("fee", &v.fee, 0, amount_max);
-        int period = static_cast<int>(v.period);
-        e.optional_choice("period", &period, {"month", "year"});
-        v.period = static_cast<BillingPeriod>(period);
+        e.optional_enum("period", &v.period, {"month", "year"});
         e.optional_integer("earn_multiplier_pct", &v.earn_multiplier_pct, 0, multiplier_pct_max);
         e.optional_integer("discount_bp", &v.discount_bp, 0, rate_bp_max);
         e.optional_texts("perks", &v.perks, kListMax);
-        e.reject_unknown({"id", "name", "fee", "period", "earn_multiplier_pct", "discount_bp", "perks"});
+        e.reject_unknown(
+            {"id", "name", "fee", "period", "earn_multiplier_pct", "discount_bp", "perks"});
         p->vip_plans.push_back(v);
     });
 }
@@ -156,7 +153,8 @@ void read_referral(ObjectReader r, Program* p) {
     r.optional_integer("invitee_bonus", &f.invitee_bonus, 0, amount_max);
     r.optional_integer("first_receipt_min", &f.first_receipt_min, 0, amount_max);
     r.optional_integer("per_inviter_month_max", &f.per_inviter_month_max, 0, 10000);
-    r.reject_unknown({"inviter_bonus", "invitee_bonus", "first_receipt_min", "per_inviter_month_max"});
+    r.reject_unknown(
+        {"inviter_bonus", "invitee_bonus", "first_receipt_min", "per_inviter_month_max"});
     p->referral = f;
 }
 
@@ -176,9 +174,7 @@ void read_rewards(ObjectReader& r, Program* p) {
         e.text("id", &w.id, 64);
         e.text("name", &w.name, 128);
         e.integer("cost_points", &w.cost_points, 1, amount_max);
-        int kind = static_cast<int>(w.kind);
-        e.optional_choice("kind", &kind, {"gift", "fixed_discount", "percent_discount"});
-        w.kind = static_cast<RewardKind>(kind);
+        e.optional_enum("kind", &w.kind, {"gift", "fixed_discount", "percent_discount"});
         e.optional_integer("value", &w.value, 0, amount_max);
         e.optional_integer("coupon_valid_days", &w.coupon_valid_days, 1, days_max);
         e.reject_unknown({"id", "name", "cost_points", "kind", "value", "coupon_valid_days"});
@@ -225,8 +221,9 @@ Decoded<Program> decode_program(const Json& j) {
     if (r.has("coalition")) read_coalition(r.child("coalition"), &p);
     read_rewards(r, &p);
     read_segments(r, &p);
-    r.reject_unknown({"id", "name", "currency", "point_value_minor", "flat_discount", "discount_ladder", "bonus",
-                      "stamp_cards", "tiers", "vip_plans", "cashback", "referral", "coalition", "rewards", "segments"});
+    r.reject_unknown({"id", "name", "currency", "point_value_minor", "flat_discount",
+                      "discount_ladder", "bonus", "stamp_cards", "tiers", "vip_plans", "cashback",
+                      "referral", "coalition", "rewards", "segments"});
     if (!r.ok()) return out;
     if (const auto problem = validate_program(p)) {
         out.error = {problem->code, problem->field, problem->message};
@@ -239,70 +236,107 @@ Decoded<Program> decode_program(const Json& j) {
 Json encode_program(const Program& p) {
     Json j = {{"id", p.id}, {"name", p.name}, {"currency", money::currency_info(p.currency).code},
               {"point_value_minor", p.point_value_minor}};
-    if (p.flat_discount) j["flat_discount"] = {{"rate_bp", p.flat_discount->rate_bp}, {"applies_to", filter_json(p.flat_discount->applies_to)}};
+    if (p.flat_discount)
+        j["flat_discount"] = {{"rate_bp", p.flat_discount->rate_bp},
+                              {"applies_to", filter_json(p.flat_discount->applies_to)}};
     if (p.discount_ladder) {
         Json steps = Json::array();
-        for (const auto& s : p.discount_ladder->steps) steps.push_back({{"threshold", s.threshold}, {"rate_bp", s.rate_bp}});
-        j["discount_ladder"] = {{"mode", p.discount_ladder->mode == LadderMode::receipt ? "receipt" : "cumulative"},
-                                {"steps", steps}, {"cap_bp", p.discount_ladder->cap_bp},
-                                {"decay_period_days", p.discount_ladder->decay_period_days}};
+        for (const auto& s : p.discount_ladder->steps)
+            steps.push_back({{"threshold", s.threshold}, {"rate_bp", s.rate_bp}});
+        j["discount_ladder"] = {
+            {"mode", p.discount_ladder->mode == LadderMode::receipt ? "receipt" : "cumulative"},
+            {"steps", steps},
+            {"cap_bp", p.discount_ladder->cap_bp},
+            {"decay_period_days", p.discount_ladder->decay_period_days}};
     }
     if (p.bonus) {
         const BonusPoints& b = *p.bonus;
         Json blackouts = Json::array();
-        for (const auto& period : b.redeem_blackouts) blackouts.push_back({{"from_ms", period.from_ms}, {"to_ms", period.to_ms}});
-        j["bonus"] = {{"earn_bp", b.earn_bp}, {"receipt_min", b.receipt_min},
+        for (const auto& period : b.redeem_blackouts)
+            blackouts.push_back({{"from_ms", period.from_ms}, {"to_ms", period.to_ms}});
+        j["bonus"] = {{"earn_bp", b.earn_bp},
+                      {"receipt_min", b.receipt_min},
                       {"category_multipliers", multipliers_json(b.category_multipliers)},
-                      {"sku_multipliers", multipliers_json(b.sku_multipliers)}, {"excluded_categories", b.excluded_categories},
-                      {"exclude_discounted_lines", b.exclude_discounted_lines}, {"redeem_cap_bp", b.redeem_cap_bp},
-                      {"redeem_order_min", b.redeem_order_min}, {"redeem_blackouts", blackouts},
-                      {"pending_days", b.pending_days}, {"expiry_days", b.expiry_days}, {"welcome_bonus", b.welcome_bonus},
-                      {"birthday_bonus", b.birthday_bonus}, {"action_bonuses", b.action_bonuses},
+                      {"sku_multipliers", multipliers_json(b.sku_multipliers)},
+                      {"excluded_categories", b.excluded_categories},
+                      {"exclude_discounted_lines", b.exclude_discounted_lines},
+                      {"redeem_cap_bp", b.redeem_cap_bp},
+                      {"redeem_order_min", b.redeem_order_min},
+                      {"redeem_blackouts", blackouts},
+                      {"pending_days", b.pending_days},
+                      {"expiry_days", b.expiry_days},
+                      {"welcome_bonus", b.welcome_bonus},
+                      {"birthday_bonus", b.birthday_bonus},
+                      {"action_bonuses", b.action_bonuses},
                       {"earn_rounding", money::rounding_name(b.earn_rounding)}};
     }
     if (!p.stamp_cards.empty()) {
         Json a = Json::array();
         for (const auto& c : p.stamp_cards)
-            a.push_back({{"id", c.id}, {"stamps_per_card", c.stamps_per_card}, {"earns_on", filter_json(c.earns_on)},
-                         {"spend_per_stamp", c.spend_per_stamp}, {"reward_id", c.reward_id}});
+            a.push_back({{"id", c.id},
+                         {"stamps_per_card", c.stamps_per_card},
+                         {"earns_on", filter_json(c.earns_on)},
+                         {"spend_per_stamp", c.spend_per_stamp},
+                         {"reward_id", c.reward_id}});
         j["stamp_cards"] = a;
     }
     if (p.tiers) {
         Json levels = Json::array();
         for (const auto& l : p.tiers->levels)
-            levels.push_back({{"id", l.id}, {"name", l.name}, {"threshold", l.threshold},
-                              {"earn_multiplier_pct", l.earn_multiplier_pct}, {"discount_bp", l.discount_bp}, {"perks", l.perks}});
-        j["tiers"] = {{"basis", p.tiers->basis == TierBasis::points ? "points" : "spend"}, {"window_days", p.tiers->window_days},
-                      {"downgrade_inactivity_days", p.tiers->downgrade_inactivity_days}, {"levels", levels}};
+            levels.push_back({{"id", l.id},
+                              {"name", l.name},
+                              {"threshold", l.threshold},
+                              {"earn_multiplier_pct", l.earn_multiplier_pct},
+                              {"discount_bp", l.discount_bp},
+                              {"perks", l.perks}});
+        j["tiers"] = {{"basis", p.tiers->basis == TierBasis::points ? "points" : "spend"},
+                      {"window_days", p.tiers->window_days},
+                      {"downgrade_inactivity_days", p.tiers->downgrade_inactivity_days},
+                      {"levels", levels}};
     }
     if (!p.vip_plans.empty()) {
         Json a = Json::array();
         for (const auto& v : p.vip_plans)
-            a.push_back({{"id", v.id}, {"name", v.name}, {"fee", v.fee}, {"period", v.period == BillingPeriod::month ? "month" : "year"},
-                         {"earn_multiplier_pct", v.earn_multiplier_pct}, {"discount_bp", v.discount_bp}, {"perks", v.perks}});
+            a.push_back({{"id", v.id},
+                         {"name", v.name},
+                         {"fee", v.fee},
+                         {"period", v.period == BillingPeriod::month ? "month" : "year"},
+                         {"earn_multiplier_pct", v.earn_multiplier_pct},
+                         {"discount_bp", v.discount_bp},
+                         {"perks", v.perks}});
         j["vip_plans"] = a;
     }
-    if (p.cashback) j["cashback"] = {{"rate_bp", p.cashback->rate_bp}, {"excluded_categories", p.cashback->excluded_categories}};
+    if (p.cashback)
+        j["cashback"] = {{"rate_bp", p.cashback->rate_bp},
+                         {"excluded_categories", p.cashback->excluded_categories}};
     if (p.referral)
-        j["referral"] = {{"inviter_bonus", p.referral->inviter_bonus}, {"invitee_bonus", p.referral->invitee_bonus},
+        j["referral"] = {{"inviter_bonus", p.referral->inviter_bonus},
+                         {"invitee_bonus", p.referral->invitee_bonus},
                          {"first_receipt_min", p.referral->first_receipt_min},
                          {"per_inviter_month_max", p.referral->per_inviter_month_max}};
     if (p.coalition)
-        j["coalition"] = {{"coalition_id", p.coalition->coalition_id}, {"partner_id", p.coalition->partner_id},
+        j["coalition"] = {{"coalition_id", p.coalition->coalition_id},
+                          {"partner_id", p.coalition->partner_id},
                           {"clearing_price_num", p.coalition->clearing_price_num},
                           {"clearing_price_den", p.coalition->clearing_price_den}};
     if (!p.rewards.empty()) {
         static const char* const kinds[] = {"gift", "fixed_discount", "percent_discount"};
         Json a = Json::array();
         for (const auto& w : p.rewards)
-            a.push_back({{"id", w.id}, {"name", w.name}, {"cost_points", w.cost_points}, {"kind", kinds[static_cast<int>(w.kind)]},
-                         {"value", w.value}, {"coupon_valid_days", w.coupon_valid_days}});
+            a.push_back({{"id", w.id},
+                         {"name", w.name},
+                         {"cost_points", w.cost_points},
+                         {"kind", kinds[static_cast<int>(w.kind)]},
+                         {"value", w.value},
+                         {"coupon_valid_days", w.coupon_valid_days}});
         j["rewards"] = a;
     }
     if (!p.segments.empty()) {
         Json a = Json::array();
         for (const auto& s : p.segments)
-            a.push_back({{"attribute", s.attribute}, {"value", s.value}, {"discount_bp", s.discount_bp},
+            a.push_back({{"attribute", s.attribute},
+                         {"value", s.value},
+                         {"discount_bp", s.discount_bp},
                          {"applies_to", filter_json(s.applies_to)}});
         j["segments"] = a;
     }

@@ -30,7 +30,8 @@ bool is_base64(std::string_view s) {
     while (padding < 2 && s[s.size() - 1 - padding] == '=') ++padding;
     for (std::size_t i = 0; i < s.size() - padding; ++i) {
         const char c = s[i];
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '+' || c == '/';
         if (!ok) return false;
     }
     return true;
@@ -50,7 +51,9 @@ void read_color(ObjectReader& r, const char* key, theme::Rgba* out) {
     r.optional_text(key, &text, 16);
     if (!r.ok() || !r.has(key)) return;
     const auto c = parse_color(text);
-    if (!c) return r.fail("invalid_value", r.field(key), "must be a colour as \"#RRGGBB\" or \"#RRGGBBAA\"");
+    if (!c)
+        return r.fail("invalid_value", r.field(key),
+                      "must be a colour as \"#RRGGBB\" or \"#RRGGBBAA\"");
     *out = *c;
 }
 
@@ -100,16 +103,20 @@ std::string color_text(const theme::Rgba& c) {
 
 std::string logo_problem(std::string_view logo) {
     if (logo.empty()) return "";
-    if (logo.size() > theme::logo_bytes_max) return "is longer than " + std::to_string(theme::logo_bytes_max) + " bytes";
+    if (logo.size() > theme::logo_bytes_max)
+        return "is longer than " + std::to_string(theme::logo_bytes_max) + " bytes";
     for (const char* type : {"png", "jpeg", "webp", "gif"}) {
         const std::string prefix = std::string("data:image/") + type + ";base64,";
         if (logo.compare(0, prefix.size(), prefix) != 0) continue;
-        return is_base64(logo.substr(prefix.size())) ? "" : "must carry base64 data after \"" + prefix + "\"";
+        return is_base64(logo.substr(prefix.size()))
+                   ? ""
+                   : "must carry base64 data after \"" + prefix + "\"";
     }
     const std::string_view https = "https://";
     if (logo.compare(0, https.size(), https) == 0 && logo.size() > https.size()) {
         for (const char c : logo)
-            if (!url_char_allowed(c)) return "may not contain spaces, quotes, angle brackets, backslashes or parentheses";
+            if (!url_char_allowed(c))
+                return "may not contain spaces, quotes, angle brackets, backslashes or parentheses";
         return "";
     }
     return "must be a data:image/png|jpeg|webp|gif;base64 URL or an https:// URL";
@@ -123,10 +130,12 @@ Decoded<theme::Theme> decode_theme(const Json& j) {
     if (r.has("colors")) {
         ObjectReader colors = r.child("colors");
         for (const ColorField& f : kColors) read_color(colors, f.key, &(t.*f.member));
-        colors.reject_unknown({"background", "surface", "text", "muted_text", "accent", "accent_text", "error"});
+        colors.reject_unknown(
+            {"background", "surface", "text", "muted_text", "accent", "accent_text", "error"});
     }
     read_small_int(r, "corner_radius_px", &t.corner_radius_px, 0, theme::corner_radius_px_max);
-    read_small_int(r, "font_size_px", &t.font_size_px, theme::font_size_px_min, theme::font_size_px_max);
+    read_small_int(r, "font_size_px", &t.font_size_px, theme::font_size_px_min,
+                   theme::font_size_px_max);
     r.optional_text("logo", &t.logo, theme::logo_bytes_max);
     if (r.ok()) {
         const std::string why = logo_problem(t.logo);

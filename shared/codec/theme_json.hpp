@@ -30,7 +30,7 @@ Decoded<theme::Theme> decode_theme(const Json& j);
 Json encode_theme(const theme::Theme& t);
 
 std::optional<theme::Rgba> parse_color(std::string_view text);  // "#RRGGBB" or "#RRGGBBAA"
-std::string color_text(const theme::Rgba& c);                    // "#RRGGBB", or "#RRGGBBAA" when not opaque
+std::string color_text(const theme::Rgba& c);  // "#RRGGBB", or "#RRGGBBAA" when not opaque
 
 // Why a logo is unacceptable ("" when it is fine): see the format above.
 std::string logo_problem(std::string_view logo);

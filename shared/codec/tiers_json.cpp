@@ -22,16 +22,22 @@ Decoded<std::vector<tiers::Tier>> decode_tier_ladder(const Json& j, std::string_
     switch (tiers::validate_ladder(ladder, &bad)) {
         case tiers::LadderStatus::ok: out.value = std::move(ladder); return out;
         case tiers::LadderStatus::empty:
-            out.error = {"invalid_value", std::string(path), std::string(path) + " needs at least one tier"};
+            out.error = {"invalid_value", std::string(path),
+                         std::string(path) + " needs at least one tier"};
             return out;
         case tiers::LadderStatus::first_not_zero:
-            out.error = {"invalid_value", index_path(path, 0) + ".threshold", index_path(path, 0) + ".threshold must be 0: every member holds the first tier"};
+            out.error = {
+                "invalid_value", index_path(path, 0) + ".threshold",
+                index_path(path, 0) + ".threshold must be 0: every member holds the first tier"};
             return out;
         case tiers::LadderStatus::not_increasing:
-            out.error = {"invalid_value", index_path(path, bad) + ".threshold", index_path(path, bad) + ".threshold must be above the previous tier's (tiers overlap)"};
+            out.error = {"invalid_value", index_path(path, bad) + ".threshold",
+                         index_path(path, bad) +
+                             ".threshold must be above the previous tier's (tiers overlap)"};
             return out;
         case tiers::LadderStatus::duplicate_id:
-            out.error = {"invalid_value", index_path(path, bad) + ".id", index_path(path, bad) + ".id repeats an earlier tier's id"};
+            out.error = {"invalid_value", index_path(path, bad) + ".id",
+                         index_path(path, bad) + ".id repeats an earlier tier's id"};
             return out;
     }
     return out;
@@ -39,7 +45,8 @@ Decoded<std::vector<tiers::Tier>> decode_tier_ladder(const Json& j, std::string_
 
 Json encode_tier_ladder(const std::vector<tiers::Tier>& ladder) {
     Json a = Json::array();
-    for (const auto& t : ladder) a.push_back({{"id", t.id}, {"name", t.name}, {"threshold", t.threshold}});
+    for (const auto& t : ladder)
+        a.push_back({{"id", t.id}, {"name", t.name}, {"threshold", t.threshold}});
     return a;
 }
 

@@ -8,7 +8,8 @@
 
 namespace kopilka::codec {
 
-Decoded<std::vector<tiers::Tier>> decode_tier_ladder(const Json& j, std::string_view path = "tiers");
+Decoded<std::vector<tiers::Tier>> decode_tier_ladder(const Json& j,
+                                                     std::string_view path = "tiers");
 Json encode_tier_ladder(const std::vector<tiers::Tier>& ladder);
 
 }  // namespace kopilka::codec

@@ -210,16 +210,21 @@ Json encode_spin_outcome(const spins::WheelConfig& config, const spins::SpinOutc
     return j;
 }
 
-Json encode_odds(const spins::WheelConfig& config, const spins::WheelOdds& odds) {
+std::vector<WheelPrizeView> published_prizes(const spins::WheelConfig& config,
+                                             const spins::WheelOdds& odds) {
     KOPILKA_ASSERT(odds.chance_ppm.size() == config.prizes.size());
-    Json prizes = Json::array();
+    std::vector<WheelPrizeView> out;
     for (std::size_t i = 0; i < config.prizes.size(); ++i) {
         const spins::Prize& p = config.prizes[i];
-        prizes.push_back({{"id", p.id},
-                          {"label", p.label},
-                          {"kind", spins::prize_kind_name(p.kind)},
-                          {"chance_ppm", odds.chance_ppm[i]}});
+        out.push_back(
+            {p.id, p.label, std::string(spins::prize_kind_name(p.kind)), odds.chance_ppm[i]});
     }
+    return out;
+}
+
+Json encode_odds(const spins::WheelConfig& config, const spins::WheelOdds& odds) {
+    Json prizes = Json::array();
+    for (const auto& p : published_prizes(config, odds)) prizes.push_back(encode_wheel_prize(p));
     return Json{{"prizes", std::move(prizes)},
                 {"win_chance_ppm", odds.win_chance_ppm},
                 {"win_chance_ppm_min", spins::win_chance_ppm_min},

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "codec/decode.hpp"
+#include "codec/kiosk_json.hpp"
 #include "core/spins/odds.hpp"
 #include "core/spins/wheel.hpp"
 
@@ -30,6 +31,9 @@ Json encode_spin_outcome(const spins::WheelConfig& config, const spins::SpinOutc
 // {"prizes": [{"id", "label", "kind", "chance_ppm"}], "win_chance_ppm", "win_chance_ppm_min",
 //  "low_win_chance", "nothing_left"}.
 Json encode_odds(const spins::WheelConfig& config, const spins::WheelOdds& odds);
+// The prizes with their published odds, as encode_odds and the kiosk's config show them.
+std::vector<WheelPrizeView> published_prizes(const spins::WheelConfig& config,
+                                             const spins::WheelOdds& odds);
 
 std::string seed_hex(std::uint64_t seed);  // "00000000deadbeef"
 

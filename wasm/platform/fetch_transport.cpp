@@ -4,8 +4,6 @@
 
 #include <map>
 
-#include <nlohmann/json.hpp>
-
 #include "platform/browser.hpp"
 
 namespace kopilka::wasm {
@@ -18,56 +16,49 @@ std::map<int, std::function<void(client::TransportReply)>>& pending() {
 int g_next_id = 1;
 
 // clang-format off
-EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* body, const char* token,
-                       const char* etag, int timeout_ms), {
+EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* body,
+                       const char* authorization, const char* etag, int timeout_ms), {
     const m = UTF8ToString(method);
     const headers = {};
-    const t = UTF8ToString(token);
+    const a = UTF8ToString(authorization);
     const e = UTF8ToString(etag);
-    if (t) headers['Authorization'] = 'Bearer ' + t;
+    if (a) headers['Authorization'] = a;
     if (e) headers['If-None-Match'] = '"' + e + '"';
     const init = {method: m, headers, cache: 'no-store'};
     if (m !== 'GET') {
         headers['Content-Type'] = 'application/json';
         init.body = UTF8ToString(body);
     }
-    const done = (status, text) => Module.ccall('kopilka_fetch_done', null, ['number', 'number', 'string'], [id, status, text]);
+    const done = (status, text, tag) => Module.ccall('kopilka_fetch_done', null,
+        ['number', 'number', 'string', 'string'], [id, status, text, tag || '']);
     const abort = new AbortController();
     init.signal = abort.signal;
     const timer = setTimeout(() => abort.abort(), timeout_ms);
     fetch(UTF8ToString(url), init)
-        .then((r) => r.text().then((text) => { clearTimeout(timer); done(r.status, text); }))
+        .then((r) => r.text().then((text) => {
+            clearTimeout(timer);
+            let tag = r.headers.get('ETag') || '';
+            if (tag.startsWith('W/')) tag = tag.slice(2);
+            done(r.status, text, tag.split('"').join(''));
+        }))
         .catch((err) => { clearTimeout(timer); done(0, String(err)); });
 });
 // clang-format on
 }  // namespace
 
-FetchTransport::FetchTransport(std::string base_url, int timeout_ms) : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {}
+FetchTransport::FetchTransport(std::string base_url, int timeout_ms)
+    : base_url_(std::move(base_url)), timeout_ms_(timeout_ms) {}
 
-void FetchTransport::request(const char* method, const std::string& path, const std::string& body, const std::string& etag,
+void FetchTransport::request(const client::Request& r,
                              std::function<void(client::TransportReply)> done) {
     const int id = g_next_id++;
     pending()[id] = std::move(done);
-    js_fetch(id, method, (base_url_ + path).c_str(), body.c_str(), token_.c_str(), etag.c_str(), timeout_ms_);
+    js_fetch(id, r.method.c_str(), (base_url_ + r.path).c_str(), r.body.c_str(),
+             client::authorization_header(r.credential).c_str(), r.if_none_match.c_str(),
+             timeout_ms_);
 }
 
-void FetchTransport::lookup_member(const std::string& code, std::function<void(client::TransportReply)> done) {
-    request("POST", "/v1/members/lookup", nlohmann::json{{"code", code}}.dump(), "", std::move(done));
-}
-
-void FetchTransport::pair(const std::string& code, std::function<void(client::TransportReply)> done) {
-    request("POST", "/v1/devices/pair", nlohmann::json{{"code", code}}.dump(), "", std::move(done));
-}
-
-void FetchTransport::fetch_config(const std::string& version, std::function<void(client::TransportReply)> done) {
-    request("GET", "/v1/kiosk/config", "", version, std::move(done));
-}
-
-void FetchTransport::send(const client::OutboxItem& item, std::function<void(client::TransportReply)> done) {
-    request("POST", item.path, item.body, "", std::move(done));
-}
-
-void FetchTransport::deliver(int request_id, int status, const char* body) {
+void FetchTransport::deliver(int request_id, int status, const char* body, const char* etag) {
     activity();
     auto it = pending().find(request_id);
     if (it == pending().end()) return;
@@ -77,11 +68,13 @@ void FetchTransport::deliver(int request_id, int status, const char* body) {
     reply.delivered = status != 0;
     reply.status = status;
     if (reply.delivered && body) reply.body = body;
+    if (reply.delivered && etag) reply.etag = etag;
     done(std::move(reply));
 }
 
 }  // namespace kopilka::wasm
 
-extern "C" EMSCRIPTEN_KEEPALIVE void kopilka_fetch_done(int request_id, int status, const char* body) {
-    kopilka::wasm::FetchTransport::deliver(request_id, status, body);
+extern "C" EMSCRIPTEN_KEEPALIVE void kopilka_fetch_done(int request_id, int status,
+                                                        const char* body, const char* etag) {
+    kopilka::wasm::FetchTransport::deliver(request_id, status, body, etag);
 }

@@ -1,35 +1,32 @@
-// client::Transport and client::OutboxSender over the browser's fetch().
-// Implemented: same-origin requests with the device token as a bearer credential, ETags for
-// the config (If-None-Match → 304), a timeout per request (AbortController); replies are
-// delivered on the main thread through kopilka_fetch_done; works in the browser and under Node.
+// client::Transport over the browser's fetch(); the kiosk's reads and its outbox both go
+// through request().
+// Implemented: same-origin requests; a credential as "Authorization: Bearer <secret>" (device
+// token, member token, staff session and API key alike: the server tells them apart by
+// prefix); If-None-Match → 304 and the reply's ETag; a timeout per request (AbortController);
+// replies are delivered on the main thread through kopilka_fetch_done; works in the browser
+// and under Node.
+// Missing: request bodies other than JSON; cookies (credentials: 'same-origin' is fetch's default).
 #pragma once
 
 #include <functional>
 #include <string>
 
-#include "client/outbox.hpp"
 #include "client/transport.hpp"
 
 namespace kopilka::wasm {
 
-class FetchTransport final : public client::Transport, public client::OutboxSender {
-public:
+class FetchTransport final : public client::Transport {
+  public:
     explicit FetchTransport(std::string base_url = "", int timeout_ms = 10000);
-    void set_device_token(const std::string& token) override { token_ = token; }
-    void lookup_member(const std::string& code, std::function<void(client::TransportReply)> done) override;
-    void pair(const std::string& code, std::function<void(client::TransportReply)> done) override;
-    void fetch_config(const std::string& version, std::function<void(client::TransportReply)> done) override;
-    void send(const client::OutboxItem& item, std::function<void(client::TransportReply)> done) override;
+    void request(const client::Request& r,
+                 std::function<void(client::TransportReply)> done) override;
 
     // Called from JavaScript when a fetch settles (status 0: not delivered).
-    static void deliver(int request_id, int status, const char* body);
+    static void deliver(int request_id, int status, const char* body, const char* etag);
 
-private:
-    void request(const char* method, const std::string& path, const std::string& body, const std::string& etag,
-                 std::function<void(client::TransportReply)> done);
+  private:
     std::string base_url_;
     int timeout_ms_;
-    std::string token_;
 };
 
 }  // namespace kopilka::wasm

@@ -22,8 +22,12 @@ Json square(std::size_t n) {
 
 Json coupon_answer(Json qr_modules) {
     return {{"operation_id", std::string(32, 'a')},
-            {"coupon", {{"code", "KC-AAAA-BBBB-CCCC-DD"}, {"qr", "KC-AAAA-BBBB-CCCC-DD"}, {"qr_modules", std::move(qr_modules)},
-                        {"reward", {{"name", "Coffee"}}}, {"expires_at_ms", 1}}}};
+            {"coupon",
+             {{"code", "KC-AAAA-BBBB-CCCC-DD"},
+              {"qr", "KC-AAAA-BBBB-CCCC-DD"},
+              {"qr_modules", std::move(qr_modules)},
+              {"reward", {{"name", "Coffee"}}},
+              {"expires_at_ms", 1}}}};
 }
 }  // namespace
 
@@ -37,7 +41,8 @@ TEST_CASE("qr_modules: a square of 0 and 1 up to 177 rows decodes row by row") {
     CHECK(decode_qr_modules(Json::array(), "q").ok());  // nothing drawn, the code's text remains
 }
 
-TEST_CASE("qr_modules: not square, too big, other characters or types are refused, naming the row") {
+TEST_CASE(
+    "qr_modules: not square, too big, other characters or types are refused, naming the row") {
     auto d = decode_qr_modules(square(178), "coupon.qr_modules");
     CHECK(d.error.code == "out_of_range");
     CHECK(d.error.field == "coupon.qr_modules");

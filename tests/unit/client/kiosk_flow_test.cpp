@@ -1,75 +1,53 @@
+#include "client/kiosk_flow.hpp"
+
 #include <doctest/doctest.h>
 
 #include <deque>
 #include <map>
 
-#include "client/kiosk_flow.hpp"
+#include "../test_assets.hpp"
 #include "client/kiosk_state_json.hpp"
 #include "client/kiosk_view.hpp"
 #include "codec/catalogue_json.hpp"
 #include "codec/member_json.hpp"
 #include "core/cards/card_code.hpp"
-#include "../test_assets.hpp"
+#include "core/time.hpp"
+#include "fakes.hpp"
 
 using namespace kopilka;
 using namespace kopilka::client;
 
 namespace {
-using Done = std::function<void(TransportReply)>;
+using namespace kopilka::client::fakes;
 
-// Answers are held until the test releases them, as a network would.
-struct FakeTransport : Transport {
+// Remembered as the code looked up, "pair:<code>" or "config:<version asked with>".
+struct FakeTransport : Transport, HeldReplies<std::string> {
     std::string token;
-    std::deque<std::pair<std::string, Done>> pending;  // (what was asked, its callback)
-    void set_device_token(const std::string& t) override { token = t; }
-    void lookup_member(const std::string& code, Done done) override { pending.emplace_back(code, std::move(done)); }
-    void pair(const std::string& code, Done done) override { pending.emplace_back("pair:" + code, std::move(done)); }
-    void fetch_config(const std::string& version, Done done) override { pending.emplace_back("config:" + version, std::move(done)); }
-    void answer(int status, std::string body) {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({true, status, std::move(body)});
-    }
-    void drop() {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({false, 0, ""});
+    void request(const Request& r, Done done) override {
+        const std::string code = r.body.empty() ? "" : codec::Json::parse(r.body).value("code", "");
+        if (r.path == "/v1/devices/pair") {
+            CHECK(r.credential.kind == CredentialKind::none);
+            pending.emplace_back("pair:" + code, std::move(done));
+            return;
+        }
+        token = r.credential.secret;
+        const bool config = r.path == "/v1/kiosk/config";
+        if (!config) CHECK(r.path == "/v1/members/lookup");
+        pending.emplace_back(config ? "config:" + r.if_none_match : code, std::move(done));
     }
 };
 
-struct MemoryStorage : KioskStorage {
-    std::map<std::string, std::string> values;
-    std::string get(const std::string& k) override { return values.count(k) ? values[k] : ""; }
-    void set(const std::string& k, const std::string& v) override { values[k] = v; }
-    void remove(const std::string& k) override { values.erase(k); }
-};
-
-struct MemoryOutboxStore : OutboxStore {
-    std::map<std::string, OutboxItem> rows;
-    void save(const OutboxItem& i, std::function<void(bool)> done) override {
-        rows[i.op_id] = i;
-        done(true);
-    }
-    void remove(const std::string& id) override { rows.erase(id); }
-    void load(std::function<void(std::vector<OutboxItem>)> done) override {
-        std::vector<OutboxItem> out;
-        for (const auto& [id, i] : rows) out.push_back(i);
-        done(out);
-    }
-};
-
-struct HeldSender : OutboxSender {
-    std::deque<std::pair<OutboxItem, Done>> pending;
-    void send(const OutboxItem& i, Done done) override { pending.emplace_back(i, std::move(done)); }
-    void answer(int status, std::string body) {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({true, status, std::move(body)});
-    }
-    void drop() {
-        auto p = std::move(pending.front());
-        pending.pop_front();
-        p.second({false, 0, ""});
+// The outbox's side of the network: each write held as the item it was sent for.
+struct HeldSender : Transport, HeldReplies<OutboxItem> {
+    std::string token;
+    void request(const Request& r, Done done) override {
+        CHECK(r.method == "POST");
+        token = r.credential.secret;
+        OutboxItem i;
+        i.op_id = codec::Json::parse(r.body).value("operation_id", "");
+        i.path = r.path;
+        i.body = r.body;
+        pending.emplace_back(i, std::move(done));
     }
 };
 
@@ -85,11 +63,7 @@ struct Rig {
 
     KioskFlowOptions options() {
         KioskFlowOptions o;
-        o.new_operation_id = [this] {
-            char buf[33];
-            std::snprintf(buf, sizeof buf, "%032x", ++ids);
-            return std::string(buf);
-        };
+        o.new_operation_id = counting_ids(&ids);
         return o;
     }
     explicit Rig(bool paired = true) {
@@ -107,10 +81,11 @@ std::string member_body(std::int64_t balance, std::int64_t spins = 0) {
     m.balance = balance;
     m.available = balance;
     m.spins_available = spins;
-    m.as_of_ms = 86400000LL * 365 * 56;  // 2026
+    m.as_of_ms = day_ms * 365 * 56;  // 2026
     m.tier = {"silver", "Silver", "Gold", 3750, 62};
-    m.expiring = {{300, 86400000LL * (365 * 56 + 30)}};
-    m.history = {{"earn", "bonus", 86400000LL * 365 * 56, 56}, {"redeem", "bonus", 86400000LL * 365 * 56, -100}};
+    m.expiring = {{300, day_ms * (365 * 56 + 30)}};
+    m.history = {{"earn", "bonus", day_ms * 365 * 56, 56},
+                 {"redeem", "bonus", day_ms * 365 * 56, -100}};
     return codec::Json{{"member", codec::encode_member(m)}}.dump();
 }
 
@@ -120,8 +95,9 @@ const char* const kConfig = R"json({
   "rewards": [{"id": "coffee", "name": "Coffee", "cost_points": 300, "kind": "gift"},
               {"id": "cake", "name": "Cake", "cost_points": 5000}],
   "theme": null,
-  "wheel": {"id": "w", "prizes": [{"id": "p50", "label": "50 points", "kind": "points", "chance_ppm": 600000},
-                                  {"id": "none", "label": "Next time", "kind": "nothing", "chance_ppm": 400000}],
+  "wheel": {"id": "w", "prizes": [
+              {"id": "p50", "label": "50 points", "kind": "points", "chance_ppm": 600000},
+              {"id": "none", "label": "Next time", "kind": "nothing", "chance_ppm": 400000}],
             "win_chance_ppm": 600000, "nothing_left": false},
   "settings": {"idle_seconds": 20}
 })json";
@@ -131,7 +107,9 @@ const i18n::Catalogues& catalogues() {
     return c;
 }
 
-std::string mirror(const KioskFlow& f) { return mirror_text(compose_kiosk_view(f.state(), catalogues(), branding_of(f.state()))); }
+std::string mirror(const KioskFlow& f) {
+    return mirror_text(compose_kiosk_view(f.state(), catalogues(), branding_of(f.state())));
+}
 
 const std::string kCard = cards::qr_card_payload("DEMO", "2000000000015", "k");
 
@@ -182,12 +160,15 @@ TEST_CASE("a malformed code never reaches the network; the error screen says why
     CHECK(mirror(r.flow).find("опечатка") != std::string::npos);
 }
 
-TEST_CASE("server errors are shown, localised by code; offline with no cached snapshot is an error") {
+TEST_CASE(
+    "server errors are shown, localised by code; offline with no cached snapshot is an error") {
     Rig r;
     r.net.answer(200, kConfig);
     r.flow.set_locale(i18n::Locale::de, 0);
     r.flow.scan(kCard, ScanSource::camera, 0);
-    r.net.answer(404, R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
+    r.net.answer(
+        404,
+        R"({"error":{"code":"not_found","message":"no member has this card","field":"code"}})");
     CHECK(r.flow.state().error->code == "not_found");
     CHECK(mirror(r.flow).find("Diese Karte kennen wir nicht") != std::string::npos);
 
@@ -230,12 +211,22 @@ TEST_CASE("the same card seen again while its member is shown is ignored; keypad
 TEST_CASE("the member view speaks every language with the right plural forms") {
     Rig r;
     to_member(r);
-    struct Case { i18n::Locale l; const char* balance; const char* gap; const char* expiring; const char* spins; };
+    struct Case {
+        i18n::Locale l;
+        const char* balance;
+        const char* gap;
+        const char* expiring;
+        const char* spins;
+    };
     const Case cases[] = {
-        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold", "300 баллов сгорят", "2 вращения колеса призов"},
-        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold", "300 Punkte verfallen am", "2 Drehungen am Glücksrad"},
-        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold", "300 punktu derīgums", "2 laimes rata griezieni"},
-        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold", "300 points expire on", "2 spins of the prize wheel"},
+        {i18n::Locale::ru, "Баланс: 1\u00A0250 баллов", "Ещё 3\u00A0750 баллов до уровня Gold",
+         "300 баллов сгорят", "2 вращения колеса призов"},
+        {i18n::Locale::de, "Guthaben: 1.250 Bonuspunkte", "Noch 3.750 Punkte bis Gold",
+         "300 Punkte verfallen am", "2 Drehungen am Glücksrad"},
+        {i18n::Locale::lv, "Atlikums: 1\u00A0250 punktu", "Vēl 3\u00A0750 punktu līdz līmenim Gold",
+         "300 punktu derīgums", "2 laimes rata griezieni"},
+        {i18n::Locale::en, "Balance: 1,250 points", "3,750 more points for Gold",
+         "300 points expire on", "2 spins of the prize wheel"},
     };
     for (const auto& c : cases) {
         INFO(i18n::locale_tag(c.l));
@@ -252,13 +243,15 @@ TEST_CASE("the member view speaks every language with the right plural forms") {
         CHECK(text.find("+56") != std::string::npos);     // history with a sign…
         CHECK(text.find("\u2212100") != std::string::npos);  // …and a reason per line
     }
-    const auto state = codec::Json::parse(encode_kiosk_state(r.flow, compose_kiosk_view(r.flow.state(), catalogues(), {})));
+    const auto state = codec::Json::parse(
+        encode_kiosk_state(r.flow, compose_kiosk_view(r.flow.state(), catalogues(), {})));
     CHECK(state["screen"] == "member");
     CHECK(state["member"]["balance"] == 1250);
     CHECK(state["mirror"].get<std::string>().find("1,250") != std::string::npos);
 }
 
-TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept, the config fetched") {
+TEST_CASE(
+    "pairing: no token → pairing screen; a code is sent, the token kept, the config fetched") {
     Rig r(false);
     CHECK(r.flow.state().screen == Screen::pairing);
     CHECK(r.net.pending.empty());  // no config without a token
@@ -272,7 +265,8 @@ TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept,
 
     r.flow.scan("ZZZZ-YYYY", ScanSource::camera, 30);  // the console's QR
     CHECK(r.net.pending.front().first == "pair:ZZZZ-YYYY");
-    r.net.answer(201, R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})");
+    r.net.answer(
+        201, R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})");
     CHECK(r.flow.state().screen == Screen::attract);
     CHECK(r.storage.values["kopilka.device_token"] == "kdt_NEW");
     CHECK(r.net.token == "kdt_NEW");
@@ -284,7 +278,8 @@ TEST_CASE("pairing: no token → pairing screen; a code is sent, the token kept,
 
     // The console unpairs the kiosk: its next call gets 401 and it goes back to pairing.
     r.flow.scan(kCard, ScanSource::camera, 40);
-    r.net.answer(401, R"({"error":{"code":"unauthorized","message":"unpaired","field":"Authorization"}})");
+    r.net.answer(
+        401, R"({"error":{"code":"unauthorized","message":"unpaired","field":"Authorization"}})");
     CHECK(r.flow.state().screen == Screen::pairing);
     CHECK(r.storage.values.count("kopilka.device_token") == 0);
 }
@@ -306,7 +301,8 @@ TEST_CASE("config: cached across a reload, asked with its version, 304 keeps it"
     CHECK(again.state().config->version == "v1");
 }
 
-TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points is refused before sending") {
+TEST_CASE(
+    "redeem: rewards → confirm → outbox → coupon; not enough points is refused before sending") {
     Rig r;
     to_member(r, 1250);
     r.flow.open_rewards(2000);
@@ -325,6 +321,7 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     REQUIRE(r.sender.pending.size() == 1);
     const OutboxItem& sent = r.sender.pending.front().first;
     CHECK(sent.path == "/v1/kiosk/redeem");
+    CHECK(r.sender.token == "kdt_TEST");  // the outbox sends with the device token too
     CHECK(r.outbox_store.rows.count(sent.op_id) == 1);  // stored before it went out
     const auto body = codec::Json::parse(sent.body);
     CHECK(body["reward_id"] == "coffee");
@@ -333,7 +330,9 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     r.flow.confirm_redeem(2350);  // a double tap sends nothing more
     CHECK(r.sender.pending.size() == 1);
     codec::Json answer = codec::Json::parse(member_body(950));
-    answer["coupon"] = {{"code", "KC-AAAA-BBBB-CCCC-DD"}, {"reward", {{"name", "Coffee"}}}, {"expires_at_ms", 86400000LL * 365 * 57}};
+    answer["coupon"] = {{"code", "KC-AAAA-BBBB-CCCC-DD"},
+                        {"reward", {{"name", "Coffee"}}},
+                        {"expires_at_ms", day_ms * 365 * 57}};
     r.sender.answer(201, answer.dump());
     CHECK(r.flow.state().screen == Screen::coupon);
     CHECK(r.flow.state().member->balance == 950);
@@ -345,7 +344,8 @@ TEST_CASE("redeem: rewards → confirm → outbox → coupon; not enough points 
     CHECK(text.find("Действует до") != std::string::npos);
 }
 
-TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced motion skips the turn") {
+TEST_CASE(
+    "spin: the server decides, the wheel turns to its segment, reduced motion skips the turn") {
     Rig r;
     to_member(r, 1250, 2);
     r.flow.set_locale(i18n::Locale::en, 1990);
@@ -357,7 +357,8 @@ TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced mot
     REQUIRE(r.sender.pending.size() == 1);
     CHECK(r.sender.pending.front().first.path == "/v1/kiosk/spin");
     codec::Json answer = codec::Json::parse(member_body(1300, 1));
-    answer["prize"] = {{"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}};
+    answer["prize"] = {
+        {"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}};
     r.flow.tick(2200);
     r.sender.answer(201, answer.dump());
     CHECK(r.flow.animating());
@@ -368,7 +369,8 @@ TEST_CASE("spin: the server decides, the wheel turns to its segment, reduced mot
     r.flow.tick(6200);
     CHECK_FALSE(r.flow.animating());
     CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
-    CHECK(r.flow.wheel_turns(6200) == doctest::Approx(5.75));  // five turns, segment 0 of 2 under the pointer
+    CHECK(r.flow.wheel_turns(6200) ==
+          doctest::Approx(5.75));  // five turns, segment 0 of 2 under the pointer
     CHECK(mirror(r.flow).find("You won 50 points!") != std::string::npos);
     CHECK(r.flow.state().member->balance == 1300);
 
@@ -394,7 +396,9 @@ TEST_CASE("a refused spin says why and the wheel stays ready") {
     CHECK(mirror(r.flow).find("All prizes have been given out") != std::string::npos);
 }
 
-TEST_CASE("offline: the cached snapshot is shown as possibly out of date; spins and rewards are unavailable") {
+TEST_CASE(
+    "offline: the cached snapshot is shown as possibly out of date; spins and rewards are "
+    "unavailable") {
     Rig r;
     to_member(r, 1250, 2);
     r.flow.sign_out(3000);
@@ -441,7 +445,8 @@ TEST_CASE("a redemption whose answer is lost stays in the outbox and lands once 
     CHECK(flow2.state().screen == Screen::attract);  // the shopper who asked is gone: nothing shown
 }
 
-TEST_CASE("raw input keeps the session alive but redraws only when the countdown's seconds change") {
+TEST_CASE(
+    "raw input keeps the session alive but redraws only when the countdown's seconds change") {
     Rig r;
     to_member(r, 1250);  // idle time 20 s from the config, from t = 1000
     const std::uint64_t at_member = r.flow.revision();

@@ -1,11 +1,14 @@
 // The outbox against an in-memory store and a fake server that applies each operation id
 // once (as kopilka-server does) and can drop requests or answers like a bad network.
+#include "client/outbox.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <map>
 
-#include "client/outbox.hpp"
+#include "codec/decode.hpp"
+#include "fakes.hpp"
 
 using namespace kopilka::client;
 
@@ -26,7 +29,9 @@ struct MemoryStore : OutboxStore {
     void load(std::function<void(std::vector<OutboxItem>)> done) override {
         std::vector<OutboxItem> out;
         for (const auto& [id, item] : rows) out.push_back(item);
-        std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) { return a.created_ms < b.created_ms; });
+        std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) {
+            return a.created_ms < b.created_ms;
+        });
         done(out);
     }
     void flush() {
@@ -36,14 +41,18 @@ struct MemoryStore : OutboxStore {
 };
 
 // The network and the server. Each request is held until the test lets it through.
-struct FakeServer : OutboxSender {
+struct FakeServer : Transport {
     std::map<std::string, int> applied;  // op id → times the server applied it (must stay ≤ 1)
     std::vector<std::string> order;      // op ids in the order the server applied them
     std::vector<std::pair<OutboxItem, std::function<void(TransportReply)>>> waiting;
     const MemoryStore* store = nullptr;
     int sent_unstored = 0;               // requests sent before their item was stored
     int status = 201;
-    void send(const OutboxItem& item, std::function<void(TransportReply)> done) override {
+    void request(const Request& r, std::function<void(TransportReply)> done) override {
+        OutboxItem item;
+        item.op_id = kopilka::codec::Json::parse(r.body).value("operation_id", "");
+        item.path = r.path;
+        item.body = r.body;
         if (store && !store->rows.count(item.op_id)) ++sent_unstored;
         waiting.emplace_back(item, std::move(done));
     }
@@ -69,7 +78,9 @@ struct FakeServer : OutboxSender {
     }
 };
 
-OutboxItem item(const std::string& id, std::int64_t at) { return {id, "/v1/kiosk/spin", "{\"operation_id\":\"" + id + "\"}", at, 0, 0}; }
+OutboxItem item(const std::string& id, std::int64_t at) {
+    return {id, "/v1/kiosk/spin", "{\"operation_id\":\"" + id + "\"}", at, 0, 0};
+}
 
 }  // namespace
 
@@ -180,4 +191,32 @@ TEST_CASE("outbox: 4xx answers are final, 5xx and 429 are retried, a failed stor
     CHECK(reply_is_final({true, 200, ""}));
     CHECK_FALSE(reply_is_final({false, 0, ""}));
     CHECK_FALSE(reply_is_final({true, 500, ""}));
+}
+
+TEST_CASE(
+    "outbox: each item goes out with its method and the secret held for its credential kind") {
+    kopilka::client::fakes::MemoryOutboxStore store;
+    kopilka::client::fakes::HeldTransport net;
+    Outbox box(store, net);
+    box.set_credential({CredentialKind::device, "kdt_D"});
+    box.set_credential({CredentialKind::member, "kmt_M"});
+    box.restore(0);
+    box.submit(item("a", 1), 1);
+    OutboxItem put = item("b", 2);
+    put.method = "PUT";
+    put.credential = CredentialKind::member;
+    box.submit(put, 2);
+    Request sent = net.pending.front().first;
+    CHECK(sent.method == "POST");
+    CHECK(sent.path == "/v1/kiosk/spin");
+    CHECK(authorization_header(sent.credential) == "Bearer kdt_D");
+    net.answer(201, "{}");
+    sent = net.pending.front().first;
+    CHECK(sent.method == "PUT");
+    CHECK(sent.credential.kind == CredentialKind::member);
+    CHECK(authorization_header(sent.credential) == "Bearer kmt_M");
+    box.set_credential({CredentialKind::member, ""});  // signed out: the retry goes without
+    net.drop();
+    box.tick(1000000);
+    CHECK(authorization_header(net.pending.front().first.credential).empty());
 }

@@ -70,7 +70,8 @@ TEST_CASE("the keypad takes digits and a leading plus only") {
     CHECK_FALSE(scan_source_from_name("nfc").has_value());
 }
 
-TEST_CASE("a scanner's burst survives one key held back by a busy page, not a person's steady typing") {
+TEST_CASE(
+    "a scanner's burst survives one key held back by a busy page, not a person's steady typing") {
     WedgeDetector w;
     std::int64_t t = type(w, "200000", 1000, 5);
     t = type(w, "0000039", t + 70, 5);  // one gap of 75 ms: the page was drawing a frame

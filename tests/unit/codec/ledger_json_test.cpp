@@ -9,9 +9,13 @@ TEST_CASE("ledger entries survive JSON exactly: a restored ledger equals the ori
     ledger::Ledger l;
     auto id = [](std::uint64_t n) { return ledger::EntryId{0, n}; };
     const std::int64_t t = 1767225600000;
-    REQUIRE(ledger::status_succeeded(l.apply(ledger::Earn{id(1), 500, 0, t + 1000000, ledger::Reason::earn, "bonus", "r1"}, t).status));
-    REQUIRE(ledger::status_succeeded(l.apply(ledger::Reserve{id(2), 300, t + 5000, "reward:coffee"}, t + 1).status));
-    REQUIRE(ledger::status_succeeded(l.apply(ledger::Redeem{id(3), 100, "bonus", "r2"}, t + 2).status));
+    REQUIRE(ledger::status_succeeded(
+        l.apply(ledger::Earn{id(1), 500, 0, t + 1000000, ledger::Reason::earn, "bonus", "r1"}, t)
+            .status));
+    REQUIRE(ledger::status_succeeded(
+        l.apply(ledger::Reserve{id(2), 300, t + 5000, "reward:coffee"}, t + 1).status));
+    REQUIRE(
+        ledger::status_succeeded(l.apply(ledger::Redeem{id(3), 100, "bonus", "r2"}, t + 2).status));
     l.advance(t + 10000);  // the hold runs out: an automatic release
     std::vector<ledger::Entry> back;
     for (const auto& e : l.entries()) {

@@ -71,10 +71,13 @@ TEST_CASE("tier ladders: overlapping tiers are refused, naming the tier") {
         {"id":"gold","name":"Gold","threshold":5000}])"));
     REQUIRE(ok.ok());
     CHECK(ok.value->size() == 2);
-    auto overlap = codec::decode_tier_ladder(Json::parse(R"([{"id":"base","name":"Base","threshold":0},
-        {"id":"silver","name":"Silver","threshold":5000},{"id":"gold","name":"Gold","threshold":5000}])"));
+    auto overlap =
+        codec::decode_tier_ladder(Json::parse(R"([{"id":"base","name":"Base","threshold":0},
+        {"id":"silver","name":"Silver","threshold":5000},
+        {"id":"gold","name":"Gold","threshold":5000}])"));
     CHECK(overlap.error.field == "tiers[2].threshold");
-    auto negative = codec::decode_tier_ladder(Json::parse(R"([{"id":"base","name":"Base","threshold":-1}])"));
+    auto negative =
+        codec::decode_tier_ladder(Json::parse(R"([{"id":"base","name":"Base","threshold":-1}])"));
     CHECK(negative.error.field == "tiers[0].threshold");
     CHECK(negative.error.code == "out_of_range");
     CHECK(codec::decode_tier_ladder(Json::object()).error.code == "wrong_type");

@@ -10,7 +10,8 @@ using codec::Json;
 namespace {
 const char* const kTheme = R"({
   "name": "Kafejnīca Rīga",
-  "colors": {"background": "#102030", "surface": "#FFFFFF", "text": "#1F242B", "muted_text": "#5A6370",
+  "colors": {"background": "#102030", "surface": "#FFFFFF", "text": "#1F242B",
+             "muted_text": "#5A6370",
              "accent": "#00A0B0", "accent_text": "#FFFFFF", "error": "#B3261E80"},
   "corner_radius_px": 8,
   "font_size_px": 28,
@@ -101,7 +102,8 @@ TEST_CASE("theme: bad values name their field") {
         {"/logo", "data:image/svg+xml;base64,PHN2Zz4=", "logo", "invalid_value"},
         {"/logo", "data:image/png;base64,not base64!", "logo", "invalid_value"},
         {"/logo", "data:image/png;base64,abc", "logo", "invalid_value"},
-        {"/logo", "data:image/png;base64," + std::string(theme::logo_bytes_max, 'A'), "logo", "out_of_range"},
+        {"/logo", "data:image/png;base64," + std::string(theme::logo_bytes_max, 'A'), "logo",
+         "out_of_range"},
         {"/attract/fr", Json{{"title", "Bonjour"}}, "attract.fr", "unknown_field"},
         {"/attract/ru/title", std::string(121, 'x'), "attract.ru.title", "out_of_range"},
         {"/attract/ru/body", "text", "attract.ru.body", "unknown_field"},

@@ -5,6 +5,7 @@
 
 #include "api/kiosk_write.hpp"
 #include "api/wheel_state.hpp"
+#include "codec/kiosk_json.hpp"
 #include "codec/object_reader.hpp"
 #include "core/cards/coupon_code.hpp"
 
@@ -94,7 +95,7 @@ CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program
     return c;
 }
 
-Json qr_modules(const std::string& text) {
+std::vector<std::string> qr_modules(const std::string& text) {
     ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
     writer.setMargin(0);  // the quiet zone is the drawer's
     writer.setEncoding(ZXing::CharacterSet::UTF8);
@@ -102,9 +103,9 @@ Json qr_modules(const std::string& text) {
     try {
         m = writer.encode(text, 0, 0);
     } catch (const std::exception&) {
-        return Json::array();  // too long for a QR code: the code text still works
+        return {};  // too long for a QR code: the code text still works
     }
-    Json rows = Json::array();
+    std::vector<std::string> rows;
     for (int y = 0; y < m.height(); ++y) {
         std::string row(static_cast<std::size_t>(m.width()), '0');
         for (int x = 0; x < m.width(); ++x)
@@ -115,13 +116,10 @@ Json qr_modules(const std::string& text) {
 }
 
 Json coupon_json(const CouponRecord& c, const program::Program& p) {
-    Json j = {{"code", c.code},     {"qr", c.code},  {"qr_modules", qr_modules(c.code)},
-              {"reward", reward_json(p, c.reward_id)},
-              {"source", c.source}, {"points", c.points},
-              {"issued_at_ms", c.issued_at_ms}, {"expires_at_ms", c.expires_at_ms}};
-    if (c.redeemed_at_ms != 0) j["redeemed_at_ms"] = c.redeemed_at_ms;
-    if (!c.receipt_id.empty()) j["receipt_id"] = c.receipt_id;
-    return j;
+    const codec::CouponView v{c.code,           "",          c.expires_at_ms, qr_modules(c.code),
+                              c.reward_id,      c.source,    c.points,        c.issued_at_ms,
+                              c.redeemed_at_ms, c.receipt_id};
+    return codec::encode_coupon(v, reward_json(p, c.reward_id));
 }
 
 ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "api/member_lookup.hpp"
 #include "core/ledger/entry_id.hpp"
@@ -28,10 +29,9 @@ CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program
 
 // The QR code of text as rows of modules, top to bottom: one string of '0' (light) and '1'
 // (dark) per row, quiet zone excluded (ZXing-cpp's writer). Empty when text can't be encoded.
-codec::Json qr_modules(const std::string& text);
+std::vector<std::string> qr_modules(const std::string& text);
 
-// {"code", "qr", "qr_modules", "reward", "source", "points", "issued_at_ms", "expires_at_ms",
-//  "redeemed_at_ms"?, "receipt_id"?}
+// The coupon as codec::encode_coupon writes it, with the program's reward.
 codec::Json coupon_json(const CouponRecord& c, const program::Program& p);
 
 ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const codec::Json& body, std::int64_t now_ms);

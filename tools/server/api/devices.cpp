@@ -2,6 +2,7 @@
 
 #include "api/kiosk_write.hpp"
 #include "auth/credentials.hpp"
+#include "codec/kiosk_json.hpp"
 #include "codec/object_reader.hpp"
 
 namespace kopilka::server {
@@ -96,10 +97,10 @@ ApiResult post_pair(Store& store, const Json& body, std::int64_t now_ms) {
         return pairing_refused(s == auth::PairingStatus::ok ? auth::PairingStatus::already_used : s);
     }
     const auto merchant = store.merchant_by_id(pairing->merchant_id);
-    return {201,
-            Json{{"device_id", device.device_id}, {"token", token.text}, {"name", device.name},
-                 {"merchant", {{"code", merchant ? merchant->code : ""}, {"name", merchant ? merchant->name : ""}}}},
-            pairing->merchant_id};
+    const codec::PairingAnswer answer{device.device_id, token.text, device.name,
+                                      merchant ? merchant->code : "",
+                                      merchant ? merchant->name : ""};
+    return {201, codec::encode_pairing_answer(answer), pairing->merchant_id};
 }
 
 }  // namespace kopilka::server

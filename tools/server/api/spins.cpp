@@ -4,6 +4,7 @@
 #include "api/kiosk_write.hpp"
 #include "api/wheel_state.hpp"
 #include "auth/credentials.hpp"
+#include "codec/kiosk_json.hpp"
 #include "codec/object_reader.hpp"
 #include "codec/wheel_json.hpp"
 
@@ -38,10 +39,9 @@ const char* limit_field(spins::MemberLimit l) {
 }
 
 Json prize_json(const spins::SpinOutcome& o, const spins::Prize& p) {
-    Json j = {{"index", o.prize}, {"id", p.id}, {"label", p.label}, {"kind", spins::prize_kind_name(p.kind)}};
-    if (p.kind == spins::PrizeKind::points) j["points"] = p.points;
-    if (p.kind == spins::PrizeKind::coupon) j["reward_id"] = p.reward_id;
-    return j;
+    return codec::encode_prize({static_cast<int>(o.prize), p.id, p.label,
+                                std::string(spins::prize_kind_name(p.kind)), p.points,
+                                p.reward_id});
 }
 
 // Credits a points prize or issues a coupon prize into the answer; false with *out on a

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/kiosk_config.hpp"
+#include "codec/kiosk_json.hpp"
 #include "codec/wheel_json.hpp"
 
 namespace kopilka::server {
@@ -147,9 +148,8 @@ Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w, st
 
 Json kiosk_wheel_json(const StoredWheel& wheel, const spins::WheelState& state) {
     const spins::WheelOdds odds = spins::wheel_odds(wheel.config, state);
-    const Json published = codec::encode_odds(wheel.config, odds);
-    return Json{{"id", wheel.id}, {"version", wheel.version}, {"prizes", published["prizes"]}, {"odds", odds.chance_ppm},
-                {"win_chance_ppm", odds.win_chance_ppm}, {"nothing_left", odds.nothing_left}};
+    return codec::encode_kiosk_wheel({wheel.id, codec::published_prizes(wheel.config, odds),
+                                      odds.win_chance_ppm, odds.nothing_left, wheel.version});
 }
 
 }  // namespace kopilka::server

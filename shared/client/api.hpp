@@ -1,0 +1,43 @@
+// Typed calls for the kiosk's routes on top of Transport::request: each names its method,
+// path and body once, so a new route is a new function here, not a new virtual. Reads go
+// straight through the Transport; writes (spin, redeem) are outbox items, stored before
+// they are sent (client/outbox.hpp). Answers are decoded by the codec (codec/kiosk_json.hpp).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "client/outbox.hpp"
+#include "client/transport.hpp"
+
+namespace kopilka::client {
+
+class Api {
+  public:
+    using Done = std::function<void(TransportReply)>;
+
+    explicit Api(Transport& transport) : transport_(transport) {}
+
+    // The credential every call but pair() carries from now on.
+    void set_credential(Credential c) { credential_ = std::move(c); }
+    const Credential& credential() const { return credential_; }
+
+    void pair(const std::string& code, Done done);           // POST /v1/devices/pair {"code"}
+    void lookup_member(const std::string& code, Done done);  // POST /v1/members/lookup {"code"}
+    // GET /v1/kiosk/config, If-None-Match: version unless it is "" (304: unchanged).
+    void fetch_config(const std::string& version, Done done);
+    void me(Done done);  // GET /v1/me (a member token)
+
+  private:
+    void call(Request r, Done done);
+    Transport& transport_;
+    Credential credential_;
+};
+
+// The kiosk's writes as outbox items, sent with the device token. op_id: 32 hex digits.
+OutboxItem spin_item(const std::string& op_id, const std::string& member_id,
+                     const std::string& wheel_id);
+OutboxItem redeem_item(const std::string& op_id, const std::string& member_id,
+                       const std::string& reward_id);
+
+}  // namespace kopilka::client

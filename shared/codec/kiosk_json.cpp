@@ -1,0 +1,328 @@
+#include "codec/kiosk_json.hpp"
+
+#include "codec/member_json.hpp"
+#include "codec/object_reader.hpp"
+#include "codec/theme_json.hpp"
+
+namespace kopilka::codec {
+
+namespace {
+constexpr std::size_t rewards_max = 64;
+constexpr std::size_t prizes_max = 32;
+constexpr std::size_t id_bytes_max = 64;
+constexpr std::size_t name_bytes_max = 200;
+
+template <class T>
+Decoded<T> result(T value, const DecodeError& e) {
+    if (!e.code.empty()) return {std::nullopt, e};
+    return {std::move(value), {}};
+}
+
+void read_rewards(ObjectReader& r, std::vector<members::RewardView>* out) {
+    r.optional_array("rewards", rewards_max, [&](ObjectReader& e, std::size_t) {
+        members::RewardView v;
+        e.text("id", &v.id, id_bytes_max);
+        e.optional_text("name", &v.name, name_bytes_max);
+        e.integer("cost_points", &v.cost_points, 0, INT64_MAX);
+        out->push_back(std::move(v));
+    });
+}
+
+void read_wheel(const Json& j, const std::string& path, WheelView* w, DecodeError* e) {
+    ObjectReader r(j, path, e);
+    r.text("id", &w->id, id_bytes_max);
+    r.optional_flag("nothing_left", &w->nothing_left);
+    r.optional_integer("win_chance_ppm", &w->win_chance_ppm, 0, 1000000);
+    r.optional_integer("version", &w->version, 0, INT64_MAX);
+    if (r.ok() && !r.has("prizes")) r.fail("missing_field", r.field("prizes"), "is required");
+    r.optional_array("prizes", prizes_max, [&](ObjectReader& p, std::size_t) {
+        WheelPrizeView v;
+        p.text("id", &v.id, id_bytes_max);
+        p.optional_text("label", &v.label, 100);
+        p.text("kind", &v.kind, 16);
+        p.optional_integer("chance_ppm", &v.chance_ppm, 0, 1000000);
+        w->prizes.push_back(std::move(v));
+    });
+}
+
+// {key: {id_key: …, "name": …}}, both optional: a reward or a merchant named in an answer.
+void read_named(ObjectReader& r, const char* key, const char* id_key, std::string* id,
+                std::string* name) {
+    if (!r.has(key) || !r.at(key).is_object()) return;
+    ObjectReader named = r.child(key);
+    named.optional_text(id_key, id, id_bytes_max);
+    named.optional_text("name", name, name_bytes_max);
+}
+
+// {"member": {"id": …}} as the kiosk's write requests name their member.
+void read_member_id(ObjectReader& r, std::string* id) {
+    if (r.ok() && !r.has("member")) r.fail("missing_field", r.field("member"), "is required");
+    if (!r.ok()) return;
+    ObjectReader m = r.child("member");
+    m.text("id", id, id_bytes_max);
+}
+}  // namespace
+
+// [SECTION] Config
+
+Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
+    KioskConfig c;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    r.optional_text("version", &c.version, 128);
+    if (r.ok() && !r.has("merchant")) r.fail("missing_field", "merchant", "is required");
+    if (r.ok()) {
+        ObjectReader m = r.child("merchant");
+        m.text("code", &c.merchant_code, id_bytes_max);
+        m.optional_text("name", &c.merchant_name, name_bytes_max);
+        m.optional_currency("currency", &c.currency);
+    }
+    read_rewards(r, &c.rewards);
+    if (r.has("settings") && r.at("settings").is_object()) {
+        ObjectReader s = r.child("settings");
+        s.optional_integer("idle_seconds", &c.idle_seconds, 5, 600);
+    }
+    if (r.has("wheel") && !r.at("wheel").is_null()) {
+        WheelView w;
+        read_wheel(r.at("wheel"), "wheel", &w, &e);
+        if (e.code.empty()) c.wheel = std::move(w);
+    }
+    if (e.code.empty() && r.has("theme") && !r.at("theme").is_null()) {
+        auto t = decode_theme(r.at("theme"));
+        if (!t.ok()) {
+            e = t.error;
+            e.field = join_path("theme", e.field);
+        } else {
+            c.theme = std::move(*t.value);
+            c.has_theme = true;
+        }
+    }
+    if (e.code.empty() && !c.has_theme && !c.merchant_name.empty()) c.theme.name = c.merchant_name;
+    return result(std::move(c), e);
+}
+
+Json encode_kiosk_config(const KioskConfig& c) {
+    Json rewards = Json::array();
+    for (const auto& r : c.rewards)
+        rewards.push_back({{"id", r.id}, {"name", r.name}, {"cost_points", r.cost_points}});
+    const std::string currency(money::currency_info(c.currency).code);
+    return {{"version", c.version},
+            {"merchant",
+             {{"code", c.merchant_code}, {"name", c.merchant_name}, {"currency", currency}}},
+            {"rewards", rewards},
+            {"settings", {{"idle_seconds", c.idle_seconds}}},
+            {"theme", c.has_theme ? encode_theme(c.theme) : Json(nullptr)},
+            {"wheel", c.wheel ? encode_kiosk_wheel(*c.wheel) : Json(nullptr)}};
+}
+
+Json encode_wheel_prize(const WheelPrizeView& p) {
+    return {{"id", p.id}, {"label", p.label}, {"kind", p.kind}, {"chance_ppm", p.chance_ppm}};
+}
+
+Json encode_kiosk_wheel(const WheelView& w) {
+    Json prizes = Json::array();
+    Json odds = Json::array();
+    for (const auto& p : w.prizes) {
+        prizes.push_back(encode_wheel_prize(p));
+        odds.push_back(p.chance_ppm);
+    }
+    return {{"id", w.id},
+            {"version", w.version},
+            {"prizes", prizes},
+            {"odds", odds},
+            {"win_chance_ppm", w.win_chance_ppm},
+            {"nothing_left", w.nothing_left}};
+}
+
+// [SECTION] Answers to writes
+
+Decoded<std::vector<std::string>> decode_qr_modules(const Json& j, const std::string& path) {
+    const auto fail = [](const std::string& field, const char* code, std::string why) {
+        return Decoded<std::vector<std::string>>{std::nullopt, {code, field, field + " " + why}};
+    };
+    if (!j.is_array()) return fail(path, "wrong_type", "must be an array of strings");
+    if (j.size() > qr_modules_max)
+        return fail(path, "out_of_range",
+                    "has more than " + std::to_string(qr_modules_max) + " rows");
+    std::vector<std::string> rows;
+    rows.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const std::string field = index_path(path, i);
+        if (!j[i].is_string()) return fail(field, "wrong_type", "must be a string of 0 and 1");
+        const std::string& row = j[i].get_ref<const std::string&>();
+        if (row.size() != j.size())
+            return fail(field, "invalid_value",
+                        "must have as many modules as there are rows (a square)");
+        if (row.find_first_not_of("01") != std::string::npos)
+            return fail(field, "invalid_value", "must hold only 0 and 1");
+        rows.push_back(row);
+    }
+    return {std::move(rows), {}};
+}
+
+Json encode_coupon(const CouponView& c, const Json& reward) {
+    Json j = {{"code", c.code},
+              {"qr", c.code},
+              {"qr_modules", c.qr_modules},
+              {"reward",
+               reward.is_object() ? reward : Json{{"id", c.reward_id}, {"name", c.reward_name}}},
+              {"source", c.source},
+              {"points", c.points},
+              {"issued_at_ms", c.issued_at_ms},
+              {"expires_at_ms", c.expires_at_ms}};
+    if (c.redeemed_at_ms != 0) j["redeemed_at_ms"] = c.redeemed_at_ms;
+    if (!c.receipt_id.empty()) j["receipt_id"] = c.receipt_id;
+    return j;
+}
+
+// A malformed QR matrix is dropped rather than failing the answer: the coupon exists and
+// its code text is enough for the till.
+Decoded<CouponView> decode_coupon(const Json& j, std::string_view path) {
+    CouponView c;
+    DecodeError e;
+    ObjectReader r(j, std::string(path), &e);
+    r.text("code", &c.code, id_bytes_max);
+    r.optional_integer("expires_at_ms", &c.expires_at_ms, 0, INT64_MAX);
+    r.optional_integer("issued_at_ms", &c.issued_at_ms, 0, INT64_MAX);
+    r.optional_integer("redeemed_at_ms", &c.redeemed_at_ms, 0, INT64_MAX);
+    r.optional_integer("points", &c.points, 0, INT64_MAX);
+    r.optional_text("source", &c.source, 16);
+    r.optional_text("receipt_id", &c.receipt_id, id_bytes_max);
+    read_named(r, "reward", "id", &c.reward_id, &c.reward_name);
+    if (r.has("qr_modules")) {
+        auto rows = decode_qr_modules(r.at("qr_modules"), r.field("qr_modules"));
+        if (rows.ok()) c.qr_modules = std::move(*rows.value);
+    }
+    return result(std::move(c), e);
+}
+
+Json encode_prize(const PrizeView& p) {
+    Json j = {{"index", p.index}, {"id", p.id}, {"label", p.label}, {"kind", p.kind}};
+    if (p.kind == "points") j["points"] = p.points;
+    if (p.kind == "coupon") j["reward_id"] = p.reward_id;
+    return j;
+}
+
+Decoded<PrizeView> decode_prize(const Json& j, std::string_view path) {
+    PrizeView p;
+    DecodeError e;
+    ObjectReader r(j, std::string(path), &e);
+    std::int64_t index = -1;
+    r.integer("index", &index, 0, static_cast<std::int64_t>(prizes_max) - 1);
+    r.text("id", &p.id, id_bytes_max);
+    r.optional_text("label", &p.label, 100);
+    r.text("kind", &p.kind, 16);
+    r.optional_integer("points", &p.points, 0, INT64_MAX);
+    r.optional_text("reward_id", &p.reward_id, id_bytes_max);
+    p.index = static_cast<int>(index);
+    return result(std::move(p), e);
+}
+
+Json encode_operation_answer(const OperationAnswer& a) {
+    Json j = Json::object();
+    if (a.prize) j["prize"] = encode_prize(*a.prize);
+    if (a.coupon) j["coupon"] = encode_coupon(*a.coupon);
+    if (a.member) j["member"] = encode_member(*a.member);
+    return j;
+}
+
+Decoded<OperationAnswer> decode_operation_answer(const Json& j) {
+    OperationAnswer a;
+    DecodeError e;
+    if (!j.is_object()) return {std::nullopt, {"wrong_type", "", "the answer is not an object"}};
+    // Each part that is there decodes into *out, or stops the answer with its error.
+    const auto part = [&](const char* key, auto decode, auto* out) {
+        if (!e.code.empty() || !j.contains(key) || !j[key].is_object()) return;
+        auto d = decode(j[key]);
+        if (d.ok()) *out = std::move(d.value);
+        e = d.error;
+    };
+    part(
+        "prize", [](const Json& p) { return decode_prize(p); }, &a.prize);
+    part(
+        "coupon", [](const Json& c) { return decode_coupon(c); }, &a.coupon);
+    part(
+        "member", [](const Json& m) { return decode_member(m); }, &a.member);
+    return result(std::move(a), e);
+}
+
+// [SECTION] Requests: {"operation_id", "member": {"id"}, and the write's own key}
+
+namespace {
+Json write_request(const std::string& op, const std::string& member, const char* key,
+                   const std::string& value) {
+    Json j = {{"operation_id", op}, {"member", {{"id", member}}}};
+    if (!value.empty()) j[key] = value;
+    return j;
+}
+
+// T is SpinRequest or RedeemRequest; `own` is the field the key fills.
+template <class T>
+Decoded<T> decode_write_request(const Json& j, const char* key, bool required,
+                                std::string T::*own) {
+    T t;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    r.text("operation_id", &t.operation_id, 32);
+    read_member_id(r, &t.member_id);
+    if (required)
+        r.text(key, &(t.*own), id_bytes_max);
+    else
+        r.optional_text(key, &(t.*own), id_bytes_max);
+    r.reject_unknown({"operation_id", "member", key});
+    return result(std::move(t), e);
+}
+}  // namespace
+
+Json encode_spin_request(const SpinRequest& r) {
+    return write_request(r.operation_id, r.member_id, "wheel_id", r.wheel_id);
+}
+
+Decoded<SpinRequest> decode_spin_request(const Json& j) {
+    return decode_write_request(j, "wheel_id", false, &SpinRequest::wheel_id);
+}
+
+Json encode_redeem_request(const RedeemRequest& r) {
+    return write_request(r.operation_id, r.member_id, "reward_id", r.reward_id);
+}
+
+Decoded<RedeemRequest> decode_redeem_request(const Json& j) {
+    return decode_write_request(j, "reward_id", true, &RedeemRequest::reward_id);
+}
+
+// [SECTION] Pairing and errors
+
+Json encode_pairing_answer(const PairingAnswer& a) {
+    return {{"device_id", a.device_id},
+            {"token", a.token},
+            {"name", a.name},
+            {"merchant", {{"code", a.merchant_code}, {"name", a.merchant_name}}}};
+}
+
+Decoded<PairingAnswer> decode_pairing_answer(const Json& j) {
+    PairingAnswer a;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    r.optional_text("device_id", &a.device_id, id_bytes_max);
+    r.text("token", &a.token, 256);
+    r.optional_text("name", &a.name, name_bytes_max);
+    read_named(r, "merchant", "code", &a.merchant_code, &a.merchant_name);
+    return result(std::move(a), e);
+}
+
+Decoded<DecodeError> decode_error_json(const Json& j) {
+    DecodeError body;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    if (r.ok() && (!r.has("error") || !r.at("error").is_object()))
+        r.fail("missing_field", "error", "is required: an object with code and message");
+    if (r.ok()) {
+        ObjectReader err = r.child("error");
+        err.text("code", &body.code, id_bytes_max);
+        read_optional_string(r.at("error"), "error", "message", &body.message, &e, 4096);
+        err.optional_text("field", &body.field, 256);
+    }
+    return result(std::move(body), e);
+}
+
+}  // namespace kopilka::codec

@@ -1,0 +1,144 @@
+// The kiosk's wire types ⇄ JSON, one encode/decode pair each, used by the server to answer
+// and by the kiosk to read (member snapshots are codec/member_json.hpp, error bodies
+// codec/decode.hpp's error_json with decode_error_json here):
+//
+//   POST /v1/devices/pair            → PairingAnswer
+//   GET  /v1/kiosk/config            → KioskConfig (the kiosk's cache keeps the same shape)
+//   POST /v1/kiosk/spin   request    ← SpinRequest;   answer → OperationAnswer (PrizeView, …)
+//   POST /v1/kiosk/redeem request    ← RedeemRequest; answer → OperationAnswer (CouponView, …)
+//
+// Decoding is tolerant of fields it doesn't know, so an older kiosk keeps working against
+// a newer server; what it needs is checked, and errors name the field.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/decode.hpp"
+#include "core/members/member_snapshot.hpp"
+#include "core/money/money.hpp"
+#include "core/theme/theme.hpp"
+
+namespace kopilka::codec {
+
+// [SECTION] Config
+
+struct WheelPrizeView {
+    std::string id;
+    std::string label;
+    std::string kind;             // "points", "coupon", "nothing"
+    std::int64_t chance_ppm = 0;  // published odds, millionths
+};
+
+struct WheelView {
+    std::string id;
+    std::vector<WheelPrizeView> prizes;  // segments, clockwise from the top
+    std::int64_t win_chance_ppm = 0;
+    bool nothing_left = false;
+    std::int64_t version = 0;  // the wheel document's
+};
+// A prize as the published odds show it: {id, label, kind, chance_ppm} (codec/wheel_json's
+// encode_odds writes its prizes with it too).
+Json encode_wheel_prize(const WheelPrizeView& p);
+// The wheel in the kiosk's config: {id, version, prizes, "odds" (each prize's chance_ppm, in
+// order), win_chance_ppm, nothing_left}. The server sends it; the kiosk caches it.
+Json encode_kiosk_wheel(const WheelView& w);
+
+struct KioskConfig {
+    std::string version;  // changes whenever anything below does
+    std::string merchant_code;
+    std::string merchant_name;
+    money::Currency currency = money::Currency::RUB;
+    bool has_theme = false;  // false: the built-in theme
+    theme::Theme theme;
+    std::vector<members::RewardView> rewards;  // the catalogue, in the merchant's order
+    std::optional<WheelView> wheel;
+    std::int64_t idle_seconds = 30;
+};
+
+Decoded<KioskConfig> decode_kiosk_config(const Json& j);
+Json encode_kiosk_config(const KioskConfig& c);  // the kiosk's cache (local storage)
+
+// [SECTION] Answers to writes
+
+struct CouponView {
+    std::string code;  // "KC-…", typed or scanned at the till
+    std::string reward_name;
+    std::int64_t expires_at_ms = 0;
+    std::vector<std::string>
+        qr_modules;  // the code's QR, top row first, '1' dark; empty: text only
+    // What the server says besides; the kiosk draws none of it.
+    std::string reward_id;
+    std::string source;       // "reward", "spin"
+    std::int64_t points = 0;  // points held for it
+    std::int64_t issued_at_ms = 0;
+    std::int64_t redeemed_at_ms = 0;  // 0: not redeemed
+    std::string receipt_id;           // the till's receipt it was redeemed with
+};
+
+// The coupon's JSON; `reward` is the reward as the program codec writes it (null: only
+// reward_id and reward_name are sent).
+Json encode_coupon(const CouponView& c, const Json& reward = nullptr);
+Decoded<CouponView> decode_coupon(const Json& j, std::string_view path = "coupon");
+
+// A QR code's module matrix as the server sends it ("qr_modules"): rows of '0'/'1', as many
+// rows as columns, at most qr_modules_max a side, quiet zone excluded. The error names path.
+constexpr std::size_t qr_modules_max = 177;  // version 40
+Decoded<std::vector<std::string>> decode_qr_modules(const Json& j, const std::string& path);
+
+struct PrizeView {
+    int index = -1;  // the wheel segment
+    std::string id;
+    std::string label;
+    std::string kind;
+    std::int64_t points = 0;  // kind "points"
+    std::string reward_id;    // kind "coupon"
+};
+Json encode_prize(const PrizeView& p);
+Decoded<PrizeView> decode_prize(const Json& j, std::string_view path = "prize");
+
+// POST /v1/kiosk/spin and /v1/kiosk/redeem answers (2xx).
+struct OperationAnswer {
+    std::optional<PrizeView> prize;    // spins
+    std::optional<CouponView> coupon;  // redemptions, and coupon prizes
+    std::optional<members::MemberSnapshot> member;
+};
+Json encode_operation_answer(const OperationAnswer& a);
+Decoded<OperationAnswer> decode_operation_answer(const Json& j);
+
+// [SECTION] Requests
+
+struct SpinRequest {
+    std::string operation_id;  // 32 hex digits
+    std::string member_id;
+    std::string wheel_id;  // "": the kiosk's active wheel
+};
+Json encode_spin_request(const SpinRequest& r);
+Decoded<SpinRequest> decode_spin_request(const Json& j);
+
+struct RedeemRequest {
+    std::string operation_id;
+    std::string member_id;
+    std::string reward_id;
+};
+Json encode_redeem_request(const RedeemRequest& r);
+Decoded<RedeemRequest> decode_redeem_request(const Json& j);
+
+// [SECTION] Pairing and errors
+
+struct PairingAnswer {
+    std::string device_id;
+    std::string token;  // the device token, kdt_…
+    std::string name;   // the kiosk's name, given in the console
+    std::string merchant_code;
+    std::string merchant_name;
+};
+Json encode_pairing_answer(const PairingAnswer& a);
+Decoded<PairingAnswer> decode_pairing_answer(const Json& j);
+
+// The error body error_json() writes, {"error": {code, message, field}}, read back.
+Decoded<DecodeError> decode_error_json(const Json& j);
+
+}  // namespace kopilka::codec

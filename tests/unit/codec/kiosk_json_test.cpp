@@ -1,0 +1,215 @@
+// Every kiosk wire type: encode → decode → the same encoding, and a decode of the JSON the
+// server sends (its extra fields are tolerated).
+#include "codec/kiosk_json.hpp"
+
+#include <doctest/doctest.h>
+
+#include "codec/member_json.hpp"
+
+using namespace kopilka;
+using codec::Json;
+
+namespace {
+// Decodes what encode wrote and checks that encoding it again gives the same JSON.
+template <class T, class Encode, class Decode>
+T round_trip(const T& value, Encode encode, Decode decode) {
+    const Json first = encode(value);
+    auto back = decode(first);
+    REQUIRE(back.ok());
+    CHECK(encode(*back.value) == first);
+    return std::move(*back.value);
+}
+
+codec::CouponView sample_coupon() {
+    return {"KC-AAAA-BBBB-CCCC-DD",
+            "Coffee",
+            1795000000000,
+            {"101", "010", "101"},
+            "coffee",
+            "reward",
+            300,
+            1794000000000};
+}
+
+codec::PrizeView sample_prize(const char* kind) {
+    return {2,
+            "p2",
+            "Cake",
+            kind,
+            std::string(kind) == "points" ? 50 : 0,
+            std::string(kind) == "coupon" ? "cake" : ""};
+}
+
+members::MemberSnapshot sample_member() {
+    members::MemberSnapshot m{"demo-anna", "Anna", "DEMO", 1250};
+    m.available = 950;
+    return m;
+}
+}  // namespace
+
+TEST_CASE("kiosk json: the config round-trips, and the server's config decodes") {
+    codec::KioskConfig c;
+    c.version = "0123abcd";
+    c.merchant_code = "DEMO";
+    c.merchant_name = "Demo Shop";
+    c.currency = money::Currency::EUR;
+    c.rewards = {{"coffee", "Coffee", 300}, {"cake", "Cake", 500}};
+    c.wheel =
+        codec::WheelView{"w1",
+                         {{"p1", "50 points", "points", 250000}, {"p2", "", "nothing", 750000}},
+                         250000,
+                         false,
+                         2};
+    c.idle_seconds = 45;
+    const codec::KioskConfig back =
+        round_trip(c, codec::encode_kiosk_config, codec::decode_kiosk_config);
+    CHECK(back.currency == money::Currency::EUR);
+    CHECK(back.rewards.size() == 2);
+    CHECK(back.wheel->prizes[0].chance_ppm == 250000);
+    CHECK(back.wheel->version == 2);
+    CHECK(codec::encode_kiosk_wheel(*c.wheel)["odds"] == Json::array({250000, 750000}));
+    CHECK(back.theme.name == "Demo Shop");  // no theme: the merchant's name
+
+    const Json server = Json::parse(R"({
+      "merchant": {"code": "DEMO", "name": "Demo Shop", "currency": "RUB"},
+      "device": {"id": "D1"}, "program": {"name": "x"}, "program_version": 3,
+      "rewards": [{"id": "coffee", "name": "Coffee", "cost_points": 300, "kind": "gift",
+                   "coupon_valid_days": 30}],
+      "theme": null,
+      "wheel": {"id": "w1", "version": 2, "odds": [500000, 500000], "win_chance_ppm": 500000,
+                "nothing_left": false, "prizes": [{"id": "a", "label": "A", "kind": "points",
+                "chance_ppm": 500000, "stock": 3},
+               {"id": "b", "kind": "nothing", "chance_ppm": 500000}]},
+      "settings": {"theme_id": null, "wheel_id": "w1", "idle_seconds": 20, "version": 4},
+      "version": "00ff00ff00ff00ff00ff00ff00ff00ff"})");
+    auto d = codec::decode_kiosk_config(server);
+    REQUIRE(d.ok());
+    CHECK(d.value->idle_seconds == 20);
+    CHECK(d.value->wheel->prizes.size() == 2);
+    CHECK(d.value->wheel->version == 2);
+    CHECK(d.value->rewards[0].cost_points == 300);
+    CHECK(d.value->version == "00ff00ff00ff00ff00ff00ff00ff00ff");
+}
+
+TEST_CASE("kiosk json: a coupon round-trips with and without the program's reward") {
+    codec::CouponView c = sample_coupon();
+    codec::CouponView back = round_trip(
+        c, [](const codec::CouponView& v) { return codec::encode_coupon(v); },
+        [](const Json& j) { return codec::decode_coupon(j); });
+    CHECK(back.code == c.code);
+    CHECK(back.reward_name == "Coffee");
+    CHECK(back.qr_modules == c.qr_modules);
+    CHECK(back.points == 300);
+    CHECK(back.redeemed_at_ms == 0);
+
+    c.redeemed_at_ms = 1794500000000;
+    c.receipt_id = "R-17";
+    const Json reward = {
+        {"id", "coffee"}, {"name", "Coffee"}, {"cost_points", 300}, {"kind", "gift"}};
+    const Json j = codec::encode_coupon(c, reward);
+    CHECK(j["reward"] == reward);
+    CHECK(j["qr"] == c.code);
+    back = *codec::decode_coupon(j).value;
+    CHECK(back.receipt_id == "R-17");
+    CHECK(back.redeemed_at_ms == 1794500000000);
+    CHECK(codec::encode_coupon(back, reward) == j);
+
+    Json bad = j;
+    bad.erase("code");
+    CHECK(codec::decode_coupon(bad).error.field == "coupon.code");
+}
+
+TEST_CASE("kiosk json: prizes of each kind round-trip") {
+    for (const char* kind : {"points", "coupon", "nothing"}) {
+        const codec::PrizeView p = round_trip(sample_prize(kind), codec::encode_prize,
+                                              [](const Json& j) { return codec::decode_prize(j); });
+        CHECK(p.kind == kind);
+        CHECK(p.index == 2);
+    }
+    CHECK(codec::encode_prize(sample_prize("points"))["points"] == 50);
+    CHECK_FALSE(codec::encode_prize(sample_prize("nothing")).contains("points"));
+    CHECK(codec::encode_prize(sample_prize("coupon"))["reward_id"] == "cake");
+    Json bad = codec::encode_prize(sample_prize("points"));
+    bad["index"] = 40;
+    CHECK(codec::decode_prize(bad).error.field == "prize.index");
+}
+
+TEST_CASE("kiosk json: operation answers round-trip, and the server's spin answer decodes") {
+    codec::OperationAnswer a;
+    a.prize = sample_prize("coupon");
+    a.coupon = sample_coupon();
+    a.member = sample_member();
+    const codec::OperationAnswer back =
+        round_trip(a, codec::encode_operation_answer, codec::decode_operation_answer);
+    CHECK(back.prize->reward_id == "cake");
+    CHECK(back.coupon->code == a.coupon->code);
+    CHECK(back.member->available == 950);
+    round_trip(codec::OperationAnswer{}, codec::encode_operation_answer,
+               codec::decode_operation_answer);
+
+    Json server = {
+        {"operation_id", "0123456789abcdef0123456789abcdef"},
+        {"wheel_id", "w1"},
+        {"prize", {{"index", 0}, {"id", "a"}, {"label", "50"}, {"kind", "points"}, {"points", 50}}},
+        {"spin", {{"seed", "00ff"}, {"ticket", 7}, {"total_weight", 10}, {"weights", {5, 5}}}},
+        {"member", codec::encode_member(sample_member())}};
+    auto d = codec::decode_operation_answer(server);
+    REQUIRE(d.ok());
+    CHECK(d.value->prize->points == 50);
+    CHECK_FALSE(d.value->coupon);
+    server["prize"].erase("kind");
+    CHECK(codec::decode_operation_answer(server).error.field == "prize.kind");
+}
+
+TEST_CASE("kiosk json: spin and redeem requests round-trip; unknown keys are refused") {
+    const codec::SpinRequest s =
+        round_trip(codec::SpinRequest{"0123456789abcdef0123456789abcdef", "m1", "w1"},
+                   codec::encode_spin_request, codec::decode_spin_request);
+    CHECK(s.wheel_id == "w1");
+    CHECK(codec::encode_spin_request(s)["member"]["id"] == "m1");
+    const codec::SpinRequest any =
+        round_trip(codec::SpinRequest{"0123456789abcdef0123456789abcdef", "m1", ""},
+                   codec::encode_spin_request, codec::decode_spin_request);
+    CHECK(any.wheel_id.empty());
+    const codec::RedeemRequest r =
+        round_trip(codec::RedeemRequest{"0123456789abcdef0123456789abcdef", "m1", "coffee"},
+                   codec::encode_redeem_request, codec::decode_redeem_request);
+    CHECK(r.reward_id == "coffee");
+
+    Json bad = codec::encode_redeem_request(r);
+    bad.erase("reward_id");
+    CHECK(codec::decode_redeem_request(bad).error.field == "reward_id");
+    bad = codec::encode_spin_request(s);
+    bad["extra"] = 1;
+    CHECK(codec::decode_spin_request(bad).error.field == "extra");
+    bad = codec::encode_spin_request(s);
+    bad.erase("member");
+    CHECK(codec::decode_spin_request(bad).error.field == "member");
+}
+
+TEST_CASE("kiosk json: the pairing answer round-trips; no token is an error") {
+    const codec::PairingAnswer a =
+        round_trip(codec::PairingAnswer{"D1", "kdt_X", "Till 1", "DEMO", "Demo"},
+                   codec::encode_pairing_answer, codec::decode_pairing_answer);
+    CHECK(a.token == "kdt_X");
+    CHECK(a.merchant_name == "Demo");
+    const auto server = codec::decode_pairing_answer(Json::parse(
+        R"({"device_id":"D1","token":"kdt_NEW","merchant":{"code":"DEMO","name":"Demo"}})"));
+    REQUIRE(server.ok());
+    CHECK(server.value->merchant_code == "DEMO");
+    CHECK(codec::decode_pairing_answer(Json::parse(R"({"device_id":"D1"})")).error.field ==
+          "token");
+}
+
+TEST_CASE("kiosk json: error bodies read back what error_json writes") {
+    const Json j =
+        codec::error_json("insufficient_points", "the member has 5 points\navailable", "reward_id");
+    auto e = codec::decode_error_json(j);
+    REQUIRE(e.ok());
+    CHECK(e.value->code == "insufficient_points");
+    CHECK(e.value->field == "reward_id");
+    CHECK(codec::error_json(*e.value) == j);
+    CHECK(codec::decode_error_json(codec::error_json("not_found", "gone")).value->field.empty());
+    CHECK_FALSE(codec::decode_error_json(Json::parse("{\"error\":\"x\"}")).ok());
+    CHECK_FALSE(codec::decode_error_json(Json::parse("[1]")).ok());
+}
