@@ -38,12 +38,23 @@ void read_enum(ObjectReader& r, const char* key, Enum* out, std::string_view (*n
 
 Json encode_entry(const ledger::Entry& e) {
     Json postings = Json::array(), lots = Json::array();
-    for (const auto& p : e.postings) postings.push_back({{"account", ledger::account_name(p.account)}, {"amount", p.amount}});
-    for (const auto& l : e.lots) lots.push_back({{"batch", ledger::to_hex(l.batch)}, {"free", l.free}, {"held", l.held}});
-    Json j = {{"id", ledger::to_hex(e.id)}, {"reason", ledger::reason_name(e.reason)}, {"automatic", e.automatic},
-              {"rule", e.rule}, {"at_ms", e.at_ms}, {"amount", e.amount}, {"receipt_id", e.receipt_id}, {"note", e.note},
-              {"available_at_ms", e.available_at_ms}, {"expires_at_ms", e.expires_at_ms},
-              {"hold_until_ms", e.hold_until_ms}, {"postings", postings}, {"lots", lots}};
+    for (const auto& p : e.postings)
+        postings.push_back({{"account", ledger::account_name(p.account)}, {"amount", p.amount}});
+    for (const auto& l : e.lots)
+        lots.push_back({{"batch", ledger::to_hex(l.batch)}, {"free", l.free}, {"held", l.held}});
+    Json j = {{"id", ledger::to_hex(e.id)},
+              {"reason", ledger::reason_name(e.reason)},
+              {"automatic", e.automatic},
+              {"rule", e.rule},
+              {"at_ms", e.at_ms},
+              {"amount", e.amount},
+              {"receipt_id", e.receipt_id},
+              {"note", e.note},
+              {"available_at_ms", e.available_at_ms},
+              {"expires_at_ms", e.expires_at_ms},
+              {"hold_until_ms", e.hold_until_ms},
+              {"postings", postings},
+              {"lots", lots}};
     if (!e.reservation.is_zero()) j["reservation"] = ledger::to_hex(e.reservation);
     return j;
 }
@@ -66,7 +77,8 @@ Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path) {
     read_id(r, "reservation", &e.reservation, false);
     r.optional_array("postings", 16, [&](ObjectReader& p, std::size_t) {
         ledger::Posting posting;
-        read_enum<ledger::Account, ledger::accounts_count>(p, "account", &posting.account, ledger::account_name);
+        read_enum<ledger::Account, ledger::accounts_count>(p, "account", &posting.account,
+                                                           ledger::account_name);
         p.integer("amount", &posting.amount, -kMax, kMax);
         e.postings.push_back(posting);
     });

@@ -53,7 +53,10 @@ Decoded<quote::Receipt> decode_receipt(const Json& j) {
 Json encode_receipt(const quote::Receipt& r) {
     Json lines = Json::array();
     for (const auto& l : r.lines)
-        lines.push_back({{"sku", l.sku}, {"category", l.category}, {"unit_price", l.unit_price}, {"quantity", l.quantity},
+        lines.push_back({{"sku", l.sku},
+                         {"category", l.category},
+                         {"unit_price", l.unit_price},
+                         {"quantity", l.quantity},
                          {"discounted", l.discounted}});
     return {{"id", r.id}, {"at_ms", r.at_ms}, {"lines", lines}};
 }
@@ -70,22 +73,26 @@ Decoded<quote::MemberContext> decode_member_context(const Json& j) {
     o.optional_text("tier_held", &m.tier_held, 64);
     if (o.has("attributes")) {
         ObjectReader a = o.child("attributes");
-        for (const auto& item : j.at("attributes").items()) a.optional_text(item.key().c_str(), &m.attributes[item.key()], 128);
+        for (const auto& item : j.at("attributes").items())
+            a.optional_text(item.key().c_str(), &m.attributes[item.key()], 128);
     }
     if (o.has("stamps")) {
         ObjectReader s = o.child("stamps");
-        for (const auto& item : j.at("stamps").items()) s.integer(item.key().c_str(), &m.stamps[item.key()], 0, 1'000'000);
+        for (const auto& item : j.at("stamps").items())
+            s.integer(item.key().c_str(), &m.stamps[item.key()], 0, 1'000'000);
     }
     o.optional_flag("referred", &m.referred);
-    o.optional_integer("inviter_referrals_this_month", &m.inviter_referrals_this_month, 0, 1'000'000);
-    o.reject_unknown({"points_available", "spend_before", "last_purchase_ms", "tier_qualifying", "tier_held", "vip_plan", "attributes",
-                      "stamps", "referred", "inviter_referrals_this_month"});
+    o.optional_integer("inviter_referrals_this_month", &m.inviter_referrals_this_month, 0,
+                       1'000'000);
+    o.reject_unknown({"points_available", "spend_before", "last_purchase_ms", "tier_qualifying",
+                      "tier_held", "vip_plan", "attributes", "stamps", "referred",
+                      "inviter_referrals_this_month"});
     if (o.ok()) out.value = std::move(m);
     return out;
 }
 
-std::string explanation_text(const quote::Explanation& e, const program::Program& p, const i18n::Catalogues& c,
-                             i18n::Locale locale) {
+std::string explanation_text(const quote::Explanation& e, const program::Program& p,
+                             const i18n::Catalogues& c, i18n::Locale locale) {
     i18n::Args args;
     for (const auto& a : e.args) {
         using K = quote::Explanation::ArgKind;
@@ -94,9 +101,15 @@ std::string explanation_text(const quote::Explanation& e, const program::Program
                 if (a.name == "n") args.count = a.value;
                 else args.named.emplace_back(a.name, i18n::format_integer(locale, a.value));
                 break;
-            case K::points: args.named.emplace_back(a.name, i18n::format_integer(locale, a.value)); break;
-            case K::money: args.named.emplace_back(a.name, i18n::format_money(locale, {a.value, p.currency})); break;
-            case K::percent_bp: args.named.emplace_back(a.name, percent_text(locale, a.value)); break;
+            case K::points:
+                args.named.emplace_back(a.name, i18n::format_integer(locale, a.value));
+                break;
+            case K::money:
+                args.named.emplace_back(a.name, i18n::format_money(locale, {a.value, p.currency}));
+                break;
+            case K::percent_bp:
+                args.named.emplace_back(a.name, percent_text(locale, a.value));
+                break;
             case K::text: {
                 // Rule names are translated ("rule.flat_discount"); other text stays as given.
                 const std::string key = "rule." + a.text;
@@ -109,19 +122,29 @@ std::string explanation_text(const quote::Explanation& e, const program::Program
     return i18n::translate(c, locale, e.key, args);
 }
 
-Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::Catalogues* c, i18n::Locale locale) {
+Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::Catalogues* c,
+                  i18n::Locale locale) {
     if (q.status != quote::QuoteStatus::ok)
         return error_json(q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
                           q.field + " is not acceptable in this receipt", q.field);
     Json lines = Json::array();
     for (const auto& l : q.lines)
-        lines.push_back({{"gross", l.gross}, {"discount", l.discount}, {"discount_rule", l.discount_rule},
-                         {"redeemed_points", l.redeemed_points}, {"redeemed_money", l.redeemed_money}, {"paid", l.paid},
-                         {"points", l.points}, {"cashback", l.cashback}, {"stamps", l.stamps},
+        lines.push_back({{"gross", l.gross},
+                         {"discount", l.discount},
+                         {"discount_rule", l.discount_rule},
+                         {"redeemed_points", l.redeemed_points},
+                         {"redeemed_money", l.redeemed_money},
+                         {"paid", l.paid},
+                         {"points", l.points},
+                         {"cashback", l.cashback},
+                         {"stamps", l.stamps},
                          {"tier_qualifying", l.tier_qualifying}});
     Json stamps = Json::object();
     for (const auto& [card, s] : q.stamps)
-        stamps[card] = {{"before", s.before}, {"earned", s.earned}, {"cards_filled", s.cards_filled}, {"after", s.after}};
+        stamps[card] = {{"before", s.before},
+                        {"earned", s.earned},
+                        {"cards_filled", s.cards_filled},
+                        {"after", s.after}};
     Json explanations = Json::array();
     for (const auto& e : q.explanations) {
         Json x = {{"rule", e.rule}, {"key", e.key}};
@@ -135,20 +158,32 @@ Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::
         explanations.push_back(x);
     }
     Json j = {{"currency", money::currency_info(p.currency).code},
-              {"gross", q.gross}, {"discount", q.discount}, {"redeemed_points", q.redeemed_points},
-              {"redeemed_money", q.redeemed_money}, {"paid", q.paid},
-              {"points_earned", q.points_earned}, {"points_pending", q.points_pending},
-              {"points_available_at_ms", q.points_available_at_ms}, {"points_expire_at_ms", q.points_expire_at_ms},
-              {"cashback", q.cashback}, {"stamps", stamps},
-              {"referral", {{"inviter_bonus", q.referral_inviter_bonus}, {"invitee_bonus", q.referral_invitee_bonus}}},
-              {"lines", lines}, {"explanations", explanations}};
+              {"gross", q.gross},
+              {"discount", q.discount},
+              {"redeemed_points", q.redeemed_points},
+              {"redeemed_money", q.redeemed_money},
+              {"paid", q.paid},
+              {"points_earned", q.points_earned},
+              {"points_pending", q.points_pending},
+              {"points_available_at_ms", q.points_available_at_ms},
+              {"points_expire_at_ms", q.points_expire_at_ms},
+              {"cashback", q.cashback},
+              {"stamps", stamps},
+              {"referral",
+               {{"inviter_bonus", q.referral_inviter_bonus},
+                {"invitee_bonus", q.referral_invitee_bonus}}},
+              {"lines", lines},
+              {"explanations", explanations}};
     if (p.tiers) {
         const auto& levels = p.tiers->levels;
         const auto& after = q.tier_progress_after;
-        j["tier"] = {{"before", levels[static_cast<std::size_t>(q.tier_before)].id},
-                     {"after", levels[static_cast<std::size_t>(q.tier_after)].id},
-                     {"next", after.next >= 0 ? Json(levels[static_cast<std::size_t>(after.next)].id) : Json(nullptr)},
-                     {"gap", after.gap}, {"progress_permille", after.progress_permille}};
+        j["tier"] = {
+            {"before", levels[static_cast<std::size_t>(q.tier_before)].id},
+            {"after", levels[static_cast<std::size_t>(q.tier_after)].id},
+            {"next", after.next >= 0 ? Json(levels[static_cast<std::size_t>(after.next)].id)
+                                     : Json(nullptr)},
+            {"gap", after.gap},
+            {"progress_permille", after.progress_permille}};
     }
     return j;
 }
@@ -170,7 +205,8 @@ Decoded<quote::Quote> decode_quote_lines(const Json& j) {
         e.integer("tier_qualifying", &l.tier_qualifying, 0, program::amount_max);
         if (e.has("stamps")) {
             ObjectReader st = e.child("stamps");
-            for (const auto& item : e.at("stamps").items()) st.integer(item.key().c_str(), &l.stamps[item.key()], 0, program::amount_max);
+            for (const auto& item : e.at("stamps").items())
+                st.integer(item.key().c_str(), &l.stamps[item.key()], 0, program::amount_max);
         }
         q.lines.push_back(l);
     });
@@ -179,9 +215,13 @@ Decoded<quote::Quote> decode_quote_lines(const Json& j) {
 }
 
 Json encode_return(const quote::ReturnResult& r) {
-    if (r.status != quote::QuoteStatus::ok) return error_json("invalid_return", r.field + " is not a valid return", r.field);
-    return {{"money_refund", r.money_refund}, {"points_refund", r.points_refund}, {"points_clawback", r.points_clawback},
-            {"cashback_clawback", r.cashback_clawback}, {"tier_qualifying_clawback", r.tier_qualifying_clawback},
+    if (r.status != quote::QuoteStatus::ok)
+        return error_json("invalid_return", r.field + " is not a valid return", r.field);
+    return {{"money_refund", r.money_refund},
+            {"points_refund", r.points_refund},
+            {"points_clawback", r.points_clawback},
+            {"cashback_clawback", r.cashback_clawback},
+            {"tier_qualifying_clawback", r.tier_qualifying_clawback},
             {"stamps_clawback", r.stamps_clawback}};
 }
 

@@ -41,7 +41,8 @@ void expect_subset(const Json& want, const Json& got, const std::string& path) {
         return;
     }
     if (want.is_array() && got.is_array() && want.size() == got.size()) {
-        for (std::size_t i = 0; i < want.size(); ++i) expect_subset(want[i], got[i], path + "[" + std::to_string(i) + "]");
+        for (std::size_t i = 0; i < want.size(); ++i)
+            expect_subset(want[i], got[i], path + "[" + std::to_string(i) + "]");
         return;
     }
     CHECK_MESSAGE(want == got, path << ": expected " << want.dump() << ", got " << got.dump());
@@ -68,11 +69,13 @@ void run_case(const program::Program& program, const Json& c) {
         for (const auto& item : c["texts"].items()) {
             const std::string tag = item.key();
             const Json& texts = item.value();
-            const Json localised = codec::encode_quote(q, program, &catalogues(), *i18n::locale_from_tag(tag));
+            const Json localised =
+                codec::encode_quote(q, program, &catalogues(), *i18n::locale_from_tag(tag));
             for (const auto& t : texts) {
                 bool found = false;
                 for (const auto& e : localised["explanations"]) found = found || e["text"] == t;
-                CHECK_MESSAGE(found, tag << ": no explanation reads " << t.dump() << " in " << localised["explanations"].dump());
+                CHECK_MESSAGE(found, tag << ": no explanation reads " << t.dump() << " in "
+                                         << localised["explanations"].dump());
             }
         }
     }
@@ -82,7 +85,8 @@ void run_case(const program::Program& program, const Json& c) {
             const auto returned = r.at("returned").get<std::vector<std::int64_t>>();
             const auto result = quote::quote_return(*receipt.value, q, returned, already);
             expect_subset(r.at("expect"), codec::encode_return(result), "return");
-            for (std::size_t i = 0; i < already.size() && i < returned.size(); ++i) already[i] += returned[i];
+            for (std::size_t i = 0; i < already.size() && i < returned.size(); ++i)
+                already[i] += returned[i];
         }
     }
 }

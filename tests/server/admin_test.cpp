@@ -27,17 +27,23 @@ struct Answer {
 // A console: one admin (or other) key against one server.
 class Console {
 public:
-    Console(const ServerProcess& server, const std::string& key) : c_(server.client()), auth_(bearer(key)) {}
-    Answer get(const std::string& path) { return answer(c_->Get(path.c_str(), auth_)); }
-    Answer post(const std::string& path, const Json& body) { return answer(c_->Post(path.c_str(), auth_, body.dump(), "application/json")); }
-    Answer put(const std::string& path, const Json& body) { return answer(c_->Put(path.c_str(), auth_, body.dump(), "application/json")); }
+  Console(const ServerProcess& server, const std::string& key)
+      : c_(server.client()), auth_(bearer(key)) {}
+  Answer get(const std::string& path) { return answer(c_->Get(path.c_str(), auth_)); }
+  Answer post(const std::string& path, const Json& body) {
+      return answer(c_->Post(path.c_str(), auth_, body.dump(), "application/json"));
+  }
+  Answer put(const std::string& path, const Json& body) {
+      return answer(c_->Put(path.c_str(), auth_, body.dump(), "application/json"));
+  }
     Answer del(const std::string& path) { return answer(c_->Delete(path.c_str(), auth_)); }
     httplib::Client& client() { return *c_; }
 
 private:
     static Answer answer(const httplib::Result& res) {
         REQUIRE(res);
-        Answer a{res->status, Json::parse(res->body, nullptr, false), res->get_header_value("Content-Disposition"),
+        Answer a{res->status, Json::parse(res->body, nullptr, false),
+                 res->get_header_value("Content-Disposition"),
                  res->get_header_value("Idempotent-Replayed") == "true"};
         REQUIRE_MESSAGE(!a.body.is_discarded(), res->body);
         if (a.status >= 400) CHECK_MESSAGE(error_shape_problem(a.body) == "", res->body);
@@ -50,17 +56,21 @@ private:
 std::string field_of(const Answer& a) { return a.body["error"].value("field", ""); }
 
 std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // A second merchant with its own admin key.
 std::string rival_admin(const std::string& db) {
-    const RunResult r = run_program({cli_binary(), "merchant", "--db", db, "--id", "rival", "--code", "RIVAL", "--name", "Rival shop"});
+    const RunResult r = run_program({cli_binary(), "merchant", "--db", db, "--id", "rival",
+                                     "--code", "RIVAL", "--name", "Rival shop"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     return api_key(db, "admin", "rival");
 }
 
-Json receipt(int n, const std::string& card, std::int64_t price, std::int64_t redeem, std::int64_t at_ms) {
+Json receipt(int n, const std::string& card, std::int64_t price, std::int64_t redeem,
+             std::int64_t at_ms) {
     Json r = receipt_body(n, card, price, redeem);
     r["receipt"]["at_ms"] = at_ms;
     return r;
@@ -71,7 +81,8 @@ TEST_CASE("admin: only admin keys, and only their own merchant") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     Console till(*s.server, api_key(s.db, "till"));
-    for (const char* path : {"/v1/admin/merchant", "/v1/admin/program", "/v1/admin/members", "/v1/admin/reports", "/v1/admin/themes"}) {
+    for (const char* path : {"/v1/admin/merchant", "/v1/admin/program", "/v1/admin/members",
+                             "/v1/admin/reports", "/v1/admin/themes"}) {
         INFO(path);
         const Answer a = till.get(path);
         CHECK(a.status == 403);
@@ -85,23 +96,31 @@ TEST_CASE("admin: only admin keys, and only their own merchant") {
     Console admin(*s.server, api_key(s.db, "admin"));
     const Answer m = admin.get("/v1/admin/merchant");
     REQUIRE(m.status == 200);
-    CHECK(m.body == Json{{"id", "demo"}, {"code", "DEMO"}, {"name", "Kopilka Demo Shop"}, {"currency", "RUB"}});
+    CHECK(
+        m.body ==
+        Json{{"id", "demo"}, {"code", "DEMO"}, {"name", "Kopilka Demo Shop"}, {"currency", "RUB"}});
 
     // Another merchant's admin sees none of the demo's members, by id, search or card.
     Console rival(*s.server, rival_admin(s.db));
     CHECK(rival.get("/v1/admin/merchant").body["id"] == "rival");
-    for (const char* path : {"/v1/admin/members/demo-boris", "/v1/admin/members/demo-boris/export"}) {
+    for (const char* path :
+         {"/v1/admin/members/demo-boris", "/v1/admin/members/demo-boris/export"}) {
         const Answer a = rival.get(path);
         CHECK(a.status == 404);
         CHECK(a.body.dump().find("Борис") == std::string::npos);
     }
     CHECK(rival.post("/v1/admin/members/demo-boris/erase", Json::object()).status == 404);
-    CHECK(rival.post("/v1/admin/members/demo-boris/adjust", {{"operation_id", op_id(9)}, {"points", 5}, {"reason", "x"}}).status == 404);
+    CHECK(rival
+              .post("/v1/admin/members/demo-boris/adjust",
+                    {{"operation_id", op_id(9)}, {"points", 5}, {"reason", "x"}})
+              .status == 404);
     CHECK(rival.get("/v1/admin/members").body["members"].empty());
     CHECK(admin.get("/v1/admin/members/demo-boris").body["profile"]["name"] == "Борис");
 }
 
-TEST_CASE("admin program: a bad version changes nothing, a good one drives the next receipt, the preview equals the quote") {
+TEST_CASE(
+    "admin program: a bad version changes nothing, a good one drives the next receipt, the preview "
+    "equals the quote") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
@@ -144,27 +163,37 @@ TEST_CASE("admin program: a bad version changes nothing, a good one drives the n
     const Json one_coat = receipt(1, cards.at("demo-boris").card, 100000, 0, at)["receipt"];
     Db db(s.db);
     const std::string before = db.dump();
-    a = admin.post("/v1/admin/program/preview", {{"program", draft}, {"receipt", one_coat}, {"context", Json::object()}});
+    a = admin.post("/v1/admin/program/preview",
+                   {{"program", draft}, {"receipt", one_coat}, {"context", Json::object()}});
     REQUIRE_MESSAGE(a.status == 200, a.body.dump());
     CHECK(a.body["quote"]["points_earned"] == 200);
     CHECK(db.dump() == before);
     bad = draft;
     bad["bonus"]["earn_bp"] = -1;
-    CHECK(field_of(admin.post("/v1/admin/program/preview", {{"program", bad}, {"receipt", one_coat}})) == "program.bonus.earn_bp");
+    CHECK(field_of(
+              admin.post("/v1/admin/program/preview", {{"program", bad}, {"receipt", one_coat}})) ==
+          "program.bonus.earn_bp");
     CHECK(field_of(admin.post("/v1/admin/program/preview", {{"program", draft}})) == "receipt");
-    CHECK(field_of(admin.post("/v1/admin/program/preview", {{"receipt", one_coat}, {"member", {{"id", "demo-anna"}}}, {"context", Json::object()}})) ==
+    CHECK(field_of(admin.post("/v1/admin/program/preview", {{"receipt", one_coat},
+                                                            {"member", {{"id", "demo-anna"}}},
+                                                            {"context", Json::object()}})) ==
           "context");
-    CHECK(admin.post("/v1/admin/program/preview", {{"receipt", one_coat}, {"member", {{"id", "nobody"}}}}).status == 404);
+    CHECK(admin
+              .post("/v1/admin/program/preview",
+                    {{"receipt", one_coat}, {"member", {{"id", "nobody"}}}})
+              .status == 404);
 
     // The preview for a stored member (the current program) equals what the till then gets.
     const Json body = receipt(2, cards.at("demo-anna").card, 100000, 100, at);
-    a = admin.post("/v1/admin/program/preview",
-                   {{"receipt", body["receipt"]}, {"member", {{"card", cards.at("demo-anna").card}}}, {"redeem_points", 100}});
+    a = admin.post("/v1/admin/program/preview", {{"receipt", body["receipt"]},
+                                                 {"member", {{"card", cards.at("demo-anna").card}}},
+                                                 {"redeem_points", 100}});
     REQUIRE(a.status == 200);
     const Json preview = a.body["quote"];
     CHECK(preview["points_earned"] == 56);  // 5 % of 900 ₽ × Silver's 1.25
     CHECK(db.dump() == before);
-    const auto posted = admin.client().Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    const auto posted =
+        admin.client().Post("/v1/receipts", bearer(till), body.dump(), "application/json");
     REQUIRE(posted);
     REQUIRE_MESSAGE(posted->status == 201, posted->body);
     CHECK(Json::parse(posted->body)["quote"] == preview);
@@ -178,8 +207,9 @@ TEST_CASE("admin program: a bad version changes nothing, a good one drives the n
     a = admin.get("/v1/admin/program");
     CHECK(a.body["version"] == 2);
     CHECK(a.body["program"]["bonus"]["earn_bp"] == 1000);
-    const auto res = admin.client().Post("/v1/receipts", bearer(till),
-                                        receipt(3, cards.at("demo-boris").card, 20000, 0, wall_ms()).dump(), "application/json");
+    const auto res = admin.client().Post(
+        "/v1/receipts", bearer(till),
+        receipt(3, cards.at("demo-boris").card, 20000, 0, wall_ms()).dump(), "application/json");
     REQUIRE(res);
     REQUIRE_MESSAGE(res->status == 201, res->body);
     CHECK(Json::parse(res->body)["quote"]["points_earned"] == 20);  // 10 % of 200 ₽
@@ -189,7 +219,9 @@ TEST_CASE("admin themes: create, version, read, list, validation naming the fiel
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     Console admin(*s.server, api_key(s.db, "admin"));
-    const Json theme = {{"name", "Summer"}, {"colors", {{"accent", "#00a0b0"}, {"background", "#FFFFFF80"}}}, {"font_size_px", 26},
+    const Json theme = {{"name", "Summer"},
+                        {"colors", {{"accent", "#00a0b0"}, {"background", "#FFFFFF80"}}},
+                        {"font_size_px", 26},
                         {"attract", {{"lv", {{"title", "Skenējiet karti"}}}}}};
     Answer a = admin.put("/v1/admin/themes/summer", theme);
     REQUIRE_MESSAGE(a.status == 200, a.body.dump());
@@ -206,7 +238,8 @@ TEST_CASE("admin themes: create, version, read, list, validation naming the fiel
     CHECK(a.body["theme"]["logo"] == "");
     bool listed = false;
     const Answer list = admin.get("/v1/admin/themes");
-    for (const Json& t : list.body["themes"]) listed = listed || (t["id"] == "summer" && t["version"] == 2);
+    for (const Json& t : list.body["themes"])
+        listed = listed || (t["id"] == "summer" && t["version"] == 2);
     CHECK(listed);
 
     struct Bad {
@@ -266,8 +299,9 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
     CHECK(field_of(admin.get("/v1/admin/members?limit=ten")) == "limit");
 
     // Enrolment: consent is required, cards and phones are checked and unique.
-    const Json ok_body = {{"operation_id", op_id(100)}, {"name", "Ēriks Ozols"}, {"phone", "+371 2000-0100"}, {"email", "eriks@example.lv"},
-                          {"birthday", "1990-05-17"}, {"consent", true}};
+    const Json ok_body = {{"operation_id", op_id(100)}, {"name", "Ēriks Ozols"},
+                          {"phone", "+371 2000-0100"},  {"email", "eriks@example.lv"},
+                          {"birthday", "1990-05-17"},   {"consent", true}};
     struct Bad {
         Json change;
         int status;
@@ -327,10 +361,13 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
     CHECK(db.scalar("SELECT COUNT(*) FROM members WHERE merchant_id = 'demo'") == 4);
     CHECK(db.derived_balance("demo", id) == 100);
     // The stored request holds no personal data.
-    CHECK(db.text("SELECT request FROM operations WHERE op_id = ?1", {op_id(100)}).find("Ozols") == std::string::npos);
+    CHECK(db.text("SELECT request FROM operations WHERE op_id = ?1", {op_id(100)}).find("Ozols") ==
+          std::string::npos);
 
     // Without an operation id, with a card of one's own; search finds both.
-    a = admin.post("/v1/admin/members", {{"id", "walk-in-1"}, {"name", "Walk In"}, {"card", "4006381333931"}, {"consent", true}});
+    a = admin.post(
+        "/v1/admin/members",
+        {{"id", "walk-in-1"}, {"name", "Walk In"}, {"card", "4006381333931"}, {"consent", true}});
     REQUIRE_MESSAGE(a.status == 201, a.body.dump());
     CHECK(a.body["profile"]["card"] == "4006381333931");
     CHECK(admin.get("/v1/admin/members?q=ozols").body["members"][0]["id"] == id);
@@ -338,7 +375,8 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
 
     // The new card works at the till.
     const std::string till = api_key(s.db, "till");
-    auto res = admin.client().Post("/v1/receipts", bearer(till), receipt_body(7, card, 10000, 0).dump(), "application/json");
+    auto res = admin.client().Post("/v1/receipts", bearer(till),
+                                   receipt_body(7, card, 10000, 0).dump(), "application/json");
     REQUIRE(res);
     CHECK_MESSAGE(res->status == 201, res->body);
 
@@ -358,7 +396,9 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
 
     // Adjustments: a reason is required, replays answer the same, conflicts name the field.
     const std::string adjust = "/v1/admin/members/demo-boris/adjust";
-    const Json plus = {{"operation_id", op_id(200)}, {"points", 50}, {"reason", "goodwill: broken coffee machine"}};
+    const Json plus = {{"operation_id", op_id(200)},
+                       {"points", 50},
+                       {"reason", "goodwill: broken coffee machine"}};
     const std::int64_t boris = db.derived_balance("demo", "demo-boris");
     a = admin.post(adjust, plus);
     REQUIRE_MESSAGE(a.status == 201, a.body.dump());
@@ -379,18 +419,24 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
     CHECK(a.status == 409);
     CHECK(field_of(a) == "member_id");
     CHECK(field_of(admin.post(adjust, {{"operation_id", op_id(201)}, {"points", 5}})) == "reason");
-    CHECK(field_of(admin.post(adjust, {{"operation_id", op_id(201)}, {"points", 5}, {"reason", std::string(201, 'x')}})) == "reason");
-    CHECK(field_of(admin.post(adjust, {{"operation_id", op_id(201)}, {"points", 0}, {"reason", "x"}})) == "points");
+    CHECK(field_of(admin.post(adjust, {{"operation_id", op_id(201)},
+                                       {"points", 5},
+                                       {"reason", std::string(201, 'x')}})) == "reason");
+    CHECK(field_of(admin.post(
+              adjust, {{"operation_id", op_id(201)}, {"points", 0}, {"reason", "x"}})) == "points");
     CHECK(field_of(admin.post(adjust, {{"points", 5}, {"reason", "x"}})) == "operation_id");
-    a = admin.post(adjust, {{"operation_id", op_id(202)}, {"points", -(boris + 51)}, {"reason", "too much"}});
+    a = admin.post(
+        adjust, {{"operation_id", op_id(202)}, {"points", -(boris + 51)}, {"reason", "too much"}});
     CHECK(a.status == 409);
     CHECK(a.body["error"]["code"] == "insufficient");
     CHECK(field_of(a) == "points");
-    a = admin.post(adjust, {{"operation_id", op_id(203)}, {"points", -(boris + 50)}, {"reason", "all of it"}});
+    a = admin.post(
+        adjust, {{"operation_id", op_id(203)}, {"points", -(boris + 50)}, {"reason", "all of it"}});
     CHECK(a.status == 201);
     CHECK(a.body["balance"] == 0);
     CHECK(db.derived_balance("demo", "demo-boris") == 0);
-    CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-boris' AND reason = 'adjust'") == 2);
+    CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-boris' AND reason "
+                    "= 'adjust'") == 2);
 }
 
 TEST_CASE("admin members: export everything, erase personal data but keep the ledger") {
@@ -400,7 +446,9 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
     const DemoCard& anna = cards.at("demo-anna");
     Console admin(*s.server, api_key(s.db, "admin"));
     const std::string till = api_key(s.db, "till");
-    auto res = admin.client().Post("/v1/receipts", bearer(till), receipt_body(1, anna.card, 100000, 100).dump(), "application/json");
+    auto res =
+        admin.client().Post("/v1/receipts", bearer(till),
+                            receipt_body(1, anna.card, 100000, 100).dump(), "application/json");
     REQUIRE(res);
     REQUIRE(res->status == 201);
     REQUIRE(admin.put("/v1/admin/members/demo-anna", {{"email", "anna@example.ru"}}).status == 200);
@@ -413,7 +461,7 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
     CHECK(a.body["profile"]["email"] == "anna@example.ru");
     CHECK(a.body["cards"] == Json::array({{{"number", anna.card}}}));
     CHECK(a.body["receipts"].size() == 4);  // three from the demo, one now
-    CHECK(a.body["ledger"].size() == 6);    // 3 earns and a redemption, then a redemption and an earn
+    CHECK(a.body["ledger"].size() == 6);  // 3 earns and a redemption, then a redemption and an earn
     CHECK(a.body["balance"]["balance"] == 1250 - 100 + 56);
     CHECK(admin.get("/v1/admin/members/nobody/export").status == 404);
 
@@ -440,10 +488,12 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
     CHECK(report_after["receipts"] == report_before["receipts"]);
 
     // The card no longer finds anyone, at the kiosk or the till.
-    res = admin.client().Post("/v1/members/lookup", Json{{"code", anna.qr}}.dump(), "application/json");
+    res = admin.client().Post("/v1/members/lookup", Json{{"code", anna.qr}}.dump(),
+                              "application/json");
     REQUIRE(res);
     CHECK(res->status == 404);
-    res = admin.client().Post("/v1/receipts", bearer(till), receipt_body(2, anna.card, 1000, 0).dump(), "application/json");
+    res = admin.client().Post("/v1/receipts", bearer(till),
+                              receipt_body(2, anna.card, 1000, 0).dump(), "application/json");
     REQUIRE(res);
     CHECK(res->status == 404);
 
@@ -460,7 +510,8 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
     a = admin.get("/v1/admin/members/demo-anna/export");
     REQUIRE(a.status == 200);
     const std::string text = a.body.dump();
-    for (const std::string& personal : {std::string("Анна"), std::string("79160000001"), std::string("anna@example.ru"), anna.card})
+    for (const std::string& personal : {std::string("Анна"), std::string("79160000001"),
+                                        std::string("anna@example.ru"), anna.card})
         CHECK_MESSAGE(text.find(personal) == std::string::npos, personal);
     CHECK(a.body["cards"].empty());
     CHECK(a.body["ledger"].size() == 6);
@@ -469,7 +520,8 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
 
     // Erased records don't change any more.
     CHECK(admin.put("/v1/admin/members/demo-anna", {{"name", "Anna"}}).status == 410);
-    a = admin.post("/v1/admin/members/demo-anna/adjust", {{"operation_id", op_id(50)}, {"points", 5}, {"reason", "x"}});
+    a = admin.post("/v1/admin/members/demo-anna/adjust",
+                   {{"operation_id", op_id(50)}, {"points", 5}, {"reason", "x"}});
     CHECK(a.status == 410);
     CHECK(a.body["error"]["code"] == "member_erased");
 }
@@ -481,14 +533,17 @@ TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
     Console admin(*s.server, api_key(s.db, "admin"));
     const std::string till = api_key(s.db, "till");
     // Anna (Silver) pays 900 ₽ + 100 points and earns 56; Boris (Base) pays 200 ₽ and earns 10.
-    for (const Json& body : {receipt_body(1, cards.at("demo-anna").card, 100000, 100), receipt_body(2, cards.at("demo-boris").card, 20000, 0)}) {
-        const auto res = admin.client().Post("/v1/receipts", bearer(till), body.dump(), "application/json");
+    for (const Json& body : {receipt_body(1, cards.at("demo-anna").card, 100000, 100),
+                             receipt_body(2, cards.at("demo-boris").card, 20000, 0)}) {
+        const auto res =
+            admin.client().Post("/v1/receipts", bearer(till), body.dump(), "application/json");
         REQUIRE(res);
         REQUIRE_MESSAGE(res->status == 201, res->body);
     }
     // The demo's history is 40 to 19 days old: 45 days hold all of it.
     const std::int64_t to = wall_ms() + 60000, from = to - 45 * kopilka::day_ms;
-    Answer a = admin.get("/v1/admin/reports?from_ms=" + std::to_string(from) + "&to_ms=" + std::to_string(to));
+    Answer a = admin.get("/v1/admin/reports?from_ms=" + std::to_string(from) +
+                         "&to_ms=" + std::to_string(to));
     REQUIRE_MESSAGE(a.status == 200, a.body.dump());
     const Json& r = a.body;
     CHECK(r["from_ms"] == from);
@@ -534,8 +589,10 @@ TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
     // The default period is the last 30 days; bad periods name the parameter.
     a = admin.get("/v1/admin/reports");
     REQUIRE(a.status == 200);
-    CHECK(a.body["to_ms"].get<std::int64_t>() - a.body["from_ms"].get<std::int64_t>() == 30 * kopilka::day_ms);
-    CHECK(field_of(admin.get("/v1/admin/reports?from_ms=" + std::to_string(to) + "&to_ms=" + std::to_string(to))) == "from_ms");
+    CHECK(a.body["to_ms"].get<std::int64_t>() - a.body["from_ms"].get<std::int64_t>() ==
+          30 * kopilka::day_ms);
+    CHECK(field_of(admin.get("/v1/admin/reports?from_ms=" + std::to_string(to) +
+                             "&to_ms=" + std::to_string(to))) == "from_ms");
     CHECK(field_of(admin.get("/v1/admin/reports?from_ms=yesterday")) == "from_ms");
     CHECK(field_of(admin.get("/v1/admin/reports?to_ms=-5")) == "to_ms");
     a = admin.get("/v1/admin/reports?from_ms=0&to_ms=" + std::to_string(to));
@@ -557,7 +614,10 @@ TEST_CASE("admin members: concurrent enrolments write one member and one welcome
             Console console(*s.server, key);
             answers[static_cast<std::size_t>(i)] =
                 i < 8 ? console.post("/v1/admin/members", same_op)
-                      : console.post("/v1/admin/members", {{"operation_id", op_id(400 + i)}, {"id", "twin-2"}, {"name", "Twin Two"}, {"consent", true}});
+                      : console.post("/v1/admin/members", {{"operation_id", op_id(400 + i)},
+                                                           {"id", "twin-2"},
+                                                           {"name", "Twin Two"},
+                                                           {"consent", true}});
         });
     for (auto& t : threads) t.join();
     std::set<std::string> ids;

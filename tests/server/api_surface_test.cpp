@@ -38,7 +38,8 @@ TEST_CASE("/v1/openapi.json documents every route, and every documented operatio
                                                 : c->Post(p, "{}", "application/json");
             REQUIRE(r);
             CHECK(r->status != 405);
-            if (r->status == 404) CHECK(Json::parse(r->body)["error"]["code"] != "not_found");  // not "no route"
+            if (r->status == 404)
+                CHECK(Json::parse(r->body)["error"]["code"] != "not_found");  // not "no route"
             CHECK_FALSE(op.value()["responses"].empty());
         }
     CHECK(operations >= 6);
@@ -72,7 +73,8 @@ TEST_CASE("anonymous callers get 429 with Retry-After and RateLimit headers past
     int limited = 0;
     std::string retry_after, remaining;
     for (int i = 0; i < 6; ++i) {
-        const auto r = c->Post("/v1/members/lookup", Json{{"code", "4006381333931"}}.dump(), "application/json");
+        const auto r = c->Post("/v1/members/lookup", Json{{"code", "4006381333931"}}.dump(),
+                               "application/json");
         REQUIRE(r);
         CHECK(r->has_header("RateLimit-Limit"));
         if (r->status == 429) {
@@ -93,14 +95,21 @@ TEST_CASE("one merchant's key sees nothing of another merchant's members") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
-    cli_json_field({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL", "--name", "Rival shop"}, "merchant");
-    const std::string rival = cli_json_field({cli_binary(), "api-key", "--db", s.db, "--merchant", "rival", "--role", "till"}, "key");
+    cli_json_field({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL",
+                    "--name", "Rival shop"},
+                   "merchant");
+    const std::string rival = cli_json_field(
+        {cli_binary(), "api-key", "--db", s.db, "--merchant", "rival", "--role", "till"}, "key");
     auto c = s.server->client();
     const httplib::Headers auth = {{"Authorization", "Bearer " + rival}};
-    for (const auto& member : {Json{{"card", cards.at("demo-anna").card}}, Json{{"id", "demo-anna"}}}) {
+    for (const auto& member :
+         {Json{{"card", cards.at("demo-anna").card}}, Json{{"id", "demo-anna"}}}) {
         INFO(member.dump());
-        const Json body = {{"operation_id", "000000000000000000000000000000aa"}, {"member", member}, {"redeem_points", 100},
-                           {"receipt", {{"id", "X-1"}, {"lines", {{{"sku", "a"}, {"unit_price", 100000}}}}}}};
+        const Json body = {
+            {"operation_id", "000000000000000000000000000000aa"},
+            {"member", member},
+            {"redeem_points", 100},
+            {"receipt", {{"id", "X-1"}, {"lines", {{{"sku", "a"}, {"unit_price", 100000}}}}}}};
         const auto r = c->Post("/v1/receipts", auth, body.dump(), "application/json");
         REQUIRE(r);
         CHECK(r->status == 404);
@@ -112,10 +121,12 @@ TEST_CASE("one merchant's key sees nothing of another merchant's members") {
     CHECK(db.derived_balance("demo", "demo-anna") == 1250);
 }
 
-TEST_CASE("GET /v1/me: the widget's member view with a member token; forged or foreign tokens get 401") {
+TEST_CASE(
+    "GET /v1/me: the widget's member view with a member token; forged or foreign tokens get 401") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
-    const RunResult minted = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant", "demo", "--member", "demo-anna"});
+    const RunResult minted = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant",
+                                          "demo", "--member", "demo-anna"});
     REQUIRE_MESSAGE(minted.exit_code == 0, minted.err);
     const std::string token = json_lines(minted.out).at(0).at("token").get<std::string>();
     auto c = s.server->client();
@@ -136,7 +147,10 @@ TEST_CASE("GET /v1/me: the widget's member view with a member token; forged or f
 
     // A token of another merchant naming demo's member: its signature is checked with that
     // merchant's secret and it finds nothing of demo's.
-    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL", "--name", "Rival"}).exit_code == 0);
-    const RunResult other = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant", "rival", "--member", "demo-anna"});
+    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL",
+                         "--name", "Rival"})
+                .exit_code == 0);
+    const RunResult other = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant",
+                                         "rival", "--member", "demo-anna"});
     CHECK(other.exit_code != 0);  // no such member at rival: the CLI refuses to mint
 }

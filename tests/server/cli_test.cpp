@@ -44,7 +44,8 @@ Decoded decode_png(const std::string& path, ZXing::BarcodeFormat expected) {
     const ZXing::Result r = ZXing::ReadBarcode({pixels, w, h, ZXing::ImageFormat::Lum}, hints);
     stbi_image_free(pixels);
     if (!r.isValid()) {
-        d.why = std::string("ZXing found no ") + ZXing::ToString(expected) + " in " + std::to_string(w) + "x" + std::to_string(h) + " image";
+        d.why = std::string("ZXing found no ") + ZXing::ToString(expected) + " in " +
+                std::to_string(w) + "x" + std::to_string(h) + " image";
         return d;
     }
     d.ok = true;
@@ -72,7 +73,8 @@ TEST_CASE("kopilka card writes QR and EAN-13 PNGs that decode to the printed cod
         for (const std::string format : {"qr", "ean13"}) {
             INFO(member << " --format " << format);
             const std::string out = s.dir.file(member + "-" + format + ".png");
-            const RunResult r = run_program({cli_binary(), "card", "--db", s.db, "--member", member, "--out", out, "--format", format});
+            const RunResult r = run_program({cli_binary(), "card", "--db", s.db, "--member", member,
+                                             "--out", out, "--format", format});
             REQUIRE_MESSAGE(r.exit_code == 0, r.err);
             const Json printed = Json::parse(r.out, nullptr, false);
             REQUIRE_MESSAGE(printed.is_object(), r.out);
@@ -83,7 +85,8 @@ TEST_CASE("kopilka card writes QR and EAN-13 PNGs that decode to the printed cod
             CHECK(printed["code"] == expected_code);
             REQUIRE(file_exists(out));
 
-            const auto zx_format = format == "qr" ? ZXing::BarcodeFormat::QRCode : ZXing::BarcodeFormat::EAN13;
+            const auto zx_format =
+                format == "qr" ? ZXing::BarcodeFormat::QRCode : ZXing::BarcodeFormat::EAN13;
             const Decoded d = decode_png(out, zx_format);
             REQUIRE_MESSAGE(d.ok, d.why);
             CHECK(d.format == zx_format);
@@ -91,7 +94,8 @@ TEST_CASE("kopilka card writes QR and EAN-13 PNGs that decode to the printed cod
 
             // What a kiosk would scan from the phone card is what the server accepts.
             if (format == "qr") {
-                const auto res = client->Post("/v1/members/lookup", Json{{"code", d.text}}.dump(), "application/json");
+                const auto res = client->Post("/v1/members/lookup", Json{{"code", d.text}}.dump(),
+                                              "application/json");
                 REQUIRE(res);
                 CHECK(res->status == 200);
                 CHECK(Json::parse(res->body, nullptr, false)["member"]["id"] == member);
@@ -104,7 +108,8 @@ TEST_CASE("kopilka card for an unknown member fails with a message and writes no
     DemoServer& s = shared_server();
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string out = s.dir.file("nobody.png");
-    const RunResult r = run_program({cli_binary(), "card", "--db", s.db, "--member", "demo-nobody", "--out", out});
+    const RunResult r =
+        run_program({cli_binary(), "card", "--db", s.db, "--member", "demo-nobody", "--out", out});
     CHECK(r.exit_code != 0);
     CHECK(r.exit_code < 128);  // an orderly failure, not a crash
     CHECK(r.err.find("demo-nobody") != std::string::npos);
@@ -119,7 +124,8 @@ TEST_CASE("kopilka with a --db file that does not exist fails and does not creat
     const std::vector<std::vector<std::string>> commands = {
         {cli_binary(), "cards", "--db", missing},
         {cli_binary(), "card", "--db", missing, "--member", "demo-anna", "--out", out},
-        {cli_binary(), "card", "--db", missing, "--member", "demo-anna", "--out", out, "--format", "ean13"},
+        {cli_binary(), "card", "--db", missing, "--member", "demo-anna", "--out", out, "--format",
+         "ean13"},
     };
     for (const auto& argv : commands) {
         INFO(argv[1] << " " << argv.size());
@@ -139,7 +145,8 @@ TEST_CASE("kopilka with a --db file that does not exist fails and does not creat
 TEST_CASE("kopilka pairing-code makes a code that pairs one kiosk, once") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
-    const RunResult r = run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--name", "Door", "--ttl-s", "3600"});
+    const RunResult r = run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant",
+                                     "demo", "--name", "Door", "--ttl-s", "3600"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const Json printed = json_lines(r.out).at(0);
     const std::string code = printed.at("code").get<std::string>();
@@ -151,21 +158,29 @@ TEST_CASE("kopilka pairing-code makes a code that pairs one kiosk, once") {
     CHECK(Json::parse(res->body)["name"] == "Door");
     res = c->Post("/v1/devices/pair", Json{{"code", code}}.dump(), "application/json");
     CHECK(res->status == 409);
-    CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "nobody"}).exit_code != 0);
-    CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--ttl-s", "5"}).exit_code != 0);
+    CHECK(run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant", "nobody"})
+              .exit_code != 0);
+    CHECK(run_program(
+              {cli_binary(), "pairing-code", "--db", s.db, "--merchant", "demo", "--ttl-s", "5"})
+              .exit_code != 0);
 }
 
-TEST_CASE("kopilka --help and COMMAND --help print usage and succeed; no command or an unknown one exits 2") {
+TEST_CASE(
+    "kopilka --help and COMMAND --help print usage and succeed; no command or an unknown one exits "
+    "2") {
     for (const char* help : {"--help", "-h", "help"}) {
         INFO(help);
         const RunResult r = run_program({cli_binary(), help});
         CHECK(r.exit_code == 0);
         CHECK(r.err.empty());
-        for (const char* command : {"card ", "cards ", "api-key ", "merchant ", "member-token ", "pairing-code ", "seed-demo ",
-                                    "quote ", "simulate ", "settle ", "openapi"})
-            CHECK_MESSAGE(r.out.find(std::string("kopilka ") + command) != std::string::npos, command);
+        for (const char* command :
+             {"card ", "cards ", "api-key ", "merchant ", "member-token ", "pairing-code ",
+              "seed-demo ", "quote ", "simulate ", "settle ", "openapi"})
+            CHECK_MESSAGE(r.out.find(std::string("kopilka ") + command) != std::string::npos,
+                          command);
     }
-    for (const std::string command : {"card", "cards", "api-key", "seed-demo", "quote", "simulate", "settle", "openapi"}) {
+    for (const std::string command :
+         {"card", "cards", "api-key", "seed-demo", "quote", "simulate", "settle", "openapi"}) {
         INFO(command);
         const RunResult r = run_program({cli_binary(), command, "--help"});
         CHECK(r.exit_code == 0);
@@ -173,7 +188,8 @@ TEST_CASE("kopilka --help and COMMAND --help print usage and succeed; no command
         CHECK(r.out.find("kopilka " + command + " ") != std::string::npos);
         std::istringstream lines(r.out);
         for (std::string line; std::getline(lines, line);)  // only this command's usage
-            if (line.rfind("  kopilka ", 0) == 0) CHECK(line.rfind("  kopilka " + command + " ", 0) == 0);
+            if (line.rfind("  kopilka ", 0) == 0)
+                CHECK(line.rfind("  kopilka " + command + " ", 0) == 0);
     }
     // After other flags too, and before a required one is missing: help wins, nothing is opened.
     CHECK(run_program({cli_binary(), "card", "--member", "demo-anna", "--help"}).exit_code == 0);
@@ -184,7 +200,9 @@ TEST_CASE("kopilka --help and COMMAND --help print usage and succeed; no command
     CHECK(none.err.find("usage:") != std::string::npos);
 
     const std::vector<std::vector<std::string>> unknown = {
-        {cli_binary(), "frobnicate"}, {cli_binary(), "frobnicate", "--help"}, {cli_binary(), "frobnicate", "stray", "words"}};
+        {cli_binary(), "frobnicate"},
+        {cli_binary(), "frobnicate", "--help"},
+        {cli_binary(), "frobnicate", "stray", "words"}};
     for (const auto& argv : unknown) {
         INFO(argv.size());
         const RunResult r = run_program(argv);
@@ -194,7 +212,9 @@ TEST_CASE("kopilka --help and COMMAND --help print usage and succeed; no command
     }
 }
 
-TEST_CASE("kopilka openapi prints the document the server serves, each operation with a unique operationId") {
+TEST_CASE(
+    "kopilka openapi prints the document the server serves, each operation with a unique "
+    "operationId") {
     DemoServer& s = shared_server();
     REQUIRE_MESSAGE(s.ok, s.why);
     const RunResult r = run_program({cli_binary(), "openapi"});
@@ -214,8 +234,11 @@ TEST_CASE("kopilka openapi prints the document the server serves, each operation
             CHECK(op.value().contains("security"));  // public ones say so with []
             const std::string id = op.value()["operationId"].get<std::string>();
             CHECK(ids.insert(id).second);
-            const bool camel = !id.empty() && std::islower(static_cast<unsigned char>(id[0])) &&
-                               id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+            const bool camel =
+                !id.empty() && std::islower(static_cast<unsigned char>(id[0])) &&
+                id.find_first_not_of(
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+                    std::string::npos;
             CHECK_MESSAGE(camel, id);
         }
     CHECK(ids.size() >= 38);

@@ -25,17 +25,21 @@ namespace {
 
 // 200 redemptions of coffee (300 points) by dace (4200 points) from 4 kiosks and 16 threads
 // spread over the servers: exactly 14 coupons, the balance exactly 0.
-void check_concurrent_redemptions(const std::vector<const ServerProcess*>& servers, const std::string& admin,
+void check_concurrent_redemptions(const std::vector<const ServerProcess*>& servers,
+                                  const std::string& admin,
                                   const std::function<std::int64_t()> dace_balance) {
     auto c = servers[0]->client();
     std::vector<std::string> kiosks;
-    for (int k = 0; k < 4; ++k) kiosks.push_back(pair_kiosk(*c, admin, "Kiosk " + std::to_string(k)));
+    for (int k = 0; k < 4; ++k)
+        kiosks.push_back(pair_kiosk(*c, admin, "Kiosk " + std::to_string(k)));
     const std::int64_t before = dace_balance();
     REQUIRE(before == 4200);
     Outcomes out;
-    concurrent_writes(servers, kiosks, "/v1/kiosk/redeem", 200, 16,
-                      [](int i) { return redeem_body(op_id(2000 + i), "demo-dace", "coffee"); }, out);
-    MESSAGE("200 redemptions on " << servers.size() << " server(s): " << out.statuses[201] << " coupons, " << out.statuses[409]
+    concurrent_writes(
+        servers, kiosks, "/v1/kiosk/redeem", 200, 16,
+        [](int i) { return redeem_body(op_id(2000 + i), "demo-dace", "coffee"); }, out);
+    MESSAGE("200 redemptions on " << servers.size() << " server(s): " << out.statuses[201]
+                                  << " coupons, " << out.statuses[409]
                                   << " refused; resent after no answer: " << out.resent);
     INFO("first unexpected answer: " << out.first_unexpected);
     CHECK(out.statuses[201] == 14);
@@ -56,11 +60,13 @@ std::string read_qr_modules(const Json& rows, int scale) {
             if (row[x] == '1')
                 for (int dy = 0; dy < scale; ++dy)
                     for (int dx = 0; dx < scale; ++dx)
-                        pixels[static_cast<std::size_t>((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0;
+                        pixels[static_cast<std::size_t>((y + 4) * scale + dy) * side +
+                               (x + 4) * scale + dx] = 0;
     }
     ZXing::DecodeHints hints;
     hints.setFormats(ZXing::BarcodeFormat::QRCode);
-    const ZXing::Result r = ZXing::ReadBarcode({pixels.data(), side, side, ZXing::ImageFormat::Lum}, hints);
+    const ZXing::Result r =
+        ZXing::ReadBarcode({pixels.data(), side, side, ZXing::ImageFormat::Lum}, hints);
     return r.isValid() ? r.text() : std::string();
 }
 
@@ -73,7 +79,9 @@ std::string lower_without_dashes(const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the coupon once and commits them") {
+TEST_CASE(
+    "coupons: a kiosk redemption reserves the points; the till redeems the coupon once and commits "
+    "them") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
@@ -83,17 +91,21 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     const std::string token = pair_kiosk(*c, admin, "Rewards kiosk");
     const std::string anna = cards.at("demo-anna").qr;
 
-    CHECK(post(*c, "/v1/kiosk/redeem", "", redeem_body(op_id(1), "demo-anna", "coffee")).status == 401);
-    CHECK(post(*c, "/v1/kiosk/redeem", till, redeem_body(op_id(1), "demo-anna", "coffee")).status == 401);
+    CHECK(post(*c, "/v1/kiosk/redeem", "", redeem_body(op_id(1), "demo-anna", "coffee")).status ==
+          401);
+    CHECK(post(*c, "/v1/kiosk/redeem", till, redeem_body(op_id(1), "demo-anna", "coffee")).status ==
+          401);
     Answer a = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "caviar"));
     CHECK(a.status == 404);
     CHECK(a.body["error"]["field"] == "reward_id");
-    a = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-boris", "coffee"));  // 120 points
+    a = post(*c, "/v1/kiosk/redeem", token,
+             redeem_body(op_id(1), "demo-boris", "coffee"));  // 120 points
     CHECK(a.status == 409);
     CHECK(a.body["error"]["code"] == "insufficient_points");
     CHECK(a.body["error"]["field"] == "reward_id");
 
-    const Answer issued = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "coffee"));
+    const Answer issued =
+        post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "coffee"));
     REQUIRE_MESSAGE(issued.status == 201, issued.body.dump());
     const Json& coupon = issued.body["coupon"];
     const std::string code = coupon["code"].get<std::string>();
@@ -103,21 +115,27 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     CHECK(coupon["points"] == 300);
     CHECK(coupon["reward"]["id"] == "coffee");
     CHECK(coupon["reward"]["name"] == "Coffee");
-    CHECK(coupon["expires_at_ms"].get<std::int64_t>() - coupon["issued_at_ms"].get<std::int64_t>() == 30 * kopilka::day_ms);
+    CHECK(coupon["expires_at_ms"].get<std::int64_t>() -
+              coupon["issued_at_ms"].get<std::int64_t>() ==
+          30 * kopilka::day_ms);
     CHECK(issued.body["member"]["balance"] == 950);  // reserved points are not part of the balance
     CHECK(balance_of(*c, anna) == 950);
-    const Answer replay = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "coffee"));
+    const Answer replay =
+        post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-anna", "coffee"));
     CHECK(replay.status == 201);
     CHECK(replay.replayed);
     CHECK(replay.body["coupon"] == coupon);
     CHECK(balance_of(*c, anna) == 950);
     {
         Db db(s.db);
-        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND reason = 'reserve'") == 1);
-        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND reason = 'redeem'") == 1);
+        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND "
+                        "reason = 'reserve'") == 1);
+        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND "
+                        "reason = 'redeem'") == 1);
     }
 
-    // The till types it in lower case without dashes; a mistyped character is caught before the lookup.
+    // The till types it in lower case without dashes; a mistyped character is caught before the
+    // lookup.
     std::string typo = code;
     typo[3] = typo[3] == 'A' ? 'B' : 'A';
     a = post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(2)}, {"code", typo}});
@@ -127,23 +145,31 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     a = post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(2)}, {"code", "KC-12"}});
     CHECK(a.status == 400);
     CHECK(a.body["error"]["code"] == "bad_format");
-    a = post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(2)}, {"code", kopilka::cards::coupon_code("guess", "1")}});
+    a = post(*c, "/v1/coupons/redeem", till,
+             {{"operation_id", op_id(2)}, {"code", kopilka::cards::coupon_code("guess", "1")}});
     CHECK(a.status == 404);
     CHECK(a.body["error"]["field"] == "code");
-    CHECK(post(*c, "/v1/coupons/redeem", token, {{"operation_id", op_id(2)}, {"code", code}}).status == 401);
+    CHECK(post(*c, "/v1/coupons/redeem", token, {{"operation_id", op_id(2)}, {"code", code}})
+              .status == 401);
 
-    const Json till_body = {{"operation_id", op_id(2)}, {"code", lower_without_dashes(code)}, {"receipt_id", "R-77"}};
+    const Json till_body = {
+        {"operation_id", op_id(2)}, {"code", lower_without_dashes(code)}, {"receipt_id", "R-77"}};
     const Answer redeemed = post(*c, "/v1/coupons/redeem", till, till_body);
     REQUIRE_MESSAGE(redeemed.status == 200, redeemed.body.dump());
     CHECK(redeemed.body["coupon"]["code"] == code);
     CHECK(redeemed.body["coupon"]["receipt_id"] == "R-77");
     CHECK(redeemed.body["coupon"]["redeemed_at_ms"].get<std::int64_t>() > 0);
-    CHECK(redeemed.body["reward"] == Json{{"id", "coffee"}, {"name", "Coffee"}, {"cost_points", 300}, {"kind", "gift"}, {"value", 0},
+    CHECK(redeemed.body["reward"] == Json{{"id", "coffee"},
+                                          {"name", "Coffee"},
+                                          {"cost_points", 300},
+                                          {"kind", "gift"},
+                                          {"value", 0},
                                           {"coupon_valid_days", 30}});
     CHECK(balance_of(*c, anna) == 950);
     {
         Db db(s.db);
-        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND reason = 'redeem'") == 2);
+        CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND "
+                        "reason = 'redeem'") == 2);
         CHECK(db.derived_balance("demo", "demo-anna") == 950);
     }
     const Answer again = post(*c, "/v1/coupons/redeem", till, till_body);
@@ -156,13 +182,15 @@ TEST_CASE("coupons: a kiosk redemption reserves the points; the till redeems the
     CHECK(balance_of(*c, anna) == 950);
 }
 
-TEST_CASE("coupons: the coupon carries its QR code as a module matrix that reads back as its code") {
+TEST_CASE(
+    "coupons: the coupon carries its QR code as a module matrix that reads back as its code") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "QR kiosk");
-    const Answer issued = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-dace", "cake"));
+    const Answer issued =
+        post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-dace", "cake"));
     REQUIRE_MESSAGE(issued.status == 201, issued.body.dump());
     const Json& coupon = issued.body["coupon"];
     const std::string code = coupon["code"].get<std::string>();
@@ -183,7 +211,8 @@ TEST_CASE("coupons: the coupon carries its QR code as a module matrix that reads
     CHECK(read_qr_modules(rows, 1) == code);
     CHECK(read_qr_modules(rows, 4) == code);
     // The till's answer and the replay carry the same matrix.
-    const Answer redeemed = post(*c, "/v1/coupons/redeem", api_key(s.db, "till"), {{"operation_id", op_id(2)}, {"code", code}});
+    const Answer redeemed = post(*c, "/v1/coupons/redeem", api_key(s.db, "till"),
+                                 {{"operation_id", op_id(2)}, {"code", code}});
     REQUIRE(redeemed.status == 200);
     CHECK(redeemed.body["coupon"]["qr_modules"] == rows);
 }
@@ -194,29 +223,39 @@ TEST_CASE("coupons: another merchant's till finds nothing of this merchant's cou
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Rewards kiosk");
-    const Answer issued = post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-dace", "cake"));
+    const Answer issued =
+        post(*c, "/v1/kiosk/redeem", token, redeem_body(op_id(1), "demo-dace", "cake"));
     REQUIRE(issued.status == 201);
-    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL", "--name", "Rival"}).exit_code == 0);
+    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL",
+                         "--name", "Rival"})
+                .exit_code == 0);
     const std::string rival = api_key(s.db, "till", "rival");
-    const Answer a = post(*c, "/v1/coupons/redeem", rival, {{"operation_id", op_id(2)}, {"code", issued.body["coupon"]["code"]}});
+    const Answer a = post(*c, "/v1/coupons/redeem", rival,
+                          {{"operation_id", op_id(2)}, {"code", issued.body["coupon"]["code"]}});
     CHECK(a.status == 404);
     CHECK(a.body.dump().find("demo-dace") == std::string::npos);
-    CHECK(post(*c, "/v1/coupons/redeem", api_key(s.db, "admin"), {{"operation_id", op_id(3)}, {"code", issued.body["coupon"]["code"]}})
+    CHECK(post(*c, "/v1/coupons/redeem", api_key(s.db, "admin"),
+               {{"operation_id", op_id(3)}, {"code", issued.body["coupon"]["code"]}})
               .status == 200);
 }
 
-TEST_CASE("coupons: 200 concurrent kiosk redemptions against one balance never overspend it (SQLite)") {
+TEST_CASE(
+    "coupons: 200 concurrent kiosk redemptions against one balance never overspend it (SQLite)") {
     DemoServer s({"--threads", "16"});
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
-    check_concurrent_redemptions({s.server.get()}, admin, [&] { return Db(s.db).derived_balance("demo", "demo-dace"); });
+    check_concurrent_redemptions({s.server.get()}, admin,
+                                 [&] { return Db(s.db).derived_balance("demo", "demo-dace"); });
 }
 
-TEST_CASE("PostgreSQL: 200 concurrent kiosk redemptions on two servers sharing one database never overspend a balance") {
+TEST_CASE(
+    "PostgreSQL: 200 concurrent kiosk redemptions on two servers sharing one database never "
+    "overspend a balance") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     auto a = start_server(db.url, {"--seed-demo", "--threads", "8"});
     auto b = start_server(db.url, {"--threads", "8"});
     const std::string admin = api_key(db.url, "admin");
-    check_concurrent_redemptions({a.get(), b.get()}, admin, [&] { return db.derived_balance("demo", "demo-dace"); });
+    check_concurrent_redemptions({a.get(), b.get()}, admin,
+                                 [&] { return db.derived_balance("demo", "demo-dace"); });
 }

@@ -22,7 +22,9 @@ Json receipt(int n, const std::string& card) {
     return {{"operation_id", op},
             {"member", {{"card", card}}},
             {"redeem_points", n % 3 == 0 ? 30 : 0},
-            {"receipt", {{"id", "K-" + std::to_string(n)}, {"lines", {{{"sku", "tea"}, {"category", "food"}, {"unit_price", 25000}}}}}}};
+            {"receipt",
+             {{"id", "K-" + std::to_string(n)},
+              {"lines", {{{"sku", "tea"}, {"category", "food"}, {"unit_price", 25000}}}}}}};
 }
 }  // namespace
 
@@ -30,10 +32,13 @@ TEST_CASE("SIGKILL during a write load: every acknowledged operation survives ex
     DemoServer s({"--threads", "8"});
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
-    const RunResult key = run_program({cli_binary(), "api-key", "--db", s.db, "--merchant", "demo", "--role", "till"});
+    const RunResult key = run_program(
+        {cli_binary(), "api-key", "--db", s.db, "--merchant", "demo", "--role", "till"});
     REQUIRE(key.exit_code == 0);
-    const httplib::Headers auth = {{"Authorization", "Bearer " + json_lines(key.out).at(0).at("key").get<std::string>()}};
-    const std::vector<std::string> members = {cards.at("demo-anna").card, cards.at("demo-boris").card, cards.at("demo-dace").card};
+    const httplib::Headers auth = {
+        {"Authorization", "Bearer " + json_lines(key.out).at(0).at("key").get<std::string>()}};
+    const std::vector<std::string> members = {
+        cards.at("demo-anna").card, cards.at("demo-boris").card, cards.at("demo-dace").card};
 
     std::mutex m;
     std::vector<Json> acknowledged;
@@ -70,20 +75,25 @@ TEST_CASE("SIGKILL during a write load: every acknowledged operation survives ex
     {
         Db db(s.db);
         std::int64_t demo_receipts = 6;
-        CHECK(db.count("receipts") - demo_receipts == db.count("operations"));  // nothing half-written
+        CHECK(db.count("receipts") - demo_receipts ==
+              db.count("operations"));  // nothing half-written
         CHECK(db.count("operations") >= static_cast<std::int64_t>(acknowledged.size()));
-        CHECK(db.scalar("SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, "
-                        "json_each(e.body, '$.postings') p") == 0);
+        CHECK(
+            db.scalar(
+                "SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, "
+                "json_each(e.body, '$.postings') p") == 0);
     }
     auto c = again.client();
     // Every acknowledged operation is stored (its id is the primary key: at most once) …
     {
         Db db(s.db);
         for (const Json& body : acknowledged)
-            CHECK(db.scalar("SELECT COUNT(*) FROM operations WHERE op_id = ?1", {body["operation_id"].get<std::string>()}) == 1);
+            CHECK(db.scalar("SELECT COUNT(*) FROM operations WHERE op_id = ?1",
+                            {body["operation_id"].get<std::string>()}) == 1);
     }
     // … and a replay of one gets its original answer (a sample: the till's rate limit).
-    for (std::size_t i = 0; i < acknowledged.size(); i += std::max<std::size_t>(1, acknowledged.size() / 40)) {
+    for (std::size_t i = 0; i < acknowledged.size();
+         i += std::max<std::size_t>(1, acknowledged.size() / 40)) {
         const Json& body = acknowledged[i];
         const auto res = c->Post("/v1/receipts", auth, body.dump(), "application/json");
         REQUIRE(res);
@@ -94,10 +104,12 @@ TEST_CASE("SIGKILL during a write load: every acknowledged operation survives ex
     Db db(s.db);
     for (const auto& [member, card] : cards) {
         INFO(member);
-        const auto res = c->Post("/v1/members/lookup", Json{{"code", card.qr}}.dump(), "application/json");
+        const auto res =
+            c->Post("/v1/members/lookup", Json{{"code", card.qr}}.dump(), "application/json");
         REQUIRE(res);
         REQUIRE(res->status == 200);
-        CHECK(Json::parse(res->body)["member"]["balance"].get<std::int64_t>() == db.derived_balance("demo", member));
+        CHECK(Json::parse(res->body)["member"]["balance"].get<std::int64_t>() ==
+              db.derived_balance("demo", member));
     }
     again.stop();
 }

@@ -26,7 +26,9 @@ struct BadRequest {
     std::string field;  // "" when the error must not name a field
 };
 
-std::string get_lookup(const std::string& code) { return "/v1/members/lookup?code=" + url_encode(code); }
+std::string get_lookup(const std::string& code) {
+    return "/v1/members/lookup?code=" + url_encode(code);
+}
 std::string post_code(const std::string& code) { return Json{{"code", code}}.dump(); }
 
 // Cases built from the live demo data: the real card numbers, QR payloads and merchant secret.
@@ -51,35 +53,56 @@ std::vector<BadRequest> bad_requests(const std::string& db_path) {
 
     std::vector<BadRequest> v = {
         {"GET plain EAN-13", "GET", get_lookup(anna.card), "", 401, "device_required", "code"},
-        {"POST plain EAN-13", "POST", "/v1/members/lookup", post_code(anna.card), 401, "device_required", "code"},
-        {"POST phone number", "POST", "/v1/members/lookup", post_code("+79991234567"), 401, "device_required", "code"},
+        {"POST plain EAN-13", "POST", "/v1/members/lookup", post_code(anna.card), 401,
+         "device_required", "code"},
+        {"POST phone number", "POST", "/v1/members/lookup", post_code("+79991234567"), 401,
+         "device_required", "code"},
         {"GET bad check digit", "GET", get_lookup(wrong_digit), "", 400, "bad_check_digit", "code"},
-        {"POST bad check digit", "POST", "/v1/members/lookup", post_code(wrong_digit), 400, "bad_check_digit", "code"},
+        {"POST bad check digit", "POST", "/v1/members/lookup", post_code(wrong_digit), 400,
+         "bad_check_digit", "code"},
         {"GET forged MAC", "GET", get_lookup(forged), "", 403, "bad_mac", "code"},
-        {"POST forged MAC", "POST", "/v1/members/lookup", post_code(forged), 403, "bad_mac", "code"},
-        {"POST unknown merchant", "POST", "/v1/members/lookup", post_code("K1:NOPE:" + anna.card + ":" + mac), 404, "not_found", "code"},
-        {"GET unknown merchant", "GET", get_lookup("K1:NOPE:" + anna.card + ":" + mac), "", 404, "not_found", "code"},
-        {"POST unknown card, valid MAC", "POST", "/v1/members/lookup", post_code(unissued_qr), 404, "not_found", "code"},
-        {"GET unknown card, valid MAC", "GET", get_lookup(unissued_qr), "", 404, "not_found", "code"},
+        {"POST forged MAC", "POST", "/v1/members/lookup", post_code(forged), 403, "bad_mac",
+         "code"},
+        {"POST unknown merchant", "POST", "/v1/members/lookup",
+         post_code("K1:NOPE:" + anna.card + ":" + mac), 404, "not_found", "code"},
+        {"GET unknown merchant", "GET", get_lookup("K1:NOPE:" + anna.card + ":" + mac), "", 404,
+         "not_found", "code"},
+        {"POST unknown card, valid MAC", "POST", "/v1/members/lookup", post_code(unissued_qr), 404,
+         "not_found", "code"},
+        {"GET unknown card, valid MAC", "GET", get_lookup(unissued_qr), "", 404, "not_found",
+         "code"},
         // The MAC is checked before the card: a guess can't tell issued cards from others.
-        {"POST unknown card, guessed MAC", "POST", "/v1/members/lookup", post_code(unissued_guess), 403, "bad_mac", "code"},
-        {"POST malformed QR payload", "POST", "/v1/members/lookup", post_code("K1:DEMO:" + anna.card), 400, "bad_qr_payload", "code"},
+        {"POST unknown card, guessed MAC", "POST", "/v1/members/lookup", post_code(unissued_guess),
+         403, "bad_mac", "code"},
+        {"POST malformed QR payload", "POST", "/v1/members/lookup",
+         post_code("K1:DEMO:" + anna.card), 400, "bad_qr_payload", "code"},
         {"POST empty code", "POST", "/v1/members/lookup", post_code(" \r\n"), 400, "empty", "code"},
         {"GET empty code", "GET", "/v1/members/lookup?code=", "", 400, "empty", "code"},
-        {"POST code over 128 bytes", "POST", "/v1/members/lookup", post_code(std::string(129, '1')), 400, "too_long", "code"},
-        {"POST code over 256 bytes", "POST", "/v1/members/lookup", post_code(std::string(257, '1')), 400, "out_of_range", "code"},
+        {"POST code over 128 bytes", "POST", "/v1/members/lookup", post_code(std::string(129, '1')),
+         400, "too_long", "code"},
+        {"POST code over 256 bytes", "POST", "/v1/members/lookup", post_code(std::string(257, '1')),
+         400, "out_of_range", "code"},
         {"POST missing code", "POST", "/v1/members/lookup", "{}", 400, "missing_field", "code"},
-        {"POST other fields only", "POST", "/v1/members/lookup", R"({"card":"x"})", 400, "missing_field", "code"},
-        {"GET without code parameter", "GET", "/v1/members/lookup", "", 400, "missing_field", "code"},
-        {"GET with another parameter", "GET", "/v1/members/lookup?card=" + anna.card, "", 400, "missing_field", "code"},
-        {"POST non-JSON body", "POST", "/v1/members/lookup", "code=" + anna.card, 400, "malformed_json", ""},
-        {"POST truncated JSON", "POST", "/v1/members/lookup", R"({"code": ")", 400, "malformed_json", ""},
+        {"POST other fields only", "POST", "/v1/members/lookup", R"({"card":"x"})", 400,
+         "missing_field", "code"},
+        {"GET without code parameter", "GET", "/v1/members/lookup", "", 400, "missing_field",
+         "code"},
+        {"GET with another parameter", "GET", "/v1/members/lookup?card=" + anna.card, "", 400,
+         "missing_field", "code"},
+        {"POST non-JSON body", "POST", "/v1/members/lookup", "code=" + anna.card, 400,
+         "malformed_json", ""},
+        {"POST truncated JSON", "POST", "/v1/members/lookup", R"({"code": ")", 400,
+         "malformed_json", ""},
         {"POST empty body", "POST", "/v1/members/lookup", "", 400, "malformed_json", ""},
-        {"POST code is a number", "POST", "/v1/members/lookup", R"({"code": 2000000000015})", 400, "wrong_type", "code"},
-        {"POST code is null", "POST", "/v1/members/lookup", R"({"code": null})", 400, "wrong_type", "code"},
-        {"POST code is an array", "POST", "/v1/members/lookup", R"({"code": ["x"]})", 400, "wrong_type", "code"},
+        {"POST code is a number", "POST", "/v1/members/lookup", R"({"code": 2000000000015})", 400,
+         "wrong_type", "code"},
+        {"POST code is null", "POST", "/v1/members/lookup", R"({"code": null})", 400, "wrong_type",
+         "code"},
+        {"POST code is an array", "POST", "/v1/members/lookup", R"({"code": ["x"]})", 400,
+         "wrong_type", "code"},
         {"POST body is an array", "POST", "/v1/members/lookup", "[]", 400, "wrong_type", ""},
-        {"POST body is a string", "POST", "/v1/members/lookup", R"("K1:DEMO")", 400, "wrong_type", ""},
+        {"POST body is a string", "POST", "/v1/members/lookup", R"("K1:DEMO")", 400, "wrong_type",
+         ""},
         {"GET unknown route", "GET", "/v1/nothing-here", "", 404, "not_found", ""},
         {"POST unknown route", "POST", "/v1/members/lookup/extra", "{}", 404, "not_found", ""},
         {"GET root without a site", "GET", "/", "", 404, "not_found", ""},
@@ -92,7 +115,8 @@ httplib::Result send(httplib::Client& c, const BadRequest& r) {
     return c.Post(r.target.c_str(), r.body, "application/json");
 }
 
-void check_error(const httplib::Result& res, int status, const std::string& code, const std::string& field) {
+void check_error(const httplib::Result& res, int status, const std::string& code,
+                 const std::string& field) {
     REQUIRE(res);
     CHECK(res->status == status);
     CHECK(res->get_header_value("Content-Type").rfind("application/json", 0) == 0);
@@ -115,7 +139,8 @@ TEST_CASE("every bad lookup gets its status, error code and field in the one err
     REQUIRE_MESSAGE(s.ok, s.why);
     auto client = s.server->client();
     for (const BadRequest& r : bad_requests(s.db)) {
-        INFO(r.name << ": " << r.method << " " << r.target.substr(0, 120) << " " << r.body.substr(0, 120));
+        INFO(r.name << ": " << r.method << " " << r.target.substr(0, 120) << " "
+                    << r.body.substr(0, 120));
         check_error(send(*client, r), r.status, r.code, r.field);
     }
     // The server is still fine afterwards.
@@ -129,7 +154,8 @@ TEST_CASE("a 2 MB body with the default limit is refused with 413 in the error s
     REQUIRE_MESSAGE(s.ok, s.why);
     auto client = s.server->client();
     const std::string body = Json{{"code", std::string(2 * 1024 * 1024, 'A')}}.dump();
-    check_error(client->Post("/v1/members/lookup", body, "application/json"), 413, "body_too_large", "");
+    check_error(client->Post("/v1/members/lookup", body, "application/json"), 413, "body_too_large",
+                "");
     const auto res = client->Get("/healthz");
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -145,7 +171,8 @@ TEST_CASE("--body-bytes-max 100 refuses a 200-byte JSON body but serves a small 
     big["pad"] = std::string(200 - big.dump().size(), 'x');
     const std::string body = big.dump();
     REQUIRE(body.size() == 200);
-    check_error(client->Post("/v1/members/lookup", body, "application/json"), 413, "body_too_large", "");
+    check_error(client->Post("/v1/members/lookup", body, "application/json"), 413, "body_too_large",
+                "");
 
     const std::string small = Json{{"code", cards.at("demo-anna").qr}}.dump();
     REQUIRE(small.size() <= 100);
@@ -166,11 +193,23 @@ TEST_CASE("bad requests leave every table of the database unchanged") {
         dump_before = db.dump();
     }
     // The schema this test expects to see, with the demo data in it.
-    const std::map<std::string, std::int64_t> seeded = {
-        {"api_keys", 0},  {"cards", 3},    {"coupons", 0},           {"devices", 0},      {"documents", 4},
-        {"member_counters", 3}, {"member_entries", 8}, {"member_phones_blanked", 0}, {"members", 3},
-        {"merchants", 1}, {"operations", 0}, {"pairings", 0},  {"programs", 1}, {"receipts", 6},
-        {"schema_migrations", 5}, {"shared_state", 0}, {"spins", 0}};
+    const std::map<std::string, std::int64_t> seeded = {{"api_keys", 0},
+                                                        {"cards", 3},
+                                                        {"coupons", 0},
+                                                        {"devices", 0},
+                                                        {"documents", 4},
+                                                        {"member_counters", 3},
+                                                        {"member_entries", 8},
+                                                        {"member_phones_blanked", 0},
+                                                        {"members", 3},
+                                                        {"merchants", 1},
+                                                        {"operations", 0},
+                                                        {"pairings", 0},
+                                                        {"programs", 1},
+                                                        {"receipts", 6},
+                                                        {"schema_migrations", 5},
+                                                        {"shared_state", 0},
+                                                        {"spins", 0}};
     CHECK(counts_before == seeded);
 
     auto client = s.server->client();
@@ -180,7 +219,8 @@ TEST_CASE("bad requests leave every table of the database unchanged") {
         REQUIRE(res);
         CHECK(res->status == r.status);
     }
-    const auto big = client->Post("/v1/members/lookup", std::string(2 * 1024 * 1024, '{'), "application/json");
+    const auto big =
+        client->Post("/v1/members/lookup", std::string(2 * 1024 * 1024, '{'), "application/json");
     REQUIRE(big);
     CHECK(big->status == 413);
 

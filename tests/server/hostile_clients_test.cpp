@@ -32,17 +32,22 @@ std::string get(const std::string& target, const std::string& extra_headers = ""
     return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
 }
 
-std::string post(const std::string& target, const std::string& body, const std::string& extra_headers = "") {
-    return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+std::string post(const std::string& target, const std::string& body,
+                 const std::string& extra_headers = "") {
+    return "POST " + target +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
 }
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
 
 Clock::time_point in(int ms) { return Clock::now() + milliseconds(ms); }
 
 // A connection from `from`, for the tests that hold many.
-std::unique_ptr<Connection> open(const ServerProcess& server, const std::string& from = "127.0.0.1") {
+std::unique_ptr<Connection> open(const ServerProcess& server,
+                                 const std::string& from = "127.0.0.1") {
     return std::make_unique<Connection>(server.port(), in(3000), from);
 }
 
@@ -55,12 +60,15 @@ bool alive(const ServerProcess& server) { return server.running() && ::kill(serv
 // The p-th percentile (0..100) of samples, nearest rank.
 double percentile(std::vector<double> samples, double p) {
     std::sort(samples.begin(), samples.end());
-    const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(samples.size()) + 0.5);
+    const auto rank =
+        static_cast<std::size_t>(p / 100.0 * static_cast<double>(samples.size()) + 0.5);
     return samples[std::min(samples.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 }  // namespace
 
-TEST_CASE("bytes that are not UTF-8, or are control characters, anywhere in a request: 400 naming where, and the server goes on") {
+TEST_CASE(
+    "bytes that are not UTF-8, or are control characters, anywhere in a request: 400 naming where, "
+    "and the server goes on") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = "Authorization: Bearer " + api_key(s.db, "admin") + "\r\n";
@@ -77,10 +85,13 @@ TEST_CASE("bytes that are not UTF-8, or are control characters, anywhere in a re
         {"a member id with a NUL", get("/v1/admin/members/t-bad%00x", admin), "path"},
         {"a search that is not UTF-8", get("/v1/admin/members?q=%FF%FE", admin), "query.q"},
         {"a cursor that is not UTF-8", get("/v1/admin/members?after=%FF", admin), "query.after"},
-        {"a lookup code with a control character", get("/v1/members/lookup?code=12%0A34"), "query.code"},
+        {"a lookup code with a control character", get("/v1/members/lookup?code=12%0A34"),
+         "query.code"},
         {"a broken percent escape", get("/v1/members/lookup?code=%G1"), "query.code"},
-        {"an X-Request-Id that is not UTF-8", get("/healthz", "X-Request-Id: \xff\xfe\r\n"), "X-Request-Id"},
-        {"a User-Agent that is not UTF-8", get("/healthz", "User-Agent: \xc3\x28\r\n"), "User-Agent"},
+        {"an X-Request-Id that is not UTF-8", get("/healthz", "X-Request-Id: \xff\xfe\r\n"),
+         "X-Request-Id"},
+        {"a User-Agent that is not UTF-8", get("/healthz", "User-Agent: \xc3\x28\r\n"),
+         "User-Agent"},
         {"a body that is not UTF-8", post("/v1/members/lookup", "{\"code\":\"\xff\xfe\"}"), ""},
     };
     for (const Case& c : cases) {
@@ -98,19 +109,22 @@ TEST_CASE("bytes that are not UTF-8, or are control characters, anywhere in a re
     // Every one of them has its log line, and the log is JSON throughout. The lines are read
     // from the server's stderr by another thread: the last may still be on its way.
     const std::size_t expected = 2 * std::size(cases);
-    s.server->wait_for_stderr([&](const std::string& err) { return json_lines(err).size() >= expected; });
+    s.server->wait_for_stderr(
+        [&](const std::string& err) { return json_lines(err).size() >= expected; });
     CHECK(s.server->log_lines().size() >= expected);
 }
 
-TEST_CASE("a request that trickles in is cut off at its deadline; the others are served meanwhile") {
+TEST_CASE(
+    "a request that trickles in is cut off at its deadline; the others are served meanwhile") {
     DemoServer s({"--request-deadline-s", "2"});
     REQUIRE_MESSAGE(s.ok, s.why);
     for (const bool in_body : {false, true}) {
         INFO((in_body ? "a slow body" : "a slow head"));
         const auto slow = open(*s.server);
         REQUIRE(slow->fd() >= 0);
-        const std::string start = in_body ? post("/v1/members/lookup", std::string(200, ' ')).substr(0, 120)
-                                          : "GET /healthz HTTP/1.1\r\n";
+        const std::string start =
+            in_body ? post("/v1/members/lookup", std::string(200, ' ')).substr(0, 120)
+                    : "GET /healthz HTTP/1.1\r\n";
         const auto t0 = Clock::now();
         REQUIRE(slow->send(start, in(1000)));
         bool cut = false;
@@ -126,7 +140,8 @@ TEST_CASE("a request that trickles in is cut off at its deadline; the others are
     CHECK(alive(*s.server));
 }
 
-TEST_CASE("an idle kept-alive connection is closed after its idle time and holds no worker meanwhile") {
+TEST_CASE(
+    "an idle kept-alive connection is closed after its idle time and holds no worker meanwhile") {
     DemoServer s({"--keep-alive-idle-s", "1", "--threads", "1"});
     REQUIRE_MESSAGE(s.ok, s.why);
     std::vector<std::unique_ptr<Connection>> idle;
@@ -154,7 +169,8 @@ TEST_CASE("too many connections from one address: the next gets 503, other addre
     REQUIRE(extra->fd() >= 0);
     const auto refused = extra->read_response(in(2000));
     CHECK(refused.status == 503);
-    CHECK(Json::parse(refused.body, nullptr, false)["error"].value("code", "") == "too_many_connections");
+    CHECK(Json::parse(refused.body, nullptr, false)["error"].value("code", "") ==
+          "too_many_connections");
     CHECK(extra->closed_within(in(3000)));
     CHECK(status_of_get(*s.server, "/healthz") == 200);  // from 127.0.0.1
     // One of the five lets go: the address may connect again.
@@ -163,7 +179,8 @@ TEST_CASE("too many connections from one address: the next gets 503, other addre
     for (int i = 0; i < 20 && !served; ++i) {
         std::this_thread::sleep_for(milliseconds(50));
         const auto again = open(*s.server, "127.0.0.2");
-        served = again->send(get("/healthz"), in(1000)) && again->read_response(in(1000)).status == 200;
+        served =
+            again->send(get("/healthz"), in(1000)) && again->read_response(in(1000)).status == 200;
     }
     CHECK(served);
 }
@@ -197,12 +214,15 @@ TEST_CASE("a burst of 600 new connections from three addresses is taken at once 
     while (answered < fds.size() && ms_since(t0) < 5000) {
         std::vector<pollfd> polls;
         for (std::size_t i = 0; i < fds.size(); ++i)
-            if (!done[i]) polls.push_back({fds[i], static_cast<short>(sent[i] ? POLLIN : POLLOUT), 0});
+            if (!done[i])
+                polls.push_back({fds[i], static_cast<short>(sent[i] ? POLLIN : POLLOUT), 0});
         if (::poll(polls.data(), polls.size(), 100) <= 0) continue;
         for (const auto& p : polls) {
-            const std::size_t i = static_cast<std::size_t>(std::find(fds.begin(), fds.end(), p.fd) - fds.begin());
+            const std::size_t i =
+                static_cast<std::size_t>(std::find(fds.begin(), fds.end(), p.fd) - fds.begin());
             if ((p.revents & POLLOUT) && !sent[i]) {
-                sent[i] = ::send(p.fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size());
+                sent[i] = ::send(p.fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+                          static_cast<ssize_t>(request.size());
             } else if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[1024];
                 const ssize_t n = ::recv(p.fd, buf, sizeof buf, 0);
@@ -215,8 +235,8 @@ TEST_CASE("a burst of 600 new connections from three addresses is taken at once 
     }
     const double ms = ms_since(t0);
     for (const int fd : fds) ::close(fd);
-    MESSAGE("600 connections opened and answered in " << ms << " ms (" << ok << " with 200, " << answered - ok
-            << " with 503 busy)");
+    MESSAGE("600 connections opened and answered in " << ms << " ms (" << ok << " with 200, "
+                                                      << answered - ok << " with 503 busy)");
     CHECK(answered == fds.size());
     CHECK(ok >= fds.size() / 2);
     CHECK(ms < 1000);  // a dropped SYN is sent again after 1 s
@@ -230,7 +250,8 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
     auto client = s.server->client();
     auto lookup_ms = [&] {
         const auto t0 = Clock::now();
-        const auto res = client->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+        const auto res =
+            client->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
         const double ms = ms_since(t0);
         REQUIRE(res);
         REQUIRE(res->status == 200);
@@ -269,18 +290,24 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
         flooded.clear();
         for (int i = 0; i < 20; ++i) flooded.push_back(lookup_ms());
         if (*std::max_element(flooded.begin(), flooded.end()) <= 2 * normal_p99) break;
-        MESSAGE("attempt " << attempt + 1 << ": worst of 20 " << *std::max_element(flooded.begin(), flooded.end()) << " ms");
+        MESSAGE("attempt " << attempt + 1 << ": worst of 20 "
+                           << *std::max_element(flooded.begin(), flooded.end()) << " ms");
     }
     stop = true;
     trickle.join();
     const double worst = *std::max_element(flooded.begin(), flooded.end());
-    MESSAGE("lookups: normal p50 " << percentile(normal, 50) << " ms, p99 " << normal_p99 << " ms; with 1 000 idle and 100 slow "
-            "connections p50 " << percentile(flooded, 50) << " ms, worst of 20 " << worst << " ms");
+    MESSAGE("lookups: normal p50 " << percentile(normal, 50) << " ms, p99 " << normal_p99
+                                   << " ms; with 1 000 idle and 100 slow "
+                                      "connections p50 "
+                                   << percentile(flooded, 50) << " ms, worst of 20 " << worst
+                                   << " ms");
     for (const double ms : flooded) CHECK(ms <= 2 * normal_p99);
     CHECK(alive(*s.server));
 }
 
-TEST_CASE("more requests at once than workers and queue hold: the rest get 503 busy at once, not a wait") {
+TEST_CASE(
+    "more requests at once than workers and queue hold: the rest get 503 busy at once, not a "
+    "wait") {
     DemoServer s({"--threads", "1", "--queue-max", "1"});
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string body = Json{{"code", demo_cards(s.db).at("demo-anna").qr}}.dump();

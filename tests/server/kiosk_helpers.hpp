@@ -39,22 +39,27 @@ inline Answer answer_of(const httplib::Result& res) {
     return a;
 }
 
-inline Answer post(httplib::Client& c, const std::string& path, const std::string& credential, const Json& body) {
+inline Answer post(httplib::Client& c, const std::string& path, const std::string& credential,
+                   const Json& body) {
     return answer_of(credential.empty() ? c.Post(path.c_str(), body.dump(), "application/json")
-                                        : c.Post(path.c_str(), bearer(credential), body.dump(), "application/json"));
+                                        : c.Post(path.c_str(), bearer(credential), body.dump(),
+                                                 "application/json"));
 }
 
-inline Answer put(httplib::Client& c, const std::string& path, const std::string& credential, const Json& body) {
+inline Answer put(httplib::Client& c, const std::string& path, const std::string& credential,
+                  const Json& body) {
     return answer_of(c.Put(path.c_str(), bearer(credential), body.dump(), "application/json"));
 }
 
-inline Answer get(httplib::Client& c, const std::string& path, const std::string& credential, httplib::Headers extra = {}) {
+inline Answer get(httplib::Client& c, const std::string& path, const std::string& credential,
+                  httplib::Headers extra = {}) {
     if (!credential.empty()) extra.emplace("Authorization", "Bearer " + credential);
     return answer_of(c.Get(path.c_str(), extra));
 }
 
 // A pairing code from the console, exchanged for a device token (REQUIREd to work).
-inline std::string pair_kiosk(httplib::Client& c, const std::string& admin, const std::string& name) {
+inline std::string pair_kiosk(httplib::Client& c, const std::string& admin,
+                              const std::string& name) {
     const Answer code = post(c, "/v1/admin/devices/pairing-codes", admin, {{"name", name}});
     REQUIRE_MESSAGE(code.status == 201, code.body.dump());
     const Answer paired = post(c, "/v1/devices/pair", "", {{"code", code.body["code"]}});
@@ -67,7 +72,9 @@ inline std::vector<std::string> enrol_members(httplib::Client& c, const std::str
     std::vector<std::string> ids;
     for (int i = 0; i < n; ++i) {
         const std::string id = "kt-" + std::to_string(i);
-        const Answer a = post(c, "/v1/admin/members", admin, {{"id", id}, {"name", "Tester " + std::to_string(i)}, {"consent", true}});
+        const Answer a =
+            post(c, "/v1/admin/members", admin,
+                 {{"id", id}, {"name", "Tester " + std::to_string(i)}, {"consent", true}});
         REQUIRE_MESSAGE(a.status == 201, a.body.dump());
         ids.push_back(id);
     }
@@ -77,23 +84,30 @@ inline std::vector<std::string> enrol_members(httplib::Client& c, const std::str
 // A wheel without member limits: a coupon for the demo's coffee (stock `coffee_stock`, cost
 // 100), 10 points (unlimited, cost 10) and nothing, with a day budget.
 inline Json contest_wheel(std::int64_t coffee_stock, std::int64_t day_budget) {
-    Json w = Json::parse(R"({"currency": "RUB", "campaign_budget": "unlimited", "member_spins_per_day_max": "unlimited",
-        "member_wins_per_day_max": "unlimited", "member_wins_per_campaign_max": "unlimited", "prizes": [
-        {"id": "coffee", "label": "Coffee", "kind": "coupon", "reward_id": "coffee", "weight": 40, "cost": 100},
-        {"id": "p10", "label": "10 points", "kind": "points", "points": 10, "weight": 40, "stock": "unlimited", "cost": 10},
-        {"id": "nothing", "label": "Next time", "kind": "nothing", "weight": 20, "stock": "unlimited", "cost": 0}]})");
+    Json w = Json::parse(
+        R"({"currency": "RUB", "campaign_budget": "unlimited",
+        "member_spins_per_day_max": "unlimited", "member_wins_per_day_max": "unlimited",
+        "member_wins_per_campaign_max": "unlimited", "prizes": [
+        {"id": "coffee", "label": "Coffee", "kind": "coupon", "reward_id": "coffee", "weight": 40,
+         "cost": 100},
+        {"id": "p10", "label": "10 points", "kind": "points", "points": 10, "weight": 40,
+         "stock": "unlimited", "cost": 10},
+        {"id": "nothing", "label": "Next time", "kind": "nothing", "weight": 20,
+         "stock": "unlimited", "cost": 0}]})");
     w["prizes"][0]["stock"] = coffee_stock;
     w["day_budget"] = day_budget;
     return w;
 }
 
-inline Json spin_body(const std::string& op, const std::string& member, const std::string& wheel = "") {
+inline Json spin_body(const std::string& op, const std::string& member,
+                      const std::string& wheel = "") {
     Json b = {{"operation_id", op}, {"member", {{"id", member}}}};
     if (!wheel.empty()) b["wheel_id"] = wheel;
     return b;
 }
 
-inline Json redeem_body(const std::string& op, const std::string& member, const std::string& reward) {
+inline Json redeem_body(const std::string& op, const std::string& member,
+                        const std::string& reward) {
     return {{"operation_id", op}, {"member", {{"id", member}}}, {"reward_id", reward}};
 }
 
@@ -111,8 +125,9 @@ struct Outcomes {
 // n writes (spins or redemptions, body(i) for i in [0, n)) from `threads` client threads;
 // write i goes to servers[i % servers.size()] with tokens[i % tokens.size()].
 template <class Body>
-void concurrent_writes(const std::vector<const ServerProcess*>& servers, const std::vector<std::string>& tokens,
-                       const std::string& path, int n, int threads, Body body, Outcomes& out) {
+void concurrent_writes(const std::vector<const ServerProcess*>& servers,
+                       const std::vector<std::string>& tokens, const std::string& path, int n,
+                       int threads, Body body, Outcomes& out) {
     std::atomic<int> next{0};
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
@@ -137,9 +152,11 @@ void concurrent_writes(const std::vector<const ServerProcess*>& servers, const s
                 if (a.status == 201 && a.body.contains("prize")) {
                     ++out.prizes[a.body["prize"]["id"].get<std::string>()];
                     if (a.body["prize"]["kind"] == "points")
-                        out.points[a.body["member"]["id"].get<std::string>()] += a.body["prize"]["points"].get<std::int64_t>();
+                        out.points[a.body["member"]["id"].get<std::string>()] +=
+                            a.body["prize"]["points"].get<std::int64_t>();
                 }
-                if (a.status == 201 && a.body.contains("coupon")) out.coupons.push_back(a.body["coupon"]["code"].get<std::string>());
+                if (a.status == 201 && a.body.contains("coupon"))
+                    out.coupons.push_back(a.body["coupon"]["code"].get<std::string>());
                 if (a.status != 201 && a.status != 409 && out.first_unexpected.empty())
                     out.first_unexpected = std::to_string(a.status) + " " + a.body.dump() + a.error;
             }

@@ -20,9 +20,14 @@ TEST_CASE("kiosk pairing: code, token, config, devices, revoke; bad codes name t
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
 
-    CHECK(post(*c, "/v1/admin/devices/pairing-codes", till, {{"name", "Front door kiosk"}}).status == 403);
-    CHECK(post(*c, "/v1/admin/devices/pairing-codes", admin, Json::object()).body["error"]["field"] == "name");
-    const Answer code = post(*c, "/v1/admin/devices/pairing-codes", admin, {{"name", "Front door kiosk"}});
+    CHECK(
+        post(*c, "/v1/admin/devices/pairing-codes", till, {{"name", "Front door kiosk"}}).status ==
+        403);
+    CHECK(
+        post(*c, "/v1/admin/devices/pairing-codes", admin, Json::object()).body["error"]["field"] ==
+        "name");
+    const Answer code =
+        post(*c, "/v1/admin/devices/pairing-codes", admin, {{"name", "Front door kiosk"}});
     REQUIRE_MESSAGE(code.status == 201, code.body.dump());
     const std::string text = code.body["code"].get<std::string>();
     CHECK(std::regex_match(text, std::regex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")));
@@ -30,7 +35,8 @@ TEST_CASE("kiosk pairing: code, token, config, devices, revoke; bad codes name t
 
     // Typed on the kiosk as it comes: lower case, a space instead of the dash.
     std::string typed;
-    for (char ch : text) typed += ch == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char ch : text)
+        typed += ch == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     const Answer paired = post(*c, "/v1/devices/pair", "", {{"code", typed}});
     REQUIRE_MESSAGE(paired.status == 201, paired.body.dump());
     const std::string token = paired.body["token"].get<std::string>();
@@ -74,7 +80,8 @@ TEST_CASE("kiosk pairing: code, token, config, devices, revoke; bad codes name t
     CHECK(refused.status == 401);
     CHECK(error_shape_problem(refused.body) == "");
     CHECK(post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna")).status == 401);
-    CHECK(post(*c, "/v1/admin/devices/" + id + "/revoke", admin, Json::object()).body["device"] == revoked.body["device"]);
+    CHECK(post(*c, "/v1/admin/devices/" + id + "/revoke", admin, Json::object()).body["device"] ==
+          revoked.body["device"]);
     CHECK(post(*c, "/v1/admin/devices/NOSUCHID/revoke", admin, Json::object()).status == 404);
 }
 
@@ -100,7 +107,9 @@ TEST_CASE("kiosk pairing: eight kiosks racing with one code get exactly one toke
     CHECK(get(*c, "/v1/admin/devices", admin).body["devices"].size() == 1);
 }
 
-TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 304 until something changes") {
+TEST_CASE(
+    "kiosk config: settings name stored documents; a strong ETag answers 304 until something "
+    "changes") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
@@ -111,15 +120,18 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     REQUIRE_MESSAGE(first.status == 200, first.body.dump());
     CHECK(first.etag.size() == 34);
     CHECK(first.etag == "\"" + first.body["version"].get<std::string>() + "\"");
-    CHECK(first.body["merchant"] == Json{{"code", "DEMO"}, {"name", "Kopilka Demo Shop"}, {"currency", "RUB"}});
+    CHECK(first.body["merchant"] ==
+          Json{{"code", "DEMO"}, {"name", "Kopilka Demo Shop"}, {"currency", "RUB"}});
     CHECK(first.body["program"]["id"] == "demo-points");
     CHECK(first.body["rewards"].size() == 3);
     CHECK(first.body["rewards"][0]["id"] == "coffee");
-    CHECK(first.body["theme"]["name"] == "Kopilka Demo Shop");  // the demo's settings: its daylight theme…
+    CHECK(first.body["theme"]["name"] ==
+          "Kopilka Demo Shop");  // the demo's settings: its daylight theme…
     CHECK(first.body["wheel"]["id"] == "demo-wheel");           // …and its wheel
     CHECK(first.body["settings"]["idle_seconds"] == 30);
 
-    const auto not_modified = c->Get("/v1/kiosk/config", {{"Authorization", "Bearer " + token}, {"If-None-Match", first.etag}});
+    const auto not_modified = c->Get(
+        "/v1/kiosk/config", {{"Authorization", "Bearer " + token}, {"If-None-Match", first.etag}});
     REQUIRE(not_modified);
     CHECK(not_modified->status == 304);
     CHECK(not_modified->body.empty());
@@ -136,11 +148,16 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     bad = put(*c, "/v1/admin/kiosk-settings", admin, {{"idle_seconds", 1}});
     CHECK(bad.status == 400);
     CHECK(bad.body["error"]["field"] == "idle_seconds");
-    const Answer settings = put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "demo-wheel"}, {"theme_id", nullptr}, {"idle_seconds", 45}});
+    const Answer settings =
+        put(*c, "/v1/admin/kiosk-settings", admin,
+            {{"wheel_id", "demo-wheel"}, {"theme_id", nullptr}, {"idle_seconds", 45}});
     REQUIRE_MESSAGE(settings.status == 200, settings.body.dump());
     CHECK(settings.body["settings"]["version"] == 2);
     CHECK(get(*c, "/v1/admin/kiosk-settings", admin).body["settings"] ==
-          Json{{"theme_id", nullptr}, {"wheel_id", "demo-wheel"}, {"idle_seconds", 45}, {"version", 2}});
+          Json{{"theme_id", nullptr},
+               {"wheel_id", "demo-wheel"},
+               {"idle_seconds", 45},
+               {"version", 2}});
 
     const Answer second = get(*c, "/v1/kiosk/config", token, {{"If-None-Match", first.etag}});
     REQUIRE_MESSAGE(second.status == 200, second.body.dump());
@@ -149,7 +166,8 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     const Json& wheel = second.body["wheel"];
     CHECK(wheel["id"] == "demo-wheel");
     REQUIRE(wheel["prizes"].size() == 5);
-    CHECK(wheel["prizes"][2] == Json{{"id", "coffee"}, {"label", "Coffee"}, {"kind", "coupon"}, {"chance_ppm", 120000}});
+    CHECK(wheel["prizes"][2] ==
+          Json{{"id", "coffee"}, {"label", "Coffee"}, {"kind", "coupon"}, {"chance_ppm", 120000}});
     std::int64_t total = 0;
     for (const auto& ppm : wheel["odds"]) total += ppm.get<std::int64_t>();
     CHECK(total == 1000000);
@@ -157,7 +175,8 @@ TEST_CASE("kiosk config: settings name stored documents; a strong ETag answers 3
     CHECK(get(*c, "/v1/kiosk/config", token, {{"If-None-Match", second.etag}}).status == 304);
 }
 
-TEST_CASE("kiosk lookup: a plain card number needs a paired kiosk; the snapshot counts the spins left") {
+TEST_CASE(
+    "kiosk lookup: a plain card number needs a paired kiosk; the snapshot counts the spins left") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
@@ -165,7 +184,8 @@ TEST_CASE("kiosk lookup: a plain card number needs a paired kiosk; the snapshot 
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Entrance");
     const std::string ean = cards.at("demo-anna").card;
-    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status == 200);  // no wheel on the kiosks
+    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status ==
+            200);  // no wheel on the kiosks
 
     Answer a = post(*c, "/v1/members/lookup", "", {{"code", ean}});
     CHECK(a.status == 401);
@@ -181,15 +201,20 @@ TEST_CASE("kiosk lookup: a plain card number needs a paired kiosk; the snapshot 
     CHECK(get(*c, "/v1/members/lookup?code=" + ean, token).body["member"]["balance"] == 1250);
 }
 
-TEST_CASE("kiosk outbox: operations apply in order as their own routes; replays answer the original answers") {
+TEST_CASE(
+    "kiosk outbox: operations apply in order as their own routes; replays answer the original "
+    "answers") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Outbox");
-    const Json wheel = Json::parse(R"({"currency": "RUB", "day_budget": "unlimited", "campaign_budget": "unlimited",
-        "member_spins_per_day_max": "unlimited", "member_wins_per_day_max": "unlimited", "member_wins_per_campaign_max": "unlimited",
-        "prizes": [{"id": "p100", "label": "100 points", "kind": "points", "points": 100, "weight": 1, "stock": "unlimited", "cost": 100}]})");
+    const Json wheel = Json::parse(
+        R"({"currency": "RUB", "day_budget": "unlimited", "campaign_budget": "unlimited",
+        "member_spins_per_day_max": "unlimited", "member_wins_per_day_max": "unlimited",
+        "member_wins_per_campaign_max": "unlimited",
+        "prizes": [{"id": "p100", "label": "100 points", "kind": "points", "points": 100,
+                    "weight": 1, "stock": "unlimited", "cost": 100}]})");
     REQUIRE(put(*c, "/v1/admin/wheels/sure", admin, wheel).status == 200);
     REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "sure"}}).status == 200);
 
@@ -198,7 +223,8 @@ TEST_CASE("kiosk outbox: operations apply in order as their own routes; replays 
     Json redeem = redeem_body(op_id(3), "demo-boris", "coffee");
     spin1["type"] = spin2["type"] = "spin";
     redeem["type"] = "redeem";
-    const Answer first = post(*c, "/v1/kiosk/operations", token, {{"operations", {spin1, spin2, redeem}}});
+    const Answer first =
+        post(*c, "/v1/kiosk/operations", token, {{"operations", {spin1, spin2, redeem}}});
     REQUIRE_MESSAGE(first.status == 200, first.body.dump());
     const Json& r = first.body["results"];
     REQUIRE(r.size() == 3);
@@ -212,7 +238,9 @@ TEST_CASE("kiosk outbox: operations apply in order as their own routes; replays 
     // The same outbox sent again (the kiosk never saw the answer) plus one new operation.
     Json spin4 = spin_body(op_id(4), "demo-boris");
     spin4["type"] = "spin";
-    const Answer second = post(*c, "/v1/kiosk/operations", token, {{"operations", {spin1, spin2, redeem, spin4, {{"type", "dance"}}}}});
+    const Answer second =
+        post(*c, "/v1/kiosk/operations", token,
+             {{"operations", {spin1, spin2, redeem, spin4, {{"type", "dance"}}}}});
     REQUIRE(second.status == 200);
     const Json& r2 = second.body["results"];
     REQUIRE(r2.size() == 5);

@@ -21,7 +21,9 @@ std::vector<Json> lines_with_id(const ServerProcess& s, const std::string& id) {
 }
 
 bool has_log_line(const ServerProcess& s, const std::string& id) {
-    return s.wait_for_stderr([&](const std::string& err) { return err.find("\"request_id\":\"" + id + "\"") != std::string::npos; });
+    return s.wait_for_stderr([&](const std::string& err) {
+        return err.find("\"request_id\":\"" + id + "\"") != std::string::npos;
+    });
 }
 
 // Waits for `n` request log lines in total (lines with a "route").
@@ -46,7 +48,9 @@ bool is_hex_id(const std::string& s) {
 
 void check_line_shape(const Json& line) {
     INFO(line.dump());
-    for (const char* k : {"ts_ms", "method", "route", "status", "latency_ms", "merchant", "request_id"}) CHECK(line.contains(k));
+    for (const char* k :
+         {"ts_ms", "method", "route", "status", "latency_ms", "merchant", "request_id"})
+        CHECK(line.contains(k));
     CHECK(line["route"].is_string());
     CHECK(line["status"].is_number_integer());
     CHECK(line["request_id"].is_string());
@@ -81,8 +85,9 @@ TEST_CASE("each request logs exactly one JSON line with route, status, latency a
     for (const Call& c : calls) {
         INFO(c.id);
         const httplib::Headers h = {{"X-Request-Id", c.id}};
-        const auto res = c.method == "GET" ? client->Get((c.path + c.query).c_str(), h)
-                                           : client->Post(c.path.c_str(), h, c.body, "application/json");
+        const auto res = c.method == "GET"
+                             ? client->Get((c.path + c.query).c_str(), h)
+                             : client->Post(c.path.c_str(), h, c.body, "application/json");
         REQUIRE(res);
         CHECK(res->status == c.status);
         CHECK(res->get_header_value("X-Request-Id") == c.id);
@@ -175,7 +180,8 @@ TEST_CASE("requests refused before routing are logged with their own id and late
     CHECK(error_shape_problem(Json::parse(res->body, nullptr, false)) == "");
 
     t0 = Clock::now();
-    const auto reply = raw_http::exchange(s.server->port(), "NONSENSE\r\n\r\n", std::chrono::seconds(3));
+    const auto reply =
+        raw_http::exchange(s.server->port(), "NONSENSE\r\n\r\n", std::chrono::seconds(3));
     const double raw_ms = ms_since(t0);
     CHECK(reply.status == 400);
 
@@ -191,7 +197,8 @@ TEST_CASE("requests refused before routing are logged with their own id and late
         CHECK(lines[i]["request_id"] != "");
         check_line_shape(lines[i]);
         // The server can't have spent longer on a request than the client waited for it.
-        if (lines[i]["latency_ms"].is_number()) CHECK(lines[i]["latency_ms"].get<double>() <= client_ms[i] + 5.0);
+        if (lines[i]["latency_ms"].is_number())
+            CHECK(lines[i]["latency_ms"].get<double>() <= client_ms[i] + 5.0);
     }
     // The id in the log is the one the client got back, so the two can be matched up.
     CHECK(res->get_header_value("X-Request-Id") == lines[1].value("request_id", ""));
@@ -199,17 +206,20 @@ TEST_CASE("requests refused before routing are logged with their own id and late
 
 TEST_CASE("the environment configures the server like its flags") {
     TempDir dir;
-    ServerProcess server({"--db", dir.file("k.sqlite"), "--seed-demo"}, {"KOPILKA_BODY_BYTES_MAX=100", "KOPILKA_QUIET=1"});
+    ServerProcess server({"--db", dir.file("k.sqlite"), "--seed-demo"},
+                         {"KOPILKA_BODY_BYTES_MAX=100", "KOPILKA_QUIET=1"});
     std::string why;
     REQUIRE_MESSAGE(server.start(&why), why);
     auto c = server.client();
-    const auto big = c->Post("/v1/members/lookup", Json{{"code", std::string(150, '1')}}.dump(), "application/json");
+    const auto big = c->Post("/v1/members/lookup", Json{{"code", std::string(150, '1')}}.dump(),
+                             "application/json");
     REQUIRE(big);
     CHECK(big->status == 413);
     CHECK(c->Get("/healthz")->status == 200);
     CHECK(server.log_lines().empty());  // KOPILKA_QUIET=1
 
-    const RunResult bad = run_program({"/usr/bin/env", "KOPILKA_THREADS=0", server_binary(), "--port", "0", "--db", dir.file("k.sqlite")});
+    const RunResult bad = run_program({"/usr/bin/env", "KOPILKA_THREADS=0", server_binary(),
+                                       "--port", "0", "--db", dir.file("k.sqlite")});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("KOPILKA_THREADS") != std::string::npos);
 }

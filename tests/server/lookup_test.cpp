@@ -38,7 +38,9 @@ const Expected kDemo[] = {
 };
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 void check_member(const httplib::Result& res, const Expected& e, std::int64_t t0, std::int64_t t1) {
@@ -52,8 +54,9 @@ void check_member(const httplib::Result& res, const Expected& e, std::int64_t t0
     const Json& m = body["member"];
     std::set<std::string> keys;
     for (const auto& [k, v] : m.items()) keys.insert(k);
-    CHECK(keys == std::set<std::string>{"id", "name", "merchant", "balance", "currency", "tier", "tier_detail", "as_of_ms",
-                                        "available", "pending", "expiring", "rewards_affordable", "reward_next",
+    CHECK(keys == std::set<std::string>{"id", "name", "merchant", "balance", "currency", "tier",
+                                        "tier_detail", "as_of_ms", "available", "pending",
+                                        "expiring", "rewards_affordable", "reward_next",
                                         "spins_available", "history"});
 
     CHECK(m["id"] == e.id);
@@ -127,13 +130,15 @@ TEST_CASE("lookup by QR payload via GET and POST returns each demo member exactl
         {
             INFO("POST");
             const auto t0 = now_ms();
-            const auto res = client->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+            const auto res =
+                client->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
             check_member(res, e, t0, now_ms());
         }
         {
             INFO("POST with the CR/LF a scanner appends");
             const auto t0 = now_ms();
-            const auto res = client->Post("/v1/members/lookup", Json{{"code", qr + "\r\n"}}.dump(), "application/json");
+            const auto res = client->Post("/v1/members/lookup", Json{{"code", qr + "\r\n"}}.dump(),
+                                          "application/json");
             check_member(res, e, t0, now_ms());
         }
     }
@@ -147,13 +152,15 @@ TEST_CASE("balances equal the ledger entries summed straight from the SQLite fil
     Db db(s.db);
     CHECK(db.count("members") == 3);
     // Double entry: every entry's postings sum to zero, so the whole ledger does.
-    CHECK(db.scalar("SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, "
-                    "json_each(e.body, '$.postings') p") == 0);
+    CHECK(db.scalar(
+              "SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, "
+              "json_each(e.body, '$.postings') p") == 0);
     for (const Expected& e : kDemo) {
         INFO("member " << e.id);
         const std::int64_t derived = db.derived_balance("demo", e.id);
         CHECK(derived == e.balance);
-        const auto res = client->Post("/v1/members/lookup", Json{{"code", cards.at(e.id).qr}}.dump(), "application/json");
+        const auto res = client->Post("/v1/members/lookup",
+                                      Json{{"code", cards.at(e.id).qr}}.dump(), "application/json");
         REQUIRE(res);
         REQUIRE(res->status == 200);
         const Json body = Json::parse(res->body);

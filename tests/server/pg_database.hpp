@@ -29,7 +29,8 @@ inline std::string with_database(const std::string& url, const std::string& name
     const auto scheme = url.find("://");
     const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
     const auto query = url.find('?');
-    const std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+    const std::string base =
+        slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
     return base + "/" + name + (query == std::string::npos ? "" : url.substr(query));
 }
 
@@ -43,7 +44,9 @@ struct PgDatabase {
     PgDatabase() {
         const char* cluster = cluster_url();
         if (!cluster) {
-            why = "KOPILKA_TEST_PG_URL is not set: run tools/test.sh, or tools/pg.sh start DIR and export it";
+            why =
+                "KOPILKA_TEST_PG_URL is not set: run tools/test.sh, or tools/pg.sh start DIR and "
+                "export it";
             return;
         }
         admin_url = cluster;
@@ -57,7 +60,8 @@ struct PgDatabase {
             pqxx::nontransaction n(c);
             n.exec("CREATE DATABASE " + n.quote_name(name));
         } catch (const std::exception& e) {
-            why = std::string("cannot create database ") + name + " on " + admin_url + ": " + e.what();
+            why = std::string("cannot create database ") + name + " on " + admin_url + ": " +
+                  e.what();
             name.clear();
         }
     }
@@ -79,22 +83,29 @@ struct PgDatabase {
     }
     // The member's balance summed from the stored entries' postings, INT64_MIN if the
     // member_delta column disagrees with them.
-    std::int64_t derived_balance(const std::string& merchant_id, const std::string& member_id) const {
+    std::int64_t derived_balance(const std::string& merchant_id,
+                                 const std::string& member_id) const {
         pqxx::connection c(url);
         pqxx::work w(c);
-        const auto from_postings = w.exec_params1(
-            "SELECT COALESCE(SUM((p->>'amount')::bigint), 0)::bigint FROM member_entries e, "
-            "jsonb_array_elements(e.body::jsonb -> 'postings') p WHERE e.merchant_id = $1 AND e.member_id = $2 "
-            "AND p->>'account' = 'member'",
-            merchant_id, member_id)[0].as<long long>();
+        const auto from_postings =
+            w.exec_params1(
+                 "SELECT COALESCE(SUM((p->>'amount')::bigint), 0)::bigint FROM member_entries e, "
+                 "jsonb_array_elements(e.body::jsonb -> 'postings') p WHERE e.merchant_id = $1 AND "
+                 "e.member_id = $2 "
+                 "AND p->>'account' = 'member'",
+                 merchant_id, member_id)[0]
+                .as<long long>();
         const auto from_column = w.exec_params1(
-            "SELECT COALESCE(SUM(member_delta), 0)::bigint FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
-            merchant_id, member_id)[0].as<long long>();
+                                      "SELECT COALESCE(SUM(member_delta), 0)::bigint FROM "
+                                      "member_entries WHERE merchant_id = $1 AND member_id = $2",
+                                      merchant_id, member_id)[0]
+                                     .as<long long>();
         return from_postings == from_column ? from_postings : INT64_MIN;
     }
 };
 
-inline std::unique_ptr<ServerProcess> start_server(const std::string& url, std::vector<std::string> extra) {
+inline std::unique_ptr<ServerProcess> start_server(const std::string& url,
+                                                   std::vector<std::string> extra) {
     std::vector<std::string> args = {"--db", url, "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto s = std::make_unique<ServerProcess>(std::move(args));

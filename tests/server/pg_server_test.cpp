@@ -28,17 +28,19 @@ struct Tally {
 
 // Posts receipts n = first, first+step, … < end for `card`, each redeeming 50 points on a
 // 100 ₽ receipt (the cap: half of it).
-void post_receipts(const ServerProcess& server, const std::string& till, const std::string& card, int first, int step, int end,
-                   Tally& t) {
+void post_receipts(const ServerProcess& server, const std::string& till, const std::string& card,
+                   int first, int step, int end, Tally& t) {
     auto c = server.client();
     c->set_read_timeout(30, 0);
     for (int i = first; i < end; i += step) {
-        const auto res = c->Post("/v1/receipts", bearer(till), receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
+        const auto res = c->Post("/v1/receipts", bearer(till),
+                                 receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
         if (!res || res->status != 201) {
             ++t.failed;
             std::lock_guard<std::mutex> lock(t.mutex);
             if (t.first_failure.empty())
-                t.first_failure = res ? std::to_string(res->status) + " " + res->body : "no response: " + httplib::to_string(res.error());
+                t.first_failure = res ? std::to_string(res->status) + " " + res->body
+                                      : "no response: " + httplib::to_string(res.error());
             continue;
         }
         const Json j = Json::parse(res->body);
@@ -57,7 +59,8 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
     const auto cards = demo_cards(db.url);
     REQUIRE(cards.size() == 3);
     auto c = server->client();
-    const std::pair<const char*, std::int64_t> expected[] = {{"demo-anna", 1250}, {"demo-boris", 120}, {"demo-dace", 4200}};
+    const std::pair<const char*, std::int64_t> expected[] = {
+        {"demo-anna", 1250}, {"demo-boris", 120}, {"demo-dace", 4200}};
     for (const auto& [member, balance] : expected) {
         INFO(member);
         const Json j = lookup(*c, cards.at(member).qr);
@@ -132,7 +135,8 @@ TEST_CASE("PostgreSQL server: 200 concurrent redemptions against one balance nev
     const std::int64_t before = balance_of(*server->client(), cards.at("demo-boris").qr);
     Tally t;
     std::vector<std::thread> threads;
-    for (int k = 0; k < 8; ++k) threads.emplace_back([&, k] { post_receipts(*server, till, card, k, 8, 200, t); });
+    for (int k = 0; k < 8; ++k)
+        threads.emplace_back([&, k] { post_receipts(*server, till, card, k, 8, 200, t); });
     for (auto& th : threads) th.join();
     INFO("first failure: " << t.first_failure);
     CHECK(t.created.load() == 200);
@@ -146,7 +150,8 @@ TEST_CASE("PostgreSQL server: 200 concurrent redemptions against one balance nev
     CHECK(db.scalar("SELECT COUNT(DISTINCT op_id) FROM operations") == 200);
 }
 
-TEST_CASE("PostgreSQL server: two server processes sharing one database keep one balance consistent") {
+TEST_CASE(
+    "PostgreSQL server: two server processes sharing one database keep one balance consistent") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     auto a = start_server(db.url, {"--seed-demo", "--threads", "8"});
@@ -160,7 +165,8 @@ TEST_CASE("PostgreSQL server: two server processes sharing one database keep one
     std::vector<std::thread> threads;
     // Eight client threads, four per server, interleaved: receipt n goes to server n % 2.
     for (int k = 0; k < 8; ++k)
-        threads.emplace_back([&, k] { post_receipts(k % 2 == 0 ? *a : *b, till, card, k, 8, 200, t); });
+        threads.emplace_back(
+            [&, k] { post_receipts(k % 2 == 0 ? *a : *b, till, card, k, 8, 200, t); });
     for (auto& th : threads) th.join();
     INFO("first failure: " << t.first_failure);
     CHECK(t.created.load() == 200);
@@ -175,9 +181,11 @@ TEST_CASE("PostgreSQL server: two server processes sharing one database keep one
     // Every acknowledged operation is stored exactly once, and nothing else is.
     CHECK(db.scalar("SELECT COUNT(*) FROM operations") == t.created.load());
     CHECK(db.scalar("SELECT COUNT(DISTINCT op_id) FROM operations") == t.created.load());
-    CHECK(db.scalar("SELECT COUNT(*) FROM receipts WHERE member_id = 'demo-boris' AND op_id IN (SELECT op_id FROM operations)") ==
-          t.created.load());
+    CHECK(db.scalar("SELECT COUNT(*) FROM receipts WHERE member_id = 'demo-boris' AND op_id IN "
+                    "(SELECT op_id FROM operations)") == t.created.load());
     // The ledger's sequence has no gaps or duplicates.
-    CHECK(db.scalar("SELECT COUNT(*) - COUNT(DISTINCT seq) + (MAX(seq) + 1 - COUNT(*)) FROM member_entries "
-                    "WHERE merchant_id = 'demo' AND member_id = 'demo-boris'") == 0);
+    CHECK(
+        db.scalar(
+            "SELECT COUNT(*) - COUNT(DISTINCT seq) + (MAX(seq) + 1 - COUNT(*)) FROM member_entries "
+            "WHERE merchant_id = 'demo' AND member_id = 'demo-boris'") == 0);
 }

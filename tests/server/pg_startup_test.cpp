@@ -12,13 +12,15 @@
 
 using namespace kopilka::test;
 
-TEST_CASE("PostgreSQL: four servers starting together on an empty database migrate and seed it once") {
+TEST_CASE(
+    "PostgreSQL: four servers starting together on an empty database migrate and seed it once") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     constexpr int kServers = 4;
     std::vector<std::unique_ptr<ServerProcess>> servers;
     for (int i = 0; i < kServers; ++i)
-        servers.push_back(std::make_unique<ServerProcess>(std::vector<std::string>{"--db", db.url, "--seed-demo", "--quiet"}));
+        servers.push_back(std::make_unique<ServerProcess>(
+            std::vector<std::string>{"--db", db.url, "--seed-demo", "--quiet"}));
     std::vector<std::string> why(kServers);
     std::vector<int> started(kServers, 0);
     // Each server is started from its own thread, at once. The threads live until the end

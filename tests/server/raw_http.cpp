@@ -242,7 +242,8 @@ bool Connection::closed_within(Clock::time_point deadline) {
     while (wait_for(fd_, POLLIN, deadline)) {
         char buf[4096];
         const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+            return true;
     }
     return false;
 }

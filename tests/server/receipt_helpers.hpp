@@ -11,8 +11,10 @@
 
 namespace kopilka::test {
 
-inline std::string api_key(const std::string& db, const std::string& role, const std::string& merchant = "demo") {
-    const RunResult r = run_program({cli_binary(), "api-key", "--db", db, "--merchant", merchant, "--role", role});
+inline std::string api_key(const std::string& db, const std::string& role,
+                           const std::string& merchant = "demo") {
+    const RunResult r =
+        run_program({cli_binary(), "api-key", "--db", db, "--merchant", merchant, "--role", role});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     return json_lines(r.out).at(0).at("key").get<std::string>();
 }
@@ -29,10 +31,14 @@ inline Json receipt_body(int n, const std::string& card, std::int64_t price, std
     return Json{{"operation_id", op_id(n)},
                 {"member", {{"card", card}}},
                 {"redeem_points", redeem},
-                {"receipt", {{"id", "R-" + std::to_string(n)}, {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
+                {"receipt",
+                 {{"id", "R-" + std::to_string(n)},
+                  {"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}}}};
 }
 
-inline httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+inline httplib::Headers bearer(const std::string& key) {
+    return {{"Authorization", "Bearer " + key}};
+}
 
 // The member lookup answer for a card QR (must be 200).
 inline Json lookup(httplib::Client& c, const std::string& qr) {

@@ -24,7 +24,8 @@ TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflict
     REQUIRE(res);
     CHECK(res->status == 401);
     CHECK(error_shape_problem(Json::parse(res->body)) == "");
-    res = c->Post("/v1/receipts", bearer("kpk_till_AAAAAAAA_" + std::string(32, '0')), body, "application/json");
+    res = c->Post("/v1/receipts", bearer("kpk_till_AAAAAAAA_" + std::string(32, '0')), body,
+                  "application/json");
     CHECK(res->status == 401);
 
     const std::int64_t before = balance_of(*c, cards.at("demo-anna").qr);
@@ -130,7 +131,9 @@ TEST_CASE("receipts: 200 concurrent redemptions against one balance never oversp
             c->set_read_timeout(20, 0);
             for (int i = t; i < 200; i += 8) {
                 // Each asks for 50 points on a 100 ₽ receipt (cap: half → 50 points).
-                const auto res = c->Post("/v1/receipts", bearer(till), receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
+                const auto res =
+                    c->Post("/v1/receipts", bearer(till),
+                            receipt_body(100 + i, card, 10000, 50).dump(), "application/json");
                 if (!res || res->status != 201) {
                     ++failed;
                     continue;
@@ -153,7 +156,9 @@ TEST_CASE("receipts: 200 concurrent redemptions against one balance never oversp
     CHECK(db.count("operations") == 200);
 }
 
-TEST_CASE("returns: claw back exactly what the returned units earned, refund the points that paid, in parts") {
+TEST_CASE(
+    "returns: claw back exactly what the returned units earned, refund the points that paid, in "
+    "parts") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
@@ -173,7 +178,8 @@ TEST_CASE("returns: claw back exactly what the returned units earned, refund the
     CHECK(balance_of(*c, qr) == before - 60 + 52);
 
     auto post_return = [&](int n, std::vector<std::int64_t> quantities) {
-        const Json r = {{"operation_id", op_id(1000 + n)}, {"receipt_id", "R-10"}, {"quantities", quantities}};
+        const Json r = {
+            {"operation_id", op_id(1000 + n)}, {"receipt_id", "R-10"}, {"quantities", quantities}};
         return c->Post("/v1/returns", bearer(till), r.dump(), "application/json");
     };
     res = post_return(1, {1});
@@ -202,7 +208,8 @@ TEST_CASE("returns: claw back exactly what the returned units earned, refund the
     Db db(s.db);
     CHECK(db.derived_balance("demo", "demo-anna") == before);
 
-    const Json unknown = {{"operation_id", op_id(2000)}, {"receipt_id", "nope"}, {"quantities", {1}}};
+    const Json unknown = {
+        {"operation_id", op_id(2000)}, {"receipt_id", "nope"}, {"quantities", {1}}};
     res = c->Post("/v1/returns", bearer(till), unknown.dump(), "application/json");
     CHECK(res->status == 404);
     CHECK(Json::parse(res->body)["error"]["field"] == "receipt_id");

@@ -36,7 +36,8 @@ const char* cli_binary() { return KOPILKA_CLI_BIN; }
 TempDir::TempDir() {
     const char* base = std::getenv("TMPDIR");
     std::string templ = std::string(base && *base ? base : "/tmp") + "/kopilka-server-test-XXXXXX";
-    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
+    if (!mkdtemp(templ.data()))
+        throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
     path_ = templ;
 }
 
@@ -90,7 +91,8 @@ std::string join_args(const std::vector<std::string>& argv) {
 // parent's environment minus KOPILKA_* (the server reads flags from there) plus extra_env
 // ("NAME=value"), default signal handling, no inherited descriptors, and dies with the test
 // process.
-pid_t spawn(const std::vector<std::string>& argv, int* out_fd, int* err_fd, const std::vector<std::string>& extra_env = {}) {
+pid_t spawn(const std::vector<std::string>& argv, int* out_fd, int* err_fd,
+            const std::vector<std::string>& extra_env = {}) {
     // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -180,7 +182,8 @@ RunResult run_program(const std::vector<std::string>& argv, std::chrono::millise
                 p[n] = {fds[i], POLLIN, 0};
                 which[n++] = i;
             }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0) break;
         if (poll(p, n, static_cast<int>(left)) < 0 && errno != EINTR) break;
         for (nfds_t k = 0; k < n; ++k)
@@ -236,8 +239,9 @@ bool ServerProcess::start(std::string* why, std::chrono::milliseconds timeout) {
         if (port_ > 0 && port_ < 65536) return true;
     }
     const int code = stop(std::chrono::milliseconds(500));
-    *why = "kopilka-server did not report a port (" + (line.empty() ? std::string("no listening line") : "bad line '" + line + "'") +
-           ", " + status_text(code) + ")\n" + describe();
+    *why = "kopilka-server did not report a port (" +
+           (line.empty() ? std::string("no listening line") : "bad line '" + line + "'") + ", " +
+           status_text(code) + ")\n" + describe();
     return false;
 }
 
@@ -293,7 +297,8 @@ int ServerProcess::stop(std::chrono::milliseconds timeout) {
     reap_reader();  // the pipes close with the process
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        err_ += "\n[test: kopilka-server " + status_text(code) + " after SIGTERM, " + std::to_string(stop_duration_.count()) + " ms]\n";
+        err_ += "\n[test: kopilka-server " + status_text(code) + " after SIGTERM, " +
+                std::to_string(stop_duration_.count()) + " ms]\n";
     }
     return code;
 }
@@ -387,11 +392,14 @@ struct Stmt {
         const int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(sqlite3_db_handle(s)));
+        throw std::runtime_error(std::string("sqlite step: ") +
+                                 sqlite3_errmsg(sqlite3_db_handle(s)));
     }
     std::string text(int col) {
         const auto* p = sqlite3_column_text(s, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, col))) : "<null>";
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
+                 : "<null>";
     }
 };
 }  // namespace
@@ -409,13 +417,17 @@ Db::Db(const std::string& path) {
 Db::~Db() { sqlite3_close(db_); }
 
 std::vector<std::string> Db::tables() {
-    Stmt s(db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    Stmt s(db_,
+           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER "
+           "BY name");
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
     return out;
 }
 
-std::int64_t Db::count(const std::string& table) { return scalar("SELECT COUNT(*) FROM \"" + table + "\""); }
+std::int64_t Db::count(const std::string& table) {
+    return scalar("SELECT COUNT(*) FROM \"" + table + "\"");
+}
 
 std::map<std::string, std::int64_t> Db::row_counts() {
     std::map<std::string, std::int64_t> out;
@@ -429,11 +441,15 @@ std::string Db::dump(const std::string& merchant_id) {
     std::string out;
     for (const auto& t : tables()) {
         if (!merchant_id.empty()) {
-            Stmt has(db_, "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = 'merchant_id'", {t});
+            Stmt has(db_, "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = 'merchant_id'",
+                     {t});
             if (!has.step() || sqlite3_column_int64(has.s, 0) == 0) continue;
         }
-        Stmt s(db_, "SELECT * FROM \"" + t + "\"" + (merchant_id.empty() ? "" : " WHERE merchant_id = ?1"),
-               merchant_id.empty() ? std::vector<std::string>{} : std::vector<std::string>{merchant_id});
+        Stmt s(
+            db_,
+            "SELECT * FROM \"" + t + "\"" + (merchant_id.empty() ? "" : " WHERE merchant_id = ?1"),
+            merchant_id.empty() ? std::vector<std::string>{}
+                                : std::vector<std::string>{merchant_id});
         std::vector<std::string> rows;
         while (s.step()) {
             std::string row;
@@ -463,12 +479,15 @@ std::int64_t Db::derived_balance(const std::string& merchant_id, const std::stri
     // The member account's postings, read out of the stored entries; the member_delta
     // column the server keeps must agree with them.
     const std::int64_t from_postings = scalar(
-        "SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, json_each(e.body, '$.postings') p "
-        "WHERE e.merchant_id = ?1 AND e.member_id = ?2 AND json_extract(p.value, '$.account') = 'member'",
+        "SELECT COALESCE(SUM(json_extract(p.value, '$.amount')), 0) FROM member_entries e, "
+        "json_each(e.body, '$.postings') p "
+        "WHERE e.merchant_id = ?1 AND e.member_id = ?2 AND json_extract(p.value, '$.account') = "
+        "'member'",
         {merchant_id, member_id});
-    const std::int64_t from_column =
-        scalar("SELECT COALESCE(SUM(member_delta), 0) FROM member_entries WHERE merchant_id = ?1 AND member_id = ?2",
-               {merchant_id, member_id});
+    const std::int64_t from_column = scalar(
+        "SELECT COALESCE(SUM(member_delta), 0) FROM member_entries WHERE merchant_id = ?1 AND "
+        "member_id = ?2",
+        {merchant_id, member_id});
     return from_postings == from_column ? from_postings : INT64_MIN;
 }
 
@@ -492,14 +511,18 @@ std::string url_encode(const std::string& s) {
 
 std::string error_shape_problem(const Json& j) {
     if (!j.is_object()) return "body is not a JSON object: " + j.dump();
-    if (j.size() != 1 || !j.contains("error")) return "body must have exactly one key \"error\": " + j.dump();
+    if (j.size() != 1 || !j.contains("error"))
+        return "body must have exactly one key \"error\": " + j.dump();
     const Json& e = j["error"];
     if (!e.is_object()) return "error is not an object: " + j.dump();
     for (const auto& [key, value] : e.items()) {
-        if (key != "code" && key != "message" && key != "field") return "unexpected key error." + key + ": " + j.dump();
-        if (!value.is_string() || value.get<std::string>().empty()) return "error." + key + " must be a non-empty string: " + j.dump();
+        if (key != "code" && key != "message" && key != "field")
+            return "unexpected key error." + key + ": " + j.dump();
+        if (!value.is_string() || value.get<std::string>().empty())
+            return "error." + key + " must be a non-empty string: " + j.dump();
     }
-    if (!e.contains("code") || !e.contains("message")) return "error needs code and message: " + j.dump();
+    if (!e.contains("code") || !e.contains("message"))
+        return "error needs code and message: " + j.dump();
     return "";
 }
 

@@ -53,7 +53,8 @@ struct RunResult {
     std::string out;
     std::string err;
 };
-RunResult run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+RunResult run_program(const std::vector<std::string>& argv,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // One kopilka-server child process. start() forks/execs it with --port 0 and waits for the
 // "listening on http://HOST:PORT" line on its stdout; stdout and stderr are drained by a

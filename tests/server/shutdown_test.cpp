@@ -12,7 +12,8 @@ using namespace kopilka::test;
 namespace {
 
 Json lookup(ServerProcess& server, const std::string& code) {
-    const auto res = server.client()->Post("/v1/members/lookup", Json{{"code", code}}.dump(), "application/json");
+    const auto res = server.client()->Post("/v1/members/lookup", Json{{"code", code}}.dump(),
+                                           "application/json");
     REQUIRE(res);
     REQUIRE_MESSAGE(res->status == 200, res->body);
     Json member = Json::parse(res->body)["member"];

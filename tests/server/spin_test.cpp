@@ -38,33 +38,47 @@ using Scalar = std::function<std::int64_t(const std::string& sql)>;
 // 200 spins of the contest wheel by 8 enrolled members from 4 kiosks and 16 client threads,
 // spread over the servers; balance(member) reads the member's balance from the stored ledger,
 // scalar(sql) one number from the database.
-void check_concurrent_spins(const std::vector<const ServerProcess*>& servers, const std::string& admin,
-                            const std::function<std::int64_t(const std::string&)>& balance, const Scalar& scalar) {
+void check_concurrent_spins(const std::vector<const ServerProcess*>& servers,
+                            const std::string& admin,
+                            const std::function<std::int64_t(const std::string&)>& balance,
+                            const Scalar& scalar) {
     auto c = servers[0]->client();
-    const Answer wheel = put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(kCoffeeStock, kDayBudget));
+    const Answer wheel =
+        put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(kCoffeeStock, kDayBudget));
     REQUIRE_MESSAGE(wheel.status == 200, wheel.body.dump());
     const std::vector<std::string> members = enrol_members(*c, admin, kMembers);
     std::map<std::string, std::int64_t> before;
     for (const auto& m : members) before[m] = balance(m);
     std::vector<std::string> kiosks;
-    for (int k = 0; k < kKiosks; ++k) kiosks.push_back(pair_kiosk(*c, admin, "Kiosk " + std::to_string(k)));
+    for (int k = 0; k < kKiosks; ++k)
+        kiosks.push_back(pair_kiosk(*c, admin, "Kiosk " + std::to_string(k)));
 
     Outcomes out;
     const auto t0 = std::chrono::steady_clock::now();
-    concurrent_writes(servers, kiosks, "/v1/kiosk/spin", kSpins, 16,
-                      [&](int i) { return spin_body(op_id(1000 + i), members[static_cast<std::size_t>(i % kMembers)], "contest"); }, out);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    const int coffee = out.prizes["coffee"], p10 = out.prizes["p10"], nothing = out.prizes["nothing"];
+    concurrent_writes(
+        servers, kiosks, "/v1/kiosk/spin", kSpins, 16,
+        [&](int i) {
+            return spin_body(op_id(1000 + i), members[static_cast<std::size_t>(i % kMembers)],
+                             "contest");
+        },
+        out);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    const int coffee = out.prizes["coffee"], p10 = out.prizes["p10"],
+              nothing = out.prizes["nothing"];
     const std::int64_t spent = coffee * 100 + p10 * 10;
-    MESSAGE(kSpins << " spins on " << servers.size() << " server(s) in " << ms << " ms: coffee " << coffee << ", p10 " << p10
-                   << ", nothing " << nothing << ", spent " << spent << " of " << kDayBudget << "; resent after no answer: " << out.resent);
+    MESSAGE(kSpins << " spins on " << servers.size() << " server(s) in " << ms << " ms: coffee "
+                   << coffee << ", p10 " << p10 << ", nothing " << nothing << ", spent " << spent
+                   << " of " << kDayBudget << "; resent after no answer: " << out.resent);
     INFO("first unexpected answer: " << out.first_unexpected);
     CHECK(out.statuses[201] == kSpins);  // "nothing" costs nothing and has no stock: always left
     CHECK(coffee + p10 + nothing == kSpins);
     CHECK(coffee <= kCoffeeStock);
     CHECK(spent <= kDayBudget);
     CHECK(out.coupons.size() == static_cast<std::size_t>(coffee));
-    CHECK(std::set<std::string>(out.coupons.begin(), out.coupons.end()).size() == out.coupons.size());
+    CHECK(std::set<std::string>(out.coupons.begin(), out.coupons.end()).size() ==
+          out.coupons.size());
 
     // The shared state agrees with what was answered, and every member's points arrived once.
     const Answer state = get(*c, "/v1/admin/wheels/contest", admin);
@@ -83,13 +97,17 @@ void check_concurrent_spins(const std::vector<const ServerProcess*>& servers, co
     CHECK(scalar("SELECT SUM(cost) FROM spins WHERE wheel_id = 'contest'") == spent);
     CHECK(scalar("SELECT COUNT(*) FROM coupons WHERE source = 'spin'") == coffee);
     // A wheel edited mid-campaign keeps what was given: stock left is the new stock − used.
-    REQUIRE(put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(kCoffeeStock + 5, kDayBudget)).status == 200);
-    CHECK(get(*c, "/v1/admin/wheels/contest", admin).body["state"]["stock_left"]["coffee"] == kCoffeeStock + 5 - coffee);
+    REQUIRE(put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(kCoffeeStock + 5, kDayBudget))
+                .status == 200);
+    CHECK(get(*c, "/v1/admin/wheels/contest", admin).body["state"]["stock_left"]["coffee"] ==
+          kCoffeeStock + 5 - coffee);
 }
 
 }  // namespace
 
-TEST_CASE("wheels: the console's wheel is validated naming the field; the state shows stock and budgets") {
+TEST_CASE(
+    "wheels: the console's wheel is validated naming the field; the state shows stock and "
+    "budgets") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
@@ -110,15 +128,19 @@ TEST_CASE("wheels: the console's wheel is validated naming the field; the state 
     w = contest_wheel(5, 1000);
     w.erase("day_budget");
     CHECK(put(*c, "/v1/admin/wheels/contest", admin, w).body["error"]["field"] == "day_budget");
-    CHECK(put(*c, "/v1/admin/wheels/bad%20id", admin, contest_wheel(5, 1000)).body["error"]["field"] == "id");
-    CHECK(put(*c, "/v1/admin/wheels/contest", api_key(s.db, "till"), contest_wheel(5, 1000)).status == 403);
+    CHECK(put(*c, "/v1/admin/wheels/bad%20id", admin, contest_wheel(5, 1000))
+              .body["error"]["field"] == "id");
+    CHECK(
+        put(*c, "/v1/admin/wheels/contest", api_key(s.db, "till"), contest_wheel(5, 1000)).status ==
+        403);
 
     a = put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(5, 1000));
     REQUIRE_MESSAGE(a.status == 200, a.body.dump());
     CHECK(a.body["version"] == 1);
     CHECK(a.body["wheel"] == contest_wheel(5, 1000));
     CHECK(a.body["odds"]["win_chance_ppm"] == 800000);
-    CHECK(a.body["state"]["stock_left"] == Json{{"coffee", 5}, {"p10", "unlimited"}, {"nothing", "unlimited"}});
+    CHECK(a.body["state"]["stock_left"] ==
+          Json{{"coffee", 5}, {"p10", "unlimited"}, {"nothing", "unlimited"}});
     CHECK(a.body["state"]["spent_today"] == 0);
     CHECK(put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(6, 1000)).body["version"] == 2);
     CHECK(get(*c, "/v1/admin/wheels/contest", admin).body["wheel"]["prizes"][0]["stock"] == 6);
@@ -130,14 +152,17 @@ TEST_CASE("wheels: the console's wheel is validated naming the field; the state 
     CHECK(ids == std::set<std::string>{"contest", "demo-wheel"});
 }
 
-TEST_CASE("spins: a points prize credits the balance; replays; the member's daily limit is refused naming it") {
+TEST_CASE(
+    "spins: a points prize credits the balance; replays; the member's daily limit is refused "
+    "naming it") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Wheel kiosk");
-    const Json prize = {{"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}, {"weight", 1}, {"stock", "unlimited"}, {"cost", 50}};
+    const Json prize = {{"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50},
+                        {"weight", 1}, {"stock", "unlimited"}, {"cost", 50}};
     REQUIRE(put(*c, "/v1/admin/wheels/lucky", admin, one_prize_wheel(prize, 2)).status == 200);
     REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status == 200);
 
@@ -148,12 +173,18 @@ TEST_CASE("spins: a points prize credits the balance; replays; the member's dail
     REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "lucky"}}).status == 200);
 
     CHECK(post(*c, "/v1/kiosk/spin", "", spin_body(op_id(1), "demo-anna")).status == 401);
-    CHECK(post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "nobody")).body["error"]["field"] == "member.id");
-    CHECK(post(*c, "/v1/kiosk/spin", token, spin_body("xyz", "demo-anna")).body["error"]["field"] == "operation_id");
+    CHECK(post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "nobody")).body["error"]["field"] ==
+          "member.id");
+    CHECK(post(*c, "/v1/kiosk/spin", token, spin_body("xyz", "demo-anna")).body["error"]["field"] ==
+          "operation_id");
 
     const Answer first = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna"));
     REQUIRE_MESSAGE(first.status == 201, first.body.dump());
-    CHECK(first.body["prize"] == Json{{"index", 0}, {"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50}});
+    CHECK(first.body["prize"] == Json{{"index", 0},
+                                      {"id", "p50"},
+                                      {"label", "50 points"},
+                                      {"kind", "points"},
+                                      {"points", 50}});
     CHECK(first.body["spin"]["seed"].get<std::string>().size() == 16);
     CHECK(first.body["spin"]["total_weight"] == 1);
     CHECK(first.body["spin"]["ticket"] == 0);
@@ -185,17 +216,24 @@ TEST_CASE("spins: a points prize credits the balance; replays; the member's dail
     CHECK(state.body["state"]["spent_campaign"] == 150);
 }
 
-TEST_CASE("spins: a coupon prize is redeemed at the till; the wheel says nothing_left once its stock is gone") {
+TEST_CASE(
+    "spins: a coupon prize is redeemed at the till; the wheel says nothing_left once its stock is "
+    "gone") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Wheel kiosk");
-    const Json prize = {{"id", "cake"}, {"label", "Cake"}, {"kind", "coupon"}, {"reward_id", "cake"}, {"weight", 1}, {"stock", 1}, {"cost", 250}};
-    REQUIRE(put(*c, "/v1/admin/wheels/last-cake", admin, one_prize_wheel(prize, "unlimited")).status == 200);
+    const Json prize = {{"id", "cake"},        {"label", "Cake"}, {"kind", "coupon"},
+                        {"reward_id", "cake"}, {"weight", 1},     {"stock", 1},
+                        {"cost", 250}};
+    REQUIRE(
+        put(*c, "/v1/admin/wheels/last-cake", admin, one_prize_wheel(prize, "unlimited")).status ==
+        200);
 
-    const Answer won = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-boris", "last-cake"));
+    const Answer won =
+        post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-boris", "last-cake"));
     REQUIRE_MESSAGE(won.status == 201, won.body.dump());
     CHECK(won.body["prize"]["kind"] == "coupon");
     const Json& coupon = won.body["coupon"];
@@ -205,43 +243,57 @@ TEST_CASE("spins: a coupon prize is redeemed at the till; the wheel says nothing
     CHECK(coupon["qr"] == coupon["code"]);
     CHECK(won.body["member"]["balance"] == 120);  // a prize costs the member nothing
 
-    const Answer empty = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(2), "demo-anna", "last-cake"));
+    const Answer empty =
+        post(*c, "/v1/kiosk/spin", token, spin_body(op_id(2), "demo-anna", "last-cake"));
     CHECK(empty.status == 409);
     CHECK(empty.body["error"]["code"] == "nothing_left");
     // Decided and logged with its seed: the same operation answers the same.
-    CHECK(post(*c, "/v1/kiosk/spin", token, spin_body(op_id(2), "demo-anna", "last-cake")).replayed);
+    CHECK(
+        post(*c, "/v1/kiosk/spin", token, spin_body(op_id(2), "demo-anna", "last-cake")).replayed);
     CHECK(get(*c, "/v1/admin/wheels/last-cake", admin).body["odds"]["nothing_left"] == true);
 
-    const Answer redeemed = post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(3)}, {"code", coupon["code"]}});
+    const Answer redeemed = post(*c, "/v1/coupons/redeem", till,
+                                 {{"operation_id", op_id(3)}, {"code", coupon["code"]}});
     REQUIRE_MESSAGE(redeemed.status == 200, redeemed.body.dump());
     CHECK(redeemed.body["reward"]["id"] == "cake");
     CHECK(redeemed.body["coupon"]["redeemed_at_ms"].get<std::int64_t>() > 0);
-    CHECK(post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(4)}, {"code", coupon["code"]}}).status == 409);
+    CHECK(
+        post(*c, "/v1/coupons/redeem", till, {{"operation_id", op_id(4)}, {"code", coupon["code"]}})
+            .status == 409);
 }
 
-TEST_CASE("spins: 200 concurrent spins never give more than the stock nor exceed the day budget (SQLite)") {
+TEST_CASE(
+    "spins: 200 concurrent spins never give more than the stock nor exceed the day budget "
+    "(SQLite)") {
     DemoServer s({"--threads", "16"});
     REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
-    check_concurrent_spins({s.server.get()}, admin, [&](const std::string& m) { return Db(s.db).derived_balance("demo", m); },
-                           [&](const std::string& sql) { return Db(s.db).scalar(sql); });
+    check_concurrent_spins(
+        {s.server.get()}, admin,
+        [&](const std::string& m) { return Db(s.db).derived_balance("demo", m); },
+        [&](const std::string& sql) { return Db(s.db).scalar(sql); });
 }
 
-TEST_CASE("PostgreSQL: 200 concurrent spins never give more than the stock nor exceed the day budget") {
+TEST_CASE(
+    "PostgreSQL: 200 concurrent spins never give more than the stock nor exceed the day budget") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     auto server = start_server(db.url, {"--seed-demo", "--threads", "16"});
     const std::string admin = api_key(db.url, "admin");
-    check_concurrent_spins({server.get()}, admin, [&](const std::string& m) { return db.derived_balance("demo", m); },
-                           [&](const std::string& sql) { return db.scalar(sql); });
+    check_concurrent_spins(
+        {server.get()}, admin, [&](const std::string& m) { return db.derived_balance("demo", m); },
+        [&](const std::string& sql) { return db.scalar(sql); });
 }
 
-TEST_CASE("PostgreSQL: two server processes sharing one database share one wheel's stock and budget") {
+TEST_CASE(
+    "PostgreSQL: two server processes sharing one database share one wheel's stock and budget") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     auto a = start_server(db.url, {"--seed-demo", "--threads", "8"});
     auto b = start_server(db.url, {"--threads", "8"});
     const std::string admin = api_key(db.url, "admin");
-    check_concurrent_spins({a.get(), b.get()}, admin, [&](const std::string& m) { return db.derived_balance("demo", m); },
-                           [&](const std::string& sql) { return db.scalar(sql); });
+    check_concurrent_spins(
+        {a.get(), b.get()}, admin,
+        [&](const std::string& m) { return db.derived_balance("demo", m); },
+        [&](const std::string& sql) { return db.scalar(sql); });
 }

@@ -32,7 +32,9 @@ SiteServer& shared_server() {
     return s;
 }
 
-std::string content_type(const httplib::Result& res) { return res ? res->get_header_value("Content-Type") : ""; }
+std::string content_type(const httplib::Result& res) {
+    return res ? res->get_header_value("Content-Type") : "";
+}
 
 }  // namespace
 
@@ -77,7 +79,8 @@ TEST_CASE("with a site mounted the API still answers and missing files get a JSO
     CHECK(Json::parse(health->body, nullptr, false) == Json{{"status", "ok"}});
 
     const auto cards = demo_cards(s.demo->db);
-    const auto lookup = client->Post("/v1/members/lookup", Json{{"code", cards.at("demo-boris").qr}}.dump(), "application/json");
+    const auto lookup = client->Post(
+        "/v1/members/lookup", Json{{"code", cards.at("demo-boris").qr}}.dump(), "application/json");
     REQUIRE(lookup);
     CHECK(lookup->status == 200);
 
@@ -91,7 +94,8 @@ TEST_CASE("paths outside the site directory are not served") {
     SiteServer& s = shared_server();
     REQUIRE_MESSAGE(s.demo->ok, s.demo->why);
     auto client = s.demo->server->client();
-    for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a.js/../../secret.txt"}) {
+    for (const char* path :
+         {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/a.js/../../secret.txt"}) {
         INFO(path);
         const auto res = client->Get(path);
         if (!res) continue;  // refusing the connection is fine too
@@ -100,7 +104,9 @@ TEST_CASE("paths outside the site directory are not served") {
     }
 }
 
-TEST_CASE("static files: precompressed copies for gzip clients, validators for a cheap reload, no compression on the fly") {
+TEST_CASE(
+    "static files: precompressed copies for gzip clients, validators for a cheap reload, no "
+    "compression on the fly") {
     auto& s = shared_server();
     REQUIRE_MESSAGE(s.demo->ok, s.demo->why);
     auto c = s.demo->server->client();

@@ -36,7 +36,8 @@ struct Intruder {
     std::string admin, till, device, member, member_token;
 };
 
-std::string member_token(const std::string& card_secret, const std::string& merchant_id, const std::string& member_id) {
+std::string member_token(const std::string& card_secret, const std::string& merchant_id,
+                         const std::string& member_id) {
     const crypto::Digest d = crypto::hmac_sha256(card_secret, "kopilka member token secret v1");
     server::auth::MemberClaims claims;
     claims.member_id = member_id;
@@ -57,7 +58,9 @@ struct Case {
 
 }  // namespace
 
-TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/404, nothing leaked, nothing changed") {
+TEST_CASE(
+    "tenancy: every route, another merchant's credentials and ids — 403/404, nothing leaked, "
+    "nothing changed") {
     DemoServer s;
     REQUIRE_MESSAGE(s.ok, s.why);
     auto c = s.server->client();
@@ -74,12 +77,16 @@ TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/
     a.receipt_id = r.body["receipt_id"].get<std::string>();
     a.device_token = pair_kiosk(*c, a_admin, "A's kiosk");
     a.device_id = get(*c, "/v1/admin/devices", a_admin).body["devices"][0]["id"].get<std::string>();
-    r = post(*c, "/v1/kiosk/redeem", a.device_token, {{"operation_id", op_id(500)}, {"member", {{"id", a.member}}}, {"reward_id", "coffee"}});
+    r = post(
+        *c, "/v1/kiosk/redeem", a.device_token,
+        {{"operation_id", op_id(500)}, {"member", {{"id", a.member}}}, {"reward_id", "coffee"}});
     REQUIRE_MESSAGE(r.status == 201, r.body.dump());
     a.coupon = r.body["coupon"]["code"].get<std::string>();
 
     // Merchant B with its own program, keys, kiosk and member.
-    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL", "--name", "Rival shop"}).exit_code == 0);
+    REQUIRE(run_program({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL",
+                         "--name", "Rival shop"})
+                .exit_code == 0);
     Intruder b;
     b.admin = api_key(s.db, "admin", "rival");
     b.till = api_key(s.db, "till", "rival");
@@ -90,8 +97,10 @@ TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/
     r = post(*c, "/v1/admin/members", b.admin, {{"name", "Boris B"}, {"consent", true}});
     REQUIRE_MESSAGE(r.status == 201, r.body.dump());
     b.member = r.body["profile"]["id"].get<std::string>();
-    const std::string b_secret = Db(s.db).text("SELECT card_secret FROM merchants WHERE merchant_id = 'rival'");
-    b.member_token = member_token(b_secret, "rival", a.member);  // B signs a token naming A's member
+    const std::string b_secret =
+        Db(s.db).text("SELECT card_secret FROM merchants WHERE merchant_id = 'rival'");
+    b.member_token =
+        member_token(b_secret, "rival", a.member);  // B signs a token naming A's member
 
     std::string a_before;
     {
@@ -106,81 +115,188 @@ TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/
     const std::set<int> own = {200, 201};
     std::map<std::string, Case> cases = {
         {"GET /healthz", {[](httplib::Client& cl) { return get(cl, "/healthz", ""); }, {200}}},
-        {"GET /metrics", {[](httplib::Client& cl) { return answer_of(cl.Get("/metrics")); }, {200}}},
-        {"GET /v1/openapi.json", {[](httplib::Client& cl) { return get(cl, "/v1/openapi.json", ""); }, {200}}},
+        {"GET /metrics",
+         {[](httplib::Client& cl) { return answer_of(cl.Get("/metrics")); }, {200}}},
+        {"GET /v1/openapi.json",
+         {[](httplib::Client& cl) { return get(cl, "/v1/openapi.json", ""); }, {200}}},
         // B's kiosk presents A's card in every form.
-        {"POST /v1/members/lookup", {[&](httplib::Client& cl) {
-             for (const std::string& code : {a.card, a.phone})
-                 if (const Answer x = post(cl, "/v1/members/lookup", b.device, {{"code", code}}); x.status != 404) return x;
-             return post(cl, "/v1/members/lookup", b.device, {{"code", a.qr}});
-         }, denied}},
-        {"GET /v1/members/lookup", {[&](httplib::Client& cl) { return get(cl, "/v1/members/lookup?code=" + url_encode(a.card), b.device); }, denied}},
-        {"POST /v1/receipts", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/receipts", b.till, {{"operation_id", op}, {"member", a_member}, {"receipt", a_receipt}});
-         }, denied}},
-        {"POST /v1/returns", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/returns", b.till, {{"operation_id", op}, {"receipt_id", a.receipt_id}, {"quantities", {1}}});
-         }, denied}},
-        {"GET /v1/me", {[&](httplib::Client& cl) { return get(cl, "/v1/me", b.member_token); }, denied}},
-        {"POST /v1/devices/pair", {[&](httplib::Client& cl) { return post(cl, "/v1/devices/pair", "", {{"code", "ZZZZ-ZZZZ"}}); }, {404}}},
-        {"GET /v1/kiosk/config", {[&](httplib::Client& cl) { return get(cl, "/v1/kiosk/config", b.device); }, own}},
-        {"POST /v1/kiosk/spin", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/kiosk/spin", b.device, {{"operation_id", op}, {"member", a_member}, {"wheel_id", "demo-wheel"}});
-         }, denied}},
-        {"POST /v1/kiosk/redeem", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/kiosk/redeem", b.device, {{"operation_id", op}, {"member", a_member}, {"reward_id", "coffee"}});
-         }, denied}},
-        {"POST /v1/kiosk/operations", {[&](httplib::Client& cl) {
-             const Answer x = post(cl, "/v1/kiosk/operations", b.device,
-                                   {{"operations", {{{"type", "redeem"}, {"operation_id", op}, {"member", a_member}, {"reward_id", "coffee"}}}}});
-             if (x.status != 200) return x;
-             return Answer{x.body["results"][0]["status"].get<int>(), x.body["results"][0]["body"], "", false, ""};
-         }, denied}},
-        {"POST /v1/coupons/redeem", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/coupons/redeem", b.till, {{"operation_id", op}, {"code", a.coupon}});
-         }, denied}},
-        {"GET /v1/admin/merchant", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/merchant", b.admin); }, own}},
-        {"GET /v1/admin/program", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/program", b.admin); }, own}},
-        {"PUT /v1/admin/program", {[&](httplib::Client& cl) { return put(cl, "/v1/admin/program", b.admin, program); }, own}},
-        {"POST /v1/admin/program/preview", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/admin/program/preview", b.admin, {{"member", a_member}, {"receipt", a_receipt}});
-         }, denied}},
-        {"GET /v1/admin/themes", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes", b.admin); }, own}},
-        {"GET /v1/admin/themes/{id}", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes/daylight", b.admin); }, denied}},
-        {"DELETE /v1/admin/themes/{id}", {[&](httplib::Client& cl) { return answer_of(cl.Delete("/v1/admin/themes/daylight", bearer(b.admin))); }, denied}},
-        // Writing "daylight" creates B's own theme of that name; A's stays as it was (checked below).
-        {"PUT /v1/admin/themes/{id}", {[&](httplib::Client& cl) { return put(cl, "/v1/admin/themes/daylight", b.admin, {{"name", "Rival"}}); }, own}},
-        {"GET /v1/admin/members", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/members?q=" + url_encode(a.name), b.admin); }, own}},
-        {"POST /v1/admin/members", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/admin/members", b.admin, {{"id", a.member + "-b"}, {"name", "Vera"}, {"consent", true}});
-         }, own}},
-        {"GET /v1/admin/members/{id}", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/members/" + a.member, b.admin); }, denied}},
-        {"PUT /v1/admin/members/{id}", {[&](httplib::Client& cl) { return put(cl, "/v1/admin/members/" + a.member, b.admin, {{"name", "Hacked"}}); }, denied}},
-        {"POST /v1/admin/members/{id}/adjust", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/admin/members/" + a.member + "/adjust", b.admin, {{"operation_id", op}, {"points", -1000}, {"reason", "x"}});
-         }, denied}},
-        {"GET /v1/admin/members/{id}/export", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/members/" + a.member + "/export", b.admin); }, denied}},
-        {"POST /v1/admin/members/{id}/erase", {[&](httplib::Client& cl) { return post(cl, "/v1/admin/members/" + a.member + "/erase", b.admin, Json::object()); }, denied}},
-        {"GET /v1/admin/reports", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports", b.admin); }, own}},
-        {"GET /v1/admin/wheels", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels", b.admin); }, own}},
-        {"GET /v1/admin/wheels/{id}", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels/demo-wheel", b.admin); }, denied}},
-        {"PUT /v1/admin/wheels/{id}", {[&](httplib::Client& cl) {
-             return put(cl, "/v1/admin/wheels/demo-wheel", b.admin,
-                        Json::parse(R"({"currency": "RUB", "day_budget": "unlimited", "campaign_budget": "unlimited",
-                          "member_spins_per_day_max": 1, "member_wins_per_day_max": "unlimited", "member_wins_per_campaign_max": "unlimited",
-                          "prizes": [{"id": "n", "label": "N", "kind": "nothing", "weight": 1, "stock": "unlimited", "cost": 0}]})"));
-         }, own}},
-        {"GET /v1/admin/kiosk-settings", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/kiosk-settings", b.admin); }, own}},
+        {"POST /v1/members/lookup",
+         {[&](httplib::Client& cl) {
+              for (const std::string& code : {a.card, a.phone})
+                  if (const Answer x = post(cl, "/v1/members/lookup", b.device, {{"code", code}});
+                      x.status != 404)
+                      return x;
+              return post(cl, "/v1/members/lookup", b.device, {{"code", a.qr}});
+          },
+          denied}},
+        {"GET /v1/members/lookup",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/members/lookup?code=" + url_encode(a.card), b.device);
+          },
+          denied}},
+        {"POST /v1/receipts",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/receipts", b.till,
+                          {{"operation_id", op}, {"member", a_member}, {"receipt", a_receipt}});
+          },
+          denied}},
+        {"POST /v1/returns",
+         {[&](httplib::Client& cl) {
+              return post(
+                  cl, "/v1/returns", b.till,
+                  {{"operation_id", op}, {"receipt_id", a.receipt_id}, {"quantities", {1}}});
+          },
+          denied}},
+        {"GET /v1/me",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/me", b.member_token); }, denied}},
+        {"POST /v1/devices/pair",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/devices/pair", "", {{"code", "ZZZZ-ZZZZ"}});
+          },
+          {404}}},
+        {"GET /v1/kiosk/config",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/kiosk/config", b.device); }, own}},
+        {"POST /v1/kiosk/spin",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/kiosk/spin", b.device,
+                          {{"operation_id", op}, {"member", a_member}, {"wheel_id", "demo-wheel"}});
+          },
+          denied}},
+        {"POST /v1/kiosk/redeem",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/kiosk/redeem", b.device,
+                          {{"operation_id", op}, {"member", a_member}, {"reward_id", "coffee"}});
+          },
+          denied}},
+        {"POST /v1/kiosk/operations",
+         {[&](httplib::Client& cl) {
+              const Answer x = post(cl, "/v1/kiosk/operations", b.device,
+                                    {{"operations",
+                                      {{{"type", "redeem"},
+                                        {"operation_id", op},
+                                        {"member", a_member},
+                                        {"reward_id", "coffee"}}}}});
+              if (x.status != 200) return x;
+              return Answer{x.body["results"][0]["status"].get<int>(), x.body["results"][0]["body"],
+                            "", false, ""};
+          },
+          denied}},
+        {"POST /v1/coupons/redeem",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/coupons/redeem", b.till,
+                          {{"operation_id", op}, {"code", a.coupon}});
+          },
+          denied}},
+        {"GET /v1/admin/merchant",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/merchant", b.admin); }, own}},
+        {"GET /v1/admin/program",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/program", b.admin); }, own}},
+        {"PUT /v1/admin/program",
+         {[&](httplib::Client& cl) { return put(cl, "/v1/admin/program", b.admin, program); },
+          own}},
+        {"POST /v1/admin/program/preview",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/program/preview", b.admin,
+                          {{"member", a_member}, {"receipt", a_receipt}});
+          },
+          denied}},
+        {"GET /v1/admin/themes",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes", b.admin); }, own}},
+        {"GET /v1/admin/themes/{id}",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes/daylight", b.admin); },
+          denied}},
+        {"DELETE /v1/admin/themes/{id}",
+         {[&](httplib::Client& cl) {
+              return answer_of(cl.Delete("/v1/admin/themes/daylight", bearer(b.admin)));
+          },
+          denied}},
+        // Writing "daylight" creates B's own theme of that name; A's stays as it was (checked
+        // below).
+        {"PUT /v1/admin/themes/{id}",
+         {[&](httplib::Client& cl) {
+              return put(cl, "/v1/admin/themes/daylight", b.admin, {{"name", "Rival"}});
+          },
+          own}},
+        {"GET /v1/admin/members",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/admin/members?q=" + url_encode(a.name), b.admin);
+          },
+          own}},
+        {"POST /v1/admin/members",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/members", b.admin,
+                          {{"id", a.member + "-b"}, {"name", "Vera"}, {"consent", true}});
+          },
+          own}},
+        {"GET /v1/admin/members/{id}",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/members/" + a.member, b.admin); },
+          denied}},
+        {"PUT /v1/admin/members/{id}",
+         {[&](httplib::Client& cl) {
+              return put(cl, "/v1/admin/members/" + a.member, b.admin, {{"name", "Hacked"}});
+          },
+          denied}},
+        {"POST /v1/admin/members/{id}/adjust",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/members/" + a.member + "/adjust", b.admin,
+                          {{"operation_id", op}, {"points", -1000}, {"reason", "x"}});
+          },
+          denied}},
+        {"GET /v1/admin/members/{id}/export",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/admin/members/" + a.member + "/export", b.admin);
+          },
+          denied}},
+        {"POST /v1/admin/members/{id}/erase",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/members/" + a.member + "/erase", b.admin, Json::object());
+          },
+          denied}},
+        {"GET /v1/admin/reports",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports", b.admin); }, own}},
+        {"GET /v1/admin/wheels",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels", b.admin); }, own}},
+        {"GET /v1/admin/wheels/{id}",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels/demo-wheel", b.admin); },
+          denied}},
+        {"PUT /v1/admin/wheels/{id}",
+         {[&](httplib::Client& cl) {
+              return put(
+                  cl, "/v1/admin/wheels/demo-wheel", b.admin,
+                  Json::parse(
+                      R"({"currency": "RUB", "day_budget": "unlimited",
+                          "campaign_budget": "unlimited",
+                          "member_spins_per_day_max": 1, "member_wins_per_day_max": "unlimited",
+                          "member_wins_per_campaign_max": "unlimited",
+                          "prizes": [{"id": "n", "label": "N", "kind": "nothing", "weight": 1,
+                                      "stock": "unlimited", "cost": 0}]})"));
+          },
+          own}},
+        {"GET /v1/admin/kiosk-settings",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/kiosk-settings", b.admin); }, own}},
         // Naming A's theme is naming nothing B has (the wheel B just made is its own).
-        {"PUT /v1/admin/kiosk-settings", {[&](httplib::Client& cl) {
-             const Answer x = put(cl, "/v1/admin/kiosk-settings", b.admin, {{"theme_id", "night"}});
-             return x.status == 400 && x.body["error"]["field"] == "theme_id" ? Answer{404, x.body, "", false, ""} : x;
-         }, denied}},
-        {"GET /v1/admin/devices", {[&](httplib::Client& cl) { return get(cl, "/v1/admin/devices", b.admin); }, own}},
-        {"POST /v1/admin/devices/pairing-codes", {[&](httplib::Client& cl) { return post(cl, "/v1/admin/devices/pairing-codes", b.admin, {{"name", "B2"}}); }, own}},
-        {"POST /v1/admin/devices/{id}/revoke", {[&](httplib::Client& cl) {
-             return post(cl, "/v1/admin/devices/" + a.device_id + "/revoke", b.admin, Json::object());
-         }, denied}},
+        {"PUT /v1/admin/kiosk-settings",
+         {[&](httplib::Client& cl) {
+              const Answer x =
+                  put(cl, "/v1/admin/kiosk-settings", b.admin, {{"theme_id", "night"}});
+              return x.status == 400 && x.body["error"]["field"] == "theme_id"
+                         ? Answer{404, x.body, "", false, ""}
+                         : x;
+          },
+          denied}},
+        {"GET /v1/admin/devices",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/devices", b.admin); }, own}},
+        {"POST /v1/admin/devices/pairing-codes",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/devices/pairing-codes", b.admin, {{"name", "B2"}});
+          },
+          own}},
+        {"POST /v1/admin/devices/{id}/revoke",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/devices/" + a.device_id + "/revoke", b.admin,
+                          Json::object());
+          },
+          denied}},
     };
 
     // Every documented operation has a case, and every case is documented.
@@ -200,16 +316,30 @@ TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/
     // other ids, the MAC of A's card QR, A's names for itself, its theme and its kiosk. (Ids
     // B sent itself may come back in an error message: "no member \"demo-anna\"".)
     const std::string mac = a.qr.substr(a.qr.rfind(':') + 1);
-    std::vector<std::string> markers = {a.name, "Борис", "Dace", a.phone, "79160000002", "demo-boris", "demo-dace", mac,
-                                        "Kopilka Demo Shop", "Kopilka Night Market", "A's kiosk", "demo-points"};
+    std::vector<std::string> markers = {a.name,
+                                        "Борис",
+                                        "Dace",
+                                        a.phone,
+                                        "79160000002",
+                                        "demo-boris",
+                                        "demo-dace",
+                                        mac,
+                                        "Kopilka Demo Shop",
+                                        "Kopilka Night Market",
+                                        "A's kiosk",
+                                        "demo-points"};
     for (const auto& [name, k] : cases) {
         INFO(name);
         const Answer x = k.send(*c);
-        CHECK_MESSAGE(k.allowed.count(x.status) == 1, x.status << " " << x.body.dump() << " " << x.error);
+        CHECK_MESSAGE(k.allowed.count(x.status) == 1,
+                      x.status << " " << x.body.dump() << " " << x.error);
         if (x.status >= 400 && x.body.is_object()) CHECK(error_shape_problem(x.body) == "");
-        if (name == "GET /metrics" || name == "GET /v1/openapi.json") continue;  // no merchant data: route templates only
+        if (name == "GET /metrics" || name == "GET /v1/openapi.json")
+            continue;  // no merchant data: route templates only
         const std::string text = x.body.dump(-1, ' ', false, Json::error_handler_t::replace);
-        for (const auto& m : markers) CHECK_MESSAGE(text.find(m) == std::string::npos, "leaks " << m << ": " << text.substr(0, 400));
+        for (const auto& m : markers)
+            CHECK_MESSAGE(text.find(m) == std::string::npos,
+                          "leaks " << m << ": " << text.substr(0, 400));
     }
 
     // Nothing of A's changed: every row with merchant_id 'demo', byte for byte.
@@ -217,5 +347,6 @@ TEST_CASE("tenancy: every route, another merchant's credentials and ids — 403/
     CHECK(db.dump("demo") == a_before);
     // A's kiosk still works, A's coupon is still open at A's till.
     CHECK(post(*c, "/v1/members/lookup", a.device_token, {{"code", a.card}}).status == 200);
-    CHECK(post(*c, "/v1/coupons/redeem", a_till, {{"operation_id", op_id(501)}, {"code", a.coupon}}).status == 200);
+    CHECK(post(*c, "/v1/coupons/redeem", a_till, {{"operation_id", op_id(501)}, {"code", a.coupon}})
+              .status == 200);
 }

@@ -35,7 +35,8 @@ EM_JS(char*, js_random_op_id, (), {
 });
 
 EM_JS(int, js_reduced_motion, (), {
-    return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
+    const query = '(prefers-reduced-motion: reduce)';
+    return window.matchMedia && window.matchMedia(query).matches ? 1 : 0;
 });
 
 EM_JS(double, js_wall_ms, (), { return Date.now(); });
@@ -93,8 +94,12 @@ std::string url_param(const char* name) {
     return v;
 }
 
-void set_mirror_text(const std::string& text, const std::string& lang) { js_set_mirror(text.c_str(), lang.c_str()); }
+void set_mirror_text(const std::string& text, const std::string& lang) {
+    js_set_mirror(text.c_str(), lang.c_str());
+}
 void set_screen(const std::string& screen) { js_set_screen(screen.c_str()); }
-void set_logo(const std::string& url, const std::string& alt) { js_set_logo(url.c_str(), alt.c_str()); }
+void set_logo(const std::string& url, const std::string& alt) {
+    js_set_logo(url.c_str(), alt.c_str());
+}
 
 }  // namespace kopilka::wasm

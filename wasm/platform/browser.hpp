@@ -1,7 +1,7 @@
 // Small browser facts the apps need: time, canvas size, URL parameters, the DOM text mirror.
-// Implemented: the page's screen attribute and the merchant's logo, monotonic clock, wall clock, CSS size and devicePixelRatio, ?param lookup,
-// aria-live mirror text and the page's lang attribute, random operation ids (crypto),
-// prefers-reduced-motion. Storage: storage.hpp.
+// Implemented: the page's screen attribute and the merchant's logo, monotonic clock, wall clock,
+// CSS size and devicePixelRatio, ?param lookup, aria-live mirror text and the page's lang
+// attribute, random operation ids (crypto), prefers-reduced-motion. Storage: storage.hpp.
 #pragma once
 
 #include <cstdint>

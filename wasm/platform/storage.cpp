@@ -25,7 +25,11 @@ EM_JS(char*, js_local_get, (const char* key), {
     return p;
 });
 EM_JS(void, js_local_set, (const char* key, const char* value), {
-    try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) { console.warn('[kopilka] localStorage', e); }
+    try {
+        window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value));
+    } catch (e) {
+        console.warn('[kopilka] localStorage', e);
+    }
 });
 EM_JS(void, js_local_remove, (const char* key), {
     try { window.localStorage.removeItem(UTF8ToString(key)); } catch (e) {}
@@ -36,12 +40,15 @@ EM_JS(void, js_local_remove, (const char* key), {
 EM_JS(void, js_idb, (int id, const char* op, const char* text), {
     const o = UTF8ToString(op);
     const t = UTF8ToString(text);
-    const done = (ok, answer) => Module.ccall('kopilka_idb_done', null, ['number', 'number', 'string'], [id, ok ? 1 : 0, answer]);
+    const done = (ok, answer) => Module.ccall('kopilka_idb_done', null,
+                                              ['number', 'number', 'string'],
+                                              [id, ok ? 1 : 0, answer]);
     const open = () => {
         if (!Module.kopilkaDb) {
             Module.kopilkaDb = new Promise((resolve, reject) => {
                 const req = indexedDB.open('kopilka', 1);
-                req.onupgradeneeded = () => req.result.createObjectStore('outbox', {keyPath: 'op_id'});
+                req.onupgradeneeded = () =>
+                    req.result.createObjectStore('outbox', {keyPath: 'op_id'});
                 req.onsuccess = () => resolve(req.result);
                 req.onerror = () => reject(req.error);
             });
@@ -54,7 +61,10 @@ EM_JS(void, js_idb, (int id, const char* op, const char* text), {
         let result = '';
         if (o === 'put') store.put(JSON.parse(t));
         else if (o === 'delete') store.delete(t);
-        else { const r = store.getAll(); r.onsuccess = () => { result = JSON.stringify(r.result); }; }
+        else {
+            const r = store.getAll();
+            r.onsuccess = () => { result = JSON.stringify(r.result); };
+        }
         tx.oncomplete = () => done(true, result);  // durable once the transaction completes
         tx.onerror = tx.onabort = () => done(false, String(tx.error));
     }).catch((e) => done(false, String(e)));
@@ -67,14 +77,19 @@ std::map<int, std::function<void(bool, const std::string&)>>& pending() {
 }
 int g_next = 1;
 
-void idb(const char* op, const std::string& text, std::function<void(bool, const std::string&)> done) {
+void idb(const char* op, const std::string& text,
+         std::function<void(bool, const std::string&)> done) {
     const int id = g_next++;
     pending()[id] = std::move(done);
     js_idb(id, op, text.c_str());
 }
 
 Json item_json(const client::OutboxItem& i) {
-    return {{"op_id", i.op_id}, {"path", i.path}, {"body", i.body}, {"created_ms", i.created_ms}, {"attempts", i.attempts}};
+    return {{"op_id", i.op_id},
+            {"path", i.path},
+            {"body", i.body},
+            {"created_ms", i.created_ms},
+            {"attempts", i.attempts}};
 }
 }  // namespace
 
@@ -84,11 +99,14 @@ std::string LocalStorage::get(const std::string& key) {
     std::free(p);
     return v;
 }
-void LocalStorage::set(const std::string& key, const std::string& value) { js_local_set(key.c_str(), value.c_str()); }
+void LocalStorage::set(const std::string& key, const std::string& value) {
+    js_local_set(key.c_str(), value.c_str());
+}
 void LocalStorage::remove(const std::string& key) { js_local_remove(key.c_str()); }
 
 void IndexedDbOutboxStore::save(const client::OutboxItem& item, std::function<void(bool)> done) {
-    idb("put", item_json(item).dump(), [done = std::move(done)](bool ok, const std::string&) { done(ok); });
+    idb("put", item_json(item).dump(),
+        [done = std::move(done)](bool ok, const std::string&) { done(ok); });
 }
 
 void IndexedDbOutboxStore::remove(const std::string& op_id) {
@@ -102,7 +120,9 @@ void IndexedDbOutboxStore::load(std::function<void(std::vector<client::OutboxIte
         const Json all = ok ? Json::parse(text, nullptr, false) : Json();
         if (all.is_array())
             for (const Json& j : all) {
-                if (!j.is_object() || !j.contains("op_id") || !j["op_id"].is_string() || !j.contains("body")) continue;
+                if (!j.is_object() || !j.contains("op_id") || !j["op_id"].is_string() ||
+                    !j.contains("body"))
+                    continue;
                 client::OutboxItem i;
                 i.op_id = j["op_id"].get<std::string>();
                 i.path = j.value("path", "");
@@ -112,7 +132,9 @@ void IndexedDbOutboxStore::load(std::function<void(std::vector<client::OutboxIte
                 items.push_back(std::move(i));
             }
         std::stable_sort(items.begin(), items.end(),
-                         [](const client::OutboxItem& a, const client::OutboxItem& b) { return a.created_ms < b.created_ms; });
+                         [](const client::OutboxItem& a, const client::OutboxItem& b) {
+                             return a.created_ms < b.created_ms;
+                         });
         done(std::move(items));
     });
 }

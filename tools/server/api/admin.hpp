@@ -21,14 +21,16 @@ namespace kopilka::server {
 // [SECTION] Merchant and program (admin_program.cpp)
 ApiResult admin_merchant(Store& store, const Caller& caller);
 ApiResult admin_get_program(Store& store, const Caller& caller);
-ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
-ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
+ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body,
+                            std::int64_t now_ms);
+ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body,
+                                std::int64_t now_ms);
 
 // [SECTION] Themes (admin_themes.cpp)
 ApiResult admin_list_themes(Store& store, const Caller& caller);
 ApiResult admin_get_theme(Store& store, const Caller& caller, const std::string& theme_id);
-ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id, const std::string& body,
-                          std::int64_t now_ms);
+ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id,
+                          const std::string& body, std::int64_t now_ms);
 ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id);
 
 // [SECTION] Members (admin_members.cpp)
@@ -43,24 +45,31 @@ struct MemberSearch {
     std::optional<std::string> limit;
 };
 ApiResult admin_search_members(Store& store, const Caller& caller, const MemberSearch& search);
-ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
-ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms);
-ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body);
-ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body,
+ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body,
                               std::int64_t now_ms);
-ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms);
-ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms);
+ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,
+                           std::int64_t now_ms);
+ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
+                              const std::string& body);
+ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id,
+                              const std::string& body, std::int64_t now_ms);
+ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id,
+                              std::int64_t now_ms);
+ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id,
+                             std::int64_t now_ms);
 
 // [SECTION] Reports (admin_reports.cpp)
 constexpr std::int64_t report_period_default_ms = 30 * day_ms;
-ApiResult admin_report(Store& store, const Caller& caller, const std::optional<std::string>& from_ms,
+ApiResult admin_report(Store& store, const Caller& caller,
+                       const std::optional<std::string>& from_ms,
                        const std::optional<std::string>& to_ms, std::int64_t now_ms);
 
 // [SECTION] Shared by the admin handlers
 // The caller's merchant (a 404 answer in *err when it vanished).
-std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller, ApiResult* err);
+std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller,
+                                                    ApiResult* err);
 // A decimal integer query parameter in [min, max]; on failure *err is a 400 naming it.
-bool query_integer(const std::string& name, const std::string& text, std::int64_t min, std::int64_t max,
-                   std::int64_t* out, ApiResult* err);
+bool query_integer(const std::string& name, const std::string& text, std::int64_t min,
+                   std::int64_t max, std::int64_t* out, ApiResult* err);
 
 }  // namespace kopilka::server

@@ -39,7 +39,8 @@ constexpr const char* kPersonalKeys[] = {"name", "card", "phone", "email", "birt
 bool member_id_valid(const std::string& id) {
     if (id.empty() || id.size() > kMemberIdBytesMax) return false;
     for (const char c : id)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
             return false;
     return true;
 }
@@ -61,7 +62,8 @@ bool normalise_phone(const std::string& text, std::string* out) {
 // A plausible address: one '@' with something on both sides, a dot in the domain, no spaces.
 bool email_valid(const std::string& e) {
     const std::size_t at = e.find('@');
-    if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return false;
+    if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos)
+        return false;
     const std::size_t dot = e.find('.', at + 2);
     if (dot == std::string::npos || dot + 1 >= e.size()) return false;
     for (const char c : e)
@@ -74,7 +76,8 @@ bool birthday_valid(const std::string& b) {
     if (b.size() != 10 || b[4] != '-' || b[7] != '-') return false;
     for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
         if (b[i] < '0' || b[i] > '9') return false;
-    const program::Date d{std::stoi(b.substr(0, 4)), std::stoi(b.substr(5, 2)), std::stoi(b.substr(8, 2))};
+    const program::Date d{std::stoi(b.substr(0, 4)), std::stoi(b.substr(5, 2)),
+                          std::stoi(b.substr(8, 2))};
     if (d.year < 1900 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) return false;
     const program::Date back = program::date_of(program::ms_of(d));
     return back.year == d.year && back.month == d.month && back.day == d.day;
@@ -90,9 +93,11 @@ void read_personal(codec::ObjectReader& r, Personal* p) {
     std::string phone;
     r.optional_text("phone", &phone, 32);
     if (r.has("phone") && !normalise_phone(phone, &p->phone))
-        r.fail("invalid_value", "phone", "must be a phone number with its country code, 7 to 15 digits");
+        r.fail("invalid_value", "phone",
+               "must be a phone number with its country code, 7 to 15 digits");
     r.optional_text("email", &p->email, kEmailBytesMax);
-    if (r.has("email") && !p->email.empty() && !email_valid(p->email)) r.fail("invalid_value", "email", "is not an e-mail address");
+    if (r.has("email") && !p->email.empty() && !email_valid(p->email))
+        r.fail("invalid_value", "email", "is not an e-mail address");
     r.optional_text("birthday", &p->birthday, 10);
     if (r.has("birthday") && !p->birthday.empty() && !birthday_valid(p->birthday))
         r.fail("invalid_value", "birthday", "must be a date as YYYY-MM-DD");
@@ -122,10 +127,13 @@ bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
     if (r.has("card")) {
         const cards::ParseResult parsed = cards::parse_card_text(card);
         const bool plastic = parsed.status == cards::ParseStatus::ok &&
-                             (parsed.code.kind == cards::CodeKind::ean13 || parsed.code.kind == cards::CodeKind::code128);
+                             (parsed.code.kind == cards::CodeKind::ean13 ||
+                              parsed.code.kind == cards::CodeKind::code128);
         if (!plastic)
-            r.fail("invalid_value", "card", "must be an EAN-13 number (13 digits with a correct check digit) or a Code 128 card "
-                                            "number (4 to 32 of A-Z, 0-9 and '-'); leave it out to get a new EAN-13 card");
+            r.fail("invalid_value", "card",
+                   "must be an EAN-13 number (13 digits with a correct check digit) or a Code 128 "
+                   "card "
+                   "number (4 to 32 of A-Z, 0-9 and '-'); leave it out to get a new EAN-13 card");
         out->card = parsed.code.number;
     }
     bool consent = false;
@@ -133,7 +141,8 @@ bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
     if (r.ok() && !consent)
         r.fail(r.has("consent") ? "invalid_value" : "missing_field", "consent",
                "must be true: enrolment records that the member agreed to the program's terms");
-    r.reject_unknown({"operation_id", "id", "name", "card", "phone", "email", "birthday", "consent"});
+    r.reject_unknown(
+        {"operation_id", "id", "name", "card", "phone", "email", "birthday", "consent"});
     if (e.code.empty()) return true;
     *err = {400, codec::error_json(e), {}};
     return false;
@@ -142,25 +151,39 @@ bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
 // [SECTION] Answers
 
 Json profile_json(const MemberRecord& m) {
-    return Json{{"id", m.member_id},        {"name", m.display_name},          {"card", m.card_number},
-                {"phone", m.phone},         {"email", m.email},                {"birthday", m.birthday},
-                {"consent_at_ms", m.consent_at_ms}, {"created_at_ms", m.created_at_ms},
-                {"erased", m.erased_at_ms != 0},    {"erased_at_ms", m.erased_at_ms}};
+    return Json{{"id", m.member_id},
+                {"name", m.display_name},
+                {"card", m.card_number},
+                {"phone", m.phone},
+                {"email", m.email},
+                {"birthday", m.birthday},
+                {"consent_at_ms", m.consent_at_ms},
+                {"created_at_ms", m.created_at_ms},
+                {"erased", m.erased_at_ms != 0},
+                {"erased_at_ms", m.erased_at_ms}};
 }
 
 Json list_item_json(const MemberRecord& m) {
-    return Json{{"id", m.member_id}, {"name", m.display_name}, {"card", m.card_number}, {"phone", m.phone},
-                {"email", m.email}, {"created_at_ms", m.created_at_ms}, {"erased", m.erased_at_ms != 0}};
+    return Json{{"id", m.member_id},
+                {"name", m.display_name},
+                {"card", m.card_number},
+                {"phone", m.phone},
+                {"email", m.email},
+                {"created_at_ms", m.created_at_ms},
+                {"erased", m.erased_at_ms != 0}};
 }
 
 // {"profile", "member": snapshot} for a member known to exist.
-ApiResult member_view(Store& store, const MerchantRecord& merchant, const MemberRecord& member, std::int64_t now_ms) {
+ApiResult member_view(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
+                      std::int64_t now_ms) {
     ApiResult r = member_answer(store, merchant, member, now_ms);
     if (r.status == 200) r.body["profile"] = profile_json(member);
     return r;
 }
 
-ApiResult no_member(const std::string& id) { return api_error(404, "not_found", "no member \"" + id + "\"", "id"); }
+ApiResult no_member(const std::string& id) {
+    return api_error(404, "not_found", "no member \"" + id + "\"", "id");
+}
 
 // The caller's merchant and the member (an answer in *err when either is missing, or the
 // member is erased: only the export still shows an erased member's anonymous history).
@@ -186,7 +209,8 @@ bool find_member_of(Store& store, const Caller& caller, const std::string& membe
 Json stored_request(Json j, const std::string& secret) {
     for (const char* key : kPersonalKeys)
         if (j.contains(key) && j[key].is_string()) {
-            const crypto::Digest d = crypto::hmac_sha256(secret, std::string(key) + ":" + j[key].get<std::string>());
+            const crypto::Digest d =
+                crypto::hmac_sha256(secret, std::string(key) + ":" + j[key].get<std::string>());
             j[key] = "hmac:" + crypto::to_hex(d.data(), 12);
         }
     return j;
@@ -220,8 +244,9 @@ ApiResult taken(const std::string& field) {
 }
 
 bool same_person(const MemberRecord& m, const EnrolRequest& rq) {
-    return m.erased_at_ms == 0 && m.display_name == rq.personal.name && (rq.card.empty() || m.card_number == rq.card) &&
-           m.phone == rq.personal.phone && m.email == rq.personal.email && m.birthday == rq.personal.birthday;
+    return m.erased_at_ms == 0 && m.display_name == rq.personal.name &&
+           (rq.card.empty() || m.card_number == rq.card) && m.phone == rq.personal.phone &&
+           m.email == rq.personal.email && m.birthday == rq.personal.birthday;
 }
 
 // Stores the enrolment's member record; nullopt when it is there.
@@ -245,13 +270,16 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
     if (auto refused = exists(); refused || resumed) return refused;
     if (rq->card.empty()) {
         const auto number = new_card_number(store, merchant_id, rq->member_id, op);
-        if (!number) return api_error(503, "no_card_number", "no free card number was found; try again", "card");
+        if (!number)
+            return api_error(503, "no_card_number", "no free card number was found; try again",
+                             "card");
         rq->card = *number;
     }
     try {
-        store.put_member({merchant_id, rq->member_id, rq->personal.name, rq->card, rq->personal.phone, rq->personal.email,
-                          rq->personal.birthday, now_ms, 0, 0},
-                         now_ms);
+        store.put_member(
+            {merchant_id, rq->member_id, rq->personal.name, rq->card, rq->personal.phone,
+             rq->personal.email, rq->personal.birthday, now_ms, 0, 0},
+            now_ms);
     } catch (const UniqueViolation& e) {
         // A twin may have written this very member first (the violation can name its phone
         // or card as well as its id): then this one finishes the job like a retry.
@@ -262,11 +290,19 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
 }
 
 // The member's first entries: the program's welcome bonus, if it has one.
-bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId& op, std::int64_t now_ms, std::string* failure) {
+bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId& op,
+             std::int64_t now_ms, std::string* failure) {
     const program::EventBonus bonus = program::event_bonus(p, program::BonusEvent::welcome);
     if (bonus.points <= 0) return true;
-    const std::int64_t expires = p.bonus && p.bonus->expiry_days > 0 ? now_ms + p.bonus->expiry_days * day_ms : 0;
-    const ledger::Earn earn{ledger::derive_entry_id(op, "welcome"), bonus.points, 0, expires, ledger::Reason::bonus, bonus.rule, ""};
+    const std::int64_t expires =
+        p.bonus && p.bonus->expiry_days > 0 ? now_ms + p.bonus->expiry_days * day_ms : 0;
+    const ledger::Earn earn{ledger::derive_entry_id(op, "welcome"),
+                            bonus.points,
+                            0,
+                            expires,
+                            ledger::Reason::bonus,
+                            bonus.rule,
+                            ""};
     const auto r = l.apply(earn, now_ms);
     if (ledger::status_succeeded(r.status)) return true;
     *failure = std::string(ledger::status_name(r.status));
@@ -275,8 +311,9 @@ bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId
 
 // The ledger and operation part of an enrolment, in the member's transaction. *out is the
 // answer when it is not a fresh 201 (a replay, a conflict).
-bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::Program& p, const std::string& member_id,
-                  const ledger::EntryId& op, const Json& request, std::int64_t now_ms, ApiResult* out) {
+bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::Program& p,
+                  const std::string& member_id, const ledger::EntryId& op, const Json& request,
+                  std::int64_t now_ms, ApiResult* out) {
     const std::string op_hex = ledger::to_hex(op);
     bool written = false;
     const MemberWrite w{merchant.merchant_id, member_id, op_hex, "enrol", request, now_ms};
@@ -301,8 +338,8 @@ bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::P
 }
 
 // The enrolment's answer: the member as it is now, with the operation id.
-ApiResult enrol_answer(Store& store, const MerchantRecord& merchant, const std::string& member_id, const std::string& op_hex,
-                       bool replayed, std::int64_t now_ms) {
+ApiResult enrol_answer(Store& store, const MerchantRecord& merchant, const std::string& member_id,
+                       const std::string& op_hex, bool replayed, std::int64_t now_ms) {
     const auto member = store.member_by_id(merchant.merchant_id, member_id);
     if (!member) return no_member(member_id);
     ApiResult r = member_view(store, merchant, *member, now_ms);
@@ -314,9 +351,11 @@ ApiResult enrol_answer(Store& store, const MerchantRecord& merchant, const std::
 }
 
 // After a replay_or_conflict answer: a conflict as it is, a replay as the member is now.
-ApiResult enrol_replay(Store& store, const MerchantRecord& merchant, const ApiResult& replay, std::int64_t now_ms) {
+ApiResult enrol_replay(Store& store, const MerchantRecord& merchant, const ApiResult& replay,
+                       std::int64_t now_ms) {
     if (replay.status != 201) return replay;
-    return enrol_answer(store, merchant, replay.body.value("member_id", ""), replay.body.value("operation_id", ""), true, now_ms);
+    return enrol_answer(store, merchant, replay.body.value("member_id", ""),
+                        replay.body.value("operation_id", ""), true, now_ms);
 }
 }  // namespace
 
@@ -324,18 +363,26 @@ ApiResult enrol_replay(Store& store, const MerchantRecord& merchant, const ApiRe
 
 ApiResult admin_search_members(Store& store, const Caller& caller, const MemberSearch& search) {
     if (search.q.size() > kQueryBytesMax)
-        return api_error(400, "out_of_range", "q is longer than " + std::to_string(kQueryBytesMax) + " bytes", "q");
+        return api_error(400, "out_of_range",
+                         "q is longer than " + std::to_string(kQueryBytesMax) + " bytes", "q");
     if (search.after.size() > kMemberIdBytesMax)
-        return api_error(400, "out_of_range", "after is longer than " + std::to_string(kMemberIdBytesMax) + " bytes", "after");
+        return api_error(400, "out_of_range",
+                         "after is longer than " + std::to_string(kMemberIdBytesMax) + " bytes",
+                         "after");
     std::int64_t limit = member_page_default;
     ApiResult err;
-    if (search.limit && !query_integer("limit", *search.limit, 1, member_page_max, &limit, &err)) return err;
-    auto rows = store.search_members(caller.merchant_id, search.q, search.after, static_cast<std::size_t>(limit) + 1);
+    if (search.limit && !query_integer("limit", *search.limit, 1, member_page_max, &limit, &err))
+        return err;
+    auto rows = store.search_members(caller.merchant_id, search.q, search.after,
+                                     static_cast<std::size_t>(limit) + 1);
     const bool more = rows.size() > static_cast<std::size_t>(limit);
     if (more) rows.resize(static_cast<std::size_t>(limit));
     Json members = Json::array();
     for (const MemberRecord& m : rows) members.push_back(list_item_json(m));
-    return {200, Json{{"members", members}, {"next_after", more ? Json(rows.back().member_id) : Json(nullptr)}}, caller.merchant_id};
+    return {200,
+            Json{{"members", members},
+                 {"next_after", more ? Json(rows.back().member_id) : Json(nullptr)}},
+            caller.merchant_id};
 }
 
 ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body,
@@ -348,7 +395,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     if (!merchant) return err;
     std::string why;
     const auto program = current_program(store, merchant->merchant_id, &why);
-    if (!program) return api_error(409, "no_program", "members can join once the program is set: " + why, "");
+    if (!program)
+        return api_error(409, "no_program", "members can join once the program is set: " + why, "");
 
     // Without the client's id the enrolment is not idempotent; a random one keeps the rest alike.
     const ledger::EntryId op = rq.op ? *rq.op : *ledger::parse_entry_id(random_id());
@@ -362,7 +410,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
         });
         return enrol_replay(store, *merchant, replay, now_ms);
     }
-    if (rq.member_id.empty()) rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
+    if (rq.member_id.empty())
+        rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
 
     if (auto refused = insert_member(store, merchant->merchant_id, op, &rq, now_ms))
         return *refused;
@@ -372,7 +421,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     return enrol_answer(store, *merchant, rq.member_id, op_hex, false, now_ms);
 }
 
-ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,
+                           std::int64_t now_ms) {
     std::optional<MerchantRecord> merchant;
     std::optional<MemberRecord> member;
     ApiResult err;
@@ -380,7 +430,8 @@ ApiResult admin_get_member(Store& store, const Caller& caller, const std::string
     return member_view(store, *merchant, *member, now_ms);
 }
 
-ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body) {
+ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
+                              const std::string& body) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -409,8 +460,8 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     return {200, Json{{"profile", profile_json(*stored)}}, caller.merchant_id};
 }
 
-ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id, const std::string& body,
-                              std::int64_t now_ms) {
+ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id,
+                              const std::string& body, std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -436,7 +487,9 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
     const MemberWrite w{caller.merchant_id, member_id, ledger::to_hex(op),
                         "adjust",           request,   now_ms};
     return member_write(store, w, [&](MemberTx&, ledger::Ledger& l, ApiResult* out) {
-        const auto result = l.apply(ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason}, now_ms);
+        const auto result = l.apply(
+            ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason},
+            now_ms);
         if (!ledger::status_succeeded(result.status)) {
             const std::string status(ledger::status_name(result.status));
             *out = api_error(409, status,
@@ -460,7 +513,8 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
     });
 }
 
-ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id,
+                              std::int64_t now_ms) {
     std::optional<MerchantRecord> merchant;
     std::optional<MemberRecord> member;
     ApiResult err;
@@ -471,19 +525,28 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     store.read_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
         std::size_t stored = 0;
         const ledger::Ledger l = load_ledger(tx, now_ms, &stored);
-        for (std::size_t i = 0; i < stored; ++i) ledger_entries.push_back(codec::encode_entry(l.entries()[i]));
+        for (std::size_t i = 0; i < stored; ++i)
+            ledger_entries.push_back(codec::encode_entry(l.entries()[i]));
         snapshot = l.snapshot();
     });
     Json receipts = Json::array();
     for (const ReceiptRecord& r : store.member_receipts(caller.merchant_id, member_id))
-        receipts.push_back({{"receipt_id", r.receipt_id}, {"at_ms", r.at_ms}, {"paid", r.paid},
-                            {"receipt", Json::parse(r.receipt, nullptr, false)}, {"quote", Json::parse(r.quote, nullptr, false)},
+        receipts.push_back({{"receipt_id", r.receipt_id},
+                            {"at_ms", r.at_ms},
+                            {"paid", r.paid},
+                            {"receipt", Json::parse(r.receipt, nullptr, false)},
+                            {"quote", Json::parse(r.quote, nullptr, false)},
                             {"returned", Json::parse(r.returned, nullptr, false)}});
     Json coupons = Json::array();
     for (const CouponRecord& c : store.member_coupons(caller.merchant_id, member_id))
-        coupons.push_back({{"code", c.code}, {"reward_id", c.reward_id}, {"source", c.source}, {"points", c.points},
-                           {"issued_at_ms", c.issued_at_ms}, {"expires_at_ms", c.expires_at_ms},
-                           {"redeemed_at_ms", c.redeemed_at_ms}, {"receipt_id", c.receipt_id}});
+        coupons.push_back({{"code", c.code},
+                           {"reward_id", c.reward_id},
+                           {"source", c.source},
+                           {"points", c.points},
+                           {"issued_at_ms", c.issued_at_ms},
+                           {"expires_at_ms", c.expires_at_ms},
+                           {"redeemed_at_ms", c.redeemed_at_ms},
+                           {"receipt_id", c.receipt_id}});
     Json cards = Json::array();
     if (!member->card_number.empty()) cards.push_back({{"number", member->card_number}});
     const Json doc = {
@@ -492,8 +555,11 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
         {"merchant", {{"id", merchant->merchant_id}, {"name", merchant->name}}},
         {"profile", profile_json(*member)},
         {"cards", cards},
-        {"balance", {{"balance", snapshot.balance}, {"available", snapshot.available}, {"pending", snapshot.pending},
-                     {"reserved", snapshot.reserved}}},
+        {"balance",
+         {{"balance", snapshot.balance},
+          {"available", snapshot.available},
+          {"pending", snapshot.pending},
+          {"reserved", snapshot.reserved}}},
         {"receipts", receipts},
         {"coupons", coupons},
         {"ledger", ledger_entries},
@@ -501,7 +567,8 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     return {200, doc, caller.merchant_id};
 }
 
-ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id, std::int64_t now_ms) {
+ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id,
+                             std::int64_t now_ms) {
     std::optional<MerchantRecord> merchant;
     std::optional<MemberRecord> member;
     ApiResult err;

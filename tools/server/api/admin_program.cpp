@@ -43,8 +43,11 @@ bool decode_preview(const Json& j, std::int64_t now_ms, PreviewRequest* out, Api
         m.optional_text("id", &out->member_id, 64);
         m.optional_text("card", &out->card, 64);
         m.reject_unknown({"id", "card"});
-        if (m.ok() && out->member_id.empty() == out->card.empty()) m.fail("invalid_value", "member", "needs exactly one of id and card");
-        if (r.ok() && r.has("context")) r.fail("invalid_value", "context", "can't be combined with member (a stored member has its own)");
+        if (m.ok() && out->member_id.empty() == out->card.empty())
+            m.fail("invalid_value", "member", "needs exactly one of id and card");
+        if (r.ok() && r.has("context"))
+            r.fail("invalid_value", "context",
+                   "can't be combined with member (a stored member has its own)");
     }
     r.optional_integer("redeem_points", &out->redeem_points, 0, program::amount_max);
     if (r.ok() && !r.has("receipt")) r.fail("missing_field", "receipt", "is required");
@@ -84,16 +87,23 @@ ApiResult admin_merchant(Store& store, const Caller& caller) {
     ApiResult err;
     const auto m = admin_merchant_record(store, caller, &err);
     if (!m) return err;
-    return {200, Json{{"id", m->merchant_id}, {"code", m->code}, {"name", m->name}, {"currency", m->currency}}, m->merchant_id};
+    return {200,
+            Json{{"id", m->merchant_id},
+                 {"code", m->code},
+                 {"name", m->name},
+                 {"currency", m->currency}},
+            m->merchant_id};
 }
 
 ApiResult admin_get_program(Store& store, const Caller& caller) {
     const auto record = store.current_program(caller.merchant_id);
     if (!record) return api_error(404, "not_found", "the merchant has no program yet; PUT one", "");
-    return {200, Json{{"version", record->version}, {"program", Json::parse(record->document)}}, caller.merchant_id};
+    return {200, Json{{"version", record->version}, {"program", Json::parse(record->document)}},
+            caller.merchant_id};
 }
 
-ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
+ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body,
+                            std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -105,14 +115,17 @@ ApiResult admin_put_program(Store& store, const Caller& caller, const std::strin
     if (!merchant) return err;
     const std::string currency(money::currency_info(p.value->currency).code);
     if (currency != merchant->currency)
-        return api_error(400, "invalid_value", "currency must be the merchant's currency, " + merchant->currency, "currency");
+        return api_error(400, "invalid_value",
+                         "currency must be the merchant's currency, " + merchant->currency,
+                         "currency");
     const auto current = store.current_program(merchant->merchant_id);
     const std::int64_t version = current ? current->version + 1 : 1;
     store.put_program({merchant->merchant_id, p.value->id, version, j->dump()}, now_ms);
     return {200, Json{{"version", version}, {"program_id", p.value->id}}, merchant->merchant_id};
 }
 
-ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms) {
+ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body,
+                                std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -123,23 +136,30 @@ ApiResult admin_preview_program(Store& store, const Caller& caller, const std::s
         std::string why;
         rq.program = current_program(store, caller.merchant_id, &why);
         if (!rq.program)
-            return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), caller.merchant_id};
+            return {500,
+                    codec::error_json("program_invalid",
+                                      "the merchant's program can't be used: " + why),
+                    caller.merchant_id};
     }
     if (!rq.member_id.empty() || !rq.card.empty()) {
         const auto member = rq.card.empty() ? store.member_by_id(caller.merchant_id, rq.member_id)
                                             : store.member_by_card(caller.merchant_id, rq.card);
-        if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+        if (!member)
+            return api_error(404, "not_found", "no member has this id or card",
+                             rq.card.empty() ? "member.id" : "member.card");
         if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
             return *erased;
         store.read_member(caller.merchant_id, member->member_id, [&](MemberTx& tx) {
-            rq.context = member_context(*rq.program, tx, load_ledger(tx, now_ms), tx.counters(), now_ms);
+            rq.context =
+                member_context(*rq.program, tx, load_ledger(tx, now_ms), tx.counters(), now_ms);
         });
     }
     quote::QuoteOptions options;
     options.redeem_points = rq.redeem_points;
     const quote::Quote q = quote::quote_receipt(*rq.program, rq.context, rq.receipt, options);
     if (q.status != quote::QuoteStatus::ok)
-        return api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+        return api_error(400,
+                         q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
                          "receipt." + q.field + " is not acceptable", "receipt." + q.field);
     return {200, Json{{"quote", codec::encode_quote(q, *rq.program)}}, caller.merchant_id};
 }

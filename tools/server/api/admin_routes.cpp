@@ -19,19 +19,23 @@ std::optional<std::string> query(const Request& req, const char* name) {
 std::string export_file_name(const std::string& member_id) {
     std::string name = "kopilka-member-";
     for (const char c : member_id)
-        name += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') ? c : '_';
+        name += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.')
+                    ? c
+                    : '_';
     return name + ".json";
 }
 }  // namespace
 
-std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller, ApiResult* err) {
+std::optional<MerchantRecord> admin_merchant_record(Store& store, const Caller& caller,
+                                                    ApiResult* err) {
     auto merchant = store.merchant_by_id(caller.merchant_id);
     if (!merchant) *err = api_error(404, "not_found", "no such merchant", "Authorization");
     return merchant;
 }
 
-bool query_integer(const std::string& name, const std::string& text, std::int64_t min, std::int64_t max,
-                   std::int64_t* out, ApiResult* err) {
+bool query_integer(const std::string& name, const std::string& text, std::int64_t min,
+                   std::int64_t max, std::int64_t* out, ApiResult* err) {
     std::int64_t v = 0;
     bool ok = !text.empty() && text.size() <= 18;  // 18 digits always fit in int64
     for (std::size_t i = 0; ok && i < text.size(); ++i) {
@@ -39,7 +43,9 @@ bool query_integer(const std::string& name, const std::string& text, std::int64_
         v = v * 10 + (text[i] - '0');
     }
     if (!ok || v < min || v > max) {
-        *err = api_error(400, "invalid_value", name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+        *err = api_error(400, "invalid_value",
+                         name + " must be a whole number from " + std::to_string(min) + " to " +
+                             std::to_string(max),
                          name);
         return false;
     }
@@ -59,9 +65,11 @@ void register_admin_routes(RouteContext& ctx) {
         });
     };
 
-    admin("GET", "/v1/admin/merchant", [c](const Caller& who, const Request&) { return admin_merchant(c->store, who); });
+    admin("GET", "/v1/admin/merchant",
+          [c](const Caller& who, const Request&) { return admin_merchant(c->store, who); });
 
-    admin("GET", "/v1/admin/program", [c](const Caller& who, const Request&) { return admin_get_program(c->store, who); });
+    admin("GET", "/v1/admin/program",
+          [c](const Caller& who, const Request&) { return admin_get_program(c->store, who); });
     admin("PUT", "/v1/admin/program", [c](const Caller& who, const Request& req) {
         return admin_put_program(c->store, who, req.body, c->now_ms());
     });
@@ -69,7 +77,8 @@ void register_admin_routes(RouteContext& ctx) {
         return admin_preview_program(c->store, who, req.body, c->now_ms());
     });
 
-    admin("GET", "/v1/admin/themes", [c](const Caller& who, const Request&) { return admin_list_themes(c->store, who); });
+    admin("GET", "/v1/admin/themes",
+          [c](const Caller& who, const Request&) { return admin_list_themes(c->store, who); });
     admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_theme(c->store, who, path_param(req, 1));
     });
@@ -81,7 +90,9 @@ void register_admin_routes(RouteContext& ctx) {
     });
 
     admin("GET", "/v1/admin/members", [c](const Caller& who, const Request& req) {
-        return admin_search_members(c->store, who, {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")});
+        return admin_search_members(
+            c->store, who,
+            {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")});
     });
     admin("POST", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_create_member(c->store, who, req.body, c->now_ms());
@@ -104,7 +115,9 @@ void register_admin_routes(RouteContext& ctx) {
         if (!caller) return;
         const std::string member_id = path_param(req, 1);
         const ApiResult r = admin_export_member(c->store, *caller, member_id, c->now_ms());
-        if (r.status == 200) res.set_header("Content-Disposition", "attachment; filename=\"" + export_file_name(member_id) + "\"");
+        if (r.status == 200)
+            res.set_header("Content-Disposition",
+                           "attachment; filename=\"" + export_file_name(member_id) + "\"");
         c->respond(res, r);
     });
 

@@ -19,7 +19,8 @@ constexpr std::size_t kThemeIdBytesMax = 64;
 bool theme_id_valid(const std::string& id) {
     if (id.empty() || id.size() > kThemeIdBytesMax) return false;
     for (const char c : id)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
     return true;
 }
 
@@ -35,18 +36,20 @@ ApiResult not_found(const std::string& id) {
 
 ApiResult admin_list_themes(Store& store, const Caller& caller) {
     Json themes = Json::array();
-    for (const DocumentRecord& d : store.documents(caller.merchant_id, kKind)) themes.push_back(theme_answer(d));
+    for (const DocumentRecord& d : store.documents(caller.merchant_id, kKind))
+        themes.push_back(theme_answer(d));
     return {200, Json{{"themes", themes}}, caller.merchant_id};
 }
 
 ApiResult admin_get_theme(Store& store, const Caller& caller, const std::string& theme_id) {
-    const auto d = theme_id_valid(theme_id) ? store.document(caller.merchant_id, kKind, theme_id) : std::nullopt;
+    const auto d = theme_id_valid(theme_id) ? store.document(caller.merchant_id, kKind, theme_id)
+                                            : std::nullopt;
     if (!d) return not_found(theme_id);
     return {200, theme_answer(*d), caller.merchant_id};
 }
 
-ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id, const std::string& body,
-                          std::int64_t now_ms) {
+ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id,
+                          const std::string& body, std::int64_t now_ms) {
     if (!theme_id_valid(theme_id))
         return api_error(400, "invalid_value", "id must be 1 to 64 of a-z, 0-9, '-' and '_'", "id");
     ApiResult unreadable;
@@ -64,7 +67,8 @@ ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string&
 }
 
 ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id) {
-    if (!theme_id_valid(theme_id) || !store.delete_document(caller.merchant_id, kKind, theme_id)) return not_found(theme_id);
+    if (!theme_id_valid(theme_id) || !store.delete_document(caller.merchant_id, kKind, theme_id))
+        return not_found(theme_id);
     return {200, Json{{"id", theme_id}, {"deleted", true}}, caller.merchant_id};
 }
 

@@ -34,10 +34,13 @@ bool reservation_open(const ledger::Ledger& l, const ledger::EntryId& id) {
 
 // The till asked for an expired coupon: its hold has run out (advance() voided it) or is
 // voided now, so the points are back in the member's balance. Committed with the answer.
-bool refuse_expired(ledger::Ledger& l, const CouponRecord& c, const CouponRequest& rq, std::int64_t now_ms, ApiResult* out) {
-    if (const auto reservation = ledger::parse_entry_id(c.reservation_id); reservation && reservation_open(l, *reservation))
+bool refuse_expired(ledger::Ledger& l, const CouponRecord& c, const CouponRequest& rq,
+                    std::int64_t now_ms, ApiResult* out) {
+    if (const auto reservation = ledger::parse_entry_id(c.reservation_id);
+        reservation && reservation_open(l, *reservation))
         l.apply(ledger::Release{ledger::derive_entry_id(rq.op, "release"), *reservation}, now_ms);
-    *out = api_error(410, "coupon_expired", "the coupon expired; its points went back to the member", "code");
+    *out = api_error(410, "coupon_expired",
+                     "the coupon expired; its points went back to the member", "code");
     return true;
 }
 
@@ -55,12 +58,16 @@ bool redeem_coupon(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const 
     }
     if (now_ms >= c->expires_at_ms) return refuse_expired(l, *c, rq, now_ms, out);
     if (const auto reservation = ledger::parse_entry_id(c->reservation_id)) {
-        const auto r = l.apply(ledger::Commit{ledger::derive_entry_id(rq.op, "commit"), *reservation}, now_ms);
-        if (r.status == ledger::Status::reservation_expired || r.status == ledger::Status::reservation_released)
+        const auto r =
+            l.apply(ledger::Commit{ledger::derive_entry_id(rq.op, "commit"), *reservation}, now_ms);
+        if (r.status == ledger::Status::reservation_expired ||
+            r.status == ledger::Status::reservation_released)
             return refuse_expired(l, *c, rq, now_ms, out);
         if (!ledger::status_succeeded(r.status)) {
             *out = api_error(409, std::string(ledger::status_name(r.status)),
-                             "the ledger refused the coupon's points: " + std::string(ledger::status_name(r.status)), "code");
+                             "the ledger refused the coupon's points: " +
+                                 std::string(ledger::status_name(r.status)),
+                             "code");
             return false;
         }
     }
@@ -76,11 +83,13 @@ bool redeem_coupon(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const 
 }
 }  // namespace
 
-CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program& p, const std::string& member_id,
-                          const std::string& reward_id, const char* source, const ledger::EntryId& key, bool reserved,
+CouponRecord issue_coupon(const MerchantRecord& merchant, const program::Program& p,
+                          const std::string& member_id, const std::string& reward_id,
+                          const char* source, const ledger::EntryId& key, bool reserved,
                           std::int64_t points, const std::string& op_hex, std::int64_t now_ms) {
     const program::Reward* reward = find_reward(p, reward_id);
-    const std::int64_t valid_days = reward ? reward->coupon_valid_days : program::Reward{}.coupon_valid_days;
+    const std::int64_t valid_days =
+        reward ? reward->coupon_valid_days : program::Reward{}.coupon_valid_days;
     const std::string key_hex = ledger::to_hex(key);
     CouponRecord c;
     c.code = cards::coupon_code(merchant.card_secret, key_hex);
@@ -122,7 +131,8 @@ Json coupon_json(const CouponRecord& c, const program::Program& p) {
     return codec::encode_coupon(v, reward_json(p, c.reward_id));
 }
 
-ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {
+ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body,
+                            std::int64_t now_ms) {
     RedeemRequest rq;
     codec::DecodeError e;
     codec::ObjectReader r(body, "", &e);
@@ -137,42 +147,52 @@ ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body
     if (!t) return refused;
     const program::Reward* reward = find_reward(t->program, rq.reward_id);
     if (!reward) {
-        refused = api_error(404, "not_found", "the program has no reward \"" + rq.reward_id + "\"", "reward_id");
+        refused = api_error(404, "not_found", "the program has no reward \"" + rq.reward_id + "\"",
+                            "reward_id");
         refused.merchant_id = caller.merchant_id;
         return refused;
     }
     const auto active = active_wheel(store, caller.merchant_id);
     const std::string op_hex = ledger::to_hex(rq.op);
-    return member_write(store, *t, op_hex, "redeem", body, now_ms, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
-        // The coupon's points stay held until it expires; then the ledger voids the hold.
-        const ledger::EntryId reservation = ledger::derive_entry_id(rq.op, "reserve");
-        const std::int64_t expires_at_ms = now_ms + reward->coupon_valid_days * day_ms;
-        const auto held =
-            l.apply(ledger::Reserve{reservation, reward->cost_points, expires_at_ms, "reward:" + reward->id}, now_ms);
-        if (held.status == ledger::Status::insufficient) {
-            *out = api_error(409, "insufficient_points",
-                             "the member has " + std::to_string(l.snapshot().available) + " points available; " +
-                                 reward->name + " costs " + std::to_string(reward->cost_points),
-                             "reward_id");
-            return false;
-        }
-        if (!ledger::status_succeeded(held.status)) {
-            *out = api_error(409, std::string(ledger::status_name(held.status)),
-                             "the ledger refused the reservation: " + std::string(ledger::status_name(held.status)), "reward_id");
-            return false;
-        }
-        const CouponRecord c = issue_coupon(t->merchant, t->program, t->member.member_id, reward->id, "reward", reservation,
-                                            true, reward->cost_points, op_hex, now_ms);
-        tx.save_coupon(c);
-        *out = {201,
-                Json{{"operation_id", op_hex}, {"coupon", coupon_json(c, t->program)},
-                     {"member", kiosk_snapshot(tx, *t, l, tx.counters(), active, now_ms)}},
-                {}};
-        return true;
-    });
+    return member_write(
+        store, *t, op_hex, "redeem", body, now_ms,
+        [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
+            // The coupon's points stay held until it expires; then the ledger voids the hold.
+            const ledger::EntryId reservation = ledger::derive_entry_id(rq.op, "reserve");
+            const std::int64_t expires_at_ms = now_ms + reward->coupon_valid_days * day_ms;
+            const auto held = l.apply(ledger::Reserve{reservation, reward->cost_points,
+                                                      expires_at_ms, "reward:" + reward->id},
+                                      now_ms);
+            if (held.status == ledger::Status::insufficient) {
+                *out = api_error(409, "insufficient_points",
+                                 "the member has " + std::to_string(l.snapshot().available) +
+                                     " points available; " + reward->name + " costs " +
+                                     std::to_string(reward->cost_points),
+                                 "reward_id");
+                return false;
+            }
+            if (!ledger::status_succeeded(held.status)) {
+                *out = api_error(409, std::string(ledger::status_name(held.status)),
+                                 "the ledger refused the reservation: " +
+                                     std::string(ledger::status_name(held.status)),
+                                 "reward_id");
+                return false;
+            }
+            const CouponRecord c =
+                issue_coupon(t->merchant, t->program, t->member.member_id, reward->id, "reward",
+                             reservation, true, reward->cost_points, op_hex, now_ms);
+            tx.save_coupon(c);
+            *out = {201,
+                    Json{{"operation_id", op_hex},
+                         {"coupon", coupon_json(c, t->program)},
+                         {"member", kiosk_snapshot(tx, *t, l, tx.counters(), active, now_ms)}},
+                    {}};
+            return true;
+        });
 }
 
-ApiResult post_coupon_redeem(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {
+ApiResult post_coupon_redeem(Store& store, const Caller& caller, const Json& body,
+                             std::int64_t now_ms) {
     CouponRequest rq;
     codec::DecodeError e;
     codec::ObjectReader r(body, "", &e);
@@ -185,8 +205,11 @@ ApiResult post_coupon_redeem(Store& store, const Caller& caller, const Json& bod
     const cards::CouponStatus parsed = cards::parse_coupon_code(rq.typed, &code);
     if (parsed != cards::CouponStatus::ok)
         return parsed == cards::CouponStatus::bad_check
-                   ? api_error(400, "bad_check", "code has a mistyped character (its check characters don't match)", "code")
-                   : api_error(400, "bad_format", "code is not a coupon code (KC-XXXX-XXXX-XXXX-CC)", "code");
+                   ? api_error(400, "bad_check",
+                               "code has a mistyped character (its check characters don't match)",
+                               "code")
+                   : api_error(400, "bad_format",
+                               "code is not a coupon code (KC-XXXX-XXXX-XXXX-CC)", "code");
 
     ApiResult refused;
     const auto member_id = store.coupon_member(caller.merchant_id, code);

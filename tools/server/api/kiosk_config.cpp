@@ -19,7 +19,8 @@ Json id_or_null(const std::string& id) {
 }
 
 // The stored JSON of a document, null when there is none.
-Json document_json(Store& store, const std::string& merchant_id, const char* kind, const std::string& id) {
+Json document_json(Store& store, const std::string& merchant_id, const char* kind,
+                   const std::string& id) {
     if (id.empty()) return nullptr;
     const auto d = store.document(merchant_id, kind, id);
     return d ? Json::parse(d->document, nullptr, false) : Json(nullptr);
@@ -51,30 +52,38 @@ KioskSettings load_kiosk_settings(Store& store, const std::string& merchant_id) 
 }
 
 Json kiosk_settings_json(const KioskSettings& s) {
-    return Json{{"theme_id", id_or_null(s.theme_id)}, {"wheel_id", id_or_null(s.wheel_id)}, {"idle_seconds", s.idle_seconds},
+    return Json{{"theme_id", id_or_null(s.theme_id)},
+                {"wheel_id", id_or_null(s.wheel_id)},
+                {"idle_seconds", s.idle_seconds},
                 {"version", s.version}};
 }
 
 ApiResult get_kiosk_settings(Store& store, const Caller& caller) {
-    return {200, Json{{"settings", kiosk_settings_json(load_kiosk_settings(store, caller.merchant_id))}}, caller.merchant_id};
+    return {200,
+            Json{{"settings", kiosk_settings_json(load_kiosk_settings(store, caller.merchant_id))}},
+            caller.merchant_id};
 }
 
-ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {
+ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& body,
+                             std::int64_t now_ms) {
     KioskSettings s;
     codec::DecodeError e;
     if (!read_settings(body, &s, &e)) return bad_request(e);
     ApiResult refused;
     if (!s.theme_id.empty() && !store.document(caller.merchant_id, "theme", s.theme_id))
-        refused = api_error(400, "invalid_value", "theme_id names no theme of this merchant", "theme_id");
+        refused =
+            api_error(400, "invalid_value", "theme_id names no theme of this merchant", "theme_id");
     else if (!s.wheel_id.empty() && !load_wheel(store, caller.merchant_id, s.wheel_id))
-        refused = api_error(400, "invalid_value", "wheel_id names no wheel of this merchant", "wheel_id");
+        refused =
+            api_error(400, "invalid_value", "wheel_id names no wheel of this merchant", "wheel_id");
     if (refused.status != 200) {
         refused.merchant_id = caller.merchant_id;
         return refused;
     }
     const Json stored = {{"theme_id", id_or_null(s.theme_id)}, {"wheel_id", id_or_null(s.wheel_id)},
                          {"idle_seconds", s.idle_seconds}};
-    s.version = store.put_document({caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms);
+    s.version = store.put_document(
+        {caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms);
     return {200, Json{{"settings", kiosk_settings_json(s)}}, caller.merchant_id};
 }
 
@@ -84,22 +93,28 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
     std::string why;
     const auto program = current_program(store, caller.merchant_id, &why);
     if (!merchant || !program_record || !program)
-        return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), caller.merchant_id};
+        return {
+            500,
+            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
+            caller.merchant_id};
     const KioskSettings settings = load_kiosk_settings(store, caller.merchant_id);
     Json wheel = nullptr;
     if (const auto w = active_wheel(store, caller.merchant_id)) {
-        const WheelLedger shared = decode_wheel_ledger(store.shared_state(caller.merchant_id, "wheel", w->id));
+        const WheelLedger shared =
+            decode_wheel_ledger(store.shared_state(caller.merchant_id, "wheel", w->id));
         wheel = kiosk_wheel_json(*w, wheel_state(w->config, shared, now_ms));
     }
     const Json encoded = codec::encode_program(*program);
-    Json body = {{"merchant", {{"code", merchant->code}, {"name", merchant->name}, {"currency", merchant->currency}}},
-                 {"device", {{"id", caller.device_id}}},
-                 {"program", Json::parse(program_record->document, nullptr, false)},
-                 {"program_version", program_record->version},
-                 {"rewards", encoded.contains("rewards") ? encoded["rewards"] : Json::array()},
-                 {"theme", document_json(store, caller.merchant_id, "theme", settings.theme_id)},
-                 {"wheel", wheel},
-                 {"settings", kiosk_settings_json(settings)}};
+    Json body = {
+        {"merchant",
+         {{"code", merchant->code}, {"name", merchant->name}, {"currency", merchant->currency}}},
+        {"device", {{"id", caller.device_id}}},
+        {"program", Json::parse(program_record->document, nullptr, false)},
+        {"program_version", program_record->version},
+        {"rewards", encoded.contains("rewards") ? encoded["rewards"] : Json::array()},
+        {"theme", document_json(store, caller.merchant_id, "theme", settings.theme_id)},
+        {"wheel", wheel},
+        {"settings", kiosk_settings_json(settings)}};
     // The tag covers everything the kiosk draws; "version" repeats it for clients that cache
     // the body without its headers.
     const crypto::Digest d = crypto::sha256(body.dump());

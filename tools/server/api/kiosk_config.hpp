@@ -28,7 +28,8 @@ codec::Json kiosk_settings_json(const KioskSettings& s);
 
 // GET and PUT /v1/admin/kiosk-settings. PUT checks that the theme and wheel exist.
 ApiResult get_kiosk_settings(Store& store, const Caller& caller);
-ApiResult put_kiosk_settings(Store& store, const Caller& caller, const codec::Json& body, std::int64_t now_ms);
+ApiResult put_kiosk_settings(Store& store, const Caller& caller, const codec::Json& body,
+                             std::int64_t now_ms);
 
 // GET /v1/kiosk/config: the body; *etag is its strong entity tag ("\"<32 hex>\"").
 ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, std::string* etag);

@@ -44,16 +44,20 @@ ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& b
     codec::DecodeError e;
     codec::ObjectReader r(body, "", &e);
     if (r.ok() && (!r.has("operations") || !body["operations"].is_array()))
-        r.fail("missing_field", "operations", "is required: an array of {\"type\": \"spin\" | \"redeem\", …}");
+        r.fail("missing_field", "operations",
+               "is required: an array of {\"type\": \"spin\" | \"redeem\", …}");
     if (r.ok() && body["operations"].size() > outbox_ops_max)
-        r.fail("out_of_range", "operations", "has more than " + std::to_string(outbox_ops_max) + " entries; send the rest next");
+        r.fail("out_of_range", "operations",
+               "has more than " + std::to_string(outbox_ops_max) + " entries; send the rest next");
     r.reject_unknown({"operations"});
     if (!r.ok()) return bad_request(e);
     Json results = Json::array();
-    // In order: a kiosk's outbox may hold a redemption that only the points of an earlier spin pay for.
+    // In order: a kiosk's outbox may hold a redemption that only the points of an earlier spin pay
+    // for.
     for (const Json& op : body["operations"]) {
         const ApiResult a = outbox_operation(ctx, caller, op);
-        const Json id = op.is_object() && op.contains("operation_id") ? op["operation_id"] : Json(nullptr);
+        const Json id =
+            op.is_object() && op.contains("operation_id") ? op["operation_id"] : Json(nullptr);
         results.push_back({{"operation_id", id}, {"status", a.status}, {"body", a.body}});
     }
     return {200, Json{{"results", results}}, caller.merchant_id};
@@ -64,32 +68,41 @@ ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& b
 void device_routes(RouteContext& ctx) {
     ctx.route("POST", "/v1/admin/devices/pairing-codes", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
-            with_body(ctx, req, res, [&](const Json& b) { return post_pairing_code(ctx.store, *caller, b, ctx.now_ms()); });
+            with_body(ctx, req, res, [&](const Json& b) {
+                return post_pairing_code(ctx.store, *caller, b, ctx.now_ms());
+            });
     });
     ctx.route("GET", "/v1/admin/devices", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_devices(ctx.store, *caller));
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            ctx.respond(res, get_devices(ctx.store, *caller));
     });
     ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
-            ctx.respond(res, post_revoke_device(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
+            ctx.respond(res,
+                        post_revoke_device(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
     // Anonymous: every attempt costs the address a token, so codes can't be guessed quickly.
     ctx.route("POST", "/v1/devices/pair", [&ctx](const Request& req, Response& res) {
         if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-        with_body(ctx, req, res, [&](const Json& b) { return post_pair(ctx.store, b, ctx.now_ms()); });
+        with_body(ctx, req, res,
+                  [&](const Json& b) { return post_pair(ctx.store, b, ctx.now_ms()); });
     });
 }
 
 void settings_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
     });
     ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
-            with_body(ctx, req, res, [&](const Json& b) { return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms()); });
+            with_body(ctx, req, res, [&](const Json& b) {
+                return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms());
+            });
     });
     ctx.route("GET", "/v1/admin/wheels", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"})) ctx.respond(res, get_wheels(ctx.store, *caller));
+        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+            ctx.respond(res, get_wheels(ctx.store, *caller));
     });
     ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"admin"}))
@@ -110,7 +123,8 @@ void settings_routes(RouteContext& ctx) {
             res.set_header("ETag", etag);
             res.set_header("Cache-Control", "no-cache");
             // Any of the listed tags (a weak match is fine for a GET, RFC 9110 13.1.2).
-            if (req.has_header("If-None-Match") && req.get_header_value("If-None-Match").find(etag) != std::string::npos) {
+            if (req.has_header("If-None-Match") &&
+                req.get_header_value("If-None-Match").find(etag) != std::string::npos) {
                 res.status = 304;
                 return;
             }
@@ -122,19 +136,26 @@ void settings_routes(RouteContext& ctx) {
 void member_routes(RouteContext& ctx) {
     ctx.route("POST", "/v1/kiosk/spin", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
-            with_body(ctx, req, res, [&](const Json& b) { return post_spin(ctx.store, *caller, b, ctx.now_ms()); });
+            with_body(ctx, req, res, [&](const Json& b) {
+                return post_spin(ctx.store, *caller, b, ctx.now_ms());
+            });
     });
     ctx.route("POST", "/v1/kiosk/redeem", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
-            with_body(ctx, req, res, [&](const Json& b) { return post_kiosk_redeem(ctx.store, *caller, b, ctx.now_ms()); });
+            with_body(ctx, req, res, [&](const Json& b) {
+                return post_kiosk_redeem(ctx.store, *caller, b, ctx.now_ms());
+            });
     });
     ctx.route("POST", "/v1/kiosk/operations", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
-            with_body(ctx, req, res, [&](const Json& b) { return post_operations(ctx, *caller, b); });
+            with_body(ctx, req, res,
+                      [&](const Json& b) { return post_operations(ctx, *caller, b); });
     });
     ctx.route("POST", "/v1/coupons/redeem", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.api_key(req, res, {"till", "admin"}))
-            with_body(ctx, req, res, [&](const Json& b) { return post_coupon_redeem(ctx.store, *caller, b, ctx.now_ms()); });
+            with_body(ctx, req, res, [&](const Json& b) {
+                return post_coupon_redeem(ctx.store, *caller, b, ctx.now_ms());
+            });
     });
 }
 }  // namespace

@@ -9,14 +9,16 @@ namespace kopilka::server {
 using codec::Json;
 
 void read_member_id(codec::ObjectReader& r, std::string* out) {
-    if (r.ok() && !r.has("member")) return r.fail("missing_field", "member", "is required: {\"id\": …}");
+    if (r.ok() && !r.has("member"))
+        return r.fail("missing_field", "member", "is required: {\"id\": …}");
     codec::ObjectReader m = r.child("member");
     m.text("id", out, 64);
     m.reject_unknown({"id"});
 }
 
-std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id, const std::string& member_id,
-                                        const char* member_field, ApiResult* err) {
+std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id,
+                                        const std::string& member_id, const char* member_field,
+                                        ApiResult* err) {
     auto merchant = store.merchant_by_id(merchant_id);
     if (!merchant) {
         *err = api_error(404, "not_found", "no such merchant", "Authorization");
@@ -33,20 +35,25 @@ std::optional<WriteTarget> write_target(Store& store, const std::string& merchan
     std::string why;
     auto program = current_program(store, merchant_id, &why);
     if (!program) {
-        *err = {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant_id};
+        *err = {
+            500,
+            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
+            merchant_id};
         return std::nullopt;
     }
     return WriteTarget{std::move(*merchant), std::move(*member), std::move(*program)};
 }
 
-ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
-                       const Json& request, std::int64_t now_ms, const Decide& decide) {
+ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex,
+                       const char* kind, const Json& request, std::int64_t now_ms,
+                       const Decide& decide) {
     return member_write(
         store, {t.merchant.merchant_id, t.member.member_id, op_hex, kind, request, now_ms}, decide);
 }
 
-Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l, const MemberCounters& counters,
-                    const std::optional<StoredWheel>& active, std::int64_t now_ms) {
+Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l,
+                    const MemberCounters& counters, const std::optional<StoredWheel>& active,
+                    std::int64_t now_ms) {
     return snapshot_after(tx, t.program, t.merchant, t.member, l, counters.tier_held, now_ms,
                           spins_available(active, counters.spins, now_ms));
 }

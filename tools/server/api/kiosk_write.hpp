@@ -26,17 +26,20 @@ struct WriteTarget {
 
 // The merchant of the caller, the member (404 naming member_field when unknown) and the
 // merchant's program; nullopt with the answer in *err.
-std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id, const std::string& member_id,
-                                        const char* member_field, ApiResult* err);
+std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id,
+                                        const std::string& member_id, const char* member_field,
+                                        ApiResult* err);
 
 // member_write for the target's member.
-ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex, const char* kind,
-                       const codec::Json& request, std::int64_t now_ms, const Decide& decide);
+ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex,
+                       const char* kind, const codec::Json& request, std::int64_t now_ms,
+                       const Decide& decide);
 
 // The member's snapshot after a kiosk write, with spins_available on the kiosk's active wheel
 // from counters (as the write leaves them).
-codec::Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l, const MemberCounters& counters,
-                           const std::optional<StoredWheel>& active, std::int64_t now_ms);
+codec::Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l,
+                           const MemberCounters& counters, const std::optional<StoredWheel>& active,
+                           std::int64_t now_ms);
 
 // The program's reward with this id, nullptr when there is none.
 const program::Reward* find_reward(const program::Program& p, const std::string& reward_id);

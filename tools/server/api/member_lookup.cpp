@@ -15,20 +15,24 @@
 namespace kopilka::server {
 
 namespace {
-ApiResult error(int status, const char* code, const std::string& message, const char* field = "code") {
+ApiResult error(int status, const char* code, const std::string& message,
+                const char* field = "code") {
     return {status, codec::error_json(code, message, field), {}};
 }
 
 }  // namespace
 
-ApiResult member_answer(Store& store, const MerchantRecord& merchant_record, const MemberRecord& member_record,
-                        std::int64_t now_ms) {
+ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
+                        const MemberRecord& member_record, std::int64_t now_ms) {
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
     std::string why;
     const auto program = current_program(store, merchant->merchant_id, &why);
     if (!program)
-        return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
+        return {
+            500,
+            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
+            merchant->merchant_id};
 
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
     codec::Json snapshot;
@@ -52,11 +56,17 @@ ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {
         },
         now_ms / 1000);
     if (verified.status != auth::MemberTokenStatus::ok)
-        return error(401, "unauthorized", std::string("the member token is not valid: ") + auth::status_name(verified.status) +
-                     (verified.detail.empty() ? "" : " (" + verified.detail + ")"), "Authorization");
+        return error(401, "unauthorized",
+                     std::string("the member token is not valid: ") +
+                         auth::status_name(verified.status) +
+                         (verified.detail.empty() ? "" : " (" + verified.detail + ")"),
+                     "Authorization");
     const auto merchant = store.merchant_by_id(verified.claims.merchant_id);
-    const auto member = merchant ? store.member_by_id(merchant->merchant_id, verified.claims.member_id) : std::nullopt;
-    if (!member) return error(404, "not_found", "the token's member does not exist", "Authorization");
+    const auto member = merchant
+                            ? store.member_by_id(merchant->merchant_id, verified.claims.member_id)
+                            : std::nullopt;
+    if (!member)
+        return error(404, "not_found", "the token's member does not exist", "Authorization");
     if (auto erased = refuse_erased(*member, "Authorization")) return *erased;
     return member_answer(store, *merchant, *member, now_ms);
 }
@@ -69,31 +79,42 @@ std::string member_token_secret(const std::string& card_secret) {
 // The member a scanned or typed code names. Anonymous callers (a phone, the widget's page)
 // may only present a card QR with its MAC; a paired kiosk may also present the plastic
 // card's number or the member's phone, within its own merchant only.
-std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code, const MerchantRecord& merchant) {
-    if (code.kind == cards::CodeKind::phone) return store.member_by_phone(merchant.merchant_id, code.number);
+std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code,
+                                        const MerchantRecord& merchant) {
+    if (code.kind == cards::CodeKind::phone)
+        return store.member_by_phone(merchant.merchant_id, code.number);
     return store.member_by_card(merchant.merchant_id, code.number);
 }
 
-ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device, std::int64_t now_ms) {
+ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,
+                        std::int64_t now_ms) {
     const cards::ParseResult parsed = cards::parse_card_text(code_text);
     if (parsed.status != cards::ParseStatus::ok)
-        return error(400, std::string(cards::parse_status_name(parsed.status)).c_str(),
-                     "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
+        return error(
+            400, std::string(cards::parse_status_name(parsed.status)).c_str(),
+            "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
     std::optional<MerchantRecord> merchant;
     if (parsed.code.kind == cards::CodeKind::qr_card) {
         merchant = store.merchant_by_code(parsed.code.merchant);
-        // A kiosk only ever sees its own merchant's members: another merchant's card is unknown here.
-        if (!merchant || (device && merchant->merchant_id != device->merchant_id)) return error(404, "not_found", "no member has this card");
+        // A kiosk only ever sees its own merchant's members: another merchant's card is unknown
+        // here.
+        if (!merchant || (device && merchant->merchant_id != device->merchant_id))
+            return error(404, "not_found", "no member has this card");
         if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
             return error(403, "bad_mac", "code carries a MAC that does not match this card");
     } else {
-        if (!device) return error(401, "device_required", "card and phone numbers are accepted only from a paired kiosk");
+        if (!device)
+            return error(401, "device_required",
+                         "card and phone numbers are accepted only from a paired kiosk");
         merchant = store.merchant_by_id(device->merchant_id);
         if (!merchant) return error(404, "not_found", "no member has this card");
     }
     const auto member = find_member(store, parsed.code, *merchant);
     if (!member) {
-        ApiResult r = error(404, "not_found", parsed.code.kind == cards::CodeKind::phone ? "no member has this phone number" : "no member has this card");
+        ApiResult r =
+            error(404, "not_found",
+                  parsed.code.kind == cards::CodeKind::phone ? "no member has this phone number"
+                                                             : "no member has this card");
         r.merchant_id = merchant->merchant_id;
         return r;
     }

@@ -24,7 +24,8 @@ struct Caller {
 
 // device: the paired kiosk asking (which may also look members up by card number or phone),
 // or nullptr for an anonymous caller (card QR with its MAC only).
-ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device, std::int64_t now_ms);
+ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,
+                        std::int64_t now_ms);
 
 // GET /v1/me for the website widget: the member named by a member token that the merchant's
 // own site minted (auth/member_token.hpp) with the merchant's member-token secret.
@@ -35,6 +36,7 @@ ApiResult me(Store& store, const std::string& token, std::int64_t now_ms);
 std::string member_token_secret(const std::string& card_secret);
 
 // The snapshot answer for a known member.
-ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member, std::int64_t now_ms);
+ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
+                        std::int64_t now_ms);
 
 }  // namespace kopilka::server

@@ -10,7 +10,8 @@
 
 namespace kopilka::server {
 
-ApiResult api_error(int status, const std::string& code, const std::string& message, const std::string& field) {
+ApiResult api_error(int status, const std::string& code, const std::string& message,
+                    const std::string& field) {
     return {status, codec::error_json(code, message, field), {}};
 }
 
@@ -43,11 +44,13 @@ void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out) {
     r.text("operation_id", &op, 32);
     if (!r.ok()) return;
     const auto id = ledger::parse_entry_id(op);
-    if (!id || id->is_zero()) return r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
+    if (!id || id->is_zero())
+        return r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
     *out = *id;
 }
 
-std::optional<program::Program> current_program(Store& store, const std::string& merchant_id, std::string* why) {
+std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
+                                                std::string* why) {
     const auto record = store.current_program(merchant_id);
     if (!record) {
         *why = "the merchant has no program";
@@ -63,14 +66,17 @@ std::optional<program::Program> current_program(Store& store, const std::string&
     return std::move(*p.value);
 }
 
-std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
-                                            const codec::Json& request, const std::string& merchant_id) {
+std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex,
+                                            const std::string& kind, const codec::Json& request,
+                                            const std::string& merchant_id) {
     const auto seen = tx.operation(op_hex);
     if (!seen) return std::nullopt;
-    const std::string field = first_difference(codec::Json::parse(seen->request, nullptr, false), request);
+    const std::string field =
+        first_difference(codec::Json::parse(seen->request, nullptr, false), request);
     if (seen->kind != kind || !field.empty())
         return api_error(409, "operation_conflict",
-                         "operation_id was used before for a different request (" + (field.empty() ? "kind" : field) + " differs)",
+                         "operation_id was used before for a different request (" +
+                             (field.empty() ? "kind" : field) + " differs)",
                          field.empty() ? "operation_id" : field);
     ApiResult replay{seen->status, codec::Json::parse(seen->response), merchant_id};
     replay.body["replayed"] = true;
@@ -104,18 +110,21 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
     return out;
 }
 
-quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
-                                    const MemberCounters& c, std::int64_t now_ms) {
+quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
+                                    const ledger::Ledger& l, const MemberCounters& c,
+                                    std::int64_t now_ms) {
     quote::MemberContext m;
     m.points_available = l.snapshot().available;
     m.spend_before = c.spend_total;
     m.last_purchase_ms = c.last_purchase_ms;
     m.tier_held = c.tier_held;
-    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
+    if (p.tiers)
+        m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
     codec::DecodeError e;
     if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
         for (const auto& item : stamps->items())
-            if (item.value().is_number_integer()) m.stamps[item.key()] = item.value().get<std::int64_t>();
+            if (item.value().is_number_integer())
+                m.stamps[item.key()] = item.value().get<std::int64_t>();
     return m;
 }
 
@@ -123,7 +132,8 @@ ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* store
     const auto entries = tx.entries();
     auto restored = ledger::restore(entries);
     if (restored.status != ledger::EntryStatus::ok)
-        throw std::runtime_error("stored ledger does not restore: entry " + std::to_string(restored.bad_entry) + " is " +
+        throw std::runtime_error("stored ledger does not restore: entry " +
+                                 std::to_string(restored.bad_entry) + " is " +
                                  std::string(ledger::entry_status_name(restored.status)));
     if (stored) *stored = entries.size();
     restored.ledger.advance(now_ms);
@@ -131,16 +141,19 @@ ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* store
 }
 
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {
-    tx.append_entries(std::vector<ledger::Entry>(l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
+    tx.append_entries(std::vector<ledger::Entry>(
+        l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
 }
 
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
-                           const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
-                           std::int64_t now_ms, std::int64_t spins_available) {
+                           const MemberRecord& member, const ledger::Ledger& l,
+                           const std::string& tier_held, std::int64_t now_ms,
+                           std::int64_t spins_available) {
     members::TierState tier{0, tier_held};
     if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
-    return codec::encode_member(members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
-                                                               l.snapshot(), tier, spins_available, now_ms));
+    return codec::encode_member(
+        members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
+                                       l.snapshot(), tier, spins_available, now_ms));
 }
 
 }  // namespace kopilka::server

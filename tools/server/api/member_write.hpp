@@ -21,7 +21,8 @@
 
 namespace kopilka::server {
 
-ApiResult api_error(int status, const std::string& code, const std::string& message, const std::string& field);
+ApiResult api_error(int status, const std::string& code, const std::string& message,
+                    const std::string& field);
 // A decode error as the 400 answer.
 ApiResult bad_request(const codec::DecodeError& e);
 // A request body as JSON, or nullopt with the 400 answer in *err.
@@ -41,12 +42,14 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
 void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out);
 
 // The merchant's current program, or nullopt with *why.
-std::optional<program::Program> current_program(Store& store, const std::string& merchant_id, std::string* why);
+std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
+                                                std::string* why);
 
 // If op_hex was used before: the original answer for the same request of the same kind
 // (marked "replayed"), or a 409 naming the first field that differs.
-std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex, const std::string& kind,
-                                            const codec::Json& request, const std::string& merchant_id);
+std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex,
+                                            const std::string& kind, const codec::Json& request,
+                                            const std::string& merchant_id);
 
 // Decides a write inside member_write's transaction: fills *out and returns true to commit
 // (the entries the ledger wrote, *out stored as the operation's answer), or false to roll
@@ -71,8 +74,9 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
 
 // What a quote needs to know about a stored member (receipts, and the console's preview,
 // which must quote exactly as the till would).
-quote::MemberContext member_context(const program::Program& p, MemberTx& tx, const ledger::Ledger& l,
-                                    const MemberCounters& c, std::int64_t now_ms);
+quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
+                                    const ledger::Ledger& l, const MemberCounters& c,
+                                    std::int64_t now_ms);
 
 // The member's ledger as stored, advanced to now_ms (expiries and holds due by now, not yet
 // written); *stored counts the entries that came from the database, which append_new_entries
@@ -84,7 +88,8 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 
 // The member's snapshot after a write, as JSON; spins_available as api/wheel_state.hpp counts it.
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
-                           const MemberRecord& member, const ledger::Ledger& l, const std::string& tier_held,
-                           std::int64_t now_ms, std::int64_t spins_available = 0);
+                           const MemberRecord& member, const ledger::Ledger& l,
+                           const std::string& tier_held, std::int64_t now_ms,
+                           std::int64_t spins_available = 0);
 
 }  // namespace kopilka::server

@@ -34,11 +34,13 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
         m.optional_text("id", &out->member_id, 64);
         m.optional_text("card", &out->card, 64);
         m.reject_unknown({"id", "card"});
-        if (m.ok() && out->member_id.empty() == out->card.empty()) m.fail("invalid_value", "member", "needs exactly one of id and card");
+        if (m.ok() && out->member_id.empty() == out->card.empty())
+            m.fail("invalid_value", "member", "needs exactly one of id and card");
     }
     r.optional_integer("redeem_points", &out->redeem_points, 0, program::amount_max);
     if (r.ok() && !r.has("member") && out->redeem_points > 0)
-        r.fail("invalid_value", "redeem_points", "needs a member: a shopper without a card has no points");
+        r.fail("invalid_value", "redeem_points",
+               "needs a member: a shopper without a card has no points");
     if (r.ok() && !r.has("receipt")) r.fail("missing_field", "receipt", "is required");
     r.reject_unknown({"operation_id", "member", "receipt", "redeem_points"});
     if (r.ok()) {
@@ -49,7 +51,8 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
             e.message = "receipt: " + e.message;
         } else {
             out->receipt = std::move(*receipt.value);
-            if (out->receipt.id.empty()) e = {"missing_field", "receipt.id", "receipt.id is required"};
+            if (out->receipt.id.empty())
+                e = {"missing_field", "receipt.id", "receipt.id is required"};
             if (out->receipt.at_ms == 0) out->receipt.at_ms = now_ms;
         }
     }
@@ -62,7 +65,9 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
 bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Quote& q,
                     std::int64_t now_ms, std::string* failure, std::string* field) {
     if (q.redeemed_points > 0) {
-        const auto r = l.apply(ledger::Redeem{ledger::derive_entry_id(rq.op, "redeem"), q.redeemed_points, "bonus", rq.receipt.id}, now_ms);
+        const auto r = l.apply(ledger::Redeem{ledger::derive_entry_id(rq.op, "redeem"),
+                                              q.redeemed_points, "bonus", rq.receipt.id},
+                               now_ms);
         if (!ledger::status_succeeded(r.status)) {
             *failure = std::string(ledger::status_name(r.status));
             return false;
@@ -70,9 +75,10 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
     }
     if (q.points_earned > 0) {
         const std::int64_t available_at = q.points_pending ? q.points_available_at_ms : 0;
-        const auto r = l.apply(ledger::Earn{ledger::derive_entry_id(rq.op, "earn"), q.points_earned, available_at,
-                                            q.points_expire_at_ms, ledger::Reason::earn, "bonus", rq.receipt.id},
-                               now_ms);
+        const auto r = l.apply(
+            ledger::Earn{ledger::derive_entry_id(rq.op, "earn"), q.points_earned, available_at,
+                         q.points_expire_at_ms, ledger::Reason::earn, "bonus", rq.receipt.id},
+            now_ms);
         if (!ledger::status_succeeded(r.status)) {
             *failure = std::string(ledger::status_name(r.status));
             // The earning is the receipt's: its date (points that expire before now) or its lines.
@@ -103,12 +109,17 @@ ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant,
                                  std::int64_t now_ms) {
     std::string why;
     const auto program = current_program(store, merchant.merchant_id, &why);
-    if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant.merchant_id};
+    if (!program)
+        return {
+            500,
+            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
+            merchant.merchant_id};
     program::Program none;  // no rules: the quote only checks the receipt and totals it
     none.currency = program->currency;
     const quote::Quote q = quote::quote_receipt(none, {}, rq.receipt);
     if (q.status != quote::QuoteStatus::ok)
-        return api_error(400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
+        return api_error(400,
+                         q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
                          "receipt." + q.field + " is not acceptable", "receipt." + q.field);
     const MemberWrite w{
         merchant.merchant_id, "", ledger::to_hex(rq.op), "receipt", request, now_ms};
@@ -180,16 +191,23 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         return post_anonymous_receipt(store, *merchant, rq, *j, now_ms);
     const auto member = rq.card.empty() ? store.member_by_id(merchant->merchant_id, rq.member_id)
                                         : store.member_by_card(merchant->merchant_id, rq.card);
-    if (!member) return api_error(404, "not_found", "no member has this id or card", rq.card.empty() ? "member.id" : "member.card");
+    if (!member)
+        return api_error(404, "not_found", "no member has this id or card",
+                         rq.card.empty() ? "member.id" : "member.card");
     if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
         return *erased;
     std::string why;
     const auto program = current_program(store, merchant->merchant_id, &why);
-    if (!program) return {500, codec::error_json("program_invalid", "the merchant's program can't be used: " + why), merchant->merchant_id};
+    if (!program)
+        return {
+            500,
+            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
+            merchant->merchant_id};
 
     const MemberWrite w{
         merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
-    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
+    const auto wheel =
+        active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
     return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         // Posted before: answered without quoting. A receipt posted at this moment by another
         // member's operation is only seen by insert_receipt below.
@@ -200,7 +218,8 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         MemberCounters counters = tx.counters();
         quote::QuoteOptions options;
         options.redeem_points = rq.redeem_points;
-        const quote::Quote q = quote::quote_receipt(*program, member_context(*program, tx, l, counters, now_ms), rq.receipt, options);
+        const quote::Quote q = quote::quote_receipt(
+            *program, member_context(*program, tx, l, counters, now_ms), rq.receipt, options);
         if (q.status != quote::QuoteStatus::ok) {
             *out = api_error(
                 400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",

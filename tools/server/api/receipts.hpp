@@ -13,9 +13,11 @@
 
 namespace kopilka::server {
 
-ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
+ApiResult post_receipt(Store& store, const Caller& caller, const std::string& body,
+                       std::int64_t now_ms);
 
 // The JSON path of the first place where a and b differ ("" when equal).
-std::string first_difference(const codec::Json& a, const codec::Json& b, const std::string& path = "");
+std::string first_difference(const codec::Json& a, const codec::Json& b,
+                             const std::string& path = "");
 
 }  // namespace kopilka::server

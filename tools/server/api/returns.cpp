@@ -28,7 +28,8 @@ bool decode_request(const Json& j, ReturnRequest* out, ApiResult* err) {
     if (r.ok() &&
         (!r.has("quantities") || !j.at("quantities").is_array() || j.at("quantities").empty() ||
          j.at("quantities").size() > quote::receipt_lines_max))
-        r.fail("invalid_value", "quantities", "must be an array with the units returned per receipt line");
+        r.fail("invalid_value", "quantities",
+               "must be an array with the units returned per receipt line");
     // Each count within a line's quantity limit: the sums a return adds up can't overflow.
     const std::string count_why =
         "must be a whole number of units from 0 to " + std::to_string(quote::line_quantity_max);
@@ -49,7 +50,8 @@ bool decode_request(const Json& j, ReturnRequest* out, ApiResult* err) {
     return false;
 }
 
-bool apply(ledger::Ledger& l, const ledger::Operation& op, std::int64_t now_ms, std::string* failure) {
+bool apply(ledger::Ledger& l, const ledger::Operation& op, std::int64_t now_ms,
+           std::string* failure) {
     const auto r = l.apply(op, now_ms);
     if (ledger::status_succeeded(r.status)) return true;
     *failure = std::string(ledger::status_name(r.status));
@@ -77,19 +79,24 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     const auto member = store.member_by_id(merchant->merchant_id, *member_id);
     if (auto erased = member ? refuse_erased(*member, "receipt_id") : std::nullopt) return *erased;
     std::string why = "the receipt's member is missing";
-    const auto program = member ? current_program(store, merchant->merchant_id, &why) : std::nullopt;
-    if (!program) return {500, codec::error_json("internal", "the return can't be worked out: " + why), merchant->merchant_id};
+    const auto program =
+        member ? current_program(store, merchant->merchant_id, &why) : std::nullopt;
+    if (!program)
+        return {500, codec::error_json("internal", "the return can't be worked out: " + why),
+                merchant->merchant_id};
 
     const MemberWrite w{
         merchant->merchant_id, *member_id, ledger::to_hex(rq.op), "return", *j, now_ms};
-    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
+    const auto wheel =
+        active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
     return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);
         const auto posted = codec::decode_receipt(Json::parse(receipt.receipt));
         const auto quoted = codec::decode_quote_lines(Json::parse(receipt.quote));
         if (!posted.ok() || !quoted.ok())
             throw std::runtime_error("stored receipt " + rq.receipt_id + " is unreadable");
-        std::vector<std::int64_t> already = Json::parse(receipt.returned).get<std::vector<std::int64_t>>();
+        std::vector<std::int64_t> already =
+            Json::parse(receipt.returned).get<std::vector<std::int64_t>>();
         already.resize(posted.value->lines.size(), 0);
         if (rq.quantities.size() != posted.value->lines.size()) {
             *out = api_error(400, "invalid_value",
@@ -98,18 +105,26 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
                              "quantities");
             return false;
         }
-        const quote::ReturnResult ret = quote::quote_return(*posted.value, *quoted.value, rq.quantities, already);
+        const quote::ReturnResult ret =
+            quote::quote_return(*posted.value, *quoted.value, rq.quantities, already);
         if (ret.status != quote::QuoteStatus::ok) {
-            const std::string field = "quantities" + ret.field.substr(std::string("returned").size());
+            const std::string field =
+                "quantities" + ret.field.substr(std::string("returned").size());
             *out =
                 api_error(400, "invalid_return", field + " is more than is left to return", field);
             return false;
         }
         std::string failure;
         if ((ret.points_clawback > 0 &&
-             !apply(l, ledger::Clawback{ledger::derive_entry_id(rq.op, "clawback"), ret.points_clawback, "return", rq.receipt_id}, now_ms, &failure)) ||
+             !apply(l,
+                    ledger::Clawback{ledger::derive_entry_id(rq.op, "clawback"),
+                                     ret.points_clawback, "return", rq.receipt_id},
+                    now_ms, &failure)) ||
             (ret.points_refund > 0 &&
-             !apply(l, ledger::Refund{ledger::derive_entry_id(rq.op, "refund"), ret.points_refund, 0, "return", rq.receipt_id}, now_ms, &failure))) {
+             !apply(l,
+                    ledger::Refund{ledger::derive_entry_id(rq.op, "refund"), ret.points_refund, 0,
+                                   "return", rq.receipt_id},
+                    now_ms, &failure))) {
             *out =
                 api_error(409, failure, "the ledger refused the return: " + failure, "quantities");
             return false;

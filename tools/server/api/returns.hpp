@@ -9,6 +9,7 @@
 
 namespace kopilka::server {
 
-ApiResult post_return(Store& store, const Caller& caller, const std::string& body, std::int64_t now_ms);
+ApiResult post_return(Store& store, const Caller& caller, const std::string& body,
+                      std::int64_t now_ms);
 
 }  // namespace kopilka::server

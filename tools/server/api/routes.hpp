@@ -44,8 +44,8 @@ public:
 
     // Sends r (and the Idempotent-Replayed header when r.body says "replayed").
     virtual void respond(Response& res, const ApiResult& r) = 0;
-    virtual void error(Response& res, int status, const std::string& code, const std::string& message,
-                       const std::string& field = "") = 0;
+    virtual void error(Response& res, int status, const std::string& code,
+                       const std::string& message, const std::string& field = "") = 0;
     virtual std::int64_t now_ms() = 0;
 };
 

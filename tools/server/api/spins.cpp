@@ -46,24 +46,28 @@ Json prize_json(const spins::SpinOutcome& o, const spins::Prize& p) {
 
 // Credits a points prize or issues a coupon prize into the answer; false with *out on a
 // ledger refusal.
-bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq, const spins::Prize& prize,
-           const std::string& wheel_id, std::int64_t now_ms, Json* answer, ApiResult* out) {
+bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq,
+           const spins::Prize& prize, const std::string& wheel_id, std::int64_t now_ms,
+           Json* answer, ApiResult* out) {
     const std::string op_hex = ledger::to_hex(rq.op);
     if (prize.kind == spins::PrizeKind::points) {
         const std::int64_t expiry_days = t.program.bonus ? t.program.bonus->expiry_days : 0;
         const auto r = l.apply(ledger::Earn{ledger::derive_entry_id(rq.op, "earn"), prize.points, 0,
-                                            expiry_days > 0 ? now_ms + expiry_days * day_ms : 0, ledger::Reason::bonus,
-                                            "wheel:" + wheel_id, ""},
+                                            expiry_days > 0 ? now_ms + expiry_days * day_ms : 0,
+                                            ledger::Reason::bonus, "wheel:" + wheel_id, ""},
                                now_ms);
         if (!ledger::status_succeeded(r.status)) {
             *out = api_error(409, std::string(ledger::status_name(r.status)),
-                             "the ledger refused the prize's points: " + std::string(ledger::status_name(r.status)), "wheel_id");
+                             "the ledger refused the prize's points: " +
+                                 std::string(ledger::status_name(r.status)),
+                             "wheel_id");
             return false;
         }
     }
     if (prize.kind == spins::PrizeKind::coupon) {
-        const CouponRecord c = issue_coupon(t.merchant, t.program, t.member.member_id, prize.reward_id, "spin",
-                                            ledger::derive_entry_id(rq.op, "coupon"), false, 0, op_hex, now_ms);
+        const CouponRecord c =
+            issue_coupon(t.merchant, t.program, t.member.member_id, prize.reward_id, "spin",
+                         ledger::derive_entry_id(rq.op, "coupon"), false, 0, op_hex, now_ms);
         tx.save_coupon(c);
         (*answer)["coupon"] = coupon_json(c, t.program);
     }
@@ -71,38 +75,48 @@ bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequ
 }
 
 // The spin's decision inside the member's transaction.
-bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq, const StoredWheel& wheel,
-          const std::optional<StoredWheel>& active, std::uint64_t seed, std::int64_t now_ms, ApiResult* out) {
+bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq,
+          const StoredWheel& wheel, const std::optional<StoredWheel>& active, std::uint64_t seed,
+          std::int64_t now_ms, ApiResult* out) {
     const spins::WheelConfig& config = wheel.config;
     const std::string op_hex = ledger::to_hex(rq.op);
     MemberCounters counters = tx.counters();
     const spins::MemberSpinState member = member_spin_state(counters.spins, wheel.id, now_ms);
-    // Locked from here to the commit: every spin on this wheel decides on the state the last one left.
+    // Locked from here to the commit: every spin on this wheel decides on the state the last one
+    // left.
     const WheelLedger shared = decode_wheel_ledger(tx.shared_state("wheel", wheel.id));
     const spins::WheelState before = wheel_state(config, shared, now_ms);
     const spins::SpinOutcome o = spins::decide_spin(config, before, member, seed);
     if (o.status == spins::SpinStatus::member_limit_reached) {
         *out = api_error(409, "member_limit_reached",
-                         "the member reached the wheel's limit " + std::string(spins::member_limit_name(o.limit)),
+                         "the member reached the wheel's limit " +
+                             std::string(spins::member_limit_name(o.limit)),
                          limit_field(o.limit));
         return false;
     }
     SpinRecord record{op_hex, t.member.member_id, wheel.id, "", std::to_string(seed), 0, now_ms};
     if (o.status == spins::SpinStatus::nothing_left) {
         tx.save_spin(record);
-        *out = api_error(409, "nothing_left", "every prize on this wheel is out of stock or over budget", "wheel_id");
+        *out = api_error(409, "nothing_left",
+                         "every prize on this wheel is out of stock or over budget", "wheel_id");
         return true;  // decided with its seed: logged, and a replay answers the same
     }
     const spins::Prize& prize = config.prizes[static_cast<std::size_t>(o.prize)];
     Json answer = {{"operation_id", op_hex},
                    {"wheel_id", wheel.id},
                    {"prize", prize_json(o, prize)},
-                   {"spin", {{"seed", codec::seed_hex(seed)}, {"ticket", o.ticket}, {"total_weight", o.total_weight}, {"weights", o.weights}}}};
+                   {"spin",
+                    {{"seed", codec::seed_hex(seed)},
+                     {"ticket", o.ticket},
+                     {"total_weight", o.total_weight},
+                     {"weights", o.weights}}}};
     if (!award(tx, l, t, rq, prize, wheel.id, now_ms, &answer, out)) return false;
 
     const spins::WheelState after = spins::apply_outcome(config, before, o);
-    tx.save_shared_state("wheel", wheel.id, encode_wheel_ledger(record_state(config, shared, before, after, now_ms)));
-    counters.spins = record_member_spin_state(counters.spins, wheel.id, spins::apply_member_outcome(config, member, o), now_ms);
+    tx.save_shared_state("wheel", wheel.id,
+                         encode_wheel_ledger(record_state(config, shared, before, after, now_ms)));
+    counters.spins = record_member_spin_state(
+        counters.spins, wheel.id, spins::apply_member_outcome(config, member, o), now_ms);
     tx.save_counters(counters);
     record.prize_id = prize.id;
     record.cost = prize.cost;
@@ -127,10 +141,13 @@ ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::i
     const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);
     if (!t) return refused;
     const auto active = active_wheel(store, caller.merchant_id);
-    const auto wheel = rq.wheel_id.empty() ? active : load_wheel(store, caller.merchant_id, rq.wheel_id);
+    const auto wheel =
+        rq.wheel_id.empty() ? active : load_wheel(store, caller.merchant_id, rq.wheel_id);
     if (!wheel) {
-        refused = api_error(404, "not_found",
-                            rq.wheel_id.empty() ? "the kiosk settings name no wheel" : "no wheel has this id", "wheel_id");
+        refused = api_error(
+            404, "not_found",
+            rq.wheel_id.empty() ? "the kiosk settings name no wheel" : "no wheel has this id",
+            "wheel_id");
         refused.merchant_id = caller.merchant_id;
         return refused;
     }

@@ -7,7 +7,8 @@
 // than the stock nor spend more than the budgets, on SQLite or PostgreSQL.
 //
 //   {"operation_id", "member": {"id"}, "wheel_id"?}   (the kiosk's active wheel by default)
-//   → 201 {"operation_id", "wheel_id", "prize": {"index", "id", "label", "kind", "points"?, "reward_id"?},
+//   → 201 {"operation_id", "wheel_id", "prize": {"index", "id", "label", "kind", "points"?,
+//   "reward_id"?},
 //          "coupon"?, "spin": {"seed", "ticket", "total_weight", "weights"}, "member"}
 //   → 409 member_limit_reached (field: the wheel's limit, "member_spins_per_day_max", …), not
 //     stored, so a retry is decided afresh; 409 nothing_left, logged and stored like a prize.
@@ -20,6 +21,7 @@
 
 namespace kopilka::server {
 
-ApiResult post_spin(Store& store, const Caller& caller, const codec::Json& body, std::int64_t now_ms);
+ApiResult post_spin(Store& store, const Caller& caller, const codec::Json& body,
+                    std::int64_t now_ms);
 
 }  // namespace kopilka::server

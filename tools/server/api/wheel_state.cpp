@@ -29,7 +29,8 @@ std::int64_t number(const Json& o, const char* key) {
 bool valid_document_id(const std::string& id) {
     if (id.empty() || id.size() > wheel_id_bytes_max) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_';
     });
 }
 
@@ -41,7 +42,8 @@ std::optional<StoredWheel> stored_wheel(const DocumentRecord& d) {
     return StoredWheel{d.doc_id, d.version, d.updated_at_ms, std::move(*config.value)};
 }
 
-std::optional<StoredWheel> load_wheel(Store& store, const std::string& merchant_id, const std::string& wheel_id) {
+std::optional<StoredWheel> load_wheel(Store& store, const std::string& merchant_id,
+                                      const std::string& wheel_id) {
     if (!valid_document_id(wheel_id)) return std::nullopt;
     const auto doc = store.document(merchant_id, "wheel", wheel_id);
     return doc ? stored_wheel(*doc) : std::nullopt;
@@ -63,27 +65,35 @@ WheelLedger decode_wheel_ledger(const std::string& stored) {
     w.spent_campaign = number(j, "spent_campaign");
     if (j.contains("used") && j["used"].is_object())
         for (const auto& item : j["used"].items())
-            if (item.value().is_number_integer()) w.used[item.key()] = item.value().get<std::int64_t>();
+            if (item.value().is_number_integer())
+                w.used[item.key()] = item.value().get<std::int64_t>();
     return w;
 }
 
 std::string encode_wheel_ledger(const WheelLedger& w) {
-    return Json{{"day", w.day}, {"spent_today", w.spent_today}, {"spent_campaign", w.spent_campaign}, {"used", w.used}}.dump();
+    return Json{{"day", w.day},
+                {"spent_today", w.spent_today},
+                {"spent_campaign", w.spent_campaign},
+                {"used", w.used}}
+        .dump();
 }
 
-spins::WheelState wheel_state(const spins::WheelConfig& config, const WheelLedger& w, std::int64_t now_ms) {
+spins::WheelState wheel_state(const spins::WheelConfig& config, const WheelLedger& w,
+                              std::int64_t now_ms) {
     spins::WheelState s = spins::initial_wheel_state(config);
     for (std::size_t i = 0; i < config.prizes.size(); ++i) {
         const auto used = w.used.find(config.prizes[i].id);
-        if (used != w.used.end()) s.stock_left[i] = std::max<std::int64_t>(0, s.stock_left[i] - used->second);
+        if (used != w.used.end())
+            s.stock_left[i] = std::max<std::int64_t>(0, s.stock_left[i] - used->second);
     }
     s.spent_today = w.day == civil_day(now_ms) ? w.spent_today : 0;
     s.spent_campaign = w.spent_campaign;
     return s;
 }
 
-WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w, const spins::WheelState& before,
-                         const spins::WheelState& after, std::int64_t now_ms) {
+WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w,
+                         const spins::WheelState& before, const spins::WheelState& after,
+                         std::int64_t now_ms) {
     for (std::size_t i = 0; i < config.prizes.size(); ++i)
         if (config.prizes[i].stock && before.stock_left[i] != after.stock_left[i])
             w.used[config.prizes[i].id] += before.stock_left[i] - after.stock_left[i];
@@ -93,10 +103,10 @@ WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w, const 
     return w;
 }
 
-
 // [SECTION] A member's counters
 
-spins::MemberSpinState member_spin_state(const std::string& spins_json, const std::string& wheel_id, std::int64_t now_ms) {
+spins::MemberSpinState member_spin_state(const std::string& spins_json, const std::string& wheel_id,
+                                         std::int64_t now_ms) {
     const Json all = parse_object(spins_json);
     spins::MemberSpinState s;
     if (!all.contains(wheel_id) || !all[wheel_id].is_object()) return s;
@@ -112,7 +122,9 @@ spins::MemberSpinState member_spin_state(const std::string& spins_json, const st
 std::string record_member_spin_state(const std::string& spins_json, const std::string& wheel_id,
                                      const spins::MemberSpinState& s, std::int64_t now_ms) {
     Json all = parse_object(spins_json);
-    all[wheel_id] = {{"day", civil_day(now_ms)}, {"spins_today", s.spins_today}, {"wins_today", s.wins_today},
+    all[wheel_id] = {{"day", civil_day(now_ms)},
+                     {"spins_today", s.spins_today},
+                     {"wins_today", s.wins_today},
                      {"wins_campaign", s.wins_campaign}};
     return all.dump();
 }
@@ -126,7 +138,8 @@ std::int64_t spins_available(const spins::WheelConfig& config, const spins::Memb
     return std::max<std::int64_t>(0, *config.member_spins_per_day_max - s.spins_today);
 }
 
-std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json, std::int64_t now_ms) {
+std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json,
+                             std::int64_t now_ms) {
     if (!wheel) return 0;
     return spins_available(wheel->config, member_spin_state(spins_json, wheel->id, now_ms));
 }
@@ -142,7 +155,10 @@ Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w, st
         const auto u = w.used.find(p.id);
         used[p.id] = u == w.used.end() ? 0 : u->second;
     }
-    return Json{{"stock_left", left}, {"used", used}, {"spent_today", s.spent_today}, {"spent_campaign", s.spent_campaign},
+    return Json{{"stock_left", left},
+                {"used", used},
+                {"spent_today", s.spent_today},
+                {"spent_campaign", s.spent_campaign},
                 {"day", civil_day(now_ms)}};
 }
 

@@ -4,8 +4,9 @@
 // MemberCounters::spins. Daily counters start again each civil day, UTC.
 //
 // Stored forms (JSON):
-//   shared state     {"day": 20415, "spent_today": 9000, "spent_campaign": 54000, "used": {"coffee": 6}}
-//   member counters  {"<wheel id>": {"day": 20415, "spins_today": 2, "wins_today": 1, "wins_campaign": 4}, …}
+//   shared state     {"day": 20415, "spent_today": 9000, "spent_campaign": 54000, "used":
+//   {"coffee": 6}} member counters  {"<wheel id>": {"day": 20415, "spins_today": 2, "wins_today":
+//   1, "wins_campaign": 4}, …}
 // Stock is kept as units used per prize id, so a merchant who edits a wheel (more stock, a new
 // prize) keeps what was already given: stock left = configured stock − used.
 //
@@ -38,7 +39,8 @@ struct StoredWheel {
 // A wheel document decoded, nullopt when it no longer decodes.
 std::optional<StoredWheel> stored_wheel(const DocumentRecord& d);
 // The wheel stored under id, nullopt when there is none (or it no longer decodes).
-std::optional<StoredWheel> load_wheel(Store& store, const std::string& merchant_id, const std::string& wheel_id);
+std::optional<StoredWheel> load_wheel(Store& store, const std::string& merchant_id,
+                                      const std::string& wheel_id);
 // The wheel the merchant's kiosk settings name, nullopt when they name none.
 std::optional<StoredWheel> active_wheel(Store& store, const std::string& merchant_id);
 
@@ -57,16 +59,18 @@ struct WheelLedger {
 WheelLedger decode_wheel_ledger(const std::string& stored);  // "" or unreadable: nothing used
 std::string encode_wheel_ledger(const WheelLedger& w);
 // The core's state today: stock left per configured prize, today's spending (0 on a new day).
-spins::WheelState wheel_state(const spins::WheelConfig& config, const WheelLedger& w, std::int64_t now_ms);
+spins::WheelState wheel_state(const spins::WheelConfig& config, const WheelLedger& w,
+                              std::int64_t now_ms);
 // w after `before` became `after` (apply_outcome) today.
-WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w, const spins::WheelState& before,
-                         const spins::WheelState& after, std::int64_t now_ms);
-
+WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w,
+                         const spins::WheelState& before, const spins::WheelState& after,
+                         std::int64_t now_ms);
 
 // [SECTION] A member's counters
 
 // counters.spins for this wheel today (daily counts 0 on a new day).
-spins::MemberSpinState member_spin_state(const std::string& spins_json, const std::string& wheel_id, std::int64_t now_ms);
+spins::MemberSpinState member_spin_state(const std::string& spins_json, const std::string& wheel_id,
+                                         std::int64_t now_ms);
 std::string record_member_spin_state(const std::string& spins_json, const std::string& wheel_id,
                                      const spins::MemberSpinState& s, std::int64_t now_ms);
 
@@ -76,15 +80,17 @@ std::string record_member_spin_state(const std::string& spins_json, const std::s
 // budgets are not consulted: a spin that finds nothing left is answered nothing_left.
 std::int64_t spins_available(const spins::WheelConfig& config, const spins::MemberSpinState& s);
 // The same for the merchant's active wheel (0 without one), from a member's counters.spins.
-std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json, std::int64_t now_ms);
+std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json,
+                             std::int64_t now_ms);
 
 // [SECTION] JSON for answers
 
 // {"stock_left": {id: n | "unlimited"}, "used": {id: n}, "spent_today", "spent_campaign", "day"}.
-codec::Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w, std::int64_t now_ms);
-// What a kiosk draws: {"id", "version", "prizes": [{id, label, kind, chance_ppm}], "odds": [ppm per prize],
-// "win_chance_ppm", "nothing_left"}
-// with the odds as they are now (prizes out of stock or over budget drop out).
+codec::Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w,
+                             std::int64_t now_ms);
+// What a kiosk draws: {"id", "version", "prizes": [{id, label, kind, chance_ppm}], "odds": [ppm per
+// prize], "win_chance_ppm", "nothing_left"} with the odds as they are now (prizes out of stock or
+// over budget drop out).
 codec::Json kiosk_wheel_json(const StoredWheel& wheel, const spins::WheelState& state);
 
 }  // namespace kopilka::server

@@ -9,15 +9,16 @@ namespace kopilka::server {
 namespace {
 using codec::Json;
 
-ApiResult refused(const Caller& caller, int status, const std::string& code, const std::string& message,
-                  const std::string& field) {
+ApiResult refused(const Caller& caller, int status, const std::string& code,
+                  const std::string& message, const std::string& field) {
     ApiResult r = api_error(status, code, message, field);
     r.merchant_id = caller.merchant_id;
     return r;
 }
 
 // The wheel's config, odds and state as the console shows them.
-Json wheel_answer(Store& store, const std::string& merchant_id, const StoredWheel& w, std::int64_t now_ms) {
+Json wheel_answer(Store& store, const std::string& merchant_id, const StoredWheel& w,
+                  std::int64_t now_ms) {
     const WheelLedger shared = decode_wheel_ledger(store.shared_state(merchant_id, "wheel", w.id));
     const spins::WheelState state = wheel_state(w.config, shared, now_ms);
     return Json{{"id", w.id},
@@ -29,30 +30,39 @@ Json wheel_answer(Store& store, const std::string& merchant_id, const StoredWhee
 }
 
 // Coupon prizes must name one of the program's rewards: the coupon is for that reward.
-std::string unknown_reward_field(Store& store, const std::string& merchant_id, const spins::WheelConfig& c) {
+std::string unknown_reward_field(Store& store, const std::string& merchant_id,
+                                 const spins::WheelConfig& c) {
     std::string why;
     const auto program = current_program(store, merchant_id, &why);
     for (std::size_t i = 0; i < c.prizes.size(); ++i)
-        if (c.prizes[i].kind == spins::PrizeKind::coupon && (!program || !find_reward(*program, c.prizes[i].reward_id)))
+        if (c.prizes[i].kind == spins::PrizeKind::coupon &&
+            (!program || !find_reward(*program, c.prizes[i].reward_id)))
             return codec::index_path("prizes", i) + ".reward_id";
     return "";
 }
 }  // namespace
 
-ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel_id, const Json& body, std::int64_t now_ms) {
+ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel_id,
+                    const Json& body, std::int64_t now_ms) {
     if (!valid_document_id(wheel_id))
-        return refused(caller, 400, "invalid_value", "id must be 1 to 32 letters, digits, '-' or '_'", "id");
+        return refused(caller, 400, "invalid_value",
+                       "id must be 1 to 32 letters, digits, '-' or '_'", "id");
     const auto decoded = codec::decode_wheel(body);
     if (!decoded.ok()) return bad_request(decoded.error);
-    if (const std::string field = unknown_reward_field(store, caller.merchant_id, *decoded.value); !field.empty())
-        return refused(caller, 400, "invalid_value", field + " is not one of the program's rewards", field);
-    store.put_document({caller.merchant_id, "wheel", wheel_id, 0, codec::encode_wheel(*decoded.value).dump(), now_ms}, now_ms);
+    if (const std::string field = unknown_reward_field(store, caller.merchant_id, *decoded.value);
+        !field.empty())
+        return refused(caller, 400, "invalid_value", field + " is not one of the program's rewards",
+                       field);
+    store.put_document({caller.merchant_id, "wheel", wheel_id, 0,
+                        codec::encode_wheel(*decoded.value).dump(), now_ms},
+                       now_ms);
     const auto stored = load_wheel(store, caller.merchant_id, wheel_id);
     if (!stored) return refused(caller, 500, "internal", "the wheel was not stored", "id");
     return {200, wheel_answer(store, caller.merchant_id, *stored, now_ms), caller.merchant_id};
 }
 
-ApiResult get_wheel(Store& store, const Caller& caller, const std::string& wheel_id, std::int64_t now_ms) {
+ApiResult get_wheel(Store& store, const Caller& caller, const std::string& wheel_id,
+                    std::int64_t now_ms) {
     const auto w = load_wheel(store, caller.merchant_id, wheel_id);
     if (!w) return refused(caller, 404, "not_found", "no wheel has this id", "id");
     return {200, wheel_answer(store, caller.merchant_id, *w, now_ms), caller.merchant_id};
@@ -62,7 +72,9 @@ ApiResult get_wheels(Store& store, const Caller& caller) {
     Json wheels = Json::array();
     for (const auto& d : store.documents(caller.merchant_id, "wheel"))
         if (const auto w = stored_wheel(d))
-            wheels.push_back({{"id", w->id}, {"version", w->version}, {"updated_at_ms", w->updated_at_ms},
+            wheels.push_back({{"id", w->id},
+                              {"version", w->version},
+                              {"updated_at_ms", w->updated_at_ms},
                               {"wheel", codec::encode_wheel(w->config)}});
     return {200, Json{{"wheels", wheels}}, caller.merchant_id};
 }

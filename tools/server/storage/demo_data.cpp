@@ -30,13 +30,15 @@ const char* const kDemoProgram = R"json({
     "levels": [
       {"id": "base", "name": "Base", "threshold": 0},
       {"id": "silver", "name": "Silver", "threshold": 1000, "earn_multiplier_pct": 125},
-      {"id": "gold", "name": "Gold", "threshold": 5000, "earn_multiplier_pct": 150, "discount_bp": 300}
+      {"id": "gold", "name": "Gold", "threshold": 5000, "earn_multiplier_pct": 150,
+       "discount_bp": 300}
     ]
   },
   "rewards": [
     {"id": "coffee", "name": "Coffee", "cost_points": 300},
     {"id": "cake", "name": "Cake", "cost_points": 700},
-    {"id": "discount-500", "name": "500 \u20bd off", "cost_points": 1500, "kind": "fixed_discount", "value": 50000}
+    {"id": "discount-500", "name": "500 \u20bd off", "cost_points": 1500, "kind": "fixed_discount",
+     "value": 50000}
   ]
 })json";
 
@@ -44,13 +46,19 @@ const char* const kDemoProgram = R"json({
 // "nothing", with a day budget and member limits, so every rule shows on the kiosk.
 const char* const kDemoWheel = R"json({
   "currency": "RUB", "day_budget": 100000, "campaign_budget": 2000000,
-  "member_spins_per_day_max": 3, "member_wins_per_day_max": 2, "member_wins_per_campaign_max": "unlimited",
+  "member_spins_per_day_max": 3, "member_wins_per_day_max": 2,
+  "member_wins_per_campaign_max": "unlimited",
   "prizes": [
-    {"id": "points-50", "label": "50 points", "kind": "points", "points": 50, "weight": 30, "stock": "unlimited", "cost": 5000},
-    {"id": "points-200", "label": "200 points", "kind": "points", "points": 200, "weight": 8, "stock": "unlimited", "cost": 20000},
-    {"id": "coffee", "label": "Coffee", "kind": "coupon", "reward_id": "coffee", "weight": 12, "stock": 100, "cost": 9000},
-    {"id": "cake", "label": "Cake", "kind": "coupon", "reward_id": "cake", "weight": 4, "stock": 20, "cost": 25000},
-    {"id": "nothing", "label": "Next time", "kind": "nothing", "weight": 46, "stock": "unlimited", "cost": 0}
+    {"id": "points-50", "label": "50 points", "kind": "points", "points": 50, "weight": 30,
+     "stock": "unlimited", "cost": 5000},
+    {"id": "points-200", "label": "200 points", "kind": "points", "points": 200, "weight": 8,
+     "stock": "unlimited", "cost": 20000},
+    {"id": "coffee", "label": "Coffee", "kind": "coupon", "reward_id": "coffee", "weight": 12,
+     "stock": 100, "cost": 9000},
+    {"id": "cake", "label": "Cake", "kind": "coupon", "reward_id": "cake", "weight": 4, "stock": 20,
+     "cost": 25000},
+    {"id": "nothing", "label": "Next time", "kind": "nothing", "weight": 46, "stock": "unlimited",
+     "cost": 0}
   ]
 })json";
 
@@ -58,24 +66,48 @@ const char* const kDemoWheel = R"json({
 // test) switches between them in the kiosk settings.
 const char* const kThemeDaylight = R"json({
   "name": "Kopilka Demo Shop",
-  "colors": {"background": "#FBF7F0", "surface": "#FFFFFF", "text": "#1F242B", "muted_text": "#5A6370",
-             "accent": "#D94F2B", "accent_text": "#FFFFFF", "error": "#B3261E"},
+  "colors": {"background": "#FBF7F0", "surface": "#FFFFFF", "text": "#1F242B",
+             "muted_text": "#5A6370", "accent": "#D94F2B",
+             "accent_text": "#FFFFFF", "error": "#B3261E"},
   "corner_radius_px": 18, "font_size_px": 30,
-  "logo": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAGAAAABgCAYAAADimHc4AAADdUlEQVR42u2dMW7jMBBFU6jyFXwAFnsBH0BVmj2AKh9AlRpVOoZ7VzpJqhxACJAzGOkW8BZeBpgUa0g2RXGGHPIXH1jsZu34P5kcDofDl4/fv16geIIJAAAAEAA8VWVlrGqrxqq16q0GUk9/19DPGPo/AOCpg1VnNVpNVjdPTfQaHb0mACxoR0/vt1mXDYY/04Xeo6H3LB7A93Bxtroymr6kK713XSKAo9V7BNOX9E6/U/YAjhvHdG5N0iAkh5q3hI2/15vU0CQxuZ4UGX+vE/dkzWn+q9WnYvN/9EmfRRWAIQPj7zVoAFBRnH3LVGPoFXZI8/fKJtotE/Q+NQAm8fCSI1w1qQAwmUy2PpOziQ1gX9iTP/dN2McCUBUy5rvMCVUMACPM/y86EgUwwPQw6wTfFS4Mn9crN4BdoRHPmshoxwngBJOdEngsAGqY66yaAwBCznWhaVAAR5i6WseQACYY6rVKDgIATz/jt8AFAGv1wt8/X1ElUG2xCQB75JM5gKcR0TMAZwDYrLMvgJ1ExVoBAK6PVsePADQSE1UBAG7k5WoAIwDwp6sfAbgAQNCq7FUADlKxciEAbkvnE5YAdFhEBVe3BgC2G4XmAeR+IueGlqodYBiPKhcABkaxybgAwM6XYF4o2gq4UDUuAFoYxabWBUAf85fcsnBKZMH1SL0LgCE3AClXz2UDQMHT7wxA3RCkxHznIajVBECR+c6TcKMFgDLzncPQWjsA7QsxowGAwqffORVRpQ5AqfnOybio6Wglu1us6eioGzKZmr96Q6bTBCDHLckDAMTdlBcrS9kKQIn5q8tSos0DmQLwKsxqMATFLU0UKc4tAIB3ca5IeXoBYah3eXqUvFCGC7FNBzTYjyhlnorYfERJ/JBeZsm4IIf0RHNDGaWjgx1TFf0WZLQhE/Sgtlirgky2JIO3KhCLiDLZlGdp1iHSriaDshS2djUiDZuUF2axN2xib1mmvDSRvWUZmvYl0LQP58gSaFuJxq0JNG5F6+LIrYvRvDuB5t1oX48LHKKM+cld4IArTHCJT5pxfiwAuMYKF7kFS6ypvcgNVxniMk+v8DLLyzxxnS0udJ6tWCv2QmdcaZ4YgLnzCR2ZNW0c00d6rUOKnzVVAHMrbEPDRUMHnntaHA3055b+raafrTR8Ni0AshVMAAAAgCLqH0pSzs8ms6FlAAAAAElFTkSuQmCC",
-  "attract": {"ru": {"title": "Копилка", "subtitle": "Покажите карту камере и узнайте, что можно получить за баллы"},
-              "de": {"title": "Kopilka", "subtitle": "Karte vor die Kamera halten und sehen, was Ihre Punkte wert sind"},
-              "lv": {"title": "Kopilka", "subtitle": "Parādiet karti kamerai un uzziniet, ko var saņemt par punktiem"},
-              "en": {"title": "Kopilka", "subtitle": "Show your card to the camera and see what your points buy"}}
+  "logo": "data:image/png;base64,)json"
+    R"json(iVBORw0KGgoAAAANSUhEUgAAAGAAAABgCAYAAADimHc4AAADdUlEQVR42u2dMW7jMBBFU6jyFXwAFnsB)json"
+    R"json(H0BVmj2AKh9AlRpVOoZ7VzpJqhxACJAzGOkW8BZeBpgUa0g2RXGGHPIXH1jsZu34P5kcDofDl4/fv16g)json"
+    R"json(eIIJAAAAEAA8VWVlrGqrxqq16q0GUk9/19DPGPo/AOCpg1VnNVpNVjdPTfQaHb0mACxoR0/vt1mXDYY/)json"
+    R"json(04Xeo6H3LB7A93Bxtroymr6kK713XSKAo9V7BNOX9E6/U/YAjhvHdG5N0iAkh5q3hI2/15vU0CQxuZ4U)json"
+    R"json(GX+vE/dkzWn+q9WnYvN/9EmfRRWAIQPj7zVoAFBRnH3LVGPoFXZI8/fKJtotE/Q+NQAm8fCSI1w1qQAw)json"
+    R"json(mUy2PpOziQ1gX9iTP/dN2McCUBUy5rvMCVUMACPM/y86EgUwwPQw6wTfFS4Mn9crN4BdoRHPmshoxwng)json"
+    R"json(BJOdEngsAGqY66yaAwBCznWhaVAAR5i6WseQACYY6rVKDgIATz/jt8AFAGv1wt8/X1ElUG2xCQB75JM5)json"
+    R"json(gKcR0TMAZwDYrLMvgJ1ExVoBAK6PVsePADQSE1UBAG7k5WoAIwDwp6sfAbgAQNCq7FUADlKxciEAbkvn)json"
+    R"json(E5YAdFhEBVe3BgC2G4XmAeR+IueGlqodYBiPKhcABkaxybgAwM6XYF4o2gq4UDUuAFoYxabWBUAf85fc)json"
+    R"json(snBKZMH1SL0LgCE3AClXz2UDQMHT7wxA3RCkxHznIajVBECR+c6TcKMFgDLzncPQWjsA7QsxowGAwqff)json"
+    R"json(ORVRpQ5AqfnOybio6Wglu1us6eioGzKZmr96Q6bTBCDHLckDAMTdlBcrS9kKQIn5q8tSos0DmQLwKsxq)json"
+    R"json(MATFLU0UKc4tAIB3ca5IeXoBYah3eXqUvFCGC7FNBzTYjyhlnorYfERJ/JBeZsm4IIf0RHNDGaWjgx1T)json"
+    R"json(Ff0WZLQhE/Sgtlirgky2JIO3KhCLiDLZlGdp1iHSriaDshS2djUiDZuUF2axN2xib1mmvDSRvWUZmvYl)json"
+    R"json(0LQP58gSaFuJxq0JNG5F6+LIrYvRvDuB5t1oX48LHKKM+cld4IArTHCJT5pxfiwAuMYKF7kFS6ypvcgN)json"
+    R"json(VxniMk+v8DLLyzxxnS0udJ6tWCv2QmdcaZ4YgLnzCR2ZNW0c00d6rUOKnzVVAHMrbEPDRUMHnntaHA30)json"
+    R"json(55b+raafrTR8Ni0AshVMAAAAgCLqH0pSzs8ms6FlAAAAAElFTkSuQmCC",
+  "attract": {
+    "ru": {"title": "Копилка",
+           "subtitle": "Покажите карту камере и узнайте, что можно получить за баллы"},
+    "de": {"title": "Kopilka",
+           "subtitle": "Karte vor die Kamera halten und sehen, was Ihre Punkte wert sind"},
+    "lv": {"title": "Kopilka",
+           "subtitle": "Parādiet karti kamerai un uzziniet, ko var saņemt par punktiem"},
+    "en": {"title": "Kopilka",
+           "subtitle": "Show your card to the camera and see what your points buy"}}
 })json";
 
 const char* const kThemeNight = R"json({
   "name": "Kopilka Night Market",
-  "colors": {"background": "#10161F", "surface": "#1E2733", "text": "#F2F5F8", "muted_text": "#A9B4C2",
-             "accent": "#3DDC97", "accent_text": "#0B1A12", "error": "#FF8A80"},
+  "colors": {"background": "#10161F", "surface": "#1E2733", "text": "#F2F5F8",
+             "muted_text": "#A9B4C2", "accent": "#3DDC97",
+             "accent_text": "#0B1A12", "error": "#FF8A80"},
   "corner_radius_px": 4, "font_size_px": 34
 })json";
 
-const char* const kKioskSettings = R"json({"theme_id": "daylight", "wheel_id": "demo-wheel", "idle_seconds": 30})json";
+const char* const kKioskSettings =
+    R"json({"theme_id": "daylight", "wheel_id": "demo-wheel", "idle_seconds": 30})json";
 
 struct Seed {
     const char* id;
@@ -123,7 +155,8 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
             for (std::int64_t points : seed.earns) {
                 const std::string receipt_id = "demo-" + random_id().substr(0, 12);
                 const auto id = *ledger::parse_entry_id(random_id());
-                l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn, "bonus", receipt_id}, when);
+                l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn,
+                                     "bonus", receipt_id}, when);
                 const ReceiptRecord r{receipt_id, seed.id, ledger::to_hex(id), when, points * 20,
                                       points, "{}", "{}", "[]"};
                 if (!tx.insert_receipt(r))
@@ -132,7 +165,8 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 when += 7 * day_ms;
             }
             if (seed.redeemed > 0)
-                l.apply(ledger::Redeem{*ledger::parse_entry_id(random_id()), seed.redeemed, "bonus", ""}, when);
+                l.apply(ledger::Redeem{*ledger::parse_entry_id(random_id()), seed.redeemed, "bonus",
+                                       ""}, when);
             tx.append_entries(l.entries());
             tx.save_counters({earned * 20, when, "", now_ms - 40 * day_ms, "{}"});
             return true;

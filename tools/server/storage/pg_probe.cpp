@@ -18,7 +18,8 @@
 // no -lpq needed. Must be compiled as C++17 (Debian built libpqxx 6.4 with C++17; its
 // std::string_view overloads are missing at link time under older standards). By hand:
 //
-//   g++ -std=c++17 -O2 -Wall -Wextra tools/server/storage/pg_probe.cpp $(pkg-config --cflags --libs libpqxx) -o /tmp/pg_probe
+//   g++ -std=c++17 -O2 -Wall -Wextra tools/server/storage/pg_probe.cpp $(pkg-config --cflags --libs
+//   libpqxx) -o /tmp/pg_probe
 //
 // What it found with libpqxx 6.4.5 / PostgreSQL 15 (both conflicts deterministic):
 //   * A SERIALIZABLE conflict throws pqxx::serialization_failure, which derives from
@@ -105,7 +106,8 @@ struct Conflict {
         o << "{\"exception\":" << json_str(exception_type) << ",\"sqlstate\":" << json_str(sqlstate)
           << ",\"is_sql_error\":" << (derives_from_sql_error ? "true" : "false")
           << ",\"sql_error_sqlstate\":" << json_str(sqlstate_member)
-          << ",\"is_transaction_rollback\":" << (derives_from_transaction_rollback ? "true" : "false")
+          << ",\"is_transaction_rollback\":"
+          << (derives_from_transaction_rollback ? "true" : "false")
           << ",\"thrown_by\":" << json_str(thrown_by) << ",\"attempts\":" << attempts
           << ",\"message\":" << json_str(message);
         return o.str();   // caller closes the object
@@ -119,8 +121,8 @@ void record(Conflict& c, const pqxx::serialization_failure& e, const std::string
     const auto* se = dynamic_cast<const pqxx::sql_error*>(static_cast<const std::exception*>(&e));
     c.derives_from_sql_error = se != nullptr;
     if (se) c.sqlstate_member = se->sqlstate();
-    c.derives_from_transaction_rollback =
-        dynamic_cast<const pqxx::transaction_rollback*>(static_cast<const std::exception*>(&e)) != nullptr;
+    c.derives_from_transaction_rollback = dynamic_cast<const pqxx::transaction_rollback*>(
+                                              static_cast<const std::exception*>(&e)) != nullptr;
     c.thrown_by = step;
 }
 
@@ -169,7 +171,8 @@ Conflict write_skew(pqxx::connection& c1, pqxx::connection& c2, long long& open_
     Conflict r;
     {
         pqxx::work w(c1);
-        w.exec("CREATE TABLE IF NOT EXISTS probe_till(till text PRIMARY KEY, open boolean NOT NULL)");
+        w.exec(
+            "CREATE TABLE IF NOT EXISTS probe_till(till text PRIMARY KEY, open boolean NOT NULL)");
         w.exec("INSERT INTO probe_till VALUES ('a', true), ('b', true) "
                "ON CONFLICT (till) DO UPDATE SET open = true");
         w.commit();
@@ -222,8 +225,9 @@ int main(int argc, char** argv) {
     try {
         const auto t0 = std::chrono::steady_clock::now();
         pqxx::connection c1(url);
-        const auto connect_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        const auto connect_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::steady_clock::now() - t0)
+                                    .count();
         pqxx::connection c2(url);
         c1.set_verbosity(pqxx::connection_base::verbose);
         c2.set_verbosity(pqxx::connection_base::verbose);
@@ -232,14 +236,18 @@ int main(int argc, char** argv) {
         long long inserted = 0, selected = 0;
         {
             pqxx::work w(c1, "basic");
-            w.exec("CREATE TABLE IF NOT EXISTS probe(id text PRIMARY KEY, merchant_id text NOT NULL, "
-                   "balance bigint NOT NULL)");
+            w.exec(
+                "CREATE TABLE IF NOT EXISTS probe(id text PRIMARY KEY, merchant_id text NOT NULL, "
+                "balance bigint NOT NULL)");
             const auto ins = w.exec("INSERT INTO probe(id, merchant_id, balance) VALUES "
                                     "('basic-1', 'demo', 7), ('basic-2', 'demo', 35) "
                                     "ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance");
             inserted = static_cast<long long>(ins.affected_rows());
-            selected = w.exec1("SELECT sum(balance) FROM probe WHERE id LIKE 'basic-%' AND merchant_id = "
-                               + w.quote("demo"))[0].as<long long>();
+            selected =
+                w.exec1(
+                     "SELECT sum(balance) FROM probe WHERE id LIKE 'basic-%' AND merchant_id = " +
+                     w.quote("demo"))[0]
+                    .as<long long>();
             w.commit();
         }
         const bool basic_ok = inserted == 2 && selected == 42;
@@ -249,18 +257,19 @@ int main(int argc, char** argv) {
         const Conflict skew = write_skew(c1, c2, open_after);
         const bool ok = basic_ok && upd.ok && skew.ok;
 
-        std::printf("{\"ok\":%s,\"libpqxx\":%s,\"server_version\":%d,\"connect_us\":%lld,"
-                    "\"basic\":{\"ok\":%s,\"inserted\":%lld,\"sum\":%lld},"
-                    "\"update_conflict\":%s,\"final_balance\":%lld,\"ok\":%s},"
-                    "\"write_skew\":%s,\"open_after\":%lld,\"ok\":%s}}\n",
-                    ok ? "true" : "false", json_str(PQXX_VERSION).c_str(), c1.server_version(),
-                    static_cast<long long>(connect_us), basic_ok ? "true" : "false", inserted, selected,
-                    upd.json().c_str(), final_balance, upd.ok ? "true" : "false",
-                    skew.json().c_str(), open_after, skew.ok ? "true" : "false");
+        std::printf(
+            "{\"ok\":%s,\"libpqxx\":%s,\"server_version\":%d,\"connect_us\":%lld,"
+            "\"basic\":{\"ok\":%s,\"inserted\":%lld,\"sum\":%lld},"
+            "\"update_conflict\":%s,\"final_balance\":%lld,\"ok\":%s},"
+            "\"write_skew\":%s,\"open_after\":%lld,\"ok\":%s}}\n",
+            ok ? "true" : "false", json_str(PQXX_VERSION).c_str(), c1.server_version(),
+            static_cast<long long>(connect_us), basic_ok ? "true" : "false", inserted, selected,
+            upd.json().c_str(), final_balance, upd.ok ? "true" : "false", skew.json().c_str(),
+            open_after, skew.ok ? "true" : "false");
         return ok ? 0 : 1;
     } catch (const std::exception& e) {
-        std::printf("{\"ok\":false,\"error\":%s,\"exception\":%s}\n", json_str(first_line(e.what())).c_str(),
-                    json_str(type_name(e)).c_str());
+        std::printf("{\"ok\":false,\"error\":%s,\"exception\":%s}\n",
+                    json_str(first_line(e.what())).c_str(), json_str(type_name(e)).c_str());
         return 1;
     }
 }

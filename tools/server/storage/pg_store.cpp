@@ -65,14 +65,16 @@ std::string first_line(const std::string& s) {
 class PgSql final : public Sql {
 public:
     explicit PgSql(pqxx::work& w) : w_(w) {}
-    std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    std::vector<SqlRow> query(const std::string& sql,
+                              const std::vector<SqlValue>& params) override {
         const pqxx::result r = run(sql, params);
         std::vector<SqlRow> out;
         out.reserve(r.size());
         for (const auto& row : r) {
             SqlRow cells;
             cells.reserve(row.size());
-            for (const auto& f : row) cells.push_back(f.is_null() ? std::string() : f.as<std::string>());
+            for (const auto& f : row)
+                cells.push_back(f.is_null() ? std::string() : f.as<std::string>());
             out.push_back(std::move(cells));
         }
         return out;
@@ -111,11 +113,14 @@ public:
             idle_.push_back(connect());
             migrate_schema();
         } catch (const pqxx::broken_connection& e) {
-            throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " + first_line(e.what()));
+            throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
+                                     first_line(e.what()));
         } catch (const std::runtime_error& e) {
             const std::string what = e.what();
-            if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0) throw;
-            throw std::runtime_error("PostgreSQL at " + redact(url_) + " is not usable: " + first_line(what));
+            if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0)
+                throw;
+            throw std::runtime_error("PostgreSQL at " + redact(url_) +
+                                     " is not usable: " + first_line(what));
         }
     }
 
@@ -129,7 +134,8 @@ private:
     public:
         explicit Lease(PgStore& s) : s_(s) {
             std::unique_lock<std::mutex> lock(s_.pool_mutex_);
-            s_.pool_changed_.wait(lock, [this] { return !s_.idle_.empty() || s_.open_ < kConnectionsMax; });
+            s_.pool_changed_.wait(
+                lock, [this] { return !s_.idle_.empty() || s_.open_ < kConnectionsMax; });
             if (!s_.idle_.empty()) {
                 conn_ = std::move(s_.idle_.back());
                 s_.idle_.pop_back();
@@ -199,7 +205,8 @@ private:
                 throw;
             }
             const int base_ms = 2 << std::min(attempt, 6);  // 4, 8, … 128 ms
-            std::this_thread::sleep_for(std::chrono::milliseconds(base_ms / 2 + static_cast<int>(jitter() % base_ms)));
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(base_ms / 2 + static_cast<int>(jitter() % base_ms)));
         }
     }
 
@@ -216,11 +223,13 @@ private:
     std::mutex pool_mutex_;
     std::condition_variable pool_changed_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;  // connections no thread is using
-    std::size_t open_ = 1;                                  // idle or leased (the first opens in the constructor)
+    std::size_t open_ = 1;  // idle or leased (the first opens in the constructor)
 };
 
 }  // namespace
 
-std::unique_ptr<Store> open_pg_store(const std::string& url) { return std::make_unique<PgStore>(url); }
+std::unique_ptr<Store> open_pg_store(const std::string& url) {
+    return std::make_unique<PgStore>(url);
+}
 
 }  // namespace kopilka::server

@@ -367,42 +367,53 @@ namespace {
 // The columns every member query reads, in MemberRecord's order; m is members, the card is
 // the member's first one.
 const char* const kMemberColumns =
-    "m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE c.merchant_id = m.merchant_id AND "
-    "c.member_id = m.member_id ORDER BY c.created_at_ms, c.number LIMIT 1), ''), m.phone, m.email, m.birthday, "
+    "m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE c.merchant_id = "
+    "m.merchant_id AND "
+    "c.member_id = m.member_id ORDER BY c.created_at_ms, c.number LIMIT 1), ''), m.phone, m.email, "
+    "m.birthday, "
     "m.consent_at_ms, m.created_at_ms, m.erased_at_ms";
 
 MemberRecord member_from(const std::string& merchant_id, const SqlRow& r) {
-    return MemberRecord{merchant_id, r[0], r[1], r[2], r[3], r[4], r[5], to_i64(r[6]), to_i64(r[7]), to_i64(r[8])};
+    return MemberRecord{merchant_id, r[0], r[1],         r[2],         r[3],
+                        r[4],        r[5], to_i64(r[6]), to_i64(r[7]), to_i64(r[8])};
 }
 
-std::optional<MemberRecord> one_member(Sql& s, const std::string& merchant_id, const std::string& where,
+std::optional<MemberRecord> one_member(Sql& s, const std::string& merchant_id,
+                                       const std::string& where,
                                        const std::vector<SqlValue>& params) {
-    const auto rows = s.query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE " + where, params);
+    const auto rows =
+        s.query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE " + where, params);
     if (rows.empty()) return std::nullopt;
     return member_from(merchant_id, rows[0]);
 }
 
 const char* const kCouponColumns =
-    "code, member_id, reward_id, source, reservation_id, points, op_id, issued_at_ms, expires_at_ms, redeemed_at_ms, "
+    "code, member_id, reward_id, source, reservation_id, points, op_id, issued_at_ms, "
+    "expires_at_ms, redeemed_at_ms, "
     "redeemed_op, receipt_id";
 
 CouponRecord coupon_from(const SqlRow& r) {
-    return CouponRecord{r[0], r[1], r[2], r[3], r[4], to_i64(r[5]), r[6], to_i64(r[7]), to_i64(r[8]), to_i64(r[9]), r[10], r[11]};
+    return CouponRecord{r[0], r[1],         r[2],         r[3],         r[4],  to_i64(r[5]),
+                        r[6], to_i64(r[7]), to_i64(r[8]), to_i64(r[9]), r[10], r[11]};
 }
 
-const char* const kReceiptColumns = "receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned";
+const char* const kReceiptColumns =
+    "receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned";
 
 ReceiptRecord receipt_from(const SqlRow& r) {
-    return ReceiptRecord{r[0], r[1], r[2], to_i64(r[3]), to_i64(r[4]), to_i64(r[5]), r[6], r[7], r[8]};
+    return ReceiptRecord{r[0],         r[1], r[2], to_i64(r[3]), to_i64(r[4]),
+                         to_i64(r[5]), r[6], r[7], r[8]};
 }
 
-const char* const kDeviceColumns = "merchant_id, device_id, name, salt_hex, secret_hash_hex, paired_at_ms, revoked_at_ms";
+const char* const kDeviceColumns =
+    "merchant_id, device_id, name, salt_hex, secret_hash_hex, paired_at_ms, revoked_at_ms";
 
 DeviceRecord device_from(const SqlRow& r) {
     return DeviceRecord{r[0], r[1], r[2], r[3], r[4], to_i64(r[5]), to_i64(r[6])};
 }
 
-DocumentRecord document_from(const std::string& merchant_id, const std::string& kind, const SqlRow& r) {
+DocumentRecord document_from(const std::string& merchant_id, const std::string& kind,
+                             const SqlRow& r) {
     return DocumentRecord{merchant_id, kind, r[0], to_i64(r[1]), r[2], to_i64(r[3])};
 }
 
@@ -421,23 +432,28 @@ std::string contains_pattern(const std::string& text) {
 // [SECTION] Member transactions
 
 std::optional<StoredOperation> SqlMemberTx::operation(const std::string& op_id) {
-    const auto r = sql().query("SELECT kind, member_id, request, status, response, at_ms FROM operations "
-                               "WHERE merchant_id = $1 AND op_id = $2",
-                               {merchant_, op_id});
+    const auto r = sql().query(
+        "SELECT kind, member_id, request, status, response, at_ms FROM operations "
+        "WHERE merchant_id = $1 AND op_id = $2",
+        {merchant_, op_id});
     if (r.empty()) return std::nullopt;
-    return StoredOperation{op_id, r[0][0], r[0][1], r[0][2], static_cast<int>(to_i64(r[0][3])), r[0][4], to_i64(r[0][5])};
+    return StoredOperation{
+        op_id,   r[0][0],        r[0][1], r[0][2], static_cast<int>(to_i64(r[0][3])),
+        r[0][4], to_i64(r[0][5])};
 }
 
 std::vector<ledger::Entry> SqlMemberTx::entries() {
-    const auto rows = sql().query("SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 ORDER BY seq",
-                                  {merchant_, member_});
+    const auto rows = sql().query(
+        "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 ORDER BY seq",
+        {merchant_, member_});
     std::vector<ledger::Entry> out;
     out.reserve(rows.size());
     for (const auto& row : rows) {
         codec::DecodeError e;
         const auto j = codec::parse_json(row[0], &e);
         auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
-        if (!entry.ok()) throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
+        if (!entry.ok())
+            throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
         out.push_back(std::move(*entry.value));
     }
     seq_ = static_cast<std::int64_t>(out.size());
@@ -445,45 +461,57 @@ std::vector<ledger::Entry> SqlMemberTx::entries() {
 }
 
 MemberCounters SqlMemberTx::counters() {
-    const auto r = sql().query("SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps, spins "
-                               "FROM member_counters WHERE merchant_id = $1 AND member_id = $2",
-                               {merchant_, member_});
+    const auto r = sql().query(
+        "SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps, spins "
+        "FROM member_counters WHERE merchant_id = $1 AND member_id = $2",
+        {merchant_, member_});
     if (r.empty()) return {};
-    return MemberCounters{to_i64(r[0][0]), to_i64(r[0][1]), r[0][2], to_i64(r[0][3]), r[0][4], r[0][5]};
+    return MemberCounters{to_i64(r[0][0]), to_i64(r[0][1]), r[0][2],
+                          to_i64(r[0][3]), r[0][4],         r[0][5]};
 }
 
 std::optional<ReceiptRecord> SqlMemberTx::receipt(const std::string& receipt_id) {
-    const auto r = sql().query(std::string("SELECT ") + kReceiptColumns + " FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
+    const auto r = sql().query(std::string("SELECT ") + kReceiptColumns +
+                                   " FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
                                {merchant_, receipt_id});
     if (r.empty()) return std::nullopt;
     return receipt_from(r[0]);
 }
 
 std::int64_t SqlMemberTx::tier_qualifying_since(std::int64_t since_ms) {
-    const auto r = sql().query("SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
-                               "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
-                               {merchant_, member_, since_ms});
+    const auto r = sql().query(
+        "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
+        "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
+        {merchant_, member_, since_ms});
     return to_i64(r[0][0]);
 }
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
     if (seq_ < 0)
-        seq_ = to_i64(sql().query("SELECT COUNT(*) FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
-                                  {merchant_, member_})[0][0]);
+        seq_ = to_i64(sql().query(
+            "SELECT COUNT(*) FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
+            {merchant_, member_})[0][0]);
     for (const auto& e : entries)
-        sql().exec("INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, member_delta, body) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                   {merchant_, member_, seq_++, ledger::to_hex(e.id), std::string(ledger::reason_name(e.reason)), e.at_ms,
-                    ledger::member_delta(e), codec::encode_entry(e).dump()});
+        sql().exec(
+            "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
+            "member_delta, body) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            {merchant_, member_, seq_++, ledger::to_hex(e.id),
+             std::string(ledger::reason_name(e.reason)), e.at_ms, ledger::member_delta(e),
+             codec::encode_entry(e).dump()});
 }
 
 void SqlMemberTx::save_counters(const MemberCounters& c) {
-    sql().exec("INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, tier_held, "
-               "window_start_ms, stamps, spins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-               "ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, "
-               "last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, "
-               "window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = excluded.spins",
-               {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held, c.window_start_ms, c.stamps, c.spins});
+    sql().exec(
+        "INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
+        "tier_held, "
+        "window_start_ms, stamps, spins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, "
+        "last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, "
+        "window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = "
+        "excluded.spins",
+        {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held, c.window_start_ms,
+         c.stamps, c.spins});
 }
 
 // Insert-or-fail on the receipts' key, never an update of another writer's row. DO NOTHING
@@ -509,17 +537,20 @@ void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
 }
 
 void SqlMemberTx::save_operation(const StoredOperation& op) {
-    sql().exec("INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, at_ms) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-               {merchant_, op.op_id, op.kind, member_, op.request, op.status, op.response, op.at_ms});
+    sql().exec(
+        "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, "
+        "at_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {merchant_, op.op_id, op.kind, member_, op.request, op.status, op.response, op.at_ms});
 }
 
 // The row is created empty if missing, then read with a row lock (PostgreSQL): the lock is
 // held to the end of the member's transaction, after the member's own lock.
 std::string SqlMemberTx::shared_state(const std::string& kind, const std::string& id) {
-    sql().exec("INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, '') "
-               "ON CONFLICT (merchant_id, kind, state_id) DO NOTHING",
-               {merchant_, kind, id});
+    sql().exec(
+        "INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, '') "
+        "ON CONFLICT (merchant_id, kind, state_id) DO NOTHING",
+        {merchant_, kind, id});
     const auto r = sql().query(std::string("SELECT state FROM shared_state WHERE merchant_id = $1 "
                                            "AND kind = $2 AND state_id = $3") +
                                    sql().dialect().for_update(),
@@ -527,14 +558,17 @@ std::string SqlMemberTx::shared_state(const std::string& kind, const std::string
     return r.empty() ? std::string() : r[0][0];
 }
 
-void SqlMemberTx::save_shared_state(const std::string& kind, const std::string& id, const std::string& state) {
-    sql().exec("INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, $4) "
-               "ON CONFLICT (merchant_id, kind, state_id) DO UPDATE SET state = excluded.state",
-               {merchant_, kind, id, state});
+void SqlMemberTx::save_shared_state(const std::string& kind, const std::string& id,
+                                    const std::string& state) {
+    sql().exec(
+        "INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (merchant_id, kind, state_id) DO UPDATE SET state = excluded.state",
+        {merchant_, kind, id, state});
 }
 
 std::optional<CouponRecord> SqlMemberTx::coupon(const std::string& code) {
-    const auto r = sql().query(std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE merchant_id = $1 AND code = $2",
+    const auto r = sql().query(std::string("SELECT ") + kCouponColumns +
+                                   " FROM coupons WHERE merchant_id = $1 AND code = $2",
                                {merchant_, code});
     if (r.empty()) return std::nullopt;
     return coupon_from(r[0]);
@@ -559,9 +593,10 @@ void SqlMemberTx::save_coupon(const CouponRecord& c) {
 }
 
 void SqlMemberTx::save_spin(const SpinRecord& s) {
-    sql().exec("INSERT INTO spins (merchant_id, op_id, member_id, wheel_id, prize_id, seed, cost, at_ms) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-               {merchant_, s.op_id, member_, s.wheel_id, s.prize_id, s.seed, s.cost, s.at_ms});
+    sql().exec(
+        "INSERT INTO spins (merchant_id, op_id, member_id, wheel_id, prize_id, seed, cost, at_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {merchant_, s.op_id, member_, s.wheel_id, s.prize_id, s.seed, s.cost, s.at_ms});
 }
 
 // [SECTION] Merchants, programs, API keys, member transactions
@@ -722,22 +757,29 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
 
 // [SECTION] Members
 
-std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id, const std::string& number) {
+std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id,
+                                                     const std::string& number) {
     return read<std::optional<MemberRecord>>([&](Sql& s) {
-        const auto r = s.query("SELECT member_id FROM cards WHERE merchant_id = $1 AND number = $2", {merchant_id, number});
+        const auto r = s.query("SELECT member_id FROM cards WHERE merchant_id = $1 AND number = $2",
+                               {merchant_id, number});
         if (r.empty()) return std::optional<MemberRecord>{};
-        auto m = one_member(s, merchant_id, "m.merchant_id = $1 AND m.member_id = $2", {merchant_id, r[0][0]});
+        auto m = one_member(s, merchant_id, "m.merchant_id = $1 AND m.member_id = $2",
+                            {merchant_id, r[0][0]});
         if (m) m->card_number = number;  // the card presented, not necessarily the first
         return m;
     });
 }
 
-std::optional<MemberRecord> SqlStore::member_by_id(const std::string& merchant_id, const std::string& member_id) {
-    return read<std::optional<MemberRecord>>(
-        [&](Sql& s) { return one_member(s, merchant_id, "m.merchant_id = $1 AND m.member_id = $2", {merchant_id, member_id}); });
+std::optional<MemberRecord> SqlStore::member_by_id(const std::string& merchant_id,
+                                                   const std::string& member_id) {
+    return read<std::optional<MemberRecord>>([&](Sql& s) {
+        return one_member(s, merchant_id, "m.merchant_id = $1 AND m.member_id = $2",
+                          {merchant_id, member_id});
+    });
 }
 
-std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchant_id, const std::string& phone) {
+std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchant_id,
+                                                      const std::string& phone) {
     if (phone.empty()) return std::nullopt;
     // "phone <> ''" repeats the unique index's condition: SQLite uses a partial index only
     // for queries that state it. The phone is unique per merchant, so no ORDER BY is needed.
@@ -751,12 +793,17 @@ std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchan
 
 void SqlStore::put_member(const MemberRecord& m, std::int64_t now_ms) {
     transact(TxMode::write, [&](Sql& s) {
-        s.exec("INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, email, birthday, consent_at_ms, "
-               "erased_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
-               {m.merchant_id, m.member_id, m.display_name, now_ms, m.phone, m.email, m.birthday, m.consent_at_ms});
+        s.exec(
+            "INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, "
+            "email, birthday, consent_at_ms, "
+            "erased_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+            {m.merchant_id, m.member_id, m.display_name, now_ms, m.phone, m.email, m.birthday,
+             m.consent_at_ms});
         if (!m.card_number.empty())
-            s.exec("INSERT INTO cards (merchant_id, number, member_id, created_at_ms) VALUES ($1, $2, $3, $4)",
-                   {m.merchant_id, m.card_number, m.member_id, now_ms});
+            s.exec(
+                "INSERT INTO cards (merchant_id, number, member_id, created_at_ms) VALUES ($1, $2, "
+                "$3, $4)",
+                {m.merchant_id, m.card_number, m.member_id, now_ms});
         return true;
     });
 }
@@ -765,23 +812,30 @@ std::vector<MemberRecord> SqlStore::members(const std::string& merchant_id) {
     return search_members(merchant_id, "", "", static_cast<std::size_t>(-1) >> 1);
 }
 
-std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_id, const std::string& query,
-                                                   const std::string& after_member_id, std::size_t limit) {
+std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_id,
+                                                   const std::string& query,
+                                                   const std::string& after_member_id,
+                                                   std::size_t limit) {
     return read<std::vector<MemberRecord>>([&](Sql& s) {
         std::vector<SqlValue> params{merchant_id, after_member_id};
         std::string where = "m.merchant_id = $1 AND m.member_id > $2";
         if (!query.empty()) {
             params.emplace_back(contains_pattern(query));
-            where += " AND (lower(m.member_id) LIKE $3 ESCAPE '\\' OR lower(m.display_name) LIKE $3 ESCAPE '\\' OR "
-                     "m.phone LIKE $3 ESCAPE '\\' OR lower(m.email) LIKE $3 ESCAPE '\\' OR EXISTS (SELECT 1 FROM cards c "
-                     "WHERE c.merchant_id = m.merchant_id AND c.member_id = m.member_id AND c.number LIKE $3 ESCAPE '\\'))";
+            where +=
+                " AND (lower(m.member_id) LIKE $3 ESCAPE '\\' OR lower(m.display_name) LIKE $3 "
+                "ESCAPE '\\' OR "
+                "m.phone LIKE $3 ESCAPE '\\' OR lower(m.email) LIKE $3 ESCAPE '\\' OR EXISTS "
+                "(SELECT 1 FROM cards c "
+                "WHERE c.merchant_id = m.merchant_id AND c.member_id = m.member_id AND c.number "
+                "LIKE $3 ESCAPE '\\'))";
         }
         params.emplace_back(static_cast<std::int64_t>(std::min<std::size_t>(limit, 1u << 30)));
         const std::string limit_param = "$" + std::to_string(params.size());
         std::vector<MemberRecord> out;
-        for (const auto& row : s.query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE " + where +
-                                           " ORDER BY m.member_id LIMIT " + limit_param,
-                                       params))
+        for (const auto& row :
+             s.query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE " + where +
+                         " ORDER BY m.member_id LIMIT " + limit_param,
+                     params))
             out.push_back(member_from(merchant_id, row));
         return out;
     });
@@ -790,25 +844,33 @@ std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_i
 bool SqlStore::update_member(const MemberRecord& m) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
-        found = s.exec("UPDATE members SET display_name = $3, phone = $4, email = $5, birthday = $6, consent_at_ms = $7 "
-                       "WHERE merchant_id = $1 AND member_id = $2 AND erased_at_ms = 0",
-                       {m.merchant_id, m.member_id, m.display_name, m.phone, m.email, m.birthday, m.consent_at_ms}) == 1;
+        found = s.exec(
+                    "UPDATE members SET display_name = $3, phone = $4, email = $5, birthday = $6, "
+                    "consent_at_ms = $7 "
+                    "WHERE merchant_id = $1 AND member_id = $2 AND erased_at_ms = 0",
+                    {m.merchant_id, m.member_id, m.display_name, m.phone, m.email, m.birthday,
+                     m.consent_at_ms}) == 1;
         return found;
     });
     return found;
 }
 
-bool SqlStore::erase_member(const std::string& merchant_id, const std::string& member_id, std::int64_t now_ms) {
+bool SqlStore::erase_member(const std::string& merchant_id, const std::string& member_id,
+                            std::int64_t now_ms) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
-        found = s.exec("UPDATE members SET display_name = '', phone = '', email = '', birthday = '', erased_at_ms = $3 "
-                       "WHERE merchant_id = $1 AND member_id = $2",
-                       {merchant_id, member_id, now_ms}) == 1;
+        found = s.exec(
+                    "UPDATE members SET display_name = '', phone = '', email = '', birthday = '', "
+                    "erased_at_ms = $3 "
+                    "WHERE merchant_id = $1 AND member_id = $2",
+                    {merchant_id, member_id, now_ms}) == 1;
         if (!found) return false;
-        s.exec("DELETE FROM cards WHERE merchant_id = $1 AND member_id = $2", {merchant_id, member_id});
+        s.exec("DELETE FROM cards WHERE merchant_id = $1 AND member_id = $2",
+               {merchant_id, member_id});
         // Receipts keep their amounts for the totals; their lines and the requests of past
         // operations could name the member, so they are blanked too.
-        s.exec("UPDATE operations SET request = '{}' WHERE merchant_id = $1 AND member_id = $2", {merchant_id, member_id});
+        s.exec("UPDATE operations SET request = '{}' WHERE merchant_id = $1 AND member_id = $2",
+               {merchant_id, member_id});
         return true;
     });
     return found;
@@ -819,43 +881,54 @@ bool SqlStore::erase_member(const std::string& merchant_id, const std::string& m
 std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms) {
     std::int64_t version = 0;
     transact(TxMode::write, [&](Sql& s) {
-        version = 1 + to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "
-                                     "WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
-                                     {d.merchant_id, d.kind, d.doc_id})[0][0]);
-        s.exec("INSERT INTO documents (merchant_id, kind, doc_id, version, document, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-               {d.merchant_id, d.kind, d.doc_id, version, d.document, now_ms});
+        version =
+            1 + to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "
+                               "WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
+                               {d.merchant_id, d.kind, d.doc_id})[0][0]);
+        s.exec(
+            "INSERT INTO documents (merchant_id, kind, doc_id, version, document, updated_at_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            {d.merchant_id, d.kind, d.doc_id, version, d.document, now_ms});
         return true;
     });
     return version;
 }
 
-std::optional<DocumentRecord> SqlStore::document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) {
+std::optional<DocumentRecord> SqlStore::document(const std::string& merchant_id,
+                                                 const std::string& kind,
+                                                 const std::string& doc_id) {
     return read<std::optional<DocumentRecord>>([&](Sql& s) -> std::optional<DocumentRecord> {
-        const auto r = s.query("SELECT doc_id, version, document, updated_at_ms FROM documents WHERE merchant_id = $1 AND "
-                               "kind = $2 AND doc_id = $3 ORDER BY version DESC LIMIT 1",
-                               {merchant_id, kind, doc_id});
+        const auto r = s.query(
+            "SELECT doc_id, version, document, updated_at_ms FROM documents WHERE merchant_id = $1 "
+            "AND "
+            "kind = $2 AND doc_id = $3 ORDER BY version DESC LIMIT 1",
+            {merchant_id, kind, doc_id});
         if (r.empty()) return std::nullopt;
         return document_from(merchant_id, kind, r[0]);
     });
 }
 
-std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id, const std::string& kind) {
+std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id,
+                                                const std::string& kind) {
     return read<std::vector<DocumentRecord>>([&](Sql& s) {
         std::vector<DocumentRecord> out;
-        for (const auto& row : s.query("SELECT d.doc_id, d.version, d.document, d.updated_at_ms FROM documents d WHERE "
-                                       "d.merchant_id = $1 AND d.kind = $2 AND d.version = (SELECT MAX(x.version) FROM "
-                                       "documents x WHERE x.merchant_id = d.merchant_id AND x.kind = d.kind AND "
-                                       "x.doc_id = d.doc_id) ORDER BY d.doc_id",
-                                       {merchant_id, kind}))
+        for (const auto& row : s.query(
+                 "SELECT d.doc_id, d.version, d.document, d.updated_at_ms FROM documents d WHERE "
+                 "d.merchant_id = $1 AND d.kind = $2 AND d.version = (SELECT MAX(x.version) FROM "
+                 "documents x WHERE x.merchant_id = d.merchant_id AND x.kind = d.kind AND "
+                 "x.doc_id = d.doc_id) ORDER BY d.doc_id",
+                 {merchant_id, kind}))
             out.push_back(document_from(merchant_id, kind, row));
         return out;
     });
 }
 
-bool SqlStore::delete_document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) {
+bool SqlStore::delete_document(const std::string& merchant_id, const std::string& kind,
+                               const std::string& doc_id) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
-        found = s.exec("DELETE FROM documents WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3", {merchant_id, kind, doc_id}) > 0;
+        found = s.exec("DELETE FROM documents WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
+                       {merchant_id, kind, doc_id}) > 0;
         return found;
     });
     return found;
@@ -865,35 +938,46 @@ bool SqlStore::delete_document(const std::string& merchant_id, const std::string
 
 void SqlStore::put_pairing(const PairingRecord& p) {
     transact(TxMode::write, [&](Sql& s) {
-        s.exec("INSERT INTO pairings (merchant_id, code_hash, device_name, created_at_ms, expires_at_ms, used_at_ms, device_id) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {p.merchant_id, p.code_hash_hex, p.device_name, p.created_at_ms, p.expires_at_ms, p.used_at_ms, p.device_id});
+        s.exec(
+            "INSERT INTO pairings (merchant_id, code_hash, device_name, created_at_ms, "
+            "expires_at_ms, used_at_ms, device_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {p.merchant_id, p.code_hash_hex, p.device_name, p.created_at_ms, p.expires_at_ms,
+             p.used_at_ms, p.device_id});
         return true;
     });
 }
 
 std::optional<PairingRecord> SqlStore::pairing(const std::string& code_hash_hex) {
     return read<std::optional<PairingRecord>>([&](Sql& s) -> std::optional<PairingRecord> {
-        const auto r = s.query("SELECT merchant_id, device_name, created_at_ms, expires_at_ms, used_at_ms, device_id FROM pairings "
-                               "WHERE code_hash = $1",
-                               {code_hash_hex});
+        const auto r = s.query(
+            "SELECT merchant_id, device_name, created_at_ms, expires_at_ms, used_at_ms, device_id "
+            "FROM pairings "
+            "WHERE code_hash = $1",
+            {code_hash_hex});
         if (r.empty()) return std::nullopt;
-        return PairingRecord{r[0][0], code_hash_hex, r[0][1], to_i64(r[0][2]), to_i64(r[0][3]), to_i64(r[0][4]), r[0][5]};
+        return PairingRecord{r[0][0],         code_hash_hex,   r[0][1], to_i64(r[0][2]),
+                             to_i64(r[0][3]), to_i64(r[0][4]), r[0][5]};
     });
 }
 
 // The conditional UPDATE is the race's referee: of two kiosks presenting one code, only
 // the first to update the row changes it (the second, on PostgreSQL, waits for the first's
 // commit, re-reads the row and finds it used).
-bool SqlStore::complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d, std::int64_t now_ms) {
+bool SqlStore::complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d,
+                                std::int64_t now_ms) {
     bool done = false;
     transact(TxMode::write, [&](Sql& s) {
-        done = s.exec("UPDATE pairings SET used_at_ms = $3, device_id = $4 WHERE merchant_id = $1 AND code_hash = $2 AND "
-                      "used_at_ms = 0 AND expires_at_ms > $3",
-                      {d.merchant_id, code_hash_hex, now_ms, d.device_id}) == 1;
+        done = s.exec(
+                   "UPDATE pairings SET used_at_ms = $3, device_id = $4 WHERE merchant_id = $1 AND "
+                   "code_hash = $2 AND "
+                   "used_at_ms = 0 AND expires_at_ms > $3",
+                   {d.merchant_id, code_hash_hex, now_ms, d.device_id}) == 1;
         if (!done) return false;
-        s.exec(std::string("INSERT INTO devices (") + kDeviceColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {d.merchant_id, d.device_id, d.name, d.salt_hex, d.secret_hash_hex, d.paired_at_ms, d.revoked_at_ms});
+        s.exec(std::string("INSERT INTO devices (") + kDeviceColumns +
+                   ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               {d.merchant_id, d.device_id, d.name, d.salt_hex, d.secret_hash_hex, d.paired_at_ms,
+                d.revoked_at_ms});
         return true;
     });
     return done;
@@ -901,7 +985,9 @@ bool SqlStore::complete_pairing(const std::string& code_hash_hex, const DeviceRe
 
 std::optional<DeviceRecord> SqlStore::device(const std::string& device_id) {
     return read<std::optional<DeviceRecord>>([&](Sql& s) -> std::optional<DeviceRecord> {
-        const auto r = s.query(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id = $1", {device_id});
+        const auto r =
+            s.query(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id = $1",
+                    {device_id});
         if (r.empty()) return std::nullopt;
         return device_from(r[0]);
     });
@@ -910,20 +996,24 @@ std::optional<DeviceRecord> SqlStore::device(const std::string& device_id) {
 std::vector<DeviceRecord> SqlStore::devices(const std::string& merchant_id) {
     return read<std::vector<DeviceRecord>>([&](Sql& s) {
         std::vector<DeviceRecord> out;
-        for (const auto& row : s.query(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE merchant_id = $1 ORDER BY "
-                                                                                 "paired_at_ms, device_id",
+        for (const auto& row : s.query(std::string("SELECT ") + kDeviceColumns +
+                                           " FROM devices WHERE merchant_id = $1 ORDER BY "
+                                           "paired_at_ms, device_id",
                                        {merchant_id}))
             out.push_back(device_from(row));
         return out;
     });
 }
 
-bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) {
+bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& device_id,
+                             std::int64_t now_ms) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
-        found = s.exec("UPDATE devices SET revoked_at_ms = CASE WHEN revoked_at_ms = 0 THEN $3 ELSE revoked_at_ms END "
-                       "WHERE merchant_id = $1 AND device_id = $2",
-                       {merchant_id, device_id, now_ms}) == 1;
+        found = s.exec(
+                    "UPDATE devices SET revoked_at_ms = CASE WHEN revoked_at_ms = 0 THEN $3 ELSE "
+                    "revoked_at_ms END "
+                    "WHERE merchant_id = $1 AND device_id = $2",
+                    {merchant_id, device_id, now_ms}) == 1;
         return found;
     });
     return found;
@@ -931,65 +1021,84 @@ bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& 
 
 // [SECTION] Coupons, operations, reports
 
-std::string SqlStore::shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) {
+std::string SqlStore::shared_state(const std::string& merchant_id, const std::string& kind,
+                                   const std::string& id) {
     return read<std::string>([&](Sql& s) {
-        const auto r = s.query("SELECT state FROM shared_state WHERE merchant_id = $1 AND kind = $2 AND state_id = $3",
-                               {merchant_id, kind, id});
+        const auto r = s.query(
+            "SELECT state FROM shared_state WHERE merchant_id = $1 AND kind = $2 AND state_id = $3",
+            {merchant_id, kind, id});
         return r.empty() ? std::string() : r[0][0];
     });
 }
 
-std::optional<std::string> SqlStore::coupon_member(const std::string& merchant_id, const std::string& code) {
+std::optional<std::string> SqlStore::coupon_member(const std::string& merchant_id,
+                                                   const std::string& code) {
     return read<std::optional<std::string>>([&](Sql& s) -> std::optional<std::string> {
-        const auto r = s.query("SELECT member_id FROM coupons WHERE merchant_id = $1 AND code = $2", {merchant_id, code});
+        const auto r = s.query("SELECT member_id FROM coupons WHERE merchant_id = $1 AND code = $2",
+                               {merchant_id, code});
         if (r.empty()) return std::nullopt;
         return r[0][0];
     });
 }
 
-std::optional<StoredOperation> SqlStore::operation(const std::string& merchant_id, const std::string& op_id) {
+std::optional<StoredOperation> SqlStore::operation(const std::string& merchant_id,
+                                                   const std::string& op_id) {
     return read<std::optional<StoredOperation>>([&](Sql& s) -> std::optional<StoredOperation> {
-        const auto r = s.query("SELECT kind, member_id, request, status, response, at_ms FROM operations "
-                               "WHERE merchant_id = $1 AND op_id = $2",
-                               {merchant_id, op_id});
+        const auto r = s.query(
+            "SELECT kind, member_id, request, status, response, at_ms FROM operations "
+            "WHERE merchant_id = $1 AND op_id = $2",
+            {merchant_id, op_id});
         if (r.empty()) return std::nullopt;
-        return StoredOperation{op_id, r[0][0], r[0][1], r[0][2], static_cast<int>(to_i64(r[0][3])), r[0][4], to_i64(r[0][5])};
+        return StoredOperation{
+            op_id,   r[0][0],        r[0][1], r[0][2], static_cast<int>(to_i64(r[0][3])),
+            r[0][4], to_i64(r[0][5])};
     });
 }
 
 ReportRows SqlStore::report_rows(const std::string& merchant_id) {
     return read<ReportRows>([&](Sql& s) {
         ReportRows out;
-        for (const auto& r : s.query("SELECT member_id, at_ms, paid FROM receipts WHERE merchant_id = $1 ORDER BY at_ms", {merchant_id}))
+        for (const auto& r : s.query("SELECT member_id, at_ms, paid FROM receipts WHERE "
+                                     "merchant_id = $1 ORDER BY at_ms",
+                                     {merchant_id}))
             out.receipts.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
-        for (const auto& r : s.query("SELECT member_id, reason, at_ms, member_delta FROM member_entries WHERE merchant_id = $1 "
+        for (const auto& r : s.query("SELECT member_id, reason, at_ms, member_delta FROM "
+                                     "member_entries WHERE merchant_id = $1 "
                                      "ORDER BY at_ms, member_id, seq",
                                      {merchant_id}))
             out.entries.push_back({r[0], r[1], to_i64(r[2]), to_i64(r[3])});
-        for (const auto& r : s.query("SELECT member_id, created_at_ms FROM members WHERE merchant_id = $1 ORDER BY member_id", {merchant_id}))
+        for (const auto& r : s.query("SELECT member_id, created_at_ms FROM members WHERE "
+                                     "merchant_id = $1 ORDER BY member_id",
+                                     {merchant_id}))
             out.members.push_back({r[0], to_i64(r[1])});
-        for (const auto& r : s.query("SELECT prize_id, at_ms, cost FROM spins WHERE merchant_id = $1 ORDER BY at_ms", {merchant_id}))
+        for (const auto& r : s.query(
+                 "SELECT prize_id, at_ms, cost FROM spins WHERE merchant_id = $1 ORDER BY at_ms",
+                 {merchant_id}))
             out.spins.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
         return out;
     });
 }
 
-std::vector<ReceiptRecord> SqlStore::member_receipts(const std::string& merchant_id, const std::string& member_id) {
+std::vector<ReceiptRecord> SqlStore::member_receipts(const std::string& merchant_id,
+                                                     const std::string& member_id) {
     return read<std::vector<ReceiptRecord>>([&](Sql& s) {
         std::vector<ReceiptRecord> out;
-        for (const auto& r : s.query(std::string("SELECT ") + kReceiptColumns + " FROM receipts WHERE merchant_id = $1 AND "
-                                                                                 "member_id = $2 ORDER BY at_ms, receipt_id",
+        for (const auto& r : s.query(std::string("SELECT ") + kReceiptColumns +
+                                         " FROM receipts WHERE merchant_id = $1 AND "
+                                         "member_id = $2 ORDER BY at_ms, receipt_id",
                                      {merchant_id, member_id}))
             out.push_back(receipt_from(r));
         return out;
     });
 }
 
-std::vector<CouponRecord> SqlStore::member_coupons(const std::string& merchant_id, const std::string& member_id) {
+std::vector<CouponRecord> SqlStore::member_coupons(const std::string& merchant_id,
+                                                   const std::string& member_id) {
     return read<std::vector<CouponRecord>>([&](Sql& s) {
         std::vector<CouponRecord> out;
-        for (const auto& r : s.query(std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE merchant_id = $1 AND "
-                                                                                "member_id = $2 ORDER BY issued_at_ms, code",
+        for (const auto& r : s.query(std::string("SELECT ") + kCouponColumns +
+                                         " FROM coupons WHERE merchant_id = $1 AND "
+                                         "member_id = $2 ORDER BY issued_at_ms, code",
                                      {merchant_id, member_id}))
             out.push_back(coupon_from(r));
         return out;

@@ -22,7 +22,7 @@ namespace kopilka::server {
 struct SqlValue {
     std::string text;
     bool integer = false;
-    SqlValue(std::string s) : text(std::move(s)) {}                      // NOLINT: implicit on purpose
+    SqlValue(std::string s) : text(std::move(s)) {}  // NOLINT: implicit on purpose
     SqlValue(const char* s) : text(s) {}                                 // NOLINT
     SqlValue(std::int64_t v) : text(std::to_string(v)), integer(true) {}  // NOLINT
     SqlValue(int v) : SqlValue(static_cast<std::int64_t>(v)) {}          // NOLINT
@@ -50,8 +50,10 @@ struct SqlDialect {
 class Sql {
 public:
     virtual ~Sql() = default;
-    virtual std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) = 0;
-    virtual std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) = 0;  // rows changed
+    virtual std::vector<SqlRow> query(const std::string& sql,
+                                      const std::vector<SqlValue>& params) = 0;
+    virtual std::int64_t exec(const std::string& sql,
+                              const std::vector<SqlValue>& params) = 0;  // rows changed
     virtual void script(const std::string& sql) = 0;  // several statements, no parameters
     virtual const SqlDialect& dialect() const = 0;
 };
@@ -86,7 +88,8 @@ class SqlMemberTx final : public MemberTx {
     void save_receipt(const ReceiptRecord& r) override;
     void save_operation(const StoredOperation& op) override;
     std::string shared_state(const std::string& kind, const std::string& id) override;
-    void save_shared_state(const std::string& kind, const std::string& id, const std::string& state) override;
+    void save_shared_state(const std::string& kind, const std::string& id,
+                           const std::string& state) override;
     std::optional<CouponRecord> coupon(const std::string& code) override;
     void save_coupon(const CouponRecord& c) override;
     void save_spin(const SpinRecord& s) override;

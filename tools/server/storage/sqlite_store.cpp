@@ -32,7 +32,8 @@ public:
     // $1, $2, … of the shared SQL are named parameters to SQLite.
     void bind_all(const std::vector<SqlValue>& params) {
         for (std::size_t i = 0; i < params.size(); ++i) {
-            const int at = sqlite3_bind_parameter_index(stmt_, ("$" + std::to_string(i + 1)).c_str());
+            const int at =
+                sqlite3_bind_parameter_index(stmt_, ("$" + std::to_string(i + 1)).c_str());
             if (at == 0) continue;
             const std::string& v = params[i].text;
             if (params[i].integer)
@@ -56,7 +57,8 @@ public:
     }
     std::string text(int col) {
         const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+        return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+                 : std::string();
     }
 
 private:
@@ -77,7 +79,8 @@ void exec_script(sqlite3* db, const char* sql) {
 class SqliteSql final : public Sql {
 public:
     explicit SqliteSql(sqlite3* db) : db_(db) {}
-    std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    std::vector<SqlRow> query(const std::string& sql,
+                              const std::vector<SqlValue>& params) override {
         Statement s(db_, sql.c_str());
         s.bind_all(params);
         std::vector<SqlRow> out;
@@ -105,7 +108,8 @@ public:
 class SqliteStore final : public SqlStore {
 public:
     SqliteStore(const std::string& path, bool create) {
-        const int mode = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+        const int mode =
+            SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
         if (sqlite3_open_v2(path.c_str(), &db_, mode, nullptr) != SQLITE_OK) {
             const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
             sqlite3_close(db_);

@@ -198,7 +198,8 @@ public:
     // locked for the rest of this transaction: take it after the member's lock, never
     // before, so two writers can't deadlock. "" when there is none yet.
     virtual std::string shared_state(const std::string& kind, const std::string& id) = 0;
-    virtual void save_shared_state(const std::string& kind, const std::string& id, const std::string& state) = 0;
+    virtual void save_shared_state(const std::string& kind, const std::string& id,
+                                   const std::string& state) = 0;
 
     virtual std::optional<CouponRecord> coupon(const std::string& code) = 0;  // this merchant's
     // Inserts the coupon, or updates this member's coupon of that code (its redemption).
@@ -212,11 +213,14 @@ public:
 
     virtual std::optional<MerchantRecord> merchant_by_code(const std::string& code) = 0;
     virtual std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) = 0;
-    virtual std::optional<MemberRecord> member_by_card(const std::string& merchant_id, const std::string& number) = 0;
-    virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id, const std::string& member_id) = 0;
+    virtual std::optional<MemberRecord> member_by_card(const std::string& merchant_id,
+                                                       const std::string& number) = 0;
+    virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
+                                                     const std::string& member_id) = 0;
     virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id) = 0;
     // The member a posted receipt belongs to (to lock that member before a return).
-    virtual std::optional<std::string> receipt_member(const std::string& merchant_id, const std::string& receipt_id) = 0;
+    virtual std::optional<std::string> receipt_member(const std::string& merchant_id,
+                                                      const std::string& receipt_id) = 0;
 
     // Runs fn in one transaction holding the member's write lock. fn returns true to commit,
     // false to roll back; an exception rolls back and propagates. member_id "" is a write for
@@ -247,47 +251,62 @@ public:
     virtual bool empty() = 0;  // no merchant yet
 
     // [SECTION] Members' personal data
-    virtual std::optional<MemberRecord> member_by_phone(const std::string& merchant_id, const std::string& phone) = 0;
+    virtual std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
+                                                        const std::string& phone) = 0;
     // Members whose id, name, card, phone or email contains query (case-insensitive for
     // ASCII), by member id, after after_member_id, at most limit.
-    virtual std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
-                                                     const std::string& after_member_id, std::size_t limit) = 0;
+    virtual std::vector<MemberRecord> search_members(const std::string& merchant_id,
+                                                     const std::string& query,
+                                                     const std::string& after_member_id,
+                                                     std::size_t limit) = 0;
     // Replaces name, phone, email, birthday and consent; false if there is no such member;
     // UniqueViolation ("phone") when another member has the phone.
     virtual bool update_member(const MemberRecord& m) = 0;
     // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
     // receipts and operations stay (anonymous). False if there is no such member.
-    virtual bool erase_member(const std::string& merchant_id, const std::string& member_id, std::int64_t now_ms) = 0;
+    virtual bool erase_member(const std::string& merchant_id, const std::string& member_id,
+                              std::int64_t now_ms) = 0;
 
     // [SECTION] Documents (themes, wheels, kiosk settings)
     // Stores the next version of (kind, doc_id) and returns its number.
     virtual std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) = 0;
-    virtual std::optional<DocumentRecord> document(const std::string& merchant_id, const std::string& kind,
-                                                   const std::string& doc_id) = 0;  // the latest version
-    virtual std::vector<DocumentRecord> documents(const std::string& merchant_id, const std::string& kind) = 0;  // latest of each, by id
-    virtual bool delete_document(const std::string& merchant_id, const std::string& kind, const std::string& doc_id) = 0;
+    virtual std::optional<DocumentRecord> document(
+        const std::string& merchant_id, const std::string& kind,
+        const std::string& doc_id) = 0;  // the latest version
+    virtual std::vector<DocumentRecord> documents(
+        const std::string& merchant_id, const std::string& kind) = 0;  // latest of each, by id
+    virtual bool delete_document(const std::string& merchant_id, const std::string& kind,
+                                 const std::string& doc_id) = 0;
 
     // [SECTION] Kiosk pairing and devices
     virtual void put_pairing(const PairingRecord& p) = 0;
-    virtual std::optional<PairingRecord> pairing(const std::string& code_hash_hex) = 0;  // any merchant's
+    virtual std::optional<PairingRecord> pairing(
+        const std::string& code_hash_hex) = 0;  // any merchant's
     // In one transaction: marks the pairing used (if it is still unused and unexpired at
     // now_ms) and stores the device. False, with nothing written, otherwise.
-    virtual bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d, std::int64_t now_ms) = 0;
+    virtual bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d,
+                                  std::int64_t now_ms) = 0;
     virtual std::optional<DeviceRecord> device(const std::string& device_id) = 0;  // any merchant's
     virtual std::vector<DeviceRecord> devices(const std::string& merchant_id) = 0;
-    virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id, std::int64_t now_ms) = 0;
+    virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id,
+                               std::int64_t now_ms) = 0;
 
     // A shared state row as last committed ("" when none), without locking it: for showing
     // (a wheel's stock in the console and the kiosk's odds), never for deciding.
-    virtual std::string shared_state(const std::string& merchant_id, const std::string& kind, const std::string& id) = 0;
+    virtual std::string shared_state(const std::string& merchant_id, const std::string& kind,
+                                     const std::string& id) = 0;
 
     // [SECTION] Coupons, operations, reports
-    virtual std::optional<std::string> coupon_member(const std::string& merchant_id, const std::string& code) = 0;
-    virtual std::optional<StoredOperation> operation(const std::string& merchant_id, const std::string& op_id) = 0;
+    virtual std::optional<std::string> coupon_member(const std::string& merchant_id,
+                                                     const std::string& code) = 0;
+    virtual std::optional<StoredOperation> operation(const std::string& merchant_id,
+                                                     const std::string& op_id) = 0;
     virtual ReportRows report_rows(const std::string& merchant_id) = 0;
     // The member's receipts, coupons and operations' requests (for a personal-data export).
-    virtual std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id, const std::string& member_id) = 0;
-    virtual std::vector<CouponRecord> member_coupons(const std::string& merchant_id, const std::string& member_id) = 0;
+    virtual std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id,
+                                                       const std::string& member_id) = 0;
+    virtual std::vector<CouponRecord> member_coupons(const std::string& merchant_id,
+                                                     const std::string& member_id) = 0;
 };
 
 // Opens an SQLite database file (creating it when allowed) and brings its schema up to date.
