@@ -3,6 +3,7 @@
 #include "codec/member_json.hpp"
 #include "codec/object_reader.hpp"
 #include "codec/theme_json.hpp"
+#include "codec/ledger_json.hpp"
 
 namespace kopilka::codec {
 
@@ -56,10 +57,12 @@ void read_named(ObjectReader& r, const char* key, const char* id_key, std::strin
 
 // {"member": {"id": …}} as the kiosk's write requests name their member.
 void read_member_id(ObjectReader& r, std::string* id) {
-    if (r.ok() && !r.has("member")) r.fail("missing_field", r.field("member"), "is required");
+    if (r.ok() && !r.has("member"))
+        r.fail("missing_field", r.field("member"), "is required: {\"id\": …}");
     if (!r.ok()) return;
     ObjectReader m = r.child("member");
     m.text("id", id, id_bytes_max);
+    m.reject_unknown({"id"});
 }
 }  // namespace
 
@@ -259,16 +262,18 @@ Json write_request(const std::string& op, const std::string& member, const char*
 // T is SpinRequest or RedeemRequest; `own` is the field the key fills.
 template <class T>
 Decoded<T> decode_write_request(const Json& j, const char* key, bool required,
-                                std::string T::*own) {
+                                std::string T::*own, std::size_t own_bytes_max) {
     T t;
     DecodeError e;
     ObjectReader r(j, "", &e);
-    r.text("operation_id", &t.operation_id, 32);
+    ledger::EntryId op;
+    read_operation_id(r, &op);
+    if (r.ok()) t.operation_id = ledger::to_hex(op);
     read_member_id(r, &t.member_id);
     if (required)
-        r.text(key, &(t.*own), id_bytes_max);
+        r.text(key, &(t.*own), own_bytes_max);
     else
-        r.optional_text(key, &(t.*own), id_bytes_max);
+        r.optional_text(key, &(t.*own), own_bytes_max);
     r.reject_unknown({"operation_id", "member", key});
     return result(std::move(t), e);
 }
@@ -279,7 +284,8 @@ Json encode_spin_request(const SpinRequest& r) {
 }
 
 Decoded<SpinRequest> decode_spin_request(const Json& j) {
-    return decode_write_request(j, "wheel_id", false, &SpinRequest::wheel_id);
+    return decode_write_request(j, "wheel_id", false, &SpinRequest::wheel_id,
+                                wheel_id_bytes_max);
 }
 
 Json encode_redeem_request(const RedeemRequest& r) {
@@ -287,7 +293,7 @@ Json encode_redeem_request(const RedeemRequest& r) {
 }
 
 Decoded<RedeemRequest> decode_redeem_request(const Json& j) {
-    return decode_write_request(j, "reward_id", true, &RedeemRequest::reward_id);
+    return decode_write_request(j, "reward_id", true, &RedeemRequest::reward_id, id_bytes_max);
 }
 
 // [SECTION] Pairing and errors

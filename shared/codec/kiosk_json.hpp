@@ -110,6 +110,11 @@ Decoded<OperationAnswer> decode_operation_answer(const Json& j);
 
 // [SECTION] Requests
 
+// Wheel ids: letters, digits, '-' and '_' that go into URLs and rule names.
+constexpr std::size_t wheel_id_bytes_max = 32;
+
+// Both requests: operation_id is 32 hex digits, not all zero (the server's idempotency key);
+// member is {"id": …} and nothing else.
 struct SpinRequest {
     std::string operation_id;  // 32 hex digits
     std::string member_id;

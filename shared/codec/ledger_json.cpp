@@ -93,4 +93,14 @@ Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path) {
     return out;
 }
 
+void read_operation_id(ObjectReader& r, ledger::EntryId* out) {
+    std::string op;
+    r.text("operation_id", &op, 32);
+    if (!r.ok()) return;
+    const auto id = ledger::parse_entry_id(op);
+    if (!id || id->is_zero())
+        return r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
+    *out = *id;
+}
+
 }  // namespace kopilka::codec

@@ -10,4 +10,8 @@ namespace kopilka::codec {
 Json encode_entry(const ledger::Entry& e);
 Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path = "entry");
 
+class ObjectReader;
+// Reads "operation_id", a write's idempotency key: 32 hex digits, not all zero.
+void read_operation_id(ObjectReader& r, ledger::EntryId* out);
+
 }  // namespace kopilka::codec

@@ -77,9 +77,7 @@ Json receipt(int n, const std::string& card, std::int64_t price, std::int64_t re
 }
 }  // namespace
 
-TEST_CASE("admin: only admin keys, and only their own merchant") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "admin: only admin keys, and only their own merchant") {
     Console till(*s.server, api_key(s.db, "till"));
     for (const char* path : {"/v1/admin/merchant", "/v1/admin/program", "/v1/admin/members",
                              "/v1/admin/reports", "/v1/admin/themes"}) {
@@ -118,11 +116,9 @@ TEST_CASE("admin: only admin keys, and only their own merchant") {
     CHECK(admin.get("/v1/admin/members/demo-boris").body["profile"]["name"] == "Борис");
 }
 
-TEST_CASE(
-    "admin program: a bad version changes nothing, a good one drives the next receipt, the preview "
-    "equals the quote") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "admin program: a bad version changes nothing, a good one drives the next "
+                  "receipt, the preview equals the quote") {
     const auto cards = demo_cards(s.db);
     Console admin(*s.server, api_key(s.db, "admin"));
     const std::string till = api_key(s.db, "till");
@@ -215,9 +211,9 @@ TEST_CASE(
     CHECK(Json::parse(res->body)["quote"]["points_earned"] == 20);  // 10 % of 200 ₽
 }
 
-TEST_CASE("admin themes: create, version, read, list, validation naming the field, delete") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(
+    WithDemoServer,
+    "admin themes: create, version, read, list, validation naming the field, delete") {
     Console admin(*s.server, api_key(s.db, "admin"));
     const Json theme = {{"name", "Summer"},
                         {"colors", {{"accent", "#00a0b0"}, {"background", "#FFFFFF80"}}},
@@ -275,9 +271,8 @@ TEST_CASE("admin themes: create, version, read, list, validation naming the fiel
     CHECK(admin.del("/v1/admin/themes/summer").status == 404);
 }
 
-TEST_CASE("admin members: search and pages, enrolment with consent, updates, adjustments") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "admin members: search and pages, enrolment with consent, updates, adjustments") {
     const auto cards = demo_cards(s.db);
     Console admin(*s.server, api_key(s.db, "admin"));
 
@@ -439,9 +434,8 @@ TEST_CASE("admin members: search and pages, enrolment with consent, updates, adj
                     "= 'adjust'") == 2);
 }
 
-TEST_CASE("admin members: export everything, erase personal data but keep the ledger") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "admin members: export everything, erase personal data but keep the ledger") {
     const auto cards = demo_cards(s.db);
     const DemoCard& anna = cards.at("demo-anna");
     Console admin(*s.server, api_key(s.db, "admin"));
@@ -526,9 +520,8 @@ TEST_CASE("admin members: export everything, erase personal data but keep the le
     CHECK(a.body["error"]["code"] == "member_erased");
 }
 
-TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "admin reports: the demo data and two receipts, checked by hand") {
     const auto cards = demo_cards(s.db);
     Console admin(*s.server, api_key(s.db, "admin"));
     const std::string till = api_key(s.db, "till");
@@ -600,9 +593,8 @@ TEST_CASE("admin reports: the demo data and two receipts, checked by hand") {
     CHECK(field_of(a) == "from_ms");
 }
 
-TEST_CASE("admin members: concurrent enrolments write one member and one welcome bonus") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "admin members: concurrent enrolments write one member and one welcome bonus") {
     const std::string key = api_key(s.db, "admin");
     // Eight consoles send the same enrolment (one operation id), and eight more the same
     // person under one explicit id with operation ids of their own.

@@ -15,9 +15,9 @@ std::string cli_json_field(const std::vector<std::string>& argv, const char* fie
 }
 }  // namespace
 
-TEST_CASE("/v1/openapi.json documents every route, and every documented operation answers") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(
+    WithDemoServer,
+    "/v1/openapi.json documents every route, and every documented operation answers") {
     auto c = s.server->client();
     const auto res = c->Get("/v1/openapi.json");
     REQUIRE(res);
@@ -45,9 +45,8 @@ TEST_CASE("/v1/openapi.json documents every route, and every documented operatio
     CHECK(operations >= 6);
 }
 
-TEST_CASE("/metrics counts requests by route template and status, in Prometheus text") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "/metrics counts requests by route template and status, in Prometheus text") {
     auto c = s.server->client();
     c->Get("/healthz");
     c->Get("/healthz");
@@ -91,9 +90,7 @@ TEST_CASE("anonymous callers get 429 with Retry-After and RateLimit headers past
     CHECK(c->Get("/healthz")->status == 200);  // health checks are not limited
 }
 
-TEST_CASE("one merchant's key sees nothing of another merchant's members") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "one merchant's key sees nothing of another merchant's members") {
     const auto cards = demo_cards(s.db);
     cli_json_field({cli_binary(), "merchant", "--db", s.db, "--id", "rival", "--code", "RIVAL",
                     "--name", "Rival shop"},
@@ -121,10 +118,9 @@ TEST_CASE("one merchant's key sees nothing of another merchant's members") {
     CHECK(db.derived_balance("demo", "demo-anna") == 1250);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    WithDemoServer,
     "GET /v1/me: the widget's member view with a member token; forged or foreign tokens get 401") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
     const RunResult minted = run_program({cli_binary(), "member-token", "--db", s.db, "--merchant",
                                           "demo", "--member", "demo-anna"});
     REQUIRE_MESSAGE(minted.exit_code == 0, minted.err);

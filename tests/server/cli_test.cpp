@@ -142,9 +142,7 @@ TEST_CASE("kopilka with a --db file that does not exist fails and does not creat
     }
 }
 
-TEST_CASE("kopilka pairing-code makes a code that pairs one kiosk, once") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "kopilka pairing-code makes a code that pairs one kiosk, once") {
     const RunResult r = run_program({cli_binary(), "pairing-code", "--db", s.db, "--merchant",
                                      "demo", "--name", "Door", "--ttl-s", "3600"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);

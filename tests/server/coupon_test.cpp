@@ -79,11 +79,9 @@ std::string lower_without_dashes(const std::string& code) {
 
 }  // namespace
 
-TEST_CASE(
-    "coupons: a kiosk redemption reserves the points; the till redeems the coupon once and commits "
-    "them") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "coupons: a kiosk redemption reserves the points; the till redeems the coupon "
+                  "once and commits them") {
     const auto cards = demo_cards(s.db);
     const std::string admin = api_key(s.db, "admin");
     const std::string till = api_key(s.db, "till");
@@ -182,10 +180,9 @@ TEST_CASE(
     CHECK(balance_of(*c, anna) == 950);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    WithDemoServer,
     "coupons: the coupon carries its QR code as a module matrix that reads back as its code") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "QR kiosk");
@@ -217,9 +214,8 @@ TEST_CASE(
     CHECK(redeemed.body["coupon"]["qr_modules"] == rows);
 }
 
-TEST_CASE("coupons: another merchant's till finds nothing of this merchant's coupons") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "coupons: another merchant's till finds nothing of this merchant's coupons") {
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Rewards kiosk");

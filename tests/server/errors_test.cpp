@@ -181,9 +181,7 @@ TEST_CASE("--body-bytes-max 100 refuses a 200-byte JSON body but serves a small 
     CHECK(ok->status == 200);
 }
 
-TEST_CASE("bad requests leave every table of the database unchanged") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the database unchanged") {
     const auto requests = bad_requests(s.db);
     std::map<std::string, std::int64_t> counts_before;
     std::string dump_before;

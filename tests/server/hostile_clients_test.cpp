@@ -66,11 +66,9 @@ double percentile(std::vector<double> samples, double p) {
 }
 }  // namespace
 
-TEST_CASE(
-    "bytes that are not UTF-8, or are control characters, anywhere in a request: 400 naming where, "
-    "and the server goes on") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "bytes that are not UTF-8, or are control characters, anywhere in a request: 400 "
+                  "naming where, and the server goes on") {
     const std::string admin = "Authorization: Bearer " + api_key(s.db, "admin") + "\r\n";
     struct Case {
         const char* name;
@@ -185,9 +183,9 @@ TEST_CASE("too many connections from one address: the next gets 503, other addre
     CHECK(served);
 }
 
-TEST_CASE("a burst of 600 new connections from three addresses is taken at once (listen backlog)") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(
+    WithDemoServer,
+    "a burst of 600 new connections from three addresses is taken at once (listen backlog)") {
     REQUIRE(raw_http::raise_open_files_limit() > 1000);
     std::vector<int> fds;
     const auto t0 = Clock::now();

@@ -13,9 +13,8 @@
 
 using namespace kopilka::test;
 
-TEST_CASE("kiosk pairing: code, token, config, devices, revoke; bad codes name the field") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "kiosk pairing: code, token, config, devices, revoke; bad codes name the field") {
     const std::string admin = api_key(s.db, "admin");
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
@@ -107,11 +106,9 @@ TEST_CASE("kiosk pairing: eight kiosks racing with one code get exactly one toke
     CHECK(get(*c, "/v1/admin/devices", admin).body["devices"].size() == 1);
 }
 
-TEST_CASE(
-    "kiosk config: settings name stored documents; a strong ETag answers 304 until something "
-    "changes") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "kiosk config: settings name stored documents; a strong ETag answers 304 until "
+                  "something changes") {
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Till side");
@@ -175,10 +172,9 @@ TEST_CASE(
     CHECK(get(*c, "/v1/kiosk/config", token, {{"If-None-Match", second.etag}}).status == 304);
 }
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    WithDemoServer,
     "kiosk lookup: a plain card number needs a paired kiosk; the snapshot counts the spins left") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
     const auto cards = demo_cards(s.db);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
@@ -201,11 +197,9 @@ TEST_CASE(
     CHECK(get(*c, "/v1/members/lookup?code=" + ean, token).body["member"]["balance"] == 1250);
 }
 
-TEST_CASE(
-    "kiosk outbox: operations apply in order as their own routes; replays answer the original "
-    "answers") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "kiosk outbox: operations apply in order as their own routes; replays answer the "
+                  "original answers") {
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Outbox");

@@ -61,9 +61,9 @@ void check_line_shape(const Json& line) {
 
 }  // namespace
 
-TEST_CASE("each request logs exactly one JSON line with route, status, latency and request id") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(
+    WithDemoServer,
+    "each request logs exactly one JSON line with route, status, latency and request id") {
     const auto cards = demo_cards(s.db);
     auto client = s.server->client();
     const std::string qr = cards.at("demo-anna").qr;
@@ -110,9 +110,8 @@ TEST_CASE("each request logs exactly one JSON line with route, status, latency a
     CHECK(s.server->stderr_text().find(qr) == std::string::npos);
 }
 
-TEST_CASE("X-Request-Id: abc is echoed in the response header and the log line") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "X-Request-Id: abc is echoed in the response header and the log line") {
     const auto res = s.server->client()->Get("/healthz", {{"X-Request-Id", "abc"}});
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -125,9 +124,8 @@ TEST_CASE("X-Request-Id: abc is echoed in the response header and the log line")
     CHECK(lines[0]["status"] == 200);
 }
 
-TEST_CASE("without X-Request-Id each request gets a fresh id, echoed and logged") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "without X-Request-Id each request gets a fresh id, echoed and logged") {
     auto client = s.server->client();
     std::set<std::string> ids;
     for (int i = 0; i < 3; ++i) {

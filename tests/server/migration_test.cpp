@@ -47,10 +47,9 @@ void check_migrated(const ServerProcess& server, const std::string& db) {
 
 }  // namespace
 
-TEST_CASE(
+TEST_CASE_FIXTURE(
+    WithDemoServer,
     "migration 5 (SQLite): members sharing a phone keep one, the others are blanked and listed") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
     REQUIRE(s.server->stop() == 0);
     {
         sqlite3* db = nullptr;

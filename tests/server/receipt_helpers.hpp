@@ -48,6 +48,26 @@ inline Json lookup(httplib::Client& c, const std::string& qr) {
     return Json::parse(res->body);
 }
 
+// Posts a receipt that must be taken (201); its answer.
+inline Json post_receipt(httplib::Client& c, const std::string& till, const std::string& body) {
+    const auto res = c.Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    return Json::parse(res->body);
+}
+
+// Posts the same receipt again: 201, marked as a replay, and otherwise the first answer.
+inline void check_receipt_replayed(httplib::Client& c, const std::string& till,
+                                   const std::string& body, const Json& first) {
+    const auto res = c.Post("/v1/receipts", bearer(till), body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
+    Json again = Json::parse(res->body);
+    again.erase("replayed");
+    CHECK(again == first);
+}
+
 inline std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
     return lookup(c, qr)["member"]["balance"].get<std::int64_t>();
 }

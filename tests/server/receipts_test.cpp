@@ -11,9 +11,8 @@
 
 using namespace kopilka::test;
 
-TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflicts") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "receipts: auth, the quote written to the ledger, replays and conflicts") {
     const auto cards = demo_cards(s.db);
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
@@ -29,10 +28,7 @@ TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflict
     CHECK(res->status == 401);
 
     const std::int64_t before = balance_of(*c, cards.at("demo-anna").qr);
-    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 201, res->body);
-    const Json first = Json::parse(res->body);
+    const Json first = post_receipt(*c, till, body);
     const Json& q = first["quote"];
     CHECK(q["gross"] == 100000);
     CHECK(q["redeemed_points"] == 100);
@@ -45,13 +41,7 @@ TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflict
     CHECK(db.derived_balance("demo", "demo-anna") == before - 100 + 56);
 
     // The same request again: the original answer, nothing written twice.
-    res = c->Post("/v1/receipts", bearer(till), body, "application/json");
-    REQUIRE(res);
-    CHECK(res->status == 201);
-    CHECK(res->get_header_value("Idempotent-Replayed") == "true");
-    Json again = Json::parse(res->body);
-    again.erase("replayed");
-    CHECK(again == first);
+    check_receipt_replayed(*c, till, body, first);
     CHECK(balance_of(*c, cards.at("demo-anna").qr) == before - 100 + 56);
 
     // The same id with other content is refused, naming the field.
@@ -69,9 +59,7 @@ TEST_CASE("receipts: auth, the quote written to the ledger, replays and conflict
     CHECK(db.count("receipts") == 7);
 }
 
-TEST_CASE("receipts: bad input names the field and changes nothing") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "receipts: bad input names the field and changes nothing") {
     const auto cards = demo_cards(s.db);
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
@@ -156,11 +144,9 @@ TEST_CASE("receipts: 200 concurrent redemptions against one balance never oversp
     CHECK(db.count("operations") == 200);
 }
 
-TEST_CASE(
-    "returns: claw back exactly what the returned units earned, refund the points that paid, in "
-    "parts") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "returns: claw back exactly what the returned units earned, refund the points "
+                  "that paid, in parts") {
     const auto cards = demo_cards(s.db);
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
@@ -215,9 +201,9 @@ TEST_CASE(
     CHECK(Json::parse(res->body)["error"]["field"] == "receipt_id");
 }
 
-TEST_CASE("receipts: a shopper without a card — kept for the reports, nothing earned, idempotent") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(
+    WithDemoServer,
+    "receipts: a shopper without a card — kept for the reports, nothing earned, idempotent") {
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();
     Json body = receipt_body(7, "unused", 123400, 0);

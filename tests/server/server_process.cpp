@@ -165,6 +165,23 @@ int wait_exit(pid_t pid, Clock::time_point deadline) {  // -1: still running at 
     }
 }
 
+// Waits up to timeout_ms (-1: for ever) until one of the open pipes (fd >= 0) can be read,
+// then calls ready(i) for each that can; false when poll failed.
+bool poll_pipes(const int fds[2], int timeout_ms, const std::function<void(int)>& ready) {
+    pollfd p[2];
+    nfds_t n = 0;
+    int which[2];
+    for (int i = 0; i < 2; ++i)
+        if (fds[i] >= 0) {
+            p[n] = {fds[i], POLLIN, 0};
+            which[n++] = i;
+        }
+    if (poll(p, n, timeout_ms) < 0) return errno == EINTR;
+    for (nfds_t k = 0; k < n; ++k)
+        if (p[k].revents) ready(which[k]);
+    return true;
+}
+
 }  // namespace
 
 RunResult run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
@@ -174,20 +191,11 @@ RunResult run_program(const std::vector<std::string>& argv, std::chrono::millise
     const auto deadline = Clock::now() + timeout;
     std::string* sinks[2] = {&r.out, &r.err};
     while (fds[0] >= 0 || fds[1] >= 0) {
-        pollfd p[2];
-        nfds_t n = 0;
-        int which[2];
-        for (int i = 0; i < 2; ++i)
-            if (fds[i] >= 0) {
-                p[n] = {fds[i], POLLIN, 0};
-                which[n++] = i;
-            }
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0) break;
-        if (poll(p, n, static_cast<int>(left)) < 0 && errno != EINTR) break;
-        for (nfds_t k = 0; k < n; ++k)
-            if (p[k].revents) drain(&fds[which[k]], sinks[which[k]]);
+        if (!poll_pipes(fds, static_cast<int>(left), [&](int i) { drain(&fds[i], sinks[i]); }))
+            break;
     }
     for (int fd : fds)
         if (fd >= 0) close(fd);
@@ -249,25 +257,15 @@ void ServerProcess::reader_loop(int out_fd, int err_fd) {
     int fds[2] = {out_fd, err_fd};
     std::string chunk[2];
     while (fds[0] >= 0 || fds[1] >= 0) {
-        pollfd p[2];
-        nfds_t n = 0;
-        int which[2];
-        for (int i = 0; i < 2; ++i)
-            if (fds[i] >= 0) {
-                p[n] = {fds[i], POLLIN, 0};
-                which[n++] = i;
-            }
-        if (poll(p, n, -1) < 0 && errno != EINTR) break;
-        for (nfds_t k = 0; k < n; ++k) {
-            if (!p[k].revents) continue;
-            const int i = which[k];
+        const bool polled = poll_pipes(fds, -1, [&](int i) {
             chunk[i].clear();
             drain(&fds[i], &chunk[i]);
             if (!chunk[i].empty()) {
                 std::lock_guard<std::mutex> lock(mutex_);
                 (i == 0 ? out_ : err_) += chunk[i];
             }
-        }
+        });
+        if (!polled) break;
         changed_.notify_all();
     }
     for (int fd : fds)

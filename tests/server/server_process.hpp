@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include <doctest/doctest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -135,6 +136,13 @@ struct DemoServer {
     std::unique_ptr<ServerProcess> server;
     bool ok = false;
     std::string why;
+};
+
+// TEST_CASE_FIXTURE(WithDemoServer, "…"): the test starts with `s` running, or stops at once
+// saying why it didn't start.
+struct WithDemoServer {
+    WithDemoServer() { REQUIRE_MESSAGE(s.ok, s.why); }
+    DemoServer s;
 };
 
 // Direct reads of an SQLite file (read-only connection; fine while the server runs in WAL).

@@ -23,9 +23,7 @@ Json lookup(ServerProcess& server, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("SIGTERM stops the server with exit status 0 within 2 s") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer, "SIGTERM stops the server with exit status 0 within 2 s") {
     const auto res = s.server->client()->Get("/healthz");
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -42,9 +40,8 @@ TEST_CASE("SIGTERM stops the server with exit status 0 within 2 s") {
     CHECK_FALSE(after.Get("/healthz"));  // nobody listens any more
 }
 
-TEST_CASE("SIGTERM with an idle keep-alive connection open still exits within 2 s") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "SIGTERM with an idle keep-alive connection open still exits within 2 s") {
     auto client = s.server->client();
     client->set_keep_alive(true);  // as a browser or kiosk would hold it
     const auto res = client->Get("/healthz");

@@ -105,11 +105,9 @@ void check_concurrent_spins(const std::vector<const ServerProcess*>& servers,
 
 }  // namespace
 
-TEST_CASE(
-    "wheels: the console's wheel is validated naming the field; the state shows stock and "
-    "budgets") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "wheels: the console's wheel is validated naming the field; the state shows "
+                  "stock and budgets") {
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     Json w = contest_wheel(5, 1000);
@@ -152,11 +150,9 @@ TEST_CASE(
     CHECK(ids == std::set<std::string>{"contest", "demo-wheel"});
 }
 
-TEST_CASE(
-    "spins: a points prize credits the balance; replays; the member's daily limit is refused "
-    "naming it") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "spins: a points prize credits the balance; replays; the member's daily limit is "
+                  "refused naming it") {
     const auto cards = demo_cards(s.db);
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
@@ -216,11 +212,9 @@ TEST_CASE(
     CHECK(state.body["state"]["spent_campaign"] == 150);
 }
 
-TEST_CASE(
-    "spins: a coupon prize is redeemed at the till; the wheel says nothing_left once its stock is "
-    "gone") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "spins: a coupon prize is redeemed at the till; the wheel says nothing_left once "
+                  "its stock is gone") {
     const std::string admin = api_key(s.db, "admin");
     const std::string till = api_key(s.db, "till");
     auto c = s.server->client();

@@ -58,11 +58,9 @@ struct Case {
 
 }  // namespace
 
-TEST_CASE(
-    "tenancy: every route, another merchant's credentials and ids — 403/404, nothing leaked, "
-    "nothing changed") {
-    DemoServer s;
-    REQUIRE_MESSAGE(s.ok, s.why);
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "tenancy: every route, another merchant's credentials and ids — 403/404, nothing "
+                  "leaked, nothing changed") {
     auto c = s.server->client();
     const auto cards = demo_cards(s.db);
     Victim a;

@@ -185,6 +185,23 @@ TEST_CASE("kiosk json: spin and redeem requests round-trip; unknown keys are ref
     bad = codec::encode_spin_request(s);
     bad.erase("member");
     CHECK(codec::decode_spin_request(bad).error.field == "member");
+    // What the server refuses, the codec refuses: it is the server's decoder too.
+    bad = codec::encode_spin_request(s);
+    bad["member"]["card"] = "x";
+    CHECK(codec::decode_spin_request(bad).error.field == "member.card");
+    bad = codec::encode_spin_request(s);
+    bad["operation_id"] = std::string(32, '0');
+    CHECK(codec::decode_spin_request(bad).error.code == "invalid_value");
+    bad["operation_id"] = "0123456789abcdef0123456789abcdeg";
+    CHECK(codec::decode_spin_request(bad).error.field == "operation_id");
+    bad = codec::encode_spin_request(s);
+    bad["wheel_id"] = std::string(codec::wheel_id_bytes_max + 1, 'w');
+    CHECK(codec::decode_spin_request(bad).error.field == "wheel_id");
+    bad = codec::encode_spin_request(s);
+    bad["operation_id"] = "0123456789ABCDEF0123456789ABCDEF";
+    const auto upper = codec::decode_spin_request(bad);
+    REQUIRE(upper.ok());
+    CHECK(upper.value->operation_id == "0123456789abcdef0123456789abcdef");
 }
 
 TEST_CASE("kiosk json: the pairing answer round-trips; no token is an error") {

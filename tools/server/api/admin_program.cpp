@@ -39,12 +39,7 @@ bool decode_preview(const Json& j, std::int64_t now_ms, PreviewRequest* out, Api
     codec::DecodeError e;
     codec::ObjectReader r(j, "", &e);
     if (r.has("member")) {
-        codec::ObjectReader m = r.child("member");
-        m.optional_text("id", &out->member_id, 64);
-        m.optional_text("card", &out->card, 64);
-        m.reject_unknown({"id", "card"});
-        if (m.ok() && out->member_id.empty() == out->card.empty())
-            m.fail("invalid_value", "member", "needs exactly one of id and card");
+        read_member_ref(r, &out->member_id, &out->card);
         if (r.ok() && r.has("context"))
             r.fail("invalid_value", "context",
                    "can't be combined with member (a stored member has its own)");
@@ -133,13 +128,9 @@ ApiResult admin_preview_program(Store& store, const Caller& caller, const std::s
     ApiResult err;
     if (!decode_preview(*j, now_ms, &rq, &err)) return err;
     if (!rq.program) {
-        std::string why;
-        rq.program = current_program(store, caller.merchant_id, &why);
-        if (!rq.program)
-            return {500,
-                    codec::error_json("program_invalid",
-                                      "the merchant's program can't be used: " + why),
-                    caller.merchant_id};
+        ApiResult no_program;
+        rq.program = usable_program(store, caller.merchant_id, &no_program);
+        if (!rq.program) return no_program;
     }
     if (!rq.member_id.empty() || !rq.card.empty()) {
         const auto member = rq.card.empty() ? store.member_by_id(caller.merchant_id, rq.member_id)

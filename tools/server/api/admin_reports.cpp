@@ -132,13 +132,9 @@ ApiResult admin_report(Store& store, const Caller& caller,
 
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
-    std::string why;
-    const auto program = current_program(store, merchant->merchant_id, &why);
-    if (!program)
-        return {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            merchant->merchant_id};
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    if (!program) return no_program;
     bool budgets_known = true;
     const reports::Rows rows =
         core_rows(store.report_rows(merchant->merchant_id),

@@ -133,14 +133,10 @@ Json coupon_json(const CouponRecord& c, const program::Program& p) {
 
 ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body,
                             std::int64_t now_ms) {
-    RedeemRequest rq;
-    codec::DecodeError e;
-    codec::ObjectReader r(body, "", &e);
-    read_operation_id(r, &rq.op);
-    read_member_id(r, &rq.member_id);
-    r.text("reward_id", &rq.reward_id, 64);
-    r.reject_unknown({"operation_id", "member", "reward_id"});
-    if (!r.ok()) return bad_request(e);
+    const auto decoded = codec::decode_redeem_request(body);
+    if (!decoded.ok()) return bad_request(decoded.error);
+    const RedeemRequest rq{*ledger::parse_entry_id(decoded.value->operation_id),
+                           decoded.value->member_id, decoded.value->reward_id};
 
     ApiResult refused;
     const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);

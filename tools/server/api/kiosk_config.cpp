@@ -90,13 +90,12 @@ ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& bod
 ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, std::string* etag) {
     const auto merchant = store.merchant_by_id(caller.merchant_id);
     const auto program_record = store.current_program(caller.merchant_id);
-    std::string why;
-    const auto program = current_program(store, caller.merchant_id, &why);
-    if (!merchant || !program_record || !program)
-        return {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            caller.merchant_id};
+    ApiResult no_program;
+    const auto program = usable_program(store, caller.merchant_id, &no_program);
+    if (!program) return no_program;
+    if (!merchant || !program_record)
+        return {500, codec::error_json("internal", "the merchant's record can't be read"),
+                caller.merchant_id};
     const KioskSettings settings = load_kiosk_settings(store, caller.merchant_id);
     Json wheel = nullptr;
     if (const auto w = active_wheel(store, caller.merchant_id)) {

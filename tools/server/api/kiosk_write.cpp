@@ -8,14 +8,6 @@ namespace kopilka::server {
 
 using codec::Json;
 
-void read_member_id(codec::ObjectReader& r, std::string* out) {
-    if (r.ok() && !r.has("member"))
-        return r.fail("missing_field", "member", "is required: {\"id\": …}");
-    codec::ObjectReader m = r.child("member");
-    m.text("id", out, 64);
-    m.reject_unknown({"id"});
-}
-
 std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id,
                                         const std::string& member_id, const char* member_field,
                                         ApiResult* err) {
@@ -32,15 +24,8 @@ std::optional<WriteTarget> write_target(Store& store, const std::string& merchan
         err->merchant_id = merchant_id;
         return std::nullopt;
     }
-    std::string why;
-    auto program = current_program(store, merchant_id, &why);
-    if (!program) {
-        *err = {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            merchant_id};
-        return std::nullopt;
-    }
+    auto program = usable_program(store, merchant_id, err);
+    if (!program) return std::nullopt;
     return WriteTarget{std::move(*merchant), std::move(*member), std::move(*program)};
 }
 

@@ -15,9 +15,6 @@
 
 namespace kopilka::server {
 
-// Reads "member": {"id": …}, the id a member lookup answered.
-void read_member_id(codec::ObjectReader& r, std::string* out);
-
 struct WriteTarget {
     MerchantRecord merchant;
     MemberRecord member;

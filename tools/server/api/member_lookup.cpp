@@ -26,13 +26,9 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
                         const MemberRecord& member_record, std::int64_t now_ms) {
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
-    std::string why;
-    const auto program = current_program(store, merchant->merchant_id, &why);
-    if (!program)
-        return {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            merchant->merchant_id};
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    if (!program) return no_program;
 
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
     codec::Json snapshot;

@@ -39,16 +39,6 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
         field);
 }
 
-void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out) {
-    std::string op;
-    r.text("operation_id", &op, 32);
-    if (!r.ok()) return;
-    const auto id = ledger::parse_entry_id(op);
-    if (!id || id->is_zero())
-        return r.fail("invalid_value", "operation_id", "must be 32 hex digits, not all zero");
-    *out = *id;
-}
-
 std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
                                                 std::string* why) {
     const auto record = store.current_program(merchant_id);
@@ -64,6 +54,27 @@ std::optional<program::Program> current_program(Store& store, const std::string&
         return std::nullopt;
     }
     return std::move(*p.value);
+}
+
+void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card) {
+    codec::ObjectReader m = r.child("member");
+    m.optional_text("id", member_id, 64);
+    m.optional_text("card", card, 64);
+    m.reject_unknown({"id", "card"});
+    if (m.ok() && member_id->empty() == card->empty())
+        m.fail("invalid_value", "member", "needs exactly one of id and card");
+}
+
+std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
+                                               ApiResult* err) {
+    std::string why;
+    auto program = current_program(store, merchant_id, &why);
+    if (!program)
+        *err = {500,
+                codec::error_json("program_invalid",
+                                  "the merchant's program can't be used: " + why),
+                merchant_id};
+    return program;
 }
 
 std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_hex,

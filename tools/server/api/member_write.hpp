@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/member_lookup.hpp"
+#include "codec/ledger_json.hpp"
 #include "codec/object_reader.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/program/program.hpp"
@@ -38,12 +39,16 @@ std::optional<codec::Json> read_body(const std::string& body, ApiResult* err,
 // return, look up or change anything of that member any more.
 std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::string& field);
 
-// Reads "operation_id" (32 hex digits, not all zero) from a request object.
-void read_operation_id(codec::ObjectReader& r, ledger::EntryId* out);
+using codec::read_operation_id;
+// Reads "member": {"id": …} or {"card": …}, exactly one of them.
+void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card);
 
 // The merchant's current program, or nullopt with *why.
 std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
                                                 std::string* why);
+// The same for a route that can't go on without it: nullopt with *err a 500 program_invalid.
+std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
+                                               ApiResult* err);
 
 // If op_hex was used before: the original answer for the same request of the same kind
 // (marked "replayed"), or a 409 naming the first field that differs.

@@ -30,12 +30,7 @@ bool decode_request(const Json& j, std::int64_t now_ms, ReceiptRequest* out, Api
     // Without "member" the receipt is a shopper without a card: recorded for the reports
     // (the share of receipts with a card, the average receipt of non-members), no points.
     if (r.has("member")) {
-        codec::ObjectReader m = r.child("member");
-        m.optional_text("id", &out->member_id, 64);
-        m.optional_text("card", &out->card, 64);
-        m.reject_unknown({"id", "card"});
-        if (m.ok() && out->member_id.empty() == out->card.empty())
-            m.fail("invalid_value", "member", "needs exactly one of id and card");
+        read_member_ref(r, &out->member_id, &out->card);
     }
     r.optional_integer("redeem_points", &out->redeem_points, 0, program::amount_max);
     if (r.ok() && !r.has("member") && out->redeem_points > 0)
@@ -107,13 +102,9 @@ ApiResult receipt_taken(MemberTx& tx, const MemberWrite& w) {
 ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant,
                                  const ReceiptRequest& rq, const Json& request,
                                  std::int64_t now_ms) {
-    std::string why;
-    const auto program = current_program(store, merchant.merchant_id, &why);
-    if (!program)
-        return {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            merchant.merchant_id};
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant.merchant_id, &no_program);
+    if (!program) return no_program;
     program::Program none;  // no rules: the quote only checks the receipt and totals it
     none.currency = program->currency;
     const quote::Quote q = quote::quote_receipt(none, {}, rq.receipt);
@@ -196,13 +187,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                          rq.card.empty() ? "member.id" : "member.card");
     if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
         return *erased;
-    std::string why;
-    const auto program = current_program(store, merchant->merchant_id, &why);
-    if (!program)
-        return {
-            500,
-            codec::error_json("program_invalid", "the merchant's program can't be used: " + why),
-            merchant->merchant_id};
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    if (!program) return no_program;
 
     const MemberWrite w{
         merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};

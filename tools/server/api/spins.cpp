@@ -128,14 +128,10 @@ bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinReque
 }  // namespace
 
 ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::int64_t now_ms) {
-    SpinRequest rq;
-    codec::DecodeError e;
-    codec::ObjectReader r(body, "", &e);
-    read_operation_id(r, &rq.op);
-    read_member_id(r, &rq.member_id);
-    r.optional_text("wheel_id", &rq.wheel_id, wheel_id_bytes_max);
-    r.reject_unknown({"operation_id", "member", "wheel_id"});
-    if (!r.ok()) return bad_request(e);
+    const auto decoded = codec::decode_spin_request(body);
+    if (!decoded.ok()) return bad_request(decoded.error);
+    const SpinRequest rq{*ledger::parse_entry_id(decoded.value->operation_id),
+                         decoded.value->member_id, decoded.value->wheel_id};
 
     ApiResult refused;
     const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);

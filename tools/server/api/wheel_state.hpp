@@ -20,6 +20,7 @@
 #include <string>
 
 #include "codec/decode.hpp"
+#include "codec/kiosk_json.hpp"
 #include "core/spins/odds.hpp"
 #include "core/spins/wheel.hpp"
 #include "core/time.hpp"
@@ -27,7 +28,7 @@
 
 namespace kopilka::server {
 
-constexpr std::size_t wheel_id_bytes_max = 32;
+using codec::wheel_id_bytes_max;
 
 struct StoredWheel {
     std::string id;
