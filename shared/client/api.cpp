@@ -1,5 +1,7 @@
 #include "client/api.hpp"
 
+#include <iterator>
+
 #include "codec/kiosk_json.hpp"
 
 namespace kopilka::client {
@@ -11,6 +13,12 @@ constexpr std::string_view credential_kind_names[] = {"none", "device", "member"
 
 std::string_view credential_kind_name(CredentialKind k) {
     return credential_kind_names[static_cast<int>(k)];
+}
+
+std::optional<CredentialKind> credential_kind_from_name(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(credential_kind_names); ++i)
+        if (credential_kind_names[i] == name) return static_cast<CredentialKind>(i);
+    return std::nullopt;
 }
 
 std::string authorization_header(const Credential& c) {

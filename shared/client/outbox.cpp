@@ -1,11 +1,47 @@
 #include "client/outbox.hpp"
 
 #include <algorithm>
+#include <limits>
+
+#include "codec/object_reader.hpp"
 
 namespace kopilka::client {
 
 bool reply_is_final(const TransportReply& r) {
     return r.delivered && r.status > 0 && r.status < 500 && r.status != 429 && r.status != 408;
+}
+
+std::string encode_outbox_item(const OutboxItem& item) {
+    return codec::Json{{"op_id", item.op_id},
+                       {"path", item.path},
+                       {"body", item.body},
+                       {"created_ms", item.created_ms},
+                       {"attempts", item.attempts},
+                       {"method", item.method},
+                       {"credential", credential_kind_name(item.credential)}}
+        .dump();
+}
+
+std::optional<OutboxItem> decode_outbox_item(const std::string& json) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(json, &e);
+    if (!j) return std::nullopt;
+    OutboxItem i;
+    std::int64_t attempts = 0;
+    std::string credential = "device";  // rows stored before items named theirs: the kiosk's
+    codec::ObjectReader r(*j, "", &e);
+    r.text("op_id", &i.op_id, 64);
+    r.text("path", &i.path, 1024);
+    r.text("body", &i.body, std::numeric_limits<std::size_t>::max());
+    r.optional_integer("created_ms", &i.created_ms, 0, std::numeric_limits<std::int64_t>::max());
+    r.optional_integer("attempts", &attempts, 0, std::numeric_limits<int>::max());
+    r.optional_text("method", &i.method, 16);
+    r.optional_text("credential", &credential, 16);
+    const auto kind = credential_kind_from_name(credential);
+    if (!r.ok() || !kind) return std::nullopt;
+    i.attempts = static_cast<int>(attempts);
+    i.credential = *kind;
+    return i;
 }
 
 std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ struct OutboxItem {
     CredentialKind credential =
         CredentialKind::device;  // sent with the outbox's secret of this kind
 };
+
+// An item as the page's store keeps it (IndexedDB), and back: every field but
+// next_attempt_ms, which a reload starts again. nullopt for a row that isn't an item.
+std::string encode_outbox_item(const OutboxItem& item);
+std::optional<OutboxItem> decode_outbox_item(const std::string& json);
 
 class OutboxStore {
 public:

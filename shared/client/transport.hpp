@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ namespace kopilka::client {
 // claims, a staff session).
 enum class CredentialKind : std::uint8_t { none, device, member, staff, api_key };
 std::string_view credential_kind_name(CredentialKind k);
+std::optional<CredentialKind> credential_kind_from_name(std::string_view name);
 
 struct Credential {
     CredentialKind kind = CredentialKind::none;

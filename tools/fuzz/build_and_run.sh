@@ -25,11 +25,13 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 mkdir -p "$out/obj" "$out/seeds" "$out/corpus" "$out/crashes"
 
 # [SECTION] Build: every core and codec source, compiled directly, in parallel.
-sources=(shared/core/*/*.cpp shared/codec/*.cpp shared/client/kiosk_config.cpp tools/fuzz/fuzz_decoders.cpp)
+sources=(shared/core/*/*.cpp shared/codec/*.cpp tools/fuzz/fuzz_decoders.cpp)
 jobs="$(nproc 2>/dev/null || echo 2)"
 stale=()
+objects=()  # these sources' objects only: one left by a source since removed is not linked
 for src in "${sources[@]}"; do
   obj="$out/obj/${src//\//_}.o"
+  objects+=("$obj")
   if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then stale+=("$src"); fi
 done
 echo "[fuzz] compiling ${#stale[@]} of ${#sources[@]} sources with $cxx"
@@ -41,7 +43,7 @@ if [ "${#stale[@]}" -gt 0 ]; then
     echo "[fuzz] build failed"; exit 2
   fi
 fi
-if ! "$cxx" "${flags[@]}" "$out"/obj/*.o -o "$out/fuzz_decoders"; then
+if ! "$cxx" "${flags[@]}" "${objects[@]}" -o "$out/fuzz_decoders"; then
   echo "[fuzz] link failed"; exit 2
 fi
 

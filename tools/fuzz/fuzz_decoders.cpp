@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "client/kiosk_config.hpp"
 #include "codec/decode.hpp"
+#include "codec/kiosk_json.hpp"
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
 #include "codec/quote_json.hpp"
@@ -64,8 +64,12 @@ void fuzz_json(const Json& doc) {
     (void)codec::decode_wheel(part(doc, "wheel"));
     (void)codec::decode_member(part(doc, "snapshot"));
     (void)codec::decode_theme(part(doc, "theme"));
-    (void)kopilka::client::decode_kiosk_config(part(doc, "config"));
-    (void)kopilka::client::decode_operation_answer(doc);
+    (void)codec::decode_kiosk_config(part(doc, "config"));
+    (void)codec::decode_operation_answer(doc);
+    (void)codec::decode_spin_request(doc);
+    (void)codec::decode_redeem_request(doc);
+    (void)codec::decode_pairing_answer(doc);
+    (void)codec::decode_error_json(doc);
     if (!program.ok() || !receipt.ok()) return;
 
     quote::QuoteOptions options;

@@ -84,13 +84,6 @@ void idb(const char* op, const std::string& text,
     js_idb(id, op, text.c_str());
 }
 
-Json item_json(const client::OutboxItem& i) {
-    return {{"op_id", i.op_id},
-            {"path", i.path},
-            {"body", i.body},
-            {"created_ms", i.created_ms},
-            {"attempts", i.attempts}};
-}
 }  // namespace
 
 std::string LocalStorage::get(const std::string& key) {
@@ -105,7 +98,7 @@ void LocalStorage::set(const std::string& key, const std::string& value) {
 void LocalStorage::remove(const std::string& key) { js_local_remove(key.c_str()); }
 
 void IndexedDbOutboxStore::save(const client::OutboxItem& item, std::function<void(bool)> done) {
-    idb("put", item_json(item).dump(),
+    idb("put", client::encode_outbox_item(item),
         [done = std::move(done)](bool ok, const std::string&) { done(ok); });
 }
 
@@ -119,18 +112,8 @@ void IndexedDbOutboxStore::load(std::function<void(std::vector<client::OutboxIte
         std::vector<client::OutboxItem> items;
         const Json all = ok ? Json::parse(text, nullptr, false) : Json();
         if (all.is_array())
-            for (const Json& j : all) {
-                if (!j.is_object() || !j.contains("op_id") || !j["op_id"].is_string() ||
-                    !j.contains("body"))
-                    continue;
-                client::OutboxItem i;
-                i.op_id = j["op_id"].get<std::string>();
-                i.path = j.value("path", "");
-                i.body = j.value("body", "");
-                i.created_ms = j.value("created_ms", std::int64_t{0});
-                i.attempts = j.value("attempts", 0);
-                items.push_back(std::move(i));
-            }
+            for (const Json& j : all)
+                if (auto item = client::decode_outbox_item(j.dump())) items.push_back(*item);
         std::stable_sort(items.begin(), items.end(),
                          [](const client::OutboxItem& a, const client::OutboxItem& b) {
                              return a.created_ms < b.created_ms;

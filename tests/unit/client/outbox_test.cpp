@@ -220,3 +220,39 @@ TEST_CASE(
     box.tick(1000000);
     CHECK(authorization_header(net.pending.front().first.credential).empty());
 }
+
+TEST_CASE("outbox: an item survives the page's store with its method and credential") {
+    OutboxItem item;
+    item.op_id = std::string(32, 'a');
+    item.path = "/v1/widget/redeem";
+    item.body = R"({"operation_id":"x","reward":"кофе"})";
+    item.created_ms = 1700000000123;
+    item.attempts = 3;
+    item.next_attempt_ms = 99;  // not kept: a reload sends again when its turn comes
+    item.method = "PUT";
+    item.credential = CredentialKind::member;
+    const auto back = decode_outbox_item(encode_outbox_item(item));
+    REQUIRE(back.has_value());
+    CHECK(back->op_id == item.op_id);
+    CHECK(back->path == item.path);
+    CHECK(back->body == item.body);
+    CHECK(back->created_ms == item.created_ms);
+    CHECK(back->attempts == 3);
+    CHECK(back->next_attempt_ms == 0);
+    CHECK(back->method == "PUT");
+    CHECK(back->credential == CredentialKind::member);
+
+    // A row an older kiosk stored (no method, no credential) is the kiosk's POST.
+    const auto old = decode_outbox_item(
+        R"({"op_id":"b","path":"/v1/kiosk/spin","body":"{}","created_ms":5,"attempts":1})");
+    REQUIRE(old.has_value());
+    CHECK(old->method == "POST");
+    CHECK(old->credential == CredentialKind::device);
+    CHECK_FALSE(decode_outbox_item(R"({"path":"/v1/kiosk/spin","body":"{}"})").has_value());
+    CHECK_FALSE(decode_outbox_item(R"({"op_id":"b","path":"p","body":"{}","credential":"x"})")
+                    .has_value());
+    CHECK_FALSE(decode_outbox_item("not json").has_value());
+    for (const auto kind : {CredentialKind::none, CredentialKind::device, CredentialKind::member,
+                            CredentialKind::staff, CredentialKind::api_key})
+        CHECK(credential_kind_from_name(credential_kind_name(kind)) == kind);
+}
