@@ -163,14 +163,11 @@ Json profile_json(const MemberRecord& m) {
                 {"erased_at_ms", m.erased_at_ms}};
 }
 
+// A row of the members list: the profile without what only the member's page shows.
 Json list_item_json(const MemberRecord& m) {
-    return Json{{"id", m.member_id},
-                {"name", m.display_name},
-                {"card", m.card_number},
-                {"phone", m.phone},
-                {"email", m.email},
-                {"created_at_ms", m.created_at_ms},
-                {"erased", m.erased_at_ms != 0}};
+    Json j = profile_json(m);
+    for (const char* key : {"birthday", "consent_at_ms", "erased_at_ms"}) j.erase(key);
+    return j;
 }
 
 // {"profile", "member": snapshot} for a member known to exist.
