@@ -33,12 +33,12 @@ void Api::call(Request r, Done done) {
 
 void Api::pair(const std::string& code, Done done) {
     // Anonymous: the kiosk has no token before the answer brings one.
-    transport_.request({"POST", "/v1/devices/pair", codec::Json{{"code", code}}.dump(), "", {}},
-                       std::move(done));
+    const std::string body = codec::encode_code_request(code).dump();
+    transport_.request({"POST", "/v1/devices/pair", body, "", {}}, std::move(done));
 }
 
 void Api::lookup_member(const std::string& code, Done done) {
-    call({"POST", "/v1/members/lookup", codec::Json{{"code", code}}.dump(), "", {}},
+    call({"POST", "/v1/members/lookup", codec::encode_code_request(code).dump(), "", {}},
          std::move(done));
 }
 
@@ -51,6 +51,9 @@ void Api::me(Done done) {
 }
 
 namespace {
+constexpr const char* spin_path = "/v1/kiosk/spin";
+constexpr const char* redeem_path = "/v1/kiosk/redeem";
+
 OutboxItem post_item(const std::string& op_id, const char* path, const codec::Json& body) {
     OutboxItem item;
     item.op_id = op_id;
@@ -62,14 +65,44 @@ OutboxItem post_item(const std::string& op_id, const char* path, const codec::Js
 
 OutboxItem spin_item(const std::string& op_id, const std::string& member_id,
                      const std::string& wheel_id) {
-    return post_item(op_id, "/v1/kiosk/spin",
+    return post_item(op_id, spin_path,
                      codec::encode_spin_request({op_id, member_id, wheel_id}));
 }
 
 OutboxItem redeem_item(const std::string& op_id, const std::string& member_id,
                        const std::string& reward_id) {
-    return post_item(op_id, "/v1/kiosk/redeem",
+    return post_item(op_id, redeem_path,
                      codec::encode_redeem_request({op_id, member_id, reward_id}));
+}
+
+Batch kiosk_batch() {
+    Batch b;
+    b.items_max = codec::operations_max;
+    b.accepts = [](const OutboxItem& i) {
+        return i.method == "POST" && i.credential == CredentialKind::device &&
+               (i.path == spin_path || i.path == redeem_path);
+    };
+    b.request = [](const std::vector<OutboxItem>& items) {
+        std::vector<codec::KioskOperation> ops;
+        for (const auto& i : items)
+            ops.push_back({i.path == spin_path ? "spin" : "redeem",
+                           codec::Json::parse(i.body, nullptr, false)});
+        return Request{"POST", "/v1/kiosk/operations",
+                       codec::encode_operations_request(ops).dump(), "", {}};
+    };
+    b.split = [](const TransportReply& reply, std::size_t items) {
+        std::optional<std::vector<TransportReply>> replies;
+        codec::DecodeError e;
+        const auto j = codec::parse_json(reply.body, &e);
+        const auto results = j ? codec::decode_operations_answer(*j)
+                               : codec::Decoded<std::vector<codec::OperationResult>>{};
+        if (!results.ok() || results.value->size() != items) return replies;
+        replies.emplace();
+        for (const auto& r : *results.value)
+            replies->push_back({true, r.status, r.body.dump(), ""});
+        return replies;
+    };
+    return b;
 }
 
 }  // namespace kopilka::client

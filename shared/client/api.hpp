@@ -39,5 +39,8 @@ OutboxItem spin_item(const std::string& op_id, const std::string& member_id,
                      const std::string& wheel_id);
 OutboxItem redeem_item(const std::string& op_id, const std::string& member_id,
                        const std::string& reward_id);
+// How the outbox sends a backlog of those: POST /v1/kiosk/operations, up to
+// codec::operations_max at a time, each item's reply read from the answer's results.
+Batch kiosk_batch();
 
 }  // namespace kopilka::client

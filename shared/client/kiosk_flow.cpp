@@ -59,7 +59,7 @@ void KioskFlow::start(std::int64_t now_ms) {
 // [SECTION] Timers and sessions
 
 std::int64_t KioskFlow::idle_ms() const {
-    return state_.config ? state_.config->idle_seconds * 1000 : options_.idle_signout_ms;
+    return state_.config ? state_.config->settings.idle_seconds * 1000 : options_.idle_signout_ms;
 }
 
 bool KioskFlow::member_screen() const {
@@ -386,7 +386,7 @@ void KioskFlow::show_error(std::string code, std::string message) {
 
 // [SECTION] Rewards and spins
 
-bool can_redeem(const KioskState& s, const members::RewardView& r) {
+bool can_redeem(const KioskState& s, const program::Reward& r) {
     return s.online && !s.member_cached && s.member && s.member->available >= r.cost_points;
 }
 
@@ -406,7 +406,7 @@ void KioskFlow::choose_reward(const std::string& reward_id, std::int64_t now_ms)
     if (state_.screen != Screen::rewards || !state_.config) return;
     const auto& rewards = state_.config->rewards;
     const auto it = std::find_if(rewards.begin(), rewards.end(),
-                                 [&](const members::RewardView& r) { return r.id == reward_id; });
+                                 [&](const program::Reward& r) { return r.id == reward_id; });
     if (it == rewards.end()) return;
     if (!can_redeem(state_, *it)) {
         state_.notice = FlowError{

@@ -81,7 +81,7 @@ struct KioskState {
 // Can spin / redeem now (online, a fresh snapshot, spins or points enough); the view greys
 // the buttons out otherwise.
 bool can_spin(const KioskState& s);
-bool can_redeem(const KioskState& s, const members::RewardView& r);
+bool can_redeem(const KioskState& s, const program::Reward& r);
 
 struct KioskFlowOptions {
     std::int64_t idle_signout_ms =

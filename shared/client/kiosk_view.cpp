@@ -113,16 +113,16 @@ void compose_rewards(const Composer& k, KioskView* v) {
     v->actions.push_back({Action::back, k.t("action.back")});
 }
 
-const members::RewardView* chosen_reward(const KioskState& s) {
+const program::Reward* chosen_reward(const KioskState& s) {
     if (!s.config) return nullptr;
     const auto& rs = s.config->rewards;
     const auto it = std::find_if(rs.begin(), rs.end(),
-                                 [&](const members::RewardView& r) { return r.id == s.reward_id; });
+                                 [&](const program::Reward& r) { return r.id == s.reward_id; });
     return it == rs.end() ? nullptr : &*it;
 }
 
 void compose_confirm(const Composer& k, KioskView* v) {
-    const members::RewardView* r = chosen_reward(k.s);
+    const program::Reward* r = chosen_reward(k.s);
     const std::string name = r ? r->name : k.s.reward_id;
     v->title = k.t("confirm.title", {std::nullopt, {{"reward", name}}});
     v->lines.push_back(k.t("confirm.text", {r ? r->cost_points : 0, {{"reward", name}}}));

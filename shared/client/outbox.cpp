@@ -96,19 +96,38 @@ void Outbox::submit(OutboxItem item, std::int64_t now_ms) {
     });
 }
 
+bool Outbox::due(const OutboxItem& item) const {
+    return item.next_attempt_ms <= now_ms_ &&
+           std::find(unsaved_.begin(), unsaved_.end(), item.op_id) == unsaved_.end();
+}
+
+std::vector<OutboxItem> Outbox::batch_behind_head() const {
+    std::vector<OutboxItem> batch{items_.front()};
+    if (batch_.items_max < 2 || !batch_.accepts || !batch_.accepts(items_.front())) return batch;
+    for (auto it = items_.begin() + 1; it != items_.end() && batch.size() < batch_.items_max;
+         ++it) {
+        if (!due(*it) || it->credential != items_.front().credential || !batch_.accepts(*it))
+            break;
+        batch.push_back(*it);
+    }
+    return batch;
+}
+
 void Outbox::tick(std::int64_t now_ms) {
     now_ms_ = std::max(now_ms_, now_ms);
-    if (!restored_ || in_flight_ || items_.empty()) return;
-    const OutboxItem& head = items_.front();
-    if (std::find(unsaved_.begin(), unsaved_.end(), head.op_id) != unsaved_.end()) return;
-    if (head.next_attempt_ms > now_ms_) return;
+    if (!restored_ || in_flight_ || items_.empty() || !due(items_.front())) return;
+    const std::vector<OutboxItem> batch = batch_behind_head();
+    const OutboxItem& head = batch.front();
+    Request request = batch.size() > 1 ? batch_.request(batch)
+                                       : Request{head.method, head.path, head.body, "", {}};
+    request.credential = {head.credential, secrets_[static_cast<int>(head.credential)]};
+    std::vector<std::string> ids;
+    for (const auto& item : batch) ids.push_back(item.op_id);
     in_flight_ = true;
-    const std::string id = head.op_id;
     const std::int64_t sent = now_ms_;
-    const Credential credential{head.credential, secrets_[static_cast<int>(head.credential)]};
-    transport_.request(
-        {head.method, head.path, head.body, "", credential},
-        [this, id, sent](TransportReply reply) { on_reply(id, std::move(reply), sent); });
+    transport_.request(request, [this, ids, sent](TransportReply reply) {
+        on_reply(ids, std::move(reply), sent);
+    });
 }
 
 void Outbox::retry_now(std::int64_t now_ms) {
@@ -116,12 +135,27 @@ void Outbox::retry_now(std::int64_t now_ms) {
     tick(now_ms);
 }
 
-void Outbox::on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms) {
+void Outbox::on_reply(const std::vector<std::string>& op_ids, TransportReply reply,
+                      std::int64_t sent_ms) {
     in_flight_ = false;
+    offline_ = !reply.delivered;
+    std::optional<std::vector<TransportReply>> replies;
+    if (op_ids.size() > 1 && reply_is_final(reply) && reply.status == 200) {
+        replies = batch_.split(reply, op_ids.size());
+        if (!replies || replies->size() != op_ids.size()) {
+            replies.reset();
+            reply.status = 502;  // unreadable: not final, so the batch goes again
+        }
+    }
+    for (std::size_t i = 0; i < op_ids.size(); ++i)
+        settle(op_ids[i], replies ? (*replies)[i] : reply, sent_ms);
+    tick(now_ms_);  // after a retry's delay nothing is due yet, and tick sends nothing
+}
+
+void Outbox::settle(const std::string& op_id, const TransportReply& reply, std::int64_t sent_ms) {
     const auto it = std::find_if(items_.begin(), items_.end(),
                                  [&](const OutboxItem& i) { return i.op_id == op_id; });
     if (it == items_.end()) return;
-    offline_ = !reply.delivered;
     if (reply_is_final(reply)) {
         const OutboxItem done = *it;
         items_.erase(it);
@@ -131,9 +165,7 @@ void Outbox::on_reply(const std::string& op_id, TransportReply reply, std::int64
         ++it->attempts;
         it->next_attempt_ms = std::max(sent_ms, now_ms_) + retry_delay_ms(policy_, it->attempts);
         store_.save(*it, [](bool) {});
-        return;  // the next tick after the delay sends it again
     }
-    tick(now_ms_);
 }
 
 }  // namespace kopilka::client

@@ -3,13 +3,14 @@
 // operation id is made once, on the kiosk, and goes with every resend, so the server's
 // idempotency makes each operation land exactly once however often it is sent.
 //
-// Order: one item in flight at a time, oldest first, so a member's operations reach the
-// server in the order the member made them. A send that gets no answer (offline, timeout)
-// or a 5xx/429 is retried with a doubling delay; any other answer is final and removes the
-// item. Time comes in as now_ms; persistence and sending are interfaces (IndexedDB and
-// fetch() in the browser, fakes in tests) whose callbacks may run later or at once. Items
-// go out through the same Transport as reads, each with the secret the outbox holds for
-// its credential kind (set_credential).
+// Order: one request in flight at a time, oldest item first, so a member's operations reach
+// the server in the order the member made them. With a Batch, a backlog of due items goes as
+// one request to a route that applies a list in order (after a kiosk was offline). A send
+// that gets no answer (offline, timeout) or a 5xx/429 is retried with a doubling delay; any
+// other answer is final and removes the item. Time comes in as now_ms; persistence and
+// sending are interfaces (IndexedDB and fetch() in the browser, fakes in tests) whose
+// callbacks may run later or at once. Items go out through the same Transport as reads, each
+// with the secret the outbox holds for its credential kind (set_credential).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,22 @@ struct RetryPolicy {
     std::int64_t max_delay_ms = 60000;
 };
 
+// Several due items in one request, to a route that applies a list in order and answers
+// one reply per item (POST /v1/kiosk/operations: client/api.hpp's kiosk_batch()). The head
+// item and those right behind it go together while `accepts` takes them, up to items_max,
+// with the head's credential. Each item's reply is then settled as if it had gone alone; a
+// batch refused as a whole (a final status other than 200) is every item's reply.
+struct Batch {
+    std::size_t items_max = 0;  // below 2: every item goes on its own
+    std::function<bool(const OutboxItem&)> accepts;
+    std::function<Request(const std::vector<OutboxItem>&)> request;  // credential set after
+    // One reply per item, in order, from a 200; nullopt when the answer can't be read (the
+    // items are sent again: the route's idempotency makes that safe).
+    std::function<std::optional<std::vector<TransportReply>>(const TransportReply&,
+                                                              std::size_t items)>
+        split;
+};
+
 // When a reply is final: delivered with a status that retrying can't change.
 bool reply_is_final(const TransportReply& r);
 std::int64_t retry_delay_ms(const RetryPolicy& p, int attempts);  // after `attempts` failed sends
@@ -63,6 +80,8 @@ public:
     using Listener = std::function<void(const OutboxItem&, const TransportReply&)>;
 
     Outbox(OutboxStore& store, Transport& transport, RetryPolicy policy = {});
+
+    void set_batch(Batch b) { batch_ = std::move(b); }
 
     // The secret sent with items of c.kind from now on ("" sends none).
     void set_credential(const Credential& c);
@@ -86,12 +105,17 @@ public:
     const std::deque<OutboxItem>& items() const { return items_; }
 
 private:
-    void on_reply(const std::string& op_id, TransportReply reply, std::int64_t sent_ms);
+    bool due(const OutboxItem& item) const;
+    std::vector<OutboxItem> batch_behind_head() const;  // the head first; one item: no batch
+    void on_reply(const std::vector<std::string>& op_ids, TransportReply reply,
+                  std::int64_t sent_ms);
+    void settle(const std::string& op_id, const TransportReply& reply, std::int64_t sent_ms);
 
     OutboxStore& store_;
     Transport& transport_;
     std::string secrets_[5];  // by CredentialKind
     RetryPolicy policy_;
+    Batch batch_;
     std::deque<OutboxItem> items_;
     std::vector<std::string> unsaved_;  // items whose save has not finished: not sent yet
     bool restored_ = false;

@@ -2,6 +2,7 @@
 
 #include "codec/member_json.hpp"
 #include "codec/object_reader.hpp"
+#include "codec/program_json.hpp"
 #include "codec/theme_json.hpp"
 #include "codec/ledger_json.hpp"
 
@@ -19,13 +20,11 @@ Decoded<T> result(T value, const DecodeError& e) {
     return {std::move(value), {}};
 }
 
-void read_rewards(ObjectReader& r, std::vector<members::RewardView>* out) {
+void read_rewards(ObjectReader& r, std::vector<program::Reward>* out) {
     r.optional_array("rewards", rewards_max, [&](ObjectReader& e, std::size_t) {
-        members::RewardView v;
-        e.text("id", &v.id, id_bytes_max);
-        e.optional_text("name", &v.name, name_bytes_max);
-        e.integer("cost_points", &v.cost_points, 0, INT64_MAX);
-        out->push_back(std::move(v));
+        program::Reward w;
+        read_reward(e, &w);
+        out->push_back(std::move(w));
     });
 }
 
@@ -68,6 +67,35 @@ void read_member_id(ObjectReader& r, std::string* id) {
 
 // [SECTION] Config
 
+namespace {
+Json id_or_null(const std::string& id) {
+    return id.empty() ? Json(nullptr) : Json(id);
+}
+}  // namespace
+
+Json encode_kiosk_settings(const KioskSettings& s) {
+    return {{"theme_id", id_or_null(s.theme_id)},
+            {"wheel_id", id_or_null(s.wheel_id)},
+            {"idle_seconds", s.idle_seconds},
+            {"version", s.version}};
+}
+
+Decoded<KioskSettings> decode_kiosk_settings(const Json& j, std::string_view path,
+                                             bool reject_unknown) {
+    KioskSettings s;
+    DecodeError e;
+    ObjectReader r(j, std::string(path), &e);
+    // null means "none", the same as leaving the key out
+    if (r.has("theme_id") && !r.at("theme_id").is_null())
+        r.optional_text("theme_id", &s.theme_id, theme_id_bytes_max);
+    if (r.has("wheel_id") && !r.at("wheel_id").is_null())
+        r.optional_text("wheel_id", &s.wheel_id, wheel_id_bytes_max);
+    r.optional_integer("idle_seconds", &s.idle_seconds, idle_seconds_min, idle_seconds_max);
+    r.optional_integer("version", &s.version, 0, INT64_MAX);
+    if (reject_unknown) r.reject_unknown({"theme_id", "wheel_id", "idle_seconds", "version"});
+    return result(std::move(s), e);
+}
+
 Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
     KioskConfig c;
     DecodeError e;
@@ -80,10 +108,15 @@ Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
         m.optional_text("name", &c.merchant_name, name_bytes_max);
         m.optional_currency("currency", &c.currency);
     }
+    if (r.has("device") && r.at("device").is_object())
+        r.child("device").optional_text("id", &c.device_id, id_bytes_max);
+    if (r.has("program") && r.at("program").is_object()) c.program = r.at("program");
+    r.optional_integer("program_version", &c.program_version, 0, INT64_MAX);
     read_rewards(r, &c.rewards);
     if (r.has("settings") && r.at("settings").is_object()) {
-        ObjectReader s = r.child("settings");
-        s.optional_integer("idle_seconds", &c.idle_seconds, 5, 600);
+        auto settings = decode_kiosk_settings(r.at("settings"), "settings", false);
+        if (settings.ok()) c.settings = std::move(*settings.value);
+        else e = settings.error;
     }
     if (r.has("wheel") && !r.at("wheel").is_null()) {
         WheelView w;
@@ -106,14 +139,16 @@ Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
 
 Json encode_kiosk_config(const KioskConfig& c) {
     Json rewards = Json::array();
-    for (const auto& r : c.rewards)
-        rewards.push_back({{"id", r.id}, {"name", r.name}, {"cost_points", r.cost_points}});
+    for (const auto& w : c.rewards) rewards.push_back(encode_reward(w));
     const std::string currency(money::currency_info(c.currency).code);
     return {{"version", c.version},
             {"merchant",
              {{"code", c.merchant_code}, {"name", c.merchant_name}, {"currency", currency}}},
+            {"device", {{"id", c.device_id}}},
+            {"program", c.program},
+            {"program_version", c.program_version},
             {"rewards", rewards},
-            {"settings", {{"idle_seconds", c.idle_seconds}}},
+            {"settings", encode_kiosk_settings(c.settings)},
             {"theme", c.has_theme ? encode_theme(c.theme) : Json(nullptr)},
             {"wheel", c.wheel ? encode_kiosk_wheel(*c.wheel) : Json(nullptr)}};
 }
@@ -294,6 +329,84 @@ Json encode_redeem_request(const RedeemRequest& r) {
 
 Decoded<RedeemRequest> decode_redeem_request(const Json& j) {
     return decode_write_request(j, "reward_id", true, &RedeemRequest::reward_id, id_bytes_max);
+}
+
+Json encode_operations_request(const std::vector<KioskOperation>& ops) {
+    Json list = Json::array();
+    for (const auto& op : ops) {
+        Json one = op.request.is_object() ? op.request : Json::object();
+        one["type"] = op.type;
+        list.push_back(std::move(one));
+    }
+    return {{"operations", list}};
+}
+
+Decoded<std::vector<KioskOperation>> decode_operations_request(const Json& j) {
+    std::vector<KioskOperation> ops;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    if (r.ok() && (!r.has("operations") || !r.at("operations").is_array()))
+        r.fail("missing_field", "operations",
+               "is required: an array of {\"type\": \"spin\" | \"redeem\", …}");
+    if (r.ok() && r.at("operations").size() > operations_max)
+        r.fail("out_of_range", "operations",
+               "has more than " + std::to_string(operations_max) + " entries; send the rest next");
+    r.reject_unknown({"operations"});
+    if (!r.ok()) return {std::nullopt, e};
+    for (const Json& op : j["operations"]) {
+        KioskOperation o;
+        o.request = op.is_object() ? op : Json::object();
+        if (op.is_object() && op.contains("type") && op["type"].is_string())
+            o.type = op["type"].get<std::string>();
+        o.request.erase("type");
+        ops.push_back(std::move(o));
+    }
+    return {std::move(ops), {}};
+}
+
+Json encode_operations_answer(const std::vector<OperationResult>& results) {
+    Json list = Json::array();
+    for (const auto& x : results)
+        list.push_back({{"operation_id", x.operation_id}, {"status", x.status}, {"body", x.body}});
+    return {{"results", list}};
+}
+
+Decoded<std::vector<OperationResult>> decode_operations_answer(const Json& j) {
+    std::vector<OperationResult> results;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    if (r.ok() && !r.has("results")) r.fail("missing_field", "results", "is required");
+    r.optional_array("results", operations_max, [&](ObjectReader& x, std::size_t) {
+        OperationResult one;
+        std::int64_t status = 0;
+        x.integer("status", &status, 100, 599);
+        one.status = static_cast<int>(status);
+        if (x.has("operation_id")) one.operation_id = x.at("operation_id");
+        if (x.has("body")) one.body = x.at("body");
+        if (x.ok() && !one.body.is_object())
+            x.fail("wrong_type", x.field("body"), "must be an object");
+        results.push_back(std::move(one));
+    });
+    return result(std::move(results), e);
+}
+
+Json encode_code_request(const std::string& code) {
+    return {{"code", code}};
+}
+
+Decoded<std::string> decode_code_request(const Json& j, std::size_t bytes_max,
+                                         bool printable_only) {
+    std::string code;
+    DecodeError e;
+    ObjectReader r(j, "", &e);
+    if (printable_only)
+        r.text("code", &code, bytes_max);
+    else if (r.ok() && !r.has("code"))
+        r.fail("missing_field", "code", "is required");
+    else if (r.ok())
+        read_string(j, "", "code", &code, &e, bytes_max);
+    r.reject_unknown({"code"});
+    return result(std::move(code), e);
 }
 
 // [SECTION] Pairing and errors

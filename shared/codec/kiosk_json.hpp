@@ -6,6 +6,9 @@
 //   GET  /v1/kiosk/config            → KioskConfig (the kiosk's cache keeps the same shape)
 //   POST /v1/kiosk/spin   request    ← SpinRequest;   answer → OperationAnswer (PrizeView, …)
 //   POST /v1/kiosk/redeem request    ← RedeemRequest; answer → OperationAnswer (CouponView, …)
+//   POST /v1/kiosk/operations        ← KioskOperation list; answer → OperationResult list
+//   POST /v1/members/lookup, /v1/devices/pair request ← encode_code_request
+//   GET/PUT /v1/admin/kiosk-settings ⇄ KioskSettings
 //
 // Decoding is tolerant of fields it doesn't know, so an older kiosk keeps working against
 // a newer server; what it needs is checked, and errors name the field.
@@ -19,6 +22,7 @@
 #include "codec/decode.hpp"
 #include "core/members/member_snapshot.hpp"
 #include "core/money/money.hpp"
+#include "core/program/program.hpp"
 #include "core/theme/theme.hpp"
 
 namespace kopilka::codec {
@@ -46,20 +50,47 @@ Json encode_wheel_prize(const WheelPrizeView& p);
 // order), win_chance_ppm, nothing_left}. The server sends it; the kiosk caches it.
 Json encode_kiosk_wheel(const WheelView& w);
 
+// The merchant's kiosk settings, as the console writes them (PUT /v1/admin/kiosk-settings) and
+// the config repeats them: {"theme_id", "wheel_id" (null: none), "idle_seconds", "version"}.
+constexpr std::int64_t idle_seconds_default = 30;
+constexpr std::int64_t idle_seconds_min = 5;
+constexpr std::int64_t idle_seconds_max = 600;
+constexpr std::size_t theme_id_bytes_max = 64;  // what the console's theme routes accept
+
+struct KioskSettings {
+    std::string theme_id;  // "" when none is chosen
+    std::string wheel_id;  // "" when the kiosk shows no wheel
+    std::int64_t idle_seconds = idle_seconds_default;  // sign-out after this long without a touch
+    std::int64_t version = 0;  // of the stored document; 0 when nothing is stored (the defaults)
+};
+Json encode_kiosk_settings(const KioskSettings& s);
+// "version" is read (a console may send back what it got) but the server numbers versions.
+// Unknown fields are errors when reject_unknown (the server), ignored otherwise (the kiosk).
+Decoded<KioskSettings> decode_kiosk_settings(const Json& j, std::string_view path,
+                                             bool reject_unknown);
+
+// GET /v1/kiosk/config, whole: the server encodes it, the kiosk decodes it and caches it (local
+// storage) in the same shape.
 struct KioskConfig {
-    std::string version;  // changes whenever anything below does
+    std::string version;  // the ETag without quotes: changes whenever anything below does
     std::string merchant_code;
     std::string merchant_name;
     money::Currency currency = money::Currency::RUB;
-    bool has_theme = false;  // false: the built-in theme
+    std::string device_id;  // the paired kiosk the config was made for
+    // The published program as the program codec writes it (codec/program_json.hpp). The kiosk
+    // carries it without decoding it: it draws nothing from it, and it stays a smaller download
+    // without the program codec.
+    Json program = Json::object();
+    std::int64_t program_version = 0;
+    std::vector<program::Reward> rewards;  // the catalogue, in the merchant's order
+    bool has_theme = false;                // false: the built-in theme
     theme::Theme theme;
-    std::vector<members::RewardView> rewards;  // the catalogue, in the merchant's order
     std::optional<WheelView> wheel;
-    std::int64_t idle_seconds = 30;
+    KioskSettings settings;
 };
 
 Decoded<KioskConfig> decode_kiosk_config(const Json& j);
-Json encode_kiosk_config(const KioskConfig& c);  // the kiosk's cache (local storage)
+Json encode_kiosk_config(const KioskConfig& c);
 
 // [SECTION] Answers to writes
 
@@ -130,6 +161,36 @@ struct RedeemRequest {
 };
 Json encode_redeem_request(const RedeemRequest& r);
 Decoded<RedeemRequest> decode_redeem_request(const Json& j);
+
+// POST /v1/kiosk/operations: a kiosk's backlog of writes in one request, at most operations_max,
+// applied in order, each exactly as its own route applies it (a replayed one answers its first
+// answer). Each operation is {"type": "spin" | "redeem", …that route's request…}; the answer
+// is {"results": [{"operation_id", "status", "body"}]}, one per operation, in order.
+constexpr std::size_t operations_max = 50;
+struct KioskOperation {
+    std::string type;  // "spin", "redeem"
+    Json request;      // that route's body (SpinRequest, RedeemRequest)
+};
+Json encode_operations_request(const std::vector<KioskOperation>& ops);
+// Checks the list; each operation's own body is checked by its route, which answers in its
+// result. A type that is neither is kept, and refused in its result.
+Decoded<std::vector<KioskOperation>> decode_operations_request(const Json& j);
+
+struct OperationResult {
+    Json operation_id;  // as sent (null when it had none)
+    int status = 0;     // what the operation's own route would have answered
+    Json body;
+};
+Json encode_operations_answer(const std::vector<OperationResult>& results);
+Decoded<std::vector<OperationResult>> decode_operations_answer(const Json& j);
+
+// POST /v1/members/lookup and /v1/devices/pair: {"code": …} and nothing else. A card's code is
+// taken as scanned, control characters and all (the card parser judges it); a pairing code is
+// typed, so printable_only.
+constexpr std::size_t card_code_bytes_max = 256;
+Json encode_code_request(const std::string& code);
+Decoded<std::string> decode_code_request(const Json& j, std::size_t bytes_max,
+                                         bool printable_only);
 
 // [SECTION] Pairing and errors
 

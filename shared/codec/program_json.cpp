@@ -171,12 +171,7 @@ void read_coalition(ObjectReader r, Program* p) {
 void read_rewards(ObjectReader& r, Program* p) {
     r.optional_array("rewards", kListMax, [&](ObjectReader& e, std::size_t) {
         Reward w;
-        e.text("id", &w.id, 64);
-        e.text("name", &w.name, 128);
-        e.integer("cost_points", &w.cost_points, 1, amount_max);
-        e.optional_enum("kind", &w.kind, {"gift", "fixed_discount", "percent_discount"});
-        e.optional_integer("value", &w.value, 0, amount_max);
-        e.optional_integer("coupon_valid_days", &w.coupon_valid_days, 1, days_max);
+        read_reward(e, &w);
         e.reject_unknown({"id", "name", "cost_points", "kind", "value", "coupon_valid_days"});
         p->rewards.push_back(w);
     });
@@ -201,6 +196,25 @@ Json multipliers_json(const std::vector<Multiplier>& ms) {
     return a;
 }
 }  // namespace
+
+Json encode_reward(const Reward& w) {
+    static const char* const kinds[] = {"gift", "fixed_discount", "percent_discount"};
+    return {{"id", w.id},
+            {"name", w.name},
+            {"cost_points", w.cost_points},
+            {"kind", kinds[static_cast<int>(w.kind)]},
+            {"value", w.value},
+            {"coupon_valid_days", w.coupon_valid_days}};
+}
+
+void read_reward(ObjectReader& e, Reward* w) {
+    e.text("id", &w->id, 64);
+    e.text("name", &w->name, 128);
+    e.integer("cost_points", &w->cost_points, 1, amount_max);
+    e.optional_enum("kind", &w->kind, {"gift", "fixed_discount", "percent_discount"});
+    e.optional_integer("value", &w->value, 0, amount_max);
+    e.optional_integer("coupon_valid_days", &w->coupon_valid_days, 1, days_max);
+}
 
 Decoded<Program> decode_program(const Json& j) {
     Decoded<Program> out;
@@ -320,15 +334,8 @@ Json encode_program(const Program& p) {
                           {"clearing_price_num", p.coalition->clearing_price_num},
                           {"clearing_price_den", p.coalition->clearing_price_den}};
     if (!p.rewards.empty()) {
-        static const char* const kinds[] = {"gift", "fixed_discount", "percent_discount"};
         Json a = Json::array();
-        for (const auto& w : p.rewards)
-            a.push_back({{"id", w.id},
-                         {"name", w.name},
-                         {"cost_points", w.cost_points},
-                         {"kind", kinds[static_cast<int>(w.kind)]},
-                         {"value", w.value},
-                         {"coupon_valid_days", w.coupon_valid_days}});
+        for (const auto& w : p.rewards) a.push_back(encode_reward(w));
         j["rewards"] = a;
     }
     if (!p.segments.empty()) {

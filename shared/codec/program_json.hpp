@@ -4,11 +4,17 @@
 #pragma once
 
 #include "codec/decode.hpp"
+#include "codec/object_reader.hpp"
 #include "core/program/program.hpp"
 
 namespace kopilka::codec {
 
 Decoded<program::Program> decode_program(const Json& j);
 Json encode_program(const program::Program& p);
+
+// One reward of the catalogue, as "rewards" lists it; other documents that carry rewards (the
+// kiosk's config) use the same pair. read_reward leaves unknown fields to the caller.
+Json encode_reward(const program::Reward& w);
+void read_reward(ObjectReader& r, program::Reward* w);
 
 }  // namespace kopilka::codec

@@ -8,10 +8,13 @@
 #include <regex>
 #include <thread>
 
+#include "codec/kiosk_json.hpp"
+#include "codec/program_json.hpp"
 #include "kiosk_helpers.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
+namespace codec = kopilka::codec;
 
 TEST_CASE_FIXTURE(WithDemoServer,
                   "kiosk pairing: code, token, config, devices, revoke; bad codes name the field") {
@@ -126,6 +129,13 @@ TEST_CASE_FIXTURE(WithDemoServer,
           "Kopilka Demo Shop");  // the demo's settings: its daylight theme…
     CHECK(first.body["wheel"]["id"] == "demo-wheel");           // …and its wheel
     CHECK(first.body["settings"]["idle_seconds"] == 30);
+    // The body is the codec's KioskConfig, whole: the kiosk reads back every part of it.
+    const auto decoded = codec::decode_kiosk_config(first.body);
+    REQUIRE_MESSAGE(decoded.ok(), decoded.error.message);
+    CHECK(codec::encode_kiosk_config(*decoded.value) == first.body);
+    CHECK(decoded.value->has_theme);
+    CHECK(decoded.value->device_id == first.body["device"]["id"]);
+    CHECK(codec::decode_program(decoded.value->program).ok());
 
     const auto not_modified = c->Get(
         "/v1/kiosk/config", {{"Authorization", "Bearer " + token}, {"If-None-Match", first.etag}});
@@ -250,6 +260,10 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(r2[3]["body"]["member"]["balance"] == 120 + 300 - 300);
     CHECK(r2[4]["status"] == 400);
     CHECK(r2[4]["body"]["error"]["field"] == "type");
+    const auto results = codec::decode_operations_answer(second.body);  // the kiosk's reading
+    REQUIRE(results.ok());
+    CHECK((*results.value)[3].status == 201);
+    CHECK(codec::decode_operation_answer((*results.value)[3].body).value->member->balance == 120);
 
     // The single route answers the outbox's operation as a replay too; other content is a conflict.
     const Answer single = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-boris"));

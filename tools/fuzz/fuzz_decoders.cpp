@@ -1,13 +1,15 @@
 // libFuzzer target: random bytes into everything that decodes what a client sends.
 // Implemented: card text and coupon codes (the raw bytes), JSON parsing, then the program,
-// receipt, member context, wheel, theme and member snapshot decoders, the kiosk's config and
-// operation-answer decoders, and a quote when a program and a receipt both decode.
+// receipt, member context, wheel, theme and member snapshot decoders, the kiosk codec's decoders
+// (config, settings, requests, answers, batches), and a quote when a program and a receipt both
+// decode.
 // Missing: catalogue, tiers, settlement and simulator decoders.
 //
 // A decoder reads the sub-object named after it when the document is an object that has one
-// ("program", "receipt", "member", "wheel", "theme", "config", "snapshot"), otherwise the whole
-// document, so one input can reach the quote. Nothing is caught here: the decoders promise not to
-// throw, so an escaping exception is a finding, just like a crash, a hang or a sanitizer report.
+// ("program", "receipt", "member", "wheel", "theme", "config", "settings", "snapshot"), otherwise
+// the whole document, so one input can reach the quote. Nothing is caught here: the decoders
+// promise not to throw, so an escaping exception is a finding, just like a crash, a hang or a
+// sanitizer report.
 // Build and run: tools/fuzz/build_and_run.sh SECONDS.
 #include <cstddef>
 #include <cstdint>
@@ -70,6 +72,12 @@ void fuzz_json(const Json& doc) {
     (void)codec::decode_redeem_request(doc);
     (void)codec::decode_pairing_answer(doc);
     (void)codec::decode_error_json(doc);
+    (void)codec::decode_kiosk_settings(part(doc, "settings"), "settings", true);
+    if (const auto ops = codec::decode_operations_request(doc); ops.ok())
+        for (const auto& op : *ops.value) (void)codec::decode_spin_request(op.request);
+    (void)codec::decode_operations_answer(doc);
+    (void)codec::decode_code_request(doc, codec::card_code_bytes_max, false);
+    (void)codec::decode_code_request(doc, 32, true);
     if (!program.ok() || !receipt.ok()) return;
 
     quote::QuoteOptions options;

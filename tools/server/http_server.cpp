@@ -23,6 +23,7 @@
 #include "api/routes.hpp"
 #include "auth/credentials.hpp"
 #include "codec/decode.hpp"
+#include "codec/kiosk_json.hpp"
 #include "core/assert.hpp"
 #include "http/listener.hpp"
 #include "http/target.hpp"
@@ -278,12 +279,14 @@ struct HttpServer::Impl final : RouteContext, http::Application {
               [this, lookup](const http::Request& req, http::Response& res) {
                   codec::DecodeError e;
                   const auto body = codec::parse_json(req.body, &e);
-                  std::string code;
-                  if (!body || !codec::read_string(*body, "", "code", &code, &e, 256)) {
+                  const auto code = body ? codec::decode_code_request(
+                                               *body, codec::card_code_bytes_max, false)
+                                         : codec::Decoded<std::string>{std::nullopt, e};
+                  if (!code.ok()) {
                       if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-                      return send_json(res, 400, codec::error_json(e));
+                      return send_json(res, 400, codec::error_json(code.error));
                   }
-                  lookup(req, res, code);
+                  lookup(req, res, *code.value);
               });
         route("POST", "/v1/returns", [this](const http::Request& req, http::Response& res) {
             const auto caller = api_key(req, res, {"till", "admin"});

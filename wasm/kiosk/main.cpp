@@ -268,6 +268,7 @@ int main() {
     g_app = &app;
     load_catalogues(app);
     const std::int64_t now = wasm::wall_ms();
+    app.outbox.set_batch(client::kiosk_batch());  // a backlog from offline goes in one request
     app.outbox.restore(now);
     app.flow.start(now);
     if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l, now);

@@ -128,7 +128,7 @@ TEST_CASE("scan → looking up → member → idle sign-out after the config's i
     CHECK(r.flow.state().screen == Screen::attract);
     CHECK(r.net.token == "kdt_TEST");
     r.net.answer(200, kConfig);
-    CHECK(r.flow.state().config->idle_seconds == 20);
+    CHECK(r.flow.state().config->settings.idle_seconds == 20);
     CHECK(r.flow.wants_camera());
     r.flow.scan(kCard, ScanSource::camera, 1000);
     CHECK(r.flow.state().screen == Screen::looking_up);

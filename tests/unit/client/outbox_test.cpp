@@ -8,9 +8,12 @@
 #include <map>
 
 #include "codec/decode.hpp"
+#include "client/api.hpp"
+#include "codec/kiosk_json.hpp"
 #include "fakes.hpp"
 
 using namespace kopilka::client;
+using kopilka::codec::Json;
 
 namespace {
 
@@ -255,4 +258,87 @@ TEST_CASE("outbox: an item survives the page's store with its method and credent
     for (const auto kind : {CredentialKind::none, CredentialKind::device, CredentialKind::member,
                             CredentialKind::staff, CredentialKind::api_key})
         CHECK(credential_kind_from_name(credential_kind_name(kind)) == kind);
+}
+
+TEST_CASE("outbox: a backlog goes as one batch; each item's result settles it as if alone") {
+    fakes::MemoryOutboxStore store;
+    fakes::HeldTransport net;
+    Outbox box(store, net, {1000, 8000});
+    box.set_batch(kiosk_batch());
+    box.set_credential({CredentialKind::device, "kdt_x"});
+    box.restore(0);
+    std::vector<std::pair<std::string, int>> finals;
+    box.on_final([&](const OutboxItem& i, const TransportReply& r) {
+        finals.emplace_back(i.op_id, r.status);
+    });
+    const auto id = [](char c) { return std::string(32, c); };
+    box.submit(spin_item(id('a'), "m1", ""), 0);  // alone: nothing is behind it yet
+    box.submit(redeem_item(id('b'), "m1", "coffee"), 1);
+    box.submit(spin_item(id('c'), "m1", ""), 2);
+    OutboxItem own = spin_item(id('d'), "m1", "");
+    own.credential = CredentialKind::member;  // another credential: not in the device's batch
+    box.submit(own, 3);
+    REQUIRE(net.pending.size() == 1);
+    CHECK(net.pending.front().first.path == "/v1/kiosk/spin");
+    net.drop();  // offline
+
+    box.retry_now(5);
+    REQUIRE(net.pending.size() == 1);
+    const Request batch = net.pending.front().first;
+    CHECK(batch.path == "/v1/kiosk/operations");
+    CHECK(batch.credential.secret == "kdt_x");
+    const auto ops = kopilka::codec::decode_operations_request(Json::parse(batch.body));
+    REQUIRE(ops.ok());
+    REQUIRE(ops.value->size() == 3);
+    CHECK((*ops.value)[0].type == "spin");
+    CHECK((*ops.value)[1].type == "redeem");
+    CHECK((*ops.value)[1].request["reward_id"] == "coffee");
+    CHECK(kopilka::codec::decode_redeem_request((*ops.value)[1].request).ok());
+
+    // a lands, b meets a server error (sent again later), c is refused: final.
+    net.answer(200, kopilka::codec::encode_operations_answer(
+                        {{id('a'), 201, {{"prize", {{"id", "p"}}}}},
+                         {id('b'), 503, kopilka::codec::error_json("busy", "try later")},
+                         {id('c'), 409, kopilka::codec::error_json("operation_conflict", "x")}})
+                        .dump());
+    CHECK(finals == std::vector<std::pair<std::string, int>>{{id('a'), 201}, {id('c'), 409}});
+    CHECK(box.pending() == 2);
+    CHECK(box.items().front().op_id == id('b'));
+    CHECK(box.items().front().attempts == 1);
+    CHECK(store.rows.count(id('b')) == 1);
+    CHECK(net.pending.empty());  // b waits for its delay before anything else goes
+
+    // After the delay b and d are due, but d has another credential: b goes alone.
+    box.tick(5 + 1000);
+    REQUIRE(net.pending.size() == 1);
+    CHECK(net.pending.front().first.path == "/v1/kiosk/redeem");
+    net.answer(201, "{}");
+    REQUIRE(net.pending.size() == 1);
+    CHECK(net.pending.front().first.credential.kind == CredentialKind::member);
+    net.answer(201, "{}");
+    CHECK(box.pending() == 0);
+}
+
+TEST_CASE("outbox: a batch answered unreadably is sent again; one refused whole settles all") {
+    fakes::MemoryOutboxStore store;
+    fakes::HeldTransport net;
+    Outbox box(store, net, {1000, 8000});
+    box.set_batch(kiosk_batch());
+    box.restore(0);
+    int refused = 0;
+    box.on_final([&](const OutboxItem&, const TransportReply& r) { refused += r.status == 401; });
+    for (char c : {'a', 'b', 'c'}) box.submit(spin_item(std::string(32, c), "m1", ""), 0);
+    net.drop();
+    box.retry_now(1);
+    REQUIRE(net.pending.size() == 1);
+    net.answer(200, R"({"results": []})");  // not one result per operation
+    CHECK(box.pending() == 3);
+    CHECK(box.items().front().attempts == 2);
+    box.tick(1 + 2000);
+    REQUIRE(net.pending.size() == 1);
+    CHECK(net.pending.front().first.path == "/v1/kiosk/operations");
+    net.answer(401, kopilka::codec::error_json("unauthorized", "the device was revoked").dump());
+    CHECK(refused == 3);
+    CHECK(box.pending() == 0);
+    CHECK(store.rows.empty());
 }

@@ -60,15 +60,36 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
                          250000,
                          false,
                          2};
-    c.idle_seconds = 45;
+    c.settings = {"", "w1", 45, 3};
+    c.device_id = "D1";
+    c.program = {{"id", "p"}, {"currency", "EUR"}};
+    c.program_version = 7;
+    c.rewards[1].kind = program::RewardKind::percent_discount;
+    c.rewards[1].value = 1000;
+    c.has_theme = true;
+    c.theme.name = "Night";
+    c.theme.background = {10, 20, 30, 255};
     const codec::KioskConfig back =
         round_trip(c, codec::encode_kiosk_config, codec::decode_kiosk_config);
     CHECK(back.currency == money::Currency::EUR);
     CHECK(back.rewards.size() == 2);
+    CHECK(back.rewards[1].kind == program::RewardKind::percent_discount);
+    CHECK(back.rewards[1].value == 1000);
+    CHECK(back.settings.wheel_id == "w1");
+    CHECK(back.settings.theme_id.empty());
+    CHECK(back.settings.idle_seconds == 45);
+    CHECK(back.settings.version == 3);
+    CHECK(back.device_id == "D1");
+    CHECK(back.program == c.program);
+    CHECK(back.program_version == 7);
+    CHECK(back.theme.name == "Night");
+    CHECK(back.theme.background.b == 30);
     CHECK(back.wheel->prizes[0].chance_ppm == 250000);
     CHECK(back.wheel->version == 2);
     CHECK(codec::encode_kiosk_wheel(*c.wheel)["odds"] == Json::array({250000, 750000}));
-    CHECK(back.theme.name == "Demo Shop");  // no theme: the merchant's name
+    c.has_theme = false;
+    CHECK(round_trip(c, codec::encode_kiosk_config, codec::decode_kiosk_config).theme.name ==
+          "Demo Shop");  // no theme: the merchant's name
 
     const Json server = Json::parse(R"({
       "merchant": {"code": "DEMO", "name": "Demo Shop", "currency": "RUB"},
@@ -84,7 +105,10 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
       "version": "00ff00ff00ff00ff00ff00ff00ff00ff"})");
     auto d = codec::decode_kiosk_config(server);
     REQUIRE(d.ok());
-    CHECK(d.value->idle_seconds == 20);
+    CHECK(d.value->settings.idle_seconds == 20);
+    CHECK(d.value->settings.wheel_id == "w1");
+    CHECK(d.value->device_id == "D1");
+    CHECK(d.value->program_version == 3);
     CHECK(d.value->wheel->prizes.size() == 2);
     CHECK(d.value->wheel->version == 2);
     CHECK(d.value->rewards[0].cost_points == 300);
@@ -229,4 +253,78 @@ TEST_CASE("kiosk json: error bodies read back what error_json writes") {
     CHECK(codec::decode_error_json(codec::error_json("not_found", "gone")).value->field.empty());
     CHECK_FALSE(codec::decode_error_json(Json::parse("{\"error\":\"x\"}")).ok());
     CHECK_FALSE(codec::decode_error_json(Json::parse("[1]")).ok());
+}
+
+TEST_CASE("kiosk json: settings round-trip; the server refuses what the kiosk ignores") {
+    const codec::KioskSettings s{"night", "", 90, 5};
+    const auto back = round_trip(
+        s, codec::encode_kiosk_settings,
+        [](const Json& j) { return codec::decode_kiosk_settings(j, "settings", true); });
+    CHECK(back.theme_id == "night");
+    CHECK(back.wheel_id.empty());
+    CHECK(codec::encode_kiosk_settings(s)["wheel_id"].is_null());
+
+    const Json defaults = Json::object();
+    CHECK(codec::decode_kiosk_settings(defaults, "", true).value->idle_seconds == 30);
+    const Json extra = {{"idle_seconds", 20}, {"sound", true}};
+    CHECK(codec::decode_kiosk_settings(extra, "", false).ok());
+    CHECK(codec::decode_kiosk_settings(extra, "", true).error.field == "sound");
+    const Json too_short = {{"idle_seconds", 4}};
+    CHECK(codec::decode_kiosk_settings(too_short, "settings", false).error.field ==
+          "settings.idle_seconds");
+    const Json bad_id = {{"theme_id", 7}};
+    CHECK(codec::decode_kiosk_settings(bad_id, "", true).error.code == "wrong_type");
+}
+
+TEST_CASE("kiosk json: a batch of operations and its answer round-trip") {
+    const std::vector<codec::KioskOperation> ops = {
+        {"spin", codec::encode_spin_request({std::string(32, 'a'), "m1", ""})},
+        {"redeem", codec::encode_redeem_request({std::string(32, 'b'), "m1", "coffee"})}};
+    const Json request = codec::encode_operations_request(ops);
+    CHECK(request["operations"][1]["type"] == "redeem");
+    const auto back = codec::decode_operations_request(request);
+    REQUIRE(back.ok());
+    REQUIRE(back.value->size() == 2);
+    CHECK((*back.value)[1].type == "redeem");
+    CHECK((*back.value)[1].request == ops[1].request);  // "type" is not the route's
+    CHECK(codec::decode_redeem_request((*back.value)[1].request).ok());
+    CHECK(codec::encode_operations_request(*back.value) == request);
+
+    // A bad operation is kept for its own result; a bad list is the request's error.
+    const Json odd = {{"operations", {42, {{"type", "dance"}}}}};
+    const auto kept = codec::decode_operations_request(odd);
+    REQUIRE(kept.ok());
+    CHECK((*kept.value)[0].type.empty());
+    CHECK((*kept.value)[1].type == "dance");
+    CHECK(codec::decode_operations_request(Json::object()).error.field == "operations");
+    const Json many = {{"operations", Json::array()}};
+    Json too_many = many;
+    for (std::size_t i = 0; i <= codec::operations_max; ++i)
+        too_many["operations"].push_back(Json::object());
+    CHECK(codec::decode_operations_request(many).ok());
+    CHECK(codec::decode_operations_request(too_many).error.code == "out_of_range");
+
+    const std::vector<codec::OperationResult> results = {
+        {std::string(32, 'a'), 200, {{"prize", {{"id", "p1"}}}}},
+        {nullptr, 400, codec::error_json("invalid_value", "type is wrong", "type")}};
+    const auto answer = round_trip(results, codec::encode_operations_answer,
+                                   codec::decode_operations_answer);
+    CHECK(answer[0].status == 200);
+    CHECK(answer[1].operation_id.is_null());
+    CHECK(codec::decode_error_json(answer[1].body).value->field == "type");
+    const Json no_body = {{"results", {{{"status", 200}}}}};
+    CHECK(codec::decode_operations_answer(no_body).error.field == "results[0].body");
+}
+
+TEST_CASE("kiosk json: code requests; a card's code keeps control characters, a typed one not") {
+    const std::string scanned = "]C1DEMO\x1d" "123";
+    const Json j = codec::encode_code_request(scanned);
+    CHECK(*codec::decode_code_request(j, codec::card_code_bytes_max, false).value == scanned);
+    CHECK(codec::decode_code_request(j, codec::card_code_bytes_max, true).error.code ==
+          "invalid_value");
+    CHECK(codec::decode_code_request(Json::object(), 32, false).error.code == "missing_field");
+    const Json extra = {{"code", "ABCD-EFGH"}, {"device", "x"}};
+    CHECK(codec::decode_code_request(extra, 32, true).error.field == "device");
+    const Json long_code = {{"code", std::string(33, 'A')}};
+    CHECK(codec::decode_code_request(long_code, 32, true).error.code == "out_of_range");
 }

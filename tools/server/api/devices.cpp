@@ -89,12 +89,9 @@ ApiResult post_revoke_device(Store& store, const Caller& caller, const std::stri
 }
 
 ApiResult post_pair(Store& store, const Json& body, std::int64_t now_ms) {
-    std::string typed;
-    codec::DecodeError e;
-    codec::ObjectReader r(body, "", &e);
-    r.text("code", &typed, auth::pairing_code_typed_bytes_max);
-    r.reject_unknown({"code"});
-    if (!r.ok()) return bad_request(e);
+    const auto code = codec::decode_code_request(body, auth::pairing_code_typed_bytes_max, true);
+    if (!code.ok()) return bad_request(code.error);
+    const std::string& typed = *code.value;
     std::string canonical;
     if (auth::normalise_pairing_code(typed, &canonical) != auth::PairingStatus::ok)
         return pairing_refused(auth::PairingStatus::malformed);

@@ -8,23 +8,14 @@
 #include <string>
 
 #include "api/member_lookup.hpp"
+#include "codec/kiosk_json.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
 
-constexpr std::int64_t idle_seconds_default = 30;
-constexpr std::int64_t idle_seconds_min = 5;
-constexpr std::int64_t idle_seconds_max = 600;
-
-struct KioskSettings {
-    std::string theme_id;  // "" when none is chosen
-    std::string wheel_id;  // "" when the kiosk shows no wheel
-    std::int64_t idle_seconds = idle_seconds_default;  // sign-out after this long without a touch
-    std::int64_t version = 0;  // of the stored document; 0 when nothing is stored (the defaults)
-};
+using codec::KioskSettings;
 
 KioskSettings load_kiosk_settings(Store& store, const std::string& merchant_id);
-codec::Json kiosk_settings_json(const KioskSettings& s);
 
 // GET and PUT /v1/admin/kiosk-settings. PUT checks that the theme and wheel exist.
 ApiResult get_kiosk_settings(Store& store, const Caller& caller);

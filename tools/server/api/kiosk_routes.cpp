@@ -1,8 +1,8 @@
 // The kiosk's routes and the console's routes for kiosks: pairing and devices (devices.hpp),
 // kiosk settings and config (kiosk_config.hpp), prize wheels (wheels.hpp), spins (spins.hpp),
 // reward coupons and the till's coupon redemption (coupons.hpp), and the kiosk's offline
-// outbox, POST /v1/kiosk/operations, which applies up to outbox_ops_max spins and redemptions
-// exactly as their own routes do (a replayed one answers its original answer).
+// outbox, POST /v1/kiosk/operations, which applies up to codec::operations_max spins and
+// redemptions exactly as their own routes do (a replayed one answers its original answer).
 // Implemented: every route in tools/server/openapi/kiosk.json.
 #include "api/routes.hpp"
 
@@ -12,14 +12,12 @@
 #include "api/kiosk_write.hpp"
 #include "api/spins.hpp"
 #include "api/wheels.hpp"
-#include "codec/object_reader.hpp"
+#include "codec/kiosk_json.hpp"
 
 namespace kopilka::server {
 
 namespace {
 using codec::Json;
-
-constexpr std::size_t outbox_ops_max = 50;
 
 // Answers fn(body), or 400 when the body is not JSON.
 template <class Fn>
@@ -29,38 +27,26 @@ void with_body(RouteContext& ctx, const Request& req, Response& res, Fn fn) {
     ctx.respond(res, body ? fn(*body) : err);
 }
 
-// One outbox operation: {"type": "spin" | "redeem", …the body of that route…}.
-ApiResult outbox_operation(RouteContext& ctx, const Caller& caller, const Json& op) {
-    const Json* type = op.is_object() && op.contains("type") ? &op["type"] : nullptr;
-    if (!type || (*type != "spin" && *type != "redeem"))
-        return api_error(400, "invalid_value", "type must be \"spin\" or \"redeem\"", "type");
-    Json body = op;
-    body.erase("type");
-    return *type == "spin" ? post_spin(ctx.store, caller, body, ctx.now_ms())
-                           : post_kiosk_redeem(ctx.store, caller, body, ctx.now_ms());
+// One operation of the batch, answered as its own route would.
+ApiResult outbox_operation(RouteContext& ctx, const Caller& caller,
+                           const codec::KioskOperation& op) {
+    if (op.type == "spin") return post_spin(ctx.store, caller, op.request, ctx.now_ms());
+    if (op.type == "redeem") return post_kiosk_redeem(ctx.store, caller, op.request, ctx.now_ms());
+    return api_error(400, "invalid_value", "type must be \"spin\" or \"redeem\"", "type");
 }
 
 ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& body) {
-    codec::DecodeError e;
-    codec::ObjectReader r(body, "", &e);
-    if (r.ok() && (!r.has("operations") || !body["operations"].is_array()))
-        r.fail("missing_field", "operations",
-               "is required: an array of {\"type\": \"spin\" | \"redeem\", …}");
-    if (r.ok() && body["operations"].size() > outbox_ops_max)
-        r.fail("out_of_range", "operations",
-               "has more than " + std::to_string(outbox_ops_max) + " entries; send the rest next");
-    r.reject_unknown({"operations"});
-    if (!r.ok()) return bad_request(e);
-    Json results = Json::array();
+    const auto ops = codec::decode_operations_request(body);
+    if (!ops.ok()) return bad_request(ops.error);
+    std::vector<codec::OperationResult> results;
     // In order: a kiosk's outbox may hold a redemption that only the points of an earlier spin pay
     // for.
-    for (const Json& op : body["operations"]) {
-        const ApiResult a = outbox_operation(ctx, caller, op);
-        const Json id =
-            op.is_object() && op.contains("operation_id") ? op["operation_id"] : Json(nullptr);
-        results.push_back({{"operation_id", id}, {"status", a.status}, {"body", a.body}});
+    for (const codec::KioskOperation& op : *ops.value) {
+        ApiResult a = outbox_operation(ctx, caller, op);
+        const Json id = op.request.value("operation_id", Json(nullptr));
+        results.push_back({id, a.status, std::move(a.body)});
     }
-    return {200, Json{{"results", results}}, caller.merchant_id};
+    return {200, codec::encode_operations_answer(results), caller.merchant_id};
 }
 
 // [SECTION] Routes

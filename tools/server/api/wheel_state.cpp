@@ -162,10 +162,10 @@ Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w, st
                 {"day", civil_day(now_ms)}};
 }
 
-Json kiosk_wheel_json(const StoredWheel& wheel, const spins::WheelState& state) {
+codec::WheelView kiosk_wheel_view(const StoredWheel& wheel, const spins::WheelState& state) {
     const spins::WheelOdds odds = spins::wheel_odds(wheel.config, state);
-    return codec::encode_kiosk_wheel({wheel.id, codec::published_prizes(wheel.config, odds),
-                                      odds.win_chance_ppm, odds.nothing_left, wheel.version});
+    return {wheel.id, codec::published_prizes(wheel.config, odds), odds.win_chance_ppm,
+            odds.nothing_left, wheel.version};
 }
 
 }  // namespace kopilka::server

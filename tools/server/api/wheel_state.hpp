@@ -89,9 +89,8 @@ std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std:
 // {"stock_left": {id: n | "unlimited"}, "used": {id: n}, "spent_today", "spent_campaign", "day"}.
 codec::Json wheel_state_json(const spins::WheelConfig& config, const WheelLedger& w,
                              std::int64_t now_ms);
-// What a kiosk draws: {"id", "version", "prizes": [{id, label, kind, chance_ppm}], "odds": [ppm per
-// prize], "win_chance_ppm", "nothing_left"} with the odds as they are now (prizes out of stock or
-// over budget drop out).
-codec::Json kiosk_wheel_json(const StoredWheel& wheel, const spins::WheelState& state);
+// What a kiosk draws (codec::encode_kiosk_wheel): the wheel with its odds as they are now
+// (prizes out of stock or over budget drop out).
+codec::WheelView kiosk_wheel_view(const StoredWheel& wheel, const spins::WheelState& state);
 
 }  // namespace kopilka::server
