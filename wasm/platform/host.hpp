@@ -17,7 +17,9 @@
 //    Shift+Insert, other pastes into an active field (a menu's, a phone's) go as typed text
 //  - focus: when the window loses focus all keys and the pointer are released
 //  - default fonts (no load_fonts): font_file with glyph_ranges; missing_glyphs() checks them
-// Missing: showing an IME's text while it is composed, more than one finger, gamepads, cursors.
+// Missing: showing an IME's text while it is composed, a phone's on-screen keyboard (the text
+// sink gets the focus in a frame, not in the tap's own event handler), more than one finger,
+// gamepads, cursors.
 #pragma once
 
 #include <imgui.h>
