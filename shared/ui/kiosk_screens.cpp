@@ -253,7 +253,7 @@ void draw_window(const Screen& k) {
 
 UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, const theme::Theme& t,
                    const Fonts& fonts, const Rect& rect, float scale, double wheel_turns,
-                   std::vector<DrawnButton>* drawn) {
+                   std::vector<DrawnButton>* drawn, Placement placement) {
     UiInput in;
     Frame frame(drawn);
     const WidgetStyle st = widget_style(t, fonts, scale);
@@ -261,16 +261,28 @@ UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, cons
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, st.frame_padding);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, st.item_spacing);
     ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, st.rounding);
-    ImGui::SetNextWindowPos(rect.min);
-    ImGui::SetNextWindowSize(rect.size());
-    // Keyboard navigation needs a focused window; a kiosk that nobody touched yet has none.
-    if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetNextWindowFocus();
-    ImGui::Begin("kiosk", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoScrollWithMouse);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoScrollWithMouse;
+    if (placement == Placement::child) {
+        // The kiosk's own window padding (a child has none unless asked) and background.
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, to_imgui(t.background));
+        ImGui::SetCursorScreenPos(rect.min);
+        ImGui::BeginChild("kiosk", rect.size(), false,
+                          flags | ImGuiWindowFlags_AlwaysUseWindowPadding);
+        ImGui::PopStyleColor();
+    } else {
+        ImGui::SetNextWindowPos(rect.min);
+        ImGui::SetNextWindowSize(rect.size());
+        // Keyboard navigation needs a focused window; a kiosk that nobody touched yet has none.
+        if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetNextWindowFocus();
+        ImGui::Begin("kiosk", nullptr, flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    }
     draw_window({s, v, st, frame, rect, wheel_turns, !t.logo.empty(), &in});
-    ImGui::End();
+    if (placement == Placement::child)
+        ImGui::EndChild();
+    else
+        ImGui::End();
     ImGui::PopStyleVar(4);
     return in;
 }

@@ -23,12 +23,20 @@ struct UiInput {
     bool keypad_ok = false;
 };
 
-// Draws the screen as a window filling `rect` (screen pixels), with the theme's colours and
-// sizes × scale (fonts: loaded at that scale). wheel_turns: the prize wheel's angle in turns
+// Where draw_kiosk draws.
+enum class Placement {
+    window,  // a top-level window of its own (the kiosk: the whole screen)
+    child,   // a child region of the current window, on the theme's background (a preview
+             // inside another app's window; call between that window's Begin and End)
+};
+
+// Draws the screen filling `rect` (screen pixels), with the theme's colours and sizes × scale
+// (fonts: loaded at that scale). wheel_turns: the prize wheel's angle in turns
 // (KioskFlow::wheel_turns), on the spin screen. The actions stay on screen: the text above
 // them scrolls (drag or wheel) when it doesn't fit. drawn: where the buttons went, or null.
 UiInput draw_kiosk(const client::KioskState& state, const client::KioskView& view,
                    const theme::Theme& theme, const Fonts& fonts, const Rect& rect, float scale,
-                   double wheel_turns, std::vector<DrawnButton>* drawn = nullptr);
+                   double wheel_turns, std::vector<DrawnButton>* drawn = nullptr,
+                   Placement placement = Placement::window);
 
 }  // namespace kopilka::ui

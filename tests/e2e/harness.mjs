@@ -346,3 +346,35 @@ export async function screenPixels(page) {
     }),
   };
 }
+
+// ---- a static server for test-only pages ------------------------------------------------------
+
+const staticTypes = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.data': 'application/octet-stream', '.css': 'text/css',
+};
+
+/**
+ * Serves GET requests from the first of `dirs` that holds the file ("/" is index.html) on a
+ * free loopback port (a secure context, as the clipboard needs). Resolves to { url, stop() }.
+ */
+export async function serveStatic(dirs) {
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = name.split('/').includes('..') ? null
+      : dirs.map((d) => path.join(d, name)).find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': staticTypes[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}

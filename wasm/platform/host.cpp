@@ -6,12 +6,14 @@
 #include <emscripten/html5.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>  // WantTextInputNextFrame: does this frame edit text
 
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <vector>
@@ -37,6 +39,11 @@ struct PointerEvent {
     ImVec2 at;  // canvas pixels, as ImGui's
 };
 
+struct KeyEvent {
+    int key;  // GLFW key code
+    bool down;
+};
+
 struct Host {
     Options options;
     GLFWwindow* window = nullptr;
@@ -51,6 +58,12 @@ struct Host {
     bool fast = true;              // the loop runs every animation frame (else 10 times a second)
     std::int64_t busy_at = 0;      // the last time a frame was drawn or input arrived
     std::vector<int> swallowed_keys;
+    // Key presses and releases, while a text field is edited: Dear ImGui 1.86 reads keys as
+    // held or not once a frame, so a key pressed and released between two frames (a quick
+    // Ctrl+C) would be lost. Otherwise (the kiosk) ImGui sees keys as they change.
+    std::deque<KeyEvent> key_events;
+    bool keys_live[GLFW_KEY_LAST + 1] = {};  // held, as the browser reported last
+    bool editing = false;  // an ImGui text field is active: the page's text sink has focus
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
 };
@@ -58,14 +71,69 @@ struct Host {
 Host* g_host = nullptr;
 
 // clang-format off
+// Text input and the clipboard. While an ImGui text field is active, a hidden <textarea> (the
+// text sink) has the page's focus, so typed text arrives the way the browser composed it:
+// any keyboard layout, insertText, an IME's committed text, a paste. Its input events are
+// ImGui's characters (kopilka_host_text); keys still reach GLFW's listeners on the window.
 // The clipboard ImGui reads is the text of the page's last paste event (a page may not read
 // navigator.clipboard without asking); a copy goes to the browser's clipboard as well.
-EM_JS(void, js_clipboard_install, (), {
-    if (Module.kopilkaClipboard !== undefined) return;
+EM_JS(void, js_text_install, (), {
+    if (Module.kopilkaTextSink !== undefined) return;
     Module.kopilkaClipboard = "";
-    document.addEventListener('paste', (e) => {
-        Module.kopilkaClipboard = (e.clipboardData && e.clipboardData.getData('text')) || "";
+    const sink = document.createElement('textarea');
+    sink.setAttribute('aria-hidden', 'true');
+    sink.setAttribute('autocomplete', 'off');
+    sink.setAttribute('autocapitalize', 'off');
+    sink.setAttribute('spellcheck', 'false');
+    sink.tabIndex = -1;
+    sink.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;padding:0;' +
+        'border:0;opacity:0;resize:none;overflow:hidden;font-size:16px;pointer-events:none;' +
+        'user-select:text;-webkit-user-select:text';
+    document.body.appendChild(sink);
+    Module.kopilkaTextSink = sink;
+    const send = (text, paste) => {
+        if (!text) return;
+        const n = lengthBytesUTF8(text) + 1;
+        const p = _malloc(n);
+        stringToUTF8(text, p, n);
+        _kopilka_host_text(p, paste);
+        _free(p);
+    };
+    // Typed text (an IME's text once composed); the sink keeps nothing.
+    sink.addEventListener('input', (e) => {
+        if (e.isComposing) return;
+        if (e.data && e.inputType && e.inputType.startsWith('insert')) send(e.data, 0);
+        sink.value = "";
     });
+    sink.addEventListener('compositionend', (e) => { send(e.data, 0); sink.value = ""; });
+    document.addEventListener('paste', (e) => {
+        const text = (e.clipboardData && e.clipboardData.getData('text')) || "";
+        Module.kopilkaClipboard = text;
+        if (document.activeElement !== sink) return;
+        e.preventDefault();  // ImGui gets it from kopilka_host_text, once
+        send(text, 1);
+    });
+});
+
+// Gives the sink the page's focus while ImGui edits text, and takes it back after.
+EM_JS(void, js_text_focus, (int editing), {
+    const sink = Module.kopilkaTextSink;
+    if (!sink) return;
+    if (editing && document.activeElement !== sink) sink.focus({preventScroll: true});
+    if (!editing && document.activeElement === sink) sink.blur();
+});
+
+EM_JS(int, js_text_focused, (), {
+    const sink = Module.kopilkaTextSink;
+    return sink !== undefined && document.activeElement === sink;
+});
+
+// An IME shows its candidates next to the sink: keep it at the text cursor (CSS pixels).
+EM_JS(void, js_text_at, (double x, double y), {
+    const sink = Module.kopilkaTextSink;
+    if (!sink) return;
+    sink.style.left = x + 'px';
+    sink.style.top = y + 'px';
 });
 
 EM_JS(char*, js_clipboard_get, (), {
@@ -95,6 +163,11 @@ void set_clipboard(void*, const char* text) {
     js_clipboard_set(text ? text : "");
 }
 
+void set_ime_position(int x, int y) {
+    const float k = scale();
+    js_text_at(x / k, y / k);
+}
+
 void sleep_if_idle(Host& h, std::int64_t now) {
     if (!h.fast || now - h.busy_at < kIdleAfterMs) return;
     h.fast = false;
@@ -102,13 +175,60 @@ void sleep_if_idle(Host& h, std::int64_t now) {
 }
 
 // ---- input ------------------------------------------------------------------------------
-void on_char(GLFWwindow*, unsigned int codepoint) {
-    wake();
-    if (g_host->options.on_char) g_host->options.on_char(codepoint);
+template <typename F>
+void for_each_char(const char* utf8, F f) {
+    const char* end = utf8 + std::strlen(utf8);
+    for (const char* p = utf8; p < end;) {
+        unsigned int c = 0;
+        const int n = ImTextCharFromUtf8(&c, p, end);
+        if (n <= 0) break;
+        p += n;
+        f(c);
+    }
 }
 
+// A character ImGui and the app get; a text field being edited sees it in a drawn frame.
+void add_char(unsigned int codepoint) {
+    if (g_host->options.on_char) g_host->options.on_char(codepoint);
+    ImGui::GetIO().AddInputCharacter(codepoint);
+    if (g_host->editing) redraw();
+}
+
+// GLFW's characters (keypress events); while the text sink has focus its input events bring
+// the same text, so these are dropped.
+void on_char(GLFWwindow*, unsigned int codepoint) {
+    wake();
+    if (g_host->editing && js_text_focused()) return;
+    add_char(codepoint);
+}
+
+bool ctrl(const bool* k) { return k[GLFW_KEY_LEFT_CONTROL] || k[GLFW_KEY_RIGHT_CONTROL]; }
+bool shift(const bool* k) { return k[GLFW_KEY_LEFT_SHIFT] || k[GLFW_KEY_RIGHT_SHIFT]; }
+bool super(const bool* k) { return k[GLFW_KEY_LEFT_SUPER] || k[GLFW_KEY_RIGHT_SUPER]; }
+
+void set_modifiers(ImGuiIO& io, const bool* k) {
+    io.KeyCtrl = ctrl(k);
+    io.KeyShift = shift(k);
+    io.KeyAlt = k[GLFW_KEY_LEFT_ALT] || k[GLFW_KEY_RIGHT_ALT];
+    io.KeySuper = super(k);
+}
+
+// Instead of the ImGui backend's key callback (init() installs it after the backend's).
 void on_key(GLFWwindow*, int key, int, int action, int) {
     wake();
+    Host& h = *g_host;
+    ImGuiIO& io = ImGui::GetIO();
+    if (h.editing) redraw();  // a text field's keys, and ImGui's repeat of a held one
+    if (key >= 0 && key <= GLFW_KEY_LAST && action != GLFW_REPEAT) {
+        const bool down = action == GLFW_PRESS;
+        h.keys_live[key] = down;
+        if (h.editing || !h.key_events.empty()) {
+            h.key_events.push_back({key, down});
+        } else {
+            io.KeysDown[key] = down;
+            set_modifiers(io, io.KeysDown);
+        }
+    }
     // Dear ImGui sees its navigation keys only in frames it draws (a scanner's digits need
     // none: drawing three frames for each would stretch its burst on a slow GPU).
     switch (key) {
@@ -142,10 +262,12 @@ void push_pointer(bool down, double css_x, double css_y) {
     if (g_host->options.on_press) g_host->options.on_press();
 }
 
+// While a field is edited, a press on the canvas keeps the page's focus on the text sink (its
+// blur would release held keys in GLFW: no Shift+click to extend a selection).
 EM_BOOL on_html_mouse(int type, const EmscriptenMouseEvent* e, void*) {
     if (e->button != 0) return EM_FALSE;
     push_pointer(type == EMSCRIPTEN_EVENT_MOUSEDOWN, e->targetX, e->targetY);
-    return EM_FALSE;
+    return type == EMSCRIPTEN_EVENT_MOUSEDOWN && g_host->editing;
 }
 
 EM_BOOL on_html_touch(int type, const EmscriptenTouchEvent* e, void*) {
@@ -173,6 +295,8 @@ void on_cursor(GLFWwindow*, double x, double y) {
 EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
     ImGuiIO& io = ImGui::GetIO();
     std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    g_host->key_events.clear();
+    std::fill(std::begin(g_host->keys_live), std::end(g_host->keys_live), false);
     io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
     const bool down =
         g_host->pointer_events.empty() ? g_host->pointer_down : g_host->pointer_events.back().down;
@@ -206,6 +330,23 @@ void feed_pointer(Host& h, ImGuiIO& io) {
         h.frames_to_draw = std::max(h.frames_to_draw, 2);
     io.MouseDown[0] = h.pointer_down;
     io.MousePos = h.pointer_away && !h.pointer_down ? ImVec2(-FLT_MAX, -FLT_MAX) : h.pointer_at;
+}
+
+// The keys ImGui sees this frame: the queued changes up to a key's second change (which
+// waits for the next frame), then the app's swallowed keys let go.
+void feed_keys(Host& h, ImGuiIO& io) {
+    std::vector<int> changed;
+    while (!h.key_events.empty()) {
+        const KeyEvent e = h.key_events.front();
+        if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+        io.KeysDown[e.key] = e.down;
+        changed.push_back(e.key);
+        h.key_events.pop_front();
+    }
+    if (!h.key_events.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
+    for (int key : h.swallowed_keys) io.KeysDown[key] = false;
+    h.swallowed_keys.clear();
+    set_modifiers(io, io.KeysDown);
 }
 
 // ---- frame ------------------------------------------------------------------------------
@@ -260,7 +401,7 @@ void frame() {
     const bool changed = h.options.update && h.options.update(now);
     fit_canvas(h);
     if (changed) h.frames_to_draw = kSettleFrames;
-    if (!h.pointer_events.empty() || h.release_pending)
+    if (!h.pointer_events.empty() || h.release_pending || !h.key_events.empty())
         h.frames_to_draw = std::max(h.frames_to_draw, 1);
     if (h.frames_to_draw <= 0) return sleep_if_idle(h, now);  // WebGL keeps the last frame
     wake();
@@ -271,27 +412,33 @@ void frame() {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(h.width_px), static_cast<float>(h.height_px));
     io.DisplayFramebufferScale = ImVec2(1, 1);
-    for (int key : h.swallowed_keys) io.KeysDown[key] = false;
-    h.swallowed_keys.clear();
+    feed_keys(h, io);
     feed_pointer(h, io);
     ImGui::NewFrame();
     if (h.options.draw) h.options.draw(now);
     render(h);
+    // A text field became active or inactive this frame: the text sink follows (a tap that
+    // moved the page's focus away from it while editing gets it back).
+    const bool editing = GImGui->WantTextInputNextFrame == 1;
+    if (editing != h.editing) redraw();
+    h.editing = editing;
+    js_text_focus(editing);
 }
 
 void install_callbacks(Host& h) {
     const char* c = h.options.canvas;
-    // Ours first: the ImGui backend chains to callbacks installed before it.
-    glfwSetCharCallback(h.window, on_char);
-    glfwSetKeyCallback(h.window, on_key);
+    // Ours first: the ImGui backend chains to callbacks installed before it (keys and
+    // characters: init() replaces the backend's callbacks with on_key and on_char).
     glfwSetCursorPosCallback(h.window, on_cursor);
     emscripten_set_mousedown_callback(c, nullptr, true, on_html_mouse);
     emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_html_mouse);
     emscripten_set_touchstart_callback(c, nullptr, true, on_html_touch);
     emscripten_set_touchend_callback(c, nullptr, true, on_html_touch);
     emscripten_set_touchcancel_callback(c, nullptr, true, on_html_touch);
-    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_blur);
-    emscripten_set_focus_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, true, on_focus);
+    // The window's own blur and focus only (not captured: an element of the page losing focus,
+    // like the text sink, must not let go of a held pointer).
+    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_blur);
+    emscripten_set_focus_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_focus);
 }
 
 }  // namespace
@@ -321,8 +468,12 @@ bool init(const Options& options) {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.ConfigInputTextCursorBlink = false;
     ImGui_ImplGlfw_InitForOpenGL(host.window, true);
+    // Keys and characters go through the host (which queues keys and has the text sink).
+    glfwSetKeyCallback(host.window, on_key);
+    glfwSetCharCallback(host.window, on_char);
     ImGui_ImplOpenGL3_Init("#version 300 es");
-    js_clipboard_install();
+    js_text_install();
+    io.ImeSetInputScreenPosFn = set_ime_position;
     io.GetClipboardTextFn = get_clipboard;  // after the backend's, which would use GLFW's
     io.SetClipboardTextFn = set_clipboard;
     io.ClipboardUserData = nullptr;
@@ -354,8 +505,33 @@ void set_clear_color(const ImVec4& c) {
 void swallow_key(int key) {
     g_host->swallowed_keys.push_back(key);
 }
+int missing_glyphs(const char* utf8, const ImFont* font) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!font) font = io.Fonts->Fonts.empty() ? nullptr : io.Fonts->Fonts[0];
+    if (!font || !utf8) return -1;
+    int missing = 0;
+    for_each_char(utf8, [&](unsigned int c) {
+        missing += c >= 0x20 && !font->FindGlyphNoFallback(static_cast<ImWchar>(c));
+    });
+    return missing;
+}
 float scale() {
     return g_host && g_host->scale > 0 ? g_host->scale : 1.f;
 }
 
 }  // namespace kopilka::wasm::host
+
+// The text sink's typed or pasted text (UTF-8), as characters for ImGui and the app. A paste
+// by ImGui's own shortcut (Ctrl+V, Shift+Insert: the paste event comes while its key is down)
+// is ImGui's: it reads the text from the clipboard buffer in the next frame (as characters the
+// text would be dropped, as ImGui ignores typing while Ctrl is held).
+extern "C" EMSCRIPTEN_KEEPALIVE void kopilka_host_text(const char* utf8, int paste) {
+    using namespace kopilka::wasm::host;
+    if (!g_host || !utf8) return;
+    wake();
+    const bool* k = g_host->keys_live;  // held now (what ImGui sees may lag behind, queued)
+    const bool shortcut = (ctrl(k) && !super(k) && k[GLFW_KEY_V]) ||
+                          (shift(k) && !ctrl(k) && k[GLFW_KEY_INSERT]);
+    if (paste && shortcut) return redraw();
+    for_each_char(utf8, add_char);
+}

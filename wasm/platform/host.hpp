@@ -8,10 +8,18 @@
 //    update or a settling ImGui asks for one; a still app ticks 10 times a second
 //  - touch and mouse: presses and releases are queued and fed one per frame, with the
 //    position they happened at; after a release the pointer is parked off-screen
+//  - text: while an ImGui text field is active a hidden <textarea> has the page's focus and
+//    its input events are ImGui's characters (any keyboard layout, insertText, the text an
+//    IME commits; it sits at ImGui's text cursor for the IME's window); a key pressed and
+//    released between two frames is held for one frame (Ctrl+C, Ctrl+A); typing draws
 //  - clipboard: ImGui's Get/SetClipboardTextFn backed by a buffer that the browser's paste
-//    event fills, and navigator.clipboard.writeText for copies
+//    event fills, and navigator.clipboard.writeText for copies; ImGui pastes on Ctrl+V or
+//    Shift+Insert, other pastes into an active field (a menu's, a phone's) go as typed text
 //  - focus: when the window loses focus all keys and the pointer are released
-// Missing: IME composition, more than one finger, gamepads, cursors.
+//  - default fonts (no load_fonts): font_file with glyph_ranges; missing_glyphs() checks them
+// Missing: showing an IME's text while it is composed, a phone's on-screen keyboard (the text
+// sink gets the focus in a frame, not in the tap's own event handler), more than one finger,
+// gamepads, cursors.
 #pragma once
 
 #include <imgui.h>
@@ -51,5 +59,7 @@ void reload_fonts();                    // load fonts and style again before the
 void set_clear_color(const ImVec4& c);  // what shows where ImGui draws nothing
 void swallow_key(int key);              // this key's press must not reach ImGui's next frame
 float scale();                          // devicePixelRatio in use (1 before the first frame)
+// How many characters of utf8 font (null: the first loaded) has no glyph for (tests: no "?").
+int missing_glyphs(const char* utf8, const ImFont* font = nullptr);
 
 }  // namespace kopilka::wasm::host

@@ -1,6 +1,7 @@
 // The kiosk's screens drawn headless (Dear ImGui without a backend): every screen, in every
-// locale, full-screen and shrunk into a small rectangle of a larger display, stays inside
-// the rectangle it was given and draws its buttons there.
+// locale, full-screen, shrunk into a small rectangle of a larger display, or drawn into a
+// child region of another window (the console's preview), stays inside the rectangle it was
+// given and draws its buttons there.
 #include "ui/kiosk_screens.hpp"
 
 #include <doctest/doctest.h>
@@ -98,6 +99,7 @@ struct Headless {
     theme::Theme theme;
     ui::Fonts fonts;
     float scale;
+    ImVec2 after_preview;  // the console's cursor after the last child preview
     Headless(ImVec2 display, float scale_) : scale(scale_) {
         ImGui::SetCurrentContext(context);
         ImGuiIO& io = ImGui::GetIO();
@@ -112,16 +114,37 @@ struct Headless {
     }
     ~Headless() { ImGui::DestroyContext(context); }
 
+    // One frame. As a child: inside a window "console" filling the display, after controls
+    // of its own on the left (the console's theme controls beside its preview).
+    ui::UiInput frame(const client::KioskState& s, const client::KioskView& view,
+                      const ui::Rect& r, ui::Placement placement,
+                      std::vector<ui::DrawnButton>* drawn) {
+        ImGui::NewFrame();
+        if (placement == ui::Placement::child) {
+            ImGui::SetNextWindowPos(ImVec2(0, 0));
+            ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+            ImGui::Begin("console", nullptr, ImGuiWindowFlags_NoDecoration);
+            ImGui::TextUnformatted("Theme");
+            ImGui::Button("Accent colour");
+        }
+        const ui::UiInput in =
+            ui::draw_kiosk(s, view, theme, fonts, r, scale, 0.3, drawn, placement);
+        if (placement == ui::Placement::child) {
+            after_preview = ImGui::GetCursorScreenPos();
+            ImGui::TextUnformatted("under the preview");
+            ImGui::End();
+        }
+        ImGui::Render();
+        return in;
+    }
+
     // Draws a few frames (ImGui settles in two or three) and returns the last one's buttons.
-    std::vector<ui::DrawnButton> draw(const client::KioskState& s, const ui::Rect& r) {
+    std::vector<ui::DrawnButton> draw(const client::KioskState& s, const ui::Rect& r,
+                                      ui::Placement placement = ui::Placement::window) {
         const client::KioskView view =
             client::compose_kiosk_view(s, messages(), client::branding_of(s));
         std::vector<ui::DrawnButton> drawn;
-        for (int i = 0; i < 3; ++i) {
-            ImGui::NewFrame();
-            ui::draw_kiosk(s, view, theme, fonts, r, scale, 0.3, &drawn);
-            ImGui::Render();
-        }
+        for (int i = 0; i < 3; ++i) frame(s, view, r, placement, &drawn);
         return drawn;
     }
 };
@@ -139,13 +162,17 @@ ui::Rect visible(const ImDrawList& list, const ImDrawCmd& cmd) {
             ImVec2(std::min(b.x, cmd.ClipRect.z), std::min(b.y, cmd.ClipRect.w))};
 }
 
-// Everything the last frame drew (what each draw command shows) and every button lies
-// inside r; the language bar's four buttons are always there.
-void check_inside(const std::vector<ui::DrawnButton>& drawn, const ui::Rect& r) {
+// Everything the last frame drew (what each draw command shows; only the windows whose name
+// starts with `windows`, when given) and every button lies inside r; the language bar's four
+// buttons are always there.
+void check_inside(const std::vector<ui::DrawnButton>& drawn, const ui::Rect& r,
+                  const std::string& windows = "") {
     const ImDrawData* data = ImGui::GetDrawData();
     REQUIRE(data != nullptr);
     int commands = 0;
-    for (int i = 0; i < data->CmdListsCount; ++i)
+    for (int i = 0; i < data->CmdListsCount; ++i) {
+        const char* owner = data->CmdLists[i]->_OwnerName;
+        if (!windows.empty() && std::string(owner ? owner : "").rfind(windows, 0) != 0) continue;
         for (const ImDrawCmd& cmd : data->CmdLists[i]->CmdBuffer) {
             const ui::Rect shown = visible(*data->CmdLists[i], cmd);
             if (shown.width() <= 0 || shown.height() <= 0) continue;
@@ -153,6 +180,7 @@ void check_inside(const std::vector<ui::DrawnButton>& drawn, const ui::Rect& r) 
             INFO("drawn at ", shown.min.x, ",", shown.min.y, " - ", shown.max.x, ",", shown.max.y);
             CHECK(inside(r, shown.min, shown.max));
         }
+    }
     CHECK(commands > 0);
     int languages = 0;
     for (const ui::DrawnButton& b : drawn) {
@@ -231,27 +259,67 @@ TEST_CASE("kiosk screens: a full screen shows every action, a small rectangle th
     }
 }
 
+// Taps (hover, press, release at its centre) the button named `name` of the last drawing.
+std::optional<i18n::Locale> tap_language(Headless& imgui, const client::KioskState& s,
+                                         const ui::Rect& r, ui::Placement placement,
+                                         const std::string& name) {
+    const client::KioskView view =
+        client::compose_kiosk_view(s, messages(), client::branding_of(s));
+    const std::vector<ui::DrawnButton> drawn = imgui.draw(s, r, placement);
+    const ui::DrawnButton* b = nullptr;
+    for (const auto& d : drawn)
+        if (d.name == name) b = &d;
+    REQUIRE(b != nullptr);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(b->x + b->w / 2, b->y + b->h / 2);
+    std::optional<i18n::Locale> chosen;
+    for (bool down : {false, true, false}) {  // hover, press, release
+        io.MouseDown[0] = down;
+        const ui::UiInput in = imgui.frame(s, view, r, placement, nullptr);
+        if (in.locale) chosen = in.locale;
+    }
+    return chosen;
+}
+
 TEST_CASE("kiosk screens: a tap on a button drawn into a small rectangle presses it") {
     Headless imgui({1280, 800}, 0.5f);
     const ui::Rect corner{{600, 320}, {1000, 570}};
     const client::KioskState s = state_on(client::Screen::attract, i18n::Locale::en);
-    const client::KioskView view =
-        client::compose_kiosk_view(s, messages(), client::branding_of(s));
-    const std::vector<ui::DrawnButton> drawn = imgui.draw(s, corner);
-    const ui::DrawnButton* de = nullptr;
-    for (const auto& b : drawn)
-        if (b.name == "lang:de") de = &b;
-    REQUIRE(de != nullptr);
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2(de->x + de->w / 2, de->y + de->h / 2);
-    std::optional<i18n::Locale> chosen;
-    for (bool down : {false, true, false}) {  // hover, press, release
-        io.MouseDown[0] = down;
-        ImGui::NewFrame();
-        const ui::UiInput in =
-            ui::draw_kiosk(s, view, imgui.theme, imgui.fonts, corner, 0.5f, 0, nullptr);
-        ImGui::Render();
-        if (in.locale) chosen = in.locale;
+    CHECK(tap_language(imgui, s, corner, ui::Placement::window, "lang:de") == i18n::Locale::de);
+}
+
+TEST_CASE("kiosk screens: drawn into a child of another window, every screen stays inside") {
+    struct Case {
+        const char* what;
+        ui::Rect rect;
+        float scale;
+    };
+    const Case cases[] = {
+        {"400x250 preview at half size", {{600, 320}, {1000, 570}}, 0.5f},
+        {"250x400 preview at 0.4", {{300, 200}, {550, 600}}, 0.4f},
+    };
+    for (const Case& c : cases) {
+        Headless imgui({1280, 800}, c.scale);
+        for (client::Screen screen : kScreens)
+            for (i18n::Locale locale : i18n::all_locales) {
+                const client::KioskState s = state_on(screen, locale);
+                INFO(c.what, ": ", std::string(client::screen_name(screen)), " in ",
+                     std::string(i18n::locale_tag(locale)));
+                const auto drawn = imgui.draw(s, c.rect, ui::Placement::child);
+                // The kiosk's child ("console/kiosk_…") and its own children.
+                check_inside(drawn, c.rect, "console/kiosk");
+                // The console's own window goes on below the preview.
+                CHECK(imgui.after_preview.y >= c.rect.max.y);
+            }
     }
-    CHECK(chosen == i18n::Locale::de);
+}
+
+TEST_CASE("kiosk screens: a tap on a button of the preview in a child region presses it") {
+    Headless imgui({1280, 800}, 0.5f);
+    const ui::Rect preview{{600, 320}, {1000, 570}};
+    const client::KioskState s = state_on(client::Screen::attract, i18n::Locale::en);
+    CHECK(tap_language(imgui, s, preview, ui::Placement::child, "lang:lv") == i18n::Locale::lv);
+    // The same tap with the console's other controls around: the kiosk keeps no focus of its
+    // own, and a second tap on another language still lands.
+    CHECK(tap_language(imgui, s, preview, ui::Placement::child, "lang:ru") == i18n::Locale::ru);
 }
