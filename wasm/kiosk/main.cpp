@@ -8,10 +8,8 @@
 #include <GLFW/glfw3.h>  // key codes
 #include <emscripten.h>
 #include <imgui.h>
-#include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -247,18 +245,7 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
 // How many characters of utf8 the loaded body font has no glyph for (tests: no "?" boxes).
 EMSCRIPTEN_KEEPALIVE int kopilka_missing_glyphs(const char* utf8) {
     if (!g_app || !g_app->fonts.body || !utf8) return -1;
-    int missing = 0;
-    const char* p = utf8;
-    const char* end = p + std::strlen(p);
-    while (p < end) {
-        unsigned int c = 0;
-        const int n = ImTextCharFromUtf8(&c, p, end);
-        if (n <= 0) break;
-        p += n;
-        if (c >= 0x20 && !g_app->fonts.body->FindGlyphNoFallback(static_cast<ImWchar>(c)))
-            ++missing;
-    }
-    return missing;
+    return wasm::host::missing_glyphs(utf8, g_app->fonts.body);
 }
 
 }  // extern "C"
