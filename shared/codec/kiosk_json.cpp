@@ -96,18 +96,22 @@ Decoded<KioskSettings> decode_kiosk_settings(const Json& j, std::string_view pat
     return result(std::move(s), e);
 }
 
+void read_config_head(ObjectReader& r, std::string* version, std::string* merchant_code,
+                      std::string* merchant_name, money::Currency* currency) {
+    r.optional_text("version", version, 128);
+    if (r.ok() && !r.has("merchant")) r.fail("missing_field", "merchant", "is required");
+    if (!r.ok()) return;
+    ObjectReader m = r.child("merchant");
+    m.text("code", merchant_code, id_bytes_max);
+    m.optional_text("name", merchant_name, name_bytes_max);
+    m.optional_currency("currency", currency);
+}
+
 Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
     KioskConfig c;
     DecodeError e;
     ObjectReader r(j, "", &e);
-    r.optional_text("version", &c.version, 128);
-    if (r.ok() && !r.has("merchant")) r.fail("missing_field", "merchant", "is required");
-    if (r.ok()) {
-        ObjectReader m = r.child("merchant");
-        m.text("code", &c.merchant_code, id_bytes_max);
-        m.optional_text("name", &c.merchant_name, name_bytes_max);
-        m.optional_currency("currency", &c.currency);
-    }
+    read_config_head(r, &c.version, &c.merchant_code, &c.merchant_name, &c.currency);
     if (r.has("device") && r.at("device").is_object())
         r.child("device").optional_text("id", &c.device_id, id_bytes_max);
     if (r.has("program") && r.at("program").is_object()) c.program = r.at("program");
@@ -170,6 +174,13 @@ Json encode_kiosk_wheel(const WheelView& w) {
             {"odds", odds},
             {"win_chance_ppm", w.win_chance_ppm},
             {"nothing_left", w.nothing_left}};
+}
+
+Decoded<WheelView> decode_kiosk_wheel(const Json& j, std::string_view path) {
+    WheelView w;
+    DecodeError e;
+    read_wheel(j, std::string(path), &w, &e);
+    return result(std::move(w), e);
 }
 
 // [SECTION] Answers to writes

@@ -49,6 +49,8 @@ Json encode_wheel_prize(const WheelPrizeView& p);
 // The wheel in the kiosk's config: {id, version, prizes, "odds" (each prize's chance_ppm, in
 // order), win_chance_ppm, nothing_left}. The server sends it; the kiosk caches it.
 Json encode_kiosk_wheel(const WheelView& w);
+// That wheel read back (the widget's config carries it too); the error names path.
+Decoded<WheelView> decode_kiosk_wheel(const Json& j, std::string_view path = "wheel");
 
 // The merchant's kiosk settings, as the console writes them (PUT /v1/admin/kiosk-settings) and
 // the config repeats them: {"theme_id", "wheel_id" (null: none), "idle_seconds", "version"}.
@@ -68,6 +70,12 @@ Json encode_kiosk_settings(const KioskSettings& s);
 // Unknown fields are errors when reject_unknown (the server), ignored otherwise (the kiosk).
 Decoded<KioskSettings> decode_kiosk_settings(const Json& j, std::string_view path,
                                              bool reject_unknown);
+
+class ObjectReader;
+// What the kiosk's and the widget's configs begin with: "version" (the ETag without quotes)
+// and "merchant": {"code" (required), "name", "currency"}.
+void read_config_head(ObjectReader& r, std::string* version, std::string* merchant_code,
+                      std::string* merchant_name, money::Currency* currency);
 
 // GET /v1/kiosk/config, whole: the server encodes it, the kiosk decodes it and caches it (local
 // storage) in the same shape.

@@ -4,22 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include "round_trip.hpp"
+
 #include "codec/member_json.hpp"
 
 using namespace kopilka;
 using codec::Json;
 
 namespace {
-// Decodes what encode wrote and checks that encoding it again gives the same JSON.
-template <class T, class Encode, class Decode>
-T round_trip(const T& value, Encode encode, Decode decode) {
-    const Json first = encode(value);
-    auto back = decode(first);
-    REQUIRE(back.ok());
-    CHECK(encode(*back.value) == first);
-    return std::move(*back.value);
-}
-
 codec::CouponView sample_coupon() {
     return {"KC-AAAA-BBBB-CCCC-DD",
             "Coffee",
