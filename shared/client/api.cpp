@@ -3,6 +3,8 @@
 #include <iterator>
 
 #include "codec/kiosk_json.hpp"
+#include "codec/widget_json.hpp"
+#include "core/url.hpp"
 
 namespace kopilka::client {
 
@@ -50,6 +52,32 @@ void Api::me(Done done) {
     call({"GET", "/v1/me", "", "", {}}, std::move(done));
 }
 
+void Api::widget_config(const std::string& merchant, const std::string& version, Done done) {
+    transport_.request(
+        {"GET", "/v1/widget/config?merchant=" + url_component(merchant), "", version, {}},
+        std::move(done));
+}
+
+void Api::widget_session(const std::string& member_token, Done done) {
+    transport_.request(
+        {"POST", "/v1/widget/session", "{}", "", {CredentialKind::member, member_token}},
+        std::move(done));
+}
+
+void Api::widget_me(Done done) {
+    call({"GET", "/v1/widget/me", "", "", {}}, std::move(done));
+}
+
+void Api::widget_history(const std::string& before, std::int64_t limit, Done done) {
+    std::string path = "/v1/widget/history?limit=" + std::to_string(limit);
+    if (!before.empty()) path += "&before=" + url_component(before);
+    call({"GET", path, "", "", {}}, std::move(done));
+}
+
+void Api::widget_referral(Done done) {
+    call({"GET", "/v1/widget/referral", "", "", {}}, std::move(done));
+}
+
 namespace {
 constexpr const char* spin_path = "/v1/kiosk/spin";
 constexpr const char* redeem_path = "/v1/kiosk/redeem";
@@ -73,6 +101,20 @@ OutboxItem redeem_item(const std::string& op_id, const std::string& member_id,
                        const std::string& reward_id) {
     return post_item(op_id, redeem_path,
                      codec::encode_redeem_request({op_id, member_id, reward_id}));
+}
+
+OutboxItem widget_redeem_item(const std::string& op_id, const std::string& reward_id) {
+    OutboxItem item = post_item(op_id, "/v1/widget/redeem",
+                                codec::encode_widget_redeem_request({op_id, reward_id}));
+    item.credential = CredentialKind::member;
+    return item;
+}
+
+OutboxItem widget_spin_item(const std::string& op_id) {
+    OutboxItem item =
+        post_item(op_id, "/v1/widget/spin", codec::encode_widget_spin_request({op_id}));
+    item.credential = CredentialKind::member;
+    return item;
 }
 
 Batch kiosk_batch() {

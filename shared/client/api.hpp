@@ -4,6 +4,7 @@
 // they are sent (client/outbox.hpp). Answers are decoded by the codec (codec/kiosk_json.hpp).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -28,6 +29,14 @@ class Api {
     void fetch_config(const std::string& version, Done done);
     void me(Done done);  // GET /v1/me (a member token)
 
+    // The website widget's routes (codec/widget_json.hpp); all but the first two carry the
+    // widget session's token as the member credential.
+    void widget_config(const std::string& merchant, const std::string& version, Done done);
+    void widget_session(const std::string& member_token, Done done);
+    void widget_me(Done done);
+    void widget_history(const std::string& before, std::int64_t limit, Done done);
+    void widget_referral(Done done);
+
   private:
     void call(Request r, Done done);
     Transport& transport_;
@@ -39,7 +48,11 @@ OutboxItem spin_item(const std::string& op_id, const std::string& member_id,
                      const std::string& wheel_id);
 OutboxItem redeem_item(const std::string& op_id, const std::string& member_id,
                        const std::string& reward_id);
-// How the outbox sends a backlog of those: POST /v1/kiosk/operations, up to
+// The widget's writes, sent with the session's token (CredentialKind::member).
+OutboxItem widget_redeem_item(const std::string& op_id, const std::string& reward_id);
+OutboxItem widget_spin_item(const std::string& op_id);
+
+// How the outbox sends a backlog of the kiosk's writes: POST /v1/kiosk/operations, up to
 // codec::operations_max at a time, each item's reply read from the answer's results.
 Batch kiosk_batch();
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "client/view_text.hpp"
+
 namespace kopilka::client {
 
 namespace {
@@ -12,29 +14,10 @@ constexpr std::string_view kActionNames[] = {
     "confirm", "open_spin", "spin",     "odds", "reduced_motion", "pair"};
 constexpr std::size_t kHistoryShown = 5;
 
-struct Composer {
+struct Composer : ViewText {
+    Composer(const KioskState& state, const i18n::Catalogues& catalogues)
+        : ViewText{catalogues, state.locale}, s(state) {}
     const KioskState& s;
-    const i18n::Catalogues& c;
-    std::string t(std::string_view key, const Args& a = {}) const {
-        return i18n::translate(c, s.locale, key, a);
-    }
-    std::string date(std::int64_t ms) const { return i18n::format_date(s.locale, ms); }
-    // Millionths as a percentage with one decimal: "12,5 %" (ru, de, lv), "12.5%" (en).
-    std::string percent(std::int64_t ppm) const {
-        const std::int64_t tenths = (ppm + 500) / 1000;
-        const bool en = s.locale == i18n::Locale::en;
-        return std::to_string(tenths / 10) + (en ? "." : ",") + std::to_string(tenths % 10) +
-               (en ? "%" : "\u00A0%");
-    }
-    // The error's text from the catalogue by its code, or the generic text with the server's words.
-    std::string error_text(const FlowError& e) const {
-        const std::string key = "error." + e.code;
-        std::string text = t(key);
-        if (text == key)
-            text = t("error.generic",
-                     {std::nullopt, {{"message", e.message.empty() ? e.code : e.message}}});
-        return text;
-    }
 };
 
 void compose_pairing(const Composer& k, KioskView* v) {
@@ -47,16 +30,6 @@ void compose_pairing(const Composer& k, KioskView* v) {
         {Action::pair, k.t("action.pair"), "", !k.s.pairing_code.empty() && !k.s.busy});
 }
 
-std::string history_line(const Composer& k, const members::HistoryView& h) {
-    const std::string key = "history." + h.reason;
-    std::string reason = k.t(key);
-    if (reason == key) reason = h.reason;
-    const std::string sign = h.points > 0 ? "+" : (h.points < 0 ? "\u2212" : "");
-    const std::int64_t magnitude = h.points < 0 ? -h.points : h.points;
-    return k.t("member.history_line",
-               {magnitude, {{"date", k.date(h.at_ms)}, {"sign", sign}, {"reason", reason}}});
-}
-
 void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskView* v) {
     const KioskState& s = k.s;
     v->title = k.t("member.greeting", {std::nullopt, {{"name", m.name}}});
@@ -66,16 +39,7 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
             k.t("member.expiring",
                 {m.expiring.front().points, {{"date", k.date(m.expiring.front().expires_at_ms)}}}));
     v->lines.push_back(k.t("member.tier", {std::nullopt, {{"tier", m.tier.name}}}));
-    if (m.tier.next_name.empty()) {
-        v->lines.push_back(k.t("member.tier_top"));
-    } else if (m.tier_basis == "spend") {
-        const std::string amount = i18n::format_money(s.locale, {m.tier.gap, m.currency});
-        v->lines.push_back(k.t("member.tier_gap_spend",
-                               {std::nullopt, {{"amount", amount}, {"tier", m.tier.next_name}}}));
-    } else {
-        v->lines.push_back(
-            k.t("member.tier_gap_points", {m.tier.gap, {{"tier", m.tier.next_name}}}));
-    }
+    v->lines.push_back(k.tier_gap(m));
     v->progress_permille = m.tier.progress_permille;
     v->progress_label = k.t("member.tier_progress", {m.tier.progress_permille / 10, {}});
     if (!m.rewards_affordable.empty()) {
@@ -91,7 +55,7 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
     if (!m.history.empty()) {
         v->lines.push_back(k.t("member.history"));
         for (std::size_t i = 0; i < m.history.size() && i < kHistoryShown; ++i)
-            v->lines.push_back(history_line(k, m.history[i]));
+            v->lines.push_back(k.history_line(m.history[i]));
     }
     const bool has_rewards = s.config && !s.config->rewards.empty();
     if (has_rewards) v->actions.push_back({Action::rewards, k.t("action.rewards"), "", true});
@@ -215,7 +179,7 @@ Branding branding_of(const KioskState& s) {
 }
 
 KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, const Branding& b) {
-    const Composer k{s, c};
+    const Composer k(s, c);
     KioskView v;
     v.banner = banner(k);
     switch (s.screen) {

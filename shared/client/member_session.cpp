@@ -45,6 +45,11 @@ void MemberSession::lookup(const std::string& code, std::int64_t now_ms,
     });
 }
 
+void MemberSession::adopt(members::MemberSnapshot member) {
+    end();
+    member_ = std::move(member);
+}
+
 void MemberSession::end() {
     ++request_;  // an answer still in flight must not bring the member back
     ++session_;

@@ -72,6 +72,8 @@ class MemberSession {
     // in between (a late answer is dropped).
     void lookup(const std::string& code, std::int64_t now_ms,
                 std::function<void(LookupResult)> done);
+    // A new session with a member known from elsewhere (the widget's sign-in); not cached.
+    void adopt(members::MemberSnapshot member);
     // The member is forgotten; answers in flight are no longer this session's.
     void end();
     // Stores the write make(op_id) builds in the outbox; false (nothing sent) when no

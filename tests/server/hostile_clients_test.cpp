@@ -280,14 +280,16 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
         }
     });
     std::this_thread::sleep_for(milliseconds(2500));  // the trickle is under way
-    // 20 lookups, all within twice the normal p99. A machine of two cores may stall one
-    // request for a scheduling hiccup that has nothing to do with the flood, so one more set
-    // of 20 is measured if the first misses; a flood that slows lookups fails both.
+    // 20 lookups, all within twice the normal p99, or 50 ms when that is more: a lookup that
+    // waits for a worker held by a slow client waits a second (the trickle's pace), while a
+    // machine of two cores busy with other work stalls one for a few ms. One more set of 20
+    // is measured if the first misses; a flood that slows lookups fails both.
+    const double bound = std::max(2 * normal_p99, 50.0);
     std::vector<double> flooded;
     for (int attempt = 0; attempt < 2; ++attempt) {
         flooded.clear();
         for (int i = 0; i < 20; ++i) flooded.push_back(lookup_ms());
-        if (*std::max_element(flooded.begin(), flooded.end()) <= 2 * normal_p99) break;
+        if (*std::max_element(flooded.begin(), flooded.end()) <= bound) break;
         MESSAGE("attempt " << attempt + 1 << ": worst of 20 "
                            << *std::max_element(flooded.begin(), flooded.end()) << " ms");
     }
@@ -299,7 +301,7 @@ TEST_CASE("1 000 idle connections and 100 one-byte-a-second clients don't slow 2
                                       "connections p50 "
                                    << percentile(flooded, 50) << " ms, worst of 20 " << worst
                                    << " ms");
-    for (const double ms : flooded) CHECK(ms <= 2 * normal_p99);
+    for (const double ms : flooded) CHECK(ms <= bound);
     CHECK(alive(*s.server));
 }
 

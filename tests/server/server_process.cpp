@@ -20,6 +20,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/url.hpp"
+
 extern char** environ;
 
 namespace kopilka::test {
@@ -493,18 +495,7 @@ std::int64_t Db::derived_balance(const std::string& merchant_id, const std::stri
 // HTTP helpers
 
 std::string url_encode(const std::string& s) {
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return url_component(s);
 }
 
 std::string error_shape_problem(const Json& j) {

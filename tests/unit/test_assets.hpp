@@ -18,10 +18,11 @@ inline std::string read_asset(const std::string& relative) {
     return s.str();
 }
 
-inline std::map<i18n::Locale, std::string> catalogue_texts() {
+// The four catalogues of one set: "i18n" (the kiosk's), "widget/i18n" (the widget's).
+inline std::map<i18n::Locale, std::string> catalogue_texts(const std::string& dir = "i18n") {
     std::map<i18n::Locale, std::string> texts;
     for (i18n::Locale l : i18n::all_locales)
-        texts[l] = read_asset("i18n/" + std::string(i18n::locale_tag(l)) + ".json");
+        texts[l] = read_asset(dir + "/" + std::string(i18n::locale_tag(l)) + ".json");
     return texts;
 }
 

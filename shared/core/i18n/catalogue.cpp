@@ -80,4 +80,10 @@ std::vector<std::string> missing_keys(const Catalogues& c, Locale l) {
     return out;
 }
 
+void merge_catalogues(Catalogues& into, const Catalogues& from) {
+    for (const auto& [locale, catalogue] : from.by_locale)
+        for (const auto& [key, message] : catalogue.messages)
+            into.by_locale[locale].messages.insert_or_assign(key, message);
+}
+
 }  // namespace kopilka::i18n

@@ -35,6 +35,10 @@ struct Args {
 // "other"), replaces {n} by the count formatted for the locale and {name} by named values.
 std::string translate(const Catalogues& c, Locale l, std::string_view key, const Args& args = {});
 
+// Adds from's messages to into's, locale by locale; a key both have takes from's text (an app
+// loads the shared catalogues first, then its own).
+void merge_catalogues(Catalogues& into, const Catalogues& from);
+
 // Keys that English has and locale l lacks (or lacks a plural form l needs).
 std::vector<std::string> missing_keys(const Catalogues& c, Locale l);
 
