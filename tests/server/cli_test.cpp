@@ -172,8 +172,8 @@ TEST_CASE(
         CHECK(r.exit_code == 0);
         CHECK(r.err.empty());
         for (const char* command :
-             {"card ", "cards ", "api-key ", "merchant ", "member-token ", "pairing-code ",
-              "seed-demo ", "quote ", "simulate ", "settle ", "openapi"})
+             {"card ", "cards ", "api-key ", "merchant ", "member-token ", "member-token-secret ",
+              "pairing-code ", "seed-demo ", "quote ", "simulate ", "settle ", "openapi"})
             CHECK_MESSAGE(r.out.find(std::string("kopilka ") + command) != std::string::npos,
                           command);
     }

@@ -13,12 +13,15 @@ using namespace kopilka::test;
 
 namespace {
 
-// Takes a database at schema 5 back to 4 and gives Dace Anna's phone, which schema 4 allowed.
+// Takes a database at schema 6 back to 4 and gives Dace Anna's phone, which schema 4 allowed.
 const char* const kBackToSchema4 = R"sql(
+    DROP TABLE widget_nonces;
+    DROP TABLE widget_sessions;
+    DROP TABLE referral_codes;
     DROP INDEX members_phone_unique;
     DROP TABLE member_phones_blanked;
     CREATE INDEX members_phone ON members (merchant_id, phone);
-    DELETE FROM schema_migrations WHERE version = 5;
+    DELETE FROM schema_migrations WHERE version >= 5;
     UPDATE members SET phone = (SELECT phone FROM members WHERE member_id = 'demo-anna')
         WHERE member_id = 'demo-dace';
 )sql";
@@ -65,7 +68,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 5);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -85,7 +88,7 @@ TEST_CASE(
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 5);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -245,7 +248,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 5);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -254,9 +257,10 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 5);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 6);
     const std::string after = sqlite_schema(old_db);
-    CHECK(before == after);
+    CHECK(before != after);  // migration 6 added the widget's tables
+    CHECK(after.find("widget_nonces") != std::string::npos);
     CHECK(sqlite_schema(fresh_db) == after);
     CHECK(after.find("member_phones_blanked") != std::string::npos);
 }
@@ -278,15 +282,16 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 5);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 5);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 6);
     const std::string after = pg_schema(old_db.url);
-    CHECK(before == after);
+    CHECK(before != after);  // migration 6 added the widget's tables
+    CHECK(after.find("widget_nonces") != std::string::npos);
     CHECK(pg_schema(fresh_db.url) == after);
     CHECK(after.find("member_phones_blanked") != std::string::npos);
 }

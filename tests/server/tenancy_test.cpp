@@ -33,17 +33,18 @@ struct Victim {
 
 // B's credentials.
 struct Intruder {
-    std::string admin, till, device, member, member_token;
+    std::string admin, till, device, member, member_token, widget_session;
 };
 
 std::string member_token(const std::string& card_secret, const std::string& merchant_id,
-                         const std::string& member_id) {
+                         const std::string& member_id, const std::string& nonce = "") {
     const crypto::Digest d = crypto::hmac_sha256(card_secret, "kopilka member token secret v1");
     server::auth::MemberClaims claims;
     claims.member_id = member_id;
     claims.merchant_id = merchant_id;
     claims.issued_at_s = static_cast<std::int64_t>(std::time(nullptr));
     claims.expires_at_s = claims.issued_at_s + 600;
+    claims.nonce = nonce;
     const auto minted = server::auth::mint_member_token(claims, crypto::to_hex(d.data(), d.size()));
     REQUIRE(minted.status == server::auth::MemberTokenStatus::ok);
     return minted.token;
@@ -99,6 +100,11 @@ TEST_CASE_FIXTURE(WithDemoServer,
         Db(s.db).text("SELECT card_secret FROM merchants WHERE merchant_id = 'rival'");
     b.member_token =
         member_token(b_secret, "rival", a.member);  // B signs a token naming A's member
+    // B's own widget session, for B's own member.
+    r = post(*c, "/v1/widget/session", member_token(b_secret, "rival", b.member, "b-own"),
+             Json::object());
+    REQUIRE_MESSAGE(r.status == 201, r.body.dump());
+    b.widget_session = r.body["token"].get<std::string>();
 
     std::string a_before;
     {
@@ -147,6 +153,47 @@ TEST_CASE_FIXTURE(WithDemoServer,
           denied}},
         {"GET /v1/me",
          {[&](httplib::Client& cl) { return get(cl, "/v1/me", b.member_token); }, denied}},
+        // The widget: B's session is B's member's; B's token naming A's member names nobody.
+        {"GET /v1/widget/config",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/widget/config?merchant=RIVAL", ""); },
+          own}},
+        {"POST /v1/widget/session",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/widget/session",
+                          member_token(b_secret, "rival", a.member, "b-names-a"), Json::object());
+          },
+          denied}},
+        {"GET /v1/widget/me",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/widget/me", b.widget_session); }, own}},
+        {"GET /v1/widget/history",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/widget/history", b.widget_session); },
+          own}},
+        {"GET /v1/widget/referral",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/widget/referral", b.widget_session); },
+          own}},
+        {"POST /v1/widget/redeem",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/widget/redeem", b.widget_session,
+                          {{"operation_id", op_id(901)}, {"reward_id", "coffee"}});
+          },
+          {201, 409}}},  // B's member's own points
+        {"POST /v1/widget/spin",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/widget/spin", b.widget_session, {{"operation_id", op_id(902)}});
+          },
+          denied}},  // B has no online wheel
+        {"GET /v1/admin/widget-settings",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/widget-settings", b.admin); },
+          own}},
+        {"PUT /v1/admin/widget-settings",
+         {[&](httplib::Client& cl) {
+              const Answer x =
+                  put(cl, "/v1/admin/widget-settings", b.admin, {{"theme_id", "night"}});
+              return x.status == 400 && x.body["error"]["field"] == "theme_id"
+                         ? Answer{404, x.body, "", false, ""}
+                         : x;
+          },
+          denied}},
         {"POST /v1/devices/pair",
          {[&](httplib::Client& cl) {
               return post(cl, "/v1/devices/pair", "", {{"code", "ZZZZ-ZZZZ"}});

@@ -6,6 +6,8 @@
 //   kopilka api-key --db FILE --merchant ID --role admin|till   creates a key, printed once
 //   kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]
 //   kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]   mints a widget token
+//   kopilka member-token-secret --db FILE --merchant ID   prints {"member_token_secret"}, what
+//                 the merchant's site backend signs member tokens with
 //   kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]  a code to pair a kiosk
 //                 (what the merchant's site does) and prints it with the member-token secret
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
@@ -59,6 +61,7 @@ constexpr CommandUsage kCommands[] = {
     {"merchant",
      "  kopilka merchant --db FILE --id ID --code CODE --name NAME [--currency RUB|EUR|USD]\n"},
     {"member-token", "  kopilka member-token --db FILE --merchant ID --member ID [--ttl-s N]\n"},
+    {"member-token-secret", "  kopilka member-token-secret --db FILE --merchant ID\n"},
     {"pairing-code", "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"},
     {"seed-demo", "  kopilka seed-demo --db FILE\n"},
     {"quote",
@@ -255,6 +258,7 @@ int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) 
     claims.merchant_id = merchant->merchant_id;
     claims.issued_at_s = now_s;
     claims.expires_at_s = now_s + ttl;
+    claims.nonce = kopilka::server::random_id();  // single-use: the widget refuses a replay
     const std::string secret = kopilka::server::member_token_secret(merchant->card_secret);
     const auto minted = auth::mint_member_token(claims, secret);
     if (minted.status != auth::MemberTokenStatus::ok)
@@ -262,6 +266,15 @@ int cmd_member_token(Store& store, const std::map<std::string, std::string>& f) 
     std::printf(
         "%s\n",
         nlohmann::json{{"token", minted.token}, {"member_token_secret", secret}}.dump().c_str());
+    return 0;
+}
+
+int cmd_member_token_secret(Store& store, const std::map<std::string, std::string>& f) {
+    if (!f.count("merchant")) return usage("member-token-secret needs --merchant ID");
+    const auto merchant = store.merchant_by_id(f.at("merchant"));
+    if (!merchant) return usage("no merchant " + f.at("merchant"));
+    const std::string secret = kopilka::server::member_token_secret(merchant->card_secret);
+    std::printf("%s\n", nlohmann::json{{"member_token_secret", secret}}.dump().c_str());
     return 0;
 }
 
@@ -335,6 +348,7 @@ int main(int argc, char** argv) {
         if (command == "api-key") return cmd_api_key(*store, flags);
         if (command == "merchant") return cmd_merchant(*store, flags);
         if (command == "member-token") return cmd_member_token(*store, flags);
+        if (command == "member-token-secret") return cmd_member_token_secret(*store, flags);
         if (command == "pairing-code") return cmd_pairing_code(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {

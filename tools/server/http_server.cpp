@@ -2,8 +2,9 @@
 // the static site, JSON errors, metrics and one JSON log line per request.
 // Implemented: /healthz, /metrics, /v1/openapi.json (checked against the routes at start),
 // /v1/members/lookup (GET ?code= and POST {"code"}), POST /v1/receipts and /v1/returns
-// (merchant API key, role till or admin), GET /v1/me (member token); the kiosk and admin
-// route groups (api/routes.hpp) register through RouteContext. Static site with MIME types,
+// (merchant API key, role till or admin), GET /v1/me (member token); the kiosk, admin and
+// widget route groups (api/routes.hpp) register through RouteContext, and the widget's CORS
+// preflights (OPTIONS /v1/widget/…) go to widget_preflight. Static site with MIME types,
 // precompressed files and validators; JSON 400/401/403/404/405/413/414/429/431/500/503.
 // One boundary: handle() turns anything a handler throws into a 500 with the request id, and
 // answers are written so that no byte in them can make the writing throw.
@@ -311,6 +312,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         });
         register_kiosk_routes(*this);
         register_admin_routes(*this);
+        register_widget_routes(*this);
     }
 
     // [SECTION] the boundary: every request the listener read goes through handle() or
@@ -398,6 +400,10 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     // the method is not) or 404.
     void dispatch(http::Request& req, http::Response& res, const char** route_template) {
         const std::string method = req.method == "HEAD" ? "GET" : req.method;
+        if (method == "OPTIONS" && req.path.rfind("/v1/widget/", 0) == 0) {
+            *route_template = "/v1/widget/ (preflight)";
+            return widget_preflight(*this, req, res);
+        }
         std::string allowed;
         const auto parts = http::split_path(req.raw_path);
         for (const Route& r : route_table) {

@@ -12,6 +12,7 @@ namespace {
 using codec::Json;
 
 constexpr std::size_t etag_bytes = 16;
+}  // namespace
 
 std::optional<theme::Theme> load_theme(Store& store, const std::string& merchant_id,
                                        const std::string& id) {
@@ -21,7 +22,14 @@ std::optional<theme::Theme> load_theme(Store& store, const std::string& merchant
     auto t = j ? codec::decode_theme(*j) : codec::Decoded<theme::Theme>{};
     return t.ok() ? std::move(t.value) : std::nullopt;
 }
-}  // namespace
+
+std::string stamp_version(Json* body) {
+    body->erase("version");
+    const crypto::Digest d = crypto::sha256(body->dump());
+    const std::string version = crypto::to_hex(d.data(), etag_bytes);
+    (*body)["version"] = version;
+    return "\"" + version + "\"";
+}
 
 KioskSettings load_kiosk_settings(Store& store, const std::string& merchant_id) {
     const auto d = store.document(merchant_id, "kiosk", "settings");
@@ -96,13 +104,7 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
         c.wheel = kiosk_wheel_view(*w, wheel_state(w->config, shared, now_ms));
     }
     Json body = codec::encode_kiosk_config(c);
-    // The tag covers everything the kiosk draws; "version" repeats it for clients that cache
-    // the body without its headers.
-    body.erase("version");
-    const crypto::Digest d = crypto::sha256(body.dump());
-    const std::string version = crypto::to_hex(d.data(), etag_bytes);
-    body["version"] = version;
-    *etag = "\"" + version + "\"";
+    *etag = stamp_version(&body);  // the tag covers everything the kiosk draws
     return {200, std::move(body), caller.merchant_id};
 }
 

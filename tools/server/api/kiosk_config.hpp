@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "api/member_lookup.hpp"
@@ -16,6 +17,12 @@ namespace kopilka::server {
 using codec::KioskSettings;
 
 KioskSettings load_kiosk_settings(Store& store, const std::string& merchant_id);
+// The merchant's stored theme with this id; nullopt when there is none or it doesn't decode.
+std::optional<theme::Theme> load_theme(Store& store, const std::string& merchant_id,
+                                       const std::string& id);
+// A config's strong ETag ("\"<32 hex>\""): a hash of the body without "version", which is
+// then set to the tag without quotes, for clients that cache the body without its headers.
+std::string stamp_version(codec::Json* body);
 
 // GET and PUT /v1/admin/kiosk-settings. PUT checks that the theme and wheel exist.
 ApiResult get_kiosk_settings(Store& store, const Caller& caller);

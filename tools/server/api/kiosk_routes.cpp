@@ -105,16 +105,7 @@ void settings_routes(RouteContext& ctx) {
         if (!caller) return;
         std::string etag;
         const ApiResult config = kiosk_config(ctx.store, *caller, ctx.now_ms(), &etag);
-        if (config.status == 200) {
-            res.set_header("ETag", etag);
-            res.set_header("Cache-Control", "no-cache");
-            // Any of the listed tags (a weak match is fine for a GET, RFC 9110 13.1.2).
-            if (req.has_header("If-None-Match") &&
-                req.get_header_value("If-None-Match").find(etag) != std::string::npos) {
-                res.status = 304;
-                return;
-            }
-        }
+        if (config.status == 200 && not_modified(req, res, etag, "no-cache")) return;
         ctx.respond(res, config);
     });
 }
@@ -145,6 +136,17 @@ void member_routes(RouteContext& ctx) {
     });
 }
 }  // namespace
+
+bool not_modified(const Request& req, Response& res, const std::string& etag,
+                  const char* cache_control) {
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", cache_control);
+    if (!req.has_header("If-None-Match") ||
+        req.get_header_value("If-None-Match").find(etag) == std::string::npos)
+        return false;
+    res.status = 304;
+    return true;
+}
 
 void register_kiosk_routes(RouteContext& ctx) {
     device_routes(ctx);

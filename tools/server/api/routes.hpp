@@ -52,7 +52,17 @@ public:
 // The n-th {name} of the route's template in this request's path (1-based), URL-decoded.
 std::string path_param(const Request& req, std::size_t n);
 
+// A config's answer headers: ETag and cache_control on a 200, and true with a 304 in res when
+// If-None-Match lists the tag (a weak match is fine for a GET, RFC 9110 13.1.2).
+bool not_modified(const Request& req, Response& res, const std::string& etag,
+                  const char* cache_control);
+
 void register_kiosk_routes(RouteContext& ctx);   // api/kiosk_routes.cpp
 void register_admin_routes(RouteContext& ctx);   // api/admin_routes.cpp
+void register_widget_routes(RouteContext& ctx);  // api/widget_routes.cpp
+// A CORS preflight (OPTIONS) of a /v1/widget/ route: 204, with the CORS headers when the
+// Origin is on the allow-list of the merchant in ?merchant=, or without it of any merchant
+// (the answer to the request itself carries them only for its own merchant's origins).
+void widget_preflight(RouteContext& ctx, const Request& req, Response& res);
 
 }  // namespace kopilka::server

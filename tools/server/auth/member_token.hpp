@@ -36,7 +36,10 @@
 //   $token = $body . '.' . $b64url(hash_hmac('sha256', $body, $secret, true));
 //
 // Implemented: mint, verify (size, shape, strict base64url, claims, MAC, merchant, lifetime,
-// skew). Missing (the server's job): remembering nonces until exp to refuse replays.
+// skew). The server remembers nonces: POST /v1/widget/session takes only tokens with a nonce
+// and stores it per merchant until exp (api/widget.hpp), so a second exchange of one token is
+// refused (token_replayed), also across servers sharing one database. GET /v1/me does not
+// remember nonces.
 #pragma once
 
 #include <cstddef>

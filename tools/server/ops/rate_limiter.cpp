@@ -112,6 +112,7 @@ std::string_view client_class_name(ClientClass c) {
         case ClientClass::till: return "till";
         case ClientClass::admin: return "admin";
         case ClientClass::member: return "member";
+        case ClientClass::widget_member: return "widget_member";
         case ClientClass::anonymous: return "anonymous";
     }
     return "anonymous";
@@ -123,6 +124,7 @@ const BucketOptions& bucket_options(const RatePolicy& policy, ClientClass c) {
         case ClientClass::till: return policy.till;
         case ClientClass::admin: return policy.admin;
         case ClientClass::member: return policy.member;
+        case ClientClass::widget_member: return policy.widget_member;
         case ClientClass::anonymous: return policy.anonymous;
     }
     return policy.anonymous;

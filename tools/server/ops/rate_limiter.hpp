@@ -55,8 +55,10 @@ private:
 };
 
 // Who is asking; the server derives it from the credential (anonymous: by client IP).
-enum class ClientClass : std::uint8_t { kiosk, till, admin, member, anonymous };
-constexpr std::size_t client_class_count = 5;
+// widget_member: a website widget's session, keyed by merchant and member (every browser
+// tab and device of one member shares the bucket).
+enum class ClientClass : std::uint8_t { kiosk, till, admin, member, widget_member, anonymous };
+constexpr std::size_t client_class_count = 6;
 
 std::string_view client_class_name(ClientClass c);  // "kiosk", "till", …
 
@@ -67,6 +69,7 @@ struct RatePolicy {
     BucketOptions till{240, 8.0};
     BucketOptions admin{60, 2.0};
     BucketOptions member{30, 0.5};
+    BucketOptions widget_member{120, 2.0};  // 120 requests a minute
     BucketOptions anonymous{20, 0.2};
     std::size_t tracked_keys_max = 100'000;  // per client class
 };

@@ -34,6 +34,8 @@ const char* const kDemoProgram = R"json({
        "discount_bp": 300}
     ]
   },
+  "referral": {"inviter_bonus": 200, "invitee_bonus": 100, "first_receipt_min": 100000,
+               "per_inviter_month_max": 10},
   "rewards": [
     {"id": "coffee", "name": "Coffee", "cost_points": 300},
     {"id": "cake", "name": "Cake", "cost_points": 700},
@@ -109,6 +111,17 @@ const char* const kThemeNight = R"json({
 const char* const kKioskSettings =
     R"json({"theme_id": "daylight", "wheel_id": "demo-wheel", "idle_seconds": 30})json";
 
+// The website widget on the demo shop, which tools/run.sh serves on its own origin (port
+// 8081 by default): every view on, online spins on the demo wheel.
+const char* const kWidgetSettings = R"json({
+  "origins": ["http://127.0.0.1:8081", "http://localhost:8081"],
+  "views": {"history": true, "redeem": true, "referral": true, "spin": true},
+  "spin_wheel_id": "demo-wheel",
+  "signup_url": "http://localhost:8081/signup.html",
+  "signin_url": "http://localhost:8081/signin.html",
+  "referral_url": "http://localhost:8081/signup.html?ref={code}"
+})json";
+
 struct Seed {
     const char* id;
     const char* name;
@@ -137,6 +150,7 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     store.put_document({"demo", "theme", "daylight", 0, kThemeDaylight, 0}, now_ms);
     store.put_document({"demo", "theme", "night", 0, kThemeNight, 0}, now_ms);
     store.put_document({"demo", "kiosk", "settings", 0, kKioskSettings, 0}, now_ms);
+    store.put_document({"demo", "widget", "settings", 0, kWidgetSettings, 0}, now_ms);
 
     const Seed seeds[] = {
         {"demo-anna", "Анна", "79160000001", "200000000001", {600, 450, 700}, 500},

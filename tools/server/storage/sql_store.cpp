@@ -269,6 +269,33 @@ const std::string kBlankSharedPhones = R"sql(
     DROP INDEX members_phone;
 )sql";
 
+// Migration 6: the website widget's remembered nonces (a member token is exchanged once),
+// its sessions (the token's hash only) and members' referral codes.
+const std::string kWidgetTables = R"sql(
+    CREATE TABLE widget_nonces (
+        merchant_id   TEXT NOT NULL,
+        nonce         TEXT NOT NULL,
+        expires_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, nonce)
+    );
+    CREATE INDEX widget_nonces_expiry ON widget_nonces (merchant_id, expires_at_ms);
+    CREATE TABLE widget_sessions (
+        token_hash    TEXT NOT NULL PRIMARY KEY,
+        merchant_id   TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        expires_at_ms BIGINT NOT NULL
+    );
+    CREATE INDEX widget_sessions_expiry ON widget_sessions (merchant_id, expires_at_ms);
+    CREATE TABLE referral_codes (
+        merchant_id   TEXT NOT NULL,
+        member_id     TEXT NOT NULL,
+        code          TEXT NOT NULL,
+        created_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id)
+    );
+    CREATE UNIQUE INDEX referral_codes_code ON referral_codes (merchant_id, code);
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -283,15 +310,18 @@ const std::string kMigrations[] = {
     kAddColumns4 + kOperationsMember + kTables4,
     // 5: a member's phone is unique per merchant.
     kPhonesBlanked + kBlankSharedPhones + kPhoneUnique,
+    // 6: the website widget: nonces, sessions, referral codes.
+    kWidgetTables,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-// Migrations 1-5 in one step: the same tables, columns (in the order the migrations leave
+// Every migration in one step: the same tables, columns (in the order the migrations leave
 // them: added columns last), types, defaults, keys and indexes.
 const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + kMembersKey +
                               kPhoneUnique + kPhonesBlanked + kCards + kMemberEntries +
                               kCountersColumns + kCountersColumns4 + kCountersKey +
-                              kOperationsReceipts + kOperationsMember + kApiKeys + kTables4;
+                              kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
+                              kWidgetTables;
 
 // The SQL with {int} written in the dialect's integer type.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -1103,6 +1133,56 @@ std::vector<CouponRecord> SqlStore::member_coupons(const std::string& merchant_i
             out.push_back(coupon_from(r));
         return out;
     });
+}
+
+// [SECTION] Website widget
+
+// ON CONFLICT DO NOTHING is the referee: of two exchanges of one nonce only the first inserts
+// its row (on PostgreSQL the second waits for the first to commit, then inserts nothing).
+bool SqlStore::open_widget_session(const std::string& nonce, const WidgetSessionRecord& w,
+                                   std::int64_t now_ms) {
+    return write([&](Sql& s) {
+        s.exec("DELETE FROM widget_nonces WHERE merchant_id = $1 AND expires_at_ms < $2",
+               {w.merchant_id, now_ms});
+        s.exec("DELETE FROM widget_sessions WHERE merchant_id = $1 AND expires_at_ms < $2",
+               {w.merchant_id, now_ms});
+        if (s.exec("INSERT INTO widget_nonces (merchant_id, nonce, expires_at_ms) "
+                   "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                   {w.merchant_id, nonce, w.expires_at_ms}) != 1)
+            return false;
+        s.exec("INSERT INTO widget_sessions (token_hash, merchant_id, member_id, expires_at_ms) "
+               "VALUES ($1, $2, $3, $4)",
+               {w.token_hash_hex, w.merchant_id, w.member_id, w.expires_at_ms});
+        return true;
+    });
+}
+
+std::optional<WidgetSessionRecord> SqlStore::widget_session(const std::string& token_hash_hex) {
+    return read<std::optional<WidgetSessionRecord>>(
+        [&](Sql& s) -> std::optional<WidgetSessionRecord> {
+            const auto r = s.query(
+                "SELECT merchant_id, member_id, expires_at_ms FROM widget_sessions "
+                "WHERE token_hash = $1",
+                {token_hash_hex});
+            if (r.empty()) return std::nullopt;
+            return WidgetSessionRecord{token_hash_hex, r[0][0], r[0][1], to_i64(r[0][2])};
+        });
+}
+
+std::string SqlStore::referral_code(const std::string& merchant_id, const std::string& member_id,
+                                    const std::string& candidate, std::int64_t now_ms) {
+    std::string code;
+    write([&](Sql& s) {
+        s.exec("INSERT INTO referral_codes (merchant_id, member_id, code, created_at_ms) "
+               "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+               {merchant_id, member_id, candidate, now_ms});
+        const auto r = s.query(
+            "SELECT code FROM referral_codes WHERE merchant_id = $1 AND member_id = $2",
+            {merchant_id, member_id});
+        code = r.empty() ? std::string() : r[0][0];
+        return true;
+    });
+    return code;
 }
 
 }  // namespace kopilka::server

@@ -172,6 +172,12 @@ public:
   std::vector<CouponRecord> member_coupons(const std::string& merchant_id,
                                            const std::string& member_id) override;
 
+  bool open_widget_session(const std::string& nonce, const WidgetSessionRecord& s,
+                           std::int64_t now_ms) override;
+  std::optional<WidgetSessionRecord> widget_session(const std::string& token_hash_hex) override;
+  std::string referral_code(const std::string& merchant_id, const std::string& member_id,
+                            const std::string& candidate, std::int64_t now_ms) override;
+
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls
   // back when it returns false or throws. An adapter may run fn again (PostgreSQL does on a

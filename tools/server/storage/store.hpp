@@ -160,6 +160,15 @@ struct ReceiptRecord {
     std::string returned = "[]";         // units returned so far per line, JSON array
 };
 
+// A website widget's session (api/widget.hpp): the token itself is never stored, only its
+// SHA-256.
+struct WidgetSessionRecord {
+    std::string token_hash_hex;
+    std::string merchant_id;
+    std::string member_id;
+    std::int64_t expires_at_ms = 0;  // the member token's exp
+};
+
 // A write the database refused because another row already holds one of its unique keys (a
 // member's id, card or phone; a receipt id; an operation id). The transaction is rolled back.
 // On PostgreSQL a writer of a key another open transaction has just written waits for that
@@ -307,6 +316,22 @@ public:
                                                        const std::string& member_id) = 0;
     virtual std::vector<CouponRecord> member_coupons(const std::string& merchant_id,
                                                      const std::string& member_id) = 0;
+
+    // [SECTION] Website widget
+    // In one transaction: remembers (s.merchant_id, nonce) until s.expires_at_ms and stores the
+    // session. False, with nothing written, when the nonce is remembered already (a replayed
+    // member token): the key (merchant_id, nonce) decides, also between two servers on one
+    // database. Nonces and sessions that expired by now_ms are deleted on the way.
+    virtual bool open_widget_session(const std::string& nonce, const WidgetSessionRecord& s,
+                                     std::int64_t now_ms) = 0;
+    virtual std::optional<WidgetSessionRecord> widget_session(
+        const std::string& token_hash_hex) = 0;  // any merchant's, expired or not
+    // The member's referral code: the stored one, else `candidate` stored for the member. ""
+    // when the merchant's other member holds candidate (try another). The keys (merchant,
+    // member) and (merchant, code) decide between racing first requests: both get one code.
+    virtual std::string referral_code(const std::string& merchant_id,
+                                      const std::string& member_id, const std::string& candidate,
+                                      std::int64_t now_ms) = 0;
 };
 
 // Opens an SQLite database file (creating it when allowed) and brings its schema up to date.

@@ -1,0 +1,305 @@
+#include "api/widget.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "api/coupons.hpp"
+#include "api/kiosk_config.hpp"
+#include "api/member_write.hpp"
+#include "api/spins.hpp"
+#include "api/wheel_state.hpp"
+#include "auth/credentials.hpp"
+#include "auth/member_token.hpp"
+#include "core/crypto/sha256.hpp"
+
+namespace kopilka::server {
+
+namespace {
+using codec::Json;
+
+constexpr std::size_t session_random_bytes = 32;
+constexpr std::size_t session_token_bytes_max = 64;
+constexpr std::int64_t history_page_default = 20;
+
+ApiResult refused(int status, const std::string& code, const std::string& message,
+                  const std::string& field, const std::string& merchant_id) {
+    ApiResult r = api_error(status, code, message, field);
+    r.merchant_id = merchant_id;
+    return r;
+}
+
+std::string sha256_hex(const std::string& text) {
+    const crypto::Digest d = crypto::sha256(text);
+    return crypto::to_hex(d.data(), d.size());
+}
+
+std::string new_session_token() {
+    std::uint8_t bytes[session_random_bytes];
+    auth::random_device_bytes(bytes, sizeof bytes);
+    return "kws_" + auth::base64url_encode(
+                        std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+// A limit from the query: 1..history_page_max, the default when absent.
+std::optional<std::int64_t> page_limit(const std::string& text) {
+    if (text.empty()) return history_page_default;
+    if (text.size() > 2 || !std::all_of(text.begin(), text.end(),
+                                        [](unsigned char c) { return std::isdigit(c) != 0; }))
+        return std::nullopt;
+    const std::int64_t n = std::stoll(text);
+    if (n < 1 || n > codec::history_page_max) return std::nullopt;
+    return n;
+}
+}  // namespace
+
+// [SECTION] Settings
+
+WidgetSettings load_widget_settings(Store& store, const std::string& merchant_id) {
+    const auto d = store.document(merchant_id, "widget", "settings");
+    if (!d) return WidgetSettings{};
+    codec::DecodeError e;
+    const auto j = codec::parse_json(d->document, &e);
+    auto s = j ? codec::decode_widget_settings(*j) : codec::Decoded<WidgetSettings>{};
+    if (!s.ok()) return WidgetSettings{};  // written by us: never happens
+    s.value->version = d->version;
+    return *s.value;
+}
+
+ApiResult get_widget_settings(Store& store, const Caller& caller) {
+    return {200,
+            Json{{"settings",
+                  codec::encode_widget_settings(load_widget_settings(store, caller.merchant_id))}},
+            caller.merchant_id};
+}
+
+ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& body,
+                              std::int64_t now_ms) {
+    const auto decoded = codec::decode_widget_settings(body);
+    if (!decoded.ok()) return bad_request(decoded.error);
+    WidgetSettings s = *decoded.value;
+    const std::string& merchant = caller.merchant_id;
+    if (!s.theme_id.empty() && !store.document(merchant, "theme", s.theme_id))
+        return refused(400, "invalid_value", "theme_id names no theme of this merchant",
+                       "theme_id", merchant);
+    if (!s.spin_wheel_id.empty() && !load_wheel(store, merchant, s.spin_wheel_id))
+        return refused(400, "invalid_value", "spin_wheel_id names no wheel of this merchant",
+                       "spin_wheel_id", merchant);
+    Json stored = codec::encode_widget_settings(s);
+    stored.erase("version");  // the store numbers versions
+    s.version =
+        store.put_document({merchant, "widget", "settings", 0, stored.dump(), now_ms}, now_ms);
+    return {200, Json{{"settings", codec::encode_widget_settings(s)}}, merchant};
+}
+
+// [SECTION] Config
+
+std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& name) {
+    if (name.empty() || name.size() > 64) return std::nullopt;
+    std::string code = name;
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (auto m = store.merchant_by_code(code)) return m;
+    return store.merchant_by_id(name);
+}
+
+ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64_t now_ms,
+                        std::string* etag) {
+    const std::string& id = merchant.merchant_id;
+    ApiResult no_program;
+    const auto program = usable_program(store, id, &no_program);
+    if (!program) return no_program;
+    const auto record = store.current_program(id);
+    const WidgetSettings settings = load_widget_settings(store, id);
+    codec::WidgetConfig c;
+    c.merchant_code = merchant.code;
+    c.merchant_name = merchant.name;
+    c.currency = program->currency;
+    c.program = *program;
+    c.program.coalition.reset();  // the coalition's clearing is between merchants
+    c.program_version = record ? record->version : 0;
+    const std::string theme_id =
+        settings.theme_id.empty() ? load_kiosk_settings(store, id).theme_id : settings.theme_id;
+    if (const auto theme = theme_id.empty() ? std::nullopt : load_theme(store, id, theme_id)) {
+        c.theme = *theme;
+        c.has_theme = true;
+    }
+    c.views = settings.views;
+    if (settings.views.spin)
+        if (const auto w = load_wheel(store, id, settings.spin_wheel_id))
+            c.wheel = kiosk_wheel_view(
+                *w,
+                wheel_state(w->config, decode_wheel_ledger(store.shared_state(id, "wheel", w->id)),
+                            now_ms));
+    c.signup_url = settings.signup_url;
+    c.signin_url = settings.signin_url;
+    Json body = codec::encode_widget_config(c);
+    *etag = stamp_version(&body);
+    return {200, std::move(body), id};
+}
+
+// [SECTION] Sessions
+
+ApiResult open_session(Store& store, const std::string& member_token,
+                       const MerchantRecord* expected, std::int64_t now_ms) {
+    auth::MemberTokenOptions options;
+    if (expected) options.expected_merchant_id = expected->merchant_id;
+    const auto verified = auth::verify_member_token(
+        member_token,
+        [&store](std::string_view merchant_id) -> std::optional<std::string> {
+            const auto m = store.merchant_by_id(std::string(merchant_id));
+            if (!m) return std::nullopt;
+            return member_token_secret(m->card_secret);
+        },
+        now_ms / 1000, options);
+    const std::string expected_id = expected ? expected->merchant_id : "";
+    if (verified.status != auth::MemberTokenStatus::ok)
+        return refused(401, std::string("token_") + auth::status_name(verified.status),
+                       std::string("the member token is not valid: ") +
+                           auth::status_name(verified.status) +
+                           (verified.detail.empty() ? "" : " (" + verified.detail + ")"),
+                       "Authorization", expected_id);
+    const auth::MemberClaims& claims = verified.claims;
+    if (claims.nonce.empty())
+        return refused(401, "token_without_nonce",
+                       "the member token has no nonce: the widget takes only single-use tokens "
+                       "(\"nonce\": a random string, new for every token)",
+                       "Authorization", claims.merchant_id);
+    const auto merchant = store.merchant_by_id(claims.merchant_id);
+    const auto member = merchant ? store.member_by_id(claims.merchant_id, claims.member_id)
+                                 : std::nullopt;
+    if (!member)
+        return refused(404, "not_found", "the token's member does not exist", "Authorization",
+                       claims.merchant_id);
+    if (auto erased = refuse_erased(*member, "Authorization")) {
+        erased->merchant_id = claims.merchant_id;
+        return *erased;
+    }
+    const std::string token = new_session_token();
+    const WidgetSessionRecord session{sha256_hex(token), claims.merchant_id, claims.member_id,
+                                      claims.expires_at_s * 1000};
+    if (!store.open_widget_session(claims.nonce, session, now_ms))
+        return refused(401, "token_replayed",
+                       "this member token was exchanged before; ask the site for a new one",
+                       "Authorization", claims.merchant_id);
+    ApiResult answer = member_answer(store, *merchant, *member, now_ms);
+    if (answer.status != 200) return answer;
+    // encode_widget_session's shape, with the snapshot as member_answer encoded it
+    answer.status = 201;
+    answer.body = Json{{"token", token},
+                       {"expires_at_ms", session.expires_at_ms},
+                       {"member", std::move(answer.body["member"])}};
+    return answer;
+}
+
+std::optional<WidgetMember> session_member(Store& store, const std::string& session_token,
+                                           std::int64_t now_ms, ApiResult* err,
+                                           std::string* merchant_id) {
+    const auto record = session_token.rfind("kws_", 0) == 0 &&
+                                session_token.size() <= session_token_bytes_max
+                            ? store.widget_session(sha256_hex(session_token))
+                            : std::nullopt;
+    if (!record) {
+        *err = refused(401, "session_unknown",
+                       "the widget session is not known; open one with POST /v1/widget/session",
+                       "Authorization", "");
+        return std::nullopt;
+    }
+    *merchant_id = record->merchant_id;
+    if (record->expires_at_ms <= now_ms) {
+        *err = refused(401, "session_expired",
+                       "the widget session expired; open a new one with a new member token",
+                       "Authorization", record->merchant_id);
+        return std::nullopt;
+    }
+    auto merchant = store.merchant_by_id(record->merchant_id);
+    auto member = merchant ? store.member_by_id(record->merchant_id, record->member_id)
+                           : std::nullopt;
+    if (!member) {
+        *err = refused(404, "not_found", "the session's member does not exist", "Authorization",
+                       record->merchant_id);
+        return std::nullopt;
+    }
+    if (auto erased = refuse_erased(*member, "Authorization")) {
+        *err = *erased;
+        err->merchant_id = record->merchant_id;
+        return std::nullopt;
+    }
+    return WidgetMember{std::move(*merchant), std::move(*member),
+                        load_widget_settings(store, record->merchant_id)};
+}
+
+// [SECTION] Member routes
+
+ApiResult not_enabled(const WidgetMember& w, const char* view) {
+    return refused(404, "not_enabled",
+                   std::string("the merchant has not turned on the widget's ") + view + " view",
+                   std::string("views.") + view, w.merchant.merchant_id);
+}
+
+ApiResult widget_me(Store& store, const WidgetMember& w, std::int64_t now_ms) {
+    return member_answer(store, w.merchant, w.member, now_ms);
+}
+
+ApiResult widget_history(Store& store, const WidgetMember& w, const std::string& before,
+                         const std::string& limit_text, std::int64_t now_ms) {
+    const std::string& merchant = w.merchant.merchant_id;
+    if (!w.settings.views.history) return not_enabled(w, "history");
+    const auto limit = page_limit(limit_text);
+    if (!limit)
+        return refused(400, "out_of_range",
+                       "limit must be a whole number from 1 to " +
+                           std::to_string(codec::history_page_max),
+                       "limit", merchant);
+    std::vector<ledger::HistoryLine> lines;
+    store.read_member(merchant, w.member.member_id, [&](MemberTx& tx) {
+        ledger::SnapshotOptions all;
+        all.history_max = SIZE_MAX;
+        lines = load_ledger(tx, now_ms).snapshot(all).history;  // newest first
+    });
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [](const ledger::HistoryLine& h) { return h.balance_delta == 0; }),
+                lines.end());
+    auto from = lines.begin();
+    if (!before.empty()) {
+        from = std::find_if(lines.begin(), lines.end(), [&](const ledger::HistoryLine& h) {
+            return ledger::to_hex(h.id) == before;
+        });
+        if (from == lines.end())
+            return refused(400, "invalid_value",
+                           "before is not a cursor of this member's history (next_before)",
+                           "before", merchant);
+        ++from;
+    }
+    codec::HistoryPage page;
+    for (auto it = from; it != lines.end() && page.entries.size() < std::size_t(*limit); ++it)
+        page.entries.push_back({ledger::to_hex(it->id),
+                                {std::string(ledger::reason_name(it->reason)), it->rule,
+                                 it->at_ms, it->balance_delta}});
+    const auto shown = from + static_cast<std::ptrdiff_t>(page.entries.size());
+    if (shown != lines.end() && !page.entries.empty()) page.next_before = page.entries.back().id;
+    return {200, codec::encode_history_page(page), merchant};
+}
+
+// Both writes go through the kiosk's own route code with the session's member: one path for
+// a redemption or a spin, wherever it comes from.
+ApiResult widget_redeem(Store& store, const WidgetMember& w, const Json& body,
+                        std::int64_t now_ms) {
+    if (!w.settings.views.redeem) return not_enabled(w, "redeem");
+    const auto request = codec::decode_widget_redeem_request(body);
+    if (!request.ok()) return bad_request(request.error);
+    const codec::RedeemRequest kiosk{request.value->operation_id, w.member.member_id,
+                                     request.value->reward_id};
+    return post_kiosk_redeem(store, {w.merchant.merchant_id, "widget", ""},
+                             codec::encode_redeem_request(kiosk), now_ms);
+}
+
+ApiResult widget_spin(Store& store, const WidgetMember& w, const Json& body, std::int64_t now_ms) {
+    if (!w.settings.views.spin || w.settings.spin_wheel_id.empty()) return not_enabled(w, "spin");
+    const auto request = codec::decode_widget_spin_request(body);
+    if (!request.ok()) return bad_request(request.error);
+    const codec::SpinRequest kiosk{request.value->operation_id, w.member.member_id,
+                                   w.settings.spin_wheel_id};
+    return post_spin(store, {w.merchant.merchant_id, "widget", ""},
+                     codec::encode_spin_request(kiosk), now_ms);
+}
+
+}  // namespace kopilka::server
