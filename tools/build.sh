@@ -31,7 +31,7 @@ if [ ! -f build/wasm/build.ninja ]; then
   say "configuring WebAssembly build"
   emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-say "wasm: kiosk, core tests"
+say "wasm: kiosk, widget, core tests"
 build build/wasm
 
 say "site: build/site"
@@ -40,6 +40,7 @@ for app in kiosk; do
   mkdir -p "build/site/$app"
   cp -u "build/wasm/wasm/$app.js" "build/wasm/wasm/$app.wasm" "build/wasm/wasm/$app.data" "build/site/$app/"
 done
+tools/stage-widget.sh build/site build/wasm/wasm >/dev/null
 # Precompressed copies for the server to send to clients that accept gzip (kopilka-server
 # serves FILE.gz for FILE); only when the file changed since its .gz.
 find build/site -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' -o -name '*.data' -o -name '*.css' \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, creates var/kopilka.sqlite with demo data (once), and
-# starts kopilka-server on 127.0.0.1:8080 serving the API and the web pages.
-# Ctrl-C stops it cleanly. KOPILKA_PORT / KOPILKA_HOST change where it listens.
+# starts kopilka-server on 127.0.0.1:8080 serving the API and the web pages, and the demo shop
+# (web/demo-shop, the widget on a merchant's site) on 127.0.0.1:8081.
+# Ctrl-C stops both cleanly. KOPILKA_PORT / KOPILKA_HOST / KOPILKA_SHOP_PORT change where they
+# listen (the demo merchant's widget settings allow the shop's origin on port 8081).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,10 +23,25 @@ base="http://$host:$port"
 # the link (valid one hour; the kiosk keeps its device token afterwards).
 pair=$("$bin/kopilka" pairing-code --db "$db" --merchant demo --name "Demo kiosk" --ttl-s 3600 |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).code))')
+# The demo shop: a merchant's website on a second origin with the widget embedded under a strict
+# CSP; its backend mints member tokens with the demo merchant's secret (kept in var/, 0600).
+shop_port="${KOPILKA_SHOP_PORT:-8081}"
+shop="http://$host:$shop_port"
+(umask 077 && "$bin/kopilka" member-token --db "$db" --merchant demo --member demo-anna |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).member_token_secret))' \
+  > var/demo-shop.secret)
+node web/demo-shop/server.mjs --host "$host" --port "$shop_port" --kopilka "$base" --merchant demo \
+  --secret-file var/demo-shop.secret &
+shop_pid=$!
+trap 'kill $shop_pid 2>/dev/null || true' EXIT
+
 cat <<MSG
 
 Kopilka is starting on $base
   kiosk:          $base/kiosk/?pair=$pair   (pairs this browser once; add &lang=ru|lv|de|en)
+  widget demo:    $shop/   (a demo shop on its own origin; "Sign in" there as Anna or Boris)
+                  embed: <script src="$base/widget/v1/kopilka.js" data-merchant="demo" async></script>
+  console:        not built yet (issue 12); the admin API below does what it will
                   another kiosk: build/native/bin/kopilka pairing-code --db $db --merchant demo
   API health:     $base/healthz
   member lookup:  POST $base/v1/members/lookup  {"code": "<card QR text>"}
@@ -41,5 +58,5 @@ MSG
   node -e 'const j=JSON.parse(process.argv[1]);console.log(`  ${j.member.padEnd(11)} ${j.name.padEnd(6)} card ${j.card}  QR ${j.qr}`)' "$line"
 done
 echo
-echo "Ctrl-C stops the server."
-exec "$bin/kopilka-server" --db "$db" --site build/site --host "$host" --port "$port"
+echo "Ctrl-C stops the server and the demo shop."
+"$bin/kopilka-server" --db "$db" --site build/site --host "$host" --port "$port"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Stages Kopilka's static site into SITE_DIR:
-#   - everything under web/ except node_modules/, package.json, package-lock.json, .gitignore
+#   - everything under web/ except node_modules/, widget/ (tools/stage-widget.sh stages it with
+#     the wasm panel), demo-shop/ (a site of its own, web/demo-shop/server.mjs), package.json,
+#     package-lock.json, .gitignore
 #   - the zxing-wasm reader the scan worker imports, into SITE_DIR/vendor/zxing-wasm/:
 #       es/reader/index.js  es/share.js  reader/zxing_reader.wasm  LICENSE
 # The wasm build copies kiosk.js + kiosk.wasm into SITE_DIR/kiosk/ after this runs; files
@@ -33,7 +35,7 @@ mkdir -p "$site"
 
 # Site files: tar keeps the tree and is always there (no rsync needed).
 tar -C "$web" \
-  --exclude=./node_modules --exclude=./package.json --exclude=./package-lock.json --exclude=./.gitignore \
+  --exclude=./node_modules --exclude=./widget --exclude=./demo-shop --exclude=./package.json --exclude=./package-lock.json --exclude=./.gitignore \
   -cf - . | tar -C "$site" -xf - --no-same-owner
 
 # Vendor: rebuilt from scratch so a version bump leaves no stale files behind.

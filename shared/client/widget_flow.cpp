@@ -18,6 +18,11 @@ std::optional<Json> body_of(const TransportReply& reply) {
     return reply.delivered ? codec::parse_json(reply.body, &e) : std::nullopt;
 }
 
+// The body of a 2xx reply (a session is 201 Created, reads 200), parsed.
+std::optional<Json> success_body(const TransportReply& reply) {
+    return reply.status / 100 == 2 ? body_of(reply) : std::nullopt;
+}
+
 // The reply's error, or "offline" when nothing came back.
 FlowError failure(const TransportReply& reply) {
     if (!reply.delivered) return {"offline", "the server could not be reached"};
@@ -62,7 +67,7 @@ void WidgetFlow::start(const std::string& merchant, std::int64_t) {
         state_.config_loading = false;
         changed();
         if (reply.delivered && reply.status == 304 && state_.config) return;
-        const auto body = reply.status == 200 ? body_of(reply) : std::nullopt;
+        const auto body = success_body(reply);
         auto config = body ? codec::decode_widget_config(*body)
                            : codec::Decoded<codec::WidgetConfig>{};
         if (config.ok()) {
@@ -101,7 +106,7 @@ void WidgetFlow::set_member_token(const std::string& token, std::int64_t now_ms)
 void WidgetFlow::on_session(std::uint64_t epoch, const TransportReply& reply) {
     if (!ours(epoch)) return;
     changed();
-    const auto body = reply.status == 200 ? body_of(reply) : std::nullopt;
+    const auto body = success_body(reply);
     auto session =
         body ? codec::decode_widget_session(*body) : codec::Decoded<codec::WidgetSession>{};
     if (!session.ok()) {
@@ -281,7 +286,7 @@ void WidgetFlow::more_history(std::int64_t) {
                             state_.history_loading = false;
                             changed();
                             const auto body =
-                                reply.status == 200 ? body_of(reply) : std::nullopt;
+                                success_body(reply);
                             auto page = body ? codec::decode_history_page(*body)
                                              : codec::Decoded<codec::HistoryPage>{};
                             if (!page.ok()) {
@@ -302,7 +307,7 @@ void WidgetFlow::load_referral() {
     api_.widget_referral([this, epoch](TransportReply reply) {
         if (!ours(epoch)) return;
         changed();
-        const auto body = reply.status == 200 ? body_of(reply) : std::nullopt;
+        const auto body = success_body(reply);
         auto view = body ? codec::decode_referral(*body) : codec::Decoded<codec::ReferralView>{};
         if (view.ok())
             state_.referral = std::move(view.value);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "client/view_text.hpp"
+#include "codec/theme_json.hpp"
+#include "core/theme/contrast.hpp"
 
 namespace kopilka::client {
 
@@ -266,6 +268,32 @@ void compose_history(const Composer& k, WidgetView* v) {
         v->blocks.push_back(button(k.t("widget.history_more"), "more_history"));
 }
 
+// The theme as CSS custom properties, with colours that fail WCAG AA for normal text moved until
+// they pass (the panel's text is 16 px); what failed is reported in contrast_failures.
+std::vector<std::pair<std::string, std::string>> theme_css(const theme::Theme& merchant) {
+    const theme::Theme t = theme::with_readable_contrast(merchant);
+    return {{"--kopilka-background", codec::color_text(t.background)},
+            {"--kopilka-surface", codec::color_text(t.surface)},
+            {"--kopilka-text", codec::color_text(t.text)},
+            {"--kopilka-muted", codec::color_text(t.muted_text)},
+            {"--kopilka-accent", codec::color_text(t.accent)},
+            {"--kopilka-accent-text", codec::color_text(t.accent_text)},
+            {"--kopilka-error", codec::color_text(t.error)},
+            {"--kopilka-radius", std::to_string(t.corner_radius_px) + "px"}};
+}
+
+std::vector<std::string> contrast_failures(const theme::Theme& t) {
+    std::vector<std::string> out;
+    for (const auto& p : theme::contrast_pairs(t)) {
+        if (p.passes_aa) continue;
+        const int hundredths = static_cast<int>(p.ratio * 100);
+        out.push_back(p.text + " on " + p.background + ": " + std::to_string(hundredths / 100) +
+                      "." + std::to_string(hundredths / 10 % 10) + std::to_string(hundredths % 10) +
+                      ":1");
+    }
+    return out;
+}
+
 void add_tabs(const Composer& k, WidgetView* v) {
     std::vector<WidgetScreen> tabs = {WidgetScreen::home, WidgetScreen::rewards};
     const bool member = k.signed_in();
@@ -292,6 +320,12 @@ WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c,
     v.lang = std::string(i18n::locale_tag(s.locale));
     v.title = k.t("widget.title", {std::nullopt, {{"merchant", k.merchant()}}});
     v.close_label = k.t("widget.close");
+    v.copy_label = k.t("widget.copy");
+    v.copied_label = k.t("widget.copied");
+    v.share_label = k.t("widget.share");
+    const theme::Theme look = s.config && s.config->has_theme ? s.config->theme : theme::Theme{};
+    v.css = theme_css(look);
+    v.contrast_failures = contrast_failures(look);
     v.launcher_label = k.signed_in() ? k.t("widget.launcher_balance", {s.member->balance, {}})
                                      : k.t("widget.launcher");
     v.screen = std::string(widget_screen_name(s.screen));
@@ -360,9 +394,23 @@ codec::Json encode_widget_view(const WidgetView& v) {
         tabs.push_back({{"screen", t.screen}, {"label", t.label}, {"current", t.current}});
     codec::Json blocks = codec::Json::array();
     for (const auto& b : v.blocks) blocks.push_back(block_json(b));
-    return {{"lang", v.lang},         {"title", v.title},   {"launcher", v.launcher_label},
-            {"close", v.close_label}, {"screen", v.screen}, {"tabs", tabs},
-            {"heading", v.heading},   {"blocks", blocks},   {"busy", v.busy}};
+    codec::Json css = codec::Json::object();
+    for (const auto& [name, value] : v.css) css[name] = value;
+    return {{"lang", v.lang},
+            {"title", v.title},
+            {"launcher", v.launcher_label},
+            {"words",
+             {{"close", v.close_label},
+              {"copy", v.copy_label},
+              {"copied", v.copied_label},
+              {"share", v.share_label}}},
+            {"css", css},
+            {"contrast_failures", v.contrast_failures},
+            {"screen", v.screen},
+            {"tabs", tabs},
+            {"heading", v.heading},
+            {"blocks", blocks},
+            {"busy", v.busy}};
 }
 
 }  // namespace kopilka::client

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/widget_flow.hpp"
@@ -51,6 +52,12 @@ struct WidgetView {
     std::string title;           // the dialog's name: "Demo Shop rewards"
     std::string launcher_label;  // the launcher button's name, with the balance when known
     std::string close_label;
+    std::string copy_label, copied_label, share_label;  // for the panel's own buttons
+    // The theme as CSS custom properties on the widget's host: --kopilka-accent: #d94f2b, …
+    std::vector<std::pair<std::string, std::string>> css;
+    // Text/background pairs of the merchant's theme below WCAG AA ("accent_text on accent:
+    // 4.11:1"); css holds them corrected.
+    std::vector<std::string> contrast_failures;
     std::string screen;
     std::vector<WidgetTab> tabs;
     std::string heading;  // the screen's own heading

@@ -466,6 +466,22 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         return options.site_dir + path + (path.back() == '/' ? "index.html" : "");
     }
 
+    // The widget's files are loaded by merchants' pages on other origins: anyone may read them
+    // (no credentials travel with them). Files named by a hash of their content ("panel.
+    // 3bae2f5cfe09685c.mjs") never change, so browsers keep them; the stub, the one URL merchants
+    // embed, is kept five minutes so a new panel reaches every page soon.
+    static void widget_file_headers(const std::string& path, http::Response& res) {
+        res.set_header("Access-Control-Allow-Origin", "*");
+        res.set_header("Cross-Origin-Resource-Policy", "cross-origin");
+        const std::size_t dot = path.rfind('.');
+        const std::size_t hash = path.rfind('.', dot == std::string::npos ? 0 : dot - 1);
+        const bool hashed = dot != std::string::npos && hash != std::string::npos &&
+                            dot - hash == 17 &&
+                            path.find_first_not_of("0123456789abcdef", hash + 1) == dot;
+        res.set_header("Cache-Control",
+                       hashed ? "public, max-age=31536000, immutable" : "public, max-age=300");
+    }
+
     bool serve_file(const http::Request& req, http::Response& res) {
         const std::string file = site_file(req.path);
         struct stat st{};
@@ -484,6 +500,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         res.set_header("ETag", tag);
         res.set_header("Cache-Control", "no-cache");
         res.set_header("Vary", "Accept-Encoding");
+        if (req.path.rfind("/widget/v1/", 0) == 0) widget_file_headers(req.path, res);
         if (req.get_header_value("If-None-Match") == tag) {
             res.status = 304;
             return true;

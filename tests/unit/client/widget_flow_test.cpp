@@ -84,7 +84,7 @@ struct Rig {
         auto [req, done] = net.take();
         CHECK(req.path == "/v1/widget/session");
         CHECK(req.credential.secret == "mt.sig");
-        done({true, 200, codec::encode_widget_session({"kws_s1", expires, m}).dump(), ""});
+        done({true, 201, codec::encode_widget_session({"kws_s1", expires, m}).dump(), ""});
     }
     WidgetView view(i18n::Locale l = i18n::Locale::en) {
         flow.set_locale(l);

@@ -1,0 +1,206 @@
+// The website widget on the demo shop (web/demo-shop/server.mjs), a site on its own origin with a
+// strict Content-Security-Policy, against a real kopilka-server: the stub costs one request until
+// the visitor shows intent; a guest sees how to earn; a signed-in member sees the balance, redeems
+// a reward to a code the till accepts once, spins; every view works from the keyboard, in every
+// language, with no axe-core violation and no CSP violation.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  api, artifactsDir, checkPrerequisites, cli, launchChromium, makeTempDir, repo, startServer,
+  watchPage,
+} from './harness.mjs';
+
+const axeSource = fs.readFileSync(path.join(repo, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
+const locales = ['en', 'ru', 'de', 'lv'];
+
+async function startShop(tmp, server) {
+  const minted = await cli(tmp, ['member-token', '--db', server.dbFile, '--merchant', 'demo',
+    '--member', 'demo-anna']);
+  const child = spawn(process.execPath, [path.join(repo, 'web/demo-shop/server.mjs'),
+    '--port', '0', '--kopilka', server.url, '--merchant', 'demo',
+    '--secret', minted.member_token_secret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+?)\/? /.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the demo shop exited (${code}): ${out}`)));
+  });
+  return { url, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+}
+
+async function allowOrigin(server, origin) {
+  const got = await api(server.url, 'GET', '/v1/admin/widget-settings', { key: server.adminKey });
+  assert.equal(got.status, 200, JSON.stringify(got.body));
+  const settings = got.body.settings;
+  settings.origins = [...new Set([...(settings.origins || []), origin])];
+  const put = await api(server.url, 'PUT', '/v1/admin/widget-settings',
+    { key: server.adminKey, body: settings });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+}
+
+// The launcher and the dialog live in the widget's shadow root.
+const launcher = (page) => page.locator('kopilka-widget').locator('button.launcher');
+const dialog = (page) => page.locator('kopilka-widget').locator('dialog');
+
+async function openPanel(page) {
+  await launcher(page).click();
+  await dialog(page).locator('h3').waitFor({ state: 'visible', timeout: 20000 });
+}
+
+async function waitText(page, text, timeout = 15000) {
+  await dialog(page).getByText(text, { exact: false }).first().waitFor({ timeout });
+}
+
+async function csp(page) {
+  return page.evaluate(() => window.__cspViolations || []);
+}
+
+async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+async function screenshot(page, name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `widget-${name}.png`) });
+}
+
+describe('website widget', () => {
+  let tmp, server, shop, browser;
+
+  before(async () => {
+    checkPrerequisites();
+    tmp = makeTempDir();
+    server = await startServer(tmp);
+    shop = await startShop(tmp, server);
+    await allowOrigin(server, shop.url);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (shop) await shop.stop();
+    if (server) await server.stop();
+  });
+
+  async function newPage({ signedIn = false, lang, at = '/' } = {}) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shop.url });
+    const page = await context.newPage();
+    const watch = watchPage(page);
+    await page.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation',
+        (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    if (signedIn) {
+      await page.goto(shop.url + '/signin.html');
+      await page.getByRole('button', { name: 'Sign in as Anna' }).click();
+      await page.waitForURL(shop.url + '/');
+    } else {
+      await page.goto(shop.url + at);
+    }
+    if (lang) await page.evaluate((l) => document.querySelector('kopilka-widget').setAttribute('lang', l), lang);
+    await launcher(page).waitFor();
+    return { page, context, requests, watch };
+  }
+
+  test('the stub alone loads until the visitor shows intent; one global, no layout shift', async () => {
+    // A page without <kopilka-points> (those load the core as they scroll into view).
+    const { page, context, requests, watch } = await newPage({ at: '/signin.html' });
+    try {
+      await page.waitForTimeout(500);
+      const kopilka = requests.filter((u) => u.startsWith(server.url));
+      assert.deepEqual(kopilka, [server.url + '/widget/v1/kopilka.js'], watch.dump());
+      assert.equal(await page.evaluate(() => typeof window.Kopilka.setMemberToken), 'function');
+      assert.equal(await launcher(page).getAttribute('aria-haspopup'), 'dialog');
+      assert.equal(await page.evaluate(() => document.styleSheets.length), 1);  // the shop's own
+      await launcher(page).hover();
+      await page.waitForFunction((u) => performance.getEntriesByType('resource')
+        .some((e) => e.name.startsWith(u + '/widget/v1/widget.') && e.name.endsWith('.wasm')),
+      server.url, { timeout: 20000 });
+      await openPanel(page);
+      await waitText(page, 'Earn points at');
+      assert.deepEqual(await csp(page), []);
+      await screenshot(page, 'guest');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a signed-in member sees the balance, redeems a code the till accepts once', async () => {
+    const { page, context, watch } = await newPage({ signedIn: true });
+    try {
+      await page.waitForFunction(() => document.querySelector('kopilka-widget')
+        ?.shadowRoot?.querySelector('button.launcher'));
+      await openPanel(page);
+      await waitText(page, 'Hello, ').catch(async (e) => {
+        e.message += '\n' + (await dialog(page).textContent()) + '\n' + watch.dump();
+        throw e;
+      });
+      assert.match(await launcher(page).getAttribute('aria-label'), /Rewards: [\d,]+ points/);
+      await screenshot(page, 'member');
+      await dialog(page).getByRole('button', { name: 'Rewards', exact: true }).click();
+      await dialog(page).getByRole('button', { name: 'Redeem' }).first().click();
+      await dialog(page).getByRole('button', { name: 'Get my code' }).click();
+      const code = (await dialog(page).locator('kbd').textContent({ timeout: 15000 })).trim();
+      assert.match(code, /^KC-/);
+      await screenshot(page, 'coupon');
+      const first = await api(server.url, 'POST', '/v1/coupons/redeem', { key: server.tillKey,
+        body: { operation_id: '0123456789abcdef0123456789abcdef', code, receipt_id: 'R-w1' } });
+      assert.ok(first.status === 200 || first.status === 201, JSON.stringify(first.body));
+      const again = await api(server.url, 'POST', '/v1/coupons/redeem', { key: server.tillKey,
+        body: { operation_id: '0123456789abcdef0123456789abcdee', code, receipt_id: 'R-w2' } });
+      assert.equal(again.status, 409);
+      assert.deepEqual(await csp(page), [], watch.dump());
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('every view in every language: keyboard only, no axe violation', async () => {
+    for (const lang of locales) {
+      const { page, context, watch } = await newPage({ signedIn: true, lang });
+      try {
+        await launcher(page).focus();
+        await page.keyboard.press('Enter');
+        await dialog(page).locator('h3').waitFor({ timeout: 20000 });
+        await page.waitForFunction(() => !document.querySelector('kopilka-widget').shadowRoot
+          .querySelector('dialog').getAttribute('aria-busy').startsWith('t'), null, { timeout: 15000 });
+        const tabs = await dialog(page).locator('nav button').count();
+        assert.ok(tabs >= 4, `${lang}: ${tabs} tabs`);
+        for (let i = 0; i < tabs; i++) {
+          const tab = dialog(page).locator('nav button').nth(i);
+          await tab.focus();
+          await page.keyboard.press('Enter');
+          await page.waitForTimeout(300);
+          const violations = await axe(page);
+          assert.deepEqual(violations, [], `${lang} tab ${i}: ${violations.join('\n')}`);
+          const text = await dialog(page).textContent();
+          assert.ok(!/widget\.|member\./.test(text), `${lang}: an untranslated key in ${text}`);
+        }
+        if (lang === 'ru') await screenshot(page, 'member-ru');
+        await page.keyboard.press('Escape');
+        assert.equal(await dialog(page).evaluate((d) => d.open), false);
+        assert.equal(await page.evaluate(() => document.activeElement.tagName), 'KOPILKA-WIDGET');
+        assert.deepEqual(await csp(page), [], watch.dump());
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
