@@ -172,6 +172,121 @@ describe('website widget', () => {
     }
   });
 
+  test('a spin changes the balance by what the server says; the referral link copies', async () => {
+    const { page, context, watch } = await newPage({ signedIn: true });
+    try {
+      await openPanel(page);
+      await waitText(page, 'Hello, ');
+      const balance = async () => Number((await launcher(page).getAttribute('aria-label'))
+        .replace(/[^\d]/g, ''));
+      const before = await balance();
+      await dialog(page).getByRole('button', { name: 'Prize wheel', exact: true }).click();
+      await dialog(page).getByRole('button', { name: 'Show odds' }).click();
+      await waitText(page, 'Chance to win');
+      const spin = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/v1/widget/spin')),
+        dialog(page).getByRole('button', { name: 'Spin', exact: true }).click(),
+      ]).then(([r]) => r.json());
+      await dialog(page).locator('[role=status]').filter({ hasText: /You won|Not this time/ })
+        .first().waitFor({ timeout: 15000 });
+      assert.equal(await balance(), spin.member.balance, JSON.stringify(spin));
+      assert.equal(spin.member.balance - before, spin.prize.kind === 'points' ? spin.prize.points : 0);
+      await screenshot(page, 'spin');
+
+      await dialog(page).getByRole('button', { name: 'Invite' }).click();
+      const link = dialog(page).locator('input[readonly]');
+      await link.waitFor({ timeout: 15000 });
+      const url = await link.inputValue();
+      assert.match(url, /signup\.html\?ref=[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      await dialog(page).getByRole('button', { name: 'Copy' }).click();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+      await screenshot(page, 'referral');
+
+      await dialog(page).getByRole('button', { name: 'History' }).click();
+      await dialog(page).locator('li').first().waitFor({ timeout: 15000 });
+      assert.ok(await dialog(page).locator('li').count() >= 2);
+      assert.deepEqual(await csp(page), [], watch.dump());
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a merchant theme becomes the panel\'s colours; another origin reads nothing', async () => {
+    const settings = (await api(server.url, 'GET', '/v1/admin/widget-settings',
+      { key: server.adminKey })).body.settings;
+    const night = await api(server.url, 'PUT', '/v1/admin/widget-settings',
+      { key: server.adminKey, body: { ...settings, theme_id: 'night' } });
+    assert.equal(night.status, 200, JSON.stringify(night.body));
+    const { page, context } = await newPage({ at: '/signin.html' });
+    try {
+      await openPanel(page);
+      const colours = await page.evaluate(() => {
+        const host = document.querySelector('kopilka-widget');
+        const dialogEl = host.shadowRoot.querySelector('dialog');
+        return { accent: getComputedStyle(host).getPropertyValue('--kopilka-accent').trim(),
+          background: getComputedStyle(dialogEl).backgroundColor };
+      });
+      assert.equal(colours.accent.toLowerCase(), '#3ddc97');
+      assert.equal(colours.background, 'rgb(16, 22, 31)');  // #10161F
+      await screenshot(page, 'night');
+    } finally {
+      await context.close();
+      await api(server.url, 'PUT', '/v1/admin/widget-settings', { key: server.adminKey, body: settings });
+    }
+
+    // The same shop on an origin the merchant never listed: the browser gets no CORS headers,
+    // so neither the config nor a session can be read from that page.
+    const stranger = await startShop(tmp, server);
+    const context2 = await browser.newContext();
+    try {
+      const page = await context2.newPage();
+      await page.goto(stranger.url + '/signin.html');
+      await page.getByRole('button', { name: 'Sign in as Anna' }).click();
+      await page.waitForURL(stranger.url + '/');
+      const read = await page.evaluate(async (u) => {
+        const token = await (await fetch('/api/kopilka-token', { method: 'POST' })).json();
+        const tries = {};
+        for (const [name, init] of [['config', {}], ['session', { method: 'POST',
+          headers: { Authorization: 'Bearer ' + token.token } }]]) {
+          try {
+            const r = await fetch(u + (name === 'config' ? '/v1/widget/config?merchant=demo'
+              : '/v1/widget/session'), init);
+            tries[name] = 'read ' + r.status;
+          } catch (e) { tries[name] = 'blocked'; }
+        }
+        return tries;
+      }, server.url);
+      assert.deepEqual(read, { config: 'blocked', session: 'blocked' });
+    } finally {
+      await context2.close();
+      await stranger.stop();
+    }
+  });
+
+  test('the panel reflows at 320 px wide and at 200 % zoom, with nothing cut off', async () => {
+    for (const viewport of [{ width: 320, height: 640, zoom: 1 }, { width: 1280, height: 800, zoom: 2 }]) {
+      const { page, context } = await newPage({ signedIn: true });
+      try {
+        await page.setViewportSize({ width: viewport.width / viewport.zoom,
+          height: viewport.height / viewport.zoom });
+        await openPanel(page);
+        await waitText(page, 'Hello, ');
+        const box = await page.evaluate(() => {
+          const d = document.querySelector('kopilka-widget').shadowRoot.querySelector('dialog');
+          const body = d.querySelector('.body');
+          const r = d.getBoundingClientRect();
+          return { left: r.left, right: r.right, width: innerWidth,
+            overflow: body.scrollWidth - body.clientWidth };
+        });
+        assert.ok(box.left >= 0 && box.right <= box.width, JSON.stringify(box));
+        assert.ok(box.overflow <= 0, `horizontal overflow ${JSON.stringify(box)}`);
+        if (viewport.width === 320) await screenshot(page, 'member-320');
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('every view in every language: keyboard only, no axe violation', async () => {
     for (const lang of locales) {
       const { page, context, watch } = await newPage({ signedIn: true, lang });

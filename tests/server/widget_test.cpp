@@ -127,7 +127,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(config.value->has_theme);  // the kiosk's theme: the settings name none
     REQUIRE(config.value->wheel);
     CHECK(config.value->wheel->id == "demo-wheel");
-    CHECK(config.value->signup_url == "http://localhost:8081/signup.html");
+    CHECK(config.value->signup_url == "http://127.0.0.1:8081/signup.html");
     CHECK(a.etag == "\"" + config.value->version + "\"");
     const auto res = c->Get("/v1/widget/config?merchant=DEMO");
     REQUIRE(res);
@@ -342,7 +342,7 @@ TEST_CASE_FIXTURE(WithDemoServer, "widget: the referral view has a stable code a
     CHECK(code == codes[0]);
     REQUIRE(code.size() == 9);
     CHECK(code[4] == '-');
-    CHECK(view.value->link == "http://localhost:8081/signup.html?ref=" + code);
+    CHECK(view.value->link == "http://127.0.0.1:8081/signup.html?ref=" + code);
     CHECK(view.value->inviter_points == 200);
     CHECK(view.value->invitee_points == 100);
     CHECK(view.value->first_receipt_min == 100000);

@@ -67,9 +67,9 @@ box-shadow:inset 0 0 0 2px var(--kopilka-error,#b3261e)}
 @media (prefers-reduced-motion:no-preference){.wheel g.turning{transition:transform
 var(--kopilka-turn,4s) cubic-bezier(.15,.6,.2,1)}}
 .wheel text{font-size:6px;fill:var(--kopilka-text,#1f242b)}
-.wheel path:nth-child(odd){fill:var(--kopilka-surface,#fff)}
-.wheel path:nth-child(even){fill:color-mix(in srgb,var(--kopilka-accent,#d14723) 25%,#fff)}
-.wheel .pointer{fill:var(--kopilka-accent,#d14723)}
+.wheel .seg{fill:var(--kopilka-surface,#fff);stroke:var(--kopilka-accent,#d14723);stroke-width:.6}
+.wheel .seg.alt{fill:color-mix(in srgb,var(--kopilka-accent,#d14723) 22%,var(--kopilka-surface,#fff))}
+.wheel .pointer{fill:var(--kopilka-text,#1f242b)}
 `;
 
 const el = (tag, props = {}, ...children) => {
@@ -216,7 +216,16 @@ export async function createPanel(options) {
     }
     const main = el('div', { class: 'body' }, el('h3', { text: view.heading, tabindex: '-1',
       'data-key': 'heading' }));
-    for (const b of view.blocks) main.append(block(b));
+    let row = null;  // buttons that follow each other share a row
+    for (const b of view.blocks) {
+      if (b.kind === 'button') {
+        if (!row) main.append(row = el('div', { class: 'row' }));
+        row.append(button(b));
+        continue;
+      }
+      row = null;
+      main.append(block(b));
+    }
     w.dialog.replaceChildren(header, nav.childElementCount ? nav : null, main);
     const again = focusKey && w.dialog.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
     if (again) again.focus();
@@ -248,8 +257,6 @@ export async function createPanel(options) {
       }
       case 'item':
         return el('ul', {}, listItem(b));
-      case 'button':
-        return el('div', { class: 'row' }, button(b));
       case 'link':
         return el('p', { class: 'links' }, el('a', { href: b.href, target: '_top', text: b.label }));
       case 'code':
@@ -300,7 +307,8 @@ export async function createPanel(options) {
       const p = document.createElementNS(ns, 'path');
       p.setAttribute('d', `M50 50 L${50 + 46 * Math.cos(a0)} ${50 + 46 * Math.sin(a0)} ` +
         `A46 46 0 0 1 ${50 + 46 * Math.cos(a1)} ${50 + 46 * Math.sin(a1)}Z`);
-      g.append(p);
+      p.setAttribute('class', k % 2 ? 'seg alt' : 'seg');
+      g.prepend(p);
       const mid = (a0 + a1) / 2;
       const t = document.createElementNS(ns, 'text');
       t.setAttribute('x', 50 + 28 * Math.cos(mid));

@@ -117,9 +117,9 @@ const char* const kWidgetSettings = R"json({
   "origins": ["http://127.0.0.1:8081", "http://localhost:8081"],
   "views": {"history": true, "redeem": true, "referral": true, "spin": true},
   "spin_wheel_id": "demo-wheel",
-  "signup_url": "http://localhost:8081/signup.html",
-  "signin_url": "http://localhost:8081/signin.html",
-  "referral_url": "http://localhost:8081/signup.html?ref={code}"
+  "signup_url": "http://127.0.0.1:8081/signup.html",
+  "signin_url": "http://127.0.0.1:8081/signin.html",
+  "referral_url": "http://127.0.0.1:8081/signup.html?ref={code}"
 })json";
 
 struct Seed {
