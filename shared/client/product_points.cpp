@@ -23,7 +23,6 @@ ProductPoints product_points(const program::Program& program, const ProductQuery
                              const i18n::Catalogues& c, i18n::Locale l) {
     quote::Receipt receipt;
     receipt.id = "product";
-    receipt.at_ms = query.at_ms;
     receipt.lines.push_back({query.sku, query.category, query.price, 1, false});
     quote::MemberContext member;  // nothing spent or held before: a guest, or the tier given
     member.tier_held = query.tier_id;

@@ -18,7 +18,6 @@ struct ProductQuery {
     std::string category;    // optional; picks a category multiplier or exclusion
     std::string tier_id;     // the signed-in member's tier, or empty for a guest
     std::string vip_plan;    // the member's active VIP plan, or empty
-    std::int64_t at_ms = 0;  // when; only dates in the answer depend on it
 };
 
 enum class ProductPointsStatus : std::uint8_t { ok, invalid_price };
@@ -30,6 +29,9 @@ struct ProductPoints {
     std::string text;         // "Earn 99 points" in the locale (rules.earn_product)
 };
 
+// The receipt is quoted for a member with nothing spent before and no segment attributes:
+// exact for guests and with tier and VIP multipliers and discounts; a segment's discount (it
+// needs the member's attributes) and a cumulative ladder's (their past spend) are not applied.
 // program must be valid (validate_program). A price the quote refuses (negative or above
 // quote::receipt_gross_max) gives invalid_price and no text. c holds the rules catalogues
 // (program_text.hpp).

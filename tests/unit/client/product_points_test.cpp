@@ -47,22 +47,22 @@ std::int64_t till_points(const program::Program& p, const std::string& sku,
 TEST_CASE("product points: 1 990 ₽ earns 99 points, more with a tier, and says so") {
     const program::Program p = tiered();
     REQUIRE(p.id == "tiered");
-    const auto guest = points(p, {199000, "boots", "shoes", "", "", 0});
+    const auto guest = points(p, {199000, "boots", "shoes", "", ""});
     CHECK(guest.status == client::ProductPointsStatus::ok);
     CHECK(guest.points == 99);  // 5 % of 1 990 ₽ = 99,50 → rounded down once
     CHECK(guest.paid == 199000);
     CHECK(guest.text == "Earn 99 points");
-    CHECK(points(p, {199000, "boots", "shoes", "silver", "", 0}).points == 124);  // 124,375
-    const auto gold = points(p, {199000, "boots", "shoes", "gold", "", 0});
+    CHECK(points(p, {199000, "boots", "shoes", "silver", ""}).points == 124);  // 124,375
+    const auto gold = points(p, {199000, "boots", "shoes", "gold", ""});
     CHECK(gold.paid == 193030);  // 3 % off first
     CHECK(gold.points == 144);   // 5 % × 1,5 of 1 930,30 ₽ = 144,77
-    CHECK(points(p, {199000, "", "", "no-such-tier", "", 0}).points == 99);  // the first tier
+    CHECK(points(p, {199000, "", "", "no-such-tier", ""}).points == 99);  // the first tier
 }
 
 TEST_CASE("product points: the sentence in every language, with plural forms") {
     const program::Program p = tiered();
     auto text = [&](std::int64_t rubles, Locale l) {
-        return points(p, {rubles * 2000, "", "", "", "", 0}, l).text;  // 5 %: 1 point per 20 ₽
+        return points(p, {rubles * 2000, "", "", "", ""}, l).text;  // 5 %: 1 point per 20 ₽
     };
     const std::string ru = "\u0412\u044B \u043F\u043E\u043B\u0443\u0447\u0438\u0442\u0435 ";
     const std::string ball = "\u0431\u0430\u043B\u043B";
@@ -106,7 +106,7 @@ TEST_CASE("product points equal the till's quote for every scenario program and 
             for (const auto& tier : tiers) {
                 INFO(p.id << ": " << l.sku << " (" << l.category << ") at " << l.unit_price
                           << ", tier " << tier);
-                const auto got = points(p, {l.unit_price, l.sku, l.category, tier, "", 0});
+                const auto got = points(p, {l.unit_price, l.sku, l.category, tier, ""});
                 CHECK(got.points == till_points(p, l.sku, l.category, l.unit_price, tier));
                 ++compared;
             }
@@ -117,28 +117,28 @@ TEST_CASE("product points equal the till's quote for every scenario program and 
 TEST_CASE("product points by hand: multipliers, exclusions, minimum receipt, VIP") {
     const program::Program p = testing::full_program();  // euros, 1 point = 1 cent, 5 %
     // cake-special ×1.25 beats its category; coffee ×2; tobacco earns nothing.
-    CHECK(points(p, {2000, "cake-special", "coffee", "", "", 0}).points == 125);
-    CHECK(points(p, {2000, "latte", "coffee", "", "", 0}).points == 200);
-    CHECK(points(p, {2000, "cigarettes", "tobacco", "", "", 0}).points == 0);
-    CHECK(points(p, {999, "gum", "food", "", "", 0}).points == 0);  // below the €10 minimum
+    CHECK(points(p, {2000, "cake-special", "coffee", "", ""}).points == 125);
+    CHECK(points(p, {2000, "latte", "coffee", "", ""}).points == 200);
+    CHECK(points(p, {2000, "cigarettes", "tobacco", "", ""}).points == 0);
+    CHECK(points(p, {999, "gum", "food", "", ""}).points == 0);  // below the €10 minimum
     // Gold (spend basis): 3 % off (€19.40 paid), then ×1.5: 145.5 → 145.
-    CHECK(points(p, {2000, "gum", "food", "gold", "", 0}).points == 145);
+    CHECK(points(p, {2000, "gum", "food", "gold", ""}).points == 145);
     // VIP Plus: 5 % off beats Gold's 3 % (€19.00), then ×1.5 × ×2: 285.
-    CHECK(points(p, {2000, "gum", "food", "gold", "plus", 0}).points == 285);
+    CHECK(points(p, {2000, "gum", "food", "gold", "plus"}).points == 285);
 }
 
 TEST_CASE("product points: a price the quote refuses gives no text") {
     const program::Program p = tiered();
-    const auto negative = points(p, {-1, "", "", "", "", 0});
+    const auto negative = points(p, {-1, "", "", "", ""});
     CHECK(negative.status == client::ProductPointsStatus::invalid_price);
     CHECK(negative.text.empty());
-    CHECK(points(p, {quote::receipt_gross_max + 1, "", "", "", "", 0}).status ==
+    CHECK(points(p, {quote::receipt_gross_max + 1, "", "", "", ""}).status ==
           client::ProductPointsStatus::invalid_price);
-    CHECK(points(p, {quote::receipt_gross_max, "", "", "", "", 0}).points ==
+    CHECK(points(p, {quote::receipt_gross_max, "", "", "", ""}).points ==
           quote::receipt_gross_max / 2000);
     program::Program bare;
     bare.id = "bare";
-    CHECK(points(bare, {199000, "", "", "", "", 0}).points == 0);
+    CHECK(points(bare, {199000, "", "", "", ""}).points == 0);
 }
 
 TEST_CASE("parse_price reads the price attribute exactly into minor units") {
