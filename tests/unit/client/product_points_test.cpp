@@ -86,7 +86,9 @@ TEST_CASE("product points equal the till's quote for every scenario program and 
     programs.emplace_back(testing::full_program(), codec::Json::array());
     programs.emplace_back(tiered(), codec::Json::array());
     int compared = 0;
-    for (const auto& [p, cases] : programs) {
+    for (const auto& program_and_cases : programs) {  // no structured binding: INFO captures p
+        const program::Program& p = program_and_cases.first;
+        const codec::Json& cases = program_and_cases.second;
         REQUIRE(!p.id.empty());
         std::vector<quote::ReceiptLine> lines;
         for (const auto& c : cases) {

@@ -95,7 +95,8 @@ TEST_CASE("every mechanic of every scenario program and of the full program, in 
     auto programs = testing::scenario_programs();
     programs.emplace_back(testing::full_program(), codec::Json::array());
     REQUIRE(programs.size() >= 12);
-    for (const auto& [p, cases] : programs) {
+    for (const auto& program_and_cases : programs) {
+        const program::Program& p = program_and_cases.first;
         REQUIRE_MESSAGE(!p.id.empty(), "a fixture program did not decode");
         for (Locale l : i18n::all_locales) check_complete(p, l);
     }
@@ -153,7 +154,7 @@ TEST_CASE("the full program in English: one sentence per rule, money and percent
         {"rewards", "The coupon for Voucher is valid for 21 days"},
         {"coalition", "Your points also work at the partners of \u201Ccity-card\u201D"},
     };
-    for (const auto& [id, item] : expected) CHECK_MESSAGE(has_item(t, id, item), item);
+    for (const auto& e : expected) CHECK_MESSAGE(has_item(t, e.first, e.second), e.second);
     CHECK(t.sections.front().heading == "Earning points");
 }
 
