@@ -14,6 +14,7 @@
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
+//   kopilka rules --program P.json [--lang ru] …  the program in plain words (rules_command.hpp)
 //   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
 //   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
 //   unknown one: exit 2
@@ -35,6 +36,7 @@
 
 #include "core/cards/card_code.hpp"
 #include "quote_command.hpp"
+#include "rules_command.hpp"
 #include "simulate_command.hpp"
 #include "api/member_lookup.hpp"
 #include "auth/credentials.hpp"
@@ -72,6 +74,9 @@ constexpr CommandUsage kCommands[] = {
      "  kopilka simulate --price N --margin-bp N --rate-bp N --visits N [--breakage-bp N]\n"
      "                   [--comeback-bp N] [--customers N] [--currency RUB] [--human]\n"},
     {"settle", "  kopilka settle --input FILE.json [--human]\n"},
+    {"rules",
+     "  kopilka rules --program P.json | --db FILE [--merchant ID]\n"
+     "                [--lang ru|de|lv|en] [--assets DIR] [--format text|json]\n"},
     {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
 };
 
@@ -339,6 +344,7 @@ int main(int argc, char** argv) {
     std::map<std::string, std::string> flags;
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
+    if (command == "rules") return kopilka::cli::run_rules(flags);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {
