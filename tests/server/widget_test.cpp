@@ -5,6 +5,7 @@
 // accepts once, a spin, the referral view, CORS for the merchant's origins only, and the
 // per-member rate limit. Answers are read back with the panel's codec (codec/widget_json).
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <ctime>
@@ -181,7 +182,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(error_code(a) == "token_replayed");
 
     std::string forged = member_token(secret, "demo", "demo-anna", "n-2");
-    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    char& flipped = forged[forged.size() - 10];  // inside the MAC
+    flipped = flipped == 'A' ? 'B' : 'A';
     a = open_session(*c, forged);
     CHECK(a.status == 401);
     CHECK(error_code(a) == "token_bad_signature");
@@ -224,6 +226,48 @@ TEST_CASE_FIXTURE(WithDemoServer,
         CHECK(error_shape_problem(x.body) == "");
     }
     CHECK(error_code(get(*c, "/v1/widget/me", "kws_unknown")) == "session_unknown");
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "widget: expired nonces and sessions are deleted by the merchant's next "
+                  "exchange, other merchants' are left to theirs") {
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(s.db.c_str(), &db) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 2000);
+        const int rc = sqlite3_exec(
+            db,
+            "INSERT INTO widget_nonces VALUES ('demo', 'old', 1000), ('rival', 'old', 1000);"
+            "INSERT INTO widget_sessions VALUES ('aa', 'demo', 'demo-anna', 1000);",
+            nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    auto c = s.server->client();
+    session_for(*c, s.db, "demo-anna", "fresh");
+    Db db(s.db);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE merchant_id = 'demo'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE nonce = 'fresh'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE merchant_id = 'rival'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_sessions") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_sessions WHERE expires_at_ms = 1000") == 0);
+}
+
+TEST_CASE_FIXTURE(WithDemoServer, "widget: an expired session is refused: session_expired") {
+    auto c = s.server->client();
+    const std::string session = session_for(*c, s.db, "demo-anna", "exp-1");
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(s.db.c_str(), &db) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 2000);
+        const int rc = sqlite3_exec(db, "UPDATE widget_sessions SET expires_at_ms = 1000",
+                                    nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    const Answer a = get(*c, "/v1/widget/me", session);
+    CHECK(a.status == 401);
+    CHECK(error_code(a) == "session_expired");
 }
 
 TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the cursor goes on") {
