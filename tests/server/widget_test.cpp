@@ -364,6 +364,31 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(error_code(post(*c, "/v1/widget/redeem", session, redeem)) == "not_enabled");
 }
 
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "widget: spins go to the settings' online wheel, and the member's spins left "
+                  "are counted on it") {
+    auto c = s.server->client();
+    const std::string admin = api_key(s.db, "admin");
+    Json online = contest_wheel(5, 100000);
+    online["member_spins_per_day_max"] = 5;
+    REQUIRE(put(*c, "/v1/admin/wheels/online", admin, online).status == 200);
+    Json settings = get(*c, "/v1/admin/widget-settings", admin).body["settings"];
+    settings["spin_wheel_id"] = "online";
+    REQUIRE(put(*c, "/v1/admin/widget-settings", admin, settings).status == 200);
+
+    const std::string session = session_for(*c, s.db, "demo-boris", "w-1");
+    CHECK(get(*c, "/v1/widget/me", session).body["member"]["spins_available"] == 5);
+    CHECK(get(*c, "/v1/widget/config?merchant=demo", "").body["wheel"]["id"] == "online");
+    const Answer a = post(*c, "/v1/widget/spin", session, {{"operation_id", op_id(80)}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK(a.body["wheel_id"] == "online");
+    CHECK(get(*c, "/v1/widget/me", session).body["member"]["spins_available"] == 4);
+    // The kiosk still counts its own wheel's (the demo wheel: 3 a day).
+    const std::string kiosk = pair_kiosk(*c, admin, "K");
+    CHECK(post(*c, "/v1/members/lookup", kiosk, {{"code", demo_cards(s.db).at("demo-boris").card}})
+              .body["member"]["spins_available"] == 3);
+}
+
 TEST_CASE_FIXTURE(WithDemoServer, "widget: the referral view has a stable code and the link") {
     auto c = s.server->client();
     const std::string session = session_for(*c, s.db, "demo-boris", "ref-1");
