@@ -5,6 +5,7 @@
 // accepts once, a spin, the referral view, CORS for the merchant's origins only, and the
 // per-member rate limit. Answers are read back with the panel's codec (codec/widget_json).
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <ctime>
@@ -181,7 +182,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(error_code(a) == "token_replayed");
 
     std::string forged = member_token(secret, "demo", "demo-anna", "n-2");
-    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    char& flipped = forged[forged.size() - 10];  // inside the MAC
+    flipped = flipped == 'A' ? 'B' : 'A';
     a = open_session(*c, forged);
     CHECK(a.status == 401);
     CHECK(error_code(a) == "token_bad_signature");
@@ -224,6 +226,48 @@ TEST_CASE_FIXTURE(WithDemoServer,
         CHECK(error_shape_problem(x.body) == "");
     }
     CHECK(error_code(get(*c, "/v1/widget/me", "kws_unknown")) == "session_unknown");
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "widget: expired nonces and sessions are deleted by the merchant's next "
+                  "exchange, other merchants' are left to theirs") {
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(s.db.c_str(), &db) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 2000);
+        const int rc = sqlite3_exec(
+            db,
+            "INSERT INTO widget_nonces VALUES ('demo', 'old', 1000), ('rival', 'old', 1000);"
+            "INSERT INTO widget_sessions VALUES ('aa', 'demo', 'demo-anna', 1000);",
+            nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    auto c = s.server->client();
+    session_for(*c, s.db, "demo-anna", "fresh");
+    Db db(s.db);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE merchant_id = 'demo'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE nonce = 'fresh'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_nonces WHERE merchant_id = 'rival'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_sessions") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM widget_sessions WHERE expires_at_ms = 1000") == 0);
+}
+
+TEST_CASE_FIXTURE(WithDemoServer, "widget: an expired session is refused: session_expired") {
+    auto c = s.server->client();
+    const std::string session = session_for(*c, s.db, "demo-anna", "exp-1");
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(s.db.c_str(), &db) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 2000);
+        const int rc = sqlite3_exec(db, "UPDATE widget_sessions SET expires_at_ms = 1000",
+                                    nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    const Answer a = get(*c, "/v1/widget/me", session);
+    CHECK(a.status == 401);
+    CHECK(error_code(a) == "session_expired");
 }
 
 TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the cursor goes on") {
@@ -318,6 +362,31 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(a.status == 404);
     CHECK(error_code(a) == "not_enabled");
     CHECK(error_code(post(*c, "/v1/widget/redeem", session, redeem)) == "not_enabled");
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "widget: spins go to the settings' online wheel, and the member's spins left "
+                  "are counted on it") {
+    auto c = s.server->client();
+    const std::string admin = api_key(s.db, "admin");
+    Json online = contest_wheel(5, 100000);
+    online["member_spins_per_day_max"] = 5;
+    REQUIRE(put(*c, "/v1/admin/wheels/online", admin, online).status == 200);
+    Json settings = get(*c, "/v1/admin/widget-settings", admin).body["settings"];
+    settings["spin_wheel_id"] = "online";
+    REQUIRE(put(*c, "/v1/admin/widget-settings", admin, settings).status == 200);
+
+    const std::string session = session_for(*c, s.db, "demo-boris", "w-1");
+    CHECK(get(*c, "/v1/widget/me", session).body["member"]["spins_available"] == 5);
+    CHECK(get(*c, "/v1/widget/config?merchant=demo", "").body["wheel"]["id"] == "online");
+    const Answer a = post(*c, "/v1/widget/spin", session, {{"operation_id", op_id(80)}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK(a.body["wheel_id"] == "online");
+    CHECK(get(*c, "/v1/widget/me", session).body["member"]["spins_available"] == 4);
+    // The kiosk still counts its own wheel's (the demo wheel: 3 a day).
+    const std::string kiosk = pair_kiosk(*c, admin, "K");
+    CHECK(post(*c, "/v1/members/lookup", kiosk, {{"code", demo_cards(s.db).at("demo-boris").card}})
+              .body["member"]["spins_available"] == 3);
 }
 
 TEST_CASE_FIXTURE(WithDemoServer, "widget: the referral view has a stable code and the link") {

@@ -23,14 +23,16 @@ ApiResult error(int status, const char* code, const std::string& message,
 }  // namespace
 
 ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
-                        const MemberRecord& member_record, std::int64_t now_ms) {
+                        const MemberRecord& member_record, std::int64_t now_ms,
+                        const std::string& wheel_id) {
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
     ApiResult no_program;
     const auto program = usable_program(store, merchant->merchant_id, &no_program);
     if (!program) return no_program;
 
-    const auto wheel = active_wheel(store, merchant->merchant_id);  // for spins_available
+    const auto wheel = wheel_id.empty() ? active_wheel(store, merchant->merchant_id)
+                                        : load_wheel(store, merchant->merchant_id, wheel_id);
     codec::Json snapshot;
     store.read_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
         // Expiries due by now are shown; the next write stores them.

@@ -35,8 +35,9 @@ ApiResult me(Store& store, const std::string& token, std::int64_t now_ms);
 // secret to keep (and rotate). `kopilka member-token-secret` shows it to the merchant.
 std::string member_token_secret(const std::string& card_secret);
 
-// The snapshot answer for a known member.
+// The snapshot answer for a known member; spins_available counts the spins left on wheel_id
+// ("": the kiosk's active wheel).
 ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
-                        std::int64_t now_ms);
+                        std::int64_t now_ms, const std::string& wheel_id = "");
 
 }  // namespace kopilka::server

@@ -40,6 +40,11 @@ std::string new_session_token() {
                         std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
+// The wheel whose spins the widget's snapshots count: the online one, else the kiosk's.
+std::string online_wheel(const WidgetSettings& s) {
+    return s.views.spin ? s.spin_wheel_id : "";
+}
+
 // A limit from the query: 1..history_page_max, the default when absent.
 std::optional<std::int64_t> page_limit(const std::string& text) {
     if (text.empty()) return history_page_default;
@@ -180,7 +185,8 @@ ApiResult open_session(Store& store, const std::string& member_token,
         return refused(401, "token_replayed",
                        "this member token was exchanged before; ask the site for a new one",
                        "Authorization", claims.merchant_id);
-    ApiResult answer = member_answer(store, *merchant, *member, now_ms);
+    const std::string wheel = online_wheel(load_widget_settings(store, merchant->merchant_id));
+    ApiResult answer = member_answer(store, *merchant, *member, now_ms, wheel);
     if (answer.status != 200) return answer;
     // encode_widget_session's shape, with the snapshot as member_answer encoded it
     answer.status = 201;
@@ -236,7 +242,7 @@ ApiResult not_enabled(const WidgetMember& w, const char* view) {
 }
 
 ApiResult widget_me(Store& store, const WidgetMember& w, std::int64_t now_ms) {
-    return member_answer(store, w.merchant, w.member, now_ms);
+    return member_answer(store, w.merchant, w.member, now_ms, online_wheel(w.settings));
 }
 
 ApiResult widget_history(Store& store, const WidgetMember& w, const std::string& before,
