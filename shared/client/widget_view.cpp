@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "client/program_text.hpp"
 #include "client/view_text.hpp"
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
@@ -312,9 +313,18 @@ void add_tabs(const Composer& k, WidgetView* v) {
 }
 }  // namespace
 
-WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c,
-                               const std::vector<WidgetBlock>& rules, std::int64_t now_ms) {
-    (void)now_ms;
+std::vector<WidgetBlock> rules_blocks(const program::Program& p, const i18n::Catalogues& c,
+                                      i18n::Locale l) {
+    std::vector<WidgetBlock> out;
+    for (const RulesSection& section : program_rules_text(p, c, l).sections) {
+        WidgetBlock b = list(section.heading);
+        for (const auto& item : section.items) b.items.push_back(text(item));
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c) {
     const Composer k(s, c);
     WidgetView v;
     v.lang = std::string(i18n::locale_tag(s.locale));
@@ -337,6 +347,7 @@ WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c,
         return v;
     }
     add_tabs(k, &v);
+    const std::vector<WidgetBlock> rules = rules_blocks(s.config->program, c, s.locale);
     if (s.auth_error) v.blocks.push_back(notice(k.error_text(*s.auth_error), true));
     switch (s.screen) {
         case WidgetScreen::home:

@@ -65,10 +65,13 @@ struct WidgetView {
     bool busy = false;  // aria-busy while a request is out
 };
 
-// The panel for state in its locale; rules: the program in plain words (the rules screen and
-// guests' home), made by the caller.
-WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c,
-                               const std::vector<WidgetBlock>& rules, std::int64_t now_ms);
+// The panel for state in its locale. c holds the kiosk's, the rules' (program_text.hpp) and the
+// widget's catalogues, merged.
+WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c);
+
+// The program in plain words as blocks: a "list" per section (label: its heading).
+std::vector<WidgetBlock> rules_blocks(const program::Program& p, const i18n::Catalogues& c,
+                                      i18n::Locale l);
 
 codec::Json encode_widget_view(const WidgetView& v);
 

@@ -172,6 +172,31 @@ describe('website widget', () => {
     }
   });
 
+  test('<kopilka-points> shows what the till gives for the product, tier-aware once signed in', async () => {
+    const { page, context, watch } = await newPage({ signedIn: true });
+    try {
+      const beans = page.locator('kopilka-points[sku="beans-1kg"]').first();
+      await page.waitForFunction(() => document.querySelector('kopilka-points[sku="beans-1kg"]')
+        ?.dataset.points !== undefined, null, { timeout: 20000 });
+      // The member's tier is known once the session is open: the number may change then.
+      await openPanel(page);
+      await waitText(page, 'Hello, ');
+      await page.waitForTimeout(300);
+      const shown = Number(await beans.getAttribute('data-points'));
+      assert.match(await beans.evaluate((e) => e.shadowRoot.textContent), /Earn [\d,]+ points?/);
+      const receipt = await api(server.url, 'POST', '/v1/receipts', { key: server.tillKey, body: {
+        operation_id: 'fedcba9876543210fedcba9876543210', member: { id: 'demo-anna' },
+        receipt: { id: 'R-points-1', lines: [{ sku: 'beans-1kg', category: 'coffee',
+          unit_price: 199000 }] } } });
+      assert.equal(receipt.status, 201, JSON.stringify(receipt.body));
+      assert.equal(shown, receipt.body.quote.points_earned, JSON.stringify(receipt.body.quote));
+      assert.ok(shown > 0);
+      assert.deepEqual(await csp(page), [], watch.dump());
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a spin changes the balance by what the server says; the referral link copies', async () => {
     const { page, context, watch } = await newPage({ signedIn: true });
     try {

@@ -3,13 +3,14 @@
 // visitor's actions and member tokens, and turns kw_view()'s blocks into DOM in the widget's
 // shadow root; Module.onKopilkaChange() tells it when to ask again.
 //
-// Exports (ccall): kw_start, kw_set_token, kw_act, kw_tick, kw_view.
+// Exports (ccall): kw_start, kw_set_token, kw_act, kw_tick, kw_view, kw_points.
 #include <emscripten.h>
 
 #include <map>
 #include <string>
 
 #include "catalogue_files.hpp"
+#include "client/product_points.hpp"
 #include "client/widget_flow.hpp"
 #include "client/widget_view.hpp"
 #include "codec/catalogue_json.hpp"
@@ -34,7 +35,7 @@ struct NoStorage : client::KioskStorage {
 
 i18n::Catalogues load_catalogues() {
     i18n::Catalogues all;
-    for (const char* set : {"i18n/", "widget/i18n/"}) {
+    for (const char* set : {"i18n/", "i18n/rules/", "widget/i18n/"}) {
         std::map<i18n::Locale, std::string> texts;
         for (const auto& f : wasm::catalogue_files())
             for (const i18n::Locale l : i18n::all_locales)
@@ -136,13 +137,38 @@ EMSCRIPTEN_KEEPALIVE int kw_tick() {
     return g_panel->flow.token_wanted(now) ? 1 : 0;
 }
 
+// What a product costs in points for this visitor (tier-aware when signed in), for
+// <kopilka-points price sku category>: {"points", "text"}, {"error"} for a price that can't be
+// read, or {} until the program is known.
+EMSCRIPTEN_KEEPALIVE const char* kw_points(const char* price, const char* sku,
+                                           const char* category) {
+    static std::string out;
+    if (!g_panel || !g_panel->flow.state().config) return "{}";
+    const client::WidgetState& s = g_panel->flow.state();
+    const client::ParsedPrice parsed = client::parse_price(price, s.config->program.currency);
+    codec::Json j;
+    if (parsed.status != client::PriceStatus::ok) {
+        j = {{"error", parsed.message}};
+    } else {
+        client::ProductQuery q{parsed.minor, sku, category, "", ""};
+        if (s.auth == client::WidgetAuth::signed_in && s.member) q.tier_id = s.member->tier.id;
+        const client::ProductPoints p =
+            client::product_points(s.config->program, q, g_panel->catalogues, s.locale);
+        j = p.status == client::ProductPointsStatus::ok
+                ? codec::Json{{"points", p.points}, {"text", p.text}}
+                : codec::Json{{"error", "price is out of range"}};
+    }
+    out = j.dump();
+    return out.c_str();
+}
+
 // {"revision", "view": the blocks (client/widget_view.hpp)}.
 EMSCRIPTEN_KEEPALIVE const char* kw_view() {
     if (!g_panel) return "{}";
     const client::WidgetState& s = g_panel->flow.state();
     const codec::Json j = {{"revision", s.revision},
-                           {"view", client::encode_widget_view(client::compose_widget_view(
-                                        s, g_panel->catalogues, {}, wasm::wall_ms()))}};
+                           {"view", client::encode_widget_view(
+                                        client::compose_widget_view(s, g_panel->catalogues))}};
     g_panel->view_json = j.dump();
     return g_panel->view_json.c_str();
 }

@@ -95,12 +95,35 @@ export async function createPanel(options) {
   let tokenSource;    // what setMemberToken last gave
   let tokenBusy = false;
 
+  const pointElements = new Set();
   const render = () => {
     scheduled = false;
     const out = JSON.parse(module.ccall('kw_view', 'string', [], []));
     view = out.view;
     for (const w of widgets) paint(w);
+    for (const p of pointElements) paintPoints(p);
   };
+
+  // <kopilka-points price sku category>: "Earn 99 points", quoted by the core for this visitor.
+  const pointsSheet = new CSSStyleSheet();
+  pointsSheet.replaceSync(':host{display:inline-block}');
+  function paintPoints(host) {
+    const args = ['price', 'sku', 'category'].map((a) => host.getAttribute(a) || '');
+    const out = JSON.parse(module.ccall('kw_points', 'string', ['string', 'string', 'string'], args));
+    if (!host.shadowRoot) {
+      host.attachShadow({ mode: 'open' }).adoptedStyleSheets = [pointsSheet];
+      host.shadowRoot.append(el('span', { part: 'text' }));
+    }
+    const span = host.shadowRoot.firstChild;
+    const text = out.text || '';
+    if (span.textContent !== text) span.textContent = text;
+    if (out.error) {
+      host.dataset.error = out.error;
+      console.warn('Kopilka: <kopilka-points> ' + out.error);
+    } else if (out.points !== undefined) {
+      host.dataset.points = String(out.points);
+    }
+  }
   const schedule = () => {
     if (scheduled || !module) return;
     scheduled = true;
@@ -214,13 +237,17 @@ export async function createPanel(options) {
         'data-key': 'tab:' + t.screen, 'aria-current': t.current ? 'page' : null,
         text: t.label }));
     }
-    const main = el('div', { class: 'body' }, el('h3', { text: view.heading, tabindex: '-1',
-      'data-key': 'heading' }));
-    let row = null;  // buttons that follow each other share a row
+    // The screen scrolls when long: focusable (tabindex 0) so keyboards can scroll it too.
+    const main = el('div', { class: 'body', tabindex: '0', role: 'region',
+      'aria-labelledby': 'kopilka-heading', 'data-key': 'body' },
+    el('h3', { id: 'kopilka-heading', text: view.heading, tabindex: '-1', 'data-key': 'heading' }));
+    let row = null;  // buttons (or links) that follow each other share a row
     for (const b of view.blocks) {
-      if (b.kind === 'button') {
-        if (!row) main.append(row = el('div', { class: 'row' }));
-        row.append(button(b));
+      if (b.kind === 'button' || b.kind === 'link') {
+        const cls = b.kind === 'button' ? 'row' : 'links';
+        if (!row || row.className !== cls) main.append(row = el('div', { class: cls }));
+        row.append(b.kind === 'button' ? button(b)
+          : el('a', { href: b.href, target: '_top', text: b.label }));
         continue;
       }
       row = null;
@@ -257,8 +284,6 @@ export async function createPanel(options) {
       }
       case 'item':
         return el('ul', {}, listItem(b));
-      case 'link':
-        return el('p', { class: 'links' }, el('a', { href: b.href, target: '_top', text: b.label }));
       case 'code':
         return el('div', { class: 'code' }, el('span', { text: b.label }), el('kbd', { text: b.text }),
           el('button', { type: 'button', class: 'primary', 'data-action': 'copy', 'data-arg': b.text,
@@ -350,6 +375,6 @@ export async function createPanel(options) {
     close() { for (const w of widgets) if (w.dialog && w.dialog.open) w.dialog.close(); },
     tokenChanged() { tokenSource = options.token(); handOver(true); },
     themeChanged() { schedule(); },
-    points() {},
+    points(host) { pointElements.add(host); paintPoints(host); },
   };
 }

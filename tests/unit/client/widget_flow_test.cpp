@@ -20,8 +20,10 @@ namespace {
 const i18n::Catalogues& catalogues() {
     static const i18n::Catalogues c = [] {
         i18n::Catalogues all = *codec::decode_catalogues(testing::catalogue_texts()).value;
-        i18n::merge_catalogues(
-            all, *codec::decode_catalogues(testing::catalogue_texts("widget/i18n")).value);
+        for (const char* set : {"i18n/rules", "widget/i18n"}) {
+            const auto more = codec::decode_catalogues(testing::catalogue_texts(set));
+            i18n::merge_catalogues(all, *more.value);
+        }
         return all;
     }();
     return c;
@@ -88,7 +90,7 @@ struct Rig {
     }
     WidgetView view(i18n::Locale l = i18n::Locale::en) {
         flow.set_locale(l);
-        return compose_widget_view(flow.state(), catalogues(), {}, 0);
+        return compose_widget_view(flow.state(), catalogues());
     }
 };
 
@@ -130,8 +132,12 @@ TEST_CASE("widget flow: a guest sees how to earn, the rewards and the shop's sig
     const WidgetBlock* link = find(v.blocks, "link");
     REQUIRE(link);
     CHECK(link->href == "https://shop.example/signin");
-    const WidgetBlock* rewards = find(v.blocks, "list");
-    REQUIRE(rewards);
+    const WidgetBlock* how = find(v.blocks, "list");
+    REQUIRE(how);
+    CHECK(how->label == "How to earn");
+    CHECK_FALSE(how->items.empty());
+    const WidgetBlock* rewards = &v.blocks.back();
+    REQUIRE(rewards->kind == "list");
     REQUIRE(rewards->items.size() == 2);
     CHECK(rewards->items[1].detail == "900 points");
     CHECK(rewards->items[1].action.empty());  // a guest can't redeem
@@ -296,6 +302,7 @@ TEST_CASE("widget view: every screen in every language, nothing left untranslate
             INFO(i18n::locale_tag(l), " ", widget_screen_name(s), "\n", text);
             CHECK(text.find("widget.") == std::string::npos);
             CHECK(text.find("member.") == std::string::npos);
+            CHECK(text.find("rules.") == std::string::npos);
         }
         r.flow.open(WidgetScreen::rewards, 0);
         r.flow.choose_reward("coffee", 0);
