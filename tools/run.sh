@@ -27,7 +27,7 @@ pair=$("$bin/kopilka" pairing-code --db "$db" --merchant demo --name "Demo kiosk
 # CSP; its backend mints member tokens with the demo merchant's secret (kept in var/, 0600).
 shop_port="${KOPILKA_SHOP_PORT:-8081}"
 shop="http://$host:$shop_port"
-(umask 077 && "$bin/kopilka" member-token --db "$db" --merchant demo --member demo-anna |
+(umask 077 && "$bin/kopilka" member-token-secret --db "$db" --merchant demo |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).member_token_secret))' \
   > var/demo-shop.secret)
 node web/demo-shop/server.mjs --host "$host" --port "$shop_port" --kopilka "$base" --merchant demo \
