@@ -10,8 +10,17 @@ std::string ViewText::percent(std::int64_t ppm) const {
 }
 
 std::string ViewText::error_text(const FlowError& e) const {
-    const std::string key = "error." + e.code;
+    std::string key = "error." + e.code;
     std::string text = t(key);
+    // A family of codes shares a text: "token_bad_signature" → "error.token".
+    if (text == key && e.code.find('_') != std::string::npos) {
+        const std::string family = "error." + e.code.substr(0, e.code.find('_'));
+        const std::string family_text = t(family);
+        if (family_text != family) {
+            text = family_text;
+            key = family;
+        }
+    }
     if (text == key)
         text = t("error.generic",
                  {std::nullopt, {{"message", e.message.empty() ? e.code : e.message}}});

@@ -23,8 +23,9 @@ struct ViewText {
     std::string date(std::int64_t ms) const { return i18n::format_date(locale, ms); }
     // Millionths as a percentage with one decimal: "12,5 %" (ru, de, lv), "12.5%" (en).
     std::string percent(std::int64_t ppm) const;
-    // The error's text from the catalogue by its code ("error.<code>"), or the generic text
-    // with the server's words.
+    // The error's text from the catalogue by its code ("error.<code>"), else by its family
+    // (the code up to its first '_': "error.token" for "token_bad_signature"), else the generic
+    // text with the server's words.
     std::string error_text(const FlowError& e) const;
     // "12.03.2026 +50 points: purchase" as member.history_line spells it.
     std::string history_line(const members::HistoryView& h) const;

@@ -86,6 +86,11 @@ void WidgetFlow::set_locale(i18n::Locale l) {
     changed();
 }
 
+void WidgetFlow::set_preview_theme(std::optional<theme::Theme> t) {
+    state_.preview_theme = std::move(t);
+    changed();
+}
+
 void WidgetFlow::set_reduced_motion(bool on) {
     state_.reduced_motion = on;
     changed();
@@ -137,6 +142,7 @@ void WidgetFlow::sign_out() {
     api_.set_credential({});
     outbox_.set_credential({CredentialKind::member, ""});
     const auto keep_config = std::move(state_.config);
+    const auto keep_preview = std::move(state_.preview_theme);
     const std::string merchant = state_.merchant;
     const i18n::Locale locale = state_.locale;
     const bool reduced = state_.reduced_motion;
@@ -145,6 +151,7 @@ void WidgetFlow::sign_out() {
     state_ = WidgetState{};
     state_.spin_animation_ms = spin_ms;
     state_.config = keep_config;
+    state_.preview_theme = keep_preview;
     state_.merchant = merchant;
     state_.locale = locale;
     state_.reduced_motion = reduced;

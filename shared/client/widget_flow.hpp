@@ -47,6 +47,7 @@ struct WidgetState {
     bool reduced_motion = false;
 
     std::optional<codec::WidgetConfig> config;
+    std::optional<theme::Theme> preview_theme;  // the console's draft, drawn instead of config's
     bool config_loading = false;
     std::optional<FlowError> config_error;  // the panel can't show anything but this
 
@@ -96,6 +97,9 @@ class WidgetFlow {
     void start(const std::string& merchant, std::int64_t now_ms);
     void set_locale(i18n::Locale l);
     void set_reduced_motion(bool on);
+    // The console's live preview (Kopilka.previewTheme): a draft theme instead of the
+    // published one; nullopt goes back to the published.
+    void set_preview_theme(std::optional<theme::Theme> t);
 
     // A member token from the merchant's site (minted by its backend); "" signs out.
     void set_member_token(const std::string& token, std::int64_t now_ms);

@@ -333,7 +333,9 @@ WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c) 
     v.copy_label = k.t("widget.copy");
     v.copied_label = k.t("widget.copied");
     v.share_label = k.t("widget.share");
-    const theme::Theme look = s.config && s.config->has_theme ? s.config->theme : theme::Theme{};
+    const theme::Theme look = s.preview_theme                        ? *s.preview_theme
+                              : s.config && s.config->has_theme ? s.config->theme
+                                                                : theme::Theme{};
     v.css = theme_css(look);
     v.contrast_failures = contrast_failures(look);
     v.launcher_label = k.signed_in() ? k.t("widget.launcher_balance", {s.member->balance, {}})

@@ -288,6 +288,58 @@ describe('website widget', () => {
     }
   });
 
+  test('tokens: a replayed, a forged and another merchant\'s token are refused and said so', async () => {
+    const { page, context, watch } = await newPage({ signedIn: true });
+    try {
+      await openPanel(page);
+      await waitText(page, 'Hello, ');
+      const alert = dialog(page).locator('[role=alert]');
+      const hand = (t) => page.evaluate((x) => window.Kopilka.setMemberToken(x), t);
+      const token = await page.evaluate(async () =>
+        (await (await fetch('/api/kopilka-token', { method: 'POST' })).json()).token);
+      await hand(token);  // a fresh one: taken (the session is renewed)
+      await page.waitForTimeout(500);
+      assert.equal(await alert.count(), 0, await dialog(page).textContent());
+      await hand(token);  // the same again: a replay
+      await alert.filter({ hasText: 'already used' }).waitFor({ timeout: 10000 });
+      const [body, mac] = token.split('.');
+      const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url')),
+        sub: 'demo-dace', nonce: 'forged-1' })).toString('base64url') + '.' + mac;
+      await hand(forged);
+      await alert.filter({ hasText: 'could not be checked' }).waitFor({ timeout: 10000 });
+      const other = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url')),
+        mid: 'another-shop', nonce: 'other-1' })).toString('base64url') + '.' + mac;
+      await hand(other);
+      await alert.filter({ hasText: 'could not be checked' }).waitFor({ timeout: 10000 });
+      await waitText(page, 'Hello, ');  // a refused refresh keeps the session it would replace
+      assert.deepEqual(await csp(page), [], watch.dump());
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Kopilka.previewTheme draws a draft theme at once (the console\'s live preview)', async () => {
+    const { page, context } = await newPage({ at: '/signin.html' });
+    try {
+      await openPanel(page);
+      await page.evaluate(() => window.Kopilka.previewTheme({ name: 'Draft',
+        colors: { background: '#FFFDF8', surface: '#FFFFFF', text: '#1B1B1B', muted_text: '#555555',
+          accent: '#7A1FA2', accent_text: '#FFFFFF', error: '#B00020' },
+        corner_radius_px: 8, font_size_px: 20 }));
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('kopilka-widget'))
+        .getPropertyValue('--kopilka-accent').trim().toLowerCase() === '#7a1fa2', null,
+      { timeout: 5000 });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('kopilka-widget'))
+        .getPropertyValue('--kopilka-radius').trim()), '8px');
+      await page.evaluate(() => window.Kopilka.previewTheme(null));
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('kopilka-widget'))
+        .getPropertyValue('--kopilka-accent').trim().toLowerCase() !== '#7a1fa2', null,
+      { timeout: 5000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the panel reflows at 320 px wide and at 200 % zoom, with nothing cut off', async () => {
     for (const viewport of [{ width: 320, height: 640, zoom: 1 }, { width: 1280, height: 800, zoom: 2 }]) {
       const { page, context } = await newPage({ signedIn: true });

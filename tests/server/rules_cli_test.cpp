@@ -28,8 +28,10 @@ TEST_CASE("kopilka rules prints the seeded demo program in every language") {
         REQUIRE(doc.is_object());
         std::vector<std::string> ids;
         for (const auto& s : doc["sections"]) ids.push_back(s["id"].get<std::string>());
-        // 5 % in points, welcome bonus, expiry, three tiers, a redemption cap and rewards.
-        CHECK(ids == std::vector<std::string>{"earn", "tiers", "bonuses", "spend", "rewards"});
+        // 5 % in points, welcome bonus, expiry, three tiers, a referral rule (the widget's
+        // invitations), a redemption cap and rewards.
+        CHECK(ids == std::vector<std::string>{"earn", "tiers", "bonuses", "referral", "spend",
+                                              "rewards"});
     }
     const RunResult en = run_program({cli_binary(), "rules", "--db", db, "--lang", "en"});
     CHECK(en.out.find("Earning points\n  \u2022 1 point per \u20BD20\n") != std::string::npos);

@@ -3,7 +3,8 @@
 // visitor's actions and member tokens, and turns kw_view()'s blocks into DOM in the widget's
 // shadow root; Module.onKopilkaChange() tells it when to ask again.
 //
-// Exports (ccall): kw_start, kw_set_token, kw_act, kw_tick, kw_view, kw_points.
+// Exports (ccall): kw_start, kw_set_token, kw_act, kw_tick, kw_view, kw_points,
+// kw_preview_theme.
 #include <emscripten.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 #include "client/widget_flow.hpp"
 #include "client/widget_view.hpp"
 #include "codec/catalogue_json.hpp"
+#include "codec/theme_json.hpp"
 #include "platform/browser.hpp"
 #include "platform/fetch_transport.hpp"
 
@@ -135,6 +137,22 @@ EMSCRIPTEN_KEEPALIVE int kw_tick() {
     g_panel->outbox.tick(now);
     g_panel->flow.tick(now);
     return g_panel->flow.token_wanted(now) ? 1 : 0;
+}
+
+// The console's draft theme (the theme codec's JSON) for a live preview; "" goes back to the
+// published theme. Returns 0 (and changes nothing) when the draft doesn't decode.
+EMSCRIPTEN_KEEPALIVE int kw_preview_theme(const char* json) {
+    if (!g_panel) return 0;
+    if (!*json) {
+        g_panel->flow.set_preview_theme(std::nullopt);
+        return 1;
+    }
+    codec::DecodeError e;
+    const auto j = codec::parse_json(json, &e);
+    auto t = j ? codec::decode_theme(*j) : codec::Decoded<theme::Theme>{};
+    if (!t.ok()) return 0;
+    g_panel->flow.set_preview_theme(std::move(t.value));
+    return 1;
 }
 
 // What a product costs in points for this visitor (tier-aware when signed in), for

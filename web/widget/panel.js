@@ -162,6 +162,13 @@ export async function createPanel(options) {
     [server, options.merchant, lang, matchMedia('(prefers-reduced-motion: reduce)').matches]);
   tokenSource = options.token();
   if (tokenSource) handOver(true);
+  const previewTheme = () => {
+    const t = options.theme();
+    if (!module.ccall('kw_preview_theme', 'number', ['string'], [t ? JSON.stringify(t) : '']))
+      console.warn('Kopilka: previewTheme was given a theme that does not decode');
+    schedule();
+  };
+  if (options.theme()) previewTheme();
 
   function styles() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
@@ -374,7 +381,7 @@ export async function createPanel(options) {
     },
     close() { for (const w of widgets) if (w.dialog && w.dialog.open) w.dialog.close(); },
     tokenChanged() { tokenSource = options.token(); handOver(true); },
-    themeChanged() { schedule(); },
+    themeChanged() { previewTheme(); },
     points(host) { pointElements.add(host); paintPoints(host); },
   };
 }
