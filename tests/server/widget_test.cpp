@@ -621,3 +621,40 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(a.body["quote"]["referral"]["inviter_bonus"] == 0);
     CHECK(anna_balance() == anna_before + 200);
 }
+
+TEST_CASE("referral (PostgreSQL): two friends' first receipts at once on two servers, a month's "
+          "maximum of 1: the inviter is credited once") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto a = start_server(db.url, {"--seed-demo"});
+    auto b = start_server(db.url, {});
+    auto c = a->client();
+    const std::string admin = api_key(db.url, "admin");
+    const std::string till = api_key(db.url, "till");
+    Json program = get(*c, "/v1/admin/program", admin).body["program"];
+    program["referral"]["per_inviter_month_max"] = 1;
+    REQUIRE(put(*c, "/v1/admin/program", admin, program).status == 200);
+    const std::string anna = session_for(*c, db.url, "demo-anna", "pg-ref");
+    const std::string code = get(*c, "/v1/widget/referral", anna).body["code"].get<std::string>();
+    const std::int64_t before = db.derived_balance("demo", "demo-anna");
+    std::vector<std::string> cards;
+    for (const char* id : {"f1", "f2"}) {
+        const Answer e = post(*c, "/v1/admin/members", admin,
+                              {{"id", id}, {"name", id}, {"consent", true}, {"referred_by", code}});
+        REQUIRE_MESSAGE(e.status == 201, e.body.dump());
+        cards.push_back(e.body["profile"]["card"].get<std::string>());
+    }
+    std::vector<std::thread> threads;
+    std::atomic<int> posted{0};
+    for (int i = 0; i < 2; ++i)
+        threads.emplace_back([&, i] {
+            auto own = (i ? b : a)->client();
+            if (post(*own, "/v1/receipts", till, receipt_body(10 + i, cards[i], 100000, 0))
+                    .status == 201)
+                ++posted;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(posted == 2);
+    CHECK(db.derived_balance("demo", "demo-anna") == before + 200);
+    CHECK(db.scalar("SELECT COUNT(*) FROM referrals WHERE qualified_at_ms > 0") == 2);
+}
