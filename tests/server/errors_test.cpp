@@ -206,6 +206,7 @@ TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the databas
                                                         {"programs", 1},
                                                         {"receipts", 6},
                                                         {"referral_codes", 0},
+                                                        {"referrals", 0},
                                                         {"schema_migrations", 6},
                                                         {"shared_state", 0},
                                                         {"spins", 0},

@@ -18,6 +18,7 @@ const char* const kBackToSchema4 = R"sql(
     DROP TABLE widget_nonces;
     DROP TABLE widget_sessions;
     DROP TABLE referral_codes;
+    DROP TABLE referrals;
     DROP INDEX members_phone_unique;
     DROP TABLE member_phones_blanked;
     CREATE INDEX members_phone ON members (merchant_id, phone);

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cctype>
 #include <ctime>
 #include <optional>
 #include <thread>
@@ -549,4 +550,111 @@ TEST_CASE("widget (PostgreSQL): one token, 10 parallel exchanges on two servers:
     CHECK(ref.status == 200);
     CHECK(get(*ca, "/v1/widget/referral", s1.body["token"].get<std::string>()).body["code"] ==
           ref.body["code"]);
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "referral: enrolment by a member's code; the first receipt over the minimum "
+                  "credits the invitee and, once, the inviter, within the month's maximum") {
+    auto c = s.server->client();
+    const std::string admin = api_key(s.db, "admin");
+    const std::string till = api_key(s.db, "till");
+    const std::string anna = session_for(*c, s.db, "demo-anna", "ref-anna");
+    const std::string code = get(*c, "/v1/widget/referral", anna).body["code"].get<std::string>();
+    const auto anna_balance = [&] {
+        return get(*c, "/v1/widget/me", anna).body["member"]["balance"].get<std::int64_t>();
+    };
+    const std::int64_t anna_before = anna_balance();
+
+    Answer a = post(*c, "/v1/admin/members", admin,
+                    {{"name", "Ivan"}, {"consent", true}, {"referred_by", "ZZZZ-ZZZZ"}});
+    CHECK(a.status == 400);
+    CHECK(error_field(a) == "referred_by");
+    a = post(*c, "/v1/admin/members", admin,
+             {{"id", "demo-anna"}, {"name", "Anna"}, {"consent", true}, {"referred_by", code}});
+    CHECK(a.status == 400);
+    CHECK(error_field(a) == "referred_by");
+    // As a person types it: lower case, no dash.
+    std::string typed = code.substr(0, 4) + code.substr(5);
+    for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    a = post(*c, "/v1/admin/members", admin,
+             {{"id", "ivan"}, {"name", "Ivan"}, {"consent", true}, {"referred_by", typed}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    const std::string card = a.body["profile"]["card"].get<std::string>();
+    CHECK(Db(s.db).scalar("SELECT COUNT(*) FROM referrals WHERE member_id = 'ivan' AND "
+                          "inviter_id = 'demo-anna'") == 1);
+
+    // Below first_receipt_min (1 000 ₽): no bonus yet.
+    a = post(*c, "/v1/receipts", till, receipt_body(1, card, 50000, 0));
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK(a.body["quote"]["referral"]["invitee_bonus"] == 0);
+    const std::int64_t ivan_before = a.body["member"]["balance"];
+    CHECK(anna_balance() == anna_before);
+
+    const Json qualifying = receipt_body(2, card, 100000, 0);
+    a = post(*c, "/v1/receipts", till, qualifying);
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK(a.body["quote"]["referral"]["invitee_bonus"] == 100);
+    CHECK(a.body["quote"]["referral"]["inviter_bonus"] == 200);
+    const std::int64_t earned = a.body["quote"]["points_earned"];
+    CHECK(a.body["member"]["balance"] == ivan_before + earned + 100);
+    CHECK(anna_balance() == anna_before + 200);
+    CHECK(post(*c, "/v1/receipts", till, qualifying).replayed);
+    CHECK(anna_balance() == anna_before + 200);  // a replay credits nothing twice
+    a = post(*c, "/v1/receipts", till, receipt_body(3, card, 100000, 0));
+    REQUIRE(a.status == 201);
+    CHECK(a.body["quote"]["referral"]["invitee_bonus"] == 0);  // only the first
+    CHECK(anna_balance() == anna_before + 200);
+    CHECK(get(*c, "/v1/widget/referral", anna).body["invited_this_month"] == 1);
+    CHECK(Db(s.db).derived_balance("demo", "demo-anna") == anna_before + 200);
+
+    // A month's maximum of 1: the next friend gets the bonus, Anna nothing more.
+    Json program = get(*c, "/v1/admin/program", admin).body["program"];
+    program["referral"]["per_inviter_month_max"] = 1;
+    REQUIRE(put(*c, "/v1/admin/program", admin, program).status == 200);
+    a = post(*c, "/v1/admin/members", admin,
+             {{"id", "olga"}, {"name", "Olga"}, {"consent", true}, {"referred_by", code}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    a = post(*c, "/v1/receipts", till,
+             receipt_body(4, a.body["profile"]["card"].get<std::string>(), 100000, 0));
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK(a.body["quote"]["referral"]["invitee_bonus"] == 100);
+    CHECK(a.body["quote"]["referral"]["inviter_bonus"] == 0);
+    CHECK(anna_balance() == anna_before + 200);
+}
+
+TEST_CASE("referral (PostgreSQL): two friends' first receipts at once on two servers, a month's "
+          "maximum of 1: the inviter is credited once") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto a = start_server(db.url, {"--seed-demo"});
+    auto b = start_server(db.url, {});
+    auto c = a->client();
+    const std::string admin = api_key(db.url, "admin");
+    const std::string till = api_key(db.url, "till");
+    Json program = get(*c, "/v1/admin/program", admin).body["program"];
+    program["referral"]["per_inviter_month_max"] = 1;
+    REQUIRE(put(*c, "/v1/admin/program", admin, program).status == 200);
+    const std::string anna = session_for(*c, db.url, "demo-anna", "pg-ref");
+    const std::string code = get(*c, "/v1/widget/referral", anna).body["code"].get<std::string>();
+    const std::int64_t before = db.derived_balance("demo", "demo-anna");
+    std::vector<std::string> cards;
+    for (const char* id : {"f1", "f2"}) {
+        const Answer e = post(*c, "/v1/admin/members", admin,
+                              {{"id", id}, {"name", id}, {"consent", true}, {"referred_by", code}});
+        REQUIRE_MESSAGE(e.status == 201, e.body.dump());
+        cards.push_back(e.body["profile"]["card"].get<std::string>());
+    }
+    std::vector<std::thread> threads;
+    std::atomic<int> posted{0};
+    for (int i = 0; i < 2; ++i)
+        threads.emplace_back([&, i] {
+            auto own = (i ? b : a)->client();
+            if (post(*own, "/v1/receipts", till, receipt_body(10 + i, cards[i], 100000, 0))
+                    .status == 201)
+                ++posted;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(posted == 2);
+    CHECK(db.derived_balance("demo", "demo-anna") == before + 200);
+    CHECK(db.scalar("SELECT COUNT(*) FROM referrals WHERE qualified_at_ms > 0") == 2);
 }

@@ -1,8 +1,9 @@
 // Admin API: members and their personal data (PRODUCT.md, "Personal data").
 // Implemented: search with pagination by member id; enrolment with recorded consent, an
-// EAN-13 card generated when none is given, the program's welcome bonus, idempotent by
-// operation_id; the profile with the member's snapshot; updates of personal fields; manual
-// adjustments with a reason (idempotent like receipts; never below zero); the export of
+// EAN-13 card generated when none is given, the program's welcome bonus, a referral by
+// another member's code ("referred_by", api/referral.hpp), idempotent by operation_id; the
+// profile with the member's snapshot; updates of personal fields; manual adjustments with a
+// reason (idempotent like receipts; never below zero); the export of
 // everything personal we hold; erasure, which keeps the anonymous ledger.
 // Operations stored for replays hold nothing personal: personal values in an enrolment's
 // request are kept as keyed hashes (enough to name the field of a conflicting reuse), and
@@ -13,6 +14,7 @@
 #include <stdexcept>
 
 #include "api/member_write.hpp"
+#include "api/referral.hpp"
 #include "codec/ledger_json.hpp"
 #include "codec/object_reader.hpp"
 #include "core/cards/card_code.hpp"
@@ -108,6 +110,7 @@ struct EnrolRequest {
     std::string member_id;
     std::string card;  // canonical number
     Personal personal;
+    std::string referred_by;  // another member's referral code, as typed
 };
 
 bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
@@ -141,8 +144,9 @@ bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
     if (r.ok() && !consent)
         r.fail(r.has("consent") ? "invalid_value" : "missing_field", "consent",
                "must be true: enrolment records that the member agreed to the program's terms");
-    r.reject_unknown(
-        {"operation_id", "id", "name", "card", "phone", "email", "birthday", "consent"});
+    r.optional_text("referred_by", &out->referred_by, 32);
+    r.reject_unknown({"operation_id", "id", "name", "card", "phone", "email", "birthday",
+                      "consent", "referred_by"});
     if (e.code.empty()) return true;
     *err = {400, codec::error_json(e), {}};
     return false;
@@ -409,9 +413,17 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     }
     if (rq.member_id.empty())
         rq.member_id = "m-" + ledger::to_hex(ledger::derive_entry_id(op, "member")).substr(0, 16);
+    std::optional<std::string> inviter;
+    if (!rq.referred_by.empty()) {
+        inviter =
+            referring_member(store, merchant->merchant_id, rq.referred_by, rq.member_id, &err);
+        if (!inviter) return err;
+    }
 
     if (auto refused = insert_member(store, merchant->merchant_id, op, &rq, now_ms))
         return *refused;
+    // Once per member: a twin of this enrolment finds it stored.
+    if (inviter) store.put_referral({merchant->merchant_id, rq.member_id, *inviter, now_ms, 0, ""});
     ApiResult out;
     if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms, &out))
         return enrol_replay(store, *merchant, out, now_ms);

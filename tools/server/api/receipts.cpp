@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "api/member_write.hpp"
+#include "api/referral.hpp"
 #include "api/wheel_state.hpp"
 #include "codec/object_reader.hpp"
 #include "codec/quote_json.hpp"
@@ -65,6 +66,17 @@ bool post_to_ledger(ledger::Ledger& l, const ReceiptRequest& rq, const quote::Qu
                                now_ms);
         if (!ledger::status_succeeded(r.status)) {
             *failure = std::string(ledger::status_name(r.status));
+            return false;
+        }
+    }
+    if (q.referral_invitee_bonus > 0) {  // the member's first receipt after a referral
+        const auto r = l.apply(ledger::Earn{ledger::derive_entry_id(rq.op, "referral"),
+                                            q.referral_invitee_bonus, 0, q.points_expire_at_ms,
+                                            ledger::Reason::bonus, "referral", rq.receipt.id},
+                               now_ms);
+        if (!ledger::status_succeeded(r.status)) {
+            *failure = std::string(ledger::status_name(r.status));
+            *field = "receipt";
             return false;
         }
     }
@@ -195,7 +207,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
     const auto wheel =
         active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
-    return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
+    ApiResult answer = member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         // Posted before: answered without quoting. A receipt posted at this moment by another
         // member's operation is only seen by insert_receipt below.
         if (tx.receipt(rq.receipt.id)) {
@@ -205,8 +217,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         MemberCounters counters = tx.counters();
         quote::QuoteOptions options;
         options.redeem_points = rq.redeem_points;
-        const quote::Quote q = quote::quote_receipt(
-            *program, member_context(*program, tx, l, counters, now_ms), rq.receipt, options);
+        quote::MemberContext context = member_context(*program, tx, l, counters, now_ms);
+        auto referral = open_referral(tx, now_ms, &context);
+        const quote::Quote q = quote::quote_receipt(*program, context, rq.receipt, options);
         if (q.status != quote::QuoteStatus::ok) {
             *out = api_error(
                 400, q.status == quote::QuoteStatus::overflow ? "overflow" : "invalid_receipt",
@@ -220,6 +233,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                           "the ledger refused the receipt: " + failure + " (" + field + ")", field);
             return false;
         }
+        qualify_referral(tx, referral, q, w.op_hex, now_ms);
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
         count_receipt(&counters, *program, q, rq.receipt.at_ms);
@@ -242,6 +256,11 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                 {}};
         return true;
     });
+    // Answered now or before: the inviter's bonus, once (a no-op for other receipts).
+    if (answer.status == 201)
+        credit_inviter(store, merchant->merchant_id, member->member_id, w.op_hex, *program,
+                       now_ms);
+    return answer;
 }
 
 }  // namespace kopilka::server

@@ -270,7 +270,7 @@ const std::string kBlankSharedPhones = R"sql(
 )sql";
 
 // Migration 6: the website widget's remembered nonces (a member token is exchanged once),
-// its sessions (the token's hash only) and members' referral codes.
+// its sessions (the token's hash only), members' referral codes and who referred whom.
 const std::string kWidgetTables = R"sql(
     CREATE TABLE widget_nonces (
         merchant_id   TEXT NOT NULL,
@@ -294,6 +294,16 @@ const std::string kWidgetTables = R"sql(
         PRIMARY KEY (merchant_id, member_id)
     );
     CREATE UNIQUE INDEX referral_codes_code ON referral_codes (merchant_id, code);
+    CREATE TABLE referrals (
+        merchant_id     TEXT NOT NULL,
+        member_id       TEXT NOT NULL,
+        inviter_id      TEXT NOT NULL,
+        created_at_ms   BIGINT NOT NULL,
+        qualified_at_ms BIGINT NOT NULL,
+        qualified_op    TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id)
+    );
+    CREATE INDEX referrals_inviter ON referrals (merchant_id, inviter_id, qualified_at_ms);
 )sql";
 
 const std::string kMigrations[] = {
@@ -310,7 +320,7 @@ const std::string kMigrations[] = {
     kAddColumns4 + kOperationsMember + kTables4,
     // 5: a member's phone is unique per merchant.
     kPhonesBlanked + kBlankSharedPhones + kPhoneUnique,
-    // 6: the website widget: nonces, sessions, referral codes.
+    // 6: the website widget: nonces, sessions, referral codes, referrals.
     kWidgetTables,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -627,6 +637,28 @@ void SqlMemberTx::save_spin(const SpinRecord& s) {
         "INSERT INTO spins (merchant_id, op_id, member_id, wheel_id, prize_id, seed, cost, at_ms) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {merchant_, s.op_id, member_, s.wheel_id, s.prize_id, s.seed, s.cost, s.at_ms});
+}
+
+std::optional<ReferralRecord> SqlMemberTx::referral() {
+    const auto r = sql().query(
+        "SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM referrals "
+        "WHERE merchant_id = $1 AND member_id = $2",
+        {merchant_, member_});
+    if (r.empty()) return std::nullopt;
+    return ReferralRecord{merchant_, member_, r[0][0], to_i64(r[0][1]), to_i64(r[0][2]), r[0][3]};
+}
+
+void SqlMemberTx::save_referral(const ReferralRecord& r) {
+    sql().exec("UPDATE referrals SET qualified_at_ms = $3, qualified_op = $4 "
+               "WHERE merchant_id = $1 AND member_id = $2",
+               {merchant_, member_, r.qualified_at_ms, r.qualified_op});
+}
+
+std::int64_t SqlMemberTx::referrals_qualified_since(const std::string& inviter_id,
+                                                    std::int64_t since_ms) {
+    return to_i64(sql().query("SELECT COUNT(*) FROM referrals WHERE merchant_id = $1 AND "
+                              "inviter_id = $2 AND qualified_at_ms >= $3 AND qualified_at_ms > 0",
+                              {merchant_, inviter_id, since_ms})[0][0]);
 }
 
 // [SECTION] Merchants, programs, API keys, member transactions
@@ -1183,6 +1215,26 @@ std::string SqlStore::referral_code(const std::string& merchant_id, const std::s
         return true;
     });
     return code;
+}
+
+std::optional<std::string> SqlStore::referral_code_member(const std::string& merchant_id,
+                                                         const std::string& code) {
+    return read<std::optional<std::string>>([&](Sql& s) -> std::optional<std::string> {
+        const auto r =
+            s.query("SELECT member_id FROM referral_codes WHERE merchant_id = $1 AND code = $2",
+                    {merchant_id, code});
+        if (r.empty()) return std::nullopt;
+        return r[0][0];
+    });
+}
+
+bool SqlStore::put_referral(const ReferralRecord& r) {
+    return write([&](Sql& s) {
+        return s.exec("INSERT INTO referrals (merchant_id, member_id, inviter_id, created_at_ms, "
+                      "qualified_at_ms, qualified_op) VALUES ($1, $2, $3, $4, 0, '') "
+                      "ON CONFLICT DO NOTHING",
+                      {r.merchant_id, r.member_id, r.inviter_id, r.created_at_ms}) == 1;
+    });
 }
 
 }  // namespace kopilka::server

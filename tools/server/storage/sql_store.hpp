@@ -93,6 +93,10 @@ class SqlMemberTx final : public MemberTx {
     std::optional<CouponRecord> coupon(const std::string& code) override;
     void save_coupon(const CouponRecord& c) override;
     void save_spin(const SpinRecord& s) override;
+    std::optional<ReferralRecord> referral() override;
+    void save_referral(const ReferralRecord& r) override;
+    std::int64_t referrals_qualified_since(const std::string& inviter_id,
+                                           std::int64_t since_ms) override;
 
 private:
   Sql& sql() { return sql_; }
@@ -177,6 +181,9 @@ public:
   std::optional<WidgetSessionRecord> widget_session(const std::string& token_hash_hex) override;
   std::string referral_code(const std::string& merchant_id, const std::string& member_id,
                             const std::string& candidate, std::int64_t now_ms) override;
+  std::optional<std::string> referral_code_member(const std::string& merchant_id,
+                                                  const std::string& code) override;
+  bool put_referral(const ReferralRecord& r) override;
 
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls

@@ -169,6 +169,18 @@ struct WidgetSessionRecord {
     std::int64_t expires_at_ms = 0;  // the member token's exp
 };
 
+// A member who joined by another member's referral code (POST /v1/admin/members
+// "referred_by"): once per member. The invitee's first receipt that reaches the program's
+// referral.first_receipt_min qualifies it (api/referral.hpp).
+struct ReferralRecord {
+    std::string merchant_id;
+    std::string member_id;   // the invitee
+    std::string inviter_id;
+    std::int64_t created_at_ms = 0;
+    std::int64_t qualified_at_ms = 0;  // 0: no qualifying receipt yet
+    std::string qualified_op;          // the receipt's operation id that qualified it
+};
+
 // A write the database refused because another row already holds one of its unique keys (a
 // member's id, card or phone; a receipt id; an operation id). The transaction is rolled back.
 // On PostgreSQL a writer of a key another open transaction has just written waits for that
@@ -214,6 +226,12 @@ public:
     // Inserts the coupon, or updates this member's coupon of that code (its redemption).
     virtual void save_coupon(const CouponRecord& c) = 0;
     virtual void save_spin(const SpinRecord& s) = 0;
+    // This member's referral as the invitee, and its qualification; how many of an inviter's
+    // referrals qualified since since_ms (any invitee's).
+    virtual std::optional<ReferralRecord> referral() = 0;
+    virtual void save_referral(const ReferralRecord& r) = 0;
+    virtual std::int64_t referrals_qualified_since(const std::string& inviter_id,
+                                                   std::int64_t since_ms) = 0;
 };
 
 class Store {
@@ -332,6 +350,11 @@ public:
     virtual std::string referral_code(const std::string& merchant_id,
                                       const std::string& member_id, const std::string& candidate,
                                       std::int64_t now_ms) = 0;
+    // The member whose referral code this is.
+    virtual std::optional<std::string> referral_code_member(const std::string& merchant_id,
+                                                            const std::string& code) = 0;
+    // Stores r unless the member was referred before (false then): the key (merchant, member).
+    virtual bool put_referral(const ReferralRecord& r) = 0;
 };
 
 // Opens an SQLite database file (creating it when allowed) and brings its schema up to date.
