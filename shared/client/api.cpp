@@ -58,10 +58,11 @@ void Api::widget_config(const std::string& merchant, const std::string& version,
         std::move(done));
 }
 
-void Api::widget_session(const std::string& member_token, Done done) {
-    transport_.request(
-        {"POST", "/v1/widget/session", "{}", "", {CredentialKind::member, member_token}},
-        std::move(done));
+void Api::widget_session(const std::string& member_token, const std::string& merchant,
+                         Done done) {
+    transport_.request({"POST", "/v1/widget/session?merchant=" + url_component(merchant), "{}",
+                        "", {CredentialKind::member, member_token}},
+                       std::move(done));
 }
 
 void Api::widget_me(Done done) {

@@ -32,7 +32,8 @@ class Api {
     // The website widget's routes (codec/widget_json.hpp); all but the first two carry the
     // widget session's token as the member credential.
     void widget_config(const std::string& merchant, const std::string& version, Done done);
-    void widget_session(const std::string& member_token, Done done);
+    // merchant: the one the page's widget is for, so another merchant's token is refused.
+    void widget_session(const std::string& member_token, const std::string& merchant, Done done);
     void widget_me(Done done);
     void widget_history(const std::string& before, std::int64_t limit, Done done);
     void widget_referral(Done done);

@@ -104,7 +104,7 @@ void WidgetFlow::set_member_token(const std::string& token, std::int64_t now_ms)
     const std::uint64_t epoch = ++epoch_;
     if (state_.auth == WidgetAuth::guest) state_.auth = WidgetAuth::signing_in;
     changed();
-    api_.widget_session(token,
+    api_.widget_session(token, state_.merchant,
                         [this, epoch](TransportReply reply) { on_session(epoch, reply); });
 }
 

@@ -341,7 +341,7 @@ WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c) 
     v.launcher_label = k.signed_in() ? k.t("widget.launcher_balance", {s.member->balance, {}})
                                      : k.t("widget.launcher");
     v.screen = std::string(widget_screen_name(s.screen));
-    v.busy = s.busy || s.config_loading || s.history_loading;
+    v.busy = s.busy || s.config_loading || s.history_loading || s.auth == WidgetAuth::signing_in;
     if (!s.config) {
         v.heading = k.t("widget.launcher");
         v.blocks.push_back(s.config_error ? notice(k.error_text(*s.config_error), true)

@@ -84,7 +84,7 @@ struct Rig {
     void sign_in(const members::MemberSnapshot& m = anna(), std::int64_t expires = 600000) {
         flow.set_member_token("mt.sig", 1000);
         auto [req, done] = net.take();
-        CHECK(req.path == "/v1/widget/session");
+        CHECK(req.path == "/v1/widget/session?merchant=DEMO");
         CHECK(req.credential.secret == "mt.sig");
         done({true, 201, codec::encode_widget_session({"kws_s1", expires, m}).dump(), ""});
     }
