@@ -156,9 +156,12 @@ describe('website widget', () => {
       await screenshot(page, 'member');
       await dialog(page).getByRole('button', { name: 'Rewards', exact: true }).click();
       await dialog(page).getByRole('button', { name: 'Redeem' }).first().click();
+      await dialog(page).getByRole('button', { name: 'Get my code' }).waitFor();
+      assert.deepEqual(await axe(page), [], 'the confirm view');
       await dialog(page).getByRole('button', { name: 'Get my code' }).click();
       const code = (await dialog(page).locator('kbd').textContent({ timeout: 15000 })).trim();
       assert.match(code, /^KC-/);
+      assert.deepEqual(await axe(page), [], 'the coupon view');
       await screenshot(page, 'coupon');
       const first = await api(server.url, 'POST', '/v1/coupons/redeem', { key: server.tillKey,
         body: { operation_id: '0123456789abcdef0123456789abcdef', code, receipt_id: 'R-w1' } });
@@ -381,6 +384,7 @@ describe('website widget', () => {
           await tab.focus();
           await page.keyboard.press('Enter');
           await page.waitForTimeout(300);
+          if (lang === 'en') await screenshot(page, 'tab-' + await tab.getAttribute('data-arg'));
           const violations = await axe(page);
           assert.deepEqual(violations, [], `${lang} tab ${i}: ${violations.join('\n')}`);
           const text = await dialog(page).textContent();
