@@ -8,9 +8,12 @@
 //      what Chromium received for it.
 //   2. the stub's main-thread cost at page load: /signin.html loaded cold (a fresh browser
 //      context) with the stub's <script> and without it (?widget=off: the demo shop serves the
-//      same page, headers and CSP without the tag), alternately. CDP Performance.getMetrics after the load event and a
-//      quiet second: TaskDuration (all main-thread tasks) and ScriptDuration (JS in them); the
-//      stub's cost is the difference of the medians. Layout shifts are summed in the page.
+//      same page, headers and CSP without the tag), alternately. After the load event and a
+//      quiet second, CDP Performance.getMetrics: TaskDuration (all main-thread tasks) and
+//      ScriptDuration (JS in them); the stub's cost is the difference of the medians. A trace of
+//      each load gives the CPU time of the main thread's tasks (less sensitive to other work on
+//      the machine than wall time) and the stub's own work: the trace events of compiling,
+//      running and calling back into kopilka.js. Layout shifts are summed in the page.
 //   3. requests before intent: everything /signin.html requests until a second after load.
 //   4. open → first content drawn: a click on the launcher (Playwright moves the pointer onto
 //      it first, so the panel starts loading a few ms before the click) to the first animation
@@ -31,7 +34,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import * as h from '../../tests/e2e/harness.mjs';
 
-const LOADS = 9;            // cold loads with and without the stub, each (median kept)
+// cold loads with and without the stub, each (median kept)
+const LOADS = Number(process.env.KOPILKA_WIDGET_LOADS || 9);
 const OPENS = 5;            // cold and warm opens
 const QUIET_MS = 1000;      // after the load event, before reading metrics or requests
 const POINTS_WAIT_MS = 8000;
@@ -75,7 +79,7 @@ async function demoShop(tmp, server) {
   settings.origins = [...(settings.origins || []), shopUrl];
   const put = await h.api(server.url, 'PUT', '/v1/admin/widget-settings',
     { key: server.adminKey, body: settings });
-  if (put.status !== 200) throw new Error(`allowing the shop's origin: ${JSON.stringify(put.body)}`);
+  if (put.status !== 200) throw new Error(`allowing the shop: ${JSON.stringify(put.body)}`);
   return {
     url: shopUrl,
     async stop() { child.kill('SIGTERM'); await once(child, 'exit'); },
@@ -165,18 +169,21 @@ async function loadOnce(browser, shop, server, withStub) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
-    await page.goto(`${shop.url}/signin.html?widget=${withStub ? 'on' : 'off'}`, { waitUntil: 'load' });
+    await page.goto(`${shop.url}/signin.html?widget=${withStub ? 'on' : 'off'}`,
+      { waitUntil: 'load' });
     // Nothing else runs in the page until the metrics are read (a locator would inject
     // Playwright's own script); the stub, an async script, has run before the load event.
     await page.waitForTimeout(QUIET_MS);
     const { metrics } = await cdp.send('Performance.getMetrics');
     const trace = mainThreadTime(JSON.parse(await browser.stopTracing()), shop.url);
-    if (process.env.KOPILKA_BENCH_TRACE) fs.writeFileSync(process.env.KOPILKA_BENCH_TRACE, JSON.stringify(trace));
     const launchers = await page.evaluate(() => document.querySelectorAll('kopilka-widget').length);
     if (launchers !== (withStub ? 1 : 0)) throw new Error(`${launchers} launchers on the page`);
     const metric = (name) => 1000 * metrics.find((m) => m.name === name).value;
     const stub = requests.find((r) => r.url() === `${server.url}/widget/v1/kopilka.js`);
-    if (!withStub !== !stub) throw new Error(`a load ${withStub ? 'with' : 'without'} the stub requested ${requests.map((r) => r.url())}`);
+    if (!withStub !== !stub) {
+      throw new Error(`a load ${withStub ? 'with' : 'without'} the stub requested ` +
+        requests.map((q) => q.url()).join(', '));
+    }
     return {
       task: metric('TaskDuration'), script: metric('ScriptDuration'), ...trace,
       shift: await page.evaluate(() => window.__widgetBench.shift),
@@ -271,9 +278,11 @@ function panelBytes(responses) {
   for (const r of responses) {
     const { pathname } = new URL(r.url);
     const file = path.join(h.siteDir, pathname);
-    const content = pathname.startsWith('/widget/') && fs.existsSync(file) ? fs.readFileSync(file) : null;
+    const content = pathname.startsWith('/widget/') && fs.existsSync(file)
+      ? fs.readFileSync(file) : null;
     const kind = kindOf(pathname);
-    const k = kinds.get(kind) || { kind, files: [], raw: 0, received: 0, gzip: 0, encodings: new Set() };
+    const k = kinds.get(kind) ||
+      { kind, files: [], raw: 0, received: 0, gzip: 0, encodings: new Set() };
     k.files.push(path.basename(pathname));
     k.raw += content ? content.length : 0;
     k.gzip += content ? gzip9(content) : 0;
@@ -315,60 +324,65 @@ async function benchPoints(browser, shop) {
 function markdown(r) {
   const lines = [];
   const s = r.stub;
-  const withTask = median(r.load.with.map((x) => x.task));
-  const withoutTask = median(r.load.without.map((x) => x.task));
-  const withScript = median(r.load.with.map((x) => x.script));
-  const withoutScript = median(r.load.without.map((x) => x.script));
+  const med = (runs, key) => median(runs.map((x) => x[key]));
+  const diff = (key) => {
+    const a = med(r.load.with, key);
+    const b = med(r.load.without, key);
+    return `${ms(a - b)} ms (${ms(a)} − ${ms(b)})`;
+  };
   const shift = Math.max(...r.load.with.map((x) => x.shift));
-  const before = r.load.with[0].requests;
-  const toKopilka = before.filter((u) => u.startsWith(r.serverUrl));
-  lines.push('| what the merchant\'s page pays before anyone opens the widget | Kopilka | Smile.io |');
-  lines.push('|---|---:|---:|');
+  const all = r.load.with[0].requests;
+  const ours = all.filter((u) => u.startsWith(r.serverUrl)).map((u) => new URL(u).pathname);
+  const n = r.load.with.length;
+  lines.push('| before anyone opens the widget | Kopilka | Smile.io |', '|---|---:|---:|');
   lines.push(`| stub JS, KiB: raw / gzip -9 / brotli 11 | ${kib(s.raw)} / **${kib(s.gzip)}** / ` +
     `${kib(s.brotli)} | ${SMILE.kb} KB |`);
   lines.push(`| stub as received (${s.encoding || 'no'} encoding), KiB | ${kib(s.received)} | |`);
-  lines.push(`| main-thread time at load, with − without the stub (CDP TaskDuration, median of ` +
-    `${r.load.with.length} cold loads each) | **${ms(withTask - withoutTask)} ms** ` +
-    `(${ms(withTask)} − ${ms(withoutTask)}) | ${SMILE.ms} ms |`);
-  lines.push(`| of which JS (ScriptDuration) | ${ms(withScript - withoutScript)} ms ` +
-    `(${ms(withScript)} − ${ms(withoutScript)}) | |`);
-  lines.push(`| requests to Kopilka before intent (/signin.html, of ${before.length} in all) | ` +
-    `**${toKopilka.length}** (${toKopilka.map((u) => new URL(u).pathname).join(', ')}) | |`);
-  lines.push(`| layout shift with the stub (largest sum over the loads) | ${shift.toFixed(3)} | |`, '');
+  lines.push('| main-thread time at load, with − without the stub (CDP TaskDuration, median of ' +
+    `${n} cold loads each) | **${diff('task')}** | ${SMILE.ms} ms |`);
+  lines.push(`| of which JS (CDP ScriptDuration) | ${diff('script')} | |`);
+  lines.push(`| main-thread CPU time, with − without (trace) | ${diff('tasksCpu')} | |`);
+  lines.push('| the stub\'s own work (trace: compiling, running, calling back into kopilka.js) | ' +
+    `${ms(med(r.load.with, 'stubWall'))} ms, CPU ${ms(med(r.load.with, 'stubCpu'))} ms | |`);
+  lines.push(`| requests to Kopilka before intent (/signin.html; ${all.length} in all) | ` +
+    `**${ours.length}** (${ours.join(', ')}) | |`);
+  lines.push(`| layout shift with the stub (largest of ${n} loads) | ${shift.toFixed(3)} | |`, '');
 
-  const med = (runs, key) => median(runs.map((x) => x[key]));
   // Kopilka's files and routes the last open of a kind fetched over the network.
   const fromServer = (runs) => {
     const names = runs.at(-1).responses.filter((q) => !q.cached).map((q) => path.basename(q.url));
     return `${names.length}: ${names.join(', ') || 'none'}`;
   };
-  lines.push('| open → first content drawn (ms from the click) | heading drawn | guest view filled in | ' +
-    'Kopilka requests not from the cache (last open) |');
-  lines.push('|---|---:|---:|---:|');
-  lines.push(`| cold (fresh context), median of ${r.open.cold.length} | ${ms(med(r.open.cold, 'heading'))} | ` +
-    `**${ms(med(r.open.cold, 'content'))}** | ${fromServer(r.open.cold)} |`);
-  lines.push(`| warm (new page, same context), median of ${r.open.warm.length} | ` +
-    `${ms(med(r.open.warm, 'heading'))} | **${ms(med(r.open.warm, 'content'))}** | ${fromServer(r.open.warm)} |`, '');
+  const row = (name, runs) => `| ${name}, median of ${runs.length} | ` +
+    `${ms(med(runs, 'heading'))} | **${ms(med(runs, 'content'))}** | ${fromServer(runs)} |`;
+  lines.push('| open → first content drawn, ms from the click | heading drawn | ' +
+    'guest view filled in | Kopilka requests not from the cache (last open) |',
+  '|---|---:|---:|---|');
+  lines.push(row('cold (fresh context)', r.open.cold));
+  lines.push(row('warm (new page, same context)', r.open.warm), '');
 
-  lines.push('| panel, loaded on intent (one cold open) | files | KiB on disk | KiB received | encoding | KiB gzip -9 |');
-  lines.push('|---|---|---:|---:|---|---:|');
+  lines.push('| panel, loaded on intent (one cold open) | files | KiB on disk | ' +
+    'KiB received (with headers) | encoding | KiB gzip -9 |', '|---|---|---:|---:|---|---:|');
   let raw = 0, received = 0, gz = 0;
   for (const k of r.panel) {
     raw += k.raw; received += k.received; gz += k.gzip;
-    lines.push(`| ${k.kind} | ${k.files.join(', ')} | ${kib(k.raw)} | ${kib(k.received)} | ${k.encodings} | ${kib(k.gzip)} |`);
+    const file = (v) => (k.kind.startsWith('api') ? '–' : kib(v));
+    lines.push(`| ${k.kind} | ${k.files.join(', ')} | ${file(k.raw)} | ${kib(k.received)} | ` +
+      `${k.encodings} | ${file(k.gzip)} |`);
   }
   lines.push(`| **total** | | **${kib(raw)}** | **${kib(received)}** | | **${kib(gz)}** |`, '');
 
   lines.push(r.points
-    ? `\`<kopilka-points>\` on the catalogue page: first number drawn ${ms(median(r.points))} ms after ` +
-      `navigation start (median of ${r.points.length} cold loads).`
-    : '`<kopilka-points>` time to first number: not available yet (the panel does not draw a number ' +
-      `into the element; none showed a digit within ${POINTS_WAIT_MS / 1000} s).`, '');
-  lines.push(`Smile.io's figures are the ones issue 11 quotes (not measured here). Chromium ${r.chromium} ` +
-    `headless, ${VIEWPORT.width}×${VIEWPORT.height}, demo shop and kopilka-server (SQLite) on loopback, ` +
-    `${r.machine.cpu}, ${r.machine.cores} cores shared with other work (1-minute load average ` +
-    `${r.load1.toFixed(1)} before, ${r.load1After.toFixed(1)} after), ${r.date}; the benchmark took ` +
-    `${r.seconds.toFixed(0)} s.`);
+    ? `\`<kopilka-points>\` on the catalogue page (three in view): the first number drawn ` +
+      `**${ms(median(r.points))} ms** after navigation start (median of ${r.points.length} ` +
+      'cold loads).'
+    : '`<kopilka-points>` time to first number: not available yet (no element showed a number ' +
+      `within ${POINTS_WAIT_MS / 1000} s).`, '');
+  lines.push(`Smile.io's figures are the ones issue 11 quotes, not measured here. Chromium ` +
+    `${r.chromium} headless, ${VIEWPORT.width}×${VIEWPORT.height}, demo shop and kopilka-server ` +
+    `(SQLite) on loopback, ${r.machine.cpu}, ${r.machine.cores} cores shared with other work ` +
+    `(1-minute load average ${r.load1.toFixed(1)} before, ${r.load1After.toFixed(1)} after), ` +
+    `${r.date}; the benchmark took ${r.seconds.toFixed(0)} s.`);
   return lines.join('\n');
 }
 
@@ -381,16 +395,23 @@ async function main() {
   h.requireFile(h.cliBin, 'build it with tools/build.sh');
   h.requireFile(stubFile, 'build the site (tools/build.sh stages the widget)');
   h.requireFile(h.chromiumBin, 'apt-get install chromium (tools/bootstrap.sh)');
+  // What was started, stopped in reverse order however the run ends.
+  const running = [];
+  const stopAll = async () => {
+    for (const stop of running.reverse()) await stop().catch(() => {});
+  };
   const tmp = h.makeTempDir();
+  running.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
   let server = null;
-  let shop = null;
-  let browser = null;
   try {
     server = await h.startServer(tmp);
-    shop = await demoShop(tmp, server);
-    browser = await h.launchChromium();
+    running.push(() => server.stop());
+    const shop = await demoShop(tmp, server);
+    running.push(() => shop.stop());
+    const browser = await h.launchChromium();
+    running.push(() => browser.close());
     const load1 = os.loadavg()[0];
-    if (load1 > 1) log(`load average ${load1.toFixed(1)}: something else is running, the numbers will be noisy`);
+    if (load1 > 1) log(`load average ${load1.toFixed(1)}: the numbers will be noisy`);
     log('page loads with and without the stub');
     const load = await benchLoad(browser, shop, server);
     const stubBytes = fs.readFileSync(stubFile);
@@ -400,30 +421,28 @@ async function main() {
     const open = await benchOpen(browser, shop, server);
     log('<kopilka-points>');
     const points = await benchPoints(browser, shop);
-    const chromium = browser.version();
     const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1];
-    const result = {
-      date: new Date().toISOString().slice(0, 10), chromium, serverUrl: server.url,
-      machine: { cpu: (cpu || os.arch()).trim(), cores: os.cpus().length },
-      load1, load1After: os.loadavg()[0], stub, load, open, panel: panelBytes(open.cold[0].responses),
-      points, seconds: (performance.now() - started) / 1000,
+    return {
+      date: new Date().toISOString().slice(0, 10), chromium: browser.version(),
+      serverUrl: server.url, machine: { cpu: (cpu || os.arch()).trim(), cores: os.cpus().length },
+      load1, load1After: os.loadavg()[0], stub, load, open,
+      panel: panelBytes(open.cold[0].responses), points,
+      seconds: (performance.now() - started) / 1000,
     };
-    const out = path.join(h.repo, 'build/bench');
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'widget.json'), JSON.stringify(result, null, 2));
-    process.stdout.write(markdown(result) + '\n');
   } catch (err) {
     if (server) err.message += `\n${server.logs().split('\n').slice(-30).join('\n')}`;
     throw err;
   } finally {
-    await browser?.close().catch(() => {});
-    await shop?.stop().catch(() => {});
-    await server?.stop().catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopAll();
   }
 }
 
-main().catch((err) => {
+main().then((result) => {
+  const out = path.join(h.repo, 'build/bench');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'widget.json'), JSON.stringify(result, null, 2));
+  process.stdout.write(markdown(result) + '\n');
+}, (err) => {
   console.error('[bench widget] failed:', err.stack || err.message);
-  process.exit(1);
+  process.exitCode = 1;
 });
