@@ -65,6 +65,7 @@ async function demoShop(tmp, server) {
   const script = path.join(h.repo, 'web/demo-shop/server.mjs');
   const child = spawn(process.execPath, [script, '--port', '0', '--kopilka', server.url,
     '--merchant', 'demo', '--secret', secret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill('SIGKILL'));
   const shopUrl = await new Promise((resolve, reject) => {
     let printed = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -339,14 +340,17 @@ function markdown(r) {
     `${kib(s.brotli)} | ${SMILE.kb} KB |`);
   lines.push(`| stub as received (${s.encoding || 'no'} encoding), KiB | ${kib(s.received)} | |`);
   lines.push('| main-thread time at load, with − without the stub (CDP TaskDuration, median of ' +
-    `${n} cold loads each) | **${diff('task')}** | ${SMILE.ms} ms |`);
+    `${n} cold loads each) | ${diff('task')} | ${SMILE.ms} ms |`);
   lines.push(`| of which JS (CDP ScriptDuration) | ${diff('script')} | |`);
   lines.push(`| main-thread CPU time, with − without (trace) | ${diff('tasksCpu')} | |`);
   lines.push('| the stub\'s own work (trace: compiling, running, calling back into kopilka.js) | ' +
-    `${ms(med(r.load.with, 'stubWall'))} ms, CPU ${ms(med(r.load.with, 'stubCpu'))} ms | |`);
+    `${ms(med(r.load.with, 'stubWall'))} ms, **CPU ${ms(med(r.load.with, 'stubCpu'))} ms** | |`);
   lines.push(`| requests to Kopilka before intent (/signin.html; ${all.length} in all) | ` +
     `**${ours.length}** (${ours.join(', ')}) | |`);
   lines.push(`| layout shift with the stub (largest of ${n} loads) | ${shift.toFixed(3)} | |`, '');
+  lines.push('TaskDuration and ScriptDuration are wall time: with other work on the machine they ' +
+    'include time the main thread waited for a core, so the trace\'s CPU times are the steadier ' +
+    'measure of the stub\'s cost (tracing slows the page\'s JS a little itself).', '');
 
   // Kopilka's files and routes the last open of a kind fetched over the network.
   const fromServer = (runs) => {
@@ -409,7 +413,14 @@ async function main() {
     const shop = await demoShop(tmp, server);
     running.push(() => shop.stop());
     const browser = await h.launchChromium();
-    running.push(() => browser.close());
+    let closing = false;
+    running.push(() => { closing = true; return browser.close(); });
+    // A Chromium killed from outside can leave a pending CDP call waiting forever.
+    browser.on('disconnected', () => {
+      if (closing) return;
+      console.error('[bench widget] failed: Chromium went away');
+      process.exit(1);
+    });
     const load1 = os.loadavg()[0];
     if (load1 > 1) log(`load average ${load1.toFixed(1)}: the numbers will be noisy`);
     log('page loads with and without the stub');
