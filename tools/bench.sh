@@ -10,7 +10,12 @@
 #                          gzip -9), camera frame with a card → balance on screen, zxing decode
 #                          time per frame, CPU of an idle kiosk (tools/bench/kiosk_bench.mjs,
 #                          about 2 minutes)
-#   tools/bench.sh all     all three
+#   tools/bench.sh widget  the website widget on the demo shop in headless Chromium against a real
+#                          server: stub bytes (raw, gzip, brotli), main-thread time at load with
+#                          and without the stub, requests before intent, open → first content
+#                          cold and warm, panel bytes, <kopilka-points> time to first number
+#                          (tools/bench/widget_bench.mjs, about a minute)
+#   tools/bench.sh all     all four
 # Runs bootstrap and build first. KOPILKA_BENCH_RUNS (default 5) runs each, median kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -159,10 +164,20 @@ bench_kiosk() {
   write_readme kiosk "$table"
 }
 
+# Like the kiosk's: the script prints the README block, raw numbers in build/bench/widget.json.
+bench_widget() {
+  echo "[bench] widget: the demo shop in headless Chromium against kopilka-server, about a minute"
+  local table
+  table=$(KOPILKA_BUILD="$root/build" node tools/bench/widget_bench.mjs)
+  echo "$table"
+  write_readme widget "$table"
+}
+
 case "$what" in
   core) bench_core ;;
   server) bench_server ;;
   kiosk) bench_kiosk ;;
-  all) bench_core; bench_server; bench_kiosk ;;
-  *) echo "usage: tools/bench.sh [core|server|kiosk|all]" >&2; exit 2 ;;
+  widget) bench_widget ;;
+  all) bench_core; bench_server; bench_kiosk; bench_widget ;;
+  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|all]" >&2; exit 2 ;;
 esac

@@ -50,10 +50,13 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
   '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 // A page: its <main> (first line "<!-- title: … -->") inside layout.html, which embeds the widget.
+// With ?widget=off the same page comes without the widget's <script> (tools/bench.sh widget).
 const layout = fs.readFileSync(path.join(dir, 'layout.html'), 'utf8');
-function page(fragment) {
+const layoutWithoutWidget = layout.replace(/^<script src="__KOPILKA__.*\n/m, '');
+function page(fragment, widget = true) {
   const title = /^<!-- title: (.*) -->/.exec(fragment);
-  return layout.replace('__TITLE__', () => (title ? title[1] : 'Demo Shop'))
+  const html = widget ? layout : layoutWithoutWidget;
+  return html.replace('__TITLE__', () => (title ? title[1] : 'Demo Shop'))
     .replace('__BODY__', () => fragment.replace(/^<!--.*-->\n/, ''))
     .replaceAll('__KOPILKA__', kopilka).replaceAll('__MERCHANT__', merchant);
 }
@@ -99,7 +102,8 @@ const server = http.createServer((req, res) => {
   fs.readFile(path.join(dir, name), (err, data) => {
     if (err) return send(res, 404, 'not found', 'text/plain');
     if (!name.endsWith('.html')) return send(res, 200, data, types[path.extname(name)]);
-    send(res, 200, page(data.toString('utf8')), types['.html']);
+    const widget = url.searchParams.get('widget') !== 'off';
+    send(res, 200, page(data.toString('utf8'), widget), types['.html']);
   });
 });
 
