@@ -3,7 +3,8 @@
 // coupons, prizes and operation answers codec/kiosk_json.hpp, errors decode.hpp's error_json.
 //
 //   GET  /v1/widget/config?merchant=CODE  → WidgetConfig (public; ETag, Cache-Control)
-//   POST /v1/widget/session               → WidgetSession (Authorization: Bearer <member token>)
+//   POST /v1/widget/session?merchant=CODE → WidgetSession (Authorization: Bearer <member token>;
+//                                           another merchant's token is refused)
 //   GET  /v1/widget/me                    → {"member": MemberSnapshot}
 //   GET  /v1/widget/history?before=C&limit=N → HistoryPage
 //   POST /v1/widget/redeem   ← WidgetRedeemRequest → OperationAnswer (coupon, member)
