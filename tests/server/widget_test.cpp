@@ -383,6 +383,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
     const Answer a = post(*c, "/v1/widget/spin", session, {{"operation_id", op_id(80)}});
     REQUIRE_MESSAGE(a.status == 201, a.body.dump());
     CHECK(a.body["wheel_id"] == "online");
+    CHECK(a.body["member"]["spins_available"] == 4);  // the answer counts the wheel spun
     CHECK(get(*c, "/v1/widget/me", session).body["member"]["spins_available"] == 4);
     // The kiosk still counts its own wheel's (the demo wheel: 3 a day).
     const std::string kiosk = pair_kiosk(*c, admin, "K");

@@ -76,8 +76,7 @@ bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequ
 
 // The spin's decision inside the member's transaction.
 bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq,
-          const StoredWheel& wheel, const std::optional<StoredWheel>& active, std::uint64_t seed,
-          std::int64_t now_ms, ApiResult* out) {
+          const StoredWheel& wheel, std::uint64_t seed, std::int64_t now_ms, ApiResult* out) {
     const spins::WheelConfig& config = wheel.config;
     const std::string op_hex = ledger::to_hex(rq.op);
     MemberCounters counters = tx.counters();
@@ -121,7 +120,9 @@ bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinReque
     record.prize_id = prize.id;
     record.cost = prize.cost;
     tx.save_spin(record);
-    answer["member"] = kiosk_snapshot(tx, t, l, counters, active, now_ms);
+    // The spins left are counted on the wheel just spun (the kiosk's active one, or the
+    // widget's online wheel).
+    answer["member"] = kiosk_snapshot(tx, t, l, counters, wheel, now_ms);
     *out = {201, std::move(answer), {}};
     return true;
 }
@@ -151,7 +152,7 @@ ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::i
     const std::uint64_t seed = random_seed();
     return member_write(store, *t, ledger::to_hex(rq.op), "spin", body, now_ms,
                         [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
-                            return spin(tx, l, *t, rq, *wheel, active, seed, now_ms, out);
+                            return spin(tx, l, *t, rq, *wheel, seed, now_ms, out);
                         });
 }
 
