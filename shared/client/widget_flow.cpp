@@ -127,10 +127,7 @@ void WidgetFlow::on_session(std::uint64_t epoch, const TransportReply& reply) {
     state_.auth_error.reset();
     state_.session_expires_ms = session.value->expires_at_ms;
     if (!state_.member || state_.member->id != session.value->member.id) {
-        state_.history.clear();
-        state_.history_next.clear();
-        state_.history_done = false;
-        state_.referral.reset();
+        forget_member();  // another member: nothing of the one before stays on screen
         session_.adopt(session.value->member);
     }
     state_.member = std::move(session.value->member);
@@ -141,22 +138,30 @@ void WidgetFlow::sign_out() {
     session_.end();
     api_.set_credential({});
     outbox_.set_credential({CredentialKind::member, ""});
-    const auto keep_config = std::move(state_.config);
-    const auto keep_preview = std::move(state_.preview_theme);
-    const std::string merchant = state_.merchant;
-    const i18n::Locale locale = state_.locale;
-    const bool reduced = state_.reduced_motion;
-    const std::uint64_t revision = state_.revision;
-    const std::int64_t spin_ms = state_.spin_animation_ms;
-    state_ = WidgetState{};
-    state_.spin_animation_ms = spin_ms;
-    state_.config = keep_config;
-    state_.preview_theme = keep_preview;
-    state_.merchant = merchant;
-    state_.locale = locale;
-    state_.reduced_motion = reduced;
-    state_.revision = revision;
+    forget_member();
+    state_.auth = WidgetAuth::guest;
+    state_.session_expires_ms = 0;
+    state_.auth_error.reset();
     changed();
+}
+
+// What belonged to the member goes; the page's (merchant, language, config, theme) stays.
+void WidgetFlow::forget_member() {
+    state_.member.reset();
+    state_.screen = WidgetScreen::home;
+    state_.reward_id.clear();
+    state_.coupon.reset();
+    state_.prize.reset();
+    state_.spun_at_ms = 0;
+    state_.odds_open = false;
+    state_.busy = false;
+    state_.notice.reset();
+    state_.referral.reset();
+    state_.referral_error.reset();
+    state_.history.clear();
+    state_.history_next.clear();
+    state_.history_loading = false;
+    state_.history_done = false;
 }
 
 bool WidgetFlow::token_wanted(std::int64_t now_ms) const {

@@ -121,6 +121,7 @@ class WidgetFlow {
   private:
     void changed() { ++state_.revision; }
     void on_session(std::uint64_t epoch, const TransportReply& reply);
+    void forget_member();
     void on_answer(const OperationResult& r);
     void load_referral();
     bool ours(std::uint64_t epoch) const { return epoch == epoch_; }

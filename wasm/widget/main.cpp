@@ -67,6 +67,7 @@ struct Panel {
     client::WidgetFlow flow;
     i18n::Catalogues catalogues = load_catalogues();
     std::string view_json;
+    std::uint64_t viewed_revision = 0;  // the state kw_view() last gave
 };
 
 Panel* g_panel = nullptr;
@@ -129,14 +130,16 @@ EMSCRIPTEN_KEEPALIVE void kw_act(const char* action, const char* arg) {
     }
 }
 
-// Timers (the wheel's turn, the session's end, the outbox's retries). Returns 1 when the page
-// should hand over a member token now (Kopilka.setMemberToken's function is called).
+// Timers (the wheel's turn, the session's end, the outbox's retries). Returns bit 1 when the
+// page should hand over a member token now (Kopilka.setMemberToken's function is called), bit 2
+// when the view changed since kw_view() last gave it, so a still panel is not drawn again.
 EMSCRIPTEN_KEEPALIVE int kw_tick() {
     if (!g_panel) return 0;
     const std::int64_t now = wasm::wall_ms();
     g_panel->outbox.tick(now);
     g_panel->flow.tick(now);
-    return g_panel->flow.token_wanted(now) ? 1 : 0;
+    const bool changed = g_panel->flow.state().revision != g_panel->viewed_revision;
+    return (g_panel->flow.token_wanted(now) ? 1 : 0) | (changed ? 2 : 0);
 }
 
 // The console's draft theme (the theme codec's JSON) for a live preview; "" goes back to the
@@ -184,6 +187,7 @@ EMSCRIPTEN_KEEPALIVE const char* kw_points(const char* price, const char* sku,
 EMSCRIPTEN_KEEPALIVE const char* kw_view() {
     if (!g_panel) return "{}";
     const client::WidgetState& s = g_panel->flow.state();
+    g_panel->viewed_revision = s.revision;
     const codec::Json j = {{"revision", s.revision},
                            {"view", client::encode_widget_view(
                                         client::compose_widget_view(s, g_panel->catalogues))}};

@@ -152,8 +152,9 @@ export async function createPanel(options) {
     }
   };
   const tick = () => {
-    if (module.ccall('kw_tick', 'number', [], []) && options.token()) handOver(false);
-    schedule();
+    const due = module.ccall('kw_tick', 'number', [], []);
+    if ((due & 1) && options.token()) handOver(false);
+    if (due & 2) schedule();  // only a changed view is drawn again (a selection survives)
   };
   setInterval(tick, 1000);
 
