@@ -39,6 +39,12 @@ tools/stage-web.sh build/site >/dev/null
 for app in kiosk; do
   mkdir -p "build/site/$app"
   cp -u "build/wasm/wasm/$app.js" "build/wasm/wasm/$app.wasm" "build/wasm/wasm/$app.data" "build/site/$app/"
+  # The app's version: the first 12 hex digits of its files' SHA-256, so it changes exactly when
+  # the app does; the kiosk sends it with every request and the console shows it per kiosk.
+  version=$(cat "build/site/$app/$app.js" "build/site/$app/$app.wasm" "build/site/$app/$app.data" \
+    "web/$app/index.html" | sha256sum | cut -c1-12)
+  sed -i "s/name=\"kopilka-app-version\" content=\"[^\"]*\"/name=\"kopilka-app-version\" content=\"$version\"/" \
+    "build/site/$app/index.html"
 done
 tools/stage-widget.sh build/site build/wasm/wasm >/dev/null
 # Precompressed copies for the server to send to clients that accept gzip (kopilka-server

@@ -321,6 +321,77 @@ describe('website widget', () => {
     }
   });
 
+  test('<kopilka-widget preview> shows launcher and guest panel inline, not modal, in its box',
+    async () => {
+      const { page, context } = await newPage({ at: '/signin.html' });
+      try {
+        await page.evaluate(() => {
+          const box = document.createElement('div');
+          box.id = 'preview-box';
+          box.style.cssText = 'position:absolute;left:40px;top:60px;width:640px;height:560px';
+          const w = document.createElement('kopilka-widget');
+          w.setAttribute('merchant', 'demo');
+          w.setAttribute('preview', '');
+          w.setAttribute('lang', 'de');
+          box.append(w);
+          document.body.append(box);
+        });
+        const preview = page.locator('#preview-box kopilka-widget');
+        const panel = preview.locator('dialog');
+        await panel.locator('h3').waitFor({ state: 'visible', timeout: 20000 });
+        const facts = await page.evaluate(() => {
+          const host = document.querySelector('#preview-box kopilka-widget');
+          const d = host.shadowRoot.querySelector('dialog');
+          const box = document.getElementById('preview-box').getBoundingClientRect();
+          const r = d.getBoundingClientRect();
+          const l = host.shadowRoot.querySelector('button.launcher').getBoundingClientRect();
+          const inside = (x) => x.left >= box.left && x.right <= box.right && x.top >= box.top &&
+            x.bottom <= box.bottom;
+          return { modal: d.matches(':modal'), focus: document.activeElement !== host,
+            panelInside: inside(r), launcherInside: inside(l), overlap: r.bottom > l.top,
+            lang: d.getAttribute('lang') };
+        });
+        assert.deepEqual(facts, { modal: false, focus: true, panelInside: true,
+          launcherInside: true, overlap: false, lang: 'de' });
+        await page.evaluate(() => window.Kopilka.previewTheme({ name: 'Draft',
+          colors: { background: '#FFFDF8', surface: '#FFFFFF', text: '#1B1B1B',
+            muted_text: '#555555', accent: '#0B6E4F', accent_text: '#FFFFFF', error: '#B00020' },
+          corner_radius_px: 4, font_size_px: 20 }));
+        await page.waitForFunction(() => getComputedStyle(document.querySelector(
+          '#preview-box kopilka-widget').shadowRoot.querySelector('button.launcher'))
+          .backgroundColor === 'rgb(11, 110, 79)', null, { timeout: 5000 });
+        await screenshot(page, 'preview');
+        assert.deepEqual(await csp(page), []);
+      } finally {
+        await context.close();
+      }
+    });
+
+  test('a second page of the same visit opens with the config from the HTTP cache', async () => {
+    const { page, context } = await newPage({ at: '/signin.html' });
+    try {
+      await openPanel(page);
+      const second = await context.newPage();
+      const cdp = await context.newCDPSession(second);
+      await cdp.send('Network.enable');
+      const urls = new Map();
+      const cached = new Set();
+      cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+      cdp.on('Network.responseReceived', (e) => {
+        if (e.response.fromDiskCache || e.response.fromMemoryCache) cached.add(e.requestId);
+      });
+      await second.goto(shop.url + '/signin.html');
+      await openPanel(second);
+      await second.waitForFunction(() => document.querySelector('kopilka-widget').shadowRoot
+        .querySelector('dialog').getAttribute('aria-busy') === 'false');
+      const config = [...urls].filter(([, u]) => u.includes('/v1/widget/config'));
+      assert.equal(config.length, 1, JSON.stringify([...urls.values()]));
+      assert.ok(cached.has(config[0][0]), 'the config went to the server again');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('Kopilka.previewTheme draws a draft theme at once (the console\'s live preview)', async () => {
     const { page, context } = await newPage({ at: '/signin.html' });
     try {

@@ -253,6 +253,8 @@ EMSCRIPTEN_KEEPALIVE int kopilka_missing_glyphs(const char* utf8) {
 int main() {
     static App app;
     g_app = &app;
+    // The staged page names the build (tools/build.sh); the console lists it per kiosk.
+    app.transport.set_app_version(wasm::page_meta("kopilka-app-version"));
     load_catalogues(app);
     const std::int64_t now = wasm::wall_ms();
     app.outbox.set_batch(client::kiosk_batch());  // a backlog from offline goes in one request

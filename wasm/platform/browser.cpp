@@ -9,8 +9,10 @@ namespace kopilka::wasm {
 
 namespace {
 // clang-format off
-EM_JS(char*, js_url_param, (const char* name), {
-    const v = new URLSearchParams(location.search).get(UTF8ToString(name)) || "";
+EM_JS(char*, js_url_param, (const char* name, int meta), {
+    const key = UTF8ToString(name);
+    const m = meta ? document.querySelector('meta[name="' + CSS.escape(key) + '"]') : null;
+    const v = (meta ? m && m.content : new URLSearchParams(location.search).get(key)) || "";
     const n = lengthBytesUTF8(v) + 1;
     const p = _malloc(n);
     stringToUTF8(v, p, n);
@@ -87,12 +89,17 @@ CanvasSize canvas_size(const char* selector) {
     return s;
 }
 
-std::string url_param(const char* name) {
-    char* p = js_url_param(name);
+namespace {
+std::string page_string(const char* name, bool meta) {
+    char* p = js_url_param(name, meta ? 1 : 0);
     std::string v(p);
     std::free(p);
     return v;
 }
+}  // namespace
+
+std::string url_param(const char* name) { return page_string(name, false); }
+std::string page_meta(const char* name) { return page_string(name, true); }
 
 void set_mirror_text(const std::string& text, const std::string& lang) {
     js_set_mirror(text.c_str(), lang.c_str());

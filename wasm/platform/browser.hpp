@@ -1,7 +1,7 @@
 // Small browser facts the apps need: time, canvas size, URL parameters, the DOM text mirror.
 // Implemented: the page's screen attribute and the merchant's logo, monotonic clock, wall clock,
-// CSS size and devicePixelRatio, ?param lookup, aria-live mirror text and the page's lang
-// attribute, random operation ids (crypto), prefers-reduced-motion. Storage: storage.hpp.
+// CSS size and devicePixelRatio, ?param and <meta> lookup, aria-live mirror text and the page's
+// lang attribute, random operation ids (crypto), prefers-reduced-motion. Storage: storage.hpp.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,7 @@ struct CanvasSize {
 };
 CanvasSize canvas_size(const char* selector);
 std::string url_param(const char* name);  // "" when absent
+std::string page_meta(const char* name);  // <meta name="…" content="…"> of the page; "" when none
 
 // Replaces the text of the page's #kopilka-mirror (aria-live) element when it changed.
 void set_mirror_text(const std::string& text, const std::string& lang);

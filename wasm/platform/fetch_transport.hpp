@@ -4,7 +4,8 @@
 // token, member token, staff session and API key alike: the server tells them apart by
 // prefix); If-None-Match → 304 and the reply's ETag; a timeout per request (AbortController);
 // replies are delivered on the main thread through kopilka_fetch_done; works in the browser
-// and under Node.
+// and under Node; the app's version in Kopilka-App-Version when set (the kiosk: same origin, so
+// no CORS preflight; the widget never sets it).
 // Missing: request bodies other than JSON; cookies (credentials: 'same-origin' is fetch's default).
 #pragma once
 
@@ -21,12 +22,16 @@ class FetchTransport final : public client::Transport {
     void request(const client::Request& r,
                  std::function<void(client::TransportReply)> done) override;
 
+    // Sent as Kopilka-App-Version on every request from now on ("" sends none).
+    void set_app_version(std::string v) { app_version_ = std::move(v); }
+
     // Called from JavaScript when a fetch settles (status 0: not delivered).
     static void deliver(int request_id, int status, const char* body, const char* etag);
 
   private:
     std::string base_url_;
     int timeout_ms_;
+    std::string app_version_;
 };
 
 }  // namespace kopilka::wasm

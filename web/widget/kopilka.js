@@ -2,12 +2,17 @@
 // <kopilka-points>, one global (window.Kopilka), nothing else until the visitor shows intent.
 // Hover, focus or a touch on the launcher starts loading the panel (panel.*.mjs, the wasm core,
 // cached immutable by content hash); a click opens it. The launcher is fixed in its own shadow
-// root: no layout shift, no global CSS, no inline script or style (strict CSP friendly).
+// root: no layout shift, no global CSS, no inline script or style (strict CSP friendly). At page
+// load the stub only sets window.Kopilka: its elements are defined and the launchers built in the
+// first idle moment after the page is parsed (at once when Kopilka.open() asks), so the merchant's
+// page pays almost nothing to load.
 //
 //   <script src="https://HOST/widget/v1/kopilka.js" data-merchant="demo" async></script>
 //   <kopilka-widget merchant="demo" lang="ru"></kopilka-widget>
 //   <kopilka-points price="1990.00" sku="…" category="…"></kopilka-points>
 //   Kopilka.setMemberToken(token | async () => token)   // minted by the shop's backend
+//   <kopilka-widget merchant="demo" preview>             // the console's live preview: launcher
+//                                                        // and guest panel inline in its own box
 (() => {
   'use strict';
   if (window.Kopilka) return;
@@ -26,7 +31,10 @@ box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
 .launcher:focus-visible{outline:3px solid var(--kopilka-text,#1f242b);outline-offset:3px}
 .launcher svg{width:20px;height:20px;fill:currentColor}
 @media (prefers-reduced-motion:no-preference){.launcher{transition:transform .15s}
-.launcher:hover{transform:translateY(-2px)}}`;
+.launcher:hover{transform:translateY(-2px)}}
+:host([preview]){position:relative;display:block;right:auto;bottom:auto;z-index:auto;
+width:100%;height:100%;overflow:hidden}
+:host([preview]) .launcher{position:absolute;right:16px;bottom:16px}`;
   let sheet = null;
   const styles = () => {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
@@ -48,7 +56,7 @@ box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
         token: () => state.token, theme: () => state.theme,
       })).then((p) => {
         state.panel = p;
-        for (const w of state.widgets) p.attach(w);
+        for (const w of state.widgets) if (w.launcher) p.attach(w);
         return p;
       });
       state.loading.catch(() => { state.loading = null; });
@@ -56,8 +64,17 @@ box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
     return state.loading;
   }
 
+  // The first idle moment after the page has been parsed (a timer where requestIdleCallback is
+  // missing), at most a second later.
+  const idle = (f) => (window.requestIdleCallback
+    ? requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 1));
+
   class KopilkaWidget extends HTMLElement {
     connectedCallback() {
+      state.widgets.add(this);
+      this.build();
+    }
+    build() {
       if (this.shadowRoot) return;
       const root = this.attachShadow({ mode: 'open' });
       root.adoptedStyleSheets = [styles()];
@@ -85,11 +102,12 @@ box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
       root.append(b);
       this.launcher = b;
       this.label = label;
-      state.widgets.add(this);
       if (state.panel) state.panel.attach(this);
+      if (this.hasAttribute('preview')) this.open();
     }
     disconnectedCallback() { state.widgets.delete(this); }
     open() {
+      this.build();
       return load(this).then((p) => p.open(this)).catch(() => {
         this.label.textContent = words[langOf(this)] + ' ⚠';
       });
@@ -117,22 +135,31 @@ box-shadow:0 4px 16px rgba(0,0,0,.2);cursor:pointer}
       state.token = token;
       if (state.panel) state.panel.tokenChanged();
     },
-    open() { const w = state.widgets.values().next().value; return w && w.open(); },
+    open() {
+      start();
+      const w = state.widgets.values().next().value;
+      return w && w.open();
+    },
     close() { if (state.panel) state.panel.close(); },
     // The console's live preview: a draft theme (the theme codec's JSON) instead of the
     // published one.
     previewTheme(theme) { state.theme = theme; if (state.panel) state.panel.themeChanged(); },
   });
-  customElements.define('kopilka-widget', KopilkaWidget);
-  customElements.define('kopilka-points', KopilkaPoints);
-
-  if (script && script.dataset.merchant && !document.querySelector('kopilka-widget')) {
-    const add = () => {
+  // Defining the elements builds every launcher on the page (and adds one for data-merchant).
+  let started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    customElements.define('kopilka-widget', KopilkaWidget);
+    customElements.define('kopilka-points', KopilkaPoints);
+    if (script && script.dataset.merchant && !document.querySelector('kopilka-widget')) {
       const el = document.createElement('kopilka-widget');
       el.setAttribute('merchant', script.dataset.merchant);
       if (script.dataset.lang) el.setAttribute('lang', script.dataset.lang);
       document.body.append(el);
-    };
-    if (document.body) add(); else document.addEventListener('DOMContentLoaded', add);
+    }
   }
+  const later = () => idle(start);
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', later);
+  else later();
 })();

@@ -13,6 +13,8 @@ color:var(--kopilka-text,#1f242b);font:16px/1.45 var(--kopilka-font,system-ui,sa
 box-shadow:0 12px 40px rgba(0,0,0,.28);overflow:hidden;display:none;flex-direction:column}
 dialog[open]{display:flex}
 dialog::backdrop{background:rgba(0,0,0,.25)}
+:host([preview]) dialog{position:absolute;inset:auto 16px 80px auto;width:min(400px,calc(100% - 32px));
+max-height:calc(100% - 96px);box-shadow:0 8px 28px rgba(0,0,0,.22)}
 @media (max-width:480px){dialog{inset:0;width:100%;max-width:none;max-height:none;height:100%;
 border-radius:0}}
 .head{display:flex;align-items:center;gap:8px;padding:14px 16px 6px}
@@ -374,11 +376,21 @@ export async function createPanel(options) {
       attach(w);
       active = w;
       render();
-      if (!w.dialog.open) w.dialog.showModal();
+      // The console's preview sits inline in its page: not modal, and it leaves focus alone.
+      const preview = w.hasAttribute('preview');
+      if (!w.dialog.open && preview) {
+        // show() moves focus into the dialog like showModal(); the preview gives it back.
+        const before = document.activeElement;
+        w.dialog.show();
+        if (before && before !== w && before !== document.body) before.focus({ preventScroll: true });
+        else if (w.shadowRoot.activeElement) w.shadowRoot.activeElement.blur();
+      } else if (!w.dialog.open) {
+        w.dialog.showModal();
+      }
       w.launcher.setAttribute('aria-expanded', 'true');
       paint(w);
       const heading = w.dialog.querySelector('h3');
-      if (heading) heading.focus();
+      if (heading && !preview) heading.focus();
     },
     close() { for (const w of widgets) if (w.dialog && w.dialog.open) w.dialog.close(); },
     tokenChanged() { tokenSource = options.token(); handOver(true); },
