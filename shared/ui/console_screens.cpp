@@ -258,7 +258,8 @@ bool color_row(Ctx& c, const char* field, const char* key, theme::Rgba* color) {
     const ImGuiID id = ImGui::GetID("##hex");
     if (ImGui::GetActiveID() != id) hex = codec::color_text(*color);
     ImGui::SetNextItemWidth(c.px(96));
-    if (input("##hex", &hex, ImGuiInputTextFlags_CharsNoBlank)) {
+    if (input("##hex", &hex,
+              ImGuiInputTextFlags_CharsNoBlank | ImGuiInputTextFlags_AutoSelectAll)) {
         if (auto parsed = codec::parse_color(hex)) {
             *color = *parsed;
             changed = true;
@@ -536,9 +537,11 @@ void previews(Ctx& c, const Rect& room) {
     const float top = ImGui::GetCursorScreenPos().y + c.px(4);
     const Rect area{ImVec2(room.min.x, top), room.max};
 
-    // Side by side when there is room for both, else the kiosk above the widget.
+    // Side by side when there is room for both (a portrait kiosk is narrow: beside the widget
+    // from a smaller width on), else the kiosk above the widget.
     const float widget_w = std::min(c.px(420), area.width());
-    const bool side = area.width() - widget_w - c.px(16) >= c.px(480);
+    const float kiosk_min = c.px(ui.portrait ? 180 : 480);
+    const bool side = area.width() - widget_w - c.px(16) >= kiosk_min;
     Rect kiosk_room = area, widget_room = area;
     if (side) {
         kiosk_room.max.x = area.max.x - widget_w - c.px(16);
@@ -582,7 +585,9 @@ void previews(Ctx& c, const Rect& room) {
         c.layout.logo = Rect{ImVec2(frame.min.x + fw * 0.36f, frame.min.y + fh * 0.04f),
                              ImVec2(frame.min.x + fw * 0.64f, frame.min.y + fh * 0.18f)};
     ImGui::SetCursorScreenPos(ImVec2(frame.min.x, frame.max.y + c.px(4)));
+    ImGui::PushTextWrapPos(kiosk_room.max.x - ImGui::GetWindowPos().x);  // within the kiosk room
     muted(c.t("preview.kiosk_caption"));
+    ImGui::PopTextWrapPos();
 
     // The website widget: the page places <kopilka-widget preview> in this box.
     ImGui::SetCursorScreenPos(widget_room.min);
