@@ -19,6 +19,15 @@ bin=build/native/bin
 
 "$bin/kopilka" seed-demo --db "$db" >/dev/null
 base="http://$host:$port"
+# The console's demo owner: a password made once and kept in var/ (0600) like the shop's
+# secret; the owner is created with it, or reset to it if the database already has one.
+[ -s var/demo-owner.password ] || (umask 077 && head -c 15 /dev/urandom | base64 | tr '+/' 'xy' \
+  > var/demo-owner.password)
+owner_password=$(cat var/demo-owner.password)
+printf '%s\n' "$owner_password" | "$bin/kopilka" user add --db "$db" --merchant demo \
+  --email owner@demo.example --name "Demo owner" --role owner --password-stdin >/dev/null 2>&1 ||
+  printf '%s\n' "$owner_password" | "$bin/kopilka" user password --db "$db" --merchant demo \
+    --email owner@demo.example --password-stdin >/dev/null
 # A kiosk works once paired with the merchant: this code pairs the first browser that opens
 # the link (valid one hour; the kiosk keeps its device token afterwards).
 pair=$("$bin/kopilka" pairing-code --db "$db" --merchant demo --name "Demo kiosk" --ttl-s 3600 |
@@ -41,7 +50,7 @@ Kopilka is starting on $base
   kiosk:          $base/kiosk/?pair=$pair   (pairs this browser once; add &lang=ru|lv|de|en)
   widget demo:    $shop/   (a demo shop on its own origin; "Sign in" there as Anna or Boris)
                   embed: <script src="$base/widget/v1/kopilka.js" data-merchant="demo" async></script>
-  console:        not built yet (issue 12); the admin API below does what it will
+  Console: $base/console/ — sign in as owner@demo.example / $owner_password (merchant demo)
                   another kiosk: build/native/bin/kopilka pairing-code --db $db --merchant demo
   API health:     $base/healthz
   member lookup:  POST $base/v1/members/lookup  {"code": "<card QR text>"}

@@ -192,9 +192,12 @@ TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the databas
     }
     // The schema this test expects to see, with the demo data in it.
     const std::map<std::string, std::int64_t> seeded = {{"api_keys", 0},
+                                                        {"audit_log", 0},
                                                         {"cards", 3},
                                                         {"coupons", 0},
                                                         {"devices", 0},
+                                                        {"device_state", 0},
+                                                        {"document_authors", 0},
                                                         {"documents", 5},
                                                         {"member_counters", 3},
                                                         {"member_entries", 8},
@@ -207,9 +210,13 @@ TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the databas
                                                         {"receipts", 6},
                                                         {"referral_codes", 0},
                                                         {"referrals", 0},
-                                                        {"schema_migrations", 6},
+                                                        {"row_versions", 0},
+                                                        {"schema_migrations", 7},
                                                         {"shared_state", 0},
+                                                        {"sign_in_failures", 0},
                                                         {"spins", 0},
+                                                        {"staff_sessions", 0},
+                                                        {"staff_users", 0},
                                                         {"widget_nonces", 0},
                                                         {"widget_sessions", 0}};
     CHECK(counts_before == seeded);

@@ -13,8 +13,17 @@ using namespace kopilka::test;
 
 namespace {
 
-// Takes a database at schema 6 back to 4 and gives Dace Anna's phone, which schema 4 allowed.
+// Takes a database at schema 7 back to 4 and gives Dace Anna's phone, which schema 4 allowed
+// (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ).
+const char* const kDropSchema7Sqlite = "DROP TABLE audit_log;";
+const char* const kDropSchema7Pg = "DROP TABLE audit_log; DROP FUNCTION audit_log_refuse();";
 const char* const kBackToSchema4 = R"sql(
+    DROP TABLE staff_users;
+    DROP TABLE staff_sessions;
+    DROP TABLE sign_in_failures;
+    DROP TABLE document_authors;
+    DROP TABLE device_state;
+    DROP TABLE row_versions;
     DROP TABLE widget_nonces;
     DROP TABLE widget_sessions;
     DROP TABLE referral_codes;
@@ -59,7 +68,8 @@ TEST_CASE_FIXTURE(
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(s.db.c_str(), &db) == SQLITE_OK);
         char* err = nullptr;
-        const int rc = sqlite3_exec(db, kBackToSchema4, nullptr, nullptr, &err);
+        const int rc = sqlite3_exec(
+            db, (std::string(kDropSchema7Sqlite) + kBackToSchema4).c_str(), nullptr, nullptr, &err);
         const std::string why = err ? err : "";
         sqlite3_free(err);
         sqlite3_close(db);
@@ -69,7 +79,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 7);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -85,11 +95,11 @@ TEST_CASE(
     {
         pqxx::connection c(db.url);
         pqxx::work w(c);
-        w.exec(kBackToSchema4);
+        w.exec(std::string(kDropSchema7Pg) + kBackToSchema4);
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 7);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -249,7 +259,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 7);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -258,7 +268,7 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 6);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 7);
     const std::string after = sqlite_schema(old_db);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);
@@ -283,13 +293,13 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 6);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 7);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 6);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 7);
     const std::string after = pg_schema(old_db.url);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);

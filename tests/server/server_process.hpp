@@ -173,8 +173,9 @@ private:
 // Percent-encoding for a query parameter value.
 std::string url_encode(const std::string& s);
 
-// Checks that j is exactly {"error":{"code":S,"message":S[,"field":S]}}; returns "" when it
-// is, otherwise what is wrong.
+// Checks that j is exactly {"error":{"code":S,"message":S[,"field":S]}} (plus, where an
+// answer documents them, "retry_after_s" or "current_version" as integers and "failures" as an
+// array); returns "" when it is, otherwise what is wrong.
 std::string error_shape_problem(const Json& j);
 
 }  // namespace kopilka::test

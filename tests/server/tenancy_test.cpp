@@ -11,6 +11,7 @@
 
 #include "auth/member_token.hpp"
 #include "core/crypto/sha256.hpp"
+#include "console_helpers.hpp"
 #include "kiosk_helpers.hpp"
 #include "receipt_helpers.hpp"
 #include "server_process.hpp"
@@ -105,6 +106,9 @@ TEST_CASE_FIXTURE(WithDemoServer,
              Json::object());
     REQUIRE_MESSAGE(r.status == 201, r.body.dump());
     b.widget_session = r.body["token"].get<std::string>();
+
+    // A's console user; B makes its own.
+    const std::string a_user = add_staff_user(s.db, "owner", "a-owner@demo.example").id;
 
     std::string a_before;
     {
@@ -336,6 +340,52 @@ TEST_CASE_FIXTURE(WithDemoServer,
               return post(cl, "/v1/admin/devices/pairing-codes", b.admin, {{"name", "B2"}});
           },
           own}},
+        // The console: B's key is B's owner; A's user is unknown to it.
+        {"POST /v1/console/session",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/console/session", "",
+                          {{"merchant", "rival"},
+                           {"email", "a-owner@demo.example"},
+                           {"password", "not the password"}});
+          },
+          {401}}},
+        {"GET /v1/console/session",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/console/session", b.admin); }, own}},
+        {"DELETE /v1/console/session",
+         {[&](httplib::Client& cl) {
+              return answer_of(cl.Delete("/v1/console/session", bearer(b.admin)));
+          },
+          own}},
+        {"GET /v1/admin/users",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/users", b.admin); }, own}},
+        {"POST /v1/admin/users",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/users", b.admin,
+                          {{"email", "a-owner@demo.example"},
+                           {"name", "B's owner"},
+                           {"role", "owner"},
+                           {"password", "b-owner-password"}});
+          },
+          own}},
+        {"PUT /v1/admin/users/{id}",
+         {[&](httplib::Client& cl) {
+              return put(cl, "/v1/admin/users/" + a_user, b.admin, {{"disabled", true}});
+          },
+          denied}},
+        {"POST /v1/admin/users/{id}/password",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/users/" + a_user + "/password", b.admin,
+                          {{"password", "taken-over-password"}});
+          },
+          denied}},
+        {"POST /v1/admin/users/{id}/revoke-sessions",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/users/" + a_user + "/revoke-sessions", b.admin,
+                          Json::object());
+          },
+          denied}},
+        {"GET /v1/admin/audit",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/audit", b.admin); }, own}},
         {"POST /v1/admin/devices/{id}/revoke",
          {[&](httplib::Client& cl) {
               return post(cl, "/v1/admin/devices/" + a.device_id + "/revoke", b.admin,

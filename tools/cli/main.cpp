@@ -10,6 +10,12 @@
 //                 the merchant's site backend signs member tokens with
 //   kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]  a code to pair a kiosk
 //                 (what the merchant's site does) and prints it with the member-token secret
+//   kopilka user add --db FILE --merchant ID --email E --name N --role owner|manager|support|viewer
+//                 [--password-stdin]   adds a console user; without --password-stdin a password
+//                 is generated and printed once. Prints {"user": …, "password"?}
+//   kopilka user password --db FILE --merchant ID --email E [--password-stdin]   sets a new one
+//                 (generated and printed without --password-stdin) and ends the user's sessions
+//   (KOPILKA_PASSWORD_HASH=min or --password-hash min: libsodium's minimum limits, for tests)
 //   kopilka seed-demo --db FILE creates the database if needed and seeds the demo merchant
 //                 (only into an empty database)
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
@@ -39,6 +45,7 @@
 #include "rules_command.hpp"
 #include "simulate_command.hpp"
 #include "api/member_lookup.hpp"
+#include "api/staff.hpp"
 #include "auth/credentials.hpp"
 #include "auth/member_token.hpp"
 #include "openapi_document.hpp"
@@ -66,6 +73,10 @@ constexpr CommandUsage kCommands[] = {
     {"member-token-secret", "  kopilka member-token-secret --db FILE --merchant ID\n"},
     {"pairing-code", "  kopilka pairing-code --db FILE --merchant ID [--name NAME] [--ttl-s N]\n"},
     {"seed-demo", "  kopilka seed-demo --db FILE\n"},
+    {"user",
+     "  kopilka user add --db FILE --merchant ID --email E --name N --role R [--password-stdin]\n"
+     "  kopilka user password --db FILE --merchant ID --email E [--password-stdin]\n"
+     "               (R: owner, manager, support or viewer; [--password-hash min] for tests)\n"},
     {"quote",
      "  kopilka quote --program P.json --receipt R.json [--member M.json] [--redeem N]\n"
      "                [--return Q1,Q2,…] [--locale ru|de|lv|en] [--assets DIR] [--human]\n"},
@@ -102,10 +113,17 @@ int usage(const std::string& why) {
 
 bool is_help_flag(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 
-// --flag value pairs after the command; false with a message on a stray word.
+// --flag value pairs after the command (and after `user`'s sub-command); --password-stdin
+// takes no value. False with a message on a stray word.
 bool parse_flags(int argc, char** argv, std::map<std::string, std::string>* out, std::string* why) {
-    for (int i = 2; i < argc; ++i) {
+    const bool sub_command = std::string(argv[1]) == "user";
+    if (sub_command) (*out)["sub"] = argc > 2 ? argv[2] : "";
+    for (int i = sub_command ? 3 : 2; i < argc; ++i) {
         const std::string a = argv[i];
+        if (a == "--password-stdin") {
+            (*out)["password-stdin"] = "1";
+            continue;
+        }
         if (a.rfind("--", 0) != 0 || i + 1 >= argc) {
             *why = "expected --flag value, got " + a;
             return false;
@@ -298,12 +316,68 @@ int cmd_pairing_code(Store& store, const std::map<std::string, std::string>& f) 
     const auto code = auth::generate_pairing_code(auth::random_device_bytes, now);
     const std::string name = f.count("name") ? f.at("name") : "kiosk";
     store.put_pairing(
-        {f.at("merchant"), code.stored.code_hash_hex, name, now, now + ttl * 1000, 0, ""});
+        {f.at("merchant"), code.stored.code_hash_hex, name, now, now + ttl * 1000, 0, ""}, {});
     std::printf("%s\n", nlohmann::json{{"merchant", f.at("merchant")},
                                        {"code", code.code},
                                        {"expires_at_ms", now + ttl * 1000}}
                             .dump()
                             .c_str());
+    return 0;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+// The password to set: one line from stdin, or a new random one (printed once).
+std::string new_password(const std::map<std::string, std::string>& f, bool* generated) {
+    *generated = !f.count("password-stdin");
+    if (*generated) return kopilka::server::random_secret().substr(0, 20);
+    std::string line;
+    for (int c = std::getchar(); c != EOF && c != '\n'; c = std::getchar())
+        line += static_cast<char>(c);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+int cmd_user(Store& store, const std::map<std::string, std::string>& f) {
+    namespace server = kopilka::server;
+    const std::string sub = f.at("sub");
+    if (sub != "add" && sub != "password") return usage("user takes add or password");
+    for (const char* need : {"merchant", "email"})
+        if (!f.count(need)) return usage(std::string("user needs --") + need);
+    if (sub == "add" && (!f.count("name") || !f.count("role")))
+        return usage("user add needs --name N --role R");
+    const std::string& merchant = f.at("merchant");
+    if (!store.merchant_by_id(merchant)) return usage("no merchant " + merchant);
+    auto limits = server::auth::password_limits_from_env();
+    if (f.count("password-hash") && f.at("password-hash") == "min")
+        limits = server::auth::PasswordLimits::minimum;
+    bool generated = false;
+    const std::string password = new_password(f, &generated);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    server::ApiResult err;
+    std::optional<server::StaffUserRecord> user;
+    if (sub == "add") {
+        user = server::create_staff_user(store, merchant,
+                                         {f.at("email"), f.at("name"), f.at("role"), password},
+                                         limits, now, {}, &err);
+    } else if (const auto found = store.staff_user_by_email(merchant, lower(f.at("email")))) {
+        user = server::set_staff_password(store, *found, password, limits, now, {}, &err);
+    } else {
+        return usage("no user " + f.at("email") + " at " + merchant);
+    }
+    if (!user) {
+        std::fprintf(stderr, "kopilka: %s\n", err.body.dump().c_str());
+        return 1;
+    }
+    nlohmann::json out{{"merchant", merchant}, {"user", server::staff_user_json(*user)}};
+    if (generated) out["password"] = password;
+    std::printf("%s\n", out.dump().c_str());
     return 0;
 }
 
@@ -356,6 +430,7 @@ int main(int argc, char** argv) {
         if (command == "member-token") return cmd_member_token(*store, flags);
         if (command == "member-token-secret") return cmd_member_token_secret(*store, flags);
         if (command == "pairing-code") return cmd_pairing_code(*store, flags);
+        if (command == "user") return cmd_user(*store, flags);
         return command == "card" ? cmd_card(*store, flags) : cmd_cards(*store);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kopilka: %s\n", e.what());

@@ -63,7 +63,8 @@ std::string api_key(const std::string& merchant, auth::Role role) {
 std::string device_token(const std::string& merchant) {
     const auto code = auth::generate_pairing_code(auth::random_device_bytes, now_ms());
     g_store->put_pairing({merchant, code.stored.code_hash_hex, "fuzz kiosk", now_ms(),
-                          now_ms() + 3600 * 1000, 0, ""});
+                          now_ms() + 3600 * 1000, 0, ""},
+                         {});
     const std::string body = nlohmann::json{{"code", code.code}}.dump();
     const std::string answer =
         g_server->handle_raw("POST /v1/devices/pair HTTP/1.1\r\nHost: x\r\nContent-Length: " +

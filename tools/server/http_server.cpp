@@ -21,7 +21,9 @@
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
 #include "api/returns.hpp"
+#include "api/console_access.hpp"
 #include "api/routes.hpp"
+#include "api/staff.hpp"
 #include "auth/credentials.hpp"
 #include "codec/decode.hpp"
 #include "codec/kiosk_json.hpp"
@@ -122,6 +124,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
           listener(*this, options) {}
 
     std::int64_t now_ms() override { return server::now_ms(); }
+    auth::PasswordLimits password_limits() override { return options.password_limits; }
     void error(http::Response& res, int status, const std::string& code, const std::string& message,
                const std::string& field) override {
         send_json(res, status, codec::error_json(code, message, field));
@@ -162,6 +165,14 @@ struct HttpServer::Impl final : RouteContext, http::Application {
                 KOPILKA_ASSERT(served);
             }
         KOPILKA_ASSERT(documented == route_table.size());
+        // Every console route has its roles in api/console_access.cpp's table.
+        for (const auto& r : route_table) {
+            const bool admin_route = std::string(r.path).rfind("/v1/admin/", 0) == 0;
+            if (admin_route && !admin_route_listed(r.method, r.path))
+                std::fprintf(stderr, "%s %s has no roles in api/console_access.cpp\n",
+                             r.method.c_str(), r.path);
+            KOPILKA_ASSERT(!admin_route || admin_route_listed(r.method, r.path));
+        }
     }
 
     void respond(http::Response& res, const ApiResult& r) override {
@@ -190,12 +201,12 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     std::optional<Caller> device(const http::Request& req, http::Response& res) override {
         const std::string token = bearer(req, res, "device token");
         if (token.empty()) return std::nullopt;
-        const auth::ParsedDeviceToken parsed = auth::parse_device_token(token);
+        const auth::ParsedIdToken parsed = auth::parse_device_token(token);
         const auto stored = parsed.status == auth::CredentialStatus::ok
-                                ? store.device(parsed.device_id)
+                                ? store.device(parsed.id)
                                 : std::nullopt;
         const bool valid = stored && stored->revoked_at_ms == 0 &&
-                           auth::verify_device_token(
+                           auth::verify_id_token(
                                {stored->device_id, stored->salt_hex, stored->secret_hash_hex},
                                parsed) == auth::CredentialStatus::ok;
         if (!valid) {
@@ -244,6 +255,44 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         send_error(res, 403, "forbidden",
                    "this API key's role (" + stored->role + ") may not do this", "Authorization");
         return std::nullopt;
+    }
+
+    std::optional<Caller> admin(const http::Request& req, http::Response& res) override {
+        const std::string token = bearer(req, res, "session token or admin API key");
+        if (token.empty()) return std::nullopt;
+        std::optional<Caller> caller;
+        if (token.rfind("kcs_", 0) == 0) {
+            Caller c;
+            const SessionStatus s = session_caller(store, token, req.remote_addr, now_ms(), &c);
+            if (s != SessionStatus::ok) {
+                if (!within_limit(ClientClass::anonymous, req.remote_addr, res))
+                    return std::nullopt;
+                const bool expired = s == SessionStatus::expired;
+                res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                send_error(res, 401, expired ? "session_expired" : "unauthorized",
+                           expired ? "this session ended; sign in again"
+                                   : "the session token is not valid",
+                           "Authorization");
+                return std::nullopt;
+            }
+            res.merchant_id = c.merchant_id;
+            if (!within_limit(ClientClass::admin, c.merchant_id + "/" + c.session_id, res))
+                return std::nullopt;
+            caller = std::move(c);
+        } else {
+            const auto key = api_key(req, res, {"admin"});
+            if (!key) return std::nullopt;
+            caller = key_caller(key->merchant_id, auth::parse_api_key(token).key_id,
+                                req.remote_addr);
+        }
+        const bool admin_route = req.route.rfind("/v1/admin/", 0) == 0;
+        if (admin_route && !role_allows(caller->role, req.method == "HEAD" ? "GET" : req.method,
+                                        req.route)) {
+            send_error(res, 403, "forbidden",
+                       "the role " + caller->role + " may not do this", "Authorization");
+            return std::nullopt;
+        }
+        return caller;
     }
 
     void routes() {
@@ -313,6 +362,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         register_kiosk_routes(*this);
         register_admin_routes(*this);
         register_widget_routes(*this);
+        register_console_routes(*this);
     }
 
     // [SECTION] the boundary: every request the listener read goes through handle() or
@@ -414,6 +464,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
                 continue;
             }
             *route_template = r.path;
+            req.route = r.path;
             req.path_params = std::move(params);
             r.handler(req, res);
             return;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/password.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -35,6 +36,9 @@ struct ServerOptions {
     bool rate_limits = true;                  // off only for benchmarks
     std::int64_t anonymous_burst = 120;       // requests without a credential, per address
     double anonymous_per_s = 2.0;
+    // Passwords the server sets (users routes) are hashed under these; verifying takes the
+    // limits stored in each hash. Minimum only for tests (--password-hash-min).
+    auth::PasswordLimits password_limits = auth::PasswordLimits::interactive;
 };
 
 class HttpServer {

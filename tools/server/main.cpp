@@ -1,11 +1,13 @@
 // kopilka-server: the REST backend and static web server.
 //   kopilka-server [--db FILE|postgresql://URL] [--host H] [--port N] [--site DIR] [--seed-demo]
-//                  [--no-rate-limits] [--quiet] [--NUMERIC-SETTING N …]
+//                  [--no-rate-limits] [--password-hash-min] [--quiet] [--NUMERIC-SETTING N …]
 // The numeric settings (the table `numeric_settings` below: body and head limits, workers,
 // queue, deadlines, connection caps, backlog, anonymous burst) each have a flag and an
 // environment variable. Each flag can also come from the environment (a flag given wins):
 // KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT, KOPILKA_SITE, KOPILKA_SEED_DEMO=1, KOPILKA_QUIET=1,
-// KOPILKA_RATE_LIMITS=off, and KOPILKA_<SETTING> for each numeric one.
+// KOPILKA_RATE_LIMITS=off, KOPILKA_PASSWORD_HASH=min (--password-hash-min: staff passwords the
+// server sets are hashed under libsodium's minimum limits; for tests only), and
+// KOPILKA_<SETTING> for each numeric one.
 // SIGINT/SIGTERM stop it cleanly (requests in flight are answered).
 #include <pthread.h>
 #include <signal.h>
@@ -72,7 +74,7 @@ int usage(const char* why) {
     std::fprintf(stderr,
                  "kopilka-server: %s\nusage: kopilka-server [--db FILE|postgresql://URL] [--host "
                  "H] [--port N] [--site DIR] "
-                 "[--seed-demo] [--no-rate-limits] [--quiet]",
+                 "[--seed-demo] [--no-rate-limits] [--password-hash-min] [--quiet]",
                  why);
     ServerOptions o;
     std::size_t burst = 0;
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
     f.seed_demo = std::string(env_or("KOPILKA_SEED_DEMO", "")) == "1";
     f.server.log_requests = std::string(env_or("KOPILKA_QUIET", "")) != "1";
     f.server.rate_limits = std::string(env_or("KOPILKA_RATE_LIMITS", "on")) != "off";
+    f.server.password_limits = kopilka::server::auth::password_limits_from_env();
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
@@ -115,6 +118,8 @@ int main(int argc, char** argv) {
             f.seed_demo = true;
         } else if (a == "--quiet") {
             f.server.log_requests = false;
+        } else if (a == "--password-hash-min") {
+            f.server.password_limits = kopilka::server::auth::PasswordLimits::minimum;  // tests
         } else if (a == "--no-rate-limits") {
             f.server.rate_limits = false;  // benchmarks only
         } else if (a == "--help" || a == "-h") {

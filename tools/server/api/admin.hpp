@@ -21,17 +21,21 @@ namespace kopilka::server {
 // [SECTION] Merchant and program (admin_program.cpp)
 ApiResult admin_merchant(Store& store, const Caller& caller);
 ApiResult admin_get_program(Store& store, const Caller& caller);
+// if_version: the If-Match version (nullopt: none); a stale one is 412 version_conflict.
 ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body,
-                            std::int64_t now_ms);
+                            std::optional<std::int64_t> if_version, std::int64_t now_ms);
 ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body,
                                 std::int64_t now_ms);
 
 // [SECTION] Themes (admin_themes.cpp)
 ApiResult admin_list_themes(Store& store, const Caller& caller);
 ApiResult admin_get_theme(Store& store, const Caller& caller, const std::string& theme_id);
+// if_version 0 for a new theme: it must not exist yet.
 ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id,
-                          const std::string& body, std::int64_t now_ms);
-ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id);
+                          const std::string& body, std::optional<std::int64_t> if_version,
+                          std::int64_t now_ms);
+ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id,
+                             std::optional<std::int64_t> if_version, std::int64_t now_ms);
 
 // [SECTION] Members (admin_members.cpp)
 constexpr std::size_t member_page_default = 50;
@@ -50,7 +54,7 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
 ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,
                            std::int64_t now_ms);
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
-                              const std::string& body);
+                              const std::string& body, std::int64_t now_ms);
 ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id,
                               const std::string& body, std::int64_t now_ms);
 ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id,

@@ -15,6 +15,7 @@
 
 #include "api/member_write.hpp"
 #include "api/referral.hpp"
+#include "api/staff.hpp"
 #include "codec/ledger_json.hpp"
 #include "codec/object_reader.hpp"
 #include "core/cards/card_code.hpp"
@@ -280,7 +281,7 @@ std::optional<ApiResult> insert_member(Store& store, const std::string& merchant
         store.put_member(
             {merchant_id, rq->member_id, rq->personal.name, rq->card, rq->personal.phone,
              rq->personal.email, rq->personal.birthday, now_ms, 0, 0},
-            now_ms);
+            now_ms, {});  // the audit line goes with the member's ledger (enrol_ledger)
     } catch (const UniqueViolation& e) {
         // A twin may have written this very member first (the violation can name its phone
         // or card as well as its id): then this one finishes the job like a retry.
@@ -314,11 +315,11 @@ bool welcome(ledger::Ledger& l, const program::Program& p, const ledger::EntryId
 // answer when it is not a fresh 201 (a replay, a conflict).
 bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::Program& p,
                   const std::string& member_id, const ledger::EntryId& op, const Json& request,
-                  std::int64_t now_ms, ApiResult* out) {
+                  std::int64_t now_ms, const Change& audit, ApiResult* out) {
     const std::string op_hex = ledger::to_hex(op);
     bool written = false;
     const MemberWrite w{merchant.merchant_id, member_id, op_hex, "enrol", request, now_ms};
-    *out = member_write(store, w, [&](MemberTx&, ledger::Ledger& l, ApiResult* answer) {
+    *out = member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* answer) {
         // A member enrolled by another operation already has entries (its welcome bonus, or
         // more): only the first enrolment writes, whatever its twins sent.
         if (!l.entries().empty()) {
@@ -332,6 +333,7 @@ bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::P
             return false;
         }
         *answer = {201, Json{{"operation_id", op_hex}, {"member_id", member_id}}, {}};
+        if (audit.audit) tx.append_audit(*audit.audit);
         written = true;
         return true;
     });
@@ -425,7 +427,10 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     // Once per member: a twin of this enrolment finds it stored.
     if (inviter) store.put_referral({merchant->merchant_id, rq.member_id, *inviter, now_ms, 0, ""});
     ApiResult out;
-    if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms, &out))
+    // The audit line names the new member's id, never its personal data.
+    if (!enrol_ledger(store, *merchant, *program, rq.member_id, op, request, now_ms,
+                      audited(caller, "member.create", rq.member_id, nullptr, nullptr, now_ms),
+                      &out))
         return enrol_replay(store, *merchant, out, now_ms);
     return enrol_answer(store, *merchant, rq.member_id, op_hex, false, now_ms);
 }
@@ -440,7 +445,7 @@ ApiResult admin_get_member(Store& store, const Caller& caller, const std::string
 }
 
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
-                              const std::string& body) {
+                              const std::string& body, std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -459,8 +464,20 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     updated.phone = p.phone;
     updated.email = p.email;
     updated.birthday = p.birthday;
+    // Personal data stays out of the audit log: the names of the fields that changed only.
+    Json changed = Json::array();
+    const std::pair<const char*, bool> fields[] = {
+        {"name", updated.display_name != member->display_name},
+        {"phone", updated.phone != member->phone},
+        {"email", updated.email != member->email},
+        {"birthday", updated.birthday != member->birthday}};
+    for (const auto& [name, differs] : fields)
+        if (differs) changed.push_back(name);
     try {
-        if (!store.update_member(updated)) return no_member(member_id);
+        if (!store.update_member(updated,
+                                 audited(caller, "member.update", member_id, nullptr,
+                                         Json{{"fields", changed}}, now_ms)))
+            return no_member(member_id);
     } catch (const UniqueViolation& e) {
         return taken(e.field);  // another member has the phone
     }
@@ -495,7 +512,9 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
     request["member_id"] = member_id;
     const MemberWrite w{caller.merchant_id, member_id, ledger::to_hex(op),
                         "adjust",           request,   now_ms};
-    return member_write(store, w, [&](MemberTx&, ledger::Ledger& l, ApiResult* out) {
+    const Change audit = audited(caller, "member.adjust", member_id, nullptr,
+                                 Json{{"points", points}, {"reason", reason}}, now_ms);
+    return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         const auto result = l.apply(
             ledger::Adjust{ledger::derive_entry_id(op, "adjust"), points, 0, "admin", reason},
             now_ms);
@@ -518,6 +537,7 @@ ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::str
                      {"available", s.available},
                      {"pending", s.pending}},
                 {}};
+        tx.append_audit(*audit.audit);
         return true;
     });
 }
@@ -558,6 +578,8 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
                            {"receipt_id", c.receipt_id}});
     Json cards = Json::array();
     if (!member->card_number.empty()) cards.push_back({{"number", member->card_number}});
+    store.append_audit(
+        *audited(caller, "member.export", member_id, nullptr, nullptr, now_ms).audit);
     const Json doc = {
         {"format", "kopilka.member-export.v1"},
         {"exported_at_ms", now_ms},
@@ -582,7 +604,9 @@ ApiResult admin_erase_member(Store& store, const Caller& caller, const std::stri
     std::optional<MemberRecord> member;
     ApiResult err;
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
-    if (!store.erase_member(caller.merchant_id, member_id, now_ms)) return no_member(member_id);
+    if (!store.erase_member(caller.merchant_id, member_id, now_ms,
+                            audited(caller, "member.erase", member_id, nullptr, nullptr, now_ms)))
+        return no_member(member_id);
     const auto erased = store.member_by_id(caller.merchant_id, member_id);
     if (!erased) return no_member(member_id);
     return {200, Json{{"profile", profile_json(*erased)}}, caller.merchant_id};

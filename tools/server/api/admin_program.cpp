@@ -5,6 +5,7 @@
 // Missing: optimistic concurrency for PUT (two consoles saving at once both get a version,
 // the later one wins); creating merchants stays the operator's `kopilka merchant`.
 #include "api/admin.hpp"
+#include "api/staff.hpp"
 
 #include <stdexcept>
 
@@ -98,7 +99,7 @@ ApiResult admin_get_program(Store& store, const Caller& caller) {
 }
 
 ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body,
-                            std::int64_t now_ms) {
+                            std::optional<std::int64_t> if_version, std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -115,7 +116,14 @@ ApiResult admin_put_program(Store& store, const Caller& caller, const std::strin
                          "currency");
     const auto current = store.current_program(merchant->merchant_id);
     const std::int64_t version = current ? current->version + 1 : 1;
-    store.put_program({merchant->merchant_id, p.value->id, version, j->dump()}, now_ms);
+    const Json before = current ? Json::parse(current->document, nullptr, false) : Json();
+    try {
+        store.put_program({merchant->merchant_id, p.value->id, version, j->dump()}, now_ms,
+                          audited(caller, "program.save", p.value->id, before, *j, now_ms,
+                                  if_version));
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     return {200, Json{{"version", version}, {"program_id", p.value->id}}, merchant->merchant_id};
 }
 

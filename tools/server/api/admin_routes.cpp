@@ -55,14 +55,28 @@ bool query_integer(const std::string& name, const std::string& text, std::int64_
 
 void register_admin_routes(RouteContext& ctx) {
     RouteContext* c = &ctx;  // outlives the routes (the server owns both)
-    // Every admin route: the admin key first, then the handler with the caller.
-    using Work = std::function<ApiResult(const Caller&, const Request&)>;
-    auto admin = [c](const char* method, const char* path, Work work) {
+    // Every admin route: the caller and its role first, then the handler with the caller and
+    // the If-Match version (nullopt: none); a GET's "version" is also its ETag.
+    using VersionedWork =
+        std::function<ApiResult(const Caller&, const Request&, std::optional<std::int64_t>)>;
+    auto versioned = [c](const char* method, const char* path, VersionedWork work) {
         c->route(method, path, [c, work](const Request& req, Response& res) {
-            const auto caller = c->api_key(req, res, {"admin"});
-            if (!caller) return;
-            c->respond(res, work(*caller, req));
+            const auto caller = c->admin(req, res);
+            std::optional<std::int64_t> version;
+            if (!caller || !if_match(*c, req, res, &version)) return;
+            const ApiResult r = work(*caller, req, version);
+            if (r.status == 200 && req.method == "GET" && r.body.is_object() &&
+                r.body.contains("version") && r.body["version"].is_number_integer())
+                res.set_header("ETag", "\"" + r.body["version"].dump() + "\"");
+            c->respond(res, r);
         });
+    };
+    using Work = std::function<ApiResult(const Caller&, const Request&)>;
+    auto admin = [versioned](const char* method, const char* path, Work work) {
+        versioned(method, path,
+                  [work](const Caller& who, const Request& req, std::optional<std::int64_t>) {
+                      return work(who, req);
+                  });
     };
 
     admin("GET", "/v1/admin/merchant",
@@ -70,9 +84,10 @@ void register_admin_routes(RouteContext& ctx) {
 
     admin("GET", "/v1/admin/program",
           [c](const Caller& who, const Request&) { return admin_get_program(c->store, who); });
-    admin("PUT", "/v1/admin/program", [c](const Caller& who, const Request& req) {
-        return admin_put_program(c->store, who, req.body, c->now_ms());
-    });
+    versioned("PUT", "/v1/admin/program",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_put_program(c->store, who, req.body, v, c->now_ms());
+              });
     admin("POST", "/v1/admin/program/preview", [c](const Caller& who, const Request& req) {
         return admin_preview_program(c->store, who, req.body, c->now_ms());
     });
@@ -82,12 +97,15 @@ void register_admin_routes(RouteContext& ctx) {
     admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_theme(c->store, who, path_param(req, 1));
     });
-    admin("PUT", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
-        return admin_put_theme(c->store, who, path_param(req, 1), req.body, c->now_ms());
-    });
-    admin("DELETE", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
-        return admin_delete_theme(c->store, who, path_param(req, 1));
-    });
+    versioned("PUT", "/v1/admin/themes/{id}",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_put_theme(c->store, who, path_param(req, 1), req.body, v,
+                                         c->now_ms());
+              });
+    versioned("DELETE", "/v1/admin/themes/{id}",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_delete_theme(c->store, who, path_param(req, 1), v, c->now_ms());
+              });
 
     admin("GET", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_search_members(
@@ -101,7 +119,7 @@ void register_admin_routes(RouteContext& ctx) {
         return admin_get_member(c->store, who, path_param(req, 1), c->now_ms());
     });
     admin("PUT", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
-        return admin_update_member(c->store, who, path_param(req, 1), req.body);
+        return admin_update_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
     });
     admin("POST", "/v1/admin/members/{id}/adjust", [c](const Caller& who, const Request& req) {
         return admin_adjust_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
@@ -111,7 +129,7 @@ void register_admin_routes(RouteContext& ctx) {
     });
     // The export is a download: the same JSON answer, offered as a file.
     ctx.route("GET", "/v1/admin/members/{id}/export", [c](const Request& req, Response& res) {
-        const auto caller = c->api_key(req, res, {"admin"});
+        const auto caller = c->admin(req, res);
         if (!caller) return;
         const std::string member_id = path_param(req, 1);
         const ApiResult r = admin_export_member(c->store, *caller, member_id, c->now_ms());

@@ -6,6 +6,7 @@
 #include "api/admin.hpp"
 
 #include "api/member_write.hpp"
+#include "api/staff.hpp"
 #include "codec/theme_json.hpp"
 
 namespace kopilka::server {
@@ -49,7 +50,8 @@ ApiResult admin_get_theme(Store& store, const Caller& caller, const std::string&
 }
 
 ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string& theme_id,
-                          const std::string& body, std::int64_t now_ms) {
+                          const std::string& body, std::optional<std::int64_t> if_version,
+                          std::int64_t now_ms) {
     if (!theme_id_valid(theme_id))
         return api_error(400, "invalid_value", "id must be 1 to 64 of a-z, 0-9, '-' and '_'", "id");
     ApiResult unreadable;
@@ -61,14 +63,34 @@ ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string&
     d.merchant_id = caller.merchant_id;
     d.kind = kKind;
     d.doc_id = theme_id;
-    d.document = codec::encode_theme(*t.value).dump();
-    const std::int64_t version = store.put_document(d, now_ms);
+    const Json after = codec::encode_theme(*t.value);
+    d.document = after.dump();
+    std::int64_t version = 0;
+    try {
+        version = store.put_document(
+            d, now_ms,
+            audited(caller, "theme.save", theme_id,
+                    stored_document(store, caller.merchant_id, kKind, theme_id), after, now_ms,
+                    if_version));
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     return {200, Json{{"id", theme_id}, {"version", version}}, caller.merchant_id};
 }
 
-ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id) {
-    if (!theme_id_valid(theme_id) || !store.delete_document(caller.merchant_id, kKind, theme_id))
-        return not_found(theme_id);
+ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id,
+                             std::optional<std::int64_t> if_version, std::int64_t now_ms) {
+    try {
+        if (!theme_id_valid(theme_id) ||
+            !store.delete_document(caller.merchant_id, kKind, theme_id,
+                                   audited(caller, "theme.delete", theme_id,
+                                           stored_document(store, caller.merchant_id, kKind,
+                                                           theme_id),
+                                           nullptr, now_ms, if_version)))
+            return not_found(theme_id);
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     return {200, Json{{"id", theme_id}, {"deleted", true}}, caller.merchant_id};
 }
 

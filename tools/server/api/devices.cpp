@@ -1,6 +1,7 @@
 #include "api/devices.hpp"
 
 #include "api/kiosk_write.hpp"
+#include "api/staff.hpp"
 #include "auth/credentials.hpp"
 #include "codec/kiosk_json.hpp"
 #include "codec/object_reader.hpp"
@@ -60,7 +61,10 @@ ApiResult post_pairing_code(Store& store, const Caller& caller, const Json& body
     const auth::NewPairingCode code =
         auth::generate_pairing_code(auth::random_device_bytes, now_ms);
     store.put_pairing({caller.merchant_id, code.stored.code_hash_hex, name, now_ms,
-                       code.stored.expires_ms, 0, ""});
+                       code.stored.expires_ms, 0, ""},
+                      audited(caller, "device.pair_code", name, nullptr,
+                              Json{{"name", name}, {"expires_at_ms", code.stored.expires_ms}},
+                              now_ms));
     return {201,
             Json{{"code", code.code}, {"expires_at_ms", code.stored.expires_ms}, {"name", name}},
             caller.merchant_id};
@@ -82,7 +86,9 @@ ApiResult post_revoke_device(Store& store, const Caller& caller, const std::stri
         return r;
     }
     if (d->revoked_at_ms == 0) {
-        store.revoke_device(caller.merchant_id, device_id, now_ms);
+        store.revoke_device(caller.merchant_id, device_id, now_ms,
+                            audited(caller, "device.revoke", device_id, device_json(*d),
+                                    nullptr, now_ms));
         d = store.device(device_id);
     }
     return {200, Json{{"device", device_json(*d)}}, caller.merchant_id};
@@ -101,9 +107,9 @@ ApiResult post_pair(Store& store, const Json& body, std::int64_t now_ms) {
     if (const auto s = pairing_status(*pairing, typed, now_ms); s != auth::PairingStatus::ok)
         return pairing_refused(s);
 
-    const auth::NewDeviceToken token = auth::generate_device_token(auth::random_device_bytes);
+    const auth::NewIdToken token = auth::generate_device_token(auth::random_device_bytes);
     const DeviceRecord device{pairing->merchant_id,
-                              token.stored.device_id,
+                              token.stored.id,
                               pairing->device_name,
                               token.stored.salt_hex,
                               token.stored.secret_hash_hex,

@@ -1,6 +1,7 @@
 #include "api/kiosk_config.hpp"
 
 #include "api/kiosk_write.hpp"
+#include "api/staff.hpp"
 #include "api/wheel_state.hpp"
 #include "codec/theme_json.hpp"
 #include "codec/program_json.hpp"
@@ -68,7 +69,9 @@ ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& bod
     Json stored = codec::encode_kiosk_settings(s);
     stored.erase("version");  // the store numbers versions
     s.version = store.put_document(
-        {caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms);
+        {caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms,
+        audited(caller, "kiosk_settings.save", "settings",
+                stored_document(store, caller.merchant_id, "kiosk", "settings"), stored, now_ms));
     return {200, Json{{"settings", codec::encode_kiosk_settings(s)}}, caller.merchant_id};
 }
 

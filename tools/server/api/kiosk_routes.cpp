@@ -53,17 +53,17 @@ ApiResult post_operations(RouteContext& ctx, const Caller& caller, const Json& b
 
 void device_routes(RouteContext& ctx) {
     ctx.route("POST", "/v1/admin/devices/pairing-codes", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             with_body(ctx, req, res, [&](const Json& b) {
                 return post_pairing_code(ctx.store, *caller, b, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/admin/devices", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             ctx.respond(res, get_devices(ctx.store, *caller));
     });
     ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             ctx.respond(res,
                         post_revoke_device(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
@@ -77,25 +77,25 @@ void device_routes(RouteContext& ctx) {
 
 void settings_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
     });
     ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             with_body(ctx, req, res, [&](const Json& b) {
                 return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/admin/wheels", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             ctx.respond(res, get_wheels(ctx.store, *caller));
     });
     ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             ctx.respond(res, get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
     ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.api_key(req, res, {"admin"}))
+        if (const auto caller = ctx.admin(req, res))
             with_body(ctx, req, res, [&](const Json& b) {
                 return put_wheel(ctx.store, *caller, path_param(req, 1), b, ctx.now_ms());
             });

@@ -18,8 +18,16 @@ struct ApiResult {
 // Who is asking, once their credential checked out.
 struct Caller {
     std::string merchant_id;
-    std::string role;       // "admin", "till", "device"
+    // "admin", "till", "device"; on the console's routes (RouteContext::admin) the staff role:
+    // "owner", "manager", "support" or "viewer" (an admin API key counts as "owner").
+    std::string role;
     std::string device_id;  // role "device": the paired kiosk
+    // A console caller, for the audit log: a signed-in user or an admin API key.
+    std::string actor_kind;   // "user" or "key"
+    std::string actor_id;     // the user's id or the key's id
+    std::string actor_label;  // the user's email, "API key <id>"
+    std::string address;      // the client's address, as the rate limits see it
+    std::string session_id;   // a signed-in user's session
 };
 
 // device: the paired kiosk asking (which may also look members up by card number or phone),

@@ -11,6 +11,7 @@
 
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
+#include "auth/password.hpp"
 #include "http/message.hpp"
 #include "rate_limiter.hpp"
 #include "storage/store.hpp"
@@ -36,6 +37,12 @@ public:
     // holds the 401/403/429 answer.
     virtual std::optional<Caller> api_key(const Request& req, Response& res,
                                           std::initializer_list<const char*> roles) = 0;
+    // The console's caller on a /v1/admin route: "Authorization: Bearer kcs_…" of a staff
+    // session in force, or an admin API key (role owner), whose role the route allows
+    // (api/console_access.hpp). Rate-limited per session or key; the caller's address is kept
+    // for the audit log. On failure res holds the 401/403/429 answer (401 session_expired for
+    // an expired or revoked session).
+    virtual std::optional<Caller> admin(const Request& req, Response& res) = 0;
     // "Authorization: Bearer kdt_…" of a paired, unrevoked kiosk, rate-limited per device.
     // Caller::role is "device" and Caller::device_id names it.
     virtual std::optional<Caller> device(const Request& req, Response& res) = 0;
@@ -47,7 +54,14 @@ public:
     virtual void error(Response& res, int status, const std::string& code,
                        const std::string& message, const std::string& field = "") = 0;
     virtual std::int64_t now_ms() = 0;
+    // How the server hashes the passwords it sets (auth/password.hpp).
+    virtual auth::PasswordLimits password_limits() = 0;
 };
+
+// The version in an If-Match header ("N" or N; nullopt when absent); false with a 400 in res
+// when it is something else.
+bool if_match(RouteContext& ctx, const Request& req, Response& res,
+              std::optional<std::int64_t>* version);
 
 // The n-th {name} of the route's template in this request's path (1-based), URL-decoded.
 std::string path_param(const Request& req, std::size_t n);
@@ -60,6 +74,7 @@ bool not_modified(const Request& req, Response& res, const std::string& etag,
 void register_kiosk_routes(RouteContext& ctx);   // api/kiosk_routes.cpp
 void register_admin_routes(RouteContext& ctx);   // api/admin_routes.cpp
 void register_widget_routes(RouteContext& ctx);  // api/widget_routes.cpp
+void register_console_routes(RouteContext& ctx); // api/console_routes.cpp
 // A CORS preflight (OPTIONS) of a /v1/widget/ route: 204, with the CORS headers when the
 // Origin is on the allow-list of the merchant in ?merchant=, or without it of any merchant
 // (the answer to the request itself carries them only for its own merchant's origins).

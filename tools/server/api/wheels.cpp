@@ -1,6 +1,7 @@
 #include "api/wheels.hpp"
 
 #include "api/kiosk_write.hpp"
+#include "api/staff.hpp"
 #include "api/wheel_state.hpp"
 #include "codec/wheel_json.hpp"
 
@@ -53,9 +54,11 @@ ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel
         !field.empty())
         return refused(caller, 400, "invalid_value", field + " is not one of the program's rewards",
                        field);
-    store.put_document({caller.merchant_id, "wheel", wheel_id, 0,
-                        codec::encode_wheel(*decoded.value).dump(), now_ms},
-                       now_ms);
+    const Json after = codec::encode_wheel(*decoded.value);
+    store.put_document({caller.merchant_id, "wheel", wheel_id, 0, after.dump(), now_ms}, now_ms,
+                       audited(caller, "wheel.save", wheel_id,
+                               stored_document(store, caller.merchant_id, "wheel", wheel_id),
+                               after, now_ms));
     const auto stored = load_wheel(store, caller.merchant_id, wheel_id);
     if (!stored) return refused(caller, 500, "internal", "the wheel was not stored", "id");
     return {200, wheel_answer(store, caller.merchant_id, *stored, now_ms), caller.merchant_id};

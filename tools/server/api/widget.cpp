@@ -7,6 +7,7 @@
 #include "api/kiosk_config.hpp"
 #include "api/member_write.hpp"
 #include "api/spins.hpp"
+#include "api/staff.hpp"
 #include "api/wheel_state.hpp"
 #include "auth/credentials.hpp"
 #include "auth/member_token.hpp"
@@ -91,8 +92,10 @@ ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& bo
                        "spin_wheel_id", merchant);
     Json stored = codec::encode_widget_settings(s);
     stored.erase("version");  // the store numbers versions
-    s.version =
-        store.put_document({merchant, "widget", "settings", 0, stored.dump(), now_ms}, now_ms);
+    s.version = store.put_document(
+        {merchant, "widget", "settings", 0, stored.dump(), now_ms}, now_ms,
+        audited(caller, "widget_settings.save", "settings",
+                stored_document(store, merchant, "widget", "settings"), stored, now_ms));
     return {200, Json{{"settings", codec::encode_widget_settings(s)}}, merchant};
 }
 

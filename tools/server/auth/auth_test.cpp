@@ -7,6 +7,7 @@
 
 #include "auth/credentials.hpp"
 #include "auth/member_token.hpp"
+#include "auth/password.hpp"
 #include "core/crypto/sha256.hpp"
 
 using namespace kopilka::server::auth;
@@ -295,29 +296,64 @@ TEST_CASE("pairing codes: what a person types is normalised") {
 // [SECTION] Kiosk device tokens
 
 TEST_CASE("device tokens: kdt_<id>_<secret>, parsed back, verified, forgeries refused") {
-    const NewDeviceToken t = generate_device_token(seeded_bytes(70));
+    const NewIdToken t = generate_device_token(seeded_bytes(70));
     REQUIRE(t.text.size() == 4 + 8 + 1 + 32);
     CHECK(t.text.rfind("kdt_", 0) == 0);
-    CHECK(t.text.substr(4, 8) == t.stored.device_id);
+    CHECK(t.text.substr(4, 8) == t.stored.id);
     CHECK(t.stored.salt_hex.size() == 32);
-    const ParsedDeviceToken parsed = parse_device_token(t.text);
+    const ParsedIdToken parsed = parse_device_token(t.text);
     REQUIRE(parsed.status == CredentialStatus::ok);
-    CHECK(parsed.device_id == t.stored.device_id);
-    CHECK(verify_device_token(t.stored, parsed) == CredentialStatus::ok);
+    CHECK(parsed.id == t.stored.id);
+    CHECK(verify_id_token(t.stored, parsed) == CredentialStatus::ok);
 
     for (std::size_t i = 4; i < t.text.size(); ++i) {
         if (i == 12) continue;
         REQUIRE(
-            verify_device_token(t.stored, parse_device_token(flip(t.text, i, base32_alphabet))) ==
+            verify_id_token(t.stored, parse_device_token(flip(t.text, i, base32_alphabet))) ==
             CredentialStatus::wrong_secret);
     }
-    const NewDeviceToken other = generate_device_token(seeded_bytes(71));
-    CHECK(verify_device_token(other.stored, parsed) == CredentialStatus::wrong_secret);
+    const NewIdToken other = generate_device_token(seeded_bytes(71));
+    CHECK(verify_id_token(other.stored, parsed) == CredentialStatus::wrong_secret);
     CHECK(parse_device_token(t.text.substr(0, 44)).status == CredentialStatus::malformed);
     CHECK(parse_device_token(t.text + "0").status == CredentialStatus::malformed);
     CHECK(parse_device_token("kpk_till_" + t.text.substr(4)).status == CredentialStatus::malformed);
     CHECK(parse_device_token("").status == CredentialStatus::malformed);
-    CHECK(verify_device_token(t.stored, parse_device_token("kdt_")) == CredentialStatus::malformed);
+    CHECK(verify_id_token(t.stored, parse_device_token("kdt_")) == CredentialStatus::malformed);
+}
+
+// [SECTION] Console session tokens and staff passwords
+
+TEST_CASE("session tokens: kcs_<id>_<secret>, verified; a device token is not one") {
+    const NewIdToken t = generate_session_token(seeded_bytes(80));
+    REQUIRE(t.text.size() == 4 + 8 + 1 + 32);
+    CHECK(t.text.rfind("kcs_", 0) == 0);
+    CHECK(t.text.substr(4, 8) == t.stored.id);
+    const ParsedIdToken parsed = parse_session_token(t.text);
+    REQUIRE(parsed.status == CredentialStatus::ok);
+    CHECK(verify_id_token(t.stored, parsed) == CredentialStatus::ok);
+    for (std::size_t i = 13; i < t.text.size(); ++i)
+        REQUIRE(verify_id_token(t.stored,
+                                     parse_session_token(flip(t.text, i, base32_alphabet))) ==
+                CredentialStatus::wrong_secret);
+    const NewIdToken other = generate_session_token(seeded_bytes(81));
+    CHECK(verify_id_token(other.stored, parsed) == CredentialStatus::wrong_secret);
+    CHECK(parse_session_token("kdt_" + t.text.substr(4)).status == CredentialStatus::malformed);
+    CHECK(parse_device_token(t.text).status == CredentialStatus::malformed);
+    CHECK(parse_session_token(t.text + "0").status == CredentialStatus::malformed);
+}
+
+TEST_CASE("staff passwords: argon2id, verified under either limits, length rules") {
+    const std::string hash = hash_password("correct horse", PasswordLimits::minimum);
+    CHECK(hash.rfind("$argon2id$", 0) == 0);
+    CHECK(verify_password(hash, "correct horse"));
+    CHECK_FALSE(verify_password(hash, "correct horsf"));
+    CHECK_FALSE(verify_password("", "correct horse"));
+    CHECK_FALSE(verify_password("$argon2id$garbage", "correct horse"));
+    CHECK(hash_password("correct horse", PasswordLimits::minimum) != hash);  // salted
+    CHECK(password_problem("short") != "");
+    CHECK(password_problem("ąčęėįšųūžŽ") == "");  // ten characters, twenty bytes
+    CHECK(password_problem(std::string(128, 'x')) == "");
+    CHECK(password_problem(std::string(129, 'x')) != "");
 }
 
 // [SECTION] base64url

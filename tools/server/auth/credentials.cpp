@@ -17,6 +17,7 @@ constexpr std::size_t pairing_code_chars = 8;
 constexpr std::size_t credential_bytes_max = 64;  // longer text is malformed, unread
 constexpr std::string_view api_key_prefix = "kpk_";
 constexpr std::string_view device_token_prefix = "kdt_";
+constexpr std::string_view session_token_prefix = "kcs_";
 
 bool is_base32(std::string_view s) {
     for (char c : s)
@@ -203,33 +204,47 @@ PairingStatus redeem_pairing_code(PendingPairing* pending, std::string_view type
     return s;
 }
 
-// [SECTION] Kiosk device tokens
+// [SECTION] Kiosk device tokens and console session tokens: <prefix><id: 8>_<secret: 32>
 
-NewDeviceToken generate_device_token(const RandomBytes& random) {
-    NewDeviceToken token;
-    token.stored.device_id = random_base32(random, id_bytes);
+namespace {
+NewIdToken generate_id_token(std::string_view prefix, const RandomBytes& random) {
+    NewIdToken t;
+    t.stored.id = random_base32(random, id_bytes);
     const std::string secret = random_base32(random, secret_bytes);
-    token.stored.salt_hex = random_hex(random, salt_bytes);
-    token.stored.secret_hash_hex = secret_hash_hex(token.stored.salt_hex, secret);
-    token.text = std::string(device_token_prefix) + token.stored.device_id + "_" + secret;
-    return token;
+    t.stored.salt_hex = random_hex(random, salt_bytes);
+    t.stored.secret_hash_hex = secret_hash_hex(t.stored.salt_hex, secret);
+    t.text = std::string(prefix) + t.stored.id + "_" + secret;
+    return t;
 }
 
-ParsedDeviceToken parse_device_token(std::string_view text) {
-    ParsedDeviceToken out;
-    if (text.size() > credential_bytes_max || text.substr(0, 4) != device_token_prefix) return out;
-    if (!split_id_secret(text.substr(device_token_prefix.size()), &out.device_id, &out.secret))
-        return out;
-    out.status = CredentialStatus::ok;
+ParsedIdToken parse_id_token(std::string_view prefix, std::string_view text) {
+    ParsedIdToken out;
+    if (text.size() <= credential_bytes_max && text.substr(0, prefix.size()) == prefix &&
+        split_id_secret(text.substr(prefix.size()), &out.id, &out.secret))
+        out.status = CredentialStatus::ok;
     return out;
 }
+}  // namespace
 
-CredentialStatus verify_device_token(const StoredDeviceToken& stored,
-                                     const ParsedDeviceToken& presented) {
+NewIdToken generate_device_token(const RandomBytes& random) {
+    return generate_id_token(device_token_prefix, random);
+}
+ParsedIdToken parse_device_token(std::string_view text) {
+    return parse_id_token(device_token_prefix, text);
+}
+NewIdToken generate_session_token(const RandomBytes& random) {
+    return generate_id_token(session_token_prefix, random);
+}
+ParsedIdToken parse_session_token(std::string_view text) {
+    return parse_id_token(session_token_prefix, text);
+}
+
+// The secret in constant time; the id is the lookup key, so comparing it leaks nothing.
+CredentialStatus verify_id_token(const StoredIdToken& stored, const ParsedIdToken& presented) {
     if (presented.status != CredentialStatus::ok) return presented.status;
     const bool hash_ok = crypto::constant_time_equal(
         secret_hash_hex(stored.salt_hex, presented.secret), stored.secret_hash_hex);
-    const bool id_ok = presented.device_id == stored.device_id;
+    const bool id_ok = presented.id == stored.id;
     return hash_ok && id_ok ? CredentialStatus::ok : CredentialStatus::wrong_secret;
 }
 

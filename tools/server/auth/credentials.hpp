@@ -5,6 +5,7 @@
 // Formats (Crockford base32: 0-9 A-Z without I L O U, upper case):
 //   API key        kpk_<role>_<key id: 8>_<secret: 32>   role admin or till; 40 + 160 random bits
 //   device token   kdt_<device id: 8>_<secret: 32>       40 + 160 random bits
+//   session token  kcs_<session id: 8>_<secret: 32>      40 + 160 random bits (console staff)
 //   pairing code   XXXX-XXXX                             40 random bits, typed on the kiosk
 //
 // Implemented: generate, parse, hash for storage, constant-time verify, pairing code
@@ -109,28 +110,33 @@ PairingStatus verify_pairing_code(const PendingPairing& pending, std::string_vie
 PairingStatus redeem_pairing_code(PendingPairing* pending, std::string_view typed,
                                   std::int64_t now_ms);
 
-// [SECTION] Kiosk device tokens (what a redeemed pairing code is exchanged for)
+// [SECTION] Kiosk device tokens (what a redeemed pairing code is exchanged for) and console
+// session tokens (what a staff member's sign-in is exchanged for; the password itself is
+// checked by auth/password.hpp). Both are <prefix><id: 8>_<secret: 32>.
 
-struct StoredDeviceToken {
-    std::string device_id;        // 8 base32 characters; the lookup key, not secret
+struct StoredIdToken {
+    std::string id;               // 8 base32 characters: the device or session id, the lookup
+                                  // key, not secret
     std::string salt_hex;         // 16 random bytes as hex, per token
     std::string secret_hash_hex;  // hex(SHA-256(salt_hex ‖ secret))
 };
 
-struct NewDeviceToken {
-    std::string text;  // handed to the kiosk once
-    StoredDeviceToken stored;
+struct NewIdToken {
+    std::string text;  // handed to the kiosk or console once
+    StoredIdToken stored;
 };
 
-struct ParsedDeviceToken {
+struct ParsedIdToken {
     CredentialStatus status = CredentialStatus::malformed;
-    std::string device_id;
+    std::string id;
     std::string secret;
 };
 
-NewDeviceToken generate_device_token(const RandomBytes& random);
-ParsedDeviceToken parse_device_token(std::string_view text);
-CredentialStatus verify_device_token(const StoredDeviceToken& stored,
-                                     const ParsedDeviceToken& presented);
+NewIdToken generate_device_token(const RandomBytes& random);  // kdt_…
+ParsedIdToken parse_device_token(std::string_view text);
+NewIdToken generate_session_token(const RandomBytes& random);  // kcs_…
+ParsedIdToken parse_session_token(std::string_view text);
+// ok only for a token parsed by the matching parse_… whose id and secret match stored.
+CredentialStatus verify_id_token(const StoredIdToken& stored, const ParsedIdToken& presented);
 
 }  // namespace kopilka::server::auth

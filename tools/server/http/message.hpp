@@ -22,6 +22,7 @@ struct Request {
     std::string path;                                         // percent-decoded, valid UTF-8
     std::vector<std::pair<std::string, std::string>> params;  // the query, decoded, valid UTF-8
     std::vector<std::string> path_params;                     // each {name} of the route, decoded
+    std::string route;                                        // the route's template, once matched
     std::vector<Header> headers;                              // values valid UTF-8
     std::string body;                                         // as received: decoders check it
     std::string remote_addr;

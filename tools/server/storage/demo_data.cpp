@@ -145,12 +145,12 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
         if (!store.empty()) return {};
         throw;
     }
-    store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms);
-    store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms);
-    store.put_document({"demo", "theme", "daylight", 0, kThemeDaylight, 0}, now_ms);
-    store.put_document({"demo", "theme", "night", 0, kThemeNight, 0}, now_ms);
-    store.put_document({"demo", "kiosk", "settings", 0, kKioskSettings, 0}, now_ms);
-    store.put_document({"demo", "widget", "settings", 0, kWidgetSettings, 0}, now_ms);
+    store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms, {});
+    store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms, {});
+    store.put_document({"demo", "theme", "daylight", 0, kThemeDaylight, 0}, now_ms, {});
+    store.put_document({"demo", "theme", "night", 0, kThemeNight, 0}, now_ms, {});
+    store.put_document({"demo", "kiosk", "settings", 0, kKioskSettings, 0}, now_ms, {});
+    store.put_document({"demo", "widget", "settings", 0, kWidgetSettings, 0}, now_ms, {});
 
     const Seed seeds[] = {
         {"demo-anna", "Анна", "79160000001", "200000000001", {600, 450, 700}, 500},
@@ -160,7 +160,8 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     std::vector<DemoMember> out;
     for (const Seed& seed : seeds) {
         const std::string number = std::string(seed.card12) + cards::ean13_check_digit(seed.card12);
-        store.put_member({"demo", seed.id, seed.name, number, seed.phone, "", "", now_ms}, now_ms);
+        store.put_member({"demo", seed.id, seed.name, number, seed.phone, "", "", now_ms}, now_ms,
+                         {});
         // The history goes through the real ledger: one receipt a week from 40 days ago.
         store.with_member("demo", seed.id, [&](MemberTx& tx) {
             ledger::Ledger l;

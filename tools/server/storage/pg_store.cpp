@@ -34,7 +34,16 @@ namespace kopilka::server {
 namespace {
 
 // The migrations' advisory lock key is "kopilka" in ASCII (0x6b6f70696c6b61).
-constexpr SqlDialect kPostgres{true, "bigint", "SELECT pg_advisory_xact_lock(30240351103773537)"};
+// The audit log's triggers refuse row changes and TRUNCATE (which row triggers don't see).
+constexpr SqlDialect kPostgres{true, "bigint", "SELECT pg_advisory_xact_lock(30240351103773537)",
+                               "BIGSERIAL PRIMARY KEY", R"sql(
+    CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $fn$;
+    CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
+    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
+)sql"};
 
 // Connections one server process keeps open at most.
 constexpr std::size_t kConnectionsMax = 16;

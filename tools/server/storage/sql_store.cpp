@@ -306,6 +306,84 @@ const std::string kWidgetTables = R"sql(
     CREATE INDEX referrals_inviter ON referrals (merchant_id, inviter_id, qualified_at_ms);
 )sql";
 
+// Migration 7: the console's staff users and sessions, sign-in failures (counted in the
+// database, so every server sees them), the audit log ({serial}: the dialect's
+// self-numbering key; the dialect's triggers refuse UPDATE and DELETE on it), who saved each
+// document version, what kiosks report and their own settings, and the versions of rows that
+// have none of their own (members, devices) for If-Match.
+const std::string kStaffTables = R"sql(
+    CREATE TABLE staff_users (
+        merchant_id   TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled      BIGINT NOT NULL,
+        created_at_ms BIGINT NOT NULL,
+        last_login_ms BIGINT NOT NULL,
+        version       BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, user_id)
+    );
+    CREATE UNIQUE INDEX staff_users_email ON staff_users (merchant_id, email);
+    CREATE TABLE staff_sessions (
+        session_id      TEXT NOT NULL PRIMARY KEY,
+        merchant_id     TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        salt_hex        TEXT NOT NULL,
+        secret_hash_hex TEXT NOT NULL,
+        created_at_ms   BIGINT NOT NULL,
+        expires_at_ms   BIGINT NOT NULL,
+        last_seen_ms    BIGINT NOT NULL,
+        revoked_at_ms   BIGINT NOT NULL
+    );
+    CREATE INDEX staff_sessions_user ON staff_sessions (merchant_id, user_id);
+    CREATE TABLE sign_in_failures (
+        failure_key TEXT NOT NULL,
+        at_ms       BIGINT NOT NULL
+    );
+    CREATE INDEX sign_in_failures_key ON sign_in_failures (failure_key, at_ms);
+    CREATE TABLE audit_log (
+        entry_id    {serial},
+        merchant_id TEXT NOT NULL,
+        at_ms       BIGINT NOT NULL,
+        actor_kind  TEXT NOT NULL,
+        actor_id    TEXT NOT NULL,
+        actor_label TEXT NOT NULL,
+        address     TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        before_json TEXT NOT NULL,
+        after_json  TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_merchant ON audit_log (merchant_id, entry_id);
+    CREATE TABLE document_authors (
+        merchant_id TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        doc_id      TEXT NOT NULL,
+        version     BIGINT NOT NULL,
+        actor_kind  TEXT NOT NULL,
+        actor_id    TEXT NOT NULL,
+        actor_label TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, kind, doc_id, version)
+    );
+    CREATE TABLE device_state (
+        merchant_id  TEXT NOT NULL,
+        device_id    TEXT NOT NULL,
+        last_seen_ms BIGINT NOT NULL,
+        app_version  TEXT NOT NULL,
+        settings     TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, device_id)
+    );
+    CREATE TABLE row_versions (
+        merchant_id TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        row_id      TEXT NOT NULL,
+        version     BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, kind, row_id)
+    );
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -322,6 +400,8 @@ const std::string kMigrations[] = {
     kPhonesBlanked + kBlankSharedPhones + kPhoneUnique,
     // 6: the website widget: nonces, sessions, referral codes, referrals.
     kWidgetTables,
+    // 7: the console's staff, sessions, sign-in failures and the audit log.
+    kStaffTables + "{audit_triggers}",
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -331,13 +411,16 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kPhoneUnique + kPhonesBlanked + kCards + kMemberEntries +
                               kCountersColumns + kCountersColumns4 + kCountersKey +
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
-                              kWidgetTables;
+                              kWidgetTables + kStaffTables + "{audit_triggers}";
 
-// The SQL with {int} written in the dialect's integer type.
+// The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
     std::string out = sql;
-    for (auto at = out.find("{int}"); at != std::string::npos; at = out.find("{int}", at))
-        out.replace(at, 5, d.integer);
+    for (const auto& [name, text] : {std::pair<std::string, std::string>{"{int}", d.integer},
+                                     {"{serial}", d.serial},
+                                     {"{audit_triggers}", d.audit_triggers}})
+        for (auto at = out.find(name); at != std::string::npos; at = out.find(name, at))
+            out.replace(at, name.size(), text);
     return out;
 }
 
@@ -386,6 +469,7 @@ void migrate(Sql& s, std::int64_t now_ms) {
 
 std::string unique_field(const std::string& key) {
     const auto has = [&](const char* name) { return key.find(name) != std::string::npos; };
+    if (has("staff_users")) return has("email") ? "email" : "";
     if (has("members_phone") || has("members.phone")) return "phone";
     if (has("cards")) return "card";
     if (has("receipts")) return "receipt.id";
@@ -393,6 +477,23 @@ std::string unique_field(const std::string& key) {
     if (has("members")) return "id";
     return "";
 }
+
+void log_change(Sql& s, const Change& change) {
+    if (!change.audit) return;
+    const AuditRecord& a = *change.audit;
+    s.exec("INSERT INTO audit_log (merchant_id, at_ms, actor_kind, actor_id, actor_label, "
+           "address, action, target, before_json, after_json) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           {a.merchant_id, a.at_ms, a.actor_kind, a.actor_id, a.actor_label, a.address, a.action,
+            a.target, a.before, a.after});
+}
+
+namespace {
+// VersionConflict unless change.if_version (when given) is current (0: none stored yet).
+void check_version(const Change& change, std::int64_t current) {
+    if (change.if_version && *change.if_version != current) throw VersionConflict(current);
+}
+}  // namespace
 
 std::int64_t to_i64(const std::string& text) {
     if (text.empty()) return 0;
@@ -654,6 +755,10 @@ void SqlMemberTx::save_referral(const ReferralRecord& r) {
                {merchant_, member_, r.qualified_at_ms, r.qualified_op});
 }
 
+void SqlMemberTx::append_audit(const AuditRecord& a) {
+    log_change(sql(), Change{std::nullopt, a});
+}
+
 std::int64_t SqlMemberTx::referrals_qualified_since(const std::string& inviter_id,
                                                     std::int64_t since_ms) {
     return to_i64(sql().query("SELECT COUNT(*) FROM referrals WHERE merchant_id = $1 AND "
@@ -728,8 +833,15 @@ void SqlStore::put_merchant(const MerchantRecord& m, std::int64_t now_ms) {
     });
 }
 
-void SqlStore::put_program(const ProgramRecord& p, std::int64_t now_ms) {
+void SqlStore::put_program(const ProgramRecord& p, std::int64_t now_ms, const Change& change) {
     write([&](Sql& s) {
+        const auto current =
+            s.query("SELECT version FROM programs WHERE merchant_id = $1 "
+                    "ORDER BY created_at_ms DESC, version DESC LIMIT 1" +
+                        std::string(s.dialect().for_update()),
+                    {p.merchant_id});
+        check_version(change, current.empty() ? 0 : to_i64(current[0][0]));
+        log_change(s, change);
         s.exec(
             "INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms) "
             "VALUES ($1, $2, $3, $4, $5)",
@@ -853,8 +965,9 @@ std::optional<MemberRecord> SqlStore::member_by_phone(const std::string& merchan
     });
 }
 
-void SqlStore::put_member(const MemberRecord& m, std::int64_t now_ms) {
+void SqlStore::put_member(const MemberRecord& m, std::int64_t now_ms, const Change& change) {
     transact(TxMode::write, [&](Sql& s) {
+        log_change(s, change);
         s.exec(
             "INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, "
             "email, birthday, consent_at_ms, "
@@ -903,9 +1016,10 @@ std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_i
     });
 }
 
-bool SqlStore::update_member(const MemberRecord& m) {
+bool SqlStore::update_member(const MemberRecord& m, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        log_change(s, change);
         found = s.exec(
                     "UPDATE members SET display_name = $3, phone = $4, email = $5, birthday = $6, "
                     "consent_at_ms = $7 "
@@ -918,9 +1032,10 @@ bool SqlStore::update_member(const MemberRecord& m) {
 }
 
 bool SqlStore::erase_member(const std::string& merchant_id, const std::string& member_id,
-                            std::int64_t now_ms) {
+                            std::int64_t now_ms, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        log_change(s, change);
         found = s.exec(
                     "UPDATE members SET display_name = '', phone = '', email = '', birthday = '', "
                     "erased_at_ms = $3 "
@@ -940,13 +1055,16 @@ bool SqlStore::erase_member(const std::string& merchant_id, const std::string& m
 
 // [SECTION] Documents
 
-std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms) {
+std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms,
+                                    const Change& change) {
     std::int64_t version = 0;
     transact(TxMode::write, [&](Sql& s) {
-        version =
-            1 + to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "
-                               "WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
-                               {d.merchant_id, d.kind, d.doc_id})[0][0]);
+        version = to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "
+                                 "WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
+                                 {d.merchant_id, d.kind, d.doc_id})[0][0]);
+        check_version(change, version);
+        ++version;
+        log_change(s, change);
         s.exec(
             "INSERT INTO documents (merchant_id, kind, doc_id, version, document, updated_at_ms) "
             "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -986,9 +1104,14 @@ std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id,
 }
 
 bool SqlStore::delete_document(const std::string& merchant_id, const std::string& kind,
-                               const std::string& doc_id) {
+                               const std::string& doc_id, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        check_version(change, to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) "
+                                             "FROM documents WHERE merchant_id = $1 AND "
+                                             "kind = $2 AND doc_id = $3",
+                                             {merchant_id, kind, doc_id})[0][0]));
+        log_change(s, change);
         found = s.exec("DELETE FROM documents WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
                        {merchant_id, kind, doc_id}) > 0;
         return found;
@@ -998,8 +1121,9 @@ bool SqlStore::delete_document(const std::string& merchant_id, const std::string
 
 // [SECTION] Pairing and devices
 
-void SqlStore::put_pairing(const PairingRecord& p) {
+void SqlStore::put_pairing(const PairingRecord& p, const Change& change) {
     transact(TxMode::write, [&](Sql& s) {
+        log_change(s, change);
         s.exec(
             "INSERT INTO pairings (merchant_id, code_hash, device_name, created_at_ms, "
             "expires_at_ms, used_at_ms, device_id) "
@@ -1068,9 +1192,10 @@ std::vector<DeviceRecord> SqlStore::devices(const std::string& merchant_id) {
 }
 
 bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& device_id,
-                             std::int64_t now_ms) {
+                             std::int64_t now_ms, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        log_change(s, change);
         found = s.exec(
                     "UPDATE devices SET revoked_at_ms = CASE WHEN revoked_at_ms = 0 THEN $3 ELSE "
                     "revoked_at_ms END "
@@ -1234,6 +1359,222 @@ bool SqlStore::put_referral(const ReferralRecord& r) {
                       "qualified_at_ms, qualified_op) VALUES ($1, $2, $3, $4, 0, '') "
                       "ON CONFLICT DO NOTHING",
                       {r.merchant_id, r.member_id, r.inviter_id, r.created_at_ms}) == 1;
+    });
+}
+
+// [SECTION] Console staff and sessions
+
+namespace {
+const char* const kStaffColumns =
+    "merchant_id, user_id, email, name, role, password_hash, disabled, created_at_ms, "
+    "last_login_ms, version";
+
+StaffUserRecord staff_from(const SqlRow& r) {
+    return StaffUserRecord{r[0], r[1], r[2], r[3], r[4], r[5], to_i64(r[6]) != 0,
+                           to_i64(r[7]), to_i64(r[8]), to_i64(r[9])};
+}
+
+std::vector<StaffUserRecord> staff_where(Sql& s, const std::string& where,
+                                         const std::vector<SqlValue>& params) {
+    std::vector<StaffUserRecord> out;
+    for (const auto& r : s.query(std::string("SELECT ") + kStaffColumns +
+                                     " FROM staff_users WHERE " + where + " ORDER BY user_id",
+                                 params))
+        out.push_back(staff_from(r));
+    return out;
+}
+
+std::int64_t revoke_sessions(Sql& s, const std::string& merchant_id, const std::string& user_id,
+                             const std::string& session_id, std::int64_t now_ms) {
+    return s.exec("UPDATE staff_sessions SET revoked_at_ms = $4 WHERE merchant_id = $1 AND "
+                  "user_id = $2 AND ($3 = '' OR session_id = $3) AND revoked_at_ms = 0",
+                  {merchant_id, user_id, session_id, now_ms});
+}
+}  // namespace
+
+std::vector<StaffUserRecord> SqlStore::staff_users(const std::string& merchant_id) {
+    return read<std::vector<StaffUserRecord>>(
+        [&](Sql& s) { return staff_where(s, "merchant_id = $1", {merchant_id}); });
+}
+
+std::optional<StaffUserRecord> SqlStore::staff_user(const std::string& merchant_id,
+                                                    const std::string& user_id) {
+    return read<std::optional<StaffUserRecord>>([&](Sql& s) -> std::optional<StaffUserRecord> {
+        auto rows = staff_where(s, "merchant_id = $1 AND user_id = $2", {merchant_id, user_id});
+        if (rows.empty()) return std::nullopt;
+        return rows[0];
+    });
+}
+
+std::optional<StaffUserRecord> SqlStore::staff_user_by_email(const std::string& merchant_id,
+                                                             const std::string& email) {
+    return read<std::optional<StaffUserRecord>>([&](Sql& s) -> std::optional<StaffUserRecord> {
+        auto rows = staff_where(s, "merchant_id = $1 AND email = $2", {merchant_id, email});
+        if (rows.empty()) return std::nullopt;
+        return rows[0];
+    });
+}
+
+void SqlStore::insert_staff_user(const StaffUserRecord& u, const Change& change) {
+    write([&](Sql& s) {
+        log_change(s, change);
+        s.exec(std::string("INSERT INTO staff_users (") + kStaffColumns +
+                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+               {u.merchant_id, u.user_id, u.email, u.name, u.role, u.password_hash,
+                std::int64_t{u.disabled}, u.created_at_ms, u.last_login_ms});
+        return true;
+    });
+}
+
+// The merchant's enabled owners are locked first (FOR UPDATE on PostgreSQL; SQLite's write
+// lock serialises writers anyway): of two transactions demoting the merchant's last two
+// owners, the second waits for the first and then counts what it left.
+bool SqlStore::update_staff_user(const StaffUserRecord& u, bool revoke, std::int64_t now_ms,
+                                 const Change& change, bool* last_owner) {
+    *last_owner = false;
+    return write([&](Sql& s) {
+        *last_owner = false;
+        s.query("SELECT user_id FROM staff_users WHERE merchant_id = $1 AND role = 'owner' AND "
+                "disabled = 0" + std::string(s.dialect().for_update()),
+                {u.merchant_id});
+        const auto current = staff_where(s, "merchant_id = $1 AND user_id = $2",
+                                         {u.merchant_id, u.user_id});
+        if (current.empty()) return false;
+        check_version(change, current[0].version);
+        s.exec("UPDATE staff_users SET name = $3, role = $4, disabled = $5, password_hash = $6, "
+               "version = version + 1 WHERE merchant_id = $1 AND user_id = $2",
+               {u.merchant_id, u.user_id, u.name, u.role, std::int64_t{u.disabled},
+                u.password_hash});
+        const auto owners = s.query("SELECT COUNT(*) FROM staff_users WHERE merchant_id = $1 AND "
+                                    "role = 'owner' AND disabled = 0",
+                                    {u.merchant_id});
+        const bool had_owner = current[0].role == "owner" && !current[0].disabled;
+        if (had_owner && to_i64(owners[0][0]) == 0) {
+            *last_owner = true;
+            return false;
+        }
+        if (revoke) revoke_sessions(s, u.merchant_id, u.user_id, "", now_ms);
+        log_change(s, change);
+        return true;
+    });
+}
+
+void SqlStore::open_staff_session(const StaffSessionRecord& x, const std::string& account_key,
+                                  const Change& change) {
+    write([&](Sql& s) {
+        s.exec("INSERT INTO staff_sessions (session_id, merchant_id, user_id, salt_hex, "
+               "secret_hash_hex, created_at_ms, expires_at_ms, last_seen_ms, revoked_at_ms) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+               {x.session_id, x.merchant_id, x.user_id, x.salt_hex, x.secret_hash_hex,
+                x.created_at_ms, x.expires_at_ms, x.last_seen_ms});
+        s.exec("UPDATE staff_users SET last_login_ms = $3 WHERE merchant_id = $1 AND user_id = $2",
+               {x.merchant_id, x.user_id, x.created_at_ms});
+        s.exec("DELETE FROM sign_in_failures WHERE failure_key = $1", {account_key});
+        // Sessions that can no longer be used are dropped on the way.
+        s.exec("DELETE FROM staff_sessions WHERE merchant_id = $1 AND expires_at_ms < $2",
+               {x.merchant_id, x.created_at_ms});
+        log_change(s, change);
+        return true;
+    });
+}
+
+std::optional<StaffSessionRecord> SqlStore::staff_session(const std::string& session_id) {
+    return read<std::optional<StaffSessionRecord>>(
+        [&](Sql& s) -> std::optional<StaffSessionRecord> {
+            const auto r = s.query(
+                "SELECT merchant_id, user_id, salt_hex, secret_hash_hex, created_at_ms, "
+                "expires_at_ms, last_seen_ms, revoked_at_ms FROM staff_sessions "
+                "WHERE session_id = $1",
+                {session_id});
+            if (r.empty()) return std::nullopt;
+            return StaffSessionRecord{session_id,      r[0][0],         r[0][1],
+                                      r[0][2],         r[0][3],         to_i64(r[0][4]),
+                                      to_i64(r[0][5]), to_i64(r[0][6]), to_i64(r[0][7])};
+        });
+}
+
+void SqlStore::touch_staff_session(const std::string& session_id, std::int64_t now_ms) {
+    write([&](Sql& s) {
+        s.exec("UPDATE staff_sessions SET last_seen_ms = $2 WHERE session_id = $1 AND "
+               "last_seen_ms < $2",
+               {session_id, now_ms});
+        return true;
+    });
+}
+
+std::int64_t SqlStore::revoke_staff_sessions(const std::string& merchant_id,
+                                             const std::string& user_id,
+                                             const std::string& session_id, std::int64_t now_ms,
+                                             const Change& change) {
+    std::int64_t revoked = 0;
+    write([&](Sql& s) {
+        revoked = revoke_sessions(s, merchant_id, user_id, session_id, now_ms);
+        log_change(s, change);
+        return true;
+    });
+    return revoked;
+}
+
+std::vector<std::int64_t> SqlStore::sign_in_failures(const std::string& key,
+                                                     std::int64_t since_ms) {
+    return read<std::vector<std::int64_t>>([&](Sql& s) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : s.query("SELECT at_ms FROM sign_in_failures WHERE failure_key = $1 "
+                                     "AND at_ms >= $2 ORDER BY at_ms",
+                                     {key, since_ms}))
+            out.push_back(to_i64(r[0]));
+        return out;
+    });
+}
+
+void SqlStore::record_sign_in_failure(const std::vector<std::string>& keys, std::int64_t now_ms,
+                                      std::int64_t forget_ms) {
+    write([&](Sql& s) {
+        for (const std::string& key : keys) {
+            s.exec("DELETE FROM sign_in_failures WHERE failure_key = $1 AND at_ms < $2",
+                   {key, forget_ms});
+            s.exec("INSERT INTO sign_in_failures (failure_key, at_ms) VALUES ($1, $2)",
+                   {key, now_ms});
+        }
+        return true;
+    });
+}
+
+// [SECTION] The audit log
+
+void SqlStore::append_audit(const AuditRecord& a) {
+    write([&](Sql& s) {
+        log_change(s, Change{std::nullopt, a});
+        return true;
+    });
+}
+
+std::vector<AuditRecord> SqlStore::audit_log(const std::string& merchant_id,
+                                             const AuditQuery& q) {
+    return read<std::vector<AuditRecord>>([&](Sql& s) {
+        std::vector<SqlValue> params{merchant_id};
+        std::string where = "merchant_id = $1";
+        const auto add = [&](const char* condition, SqlValue v) {
+            params.push_back(std::move(v));
+            where += std::string(" AND ") + condition + " $" + std::to_string(params.size());
+        };
+        if (!q.actor_id.empty()) add("actor_id =", q.actor_id);
+        if (!q.action.empty()) add("action =", q.action);
+        if (!q.target.empty()) add("target =", q.target);
+        if (q.from_ms) add("at_ms >=", q.from_ms);
+        if (q.to_ms) add("at_ms <", q.to_ms);
+        if (q.before_id) add("entry_id <", q.before_id);
+        params.emplace_back(static_cast<std::int64_t>(q.limit));
+        std::vector<AuditRecord> out;
+        for (const auto& r : s.query("SELECT entry_id, at_ms, actor_kind, actor_id, actor_label, "
+                                     "address, action, target, before_json, after_json "
+                                     "FROM audit_log WHERE " + where +
+                                         " ORDER BY entry_id DESC LIMIT $" +
+                                         std::to_string(params.size()),
+                                     params))
+            out.push_back(AuditRecord{to_i64(r[0]), merchant_id, to_i64(r[1]), r[2], r[3], r[4],
+                                      r[5], r[6], r[7], r[8], r[9]});
+        return out;
     });
 }
 

@@ -42,6 +42,11 @@ struct SqlDialect {
     // migrate: PostgreSQL's transaction-scoped advisory lock; "" on SQLite, whose BEGIN
     // IMMEDIATE already excludes the other writer.
     const char* migration_lock = "";
+    // Migration 7: the audit log's key, numbered by the database ("INTEGER PRIMARY KEY
+    // AUTOINCREMENT" on SQLite, "BIGSERIAL PRIMARY KEY" on PostgreSQL: {serial} in the SQL),
+    // and the triggers that refuse UPDATE and DELETE on it (each database has its own syntax).
+    const char* serial = "INTEGER PRIMARY KEY AUTOINCREMENT";
+    const char* audit_triggers = "";
 
     const char* for_update() const { return row_locks ? " FOR UPDATE" : ""; }
 };
@@ -71,6 +76,9 @@ void migrate(Sql& s, std::int64_t now_ms);
 // members.phone"). "" for keys no request names.
 std::string unique_field(const std::string& key);
 
+// Appends change.audit (if any) to the audit log in s's transaction.
+void log_change(Sql& s, const Change& change);
+
 // A member's rows inside a transaction Store::with_member or read_member opened.
 class SqlMemberTx final : public MemberTx {
   public:
@@ -97,6 +105,7 @@ class SqlMemberTx final : public MemberTx {
     void save_referral(const ReferralRecord& r) override;
     std::int64_t referrals_qualified_since(const std::string& inviter_id,
                                            std::int64_t since_ms) override;
+    void append_audit(const AuditRecord& a) override;
 
 private:
   Sql& sql() { return sql_; }
@@ -126,7 +135,7 @@ public:
   void read_member(const std::string& merchant_id, const std::string& member_id,
                    const std::function<void(MemberTx&)>& fn) override;
   void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override;
-  void put_program(const ProgramRecord& p, std::int64_t now_ms) override;
+  void put_program(const ProgramRecord& p, std::int64_t now_ms, const Change& change) override;
   void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override;
   std::optional<ApiKeyRecord> api_key(const std::string& key_id) override;
   std::vector<std::string> merchant_ids() override;
@@ -138,31 +147,32 @@ public:
                                            const std::string& member_id) override;
   std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
                                               const std::string& phone) override;
-  void put_member(const MemberRecord& m, std::int64_t now_ms) override;
+  void put_member(const MemberRecord& m, std::int64_t now_ms, const Change& change) override;
   std::vector<MemberRecord> members(const std::string& merchant_id) override;
   std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
                                            const std::string& after_member_id,
                                            std::size_t limit) override;
-  bool update_member(const MemberRecord& m) override;
+  bool update_member(const MemberRecord& m, const Change& change) override;
   bool erase_member(const std::string& merchant_id, const std::string& member_id,
-                    std::int64_t now_ms) override;
+                    std::int64_t now_ms, const Change& change) override;
 
-  std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) override;
+  std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms,
+                            const Change& change) override;
   std::optional<DocumentRecord> document(const std::string& merchant_id, const std::string& kind,
                                          const std::string& doc_id) override;
   std::vector<DocumentRecord> documents(const std::string& merchant_id,
                                         const std::string& kind) override;
   bool delete_document(const std::string& merchant_id, const std::string& kind,
-                       const std::string& doc_id) override;
+                       const std::string& doc_id, const Change& change) override;
 
-  void put_pairing(const PairingRecord& p) override;
+  void put_pairing(const PairingRecord& p, const Change& change) override;
   std::optional<PairingRecord> pairing(const std::string& code_hash_hex) override;
   bool complete_pairing(const std::string& code_hash_hex, const DeviceRecord& d,
                         std::int64_t now_ms) override;
   std::optional<DeviceRecord> device(const std::string& device_id) override;
   std::vector<DeviceRecord> devices(const std::string& merchant_id) override;
   bool revoke_device(const std::string& merchant_id, const std::string& device_id,
-                     std::int64_t now_ms) override;
+                     std::int64_t now_ms, const Change& change) override;
 
   std::string shared_state(const std::string& merchant_id, const std::string& kind,
                            const std::string& id) override;
@@ -184,6 +194,29 @@ public:
   std::optional<std::string> referral_code_member(const std::string& merchant_id,
                                                   const std::string& code) override;
   bool put_referral(const ReferralRecord& r) override;
+
+  std::vector<StaffUserRecord> staff_users(const std::string& merchant_id) override;
+  std::optional<StaffUserRecord> staff_user(const std::string& merchant_id,
+                                            const std::string& user_id) override;
+  std::optional<StaffUserRecord> staff_user_by_email(const std::string& merchant_id,
+                                                     const std::string& email) override;
+  void insert_staff_user(const StaffUserRecord& u, const Change& change) override;
+  bool update_staff_user(const StaffUserRecord& u, bool revoke_sessions, std::int64_t now_ms,
+                         const Change& change, bool* last_owner) override;
+  void open_staff_session(const StaffSessionRecord& s, const std::string& account_key,
+                          const Change& change) override;
+  std::optional<StaffSessionRecord> staff_session(const std::string& session_id) override;
+  void touch_staff_session(const std::string& session_id, std::int64_t now_ms) override;
+  std::int64_t revoke_staff_sessions(const std::string& merchant_id, const std::string& user_id,
+                                     const std::string& session_id, std::int64_t now_ms,
+                                     const Change& change) override;
+  std::vector<std::int64_t> sign_in_failures(const std::string& key,
+                                             std::int64_t since_ms) override;
+  void record_sign_in_failure(const std::vector<std::string>& keys, std::int64_t now_ms,
+                              std::int64_t forget_ms) override;
+  void append_audit(const AuditRecord& a) override;
+  std::vector<AuditRecord> audit_log(const std::string& merchant_id,
+                                     const AuditQuery& q) override;
 
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls

@@ -17,7 +17,12 @@ namespace kopilka::server {
 
 namespace {
 
-constexpr SqlDialect kSqlite{false, "INTEGER", ""};
+constexpr SqlDialect kSqlite{false, "INTEGER", "", "INTEGER PRIMARY KEY AUTOINCREMENT", R"sql(
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"};
 
 class Statement {
 public:

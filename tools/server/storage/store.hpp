@@ -181,6 +181,75 @@ struct ReferralRecord {
     std::string qualified_op;          // the receipt's operation id that qualified it
 };
 
+// [SECTION] Console staff, sessions, sign-in throttling, the audit log
+
+// A person who signs in to the console: role owner, manager, support or viewer.
+struct StaffUserRecord {
+    std::string merchant_id;
+    std::string user_id;
+    std::string email;               // lower case; unique per merchant
+    std::string name;
+    std::string role;
+    std::string password_hash;       // argon2id (auth/password.hpp)
+    bool disabled = false;
+    std::int64_t created_at_ms = 0;
+    std::int64_t last_login_ms = 0;  // 0: never
+    std::int64_t version = 0;        // 1, 2, …; the store assigns it
+};
+
+// A signed-in console: its token is stored as a salted hash (auth/credentials.hpp).
+struct StaffSessionRecord {
+    std::string session_id;          // unique across merchants: the lookup key
+    std::string merchant_id;
+    std::string user_id;
+    std::string salt_hex;
+    std::string secret_hash_hex;
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;  // absolute
+    std::int64_t last_seen_ms = 0;   // the idle expiry counts from here
+    std::int64_t revoked_at_ms = 0;  // 0: in force
+};
+
+// One line of a merchant's audit log: who changed what, from where, before → after. Lines
+// are only ever appended, in the transaction of the change they record.
+struct AuditRecord {
+    std::int64_t id = 0;             // the store assigns it; increasing
+    std::string merchant_id;
+    std::int64_t at_ms = 0;
+    std::string actor_kind;          // "user" or "key"
+    std::string actor_id;            // the user's or the API key's id
+    std::string actor_label;         // the user's email, "API key <id>"
+    std::string address;             // the client's address
+    std::string action;              // "theme.save", "member.adjust", …
+    std::string target;              // what changed: a theme id, a member id, …
+    std::string before;              // JSON, "" for none
+    std::string after;               // JSON, "" for none
+};
+
+// A page of a merchant's audit log, newest first; empty strings and zeros filter nothing.
+struct AuditQuery {
+    std::string actor_id, action, target;
+    std::int64_t from_ms = 0, to_ms = 0;  // at_ms in [from_ms, to_ms)
+    std::int64_t before_id = 0;           // lines older than this one
+    std::size_t limit = 50;
+};
+
+// What an admin write carries besides its data: the version the writer last read, checked in
+// the write's transaction (If-Match), and the audit line appended in that transaction.
+struct Change {
+    std::optional<std::int64_t> if_version;  // nullopt: no check; 0: must not exist yet
+    std::optional<AuditRecord> audit;        // nullopt: nothing is logged (demo data, tests)
+};
+
+// A write refused because the thing changed since the writer read it (Change::if_version).
+// The transaction is rolled back.
+class VersionConflict : public std::runtime_error {
+public:
+    explicit VersionConflict(std::int64_t current)
+        : std::runtime_error("version conflict"), current(current) {}
+    std::int64_t current;  // the version stored now, 0 when there is none
+};
+
 // A write the database refused because another row already holds one of its unique keys (a
 // member's id, card or phone; a receipt id; an operation id). The transaction is rolled back.
 // On PostgreSQL a writer of a key another open transaction has just written waits for that
@@ -232,6 +301,8 @@ public:
     virtual void save_referral(const ReferralRecord& r) = 0;
     virtual std::int64_t referrals_qualified_since(const std::string& inviter_id,
                                                    std::int64_t since_ms) = 0;
+    // Appends a line to the merchant's audit log in this transaction.
+    virtual void append_audit(const AuditRecord& a) = 0;
 };
 
 class Store {
@@ -266,8 +337,11 @@ public:
     // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
     // "phone") when another member holds one of them.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
-    virtual void put_program(const ProgramRecord& p, std::int64_t now_ms) = 0;
-    virtual void put_member(const MemberRecord& m, std::int64_t now_ms) = 0;
+    // put_program: VersionConflict when change.if_version is not the current program's
+    // version (0: none yet).
+    virtual void put_program(const ProgramRecord& p, std::int64_t now_ms,
+                             const Change& change) = 0;
+    virtual void put_member(const MemberRecord& m, std::int64_t now_ms, const Change& change) = 0;
 
     virtual void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) = 0;
     virtual std::optional<ApiKeyRecord> api_key(const std::string& key_id) = 0;  // any merchant's
@@ -288,25 +362,27 @@ public:
                                                      std::size_t limit) = 0;
     // Replaces name, phone, email, birthday and consent; false if there is no such member;
     // UniqueViolation ("phone") when another member has the phone.
-    virtual bool update_member(const MemberRecord& m) = 0;
+    virtual bool update_member(const MemberRecord& m, const Change& change) = 0;
     // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
     // receipts and operations stay (anonymous). False if there is no such member.
     virtual bool erase_member(const std::string& merchant_id, const std::string& member_id,
-                              std::int64_t now_ms) = 0;
+                              std::int64_t now_ms, const Change& change) = 0;
 
     // [SECTION] Documents (themes, wheels, kiosk settings)
-    // Stores the next version of (kind, doc_id) and returns its number.
-    virtual std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms) = 0;
+    // Stores the next version of (kind, doc_id) and returns its number; VersionConflict when
+    // change.if_version is not the latest version (0: the document must not exist yet).
+    virtual std::int64_t put_document(const DocumentRecord& d, std::int64_t now_ms,
+                                      const Change& change) = 0;
     virtual std::optional<DocumentRecord> document(
         const std::string& merchant_id, const std::string& kind,
         const std::string& doc_id) = 0;  // the latest version
     virtual std::vector<DocumentRecord> documents(
         const std::string& merchant_id, const std::string& kind) = 0;  // latest of each, by id
     virtual bool delete_document(const std::string& merchant_id, const std::string& kind,
-                                 const std::string& doc_id) = 0;
+                                 const std::string& doc_id, const Change& change) = 0;
 
     // [SECTION] Kiosk pairing and devices
-    virtual void put_pairing(const PairingRecord& p) = 0;
+    virtual void put_pairing(const PairingRecord& p, const Change& change) = 0;
     virtual std::optional<PairingRecord> pairing(
         const std::string& code_hash_hex) = 0;  // any merchant's
     // In one transaction: marks the pairing used (if it is still unused and unexpired at
@@ -316,7 +392,7 @@ public:
     virtual std::optional<DeviceRecord> device(const std::string& device_id) = 0;  // any merchant's
     virtual std::vector<DeviceRecord> devices(const std::string& merchant_id) = 0;
     virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id,
-                               std::int64_t now_ms) = 0;
+                               std::int64_t now_ms, const Change& change) = 0;
 
     // A shared state row as last committed ("" when none), without locking it: for showing
     // (a wheel's stock in the console and the kiosk's odds), never for deciding.
@@ -355,6 +431,48 @@ public:
                                                             const std::string& code) = 0;
     // Stores r unless the member was referred before (false then): the key (merchant, member).
     virtual bool put_referral(const ReferralRecord& r) = 0;
+
+    // [SECTION] Console staff and sessions
+    virtual std::vector<StaffUserRecord> staff_users(const std::string& merchant_id) = 0;
+    virtual std::optional<StaffUserRecord> staff_user(const std::string& merchant_id,
+                                                      const std::string& user_id) = 0;
+    virtual std::optional<StaffUserRecord> staff_user_by_email(const std::string& merchant_id,
+                                                               const std::string& email) = 0;
+    // Inserts u at version 1 (u.version is ignored); UniqueViolation ("email", or "" for the
+    // id) when the merchant has it already.
+    virtual void insert_staff_user(const StaffUserRecord& u, const Change& change) = 0;
+    // Writes u's name, role, disabled and password hash as the next version, and revokes the
+    // user's sessions when revoke_sessions. False, with nothing written, when there is no such
+    // user or when the change would leave the merchant without an enabled owner (*last_owner
+    // is then true); VersionConflict on a stale if_version. The merchant's owners are locked
+    // for the transaction, so two demotions can't each leave the other as the last owner.
+    virtual bool update_staff_user(const StaffUserRecord& u, bool revoke_sessions,
+                                   std::int64_t now_ms, const Change& change,
+                                   bool* last_owner) = 0;
+    // Stores the session and the user's last_login_ms, and forgets the account's sign-in
+    // failures, in one transaction.
+    virtual void open_staff_session(const StaffSessionRecord& s, const std::string& account_key,
+                                    const Change& change) = 0;
+    virtual std::optional<StaffSessionRecord> staff_session(
+        const std::string& session_id) = 0;  // any merchant's, expired or revoked too
+    virtual void touch_staff_session(const std::string& session_id, std::int64_t now_ms) = 0;
+    // Revokes the user's sessions in force (only session_id's when it is not ""); how many.
+    virtual std::int64_t revoke_staff_sessions(const std::string& merchant_id,
+                                               const std::string& user_id,
+                                               const std::string& session_id,
+                                               std::int64_t now_ms, const Change& change) = 0;
+    // Sign-in failures, kept in the database so that every server counts them: each key's
+    // failures at or after since_ms, oldest first (keys: one per account, one per address).
+    virtual std::vector<std::int64_t> sign_in_failures(const std::string& key,
+                                                       std::int64_t since_ms) = 0;
+    // Records a failure under each key, and drops the keys' failures older than forget_ms.
+    virtual void record_sign_in_failure(const std::vector<std::string>& keys,
+                                        std::int64_t now_ms, std::int64_t forget_ms) = 0;
+
+    // [SECTION] The audit log (append-only: the databases refuse UPDATE and DELETE on it)
+    virtual void append_audit(const AuditRecord& a) = 0;  // in a transaction of its own
+    virtual std::vector<AuditRecord> audit_log(const std::string& merchant_id,
+                                               const AuditQuery& q) = 0;
 };
 
 // Opens an SQLite database file (creating it when allowed) and brings its schema up to date.

@@ -1,0 +1,80 @@
+// Helpers for the console's tests: staff users made with `kopilka user add` (libsodium's
+// minimum hashing limits, so the suite stays fast), signing in, and JSON requests with a
+// bearer credential.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "receipt_helpers.hpp"
+#include "server_process.hpp"
+
+namespace kopilka::test {
+
+// The flag that makes a test server hash the passwords it sets under the minimum limits.
+inline const char* password_hash_min() { return "--password-hash-min"; }
+
+struct StaffUser {
+    std::string id, email, password, role;
+};
+
+// A user of the merchant made with the CLI (a generated password).
+inline StaffUser add_staff_user(const std::string& db, const std::string& role,
+                                const std::string& email, const std::string& merchant = "demo") {
+    const RunResult r =
+        run_program({cli_binary(), "user", "add", "--db", db, "--merchant", merchant, "--email",
+                     email, "--name", role + " user", "--role", role, "--password-hash", "min"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const Json j = json_lines(r.out).at(0);
+    return {j["user"]["id"], j["user"]["email"], j["password"], role};
+}
+
+struct Reply {
+    int status = 0;
+    Json body;
+    std::string etag;
+    std::string retry_after;
+};
+
+inline Reply reply(const httplib::Result& res) {
+    REQUIRE(res);
+    Reply r{res->status, Json::parse(res->body, nullptr, false), res->get_header_value("ETag"),
+            res->get_header_value("Retry-After")};
+    if (r.status >= 400) CHECK_MESSAGE(error_shape_problem(r.body) == "", res->body);
+    return r;
+}
+
+inline std::string code_of(const Reply& r) {
+    return r.body.is_object() && r.body.contains("error") ? r.body["error"].value("code", "") : "";
+}
+
+inline Reply sign_in(httplib::Client& c, const std::string& email, const std::string& password,
+                     const std::string& merchant = "demo") {
+    return reply(c.Post("/v1/console/session",
+                        Json{{"merchant", merchant}, {"email", email}, {"password", password}}
+                            .dump(),
+                        "application/json"));
+}
+
+// A session token for the user (the sign-in must succeed).
+inline std::string session_of(httplib::Client& c, const StaffUser& u) {
+    const Reply r = sign_in(c, u.email, u.password);
+    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+    return r.body["token"].get<std::string>();
+}
+
+// One request with a bearer credential and optional extra headers; body "" sends none.
+inline Reply call(httplib::Client& c, const std::string& method, const std::string& path,
+                  const std::string& credential, const Json& body = nullptr,
+                  const httplib::Headers& extra = {}) {
+    httplib::Headers h = bearer(credential);
+    h.insert(extra.begin(), extra.end());
+    const std::string text = body.is_null() ? "" : body.dump();
+    if (method == "GET") return reply(c.Get(path.c_str(), h));
+    if (method == "DELETE") return reply(c.Delete(path.c_str(), h, text, "application/json"));
+    if (method == "PUT") return reply(c.Put(path.c_str(), h, text, "application/json"));
+    return reply(c.Post(path.c_str(), h, text, "application/json"));
+}
+
+}  // namespace kopilka::test
