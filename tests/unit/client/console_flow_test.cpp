@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kSession =
     R"({"token":"kcs_abc","expires_at_ms":90000000,"user":{"id":"u1",)"
     R"("email":"owner@demo.example",)"
-    R"("name":"Olga","role":"ROLE"},"merchant":{"code":"demo","name":"Demo Shop","currency":"EUR"}})";
+    R"("name":"Olga","role":"ROLE"},)"
+    R"("merchant":{"code":"demo","name":"Demo Shop","currency":"EUR"}})";
 
 std::string session_body(const char* role = "owner") {
     std::string s = kSession;
