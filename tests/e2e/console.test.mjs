@@ -26,9 +26,8 @@ async function signIn(page, url, email, password) {
   await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready,
     null, { timeout: 30000 });
   await page.waitForTimeout(300);  // the shop code field takes the keyboard focus
-  // ImGui moves the focus a frame after Tab: typing waits for it (the host delivers characters
-  // as they come, so text typed within that frame would land in the field before).
-  const tab = async () => { await page.keyboard.press('Tab'); await page.waitForTimeout(150); };
+  // Typed at once: the host holds text typed right after a Tab until ImGui has moved the focus.
+  const tab = () => page.keyboard.press('Tab');
   await page.keyboard.type('demo');
   await tab();
   await page.keyboard.type(email);
