@@ -75,6 +75,7 @@ void tell_page(App& app, const ui::ConsoleLayout& layout) {
     nlohmann::json j{{"widget", rect(layout.widget)},
                      {"logo", rect(layout.logo)},
                      {"merchant", st.session.merchant_code},
+                     {"lang", i18n::locale_tag(st.locale)},
                      {"screen", st.signed_in ? client::console_section_name(st.section)
                                              : std::string_view("sign_in")}};
     if (editing) {

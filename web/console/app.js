@@ -9,7 +9,7 @@
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
 //   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file) }
 //   layout(): the last layout, CSS pixels: {widget:{x,y,w,h}|null, logo:{…}|null, merchant,
-//   screen, theme}
+//   lang, screen, theme, logo_src}
 
 const LOGO_BYTES_MAX = 48 * 1024;
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -65,11 +65,12 @@ function applyLayout(next) {
   place(widgetBox, next.widget && next.merchant ? next.widget : null);
   if (!next.widget || !next.merchant) return;
   let w = widgetBox.querySelector('kopilka-widget');
-  if (!w || w.getAttribute('merchant') !== next.merchant) {
+  const lang = next.lang || 'en';
+  if (!w || w.getAttribute('merchant') !== next.merchant || w.getAttribute('lang') !== lang) {
     widgetBox.replaceChildren();
     w = document.createElement('kopilka-widget');
     w.setAttribute('merchant', next.merchant);
-    w.setAttribute('lang', document.documentElement.lang || 'en');
+    w.setAttribute('lang', lang);  // the console's language
     w.setAttribute('preview', '');
     widgetBox.append(w);
     themeSent = '';
