@@ -359,6 +359,10 @@ void contrast_table(Ctx& c, const theme::Theme& t) {
     heading(c, c.t("contrast.title"));
     if (!ImGui::BeginTable("contrast", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit))
         return;
+    // The sample and the verdict keep their width; the pair's words take what is left.
+    ImGui::TableSetupColumn("sample", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("pair", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("verdict", ImGuiTableColumnFlags_WidthFixed);
     for (const theme::ContrastPair& p : theme::contrast_pairs(t)) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -381,9 +385,9 @@ void contrast_table(Ctx& c, const theme::Theme& t) {
         ImGui::Dummy(size);
         ImGui::TableNextColumn();
         const std::string tk = "field." + p.text, bk = "field." + p.background;
-        ImGui::TextUnformatted(
-            c.t("contrast.pair", {{}, {{"text", c.t(tk.c_str())}, {"background", c.t(bk.c_str())}}})
-                .c_str());
+        const std::string pair = c.t(
+            "contrast.pair", {{}, {{"text", c.t(tk.c_str())}, {"background", c.t(bk.c_str())}}});
+        ImGui::TextWrapped("%s", pair.c_str());
         ImGui::TableNextColumn();
         char ratio[32];
         std::snprintf(ratio, sizeof ratio, "%.2f:1 ", p.ratio);
@@ -426,7 +430,7 @@ void theme_controls(Ctx& c) {
     ImGui::Separator();
     theme::Theme& d = flow.draft();
     bool changed = false;
-    ImGui::PushItemWidth(-c.px(120));
+    ImGui::PushItemWidth(-c.px(170));  // room for the sliders' labels
     ImGui::TextUnformatted(c.t("theme.name").c_str());
     changed |= input("##name", &d.name);
     field_error(c, e.error, "name");
@@ -602,7 +606,7 @@ void previews(Ctx& c, const Rect& room) {
 }
 
 void themes_screen(Ctx& c, const Rect& content) {
-    const float controls_w = std::clamp(content.width() * 0.36f, c.px(330), c.px(460));
+    const float controls_w = std::clamp(content.width() * 0.36f, c.px(330), c.px(520));
     ImGui::SetCursorScreenPos(content.min);
     ImGui::BeginChild("theme_controls", ImVec2(controls_w, content.height()), false);
     theme_controls(c);
