@@ -15,7 +15,11 @@
 #                          and without the stub, requests before intent, open → first content
 #                          cold and warm, panel bytes, <kopilka-points> time to first number
 #                          (tools/bench/widget_bench.mjs, about a minute)
-#   tools/bench.sh all     all four
+#   tools/bench.sh console the merchant console in headless Chromium against a real server: cold
+#                          start to the first frame, bytes by kind, one theme edit → kiosk and
+#                          widget previews redrawn, CPU of an idle console
+#                          (tools/bench/console_bench.mjs, about a minute)
+#   tools/bench.sh all     all five
 # Runs bootstrap and build first. KOPILKA_BENCH_RUNS (default 5) runs each, median kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -153,31 +157,28 @@ bench_server() {
   write_readme server "$table"
 }
 
-# The kiosk script prints the whole README block (tables and what each figure means) and
-# keeps every raw number in build/bench/kiosk.json. Its own repeats are fixed (median of 5
-# cold starts, 5 card scans, 40 decodes per frame) so it stays near 2 minutes; $runs is not used.
-bench_kiosk() {
-  echo "[bench] kiosk: headless Chromium against kopilka-server, about 2 minutes"
+# The browser benchmarks (tools/bench/NAME_bench.mjs) print the whole README block (tables and
+# what each figure means) and keep every raw number in build/bench/NAME.json. Their own repeats
+# are fixed (the kiosk's: median of 5 cold starts, 5 card scans, 40 decodes per frame) so each
+# stays within a few minutes; $runs is not used.
+bench_browser() {
+  echo "[bench] $1: $2"
   local table
-  table=$(KOPILKA_BUILD="$root/build" node tools/bench/kiosk_bench.mjs)
+  table=$(KOPILKA_BUILD="$root/build" node "tools/bench/$1_bench.mjs")
   echo "$table"
-  write_readme kiosk "$table"
-}
-
-# Like the kiosk's: the script prints the README block, raw numbers in build/bench/widget.json.
-bench_widget() {
-  echo "[bench] widget: the demo shop in headless Chromium against kopilka-server, about a minute"
-  local table
-  table=$(KOPILKA_BUILD="$root/build" node tools/bench/widget_bench.mjs)
-  echo "$table"
-  write_readme widget "$table"
+  write_readme "$1" "$table"
 }
 
 case "$what" in
   core) bench_core ;;
   server) bench_server ;;
-  kiosk) bench_kiosk ;;
-  widget) bench_widget ;;
-  all) bench_core; bench_server; bench_kiosk; bench_widget ;;
-  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|all]" >&2; exit 2 ;;
+  kiosk) bench_browser kiosk "headless Chromium against kopilka-server, about 2 minutes" ;;
+  widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about a minute" ;;
+  console) bench_browser console "the console in headless Chromium against kopilka-server, about a minute" ;;
+  all)
+    bench_core
+    bench_server
+    for b in kiosk widget console; do bench_browser "$b" "headless Chromium against kopilka-server"; done
+    ;;
+  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|console|all]" >&2; exit 2 ;;
 esac

@@ -114,8 +114,9 @@ describe('website widget', () => {
     } else {
       await page.goto(shop.url + at);
     }
-    if (lang) await page.evaluate((l) => document.querySelector('kopilka-widget').setAttribute('lang', l), lang);
+    // The stub builds its launcher in the first idle moment after the page is parsed.
     await launcher(page).waitFor();
+    if (lang) await page.evaluate((l) => document.querySelector('kopilka-widget').setAttribute('lang', l), lang);
     return { page, context, requests, watch };
   }
 

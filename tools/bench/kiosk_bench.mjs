@@ -25,14 +25,15 @@
 //
 // Environment: KOPILKA_BUILD (default <repo>/build), KOPILKA_CHROMIUM (/usr/bin/chromium).
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import * as h from '../../tests/e2e/harness.mjs';
+import {
+  bytesByKind, cpuWindow, kb, median, ms, PROCESS_GROUPS, quantile, recordRequests, runBench, sleep,
+} from './browser_bench.mjs';
 
 const execFileP = promisify(execFile);
 
@@ -49,23 +50,7 @@ const SCAN_TIMEOUT_MS = 30000;   // all scan samples together
 const FPS = 15;                  // harness.pngToY4m writes 2 s at 15 frames/s
 const CARD_MEAN_MAX = 250;       // a 32×24 thumbnail darker than this shows the card
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (...args) => console.error('[bench kiosk]', ...args);
-
-// ---- statistics ---------------------------------------------------------------------------
-
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
-const ms = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '–');
-const kb = (bytes) => (bytes / 1024).toFixed(1);
 
 // ---- fake camera videos -------------------------------------------------------------------
 
@@ -199,22 +184,6 @@ async function loadTimes(page) {
   return { ...res, ready: b.ready, firstDraw: b.firstDraw };
 }
 
-function recordRequests(context) {
-  const done = [];
-  context.on('requestfinished', (request) => {
-    done.push((async () => {
-      const response = await request.response();
-      const sizes = await request.sizes();
-      const headers = response ? await response.allHeaders() : {};
-      // Chromium reports 0 for a worker's own script; the header has the body's length.
-      const body = Math.max(sizes.responseBodySize, Number(headers['content-length'] || 0));
-      return { url: request.url(), status: response && response.status(), body,
-        headers: sizes.responseHeadersSize, encoding: headers['content-encoding'] || null };
-    })().catch((err) => ({ url: request.url(), error: err.message })));
-  });
-  return () => Promise.all(done);
-}
-
 function kindOf(pathname) {
   if (pathname.endsWith('/kiosk.wasm')) return 'kiosk wasm';
   if (pathname.endsWith('/kiosk.data')) return 'kiosk data: DejaVu Sans + 4 catalogues';
@@ -225,31 +194,6 @@ function kindOf(pathname) {
   if (pathname.endsWith('/') || pathname.endsWith('.html') || pathname.endsWith('.css')) return 'html, css';
   if (pathname.startsWith('/v1/')) return 'api';
   return 'other';
-}
-
-function siteFile(pathname) {
-  const rel = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
-  const file = path.join(h.siteDir, decodeURIComponent(rel));
-  return fs.existsSync(file) ? file : null;
-}
-
-function bytesByKind(requests) {
-  const kinds = new Map();
-  for (const r of requests) {
-    if (r.error) throw new Error(`no sizes for ${r.url}: ${r.error}`);
-    const { pathname } = new URL(r.url);
-    const file = siteFile(pathname);
-    const content = file ? fs.readFileSync(file) : null;
-    const k = kinds.get(kindOf(pathname)) || { files: [], raw: 0, wire: 0, gzip: 0, encodings: new Set() };
-    k.files.push(pathname.endsWith('/') ? 'index.html' : path.basename(pathname));
-    k.raw += content ? content.length : r.body;
-    k.wire += r.body;
-    k.gzip += content ? zlib.gzipSync(content, { level: 9 }).length : r.body;
-    k.encodings.add(r.encoding || 'none');
-    kinds.set(kindOf(pathname), k);
-  }
-  return [...kinds.entries()].sort((a, b) => b[1].raw - a[1].raw)
-    .map(([kind, k]) => ({ kind, ...k, encodings: [...k.encodings].join(', ') }));
 }
 
 async function benchStart(browser, url) {
@@ -278,7 +222,7 @@ async function benchStart(browser, url) {
     await context.close();
     log(`start run ${i}: first frame drawn at ${ms(runs.at(-1).firstDraw)} ms`);
   }
-  return { first: runs[0], cold: runs.slice(1), warm, bytes: bytesByKind(requests), requests };
+  return { first: runs[0], cold: runs.slice(1), warm, bytes: bytesByKind(requests, kindOf), requests };
 }
 
 // ---- 3: card shown → balance on screen ----------------------------------------------------
@@ -372,70 +316,14 @@ async function benchDecode(browser, url, card) {
 
 // ---- 5: CPU of an idle kiosk --------------------------------------------------------------
 
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-function processGroup(argv) {
-  const type = (argv.find((a) => a.startsWith('--type=')) || '--type=browser').slice(7);
-  const sub = (argv.find((a) => a.startsWith('--utility-sub-type=')) || '').slice(19);
-  if (type === 'browser' || type === 'renderer') return type;
-  if (type === 'gpu-process') return 'GPU';
-  if (sub.startsWith('video_capture')) return 'video capture';
-  return 'other';  // zygotes, network and storage services
-}
-const PROCESS_GROUPS = ['browser', 'renderer', 'GPU', 'video capture', 'other'];
-
-// Chromium's processes are descendants of this node process (playwright-core spawns it).
-function chromiumProcesses() {
-  const parent = new Map();
-  const stat = new Map();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const s = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');  // fields from "state" on
-      parent.set(Number(name), Number(f[1]));
-      stat.set(Number(name), Number(f[11]) + Number(f[12]));  // utime + stime, in ticks
-    } catch { /* exited meanwhile */ }
-  }
-  const isOurs = (pid) => {
-    for (let p = pid; p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  const out = [];
-  for (const [pid, ticks] of stat) {
-    if (pid === process.pid || !isOurs(pid)) continue;
-    // Chromium rewrites its children's titles: their cmdline is one string with spaces.
-    let argv;
-    try { argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/); } catch { continue; }
-    if (!/chrom/.test(argv[0])) continue;
-    out.push({ pid, ticks, group: processGroup(argv) });
-  }
-  return out;
-}
-
 async function sampleCpu(page, cdp, windowMs) {
-  const metric = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const counters = () => page.evaluate(() => ({
+  const r = await cpuWindow(page, cdp, windowMs, () => ({
     clears: window.__kopilkaBench.clears, ticks: window.__kopilkaBench.ticks,
     decodes: window.kopilkaCamera ? window.kopilkaCamera.decodes : 0,
   }));
-  const before = { procs: chromiumProcesses(), task: await metric(), c: await counters(), t: performance.now() };
-  await sleep(windowMs);
-  const after = { procs: chromiumProcesses(), task: await metric(), c: await counters(), t: performance.now() };
-  const seconds = (after.t - before.t) / 1000;
-  const groups = {};
-  for (const p of after.procs) {
-    const was = before.procs.find((q) => q.pid === p.pid);
-    const ticks = p.ticks - (was ? was.ticks : 0);
-    groups[p.group] = (groups[p.group] || 0) + (100 * ticks) / clockTicks / seconds;
-  }
-  const total = Object.values(groups).reduce((a, b) => a + b, 0);
   return {
-    seconds, groups, total,
-    mainThread: (100 * (after.task - before.task)) / seconds,
-    framesDrawn: after.c.clears - before.c.clears,
-    ticksPerS: (after.c.ticks - before.c.ticks) / seconds,
-    decodesPerS: (after.c.decodes - before.c.decodes) / seconds,
+    ...r, framesDrawn: r.counted.clears, ticksPerS: r.counted.ticks / r.seconds,
+    decodesPerS: r.counted.decodes / r.seconds,
   };
 }
 
@@ -467,11 +355,6 @@ async function idleScene(browser, url, name, { camera, scanScreen = false }) {
 }
 
 // ---- report -------------------------------------------------------------------------------
-
-function machine() {
-  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.arch();
-  return { cpu: cpu.trim(), cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30) };
-}
 
 function markdown(r) {
   const lines = [];
@@ -572,61 +455,32 @@ async function compressTimes(url) {
 
 // ---- main ---------------------------------------------------------------------------------
 
-async function main() {
-  const started = performance.now();
-  h.checkPrerequisites();
-  const tmp = h.makeTempDir();
-  let server = null;
-  let browser = null;
-  try {
-    server = await h.startServer(tmp);
-    const card = await h.printCard(tmp, server.dbFile, 'demo-anna');
-    const videos = await makeVideos(tmp, card.out);
+runBench('kiosk', async (run) => {
+  const { server, tmp } = run;
+  const card = await h.printCard(tmp, server.dbFile, 'demo-anna');
+  const videos = await makeVideos(tmp, card.out);
 
-    // One browser whose camera sees only white frames: start, bytes, decode, idle CPU.
-    browser = await h.launchChromium({ fakeVideo: videos.blank });
-    const chromium = browser.version();
-    const load = os.loadavg()[0];
-    if (load > 1) log(`load average ${load.toFixed(1)}: something else is running, the numbers will be noisy`);
-    const compress = await compressTimes(server.url);
-    log('cold and warm start');
-    const start = await benchStart(browser, server.url);
-    log('decode');
-    const decode = await benchDecode(browser, server.url, card);
-    log('idle CPU');
-    const cpu = [];
-    cpu.push(await idleScene(browser, server.url, 'attract screen, camera off', { camera: false }));
-    cpu.push(await idleScene(browser, server.url, 'attract screen, camera on (decoding)', { camera: true }));
-    cpu.push(await idleScene(browser, server.url, 'scan screen, camera on + preview', { camera: true, scanScreen: true }));
-    await browser.close();
+  // One browser whose camera sees only white frames: start, bytes, decode, idle CPU.
+  run.browser = await h.launchChromium({ fakeVideo: videos.blank });
+  const chromium = run.browser.version();
+  const compress = await compressTimes(server.url);
+  log('cold and warm start');
+  const start = await benchStart(run.browser, server.url);
+  log('decode');
+  const decode = await benchDecode(run.browser, server.url, card);
+  log('idle CPU');
+  const cpu = [];
+  cpu.push(await idleScene(run.browser, server.url, 'attract screen, camera off', { camera: false }));
+  cpu.push(await idleScene(run.browser, server.url, 'attract screen, camera on (decoding)', { camera: true }));
+  cpu.push(await idleScene(run.browser, server.url, 'scan screen, camera on + preview', { camera: true, scanScreen: true }));
+  await run.browser.close();
 
-    // A second browser whose camera shows the card every 4 s.
-    browser = await h.launchChromium({ fakeVideo: videos.loop });
-    log('card shown → balance');
-    const scan = await benchScan(browser, server.url);
-    await browser.close();
-    browser = null;
-
-    const result = {
-      date: new Date().toISOString().slice(0, 10), machine: machine(), chromium,
-      zxing: fs.readFileSync(path.join(h.siteDir, 'vendor/zxing-wasm/VERSION'), 'utf8').trim(),
-      load, loadAfter: os.loadavg()[0], compress, start, scan, decode, cpu, seconds: (performance.now() - started) / 1000,
-    };
-    const out = path.join(h.buildDir, 'bench');
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'kiosk.json'), JSON.stringify(result, null, 2));
-    process.stdout.write(markdown(result) + '\n');
-  } catch (err) {
-    if (server) err.message += `\n${server.logs().split('\n').slice(-30).join('\n')}`;
-    throw err;
-  } finally {
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-main().catch((err) => {
-  console.error('[bench kiosk] failed:', err.stack || err.message);
-  process.exit(1);
-});
+  // A second browser whose camera shows the card every 4 s.
+  run.browser = await h.launchChromium({ fakeVideo: videos.loop });
+  log('card shown → balance');
+  const scan = await benchScan(run.browser, server.url);
+  return {
+    chromium, zxing: fs.readFileSync(path.join(h.siteDir, 'vendor/zxing-wasm/VERSION'), 'utf8').trim(),
+    compress, start, scan, decode, cpu,
+  };
+}, markdown);
