@@ -131,9 +131,9 @@ std::string_view staff_role_name(StaffRole r) {
 }
 
 std::optional<StaffRole> staff_role_from_name(std::string_view name) {
-    for (std::size_t i = 0; i < std::size(kRoleNames); ++i)
-        if (kRoleNames[i] == name) return static_cast<StaffRole>(i);
-    return std::nullopt;
+    const auto* it = std::find(std::begin(kRoleNames), std::end(kRoleNames), name);
+    if (it == std::end(kRoleNames)) return std::nullopt;
+    return static_cast<StaffRole>(it - std::begin(kRoleNames));
 }
 
 std::string_view console_section_name(ConsoleSection s) {
