@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything into build/: native (server, CLI, tests) in build/native, WebAssembly
-# (kiosk app, core tests for Node) in build/wasm, and the static site in build/site.
+# (kiosk and console apps, core tests for Node) in build/wasm, and the static site in build/site.
 # Expects tools/bootstrap.sh to have run. Incremental: a second run only relinks what changed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +36,7 @@ build build/wasm
 
 say "site: build/site"
 tools/stage-web.sh build/site >/dev/null
-for app in kiosk; do
+for app in kiosk console; do
   mkdir -p "build/site/$app"
   cp -u "build/wasm/wasm/$app.js" "build/wasm/wasm/$app.wasm" "build/wasm/wasm/$app.data" "build/site/$app/"
   # The app's version: the first 12 hex digits of its files' SHA-256, so it changes exactly when

@@ -5,7 +5,10 @@
 #     package-lock.json, .gitignore
 #   - the zxing-wasm reader the scan worker imports, into SITE_DIR/vendor/zxing-wasm/:
 #       es/reader/index.js  es/share.js  reader/zxing_reader.wasm  LICENSE
-# The wasm build copies kiosk.js + kiosk.wasm into SITE_DIR/kiosk/ after this runs; files
+#     and its writer, which the console imports for pairing QR codes:
+#       es/writer/index.js  writer/zxing_writer.wasm
+# The wasm build copies kiosk.* and console.* into SITE_DIR/kiosk/ and SITE_DIR/console/ after
+# this runs (web/console/ itself is staged here with the rest of web/); files
 # not listed above are left alone. Idempotent; needs `npm ci` in web/ first
 # (tools/bootstrap.sh does it).
 set -euo pipefail
@@ -23,7 +26,8 @@ if [ ! -d "$web/node_modules" ]; then
   exit 1
 fi
 
-vendor_files=(es/reader/index.js es/share.js reader/zxing_reader.wasm)
+vendor_files=(es/reader/index.js es/share.js reader/zxing_reader.wasm
+  es/writer/index.js writer/zxing_writer.wasm)
 for f in "${vendor_files[@]}"; do
   if [ ! -f "$zx/dist/$f" ]; then
     echo "stage-web.sh: $zx/dist/$f is missing; is zxing-wasm installed at the version in web/package-lock.json? run 'npm ci' in web/" >&2

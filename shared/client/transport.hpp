@@ -35,6 +35,7 @@ struct Request {
     std::string body;           // JSON; sent (with its Content-Type) unless the method is GET
     std::string if_none_match;  // an ETag without quotes; "" sends none (304: unchanged)
     Credential credential;
+    std::string if_match;  // a version without quotes; "" sends none (412: changed meanwhile)
 };
 
 struct TransportReply {

@@ -9,17 +9,14 @@
 #include <emscripten.h>
 #include <imgui.h>
 
-#include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "client/kiosk_flow.hpp"
 #include "client/kiosk_state_json.hpp"
 #include "client/kiosk_view.hpp"
-#include "codec/catalogue_json.hpp"
+#include "platform/assets.hpp"
 #include "platform/browser.hpp"
 #include "platform/fetch_transport.hpp"
 #include "platform/host.hpp"
@@ -57,24 +54,6 @@ struct App {
 };
 
 App* g_app = nullptr;
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void load_catalogues(App& app) {
-    std::map<i18n::Locale, std::string> texts;
-    for (i18n::Locale l : i18n::all_locales)
-        texts[l] = read_file("/assets/i18n/" + std::string(i18n::locale_tag(l)) + ".json");
-    auto decoded = codec::decode_catalogues(texts);
-    if (decoded.ok())
-        app.catalogues = std::move(*decoded.value);
-    else
-        std::fprintf(stderr, "kopilka: message catalogues: %s\n", decoded.error.message.c_str());
-}
 
 // ---- input ----------------------------------------------------------------------------
 void on_char(unsigned int codepoint) {
@@ -255,7 +234,7 @@ int main() {
     g_app = &app;
     // The staged page names the build (tools/build.sh); the console lists it per kiosk.
     app.transport.set_app_version(wasm::page_meta("kopilka-app-version"));
-    load_catalogues(app);
+    app.catalogues = wasm::load_catalogues("/assets/i18n");
     const std::int64_t now = wasm::wall_ms();
     app.outbox.set_batch(client::kiosk_batch());  // a backlog from offline goes in one request
     app.outbox.restore(now);

@@ -17,14 +17,16 @@ int g_next_id = 1;
 
 // clang-format off
 EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* body,
-                       const char* authorization, const char* etag, const char* app_version,
-                       int timeout_ms), {
+                       const char* authorization, const char* etag, const char* if_match,
+                       const char* app_version, int timeout_ms), {
     const m = UTF8ToString(method);
     const headers = {};
     const a = UTF8ToString(authorization);
     const e = UTF8ToString(etag);
     if (a) headers['Authorization'] = a;
     if (e) headers['If-None-Match'] = '"' + e + '"';
+    const im = UTF8ToString(if_match);
+    if (im) headers['If-Match'] = '"' + im + '"';
     const v = UTF8ToString(app_version);
     if (v) headers['Kopilka-App-Version'] = v;
     // Only an anonymous, unconditional GET (the widget's public config) may come from the
@@ -61,7 +63,7 @@ void FetchTransport::request(const client::Request& r,
     pending()[id] = std::move(done);
     js_fetch(id, r.method.c_str(), (base_url_ + r.path).c_str(), r.body.c_str(),
              client::authorization_header(r.credential).c_str(), r.if_none_match.c_str(),
-             app_version_.c_str(), timeout_ms_);
+             r.if_match.c_str(), app_version_.c_str(), timeout_ms_);
 }
 
 void FetchTransport::deliver(int request_id, int status, const char* body, const char* etag) {

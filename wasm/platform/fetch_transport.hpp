@@ -2,7 +2,8 @@
 // through request().
 // Implemented: same-origin requests; a credential as "Authorization: Bearer <secret>" (device
 // token, member token, staff session and API key alike: the server tells them apart by
-// prefix); If-None-Match → 304 and the reply's ETag; a timeout per request (AbortController);
+// prefix); If-None-Match → 304 and the reply's ETag; If-Match (the console's
+// writes); a timeout per request (AbortController);
 // replies are delivered on the main thread through kopilka_fetch_done; works in the browser
 // and under Node; the app's version in Kopilka-App-Version when set (the kiosk: same origin, so
 // no CORS preflight; the widget never sets it).

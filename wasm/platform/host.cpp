@@ -64,6 +64,10 @@ struct Host {
     std::deque<KeyEvent> key_events;
     bool keys_live[GLFW_KEY_LAST + 1] = {};  // held, as the browser reported last
     bool editing = false;  // an ImGui text field is active: the page's text sink has focus
+    // Text typed right after a Tab waits until ImGui has moved the focus to the next field (it
+    // does so a frame after it sees the Tab), or it would land in the field before.
+    std::deque<unsigned int> held_chars;
+    int chars_wait_frames = 0;
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
 };
@@ -188,10 +192,37 @@ void for_each_char(const char* utf8, F f) {
 }
 
 // A character ImGui and the app get; a text field being edited sees it in a drawn frame.
-void add_char(unsigned int codepoint) {
+void deliver_char(unsigned int codepoint) {
     if (g_host->options.on_char) g_host->options.on_char(codepoint);
     ImGui::GetIO().AddInputCharacter(codepoint);
     if (g_host->editing) redraw();
+}
+
+bool tab_queued(const Host& h) {
+    return std::any_of(h.key_events.begin(), h.key_events.end(),
+                       [](const KeyEvent& e) { return e.key == GLFW_KEY_TAB && e.down; });
+}
+
+// Typed text, held while a Tab's focus change is pending (see Host::held_chars).
+void add_char(unsigned int codepoint) {
+    Host& h = *g_host;
+    if (h.editing && (h.chars_wait_frames > 0 || !h.held_chars.empty() || tab_queued(h))) {
+        h.held_chars.push_back(codepoint);
+        redraw();
+        return;
+    }
+    deliver_char(codepoint);
+}
+
+// Before a frame: the held text goes once the Tab has had its frames.
+void feed_held_chars(Host& h) {
+    if (h.chars_wait_frames > 0) {
+        --h.chars_wait_frames;
+    } else if (!tab_queued(h)) {
+        for (unsigned int c : h.held_chars) deliver_char(c);
+        h.held_chars.clear();
+    }
+    if (!h.held_chars.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
 }
 
 // GLFW's characters (keypress events); while the text sink has focus its input events bring
@@ -296,6 +327,8 @@ EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
     ImGuiIO& io = ImGui::GetIO();
     std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
     g_host->key_events.clear();
+    for (unsigned int c : g_host->held_chars) deliver_char(c);
+    g_host->held_chars.clear();
     std::fill(std::begin(g_host->keys_live), std::end(g_host->keys_live), false);
     io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
     const bool down =
@@ -340,6 +373,7 @@ void feed_keys(Host& h, ImGuiIO& io) {
         const KeyEvent e = h.key_events.front();
         if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
         io.KeysDown[e.key] = e.down;
+        if (e.key == GLFW_KEY_TAB && e.down) h.chars_wait_frames = 2;
         changed.push_back(e.key);
         h.key_events.pop_front();
     }
@@ -401,7 +435,8 @@ void frame() {
     const bool changed = h.options.update && h.options.update(now);
     fit_canvas(h);
     if (changed) h.frames_to_draw = kSettleFrames;
-    if (!h.pointer_events.empty() || h.release_pending || !h.key_events.empty())
+    if (!h.pointer_events.empty() || h.release_pending || !h.key_events.empty() ||
+        !h.held_chars.empty())
         h.frames_to_draw = std::max(h.frames_to_draw, 1);
     if (h.frames_to_draw <= 0) return sleep_if_idle(h, now);  // WebGL keeps the last frame
     wake();
@@ -413,6 +448,7 @@ void frame() {
     io.DisplaySize = ImVec2(static_cast<float>(h.width_px), static_cast<float>(h.height_px));
     io.DisplayFramebufferScale = ImVec2(1, 1);
     feed_keys(h, io);
+    feed_held_chars(h);
     feed_pointer(h, io);
     ImGui::NewFrame();
     if (h.options.draw) h.options.draw(now);

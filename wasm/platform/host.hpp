@@ -11,7 +11,8 @@
 //  - text: while an ImGui text field is active a hidden <textarea> has the page's focus and
 //    its input events are ImGui's characters (any keyboard layout, insertText, the text an
 //    IME commits; it sits at ImGui's text cursor for the IME's window); a key pressed and
-//    released between two frames is held for one frame (Ctrl+C, Ctrl+A); typing draws
+//    released between two frames is held for one frame (Ctrl+C, Ctrl+A); text typed right
+//    after a Tab waits until the focus has moved to the next field; typing draws
 //  - clipboard: ImGui's Get/SetClipboardTextFn backed by a buffer that the browser's paste
 //    event fills, and navigator.clipboard.writeText for copies; ImGui pastes on Ctrl+V or
 //    Shift+Insert, other pastes into an active field (a menu's, a phone's) go as typed text

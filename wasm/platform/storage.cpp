@@ -15,24 +15,28 @@ namespace {
 using Json = nlohmann::json;
 
 // clang-format off
-EM_JS(char*, js_local_get, (const char* key), {
+// area 0: localStorage, 1: sessionStorage (the tab's).
+EM_JS(char*, js_local_get, (int area, const char* key), {
     let v = null;
-    try { v = window.localStorage.getItem(UTF8ToString(key)); } catch (e) {}
+    const s = () => area ? window.sessionStorage : window.localStorage;
+    try { v = s().getItem(UTF8ToString(key)); } catch (e) {}
     v = v || "";
     const n = lengthBytesUTF8(v) + 1;
     const p = _malloc(n);
     stringToUTF8(v, p, n);
     return p;
 });
-EM_JS(void, js_local_set, (const char* key, const char* value), {
+EM_JS(void, js_local_set, (int area, const char* key, const char* value), {
     try {
-        window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value));
+        const s = area ? window.sessionStorage : window.localStorage;
+        s.setItem(UTF8ToString(key), UTF8ToString(value));
     } catch (e) {
         console.warn('[kopilka] localStorage', e);
     }
 });
-EM_JS(void, js_local_remove, (const char* key), {
-    try { window.localStorage.removeItem(UTF8ToString(key)); } catch (e) {}
+EM_JS(void, js_local_remove, (int area, const char* key), {
+    try { (area ? window.sessionStorage : window.localStorage).removeItem(UTF8ToString(key)); }
+    catch (e) {}
 });
 
 // One database, one object store keyed by the operation id. op: 'put' (text: the item's
@@ -87,15 +91,15 @@ void idb(const char* op, const std::string& text,
 }  // namespace
 
 std::string LocalStorage::get(const std::string& key) {
-    char* p = js_local_get(key.c_str());
+    char* p = js_local_get(area_, key.c_str());
     std::string v(p);
     std::free(p);
     return v;
 }
 void LocalStorage::set(const std::string& key, const std::string& value) {
-    js_local_set(key.c_str(), value.c_str());
+    js_local_set(area_, key.c_str(), value.c_str());
 }
-void LocalStorage::remove(const std::string& key) { js_local_remove(key.c_str()); }
+void LocalStorage::remove(const std::string& key) { js_local_remove(area_, key.c_str()); }
 
 void IndexedDbOutboxStore::save(const client::OutboxItem& item, std::function<void(bool)> done) {
     idb("put", client::encode_outbox_item(item),

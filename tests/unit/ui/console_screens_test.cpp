@@ -1,0 +1,265 @@
+// The console's screens drawn headless (Dear ImGui without a backend) from a flow fed by a held
+// network: sign-in, overview, the theme editor with its previews, kiosks with a pairing code and
+// the audit log, in every locale at 1280×800 and 1920×1080 (and at 2× pixels). Every window
+// stays on screen, the website widget's box overlaps none of the controls or the kiosk preview,
+// every text has its glyphs, and the screens react to the keyboard and pointer.
+#include "ui/console_screens.hpp"
+
+#include <doctest/doctest.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // the windows a frame drew, to check where they went
+
+#include <string>
+#include <vector>
+
+#include "../client/fakes.hpp"
+#include "../test_assets.hpp"
+#include "codec/catalogue_json.hpp"
+#include "codec/theme_json.hpp"
+
+using namespace kopilka;
+using namespace kopilka::client;
+
+namespace {
+
+const i18n::Catalogues& catalogues(const char* dir) {
+    static std::map<std::string, i18n::Catalogues> all;
+    auto it = all.find(dir);
+    if (it == all.end())
+        it = all.emplace(dir, *codec::decode_catalogues(testing::catalogue_texts(dir)).value).first;
+    return it->second;
+}
+
+const std::string kTheme = [] {
+    theme::Theme t;
+    t.name = "Demo";
+    t.logo = "data:image/png;base64,iVBORw0KGgo=";
+    return codec::encode_theme(t).dump();
+}();
+
+// A console signed in as `role` whose every list has something in it.
+struct Fed {
+    fakes::HeldTransport net;
+    fakes::MemoryStorage session_store, draft_store;
+    ConsoleFlow flow{net, session_store, draft_store};
+
+    explicit Fed(const char* role = "owner") {
+        flow.start(0);
+        flow.sign_in_form() = {"demo", "owner@demo.example", "long password", false, {}, 0};
+        flow.sign_in(0);
+        net.answer(200,
+                   std::string(R"({"token":"kcs_t","user":{"id":"u","email":"o@d.e",)") +
+                       R"("name":"Olga","role":")" + role +
+                       R"("},"merchant":{"code":"demo","name":"Demo Shop","currency":"EUR"}})");
+        respond();
+    }
+    // Answers whatever the flow asked for.
+    void respond() {
+        while (!net.pending.empty()) {
+            const std::string path = net.pending.front().first.path;
+            if (path == "/v1/admin/themes")
+                net.answer(200, R"({"themes":[{"id":"main","version":2,"theme":)" + kTheme + "}]}");
+            else if (path == "/v1/admin/themes/published")
+                net.answer(200, R"({"theme_id":"main","version":2})");
+            else if (path.find("/versions") != std::string::npos)
+                net.answer(200, R"({"versions":[{"version":2,"updated_at_ms":1,"by":{"kind":)"
+                                R"("user","label":"Olga"}},{"version":1,"updated_at_ms":1}]})");
+            else if (path == "/v1/admin/devices")
+                net.answer(200,
+                           R"({"devices":[{"id":"d1","name":"Till by the door","last_seen_ms":)"
+                           R"(1,"app_version":"0a1b2c3d4e5f","online":false,"version":1},)"
+                           R"({"id":"d2","name":"Café","online":true,"version":1}]})");
+            else if (path == "/v1/admin/devices/pairing-codes")
+                net.answer(200, R"({"code":"ABCD-EFGH","expires_at_ms":600000})");
+            else if (path.rfind("/v1/admin/audit", 0) == 0)
+                net.answer(200, R"({"entries":[{"id":3,"at_ms":1764855000000,"actor":{"kind":)"
+                                R"("user","label":"Olga"},"address":"10.0.0.7","action":)"
+                                R"("theme.publish","target":"main","before":{"version":1},)"
+                                R"("after":{"version":2}}],"next_before":3})");
+            else
+                net.answer(200, "{}");
+        }
+    }
+};
+
+struct Headless {
+    ImGuiContext* context = ImGui::CreateContext();
+    ui::ConsoleUi ui;
+    ui::ConsoleFonts fonts;
+    ImVec2 display;
+    float scale;
+    Headless(ImVec2 display_, float scale_) : display(display_), scale(scale_) {
+        ImGui::SetCurrentContext(context);
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = display;
+        io.DeltaTime = 1.f / 60.f;
+        io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+        fonts = ui::load_console_fonts(KOPILKA_FONT_FILE, theme::Theme{}, scale, 0.4f * scale);
+        ui::apply_console_style(scale);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+    ~Headless() { ImGui::DestroyContext(context); }
+
+    ui::ConsoleLayout frame(ConsoleFlow& flow) {
+        ImGui::SetCurrentContext(context);
+        ImGui::NewFrame();
+        const ui::ConsoleLayout l =
+            ui.draw(flow, catalogues("console/i18n"), catalogues("i18n"), fonts,
+                    ui::Rect{ImVec2(0, 0), display}, scale, 1764856000000);
+        ImGui::Render();
+        return l;
+    }
+    ui::ConsoleLayout draw(ConsoleFlow& flow) {
+        ui::ConsoleLayout l;
+        for (int i = 0; i < 3; ++i) l = frame(flow);
+        return l;
+    }
+};
+
+bool overlaps(const ImRect& a, const ui::Rect& b) {
+    return a.Min.x < b.max.x - 0.5f && b.min.x < a.Max.x - 0.5f && a.Min.y < b.max.y - 0.5f &&
+           b.min.y < a.Max.y - 0.5f;
+}
+
+// Every window drawn last frame lies on screen; none but the console's own overlaps `box`.
+void check_windows(const ImVec2& display, const std::optional<ui::Rect>& box) {
+    int drawn = 0;
+    for (ImGuiWindow* w : GImGui->Windows) {
+        if (!w->WasActive || w->Hidden) continue;
+        ++drawn;
+        INFO("window ", w->Name, " at ", w->Rect().Min.x, ",", w->Rect().Min.y, " - ",
+             w->Rect().Max.x, ",", w->Rect().Max.y);
+        const ImRect r = w->Rect();
+        CHECK(r.Min.x >= -0.5f);
+        CHECK(r.Min.y >= -0.5f);
+        CHECK(r.Max.x <= display.x + 0.5f);
+        CHECK(r.Max.y <= display.y + 0.5f);
+        if (box && w != GImGui->Windows[0] && std::string(w->Name) != "console")
+            CHECK_FALSE(overlaps(w->OuterRectClipped, *box));
+    }
+    CHECK(drawn > 0);
+}
+
+}  // namespace
+
+TEST_CASE("console screens: every section in every locale stays on screen, widget box clear") {
+    struct Size {
+        ImVec2 display;
+        float scale;
+    };
+    for (const Size size :
+         {Size{{1280, 800}, 1.f}, Size{{1920, 1080}, 1.f}, Size{{2560, 1600}, 2.f}}) {
+        Headless imgui(size.display, size.scale);
+        Fed signed_out;
+        signed_out.flow.sign_out();
+        Fed fed;
+        for (i18n::Locale l : i18n::all_locales) {
+            INFO(size.display.x, "x", size.display.y, " in ", std::string(i18n::locale_tag(l)));
+            signed_out.flow.set_locale(l);
+            fed.flow.set_locale(l);
+            check_windows(size.display, imgui.draw(signed_out.flow).widget);
+            for (ConsoleSection s : visible_sections(StaffRole::owner)) {
+                INFO(std::string(console_section_name(s)));
+                fed.flow.open_section(s);
+                fed.respond();
+                if (s == ConsoleSection::kiosks && !fed.flow.state().kiosks.pairing) {
+                    fed.flow.create_pairing_code("Door");
+                    fed.respond();
+                }
+                const ui::ConsoleLayout layout = imgui.draw(fed.flow);
+                check_windows(size.display, layout.widget);
+                if (s == ConsoleSection::themes) {
+                    REQUIRE(layout.widget);
+                    CHECK(layout.widget->width() >= 300 * size.scale);
+                    CHECK(layout.widget->height() >= 120 * size.scale);
+                    REQUIRE(layout.logo);  // the draft has a logo; the preview is on attract
+                    CHECK(layout.logo->width() > 0);
+                } else {
+                    CHECK_FALSE(layout.widget);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("console screens: every text of the catalogues has its glyphs in the loaded font") {
+    Headless imgui({1280, 800}, 1.f);
+    const i18n::Catalogues& texts = catalogues("console/i18n");
+    for (const auto& [locale, catalogue] : texts.by_locale)
+        for (const auto& [key, message] : catalogue.messages)
+            for (const auto& [plural, text] : message.forms) {
+                const char* p = text.c_str();
+                const char* end = p + text.size();
+                while (p < end) {
+                    unsigned int c = 0;
+                    p += ImTextCharFromUtf8(&c, p, end);
+                    INFO(key, " in ", std::string(i18n::locale_tag(locale)));
+                    CHECK(imgui.fonts.body->FindGlyphNoFallback(static_cast<ImWchar>(c)));
+                }
+            }
+}
+
+TEST_CASE("console screens: a support user's console has the overview only") {
+    Headless imgui({1280, 800}, 1.f);
+    Fed fed("support");
+    imgui.draw(fed.flow);
+    CHECK(fed.flow.state().section == ConsoleSection::overview);
+    const std::string mirror =
+        imgui.ui.mirror_text(fed.flow, catalogues("console/i18n"), 1764856000000);
+    CHECK(mirror.find("Overview") == 0);
+    // Nothing in the navigation leads to the theme editor.
+    for (ImGuiWindow* w : GImGui->Windows)
+        CHECK(std::string(w->Name).find("theme_controls") == std::string::npos);
+}
+
+TEST_CASE("console screens: typing into the sign-in form and Enter signs in") {
+    Headless imgui({1280, 800}, 1.f);
+    fakes::HeldTransport net;
+    fakes::MemoryStorage a, b;
+    ConsoleFlow flow(net, a, b);
+    flow.start(0);
+    imgui.draw(flow);  // the shop code field has the keyboard focus
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddInputCharactersUTF8("demo");
+    imgui.frame(flow);
+    CHECK(flow.state().sign_in.merchant == "demo");
+    const int tab = io.KeyMap[ImGuiKey_Tab];
+    const int enter = io.KeyMap[ImGuiKey_Enter];
+    if (tab >= 0 && enter >= 0) {
+        io.KeysDown[tab] = true;
+        imgui.frame(flow);
+        io.KeysDown[tab] = false;
+        imgui.frame(flow);
+        io.AddInputCharactersUTF8("ņina@example.lv");
+        imgui.frame(flow);
+        CHECK(flow.state().sign_in.email == "ņina@example.lv");
+    }
+    // The mirror says where the person is.
+    CHECK(imgui.ui.mirror_text(flow, catalogues("console/i18n"), 0).find("Sign in") == 0);
+}
+
+TEST_CASE("console screens: a theme edit in the editor marks the draft and the previews follow") {
+    Headless imgui({1920, 1080}, 1.f);
+    Fed fed;
+    imgui.draw(fed.flow);
+    CHECK(fed.flow.state().section == ConsoleSection::themes);
+    CHECK_FALSE(fed.flow.state().themes.dirty);
+    const std::uint64_t revision = fed.flow.revision();
+    // What the hex field does with a typed colour.
+    fed.flow.draft().accent = *codec::parse_color("#123456");
+    fed.flow.draft_changed(1);
+    CHECK(fed.flow.revision() > revision);
+    const ui::ConsoleLayout portrait = [&] {
+        imgui.ui.portrait = true;
+        return imgui.draw(fed.flow);
+    }();
+    imgui.ui.portrait = false;
+    const ui::ConsoleLayout landscape = imgui.draw(fed.flow);
+    REQUIRE(portrait.logo);
+    REQUIRE(landscape.logo);
+    CHECK(portrait.logo->width() < landscape.logo->width());
+    CHECK(imgui.ui.preview_font_scale() > 0.1f);
+}

@@ -1,0 +1,223 @@
+// The merchant console, compiled to WebAssembly: Dear ImGui on the browser host
+// (platform/host.hpp: WebGL2, HiDPI, keyboard, typed text in any layout, clipboard, frames drawn
+// only on input or change). The flow lives in shared/client/console_flow, the drawing in
+// shared/ui/console_screens. The page (web/console/console.js) places two DOM elements where
+// the drawing leaves room for them — the website widget's preview and the logo over the kiosk
+// preview — from the layout this module hands it whenever it changes, reads logo files, and
+// makes pairing QR codes; see the kopilka_console_* functions below.
+#include <emscripten.h>
+#include <imgui.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "client/console_flow.hpp"
+#include "codec/theme_json.hpp"
+#include "platform/assets.hpp"
+#include "platform/browser.hpp"
+#include "platform/fetch_transport.hpp"
+#include "platform/host.hpp"
+#include "platform/storage.hpp"
+#include "ui/console_screens.hpp"
+
+using namespace kopilka;
+
+namespace {
+
+constexpr const char* kFont = "/fonts/DejaVuSans.ttf";
+
+struct App {
+    wasm::FetchTransport transport;
+    wasm::LocalStorage session_store{wasm::LocalStorage::Area::session};
+    wasm::LocalStorage draft_store;
+    client::ConsoleFlow flow{transport, session_store, draft_store};
+    i18n::Catalogues texts;        // assets/console/i18n
+    i18n::Catalogues kiosk_texts;  // assets/i18n: what the kiosk preview says
+    ui::ConsoleUi ui;
+    ui::ConsoleFonts fonts;
+    int fonts_size_px = 0;  // the draft's font size the preview fonts were loaded for
+    std::uint64_t drawn_revision = 0;
+    std::uint64_t mirrored_revision = 0;
+    std::int64_t drawn_second = 0;  // a countdown on screen changes once a second
+    std::string layout_json;        // what the page was told last
+    std::string qr_asked;           // the pairing code whose QR the page was asked for
+};
+
+App* g_app = nullptr;
+
+// clang-format off
+// The page's hooks (console.js sets them on the module); absent ones do nothing.
+EM_JS(void, js_console_layout, (const char* json), {
+    if (Module.kopilkaLayout) Module.kopilkaLayout(UTF8ToString(json));
+});
+EM_JS(void, js_pick_logo, (), {
+    if (Module.kopilkaPickLogo) Module.kopilkaPickLogo();
+});
+EM_JS(void, js_make_qr, (const char* text), {
+    if (Module.kopilkaMakeQr) Module.kopilkaMakeQr(UTF8ToString(text));
+});
+// clang-format on
+
+// The layout for the page in CSS pixels, and the draft for the widget's preview.
+void tell_page(App& app, const ui::ConsoleLayout& layout) {
+    const float k = wasm::host::scale();
+    const auto rect = [k](const std::optional<ui::Rect>& r) {
+        if (!r) return nlohmann::json(nullptr);
+        return nlohmann::json{{"x", r->min.x / k},
+                              {"y", r->min.y / k},
+                              {"w", r->width() / k},
+                              {"h", r->height() / k}};
+    };
+    const auto& st = app.flow.state();
+    const bool editing =
+        st.signed_in && st.section == client::ConsoleSection::themes && !st.themes.id.empty();
+    nlohmann::json j{{"widget", rect(layout.widget)},
+                     {"logo", rect(layout.logo)},
+                     {"merchant", st.session.merchant_code},
+                     {"lang", i18n::locale_tag(st.locale)},
+                     {"screen", st.signed_in ? client::console_section_name(st.section)
+                                             : std::string_view("sign_in")}};
+    if (editing) {
+        j["theme"] = codec::encode_theme(st.themes.draft);
+        j["logo_src"] = st.themes.draft.logo;
+    }
+    std::string text = j.dump();
+    if (text == app.layout_json) return;
+    app.layout_json = std::move(text);
+    js_console_layout(app.layout_json.c_str());
+}
+
+// The preview's fonts follow the draft's font size and the preview frame's scale.
+void follow_preview_fonts(App& app) {
+    const float want = app.ui.preview_font_scale() * wasm::host::scale();
+    const int size = app.flow.state().themes.draft.font_size_px;
+    if (std::abs(want - app.fonts.preview_scale) < 0.001f && size == app.fonts_size_px) return;
+    wasm::host::reload_fonts();
+}
+
+bool update(std::int64_t now) {
+    App& app = *g_app;
+    app.flow.tick(now);
+    follow_preview_fonts(app);
+    const auto& st = app.flow.state();
+    // Throttled sign-in and pairing codes count down on screen.
+    const bool counting = st.sign_in.retry_until_ms > now || st.kiosks.pairing.has_value();
+    if (counting && now / 1000 != app.drawn_second) return true;
+    if (st.kiosks.pairing && st.kiosks.pairing->qr.empty() &&
+        app.qr_asked != st.kiosks.pairing->code) {
+        app.qr_asked = st.kiosks.pairing->code;
+        js_make_qr(app.qr_asked.c_str());
+    }
+    return app.flow.revision() != app.drawn_revision;
+}
+
+void draw(std::int64_t now) {
+    App& app = *g_app;
+    app.drawn_revision = app.flow.revision();
+    app.drawn_second = now / 1000;
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const ui::Rect screen{vp->Pos, ImVec2(vp->Pos.x + vp->Size.x, vp->Pos.y + vp->Size.y)};
+    const ui::ConsoleLayout layout = app.ui.draw(app.flow, app.texts, app.kiosk_texts, app.fonts,
+                                                 screen, wasm::host::scale(), now);
+    // Edits made in this frame bumped the revision: the next update draws again.
+    if (app.mirrored_revision != app.drawn_revision) {
+        app.mirrored_revision = app.drawn_revision;
+        wasm::set_mirror_text(app.ui.mirror_text(app.flow, app.texts, now),
+                              std::string(i18n::locale_tag(app.flow.state().locale)));
+        wasm::set_screen(app.flow.state().signed_in
+                             ? std::string(client::console_section_name(app.flow.state().section))
+                             : "sign_in");
+    }
+    if (layout.pick_logo) js_pick_logo();
+    tell_page(app, layout);
+}
+
+void load_fonts(float scale) {
+    App& app = *g_app;
+    const theme::Theme& draft = app.flow.state().themes.draft;
+    app.fonts_size_px = draft.font_size_px;
+    app.fonts = ui::load_console_fonts(kFont, draft, scale, app.ui.preview_font_scale() * scale);
+    ui::apply_console_style(scale);
+}
+
+}  // namespace
+
+extern "C" {
+
+// A logo file the page read (console.js): a data: URL, or an error code ("logo_type",
+// "logo_size") when the file was refused. It shows in the previews at once.
+EMSCRIPTEN_KEEPALIVE void kopilka_console_logo(const char* data_url, const char* error) {
+    if (!g_app) return;
+    App& app = *g_app;
+    wasm::host::wake();
+    app.ui.logo_error = error ? error : "";
+    const std::string url = data_url ? data_url : "";
+    if (app.ui.logo_error.empty() && !codec::logo_problem(url).empty())
+        app.ui.logo_error = "logo_type";
+    if (app.ui.logo_error.empty() && !url.empty()) {
+        app.flow.draft().logo = url;
+        app.flow.draft_changed(wasm::wall_ms());
+    } else {
+        app.flow.changed();
+    }
+}
+
+// The QR code of a pairing code (rows of '0'/'1' separated by '\n'), made by the page.
+EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows) {
+    if (!g_app || !code || !rows) return;
+    std::vector<std::string> out;
+    std::string row;
+    for (const char* p = rows;; ++p) {
+        if (*p == '\n' || *p == 0) {
+            if (!row.empty()) out.push_back(row);
+            row.clear();
+            if (*p == 0) break;
+        } else {
+            row += *p;
+        }
+    }
+    wasm::host::wake();
+    g_app->flow.set_pairing_qr(code, std::move(out));
+}
+
+// For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "layout": …}.
+EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
+    static std::string out;
+    if (!g_app) return "{}";
+    const auto& st = g_app->flow.state();
+    nlohmann::json j{{"signed_in", st.signed_in},
+                     {"section", client::console_section_name(st.section)},
+                     {"role", client::staff_role_name(st.session.role)},
+                     {"theme_id", st.themes.id},
+                     {"dirty", st.themes.dirty},
+                     {"version", st.themes.version},
+                     {"accent", codec::color_text(st.themes.draft.accent)},
+                     {"devices", st.kiosks.devices.size()},
+                     {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
+    j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
+    out = j.dump();
+    return out.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+    static App app;
+    g_app = &app;
+    app.texts = wasm::load_catalogues("/assets/console/i18n");
+    app.kiosk_texts = wasm::load_catalogues("/assets/i18n");
+    app.flow.start(wasm::wall_ms());
+    if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l);
+    if (const std::string m = wasm::url_param("merchant"); !m.empty())
+        app.flow.sign_in_form().merchant = m;
+
+    wasm::host::Options o;
+    o.title = "Kopilka console";
+    o.load_fonts = load_fonts;
+    o.update = update;
+    o.draw = draw;
+    if (!wasm::host::init(o)) return 1;
+    wasm::host::run();
+    return 0;
+}
