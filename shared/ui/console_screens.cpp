@@ -255,10 +255,11 @@ bool color_row(Ctx& c, const char* field, const char* key, theme::Rgba* color) {
     }
     ImGui::SameLine();
     std::string& hex = c.text[std::string("hex.") + field];
-    const ImGuiID id = ImGui::GetID("##hex");
+    const std::string hex_id = std::string("##hex.") + field;  // tests find "##hex.accent"
+    const ImGuiID id = ImGui::GetID(hex_id.c_str());
     if (ImGui::GetActiveID() != id) hex = codec::color_text(*color);
     ImGui::SetNextItemWidth(c.px(96));
-    if (input("##hex", &hex,
+    if (input(hex_id.c_str(), &hex,
               ImGuiInputTextFlags_CharsNoBlank | ImGuiInputTextFlags_AutoSelectAll)) {
         if (auto parsed = codec::parse_color(hex)) {
             *color = *parsed;

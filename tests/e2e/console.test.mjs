@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  artifactsDir, checkPrerequisites, cli, launchChromium, makeTempDir, siteDir, requireFile,
+  artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir, siteDir, requireFile,
   startServer, watchPage,
 } from './harness.mjs';
 
@@ -72,8 +72,8 @@ describe('console', () => {
       const before = await page.screenshot({ clip });
       const s0 = await state(page);
       assert.equal(s0.dirty, false);
-      // The accent's hex field: the fifth colour row of the controls (clicking selects its text).
-      await page.mouse.click(312, 416);
+      // The accent's hex field (clicking selects its text, so the colour typed replaces it).
+      await clickItem(page, '##hex.accent');
       await page.waitForTimeout(200);
       await page.keyboard.type('#0055AA');
       await page.waitForFunction(() => window.kopilkaConsole.state().accent === '#0055AA',
@@ -98,7 +98,7 @@ describe('console', () => {
 
       // Save: the server has the new accent.
       assert.equal((await state(page)).dirty, true);
-      await page.mouse.click(251, 115);
+      await clickItem(page, '##save');
       await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null,
         { timeout: 10000 });
       await page.screenshot({ path: path.join(artifactsDir, 'console-theme.png') });

@@ -293,6 +293,34 @@ export async function tap(page, name, arg = '', { timeoutMs = 10000 } = {}) {
 }
 
 /**
+ * Clicks the control the console last drew as `name`: its ImGui id, whole ("Publish##publish")
+ * or from "##" on ("##publish", "##hex.accent"), or failing that the text it shows ("Publish"); waits until it is drawn
+ * whole and stays put for a frame (state().items of window.kopilkaConsole, CSS pixels).
+ */
+export async function clickItem(page, name, { timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (;;) {
+    const item = await page.evaluate((n) => {
+      const items = window.kopilkaConsole.state().items || [];
+      return items.find((i) => i.id === n || (n.startsWith('##') && i.id.endsWith(n))) ||
+        items.find((i) => i.label === n) || null;
+    }, name);
+    if (item && item.visible && last && ['x', 'y', 'w', 'h'].every((k) => item[k] === last[k])) {
+      await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
+      return item;
+    }
+    last = item;
+    if (Date.now() > deadline) {
+      const ids = await page.evaluate(() => (window.kopilkaConsole.state().items || [])
+        .map((i) => i.id).join(', '));
+      throw new Error(`the console drew no "${name}" within ${timeoutMs} ms; it drew: ${ids}`);
+    }
+    await page.waitForTimeout(60);
+  }
+}
+
+/**
  * Types text like a USB barcode scanner: a burst of key events ending in Enter, all within one
  * task of the page (a scanner sends a key every few ms; keys sent one by one through the
  * DevTools protocol arrive with gaps of tens of ms on a busy test machine, which is how a

@@ -14,7 +14,8 @@
 //      animation frame that drew the kiosk preview with it (state().accent says so after that
 //      frame), and to the frame in which the widget preview's launcher has the colour.
 //   4. CPU of an idle console: utime+stime of every Chromium process and the frames drawn over a
-//      window without input, on the sign-in screen and on the theme editor with both previews.
+//      window without input, on the sign-in screen and on the theme editor with both previews,
+//      beside an empty page in the same browser (the baseline).
 //
 // Environment: KOPILKA_BUILD (default <repo>/build), KOPILKA_CHROMIUM (/usr/bin/chromium).
 import path from 'node:path';
@@ -28,7 +29,6 @@ const COLD_RUNS = 5;
 const EDITS = 6;                  // accent colours typed, alternating
 const IDLE_SETTLE_MS = 3000;
 const IDLE_WINDOW_MS = 10000;
-const ACCENT_FIELD = { x: 312, y: 416 };  // the accent's hex field at 1280×800 (theme editor)
 const COLOURS = [['#0055AA', 'rgb(0, 85, 170)'], ['#AA3300', 'rgb(170, 51, 0)']];
 
 const log = (...args) => console.error('[bench console]', ...args);
@@ -164,7 +164,7 @@ async function benchStart(browser, url, owner) {
 async function benchEdits(page) {
   for (let i = 0; i < EDITS; i += 1) {
     const [hex, rgb] = COLOURS[i % COLOURS.length];
-    await page.mouse.click(ACCENT_FIELD.x, ACCENT_FIELD.y);  // selects the field's text
+    await h.clickItem(page, '##hex.accent');  // selects the field's text
     await sleep(200);
     await page.evaluate(([x, r]) => {
       window.__consoleBench.edit = { hex: x, rgb: r, last: x.at(-1) };
@@ -185,7 +185,10 @@ async function benchEdits(page) {
 async function idle(page, cdp, name) {
   await sleep(IDLE_SETTLE_MS);
   const r = await cpuWindow(page, cdp, IDLE_WINDOW_MS,
-    () => ({ clears: window.__consoleBench.clears, ticks: window.__consoleBench.ticks }));
+    () => {
+      const b = window.__consoleBench || { clears: 0, ticks: 0 };  // none on about:blank
+      return { clears: b.clears, ticks: b.ticks };
+    });
   log(`cpu ${name}: ${r.total.toFixed(1)} % of a core, ${r.counted.clears} frames drawn`);
   return { name, ...r, framesDrawn: r.counted.clears, ticksPerS: r.counted.ticks / r.seconds };
 }
@@ -207,8 +210,22 @@ async function consolePage(browser, url, owner, work) {
   }
 }
 
+// The baseline of the same run: an empty page in the same browser.
+async function blankPage(browser) {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto('about:blank');
+    return await idle(page, cdp, 'baseline: an empty page (about:blank)');
+  } finally {
+    await context.close();
+  }
+}
+
 async function benchSession(browser, url, owner) {
-  const cpu = [await consolePage(browser, url, null,
+  const cpu = [await blankPage(browser), await consolePage(browser, url, null,
     (page, cdp) => idle(page, cdp, 'sign-in screen'))];
   const edits = await consolePage(browser, url, owner, async (page, cdp) => {
     cpu.push(await idle(page, cdp, 'theme editor, kiosk and widget previews'));

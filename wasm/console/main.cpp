@@ -20,6 +20,7 @@
 #include "platform/host.hpp"
 #include "platform/storage.hpp"
 #include "ui/console_screens.hpp"
+#include "ui/imgui_items.hpp"
 
 using namespace kopilka;
 
@@ -181,7 +182,9 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows)
     g_app->flow.set_pairing_qr(code, std::move(out));
 }
 
-// For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "layout": …}.
+// For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
+// "devices", "pairing_code", "layout": …, "items": [{"label", "id", "x", "y", "w", "h",
+// "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -196,6 +199,13 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                      {"devices", st.kiosks.devices.size()},
                      {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
+    // Every labelled control of the last frame, in CSS pixels: tests click them by label.
+    const float dpr = wasm::host::scale();
+    nlohmann::json items = nlohmann::json::array();
+    for (const ui::DrawnItem& i : ui::drawn_items())
+        items.push_back({{"label", i.label}, {"id", i.id}, {"x", i.x / dpr}, {"y", i.y / dpr},
+                         {"w", i.w / dpr}, {"h", i.h / dpr}, {"visible", i.visible}});
+    j["items"] = std::move(items);
     out = j.dump();
     return out.c_str();
 }
@@ -218,6 +228,7 @@ int main() {
     o.update = update;
     o.draw = draw;
     if (!wasm::host::init(o)) return 1;
+    ui::record_items(true);
     wasm::host::run();
     return 0;
 }

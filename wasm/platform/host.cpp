@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "platform/browser.hpp"
+#include "ui/imgui_items.hpp"
 
 namespace kopilka::wasm::host {
 
@@ -450,9 +451,11 @@ void frame() {
     feed_keys(h, io);
     feed_held_chars(h);
     feed_pointer(h, io);
+    ui::begin_item_frame();
     ImGui::NewFrame();
     if (h.options.draw) h.options.draw(now);
     render(h);
+    ui::end_item_frame();
     // A text field became active or inactive this frame: the text sink follows (a tap that
     // moved the page's focus away from it while editing gets it back).
     const bool editing = GImGui->WantTextInputNextFrame == 1;
