@@ -41,7 +41,8 @@ std::string sqlite_error(const std::string& path, const std::string& sql) {
 }
 }  // namespace
 
-TEST_CASE_FIXTURE(WithConsole, "console session: sign in, who am I, sign out; wrong answers alike") {
+TEST_CASE_FIXTURE(WithConsole,
+                  "console session: sign in, who am I, sign out; wrong answers alike") {
     const StaffUser owner = add_staff_user(s.db, "owner", "Owner@Demo.Example");
     CHECK(owner.email == "owner@demo.example");
     CHECK(owner.password.size() >= 10);
@@ -139,7 +140,8 @@ TEST_CASE_FIXTURE(WithConsole, "console sign-in throttling: per account and per 
                     "'address:127.0.0.1'") == 20);
 }
 
-TEST_CASE_FIXTURE(WithConsole, "console users: create, update with versions, last owner, passwords") {
+TEST_CASE_FIXTURE(WithConsole,
+                  "console users: create, update with versions, last owner, passwords") {
     const StaffUser owner = add_staff_user(s.db, "owner", "owner@demo.example");
     auto c = s.server->client();
     const std::string t = session_of(*c, owner);

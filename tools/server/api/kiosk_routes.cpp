@@ -60,7 +60,14 @@ void device_routes(RouteContext& ctx) {
     });
     ctx.route("GET", "/v1/admin/devices", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_devices(ctx.store, *caller));
+            ctx.respond(res, get_devices(ctx.store, *caller, ctx.now_ms()));
+    });
+    ctx.route("PUT", "/v1/admin/devices/{id}", [&ctx](const Request& req, Response& res) {
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
+            with_body(ctx, req, res, [&](const Json& b) {
+                return put_device(ctx.store, *caller, path_param(req, 1), b, v, ctx.now_ms());
+            });
     });
     ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
@@ -78,12 +85,13 @@ void device_routes(RouteContext& ctx) {
 void settings_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
+            respond_versioned(ctx, req, res, get_kiosk_settings(ctx.store, *caller));
     });
     ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.admin(req, res))
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
             with_body(ctx, req, res, [&](const Json& b) {
-                return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms());
+                return put_kiosk_settings(ctx.store, *caller, b, v, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/admin/wheels", [&ctx](const Request& req, Response& res) {
@@ -92,12 +100,14 @@ void settings_routes(RouteContext& ctx) {
     });
     ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
+            respond_versioned(ctx, req, res,
+                              get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
     ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.admin(req, res))
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
             with_body(ctx, req, res, [&](const Json& b) {
-                return put_wheel(ctx.store, *caller, path_param(req, 1), b, ctx.now_ms());
+                return put_wheel(ctx.store, *caller, path_param(req, 1), b, v, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/kiosk/config", [&ctx](const Request& req, Response& res) {

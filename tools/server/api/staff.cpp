@@ -225,7 +225,8 @@ SessionStatus session_caller(Store& store, const std::string& token, const std::
         return SessionStatus::expired;
     const auto user = store.staff_user(s->merchant_id, s->user_id);
     if (!user || user->disabled) return SessionStatus::expired;
-    if (now_ms - s->last_seen_ms >= session_touch_ms) store.touch_staff_session(s->session_id, now_ms);
+    if (now_ms - s->last_seen_ms >= session_touch_ms)
+        store.touch_staff_session(s->session_id, now_ms);
     *out = Caller{s->merchant_id, user->role, "",  "user",
                   user->user_id,  user->email, address, s->session_id};
     return SessionStatus::ok;
@@ -439,9 +440,10 @@ ApiResult admin_audit(Store& store, const Caller& caller, const AuditParams& p) 
                                {"target", a.target},
                                {"before", json_or_null(a.before)},
                                {"after", json_or_null(a.after)}});
-    return {200,
-            Json{{"entries", entries}, {"next_before", more ? Json(rows.back().id) : Json(nullptr)}},
-            caller.merchant_id};
+    return {
+        200,
+        Json{{"entries", entries}, {"next_before", more ? Json(rows.back().id) : Json(nullptr)}},
+        caller.merchant_id};
 }
 
 }  // namespace kopilka::server
