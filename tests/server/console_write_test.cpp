@@ -173,6 +173,20 @@ TEST_CASE_FIXTURE(WithManager, "kiosks: last seen, app version, rename and per-k
           Json{{"id", device}, {"name", "Front desk"}, {"wheel", false}, {"redeem", false}});
     CHECK(next.body["settings"]["idle_seconds"] == 90);
     CHECK(next.body["wheel"].is_null());
+    // The server refuses what is switched off, also from the kiosk's outbox.
+    const Reply spin = call(*c, "POST", "/v1/kiosk/spin", kiosk,
+                            {{"operation_id", op_id(1)}, {"member", {{"id", "demo-anna"}}}});
+    CHECK(spin.status == 403);
+    CHECK(code_of(spin) == "wheel_off");
+    const Json redeem = {{"operation_id", op_id(2)},
+                         {"member", {{"id", "demo-anna"}}},
+                         {"reward_id", "coffee"}};
+    CHECK(code_of(call(*c, "POST", "/v1/kiosk/redeem", kiosk, redeem)) == "redeem_off");
+    Json queued = redeem;
+    queued["type"] = "redeem";
+    const Reply batch =
+        call(*c, "POST", "/v1/kiosk/operations", kiosk, {{"operations", Json::array({queued})}});
+    CHECK(batch.body["results"][0]["status"] == 403);
     // Back to the merchant's idle time with null.
     CHECK(call(*c, "PUT", "/v1/admin/devices/" + device, t,
                {{"settings", {{"idle_seconds", nullptr}}}})

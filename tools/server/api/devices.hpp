@@ -36,7 +36,8 @@ constexpr std::int64_t device_online_ms = 120'000;
 constexpr std::int64_t device_seen_write_ms = 60'000;
 constexpr std::size_t app_version_bytes_max = 32;
 
-// What the console sets for one kiosk; the kiosk config carries it (api/kiosk_config.hpp).
+// What the console sets for one kiosk; the kiosk config carries it (api/kiosk_config.hpp), and
+// the kiosk's spins and redemptions are refused (403 wheel_off, redeem_off) when switched off.
 struct DeviceSettings {
     std::int64_t idle_seconds = 0;  // 0: the merchant's kiosk settings' idle_seconds
     bool wheel = true;              // the prize wheel on this kiosk
