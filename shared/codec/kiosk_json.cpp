@@ -112,8 +112,13 @@ Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
     DecodeError e;
     ObjectReader r(j, "", &e);
     read_config_head(r, &c.version, &c.merchant_code, &c.merchant_name, &c.currency);
-    if (r.has("device") && r.at("device").is_object())
-        r.child("device").optional_text("id", &c.device_id, id_bytes_max);
+    if (r.has("device") && r.at("device").is_object()) {
+        ObjectReader d = r.child("device");
+        d.optional_text("id", &c.device_id, id_bytes_max);
+        d.optional_text("name", &c.device_name, name_bytes_max);
+        d.optional_flag("wheel", &c.device_wheel);
+        d.optional_flag("redeem", &c.device_redeem);
+    }
     if (r.has("program") && r.at("program").is_object()) c.program = r.at("program");
     r.optional_integer("program_version", &c.program_version, 0, INT64_MAX);
     read_rewards(r, &c.rewards);
@@ -148,7 +153,11 @@ Json encode_kiosk_config(const KioskConfig& c) {
     return {{"version", c.version},
             {"merchant",
              {{"code", c.merchant_code}, {"name", c.merchant_name}, {"currency", currency}}},
-            {"device", {{"id", c.device_id}}},
+            {"device",
+             {{"id", c.device_id},
+              {"name", c.device_name},
+              {"wheel", c.device_wheel},
+              {"redeem", c.device_redeem}}},
             {"program", c.program},
             {"program_version", c.program_version},
             {"rewards", rewards},

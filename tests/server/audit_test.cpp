@@ -24,18 +24,9 @@ Json newest(httplib::Client& c, const std::string& token) {
     return r.body["entries"][0];
 }
 
-// A demo server (rate limits off: a test here makes many requests) with an owner signed in.
-struct WithOwner {
-    WithOwner() {
-        REQUIRE_MESSAGE(s.ok, s.why);
-        c = s.server->client();
-        owner = add_staff_user(s.db, "owner", "owner@demo.example");
-        t = session_of(*c, owner);
-    }
-    DemoServer s{{password_hash_min(), "--no-rate-limits"}};
-    std::unique_ptr<httplib::Client> c;
-    StaffUser owner;
-    std::string t;
+struct WithOwner : SignedIn {
+    WithOwner() : SignedIn("owner") {}
+    const StaffUser& owner = user;
 };
 
 std::int64_t lines(httplib::Client& c, const std::string& token) {
@@ -56,7 +47,8 @@ TEST_CASE_FIXTURE(WithOwner,
     widget.erase("version");
     const std::string code =
         call(*c, "POST", "/v1/admin/devices/pairing-codes", t, {{"name", "Till 2"}}).body["code"];
-    const auto paired = c->Post("/v1/devices/pair", Json{{"code", code}}.dump(), "application/json");
+    const auto paired =
+        c->Post("/v1/devices/pair", Json{{"code", code}}.dump(), "application/json");
     REQUIRE(paired);
     const std::string device = Json::parse(paired->body)["device_id"];
     const Json made = call(*c, "POST", "/v1/admin/users", t,

@@ -77,4 +77,19 @@ inline Reply call(httplib::Client& c, const std::string& method, const std::stri
     return reply(c.Post(path.c_str(), h, text, "application/json"));
 }
 
+// A demo server (rate limits off: these tests make many requests) with a user of `role`
+// made and signed in: session token t.
+struct SignedIn {
+    explicit SignedIn(const std::string& role) {
+        REQUIRE_MESSAGE(s.ok, s.why);
+        c = s.server->client();
+        user = add_staff_user(s.db, role, role + "@demo.example");
+        t = session_of(*c, user);
+    }
+    DemoServer s{{password_hash_min(), "--no-rate-limits"}};
+    std::unique_ptr<httplib::Client> c;
+    StaffUser user;
+    std::string t;
+};
+
 }  // namespace kopilka::test

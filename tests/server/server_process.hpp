@@ -156,7 +156,8 @@ public:
     std::vector<std::string> tables();  // user tables, sorted
     std::int64_t count(const std::string& table);
     std::map<std::string, std::int64_t> row_counts();  // every table
-    // Every row of every table as text, for an exact "nothing changed" comparison.
+    // Every row of every table as text, for an exact "nothing changed" comparison; not
+    // device_state, which every request of a kiosk may touch (when it was last seen).
     std::string dump();
     // The same for one merchant: the rows whose merchant_id is this one.
     std::string dump(const std::string& merchant_id);

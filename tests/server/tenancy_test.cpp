@@ -386,6 +386,31 @@ TEST_CASE_FIXTURE(WithDemoServer,
           denied}},
         {"GET /v1/admin/audit",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/audit", b.admin); }, own}},
+        {"GET /v1/admin/themes/published",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes/published", b.admin); },
+          own}},
+        {"GET /v1/admin/themes/{id}/versions",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/admin/themes/night/versions", b.admin);
+          },
+          denied}},
+        {"GET /v1/admin/themes/{id}/versions/{version}",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/admin/themes/night/versions/1", b.admin);
+          },
+          denied}},
+        {"POST /v1/admin/themes/{id}/publish",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/themes/night/publish", b.admin,
+                          {{"version", 1}, {"confirm_low_contrast", true}});
+          },
+          denied}},
+        {"PUT /v1/admin/devices/{id}",
+         {[&](httplib::Client& cl) {
+              return put(cl, "/v1/admin/devices/" + a.device_id, b.admin,
+                         {{"name", "B's now"}, {"settings", {{"wheel", false}}}});
+          },
+          denied}},
         {"POST /v1/admin/devices/{id}/revoke",
          {[&](httplib::Client& cl) {
               return post(cl, "/v1/admin/devices/" + a.device_id + "/revoke", b.admin,

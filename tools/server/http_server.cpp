@@ -22,6 +22,7 @@
 #include "api/receipts.hpp"
 #include "api/returns.hpp"
 #include "api/console_access.hpp"
+#include "api/devices.hpp"
 #include "api/routes.hpp"
 #include "api/staff.hpp"
 #include "auth/credentials.hpp"
@@ -221,6 +222,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         res.merchant_id = stored->merchant_id;
         if (!within_limit(ClientClass::kiosk, stored->merchant_id + "/" + stored->device_id, res))
             return std::nullopt;
+        note_device_seen(store, *stored, req.get_header_value("Kopilka-App-Version"), now_ms());
         return Caller{stored->merchant_id, "device", stored->device_id};
     }
 

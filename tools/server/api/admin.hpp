@@ -36,6 +36,16 @@ ApiResult admin_put_theme(Store& store, const Caller& caller, const std::string&
                           std::int64_t now_ms);
 ApiResult admin_delete_theme(Store& store, const Caller& caller, const std::string& theme_id,
                              std::optional<std::int64_t> if_version, std::int64_t now_ms);
+// Versions, newest first, with who saved each ("by": {kind, id, label}, null when unknown).
+ApiResult admin_theme_versions(Store& store, const Caller& caller, const std::string& theme_id);
+ApiResult admin_theme_version(Store& store, const Caller& caller, const std::string& theme_id,
+                              const std::string& version);
+// Makes a stored version what kiosks and the widget show: 409 low_contrast with the failing
+// pairs when it fails WCAG AA and confirm_low_contrast is not true.
+ApiResult admin_publish_theme(Store& store, const Caller& caller, const std::string& theme_id,
+                              const std::string& body, std::int64_t now_ms);
+// {"theme_id", "version"}, or {"theme_id": ""} when the merchant published none.
+ApiResult admin_published_theme(Store& store, const Caller& caller);
 
 // [SECTION] Members (admin_members.cpp)
 constexpr std::size_t member_page_default = 50;
@@ -54,7 +64,8 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
 ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,
                            std::int64_t now_ms);
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
-                              const std::string& body, std::int64_t now_ms);
+                              const std::string& body, std::optional<std::int64_t> if_version,
+                              std::int64_t now_ms);
 ApiResult admin_adjust_member(Store& store, const Caller& caller, const std::string& member_id,
                               const std::string& body, std::int64_t now_ms);
 ApiResult admin_export_member(Store& store, const Caller& caller, const std::string& member_id,

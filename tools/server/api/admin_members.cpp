@@ -441,11 +441,14 @@ ApiResult admin_get_member(Store& store, const Caller& caller, const std::string
     std::optional<MemberRecord> member;
     ApiResult err;
     if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
-    return member_view(store, *merchant, *member, now_ms);
+    ApiResult r = member_view(store, *merchant, *member, now_ms);
+    if (r.status == 200) r.body["version"] = member->version;  // for If-Match (also the ETag)
+    return r;
 }
 
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
-                              const std::string& body, std::int64_t now_ms) {
+                              const std::string& body, std::optional<std::int64_t> if_version,
+                              std::int64_t now_ms) {
     ApiResult unreadable;
     const auto j = parse_body(body, &unreadable);
     if (!j) return unreadable;
@@ -476,10 +479,12 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     try {
         if (!store.update_member(updated,
                                  audited(caller, "member.update", member_id, nullptr,
-                                         Json{{"fields", changed}}, now_ms)))
+                                         Json{{"fields", changed}}, now_ms, if_version)))
             return no_member(member_id);
     } catch (const UniqueViolation& e) {
         return taken(e.field);  // another member has the phone
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
     }
     const auto stored = store.member_by_id(caller.merchant_id, member_id);
     if (!stored) return no_member(member_id);

@@ -64,11 +64,7 @@ void register_admin_routes(RouteContext& ctx) {
             const auto caller = c->admin(req, res);
             std::optional<std::int64_t> version;
             if (!caller || !if_match(*c, req, res, &version)) return;
-            const ApiResult r = work(*caller, req, version);
-            if (r.status == 200 && req.method == "GET" && r.body.is_object() &&
-                r.body.contains("version") && r.body["version"].is_number_integer())
-                res.set_header("ETag", "\"" + r.body["version"].dump() + "\"");
-            c->respond(res, r);
+            respond_versioned(*c, req, res, work(*caller, req, version));
         });
     };
     using Work = std::function<ApiResult(const Caller&, const Request&)>;
@@ -94,6 +90,19 @@ void register_admin_routes(RouteContext& ctx) {
 
     admin("GET", "/v1/admin/themes",
           [c](const Caller& who, const Request&) { return admin_list_themes(c->store, who); });
+    // Before /v1/admin/themes/{id}, which "published" would match too.
+    admin("GET", "/v1/admin/themes/published",
+          [c](const Caller& who, const Request&) { return admin_published_theme(c->store, who); });
+    admin("GET", "/v1/admin/themes/{id}/versions", [c](const Caller& who, const Request& req) {
+        return admin_theme_versions(c->store, who, path_param(req, 1));
+    });
+    admin("GET", "/v1/admin/themes/{id}/versions/{version}",
+          [c](const Caller& who, const Request& req) {
+              return admin_theme_version(c->store, who, path_param(req, 1), path_param(req, 2));
+          });
+    admin("POST", "/v1/admin/themes/{id}/publish", [c](const Caller& who, const Request& req) {
+        return admin_publish_theme(c->store, who, path_param(req, 1), req.body, c->now_ms());
+    });
     admin("GET", "/v1/admin/themes/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_theme(c->store, who, path_param(req, 1));
     });
@@ -118,9 +127,11 @@ void register_admin_routes(RouteContext& ctx) {
     admin("GET", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_member(c->store, who, path_param(req, 1), c->now_ms());
     });
-    admin("PUT", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
-        return admin_update_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
-    });
+    versioned("PUT", "/v1/admin/members/{id}",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_update_member(c->store, who, path_param(req, 1), req.body, v,
+                                             c->now_ms());
+              });
     admin("POST", "/v1/admin/members/{id}/adjust", [c](const Caller& who, const Request& req) {
         return admin_adjust_member(c->store, who, path_param(req, 1), req.body, c->now_ms());
     });

@@ -34,6 +34,16 @@ bool if_match(RouteContext& ctx, const Request& req, Response& res,
     return true;
 }
 
+void respond_versioned(RouteContext& ctx, const Request& req, Response& res, const ApiResult& r) {
+    const codec::Json* holder = &r.body;
+    if (r.body.is_object() && !r.body.contains("version") && r.body.contains("settings"))
+        holder = &r.body["settings"];
+    if (r.status == 200 && req.method == "GET" && holder->is_object() &&
+        holder->contains("version") && (*holder)["version"].is_number_integer())
+        res.set_header("ETag", "\"" + (*holder)["version"].dump() + "\"");
+    ctx.respond(res, r);
+}
+
 void register_console_routes(RouteContext& ctx) {
     ctx.route("POST", "/v1/console/session", [&ctx](const Request& req, Response& res) {
         if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;

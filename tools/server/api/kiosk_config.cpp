@@ -1,5 +1,6 @@
 #include "api/kiosk_config.hpp"
 
+#include "api/devices.hpp"
 #include "api/kiosk_write.hpp"
 #include "api/staff.hpp"
 #include "api/wheel_state.hpp"
@@ -13,15 +14,37 @@ namespace {
 using codec::Json;
 
 constexpr std::size_t etag_bytes = 16;
-}  // namespace
 
-std::optional<theme::Theme> load_theme(Store& store, const std::string& merchant_id,
-                                       const std::string& id) {
-    const auto d = store.document(merchant_id, "theme", id);
+std::optional<theme::Theme> decode_stored_theme(const std::optional<DocumentRecord>& d) {
     codec::DecodeError e;
     const auto j = d ? codec::parse_json(d->document, &e) : std::nullopt;
     auto t = j ? codec::decode_theme(*j) : codec::Decoded<theme::Theme>{};
     return t.ok() ? std::move(t.value) : std::nullopt;
+}
+}  // namespace
+
+std::optional<theme::Theme> load_theme(Store& store, const std::string& merchant_id,
+                                       const std::string& id) {
+    return decode_stored_theme(store.document(merchant_id, "theme", id));
+}
+
+std::optional<Json> published_theme(Store& store, const std::string& merchant_id) {
+    const auto d = store.document(merchant_id, "publication", "theme");
+    if (!d) return std::nullopt;
+    Json j = Json::parse(d->document, nullptr, false);
+    if (!j.is_object() || !j.contains("theme_id") || !j.contains("version")) return std::nullopt;
+    return j;
+}
+
+std::optional<theme::Theme> live_theme(Store& store, const std::string& merchant_id,
+                                       const std::string& fallback_id) {
+    if (const auto p = published_theme(store, merchant_id)) {
+        const auto v = store.document_versions(merchant_id, "theme", (*p)["theme_id"],
+                                               (*p)["version"].get<std::int64_t>());
+        return decode_stored_theme(v.empty() ? std::nullopt : std::optional(v[0]));
+    }
+    if (fallback_id.empty()) return std::nullopt;
+    return load_theme(store, merchant_id, fallback_id);
 }
 
 std::string stamp_version(Json* body) {
@@ -51,6 +74,7 @@ ApiResult get_kiosk_settings(Store& store, const Caller& caller) {
 }
 
 ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& body,
+                             std::optional<std::int64_t> if_version,
                              std::int64_t now_ms) {
     const auto decoded = codec::decode_kiosk_settings(body, "", true);
     if (!decoded.ok()) return bad_request(decoded.error);
@@ -68,10 +92,15 @@ ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& bod
     }
     Json stored = codec::encode_kiosk_settings(s);
     stored.erase("version");  // the store numbers versions
-    s.version = store.put_document(
-        {caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms,
-        audited(caller, "kiosk_settings.save", "settings",
-                stored_document(store, caller.merchant_id, "kiosk", "settings"), stored, now_ms));
+    try {
+        s.version = store.put_document(
+            {caller.merchant_id, "kiosk", "settings", 0, stored.dump(), now_ms}, now_ms,
+            audited(caller, "kiosk_settings.save", "settings",
+                    stored_document(store, caller.merchant_id, "kiosk", "settings"), stored,
+                    now_ms, if_version));
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     return {200, Json{{"settings", codec::encode_kiosk_settings(s)}}, caller.merchant_id};
 }
 
@@ -93,15 +122,21 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
     c.program_version = program_record->version;
     c.rewards = program->rewards;
     c.settings = load_kiosk_settings(store, caller.merchant_id);
-    if (!c.settings.theme_id.empty()) {
-        const auto theme = load_theme(store, caller.merchant_id, c.settings.theme_id);
+    const auto device = store.device(caller.device_id);
+    const DeviceSettings own = device ? device_settings(*device) : DeviceSettings{};
+    c.device_name = device ? device->name : "";
+    c.device_wheel = own.wheel;
+    c.device_redeem = own.redeem;
+    if (own.idle_seconds) c.settings.idle_seconds = own.idle_seconds;
+    if (!c.settings.theme_id.empty() || published_theme(store, caller.merchant_id)) {
+        const auto theme = live_theme(store, caller.merchant_id, c.settings.theme_id);
         if (!theme)
             return {500, codec::error_json("internal", "the kiosk's theme can't be read"),
                     caller.merchant_id};
         c.theme = *theme;
         c.has_theme = true;
     }
-    if (const auto w = active_wheel(store, caller.merchant_id)) {
+    if (const auto w = own.wheel ? active_wheel(store, caller.merchant_id) : std::nullopt) {
         const WheelLedger shared =
             decode_wheel_ledger(store.shared_state(caller.merchant_id, "wheel", w->id));
         c.wheel = kiosk_wheel_view(*w, wheel_state(w->config, shared, now_ms));

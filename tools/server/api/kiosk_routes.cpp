@@ -27,11 +27,28 @@ void with_body(RouteContext& ctx, const Request& req, Response& res, Fn fn) {
     ctx.respond(res, body ? fn(*body) : err);
 }
 
+// A spin or redemption of this kiosk, unless the console switched it off on the kiosk (403
+// wheel_off or redeem_off; the kiosk's config says so too, api/devices.hpp).
+ApiResult kiosk_write(RouteContext& ctx, const Caller& caller, bool spin, const Json& body) {
+    const auto d = ctx.store.device(caller.device_id);
+    const DeviceSettings own = d ? device_settings(*d) : DeviceSettings{};
+    if (spin ? !own.wheel : !own.redeem) {
+        ApiResult r = api_error(403, spin ? "wheel_off" : "redeem_off",
+                                std::string(spin ? "the prize wheel" : "redeeming") +
+                                    " is switched off on this kiosk",
+                                "Authorization");
+        r.merchant_id = caller.merchant_id;
+        return r;
+    }
+    return spin ? post_spin(ctx.store, caller, body, ctx.now_ms())
+                : post_kiosk_redeem(ctx.store, caller, body, ctx.now_ms());
+}
+
 // One operation of the batch, answered as its own route would.
 ApiResult outbox_operation(RouteContext& ctx, const Caller& caller,
                            const codec::KioskOperation& op) {
-    if (op.type == "spin") return post_spin(ctx.store, caller, op.request, ctx.now_ms());
-    if (op.type == "redeem") return post_kiosk_redeem(ctx.store, caller, op.request, ctx.now_ms());
+    if (op.type == "spin" || op.type == "redeem")
+        return kiosk_write(ctx, caller, op.type == "spin", op.request);
     return api_error(400, "invalid_value", "type must be \"spin\" or \"redeem\"", "type");
 }
 
@@ -60,7 +77,14 @@ void device_routes(RouteContext& ctx) {
     });
     ctx.route("GET", "/v1/admin/devices", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_devices(ctx.store, *caller));
+            ctx.respond(res, get_devices(ctx.store, *caller, ctx.now_ms()));
+    });
+    ctx.route("PUT", "/v1/admin/devices/{id}", [&ctx](const Request& req, Response& res) {
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
+            with_body(ctx, req, res, [&](const Json& b) {
+                return put_device(ctx.store, *caller, path_param(req, 1), b, v, ctx.now_ms());
+            });
     });
     ctx.route("POST", "/v1/admin/devices/{id}/revoke", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
@@ -78,12 +102,13 @@ void device_routes(RouteContext& ctx) {
 void settings_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_kiosk_settings(ctx.store, *caller));
+            respond_versioned(ctx, req, res, get_kiosk_settings(ctx.store, *caller));
     });
     ctx.route("PUT", "/v1/admin/kiosk-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.admin(req, res))
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
             with_body(ctx, req, res, [&](const Json& b) {
-                return put_kiosk_settings(ctx.store, *caller, b, ctx.now_ms());
+                return put_kiosk_settings(ctx.store, *caller, b, v, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/admin/wheels", [&ctx](const Request& req, Response& res) {
@@ -92,12 +117,14 @@ void settings_routes(RouteContext& ctx) {
     });
     ctx.route("GET", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
+            respond_versioned(ctx, req, res,
+                              get_wheel(ctx.store, *caller, path_param(req, 1), ctx.now_ms()));
     });
     ctx.route("PUT", "/v1/admin/wheels/{id}", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.admin(req, res))
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
             with_body(ctx, req, res, [&](const Json& b) {
-                return put_wheel(ctx.store, *caller, path_param(req, 1), b, ctx.now_ms());
+                return put_wheel(ctx.store, *caller, path_param(req, 1), b, v, ctx.now_ms());
             });
     });
     ctx.route("GET", "/v1/kiosk/config", [&ctx](const Request& req, Response& res) {
@@ -113,15 +140,13 @@ void settings_routes(RouteContext& ctx) {
 void member_routes(RouteContext& ctx) {
     ctx.route("POST", "/v1/kiosk/spin", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
-            with_body(ctx, req, res, [&](const Json& b) {
-                return post_spin(ctx.store, *caller, b, ctx.now_ms());
-            });
+            with_body(ctx, req, res,
+                      [&](const Json& b) { return kiosk_write(ctx, *caller, true, b); });
     });
     ctx.route("POST", "/v1/kiosk/redeem", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))
-            with_body(ctx, req, res, [&](const Json& b) {
-                return post_kiosk_redeem(ctx.store, *caller, b, ctx.now_ms());
-            });
+            with_body(ctx, req, res,
+                      [&](const Json& b) { return kiosk_write(ctx, *caller, false, b); });
     });
     ctx.route("POST", "/v1/kiosk/operations", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.device(req, res))

@@ -62,6 +62,8 @@ public:
 // when it is something else.
 bool if_match(RouteContext& ctx, const Request& req, Response& res,
               std::optional<std::int64_t>* version);
+// Sends r; a GET's 200 gets its version ("version", or "settings"."version") as its ETag.
+void respond_versioned(RouteContext& ctx, const Request& req, Response& res, const ApiResult& r);
 
 // The n-th {name} of the route's template in this request's path (1-based), URL-decoded.
 std::string path_param(const Request& req, std::size_t n);

@@ -140,7 +140,12 @@ ApiResult console_sign_in(Store& store, const std::string& body, const std::stri
     });
     if (!j) return err;
     email = lower_ascii(email);
-    const std::string account = account_key(merchant_code, email);
+    // The merchant's code as printed ("DEMO") or its id ("demo"); an account's failures count
+    // under the merchant's id whichever was typed.
+    auto merchant = store.merchant_by_id(merchant_code);
+    if (!merchant) merchant = store.merchant_by_code(merchant_code);
+    const std::string account =
+        account_key(merchant ? merchant->merchant_id : merchant_code, email);
     const std::int64_t since = now_ms - sign_in_window_ms;
     const std::int64_t wait_s = std::max(
         throttled_for_s(store.sign_in_failures(account, since), sign_in_account_failures_max,
@@ -155,9 +160,6 @@ ApiResult console_sign_in(Store& store, const std::string& body, const std::stri
         r.body["error"]["retry_after_s"] = wait_s;
         return r;
     }
-    // The merchant's code as printed ("DEMO") or its id ("demo").
-    auto merchant = store.merchant_by_id(merchant_code);
-    if (!merchant) merchant = store.merchant_by_code(merchant_code);
     const auto user =
         merchant ? store.staff_user_by_email(merchant->merchant_id, email) : std::nullopt;
     const bool password_ok =
@@ -225,7 +227,8 @@ SessionStatus session_caller(Store& store, const std::string& token, const std::
         return SessionStatus::expired;
     const auto user = store.staff_user(s->merchant_id, s->user_id);
     if (!user || user->disabled) return SessionStatus::expired;
-    if (now_ms - s->last_seen_ms >= session_touch_ms) store.touch_staff_session(s->session_id, now_ms);
+    if (now_ms - s->last_seen_ms >= session_touch_ms)
+        store.touch_staff_session(s->session_id, now_ms);
     *out = Caller{s->merchant_id, user->role, "",  "user",
                   user->user_id,  user->email, address, s->session_id};
     return SessionStatus::ok;
@@ -439,9 +442,10 @@ ApiResult admin_audit(Store& store, const Caller& caller, const AuditParams& p) 
                                {"target", a.target},
                                {"before", json_or_null(a.before)},
                                {"after", json_or_null(a.after)}});
-    return {200,
-            Json{{"entries", entries}, {"next_before", more ? Json(rows.back().id) : Json(nullptr)}},
-            caller.merchant_id};
+    return {
+        200,
+        Json{{"entries", entries}, {"next_before", more ? Json(rows.back().id) : Json(nullptr)}},
+        caller.merchant_id};
 }
 
 }  // namespace kopilka::server

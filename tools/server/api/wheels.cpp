@@ -44,7 +44,8 @@ std::string unknown_reward_field(Store& store, const std::string& merchant_id,
 }  // namespace
 
 ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel_id,
-                    const Json& body, std::int64_t now_ms) {
+                    const Json& body, std::optional<std::int64_t> if_version,
+                    std::int64_t now_ms) {
     if (!valid_document_id(wheel_id))
         return refused(caller, 400, "invalid_value",
                        "id must be 1 to 32 letters, digits, '-' or '_'", "id");
@@ -55,10 +56,15 @@ ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel
         return refused(caller, 400, "invalid_value", field + " is not one of the program's rewards",
                        field);
     const Json after = codec::encode_wheel(*decoded.value);
-    store.put_document({caller.merchant_id, "wheel", wheel_id, 0, after.dump(), now_ms}, now_ms,
-                       audited(caller, "wheel.save", wheel_id,
-                               stored_document(store, caller.merchant_id, "wheel", wheel_id),
-                               after, now_ms));
+    try {
+        store.put_document({caller.merchant_id, "wheel", wheel_id, 0, after.dump(), now_ms},
+                           now_ms,
+                           audited(caller, "wheel.save", wheel_id,
+                                   stored_document(store, caller.merchant_id, "wheel", wheel_id),
+                                   after, now_ms, if_version));
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     const auto stored = load_wheel(store, caller.merchant_id, wheel_id);
     if (!stored) return refused(caller, 500, "internal", "the wheel was not stored", "id");
     return {200, wheel_answer(store, caller.merchant_id, *stored, now_ms), caller.merchant_id};

@@ -19,8 +19,10 @@
 
 namespace kopilka::server {
 
+// if_version: the If-Match version (nullopt: none; 0: the wheel must not exist yet).
 ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel_id,
-                    const codec::Json& body, std::int64_t now_ms);
+                    const codec::Json& body, std::optional<std::int64_t> if_version,
+                    std::int64_t now_ms);
 ApiResult get_wheel(Store& store, const Caller& caller, const std::string& wheel_id,
                     std::int64_t now_ms);
 ApiResult get_wheels(Store& store, const Caller& caller);

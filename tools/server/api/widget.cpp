@@ -79,6 +79,7 @@ ApiResult get_widget_settings(Store& store, const Caller& caller) {
 }
 
 ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& body,
+                              std::optional<std::int64_t> if_version,
                               std::int64_t now_ms) {
     const auto decoded = codec::decode_widget_settings(body);
     if (!decoded.ok()) return bad_request(decoded.error);
@@ -92,10 +93,15 @@ ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& bo
                        "spin_wheel_id", merchant);
     Json stored = codec::encode_widget_settings(s);
     stored.erase("version");  // the store numbers versions
-    s.version = store.put_document(
-        {merchant, "widget", "settings", 0, stored.dump(), now_ms}, now_ms,
-        audited(caller, "widget_settings.save", "settings",
-                stored_document(store, merchant, "widget", "settings"), stored, now_ms));
+    try {
+        s.version = store.put_document(
+            {merchant, "widget", "settings", 0, stored.dump(), now_ms}, now_ms,
+            audited(caller, "widget_settings.save", "settings",
+                    stored_document(store, merchant, "widget", "settings"), stored, now_ms,
+                    if_version));
+    } catch (const VersionConflict& v) {
+        return version_conflict(caller, v.current);
+    }
     return {200, Json{{"settings", codec::encode_widget_settings(s)}}, merchant};
 }
 
@@ -126,7 +132,7 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     c.program_version = record ? record->version : 0;
     const std::string theme_id =
         settings.theme_id.empty() ? load_kiosk_settings(store, id).theme_id : settings.theme_id;
-    if (const auto theme = theme_id.empty() ? std::nullopt : load_theme(store, id, theme_id)) {
+    if (const auto theme = live_theme(store, id, theme_id)) {
         c.theme = *theme;
         c.has_theme = true;
     }

@@ -27,6 +27,7 @@ WidgetSettings load_widget_settings(Store& store, const std::string& merchant_id
 // GET and PUT /v1/admin/widget-settings. PUT checks that the wheel and theme exist.
 ApiResult get_widget_settings(Store& store, const Caller& caller);
 ApiResult put_widget_settings(Store& store, const Caller& caller, const codec::Json& body,
+                              std::optional<std::int64_t> if_version,
                               std::int64_t now_ms);
 
 // The merchant a widget names (data-merchant): by code, case-insensitively, else by id.

@@ -84,12 +84,13 @@ void member_route(RouteContext& ctx, const Request& req, Response& res, Fn fn) {
 void settings_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/widget-settings", [&ctx](const Request& req, Response& res) {
         if (const auto caller = ctx.admin(req, res))
-            ctx.respond(res, get_widget_settings(ctx.store, *caller));
+            respond_versioned(ctx, req, res, get_widget_settings(ctx.store, *caller));
     });
     ctx.route("PUT", "/v1/admin/widget-settings", [&ctx](const Request& req, Response& res) {
-        if (const auto caller = ctx.admin(req, res))
+        std::optional<std::int64_t> v;
+        if (const auto caller = ctx.admin(req, res); caller && if_match(ctx, req, res, &v))
             ctx.respond(res, with_json(req, [&](const Json& b) {
-                            return put_widget_settings(ctx.store, *caller, b, ctx.now_ms());
+                            return put_widget_settings(ctx.store, *caller, b, v, ctx.now_ms());
                         }));
     });
 }

@@ -493,6 +493,25 @@ namespace {
 void check_version(const Change& change, std::int64_t current) {
     if (change.if_version && *change.if_version != current) throw VersionConflict(current);
 }
+
+// The next version of a row whose table has no version of its own (row_versions: a member, a
+// device; 1 until first changed), after check_version. The upsert locks the version row for
+// the rest of the transaction on PostgreSQL, so two writers of one row take turns.
+std::int64_t next_row_version(Sql& s, const std::string& merchant_id, const char* kind,
+                              const std::string& row_id, const Change& change) {
+    s.exec("INSERT INTO row_versions (merchant_id, kind, row_id, version) VALUES ($1, $2, $3, 1) "
+           "ON CONFLICT (merchant_id, kind, row_id) DO UPDATE SET version = row_versions.version",
+           {merchant_id, kind, row_id});
+    const std::int64_t current = to_i64(
+        s.query("SELECT version FROM row_versions WHERE merchant_id = $1 AND kind = $2 AND "
+                "row_id = $3",
+                {merchant_id, kind, row_id})[0][0]);
+    check_version(change, current);
+    s.exec("UPDATE row_versions SET version = $4 WHERE merchant_id = $1 AND kind = $2 AND "
+           "row_id = $3",
+           {merchant_id, kind, row_id, current + 1});
+    return current + 1;
+}
 }  // namespace
 
 std::int64_t to_i64(const std::string& text) {
@@ -512,11 +531,13 @@ const char* const kMemberColumns =
     "m.merchant_id AND "
     "c.member_id = m.member_id ORDER BY c.created_at_ms, c.number LIMIT 1), ''), m.phone, m.email, "
     "m.birthday, "
-    "m.consent_at_ms, m.created_at_ms, m.erased_at_ms";
+    "m.consent_at_ms, m.created_at_ms, m.erased_at_ms, COALESCE((SELECT v.version FROM "
+    "row_versions v WHERE v.merchant_id = m.merchant_id AND v.kind = 'member' AND "
+    "v.row_id = m.member_id), 1)";
 
 MemberRecord member_from(const std::string& merchant_id, const SqlRow& r) {
-    return MemberRecord{merchant_id, r[0], r[1],         r[2],         r[3],
-                        r[4],        r[5], to_i64(r[6]), to_i64(r[7]), to_i64(r[8])};
+    return MemberRecord{merchant_id,  r[0],         r[1], r[2], r[3], r[4], r[5], to_i64(r[6]),
+                        to_i64(r[7]), to_i64(r[8]), to_i64(r[9])};
 }
 
 std::optional<MemberRecord> one_member(Sql& s, const std::string& merchant_id,
@@ -549,8 +570,18 @@ ReceiptRecord receipt_from(const SqlRow& r) {
 const char* const kDeviceColumns =
     "merchant_id, device_id, name, salt_hex, secret_hash_hex, paired_at_ms, revoked_at_ms";
 
+// kDeviceColumns and what device_state and row_versions add, for reading devices d.
+const char* const kDeviceSelect =
+    "d.merchant_id, d.device_id, d.name, d.salt_hex, d.secret_hash_hex, d.paired_at_ms, "
+    "d.revoked_at_ms, COALESCE(s.last_seen_ms, 0), COALESCE(s.app_version, ''), "
+    "COALESCE(s.settings, '{}'), COALESCE((SELECT v.version FROM row_versions v WHERE "
+    "v.merchant_id = d.merchant_id AND v.kind = 'device' AND v.row_id = d.device_id), 1) "
+    "FROM devices d LEFT JOIN device_state s ON s.merchant_id = d.merchant_id AND "
+    "s.device_id = d.device_id ";
+
 DeviceRecord device_from(const SqlRow& r) {
-    return DeviceRecord{r[0], r[1], r[2], r[3], r[4], to_i64(r[5]), to_i64(r[6])};
+    return DeviceRecord{r[0], r[1], r[2],         r[3], r[4], to_i64(r[5]), to_i64(r[6]),
+                        to_i64(r[7]), r[8], r[9], to_i64(r[10])};
 }
 
 DocumentRecord document_from(const std::string& merchant_id, const std::string& kind,
@@ -1019,6 +1050,7 @@ std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_i
 bool SqlStore::update_member(const MemberRecord& m, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        next_row_version(s, m.merchant_id, "member", m.member_id, change);
         log_change(s, change);
         found = s.exec(
                     "UPDATE members SET display_name = $3, phone = $4, email = $5, birthday = $6, "
@@ -1035,6 +1067,7 @@ bool SqlStore::erase_member(const std::string& merchant_id, const std::string& m
                             std::int64_t now_ms, const Change& change) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
+        next_row_version(s, merchant_id, "member", member_id, change);
         log_change(s, change);
         found = s.exec(
                     "UPDATE members SET display_name = '', phone = '', email = '', birthday = '', "
@@ -1065,6 +1098,11 @@ std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms
         check_version(change, version);
         ++version;
         log_change(s, change);
+        if (change.audit)
+            s.exec("INSERT INTO document_authors (merchant_id, kind, doc_id, version, actor_kind, "
+                   "actor_id, actor_label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                   {d.merchant_id, d.kind, d.doc_id, version, change.audit->actor_kind,
+                    change.audit->actor_id, change.audit->actor_label});
         s.exec(
             "INSERT INTO documents (merchant_id, kind, doc_id, version, document, updated_at_ms) "
             "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1103,6 +1141,30 @@ std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id,
     });
 }
 
+std::vector<DocumentRecord> SqlStore::document_versions(const std::string& merchant_id,
+                                                        const std::string& kind,
+                                                        const std::string& doc_id,
+                                                        std::int64_t version) {
+    return read<std::vector<DocumentRecord>>([&](Sql& s) {
+        std::vector<DocumentRecord> out;
+        for (const auto& r : s.query(
+                 "SELECT d.doc_id, d.version, d.document, d.updated_at_ms, "
+                 "COALESCE(a.actor_kind, ''), COALESCE(a.actor_id, ''), "
+                 "COALESCE(a.actor_label, '') FROM documents d LEFT JOIN document_authors a ON "
+                 "a.merchant_id = d.merchant_id AND a.kind = d.kind AND a.doc_id = d.doc_id AND "
+                 "a.version = d.version WHERE d.merchant_id = $1 AND d.kind = $2 AND "
+                 "d.doc_id = $3 AND ($4 = 0 OR d.version = $4) ORDER BY d.version DESC",
+                 {merchant_id, kind, doc_id, version})) {
+            DocumentRecord d = document_from(merchant_id, kind, r);
+            d.by_kind = r[4];
+            d.by_id = r[5];
+            d.by_label = r[6];
+            out.push_back(std::move(d));
+        }
+        return out;
+    });
+}
+
 bool SqlStore::delete_document(const std::string& merchant_id, const std::string& kind,
                                const std::string& doc_id, const Change& change) {
     bool found = false;
@@ -1114,6 +1176,8 @@ bool SqlStore::delete_document(const std::string& merchant_id, const std::string
         log_change(s, change);
         found = s.exec("DELETE FROM documents WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
                        {merchant_id, kind, doc_id}) > 0;
+        s.exec("DELETE FROM document_authors WHERE merchant_id = $1 AND kind = $2 AND doc_id = $3",
+               {merchant_id, kind, doc_id});
         return found;
     });
     return found;
@@ -1172,7 +1236,7 @@ bool SqlStore::complete_pairing(const std::string& code_hash_hex, const DeviceRe
 std::optional<DeviceRecord> SqlStore::device(const std::string& device_id) {
     return read<std::optional<DeviceRecord>>([&](Sql& s) -> std::optional<DeviceRecord> {
         const auto r =
-            s.query(std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE device_id = $1",
+            s.query(std::string("SELECT ") + kDeviceSelect + "WHERE d.device_id = $1",
                     {device_id});
         if (r.empty()) return std::nullopt;
         return device_from(r[0]);
@@ -1182,9 +1246,9 @@ std::optional<DeviceRecord> SqlStore::device(const std::string& device_id) {
 std::vector<DeviceRecord> SqlStore::devices(const std::string& merchant_id) {
     return read<std::vector<DeviceRecord>>([&](Sql& s) {
         std::vector<DeviceRecord> out;
-        for (const auto& row : s.query(std::string("SELECT ") + kDeviceColumns +
-                                           " FROM devices WHERE merchant_id = $1 ORDER BY "
-                                           "paired_at_ms, device_id",
+        for (const auto& row : s.query(std::string("SELECT ") + kDeviceSelect +
+                                           "WHERE d.merchant_id = $1 ORDER BY "
+                                           "d.paired_at_ms, d.device_id",
                                        {merchant_id}))
             out.push_back(device_from(row));
         return out;
@@ -1204,6 +1268,33 @@ bool SqlStore::revoke_device(const std::string& merchant_id, const std::string& 
         return found;
     });
     return found;
+}
+
+bool SqlStore::update_device(const DeviceRecord& d, const Change& change) {
+    return write([&](Sql& s) {
+        next_row_version(s, d.merchant_id, "device", d.device_id, change);
+        if (s.exec("UPDATE devices SET name = $3 WHERE merchant_id = $1 AND device_id = $2",
+                   {d.merchant_id, d.device_id, d.name}) != 1)
+            return false;
+        s.exec("INSERT INTO device_state (merchant_id, device_id, last_seen_ms, app_version, "
+               "settings) VALUES ($1, $2, 0, '', $3) ON CONFLICT (merchant_id, device_id) "
+               "DO UPDATE SET settings = excluded.settings",
+               {d.merchant_id, d.device_id, d.settings});
+        log_change(s, change);
+        return true;
+    });
+}
+
+void SqlStore::device_seen(const std::string& merchant_id, const std::string& device_id,
+                           std::int64_t now_ms, const std::string& app_version) {
+    write([&](Sql& s) {
+        s.exec("INSERT INTO device_state (merchant_id, device_id, last_seen_ms, app_version, "
+               "settings) VALUES ($1, $2, $3, $4, '{}') ON CONFLICT (merchant_id, device_id) "
+               "DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
+               "app_version = excluded.app_version",
+               {merchant_id, device_id, now_ms, app_version});
+        return true;
+    });
 }
 
 // [SECTION] Coupons, operations, reports

@@ -162,6 +162,10 @@ public:
                                          const std::string& doc_id) override;
   std::vector<DocumentRecord> documents(const std::string& merchant_id,
                                         const std::string& kind) override;
+  std::vector<DocumentRecord> document_versions(const std::string& merchant_id,
+                                                const std::string& kind,
+                                                const std::string& doc_id,
+                                                std::int64_t version) override;
   bool delete_document(const std::string& merchant_id, const std::string& kind,
                        const std::string& doc_id, const Change& change) override;
 
@@ -173,6 +177,9 @@ public:
   std::vector<DeviceRecord> devices(const std::string& merchant_id) override;
   bool revoke_device(const std::string& merchant_id, const std::string& device_id,
                      std::int64_t now_ms, const Change& change) override;
+  bool update_device(const DeviceRecord& d, const Change& change) override;
+  void device_seen(const std::string& merchant_id, const std::string& device_id,
+                   std::int64_t now_ms, const std::string& app_version) override;
 
   std::string shared_state(const std::string& merchant_id, const std::string& kind,
                            const std::string& id) override;

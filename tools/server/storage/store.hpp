@@ -36,6 +36,7 @@ struct MemberRecord {
     std::int64_t consent_at_ms = 0;  // when the member agreed to the program's terms
     std::int64_t created_at_ms = 0;  // filled when read
     std::int64_t erased_at_ms = 0;   // 0: not erased
+    std::int64_t version = 1;        // filled when read: 1, 2, … as the console changes it
 };
 
 struct ProgramRecord {
@@ -84,6 +85,9 @@ struct DocumentRecord {
     std::int64_t version = 0;        // 1, 2, …; put_document assigns it
     std::string document;            // JSON
     std::int64_t updated_at_ms = 0;
+    // Who saved this version (document_versions fills them): the audit line's actor; "" when
+    // unknown (demo data, versions saved before the audit log).
+    std::string by_kind, by_id, by_label;
 };
 
 // A pairing code the console showed, stored as its hash (auth/credentials.hpp).
@@ -106,6 +110,11 @@ struct DeviceRecord {
     std::string secret_hash_hex;
     std::int64_t paired_at_ms = 0;
     std::int64_t revoked_at_ms = 0;  // 0: in force
+    // Filled when read (device_state, row_versions; update_device writes settings).
+    std::int64_t last_seen_ms = 0;   // its last request, to the minute (0: none since pairing)
+    std::string app_version;         // what its last request's Kopilka-App-Version said
+    std::string settings = "{}";     // the console's settings for this kiosk, JSON
+    std::int64_t version = 1;        // 1, 2, … as the console changes name or settings
 };
 
 // A coupon for a reward (redeemed at a kiosk, or won on the wheel): points are reserved in
@@ -360,8 +369,9 @@ public:
                                                      const std::string& query,
                                                      const std::string& after_member_id,
                                                      std::size_t limit) = 0;
-    // Replaces name, phone, email, birthday and consent; false if there is no such member;
-    // UniqueViolation ("phone") when another member has the phone.
+    // Replaces name, phone, email, birthday and consent as the member's next version; false if
+    // there is no such member; UniqueViolation ("phone") when another member has the phone;
+    // VersionConflict on a stale change.if_version.
     virtual bool update_member(const MemberRecord& m, const Change& change) = 0;
     // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
     // receipts and operations stay (anonymous). False if there is no such member.
@@ -378,6 +388,12 @@ public:
         const std::string& doc_id) = 0;  // the latest version
     virtual std::vector<DocumentRecord> documents(
         const std::string& merchant_id, const std::string& kind) = 0;  // latest of each, by id
+    // Every stored version of (kind, doc_id), newest first, with who saved it; only version
+    // `version` when it is not 0.
+    virtual std::vector<DocumentRecord> document_versions(const std::string& merchant_id,
+                                                          const std::string& kind,
+                                                          const std::string& doc_id,
+                                                          std::int64_t version) = 0;
     virtual bool delete_document(const std::string& merchant_id, const std::string& kind,
                                  const std::string& doc_id, const Change& change) = 0;
 
@@ -393,6 +409,12 @@ public:
     virtual std::vector<DeviceRecord> devices(const std::string& merchant_id) = 0;
     virtual bool revoke_device(const std::string& merchant_id, const std::string& device_id,
                                std::int64_t now_ms, const Change& change) = 0;
+    // Writes d's name and settings as the device's next version; false when there is no such
+    // device of d.merchant_id; VersionConflict on a stale change.if_version.
+    virtual bool update_device(const DeviceRecord& d, const Change& change) = 0;
+    // Records a request of the device (its time and app version) without a version change.
+    virtual void device_seen(const std::string& merchant_id, const std::string& device_id,
+                             std::int64_t now_ms, const std::string& app_version) = 0;
 
     // A shared state row as last committed ("" when none), without locking it: for showing
     // (a wheel's stock in the console and the kiosk's odds), never for deciding.
