@@ -661,9 +661,19 @@ void kiosks_screen(Ctx& c) {
                                   ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
     if (!ImGui::BeginTable("devices", 7, flags, ImVec2(0, 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* key : {"kiosks.name", "kiosks.last_seen", "kiosks.version", "kiosks.idle",
-                            "kiosks.wheel", "kiosks.redeem", "kiosks.actions"})
-        ImGui::TableSetupColumn(c.t(key).c_str());
+    // The name and "last seen" take the room; the controls keep the width they need.
+    const ImGuiTableColumnFlags stretch = ImGuiTableColumnFlags_WidthStretch;
+    const ImGuiTableColumnFlags fixed = ImGuiTableColumnFlags_WidthFixed;
+    const struct {
+        const char* key;
+        ImGuiTableColumnFlags flags;
+        float size;
+    } columns[] = {{"kiosks.name", stretch, 3},          {"kiosks.last_seen", stretch, 1.6f},
+                   {"kiosks.version", fixed, c.px(120)}, {"kiosks.idle", fixed, c.px(120)},
+                   {"kiosks.wheel", fixed, c.px(70)},    {"kiosks.redeem", fixed, c.px(70)},
+                   {"kiosks.actions", fixed, c.px(200)}};
+    for (const auto& col : columns)
+        ImGui::TableSetupColumn(c.t(col.key).c_str(), col.flags, col.size);
     ImGui::TableHeadersRow();
     for (const client::DeviceRow& d : k.devices) {
         ImGui::PushID(d.id.c_str());
@@ -727,7 +737,9 @@ void kiosks_screen(Ctx& c) {
             rename = d.name;
         }
         ImGui::SameLine();
-        if (ImGui::Button(c.t("kiosks.revoke").c_str())) c.flow.ask_revoke(d.id);
+        // Labelled with the kiosk's id after "##" so tests tell the rows' buttons apart.
+        if (ImGui::Button((c.t("kiosks.revoke") + "##revoke." + d.id).c_str()))
+            c.flow.ask_revoke(d.id);
         if (d.revoked) ImGui::EndDisabled();
         if (changed) c.flow.set_device_settings(d.id, set);
         ImGui::PopID();

@@ -46,7 +46,7 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
     r.last_id = id;
     r.last_bb = bb;
     const ImGuiWindow* w = ctx->CurrentWindow;
-    r.last_visible = w && w->ClipRect.Contains(bb);
+    r.last_visible = w && w->ClipRect.Contains(bb.GetCenter());
 }
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label,

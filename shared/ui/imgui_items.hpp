@@ -14,7 +14,7 @@ struct DrawnItem {
     std::string label;  // what the item shows: its ImGui label up to "##"
     std::string id;     // the whole ImGui label ("Publish##publish"), unique in its window
     float x = 0, y = 0, w = 0, h = 0;  // screen pixels
-    bool visible = false;              // whole, not cut by its window's edges
+    bool visible = false;              // its centre shows (not cut off by its window's edges)
 };
 
 // Starts or stops recording in the current ImGui context.

@@ -13,8 +13,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir, siteDir, requireFile,
-  startServer, watchPage,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, kioskState, launchChromium, makeTempDir,
+  openKiosk, requireFile, screenPixels, siteDir, startServer, waitForScreen, watchPage,
 } from './harness.mjs';
 
 // A 2×2 PNG (red, green, blue, white).
@@ -132,7 +132,116 @@ describe('console', () => {
       assert.equal(s.role, 'support');
       assert.equal(s.section, 'overview');
       assert.equal(s.layout.widget, null);
+      assert.ok(!s.items.some((i) => i.label === 'Theme'), 'a support user sees the theme editor');
+      // The server refuses the support user's theme write whatever the page shows.
+      const token = (await api(server.url, 'POST', '/v1/console/session', {
+        body: { merchant: 'demo', email: 'help@demo.example', password: support.password },
+      })).body.token;
+      const write = await api(server.url, 'PUT', '/v1/admin/themes/sneaky', {
+        key: token, body: { name: 'Sneaky', colors: { accent: '#000000' } },
+      });
+      assert.equal(write.status, 403, JSON.stringify(write.body));
+      assert.equal(write.body.error.code, 'forbidden');
     } finally {
+      await page.close();
+    }
+  });
+  test('pair a kiosk from the console, publish a new accent and logo: the kiosk shows them ' +
+    'after its next config fetch; revoke it: it goes back to pairing', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = watchPage(page);
+    const kioskContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const kiosk = await kioskContext.newPage();
+    try {
+      await page.evaluate(() => sessionStorage.clear()).catch(() => {});
+      await signIn(page, server.url, 'owner@demo.example', owner.password);
+      await page.waitForFunction(() => window.kopilkaConsole.state().section === 'themes', null,
+        { timeout: 15000 });
+
+      // Pair: a name, "Pair a kiosk", the code the console shows, typed into a new kiosk.
+      await clickItem(page, 'Kiosks');
+      await clickItem(page, '##pair_name');
+      await page.keyboard.type('Till 2');
+      await clickItem(page, 'Pair a kiosk');
+      const code = (await page.waitForFunction(() => window.kopilkaConsole.state().pairing_code,
+        null, { timeout: 10000 })).jsonValue();
+      await openKiosk(kiosk, server.url, { query: `?pair=${await code}`, token: '' });
+      await waitForScreen(kiosk, ['attract']);
+      await clickItem(page, 'Done');
+      await page.waitForFunction(() => window.kopilkaConsole.state().devices >= 2, null,
+        { timeout: 10000 });  // the demo kiosk and this one
+
+      // Publish a new accent and a logo.
+      await clickItem(page, 'Theme');
+      await clickItem(page, '##hex.accent');
+      await page.keyboard.type('#0055AA');
+      await page.evaluate(async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        await window.kopilkaConsole.setLogo(new File([bytes], 'logo.png', { type: 'image/png' }));
+      }, LOGO_PNG);
+      await page.waitForFunction(() => window.kopilkaConsole.state().dirty);
+      await clickItem(page, '##save');
+      await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null,
+        { timeout: 10000 });
+      const saved = (await state(page)).version;
+      await clickItem(page, '##publish');
+      let published = null;
+      for (let i = 0; i < 50 && (!published || published.version !== saved); i += 1) {
+        await page.waitForTimeout(100);
+        published = (await api(server.url, 'GET', '/v1/admin/themes/published',
+          { key: server.adminKey })).body;
+      }
+      assert.equal(published.version, saved, JSON.stringify(published));
+
+      // The kiosk's next config fetch (here: it starts again) brings the published theme.
+      await openKiosk(kiosk, server.url, { token: '' });
+      await waitForScreen(kiosk, ['attract']);
+      await kiosk.waitForFunction(() => {
+        const img = document.getElementById('kopilka-logo');
+        return img && !img.hidden && img.src.startsWith('data:image/png');
+      }, null, { timeout: 10000 });
+      const start = (await kioskState(kiosk)).buttons.find((b) => b.name === 'start');
+      assert.ok(start, 'the kiosk drew no start button');
+      const shot = await screenPixels(kiosk);
+      const [r, g, b] = await shot.at(Math.round(start.x + 6), Math.round(start.y + start.h / 2));
+      assert.ok(Math.abs(r - 0x00) < 12 && Math.abs(g - 0x55) < 12 && Math.abs(b - 0xAA) < 12,
+        `the kiosk's start button is rgb(${r}, ${g}, ${b}), not the published #0055AA`);
+
+      // Revoke it: its next request finds the device token refused, and it shows pairing.
+      await clickItem(page, 'Kiosks');
+      const devices = (await api(server.url, 'GET', '/v1/admin/devices',
+        { key: server.adminKey })).body.devices;
+      const till = devices.find((d) => d.name === 'Till 2');
+      assert.ok(till && till.online, JSON.stringify(devices));
+      await clickItem(page, `##revoke.${till.id}`);
+      await clickItem(page, 'Revoke the kiosk');
+      let revoked = false;
+      for (let i = 0; i < 50 && !revoked; i += 1) {
+        await page.waitForTimeout(100);
+        revoked = (await api(server.url, 'GET', '/v1/admin/devices', { key: server.adminKey }))
+          .body.devices.some((d) => d.id === till.id && d.revoked);
+      }
+      assert.ok(revoked, 'the console did not revoke the kiosk');
+      await openKiosk(kiosk, server.url, { token: '' });
+      await waitForScreen(kiosk, ['pairing']);
+
+      // Who did it, in the audit log.
+      const audit = (await api(server.url, 'GET', '/v1/admin/audit', { key: server.adminKey }))
+        .body.entries;
+      for (const action of ['theme.save', 'theme.publish', 'device.pair_code', 'device.revoke']) {
+        const e = audit.find((x) => x.action === action);
+        assert.ok(e, `no ${action} in the audit log`);
+        assert.equal(e.actor.kind, 'user');
+      }
+      await page.screenshot({ path: path.join(artifactsDir, 'console-kiosks.png') });
+      assert.deepEqual(watch.pageErrors, []);
+    } catch (err) {
+      await page.screenshot({ path: path.join(artifactsDir, 'console-failure.png') })
+        .catch(() => {});
+      err.message += '\n' + watch.dump();
+      throw err;
+    } finally {
+      await kioskContext.close();
       await page.close();
     }
   });

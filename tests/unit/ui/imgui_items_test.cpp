@@ -1,7 +1,7 @@
 // Where the last frame drew each labelled item (shared/ui/imgui_items.hpp), headless: buttons and
-// a text field are found by label with their boxes; "##" parts are not shown; an item cut by its
-// window's edge is not visible, one clipped away entirely is not there; nothing is recorded while
-// recording is off.
+// a text field are found by label with their boxes; "##" parts are not shown; an item whose centre
+// its window's edge cuts off is not visible, one clipped away entirely is not there; nothing is
+// recorded while recording is off.
 #include "ui/imgui_items.hpp"
 
 #include <doctest/doctest.h>
@@ -37,7 +37,8 @@ struct Headless {
         static char text[16] = "#D94F2B";
         ImGui::InputText("##accent", text, sizeof text);
         ImGui::BeginChild("list", ImVec2(200, 40));
-        for (int i = 0; i < 6; ++i) ImGui::Button(("Row " + std::to_string(i)).c_str());
+        for (int i = 0; i < 6; ++i)
+            ImGui::Button(("Row " + std::to_string(i)).c_str(), ImVec2(0, i == 1 ? 40 : 0));
         ImGui::EndChild();
         ImGui::End();
         ImGui::Render();
@@ -76,7 +77,7 @@ TEST_CASE("imgui items: each labelled item of the last frame with its box") {
     REQUIRE(find("Row 0"));
     REQUIRE(find("Row 1"));
     CHECK(find("Row 0")->visible);
-    CHECK_FALSE(find("Row 1")->visible);  // cut by the child region's 40 px
+    CHECK_FALSE(find("Row 1")->visible);  // 40 px tall from y 23: its centre is below the 40 px
     CHECK_FALSE(find("Row 5"));           // below it
 
     ui::record_items(false);
