@@ -50,7 +50,7 @@ Kopilka is starting on $base
   kiosk:          $base/kiosk/?pair=$pair   (pairs this browser once; add &lang=ru|lv|de|en)
   widget demo:    $shop/   (a demo shop on its own origin; "Sign in" there as Anna or Boris)
                   embed: <script src="$base/widget/v1/kopilka.js" data-merchant="demo" async></script>
-  Console: $base/console/ — sign in as owner@demo.example / $owner_password (merchant demo)
+  console:        $base/console/   (shop code demo, owner@demo.example, password $owner_password)
                   another kiosk: build/native/bin/kopilka pairing-code --db $db --merchant demo
   API health:     $base/healthz
   member lookup:  POST $base/v1/members/lookup  {"code": "<card QR text>"}

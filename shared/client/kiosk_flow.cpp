@@ -387,7 +387,8 @@ void KioskFlow::show_error(std::string code, std::string message) {
 // [SECTION] Rewards and spins
 
 bool can_redeem(const KioskState& s, const program::Reward& r) {
-    return s.online && !s.member_cached && s.member && s.member->available >= r.cost_points;
+    return s.online && !s.member_cached && s.member && s.config && s.config->device_redeem &&
+           s.member->available >= r.cost_points;
 }
 
 bool can_spin(const KioskState& s) {

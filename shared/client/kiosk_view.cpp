@@ -67,12 +67,14 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
 void compose_rewards(const Composer& k, KioskView* v) {
     v->title = k.t("rewards.title");
     if (k.s.member) v->lines.push_back(k.t("rewards.available", {k.s.member->available, {}}));
+    // A kiosk the console switched redeeming off for lists what the points buy, with no buttons.
     if (k.s.config)
         for (const auto& r : k.s.config->rewards) {
-            const bool ok = can_redeem(k.s, r);
-            v->actions.push_back({Action::reward,
-                                  k.t("rewards.item", {r.cost_points, {{"reward", r.name}}}), r.id,
-                                  ok});
+            std::string text = k.t("rewards.item", {r.cost_points, {{"reward", r.name}}});
+            if (!k.s.config->device_redeem)
+                v->lines.push_back(std::move(text));
+            else
+                v->actions.push_back({Action::reward, std::move(text), r.id, can_redeem(k.s, r)});
         }
     v->actions.push_back({Action::back, k.t("action.back")});
 }

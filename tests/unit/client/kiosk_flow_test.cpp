@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -382,6 +383,21 @@ TEST_CASE(
     r.sender.answer(201, answer.dump());
     CHECK_FALSE(r.flow.animating());
     CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
+}
+
+TEST_CASE("a kiosk with redeeming switched off lists the rewards without redeem buttons") {
+    Rig r;
+    to_member(r, 1250);
+    r.flow.open_rewards(2000);
+    KioskState s = r.flow.state();
+    REQUIRE(s.config);
+    REQUIRE(s.config->rewards.size() >= 2);
+    s.config->device_redeem = false;
+    const auto v = compose_kiosk_view(s, catalogues(), {});
+    CHECK(std::none_of(v.actions.begin(), v.actions.end(),
+                       [](const ViewAction& a) { return a.action == Action::reward; }));
+    CHECK(v.lines.size() >= 1 + s.config->rewards.size());  // the balance, then each reward
+    CHECK_FALSE(can_redeem(s, s.config->rewards[0]));       // 300 points, 1250 available
 }
 
 TEST_CASE("a refused spin says why and the wheel stays ready") {
