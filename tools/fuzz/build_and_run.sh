@@ -5,7 +5,7 @@
 #                  (tools/fuzz/fuzz_http.cpp).
 #   tools/fuzz/build_and_run.sh [SECONDS]     default 20 (each)
 # Everything goes to build/fuzz/: obj/ (the decoder target's objects, rebuilt when their
-# source is newer), http-build/ (a CMake build of the server with the sanitizers), the
+# source or a header it included is newer: the compiler's .d files), http-build/ (a CMake build of the server with the sanitizers), the
 # binaries, seeds/ and http-seeds/, corpus/ and http-corpus/ (what the fuzzer keeps),
 # crashes/ (reproducers), the dictionaries and fuzz.log / fuzz-http.log.
 # Exits 1 when a fuzzer found a crash, hang, leak or sanitizer report, printing the
@@ -29,16 +29,28 @@ sources=(shared/core/*/*.cpp shared/codec/*.cpp tools/fuzz/fuzz_decoders.cpp)
 jobs="$(nproc 2>/dev/null || echo 2)"
 stale=()
 objects=()  # these sources' objects only: one left by a source since removed is not linked
+# True when obj must be compiled again: missing, or older than its source or any header the
+# last compile read (obj.d, written by -MMD). A struct that changed size in a header would
+# otherwise leave objects that disagree about its layout.
+needs_compile() {
+  local src="$1" obj="$2" dep
+  [ -f "$obj" ] && [ -f "$obj.d" ] && [ ! "$src" -nt "$obj" ] || return 0
+  for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$obj.d"); do
+    [ "$dep" -nt "$obj" ] && return 0
+  done
+  return 1
+}
 for src in "${sources[@]}"; do
   obj="$out/obj/${src//\//_}.o"
   objects+=("$obj")
-  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then stale+=("$src"); fi
+  if needs_compile "$src" "$obj"; then stale+=("$src"); fi
 done
 echo "[fuzz] compiling ${#stale[@]} of ${#sources[@]} sources with $cxx"
 if [ "${#stale[@]}" -gt 0 ]; then
-  # Headers and flags are not tracked: after changing them, rm -rf build/fuzz/obj.
+  # Flags are not tracked: after changing them, rm -rf build/fuzz/obj.
   if ! printf '%s\n' "${stale[@]}" | xargs -P "$((jobs * 2))" -I{} sh -c \
-      'src="$1"; obj="$2/obj/$(echo "$1" | tr / _).o"; shift 2; exec "$@" -c "$src" -o "$obj"' \
+      'src="$1"; obj="$2/obj/$(echo "$1" | tr / _).o"; shift 2
+       exec "$@" -MMD -MF "$obj.d" -c "$src" -o "$obj"' \
       sh {} "$out" "$cxx" "${flags[@]}"; then
     echo "[fuzz] build failed"; exit 2
   fi
