@@ -38,6 +38,27 @@ async function signIn(page, url, email, password) {
 
 const state = (page) => page.evaluate(() => window.kopilkaConsole.state());
 
+// The logo above, chosen as a file would be (the page checks it and hands it to the draft).
+async function uploadLogo(page) {
+  await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    await window.kopilkaConsole.setLogo(new File([bytes], 'logo.png', { type: 'image/png' }));
+  }, LOGO_PNG);
+}
+
+// Save, and wait until the server took the draft.
+async function saveTheme(page) {
+  await clickItem(page, '##save');
+  await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null, { timeout: 10000 });
+}
+
+// A failed test keeps a screenshot of the console and says what the page logged.
+async function keepFailure(page, watch, err) {
+  await page.screenshot({ path: path.join(artifactsDir, 'console-failure.png') }).catch(() => {});
+  err.message += '\n' + watch.dump();
+  return err;
+}
+
 describe('console', () => {
   let tmp, server, browser, owner;
   before(async () => {
@@ -85,10 +106,7 @@ describe('console', () => {
       const widgetTheme = await page.evaluate(() => window.kopilkaConsole.layout().theme);
       assert.equal(widgetTheme.colors.accent, '#0055AA');
 
-      await page.evaluate(async (b64) => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        await window.kopilkaConsole.setLogo(new File([bytes], 'logo.png', { type: 'image/png' }));
-      }, LOGO_PNG);
+      await uploadLogo(page);
       await page.locator('#console-logo:not([hidden])').waitFor({ timeout: 5000 });
       const after2 = await page.screenshot({ clip });
       assert.ok(!after1.equals(after2), 'the kiosk preview did not change with the logo');
@@ -98,16 +116,11 @@ describe('console', () => {
 
       // Save: the server has the new accent.
       assert.equal((await state(page)).dirty, true);
-      await clickItem(page, '##save');
-      await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null,
-        { timeout: 10000 });
+      await saveTheme(page);
       await page.screenshot({ path: path.join(artifactsDir, 'console-theme.png') });
       assert.deepEqual(watch.pageErrors, []);
     } catch (err) {
-      await page.screenshot({ path: path.join(artifactsDir, 'console-failure.png') })
-        .catch(() => {});
-      err.message += '\n' + watch.dump();
-      throw err;
+      throw await keepFailure(page, watch, err);
     } finally {
       await page.close();
     }
@@ -175,14 +188,9 @@ describe('console', () => {
       await clickItem(page, 'Theme');
       await clickItem(page, '##hex.accent');
       await page.keyboard.type('#0055AA');
-      await page.evaluate(async (b64) => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        await window.kopilkaConsole.setLogo(new File([bytes], 'logo.png', { type: 'image/png' }));
-      }, LOGO_PNG);
+      await uploadLogo(page);
       await page.waitForFunction(() => window.kopilkaConsole.state().dirty);
-      await clickItem(page, '##save');
-      await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null,
-        { timeout: 10000 });
+      await saveTheme(page);
       const saved = (await state(page)).version;
       await clickItem(page, '##publish');
       let published = null;
@@ -236,10 +244,7 @@ describe('console', () => {
       await page.screenshot({ path: path.join(artifactsDir, 'console-kiosks.png') });
       assert.deepEqual(watch.pageErrors, []);
     } catch (err) {
-      await page.screenshot({ path: path.join(artifactsDir, 'console-failure.png') })
-        .catch(() => {});
-      err.message += '\n' + watch.dump();
-      throw err;
+      throw await keepFailure(page, watch, err);
     } finally {
       await kioskContext.close();
       await page.close();
