@@ -173,7 +173,7 @@ case "$what" in
   core) bench_core ;;
   server) bench_server ;;
   kiosk) bench_browser kiosk "headless Chromium against kopilka-server, about 2 minutes" ;;
-  widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about a minute" ;;
+  widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about two minutes" ;;
   console) bench_browser console "the console in headless Chromium against kopilka-server, about a minute" ;;
   all)
     bench_core

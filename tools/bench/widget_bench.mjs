@@ -6,16 +6,20 @@
 // What it measures, and how, without hooks in the product:
 //   1. stub bytes: build/site/widget/v1/kopilka.js raw, gzip -9 and brotli (quality 11), and
 //      what Chromium received for it.
-//   2. the stub's main-thread cost at page load: /signin.html loaded cold (a fresh browser
-//      context) with the stub's <script> and without it (?widget=off: the demo shop serves the
-//      same page, headers and CSP without the tag), alternately. After the load event and a
-//      quiet second, CDP Performance.getMetrics: TaskDuration (all main-thread tasks) and
-//      ScriptDuration (JS in them); the stub's cost is the difference of the medians. A trace of
-//      each load gives the CPU time of the main thread's tasks (less sensitive to other work on
-//      the machine than wall time) and the stub's own work: the trace events of compiling,
-//      running and calling back into kopilka.js, split into evaluating it at load and the idle
-//      callback that builds the launcher, beside evaluating the shop's own shop.js (a baseline
-//      in the same loads). Layout shifts are summed in the page.
+//   2. the stub's main-thread cost at page load: /signin.html loaded with the stub's <script>
+//      and without it (?widget=off: the demo shop serves the same page, headers and CSP without
+//      the tag), in pairs whose order alternates; each pair's difference, median over the pairs.
+//      Two kinds of view: cold (a fresh browser context: empty HTTP and code caches, nothing of
+//      the page's JS compiled) and repeat (the third page view in one context, as a visitor
+//      browsing the shop sees it: the stub from the HTTP cache, V8's code cache warm).
+//      A trace of each load gives the CPU time of the main thread's tasks after the navigation
+//      was committed (the commit's own task, tens of ms that vary from load to load for reasons
+//      of the browser's, is left out of both) and the stub's own work: the trace events of
+//      compiling, running and calling back into kopilka.js, split into evaluating it at load
+//      and the idle callback that builds the launcher, and the frame that draws the launcher
+//      after it (style, layout, paint). CDP Performance.getMetrics after the load event and a
+//      quiet second gives TaskDuration (wall time of all main-thread tasks). Layout shifts are
+//      summed in the page.
 //   3. requests before intent: everything /signin.html requests until a second after load.
 //   4. open → first content drawn: a click on the launcher (Playwright moves the pointer onto
 //      it first, so the panel starts loading a few ms before the click) to the first animation
@@ -133,73 +137,114 @@ async function freshContext(browser) {
   return context;
 }
 
+// For the loads whose main-thread time is measured: layout shifts only (no polling each frame).
+function watchShifts() {
+  const b = { shift: 0 };
+  window.__widgetBench = b;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) b.shift += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
 // ---- 1 + 2 + 3: the stub at page load --------------------------------------------------------
 
 const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'v8', 'blink.user_timing'];
 
-// From a Chromium trace: the main thread of the renderer that parsed the shop's page; the wall
-// (dur) and CPU (tdur) time of all its tasks, and of the stub's own work there (compiling,
-// evaluating and calling back into kopilka.js, outermost events only), in ms.
-function mainThreadTime({ traceEvents }, shopUrl) {
+// From a Chromium trace: the main thread of the renderer that parsed the shop's page; the CPU
+// (tdur) time of its tasks after the navigation's commit, and of the stub's own work there
+// (compiling, evaluating and calling back into kopilka.js, outermost events only; then the first
+// frame drawn after its idle callback, which draws the launcher), in ms. `url` is the page's.
+function mainThreadTime({ traceEvents }, url) {
   const parse = traceEvents.find((e) => e.name === 'ParseHTML' &&
-    (e.args?.beginData?.url || '').startsWith(shopUrl));
-  if (!parse) throw new Error('the trace has no ParseHTML of the shop\'s page');
+    (e.args?.beginData?.url || '') === url);
+  if (!parse) throw new Error(`the trace has no ParseHTML of ${url}`);
   const own = traceEvents.filter((e) => e.pid === parse.pid && e.tid === parse.tid && e.ph === 'X')
     .sort((a, b) => a.ts - b.ts);
-  const sum = (events) => {
-    let end = -Infinity, wall = 0, cpu = 0;
+  const cpu = (events) => {
+    let end = -Infinity, sum = 0;
     for (const e of events) {
       if (e.ts < end) continue;  // inside one already counted
       end = e.ts + e.dur;
-      wall += e.dur;
-      cpu += e.tdur || 0;
+      sum += e.tdur || 0;
     }
-    return { wall: wall / 1000, cpu: cpu / 1000 };
+    return sum / 1000;
   };
-  const tasks = sum(own.filter((e) => e.name === 'ThreadControllerImpl::RunTask'));
+  const within = (task, name) => own.some((e) => e.name === name && e.ts >= task.ts &&
+    e.ts < task.ts + task.dur);
+  const tasks = own.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+  const commit = tasks.find((t) => t.ts <= parse.ts && parse.ts < t.ts + t.dur) || parse;
   const scriptUrl = (e) =>
     e.args?.data?.url || e.args?.data?.stackTrace?.[0]?.url || e.args?.fileName || '';
   const stubEvents = own.filter((e) => /\/widget\/v1\/kopilka\.js$/.test(scriptUrl(e)));
-  const stub = sum(stubEvents);
   // At load: evaluating the script (it only sets window.Kopilka and asks for an idle moment);
   // later, in that idle moment: defining the elements and building the launcher.
-  const stubLoad = sum(stubEvents.filter((e) => e.name === 'EvaluateScript'));
-  // The baseline in the same trace: evaluating the shop's own script (shop.js, 1 KB).
-  const shopEval = sum(own.filter((e) => e.name === 'EvaluateScript' &&
-    /\/shop\.js$/.test(scriptUrl(e))));
+  const stubLoad = cpu(stubEvents.filter((e) => e.name === 'EvaluateScript'));
+  const stubAll = cpu(stubEvents);
+  const last = stubEvents.at(-1);
+  const draw = last ? tasks.find((t) => t.ts >= last.ts + last.dur && within(t, 'Paint')) : null;
   return {
-    tasksWall: tasks.wall, tasksCpu: tasks.cpu, stubWall: stub.wall, stubCpu: stub.cpu,
-    stubLoadCpu: stubLoad.cpu, stubLaterCpu: stub.cpu - stubLoad.cpu, shopEvalCpu: shopEval.cpu,
+    pageCpu: cpu(tasks.filter((t) => t.ts > commit.ts)),
+    stubLoadCpu: stubLoad, stubLaterCpu: stubAll - stubLoad,
+    drawCpu: draw ? draw.tdur / 1000 : 0, stubCpu: stubAll + (draw ? draw.tdur / 1000 : 0),
   };
 }
 
-// One cold load of /signin.html, with or without the stub's <script> tag.
-async function loadOnce(browser, shop, server, withStub) {
-  const context = await freshContext(browser);
-  const requests = [];
-  context.on('requestfinished', (request) => requests.push(request));
+// The baseline for the launcher: the least any script that draws one costs. In the first idle
+// moment it appends a fixed-position button with a word on it to the page (no custom element, no
+// shadow root, no stylesheet); the bench serves it in place of kopilka.js.
+const FLOOR_SCRIPT = `window.Kopilka = {};
+requestIdleCallback(() => {
+  const b = document.createElement('button');
+  b.textContent = 'Rewards';
+  Object.assign(b.style, { position: 'fixed', right: '20px', bottom: '20px', zIndex: '2147483000',
+    minHeight: '48px', padding: '0 20px', border: '0', borderRadius: '24px',
+    background: '#d14723', color: '#fff', font: 'inherit' });
+  document.body.appendChild(b);
+}, { timeout: 1000 });`;
+
+// One load of /signin.html, with or without the stub's <script> tag: cold in a fresh context, or
+// a repeat view (the third in one context, after two not measured). `floor`: the page with the
+// stub's tag, answered with FLOOR_SCRIPT.
+async function loadOnce(browser, shop, server, withStub, repeat, floor = false) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(watchShifts);
+  if (floor) {
+    await context.route(`${server.url}/widget/v1/kopilka.js`, (route) => route.fulfill({
+      contentType: 'text/javascript', body: FLOOR_SCRIPT,
+      headers: { 'access-control-allow-origin': '*' } }));
+  }
+  const url = `${shop.url}/signin.html?widget=${withStub ? 'on' : 'off'}`;
   try {
+    for (let i = 0; repeat && i < 2; i += 1) {
+      const page = await context.newPage();
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForTimeout(300);
+      await page.close();
+    }
+    const requests = [];
+    context.on('requestfinished', (request) => requests.push(request));
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
-    await page.goto(`${shop.url}/signin.html?widget=${withStub ? 'on' : 'off'}`,
-      { waitUntil: 'load' });
+    await page.goto(url, { waitUntil: 'load' });
     // Nothing else runs in the page until the metrics are read (a locator would inject
     // Playwright's own script); the stub, an async script, has run before the load event.
     await page.waitForTimeout(QUIET_MS);
     const { metrics } = await cdp.send('Performance.getMetrics');
-    const trace = mainThreadTime(JSON.parse(await browser.stopTracing()), shop.url);
+    const trace = mainThreadTime(JSON.parse(await browser.stopTracing()), url);
     const launchers = await page.evaluate(() => document.querySelectorAll('kopilka-widget').length);
-    if (launchers !== (withStub ? 1 : 0)) throw new Error(`${launchers} launchers on the page`);
+    if (launchers !== (withStub && !floor ? 1 : 0)) {
+      throw new Error(`${launchers} launchers on the page`);
+    }
     const metric = (name) => 1000 * metrics.find((m) => m.name === name).value;
     const stub = requests.find((r) => r.url() === `${server.url}/widget/v1/kopilka.js`);
-    if (!withStub !== !stub) {
+    if (!repeat && !withStub !== !stub) {
       throw new Error(`a load ${withStub ? 'with' : 'without'} the stub requested ` +
         requests.map((q) => q.url()).join(', '));
     }
     return {
-      task: metric('TaskDuration'), script: metric('ScriptDuration'), ...trace,
+      task: metric('TaskDuration'), ...trace,
       shift: await page.evaluate(() => window.__widgetBench.shift),
       requests: requests.map((r) => r.url()),
       stubReceived: stub ? (await stub.sizes()).responseBodySize : null,
@@ -210,19 +255,28 @@ async function loadOnce(browser, shop, server, withStub) {
   }
 }
 
+// LOADS pairs of loads with and without the stub, cold and repeat views; in the cold view also
+// the baseline launcher (FLOOR_SCRIPT) in the same rounds.
 async function benchLoad(browser, shop, server) {
-  await loadOnce(browser, shop, server, true);  // the browser's first load, not counted
-  await loadOnce(browser, shop, server, false);
-  const runs = { with: [], without: [] };
-  for (let i = 0; i < LOADS; i += 1) {
-    // Alternate which goes first, so a drift in the machine's load hits both alike.
-    for (const withStub of i % 2 ? [false, true] : [true, false]) {
-      const r = await loadOnce(browser, shop, server, withStub);
-      runs[withStub ? 'with' : 'without'].push(r);
-      log(`load ${withStub ? 'with' : 'without'} the stub: tasks ${ms(r.task)} ms, ` +
-        `script ${ms(r.script)} ms; trace: tasks ${ms(r.tasksWall)} ms (CPU ${ms(r.tasksCpu)}), ` +
-        `stub ${ms(r.stubWall)} ms (CPU ${ms(r.stubCpu)})`);
+  await loadOnce(browser, shop, server, true, false);  // the browser's first load, not counted
+  await loadOnce(browser, shop, server, false, false);
+  const runs = { floor: [] };
+  for (const view of ['cold', 'repeat']) {
+    const pairs = [];
+    for (let i = 0; i < LOADS; i += 1) {
+      // Alternate which goes first, so a drift in the machine's load hits both alike.
+      const pair = {};
+      for (const withStub of i % 2 ? [false, true] : [true, false]) {
+        pair[withStub ? 'with' : 'without'] =
+          await loadOnce(browser, shop, server, withStub, view === 'repeat');
+      }
+      if (view === 'cold') runs.floor.push(await loadOnce(browser, shop, server, true, false, true));
+      pairs.push(pair);
+      log(`${view} pair ${i + 1}: page CPU ${ms(pair.with.pageCpu)} − ` +
+        `${ms(pair.without.pageCpu)} ms; stub CPU at load ${ms(pair.with.stubLoadCpu)}, idle ` +
+        `${ms(pair.with.stubLaterCpu)}, drawing ${ms(pair.with.drawCpu)} ms`);
     }
+    runs[view] = pairs;
   }
   return runs;
 }
@@ -339,37 +393,50 @@ function markdown(r) {
   const lines = [];
   const s = r.stub;
   const med = (runs, key) => median(runs.map((x) => x[key]));
-  const diff = (key) => {
-    const a = med(r.load.with, key);
-    const b = med(r.load.without, key);
-    return `${ms(a - b)} ms (${ms(a)} − ${ms(b)})`;
+  const withs = (view) => r.load[view].map((p) => p.with);
+  // The median of the pairs' differences, and the medians of either side.
+  const diff = (view, key) => {
+    const pairs = r.load[view];
+    const d = median(pairs.map((p) => p.with[key] - p.without[key]));
+    return `${ms(d)} ms (${ms(med(withs(view), key))} − ` +
+      `${ms(med(pairs.map((p) => p.without), key))})`;
   };
-  const shift = Math.max(...r.load.with.map((x) => x.shift));
-  const all = r.load.with[0].requests;
+  const both = (label, f) => `| ${label} | ${f('cold')} | ${f('repeat')} | |`;
+  const cpuOf = (key) => (view) => `${ms(med(withs(view), key))} ms`;
+  const shift = Math.max(...['cold', 'repeat'].flatMap((v) => withs(v).map((x) => x.shift)));
+  const all = r.load.cold[0].with.requests;
   const ours = all.filter((u) => u.startsWith(r.serverUrl)).map((u) => new URL(u).pathname);
-  const n = r.load.with.length;
-  lines.push('| before anyone opens the widget | Kopilka | Smile.io |', '|---|---:|---:|');
+  const n = r.load.cold.length;
+  lines.push('| before anyone opens the widget | Kopilka | | Smile.io |', '|---|---:|---:|---:|');
   lines.push(`| stub JS, KiB: raw / gzip -9 / brotli 11 | ${kib(s.raw)} / **${kib(s.gzip)}** / ` +
-    `${kib(s.brotli)} | ${SMILE.kb} KB |`);
-  lines.push(`| stub as received (${s.encoding || 'no'} encoding), KiB | ${kib(s.received)} | |`);
-  lines.push('| main-thread time at load, with − without the stub (CDP TaskDuration, median of ' +
-    `${n} cold loads each) | ${diff('task')} | ${SMILE.ms} ms |`);
-  lines.push(`| of which JS (CDP ScriptDuration) | ${diff('script')} | |`);
-  lines.push(`| main-thread CPU time, with − without (trace) | ${diff('tasksCpu')} | |`);
-  lines.push('| the stub\'s own work (trace: compiling, running, calling back into kopilka.js) | ' +
-    `${ms(med(r.load.with, 'stubWall'))} ms, CPU ${ms(med(r.load.with, 'stubCpu'))} ms | |`);
-  lines.push('| — at load: evaluating kopilka.js (sets window.Kopilka, asks for an idle moment), ' +
-    `CPU | **${ms(med(r.load.with, 'stubLoadCpu'))} ms** | |`);
-  lines.push('| — baseline in the same loads: evaluating the shop\'s own 1 KB shop.js, CPU | ' +
-    `${ms(med(r.load.with, 'shopEvalCpu'))} ms | |`);
-  lines.push('| — in the first idle moment after parsing: defining the elements, building the ' +
-    `launcher, CPU | ${ms(med(r.load.with, 'stubLaterCpu'))} ms | |`);
+    `${kib(s.brotli)} | | ${SMILE.kb} KB |`);
+  lines.push(`| stub as received (${s.encoding || 'no'} encoding), KiB | ${kib(s.received)} | | |`);
   lines.push(`| requests to Kopilka before intent (/signin.html; ${all.length} in all) | ` +
-    `**${ours.length}** (${ours.join(', ')}) | |`);
-  lines.push(`| layout shift with the stub (largest of ${n} loads) | ${shift.toFixed(3)} | |`, '');
-  lines.push('TaskDuration and ScriptDuration are wall time: with other work on the machine they ' +
-    'include time the main thread waited for a core, so the trace\'s CPU times are the steadier ' +
-    'measure of the stub\'s cost (tracing slows the page\'s JS a little itself).', '');
+    `**${ours.length}** (${ours.join(', ')}) | | |`);
+  lines.push(`| layout shift with the stub (largest of ${2 * n} loads) | ${shift.toFixed(3)} | | |`);
+  lines.push(`| **main-thread time at load**, median of ${n} pairs of loads | cold view | ` +
+    `repeat view | ${SMILE.ms} ms |`);
+  lines.push(both('the stub\'s own work, CPU: evaluating kopilka.js at load', (v) =>
+    `**${cpuOf('stubLoadCpu')(v)}**`));
+  lines.push(both('— then, in the first idle moment: defining the elements, building the ' +
+    'launcher', cpuOf('stubLaterCpu')));
+  lines.push(both('— then the frame that draws the launcher (style, layout, paint)',
+    cpuOf('drawCpu')));
+  lines.push(both('— all of it', (v) => `**${cpuOf('stubCpu')(v)}**`));
+  const floor = med(r.load.floor, 'stubCpu');
+  lines.push('| baseline in the same rounds: the least a launcher costs (a 10-line script drawing ' +
+    'a fixed-position button in the first idle moment, no custom element or shadow root) | ' +
+    `${ms(floor)} ms (kopilka.js: ${(med(withs('cold'), 'stubCpu') / floor).toFixed(1)}×) | | |`);
+  lines.push(both('the whole page\'s main-thread CPU after the commit, with − without (trace)',
+    (v) => diff(v, 'pageCpu')));
+  lines.push(both('the whole page\'s main-thread wall time, with − without (CDP TaskDuration)',
+    (v) => diff(v, 'task')), '');
+  lines.push('Cold view: a fresh browser context (nothing cached, nothing compiled). Repeat view: ' +
+    'the third page view in one context, the stub from the HTTP cache, as a visitor browsing the ' +
+    'shop sees it. The whole page\'s numbers vary by several ms from one load to the next ' +
+    '(timers, garbage collection, when the async script arrives); their difference is the ' +
+    'median of each pair\'s difference. TaskDuration is wall time: it includes time the main ' +
+    'thread waited for one of the 2 shared cores.', '');
 
   // Kopilka's files and routes the last open of a kind fetched over the network.
   const fromServer = (runs) => {
@@ -446,7 +513,7 @@ async function main() {
     const load = await benchLoad(browser, shop, server);
     const stubBytes = fs.readFileSync(stubFile);
     const stub = { raw: stubBytes.length, gzip: gzip9(stubBytes), brotli: brotli11(stubBytes),
-      received: load.with[0].stubReceived, encoding: load.with[0].stubEncoding };
+      received: load.cold[0].with.stubReceived, encoding: load.cold[0].with.stubEncoding };
     log('opening the panel');
     const open = await benchOpen(browser, shop, server);
     log('<kopilka-points>');

@@ -9,7 +9,9 @@ const css = `
 dialog{box-sizing:border-box;position:fixed;inset:auto 20px 84px auto;margin:0;padding:0;
 width:min(400px,calc(100vw - 24px));max-height:min(680px,calc(100vh - 104px));
 border:0;border-radius:var(--kopilka-radius,18px);background:var(--kopilka-background,#fbf7f0);
-color:var(--kopilka-text,#1f242b);font:16px/1.45 var(--kopilka-font,system-ui,sans-serif);
+color:var(--kopilka-text,#1f242b);font-size:16px;line-height:1.45;font-family:var(--kopilka-font);
+font-style:normal;font-weight:400;letter-spacing:normal;word-spacing:normal;text-align:start;
+text-indent:0;text-transform:none;text-shadow:none;white-space:normal;visibility:visible;
 box-shadow:0 12px 40px rgba(0,0,0,.28);overflow:hidden;display:none;flex-direction:column}
 dialog[open]{display:flex}
 dialog::backdrop{background:rgba(0,0,0,.25)}
