@@ -552,7 +552,11 @@ void previews(Ctx& c, const Rect& room) {
         kiosk_room.max.x = area.max.x - widget_w - c.px(16);
         widget_room.min.x = kiosk_room.max.x + c.px(16);
     } else {
-        kiosk_room.max.y = area.min.y + std::max(c.px(200), area.height() * 0.52f);
+        // The kiosk no taller than its frame needs at full width (and its caption), at most
+        // 42 % of the column: the widget's panel below needs the rest to show a whole view.
+        const float natural = area.width() / (ui.portrait ? 9.f / 16.f : 16.f / 9.f) + c.px(28);
+        kiosk_room.max.y =
+            area.min.y + std::max(c.px(200), std::min(natural, area.height() * 0.42f));
         widget_room.min.y = kiosk_room.max.y + c.px(12);
     }
     // The kiosk's frame: 16:9 or 9:16, as large as the room and the size allow.

@@ -29,7 +29,11 @@ void column_text(const std::string& text, float width, ImFont* font, ImU32 color
 }
 
 void language_bar(const Screen& k) {
-    const float w = 86.f * k.st.scale, h = 56.f * k.st.scale;
+    // As wide as the widest tag needs: a small preview scales the buttons down further than
+    // its font, whose size has a floor.
+    const float tag_w = ImGui::CalcTextSize("WW").x + 2 * ImGui::GetStyle().FramePadding.x;
+    const float w = std::max(86.f * k.st.scale, tag_w);
+    const float h = std::max(56.f * k.st.scale, ImGui::GetFrameHeight());
     const float total = 4 * w + 3 * k.st.item_spacing.x;
     ImGui::SetCursorPosX(ImGui::GetWindowWidth() - total - k.st.window_padding.x);
     for (i18n::Locale l :

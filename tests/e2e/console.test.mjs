@@ -110,14 +110,18 @@ describe('console', () => {
       await page.locator('#console-logo:not([hidden])').waitFor({ timeout: 5000 });
       const after2 = await page.screenshot({ clip });
       assert.ok(!after1.equals(after2), 'the kiosk preview did not change with the logo');
-      // A file that is not an image is refused before it reaches the draft.
-      await page.evaluate(() => window.kopilkaConsole.setLogo(
-        new File(['<svg/>'], 'x.svg', { type: 'image/svg+xml' })));
 
       // Save: the server has the new accent.
       assert.equal((await state(page)).dirty, true);
       await saveTheme(page);
       await page.screenshot({ path: path.join(artifactsDir, 'console-theme.png') });
+      // A file that is not an image is refused before it reaches the draft.
+      const logoSrc = (await page.evaluate(() => window.kopilkaConsole.layout())).logo_src;
+      await page.evaluate(() => window.kopilkaConsole.setLogo(
+        new File(['<svg/>'], 'x.svg', { type: 'image/svg+xml' })));
+      await page.waitForTimeout(300);
+      assert.equal((await page.evaluate(() => window.kopilkaConsole.layout())).logo_src, logoSrc);
+      assert.equal((await state(page)).dirty, false);
       assert.deepEqual(watch.pageErrors, []);
     } catch (err) {
       throw await keepFailure(page, watch, err);
