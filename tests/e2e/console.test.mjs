@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, kioskState, launchChromium, makeTempDir,
-  openKiosk, requireFile, screenPixels, siteDir, startServer, waitForScreen, watchPage,
+  openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey, waitForScreen, watchPage,
 } from './harness.mjs';
 
 // A 2×2 PNG (red, green, blue, white).
@@ -225,6 +225,12 @@ describe('console', () => {
         { key: server.adminKey })).body.devices;
       const till = devices.find((d) => d.name === 'Till 2');
       assert.ok(till && till.online, JSON.stringify(devices));
+      // A quick tap of Escape closes the confirmation without revoking.
+      await clickItem(page, `##revoke.${till.id}`);
+      await clickItem(page, 'Revoke the kiosk', { click: false });
+      await tapKey(page, 'Escape', 27);
+      await page.waitForFunction(() => !window.kopilkaConsole.state().items
+        .some((i) => i.label === 'Revoke the kiosk'), null, { timeout: 5000 });
       await clickItem(page, `##revoke.${till.id}`);
       await clickItem(page, 'Revoke the kiosk');
       let revoked = false;

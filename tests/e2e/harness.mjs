@@ -296,8 +296,9 @@ export async function tap(page, name, arg = '', { timeoutMs = 10000 } = {}) {
  * Clicks the control the console last drew as `name`: its ImGui id, whole ("Publish##publish")
  * or from "##" on ("##publish", "##hex.accent"), or failing that the text it shows ("Publish"); waits until it is drawn
  * whole and stays put for a frame (state().items of window.kopilkaConsole, CSS pixels).
+ * click: false only waits for it.
  */
-export async function clickItem(page, name, { timeoutMs = 10000 } = {}) {
+export async function clickItem(page, name, { timeoutMs = 10000, click = true } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last = null;
   for (;;) {
@@ -307,7 +308,7 @@ export async function clickItem(page, name, { timeoutMs = 10000 } = {}) {
         items.find((i) => i.label === n) || null;
     }, name);
     if (item && item.visible && last && ['x', 'y', 'w', 'h'].every((k) => item[k] === last[k])) {
-      await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
+      if (click) await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
       return item;
     }
     last = item;
@@ -340,6 +341,19 @@ export async function wedgeScan(page, text) {
     fire('keypress', 'Enter', 13, 13);
     fire('keyup', 'Enter', 13, 0);
   }, text);
+}
+
+/**
+ * A key pressed and let go within one task of the page, before the app draws a frame between
+ * them (a quick tap; through the DevTools protocol the two would arrive tens of ms apart).
+ */
+export async function tapKey(page, key, keyCode) {
+  await page.evaluate(([k, code]) => {
+    for (const type of ['keydown', 'keyup']) {
+      window.dispatchEvent(new KeyboardEvent(type,
+        { key: k, keyCode: code, which: code, bubbles: true, cancelable: true }));
+    }
+  }, [key, keyCode]);
 }
 
 /**

@@ -245,24 +245,11 @@ void set_modifiers(ImGuiIO& io, const bool* k) {
     io.KeySuper = super(k);
 }
 
-// Instead of the ImGui backend's key callback (init() installs it after the backend's).
-void on_key(GLFWwindow*, int key, int, int action, int) {
-    wake();
-    Host& h = *g_host;
-    ImGuiIO& io = ImGui::GetIO();
-    if (h.editing) redraw();  // a text field's keys, and ImGui's repeat of a held one
-    if (key >= 0 && key <= GLFW_KEY_LAST && action != GLFW_REPEAT) {
-        const bool down = action == GLFW_PRESS;
-        h.keys_live[key] = down;
-        if (h.editing || !h.key_events.empty()) {
-            h.key_events.push_back({key, down});
-        } else {
-            io.KeysDown[key] = down;
-            set_modifiers(io, io.KeysDown);
-        }
-    }
-    // Dear ImGui sees its navigation keys only in frames it draws (a scanner's digits need
-    // none: drawing three frames for each would stretch its burst on a slow GPU).
+// Dear ImGui's navigation keys (and Escape, which closes dialogs): it sees them only in frames
+// it draws, and a press and release that both arrive before one would be missed, so they always
+// go through the queue (feed_keys), a change per frame. A scanner's digits need neither:
+// drawing frames for each would stretch its burst on a slow GPU.
+bool navigation_key(int key) {
     switch (key) {
         case GLFW_KEY_UP:
         case GLFW_KEY_DOWN:
@@ -272,11 +259,30 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
         case GLFW_KEY_SPACE:
         case GLFW_KEY_ENTER:
         case GLFW_KEY_KP_ENTER:
-            redraw();
-            break;
+        case GLFW_KEY_ESCAPE:
+            return true;
         default:
-            break;
+            return false;
     }
+}
+
+// Instead of the ImGui backend's key callback (init() installs it after the backend's).
+void on_key(GLFWwindow*, int key, int, int action, int) {
+    wake();
+    Host& h = *g_host;
+    ImGuiIO& io = ImGui::GetIO();
+    if (h.editing) redraw();  // a text field's keys, and ImGui's repeat of a held one
+    if (key >= 0 && key <= GLFW_KEY_LAST && action != GLFW_REPEAT) {
+        const bool down = action == GLFW_PRESS;
+        h.keys_live[key] = down;
+        if (h.editing || !h.key_events.empty() || navigation_key(key)) {
+            h.key_events.push_back({key, down});
+        } else {
+            io.KeysDown[key] = down;
+            set_modifiers(io, io.KeysDown);
+        }
+    }
+    if (navigation_key(key)) redraw();
     if (g_host->options.on_key) g_host->options.on_key(key, action);
 }
 
