@@ -28,7 +28,7 @@ constexpr const char* kAuditActions[] = {
     "device.rename",  "device.settings",     "device.revoke",        "member.create",
     "member.update",  "member.adjust",       "member.erase",         "member.export",
     "user.create",    "user.update",         "user.password",        "user.revoke",
-    "session.sign_in"};
+    "session.sign_in", "session.sign_out"};
 
 // One drawing of the console: the texts, the fonts, the scale, the time.
 struct Ctx {

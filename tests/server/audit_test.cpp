@@ -153,6 +153,30 @@ TEST_CASE_FIXTURE(WithOwner,
     CHECK(call(*c, "GET", "/v1/admin/audit?before=x", t).body["error"]["field"] == "before");
 }
 
+TEST_CASE_FIXTURE(WithOwner, "audit: signing in and out are lines of their own; a failure none") {
+    // The fixture's own sign-in.
+    const Json in = newest(*c, t);
+    CHECK(in["action"] == "session.sign_in");
+    CHECK(in["actor"]["kind"] == "user");
+    CHECK(in["actor"]["id"] == owner.id);
+    CHECK(in["actor"]["label"] == owner.email);
+    CHECK(in["target"] == owner.id);
+    CHECK(in["after"]["session"].is_string());
+    CHECK(in["after"].dump().find(t) == std::string::npos);  // never the token
+    const std::int64_t count = lines(*c, t);
+    CHECK(sign_in(*c, owner.email, "not the password").status == 401);
+    CHECK(lines(*c, t) == count);
+
+    const std::string second = session_of(*c, owner);
+    CHECK(lines(*c, t) == count + 1);
+    CHECK(call(*c, "DELETE", "/v1/console/session", second).status == 200);
+    const Json out = newest(*c, t);
+    CHECK(out["action"] == "session.sign_out");
+    CHECK(out["actor"]["id"] == owner.id);
+    CHECK(out["before"]["session"].is_string());
+    CHECK(out["before"]["session"] != in["after"]["session"]);
+}
+
 TEST_CASE_FIXTURE(WithOwner, "audit: a refused change leaves no line") {
     const Json theme = call(*c, "GET", "/v1/admin/themes/daylight", t).body["theme"];
     REQUIRE(call(*c, "PUT", "/v1/admin/themes/fresh", t, theme, {{"If-Match", "\"0\""}}).status ==

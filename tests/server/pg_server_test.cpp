@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -179,4 +180,40 @@ TEST_CASE(
         db.scalar(
             "SELECT COUNT(*) - COUNT(DISTINCT seq) + (MAX(seq) + 1 - COUNT(*)) FROM member_entries "
             "WHERE merchant_id = 'demo' AND member_id = 'demo-boris'") == 0);
+}
+
+TEST_CASE("PostgreSQL server: saves of one theme at the same instant: one wins, the rest get 412") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo", "--threads", "16"});
+    const std::string admin = api_key(db.url, "admin");
+    const auto got = server->client()->Get("/v1/admin/themes/daylight", bearer(admin));
+    REQUIRE(got);
+    REQUIRE(got->status == 200);
+    const std::string etag = got->get_header_value("ETag");
+    const std::string body = Json::parse(got->body)["theme"].dump();
+    // Every writer read the same version and sends it as If-Match, released together.
+    std::atomic<bool> go{false};
+    std::mutex mutex;
+    std::map<int, int> statuses;
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 16; ++k)
+        threads.emplace_back([&] {
+            auto c = server->client();
+            c->set_read_timeout(30, 0);
+            httplib::Headers h = bearer(admin);
+            h.emplace("If-Match", etag);
+            while (!go) std::this_thread::yield();
+            const auto res = c->Put("/v1/admin/themes/daylight", h, body, "application/json");
+            std::lock_guard<std::mutex> lock(mutex);
+            ++statuses[res ? res->status : 0];
+        });
+    go = true;
+    for (auto& th : threads) th.join();
+    CHECK(statuses[200] == 1);
+    CHECK(statuses[412] == 15);
+    CHECK(statuses.size() == 2);
+    const std::int64_t read_version = std::stoll(etag.substr(1, etag.size() - 2));
+    CHECK(db.scalar("SELECT MAX(version) FROM documents WHERE merchant_id = 'demo' AND "
+                    "kind = 'theme' AND doc_id = 'daylight'") == read_version + 1);
 }

@@ -178,7 +178,15 @@ ApiResult console_sign_in(Store& store, const std::string& body, const std::stri
                                      now_ms + session_absolute_ms,
                                      now_ms,
                                      0};
-    store.open_staff_session(session, account, {});
+    Caller who;  // the one signing in, for the audit line (never the token)
+    who.merchant_id = merchant->merchant_id;
+    who.actor_kind = "user";
+    who.actor_id = user->user_id;
+    who.actor_label = user->email;
+    who.address = address;
+    store.open_staff_session(session, account,
+                             audited(who, "session.sign_in", user->user_id, nullptr,
+                                     Json{{"session", session.session_id}}, now_ms, std::nullopt));
     return {200,
             Json{{"token", token.text},
                  {"expires_at_ms", session.expires_at_ms},
@@ -210,7 +218,9 @@ ApiResult console_whoami(Store& store, const Caller& caller) {
 ApiResult console_sign_out(Store& store, const Caller& caller, std::int64_t now_ms) {
     if (caller.actor_kind == "user")
         store.revoke_staff_sessions(caller.merchant_id, caller.actor_id, caller.session_id, now_ms,
-                                    {});
+                                    audited(caller, "session.sign_out", caller.actor_id,
+                                            Json{{"session", caller.session_id}}, nullptr, now_ms,
+                                            std::nullopt));
     return {200, Json{{"revoked", caller.actor_kind == "user"}}, caller.merchant_id};
 }
 

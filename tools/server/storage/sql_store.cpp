@@ -1088,8 +1088,26 @@ bool SqlStore::erase_member(const std::string& merchant_id, const std::string& m
 
 // [SECTION] Documents
 
+// On PostgreSQL two writers may read the same latest version at the same instant; the second
+// one's insert then breaks the documents' (…, version) key. With If-Match that is a version
+// conflict like any other; without, the write goes again on top of the other one.
 std::int64_t SqlStore::put_document(const DocumentRecord& d, std::int64_t now_ms,
                                     const Change& change) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return put_document_once(d, now_ms, change);
+        } catch (const UniqueViolation&) {
+            if (change.if_version) {
+                const auto latest = document(d.merchant_id, d.kind, d.doc_id);
+                throw VersionConflict(latest ? latest->version : 0);
+            }
+            if (attempt == 3) throw;
+        }
+    }
+}
+
+std::int64_t SqlStore::put_document_once(const DocumentRecord& d, std::int64_t now_ms,
+                                         const Change& change) {
     std::int64_t version = 0;
     transact(TxMode::write, [&](Sql& s) {
         version = to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM documents "

@@ -225,6 +225,10 @@ public:
   std::vector<AuditRecord> audit_log(const std::string& merchant_id,
                                      const AuditQuery& q) override;
 
+private:
+  std::int64_t put_document_once(const DocumentRecord& d, std::int64_t now_ms,
+                                 const Change& change);
+
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls
   // back when it returns false or throws. An adapter may run fn again (PostgreSQL does on a
