@@ -294,8 +294,10 @@ TEST_CASE("console on PostgreSQL: throttling and sessions shared by two servers;
         CHECK(sign_in(i % 2 ? *ca : *cb, owner.email, "wrong password").status == 401);
     CHECK(code_of(sign_in(*ca, owner.email, owner.password)) == "throttled");
     CHECK(code_of(sign_in(*cb, owner.email, owner.password)) == "throttled");
-    // The audit log holds the user's creation; the database refuses to edit or delete it.
+    // The audit log holds the sign-in, the user's creation and the sign-out (the throttled and
+    // failed sign-ins none); the database refuses to edit or delete it.
     CHECK(db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'session.%'") == 2);
     for (const char* sql : {"UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log",
                             "TRUNCATE audit_log"}) {
         INFO(sql);
@@ -303,5 +305,5 @@ TEST_CASE("console on PostgreSQL: throttling and sessions shared by two servers;
         pqxx::work w(conn);
         CHECK_THROWS_WITH_AS(w.exec(sql), doctest::Contains("append-only"), pqxx::sql_error);
     }
-    CHECK(db.scalar("SELECT COUNT(*) FROM audit_log") == 1);
+    CHECK(db.scalar("SELECT COUNT(*) FROM audit_log") == 3);
 }
