@@ -41,6 +41,7 @@ WidgetStyle widget_style(const theme::Theme& t, const Fonts& fonts, float scale)
     return s;
 }
 
+// wasm/CMakeLists.txt subsets the apps' font to these code points: keep the two lists alike.
 const ImWchar* glyph_ranges() {
     static const ImWchar kRanges[] = {
         0x0020, 0x00FF,  // Basic Latin + Latin-1 (ä ö ü ß, no-break space)
