@@ -19,7 +19,8 @@ constexpr const char* kDraftKey = "kopilka.console.draft";
 constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
-constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit"};
+constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit",
+                                              "simulator"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -148,6 +149,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
         case ConsoleSection::kiosks:
         case ConsoleSection::audit:
             return r == StaffRole::owner || r == StaffRole::manager;
+        case ConsoleSection::simulator:  // planning, nothing written: all but support
+            return r != StaffRole::support;
     }
     return false;
 }
@@ -155,7 +158,7 @@ bool section_visible(StaffRole r, ConsoleSection s) {
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
     for (auto s : {ConsoleSection::overview, ConsoleSection::themes, ConsoleSection::kiosks,
-                   ConsoleSection::audit})
+                   ConsoleSection::audit, ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "client/api.hpp"
+#include "client/console_simulator.hpp"
 #include "client/kiosk_flow.hpp"
 #include "client/member_session.hpp"  // KioskStorage: get/set/remove of strings
 #include "client/transport.hpp"
@@ -32,7 +33,8 @@ std::string_view staff_role_name(StaffRole r);
 std::optional<StaffRole> staff_role_from_name(std::string_view name);
 
 // The left navigation. overview: the merchant and who is signed in (every role).
-enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit };
+// simulator: the economics of a discount against a bonus (console_simulator.hpp), no server.
+enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, simulator };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
 std::vector<ConsoleSection> visible_sections(StaffRole r);
@@ -164,6 +166,7 @@ struct ConsoleState {
     ThemeEditor themes;
     KiosksState kiosks;
     AuditState audit;
+    SimulatorForm simulator;
     std::optional<ConsoleError> notice;  // a refusal that belongs to no field (forbidden, …)
 };
 
@@ -188,6 +191,7 @@ class ConsoleFlow {
     void new_theme();
     void duplicate_theme();
     theme::Theme& draft() { return state_.themes.draft; }  // edited by the screen in place
+    SimulatorForm& simulator_form() { return state_.simulator; }  // typed into by the screen
     void draft_changed(std::int64_t now_ms);               // after each edit of draft()
     void save();
     void publish(bool confirm_low_contrast = false);  // the saved version, or the one waiting

@@ -13,8 +13,9 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
-ParsedPrice refuse(PriceStatus s, std::string_view text, const std::string& why) {
-    return {s, 0, "price \"" + std::string(text) + "\" " + why};
+ParsedPrice refuse(PriceStatus s, std::string_view name, std::string_view text,
+                   const std::string& why) {
+    return {s, 0, std::string(name) + " \"" + std::string(text) + "\" " + why};
 }
 
 }  // namespace
@@ -39,15 +40,15 @@ ProductPoints product_points(const program::Program& program, const ProductQuery
     return out;
 }
 
-ParsedPrice parse_price(std::string_view text, money::Currency currency) {
+ParsedPrice parse_fixed_point(std::string_view text, int decimals, std::int64_t max,
+                              std::string_view name) {
     std::size_t begin = 0, end = text.size();
     while (begin < end && is_space(text[begin])) ++begin;
     while (end > begin && is_space(text[end - 1])) --end;
     const std::string_view s = text.substr(begin, end - begin);
-    if (s.empty()) return refuse(PriceStatus::empty, text, "is empty");
-    const int digits = money::currency_info(currency).minor_digits;
+    if (s.empty()) return refuse(PriceStatus::empty, name, text, "is empty");
     const std::string too_large =
-        "is more than " + std::to_string(quote::receipt_gross_max) + " minor units";
+        "is more than " + std::to_string(max) + " (in units of its last decimal)";
     std::int64_t whole = 0, fraction = 0;
     int whole_digits = 0, fraction_digits = 0;
     bool dot = false;
@@ -55,30 +56,39 @@ ParsedPrice parse_price(std::string_view text, money::Currency currency) {
         if (ch == '.' && !dot) {
             dot = true;
         } else if (!is_digit(ch)) {
-            return refuse(PriceStatus::malformed, text,
+            return refuse(PriceStatus::malformed, name, text,
                           "must be digits with an optional '.' and decimals, like 1990.00");
         } else if (!dot) {
             whole = whole * 10 + (ch - '0');
             ++whole_digits;
-            if (whole > quote::receipt_gross_max)
-                return refuse(PriceStatus::too_large, text, too_large);
+            if (whole > max) return refuse(PriceStatus::too_large, name, text, too_large);
         } else {
-            if (++fraction_digits > digits)
-                return refuse(PriceStatus::too_many_decimals, text,
-                              "has more than " + std::to_string(digits) + " decimals for " +
-                                  std::string(money::currency_info(currency).code));
+            if (++fraction_digits > decimals)
+                return refuse(PriceStatus::too_many_decimals, name, text,
+                              "has more than " + std::to_string(decimals) + " decimals");
             fraction = fraction * 10 + (ch - '0');
         }
     }
     if (whole_digits == 0 || (dot && fraction_digits == 0))
-        return refuse(PriceStatus::malformed, text,
+        return refuse(PriceStatus::malformed, name, text,
                       "must have digits on both sides of its '.', like 1990.00");
-    std::int64_t minor = whole;
-    for (int i = 0; i < digits; ++i) minor *= 10;  // whole ≤ 10^12, digits ≤ 2: no overflow
-    for (int i = fraction_digits; i < digits; ++i) fraction *= 10;
-    minor += fraction;
-    if (minor > quote::receipt_gross_max) return refuse(PriceStatus::too_large, text, too_large);
-    return {PriceStatus::ok, minor, {}};
+    std::int64_t scaled = whole;
+    for (int i = 0; i < decimals; ++i) {
+        if (scaled > max) return refuse(PriceStatus::too_large, name, text, too_large);
+        scaled *= 10;  // scaled ≤ max ≤ int64 max / 10 before each step
+    }
+    for (int i = fraction_digits; i < decimals; ++i) fraction *= 10;
+    scaled += fraction;
+    if (scaled > max) return refuse(PriceStatus::too_large, name, text, too_large);
+    return {PriceStatus::ok, scaled, {}};
+}
+
+ParsedPrice parse_price(std::string_view text, money::Currency currency) {
+    ParsedPrice p = parse_fixed_point(text, money::currency_info(currency).minor_digits,
+                                      quote::receipt_gross_max, "price");
+    if (p.status == PriceStatus::too_many_decimals)
+        p.message += " for " + std::string(money::currency_info(currency).code);
+    return p;
 }
 
 }  // namespace kopilka::client

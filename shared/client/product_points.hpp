@@ -46,6 +46,13 @@ struct ParsedPrice {
     std::string message;  // why it was refused, naming the text: "price \"1,99\" …"
 };
 
+// Decimal text scaled by 10^decimals into an integer ≤ max, without floating point: "12.5"
+// with 2 decimals → 1250. Digits, at most one '.' and at most `decimals` after it; surrounding
+// spaces ignored; signs, commas and exponents refused. The message names the field (`name`).
+// max must be below INT64_MAX / 10.
+ParsedPrice parse_fixed_point(std::string_view text, int decimals, std::int64_t max,
+                              std::string_view name);
+
 // "1990.00", "1990.5", "1990" → minor units of currency (199000, 199050, 199000 for RUB),
 // without floating point. Digits, at most one '.', and no more decimals than the currency
 // has; surrounding spaces are ignored; signs, commas, exponents and amounts above

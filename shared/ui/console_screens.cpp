@@ -10,12 +10,15 @@
 
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
+#include "ui/console_simulator.hpp"
+#include "ui/console_widgets.hpp"
 #include "ui/kiosk_screens.hpp"
 
 namespace kopilka::ui {
 
 namespace {
 
+using namespace console;
 using client::ConsoleBusy;
 using client::ConsoleError;
 using client::ConsoleFlow;
@@ -23,11 +26,11 @@ using client::ConsoleSection;
 
 constexpr float kBodyPx = 15, kTitlePx = 22, kCodePx = 56;
 constexpr const char* kAuditActions[] = {
-    "theme.save",     "theme.publish",       "theme.delete",         "program.save",
-    "wheel.save",     "kiosk_settings.save", "widget_settings.save", "device.pair_code",
-    "device.rename",  "device.settings",     "device.revoke",        "member.create",
-    "member.update",  "member.adjust",       "member.erase",         "member.export",
-    "user.create",    "user.update",         "user.password",        "user.revoke",
+    "theme.save",      "theme.publish",       "theme.delete",         "program.save",
+    "wheel.save",      "kiosk_settings.save", "widget_settings.save", "device.pair_code",
+    "device.rename",   "device.settings",     "device.revoke",        "member.create",
+    "member.update",   "member.adjust",       "member.erase",         "member.export",
+    "user.create",     "user.update",         "user.password",        "user.revoke",
     "session.sign_in", "session.sign_out"};
 
 // One drawing of the console: the texts, the fonts, the scale, the time.
@@ -54,42 +57,13 @@ struct Ctx {
     float px(float v) const { return std::floor(v * s); }
 };
 
-const ImVec4 kMuted(0.38f, 0.40f, 0.44f, 1.f);
-const ImVec4 kError(0.70f, 0.12f, 0.10f, 1.f);
-const ImVec4 kGood(0.10f, 0.50f, 0.22f, 1.f);
-const ImVec4 kAccent(0.85f, 0.31f, 0.17f, 1.f);
-
-// An ImGui text field over a std::string (imgui_stdlib is not built): grows the string.
-int grow(ImGuiInputTextCallbackData* d) {
-    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        auto* str = static_cast<std::string*>(d->UserData);
-        str->resize(static_cast<std::size_t>(d->BufTextLen));
-        d->Buf = str->data();
-    }
-    return 0;
-}
-bool input(const char* id, std::string* value, ImGuiInputTextFlags flags = 0,
-           const char* hint = nullptr) {
-    flags |= ImGuiInputTextFlags_CallbackResize;
-    if (hint)
-        return ImGui::InputTextWithHint(id, hint, value->data(), value->capacity() + 1, flags, grow,
-                                        value);
-    return ImGui::InputText(id, value->data(), value->capacity() + 1, flags, grow, value);
+SimulatorScreen simulator_screen(const i18n::Catalogues& texts, const client::ConsoleState& st,
+                                 ImFont* title, float scale) {
+    return {texts, st.locale,
+            money::currency_from_code(st.session.currency).value_or(money::Currency::RUB), title,
+            scale};
 }
 
-void muted(const std::string& text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-    ImGui::TextWrapped("%s", text.c_str());
-    ImGui::PopStyleColor();
-}
-void colored(const ImVec4& c, const std::string& text, bool wrap = true) {
-    ImGui::PushStyleColor(ImGuiCol_Text, c);
-    if (wrap)
-        ImGui::TextWrapped("%s", text.c_str());
-    else
-        ImGui::TextUnformatted(text.c_str());
-    ImGui::PopStyleColor();
-}
 void heading(const Ctx& c, const std::string& text) {
     ImGui::PushFont(c.fonts.title);
     ImGui::TextUnformatted(text.c_str());
@@ -113,21 +87,6 @@ std::string error_text(const Ctx& c, const ConsoleError& e) {
 // The error under the field it names ("" matches an error without a field).
 void field_error(const Ctx& c, const std::optional<ConsoleError>& e, const std::string& field) {
     if (e && e->field == field) colored(kError, error_text(c, *e));
-}
-
-bool button(const std::string& label, bool enabled = true, bool primary = false,
-            ImVec2 size = ImVec2(0, 0)) {
-    if (!enabled) ImGui::BeginDisabled();
-    if (primary) {
-        ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.75f, 0.25f, 0.12f, 1.f));
-        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.65f, 0.2f, 0.1f, 1.f));
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-    }
-    const bool pressed = ImGui::Button(label.c_str(), size);
-    if (primary) ImGui::PopStyleColor(4);
-    if (!enabled) ImGui::EndDisabled();
-    return pressed && enabled;
 }
 
 void language_buttons(Ctx& c, bool same_line) {
@@ -1031,6 +990,11 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
             audit_screen(c);
             ImGui::EndChild();
             break;
+        case ConsoleSection::simulator:
+            if (draw_simulator(simulator_screen(texts, st, fonts.title, scale),
+                               flow.simulator_form(), rest))
+                flow.changed();  // the text mirror follows what is typed
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1087,6 +1051,11 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             for (const auto& e : st.audit.entries)
                 line(date_time_text(e.at_ms) + " " + e.actor_label + " " + e.action + " " +
                      e.target);
+            break;
+        case ConsoleSection::simulator:
+            for (const std::string& l :
+                 simulator_lines(simulator_screen(texts, st, nullptr, 1), st.simulator))
+                line(l);
             break;
     }
     return out;

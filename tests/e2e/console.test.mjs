@@ -163,6 +163,45 @@ describe('console', () => {
       await page.close();
     }
   });
+
+  test('the simulator: PRODUCT.md\'s discount and bonus, a price typed wrong is named at its ' +
+    'field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = watchPage(page);
+    const mirror = () => page.evaluate(() => document.getElementById('kopilka-mirror').textContent);
+    try {
+      await signIn(page, server.url, 'owner@demo.example', owner.password);
+      await page.waitForFunction(() => window.kopilkaConsole.state().signed_in, null,
+        { timeout: 10000 });
+      await clickItem(page, 'Simulator');
+      await page.waitForFunction(() => /The bonus earns you/.test(
+        document.getElementById('kopilka-mirror').textContent), null, { timeout: 10000 });
+      const text = await mirror();
+      assert.match(text, /Share of the margin given away: Discount 16\.67%, Bonus 8\.33%/);
+      await clickItem(page, '##sim.chart.profit', { click: false });
+      await clickItem(page, '##sim.chart.share', { click: false });
+      await page.screenshot({ path: path.join(artifactsDir, 'console-simulator.png') });
+
+      // A comma is a decimal separator (9 000.50 ₽: 5 % of it is 450.025, 450.02 half to even,
+      // once per customer with the bonus); a letter is not a number, and is named at the price.
+      await clickItem(page, '##sim.price');
+      await page.waitForTimeout(200);  // the field takes the keyboard
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('9000,5');
+      await page.waitForFunction(() => /The bonus earns you ₽450,020 more/.test(
+        document.getElementById('kopilka-mirror').textContent), null, { timeout: 5000 });
+      await page.keyboard.type('x');
+      await page.waitForFunction(() => /Price of one sale, RUB: Digits/.test(
+        document.getElementById('kopilka-mirror').textContent), null, { timeout: 5000 });
+      assert.doesNotMatch(await mirror(), /earns you/);
+      assert.deepEqual(watch.pageErrors, []);
+    } catch (err) {
+      throw await keepFailure(page, watch, err);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('pair a kiosk from the console, publish a new accent and logo: the kiosk shows them ' +
     'after its next config fetch; revoke it: it goes back to pairing', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

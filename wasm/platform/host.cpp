@@ -59,14 +59,16 @@ struct Host {
     bool fast = true;              // the loop runs every animation frame (else 10 times a second)
     std::int64_t busy_at = 0;      // the last time a frame was drawn or input arrived
     std::vector<int> swallowed_keys;
-    // Key presses and releases, while a text field is edited: Dear ImGui 1.86 reads keys as
-    // held or not once a frame, so a key pressed and released between two frames (a quick
-    // Ctrl+C) would be lost. Otherwise (the kiosk) ImGui sees keys as they change.
+    // Key presses and releases, while a text field is edited, and always for navigation keys
+    // (navigation_key()): Dear ImGui 1.86 reads keys as held or not once a frame, so a key
+    // pressed and released between two frames (a quick Ctrl+C, a tap of Escape) would be lost.
+    // Other keys outside a text field (a scanner's digits on the kiosk) reach ImGui at once.
     std::deque<KeyEvent> key_events;
     bool keys_live[GLFW_KEY_LAST + 1] = {};  // held, as the browser reported last
     bool editing = false;  // an ImGui text field is active: the page's text sink has focus
     // Text typed right after a Tab waits until ImGui has moved the focus to the next field (it
-    // does so a frame after it sees the Tab), or it would land in the field before.
+    // does so a frame after it sees the Tab), or it would land in the field before; text typed
+    // right after Ctrl+A waits until ImGui has seen Ctrl let go.
     std::deque<unsigned int> held_chars;
     int chars_wait_frames = 0;
     ImVec4 clear_color{1, 1, 1, 1};
@@ -199,15 +201,35 @@ void deliver_char(unsigned int codepoint) {
     if (g_host->editing) redraw();
 }
 
-bool tab_queued(const Host& h) {
-    return std::any_of(h.key_events.begin(), h.key_events.end(),
-                       [](const KeyEvent& e) { return e.key == GLFW_KEY_TAB && e.down; });
+bool modifier(int key) {
+    switch (key) {
+        case GLFW_KEY_LEFT_CONTROL:
+        case GLFW_KEY_RIGHT_CONTROL:
+        case GLFW_KEY_LEFT_ALT:
+        case GLFW_KEY_RIGHT_ALT:
+        case GLFW_KEY_LEFT_SUPER:
+        case GLFW_KEY_RIGHT_SUPER:
+            return true;
+        default:
+            return false;
+    }
 }
 
-// Typed text, held while a Tab's focus change is pending (see Host::held_chars).
+// Text must wait for a queued Tab (its focus change) and for a queued change of Ctrl, Alt or
+// Super: ImGui drops characters typed while it still sees one held (Ctrl+A, then typing at once
+// would lose the text).
+bool text_waits_for_keys(const Host& h) {
+    return std::any_of(h.key_events.begin(), h.key_events.end(), [](const KeyEvent& e) {
+        return (e.key == GLFW_KEY_TAB && e.down) || modifier(e.key);
+    });
+}
+
+// Typed text, held while a Tab's focus change or a modifier's change is pending (see
+// Host::held_chars).
 void add_char(unsigned int codepoint) {
     Host& h = *g_host;
-    if (h.editing && (h.chars_wait_frames > 0 || !h.held_chars.empty() || tab_queued(h))) {
+    if (h.editing &&
+        (h.chars_wait_frames > 0 || !h.held_chars.empty() || text_waits_for_keys(h))) {
         h.held_chars.push_back(codepoint);
         redraw();
         return;
@@ -219,7 +241,7 @@ void add_char(unsigned int codepoint) {
 void feed_held_chars(Host& h) {
     if (h.chars_wait_frames > 0) {
         --h.chars_wait_frames;
-    } else if (!tab_queued(h)) {
+    } else if (!text_waits_for_keys(h)) {
         for (unsigned int c : h.held_chars) deliver_char(c);
         h.held_chars.clear();
     }

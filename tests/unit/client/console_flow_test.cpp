@@ -85,10 +85,12 @@ struct Console {
 }  // namespace
 
 TEST_CASE("console: a role sees the sections the server lets it use") {
-    CHECK(visible_sections(StaffRole::owner).size() == 4);
-    CHECK(visible_sections(StaffRole::manager).size() == 4);
+    CHECK(visible_sections(StaffRole::owner).size() == 5);
+    CHECK(visible_sections(StaffRole::manager).size() == 5);
     CHECK(visible_sections(StaffRole::support) == std::vector{ConsoleSection::overview});
-    CHECK(visible_sections(StaffRole::viewer) == std::vector{ConsoleSection::overview});
+    // The simulator writes nothing and asks the server nothing: every role but support.
+    CHECK(visible_sections(StaffRole::viewer) ==
+          std::vector{ConsoleSection::overview, ConsoleSection::simulator});
     CHECK(staff_role_from_name("manager") == StaffRole::manager);
     CHECK_FALSE(staff_role_from_name("admin"));
 }

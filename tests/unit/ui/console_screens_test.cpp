@@ -9,6 +9,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // the windows a frame drew, to check where they went
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "../test_assets.hpp"
 #include "codec/catalogue_json.hpp"
 #include "codec/theme_json.hpp"
+#include "ui/imgui_items.hpp"
 
 using namespace kopilka;
 using namespace kopilka::client;
@@ -262,4 +265,47 @@ TEST_CASE("console screens: a theme edit in the editor marks the draft and the p
     REQUIRE(landscape.logo);
     CHECK(portrait.logo->width() < landscape.logo->width());
     CHECK(imgui.ui.preview_font_scale() > 0.1f);
+}
+
+TEST_CASE("console screens: the simulator answers PRODUCT.md's example and names a bad field") {
+    Headless imgui({1280, 800}, 1.f);
+    Fed fed("viewer");  // planning only: a viewer has it too
+    fed.flow.open_section(ConsoleSection::simulator);
+    REQUIRE(fed.flow.state().section == ConsoleSection::simulator);
+    fed.flow.simulator_form().customers = "1";
+    imgui.draw(fed.flow);
+    const auto mirror = [&] {
+        return imgui.ui.mirror_text(fed.flow, catalogues("console/i18n"), 1764856000000);
+    };
+    std::string m = mirror();
+    INFO(m);
+    CHECK(m.find("Simulator") == 0);
+    CHECK(m.find("The bonus earns you €450 more than the discount.") != std::string::npos);
+    CHECK(m.find("Share of the margin given away: Discount 16.67%, Bonus 8.33%") !=
+          std::string::npos);
+    CHECK(m.find("Profit: Discount €4,500, Bonus €4,950") != std::string::npos);
+    CHECK(m.find("2: No program €2,700, Discount €2,250, Bonus €2,475") != std::string::npos);
+    // Both charts and every field were drawn where a pointer (and the e2e tests) find them.
+    ui::record_items(true);
+    ui::begin_item_frame();
+    imgui.frame(fed.flow);
+    ui::end_item_frame();
+    std::vector<std::string> ids;
+    for (const ui::DrawnItem& i : ui::drawn_items()) ids.push_back(i.id);
+    for (const char* id :
+         {"##sim.price", "##sim.customers", "##sim.chart.profit", "##sim.chart.share"}) {
+        INFO(id);
+        CHECK(std::any_of(ids.begin(), ids.end(), [&](const std::string& s) {
+            return s.size() >= std::strlen(id) &&
+                   s.compare(s.size() - std::strlen(id), std::string::npos, id) == 0;
+        }));
+    }
+
+    fed.flow.simulator_form().price = "9000.00 EUR";
+    fed.flow.set_locale(i18n::Locale::ru);
+    imgui.draw(fed.flow);
+    m = mirror();
+    CHECK(m.find("Цена одной покупки, EUR: Цифры и, если нужно, запятая или точка: 9000,00.") !=
+          std::string::npos);
+    CHECK(m.find("Бонусы приносят") == std::string::npos);
 }
