@@ -186,7 +186,7 @@ async function loadTimes(page) {
 
 function kindOf(pathname) {
   if (pathname.endsWith('/kiosk.wasm')) return 'kiosk wasm';
-  if (pathname.endsWith('/kiosk.data')) return 'kiosk data: DejaVu Sans + 4 catalogues';
+  if (pathname.endsWith('/kiosk.data')) return 'kiosk data: the glyphs of DejaVu Sans it draws + 4 catalogues';
   if (pathname.endsWith('/kiosk.js')) return 'kiosk glue js (Emscripten)';
   if (pathname.endsWith('/zxing_reader.wasm')) return 'zxing wasm';
   if (pathname.includes('/vendor/zxing-wasm/') || pathname.endsWith('/scan-worker.js')) return 'scan worker js (+ zxing loader)';
