@@ -11,14 +11,14 @@
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
 #include "ui/console_simulator.hpp"
-#include "ui/console_widgets.hpp"
+#include "ui/console_parts.hpp"
 #include "ui/kiosk_screens.hpp"
 
 namespace kopilka::ui {
 
 namespace {
 
-using namespace console;
+using namespace parts;
 using client::ConsoleBusy;
 using client::ConsoleError;
 using client::ConsoleFlow;

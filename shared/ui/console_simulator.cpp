@@ -9,13 +9,13 @@
 #include "client/program_text.hpp"
 #include "core/i18n/locale.hpp"
 #include "ui/charts.hpp"
-#include "ui/console_widgets.hpp"
+#include "ui/console_parts.hpp"
 
 namespace kopilka::ui {
 
 namespace {
 
-using namespace console;
+using namespace parts;
 
 const ImU32 kNone = IM_COL32(120, 126, 138, 255);
 const ImU32 kDiscount = IM_COL32(0, 102, 170, 255);

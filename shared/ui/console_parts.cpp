@@ -1,6 +1,6 @@
-#include "ui/console_widgets.hpp"
+#include "ui/console_parts.hpp"
 
-namespace kopilka::ui::console {
+namespace kopilka::ui::parts {
 
 namespace {
 int grow(ImGuiInputTextCallbackData* d) {
@@ -50,4 +50,4 @@ bool button(const std::string& label, bool enabled, bool primary, ImVec2 size) {
     return pressed && enabled;
 }
 
-}  // namespace kopilka::ui::console
+}  // namespace kopilka::ui::parts

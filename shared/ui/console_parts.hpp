@@ -1,13 +1,13 @@
-// The console's small controls, shared by its sections (console_screens.cpp and the screens
-// beside it): text fields over std::string, muted and coloured text, buttons (primary in the
-// accent), and the palette they use.
+// The console screens' small drawing parts, shared by its sections (console_screens.cpp and
+// the sections beside it): a text field over a std::string, muted and coloured text, a button
+// that can be disabled or primary, and the palette they use.
 #pragma once
 
 #include <imgui.h>
 
 #include <string>
 
-namespace kopilka::ui::console {
+namespace kopilka::ui::parts {
 
 inline const ImVec4 kMuted(0.38f, 0.40f, 0.44f, 1.f);
 inline const ImVec4 kError(0.70f, 0.12f, 0.10f, 1.f);
@@ -22,4 +22,4 @@ void colored(const ImVec4& c, const std::string& text, bool wrap = true);
 bool button(const std::string& label, bool enabled = true, bool primary = false,
             ImVec2 size = ImVec2(0, 0));
 
-}  // namespace kopilka::ui::console
+}  // namespace kopilka::ui::parts
