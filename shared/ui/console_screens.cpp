@@ -10,6 +10,8 @@
 
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
+#include "ui/console_parts.hpp"
+#include "ui/console_program.hpp"
 #include "ui/kiosk_screens.hpp"
 
 namespace kopilka::ui {
@@ -54,11 +56,19 @@ struct Ctx {
     float px(float v) const { return std::floor(v * s); }
 };
 
-const ImVec4 kMuted(0.38f, 0.40f, 0.44f, 1.f);
-const ImVec4 kError(0.70f, 0.12f, 0.10f, 1.f);
-const ImVec4 kGood(0.10f, 0.50f, 0.22f, 1.f);
-const ImVec4 kAccent(0.85f, 0.31f, 0.17f, 1.f);
+using parts::button;
+using parts::colored;
+using parts::input;
+using parts::kAccent;
+using parts::kError;
+using parts::kGood;
+using parts::kMuted;
+using parts::muted;
 
+}  // namespace
+
+namespace parts {
+namespace {
 // An ImGui text field over a std::string (imgui_stdlib is not built): grows the string.
 int grow(ImGuiInputTextCallbackData* d) {
     if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
@@ -68,8 +78,9 @@ int grow(ImGuiInputTextCallbackData* d) {
     }
     return 0;
 }
-bool input(const char* id, std::string* value, ImGuiInputTextFlags flags = 0,
-           const char* hint = nullptr) {
+}  // namespace
+
+bool input(const char* id, std::string* value, ImGuiInputTextFlags flags, const char* hint) {
     flags |= ImGuiInputTextFlags_CallbackResize;
     if (hint)
         return ImGui::InputTextWithHint(id, hint, value->data(), value->capacity() + 1, flags, grow,
@@ -82,7 +93,7 @@ void muted(const std::string& text) {
     ImGui::TextWrapped("%s", text.c_str());
     ImGui::PopStyleColor();
 }
-void colored(const ImVec4& c, const std::string& text, bool wrap = true) {
+void colored(const ImVec4& c, const std::string& text, bool wrap) {
     ImGui::PushStyleColor(ImGuiCol_Text, c);
     if (wrap)
         ImGui::TextWrapped("%s", text.c_str());
@@ -90,6 +101,24 @@ void colored(const ImVec4& c, const std::string& text, bool wrap = true) {
         ImGui::TextUnformatted(text.c_str());
     ImGui::PopStyleColor();
 }
+bool button(const std::string& label, bool enabled, bool primary, ImVec2 size) {
+    if (!enabled) ImGui::BeginDisabled();
+    if (primary) {
+        ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.75f, 0.25f, 0.12f, 1.f));
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.65f, 0.2f, 0.1f, 1.f));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    }
+    const bool pressed = ImGui::Button(label.c_str(), size);
+    if (primary) ImGui::PopStyleColor(4);
+    if (!enabled) ImGui::EndDisabled();
+    return pressed && enabled;
+}
+
+}  // namespace parts
+
+namespace {
+
 void heading(const Ctx& c, const std::string& text) {
     ImGui::PushFont(c.fonts.title);
     ImGui::TextUnformatted(text.c_str());
@@ -115,20 +144,6 @@ void field_error(const Ctx& c, const std::optional<ConsoleError>& e, const std::
     if (e && e->field == field) colored(kError, error_text(c, *e));
 }
 
-bool button(const std::string& label, bool enabled = true, bool primary = false,
-            ImVec2 size = ImVec2(0, 0)) {
-    if (!enabled) ImGui::BeginDisabled();
-    if (primary) {
-        ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.75f, 0.25f, 0.12f, 1.f));
-        ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.65f, 0.2f, 0.1f, 1.f));
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-    }
-    const bool pressed = ImGui::Button(label.c_str(), size);
-    if (primary) ImGui::PopStyleColor(4);
-    if (!enabled) ImGui::EndDisabled();
-    return pressed && enabled;
-}
 
 void language_buttons(Ctx& c, bool same_line) {
     for (i18n::Locale l :
@@ -1026,7 +1041,13 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
             ImGui::BeginChild("audit", rest.size());
             audit_screen(c);
             ImGui::EndChild();
+            break;        case ConsoleSection::program: {
+            static const i18n::Catalogues none;
+            program_screen({flow, texts, kiosk_texts, rules_texts ? *rules_texts : none,
+                            fonts.title, scale, text_},
+                           rest);
             break;
+        }
     }
     ImGui::End();
     return c.layout;
@@ -1083,7 +1104,11 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             for (const auto& e : st.audit.entries)
                 line(date_time_text(e.at_ms) + " " + e.actor_label + " " + e.action + " " +
                      e.target);
+            break;        case ConsoleSection::program: {
+            static const i18n::Catalogues none;
+            out += program_mirror_text(flow, texts, rules_texts ? *rules_texts : none);
             break;
+        }
     }
     return out;
 }

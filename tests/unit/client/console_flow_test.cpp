@@ -85,8 +85,8 @@ struct Console {
 }  // namespace
 
 TEST_CASE("console: a role sees the sections the server lets it use") {
-    CHECK(visible_sections(StaffRole::owner).size() == 4);
-    CHECK(visible_sections(StaffRole::manager).size() == 4);
+    CHECK(visible_sections(StaffRole::owner).size() == 5);
+    CHECK(visible_sections(StaffRole::manager).size() == 5);
     CHECK(visible_sections(StaffRole::support) == std::vector{ConsoleSection::overview});
     CHECK(visible_sections(StaffRole::viewer) == std::vector{ConsoleSection::overview});
     CHECK(staff_role_from_name("manager") == StaffRole::manager);
