@@ -114,6 +114,12 @@ void text_field(Ctx& c, const std::string& key, const std::string& field, std::s
     field_error(c, field);
 }
 
+// An element's id and name (a tier, a reward, a VIP plan).
+void id_name_fields(Ctx& c, const std::string& f, std::string* id, std::string* name) {
+    text_field(c, "program.id", f + ".id", id);
+    text_field(c, "program.name", f + ".name", name);
+}
+
 // A list of words typed comma-separated ("tobacco, alcohol").
 void words_field(Ctx& c, const std::string& key, const std::string& field,
                  std::vector<std::string>* words) {
@@ -331,8 +337,7 @@ void tiers_form(Ctx& c, program::Program& p) {
                 id, id, t.levels.empty() ? 0 : std::max<std::int64_t>(1, last * 2), 100, 0, {}};
         },
         [&](const std::string& f, program::TierLevel& l) {
-            text_field(c, "program.id", f + ".id", &l.id);
-            text_field(c, "program.name", f + ".name", &l.name);
+            id_name_fields(c, f, &l.id, &l.name);
             if (t.basis == program::TierBasis::spend)
                 money_field(c, "program.threshold_money", f + ".threshold", &l.threshold);
             else
@@ -343,19 +348,27 @@ void tiers_form(Ctx& c, program::Program& p) {
         });
 }
 
-void rewards_form(Ctx& c, program::Program& p) {
-    ImGui::SetNextItemOpen(!p.rewards.empty(), ImGuiCond_Appearing);
-    if (!ImGui::CollapsingHeader((c.t("program.section.rewards") + "##sec.rewards").c_str()))
-        return;
+// A mechanic that is a list (rewards, stamp cards, VIP plans) under its own header, open when
+// the list has something; make(id) gives a new element with a fresh id ("reward-3").
+template <class T, class Make, class Draw>
+void list_mechanic(Ctx& c, const char* id, const char* prefix, std::vector<T>* list, Make make,
+                   Draw draw) {
+    ImGui::SetNextItemOpen(!list->empty(), ImGuiCond_Appearing);
+    const std::string name = c.t(std::string("program.section.") + id);
+    if (!ImGui::CollapsingHeader((name + "##sec." + id).c_str())) return;
+    const std::string fresh = next_id(prefix, list->size());
     list_form(
-        c, "program.rewards", "rewards", &p.rewards,
-        [&] {
-            const std::string id = next_id("reward-", p.rewards.size());
+        c, std::string("program.") + id, id, list, [&] { return make(fresh); }, draw);
+}
+
+void rewards_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "rewards", "reward-", &p.rewards,
+        [](const std::string& id) {
             return program::Reward{id, id, 100, program::RewardKind::gift, 0, 30};
         },
         [&](const std::string& f, program::Reward& w) {
-            text_field(c, "program.id", f + ".id", &w.id);
-            text_field(c, "program.name", f + ".name", &w.name);
+            id_name_fields(c, f, &w.id, &w.name);
             int_field(c, "program.cost_points", f + ".cost_points", &w.cost_points);
             choice_field(c, "program.reward_kind", f + ".kind", &w.kind,
                          {{program::RewardKind::gift, "gift"},
@@ -388,6 +401,58 @@ void cashback_form(Ctx& c, program::Program& p) {
     percent_field(c, "program.rate", "cashback.rate_bp", &p.cashback->rate_bp);
     words_field(c, "program.excluded_categories", "cashback.excluded_categories",
                 &p.cashback->excluded_categories);
+}
+
+void stamps_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "stamp_cards", "card-", &p.stamp_cards,
+        [](const std::string& id) {
+            program::StampCard card;
+            card.id = id;
+            return card;
+        },
+        [&](const std::string& f, program::StampCard& card) {
+            text_field(c, "program.id", f + ".id", &card.id);
+            int_field(c, "program.stamps_per_card", f + ".stamps_per_card", &card.stamps_per_card);
+            words_field(c, "program.categories", f + ".earns_on.categories",
+                        &card.earns_on.categories);
+            words_field(c, "program.skus", f + ".earns_on.skus", &card.earns_on.skus);
+            money_field(c, "program.spend_per_stamp", f + ".spend_per_stamp",
+                        &card.spend_per_stamp);
+            text_field(c, "program.reward_id", f + ".reward_id", &card.reward_id);
+        });
+}
+
+void vip_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "vip_plans", "vip-", &p.vip_plans,
+        [](const std::string& id) {
+            program::VipPlan plan;
+            plan.id = plan.name = id;
+            return plan;
+        },
+        [&](const std::string& f, program::VipPlan& plan) {
+            id_name_fields(c, f, &plan.id, &plan.name);
+            money_field(c, "program.fee", f + ".fee", &plan.fee);
+            choice_field(c, "program.period", f + ".period", &plan.period,
+                         {{program::BillingPeriod::month, "month"},
+                          {program::BillingPeriod::year, "year"}},
+                         "program.period.");
+            int_field(c, "program.multiplier_pct", f + ".earn_multiplier_pct",
+                      &plan.earn_multiplier_pct);
+            percent_field(c, "program.tier_discount", f + ".discount_bp", &plan.discount_bp);
+            words_field(c, "program.perks", f + ".perks", &plan.perks);
+        });
+}
+
+void coalition_form(Ctx& c, program::Program& p) {
+    if (!section(c, "coalition", &p.coalition)) return;
+    text_field(c, "program.coalition_id", "coalition.coalition_id", &p.coalition->coalition_id);
+    text_field(c, "program.partner_id", "coalition.partner_id", &p.coalition->partner_id);
+    money_field(c, "program.clearing_num", "coalition.clearing_price_num",
+                &p.coalition->clearing_price_num);
+    int_field(c, "program.clearing_den", "coalition.clearing_price_den",
+              &p.coalition->clearing_price_den);
 }
 
 // Save, discard, what happened; the first problem in words whatever field it names.
@@ -435,6 +500,9 @@ void form_column(Ctx& c) {
     rewards_form(c, p);
     referral_form(c, p);
     cashback_form(c, p);
+    stamps_form(c, p);
+    vip_form(c, p);
+    coalition_form(c, p);
     muted(c.t("program.not_here"));
     ImGui::PopItemWidth();
 }

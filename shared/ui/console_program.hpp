@@ -5,7 +5,7 @@
 //
 // Implemented: points (rate, rounding, multipliers, exclusions, minimum receipt, redemption
 // cap and minimum, pending days, expiry, welcome and birthday bonuses), flat discount, discount
-// ladder, tiers, rewards, referral, cashback. Missing: stamp cards, paid VIP plans, coalition,
+// ladder, tiers, rewards, referral, cashback, stamp cards, paid VIP plans, coalition. Missing:
 // segment rules, action bonuses and redemption blackouts (kept as they are in the draft).
 #pragma once
 

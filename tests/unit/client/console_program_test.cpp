@@ -135,6 +135,19 @@ TEST_CASE("console program: a wrong tier threshold is named at its field and not
     e.editor().save();
     CHECK(e.net.pending.empty());
 
+    // A stamp card whose reward is not in the catalogue: named at the card's reward_id.
+    e.editor().draft().tiers->levels[2].threshold = 6000;
+    program::StampCard card;
+    card.id = "coffee-card";
+    card.reward_id = "free-coffee";
+    e.editor().draft().stamp_cards.push_back(card);
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "stamp_cards[0].reward_id");
+    e.editor().draft().rewards.push_back({"free-coffee", "Coffee", 300, {}, 0, 30});
+    e.editor().edited();
+    CHECK_FALSE(e.s().problem);
+
     // A number that can't be read keeps Save off too, until it can.
     e.editor().draft().tiers->levels[2].threshold = 6000;
     e.editor().edited();

@@ -301,6 +301,8 @@ TEST_CASE("console screens: the program editor shows a wrong threshold at its fi
     CHECK(drawn(items, "##bonus.earn_bp"));
     CHECK(drawn(items, "##tiers.levels[2].threshold"));
     CHECK(drawn(items, "##receipt[0].price"));
+    for (const char* header : {"##on.coalition", "##on.cashback", "##on.referral"})
+        CHECK(drawn(items, header));
     std::string mirror = imgui.ui.mirror_text(fed.flow, catalogues("console/i18n"), 0);
     CHECK(mirror.find("Program") == 0);
     CHECK(mirror.find("1 point per €20") != std::string::npos);  // in plain words: 5 % paid
