@@ -9,7 +9,8 @@
 //   window.kopilkaConsole.ready / .state() → {signed_in, section, role, theme_id, dirty, version,
 //     accent, devices, pairing_code, program: {loaded, version, dirty, can_save, earn_bp,
 //     problem_field, error_field, done, draft_points, published_points}, layout} / .layout() →
-//     {widget:{x,y,w,h}, logo:{…}, theme, …} (CSS pixels; the kiosk preview's logo box and the widget preview's box) / .setLogo(File)
+//     {widget:{x,y,w,h}, logo:{…}, theme, …} (CSS pixels; the kiosk preview's logo box and the
+//     widget preview's box) / .setLogo(File)
 //   #console-logo (img over the kiosk preview), #console-widget > kopilka-widget[preview]
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

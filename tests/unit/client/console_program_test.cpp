@@ -42,8 +42,8 @@ struct Editor {
     }
     ProgramEditor& editor() { return flow.program(); }
     const ProgramEditorState& s() { return flow.program().state(); }
-    void open(int status = 200, const std::string& body = std::string(R"({"version":4,"program":)") +
-                                                          kProgram + "}") {
+    void open(int status = 200, const std::string& body = std::string(R"({"version":4,)") +
+                                                          R"("program":)" + kProgram + "}") {
         flow.open_section(ConsoleSection::program);
         REQUIRE(net.pending.size() == 1);
         CHECK(net.pending.front().first.method == "GET");
