@@ -1,7 +1,8 @@
 // The merchant console's flow as a state machine without drawing:
 //
 //   signed out ─sign_in→ (POST /v1/console/session) → signed in, section by role
-//   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit
+//   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit |
+//              program (load → draft, checked at every edit → save; client/console_program.hpp)
 //   any 401 session_expired → signed out, the theme draft kept (storage), the reason shown
 //
 // The session token lives in memory and in the tab's session storage (a reload keeps it, a new
