@@ -373,5 +373,11 @@ describe('console', () => {
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(artifactsDir, 'console-program-1920.png') });
+      // In Russian: the form, the words and the what-if follow the language.
+      await clickItem(page, 'RU');
+      await page.waitForFunction(() => /Программа лояльности/.test(
+        document.getElementById('kopilka-mirror').textContent) || /Исправьте/.test(
+        document.getElementById('kopilka-mirror').textContent), null, { timeout: 5000 });
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-ru.png') });
     }));
 });
