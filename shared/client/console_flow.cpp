@@ -20,7 +20,7 @@ constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
 constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit",
-                                              "simulator"};
+                                              "program", "simulator"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -148,6 +148,7 @@ bool section_visible(StaffRole r, ConsoleSection s) {
         case ConsoleSection::themes:
         case ConsoleSection::kiosks:
         case ConsoleSection::audit:
+        case ConsoleSection::program:  // the server lets only them read the program
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
@@ -157,8 +158,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
 
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
-    for (auto s : {ConsoleSection::overview, ConsoleSection::themes, ConsoleSection::kiosks,
-                   ConsoleSection::audit, ConsoleSection::simulator})
+    for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::themes,
+                   ConsoleSection::kiosks, ConsoleSection::audit, ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
 }
@@ -231,7 +232,16 @@ KioskState kiosk_preview_state(Screen screen, i18n::Locale locale, const theme::
 
 ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
                          KioskStorage& draft_store)
-    : transport_(transport), session_store_(session_store), draft_store_(draft_store) {}
+    : transport_(transport),
+      session_store_(session_store),
+      draft_store_(draft_store),
+      program_([this](Request r, std::function<void(TransportReply)> done) {
+          call(std::move(r), std::move(done));
+      },
+               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+                   return handle_common(reply, error);
+               },
+               [this] { changed(); }) {}
 
 // ---- requests -----------------------------------------------------------------------------
 void ConsoleFlow::call(Request r, std::function<void(TransportReply)> done) {
@@ -368,6 +378,7 @@ void ConsoleFlow::end_session(bool tell_server) {
                                                          : state_.session.merchant_code;
     form.email = state_.session.email.empty() ? state_.sign_in.email : state_.session.email;
     state_ = ConsoleState{};
+    program_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -387,6 +398,9 @@ void ConsoleFlow::open_section(ConsoleSection s) {
     if (s == ConsoleSection::themes && !state_.themes.list_loaded) load_themes();
     if (s == ConsoleSection::kiosks && !state_.kiosks.loaded) load_devices();
     if (s == ConsoleSection::audit && !state_.audit.loaded) load_audit();
+    if (s == ConsoleSection::program && !program_.state().loaded &&
+        program_.state().busy == ConsoleBusy::none)
+        program_.load(state_.session.currency);
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {

@@ -1,7 +1,8 @@
 // The merchant console's flow as a state machine without drawing:
 //
 //   signed out ─sign_in→ (POST /v1/console/session) → signed in, section by role
-//   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit
+//   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit |
+//              program (load → draft, checked at every edit → save; client/console_program.hpp)
 //   any 401 session_expired → signed out, the theme draft kept (storage), the reason shown
 //
 // The session token lives in memory and in the tab's session storage (a reload keeps it, a new
@@ -19,7 +20,9 @@
 #include <vector>
 
 #include "client/api.hpp"
+#include "client/console_program.hpp"
 #include "client/console_simulator.hpp"
+#include "client/console_types.hpp"
 #include "client/kiosk_flow.hpp"
 #include "client/member_session.hpp"  // KioskStorage: get/set/remove of strings
 #include "client/transport.hpp"
@@ -32,21 +35,14 @@ enum class StaffRole : std::uint8_t { owner, manager, support, viewer };
 std::string_view staff_role_name(StaffRole r);
 std::optional<StaffRole> staff_role_from_name(std::string_view name);
 
-// The left navigation. overview: the merchant and who is signed in (every role).
-// simulator: the economics of a discount against a bonus (console_simulator.hpp), no server.
-enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, simulator };
+// The left navigation. overview: the merchant and who is signed in (every role); program: the
+// program editor (console_program.hpp); simulator: the economics of a discount against a bonus
+// (console_simulator.hpp), no server.
+enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, program, simulator };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
 std::vector<ConsoleSection> visible_sections(StaffRole r);
 
-// A refusal or a failure as the server named it ({code, message, field}); code "offline" when
-// no answer came. retry_after_s: a 429's wait.
-struct ConsoleError {
-    std::string code;
-    std::string message;
-    std::string field;
-    std::int64_t retry_after_s = 0;
-};
 
 struct StaffSession {
     std::string token;  // kcs_…
@@ -81,8 +77,6 @@ struct ContrastFailure {
     std::string pair;  // "text/background"
     int ratio_x100 = 0;
 };
-
-enum class ConsoleBusy : std::uint8_t { none, loading, saving, publishing };
 
 struct ThemeEditor {
     std::vector<ThemeListItem> themes;
@@ -211,6 +205,10 @@ class ConsoleFlow {
     void cancel_revoke();
     void revoke_confirmed();
 
+    // The program editor (its state and logic in console_program.hpp).
+    ProgramEditor& program() { return program_; }
+    const ProgramEditor& program() const { return program_; }
+
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
     void load_audit();  // the newest page for the filter
@@ -242,6 +240,7 @@ class ConsoleFlow {
     KioskStorage& session_store_;
     KioskStorage& draft_store_;
     ConsoleState state_;
+    ProgramEditor program_;
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped
     bool draft_unsaved_ = false;    // the draft changed since it was last written to storage

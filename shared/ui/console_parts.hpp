@@ -1,6 +1,6 @@
-// The console screens' small drawing parts, shared by its sections (console_screens.cpp and
-// the sections beside it): a text field over a std::string, muted and coloured text, a button
-// that can be disabled or primary, and the palette they use.
+// The console screens' small drawing parts, shared by its sections (console_screens.cpp,
+// console_program.cpp, console_simulator.cpp): a text field over a std::string, muted and
+// coloured text, a button that can be disabled or primary, and the palette they use.
 #pragma once
 
 #include <imgui.h>

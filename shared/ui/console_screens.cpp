@@ -10,8 +10,9 @@
 
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
-#include "ui/console_simulator.hpp"
 #include "ui/console_parts.hpp"
+#include "ui/console_program.hpp"
+#include "ui/console_simulator.hpp"
 #include "ui/kiosk_screens.hpp"
 
 namespace kopilka::ui {
@@ -990,6 +991,13 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
             audit_screen(c);
             ImGui::EndChild();
             break;
+        case ConsoleSection::program: {
+            static const i18n::Catalogues none;
+            program_screen({flow, texts, kiosk_texts, rules_texts ? *rules_texts : none,
+                            fonts.title, scale, text_},
+                           rest);
+            break;
+        }
         case ConsoleSection::simulator:
             if (draw_simulator(simulator_screen(texts, st, fonts.title, scale),
                                flow.simulator_form(), rest))
@@ -1052,6 +1060,11 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
                 line(date_time_text(e.at_ms) + " " + e.actor_label + " " + e.action + " " +
                      e.target);
             break;
+        case ConsoleSection::program: {
+            static const i18n::Catalogues none;
+            out += program_mirror_text(flow, texts, rules_texts ? *rules_texts : none);
+            break;
+        }
         case ConsoleSection::simulator:
             for (const std::string& l :
                  simulator_lines(simulator_screen(texts, st, nullptr, 1), st.simulator))

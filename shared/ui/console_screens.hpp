@@ -1,7 +1,8 @@
 // The merchant console's screens with Dear ImGui: sign-in, the left navigation filtered by
-// role, the theme editor with its live previews, kiosks and pairing, the audit log. Decisions
-// are the flow's (client/console_flow.hpp): the screens type into its forms and draft and call
-// it. What only the drawing needs (which preview, text being typed) lives in ConsoleUi.
+// role, the theme editor with its live previews, kiosks and pairing, the audit log, and the
+// program editor (console_program.hpp). Decisions are the flow's (client/console_flow.hpp):
+// the screens type into its forms and draft and call it. What only the drawing needs (which
+// preview, text being typed) lives in ConsoleUi.
 //
 // The preview of the website widget and the logo over the kiosk preview are DOM elements of
 // the page: draw() reserves their places and returns them (ConsoleLayout), the page puts the
@@ -66,6 +67,7 @@ class ConsoleUi {
     i18n::Locale attract_locale = i18n::Locale::en;  // whose attract texts are edited
     float wanted_preview_scale = 0.5f;               // set by draw()
     std::string logo_error;  // the page refused a file: "logo_type", "logo_size" ("" none)
+    const i18n::Catalogues* rules_texts = nullptr;  // the program in plain words (its editor)
 
   private:
     std::map<std::string, std::string> text_;  // fields typed in that are not the flow's

@@ -1,12 +1,16 @@
 // The merchant console against a real kopilka-server, tried as a new merchant would: sign in
 // from the keyboard, change the accent colour and upload a logo → the kiosk preview's pixels
 // change at once and the widget preview gets the draft theme, save; a wrong password is refused
-// with the server's message; a support user sees no theme editor.
+// with the server's message; a support user sees no theme editor; the program editor's new
+// points rate changes the test receipt before saving and a till receipt after, and a wrong tier
+// threshold is shown at its field with nothing saved.
 //
 // How a test drives the console (web/console/app.js):
 //   window.kopilkaConsole.ready / .state() → {signed_in, section, role, theme_id, dirty, version,
-//     accent, devices, pairing_code, layout} / .layout() → {widget:{x,y,w,h}, logo:{…}, theme, …}
-//     (CSS pixels; the kiosk preview's logo box and the widget preview's box) / .setLogo(File)
+//     accent, devices, pairing_code, program: {loaded, version, dirty, can_save, earn_bp,
+//     problem_field, error_field, done, draft_points, published_points}, layout} / .layout() →
+//     {widget:{x,y,w,h}, logo:{…}, theme, …} (CSS pixels; the kiosk preview's logo box and the
+//     widget preview's box) / .setLogo(File)
 //   #console-logo (img over the kiosk preview), #console-widget > kopilka-widget[preview]
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +29,9 @@ async function signIn(page, url, email, password) {
   await page.goto(url + '/console/');
   await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready,
     null, { timeout: 30000 });
-  await page.waitForTimeout(300);  // the shop code field takes the keyboard focus
+  // The shop code field takes the keyboard focus: the host's text sink has the page's focus.
+  await page.waitForFunction(() => document.activeElement &&
+    document.activeElement.tagName === 'TEXTAREA', null, { timeout: 10000 });
   // Typed at once: the host holds text typed right after a Tab until ImGui has moved the focus.
   const tab = () => page.keyboard.press('Tab');
   await page.keyboard.type('demo');
@@ -34,6 +40,14 @@ async function signIn(page, url, email, password) {
   await tab();
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
+}
+
+// Signed in afresh as the shop's owner, who lands on the theme editor.
+async function signInAsOwner(page, url, password) {
+  await page.evaluate(() => sessionStorage.clear()).catch(() => {});
+  await signIn(page, url, 'owner@demo.example', password);
+  await page.waitForFunction(() => window.kopilkaConsole.state().section === 'themes', null,
+    { timeout: 15000 });
 }
 
 const state = (page) => page.evaluate(() => window.kopilkaConsole.state());
@@ -51,6 +65,49 @@ async function saveTheme(page) {
   await clickItem(page, '##save');
   await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null, { timeout: 10000 });
 }
+
+// Scrolls the window under (x, y) with the mouse wheel until the control `id` shows. The host
+// draws a frame on pointer and key input, not on a wheel alone, so the pointer moves a pixel
+// after each turn (as a hand on a mouse does). Emscripten 3.1.6's GLFW hands ImGui the page's
+// deltaY unflipped (a turn down scrolls up), so when a turn moved nothing the other way is tried.
+async function scrollToItem(page, id, x, y) {
+  let sign = 1;
+  let last = '';
+  for (let i = 0; i < 80; i += 1) {
+    const items = await page.evaluate(() => window.kopilkaConsole.state().items || []);
+    const item = items.find((it) => it.id.endsWith(id));
+    if (item && item.visible && item.y > 120 && item.y + item.h < page.viewportSize().height - 20)
+      return item;
+    const where = JSON.stringify(items.filter((it) => it.id.startsWith('##')).slice(0, 3)
+      .map((it) => it.y));
+    if (where === last) sign = -sign;  // that turn moved nothing
+    last = where;
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, (item && item.y < 120 ? -1 : 1) * sign);
+    await page.mouse.move(x + 1 + (i % 2), y);
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`no ${id} came into view`);
+}
+
+// A 1280×800 console page for body(page); its errors fail the test, and a failure keeps a
+// screenshot and the page's log.
+async function onConsolePage(browser, body) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const watch = watchPage(page);
+  try {
+    await body(page);
+    assert.deepEqual(watch.pageErrors, []);
+  } catch (err) {
+    throw await keepFailure(page, watch, err);
+  } finally {
+    await page.close();
+  }
+}
+
+// The published program as the server has it.
+const publishedProgram = async (server) =>
+  (await api(server.url, 'GET', '/v1/admin/program', { key: server.adminKey })).body;
 
 // A failed test keeps a screenshot of the console and says what the page logged.
 async function keepFailure(page, watch, err) {
@@ -209,10 +266,7 @@ describe('console', () => {
     const kioskContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const kiosk = await kioskContext.newPage();
     try {
-      await page.evaluate(() => sessionStorage.clear()).catch(() => {});
-      await signIn(page, server.url, 'owner@demo.example', owner.password);
-      await page.waitForFunction(() => window.kopilkaConsole.state().section === 'themes', null,
-        { timeout: 15000 });
+      await signInAsOwner(page, server.url, owner.password);
 
       // Pair: a name, "Pair a kiosk", the code the console shows, typed into a new kiosk.
       await clickItem(page, 'Kiosks');
@@ -299,4 +353,82 @@ describe('console', () => {
       await page.close();
     }
   });
+
+  test('program editor: a new points rate changes the test receipt before saving, then the ' +
+    'till; a wrong tier threshold is shown at its field and nothing is saved', () =>
+    onConsolePage(browser, async (page) => {
+      await signInAsOwner(page, server.url, owner.password);
+      await clickItem(page, 'Program');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.loaded, null,
+        { timeout: 10000 });
+      const before = await publishedProgram(server);
+      const p0 = (await state(page)).program;
+      assert.equal(p0.version, before.version);
+      assert.equal(p0.earn_bp, before.program.bonus.earn_bp);
+      // The test receipt (1 000 ₽ of coffee, a Base member): 5 % → 50 points, draft and live.
+      assert.equal(p0.draft_points, 50);
+      assert.equal(p0.published_points, 50);
+      assert.equal(p0.can_save, false);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program.png') });
+
+      // 10 %: the receipt earns 100 before anything is saved; the server still has 5 %.
+      await clickItem(page, '##bonus.earn_bp');
+      await page.waitForTimeout(200);
+      await page.keyboard.type('10');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.earn_bp === 1000,
+        null, { timeout: 5000 });
+      const p1 = (await state(page)).program;
+      assert.equal(p1.draft_points, 100);
+      assert.equal(p1.published_points, 50);
+      assert.equal(p1.dirty, true);
+      assert.match(await page.locator('#kopilka-mirror').textContent(), /50 → 100 points/);
+      assert.equal((await publishedProgram(server)).version, before.version);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-what-if.png') });
+
+      // Save: a new version with 10 %; a receipt at the till earns at the new rate.
+      await clickItem(page, '##program_save');
+      await page.waitForFunction(() => {
+        const p = window.kopilkaConsole.state().program;
+        return p.done === 'saved' && !p.dirty;
+      }, null, { timeout: 10000 });
+      const saved = await publishedProgram(server);
+      assert.equal(saved.version, before.version + 1);
+      assert.equal(saved.program.bonus.earn_bp, 1000);
+      const receipt = await api(server.url, 'POST', '/v1/receipts', { key: server.tillKey, body: {
+        operation_id: '0123456789abcdef0123456789abcd01', member: { id: 'demo-boris' },
+        receipt: { id: 'R-program-1', lines: [{ sku: 'item-1', category: 'coffee',
+          unit_price: 100000 }] } } });
+      assert.equal(receipt.status, 201, JSON.stringify(receipt.body));
+      assert.equal(receipt.body.quote.points_earned, 100, JSON.stringify(receipt.body.quote));
+
+      // Gold's threshold below Silver's: shown at Gold's threshold field, Save stays off.
+      const field = '##tiers.levels[2].threshold';
+      await scrollToItem(page, field, 300, 500);
+      await clickItem(page, field);
+      await page.waitForTimeout(200);
+      await page.keyboard.type('900');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.problem_field ===
+        'tiers.levels[2].threshold', null, { timeout: 5000 });
+      assert.equal((await state(page)).program.can_save, false);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-error.png') });
+      await clickItem(page, '##program_save');  // disabled: nothing is sent
+      await page.waitForTimeout(500);
+      const after = await publishedProgram(server);
+      assert.equal(after.version, saved.version);
+      assert.equal(after.program.tiers.levels[2].threshold, 5000);
+      assert.match(await page.locator('#kopilka-mirror').textContent(),
+        /tiers\.levels\[2\]\.threshold/);
+
+      // The same screen at 1920×1080.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-1920.png') });
+      // In Russian: the form, the words and the what-if follow the language.
+      await clickItem(page, 'RU');
+      await page.waitForFunction(() => /Программа лояльности/.test(
+        document.getElementById('kopilka-mirror').textContent) || /Исправьте/.test(
+        document.getElementById('kopilka-mirror').textContent), null, { timeout: 5000 });
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-ru.png') });
+    }));
 });

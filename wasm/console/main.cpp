@@ -1,7 +1,8 @@
 // The merchant console, compiled to WebAssembly: Dear ImGui on the browser host
 // (platform/host.hpp: WebGL2, HiDPI, keyboard, typed text in any layout, clipboard, frames drawn
 // only on input or change). The flow lives in shared/client/console_flow, the drawing in
-// shared/ui/console_screens. The page (web/console/console.js) places two DOM elements where
+// shared/ui/console_screens (the program editor: client/console_program, ui/console_program).
+// The page (web/console/console.js) places two DOM elements where
 // the drawing leaves room for them — the website widget's preview and the logo over the kiosk
 // preview — from the layout this module hands it whenever it changes, reads logo files, and
 // makes pairing QR codes; see the kopilka_console_* functions below.
@@ -35,6 +36,7 @@ struct App {
     client::ConsoleFlow flow{transport, session_store, draft_store};
     i18n::Catalogues texts;        // assets/console/i18n
     i18n::Catalogues kiosk_texts;  // assets/i18n: what the kiosk preview says
+    i18n::Catalogues rules_texts;  // assets/i18n/rules: the program in plain words
     ui::ConsoleUi ui;
     ui::ConsoleFonts fonts;
     int fonts_size_px = 0;  // the draft's font size the preview fonts were loaded for
@@ -183,8 +185,8 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows)
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "layout": …, "items": [{"label", "id", "x", "y", "w", "h",
-// "visible"}]} (the controls of the last frame drawn).
+// "devices", "pairing_code", "program": {…}, "layout": …, "items": [{"label", "id", "x", "y",
+// "w", "h", "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -198,6 +200,20 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                      {"accent", codec::color_text(st.themes.draft.accent)},
                      {"devices", st.kiosks.devices.size()},
                      {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
+    // The program editor: the draft's earn rate, its first problem's field, the test receipt's
+    // points with the draft and with the published program.
+    const client::ProgramEditorState& p = g_app->flow.program().state();
+    j["program"] = {{"loaded", p.loaded},
+                    {"version", p.version},
+                    {"dirty", p.dirty},
+                    {"can_save", g_app->flow.program().can_save()},
+                    {"earn_bp", p.draft.bonus ? p.draft.bonus->earn_bp : 0},
+                    {"problem_field", p.problem ? p.problem->field : ""},
+                    {"error_field", p.error ? p.error->field : ""},
+                    {"done", p.done},
+                    {"draft_points", p.draft_quote ? p.draft_quote->points_earned : -1},
+                    {"published_points",
+                     p.published_quote ? p.published_quote->points_earned : -1}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();
@@ -217,6 +233,8 @@ int main() {
     g_app = &app;
     app.texts = wasm::load_catalogues("/assets/console/i18n");
     app.kiosk_texts = wasm::load_catalogues("/assets/i18n");
+    app.rules_texts = wasm::load_catalogues("/assets/i18n/rules");
+    app.ui.rules_texts = &app.rules_texts;
     app.flow.start(wasm::wall_ms());
     if (auto l = i18n::locale_from_tag(wasm::url_param("lang"))) app.flow.set_locale(*l);
     if (const std::string m = wasm::url_param("merchant"); !m.empty())

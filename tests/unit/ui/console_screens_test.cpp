@@ -40,6 +40,16 @@ const std::string kTheme = [] {
     return codec::encode_theme(t).dump();
 }();
 
+// The published program: points, three tiers, a reward and a referral (EUR, as the merchant).
+constexpr const char* kProgram =
+    R"({"version":2,"program":{"id":"p","name":"Demo points","currency":"EUR",)"
+    R"("point_value_minor":100,"bonus":{"earn_bp":500,"expiry_days":365},)"
+    R"("tiers":{"levels":[{"id":"base","name":"Base","threshold":0},)"
+    R"({"id":"silver","name":"Silver","threshold":1000},)"
+    R"({"id":"gold","name":"Gold","threshold":5000,"discount_bp":300}]},)"
+    R"("referral":{"inviter_bonus":200,"invitee_bonus":100},)"
+    R"("rewards":[{"id":"coffee","name":"Coffee","cost_points":300}]}})";
+
 // A console signed in as `role` whose every list has something in it.
 struct Fed {
     fakes::HeldTransport net;
@@ -74,6 +84,8 @@ struct Fed {
                            R"({"id":"d2","name":"Café","online":true,"version":1}]})");
             else if (path == "/v1/admin/devices/pairing-codes")
                 net.answer(200, R"({"code":"ABCD-EFGH","expires_at_ms":600000})");
+            else if (path == "/v1/admin/program")
+                net.answer(200, kProgram);
             else if (path.rfind("/v1/admin/audit", 0) == 0)
                 net.answer(200, R"({"entries":[{"id":3,"at_ms":1764855000000,"actor":{"kind":)"
                                 R"("user","label":"Olga"},"address":"10.0.0.7","action":)"
@@ -308,4 +320,47 @@ TEST_CASE("console screens: the simulator answers PRODUCT.md's example and names
     CHECK(m.find("Цена одной покупки, EUR: Цифры и, если нужно, запятая или точка: 9000,00.") !=
           std::string::npos);
     CHECK(m.find("Бонусы приносят") == std::string::npos);
+}
+
+TEST_CASE("console screens: the program editor shows a wrong threshold at its field, in words") {
+    Headless imgui({1280, 3600}, 1.f);  // tall enough for the whole form without scrolling
+    imgui.ui.rules_texts = &catalogues("i18n/rules");
+    ui::record_items(true);
+    Fed fed;
+    fed.flow.open_section(ConsoleSection::program);
+    fed.respond();
+    REQUIRE(fed.flow.program().state().loaded);
+    imgui.draw(fed.flow);
+    const auto frame_items = [&] {
+        ui::begin_item_frame();
+        imgui.frame(fed.flow);
+        ui::end_item_frame();
+        return ui::drawn_items();
+    };
+    const auto drawn = [](const std::vector<ui::DrawnItem>& items, const std::string& id) {
+        for (const auto& i : items)
+            if (i.id == id) return true;
+        return false;
+    };
+    auto items = frame_items();
+    CHECK(drawn(items, "##bonus.earn_bp"));
+    CHECK(drawn(items, "##tiers.levels[2].threshold"));
+    CHECK(drawn(items, "##receipt[0].price"));
+    for (const char* header : {"##on.coalition", "##on.cashback", "##on.referral"})
+        CHECK(drawn(items, header));
+    std::string mirror = imgui.ui.mirror_text(fed.flow, catalogues("console/i18n"), 0);
+    CHECK(mirror.find("Program") == 0);
+    CHECK(mirror.find("1 point per €20") != std::string::npos);  // in plain words: 5 % paid
+    CHECK(mirror.find("50 → 50 points") != std::string::npos);   // the what-if
+
+    fed.flow.program().draft().tiers->levels[2].threshold = 10;
+    fed.flow.program().edited();
+    imgui.draw(fed.flow);
+    items = frame_items();
+    // The field is still drawn with the problem under it; the mirror names the field.
+    CHECK(drawn(items, "##tiers.levels[2].threshold"));
+    mirror = imgui.ui.mirror_text(fed.flow, catalogues("console/i18n"), 0);
+    CHECK(mirror.find("tiers.levels[2].threshold") != std::string::npos);
+    CHECK_FALSE(fed.flow.program().can_save());
+    ui::record_items(false);
 }

@@ -1,0 +1,727 @@
+#include "ui/console_program.hpp"
+
+#include <imgui_internal.h>  // GetActiveID: a number field keeps what is typed while active
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/console_program.hpp"
+#include "client/program_text.hpp"
+#include "codec/quote_json.hpp"
+#include "core/i18n/locale.hpp"
+#include "core/money/money.hpp"
+#include "ui/console_parts.hpp"
+
+namespace kopilka::ui {
+
+namespace {
+
+using client::ConsoleBusy;
+using client::ConsoleError;
+using client::ProgramEditor;
+using parts::button;
+using parts::colored;
+using parts::input;
+using parts::kError;
+using parts::kGood;
+using parts::muted;
+
+// One drawing of the editor.
+struct Ctx {
+    const ProgramScreenContext& in;
+    ProgramEditor& editor;
+    bool changed = false;  // the draft was edited this frame
+
+    i18n::Locale locale() const { return in.flow.state().locale; }
+    std::string t(const std::string& key, const i18n::Args& args = {}) const {
+        return i18n::translate(in.texts, locale(), key, args);
+    }
+    std::string n(const std::string& key, std::int64_t count) const {
+        i18n::Args a;
+        a.count = count;
+        return t(key, a);
+    }
+    float px(float v) const { return std::floor(v * in.scale); }
+    int digits() const { return money::currency_info(editor.state().draft.currency).minor_digits; }
+    std::string money(std::int64_t minor) const {
+        return i18n::format_money(locale(), {minor, editor.state().draft.currency});
+    }
+};
+
+void heading(const Ctx& c, const std::string& text) {
+    ImGui::PushFont(c.in.title);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopFont();
+}
+
+// What is wrong in words: "program.problem.<code>" of the catalogue, else the message as sent.
+std::string problem_text(const Ctx& c, const ConsoleError& e) {
+    for (const char* prefix : {"program.problem.", "error."}) {
+        const std::string key = prefix + e.code;
+        const std::string out = c.t(key);
+        if (out != key) return out;
+    }
+    return e.message.empty() ? c.t("error.other") : e.message;
+}
+
+// The problem, the server's refusal or an unreadable number at `field`, in red under it.
+void field_error(const Ctx& c, const std::string& field) {
+    const auto& s = c.editor.state();
+    if (s.unreadable.count(field)) colored(kError, c.t("program.problem.not_a_number"));
+    if (s.problem && s.problem->field == field) colored(kError, problem_text(c, *s.problem));
+    if (s.error && s.error->field == field) colored(kError, problem_text(c, *s.error));
+}
+
+// A label over the field, the field, its error: every field below is drawn through here.
+void label(const Ctx& c, const std::string& key) {
+    ImGui::TextUnformatted(c.t(key).c_str());
+}
+
+// A number typed as a decimal with `digits` decimals (money in minor units; percentages in
+// basis points with digits 2). What is typed stays while the field is active.
+void decimal_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* v,
+                   int digits) {
+    label(c, key);
+    std::string& typed = c.in.text["program." + field];
+    const std::string id = "##" + field;
+    if (ImGui::GetActiveID() != ImGui::GetID(id.c_str())) typed = client::decimal_text(*v, digits);
+    if (input(id.c_str(), &typed, ImGuiInputTextFlags_AutoSelectAll)) {
+        const auto parsed = client::parse_decimal(typed, digits);
+        c.editor.set_unreadable(field, !parsed);
+        if (parsed && *parsed != *v) {
+            *v = *parsed;
+            c.changed = true;
+        }
+    }
+    field_error(c, field);
+}
+void money_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* v) {
+    decimal_field(c, key, field, v, c.digits());
+}
+void percent_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* bp) {
+    decimal_field(c, key, field, bp, 2);
+}
+void int_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* v) {
+    decimal_field(c, key, field, v, 0);
+}
+
+void text_field(Ctx& c, const std::string& key, const std::string& field, std::string* v) {
+    label(c, key);
+    c.changed |= input(("##" + field).c_str(), v);
+    field_error(c, field);
+}
+
+// An element's id and name (a tier, a reward, a VIP plan).
+void id_name_fields(Ctx& c, const std::string& f, std::string* id, std::string* name) {
+    text_field(c, "program.id", f + ".id", id);
+    text_field(c, "program.name", f + ".name", name);
+}
+
+// A list of words typed comma-separated ("tobacco, alcohol").
+void words_field(Ctx& c, const std::string& key, const std::string& field,
+                 std::vector<std::string>* words) {
+    label(c, key);
+    std::string& typed = c.in.text["program." + field];
+    const std::string id = "##" + field;
+    if (ImGui::GetActiveID() != ImGui::GetID(id.c_str())) {
+        typed.clear();
+        for (const auto& w : *words) typed += (typed.empty() ? "" : ", ") + w;
+    }
+    if (input(id.c_str(), &typed, 0, c.t("program.words_hint").c_str())) {
+        std::vector<std::string> out;
+        std::string word;
+        for (char ch : typed + ",") {
+            if (ch != ',') {
+                word += ch;
+                continue;
+            }
+            const auto b = word.find_first_not_of(' ');
+            if (b != std::string::npos)
+                out.push_back(word.substr(b, word.find_last_not_of(' ') + 1 - b));
+            word.clear();
+        }
+        *words = out;
+        c.changed = true;
+    }
+    field_error(c, field);
+}
+
+// One of `options` ("program.rounding.floor" … as catalogue keys under `key_prefix`).
+template <class E>
+void choice_field(Ctx& c, const std::string& key, const std::string& field, E* v,
+                  const std::vector<std::pair<E, const char*>>& options,
+                  const std::string& key_prefix) {
+    label(c, key);
+    std::string current;
+    for (const auto& [value, name] : options)
+        if (value == *v) current = c.t(key_prefix + name);
+    if (ImGui::BeginCombo(("##" + field).c_str(), current.c_str())) {
+        for (const auto& [value, name] : options)
+            if (ImGui::Selectable((c.t(key_prefix + name) + "##" + field + "." + name).c_str(),
+                                  value == *v)) {
+                *v = value;
+                c.changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    field_error(c, field);
+}
+
+void check_field(Ctx& c, const std::string& key, const std::string& field, bool* v) {
+    c.changed |= ImGui::Checkbox((c.t(key) + "##" + field).c_str(), v);
+    field_error(c, field);
+}
+
+// A mechanic's header with a check box that adds or removes it; true when its form shows.
+template <class T>
+bool section(Ctx& c, const char* id, std::optional<T>* part) {
+    bool on = part->has_value();
+    const std::string name = c.t(std::string("program.section.") + id);
+    if (ImGui::Checkbox(("##on." + std::string(id)).c_str(), &on)) {
+        if (on)
+            part->emplace();
+        else
+            part->reset();
+        c.changed = true;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemOpen(on, ImGuiCond_Appearing);
+    const bool open =
+        ImGui::CollapsingHeader((name + "##sec." + id).c_str(), ImGuiTreeNodeFlags_None);
+    field_error(c, id);
+    return open && part->has_value();
+}
+
+// A list's header: its field's error and an "Add" button; true when Add was pressed.
+bool list_header(Ctx& c, const std::string& key, const std::string& field) {
+    ImGui::Spacing();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(c.t(key).c_str());
+    ImGui::SameLine();
+    const bool add = ImGui::SmallButton((c.t("program.add") + "##add." + field).c_str());
+    field_error(c, field);
+    return add;
+}
+
+// The Remove button of element i (at `field`) of a list; true when it removed the element.
+template <class T>
+bool remove_button(Ctx& c, const std::string& field, std::vector<T>* list, std::size_t i) {
+    if (!ImGui::SmallButton((c.t("program.remove") + "##remove." + field).c_str())) return false;
+    list->erase(list->begin() + static_cast<std::ptrdiff_t>(i));
+    c.changed = true;
+    return true;
+}
+
+std::string at(const std::string& list, std::size_t i) {
+    return list + "[" + std::to_string(i) + "]";
+}
+
+// Indents an element of a list and draws a thin line under it.
+struct ListItem {
+    explicit ListItem(const Ctx& c) : indent(c.px(14)) { ImGui::Indent(indent); }
+    ~ListItem() {
+        ImGui::Unindent(indent);
+        ImGui::Separator();
+    }
+    float indent;
+};
+
+// A list of a mechanic: its header with Add (make() gives the new element), then each element
+// indented, drawn by draw(field, element), with its Remove button.
+template <class T, class Make, class Draw>
+void list_form(Ctx& c, const std::string& key, const std::string& field, std::vector<T>* list,
+               Make make, Draw draw) {
+    if (list_header(c, key, field)) {
+        list->push_back(make());
+        c.changed = true;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string f = at(field, i);
+        ListItem item(c);
+        draw(f, (*list)[i]);
+        if (remove_button(c, f, list, i)) break;
+    }
+}
+
+// A new element's id and name: "tier-3" for the third tier.
+std::string next_id(const char* prefix, std::size_t count) {
+    return prefix + std::to_string(count + 1);
+}
+
+void flat_discount_form(Ctx& c, program::Program& p) {
+    if (!section(c, "flat_discount", &p.flat_discount)) return;
+    percent_field(c, "program.rate", "flat_discount.rate_bp", &p.flat_discount->rate_bp);
+    words_field(c, "program.categories", "flat_discount.applies_to.categories",
+                &p.flat_discount->applies_to.categories);
+    words_field(c, "program.skus", "flat_discount.applies_to.skus",
+                &p.flat_discount->applies_to.skus);
+}
+
+void ladder_form(Ctx& c, program::Program& p) {
+    if (!section(c, "discount_ladder", &p.discount_ladder)) return;
+    program::DiscountLadder& l = *p.discount_ladder;
+    choice_field(c, "program.ladder_mode", "discount_ladder.mode", &l.mode,
+                 {{program::LadderMode::cumulative, "cumulative"},
+                  {program::LadderMode::receipt, "receipt"}},
+                 "program.ladder_mode.");
+    list_form(
+        c, "program.steps", "discount_ladder.steps", &l.steps,
+        [&] {
+            if (l.steps.empty()) return program::LadderStep{};
+            return program::LadderStep{l.steps.back().threshold * 2, l.steps.back().rate_bp + 100};
+        },
+        [&](const std::string& f, program::LadderStep& step) {
+            money_field(c, "program.threshold_money", f + ".threshold", &step.threshold);
+            percent_field(c, "program.rate", f + ".rate_bp", &step.rate_bp);
+        });
+    percent_field(c, "program.cap", "discount_ladder.cap_bp", &l.cap_bp);
+    int_field(c, "program.decay_days", "discount_ladder.decay_period_days", &l.decay_period_days);
+}
+
+void multipliers_form(Ctx& c, const std::string& key, const std::string& field,
+                      std::vector<program::Multiplier>* list) {
+    list_form(
+        c, key, field, list, [] { return program::Multiplier{"", 200}; },
+        [&](const std::string& f, program::Multiplier& m) {
+            text_field(c, "program.key", f + ".key", &m.key);
+            int_field(c, "program.multiplier_pct", f + ".percent", &m.percent);
+        });
+}
+
+void bonus_form(Ctx& c, program::Program& p) {
+    if (!section(c, "bonus", &p.bonus)) return;
+    program::BonusPoints& b = *p.bonus;
+    percent_field(c, "program.earn_rate", "bonus.earn_bp", &b.earn_bp);
+    choice_field(c, "program.rounding", "bonus.earn_rounding", &b.earn_rounding,
+                 {{money::Rounding::floor, "floor"},
+                  {money::Rounding::half_even, "half_even"},
+                  {money::Rounding::half_up, "half_up"},
+                  {money::Rounding::ceil, "ceil"}},
+                 "program.rounding.");
+    money_field(c, "program.receipt_min", "bonus.receipt_min", &b.receipt_min);
+    multipliers_form(c, "program.category_multipliers", "bonus.category_multipliers",
+                     &b.category_multipliers);
+    multipliers_form(c, "program.sku_multipliers", "bonus.sku_multipliers", &b.sku_multipliers);
+    words_field(c, "program.excluded_categories", "bonus.excluded_categories",
+                &b.excluded_categories);
+    check_field(c, "program.exclude_discounted", "bonus.exclude_discounted_lines",
+                &b.exclude_discounted_lines);
+    percent_field(c, "program.redeem_cap", "bonus.redeem_cap_bp", &b.redeem_cap_bp);
+    money_field(c, "program.redeem_order_min", "bonus.redeem_order_min", &b.redeem_order_min);
+    int_field(c, "program.pending_days", "bonus.pending_days", &b.pending_days);
+    int_field(c, "program.expiry_days", "bonus.expiry_days", &b.expiry_days);
+    int_field(c, "program.welcome_bonus", "bonus.welcome_bonus", &b.welcome_bonus);
+    int_field(c, "program.birthday_bonus", "bonus.birthday_bonus", &b.birthday_bonus);
+}
+
+void tiers_form(Ctx& c, program::Program& p) {
+    const bool had = p.tiers.has_value();
+    if (!section(c, "tiers", &p.tiers)) return;
+    program::Tiers& t = *p.tiers;
+    if (!had) t.levels.push_back({"base", c.t("program.tier_first"), 0, 100, 0, {}});
+    choice_field(c, "program.tier_basis", "tiers.basis", &t.basis,
+                 {{program::TierBasis::points, "points"}, {program::TierBasis::spend, "spend"}},
+                 "program.tier_basis.");
+    int_field(c, "program.window_days", "tiers.window_days", &t.window_days);
+    int_field(c, "program.downgrade_days", "tiers.downgrade_inactivity_days",
+              &t.downgrade_inactivity_days);
+    list_form(
+        c, "program.levels", "tiers.levels", &t.levels,
+        [&] {
+            const std::string id = next_id("tier-", t.levels.size());
+            const std::int64_t last = t.levels.empty() ? 0 : t.levels.back().threshold;
+            return program::TierLevel{
+                id, id, t.levels.empty() ? 0 : std::max<std::int64_t>(1, last * 2), 100, 0, {}};
+        },
+        [&](const std::string& f, program::TierLevel& l) {
+            id_name_fields(c, f, &l.id, &l.name);
+            if (t.basis == program::TierBasis::spend)
+                money_field(c, "program.threshold_money", f + ".threshold", &l.threshold);
+            else
+                int_field(c, "program.threshold_points", f + ".threshold", &l.threshold);
+            int_field(c, "program.multiplier_pct", f + ".earn_multiplier_pct",
+                      &l.earn_multiplier_pct);
+            percent_field(c, "program.tier_discount", f + ".discount_bp", &l.discount_bp);
+        });
+}
+
+// A mechanic that is a list (rewards, stamp cards, VIP plans) under its own header, open when
+// the list has something; make(id) gives a new element with a fresh id ("reward-3").
+template <class T, class Make, class Draw>
+void list_mechanic(Ctx& c, const char* id, const char* prefix, std::vector<T>* list, Make make,
+                   Draw draw) {
+    ImGui::SetNextItemOpen(!list->empty(), ImGuiCond_Appearing);
+    const std::string name = c.t(std::string("program.section.") + id);
+    if (!ImGui::CollapsingHeader((name + "##sec." + id).c_str())) return;
+    const std::string fresh = next_id(prefix, list->size());
+    list_form(
+        c, std::string("program.") + id, id, list, [&] { return make(fresh); }, draw);
+}
+
+void rewards_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "rewards", "reward-", &p.rewards,
+        [](const std::string& id) {
+            return program::Reward{id, id, 100, program::RewardKind::gift, 0, 30};
+        },
+        [&](const std::string& f, program::Reward& w) {
+            id_name_fields(c, f, &w.id, &w.name);
+            int_field(c, "program.cost_points", f + ".cost_points", &w.cost_points);
+            choice_field(c, "program.reward_kind", f + ".kind", &w.kind,
+                         {{program::RewardKind::gift, "gift"},
+                          {program::RewardKind::fixed_discount, "fixed_discount"},
+                          {program::RewardKind::percent_discount, "percent_discount"}},
+                         "program.reward_kind.");
+            if (w.kind == program::RewardKind::fixed_discount)
+                money_field(c, "program.reward_value_money", f + ".value", &w.value);
+            if (w.kind == program::RewardKind::percent_discount)
+                percent_field(c, "program.reward_value_percent", f + ".value", &w.value);
+            int_field(c, "program.coupon_days", f + ".coupon_valid_days", &w.coupon_valid_days);
+        });
+}
+
+void referral_form(Ctx& c, program::Program& p) {
+    if (!section(c, "referral", &p.referral)) return;
+    const std::pair<const char*, std::int64_t*> points[] = {
+        {"inviter_bonus", &p.referral->inviter_bonus},
+        {"invitee_bonus", &p.referral->invitee_bonus}};
+    for (const auto& [name, v] : points)
+        int_field(c, std::string("program.") + name, std::string("referral.") + name, v);
+    money_field(c, "program.first_receipt_min", "referral.first_receipt_min",
+                &p.referral->first_receipt_min);
+    int_field(c, "program.per_month_max", "referral.per_inviter_month_max",
+              &p.referral->per_inviter_month_max);
+}
+
+void cashback_form(Ctx& c, program::Program& p) {
+    if (!section(c, "cashback", &p.cashback)) return;
+    percent_field(c, "program.rate", "cashback.rate_bp", &p.cashback->rate_bp);
+    words_field(c, "program.excluded_categories", "cashback.excluded_categories",
+                &p.cashback->excluded_categories);
+}
+
+void stamps_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "stamp_cards", "card-", &p.stamp_cards,
+        [](const std::string& id) {
+            program::StampCard card;
+            card.id = id;
+            return card;
+        },
+        [&](const std::string& f, program::StampCard& card) {
+            text_field(c, "program.id", f + ".id", &card.id);
+            int_field(c, "program.stamps_per_card", f + ".stamps_per_card", &card.stamps_per_card);
+            words_field(c, "program.categories", f + ".earns_on.categories",
+                        &card.earns_on.categories);
+            words_field(c, "program.skus", f + ".earns_on.skus", &card.earns_on.skus);
+            money_field(c, "program.spend_per_stamp", f + ".spend_per_stamp",
+                        &card.spend_per_stamp);
+            text_field(c, "program.reward_id", f + ".reward_id", &card.reward_id);
+        });
+}
+
+void vip_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "vip_plans", "vip-", &p.vip_plans,
+        [](const std::string& id) {
+            program::VipPlan plan;
+            plan.id = plan.name = id;
+            return plan;
+        },
+        [&](const std::string& f, program::VipPlan& plan) {
+            id_name_fields(c, f, &plan.id, &plan.name);
+            money_field(c, "program.fee", f + ".fee", &plan.fee);
+            choice_field(c, "program.period", f + ".period", &plan.period,
+                         {{program::BillingPeriod::month, "month"},
+                          {program::BillingPeriod::year, "year"}},
+                         "program.period.");
+            int_field(c, "program.multiplier_pct", f + ".earn_multiplier_pct",
+                      &plan.earn_multiplier_pct);
+            percent_field(c, "program.tier_discount", f + ".discount_bp", &plan.discount_bp);
+            words_field(c, "program.perks", f + ".perks", &plan.perks);
+        });
+}
+
+void coalition_form(Ctx& c, program::Program& p) {
+    if (!section(c, "coalition", &p.coalition)) return;
+    text_field(c, "program.coalition_id", "coalition.coalition_id", &p.coalition->coalition_id);
+    text_field(c, "program.partner_id", "coalition.partner_id", &p.coalition->partner_id);
+    money_field(c, "program.clearing_num", "coalition.clearing_price_num",
+                &p.coalition->clearing_price_num);
+    int_field(c, "program.clearing_den", "coalition.clearing_price_den",
+              &p.coalition->clearing_price_den);
+}
+
+// Save, discard, what happened; the first problem in words whatever field it names.
+void status_bar(Ctx& c) {
+    ProgramEditor& e = c.editor;
+    const auto& s = e.state();
+    const bool saving = s.busy == ConsoleBusy::saving;
+    if (button(c.t(saving ? "program.saving" : "program.save") + "##program_save", e.can_save(),
+               true))
+        e.save();
+    ImGui::SameLine();
+    if (button(c.t("program.discard") + "##program_discard", s.dirty && !saving)) e.discard();
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    if (s.dirty)
+        muted(c.t("program.unsaved"));
+    else if (s.done == "saved")
+        colored(kGood, c.n("program.saved_version", s.version));
+    else if (s.published)
+        muted(c.n("program.live_version", s.version));
+    else
+        muted(c.t("program.none_yet"));
+    if (s.problem)
+        colored(kError, c.t("program.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
+                            problem_text(c, *s.problem));
+    if (s.error && (s.error->field.empty() || s.error->field == "If-Match"))
+        colored(kError, problem_text(c, *s.error));
+    else if (s.error)
+        colored(kError, s.error->field + ": " + problem_text(c, *s.error));
+    // Effective dates, version history and revert of programs go here once the server has
+    // their routes (being added by another change); nothing is invented on this side.
+}
+
+void form_column(Ctx& c) {
+    program::Program& p = c.editor.draft();
+    ImGui::PushItemWidth(-c.px(8));
+    text_field(c, "program.name", "name", &p.name);
+    int_field(c, "program.point_value", "point_value_minor", &p.point_value_minor);
+    muted(c.t("program.point_value_hint"));
+    ImGui::Spacing();
+    bonus_form(c, p);
+    flat_discount_form(c, p);
+    ladder_form(c, p);
+    tiers_form(c, p);
+    rewards_form(c, p);
+    referral_form(c, p);
+    cashback_form(c, p);
+    stamps_form(c, p);
+    vip_form(c, p);
+    coalition_form(c, p);
+    muted(c.t("program.not_here"));
+    ImGui::PopItemWidth();
+}
+
+void rules_words(Ctx& c) {
+    heading(c, c.t("program.words"));
+    const auto& s = c.editor.state();
+    if (s.problem) return muted(c.t("program.words_wait"));
+    const client::RulesText words =
+        client::program_rules_text(s.draft, c.in.rules_texts, c.locale());
+    for (const auto& sec : words.sections) {
+        ImGui::TextUnformatted(sec.heading.c_str());
+        for (const auto& item : sec.items) {
+            ImGui::Bullet();
+            ImGui::TextWrapped("%s", item.c_str());
+        }
+    }
+}
+
+void receipt_lines(Ctx& c) {
+    ProgramEditor& e = c.editor;
+    bool edited = false;
+    auto& lines = e.receipt();
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (ImGui::BeginTable("receipt", 5, ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn(c.t("program.price").c_str(), 0, 0.30f * w);
+        ImGui::TableSetupColumn(c.t("program.quantity").c_str(), 0, 0.16f * w);
+        ImGui::TableSetupColumn(c.t("program.category").c_str(), 0, 0.24f * w);
+        ImGui::TableSetupColumn(c.t("program.sku").c_str(), 0, 0.20f * w);
+        ImGui::TableSetupColumn("", 0, 0.10f * w);
+        ImGui::TableHeadersRow();
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const std::string f = at("receipt", i);
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-1);
+            edited |= input(("##" + f + ".price").c_str(), &lines[i].price);
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-1);
+            long long q = lines[i].quantity;
+            if (ImGui::InputScalar(("##" + f + ".quantity").c_str(), ImGuiDataType_S64, &q)) {
+                lines[i].quantity = std::clamp<long long>(q, 1, quote::line_quantity_max);
+                edited = true;
+            }
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-1);
+            edited |= input(("##" + f + ".category").c_str(), &lines[i].category);
+            ImGui::TableNextColumn();
+            ImGui::SetNextItemWidth(-1);
+            edited |= input(("##" + f + ".sku").c_str(), &lines[i].sku);
+            ImGui::TableNextColumn();
+            if (lines.size() > 1 && ImGui::SmallButton(("×##remove." + f).c_str())) {
+                lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
+                edited = true;
+                break;
+            }
+        }
+        ImGui::EndTable();
+    }
+    if (ImGui::SmallButton((c.t("program.add_line") + "##receipt_add").c_str()) &&
+        lines.size() < 20) {
+        lines.push_back({});
+        edited = true;
+    }
+    if (!e.state().receipt_field.empty())
+        colored(kError, c.t("program.receipt_bad", {{}, {{"field", e.state().receipt_field}}}));
+    const auto& p = e.state().draft;
+    if (p.tiers && !p.tiers->levels.empty()) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(c.px(240));
+        const int held = quote::tier_index(p, e.state().tier);
+        const auto& levels = p.tiers->levels;
+        if (ImGui::BeginCombo("##receipt_tier",
+                              (c.t("program.member_tier") + ": " +
+                               levels[static_cast<std::size_t>(held)].name)
+                                  .c_str())) {
+            for (std::size_t i = 0; i < levels.size(); ++i)
+                if (ImGui::Selectable((levels[i].name + "##tier." + levels[i].id).c_str(),
+                                      static_cast<int>(i) == held))
+                    e.set_tier(levels[i].id);
+            ImGui::EndCombo();
+        }
+    }
+    if (edited) e.receipt_edited();
+}
+
+void quote_result(Ctx& c) {
+    const auto& s = c.editor.state();
+    if (!s.draft_quote) return muted(c.t("program.quote_wait"));
+    const quote::Quote& q = *s.draft_quote;
+    if (q.status != quote::QuoteStatus::ok)
+        return colored(kError, c.t("program.receipt_bad", {{}, {{"field", q.field}}}));
+    if (ImGui::BeginTable("quote", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* k : {"program.line", "program.gross", "program.discount", "program.paid",
+                              "program.points"})
+            ImGui::TableSetupColumn(c.t(k).c_str());
+        ImGui::TableHeadersRow();
+        const auto row = [&](const std::string& name, const quote::LineResult& l) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name.c_str());
+            for (std::int64_t v : {l.gross, l.discount, l.paid}) {
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(c.money(v).c_str());
+            }
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(i18n::format_integer(c.locale(), l.points).c_str());
+        };
+        for (std::size_t i = 0; i < q.lines.size(); ++i)
+            row(s.receipt[i].sku + " ×" + std::to_string(s.receipt[i].quantity), q.lines[i]);
+        quote::LineResult total;
+        std::tie(total.gross, total.discount, total.paid, total.points) =
+            std::tuple(q.gross, q.discount, q.paid, q.points_earned);
+        row(c.t("program.total"), total);
+        ImGui::EndTable();
+    }
+    for (const auto& x : q.explanations) {
+        ImGui::Bullet();
+        ImGui::TextWrapped(
+            "%s", codec::explanation_text(x, s.draft, c.in.kiosk_texts, c.locale()).c_str());
+    }
+}
+
+// "This receipt earns 50 → 100 points; discount 0 ₽ → 30 ₽" against the published program.
+void what_if(Ctx& c) {
+    heading(c, c.t("program.what_if"));
+    const auto& s = c.editor.state();
+    if (!s.published) return muted(c.t("program.none_yet"));
+    if (!s.draft_quote || !s.published_quote) return muted(c.t("program.quote_wait"));
+    const quote::Quote &now = *s.published_quote, &next = *s.draft_quote;
+    const auto num = [&](std::int64_t v) { return i18n::format_integer(c.locale(), v); };
+    const bool same = now.points_earned == next.points_earned && now.discount == next.discount &&
+                      now.cashback == next.cashback;
+    colored(same ? parts::kMuted : parts::kAccent,
+            c.t("program.what_if_points", {next.points_earned,
+                                           {{"before", num(now.points_earned)},
+                                            {"after", num(next.points_earned)}}}));
+    if (now.discount || next.discount)
+        ImGui::TextWrapped("%s", c.t("program.what_if_discount",
+                                     {{}, {{"before", c.money(now.discount)},
+                                           {"after", c.money(next.discount)}}})
+                                     .c_str());
+    if (now.cashback || next.cashback)
+        ImGui::TextWrapped("%s", c.t("program.what_if_cashback",
+                                     {{}, {{"before", c.money(now.cashback)},
+                                           {"after", c.money(next.cashback)}}})
+                                     .c_str());
+    if (same) muted(c.t("program.what_if_same"));
+}
+
+void side_column(Ctx& c) {
+    heading(c, c.t("program.test_receipt"));
+    receipt_lines(c);
+    quote_result(c);
+    ImGui::Spacing();
+    what_if(c);
+    ImGui::Spacing();
+    ImGui::Separator();
+    rules_words(c);
+}
+
+}  // namespace
+
+void program_screen(const ProgramScreenContext& in, const Rect& content) {
+    Ctx c{in, in.flow.program()};
+    const auto& s = c.editor.state();
+    ImGui::SetCursorScreenPos(content.min);
+    ImGui::BeginChild("program", content.size(), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    if (!s.loaded) {
+        if (s.error)
+            colored(kError, problem_text(c, *s.error));
+        else
+            muted(c.t("common.loading"));
+        return ImGui::EndChild();
+    }
+    heading(c, c.t("program.title"));
+    status_bar(c);
+    ImGui::Spacing();
+    // The form on the left, the words, the test receipt and the what-if beside it.
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const float w = content.max.x - top.x, h = content.max.y - top.y;
+    const float form_w = std::clamp(w * 0.48f, c.px(360), c.px(760));
+    ImGui::BeginChild("program_form", ImVec2(form_w, h), false);
+    form_column(c);
+    ImGui::EndChild();
+    ImGui::SetCursorScreenPos(ImVec2(top.x + form_w + c.px(20), top.y));
+    ImGui::BeginChild("program_side", ImVec2(w - form_w - c.px(20), h), true);
+    side_column(c);
+    ImGui::EndChild();
+    ImGui::EndChild();
+    if (c.changed) c.editor.edited();
+}
+
+std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
+                                const i18n::Catalogues& rules_texts) {
+    const auto& s = flow.program().state();
+    const i18n::Locale l = flow.state().locale;
+    const auto t = [&](const std::string& key, const i18n::Args& a = {}) {
+        return i18n::translate(texts, l, key, a);
+    };
+    std::string out;
+    const auto line = [&](const std::string& text) {
+        if (!text.empty()) out += text + "\n";
+    };
+    if (!s.loaded) return t("common.loading") + "\n";
+    line(s.draft.name);
+    if (s.dirty) line(t("program.unsaved"));
+    if (s.problem) line(t("program.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
+                        s.problem->message);
+    if (s.error) line(s.error->field + " " + s.error->message);
+    if (s.draft_quote && s.published_quote)
+        line(t("program.what_if_points",
+               {s.draft_quote->points_earned,
+                {{"before", i18n::format_integer(l, s.published_quote->points_earned)},
+                 {"after", i18n::format_integer(l, s.draft_quote->points_earned)}}}));
+    if (!s.problem)
+        line(client::rules_plain_text(client::program_rules_text(s.draft, rules_texts, l)));
+    return out;
+}
+
+}  // namespace kopilka::ui

@@ -1,0 +1,41 @@
+// The console's program editor drawn with Dear ImGui (console_program.cpp): a form column for
+// the mechanics of shared/codec/PROGRAM_FORMAT.md and a side column with the program in plain
+// words, a test receipt quoted live and the what-if against the published program. The state
+// and every decision are client::ProgramEditor's (client/console_program.hpp).
+//
+// Implemented: points (rate, rounding, multipliers, exclusions, minimum receipt, redemption
+// cap and minimum, pending days, expiry, welcome and birthday bonuses), flat discount, discount
+// ladder, tiers, rewards, referral, cashback, stamp cards, paid VIP plans, coalition. Missing:
+// segment rules, action bonuses and redemption blackouts (kept as they are in the draft).
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "client/console_flow.hpp"
+#include "core/i18n/catalogue.hpp"
+#include "ui/widgets.hpp"
+
+namespace kopilka::ui {
+
+struct ProgramScreenContext {
+    client::ConsoleFlow& flow;
+    const i18n::Catalogues& texts;        // the console's (assets/console/i18n)
+    const i18n::Catalogues& kiosk_texts;  // the quote's explanations (assets/i18n)
+    const i18n::Catalogues& rules_texts;  // the program in plain words (assets/i18n/rules)
+    ImFont* title = nullptr;
+    float scale = 1;
+    std::map<std::string, std::string>& text;  // numbers being typed, by field
+};
+
+// Draws the editor into `content` (screen pixels).
+void program_screen(const ProgramScreenContext& c, const Rect& content);
+
+// The editor in words for screen readers: status, the problem and its field, the what-if.
+std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
+                                const i18n::Catalogues& rules_texts);
+
+}  // namespace kopilka::ui

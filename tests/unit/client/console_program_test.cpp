@@ -1,0 +1,230 @@
+// The console's program editor against a held network: the published program loaded into a
+// draft, every edit checked by the codec at once (the problem at the field it names, Save
+// refused and nothing sent), the test receipt quoted by the core for the draft and for the
+// published program, Save's PUT and the server's refusals at their fields.
+#include "client/console_program.hpp"
+
+#include <doctest/doctest.h>
+
+#include "client/console_flow.hpp"
+#include "codec/program_json.hpp"
+#include "fakes.hpp"
+
+using namespace kopilka;
+using namespace kopilka::client;
+using kopilka::client::fakes::HeldTransport;
+using kopilka::client::fakes::MemoryStorage;
+
+namespace {
+
+constexpr const char* kProgram = R"({"id":"demo-points","name":"Demo","currency":"RUB",)"
+                                 R"("point_value_minor":100,"bonus":{"earn_bp":500},)"
+                                 R"("tiers":{"basis":"points","window_days":365,"levels":[)"
+                                 R"({"id":"base","name":"Base","threshold":0},)"
+                                 R"({"id":"silver","name":"Silver","threshold":1000,)"
+                                 R"("earn_multiplier_pct":200},)"
+                                 R"({"id":"gold","name":"Gold","threshold":5000}]}})";
+
+struct Editor {
+    HeldTransport net;
+    MemoryStorage session_store, draft_store;
+    ConsoleFlow flow{net, session_store, draft_store};
+
+    // Signed in from a stored session that the server confirms.
+    explicit Editor(const char* role = "owner") {
+        const std::string session = std::string(R"({"token":"kcs_1","user":{"id":"u1","role":")") +
+                                    role + R"("},"merchant":{"code":"demo","currency":"RUB"}})";
+        session_store.set("kopilka.console.session", session);
+        flow.start(1000);
+        REQUIRE(net.pending.size() == 1);
+        net.answer(200, session);
+        REQUIRE(flow.state().signed_in);
+    }
+    ProgramEditor& editor() { return flow.program(); }
+    const ProgramEditorState& s() { return flow.program().state(); }
+    void open(int status = 200, const std::string& body = std::string(R"({"version":4,)") +
+                                                          R"("program":)" + kProgram + "}") {
+        flow.open_section(ConsoleSection::program);
+        REQUIRE(net.pending.size() == 1);
+        CHECK(net.pending.front().first.method == "GET");
+        CHECK(net.pending.front().first.path == "/v1/admin/program");
+        CHECK(net.pending.front().first.credential.secret == "kcs_1");
+        net.answer(status, body);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("console program: money and percentages typed as decimals, kept as integers") {
+    CHECK(decimal_text(150050, 2) == "1500.50");
+    CHECK(decimal_text(5, 2) == "0.05");
+    CHECK(decimal_text(500, 0) == "500");
+    CHECK(decimal_text(-250, 2) == "-2.50");
+    CHECK(parse_decimal("1500.5", 2) == 150050);
+    CHECK(parse_decimal("1500,50", 2) == 150050);
+    CHECK(parse_decimal(" 12 ", 2) == 1200);
+    CHECK(parse_decimal("7.5", 2) == 750);  // 7.5 % in basis points
+    CHECK_FALSE(parse_decimal("1.234", 2));
+    CHECK_FALSE(parse_decimal("12a", 2));
+    CHECK_FALSE(parse_decimal("", 2));
+    CHECK_FALSE(parse_decimal("1.5", 0));
+    CHECK_FALSE(parse_decimal("99999999999999999999", 2));
+    std::string bad;
+    const auto r = test_receipt({{"10.00", 2, "coffee", "latte"}, {"x", 1, "", "cake"}}, 2, &bad);
+    CHECK(bad == "receipt[1].price");
+    CHECK(r.lines[0].unit_price == 1000);
+    CHECK(r.lines[0].quantity == 2);
+}
+
+TEST_CASE("console program: only the owner and managers see the editor (the server's rule)") {
+    CHECK(section_visible(StaffRole::owner, ConsoleSection::program));
+    CHECK(section_visible(StaffRole::manager, ConsoleSection::program));
+    CHECK_FALSE(section_visible(StaffRole::support, ConsoleSection::program));
+    CHECK_FALSE(section_visible(StaffRole::viewer, ConsoleSection::program));
+    CHECK(console_section_name(ConsoleSection::program) == "program");
+    Editor support("support");
+    support.flow.open_section(ConsoleSection::program);
+    CHECK(support.net.pending.empty());
+    CHECK(support.flow.state().section == ConsoleSection::overview);
+}
+
+TEST_CASE("console program: an edit changes the test receipt's points before saving") {
+    Editor e;
+    e.open();
+    REQUIRE(e.s().loaded);
+    CHECK(e.s().version == 4);
+    CHECK_FALSE(e.s().dirty);
+    CHECK_FALSE(e.editor().can_save());
+    // 1 000 ₽ at 5 %: 50 points with the draft and the published program alike.
+    REQUIRE(e.s().draft_quote);
+    REQUIRE(e.s().published_quote);
+    CHECK(e.s().draft_quote->points_earned == 50);
+    CHECK(e.s().published_quote->points_earned == 50);
+
+    e.editor().draft().bonus->earn_bp = 1000;
+    e.editor().edited();
+    CHECK(e.s().dirty);
+    CHECK(e.s().draft_quote->points_earned == 100);
+    CHECK(e.s().published_quote->points_earned == 50);  // the what-if: 50 → 100
+    CHECK(e.editor().can_save());
+
+    // A Silver member earns twice as much; two lines of the receipt count together.
+    e.editor().set_tier("silver");
+    CHECK(e.s().draft_quote->points_earned == 200);
+    e.editor().receipt().push_back({"500.00", 2, "coffee", "beans"});
+    e.editor().receipt_edited();
+    CHECK(e.s().draft_quote->points_earned == 400);
+    e.editor().receipt()[1].price = "5,0,0";
+    e.editor().receipt_edited();
+    CHECK(e.s().receipt_field == "receipt[1].price");
+    CHECK_FALSE(e.s().draft_quote);
+    CHECK(e.net.pending.empty());  // quoted here, not by the server
+}
+
+TEST_CASE("console program: a wrong tier threshold is named at its field and nothing is sent") {
+    Editor e;
+    e.open();
+    e.editor().draft().tiers->levels[2].threshold = 900;  // below Silver's 1 000
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "tiers.levels[2].threshold");
+    CHECK(e.s().problem->code == "not_increasing");
+    CHECK_FALSE(e.s().draft_quote);     // the core quotes only a valid program
+    CHECK(e.s().published_quote);       // the live one still
+    CHECK_FALSE(e.editor().can_save());
+    e.editor().save();
+    CHECK(e.net.pending.empty());
+
+    // A stamp card whose reward is not in the catalogue: named at the card's reward_id.
+    e.editor().draft().tiers->levels[2].threshold = 6000;
+    program::StampCard card;
+    card.id = "coffee-card";
+    card.reward_id = "free-coffee";
+    e.editor().draft().stamp_cards.push_back(card);
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "stamp_cards[0].reward_id");
+    e.editor().draft().rewards.push_back({"free-coffee", "Coffee", 300, {}, 0, 30});
+    e.editor().edited();
+    CHECK_FALSE(e.s().problem);
+
+    // A number that can't be read keeps Save off too, until it can.
+    e.editor().draft().tiers->levels[2].threshold = 6000;
+    e.editor().edited();
+    CHECK_FALSE(e.s().problem);
+    e.editor().set_unreadable("bonus.earn_bp", true);
+    CHECK_FALSE(e.editor().can_save());
+    e.editor().set_unreadable("bonus.earn_bp", false);
+    CHECK(e.editor().can_save());
+}
+
+TEST_CASE("console program: Save puts a new version; the server's refusal lands at its field") {
+    Editor e;
+    e.open();
+    e.editor().draft().bonus->earn_bp = 750;
+    e.editor().edited();
+    e.editor().save();
+    CHECK(e.s().busy == ConsoleBusy::saving);
+    REQUIRE(e.net.pending.size() == 1);
+    const Request put = e.net.pending.front().first;
+    CHECK(put.method == "PUT");
+    CHECK(put.path == "/v1/admin/program");
+    CHECK(put.if_match == "4");
+    const auto sent = codec::decode_program(codec::Json::parse(put.body));
+    REQUIRE(sent.ok());
+    CHECK(sent.value->bonus->earn_bp == 750);
+    e.editor().save();  // busy: not twice
+    CHECK(e.net.pending.size() == 1);
+    e.net.answer(400, R"({"error":{"code":"invalid_value","message":"currency must be the )"
+                      R"(merchant's currency, EUR","field":"currency"}})");
+    REQUIRE(e.s().error);
+    CHECK(e.s().error->field == "currency");
+    CHECK(e.s().dirty);  // the draft is kept
+    CHECK(e.s().done.empty());
+
+    e.editor().save();
+    e.net.answer(200, R"({"version":5,"program_id":"demo-points"})");
+    CHECK_FALSE(e.s().error);
+    CHECK(e.s().version == 5);
+    CHECK_FALSE(e.s().dirty);
+    CHECK(e.s().done == "saved");
+    CHECK(e.s().published_quote->points_earned == 75);  // the saved one is the live one now
+
+    // Someone else saved meanwhile: the draft stays, the conflict is named.
+    e.editor().draft().bonus->earn_bp = 800;
+    e.editor().edited();
+    e.editor().save();
+    CHECK(e.net.pending.front().first.if_match == "5");
+    e.net.answer(412, R"({"error":{"code":"version_conflict","field":"If-Match"}})");
+    REQUIRE(e.s().error);
+    CHECK(e.s().error->field == "If-Match");
+    CHECK(e.s().draft.bonus->earn_bp == 800);
+    e.editor().discard();
+    CHECK(e.s().draft.bonus->earn_bp == 750);
+    CHECK_FALSE(e.s().dirty);
+}
+
+TEST_CASE("console program: no program yet gives a new draft in the merchant's currency") {
+    Editor e;
+    e.open(404, R"({"error":{"code":"not_found","message":"no program"}})");
+    REQUIRE(e.s().loaded);
+    CHECK_FALSE(e.s().published);
+    CHECK_FALSE(e.s().error);
+    CHECK(e.s().draft.id == "program");
+    CHECK(money::currency_info(e.s().draft.currency).code == "RUB");
+    CHECK_FALSE(e.s().problem);
+    e.editor().draft().bonus.emplace();
+    e.editor().draft().bonus->earn_bp = 300;
+    e.editor().edited();
+    CHECK(e.s().draft_quote->points_earned == 30);
+    CHECK_FALSE(e.s().published_quote);
+    e.editor().save();
+    CHECK(e.net.pending.front().first.if_match.empty());
+    e.net.answer(200, R"({"version":1})");
+    CHECK(e.s().version == 1);
+    REQUIRE(e.s().published);
+
+    // Signing out forgets it all.
+    e.flow.sign_out();
+    CHECK_FALSE(e.s().loaded);
+}
