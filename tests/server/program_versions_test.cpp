@@ -1,8 +1,8 @@
 // Program versions against a real kopilka-server, on SQLite and on PostgreSQL: a version
-// published for later leaves the tills earning under the old one until its moment, then the
-// new; the history (paged, one version, who published it), revert as a new version, 412 on a
-// stale If-Match or if_version; what-if and the draft simulation against figures worked out
-// by hand below, writing nothing.
+// published for later leaves the tills earning (and the widget showing) the old one until its
+// moment, then the new; the history (paged, one version, who published it), revert as a new
+// version, 412 on a stale If-Match or if_version; what-if and the draft simulation against
+// figures worked out by hand below, writing nothing; roles.
 //
 // The two programs (1 point = 1 ₽ = 100 minor units; points = paid × earn_bp / 10000 / 100,
 // rounded down):
@@ -99,7 +99,17 @@ void versions_and_dates(const ServerProcess& server, const std::string& db) {
     CHECK(r.body["scheduled"][0]["version"] == 2);
     CHECK(r.body["scheduled"][0]["effective_from_ms"] == switch_ms);
 
+    // The widget's config follows the version in force, too.
+    const auto widget_version = [&] {
+        const auto res = c->Get("/v1/widget/config?merchant=SIM");
+        REQUIRE(res);
+        REQUIRE_MESSAGE(res->status == 200, res->body);
+        return Json::parse(res->body)["program_version"];
+    };
+    CHECK(widget_version() == 1);
+
     std::this_thread::sleep_for(std::chrono::milliseconds(switch_ms + 200 - wall_ms()));
+    CHECK(widget_version() == 2);
     q = post_receipt(*c, m, 2, 100000, m.member);
     CHECK(q["points_earned"] == 97);
     CHECK(q["discount"] == 3000);
