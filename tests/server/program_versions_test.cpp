@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "console_helpers.hpp"
@@ -301,6 +302,35 @@ TEST_CASE("program what-if and simulation (PostgreSQL): hand-worked figures, not
             counts += std::to_string(db.scalar(std::string("SELECT COUNT(*) FROM ") + table)) + " ";
         return counts;
     });
+}
+
+// Publishers at once without If-Match: each gets a version of its own, none lost or doubled
+// (PostgreSQL: the merchant's row is locked while the next number is picked).
+TEST_CASE("program versions (PostgreSQL): 8 publishers at once get versions 2 to 9") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo", "--no-rate-limits"});
+    const std::string admin = api_key(db.url, "admin");
+    std::vector<std::thread> publishers;
+    std::vector<Reply> replies(8);
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        publishers.emplace_back([&, i] {
+            auto c = server->client();
+            Json p = kProgramA;
+            p["id"] = "demo-points";
+            p["bonus"]["earn_bp"] = 100 + static_cast<int>(i);
+            const auto res = c->Put("/v1/admin/program", bearer(admin), p.dump(),
+                                    "application/json");
+            if (res) replies[i] = {res->status, Json::parse(res->body, nullptr, false), "", ""};
+        });
+    for (auto& t : publishers) t.join();
+    std::set<std::int64_t> versions;
+    for (const Reply& r : replies) {
+        CHECK_MESSAGE(r.status == 200, r.body.dump());
+        if (r.status == 200) versions.insert(r.body["version"].get<std::int64_t>());
+    }
+    CHECK(versions == std::set<std::int64_t>{2, 3, 4, 5, 6, 7, 8, 9});
+    CHECK(db.scalar("SELECT COUNT(*) FROM programs WHERE merchant_id = 'demo'") == 9);
 }
 
 TEST_CASE("program versions: a viewer and support may not publish, simulate or read versions") {
