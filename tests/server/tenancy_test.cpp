@@ -249,6 +249,36 @@ TEST_CASE_FIXTURE(WithDemoServer,
                           {{"member", a_member}, {"receipt", a_receipt}});
           },
           denied}},
+        {"POST /v1/admin/program/what-if",
+         {[&](httplib::Client& cl) {
+              Json body = {{"member", a_member}, {"receipt", a_receipt}};
+              body["program"] = program;  // B's draft, quoted for A's member: refused
+              return post(cl, "/v1/admin/program/what-if", b.admin, body);
+          },
+          denied}},
+        {"POST /v1/admin/program/simulate",  // over B's receipts only
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/program/simulate", b.admin,
+                          {{"program", program}, {"days", 30}});
+          },
+          own}},
+        // Program versions are numbered per merchant: B's 1, 2, … are B's own, never A's.
+        {"GET /v1/admin/program/versions",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/program/versions", b.admin); },
+          own}},
+        {"POST /v1/admin/program/versions",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/program/versions", b.admin, {{"program", program}});
+          },
+          own}},
+        {"GET /v1/admin/program/versions/{version}",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/program/versions/1", b.admin); },
+          own}},
+        {"POST /v1/admin/program/versions/{version}/revert",
+         {[&](httplib::Client& cl) {
+              return post(cl, "/v1/admin/program/versions/1/revert", b.admin, Json::object());
+          },
+          own}},
         {"GET /v1/admin/themes",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes", b.admin); }, own}},
         {"GET /v1/admin/themes/{id}",

@@ -1,5 +1,6 @@
 #include "rules_command.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -39,7 +40,9 @@ bool program_text(std::map<std::string, std::string>& f, std::string* text, int*
     const std::string merchant = f.count("merchant") ? f["merchant"] : "demo";
     try {
         const auto store = server::open_store(f["db"], /*create_if_missing=*/false);
-        const auto program = store->current_program(merchant);
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        const auto program = store->current_program(merchant, now.count());  // in force now
         if (program)
             *text = program->document;
         else

@@ -19,13 +19,47 @@
 namespace kopilka::server {
 
 // [SECTION] Merchant and program (admin_program.cpp)
+// A version may take effect at most this long before the request (clocks differ a little);
+// earlier would rewrite what tills already did.
+constexpr std::int64_t effective_past_ms_max = 60'000;
+constexpr std::int64_t program_versions_page_default = 20;
+constexpr std::int64_t program_versions_page_max = 100;
+constexpr std::int64_t simulate_days_max = 366;
+constexpr std::size_t simulate_page_rows = 500;  // receipts read from the store at a time
+
 ApiResult admin_merchant(Store& store, const Caller& caller);
-ApiResult admin_get_program(Store& store, const Caller& caller);
+// The version in force now, with the latest version's number (If-Match takes it) and the
+// versions scheduled for later.
+ApiResult admin_get_program(Store& store, const Caller& caller, std::int64_t now_ms);
+// The body is the program; effective_from (the query parameter: ms or RFC 3339; nullopt: now).
 // if_version: the If-Match version (nullopt: none); a stale one is 412 version_conflict.
 ApiResult admin_put_program(Store& store, const Caller& caller, const std::string& body,
+                            const std::optional<std::string>& effective_from,
                             std::optional<std::int64_t> if_version, std::int64_t now_ms);
+// {program, effective_from?, if_version?}: the same as PUT, 201.
+ApiResult admin_post_program_version(Store& store, const Caller& caller, const std::string& body,
+                                     std::optional<std::int64_t> if_version,
+                                     std::int64_t now_ms);
+// Newest first, a page below `before`; and one version with its document.
+ApiResult admin_program_versions(Store& store, const Caller& caller,
+                                 const std::optional<std::string>& before,
+                                 const std::optional<std::string>& limit, std::int64_t now_ms);
+ApiResult admin_program_version(Store& store, const Caller& caller, const std::string& version,
+                                std::int64_t now_ms);
+// Publishes a stored version's document again as the next version ({effective_from?,
+// if_version?}); history is never rewritten.
+ApiResult admin_revert_program(Store& store, const Caller& caller, const std::string& version,
+                               const std::string& body, std::optional<std::int64_t> if_version,
+                               std::int64_t now_ms);
 ApiResult admin_preview_program(Store& store, const Caller& caller, const std::string& body,
                                 std::int64_t now_ms);
+// The preview's request with a draft: its quote beside the published program's.
+ApiResult admin_program_what_if(Store& store, const Caller& caller, const std::string& body,
+                                std::int64_t now_ms);
+// {program: draft, days}: both programs over the merchant's receipts of the last days; writes
+// nothing.
+ApiResult admin_program_simulate(Store& store, const Caller& caller, const std::string& body,
+                                 std::int64_t now_ms);
 
 // [SECTION] Themes (admin_themes.cpp)
 ApiResult admin_list_themes(Store& store, const Caller& caller);

@@ -397,7 +397,7 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
     std::string why;
-    const auto program = current_program(store, merchant->merchant_id, &why);
+    const auto program = current_program(store, merchant->merchant_id, now_ms, &why);
     if (!program)
         return api_error(409, "no_program", "members can join once the program is set: " + why, "");
 

@@ -133,7 +133,7 @@ ApiResult admin_report(Store& store, const Caller& caller,
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
     ApiResult no_program;
-    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    const auto program = usable_program(store, merchant->merchant_id, now_ms, &no_program);
     if (!program) return no_program;
     bool budgets_known = true;
     const reports::Rows rows =

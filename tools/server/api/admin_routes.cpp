@@ -78,15 +78,40 @@ void register_admin_routes(RouteContext& ctx) {
     admin("GET", "/v1/admin/merchant",
           [c](const Caller& who, const Request&) { return admin_merchant(c->store, who); });
 
-    admin("GET", "/v1/admin/program",
-          [c](const Caller& who, const Request&) { return admin_get_program(c->store, who); });
+    admin("GET", "/v1/admin/program", [c](const Caller& who, const Request&) {
+        return admin_get_program(c->store, who, c->now_ms());
+    });
     versioned("PUT", "/v1/admin/program",
               [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
-                  return admin_put_program(c->store, who, req.body, v, c->now_ms());
+                  return admin_put_program(c->store, who, req.body,
+                                           query(req, "effective_from"), v, c->now_ms());
               });
     admin("POST", "/v1/admin/program/preview", [c](const Caller& who, const Request& req) {
         return admin_preview_program(c->store, who, req.body, c->now_ms());
     });
+    admin("POST", "/v1/admin/program/what-if", [c](const Caller& who, const Request& req) {
+        return admin_program_what_if(c->store, who, req.body, c->now_ms());
+    });
+    admin("POST", "/v1/admin/program/simulate", [c](const Caller& who, const Request& req) {
+        return admin_program_simulate(c->store, who, req.body, c->now_ms());
+    });
+    admin("GET", "/v1/admin/program/versions", [c](const Caller& who, const Request& req) {
+        return admin_program_versions(c->store, who, query(req, "before"), query(req, "limit"),
+                                      c->now_ms());
+    });
+    versioned("POST", "/v1/admin/program/versions",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_post_program_version(c->store, who, req.body, v, c->now_ms());
+              });
+    admin("GET", "/v1/admin/program/versions/{version}",
+          [c](const Caller& who, const Request& req) {
+              return admin_program_version(c->store, who, path_param(req, 1), c->now_ms());
+          });
+    versioned("POST", "/v1/admin/program/versions/{version}/revert",
+              [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
+                  return admin_revert_program(c->store, who, path_param(req, 1), req.body, v,
+                                              c->now_ms());
+              });
 
     admin("GET", "/v1/admin/themes",
           [c](const Caller& who, const Request&) { return admin_list_themes(c->store, who); });

@@ -22,6 +22,12 @@ constexpr RouteRoles kTable[] = {
     {"GET", "/v1/admin/program", kManagers},
     {"PUT", "/v1/admin/program", kManagers},
     {"POST", "/v1/admin/program/preview", kManagers},
+    {"POST", "/v1/admin/program/what-if", kManagers},
+    {"POST", "/v1/admin/program/simulate", kManagers},
+    {"GET", "/v1/admin/program/versions", kManagers},
+    {"POST", "/v1/admin/program/versions", kManagers},
+    {"GET", "/v1/admin/program/versions/{version}", kManagers},
+    {"POST", "/v1/admin/program/versions/{version}/revert", kManagers},
     // Themes
     {"GET", "/v1/admin/themes", kManagers},
     {"GET", "/v1/admin/themes/published", kManagers},

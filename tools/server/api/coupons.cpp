@@ -139,7 +139,8 @@ ApiResult post_kiosk_redeem(Store& store, const Caller& caller, const Json& body
                            decoded.value->member_id, decoded.value->reward_id};
 
     ApiResult refused;
-    const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);
+    const auto t =
+        write_target(store, caller.merchant_id, rq.member_id, "member.id", now_ms, &refused);
     if (!t) return refused;
     const program::Reward* reward = find_reward(t->program, rq.reward_id);
     if (!reward) {
@@ -214,7 +215,7 @@ ApiResult post_coupon_redeem(Store& store, const Caller& caller, const Json& bod
         refused.merchant_id = caller.merchant_id;
         return refused;
     }
-    const auto t = write_target(store, caller.merchant_id, *member_id, "code", &refused);
+    const auto t = write_target(store, caller.merchant_id, *member_id, "code", now_ms, &refused);
     if (!t) return refused;
     // Stored with the code as printed, so the same coupon typed another way is the same request.
     Json request = body;

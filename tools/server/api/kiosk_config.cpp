@@ -106,9 +106,9 @@ ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& bod
 
 ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, std::string* etag) {
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    const auto program_record = store.current_program(caller.merchant_id);
+    const auto program_record = store.current_program(caller.merchant_id, now_ms);
     ApiResult no_program;
-    const auto program = usable_program(store, caller.merchant_id, &no_program);
+    const auto program = usable_program(store, caller.merchant_id, now_ms, &no_program);
     if (!program) return no_program;
     if (!merchant || !program_record)
         return {500, codec::error_json("internal", "the merchant's record can't be read"),

@@ -10,7 +10,7 @@ using codec::Json;
 
 std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id,
                                         const std::string& member_id, const char* member_field,
-                                        ApiResult* err) {
+                                        std::int64_t now_ms, ApiResult* err) {
     auto merchant = store.merchant_by_id(merchant_id);
     if (!merchant) {
         *err = api_error(404, "not_found", "no such merchant", "Authorization");
@@ -24,7 +24,7 @@ std::optional<WriteTarget> write_target(Store& store, const std::string& merchan
         err->merchant_id = merchant_id;
         return std::nullopt;
     }
-    auto program = usable_program(store, merchant_id, err);
+    auto program = usable_program(store, merchant_id, now_ms, err);
     if (!program) return std::nullopt;
     return WriteTarget{std::move(*merchant), std::move(*member), std::move(*program)};
 }

@@ -22,10 +22,10 @@ struct WriteTarget {
 };
 
 // The merchant of the caller, the member (404 naming member_field when unknown) and the
-// merchant's program; nullopt with the answer in *err.
+// merchant's program in force at now_ms; nullopt with the answer in *err.
 std::optional<WriteTarget> write_target(Store& store, const std::string& merchant_id,
                                         const std::string& member_id, const char* member_field,
-                                        ApiResult* err);
+                                        std::int64_t now_ms, ApiResult* err);
 
 // member_write for the target's member.
 ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op_hex,

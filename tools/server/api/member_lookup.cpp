@@ -28,7 +28,7 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
     ApiResult no_program;
-    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    const auto program = usable_program(store, merchant->merchant_id, now_ms, &no_program);
     if (!program) return no_program;
 
     const auto wheel = wheel_id.empty() ? active_wheel(store, merchant->merchant_id)

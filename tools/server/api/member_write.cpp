@@ -40,8 +40,8 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
 }
 
 std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
-                                                std::string* why) {
-    const auto record = store.current_program(merchant_id);
+                                                std::int64_t at_ms, std::string* why) {
+    const auto record = store.current_program(merchant_id, at_ms);
     if (!record) {
         *why = "the merchant has no program";
         return std::nullopt;
@@ -66,9 +66,9 @@ void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string
 }
 
 std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
-                                               ApiResult* err) {
+                                               std::int64_t at_ms, ApiResult* err) {
     std::string why;
-    auto program = current_program(store, merchant_id, &why);
+    auto program = current_program(store, merchant_id, at_ms, &why);
     if (!program)
         *err = {500,
                 codec::error_json("program_invalid",

@@ -115,7 +115,7 @@ ApiResult post_anonymous_receipt(Store& store, const MerchantRecord& merchant,
                                  const ReceiptRequest& rq, const Json& request,
                                  std::int64_t now_ms) {
     ApiResult no_program;
-    const auto program = usable_program(store, merchant.merchant_id, &no_program);
+    const auto program = usable_program(store, merchant.merchant_id, rq.receipt.at_ms, &no_program);
     if (!program) return no_program;
     program::Program none;  // no rules: the quote only checks the receipt and totals it
     none.currency = program->currency;
@@ -200,7 +200,8 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
     if (auto erased = refuse_erased(*member, rq.card.empty() ? "member.id" : "member.card"))
         return *erased;
     ApiResult no_program;
-    const auto program = usable_program(store, merchant->merchant_id, &no_program);
+    const auto program =
+        usable_program(store, merchant->merchant_id, rq.receipt.at_ms, &no_program);
     if (!program) return no_program;
 
     const MemberWrite w{

@@ -47,7 +47,7 @@ std::string referral_link(const WidgetSettings& s, const std::string& code) {
 ApiResult widget_referral(Store& store, const WidgetMember& w, std::int64_t now_ms) {
     const std::string& merchant = w.merchant.merchant_id;
     ApiResult err;
-    const auto program = usable_program(store, merchant, &err);
+    const auto program = usable_program(store, merchant, now_ms, &err);
     if (!program) return err;
     if (!w.settings.views.referral || !program->referral) return not_enabled(w, "referral");
     codec::ReferralView v;

@@ -135,7 +135,8 @@ ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::i
                          decoded.value->member_id, decoded.value->wheel_id};
 
     ApiResult refused;
-    const auto t = write_target(store, caller.merchant_id, rq.member_id, "member.id", &refused);
+    const auto t =
+        write_target(store, caller.merchant_id, rq.member_id, "member.id", now_ms, &refused);
     if (!t) return refused;
     const auto active = active_wheel(store, caller.merchant_id);
     const auto wheel =

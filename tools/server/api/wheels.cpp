@@ -32,9 +32,9 @@ Json wheel_answer(Store& store, const std::string& merchant_id, const StoredWhee
 
 // Coupon prizes must name one of the program's rewards: the coupon is for that reward.
 std::string unknown_reward_field(Store& store, const std::string& merchant_id,
-                                 const spins::WheelConfig& c) {
+                                 const spins::WheelConfig& c, std::int64_t now_ms) {
     std::string why;
-    const auto program = current_program(store, merchant_id, &why);
+    const auto program = current_program(store, merchant_id, now_ms, &why);
     for (std::size_t i = 0; i < c.prizes.size(); ++i)
         if (c.prizes[i].kind == spins::PrizeKind::coupon &&
             (!program || !find_reward(*program, c.prizes[i].reward_id)))
@@ -51,7 +51,8 @@ ApiResult put_wheel(Store& store, const Caller& caller, const std::string& wheel
                        "id must be 1 to 32 letters, digits, '-' or '_'", "id");
     const auto decoded = codec::decode_wheel(body);
     if (!decoded.ok()) return bad_request(decoded.error);
-    if (const std::string field = unknown_reward_field(store, caller.merchant_id, *decoded.value);
+    if (const std::string field =
+            unknown_reward_field(store, caller.merchant_id, *decoded.value, now_ms);
         !field.empty())
         return refused(caller, 400, "invalid_value", field + " is not one of the program's rewards",
                        field);

@@ -119,9 +119,9 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
                         std::string* etag) {
     const std::string& id = merchant.merchant_id;
     ApiResult no_program;
-    const auto program = usable_program(store, id, &no_program);
+    const auto program = usable_program(store, id, now_ms, &no_program);
     if (!program) return no_program;
-    const auto record = store.current_program(id);
+    const auto record = store.current_program(id, now_ms);
     const WidgetSettings settings = load_widget_settings(store, id);
     codec::WidgetConfig c;
     c.merchant_code = merchant.code;

@@ -384,6 +384,16 @@ const std::string kStaffTables = R"sql(
     );
 )sql";
 
+// Program versions take effect at a date (the one in force is found by it), and the draft
+// simulation pages through a merchant's receipts by time. Versions stored before keep the
+// moment they were saved.
+const std::string kProgramVersions8 = R"sql(
+    ALTER TABLE programs ADD COLUMN effective_from_ms BIGINT NOT NULL DEFAULT 0;
+    UPDATE programs SET effective_from_ms = created_at_ms;
+    CREATE INDEX programs_effective ON programs (merchant_id, effective_from_ms, version);
+    CREATE INDEX receipts_at ON receipts (merchant_id, at_ms, receipt_id);
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -402,6 +412,8 @@ const std::string kMigrations[] = {
     kWidgetTables,
     // 7: the console's staff, sessions, sign-in failures and the audit log.
     kStaffTables + "{audit_triggers}",
+    // 8: program versions' effective dates; receipts by time.
+    kProgramVersions8,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -411,7 +423,8 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kPhoneUnique + kPhonesBlanked + kCards + kMemberEntries +
                               kCountersColumns + kCountersColumns4 + kCountersKey +
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
-                              kWidgetTables + kStaffTables + "{audit_triggers}";
+                              kWidgetTables + kStaffTables + "{audit_triggers}" +
+                              kProgramVersions8;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -832,14 +845,67 @@ std::optional<MerchantRecord> SqlStore::merchant_by_id(const std::string& mercha
         [&](Sql& s) { return merchant_where(s, "merchant_id = $1", merchant_id); });
 }
 
-std::optional<ProgramRecord> SqlStore::current_program(const std::string& merchant_id) {
+namespace {
+// The columns a program version is read with, p the programs and a its document_authors row.
+const char* const kProgramSelect =
+    "SELECT p.program_id, p.version, p.document, p.effective_from_ms, p.created_at_ms, "
+    "COALESCE(a.actor_kind, ''), COALESCE(a.actor_id, ''), COALESCE(a.actor_label, '') "
+    "FROM programs p LEFT JOIN document_authors a ON a.merchant_id = p.merchant_id AND "
+    "a.kind = 'program' AND a.doc_id = 'program' AND a.version = p.version "
+    "WHERE p.merchant_id = $1 ";
+
+ProgramRecord program_from(const std::string& merchant_id, const SqlRow& r) {
+    return ProgramRecord{merchant_id,  r[0], to_i64(r[1]), r[2], to_i64(r[3]),
+                         to_i64(r[4]), r[5], r[6],         r[7]};
+}
+}  // namespace
+
+std::optional<ProgramRecord> SqlStore::current_program(const std::string& merchant_id,
+                                                       std::int64_t at_ms) {
     return read<std::optional<ProgramRecord>>([&](Sql& s) -> std::optional<ProgramRecord> {
-        const auto r = s.query(
-            "SELECT program_id, version, document FROM programs WHERE merchant_id = $1 "
-            "ORDER BY created_at_ms DESC, version DESC LIMIT 1",
-            {merchant_id});
+        auto r = s.query(std::string(kProgramSelect) +
+                             "AND p.effective_from_ms <= $2 "
+                             "ORDER BY p.effective_from_ms DESC, p.version DESC LIMIT 1",
+                         {merchant_id, at_ms});
+        if (r.empty())  // before the first version took effect: the first one
+            r = s.query(std::string(kProgramSelect) +
+                            "ORDER BY p.effective_from_ms, p.version LIMIT 1",
+                        {merchant_id});
         if (r.empty()) return std::nullopt;
-        return ProgramRecord{merchant_id, r[0][0], to_i64(r[0][1]), r[0][2]};
+        return program_from(merchant_id, r[0]);
+    });
+}
+
+std::vector<ProgramRecord> SqlStore::program_versions(const std::string& merchant_id,
+                                                      std::int64_t before_version,
+                                                      std::size_t limit) {
+    return read<std::vector<ProgramRecord>>([&](Sql& s) {
+        std::vector<ProgramRecord> out;
+        for (const auto& r :
+             s.query(std::string(kProgramSelect) +
+                         "AND ($2 = 0 OR p.version < $2) ORDER BY p.version DESC LIMIT $3",
+                     {merchant_id, before_version, static_cast<std::int64_t>(limit)}))
+            out.push_back(program_from(merchant_id, r));
+        return out;
+    });
+}
+
+std::vector<ReceiptRecord> SqlStore::receipts_page(const std::string& merchant_id,
+                                                   std::int64_t from_ms, std::int64_t to_ms,
+                                                   std::int64_t after_at_ms,
+                                                   const std::string& after_id,
+                                                   std::size_t limit) {
+    return read<std::vector<ReceiptRecord>>([&](Sql& s) {
+        std::vector<ReceiptRecord> out;
+        for (const auto& r : s.query(
+                 std::string("SELECT ") + kReceiptColumns +
+                     " FROM receipts WHERE merchant_id = $1 AND at_ms >= $2 AND at_ms < $3 AND "
+                     "(at_ms > $4 OR (at_ms = $4 AND receipt_id > $5)) "
+                     "ORDER BY at_ms, receipt_id LIMIT $6",
+                 {merchant_id, from_ms, to_ms, after_at_ms, after_id,
+                  static_cast<std::int64_t>(limit)}))
+            out.push_back(receipt_from(r));
+        return out;
     });
 }
 
@@ -864,21 +930,33 @@ void SqlStore::put_merchant(const MerchantRecord& m, std::int64_t now_ms) {
     });
 }
 
-void SqlStore::put_program(const ProgramRecord& p, std::int64_t now_ms, const Change& change) {
+// The versions' order is the order of their transactions: on PostgreSQL the first statement
+// locks the merchant's row, so two publishers take turns and never pick the same number.
+std::int64_t SqlStore::put_program(const ProgramRecord& p, std::int64_t now_ms,
+                                   const Change& change) {
+    std::int64_t version = 0;
     write([&](Sql& s) {
-        const auto current =
-            s.query("SELECT version FROM programs WHERE merchant_id = $1 "
-                    "ORDER BY created_at_ms DESC, version DESC LIMIT 1" +
-                        std::string(s.dialect().for_update()),
-                    {p.merchant_id});
-        check_version(change, current.empty() ? 0 : to_i64(current[0][0]));
+        s.query("SELECT merchant_id FROM merchants WHERE merchant_id = $1" +
+                    std::string(s.dialect().for_update()),
+                {p.merchant_id});
+        version = to_i64(s.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM programs "
+                                 "WHERE merchant_id = $1",
+                                 {p.merchant_id})[0][0]);
+        check_version(change, version);
+        ++version;
         log_change(s, change);
-        s.exec(
-            "INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            {p.merchant_id, p.program_id, p.version, p.document, now_ms});
+        if (change.audit)
+            s.exec("INSERT INTO document_authors (merchant_id, kind, doc_id, version, actor_kind, "
+                   "actor_id, actor_label) VALUES ($1, 'program', 'program', $2, $3, $4, $5)",
+                   {p.merchant_id, version, change.audit->actor_kind, change.audit->actor_id,
+                    change.audit->actor_label});
+        s.exec("INSERT INTO programs (merchant_id, program_id, version, document, created_at_ms, "
+               "effective_from_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+               {p.merchant_id, p.program_id, version, p.document, now_ms,
+                p.effective_from_ms ? p.effective_from_ms : now_ms});
         return true;
     });
+    return version;
 }
 
 void SqlStore::put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) {

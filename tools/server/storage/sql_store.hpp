@@ -127,7 +127,8 @@ class SqlStore : public Store {
 public:
   std::optional<MerchantRecord> merchant_by_code(const std::string& code) override;
   std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) override;
-  std::optional<ProgramRecord> current_program(const std::string& merchant_id) override;
+  std::optional<ProgramRecord> current_program(const std::string& merchant_id,
+                                               std::int64_t at_ms) override;
   std::optional<std::string> receipt_member(const std::string& merchant_id,
                                             const std::string& receipt_id) override;
   bool with_member(const std::string& merchant_id, const std::string& member_id,
@@ -135,7 +136,15 @@ public:
   void read_member(const std::string& merchant_id, const std::string& member_id,
                    const std::function<void(MemberTx&)>& fn) override;
   void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override;
-  void put_program(const ProgramRecord& p, std::int64_t now_ms, const Change& change) override;
+  std::int64_t put_program(const ProgramRecord& p, std::int64_t now_ms,
+                           const Change& change) override;
+  std::vector<ProgramRecord> program_versions(const std::string& merchant_id,
+                                              std::int64_t before_version,
+                                              std::size_t limit) override;
+  std::vector<ReceiptRecord> receipts_page(const std::string& merchant_id, std::int64_t from_ms,
+                                           std::int64_t to_ms, std::int64_t after_at_ms,
+                                           const std::string& after_id,
+                                           std::size_t limit) override;
   void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) override;
   std::optional<ApiKeyRecord> api_key(const std::string& key_id) override;
   std::vector<std::string> merchant_ids() override;

@@ -44,6 +44,11 @@ struct ProgramRecord {
     std::string program_id;
     std::int64_t version = 0;
     std::string document;      // program JSON (shared/codec decodes it)
+    // When the version takes effect. The program in force at a time T is the version with the
+    // latest effective_from_ms <= T (of two with the same, the higher version).
+    std::int64_t effective_from_ms = 0;
+    std::int64_t created_at_ms = 0;        // filled when read
+    std::string by_kind, by_id, by_label;  // filled when read: who published it ("" unknown)
 };
 
 // A merchant's API key as stored: never the secret, only a salted hash (auth/credentials.hpp).
@@ -324,7 +329,11 @@ public:
                                                        const std::string& number) = 0;
     virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                                      const std::string& member_id) = 0;
-    virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id) = 0;
+    // The version in force at at_ms (ProgramRecord::effective_from_ms). Before the first version
+    // takes effect, the first one (a receipt dated before the merchant's first program, a first
+    // program published for later); nullopt when the merchant has none.
+    virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id,
+                                                         std::int64_t at_ms) = 0;
     // The member a posted receipt belongs to (to lock that member before a return).
     virtual std::optional<std::string> receipt_member(const std::string& merchant_id,
                                                       const std::string& receipt_id) = 0;
@@ -346,10 +355,25 @@ public:
     // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
     // "phone") when another member holds one of them.
     virtual void put_merchant(const MerchantRecord& m, std::int64_t now_ms) = 0;
-    // put_program: VersionConflict when change.if_version is not the current program's
-    // version (0: none yet).
-    virtual void put_program(const ProgramRecord& p, std::int64_t now_ms,
-                             const Change& change) = 0;
+    // put_program stores p as the merchant's next program version and returns its number
+    // (p.version is ignored), taking effect at p.effective_from_ms (0: now_ms); the audit
+    // line's actor is kept as the version's author. VersionConflict when change.if_version is
+    // not the latest version (0: none yet), whether or not that one is in force yet.
+    virtual std::int64_t put_program(const ProgramRecord& p, std::int64_t now_ms,
+                                     const Change& change) = 0;
+    // Program versions newest first, below before_version (0: from the latest), at most limit,
+    // with their authors.
+    virtual std::vector<ProgramRecord> program_versions(const std::string& merchant_id,
+                                                        std::int64_t before_version,
+                                                        std::size_t limit) = 0;
+    // The merchant's receipts with from_ms <= at_ms < to_ms in (at_ms, receipt_id) order, the
+    // first limit after the key (after_at_ms, after_id): a caller pages through any number of
+    // them holding one page at a time.
+    virtual std::vector<ReceiptRecord> receipts_page(const std::string& merchant_id,
+                                                     std::int64_t from_ms, std::int64_t to_ms,
+                                                     std::int64_t after_at_ms,
+                                                     const std::string& after_id,
+                                                     std::size_t limit) = 0;
     virtual void put_member(const MemberRecord& m, std::int64_t now_ms, const Change& change) = 0;
 
     virtual void put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) = 0;
