@@ -348,3 +348,37 @@ TEST_CASE("PostgreSQL import: bad rows by line, idempotent, exports") {
     CHECK(members->status == 200);
     CHECK(std::count(members->body.begin(), members->body.end(), '\n') >= 3001);
 }
+
+TEST_CASE("CLI import: kopilka import members, a dry run, plain progress lines off a terminal, "
+          "twice the same") {
+    TempDir dir;
+    const std::string db = dir.file("kopilka.sqlite");
+    REQUIRE(run_program({cli_binary(), "seed-demo", "--db", db}).exit_code == 0);
+    dir.write("members.csv", kExcelFile);
+    const std::string file = dir.file("members.csv");
+
+    const RunResult dry = run_program(
+        {cli_binary(), "import", "members", file, "--db", db, "--merchant", "demo", "--dry-run"});
+    REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
+    check_excel_dry_run(json_lines(dry.out).at(0));
+    CHECK(Db(db).count("members") == 3);
+
+    for (int run = 0; run < 2; ++run) {
+        INFO("run " << run);
+        const RunResult r =
+            run_program({cli_binary(), "import", "members", file, "--db", db, "--merchant", "demo"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        // stdout is a pipe here: plain lines, no carriage returns of a progress bar.
+        CHECK(r.out.find('\r') == std::string::npos);
+        CHECK(r.out.find("imported 5/5 rows (100%), 2 bad\n") != std::string::npos);
+        const Json job = json_lines(r.out).back();
+        CHECK(job["status"] == "done");
+        CHECK(job["created"] == (run == 0 ? 3 : 0));
+        CHECK(job["matched"] == (run == 0 ? 0 : 3));
+        CHECK(Db(db).derived_balance("demo", "ext-1") == 150);
+    }
+    CHECK(run_program({cli_binary(), "import", "members", dir.file("none.csv"), "--db", db,
+                       "--merchant", "demo"})
+              .exit_code == 1);
+    CHECK(run_program({cli_binary(), "import", "coupons", file, "--db", db}).exit_code == 2);
+}
