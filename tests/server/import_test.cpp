@@ -365,8 +365,8 @@ TEST_CASE("CLI import: kopilka import members, a dry run, plain progress lines o
 
     for (int run = 0; run < 2; ++run) {
         INFO("run " << run);
-        const RunResult r =
-            run_program({cli_binary(), "import", "members", file, "--db", db, "--merchant", "demo"});
+        const RunResult r = run_program(
+            {cli_binary(), "import", "members", file, "--db", db, "--merchant", "demo"});
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         // stdout is a pipe here: plain lines, no carriage returns of a progress bar.
         CHECK(r.out.find('\r') == std::string::npos);
