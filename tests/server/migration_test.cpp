@@ -13,11 +13,13 @@ using namespace kopilka::test;
 
 namespace {
 
-// Takes a database at schema 8 back to 4 and gives Dace Anna's phone, which schema 4 allowed
+// Takes a database at schema 9 back to 4 and gives Dace Anna's phone, which schema 4 allowed
 // (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ).
 const char* const kDropSchema7Sqlite = "DROP TABLE audit_log;";
 const char* const kDropSchema7Pg = "DROP TABLE audit_log; DROP FUNCTION audit_log_refuse();";
 const char* const kBackToSchema4 = R"sql(
+    DROP TABLE import_jobs;
+    DROP TABLE import_files;
     DROP INDEX programs_effective;
     DROP INDEX receipts_at;
     ALTER TABLE programs DROP COLUMN effective_from_ms;
@@ -82,7 +84,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 8);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 9);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -102,7 +104,7 @@ TEST_CASE(
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 8);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 9);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -262,7 +264,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 8);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 9);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -271,7 +273,7 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 8);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 9);
     const std::string after = sqlite_schema(old_db);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);
@@ -296,13 +298,13 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 8);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 9);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 8);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 9);
     const std::string after = pg_schema(old_db.url);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);

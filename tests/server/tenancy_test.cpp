@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <set>
+#include <thread>
 
 #include "auth/member_token.hpp"
 #include "core/crypto/sha256.hpp"
@@ -106,6 +107,25 @@ TEST_CASE_FIXTURE(WithDemoServer,
              Json::object());
     REQUIRE_MESSAGE(r.status == 201, r.body.dump());
     b.widget_session = r.body["token"].get<std::string>();
+
+    // A's import job, run to its end.
+    const auto a_import = c->Post("/v1/admin/imports", bearer(a_admin),
+                                  "external_id,name,consent,points\na-imported,A Imported,yes,5\n",
+                                  "text/csv");
+    REQUIRE(a_import);
+    REQUIRE_MESSAGE(a_import->status == 202, a_import->body);
+    const std::string a_job = Json::parse(a_import->body)["job_id"].get<std::string>();
+    for (int i = 0; i < 200 && get(*c, "/v1/admin/imports/" + a_job, a_admin).body["status"] ==
+                                   "running";
+         ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // B's CSV downloads as text, so that the leak check reads the file itself.
+    const auto csv_get = [&](httplib::Client& cl, const std::string& path) {
+        const auto res = cl.Get(path.c_str(), bearer(b.admin));
+        Answer x = answer_of(res);
+        if (res && res->status == 200) x.body = res->body;
+        return x;
+    };
 
     // A's console user; B makes its own.
     const std::string a_user = add_staff_user(s.db, "owner", "a-owner@demo.example").id;
@@ -333,6 +353,22 @@ TEST_CASE_FIXTURE(WithDemoServer,
           denied}},
         {"GET /v1/admin/reports",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports", b.admin); }, own}},
+        // B imports a file naming A's members: B's own members, A's untouched.
+        {"POST /v1/admin/imports",
+         {[&](httplib::Client& cl) {
+              return answer_of(cl.Post("/v1/admin/imports?dry_run=true", bearer(b.admin),
+                                       "external_id,consent\ndemo-anna,yes\n", "text/csv"));
+          },
+          own}},
+        {"GET /v1/admin/imports/{id}",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/imports/" + a_job, b.admin); },
+          denied}},
+        {"GET /v1/admin/exports/members.csv",
+         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/members.csv"); },
+          own}},
+        {"GET /v1/admin/exports/receipts.csv",
+         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/receipts.csv"); },
+          own}},
         {"GET /v1/admin/wheels",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels", b.admin); }, own}},
         {"GET /v1/admin/wheels/{id}",
@@ -477,7 +513,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
                                         "Kopilka Demo Shop",
                                         "Kopilka Night Market",
                                         "A's kiosk",
-                                        "demo-points"};
+                                        "demo-points",
+                                        "A Imported"};
     for (const auto& [name, k] : cases) {
         INFO(name);
         const Answer x = k.send(*c);

@@ -21,6 +21,7 @@
 //   kopilka quote --program P.json --receipt R.json [--member M.json] … (quote_command.hpp)
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
 //   kopilka rules --program P.json [--lang ru] …  the program in plain words (rules_command.hpp)
+//   kopilka import members FILE.csv --db FILE --merchant ID [--dry-run] (import_command.hpp)
 //   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
 //   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
 //   unknown one: exit 2
@@ -41,6 +42,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cards/card_code.hpp"
+#include "import_command.hpp"
 #include "quote_command.hpp"
 #include "rules_command.hpp"
 #include "simulate_command.hpp"
@@ -88,6 +90,7 @@ constexpr CommandUsage kCommands[] = {
     {"rules",
      "  kopilka rules --program P.json | --db FILE [--merchant ID]\n"
      "                [--lang ru|de|lv|en] [--assets DIR] [--format text|json]\n"},
+    {"import", "  kopilka import members FILE.csv --db FILE --merchant ID [--dry-run]\n"},
     {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
 };
 
@@ -409,6 +412,7 @@ int main(int argc, char** argv) {
     if (command == "quote") return kopilka::cli::run_quote(argc, argv);
     if (command == "simulate") return kopilka::cli::run_simulate(argc, argv);
     if (command == "settle") return kopilka::cli::run_settle(argc, argv);
+    if (command == "import") return kopilka::cli::run_import(argc, argv);
     if (command == "openapi") {
         if (argc > 2) return usage("openapi takes no flags");
         std::fputs(kopilka::server::openapi_document(), stdout);

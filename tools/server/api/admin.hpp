@@ -107,6 +107,13 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
 ApiResult admin_erase_member(Store& store, const Caller& caller, const std::string& member_id,
                              std::int64_t now_ms);
 
+// Enrolment's checks of personal fields, for the CSV import (admin_import.cpp) too.
+bool member_id_acceptable(const std::string& id);
+// "+7 (916) 123-45-67" → "79161234567"; "" stays ""; false unless 7 to 15 digits.
+bool member_phone_normalised(const std::string& text, std::string* out);
+bool member_email_valid(const std::string& email);
+bool member_birthday_valid(const std::string& date);  // "YYYY-MM-DD", a real date from 1900
+
 // [SECTION] Reports (admin_reports.cpp)
 constexpr std::int64_t report_period_default_ms = 30 * day_ms;
 ApiResult admin_report(Store& store, const Caller& caller,

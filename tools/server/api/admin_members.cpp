@@ -617,4 +617,11 @@ ApiResult admin_erase_member(Store& store, const Caller& caller, const std::stri
     return {200, Json{{"profile", profile_json(*erased)}}, caller.merchant_id};
 }
 
+bool member_id_acceptable(const std::string& id) { return member_id_valid(id); }
+bool member_phone_normalised(const std::string& text, std::string* out) {
+    return normalise_phone(text, out);
+}
+bool member_email_valid(const std::string& email) { return email_valid(email); }
+bool member_birthday_valid(const std::string& date) { return birthday_valid(date); }
+
 }  // namespace kopilka::server

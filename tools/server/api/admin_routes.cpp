@@ -5,6 +5,7 @@
 #include "api/routes.hpp"
 
 #include "api/admin.hpp"
+#include "api/admin_import.hpp"
 #include "api/member_write.hpp"
 
 namespace kopilka::server {
@@ -174,6 +175,8 @@ void register_admin_routes(RouteContext& ctx) {
                            "attachment; filename=\"" + export_file_name(member_id) + "\"");
         c->respond(res, r);
     });
+
+    register_import_routes(ctx);
 
     admin("GET", "/v1/admin/reports", [c](const Caller& who, const Request& req) {
         return admin_report(c->store, who, query(req, "from_ms"), query(req, "to_ms"), c->now_ms());

@@ -57,6 +57,11 @@ constexpr RouteRoles kTable[] = {
     {"PUT", "/v1/admin/wheels/{id}", kManagers},
     {"GET", "/v1/admin/widget-settings", kManagers},
     {"PUT", "/v1/admin/widget-settings", kManagers},
+    // CSV import and exports
+    {"POST", "/v1/admin/imports", kManagers},
+    {"GET", "/v1/admin/imports/{id}", kManagers},
+    {"GET", "/v1/admin/exports/members.csv", kManagers},
+    {"GET", "/v1/admin/exports/receipts.csv", kManagers},
     // Staff and the audit log
     {"GET", "/v1/admin/users", owner},
     {"POST", "/v1/admin/users", owner},

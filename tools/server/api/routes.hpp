@@ -75,6 +75,7 @@ bool not_modified(const Request& req, Response& res, const std::string& etag,
 
 void register_kiosk_routes(RouteContext& ctx);   // api/kiosk_routes.cpp
 void register_admin_routes(RouteContext& ctx);   // api/admin_routes.cpp
+void register_import_routes(RouteContext& ctx);  // api/admin_import.cpp (from admin_routes)
 void register_widget_routes(RouteContext& ctx);  // api/widget_routes.cpp
 void register_console_routes(RouteContext& ctx); // api/console_routes.cpp
 // A CORS preflight (OPTIONS) of a /v1/widget/ route: 204, with the CORS headers when the

@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -253,6 +254,8 @@ private:
         head_ = false;
         parser_.emplace();
         limit(*parser_, o());
+        // The largest body any route takes, until the head names the route (upload_limit).
+        parser_->body_limit(std::max(o().request_body_bytes_max, o().upload_body_bytes_max));
         if (buffer_.size() > 0) return read_head();  // the next pipelined request is here
         // Idle: wait for the first byte of the next request, holding no worker.
         stream_.expires_after(std::chrono::seconds(o().keep_alive_idle_s));
@@ -270,6 +273,8 @@ private:
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      if (ec) return self->refuse_read(ec);
+                                     if (!self->upload_limit())
+                                         return self->refuse_read(bhttp::error::body_limit);
                                      const auto expect = self->parser_->get()[bhttp::field::expect];
                                      if (!iequals(expect, "100-continue")) return self->read_body();
                                      self->continue_ =
@@ -281,6 +286,18 @@ private:
                                                             self->read_body();
                                                         });
                                  });
+    }
+
+    // A file upload (a CSV import) may be larger than other requests: any other request's
+    // body limit comes down to request_body_bytes_max here, and false refuses a declared
+    // Content-Length above it (Beast compares that with the limit only while reading the head).
+    bool upload_limit() {
+        const auto& m = parser_->get();
+        if (m.method() == bhttp::verb::post && m.target().rfind("/v1/admin/imports", 0) == 0)
+            return true;
+        parser_->body_limit(o().request_body_bytes_max);
+        const auto length = parser_->content_length();
+        return !length || *length <= o().request_body_bytes_max;
     }
 
     void read_body() {

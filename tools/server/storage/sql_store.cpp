@@ -394,6 +394,37 @@ const std::string kProgramVersions8 = R"sql(
     CREATE INDEX receipts_at ON receipts (merchant_id, at_ms, receipt_id);
 )sql";
 
+// Migration 9: CSV import jobs (Store::claim_import_job): their progress and the lease of the
+// runner working on each, and apart from them (so that writing the progress after each batch
+// does not write the file again) the file, until its job ends.
+const std::string kImportJobs = R"sql(
+    CREATE TABLE import_jobs (
+        merchant_id    TEXT NOT NULL,
+        job_id         TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        rows_total     BIGINT NOT NULL,
+        rows_done      BIGINT NOT NULL,
+        rows_bad       BIGINT NOT NULL,
+        created        BIGINT NOT NULL,
+        matched        BIGINT NOT NULL,
+        errors         TEXT NOT NULL,
+        failure        TEXT NOT NULL,
+        runner         TEXT NOT NULL,
+        lease_until_ms BIGINT NOT NULL,
+        created_at_ms  BIGINT NOT NULL,
+        updated_at_ms  BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, job_id)
+    );
+    CREATE INDEX import_jobs_running ON import_jobs (status, lease_until_ms);
+    CREATE TABLE import_files (
+        merchant_id TEXT NOT NULL,
+        job_id      TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, job_id)
+    );
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -414,6 +445,8 @@ const std::string kMigrations[] = {
     kStaffTables + "{audit_triggers}",
     // 8: program versions' effective dates; receipts by time.
     kProgramVersions8,
+    // 9: CSV import jobs and their progress.
+    kImportJobs,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -424,7 +457,8 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kCountersColumns + kCountersColumns4 + kCountersKey +
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
                               kWidgetTables + kStaffTables + "{audit_triggers}" +
-                              kProgramVersions8;
+                              kProgramVersions8 +
+                              kImportJobs;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -1761,6 +1795,147 @@ std::vector<AuditRecord> SqlStore::audit_log(const std::string& merchant_id,
                                      params))
             out.push_back(AuditRecord{to_i64(r[0]), merchant_id, to_i64(r[1]), r[2], r[3], r[4],
                                       r[5], r[6], r[7], r[8], r[9]});
+        return out;
+    });
+}
+
+// [SECTION] Import jobs
+
+namespace {
+const char* const kImportJobColumns =
+    "merchant_id, job_id, kind, status, rows_total, rows_done, rows_bad, created, matched, "
+    "errors, failure, created_at_ms, updated_at_ms";
+
+ImportJobRecord import_job_from(const SqlRow& r) {
+    return ImportJobRecord{r[0],          r[1],          r[2],          r[3],
+                           "",            to_i64(r[4]),  to_i64(r[5]),  to_i64(r[6]),
+                           to_i64(r[7]),  to_i64(r[8]),  r[9],          r[10],
+                           to_i64(r[11]), to_i64(r[12])};
+}
+
+// The member of the merchant that m's key names, "" when none.
+std::string import_match(Sql& s, const ImportMember& m) {
+    const std::string& merchant = m.member.merchant_id;
+    std::vector<SqlRow> rows;
+    if (m.key == ImportMember::Key::id)
+        rows = s.query("SELECT member_id FROM members WHERE merchant_id = $1 AND member_id = $2",
+                       {merchant, m.member.member_id});
+    else if (m.key == ImportMember::Key::card)
+        rows = s.query("SELECT member_id FROM cards WHERE merchant_id = $1 AND number = $2",
+                       {merchant, m.member.card_number});
+    else
+        rows = s.query("SELECT member_id FROM members WHERE merchant_id = $1 AND phone = $2",
+                       {merchant, m.member.phone});
+    return rows.empty() ? "" : rows[0][0];
+}
+}  // namespace
+
+void SqlStore::put_import_job(const ImportJobRecord& j, const Change& change) {
+    write([&](Sql& s) {
+        log_change(s, change);
+        s.exec(std::string("INSERT INTO import_jobs (") + kImportJobColumns +
+                   ", runner, lease_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                   "$11, $12, $13, '', 0)",
+               {j.merchant_id, j.job_id, j.kind, j.status, j.rows_total, j.rows_done, j.rows_bad,
+                j.created, j.matched, j.errors, j.failure, j.created_at_ms, j.updated_at_ms});
+        s.exec("INSERT INTO import_files (merchant_id, job_id, body) VALUES ($1, $2, $3)",
+               {j.merchant_id, j.job_id, j.body});
+        return true;
+    });
+}
+
+std::optional<ImportJobRecord> SqlStore::import_job(const std::string& merchant_id,
+                                                    const std::string& job_id) {
+    return read<std::optional<ImportJobRecord>>([&](Sql& s) -> std::optional<ImportJobRecord> {
+        const auto rows = s.query(std::string("SELECT ") + kImportJobColumns +
+                                      " FROM import_jobs WHERE merchant_id = $1 AND job_id = $2",
+                                  {merchant_id, job_id});
+        if (rows.empty()) return std::nullopt;
+        return import_job_from(rows[0]);
+    });
+}
+
+std::optional<ImportJobRecord> SqlStore::claim_import_job(const std::string& runner,
+                                                          std::int64_t now_ms,
+                                                          std::int64_t lease_ms,
+                                                          const std::string& merchant_id,
+                                                          const std::string& job_id) {
+    std::optional<ImportJobRecord> out;
+    write([&](Sql& s) {
+        out.reset();
+        const auto rows = s.query(std::string("SELECT ") + kImportJobColumns +
+                                      " FROM import_jobs WHERE status = 'running' AND "
+                                      "lease_until_ms <= $1 AND ($2 = '' OR (merchant_id = $3 "
+                                      "AND job_id = $2)) ORDER BY created_at_ms LIMIT 1" +
+                                      s.dialect().for_update(),
+                                  {now_ms, job_id, merchant_id});
+        if (rows.empty()) return false;
+        out = import_job_from(rows[0]);
+        const auto file = s.query(
+            "SELECT body FROM import_files WHERE merchant_id = $1 AND job_id = $2",
+            {out->merchant_id, out->job_id});
+        if (!file.empty()) out->body = file[0][0];
+        s.exec("UPDATE import_jobs SET runner = $3, lease_until_ms = $4 "
+               "WHERE merchant_id = $1 AND job_id = $2",
+               {out->merchant_id, out->job_id, runner, now_ms + lease_ms});
+        return true;
+    });
+    return out;
+}
+
+bool SqlStore::import_members(const ImportJobRecord& j, const std::vector<ImportMember>& rows,
+                              const std::string& runner, std::int64_t now_ms,
+                              std::int64_t lease_ms, std::int64_t* created,
+                              std::int64_t* matched) {
+    return write([&](Sql& s) {
+        *created = *matched = 0;
+        // The lease first: a runner that lost it (it stalled past the lease) writes nothing.
+        const auto held = s.query(std::string("SELECT runner FROM import_jobs WHERE merchant_id "
+                                              "= $1 AND job_id = $2") +
+                                      s.dialect().for_update(),
+                                  {j.merchant_id, j.job_id});
+        if (held.empty() || held[0][0] != runner) return false;
+        for (const ImportMember& m : rows) {
+            if (!import_match(s, m).empty()) {
+                ++*matched;
+                continue;
+            }
+            const MemberRecord& r = m.member;
+            s.exec("INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, "
+                   "phone, email, birthday, consent_at_ms, erased_at_ms) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
+                   {r.merchant_id, r.member_id, r.display_name, now_ms, r.phone, r.email,
+                    r.birthday, r.consent_at_ms});
+            if (!r.card_number.empty())
+                s.exec("INSERT INTO cards (merchant_id, number, member_id, created_at_ms) "
+                       "VALUES ($1, $2, $3, $4)",
+                       {r.merchant_id, r.card_number, r.member_id, now_ms});
+            SqlMemberTx(s, r.merchant_id, r.member_id).append_entries(m.opening);
+            ++*created;
+        }
+        const bool running = j.status == "running";
+        s.exec("UPDATE import_jobs SET status = $3, rows_done = $4, rows_bad = $5, "
+               "created = created + $6, matched = matched + $7, errors = $8, failure = $9, "
+               "updated_at_ms = $10, lease_until_ms = $11 WHERE merchant_id = $1 AND job_id = $2",
+               {j.merchant_id, j.job_id, j.status, j.rows_done, j.rows_bad, *created, *matched,
+                j.errors, j.failure, now_ms, running ? now_ms + lease_ms : std::int64_t{0}});
+        // The file is kept while the job runs (a resumed job reads it again), dropped at its end.
+        if (!running)
+            s.exec("DELETE FROM import_files WHERE merchant_id = $1 AND job_id = $2",
+                   {j.merchant_id, j.job_id});
+        return true;
+    });
+}
+
+std::vector<ReceiptRecord> SqlStore::receipts(const std::string& merchant_id,
+                                              std::int64_t from_ms, std::int64_t to_ms) {
+    return read<std::vector<ReceiptRecord>>([&](Sql& s) {
+        std::vector<ReceiptRecord> out;
+        for (const auto& r : s.query(std::string("SELECT ") + kReceiptColumns +
+                                         " FROM receipts WHERE merchant_id = $1 AND at_ms >= $2 "
+                                         "AND at_ms < $3 ORDER BY at_ms, receipt_id",
+                                     {merchant_id, from_ms, to_ms}))
+            out.push_back(receipt_from(r));
         return out;
     });
 }

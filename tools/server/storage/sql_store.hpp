@@ -230,6 +230,18 @@ public:
                                              std::int64_t since_ms) override;
   void record_sign_in_failure(const std::vector<std::string>& keys, std::int64_t now_ms,
                               std::int64_t forget_ms) override;
+  std::vector<ReceiptRecord> receipts(const std::string& merchant_id, std::int64_t from_ms,
+                                      std::int64_t to_ms) override;
+  void put_import_job(const ImportJobRecord& j, const Change& change) override;
+  std::optional<ImportJobRecord> import_job(const std::string& merchant_id,
+                                            const std::string& job_id) override;
+  std::optional<ImportJobRecord> claim_import_job(const std::string& runner, std::int64_t now_ms,
+                                                  std::int64_t lease_ms,
+                                                  const std::string& merchant_id,
+                                                  const std::string& job_id) override;
+  bool import_members(const ImportJobRecord& j, const std::vector<ImportMember>& rows,
+                      const std::string& runner, std::int64_t now_ms, std::int64_t lease_ms,
+                      std::int64_t* created, std::int64_t* matched) override;
   void append_audit(const AuditRecord& a) override;
   std::vector<AuditRecord> audit_log(const std::string& merchant_id,
                                      const AuditQuery& q) override;

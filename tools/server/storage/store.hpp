@@ -276,6 +276,34 @@ public:
                         // "operation_id"; "" for a key no request names
 };
 
+// [SECTION] Import jobs (api/admin_import.hpp)
+
+// A CSV import running in the background: its file and its progress, stored so that a page
+// reload, another server or a restart sees it, and a restart resumes it.
+struct ImportJobRecord {
+    std::string merchant_id;
+    std::string job_id;
+    std::string kind = "members";
+    std::string status = "running";  // "running", "done" or "failed"
+    std::string body;                // the CSV as uploaded (claim_import_job reads it)
+    std::int64_t rows_total = 0;     // data rows in the file
+    std::int64_t rows_done = 0;      // rows decided so far, bad ones included, in file order
+    std::int64_t rows_bad = 0;
+    std::int64_t created = 0;        // members the import created
+    std::int64_t matched = 0;        // rows naming a member who existed already
+    std::string errors = "[]";       // JSON array of the bad rows (the first ones)
+    std::string failure;             // why the job failed, "" otherwise
+    std::int64_t created_at_ms = 0;
+    std::int64_t updated_at_ms = 0;
+};
+
+// One good row of a members import: the member to create unless the key names one already.
+struct ImportMember {
+    enum class Key { id, card, phone } key = Key::id;  // what identifies the member in the file
+    MemberRecord member;             // member_id and card_number decided by the caller
+    std::vector<ledger::Entry> opening;  // a new member's first entries (its opening balance)
+};
+
 // One member's data inside one transaction that holds the member's write lock: two writes
 // for the same member never interleave, on SQLite or PostgreSQL.
 class MemberTx {
@@ -514,6 +542,35 @@ public:
     // Records a failure under each key, and drops the keys' failures older than forget_ms.
     virtual void record_sign_in_failure(const std::vector<std::string>& keys,
                                         std::int64_t now_ms, std::int64_t forget_ms) = 0;
+
+    // [SECTION] Import jobs
+    // Stores a new job (change.audit in its transaction).
+    virtual void put_import_job(const ImportJobRecord& j, const Change& change) = 0;
+    // The job without its body.
+    virtual std::optional<ImportJobRecord> import_job(const std::string& merchant_id,
+                                                      const std::string& job_id) = 0;
+    // Any merchant's running job whose lease ran out by now_ms (a new job's has), with its
+    // body, leased to runner until now_ms + lease_ms: one runner at a time works on a job,
+    // also across servers; a runner that died leaves it to the next one after the lease.
+    // job_id "": any job; else only that one (of merchant_id).
+    virtual std::optional<ImportJobRecord> claim_import_job(const std::string& runner,
+                                                            std::int64_t now_ms,
+                                                            std::int64_t lease_ms,
+                                                            const std::string& merchant_id,
+                                                            const std::string& job_id) = 0;
+    // In one transaction: creates each member whose key (its id, card or phone) names no
+    // member of the merchant yet, with its opening entries, and writes j's progress (rows,
+    // counts, errors, status, failure) with the lease renewed. False, with nothing written,
+    // when runner no longer holds the job's lease. *created and *matched count the members.
+    // UniqueViolation when a new member's card or phone is another member's.
+    virtual bool import_members(const ImportJobRecord& j, const std::vector<ImportMember>& rows,
+                                const std::string& runner, std::int64_t now_ms,
+                                std::int64_t lease_ms, std::int64_t* created,
+                                std::int64_t* matched) = 0;
+
+    // The merchant's receipts with at_ms in [from_ms, to_ms), by time (the CSV export).
+    virtual std::vector<ReceiptRecord> receipts(const std::string& merchant_id,
+                                                std::int64_t from_ms, std::int64_t to_ms) = 0;
 
     // [SECTION] The audit log (append-only: the databases refuse UPDATE and DELETE on it)
     virtual void append_audit(const AuditRecord& a) = 0;  // in a transaction of its own
