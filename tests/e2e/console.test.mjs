@@ -66,26 +66,17 @@ async function saveTheme(page) {
   await page.waitForFunction(() => !window.kopilkaConsole.state().dirty, null, { timeout: 10000 });
 }
 
-// Scrolls the window under (x, y) with the mouse wheel until the control `id` shows. The host
-// draws a frame on pointer and key input, not on a wheel alone, so the pointer moves a pixel
-// after each turn (as a hand on a mouse does). Emscripten 3.1.6's GLFW hands ImGui the page's
-// deltaY unflipped (a turn down scrolls up), so when a turn moved nothing the other way is tried.
+// Scrolls the window under (x, y) with the mouse wheel, a notch at a time (100 px, as Chromium
+// reports one), until the control `id` shows: a turn down moves the content up.
 async function scrollToItem(page, id, x, y) {
-  let sign = 1;
-  let last = '';
+  await page.mouse.move(x, y);
   for (let i = 0; i < 80; i += 1) {
     const items = await page.evaluate(() => window.kopilkaConsole.state().items || []);
     const item = items.find((it) => it.id.endsWith(id));
     if (item && item.visible && item.y > 120 && item.y + item.h < page.viewportSize().height - 20)
       return item;
-    const where = JSON.stringify(items.filter((it) => it.id.startsWith('##')).slice(0, 3)
-      .map((it) => it.y));
-    if (where === last) sign = -sign;  // that turn moved nothing
-    last = where;
-    await page.mouse.move(x, y);
-    await page.mouse.wheel(0, (item && item.y < 120 ? -1 : 1) * sign);
-    await page.mouse.move(x + 1 + (i % 2), y);
-    await page.waitForTimeout(150);
+    await page.mouse.wheel(0, item && item.y < 120 ? -100 : 100);
+    await page.waitForTimeout(100);
   }
   throw new Error(`no ${id} came into view`);
 }

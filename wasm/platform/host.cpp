@@ -343,6 +343,27 @@ EM_BOOL on_html_touch(int type, const EmscriptenTouchEvent* e, void*) {
     return EM_TRUE;
 }
 
+// The mouse wheel and touchpad scrolling, from the page's wheel events rather than GLFW's
+// (Emscripten 3.1.6 hands GLFW the browser's deltaY unconverted: pixels, and down positive,
+// where GLFW and Dear ImGui count notches, up positive). One notch is 100 px in Chromium, 3
+// lines in Firefox, a page is one; the pointer moves to where the wheel turned and a frame is
+// drawn, so the window under it scrolls at once.
+EM_BOOL on_html_wheel(int, const EmscriptenWheelEvent* e, void*) {
+    const double per_notch = e->deltaMode == DOM_DELTA_LINE   ? 3
+                             : e->deltaMode == DOM_DELTA_PAGE ? 1
+                                                              : 100;
+    const float dpr = g_host->scale > 0 ? g_host->scale : 1.f;
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseWheelH -= static_cast<float>(e->deltaX / per_notch);
+    io.MouseWheel -= static_cast<float>(e->deltaY / per_notch);
+    g_host->pointer_away = false;
+    g_host->pointer_at = ImVec2(static_cast<float>(e->mouse.targetX) * dpr,
+                                static_cast<float>(e->mouse.targetY) * dpr);
+    wake();
+    redraw();
+    return EM_TRUE;  // the page itself does not scroll
+}
+
 void on_cursor(GLFWwindow*, double x, double y) {
     wake();
     g_host->pointer_away = false;
@@ -502,6 +523,7 @@ void install_callbacks(Host& h) {
     emscripten_set_touchstart_callback(c, nullptr, true, on_html_touch);
     emscripten_set_touchend_callback(c, nullptr, true, on_html_touch);
     emscripten_set_touchcancel_callback(c, nullptr, true, on_html_touch);
+    emscripten_set_wheel_callback(c, nullptr, true, on_html_wheel);
     // The window's own blur and focus only (not captured: an element of the page losing focus,
     // like the text sink, must not let go of a held pointer).
     emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_blur);
@@ -538,6 +560,7 @@ bool init(const Options& options) {
     // Keys and characters go through the host (which queues keys and has the text sink).
     glfwSetKeyCallback(host.window, on_key);
     glfwSetCharCallback(host.window, on_char);
+    glfwSetScrollCallback(host.window, nullptr);  // on_html_wheel instead
     ImGui_ImplOpenGL3_Init("#version 300 es");
     js_text_install();
     io.ImeSetInputScreenPosFn = set_ime_position;
