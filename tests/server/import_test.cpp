@@ -9,6 +9,7 @@
 
 #include "console_helpers.hpp"
 #include "pg_database.hpp"
+#include "raw_http.hpp"
 
 using namespace kopilka::test;
 
@@ -16,8 +17,8 @@ namespace {
 
 Reply post_csv(httplib::Client& c, const std::string& credential, const std::string& csv,
                const std::string& query = "") {
-    return reply(c.Post(("/v1/admin/imports" + query).c_str(), bearer(credential), csv,
-                        "text/csv"));
+    return reply(
+        c.Post(("/v1/admin/imports" + query).c_str(), bearer(credential), csv, "text/csv"));
 }
 
 // Polls the job until it leaves "running" (or the time runs out: the last answer).
@@ -40,11 +41,11 @@ const std::string kExcelFile =
     "\xEF\xBB\xBF"
     "external_id;Name;Phone;Email;Birth_Date;Consent;Opening_Points;Note\r\n"  // line 1
     "ext-1;\"Ivanova; Anna \"\"Anya\"\"\";+7 (916) 555-00-01;anna@example.com;1990-04-01;да;"
-    "150;\r\n"                                                                 // line 2
-    "ext-2;Bērziņš;;;;yes;0;\"two\r\nlines\"\r\n"                              // lines 3-4
-    "ext-3;Wrong Date;;;1990-13-01;yes;10;\r\n"                                // line 5: bad
-    "ext-4;No consent;;;;;10;\r\n"                                             // line 6: bad
-    "ext-5;Fine;;x@y.lv;;2024-01-31;25;\r\n";                                  // line 7
+    "150;\r\n"                                     // line 2
+    "ext-2;Bērziņš;;;;yes;0;\"two\r\nlines\"\r\n"  // lines 3-4
+    "ext-3;Wrong Date;;;1990-13-01;yes;10;\r\n"    // line 5: bad
+    "ext-4;No consent;;;;;10;\r\n"                 // line 6: bad
+    "ext-5;Fine;;x@y.lv;;2024-01-31;25;\r\n";      // line 7
 
 void check_excel_dry_run(const Json& j) {
     CHECK(j["dry_run"] == true);
@@ -52,8 +53,8 @@ void check_excel_dry_run(const Json& j) {
     CHECK(j["rows_total"] == 5);
     CHECK(j["rows_bad"] == 2);
     REQUIRE(j["errors"].size() == 2);
-    CHECK(j["errors"][0] == Json{{"line", 5}, {"column", "birth_date"},
-                                 {"message", "must be a date YYYY-MM-DD"}});
+    CHECK(j["errors"][0] ==
+          Json{{"line", 5}, {"column", "birth_date"}, {"message", "must be a date YYYY-MM-DD"}});
     CHECK(j["errors"][1]["line"] == 6);
     CHECK(j["errors"][1]["column"] == "consent");
     CHECK(j["ignored_columns"] == Json::array({"Note"}));
@@ -65,8 +66,8 @@ std::string generated_file(int n) {
     csv.reserve(static_cast<std::size_t>(n) * 48);
     for (int i = 0; i < n; ++i) {
         char line[96];
-        std::snprintf(line, sizeof line, "C-%07d,\"Member %d, test\",+371 6%07d,yes,%d\n", i, i,
-                      i, i % 1000);
+        std::snprintf(line, sizeof line, "C-%07d,\"Member %d, test\",+371 6%07d,yes,%d\n", i, i, i,
+                      i % 1000);
         csv += line;
     }
     return csv;
@@ -92,14 +93,15 @@ TEST_CASE("import: a dry run lists the bad rows by line and writes nothing") {
     CHECK(no_key.status == 400);
     const Reply latin1 = post_csv(*in.c, in.t, "name,card,consent\n\xE9,1234,yes\n");
     CHECK(latin1.status == 400);
-    const Reply json = reply(in.c->Post("/v1/admin/imports", bearer(in.t), "{}",
-                                        "application/json"));
+    const Reply json =
+        reply(in.c->Post("/v1/admin/imports", bearer(in.t), "{}", "application/json"));
     CHECK(json.status == 415);
     CHECK(db.dump() == before);
 }
 
-TEST_CASE("import: a job imports the good rows, lists the bad ones, and a second run changes "
-          "nothing") {
+TEST_CASE(
+    "import: a job imports the good rows, lists the bad ones, and a second run changes "
+    "nothing") {
     WithDemoServer w;
     auto c = w.s.server->client();
     const std::string key = api_key(w.s.db, "admin");
@@ -143,8 +145,8 @@ TEST_CASE("import: a job imports the good rows, lists the bad ones, and a second
     CHECK(db.count("members") == 3 + 3);
 
     // Another page (a reload) sees the first job as it ended.
-    const Reply first = call(*c, "GET", "/v1/admin/imports/" +
-                                            started.body["job_id"].get<std::string>(), key);
+    const Reply first =
+        call(*c, "GET", "/v1/admin/imports/" + started.body["job_id"].get<std::string>(), key);
     CHECK(first.body["created"] == 3);
     CHECK(call(*c, "GET", "/v1/admin/imports/imp-none", key).status == 404);
 }
@@ -154,11 +156,12 @@ TEST_CASE("import: rows keyed by card or phone; a card another member holds is a
     auto c = w.s.server->client();
     const std::string key = api_key(w.s.db, "admin");
     const auto cards = demo_cards(w.s.db);
-    const std::string csv = "card\tphone\tname\tconsent\tpoints\n"
-                            "4600000000019\t\tby card\tyes\t5\n"  // 2: a bad check digit
-                            "\t+371 20000001\tby phone\tyes\t7\n"  // 3
-                            "CARD-77\t\tcode 128\tyes\t8\n"        // 4
-                            + cards.at("demo-anna").card + "\t\tAnna again\tyes\t999\n";  // 5
+    const std::string csv =
+        "card\tphone\tname\tconsent\tpoints\n"
+        "4600000000019\t\tby card\tyes\t5\n"                          // 2: a bad check digit
+        "\t+371 20000001\tby phone\tyes\t7\n"                         // 3
+        "CARD-77\t\tcode 128\tyes\t8\n"                               // 4
+        + cards.at("demo-anna").card + "\t\tAnna again\tyes\t999\n";  // 5
     const Reply started = post_csv(*c, key, csv);
     REQUIRE_MESSAGE(started.status == 202, started.body.dump());
     const Json done = wait_for_job(*c, key, started.body["job_id"]);
@@ -175,9 +178,10 @@ TEST_CASE("import: rows keyed by card or phone; a card another member holds is a
 
     // A new member whose phone another member has: that row is bad, the rest of the batch
     // goes in.
-    const std::string clash = "external_id,phone,consent,points\n"
-                              "new-1,+371 20000001,yes,1\n"
-                              "new-2,+371 20000002,yes,2\n";
+    const std::string clash =
+        "external_id,phone,consent,points\n"
+        "new-1,+371 20000001,yes,1\n"
+        "new-2,+371 20000002,yes,2\n";
     const Json second = wait_for_job(*c, key, post_csv(*c, key, clash).body["job_id"]);
     CHECK(second["status"] == "done");
     CHECK(second["created"] == 1);
@@ -200,6 +204,23 @@ TEST_CASE("import: support and viewer may not import or export") {
     }
 }
 
+TEST_CASE("import: only a request naming a credential may send a file above 64 KiB") {
+    SignedIn in("owner");
+    const std::string big = generated_file(20000);  // about 1 MB
+    REQUIRE(big.size() > 64 * 1024);
+    const auto anonymous = in.c->Post("/v1/admin/imports?dry_run=true", big, "text/csv");
+    REQUIRE(anonymous);
+    CHECK(anonymous->status == 413);
+    CHECK(post_csv(*in.c, in.t, big, "?dry_run=true").status == 200);
+    // A head announcing 50 MB without a credential is refused before any of the body is sent.
+    const auto r = raw_http::exchange(in.s.server->port(),
+                                      "POST /v1/admin/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                      "Content-Type: text/csv\r\nContent-Length: 50000000\r\n"
+                                      "\r\n",
+                                      std::chrono::seconds(5));
+    CHECK(r.status == 413);
+}
+
 TEST_CASE("export: members and receipts as CSV downloads; the import reads the members back") {
     WithDemoServer w;
     auto c = w.s.server->client();
@@ -219,8 +240,7 @@ TEST_CASE("export: members and receipts as CSV downloads; the import reads the m
           "attachment; filename=\"members.csv\"");
     CHECK(members->body.rfind("external_id,card,name,phone,email,birth_date,consent,created\r\n",
                               0) == 0);
-    CHECK(members->body.find("demo-anna," + cards.at("demo-anna").card + ",") !=
-          std::string::npos);
+    CHECK(members->body.find("demo-anna," + cards.at("demo-anna").card + ",") != std::string::npos);
 
     // Read back: the same members, all matched, nothing new.
     const Reply dry = post_csv(*c, key, members->body, "?dry_run=true");
@@ -241,8 +261,8 @@ TEST_CASE("export: members and receipts as CSV downloads; the import reads the m
           "attachment; filename=\"receipts.csv\"");
     CHECK(receipts->body.find("R-1,") != std::string::npos);
     CHECK(receipts->body.find(",demo-anna,") != std::string::npos);
-    const auto empty = c->Get("/v1/admin/exports/receipts.csv?from=2000-01-01&to=2000-01-02",
-                              bearer(key));
+    const auto empty =
+        c->Get("/v1/admin/exports/receipts.csv?from=2000-01-01&to=2000-01-02", bearer(key));
     REQUIRE(empty);
     CHECK(empty->body == "receipt_id,at,member_id,paid,currency\r\n");
     CHECK(call(*c, "GET", "/v1/admin/exports/receipts.csv?from=yesterday", key).status == 400);
@@ -264,9 +284,9 @@ TEST_CASE("import: 100 000 rows in batches, the progress stored until done (rows
     std::int64_t seen_between = 0;
     Json last;
     for (int i = 0; i < 6000; ++i) {
-        last = call(*c, "GET", "/v1/admin/imports/" + started.body["job_id"].get<std::string>(),
-                    key)
-                   .body;
+        last =
+            call(*c, "GET", "/v1/admin/imports/" + started.body["job_id"].get<std::string>(), key)
+                .body;
         const std::int64_t done = last["rows_done"];
         if (done > 0 && done < 100000) seen_between = done;
         if (last["status"] != "running") break;
@@ -349,8 +369,9 @@ TEST_CASE("PostgreSQL import: bad rows by line, idempotent, exports") {
     CHECK(std::count(members->body.begin(), members->body.end(), '\n') >= 3001);
 }
 
-TEST_CASE("CLI import: kopilka import members, a dry run, plain progress lines off a terminal, "
-          "twice the same") {
+TEST_CASE(
+    "CLI import: kopilka import members, a dry run, plain progress lines off a terminal, "
+    "twice the same") {
     TempDir dir;
     const std::string db = dir.file("kopilka.sqlite");
     REQUIRE(run_program({cli_binary(), "seed-demo", "--db", db}).exit_code == 0);

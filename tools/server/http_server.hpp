@@ -18,7 +18,10 @@ struct ServerOptions {
     int port = 8080;                          // 0: any free port
     std::string site_dir;                     // static files served at /, empty: none
     std::size_t request_body_bytes_max = 64 * 1024;
-    std::size_t upload_body_bytes_max = 64 * 1024 * 1024;  // POST /v1/admin/imports (a CSV file)
+    // POST /v1/admin/imports (a CSV file) with a credential, at most uploads_max at a time;
+    // otherwise request_body_bytes_max.
+    std::size_t upload_body_bytes_max = 64 * 1024 * 1024;
+    std::size_t uploads_max = 2;
     std::size_t request_head_bytes_max = 16 * 1024;  // request line and headers together
     std::size_t request_target_bytes_max = 8 * 1024;
     // Workers run handlers only: a connection waiting for its next request, or still sending

@@ -165,6 +165,8 @@ struct Listener::Impl {
     std::size_t connections = 0;
     std::unordered_map<std::string, std::size_t> per_address;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    // Requests holding one of the uploads_max slots for a large body (Session::upload_limit).
+    std::atomic<int> uploads{0};
 
     // stop(): a deadline for the last answers, after which the event loop is stopped anyway.
     std::mutex stop_mutex;
@@ -217,6 +219,7 @@ public:
         : l_(l), stream_(std::move(socket)), addr_(std::move(addr)) {}
 
     ~Session() {
+        release_upload();
         if (!counted_) return;
         l_.release(addr_);
         std::lock_guard<std::mutex> lock(l_.mutex);
@@ -252,6 +255,7 @@ private:
         if (l_.stopping) return close();
         state_ = State::reading;
         head_ = false;
+        release_upload();  // the last request's body and answer are done with
         parser_.emplace();
         limit(*parser_, o());
         // The largest body any route takes, until the head names the route (upload_limit).
@@ -288,16 +292,30 @@ private:
                                  });
     }
 
-    // A file upload (a CSV import) may be larger than other requests: any other request's
-    // body limit comes down to request_body_bytes_max here, and false refuses a declared
-    // Content-Length above it (Beast compares that with the limit only while reading the head).
+    // A file upload (a CSV import) may be larger than other requests, but only one that names
+    // a credential (it is checked once the body is in: the listener has no store) and only
+    // uploads_max at a time across the server, so no anonymous client, nor many, can make it
+    // hold more than uploads_max × upload_body_bytes_max. Any other request's body limit comes
+    // down to request_body_bytes_max here, and false refuses a declared Content-Length above it
+    // (Beast compares that with the limit only while reading the head).
     bool upload_limit() {
         const auto& m = parser_->get();
-        if (m.method() == bhttp::verb::post && m.target().rfind("/v1/admin/imports", 0) == 0)
-            return true;
+        if (m.method() == bhttp::verb::post && m.target().rfind("/v1/admin/imports", 0) == 0 &&
+            !m[bhttp::field::authorization].empty()) {
+            if (l_.uploads.fetch_add(1) < static_cast<int>(o().uploads_max)) {
+                upload_slot_ = true;
+                return true;
+            }
+            l_.uploads.fetch_sub(1);
+        }
         parser_->body_limit(o().request_body_bytes_max);
         const auto length = parser_->content_length();
         return !length || *length <= o().request_body_bytes_max;
+    }
+
+    void release_upload() {
+        if (upload_slot_) l_.uploads.fetch_sub(1);
+        upload_slot_ = false;
     }
 
     void read_body() {
@@ -394,6 +412,7 @@ private:
     beast::tcp_stream stream_;
     std::string addr_;
     bool counted_ = false;
+    bool upload_slot_ = false;  // holds one of Impl::uploads
     State state_ = State::reading;
     bool head_ = false;
     beast::flat_buffer buffer_;
