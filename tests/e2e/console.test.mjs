@@ -100,10 +100,15 @@ async function onConsolePage(browser, body) {
 const publishedProgram = async (server) =>
   (await api(server.url, 'GET', '/v1/admin/program', { key: server.adminKey })).body;
 
-// A failed test keeps a screenshot of the console and says what the page logged.
+// A failed test keeps a screenshot of the console and says what the page logged and what the
+// console's text mirror said.
 async function keepFailure(page, watch, err) {
   await page.screenshot({ path: path.join(artifactsDir, 'console-failure.png') }).catch(() => {});
-  err.message += '\n' + watch.dump();
+  const mirror = await page.evaluate(() => {
+    const m = document.getElementById('kopilka-mirror');
+    return m ? m.textContent : '';
+  }).catch(() => '');
+  err.message += '\n' + watch.dump() + '\nthe console said: ' + mirror;
   return err;
 }
 
@@ -180,6 +185,7 @@ describe('console', () => {
 
   test('a wrong password is refused and a support user has no theme editor', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = watchPage(page);
     try {
       await signIn(page, server.url, 'owner@demo.example', 'not the password');
       await page.waitForFunction(
@@ -207,6 +213,8 @@ describe('console', () => {
       });
       assert.equal(write.status, 403, JSON.stringify(write.body));
       assert.equal(write.body.error.code, 'forbidden');
+    } catch (err) {
+      throw await keepFailure(page, watch, err);
     } finally {
       await page.close();
     }

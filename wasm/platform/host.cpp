@@ -422,6 +422,12 @@ void feed_keys(Host& h, ImGuiIO& io) {
     while (!h.key_events.empty()) {
         const KeyEvent e = h.key_events.front();
         if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+        // Enter waits while text typed after a Tab is still held for the focus to move
+        // (chars_wait_frames counts down on its own): a form must not be sent without the text
+        // typed before its Enter. The text and Enter then reach ImGui in the same frame, the
+        // text first.
+        const bool enter = e.key == GLFW_KEY_ENTER || e.key == GLFW_KEY_KP_ENTER;
+        if (enter && e.down && h.chars_wait_frames > 0) break;
         io.KeysDown[e.key] = e.down;
         if (e.key == GLFW_KEY_TAB && e.down) h.chars_wait_frames = 2;
         changed.push_back(e.key);
