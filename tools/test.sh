@@ -61,7 +61,19 @@ count() {
   printf '[test] %-7s %4d passed, %d failed\n' "$name" "$pass" "$fail"
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
-  if [ "$fail" != 0 ]; then tail -40 "$logs/$name.log" | sed 's/^/    /'; fi
+  if [ "$fail" != 0 ]; then failure_report "$logs/$name.log" | sed 's/^/    /'; fi
+}
+
+# What failed: node's "not ok" blocks (name, error, location) and doctest's failed checks, each
+# cut to 60 lines; the log's last 40 lines when neither is there (a crash, a timeout).
+failure_report() {
+  local log="$1"
+  if grep -qE '^ *not ok |ERROR: |FATAL ERROR' "$log"; then
+    awk '/^ *not ok / && !/# SKIP/ {n = 60} /ERROR: |FATAL ERROR/ {n = 12}
+         n > 0 {print; n--}' "$log" | head -200
+  else
+    tail -40 "$log"
+  fi
 }
 
 # doctest prints "[doctest] test cases: 36 | 36 passed | 0 failed | 0 skipped".
