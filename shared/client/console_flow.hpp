@@ -13,6 +13,7 @@
 // arrive before a call returns (tests) or later (the browser).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,12 @@
 #include "core/theme/theme.hpp"
 
 namespace kopilka::client {
+
+// The console's message catalogues under assets/: the common texts, then one folder for each
+// section with many texts of its own, merged in this order (i18n::merge_catalogues).
+inline constexpr std::array<const char*, 5> console_catalogue_dirs = {
+    "console/i18n", "console/i18n/members", "console/i18n/wheels", "console/i18n/reports",
+    "console/i18n/import"};
 
 enum class StaffRole : std::uint8_t { owner, manager, support, viewer };
 std::string_view staff_role_name(StaffRole r);

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "codec/catalogue_json.hpp"
+#include "core/i18n/catalogue.hpp"
 #include "core/i18n/locale.hpp"
 
 namespace kopilka::testing {
@@ -24,6 +26,15 @@ inline std::map<i18n::Locale, std::string> catalogue_texts(const std::string& di
     for (i18n::Locale l : i18n::all_locales)
         texts[l] = read_asset(dir + "/" + std::string(i18n::locale_tag(l)) + ".json");
     return texts;
+}
+
+// Several sets merged in order (client::console_catalogue_dirs), as an app loads them.
+template <typename Dirs>
+i18n::Catalogues merged_catalogues(const Dirs& dirs) {
+    i18n::Catalogues all;
+    for (const char* dir : dirs)
+        i18n::merge_catalogues(all, *codec::decode_catalogues(catalogue_texts(dir)).value);
+    return all;
 }
 
 }  // namespace kopilka::testing

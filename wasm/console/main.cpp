@@ -231,7 +231,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
 int main() {
     static App app;
     g_app = &app;
-    app.texts = wasm::load_catalogues("/assets/console/i18n");
+    for (const char* dir : client::console_catalogue_dirs)
+        i18n::merge_catalogues(app.texts, wasm::load_catalogues(std::string("/assets/") + dir));
     app.kiosk_texts = wasm::load_catalogues("/assets/i18n");
     app.rules_texts = wasm::load_catalogues("/assets/i18n/rules");
     app.ui.rules_texts = &app.rules_texts;

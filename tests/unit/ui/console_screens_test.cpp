@@ -25,11 +25,15 @@ using namespace kopilka::client;
 
 namespace {
 
+// "console/i18n": the console's sets merged (client::console_catalogue_dirs).
 const i18n::Catalogues& catalogues(const char* dir) {
     static std::map<std::string, i18n::Catalogues> all;
     auto it = all.find(dir);
     if (it == all.end())
-        it = all.emplace(dir, *codec::decode_catalogues(testing::catalogue_texts(dir)).value).first;
+        it = all.emplace(dir, std::string(dir) == "console/i18n"
+                                  ? testing::merged_catalogues(console_catalogue_dirs)
+                                  : testing::merged_catalogues(std::array{dir}))
+                 .first;
     return it->second;
 }
 
