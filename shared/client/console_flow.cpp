@@ -19,8 +19,8 @@ constexpr const char* kDraftKey = "kopilka.console.draft";
 constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
-constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit",
-                                              "program", "simulator"};
+constexpr std::string_view kSectionNames[] = {"overview", "themes",    "kiosks", "audit",
+                                              "program",  "simulator", "data"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -149,6 +149,7 @@ bool section_visible(StaffRole r, ConsoleSection s) {
         case ConsoleSection::kiosks:
         case ConsoleSection::audit:
         case ConsoleSection::program:  // the server lets only them read the program
+        case ConsoleSection::data:     // imports and exports: the same
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
@@ -159,7 +160,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
     for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::themes,
-                   ConsoleSection::kiosks, ConsoleSection::audit, ConsoleSection::simulator})
+                   ConsoleSection::kiosks, ConsoleSection::data, ConsoleSection::audit,
+                   ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
 }
@@ -241,7 +243,14 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
                [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
                    return handle_common(reply, error);
                },
-               [this] { changed(); }) {}
+               [this] { changed(); }, draft_store),
+      import_([this](Request r, std::function<void(TransportReply)> done) {
+          call(std::move(r), std::move(done));
+      },
+              [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+                  return handle_common(reply, error);
+              },
+              [this] { changed(); }, draft_store) {}
 
 // ---- requests -----------------------------------------------------------------------------
 void ConsoleFlow::call(Request r, std::function<void(TransportReply)> done) {
@@ -379,6 +388,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     form.email = state_.session.email.empty() ? state_.sign_in.email : state_.session.email;
     state_ = ConsoleState{};
     program_.reset();
+    import_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -400,10 +410,12 @@ void ConsoleFlow::open_section(ConsoleSection s) {
     if (s == ConsoleSection::audit && !state_.audit.loaded) load_audit();
     if (s == ConsoleSection::program && !program_.state().loaded &&
         program_.state().busy == ConsoleBusy::none)
-        program_.load(state_.session.currency);
+        program_.load(state_.session.currency, state_.session.merchant_code);
+    if (s == ConsoleSection::data) import_.open(state_.session.merchant_code);
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {
+    if (state_.signed_in) import_.tick(now_ms);
     if (draft_unsaved_ && now_ms - draft_written_ms_ >= kDraftWriteMs) {
         store_draft();
         draft_written_ms_ = now_ms;

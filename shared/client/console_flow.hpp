@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "client/api.hpp"
+#include "client/console_import.hpp"
 #include "client/console_program.hpp"
 #include "client/console_simulator.hpp"
 #include "client/console_types.hpp"
@@ -45,7 +46,17 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 // The left navigation. overview: the merchant and who is signed in (every role); program: the
 // program editor (console_program.hpp); simulator: the economics of a discount against a bonus
 // (console_simulator.hpp), no server.
-enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, program, simulator };
+// data: members and opening balances imported from CSV, members and receipts exported
+// (console_import.hpp).
+enum class ConsoleSection : std::uint8_t {
+    overview,
+    themes,
+    kiosks,
+    audit,
+    program,
+    simulator,
+    data
+};
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
 std::vector<ConsoleSection> visible_sections(StaffRole r);
@@ -216,6 +227,10 @@ class ConsoleFlow {
     ProgramEditor& program() { return program_; }
     const ProgramEditor& program() const { return program_; }
 
+    // Import and export (its state and logic in console_import.hpp).
+    ImportFlow& imports() { return import_; }
+    const ImportFlow& imports() const { return import_; }
+
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
     void load_audit();  // the newest page for the filter
@@ -248,6 +263,7 @@ class ConsoleFlow {
     KioskStorage& draft_store_;
     ConsoleState state_;
     ProgramEditor program_;
+    ImportFlow import_;
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped
     bool draft_unsaved_ = false;    // the draft changed since it was last written to storage

@@ -1,6 +1,9 @@
 #include "client/console_program.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "client/console_time.hpp"
 
 #include "codec/program_json.hpp"
 #include "core/money/money.hpp"
@@ -16,6 +19,40 @@ bool ok(const TransportReply& r) {
 
 int minor_digits(const program::Program& p) {
     return money::currency_info(p.currency).minor_digits;
+}
+
+constexpr const char* kDraftKey = "kopilka.console.program_draft";
+
+std::int64_t int_of(const Json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+ProgramVersionRow version_row(const Json& v) {
+    ProgramVersionRow r;
+    r.version = int_of(v, "version");
+    r.effective_from_ms = int_of(v, "effective_from_ms");
+    r.created_at_ms = int_of(v, "created_at_ms");
+    if (const auto by = v.find("by"); by != v.end() && by->is_object())
+        r.by = by->value("label", std::string());
+    r.summary = v.value("summary", std::string());
+    r.in_force = v.value("in_force", false);
+    return r;
+}
+
+SimulationFigures figures_of(const Json& f) {
+    SimulationFigures o;
+    o.receipts = int_of(f, "receipts");
+    o.member_receipts = int_of(f, "member_receipts");
+    o.revenue = int_of(f, "revenue_minor");
+    o.paid = int_of(f, "paid_minor");
+    o.discount = int_of(f, "discount_minor");
+    o.points_issued = int_of(f, "points_issued");
+    o.points_value = int_of(f, "points_value_minor");
+    o.cashback = int_of(f, "cashback_minor");
+    o.cost = int_of(f, "cost_minor");
+    o.cost_share_bp = int_of(f, "cost_share_bp");
+    return o;
 }
 
 // The quote of the test receipt by a member holding `tier` (the tier's threshold qualifying).
@@ -82,15 +119,21 @@ quote::Receipt test_receipt(const std::vector<TestReceiptLine>& lines, int digit
     return r;
 }
 
-ProgramEditor::ProgramEditor(Call call, Common common, std::function<void()> changed)
-    : call_(std::move(call)), common_(std::move(common)), changed_(std::move(changed)) {}
+ProgramEditor::ProgramEditor(Call call, Common common, std::function<void()> changed,
+                             KioskStorage& drafts)
+    : call_(std::move(call)),
+      common_(std::move(common)),
+      changed_(std::move(changed)),
+      drafts_(drafts) {}
 
 void ProgramEditor::reset() {
     state_ = ProgramEditorState{};
+    publish_at_ms_ = 0;
 }
 
-void ProgramEditor::load(const std::string& currency_code) {
+void ProgramEditor::load(const std::string& currency_code, const std::string& merchant_code) {
     currency_ = currency_code;
+    merchant_ = merchant_code;
     state_.busy = ConsoleBusy::loading;
     changed_();
     call_({"GET", "/v1/admin/program", "", "", {}}, [this](TransportReply reply) {
@@ -101,16 +144,32 @@ void ProgramEditor::load(const std::string& currency_code) {
             return adopt(std::nullopt, 0);  // no program yet: the first save makes version 1
         }
         if (common_(reply, &s.error) || !ok(reply)) return;
-        codec::DecodeError e;
-        const auto j = codec::parse_json(reply.body, &e);
-        auto p = j && j->contains("program") ? codec::decode_program(j->at("program"))
-                                              : codec::Decoded<program::Program>{};
-        if (!p.ok()) {
-            s.error = ConsoleError{"bad_answer", p.error.message, "", 0};
-            return;
-        }
-        adopt(std::move(*p.value), j->value("version", std::int64_t{0}));
+        apply_program_answer(reply.body);
     });
+}
+
+// GET /v1/admin/program's answer: the program in force, its version, the newest version and
+// the versions waiting for their time.
+void ProgramEditor::apply_program_answer(const std::string& body) {
+    ProgramEditorState& s = state_;
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    auto p = j && j->contains("program") ? codec::decode_program(j->at("program"))
+                                          : codec::Decoded<program::Program>{};
+    if (!p.ok()) {
+        s.error = ConsoleError{"bad_answer", p.error.message, "", 0};
+        return;
+    }
+    const std::int64_t version = j->value("version", std::int64_t{0});
+    s.latest_version = j->value("latest_version", version);
+    s.effective_from_ms = j->value("effective_from_ms", std::int64_t{0});
+    s.scheduled.clear();
+    if (const auto it = j->find("scheduled"); it != j->end() && it->is_array())
+        for (const Json& v : *it) s.scheduled.push_back(version_row(v));
+    std::sort(s.scheduled.begin(), s.scheduled.end(), [](const auto& a, const auto& b) {
+        return a.effective_from_ms < b.effective_from_ms;
+    });
+    adopt(std::move(*p.value), version);
 }
 
 // The published program (or a new one in the merchant's currency) becomes the draft.
@@ -127,11 +186,39 @@ void ProgramEditor::adopt(std::optional<program::Program> published, std::int64_
     }
     s.loaded = true;
     s.dirty = false;
+    s.restored = false;
     s.unreadable.clear();
     s.done.clear();
+    restore_draft();
     validate();
     requote();
     changed_();
+}
+
+void ProgramEditor::store_draft() {
+    const ProgramEditorState& s = state_;
+    if (!s.dirty || merchant_.empty()) return drafts_.remove(kDraftKey);
+    drafts_.set(kDraftKey, Json{{"merchant", merchant_},
+                                {"base_version", s.version},
+                                {"program", codec::encode_program(s.draft)}}
+                               .dump());
+}
+
+// A draft this merchant left unsaved (a reload, a closed tab, an expired session) comes back
+// over the program just loaded; one that no longer decodes is dropped.
+void ProgramEditor::restore_draft() {
+    ProgramEditorState& s = state_;
+    codec::DecodeError e;
+    const auto j = codec::parse_json(drafts_.get(kDraftKey), &e);
+    if (!j || !j->is_object() || j->value("merchant", std::string()) != merchant_) return;
+    const auto it = j->find("program");
+    auto p = it != j->end() ? codec::decode_program(*it, false) : codec::Decoded<program::Program>{};
+    if (!p.ok()) return drafts_.remove(kDraftKey);
+    const Json base = s.published ? codec::encode_program(*s.published) : Json();
+    if (codec::encode_program(*p.value) == base) return drafts_.remove(kDraftKey);
+    s.draft = std::move(*p.value);
+    s.dirty = true;
+    s.restored = true;
 }
 
 void ProgramEditor::validate() {
@@ -156,6 +243,8 @@ void ProgramEditor::requote() {
 void ProgramEditor::edited() {
     state_.dirty = true;
     state_.done.clear();
+    state_.simulation.stale = state_.simulation.ran;
+    store_draft();
     if (state_.error && state_.error->field != "If-Match") state_.error.reset();
     validate();
     requote();
@@ -194,8 +283,10 @@ void ProgramEditor::save() {
     s.busy = ConsoleBusy::saving;
     s.done.clear();
     changed_();
-    Request r{"PUT", "/v1/admin/program", codec::encode_program(s.draft).dump(), "", {}};
-    if (s.published) r.if_match = std::to_string(s.version);
+    std::string path = "/v1/admin/program";
+    if (publish_at_ms_) path += "?effective_from=" + std::to_string(publish_at_ms_);
+    Request r{"PUT", path, codec::encode_program(s.draft).dump(), "", {}};
+    if (s.published || s.latest_version) r.if_match = std::to_string(s.latest_version);
     const program::Program sent = s.draft;
     call_(r, [this, sent](TransportReply reply) {
         ProgramEditorState& t = state_;
@@ -207,17 +298,165 @@ void ProgramEditor::save() {
         if (common_(reply, &t.error) || !ok(reply)) return;  // a 4xx's field is in t.error
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
-        t.version = j ? j->value("version", t.version + 1) : t.version + 1;
+        const std::int64_t version = j ? j->value("version", t.latest_version + 1) : 0;
+        const std::int64_t from = j ? j->value("effective_from_ms", std::int64_t{0}) : 0;
+        t.latest_version = std::max(t.latest_version, version);
+        t.saved_effective_ms = from;
+        const bool scheduled = publish_at_ms_ != 0;
+        t.publish_at.clear();
+        publish_at_ms_ = 0;
+        if (scheduled) {
+            // The draft waits for its time: the editor shows the program in force again.
+            t.dirty = false;
+            store_draft();
+            reload_after_publish();
+            t.done = "scheduled";
+            return;
+        }
+        t.version = version;
         t.published = sent;
+        t.effective_from_ms = from;
         t.dirty = codec::encode_program(t.draft) != codec::encode_program(sent);
+        store_draft();
         t.done = "saved";
         requote();
+        if (t.history.loaded) load_versions(0);
     });
 }
 
+void ProgramEditor::set_publish_at(const std::string& text, std::int64_t now_ms) {
+    ProgramEditorState& s = state_;
+    s.publish_at = text;
+    const auto ms = text.empty() ? std::optional<std::int64_t>(0) : parse_date_time(text);
+    s.publish_at_bad = !ms || (*ms != 0 && *ms < now_ms);
+    publish_at_ms_ = s.publish_at_bad ? 0 : *ms;
+    changed_();
+}
+
 void ProgramEditor::discard() {
+    state_.dirty = false;
+    store_draft();
     adopt(state_.published, state_.version);
     state_.error.reset();
+}
+
+// After a scheduled save or a revert: the program in force, the waiting versions, the history.
+void ProgramEditor::reload_after_publish() {
+    call_({"GET", "/v1/admin/program", "", "", {}}, [this](TransportReply reply) {
+        ProgramEditorState& s = state_;
+        const std::string done = s.done;
+        if (common_(reply, &s.error) || !ok(reply)) return;
+        apply_program_answer(reply.body);
+        s.done = done;
+    });
+    if (state_.history.loaded) load_versions(0);
+}
+
+// ---- history ----------------------------------------------------------------------------
+void ProgramEditor::load_history() { load_versions(0); }
+
+void ProgramEditor::history_older() {
+    if (state_.history.next_before) load_versions(*state_.history.next_before);
+}
+
+void ProgramEditor::load_versions(std::int64_t before) {
+    ProgramHistory& h = state_.history;
+    h.busy = ConsoleBusy::loading;
+    changed_();
+    std::string path = "/v1/admin/program/versions?limit=20";
+    if (before) path += "&before=" + std::to_string(before);
+    call_({"GET", path, "", "", {}}, [this, before](TransportReply reply) {
+        ProgramHistory& t = state_.history;
+        t.busy = ConsoleBusy::none;
+        if (common_(reply, &t.error) || !ok(reply)) return;
+        codec::DecodeError e;
+        const auto j = codec::parse_json(reply.body, &e);
+        if (!j || !j->is_object()) return;
+        if (!before) t.versions.clear();
+        if (const auto it = j->find("versions"); it != j->end() && it->is_array())
+            for (const Json& v : *it) t.versions.push_back(version_row(v));
+        t.next_before.reset();
+        if (const auto it = j->find("next_before"); it != j->end() && it->is_number_integer())
+            t.next_before = it->get<std::int64_t>();
+        t.loaded = true;
+    });
+}
+
+void ProgramEditor::ask_revert(std::int64_t version) {
+    state_.history.confirm_revert = version;
+    state_.history.reverted_to = 0;
+    changed_();
+}
+
+void ProgramEditor::cancel_revert() {
+    state_.history.confirm_revert = 0;
+    changed_();
+}
+
+void ProgramEditor::revert_confirmed() {
+    ProgramHistory& h = state_.history;
+    const std::int64_t version = h.confirm_revert;
+    if (!version || h.busy != ConsoleBusy::none) return;
+    h.confirm_revert = 0;
+    h.busy = ConsoleBusy::publishing;
+    changed_();
+    Request r{"POST", "/v1/admin/program/versions/" + std::to_string(version) + "/revert", "{}",
+              "", {}};
+    r.if_match = std::to_string(state_.latest_version);
+    call_(r, [this](TransportReply reply) {
+        ProgramHistory& t = state_.history;
+        t.busy = ConsoleBusy::none;
+        if (reply.delivered && reply.status == 412) {
+            t.error = ConsoleError{"version_conflict", "", "If-Match", 0};
+            return reload_after_publish();
+        }
+        if (common_(reply, &t.error) || !ok(reply)) return;
+        codec::DecodeError e;
+        const auto j = codec::parse_json(reply.body, &e);
+        t.reverted_to = j ? j->value("version", std::int64_t{0}) : 0;
+        // A draft in progress is the merchant's: the reload restores it from storage.
+        reload_after_publish();
+    });
+}
+
+// ---- simulation -------------------------------------------------------------------------
+void ProgramEditor::set_simulation_days(std::int64_t days) {
+    state_.simulation.days = std::clamp<std::int64_t>(days, 1, simulation_days_max);
+    state_.simulation.stale = state_.simulation.ran;
+    changed_();
+}
+
+void ProgramEditor::simulate() {
+    ProgramEditorState& s = state_;
+    ProgramSimulation& m = s.simulation;
+    if (s.problem || m.busy != ConsoleBusy::none) return;
+    m.busy = ConsoleBusy::loading;
+    m.error.reset();
+    changed_();
+    const Json body{{"program", codec::encode_program(s.draft)}, {"days", m.days}};
+    call_({"POST", "/v1/admin/program/simulate", body.dump(), "", {}}, [this](TransportReply reply) {
+        ProgramSimulation& t = state_.simulation;
+        t.busy = ConsoleBusy::none;
+        if (common_(reply, &t.error) || !ok(reply)) return;
+        codec::DecodeError e;
+        const auto j = codec::parse_json(reply.body, &e);
+        if (!j || !j->is_object() || !j->contains("draft")) {
+            t.error = ConsoleError{"bad_answer", e.message, "", 0};
+            return;
+        }
+        t.ran = true;
+        t.stale = false;
+        t.from_ms = int_of(*j, "from_ms");
+        t.to_ms = int_of(*j, "to_ms");
+        t.draft = figures_of(j->at("draft"));
+        t.published.reset();
+        if (const auto it = j->find("published"); it != j->end() && it->is_object())
+            t.published = figures_of(*it);
+        t.published_version = int_of(*j, "published_version");
+        t.receipts_skipped = int_of(*j, "receipts_skipped");
+        const auto a = j->find("approximations");
+        t.approximations = a != j->end() && a->is_array() ? a->size() : 0;
+    });
 }
 
 }  // namespace kopilka::client

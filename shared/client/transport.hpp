@@ -36,6 +36,7 @@ struct Request {
     std::string if_none_match;  // an ETag without quotes; "" sends none (304: unchanged)
     Credential credential;
     std::string if_match;  // a version without quotes; "" sends none (412: changed meanwhile)
+    std::string content_type;  // the body's; "" is application/json
 };
 
 struct TransportReply {

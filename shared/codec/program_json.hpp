@@ -9,7 +9,9 @@
 
 namespace kopilka::codec {
 
-Decoded<program::Program> decode_program(const Json& j);
+// Types and ranges, then program::validate_program's rules unless check_rules is false (a
+// console draft kept while it still breaks a rule).
+Decoded<program::Program> decode_program(const Json& j, bool check_rules = true);
 Json encode_program(const program::Program& p);
 
 // One reward of the catalogue, as "rewards" lists it; other documents that carry rewards (the

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/console_program.hpp"
+#include "client/console_time.hpp"
 #include "client/program_text.hpp"
 #include "codec/quote_json.hpp"
 #include "core/i18n/locale.hpp"
@@ -34,6 +35,8 @@ struct Ctx {
     const ProgramScreenContext& in;
     ProgramEditor& editor;
     bool changed = false;  // the draft was edited this frame
+    mutable std::string last_label;  // the label drawn last, for the field drawn after it
+    std::int64_t now_ms = 0;
 
     i18n::Locale locale() const { return in.flow.state().locale; }
     std::string t(const std::string& key, const i18n::Args& args = {}) const {
@@ -67,8 +70,15 @@ std::string problem_text(const Ctx& c, const ConsoleError& e) {
     return e.message.empty() ? c.t("error.other") : e.message;
 }
 
-// The problem, the server's refusal or an unreadable number at `field`, in red under it.
+// The problem, the server's refusal or an unreadable number at `field`, in red under it. The
+// field's label is remembered for the status line ("Tiers › Threshold", not a path).
 void field_error(const Ctx& c, const std::string& field) {
+    if (!c.last_label.empty()) c.in.text["label." + field] = c.last_label;
+    c.last_label.clear();
+    if (c.in.text["program.scroll_to"] == field) {
+        ImGui::SetScrollHereY(0.3f);
+        c.in.text["program.scroll_to"].clear();
+    }
     const auto& s = c.editor.state();
     if (s.unreadable.count(field)) colored(kError, c.t("program.problem.not_a_number"));
     if (s.problem && s.problem->field == field) colored(kError, problem_text(c, *s.problem));
@@ -77,7 +87,8 @@ void field_error(const Ctx& c, const std::string& field) {
 
 // A label over the field, the field, its error: every field below is drawn through here.
 void label(const Ctx& c, const std::string& key) {
-    ImGui::TextUnformatted(c.t(key).c_str());
+    c.last_label = c.t(key);
+    ImGui::TextUnformatted(c.last_label.c_str());
 }
 
 // A number typed as a decimal with `digits` decimals (money in minor units; percentages in
@@ -189,8 +200,13 @@ bool section(Ctx& c, const char* id, std::optional<T>* part) {
     }
     ImGui::SameLine();
     ImGui::SetNextItemOpen(on, ImGuiCond_Appearing);
+    if (c.in.text["program.open_section"] == id) {  // a problem in it was asked for
+        ImGui::SetNextItemOpen(true);
+        c.in.text["program.open_section"].clear();
+    }
     const bool open =
         ImGui::CollapsingHeader((name + "##sec." + id).c_str(), ImGuiTreeNodeFlags_None);
+    c.last_label = name;
     field_error(c, id);
     return open && part->has_value();
 }
@@ -455,35 +471,92 @@ void coalition_form(Ctx& c, program::Program& p) {
               &p.coalition->clearing_price_den);
 }
 
-// Save, discard, what happened; the first problem in words whatever field it names.
+// Where a field is, in words: "Tiers › Threshold (3)" for tiers.levels[2].threshold, from the
+// labels drawn last frame; the path itself for a field not drawn yet.
+std::string field_words(const std::map<std::string, std::string>& labels,
+                        const std::string& field) {
+    const std::string top = field.substr(0, field.find_first_of(".["));
+    const auto known = [&](const std::string& f) -> std::string {
+        const auto it = labels.find("label." + f);
+        return it == labels.end() ? "" : it->second;
+    };
+    std::string words = known(field);
+    if (words.empty()) return field;
+    const std::string section = top != field ? known(top) : "";
+    if (!section.empty() && section != words) words = section + " \u203a " + words;
+    const auto open = field.rfind('['), close = field.rfind(']');
+    if (open != std::string::npos && close != std::string::npos && close > open + 1) {
+        const std::string index = field.substr(open + 1, close - open - 1);
+        if (index.find_first_not_of("0123456789") == std::string::npos)
+            words += " (" + std::to_string(std::stoll(index) + 1) + ")";
+    }
+    return words;
+}
+
+// "Go to it": the field's section opens and the form scrolls to the field.
+void go_to_field(Ctx& c, const std::string& field) {
+    c.in.text["program.scroll_to"] = field;
+    c.in.text["program.open_section"] = field.substr(0, field.find_first_of(".["));
+}
+
+// Save (at once or from a time), discard, what happened; the first problem in words whatever
+// field it names, with a button that shows the field.
 void status_bar(Ctx& c) {
     ProgramEditor& e = c.editor;
     const auto& s = e.state();
     const bool saving = s.busy == ConsoleBusy::saving;
-    if (button(c.t(saving ? "program.saving" : "program.save") + "##program_save", e.can_save(),
-               true))
+    const bool later = !s.publish_at.empty() && !s.publish_at_bad;
+    const char* save_key = saving ? "program.saving" : later ? "program.schedule" : "program.save";
+    if (button(c.t(save_key) + "##program_save", e.can_save() && !s.publish_at_bad, true))
         e.save();
     ImGui::SameLine();
     if (button(c.t("program.discard") + "##program_discard", s.dirty && !saving)) e.discard();
+    ImGui::SameLine(0, c.px(24));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(c.t("program.takes_effect").c_str());
+    ImGui::SameLine();
+    std::string& at = c.in.text["program.publish_at"];
+    if (ImGui::GetActiveID() != ImGui::GetID("##publish_at")) at = s.publish_at;
+    ImGui::SetNextItemWidth(c.px(190));
+    if (input("##publish_at", &at, 0, c.t("program.takes_effect_now").c_str()))
+        e.set_publish_at(at, c.now_ms);
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
+    muted(c.t("program.utc"));
+    if (s.publish_at_bad) colored(kError, c.t("program.takes_effect_bad"));
+
     if (s.dirty)
         muted(c.t("program.unsaved"));
     else if (s.done == "saved")
         colored(kGood, c.n("program.saved_version", s.version));
+    else if (s.done == "scheduled")
+        colored(kGood, c.t("program.scheduled_version",
+                           {s.latest_version,
+                            {{"when", client::date_time_text(s.saved_effective_ms)}}}));
     else if (s.published)
-        muted(c.n("program.live_version", s.version));
+        muted(c.t("program.live_since", {s.version,
+                                         {{"when", client::date_time_text(s.effective_from_ms)}}}));
     else
         muted(c.t("program.none_yet"));
-    if (s.problem)
-        colored(kError, c.t("program.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
-                            problem_text(c, *s.problem));
-    if (s.error && (s.error->field.empty() || s.error->field == "If-Match"))
+    if (s.restored && s.dirty) muted(c.t("program.restored"));
+    for (const auto& v : s.scheduled)
+        colored(parts::kAccent,
+                c.t("program.waiting", {v.version,
+                                        {{"when", client::date_time_text(v.effective_from_ms)},
+                                         {"by", v.by.empty() ? "-" : v.by}}}));
+    if (s.problem) {
+        colored(kError, c.t("program.fix_first", {{}, {{"field", field_words(c.in.text, s.problem->field)}}}) +
+                            " " + problem_text(c, *s.problem));
+        if (ImGui::SmallButton((c.t("program.show_field") + "##show_problem").c_str()))
+            go_to_field(c, s.problem->field);
+    }
+    if (s.error && (s.error->field.empty() || s.error->field == "If-Match")) {
         colored(kError, problem_text(c, *s.error));
-    else if (s.error)
-        colored(kError, s.error->field + ": " + problem_text(c, *s.error));
-    // Effective dates, version history and revert of programs go here once the server has
-    // their routes (being added by another change); nothing is invented on this side.
+    } else if (s.error) {
+        colored(kError, field_words(c.in.text, s.error->field) + ": " + problem_text(c, *s.error));
+        if (ImGui::SmallButton((c.t("program.show_field") + "##show_error").c_str()))
+            go_to_field(c, s.error->field);
+    }
 }
 
 void form_column(Ctx& c) {
@@ -653,21 +726,179 @@ void what_if(Ctx& c) {
     if (same) muted(c.t("program.what_if_same"));
 }
 
+// "Had this program been live": the draft and the live program over the merchant's receipts of
+// the last days, side by side with the difference.
+void simulation(Ctx& c) {
+    ProgramEditor& e = c.editor;
+    const auto& s = e.state();
+    const auto& m = s.simulation;
+    heading(c, c.t("program.sim.title"));
+    muted(c.t("program.sim.intro"));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(c.t("program.sim.period").c_str());
+    // The periods on the label's line while they fit, the rest on the next (ru, lv are long).
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    for (const std::int64_t days : {7, 30, 90, 365}) {
+        const std::string text = c.n("program.sim.days", days);
+        const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                        ImGui::CalcTextSize(text.c_str()).x;
+        ImGui::SameLine();
+        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+        const std::string label = text + "##sim_days." + std::to_string(days);
+        if (ImGui::RadioButton(label.c_str(), m.days == days)) e.set_simulation_days(days);
+    }
+    const bool busy = m.busy != ConsoleBusy::none;
+    if (button(c.t(busy ? "program.sim.running" : "program.sim.run") + "##sim_run",
+               !busy && !s.problem, true))
+        e.simulate();
+    if (s.problem) muted(c.t("program.words_wait"));
+    if (m.error) colored(kError, problem_text(c, *m.error));
+    if (!m.ran) return;
+    if (m.stale) colored(parts::kAccent, c.t("program.sim.stale"));
+    muted(c.t("program.sim.span", {m.draft.receipts,
+                                   {{"from", client::date_time_text(m.from_ms)},
+                                    {"to", client::date_time_text(m.to_ms)}}}));
+    const auto num = [&](std::int64_t v) { return i18n::format_integer(c.locale(), v); };
+    const auto pct = [&](std::int64_t bp) { return client::decimal_text(bp, 2) + " %"; };
+    using client::SimulationFigures;
+    struct Row {
+        const char* key;
+        std::int64_t SimulationFigures::*field;
+        int kind;  // 0 count, 1 money, 2 basis points
+    };
+    const Row rows[] = {{"program.sim.receipts", &SimulationFigures::receipts, 0},
+                        {"program.sim.member_receipts", &SimulationFigures::member_receipts, 0},
+                        {"program.sim.revenue", &SimulationFigures::revenue, 1},
+                        {"program.sim.discount", &SimulationFigures::discount, 1},
+                        {"program.sim.points", &SimulationFigures::points_issued, 0},
+                        {"program.sim.points_value", &SimulationFigures::points_value, 1},
+                        {"program.sim.cashback", &SimulationFigures::cashback, 1},
+                        {"program.sim.cost", &SimulationFigures::cost, 1},
+                        {"program.sim.cost_share", &SimulationFigures::cost_share_bp, 2}};
+    const auto show = [&](const Row& r, std::int64_t v) {
+        return r.kind == 1 ? c.money(v) : r.kind == 2 ? pct(v) : num(v);
+    };
+    if (ImGui::BeginTable("simulation", 4,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("");
+        ImGui::TableSetupColumn(
+            m.published ? c.n("program.sim.live", m.published_version).c_str() : "-");
+        ImGui::TableSetupColumn(c.t("program.sim.draft").c_str());
+        ImGui::TableSetupColumn(c.t("program.sim.change").c_str());
+        ImGui::TableHeadersRow();
+        for (const Row& r : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(c.t(r.key).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(m.published ? show(r, (*m.published).*r.field).c_str() : "-");
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(show(r, m.draft.*r.field).c_str());
+            ImGui::TableNextColumn();
+            if (m.published) {
+                const std::int64_t d = m.draft.*r.field - (*m.published).*r.field;
+                const std::string text = (d > 0 ? "+" : "") + show(r, d);
+                // More cost is the merchant's loss: red; less cost green; counts neutral.
+                const bool cost = r.field == &SimulationFigures::cost ||
+                                  r.field == &SimulationFigures::cost_share_bp;
+                if (d != 0 && cost)
+                    ImGui::TextColored(d > 0 ? kError : kGood, "%s", text.c_str());
+                else
+                    ImGui::TextUnformatted(d == 0 ? "=" : text.c_str());
+            }
+        }
+        ImGui::EndTable();
+    }
+    if (m.receipts_skipped) colored(kError, c.n("program.sim.skipped", m.receipts_skipped));
+    ImGui::Spacing();
+    ImGui::TextUnformatted(c.t("program.sim.how").c_str());
+    for (std::size_t i = 0; i < m.approximations; ++i) {
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s", c.t("program.sim.approx." + std::to_string(i)).c_str());
+    }
+}
+
+// Every stored version: when it took or takes effect, who saved it, what it holds; any but
+// the one in force can be published again (after a confirmation).
+void history(Ctx& c) {
+    ProgramEditor& e = c.editor;
+    const auto& h = e.state().history;
+    heading(c, c.t("program.history.title"));
+    if (!h.loaded && h.busy == ConsoleBusy::none && !h.error) e.load_history();
+    if (h.error) colored(kError, problem_text(c, *h.error));
+    if (h.reverted_to) colored(kGood, c.n("program.history.reverted", h.reverted_to));
+    if (h.confirm_revert) {
+        colored(parts::kAccent, c.n("program.history.confirm", h.confirm_revert));
+        if (button(c.t("program.history.confirm_yes") + "##revert_yes", true, true))
+            e.revert_confirmed();
+        ImGui::SameLine();
+        if (button(c.t("program.history.cancel") + "##revert_no") ||
+            ImGui::IsKeyPressed(ImGuiKey_Escape))
+            e.cancel_revert();
+    }
+    if (!h.loaded) return muted(c.t("common.loading"));
+    if (ImGui::BeginTable("versions", 5,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* k : {"program.history.version", "program.history.effective",
+                              "program.history.by", "program.history.holds", ""})
+            ImGui::TableSetupColumn(*k ? c.t(k).c_str() : "");
+        ImGui::TableHeadersRow();
+        for (const auto& v : h.versions) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%lld", static_cast<long long>(v.version));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(client::date_time_text(v.effective_from_ms).c_str());
+            if (v.effective_from_ms > c.now_ms)
+                colored(parts::kAccent, c.t("program.history.waiting"));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(v.by.empty() ? "-" : v.by.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", v.summary.c_str());
+            ImGui::TableNextColumn();
+            if (v.in_force)
+                colored(kGood, c.t("program.history.live"), false);
+            else if (ImGui::SmallButton((c.t("program.history.revert") + "##revert." +
+                                         std::to_string(v.version))
+                                            .c_str()))
+                e.ask_revert(v.version);
+        }
+        ImGui::EndTable();
+    }
+    if (h.next_before && button(c.t("program.history.older") + "##history_older",
+                                h.busy == ConsoleBusy::none))
+        e.history_older();
+}
+
 void side_column(Ctx& c) {
-    heading(c, c.t("program.test_receipt"));
-    receipt_lines(c);
-    quote_result(c);
-    ImGui::Spacing();
-    what_if(c);
-    ImGui::Spacing();
-    ImGui::Separator();
-    rules_words(c);
+    if (!ImGui::BeginTabBar("program_side_tabs")) return;
+    if (ImGui::BeginTabItem((c.t("program.tab.receipt") + "###tab_receipt").c_str())) {
+        heading(c, c.t("program.test_receipt"));
+        receipt_lines(c);
+        quote_result(c);
+        ImGui::Spacing();
+        what_if(c);
+        ImGui::Spacing();
+        ImGui::Separator();
+        rules_words(c);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((c.t("program.tab.simulate") + "###tab_simulate").c_str())) {
+        simulation(c);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem((c.t("program.tab.history") + "###tab_history").c_str())) {
+        history(c);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
 }
 
 }  // namespace
 
 void program_screen(const ProgramScreenContext& in, const Rect& content) {
     Ctx c{in, in.flow.program()};
+    c.now_ms = in.now_ms;
     const auto& s = c.editor.state();
     ImGui::SetCursorScreenPos(content.min);
     ImGui::BeginChild("program", content.size(), false,
@@ -698,7 +929,8 @@ void program_screen(const ProgramScreenContext& in, const Rect& content) {
 }
 
 std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
-                                const i18n::Catalogues& rules_texts) {
+                                const i18n::Catalogues& rules_texts,
+                                const std::map<std::string, std::string>& labels) {
     const auto& s = flow.program().state();
     const i18n::Locale l = flow.state().locale;
     const auto t = [&](const std::string& key, const i18n::Args& a = {}) {
@@ -710,15 +942,63 @@ std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Cat
     };
     if (!s.loaded) return t("common.loading") + "\n";
     line(s.draft.name);
+    const auto with = [](std::int64_t n, std::vector<std::pair<std::string, std::string>> named) {
+        i18n::Args a;
+        a.count = n;
+        a.named = std::move(named);
+        return a;
+    };
+    if (s.published)
+        line(t("program.live_since",
+               with(s.version, {{"when", client::date_time_text(s.effective_from_ms)}})));
+    if (s.done == "scheduled")
+        line(t("program.scheduled_version",
+               with(s.latest_version, {{"when", client::date_time_text(s.saved_effective_ms)}})));
+    for (const auto& v : s.scheduled)
+        line(t("program.waiting", with(v.version, {{"when", client::date_time_text(
+                                                                v.effective_from_ms)},
+                                                   {"by", v.by.empty() ? "-" : v.by}})));
+    if (s.restored && s.dirty) line(t("program.restored"));
+    if (s.publish_at_bad) line(t("program.takes_effect_bad"));
     if (s.dirty) line(t("program.unsaved"));
-    if (s.problem) line(t("program.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
-                        s.problem->message);
-    if (s.error) line(s.error->field + " " + s.error->message);
+    if (s.problem)
+        line(t("program.fix_first", {{}, {{"field", field_words(labels, s.problem->field)}}}) +
+             " " + s.problem->message + " (" + s.problem->field + ")");
+    if (s.error) line(field_words(labels, s.error->field) + " " + s.error->message);
     if (s.draft_quote && s.published_quote)
         line(t("program.what_if_points",
                {s.draft_quote->points_earned,
                 {{"before", i18n::format_integer(l, s.published_quote->points_earned)},
                  {"after", i18n::format_integer(l, s.draft_quote->points_earned)}}}));
+    const auto& m = s.simulation;
+    if (m.ran) {
+        const auto money = [&](std::int64_t v) {
+            return i18n::format_money(l, {v, s.draft.currency});
+        };
+        line(t("program.sim.title"));
+        line(t("program.sim.span",
+               with(m.draft.receipts, {{"from", client::date_time_text(m.from_ms)},
+                                       {"to", client::date_time_text(m.to_ms)}})));
+        line(t("program.sim.cost") + ": " + t("program.sim.draft") + " " + money(m.draft.cost) +
+             " (" + client::decimal_text(m.draft.cost_share_bp, 2) + " %)" +
+             (m.published ? "; " + t("program.sim.live", with(m.published_version, {})) + " " +
+                                money(m.published->cost) + " (" +
+                                client::decimal_text(m.published->cost_share_bp, 2) + " %)"
+                          : ""));
+        line(t("program.sim.points") + ": " + i18n::format_integer(l, m.draft.points_issued));
+        if (m.stale) line(t("program.sim.stale"));
+    }
+    const auto& h = s.history;
+    if (h.confirm_revert) line(t("program.history.confirm", with(h.confirm_revert, {})));
+    if (h.reverted_to) line(t("program.history.reverted", with(h.reverted_to, {})));
+    if (h.loaded) {
+        line(t("program.history.title"));
+        for (const auto& v : h.versions)
+            line(t("program.history.version") + " " + std::to_string(v.version) + ", " +
+                 client::date_time_text(v.effective_from_ms) + " UTC, " +
+                 (v.by.empty() ? "-" : v.by) + ", " + v.summary +
+                 (v.in_force ? " (" + t("program.history.live") + ")" : ""));
+    }
     if (!s.problem)
         line(client::rules_plain_text(client::program_rules_text(s.draft, rules_texts, l)));
     return out;

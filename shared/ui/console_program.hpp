@@ -5,8 +5,11 @@
 //
 // Implemented: points (rate, rounding, multipliers, exclusions, minimum receipt, redemption
 // cap and minimum, pending days, expiry, welcome and birthday bonuses), flat discount, discount
-// ladder, tiers, rewards, referral, cashback, stamp cards, paid VIP plans, coalition. Missing:
-// segment rules, action bonuses and redemption blackouts (kept as they are in the draft).
+// ladder, tiers, rewards, referral, cashback, stamp cards, paid VIP plans, coalition; the side
+// column's tabs: the test receipt with the what-if and the words, the draft simulated over the
+// merchant's receipts, the version history with revert. Publishing at once or from a time.
+// Missing: segment rules, action bonuses and redemption blackouts (kept as they are in the
+// draft).
 #pragma once
 
 #include <imgui.h>
@@ -29,13 +32,17 @@ struct ProgramScreenContext {
     ImFont* title = nullptr;
     float scale = 1;
     std::map<std::string, std::string>& text;  // numbers being typed, by field
+    std::int64_t now_ms = 0;
 };
 
 // Draws the editor into `content` (screen pixels).
 void program_screen(const ProgramScreenContext& c, const Rect& content);
 
-// The editor in words for screen readers: status, the problem and its field, the what-if.
+// The editor in words for screen readers: status, the problem and its field, the what-if,
+// the simulation and the history when they were asked for.
+// labels: ProgramScreenContext::text as the screen left it (the fields' labels by path).
 std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
-                                const i18n::Catalogues& rules_texts);
+                                const i18n::Catalogues& rules_texts,
+                                const std::map<std::string, std::string>& labels);
 
 }  // namespace kopilka::ui

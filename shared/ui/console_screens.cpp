@@ -11,6 +11,8 @@
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
 #include "ui/console_parts.hpp"
+#include "client/console_time.hpp"
+#include "ui/console_import.hpp"
 #include "ui/console_program.hpp"
 #include "ui/console_simulator.hpp"
 #include "ui/kiosk_screens.hpp"
@@ -727,45 +729,6 @@ void revoke_dialog(Ctx& c) {
 }
 
 // ---- audit log -------------------------------------------------------------------------------
-// Days since 1970-01-01 of a civil date and back (Howard Hinnant's algorithms).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-std::string date_time_text(std::int64_t ms) {
-    std::int64_t z = (ms >= 0 ? ms : ms - 86399999) / 86400000;
-    const std::int64_t secs = ms / 1000 - z * 86400;
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld", static_cast<long long>(y), m,
-                  d, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60));
-    return buf;
-}
-
-// "2026-12-04" → ms at 00:00 UTC (end_of_day: at 24:00); nullopt when not a date.
-std::optional<std::int64_t> parse_date(const std::string& text, bool end_of_day) {
-    int y = 0;
-    unsigned m = 0, d = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-        d < 1 || d > 31)
-        return std::nullopt;
-    return (days_from_civil(y, m, d) + (end_of_day ? 1 : 0)) * 86400000LL;
-}
-
 void audit_filters(Ctx& c) {
     client::AuditFilter& f = c.flow.audit_filter();
     const std::string any = c.t("audit.any");
@@ -791,7 +754,7 @@ void audit_filters(Ctx& c) {
     apply |= input("##to", &to, ImGuiInputTextFlags_EnterReturnsTrue, c.t("audit.to").c_str());
     ImGui::SameLine();
     apply |= button(c.t("audit.apply"), true, true);
-    const auto from_ms = parse_date(from, false), to_ms = parse_date(to, true);
+    const auto from_ms = client::parse_date_time(from), to_ms = client::parse_date_time(to, true);
     const bool bad = (!from.empty() && !from_ms) || (!to.empty() && !to_ms);
     if (bad) colored(kError, c.t("audit.bad_date"));
     if (apply && !bad) {
@@ -827,7 +790,7 @@ void audit_screen(Ctx& c) {
             ImGui::PushID(static_cast<int>(e.id));
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            if (ImGui::Selectable(date_time_text(e.at_ms).c_str(), a.open_id == e.id,
+            if (ImGui::Selectable(client::date_time_text(e.at_ms).c_str(), a.open_id == e.id,
                                   ImGuiSelectableFlags_SpanAllColumns))
                 c.flow.open_audit_entry(e.id);
             ImGui::TableNextColumn();
@@ -994,7 +957,7 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
         case ConsoleSection::program: {
             static const i18n::Catalogues none;
             program_screen({flow, texts, kiosk_texts, rules_texts ? *rules_texts : none,
-                            fonts.title, scale, text_},
+                            fonts.title, scale, text_, now_ms},
                            rest);
             break;
         }
@@ -1003,6 +966,12 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
                                flow.simulator_form(), rest))
                 flow.changed();  // the text mirror follows what is typed
             break;
+        case ConsoleSection::data: {
+            ImportScreen screen{flow.imports(), texts, st.locale, fonts.title, scale};
+            draw_import(screen, rest);
+            c.layout.pick_csv = screen.pick_file;
+            break;
+        }
     }
     ImGui::End();
     return c.layout;
@@ -1057,18 +1026,21 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             break;
         case ConsoleSection::audit:
             for (const auto& e : st.audit.entries)
-                line(date_time_text(e.at_ms) + " " + e.actor_label + " " + e.action + " " +
+                line(client::date_time_text(e.at_ms) + " " + e.actor_label + " " + e.action + " " +
                      e.target);
             break;
         case ConsoleSection::program: {
             static const i18n::Catalogues none;
-            out += program_mirror_text(flow, texts, rules_texts ? *rules_texts : none);
+            out += program_mirror_text(flow, texts, rules_texts ? *rules_texts : none, text_);
             break;
         }
         case ConsoleSection::simulator:
             for (const std::string& l :
                  simulator_lines(simulator_screen(texts, st, nullptr, 1), st.simulator))
                 line(l);
+            break;
+        case ConsoleSection::data:
+            for (const std::string& l : import_lines(flow.imports(), texts, st.locale)) line(l);
             break;
     }
     return out;

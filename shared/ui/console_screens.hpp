@@ -42,6 +42,7 @@ struct ConsoleLayout {
     std::optional<Rect> widget;  // the website widget preview's box (screen pixels)
     std::optional<Rect> logo;    // where the kiosk shows the logo, in the preview
     bool pick_logo = false;      // the person asked to upload a logo this frame
+    bool pick_csv = false;       // … to choose a CSV file to import
 };
 
 enum class PreviewScreen : std::uint8_t { attract, member, spin, coupon };

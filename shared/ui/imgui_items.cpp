@@ -8,6 +8,7 @@
 #include <imgui_internal.h>
 
 #include <cstring>
+#include <string>
 
 namespace kopilka::ui {
 
@@ -18,6 +19,9 @@ struct Recorder {
     ImGuiID last_id = 0;
     ImRect last_bb;
     bool last_visible = false;
+    // A tab tells its label before its box (TabItemEx): kept until the box with its id comes.
+    ImGuiID early_id = 0;
+    std::string early_label;
 };
 Recorder& recorder() {
     static Recorder r;
@@ -47,12 +51,21 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
     r.last_bb = bb;
     const ImGuiWindow* w = ctx->CurrentWindow;
     r.last_visible = w && w->ClipRect.Contains(bb.GetCenter());
+    if (id == r.early_id && id != 0 && bb.GetWidth() > 0) {
+        r.early_id = 0;
+        ImGuiTestEngineHook_ItemInfo(ctx, id, r.early_label.c_str(), 0);
+    }
 }
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label,
                                   ImGuiItemStatusFlags) {
     auto& r = kopilka::ui::recorder();
-    if (id != r.last_id || !label || !*label) return;
+    if (!label || !*label) return;
+    if (id != r.last_id) {  // a tab's label, its box still to come
+        r.early_id = id;
+        r.early_label = label;
+        return;
+    }
     kopilka::ui::DrawnItem item;
     item.id = label;
     const char* hidden = std::strstr(label, "##");

@@ -430,4 +430,159 @@ describe('console', () => {
         document.getElementById('kopilka-mirror').textContent), null, { timeout: 5000 });
       await page.screenshot({ path: path.join(artifactsDir, 'console-program-ru.png') });
     }));
+  test('program editor: the draft runs over the shop\'s receipts, survives a reload, is ' +
+    'scheduled for later; the history reverts a version', () =>
+    onConsolePage(browser, async (page) => {
+      // Three receipts of Boris's at the till: what the simulation prices again.
+      for (let i = 0; i < 3; i += 1) {
+        const r = await api(server.url, 'POST', '/v1/receipts', { key: server.tillKey, body: {
+          operation_id: `0123456789abcdef0123456789ab${String(i).padStart(4, '0')}`,
+          member: { id: 'demo-boris' },
+          receipt: { id: `R-sim-${i}`, lines: [{ sku: 'item-1', category: 'coffee',
+            unit_price: 200000 }] } } });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      await signInAsOwner(page, server.url, owner.password);
+      await clickItem(page, 'Program');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.loaded, null,
+        { timeout: 10000 });
+      const before = await publishedProgram(server);
+      const rate = before.program.bonus.earn_bp;
+      await clickItem(page, '##bonus.earn_bp');
+      await page.waitForTimeout(200);
+      await page.keyboard.type(String(rate / 100 * 2));
+      await page.waitForFunction((bp) => window.kopilkaConsole.state().program.earn_bp === bp,
+        rate * 2, { timeout: 5000 });
+
+      // Had the draft been live over the last 30 days: twice the points on the same receipts.
+      await clickItem(page, 'Your receipts');
+      await clickItem(page, '##sim_run');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.simulated, null,
+        { timeout: 15000 });
+      const sim = (await state(page)).program;
+      assert.ok(sim.sim_receipts >= 3, JSON.stringify(sim));
+      assert.ok(sim.sim_points > sim.sim_published_points, JSON.stringify(sim));
+      assert.match(await page.locator('#kopilka-mirror').textContent(), /Had this draft been live/);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-simulate.png') });
+      assert.equal((await publishedProgram(server)).version, before.version);  // nothing written
+
+      // A reload keeps the unsaved draft.
+      await page.reload();
+      await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready &&
+        window.kopilkaConsole.state().signed_in, null, { timeout: 30000 });
+      await clickItem(page, 'Program');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.loaded, null,
+        { timeout: 10000 });
+      const restored = (await state(page)).program;
+      assert.equal(restored.restored, true);
+      assert.equal(restored.dirty, true);
+      assert.equal(restored.earn_bp, rate * 2);
+
+      // Scheduled for 2030: the server keeps the version waiting, the live one stays.
+      await clickItem(page, '##publish_at');
+      await page.waitForTimeout(200);
+      await page.keyboard.type('2030-01-01 00:00');
+      await page.waitForTimeout(300);
+      await clickItem(page, '##program_save');
+      await page.waitForFunction(() => {
+        const p = window.kopilkaConsole.state().program;
+        return p.done === 'scheduled' && p.scheduled === 1;
+      }, null, { timeout: 10000 });
+      const scheduled = await publishedProgram(server);
+      assert.equal(scheduled.version, before.version);
+      assert.equal(scheduled.scheduled.length, 1);
+      assert.equal(scheduled.scheduled[0].effective_from_ms, Date.UTC(2030, 0, 1));
+      assert.match(await page.locator('#kopilka-mirror').textContent(),
+        /waits: it takes effect 2030-01-01 00:00/);
+
+      // The history: revert to the version before the live one, after a confirmation.
+      await clickItem(page, 'History');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.history >= 2, null,
+        { timeout: 10000 });
+      // The version before the live one (or, run alone on a fresh demo, the waiting one).
+      const older = before.version > 1 ? before.version - 1 : before.version + 1;
+      await clickItem(page, `##revert.${older}`);
+      await page.waitForFunction((v) => window.kopilkaConsole.state().program.confirm_revert === v,
+        older, { timeout: 5000 });
+      assert.equal((await publishedProgram(server)).version, before.version);  // not yet
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-history.png') });
+      await clickItem(page, '##revert_yes');
+      await page.waitForFunction(() => window.kopilkaConsole.state().program.reverted_to > 0,
+        null, { timeout: 10000 });
+      const reverted = await publishedProgram(server);
+      const old = (await api(server.url, 'GET', `/v1/admin/program/versions/${older}`,
+        { key: server.adminKey })).body;
+      assert.equal(reverted.version, (await state(page)).program.reverted_to);
+      assert.deepEqual(reverted.program, old.program);
+      if (older < before.version) assert.equal(reverted.scheduled.length, 1);  // 2030 waits
+    }));
+  test('import and export: a CSV with one bad line is checked, imported with a progress bar ' +
+    'that survives a reload, the same file again changes nothing; members.csv downloads', () =>
+    onConsolePage(browser, async (page) => {
+      // As Excel writes it in Latvia: a BOM, semicolons, a quoted name with a semicolon.
+      const csv = '\ufeffcard;name;phone;consent;opening_points\r\n' +
+        'LV-CARD-0001;"Liepa; Anna";+371 2611 1111;jā;150\r\n' +
+        '12;Bad Card;+371 2000 0002;yes;10\r\n' +
+        'LV-CARD-0003;Jānis Ozols;+371 2622 2222;2026-01-05;0\r\n';
+      const setCsv = (text) => page.evaluate((t) => window.kopilkaConsole.setCsv(
+        new File([t], 'members-lv.csv', { type: 'text/csv' })), text);
+      const imp = async () => (await state(page)).import;
+      await signInAsOwner(page, server.url, owner.password);
+      await clickItem(page, 'Import & export');
+      await setCsv(csv);
+      await page.waitForFunction(() => window.kopilkaConsole.state().import.checked, null,
+        { timeout: 10000 });
+      let s = await imp();
+      assert.equal(s.rows_total, 3);
+      assert.equal(s.rows_bad, 1);
+      assert.deepEqual(s.bad_lines, [3]);
+      assert.match(await page.locator('#kopilka-mirror').textContent(), /Line 3: card/);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-import.png') });
+
+      await clickItem(page, '##import_go');
+      await page.waitForFunction(() => window.kopilkaConsole.state().import.job_status === 'done',
+        null, { timeout: 20000 });
+      s = await imp();
+      assert.equal(s.job_created, 2, JSON.stringify(s));
+      assert.equal(s.job_bad, 1);
+      const found = await api(server.url, 'GET', '/v1/admin/members?q=Liepa',
+        { key: server.adminKey });
+      assert.equal(found.status, 200);
+      assert.ok(JSON.stringify(found.body).includes('Liepa; Anna'), JSON.stringify(found.body));
+
+      // A reload shows the same report (the job's id is kept in the browser).
+      await page.reload();
+      await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready &&
+        window.kopilkaConsole.state().signed_in, null, { timeout: 30000 });
+      await clickItem(page, 'Import & export');
+      await page.waitForFunction(() => window.kopilkaConsole.state().import.job_status === 'done',
+        null, { timeout: 10000 });
+      assert.equal((await imp()).job_created, 2);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-import-done.png') });
+
+      // The same file again: both members matched, no one created, no points given twice.
+      await clickItem(page, '##import_dismiss');
+      await setCsv(csv);
+      await page.waitForFunction(() => window.kopilkaConsole.state().import.can_import, null,
+        { timeout: 10000 });
+      await clickItem(page, '##import_go');
+      await page.waitForFunction(() => {
+        const i = window.kopilkaConsole.state().import;
+        return i.job_status === 'done' && i.job_matched === 2;
+      }, null, { timeout: 20000 });
+      assert.equal((await imp()).job_created, 0);
+
+      // members.csv through the page's download, with the session's token.
+      await clickItem(page, '##export_members');
+      await page.waitForFunction(() => window.kopilkaConsole.downloads.length > 0, null,
+        { timeout: 10000 });
+      const d = await page.evaluate(() => window.kopilkaConsole.downloads[0]);
+      assert.equal(d.name, 'members.csv');
+      assert.ok(d.size > 100, JSON.stringify(d));
+      assert.equal((await imp()).download_error, '');
+    }));
 });

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <nlohmann/json.hpp>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,13 @@ EM_JS(void, js_pick_logo, (), {
 });
 EM_JS(void, js_make_qr, (const char* text), {
     if (Module.kopilkaMakeQr) Module.kopilkaMakeQr(UTF8ToString(text));
+});
+EM_JS(void, js_pick_csv, (), {
+    if (Module.kopilkaPickCsv) Module.kopilkaPickCsv();
+});
+EM_JS(void, js_download, (const char* path, const char* token, const char* name), {
+    if (Module.kopilkaDownload)
+        Module.kopilkaDownload(UTF8ToString(path), UTF8ToString(token), UTF8ToString(name));
 });
 // clang-format on
 
@@ -133,6 +141,10 @@ void draw(std::int64_t now) {
                              : "sign_in");
     }
     if (layout.pick_logo) js_pick_logo();
+    if (layout.pick_csv) js_pick_csv();
+    if (auto d = app.flow.imports().take_download())
+        js_download(d->path.c_str(), app.flow.state().session.token.c_str(),
+                    d->file_name.c_str());
     tell_page(app, layout);
 }
 
@@ -184,6 +196,21 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows)
     g_app->flow.set_pairing_qr(code, std::move(out));
 }
 
+// A CSV file the page read (console.js): its name and its text, which the page allocated with
+// _malloc and this function frees (null: the file is over the server's limit). The file is
+// checked by the server at once (a dry run).
+EMSCRIPTEN_KEEPALIVE void kopilka_console_csv(const char* name, char* text) {
+    if (!g_app) return std::free(text);
+    if (!text) return g_app->flow.imports().file_too_big(name ? name : "");
+    g_app->flow.imports().set_file(name ? name : "", text);
+    std::free(text);
+}
+
+// The page could not download an export: why, in words ("HTTP 403", "offline").
+EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
+    if (g_app) g_app->flow.imports().download_failed(why ? why : "");
+}
+
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
 // "devices", "pairing_code", "program": {…}, "layout": …, "items": [{"label", "id", "x", "y",
 // "w", "h", "visible"}]} (the controls of the last frame drawn).
@@ -201,7 +228,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                      {"devices", st.kiosks.devices.size()},
                      {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
     // The program editor: the draft's earn rate, its first problem's field, the test receipt's
-    // points with the draft and with the published program.
+    // points with the draft and with the published program, versions waiting and listed, the
+    // simulation's receipts and points (draft and published).
     const client::ProgramEditorState& p = g_app->flow.program().state();
     j["program"] = {{"loaded", p.loaded},
                     {"version", p.version},
@@ -213,7 +241,35 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"done", p.done},
                     {"draft_points", p.draft_quote ? p.draft_quote->points_earned : -1},
                     {"published_points",
-                     p.published_quote ? p.published_quote->points_earned : -1}};
+                     p.published_quote ? p.published_quote->points_earned : -1},
+                    {"latest_version", p.latest_version},
+                    {"restored", p.restored},
+                    {"scheduled", p.scheduled.size()},
+                    {"history", p.history.versions.size()},
+                    {"confirm_revert", p.history.confirm_revert},
+                    {"reverted_to", p.history.reverted_to},
+                    {"simulated", p.simulation.ran && !p.simulation.stale},
+                    {"sim_receipts", p.simulation.draft.receipts},
+                    {"sim_points", p.simulation.draft.points_issued},
+                    {"sim_published_points",
+                     p.simulation.published ? p.simulation.published->points_issued : -1}};
+    const client::ImportState& im = g_app->flow.imports().state();
+    j["import"] = {{"has_file", im.has_file},
+                   {"checked", im.check.has_value()},
+                   {"rows_total", im.check ? im.check->rows_total : -1},
+                   {"rows_bad", im.check ? im.check->rows_bad : -1},
+                   {"bad_lines", nlohmann::json::array()},
+                   {"can_import", g_app->flow.imports().can_import()},
+                   {"job_status", im.job ? im.job->status : ""},
+                   {"job_rows_done", im.job ? im.job->rows_done : 0},
+                   {"job_rows_total", im.job ? im.job->rows_total : 0},
+                   {"job_created", im.job ? im.job->created : 0},
+                   {"job_matched", im.job ? im.job->matched : 0},
+                   {"job_bad", im.job ? im.job->rows_bad : 0},
+                   {"error", im.error ? im.error->message : ""},
+                   {"download_error", im.download_error}};
+    if (im.check)
+        for (const auto& b : im.check->bad) j["import"]["bad_lines"].push_back(b.line);
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

@@ -18,7 +18,7 @@ int g_next_id = 1;
 // clang-format off
 EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* body,
                        const char* authorization, const char* etag, const char* if_match,
-                       const char* app_version, int timeout_ms), {
+                       const char* app_version, const char* content_type, int timeout_ms), {
     const m = UTF8ToString(method);
     const headers = {};
     const a = UTF8ToString(authorization);
@@ -34,7 +34,7 @@ EM_JS(void, js_fetch, (int id, const char* method, const char* url, const char* 
     // credential or an ETag of ours always goes to the server.
     const init = {method: m, headers, cache: m === 'GET' && !a && !e ? 'default' : 'no-store'};
     if (m !== 'GET') {
-        headers['Content-Type'] = 'application/json';
+        headers['Content-Type'] = UTF8ToString(content_type) || 'application/json';
         init.body = UTF8ToString(body);
     }
     const done = (status, text, tag) => Module.ccall('kopilka_fetch_done', null,
@@ -63,7 +63,7 @@ void FetchTransport::request(const client::Request& r,
     pending()[id] = std::move(done);
     js_fetch(id, r.method.c_str(), (base_url_ + r.path).c_str(), r.body.c_str(),
              client::authorization_header(r.credential).c_str(), r.if_none_match.c_str(),
-             r.if_match.c_str(), app_version_.c_str(), timeout_ms_);
+             r.if_match.c_str(), app_version_.c_str(), r.content_type.c_str(), timeout_ms_);
 }
 
 void FetchTransport::deliver(int request_id, int status, const char* body, const char* etag) {

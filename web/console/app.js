@@ -4,15 +4,20 @@
 //     a <kopilka-widget merchant="…" preview> from /widget/v1/kopilka.js) where the wasm's
 //     layout says, and hands the widget the draft theme (Kopilka.previewTheme) on every change;
 //   - reads a logo file (<input type=file>): PNG, JPEG or WebP of at most 48 KiB, as a data URL;
-//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use).
+//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use);
+//   - reads a CSV file to import (a file input, or a file dropped on the page), at most 64 MiB
+//     (the server's limit), and hands its text to the wasm, which checks it with the server;
+//   - downloads an export with the session's token (fetch → Blob → a link with download).
 // For tests:
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
-//   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file) }
+//   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file),
+//                             setCsv(file), downloads }  (downloads: [{name, size}] made so far)
 //   layout(): the last layout, CSS pixels: {widget:{x,y,w,h}|null, logo:{…}|null, merchant,
 //   lang, screen, theme, logo_src}
 
 const LOGO_BYTES_MAX = 48 * 1024;
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+const CSV_BYTES_MAX = 64 * 1024 * 1024;
 
 window.kopilkaConsole = { ready: false };
 
@@ -93,6 +98,48 @@ function readLogo(file, Module) {
   });
 }
 
+// A CSV file's text into the wasm: copied into its heap (a file is too big for ccall's stack),
+// which kopilka_console_csv frees. A file over the server's limit is refused here.
+function readCsv(file, Module) {
+  if (!file) return Promise.resolve();
+  if (file.size > CSV_BYTES_MAX) {
+    Module.ccall('kopilka_console_csv', null, ['string', 'number'], [file.name, 0]);
+    return Promise.resolve();
+  }
+  return file.text().then((text) => {
+    const n = Module.lengthBytesUTF8(text) + 1;
+    const p = Module._malloc(n);
+    Module.stringToUTF8(text, p, n);
+    Module.ccall('kopilka_console_csv', null, ['string', 'number'], [file.name, p]);
+  });
+}
+
+// An export, fetched with the session's token and saved as a file.
+const downloads = [];
+function download(path, token, name, Module) {
+  const failed = (why) =>
+    Module.ccall('kopilka_console_download_failed', null, ['string'], [why]);
+  fetch(path, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+    .then((r) => {
+      if (!r.ok) {
+        return r.json().then(
+          (j) => failed(`HTTP ${r.status}` + (j && j.error ? ': ' + j.error.message : '')),
+          () => failed(`HTTP ${r.status}`));
+      }
+      return r.blob().then((blob) => {
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = name;
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+        downloads.push({ name, size: blob.size });
+      });
+    })
+    .catch((e) => failed(String((e && e.message) || e)));
+}
+
 // The QR code of text as rows of '0'/'1' (one per module, quiet zone cut off).
 async function qrRows(text) {
   const zx = await import('../vendor/zxing-wasm/es/writer/index.js');
@@ -141,6 +188,27 @@ async function main() {
   Module.kopilkaMakeQr = (text) => qrRows(text)
     .then((rows) => Module.ccall('kopilka_console_qr', null, ['string', 'string'], [text, rows]))
     .catch((e) => console.warn('[kopilka console] QR code:', e));
+  const csvInput = document.createElement('input');
+  csvInput.type = 'file';
+  csvInput.accept = '.csv,.tsv,.txt,text/csv';
+  csvInput.hidden = true;
+  document.body.append(csvInput);
+  csvInput.addEventListener('change', () => {
+    const file = csvInput.files && csvInput.files[0];
+    readCsv(file, Module).finally(() => { csvInput.value = ''; });
+  });
+  Module.kopilkaPickCsv = () => csvInput.click();
+  Module.kopilkaDownload = (path, token, name) => download(path, token, name, Module);
+  // A file dropped on the import section is read as if chosen.
+  canvas.addEventListener('dragover', (e) => {
+    if (layout.screen === 'data') e.preventDefault();
+  });
+  canvas.addEventListener('drop', (e) => {
+    if (layout.screen !== 'data') return;
+    e.preventDefault();
+    const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    readCsv(file, Module);
+  });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files && fileInput.files[0];
     readLogo(file, Module).finally(() => { fileInput.value = ''; });
@@ -151,6 +219,8 @@ async function main() {
     state: () => JSON.parse(Module.ccall('kopilka_console_state', 'string', [], [])),
     layout: () => layout,
     setLogo: (file) => readLogo(file, Module),
+    setCsv: (file) => readCsv(file, Module),
+    downloads,
   };
   boot.hidden = true;
   window.dispatchEvent(new Event('kopilka-console-ready'));

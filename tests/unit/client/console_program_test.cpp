@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "client/console_flow.hpp"
+#include "client/console_time.hpp"
 #include "codec/program_json.hpp"
 #include "fakes.hpp"
 
@@ -227,4 +228,191 @@ TEST_CASE("console program: no program yet gives a new draft in the merchant's c
     // Signing out forgets it all.
     e.flow.sign_out();
     CHECK_FALSE(e.s().loaded);
+}
+
+TEST_CASE("console program: dates typed in the console are UTC minutes, impossible ones refused") {
+    CHECK(parse_date_time("2026-12-24") == 1798070400000);
+    CHECK(parse_date_time("2026-12-24", true) == 1798070400000 + 86400000);
+    CHECK(parse_date_time("2026-12-24 18:30") == 1798070400000 + (18 * 60 + 30) * 60000);
+    CHECK(date_time_text(1798070400000 + (18 * 60 + 30) * 60000) == "2026-12-24 18:30");
+    CHECK(date_time_text(0) == "1970-01-01 00:00");
+    for (const char* bad : {"", "2026-02-30", "2026-13-01", "2026-12-24 24:00", "2026-12-24T18:30",
+                            "24.12.2026", "2026-12-24 18:30 ", "2026-1-5"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_date_time(bad));
+    }
+}
+
+TEST_CASE("console program: a save can take effect later; the editor shows what is in force") {
+    Editor e;
+    e.open(200, std::string(R"({"version":4,"latest_version":4,"effective_from_ms":500,)") +
+                    R"("scheduled":[],"program":)" + kProgram + "}");
+    e.editor().draft().bonus->earn_bp = 900;
+    e.editor().edited();
+    const std::int64_t now = 1798000000000;
+    e.editor().set_publish_at("2026-12-23", now);  // before now
+    CHECK(e.s().publish_at_bad);
+    e.editor().set_publish_at("2026-12-24 18:00", now);
+    CHECK_FALSE(e.s().publish_at_bad);
+    e.editor().save();
+    REQUIRE(e.net.pending.size() == 1);
+    CHECK(e.net.pending.front().first.path == "/v1/admin/program?effective_from=1798135200000");
+    CHECK(e.net.pending.front().first.if_match == "4");
+    e.net.answer(200, R"({"version":5,"program_id":"demo-points",)"
+                      R"("effective_from_ms":1798135200000})");
+    // The program in force is asked for again: version 4 still, version 5 waiting.
+    REQUIRE(e.net.pending.size() == 1);
+    CHECK(e.net.pending.front().first.path == "/v1/admin/program");
+    e.net.answer(200, std::string(R"({"version":4,"latest_version":5,"effective_from_ms":500,)") +
+                          R"("scheduled":[{"version":5,"effective_from_ms":1798135200000,)" +
+                          R"("created_at_ms":1,"by":{"kind":"user","label":"Olga"},)" +
+                          R"("summary":"points","in_force":false}],"program":)" + kProgram + "}");
+    CHECK(e.s().done == "scheduled");
+    CHECK(e.s().version == 4);
+    CHECK(e.s().latest_version == 5);
+    CHECK_FALSE(e.s().dirty);
+    CHECK(e.s().draft.bonus->earn_bp == 500);
+    REQUIRE(e.s().scheduled.size() == 1);
+    CHECK(e.s().scheduled[0].by == "Olga");
+    CHECK(e.s().publish_at.empty());
+    // The next save is based on the newest version, not the one in force.
+    e.editor().draft().bonus->earn_bp = 600;
+    e.editor().edited();
+    e.editor().save();
+    CHECK(e.net.pending.front().first.if_match == "5");
+}
+
+TEST_CASE("console program: an unsaved draft survives a reload and a sign-out, not a save") {
+    HeldTransport net;
+    MemoryStorage session_store, draft_store;
+    const std::string session =
+        R"({"token":"kcs_1","user":{"id":"u1","role":"owner"},"merchant":{"code":"demo",)"
+        R"("currency":"RUB"}})";
+    const std::string answer = std::string(R"({"version":4,"program":)") + kProgram + "}";
+    const auto open = [&](ConsoleFlow& flow) {
+        session_store.set("kopilka.console.session", session);
+        flow.start(1000);
+        net.answer(200, session);
+        flow.open_section(ConsoleSection::program);
+        net.answer(200, answer);
+    };
+    {
+        ConsoleFlow flow{net, session_store, draft_store};
+        open(flow);
+        flow.program().draft().bonus->earn_bp = 1200;
+        flow.program().draft().tiers->levels[2].threshold = 10;  // breaks a rule: kept anyway
+        flow.program().edited();
+        CHECK(flow.program().state().problem);
+    }
+    {
+        ConsoleFlow flow{net, session_store, draft_store};  // the page loaded again
+        open(flow);
+        const auto& s = flow.program().state();
+        CHECK(s.restored);
+        CHECK(s.dirty);
+        CHECK(s.draft.bonus->earn_bp == 1200);
+        REQUIRE(s.problem);
+        CHECK(s.problem->field == "tiers.levels[2].threshold");
+        flow.program().draft().tiers->levels[2].threshold = 5000;
+        flow.program().edited();
+        flow.program().save();
+        net.answer(200, R"({"version":5})");
+        CHECK(draft_store.get("kopilka.console.program_draft").empty());
+    }
+    {
+        ConsoleFlow flow{net, session_store, draft_store};
+        open(flow);
+        CHECK_FALSE(flow.program().state().restored);
+        CHECK_FALSE(flow.program().state().dirty);
+    }
+    // Another merchant signed in on this browser does not get it.
+    draft_store.set("kopilka.console.program_draft",
+                    std::string(R"({"merchant":"other","base_version":1,"program":)") + kProgram +
+                        "}");
+    ConsoleFlow flow{net, session_store, draft_store};
+    open(flow);
+    CHECK_FALSE(flow.program().state().restored);
+}
+
+TEST_CASE("console program: the history lists versions and reverts one after a confirmation") {
+    Editor e;
+    e.open();
+    e.editor().load_history();
+    REQUIRE(e.net.pending.size() == 1);
+    CHECK(e.net.pending.front().first.path == "/v1/admin/program/versions?limit=20");
+    e.net.answer(200, R"({"versions":[{"version":4,"effective_from_ms":30,"created_at_ms":30,)"
+                      R"("by":{"kind":"user","id":"u1","label":"Olga"},"summary":"points",)"
+                      R"("in_force":true},{"version":3,"effective_from_ms":20,"created_at_ms":20,)"
+                      R"("by":null,"summary":"points, tiers 3","in_force":false}],)"
+                      R"("in_force_version":4,"next_before":3})");
+    const auto& h = e.s().history;
+    REQUIRE(h.versions.size() == 2);
+    CHECK(h.versions[0].in_force);
+    CHECK(h.versions[0].by == "Olga");
+    CHECK(h.versions[1].by.empty());
+    REQUIRE(h.next_before);
+    e.editor().history_older();
+    CHECK(e.net.pending.front().first.path == "/v1/admin/program/versions?limit=20&before=3");
+    e.net.answer(200, R"({"versions":[{"version":2,"summary":"points"}],"next_before":null})");
+    CHECK(h.versions.size() == 3);
+    CHECK_FALSE(h.next_before);
+
+    e.editor().ask_revert(3);
+    CHECK(h.confirm_revert == 3);
+    CHECK(e.net.pending.empty());  // nothing before the confirmation
+    e.editor().cancel_revert();
+    e.editor().revert_confirmed();
+    CHECK(e.net.pending.empty());
+    e.editor().ask_revert(3);
+    e.editor().revert_confirmed();
+    REQUIRE(e.net.pending.size() == 1);
+    CHECK(e.net.pending.front().first.method == "POST");
+    CHECK(e.net.pending.front().first.path == "/v1/admin/program/versions/3/revert");
+    CHECK(e.net.pending.front().first.if_match == "4");
+    e.net.answer(201, R"({"version":5,"reverted_from":3})");
+    CHECK(h.reverted_to == 5);
+    // The program in force and the history are asked for again.
+    REQUIRE(e.net.pending.size() == 2);
+    CHECK(e.net.pending[0].first.path == "/v1/admin/program");
+    CHECK(e.net.pending[1].first.path == "/v1/admin/program/versions?limit=20");
+}
+
+TEST_CASE("console program: the draft simulated over the last days' receipts, nothing written") {
+    Editor e;
+    e.open();
+    e.editor().draft().bonus->earn_bp = 1000;
+    e.editor().edited();
+    e.editor().set_simulation_days(1000);
+    CHECK(e.s().simulation.days == simulation_days_max);
+    e.editor().set_simulation_days(7);
+    e.editor().simulate();
+    REQUIRE(e.net.pending.size() == 1);
+    const Request r = e.net.pending.front().first;
+    CHECK(r.method == "POST");
+    CHECK(r.path == "/v1/admin/program/simulate");
+    const auto body = codec::Json::parse(r.body);
+    CHECK(body["days"] == 7);
+    CHECK(body["program"]["bonus"]["earn_bp"] == 1000);
+    e.net.answer(200, R"({"days":7,"from_ms":1,"to_ms":2,"draft":{"receipts":10,)"
+                      R"("member_receipts":6,"revenue_minor":100000,"paid_minor":100000,)"
+                      R"("discount_minor":0,"points_issued":600,"points_value_minor":60000,)"
+                      R"("cashback_minor":0,"cost_minor":60000,"cost_share_bp":6000},)"
+                      R"("published":{"receipts":10,"cost_minor":30000,"cost_share_bp":3000},)"
+                      R"("published_version":4,"receipts_skipped":0,"approximations":["a","b"]})");
+    const auto& m = e.s().simulation;
+    CHECK(m.ran);
+    CHECK_FALSE(m.stale);
+    CHECK(m.draft.points_issued == 600);
+    CHECK(m.draft.cost_share_bp == 6000);
+    REQUIRE(m.published);
+    CHECK(m.published->cost == 30000);
+    CHECK(m.approximations == 2);
+    e.editor().draft().bonus->earn_bp = 1100;
+    e.editor().edited();
+    CHECK(m.stale);
+    // A draft that breaks a rule is not simulated.
+    e.editor().draft().tiers->levels[2].threshold = 1;
+    e.editor().edited();
+    e.editor().simulate();
+    CHECK(e.net.pending.empty());
 }
