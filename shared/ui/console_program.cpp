@@ -545,8 +545,9 @@ void status_bar(Ctx& c) {
                                         {{"when", client::date_time_text(v.effective_from_ms)},
                                          {"by", v.by.empty() ? "-" : v.by}}}));
     if (s.problem) {
-        colored(kError, c.t("program.fix_first", {{}, {{"field", field_words(c.in.text, s.problem->field)}}}) +
-                            " " + problem_text(c, *s.problem));
+        const std::string where = field_words(c.in.text, s.problem->field);
+        colored(kError, c.t("program.fix_first", {{}, {{"field", where}}}) + " " +
+                            problem_text(c, *s.problem));
         if (ImGui::SmallButton((c.t("program.show_field") + "##show_problem").c_str()))
             go_to_field(c, s.problem->field);
     }
