@@ -434,7 +434,8 @@ void ProgramEditor::simulate() {
     m.error.reset();
     changed_();
     const Json body{{"program", codec::encode_program(s.draft)}, {"days", m.days}};
-    call_({"POST", "/v1/admin/program/simulate", body.dump(), "", {}}, [this](TransportReply reply) {
+    Request r{"POST", "/v1/admin/program/simulate", body.dump(), "", {}};
+    call_(r, [this](TransportReply reply) {
         ProgramSimulation& t = state_.simulation;
         t.busy = ConsoleBusy::none;
         if (common_(reply, &t.error) || !ok(reply)) return;
