@@ -20,7 +20,7 @@ constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
 constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit",
-                                              "program", "simulator"};
+                                              "program", "simulator", "reports"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -152,14 +152,17 @@ bool section_visible(StaffRole r, ConsoleSection s) {
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
+        case ConsoleSection::reports:  // console_access.cpp: GET /v1/admin/reports
+            return r != StaffRole::support;
     }
     return false;
 }
 
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
-    for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::themes,
-                   ConsoleSection::kiosks, ConsoleSection::audit, ConsoleSection::simulator})
+    for (auto s : {ConsoleSection::overview, ConsoleSection::reports, ConsoleSection::program,
+                   ConsoleSection::themes, ConsoleSection::kiosks, ConsoleSection::audit,
+                   ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
 }
@@ -241,6 +244,13 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
                [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
                    return handle_common(reply, error);
                },
+               [this] { changed(); }),
+      reports_([this](Request r, std::function<void(TransportReply)> done) {
+          call(std::move(r), std::move(done));
+      },
+               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+                   return handle_common(reply, error);
+               },
                [this] { changed(); }) {}
 
 // ---- requests -----------------------------------------------------------------------------
@@ -284,6 +294,7 @@ void ConsoleFlow::store_session() {
 
 // ---- session ------------------------------------------------------------------------------
 void ConsoleFlow::start(std::int64_t now_ms) {
+    now_ms_ = now_ms;
     const Json j = parse(session_store_.get(kSessionKey));
     const std::string token = text(j, "token");
     if (token.empty()) return changed();
@@ -308,6 +319,7 @@ void ConsoleFlow::start(std::int64_t now_ms) {
 
 void ConsoleFlow::sign_in(std::int64_t now_ms) {
     SignInForm& f = state_.sign_in;
+    now_ms_ = now_ms;
     if (f.busy || now_ms < f.retry_until_ms) return;
     if (f.merchant.empty() || f.email.empty() || f.password.empty()) {
         const char* field = f.merchant.empty() ? "merchant"
@@ -348,9 +360,11 @@ void ConsoleFlow::sign_in(std::int64_t now_ms) {
                            state_.notice.reset();
                            store_session();
                            restore_draft();
-                           state_.section = section_visible(s.role, ConsoleSection::themes)
-                                                ? ConsoleSection::themes
-                                                : ConsoleSection::overview;
+                           state_.section =
+                               section_visible(s.role, ConsoleSection::themes)
+                                   ? ConsoleSection::themes
+                               : s.role == StaffRole::viewer ? ConsoleSection::reports
+                                                             : ConsoleSection::overview;
                            open_section(state_.section);
                        });
 }
@@ -379,6 +393,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     form.email = state_.session.email.empty() ? state_.sign_in.email : state_.session.email;
     state_ = ConsoleState{};
     program_.reset();
+    reports_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -387,6 +402,7 @@ void ConsoleFlow::end_session(bool tell_server) {
 void ConsoleFlow::set_locale(i18n::Locale l) {
     if (state_.locale == l) return;
     state_.locale = l;
+    reports_.set_locale(l);
     changed();
 }
 
@@ -401,9 +417,11 @@ void ConsoleFlow::open_section(ConsoleSection s) {
     if (s == ConsoleSection::program && !program_.state().loaded &&
         program_.state().busy == ConsoleBusy::none)
         program_.load(state_.session.currency);
+    if (s == ConsoleSection::reports) reports_.open(now_ms_, state_.locale);
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {
+    now_ms_ = now_ms;
     if (draft_unsaved_ && now_ms - draft_written_ms_ >= kDraftWriteMs) {
         store_draft();
         draft_written_ms_ = now_ms;

@@ -12,6 +12,7 @@
 #include "core/theme/contrast.hpp"
 #include "ui/console_parts.hpp"
 #include "ui/console_program.hpp"
+#include "ui/console_reports.hpp"
 #include "ui/console_simulator.hpp"
 #include "ui/kiosk_screens.hpp"
 
@@ -63,6 +64,13 @@ SimulatorScreen simulator_screen(const i18n::Catalogues& texts, const client::Co
     return {texts, st.locale,
             money::currency_from_code(st.session.currency).value_or(money::Currency::RUB), title,
             scale};
+}
+
+ReportsScreen reports_screen(const i18n::Catalogues& texts, const client::ConsoleState& st,
+                             ImFont* title, float scale, std::int64_t now_ms) {
+    return {texts, st.locale,
+            money::currency_from_code(st.session.currency).value_or(money::Currency::RUB), title,
+            scale, now_ms};
 }
 
 void heading(const Ctx& c, const std::string& text) {
@@ -1003,6 +1011,11 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
                                flow.simulator_form(), rest))
                 flow.changed();  // the text mirror follows what is typed
             break;
+        case ConsoleSection::reports:
+            if (draw_reports(reports_screen(texts, st, fonts.title, scale, now_ms), flow.reports(),
+                             rest))
+                flow.changed();
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1068,6 +1081,11 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
         case ConsoleSection::simulator:
             for (const std::string& l :
                  simulator_lines(simulator_screen(texts, st, nullptr, 1), st.simulator))
+                line(l);
+            break;
+        case ConsoleSection::reports:
+            for (const std::string& l : reports_lines(
+                     reports_screen(texts, st, nullptr, 1, now_ms), flow.reports().state()))
                 line(l);
             break;
     }

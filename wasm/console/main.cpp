@@ -5,7 +5,8 @@
 // The page (web/console/console.js) places two DOM elements where
 // the drawing leaves room for them — the website widget's preview and the logo over the kiosk
 // preview — from the layout this module hands it whenever it changes, reads logo files, and
-// makes pairing QR codes; see the kopilka_console_* functions below.
+// makes pairing QR codes, and downloads a report's CSV with the session (kopilkaDownload); see
+// the kopilka_console_* functions below.
 #include <emscripten.h>
 #include <imgui.h>
 
@@ -59,6 +60,10 @@ EM_JS(void, js_pick_logo, (), {
 });
 EM_JS(void, js_make_qr, (const char* text), {
     if (Module.kopilkaMakeQr) Module.kopilkaMakeQr(UTF8ToString(text));
+});
+EM_JS(void, js_download, (const char* path, const char* token, const char* name), {
+    if (Module.kopilkaDownload)
+        Module.kopilkaDownload(UTF8ToString(path), UTF8ToString(token), UTF8ToString(name));
 });
 // clang-format on
 
@@ -133,6 +138,8 @@ void draw(std::int64_t now) {
                              : "sign_in");
     }
     if (layout.pick_logo) js_pick_logo();
+    if (const auto d = app.flow.reports().take_download())
+        js_download(d->path.c_str(), app.flow.state().session.token.c_str(), d->file_name.c_str());
     tell_page(app, layout);
 }
 
@@ -185,8 +192,8 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows)
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "program": {…}, "layout": …, "items": [{"label", "id", "x", "y",
-// "w", "h", "visible"}]} (the controls of the last frame drawn).
+// "devices", "pairing_code", "program": {…}, "reports": {…}, "layout": …, "items": [{"label",
+// "id", "x", "y", "w", "h", "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -214,6 +221,26 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"draft_points", p.draft_quote ? p.draft_quote->points_earned : -1},
                     {"published_points",
                      p.published_quote ? p.published_quote->points_earned : -1}};
+    // Reports: the range, what was loaded, a few figures the e2e tests compare.
+    const client::ReportsState& r = g_app->flow.reports().state();
+    j["reports"] = {{"opened", r.opened},
+                    {"busy", r.busy != client::ConsoleBusy::none},
+                    {"preset", client::report_preset_name(r.preset)},
+                    {"bucket", client::report_bucket_name(r.bucket)},
+                    {"from_ms", r.range.from_ms},
+                    {"to_ms", r.range.to_ms},
+                    {"from_text", r.from_text},
+                    {"to_text", r.to_text},
+                    {"range_error", r.range_error ? r.range_error->code : ""},
+                    {"error", r.error ? r.error->code : ""},
+                    {"series_error", r.series_error ? r.series_error->code : ""},
+                    {"summary_loaded", r.summary_loaded},
+                    {"series_loaded", r.series_loaded},
+                    {"series_points", r.series.size()},
+                    {"receipts", r.summary.receipts},
+                    {"receipts_with_card", r.summary.receipts_with_card},
+                    {"revenue", r.summary.revenue},
+                    {"deferred", r.summary.deferred.has_value()}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

@@ -4,10 +4,12 @@
 //     a <kopilka-widget merchant="…" preview> from /widget/v1/kopilka.js) where the wasm's
 //     layout says, and hands the widget the draft theme (Kopilka.previewTheme) on every change;
 //   - reads a logo file (<input type=file>): PNG, JPEG or WebP of at most 48 KiB, as a data URL;
-//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use).
+//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use);
+//   - downloads a report's CSV: fetched with the staff session, saved as a file (a Blob).
 // For tests:
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
-//   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file) }
+//   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file),
+//                             downloads: [{file, status, type}] }
 //   layout(): the last layout, CSS pixels: {widget:{x,y,w,h}|null, logo:{…}|null, merchant,
 //   lang, screen, theme, logo_src}
 
@@ -119,6 +121,27 @@ async function qrRows(text) {
   return rows.join('\n');
 }
 
+// A report's CSV (path from the wasm, e.g. /v1/admin/reports?…&format=csv): fetched with the
+// session's token, saved under the server's file name (Content-Disposition) or `name`.
+const downloads = [];
+async function downloadCsv(path, token, name) {
+  const res = await fetch(path, { headers: { Authorization: 'Bearer ' + token } });
+  const entry = { file: name, status: res.status, type: res.headers.get('Content-Type') || '' };
+  downloads.push(entry);
+  if (!res.ok) throw new Error(`the CSV was refused: HTTP ${res.status}`);
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  if (m) entry.file = decodeURIComponent(m[1]);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = entry.file;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 function showBootError(message) {
   window.kopilkaConsole = { ready: false, error: message };
   console.error('[kopilka console]', message);
@@ -141,6 +164,8 @@ async function main() {
   Module.kopilkaMakeQr = (text) => qrRows(text)
     .then((rows) => Module.ccall('kopilka_console_qr', null, ['string', 'string'], [text, rows]))
     .catch((e) => console.warn('[kopilka console] QR code:', e));
+  Module.kopilkaDownload = (path, token, name) => downloadCsv(path, token, name)
+    .catch((e) => console.warn('[kopilka console] download:', e));
   fileInput.addEventListener('change', () => {
     const file = fileInput.files && fileInput.files[0];
     readLogo(file, Module).finally(() => { fileInput.value = ''; });
@@ -151,6 +176,7 @@ async function main() {
     state: () => JSON.parse(Module.ccall('kopilka_console_state', 'string', [], [])),
     layout: () => layout,
     setLogo: (file) => readLogo(file, Module),
+    downloads,
   };
   boot.hidden = true;
   window.dispatchEvent(new Event('kopilka-console-ready'));
