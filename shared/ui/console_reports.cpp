@@ -215,7 +215,7 @@ std::vector<Card> cards(const Texts& t, const ReportsState& st) {
                  {"reports.series.deferred", kGreen,
                   [](const ReportPoint& p) { return p.deferred_revenue; }}},
                 money),
-            "summary");
+            "series");  // its figures over time; the summary's CSV has the method's inputs
     if (s.deferred) {
         const client::DeferredRevenue& d = *s.deferred;
         const std::string basis_key = "reports.ifrs.basis." + d.breakage_basis;
@@ -365,7 +365,9 @@ bool controls(const ReportsScreen& s, const Texts& t, client::ReportsView& view)
     ImGui::TextUnformatted(t("reports.from").c_str());
     ImGui::SameLine();
     ImGui::SetNextItemWidth(field_w);
-    const ImGuiInputTextFlags enter = ImGuiInputTextFlags_EnterReturnsTrue;
+    // Enter applies the dates; a click selects the date, so what is typed replaces it.
+    const ImGuiInputTextFlags enter =
+        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll;
     bool apply = input("##reports.from", &view.from_text(), enter);
     typed |= ImGui::IsItemEdited();
     ImGui::SameLine();
@@ -455,7 +457,8 @@ void draw_card(const ReportsScreen& s, const Texts& t, client::ReportsView& view
     // Figures in a row: the value big, its caption muted under it.
     if (!c.figures.empty()) {
         const float col_w = in.width() / static_cast<float>(c.figures.size());
-        const ImVec2 at = ImGui::GetCursorScreenPos();
+        // Under the title; the cursor went back to the window's left edge after it.
+        const ImVec2 at(in.min.x, ImGui::GetCursorScreenPos().y);
         const float big_h = s.title_font ? s.title_font->FontSize : ImGui::GetTextLineHeight();
         for (std::size_t i = 0; i < c.figures.size(); ++i) {
             const float x = at.x + col_w * static_cast<float>(i);

@@ -145,7 +145,7 @@ describe('console reports', () => {
       // Typed dates (ISO works in every language): the 90 days before tomorrow, by week.
       const from = new Date(r.to_ms - 90 * DAY).toISOString().slice(0, 10);
       await clickItem(page, '##reports.from');
-      await page.keyboard.press('Control+A');
+      await page.waitForTimeout(200);  // the field takes the focus, its text selected
       await page.keyboard.type(from);
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => window.kopilkaConsole.state().reports.preset === 'custom',
@@ -155,7 +155,7 @@ describe('console reports', () => {
       assert.equal(r.bucket, 'week');
       // An impossible day is refused at its field; nothing else changes.
       await clickItem(page, '##reports.to');
-      await page.keyboard.press('Control+A');
+      await page.waitForTimeout(200);
       await page.keyboard.type('31.02.2026');
       await page.keyboard.press('Enter');
       await page.waitForFunction(
