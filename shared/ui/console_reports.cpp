@@ -408,14 +408,19 @@ void figure_tiles(const ReportsScreen& s, const std::vector<Figure>& figures, fl
     if (figures.empty()) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float gap = 12 * s.scale;
-    const float min_w = 130 * s.scale;
-    const int per_row = std::max(1, std::min(static_cast<int>(figures.size()),
-                                             static_cast<int>((width + gap) / (min_w + gap))));
+    // As wide as the widest caption, so none is cut off (more rows when narrow).
+    float widest = 0;
+    for (const Figure& f : figures)
+        widest = std::max(widest, ImGui::CalcTextSize(f.caption.c_str()).x);
+    const float min_w = std::max(130 * s.scale, widest + 28 * s.scale);
+    const int n = static_cast<int>(figures.size());
+    const int fit = std::max(1, std::min(n, static_cast<int>((width + gap) / (min_w + gap))));
+    const int rows = (n + fit - 1) / fit;
+    const int per_row = (n + rows - 1) / rows;  // the rows evened out: 4 and 3, not 5 and 2
     const float w = (width - gap * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
     const float big_h = s.title_font ? s.title_font->FontSize : ImGui::GetTextLineHeight();
     const float h = big_h + ImGui::GetTextLineHeight() + 22 * s.scale;
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    const int rows = (static_cast<int>(figures.size()) + per_row - 1) / per_row;
     for (std::size_t i = 0; i < figures.size(); ++i) {
         const int row = static_cast<int>(i) / per_row, col = static_cast<int>(i) % per_row;
         const ImVec2 a(at.x + (w + gap) * static_cast<float>(col),

@@ -202,8 +202,10 @@ describe('console reports', () => {
         await clickItem(page, 'Berichte');
         const r = await loaded(page);
         assert.match(r.from_text, /^\d\d\.\d\d\.\d{4}$/);
+        // The mirror follows on the next frame drawn.
+        await page.waitForFunction(() => document.getElementById('kopilka-mirror').textContent
+          .includes('Anteil der Bons mit Karte'), null, { timeout: 5000 });
         const mirror = await mirrorText(page);
-        assert.ok(mirror.includes('Anteil der Bons mit Karte'), mirror);
         assert.ok(mirror.includes('\u20BD'), 'no rouble amounts (the demo shop\'s) in German');
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(artifactsDir, 'console-reports-de.png') });
