@@ -239,7 +239,8 @@ int draw_heat_map(const char* id, const Rect& r, const HeatMap& map, float scale
     const bool hovered = chart_item(id, r);
     const bool focused = ImGui::IsItemFocused();
     if (rows == 0 || columns == 0) return -1;
-    const float cell_w = (r.max.x - left) / static_cast<float>(columns);
+    // Cells at most six lines wide: a young cohort's few months stay a table, not a banner.
+    const float cell_w = std::min((r.max.x - left) / static_cast<float>(columns), 6 * pen.line_h);
     const float top = y + pen.line_h + gap / 2;
     const float cell_h = std::min(pen.line_h * 2.f, (r.max.y - top) / static_cast<float>(rows));
     if (cell_w < 2 * scale || cell_h < 2 * scale) return -1;
