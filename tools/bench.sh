@@ -19,7 +19,11 @@
 #                          start to the first frame, bytes by kind, one theme edit → kiosk and
 #                          widget previews redrawn, CPU of an idle console
 #                          (tools/bench/console_bench.mjs, about a minute)
-#   tools/bench.sh all     all five
+#   tools/bench.sh reports report latency (GET /v1/admin/reports and /series over 30 and 365
+#                          days, cold and warm) at 10^4, 10^5 and 10^6 receipts on SQLite and
+#                          PostgreSQL, and CSV import rows per second
+#                          (tools/bench/reports_bench.mjs, about 10 minutes)
+#   tools/bench.sh all     all six
 # Runs bootstrap and build first. KOPILKA_BENCH_RUNS (default 5) runs each, median kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -169,16 +173,29 @@ bench_browser() {
   write_readme "$1" "$table"
 }
 
+bench_reports() {
+  echo "[bench] reports: 10^4, 10^5, 10^6 receipts on SQLite and PostgreSQL, about 10 minutes"
+  local pg_dir table
+  pg_dir=$(mktemp -d /tmp/kopilka-pg.XXXXXX)
+  trap 'tools/pg.sh stop "$pg_dir" 2>/dev/null' RETURN
+  table=$(KOPILKA_BUILD="$root/build" KOPILKA_PG_URL=$(tools/pg.sh start "$pg_dir" 2>/dev/null) \
+          node tools/bench/reports_bench.mjs)
+  echo "$table"
+  write_readme reports "$table"
+}
+
 case "$what" in
   core) bench_core ;;
   server) bench_server ;;
   kiosk) bench_browser kiosk "headless Chromium against kopilka-server, about 2 minutes" ;;
   widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about two minutes" ;;
   console) bench_browser console "the console in headless Chromium against kopilka-server, about a minute" ;;
+  reports) bench_reports ;;
   all)
     bench_core
     bench_server
     for b in kiosk widget console; do bench_browser "$b" "headless Chromium against kopilka-server"; done
+    bench_reports
     ;;
-  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|console|all]" >&2; exit 2 ;;
+  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|console|reports|all]" >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
 constexpr std::string_view kSectionNames[] = {"overview", "themes",    "kiosks", "audit",
-                                              "program",  "simulator", "data"};
+                                              "program",  "simulator", "data",   "reports"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -153,14 +153,17 @@ bool section_visible(StaffRole r, ConsoleSection s) {
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
+        case ConsoleSection::reports:  // console_access.cpp: GET /v1/admin/reports
+            return r != StaffRole::support;
     }
     return false;
 }
 
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
-    for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::themes,
-                   ConsoleSection::kiosks, ConsoleSection::data, ConsoleSection::audit,
+    for (auto s : {ConsoleSection::overview, ConsoleSection::reports, ConsoleSection::program,
+                   ConsoleSection::themes, ConsoleSection::kiosks, ConsoleSection::data,
+                   ConsoleSection::audit,
                    ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
@@ -250,7 +253,14 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
                   return handle_common(reply, error);
               },
-              [this] { changed(); }, draft_store) {}
+              [this] { changed(); }, draft_store),
+      reports_([this](Request r, std::function<void(TransportReply)> done) {
+          call(std::move(r), std::move(done));
+      },
+               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+                   return handle_common(reply, error);
+               },
+               [this] { changed(); }) {}
 
 // ---- requests -----------------------------------------------------------------------------
 void ConsoleFlow::call(Request r, std::function<void(TransportReply)> done) {
@@ -293,6 +303,7 @@ void ConsoleFlow::store_session() {
 
 // ---- session ------------------------------------------------------------------------------
 void ConsoleFlow::start(std::int64_t now_ms) {
+    now_ms_ = now_ms;
     const Json j = parse(session_store_.get(kSessionKey));
     const std::string token = text(j, "token");
     if (token.empty()) return changed();
@@ -317,6 +328,7 @@ void ConsoleFlow::start(std::int64_t now_ms) {
 
 void ConsoleFlow::sign_in(std::int64_t now_ms) {
     SignInForm& f = state_.sign_in;
+    now_ms_ = now_ms;
     if (f.busy || now_ms < f.retry_until_ms) return;
     if (f.merchant.empty() || f.email.empty() || f.password.empty()) {
         const char* field = f.merchant.empty() ? "merchant"
@@ -357,9 +369,11 @@ void ConsoleFlow::sign_in(std::int64_t now_ms) {
                            state_.notice.reset();
                            store_session();
                            restore_draft();
-                           state_.section = section_visible(s.role, ConsoleSection::themes)
-                                                ? ConsoleSection::themes
-                                                : ConsoleSection::overview;
+                           state_.section =
+                               section_visible(s.role, ConsoleSection::themes)
+                                   ? ConsoleSection::themes
+                               : s.role == StaffRole::viewer ? ConsoleSection::reports
+                                                             : ConsoleSection::overview;
                            open_section(state_.section);
                        });
 }
@@ -389,6 +403,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     state_ = ConsoleState{};
     program_.reset();
     import_.reset();
+    reports_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -397,6 +412,7 @@ void ConsoleFlow::end_session(bool tell_server) {
 void ConsoleFlow::set_locale(i18n::Locale l) {
     if (state_.locale == l) return;
     state_.locale = l;
+    reports_.set_locale(l);
     changed();
 }
 
@@ -412,9 +428,11 @@ void ConsoleFlow::open_section(ConsoleSection s) {
         program_.state().busy == ConsoleBusy::none)
         program_.load(state_.session.currency, state_.session.merchant_code);
     if (s == ConsoleSection::data) import_.open(state_.session.merchant_code);
+    if (s == ConsoleSection::reports) reports_.open(now_ms_, state_.locale);
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {
+    now_ms_ = now_ms;
     if (state_.signed_in) import_.tick(now_ms);
     if (draft_unsaved_ && now_ms - draft_written_ms_ >= kDraftWriteMs) {
         store_draft();

@@ -23,6 +23,7 @@
 #include "client/api.hpp"
 #include "client/console_import.hpp"
 #include "client/console_program.hpp"
+#include "client/console_reports.hpp"
 #include "client/console_simulator.hpp"
 #include "client/console_types.hpp"
 #include "client/kiosk_flow.hpp"
@@ -45,9 +46,9 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 
 // The left navigation. overview: the merchant and who is signed in (every role); program: the
 // program editor (console_program.hpp); simulator: the economics of a discount against a bonus
-// (console_simulator.hpp), no server.
-// data: members and opening balances imported from CSV, members and receipts exported
-// (console_import.hpp).
+// (console_simulator.hpp), no server; reports: the figures and charts of a date range
+// (console_reports.hpp), the viewer's main section; data: members and opening balances
+// imported from CSV, members and receipts exported (console_import.hpp).
 enum class ConsoleSection : std::uint8_t {
     overview,
     themes,
@@ -55,7 +56,8 @@ enum class ConsoleSection : std::uint8_t {
     audit,
     program,
     simulator,
-    data
+    data,
+    reports
 };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
@@ -230,6 +232,9 @@ class ConsoleFlow {
     // Import and export (its state and logic in console_import.hpp).
     ImportFlow& imports() { return import_; }
     const ImportFlow& imports() const { return import_; }
+    // Reports (their state and logic in console_reports.hpp).
+    ReportsView& reports() { return reports_; }
+    const ReportsView& reports() const { return reports_; }
 
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
@@ -264,6 +269,8 @@ class ConsoleFlow {
     ConsoleState state_;
     ProgramEditor program_;
     ImportFlow import_;
+    ReportsView reports_;
+    std::int64_t now_ms_ = 0;  // the last time start, sign_in or tick was given (report ranges)
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped
     bool draft_unsaved_ = false;    // the draft changed since it was last written to storage

@@ -20,6 +20,45 @@ ImU32 with_alpha(ImU32 c, int alpha) {
     return (c & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT);
 }
 
+// What every chart draws with: the window's draw list, the text colours, the grid's colour.
+struct Pen {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    ImU32 grid = IM_COL32(218, 221, 227, 255);
+    float line_h = ImGui::GetTextLineHeight();
+
+    // The title at the top of r (none when empty); returns the y under it.
+    float title(const Rect& r, const std::string& s) const {
+        if (s.empty()) return r.min.y;
+        dl->AddText(r.min, text, s.c_str());
+        return r.min.y + line_h + ImGui::GetStyle().ItemSpacing.y;
+    }
+};
+
+// Every how many labels `slot` apart one is written, so that none overlaps its neighbour.
+std::size_t label_step(const std::vector<std::string>& labels, float slot, float gap) {
+    float widest = 0;
+    for (const std::string& l : labels) widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
+    return std::max<std::size_t>(1, static_cast<std::size_t>((widest + gap) / slot) + 1);
+}
+
+// The chart as one item covering r (an invisible button, reachable by keyboard); true when
+// the pointer is over it.
+bool chart_item(const char* id, const Rect& r) {
+    ImGui::SetCursorScreenPos(r.min);
+    ImGui::InvisibleButton(id, ImVec2(std::max(r.width(), 1.f), std::max(r.height(), 1.f)));
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+    // An invisible button tells no label to the test engine's hooks (ui/imgui_items): this one
+    // should be found by its id like any other control.
+    {
+        ImGuiContext& g = *GImGui;  // the macro's name for it
+        IMGUI_TEST_ENGINE_ITEM_INFO(g.LastItemData.ID, id, 0);
+    }
+#endif
+    return ImGui::IsItemHovered();
+}
+
 }  // namespace
 
 std::vector<std::int64_t> chart_ticks(std::int64_t lo, std::int64_t hi, int count) {
@@ -42,21 +81,15 @@ std::vector<std::int64_t> chart_ticks(std::int64_t lo, std::int64_t hi, int coun
 }
 
 int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale) {
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-    const ImU32 muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-    const ImU32 grid = IM_COL32(218, 221, 227, 255);
-    const float line_h = ImGui::GetTextLineHeight();
+    const Pen pen;
+    ImDrawList* dl = pen.dl;
+    const ImU32 text = pen.text, muted = pen.muted, grid = pen.grid;
+    const float line_h = pen.line_h;
     const float gap = 8 * scale;
     const std::size_t n = chart.x_labels.size();
 
     // Title, then the legend on one line under it.
-    float y = r.min.y;
-    if (!chart.title.empty()) {
-        dl->AddText(ImVec2(r.min.x, y), text, chart.title.c_str());
-        y += line_h + style.ItemSpacing.y;
-    }
+    float y = pen.title(r, chart.title);
     float x = r.min.x;
     for (const ChartSeries& s : chart.series) {
         const float box = line_h * 0.6f;
@@ -86,17 +119,8 @@ int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale) {
 
     const Rect plot{ImVec2(r.min.x + label_w + gap, y + line_h / 2),
                     ImVec2(r.max.x - gap, r.max.y - 2 * line_h - gap)};
-    ImGui::SetCursorScreenPos(r.min);
-    ImGui::InvisibleButton(id, ImVec2(std::max(r.width(), 1.f), std::max(r.height(), 1.f)));
-#ifdef IMGUI_ENABLE_TEST_ENGINE
-    // An invisible button tells no label to the test engine's hooks (ui/imgui_items): this one
-    // should be found by its id like any other control.
-    {
-        ImGuiContext& g = *GImGui;  // the macro's name for it
-        IMGUI_TEST_ENGINE_ITEM_INFO(g.LastItemData.ID, id, 0);
-    }
-#endif
-    const bool hovered = ImGui::IsItemHovered();
+    const bool hovered = chart_item(id, r);
+    const bool focused = ImGui::IsItemFocused();
     if (plot.height() < line_h || plot.width() < line_h || n == 0 || ticks.size() < 2) return -1;
 
     const double first = static_cast<double>(ticks.front());
@@ -115,11 +139,7 @@ int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale) {
 
     // x: one slot per label; labels thinned so none overlaps its neighbour.
     const float slot = plot.width() / static_cast<float>(n);
-    float widest = 0;
-    for (const std::string& l : chart.x_labels)
-        widest = std::max(widest, ImGui::CalcTextSize(l.c_str()).x);
-    const std::size_t every =
-        std::max<std::size_t>(1, static_cast<std::size_t>((widest + gap) / slot) + 1);
+    const std::size_t every = label_step(chart.x_labels, slot, gap);
     const auto x_of = [&](std::size_t i) {
         return plot.min.x + slot * (static_cast<float>(i) + 0.5f);
     };
@@ -158,10 +178,12 @@ int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale) {
         }
     }
 
-    if (!hovered) return -1;
     const float mx = ImGui::GetIO().MousePos.x;
-    if (mx < plot.min.x || mx > plot.max.x) return -1;
-    const std::size_t at = std::min(n - 1, static_cast<std::size_t>((mx - plot.min.x) / slot));
+    const bool pointed = hovered && mx >= plot.min.x && mx <= plot.max.x;
+    if (!pointed && !focused) return -1;
+    // Focused by the keyboard: the last x (the newest bucket).
+    const std::size_t at =
+        pointed ? std::min(n - 1, static_cast<std::size_t>((mx - plot.min.x) / slot)) : n - 1;
     dl->AddRectFilled(ImVec2(x_of(at) - slot / 2, plot.min.y),
                       ImVec2(x_of(at) + slot / 2, plot.max.y), with_alpha(grid, 90));
     ImGui::BeginTooltip();
@@ -187,6 +209,109 @@ std::vector<std::string> chart_lines(const Chart& chart) {
             line +=
                 (first ? " " : ", ") + s.name + " " +
                 (chart.value_text ? chart.value_text(s.values[i]) : std::to_string(s.values[i]));
+            first = false;
+        }
+        out.push_back(line);
+    }
+    return out;
+}
+
+int heat_alpha(std::int64_t value, std::int64_t max) {
+    if (value <= 0 || max <= 0) return 0;
+    if (value >= max) return 255;
+    return static_cast<int>(value * 255 / max);
+}
+
+int draw_heat_map(const char* id, const Rect& r, const HeatMap& map, float scale) {
+    const Pen pen;
+    const float gap = 6 * scale;
+    float y = pen.title(r, map.title);
+    float label_w = 0;
+    for (const std::string& l : map.row_labels)
+        label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
+    const float left = r.min.x + label_w + gap;
+    if (!map.column_title.empty()) {
+        pen.dl->AddText(ImVec2(left, y), pen.muted, map.column_title.c_str());
+        y += pen.line_h + gap / 2;
+    }
+    const std::size_t rows = map.row_labels.size();
+    const std::size_t columns = map.column_labels.size();
+    const bool hovered = chart_item(id, r);
+    const bool focused = ImGui::IsItemFocused();
+    if (rows == 0 || columns == 0) return -1;
+    // Cells at most six lines wide: a young cohort's few months stay a table, not a banner.
+    const float cell_w = std::min((r.max.x - left) / static_cast<float>(columns), 6 * pen.line_h);
+    const float top = y + pen.line_h + gap / 2;
+    const float cell_h = std::min(pen.line_h * 2.f, (r.max.y - top) / static_cast<float>(rows));
+    if (cell_w < 2 * scale || cell_h < 2 * scale) return -1;
+    // Column labels, thinned so none overlaps its neighbour.
+    const std::size_t every = label_step(map.column_labels, cell_w, gap);
+    for (std::size_t c = 0; c < columns; c += every) {
+        const float w = ImGui::CalcTextSize(map.column_labels[c].c_str()).x;
+        pen.dl->AddText(ImVec2(left + cell_w * (static_cast<float>(c) + 0.5f) - w / 2, y),
+                        pen.muted, map.column_labels[c].c_str());
+    }
+    const auto label = [&](std::int64_t v) {
+        return map.value_text ? map.value_text(v) : std::to_string(v);
+    };
+    for (std::size_t row = 0; row < rows; ++row) {
+        const float ry = top + cell_h * static_cast<float>(row);
+        pen.dl->AddText(ImVec2(r.min.x, ry + (cell_h - pen.line_h) / 2), pen.text,
+                        map.row_labels[row].c_str());
+        if (row >= map.cells.size()) continue;
+        for (std::size_t c = 0; c < columns && c < map.cells[row].size(); ++c) {
+            const ImVec2 a(left + cell_w * static_cast<float>(c), ry);
+            const ImVec2 b(a.x + cell_w, ry + cell_h);
+            const auto& v = map.cells[row][c];
+            if (!v) continue;
+            const int alpha = heat_alpha(*v, map.max);
+            pen.dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 255));
+            pen.dl->AddRectFilled(a, b, with_alpha(map.color, alpha));
+            pen.dl->AddRect(a, b, pen.grid, 0, 0, scale);
+            const std::string s = label(*v);
+            const ImVec2 size = ImGui::CalcTextSize(s.c_str());
+            if (size.x + 2 * scale <= cell_w && size.y <= cell_h)
+                pen.dl->AddText(ImVec2((a.x + b.x - size.x) / 2, (a.y + b.y - size.y) / 2),
+                                alpha > 150 ? IM_COL32(255, 255, 255, 255) : pen.text, s.c_str());
+        }
+    }
+    // The cell under the pointer, or the first row's first cell when focused by keyboard.
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    int row = -1, column = -1;
+    if (hovered && m.x >= left && m.y >= top) {
+        row = static_cast<int>((m.y - top) / cell_h);
+        column = static_cast<int>((m.x - left) / cell_w);
+    } else if (focused) {
+        row = 0;
+        column = 0;
+    }
+    if (row < 0 || row >= static_cast<int>(rows) || column >= static_cast<int>(columns) ||
+        static_cast<std::size_t>(row) >= map.cells.size() ||
+        static_cast<std::size_t>(column) >= map.cells[static_cast<std::size_t>(row)].size())
+        return -1;
+    const auto& v = map.cells[static_cast<std::size_t>(row)][static_cast<std::size_t>(column)];
+    if (!v) return -1;
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(map.row_labels[static_cast<std::size_t>(row)].c_str());
+    ImGui::TextUnformatted(
+        (map.column_labels[static_cast<std::size_t>(column)] + ": " + label(*v)).c_str());
+    ImGui::EndTooltip();
+    return row * static_cast<int>(columns) + column;
+}
+
+std::vector<std::string> heat_map_lines(const HeatMap& map) {
+    std::vector<std::string> out;
+    if (!map.title.empty()) out.push_back(map.title);
+    for (std::size_t row = 0; row < map.row_labels.size(); ++row) {
+        std::string line = map.row_labels[row] + ":";
+        bool first = true;
+        for (std::size_t c = 0;
+             row < map.cells.size() && c < map.cells[row].size() && c < map.column_labels.size();
+             ++c) {
+            if (!map.cells[row][c]) continue;
+            line += (first ? " " : ", ") + map.column_labels[c] + " " +
+                    (map.value_text ? map.value_text(*map.cells[row][c])
+                                    : std::to_string(*map.cells[row][c]));
             first = false;
         }
         out.push_back(line);

@@ -14,6 +14,7 @@
 #include "client/console_time.hpp"
 #include "ui/console_import.hpp"
 #include "ui/console_program.hpp"
+#include "ui/console_reports.hpp"
 #include "ui/console_simulator.hpp"
 #include "ui/kiosk_screens.hpp"
 
@@ -65,6 +66,13 @@ SimulatorScreen simulator_screen(const i18n::Catalogues& texts, const client::Co
     return {texts, st.locale,
             money::currency_from_code(st.session.currency).value_or(money::Currency::RUB), title,
             scale};
+}
+
+ReportsScreen reports_screen(const i18n::Catalogues& texts, const client::ConsoleState& st,
+                             ImFont* title, float scale, std::int64_t now_ms) {
+    return {texts, st.locale,
+            money::currency_from_code(st.session.currency).value_or(money::Currency::RUB), title,
+            scale, now_ms};
 }
 
 void heading(const Ctx& c, const std::string& text) {
@@ -972,6 +980,11 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
             c.layout.pick_csv = screen.pick_file;
             break;
         }
+        case ConsoleSection::reports:
+            if (draw_reports(reports_screen(texts, st, fonts.title, scale, now_ms), flow.reports(),
+                             rest))
+                flow.changed();
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1041,6 +1054,11 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             break;
         case ConsoleSection::data:
             for (const std::string& l : import_lines(flow.imports(), texts, st.locale)) line(l);
+            break;
+        case ConsoleSection::reports:
+            for (const std::string& l : reports_lines(
+                     reports_screen(texts, st, nullptr, 1, now_ms), flow.reports().state()))
+                line(l);
             break;
     }
     return out;

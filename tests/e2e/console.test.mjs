@@ -581,7 +581,7 @@ describe('console', () => {
       await page.waitForFunction(() => window.kopilkaConsole.downloads.length > 0, null,
         { timeout: 10000 });
       const d = await page.evaluate(() => window.kopilkaConsole.downloads[0]);
-      assert.equal(d.name, 'members.csv');
+      assert.equal(d.file, 'members.csv');
       assert.ok(d.size > 100, JSON.stringify(d));
       assert.equal((await imp()).download_error, '');
     }));

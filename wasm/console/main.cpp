@@ -5,7 +5,8 @@
 // The page (web/console/console.js) places two DOM elements where
 // the drawing leaves room for them — the website widget's preview and the logo over the kiosk
 // preview — from the layout this module hands it whenever it changes, reads logo files, and
-// makes pairing QR codes; see the kopilka_console_* functions below.
+// makes pairing QR codes, and downloads a report's CSV with the session (kopilkaDownload); see
+// the kopilka_console_* functions below.
 #include <emscripten.h>
 #include <imgui.h>
 
@@ -142,9 +143,12 @@ void draw(std::int64_t now) {
     }
     if (layout.pick_logo) js_pick_logo();
     if (layout.pick_csv) js_pick_csv();
-    if (auto d = app.flow.imports().take_download())
-        js_download(d->path.c_str(), app.flow.state().session.token.c_str(),
-                    d->file_name.c_str());
+    // An export the person asked for (import section or a report card): the page downloads it.
+    const std::string& token = app.flow.state().session.token;
+    if (const auto d = app.flow.imports().take_download())
+        js_download(d->path.c_str(), token.c_str(), d->file_name.c_str());
+    if (const auto d = app.flow.reports().take_download())
+        js_download(d->path.c_str(), token.c_str(), d->file_name.c_str());
     tell_page(app, layout);
 }
 
@@ -212,8 +216,8 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "program": {…}, "layout": …, "items": [{"label", "id", "x", "y",
-// "w", "h", "visible"}]} (the controls of the last frame drawn).
+// "devices", "pairing_code", "program": {…}, "reports": {…}, "layout": …, "items": [{"label",
+// "id", "x", "y", "w", "h", "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -270,6 +274,26 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                    {"download_error", im.download_error}};
     if (im.check)
         for (const auto& b : im.check->bad) j["import"]["bad_lines"].push_back(b.line);
+    // Reports: the range, what was loaded, a few figures the e2e tests compare.
+    const client::ReportsState& r = g_app->flow.reports().state();
+    j["reports"] = {{"opened", r.opened},
+                    {"busy", r.busy != client::ConsoleBusy::none},
+                    {"preset", client::report_preset_name(r.preset)},
+                    {"bucket", client::report_bucket_name(r.bucket)},
+                    {"from_ms", r.range.from_ms},
+                    {"to_ms", r.range.to_ms},
+                    {"from_text", r.from_text},
+                    {"to_text", r.to_text},
+                    {"range_error", r.range_error ? r.range_error->code : ""},
+                    {"error", r.error ? r.error->code : ""},
+                    {"series_error", r.series_error ? r.series_error->code : ""},
+                    {"summary_loaded", r.summary_loaded},
+                    {"series_loaded", r.series_loaded},
+                    {"series_points", r.series.size()},
+                    {"receipts", r.summary.receipts},
+                    {"receipts_with_card", r.summary.receipts_with_card},
+                    {"revenue", r.summary.revenue},
+                    {"deferred", r.summary.deferred.has_value()}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

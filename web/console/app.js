@@ -7,11 +7,13 @@
 //   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use);
 //   - reads a CSV file to import (a file input, or a file dropped on the page), at most 64 MiB
 //     (the server's limit), and hands its text to the wasm, which checks it with the server;
-//   - downloads an export with the session's token (fetch → Blob → a link with download).
+//   - downloads an export or a report's CSV with the session's token (fetch → Blob → a link),
+//     named as the server's Content-Disposition says.
 // For tests:
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
 //   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file),
-//                             setCsv(file), downloads }  (downloads: [{name, size}] made so far)
+//                             setCsv(file), downloads }
+//   downloads: [{file, status, type, size}], one per download asked for (file: the name saved)
 //   layout(): the last layout, CSS pixels: {widget:{x,y,w,h}|null, logo:{…}|null, merchant,
 //   lang, screen, theme, logo_src}
 
@@ -114,30 +116,39 @@ function readCsv(file, Module) {
   });
 }
 
-// An export, fetched with the session's token and saved as a file.
+// An export, fetched with the session's token and saved as a file (the server's name for it
+// when it gives one); a refusal or a failure is told to the wasm, which shows it.
 const downloads = [];
-function download(path, token, name, Module) {
+async function download(path, token, name, Module) {
   const failed = (why) =>
     Module.ccall('kopilka_console_download_failed', null, ['string'], [why]);
-  fetch(path, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
-    .then((r) => {
-      if (!r.ok) {
-        return r.json().then(
-          (j) => failed(`HTTP ${r.status}` + (j && j.error ? ': ' + j.error.message : '')),
-          () => failed(`HTTP ${r.status}`));
-      }
-      return r.blob().then((blob) => {
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(blob);
-        a.download = name;
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-        downloads.push({ name, size: blob.size });
-      });
-    })
-    .catch((e) => failed(String((e && e.message) || e)));
+  const entry = { file: name, status: 0, type: '', size: 0 };
+  downloads.push(entry);
+  try {
+    const headers = { Authorization: 'Bearer ' + token };
+    const r = await fetch(path, { headers, cache: 'no-store' });
+    entry.status = r.status;
+    entry.type = r.headers.get('Content-Type') || '';
+    if (!r.ok) {
+      const j = await r.json().catch(() => null);
+      failed(`HTTP ${r.status}` + (j && j.error ? ': ' + j.error.message : ''));
+      return;
+    }
+    const disposition = r.headers.get('Content-Disposition') || '';
+    const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+    if (m) entry.file = decodeURIComponent(m[1]);
+    const blob = await r.blob();
+    entry.size = blob.size;
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = entry.file;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  } catch (e) {
+    failed(String((e && e.message) || e));
+  }
 }
 
 // The QR code of text as rows of '0'/'1' (one per module, quiet zone cut off).
@@ -165,6 +176,9 @@ async function qrRows(text) {
   }
   return rows.join('\n');
 }
+
+// A report's CSV (path from the wasm, e.g. /v1/admin/reports?…&format=csv): fetched with the
+// session's token, saved under the server's file name (Content-Disposition) or `name`.
 
 function showBootError(message) {
   window.kopilkaConsole = { ready: false, error: message };

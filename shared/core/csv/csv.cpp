@@ -95,7 +95,33 @@ Status Reader::next(Row* row) {
     }
 }
 
-std::string field(std::string_view text, char separator) {
+namespace {
+// A decimal number as a spreadsheet reads it: an optional sign, digits, one optional '.' or
+// ',' between digits.
+bool number(std::string_view t) {
+    std::size_t i = !t.empty() && (t[0] == '-' || t[0] == '+') ? 1 : 0;
+    bool digits = false, point = false;
+    for (; i < t.size(); ++i) {
+        if (t[i] >= '0' && t[i] <= '9') {
+            digits = true;
+        } else if ((t[i] == '.' || t[i] == ',') && digits && !point && i + 1 < t.size()) {
+            point = true;
+        } else {
+            return false;
+        }
+    }
+    return digits;
+}
+}  // namespace
+
+std::string guarded(std::string_view text) {
+    const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text[0]) !=
+                                              std::string_view::npos;
+    return formula && !number(text) ? "'" + std::string(text) : std::string(text);
+}
+
+std::string field(std::string_view raw, char separator) {
+    const std::string text = guarded(raw);
     bool quote = !text.empty() && (text.front() == ' ' || text.back() == ' ');
     for (const char c : text) quote = quote || c == separator || c == '"' || line_end(c);
     if (!quote) return std::string(text);

@@ -51,7 +51,11 @@ private:
 char detect_separator(std::string_view header_line);
 
 // [SECTION] Writing
-// The field as it must be written: quoted (quotes doubled) when it holds the separator, a
+// Formula injection guard (OWASP "CSV injection"): a text starting with = + - @ tab or CR gets
+// a leading ' so a spreadsheet shows it as text instead of running it; a number (an optional
+// sign, digits, one '.' or ',' between digits) stays as it is.
+std::string guarded(std::string_view text);
+// The field as it must be written, guarded: quoted (quotes doubled) when it holds the separator, a
 // quote, a line break, or starts or ends with a space; as it is otherwise.
 std::string field(std::string_view text, char separator = ',');
 // The fields joined by the separator, ending with CRLF (RFC 4180).

@@ -31,8 +31,27 @@
 //                     by the campaign budget; none when any wheel is unlimited on both.
 //   program cost      redeemed points at the point value + spin prize cost, / revenue (all
 //                     receipts' paid). Discounts given at the till are not in the rows.
+//   deferred revenue  IFRS 15, relative stand-alone selling prices; see "Deferred revenue".
+//   series            the additive figures by day, week (from Monday) or month, UTC.
 // Every figure is an integer: counts, points, minor units, or ratios in permille (floor).
 // A ratio with nothing to divide by is 0 ("0 of 0" stays visible through its counts).
+//
+// Deferred revenue (IFRS 15, relative stand-alone selling price), in integers:
+//   expected breakage b (permille): points expired / points issued over the 365 days before
+//     to_ms, floor, at most 1000 (basis "trailing_12_months"); 0 with basis "none_yet" when
+//     nothing was issued in those days. One b serves the whole answer (every bucket).
+//   portfolio: the member receipts and the points issued in one UTC day, up to the instant
+//     asked about (IFRS 15's portfolio expedient: the rows do not tie points to receipts).
+//     SSP = issued × point value × (1000 − b) / 1000 (floor); the part of the day's paid
+//     allocated to the points = paid × SSP / (paid + SSP) (floor); 0 when either is ≤ 0.
+//   A(T) = the allocations of every day before T (the day holding T up to T only);
+//     I(T), R(T) = points issued and redeemed before T; L(T) = the liability in points.
+//   outstanding expected redemptions E(T) = min(L, max(0, I × (1000 − b) / 1000 − R)),
+//     kept ×1000 so nothing is rounded; the deferred revenue at T is
+//     A × E / (I × (1000 − b) / 1000), floor (0 when I × (1000 − b) ≤ 0): what is allocated
+//     is released as the points expected to be redeemed are redeemed, which releases the
+//     expected breakage with them (IFRS 15 B46); points beyond the liability cannot be.
+//   allocated_in_period = A(to) − A(from); recognised_in_period = D(from) + allocated − D(to).
 #pragma once
 
 #include <cstdint>
@@ -153,6 +172,15 @@ struct Report {
     std::optional<std::int64_t> spin_budget;       // minor units; nullopt: unlimited or no wheel
     std::int64_t spin_budget_used_permille = 0;    // 0 without a budget
 
+    struct Deferred {
+        std::int64_t amount = 0;                    // minor units at to_ms
+        std::int64_t expected_breakage_permille = 0;
+        std::string_view breakage_basis = "none_yet";  // or "trailing_12_months"
+        std::int64_t points_outstanding = 0;        // = liability_points
+        std::int64_t allocated_in_period = 0;       // minor units
+        std::int64_t recognised_in_period = 0;      // minor units
+    } deferred;
+
     std::int64_t program_cost_points = 0;          // minor units: redeemed points' value
     std::int64_t program_cost = 0;                 // minor units: points + spin prizes
     std::int64_t program_cost_share_permille = 0;  // of revenue
@@ -160,6 +188,98 @@ struct Report {
 
 // p must be valid (the server only holds valid programs).
 Report compute_report(const Rows& rows, const program::Program& p, const Period& period);
+
+enum class Bucket : std::uint8_t { day, week, month };
+
+// [SECTION] Additive totals by span
+// A span lies inside one UTC day and between two consecutive cuts; its totals add up.
+
+struct Totals {
+    std::int64_t receipts = 0;
+    std::int64_t receipts_with_card = 0;
+    std::int64_t paid_member = 0;    // minor units
+    std::int64_t paid_other = 0;     // minor units
+    std::int64_t issued = 0;         // points: earn + bonus + clawback
+    std::int64_t redeemed = 0;       // points: −(redeem + reserve + release + refund)
+    std::int64_t expired = 0;        // points: −expire
+    std::int64_t adjusted = 0;       // points: adjust
+    std::int64_t balance_delta = 0;  // points: every entry
+    std::int64_t enrolled = 0;       // members created
+    std::int64_t spins = 0;
+    std::int64_t spin_cost = 0;      // minor units
+};
+
+struct Span {
+    std::int64_t from_ms = 0, to_ms = 0;
+    Totals totals;
+};
+
+// The spans of the rows before the last cut, oldest first, only those with something in them.
+// cuts need not be sorted; a span never crosses a cut or a UTC midnight.
+// *overflow turns true when a total does not fit in int64.
+std::vector<Span> spans_of(const Rows& rows, std::vector<std::int64_t> cuts, bool* overflow);
+
+// The cuts a report (or a series with these bucket edges) needs: from, to and a year
+// before to (the expected breakage).
+std::vector<std::int64_t> report_cuts(const Period& period);
+
+// ok, period_invalid or period_too_long.
+Status period_status(const Period& period);
+// report_cuts and every bucket's start.
+std::vector<std::int64_t> series_cuts(const Period& period, Bucket b);
+
+// Adds a's totals to *into; false when a sum does not fit in int64.
+bool add(Totals* into, const Totals& a);
+
+// The report from its parts, for a server that reads them from roll-ups: *r holds the period;
+// fill_from_spans sets the receipts, points, liability, enrolled members and deferred revenue
+// from spans_of(…, report_cuts(period)); the caller sets the member figures (active, churn,
+// tiers, cohorts) and spins_and_cost sets the rest from the period's spins.
+void fill_from_spans(const std::vector<Span>& spans, const program::Program& p, Report* r);
+void spins_and_cost(const Rows& rows, const program::Program& p, Report* r);
+// The figures that count distinct members, after fill_from_spans: active and churn from
+// `active` (one receipt per member and period is enough), tiers from `tiers` (the members
+// it leaves out count in the first tier), cohorts from `cohorts` (the members enrolled in
+// the period and their receipts). compute_report passes all its rows as each.
+void member_figures(const Rows& active, const Rows& tiers, const Rows& cohorts,
+                    const program::Program& p, Report* r);
+
+// [SECTION] Series
+
+std::string_view bucket_name(Bucket b);
+std::optional<Bucket> bucket_from_name(std::string_view name);
+// day up to 62 days, week up to 366, month beyond.
+Bucket default_bucket(const Period& period);
+// The buckets of the period, UTC; weeks start on Monday; the first and last are clipped.
+std::vector<Period> buckets(const Period& period, Bucket b);
+
+struct SeriesPoint {
+    Period period;
+    std::int64_t receipts = 0, receipts_with_card = 0;
+    std::int64_t revenue = 0, revenue_member = 0, revenue_non_member = 0;  // minor units
+    std::int64_t points_issued = 0, points_redeemed = 0, points_expired = 0;
+    std::int64_t liability_points = 0, liability = 0;  // at the bucket's end
+    std::int64_t deferred_revenue = 0;                 // minor units, at the bucket's end
+    std::int64_t members_enrolled = 0;                 // at the bucket's end
+    std::int64_t members_active = 0;                   // with a receipt in the bucket
+    std::int64_t spin_prize_cost = 0;                  // minor units
+    std::int64_t program_cost = 0;  // minor units: redeemed points' value + spin prizes
+};
+
+struct Series {
+    Status status = Status::ok;
+    Period period;
+    Bucket bucket = Bucket::day;
+    std::int64_t expected_breakage_permille = 0;
+    std::vector<SeriesPoint> points;
+};
+
+// From spans (spans_of with report_cuts and every bucket edge) and the members active in
+// each bucket; compute_series does both from rows.
+Series series_from(const std::vector<Span>& spans, const std::vector<std::int64_t>& active,
+                   const program::Program& p, const Period& period, Bucket b);
+Series compute_series(const Rows& rows, const program::Program& p, const Period& period,
+                      Bucket b);
 
 std::string_view status_name(Status s);  // "period_too_long", …
 

@@ -85,12 +85,14 @@ struct Console {
 }  // namespace
 
 TEST_CASE("console: a role sees the sections the server lets it use") {
-    CHECK(visible_sections(StaffRole::owner).size() == 7);
-    CHECK(visible_sections(StaffRole::manager).size() == 7);
+    CHECK(visible_sections(StaffRole::owner).size() == 8);
+    CHECK(visible_sections(StaffRole::manager).size() == 8);
     CHECK(visible_sections(StaffRole::support) == std::vector{ConsoleSection::overview});
-    // The simulator writes nothing and asks the server nothing: every role but support.
+    // The simulator writes nothing and asks the server nothing: every role but support; the
+    // reports are read by every role but support.
     CHECK(visible_sections(StaffRole::viewer) ==
-          std::vector{ConsoleSection::overview, ConsoleSection::simulator});
+          std::vector{ConsoleSection::overview, ConsoleSection::reports,
+                      ConsoleSection::simulator});
     CHECK(staff_role_from_name("manager") == StaffRole::manager);
     CHECK_FALSE(staff_role_from_name("admin"));
 }

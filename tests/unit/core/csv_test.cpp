@@ -115,3 +115,25 @@ TEST_CASE("csv: written fields read back the same") {
         CHECK(rows[1].line == 2);
     }
 }
+
+TEST_CASE("csv: a text a spreadsheet would run as a formula is written as text") {
+    CHECK(field("=SUM(A1:A9)") == "'=SUM(A1:A9)");
+    CHECK(field("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0");
+    CHECK(field("-2+3") == "'-2+3");
+    CHECK(field("@HYPERLINK(\"x\")") == "\"'@HYPERLINK(\"\"x\"\")\"");
+    CHECK(field("\tTAB") == "'\tTAB");
+    CHECK(field("\rCR") == "\"'\rCR\"");  // a CR is a line break: quoted as well
+    CHECK(field("=a,b") == "\"'=a,b\"");
+    // Numbers stay numbers, signs and all; a sign alone or a text after digits does not.
+    for (const char* n : {"-5", "+79160000001", "-12.34", "0", "1200"}) {
+        INFO(n);
+        CHECK(field(n) == n);
+    }
+    CHECK(field("-3,5") == "\"-3,5\"");  // a decimal comma: a number, quoted for the comma
+    CHECK(field("-") == "'-");
+    CHECK(field("-1.") == "'-1.");
+    CHECK(field("-1e5") == "'-1e5");
+    CHECK(field("a=b") == "a=b");  // only the first character counts
+    CHECK(line({"name", "=1+1", "-7"}) == "name,'=1+1,-7\r\n");
+    CHECK(guarded("=x") == "'=x");
+}

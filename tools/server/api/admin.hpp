@@ -116,9 +116,19 @@ bool member_birthday_valid(const std::string& date);  // "YYYY-MM-DD", a real da
 
 // [SECTION] Reports (admin_reports.cpp)
 constexpr std::int64_t report_period_default_ms = 30 * day_ms;
-ApiResult admin_report(Store& store, const Caller& caller,
-                       const std::optional<std::string>& from_ms,
-                       const std::optional<std::string>& to_ms, std::int64_t now_ms);
+struct ReportQuery {
+    std::optional<std::string> from_ms, to_ms, bucket, format, table;
+};
+struct ReportFile {  // format=csv: the file (name "" otherwise)
+    std::string text, name;
+};
+ApiResult admin_report(Store& store, const Caller& caller, const ReportQuery& q,
+                       std::int64_t now_ms, ReportFile* file);
+ApiResult admin_report_series(Store& store, const Caller& caller, const ReportQuery& q,
+                              std::int64_t now_ms, ReportFile* file);
+class RouteContext;
+// GET /v1/admin/reports and /v1/admin/reports/series, JSON or CSV.
+void register_report_routes(RouteContext& ctx);
 
 // [SECTION] Shared by the admin handlers
 // The caller's merchant (a 404 answer in *err when it vanished).

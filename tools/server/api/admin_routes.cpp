@@ -178,9 +178,7 @@ void register_admin_routes(RouteContext& ctx) {
 
     register_import_routes(ctx);
 
-    admin("GET", "/v1/admin/reports", [c](const Caller& who, const Request& req) {
-        return admin_report(c->store, who, query(req, "from_ms"), query(req, "to_ms"), c->now_ms());
-    });
+    register_report_routes(ctx);
 }
 
 }  // namespace kopilka::server

@@ -18,6 +18,7 @@ struct RouteRoles {
 constexpr RouteRoles kTable[] = {
     {"GET", "/v1/admin/merchant", kAll},
     {"GET", "/v1/admin/reports", owner | manager | viewer},
+    {"GET", "/v1/admin/reports/series", owner | manager | viewer},
     // Program and its preview
     {"GET", "/v1/admin/program", kManagers},
     {"PUT", "/v1/admin/program", kManagers},

@@ -1,10 +1,13 @@
 #include "storage/sql_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 
 #include "codec/ledger_json.hpp"
+#include "core/time.hpp"
 
 namespace kopilka::server {
 
@@ -425,6 +428,150 @@ const std::string kImportJobs = R"sql(
     );
 )sql";
 
+// Migration 10: the reports' roll-up. report_days holds, per merchant and UTC day, the sums
+// reports::Totals adds up (receipts, paid with and without a card, points by ledger reason,
+// balance changes, members enrolled, spins and their cost), so a report reads a few
+// thousand day rows instead of every row since the merchant began (liability, enrolled
+// members and deferred revenue reach back to the start).
+// Kept by triggers in the transaction of each insert into receipts, member_entries, members
+// and spins ({report_triggers}: each database writes them its own way): exact at every
+// commit, whoever writes (the server, the CLI, an import, a seeding script), and nothing to
+// catch up at report time. Those four tables are append-only for what the sums read: receipts
+// change only tier_qualifying and returned, entries never change, an erased member keeps
+// created_at_ms, spins never change. On PostgreSQL a day has 8 rows (shard: a hash of the
+// member) so that tills of one merchant do not all queue on one row lock. The indexes serve
+// the distinct-member figures, read from the period's rows: active members, tier windows,
+// cohorts. The migration fills the roll-up from the rows already stored.
+const std::string kReportRollups = R"sql(
+    CREATE TABLE report_days (
+        merchant_id        TEXT NOT NULL,
+        day                BIGINT NOT NULL,
+        shard              BIGINT NOT NULL,
+        receipts           BIGINT NOT NULL,
+        receipts_with_card BIGINT NOT NULL,
+        paid_member        BIGINT NOT NULL,
+        paid_other         BIGINT NOT NULL,
+        issued             BIGINT NOT NULL,
+        redeemed           BIGINT NOT NULL,
+        expired            BIGINT NOT NULL,
+        adjusted           BIGINT NOT NULL,
+        balance_delta      BIGINT NOT NULL,
+        enrolled           BIGINT NOT NULL,
+        spins              BIGINT NOT NULL,
+        spin_cost          BIGINT NOT NULL,
+        PRIMARY KEY (merchant_id, day, shard)
+    );
+    CREATE INDEX receipts_at_member ON receipts (merchant_id, at_ms, member_id, paid);
+    CREATE INDEX member_entries_at ON member_entries
+        (merchant_id, at_ms, reason, member_id, member_delta);
+    CREATE INDEX members_created ON members (merchant_id, created_at_ms);
+)sql" "{report_triggers}";
+
+const char* const kRollupColumns[] = {
+    "receipts", "receipts_with_card", "paid_member", "paid_other", "issued", "redeemed",
+    "expired",  "adjusted",           "balance_delta", "enrolled", "spins",  "spin_cost"};
+
+// A table the roll-up sums: its time column and one value per kRollupColumns, in SQL over
+// its row ({r} is "NEW." in a trigger, "" in the migration's backfill).
+struct RollupSource {
+    const char* table;
+    const char* time;
+    const char* shard_key;  // PostgreSQL's shard: a hash of this
+    std::vector<std::string> values;
+};
+
+const std::vector<RollupSource>& rollup_sources() {
+    static const std::vector<RollupSource> sources = {
+        {"receipts", "at_ms", "CASE WHEN {r}member_id <> '' THEN {r}member_id ELSE {r}receipt_id END",
+         {"1", "CASE WHEN {r}member_id <> '' THEN 1 ELSE 0 END",
+          "CASE WHEN {r}member_id <> '' THEN {r}paid ELSE 0 END",
+          "CASE WHEN {r}member_id = '' THEN {r}paid ELSE 0 END", "0", "0", "0", "0", "0", "0",
+          "0", "0"}},
+        {"member_entries", "at_ms", "{r}member_id",
+         {"0", "0", "0", "0",
+          "CASE WHEN {r}reason IN ('earn', 'bonus', 'clawback') THEN {r}member_delta ELSE 0 END",
+          "CASE WHEN {r}reason IN ('redeem', 'reserve', 'release', 'refund') "
+          "THEN -{r}member_delta ELSE 0 END",
+          "CASE WHEN {r}reason = 'expire' THEN -{r}member_delta ELSE 0 END",
+          "CASE WHEN {r}reason = 'adjust' THEN {r}member_delta ELSE 0 END", "{r}member_delta",
+          "0", "0", "0"}},
+        {"members", "created_at_ms", "{r}member_id",
+         {"0", "0", "0", "0", "0", "0", "0", "0", "0", "1", "0", "0"}},
+        {"spins", "at_ms", "{r}member_id",
+         {"0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1", "{r}cost"}},
+    };
+    return sources;
+}
+
+std::string with_row(std::string sql, const std::string& row) {
+    for (auto at = sql.find("{r}"); at != std::string::npos; at = sql.find("{r}", at))
+        sql.replace(at, 3, row);
+    return sql;
+}
+
+// The UTC day of a time in ms, rounded down also before 1970.
+std::string day_of(const std::string& ms) {
+    return "((" + ms + " - ((" + ms + " % 86400000) + 86400000) % 86400000) / 86400000)";
+}
+
+std::string rollup_columns() {
+    std::string out = "merchant_id, day, shard";
+    for (const char* c : kRollupColumns) out += std::string(", ") + c;
+    return out;
+}
+
+// The SQL of one source's row as a roll-up row: merchant_id, day, shard, the values (named
+// as report_days' columns when `named`).
+std::string rollup_values(const RollupSource& src, const std::string& row, bool sharded,
+                          bool named) {
+    const auto name = [named](const char* column) {
+        return named ? std::string(" AS ") + column : std::string();
+    };
+    std::string out = row + "merchant_id, " + day_of(row + src.time) + name("day") + ", " +
+                      (sharded ? "(hashtext(" + with_row(src.shard_key, row) + ") & 7)" : "0") +
+                      name("shard");
+    for (std::size_t i = 0; i < src.values.size(); ++i)
+        out += ", " + with_row(src.values[i], row) + name(kRollupColumns[i]);
+    return out;
+}
+
+// The triggers that keep report_days (see kReportRollups). PostgreSQL (the database with
+// row locks) runs a trigger function per table and spreads a day over 8 shards.
+std::string report_triggers(const SqlDialect& d) {
+    std::string upsert = " ON CONFLICT (merchant_id, day, shard) DO UPDATE SET ";
+    for (const char* c : kRollupColumns)
+        upsert += std::string(c == kRollupColumns[0] ? "" : ", ") + c + " = report_days." + c +
+                  " + excluded." + c;
+    std::string out;
+    for (const RollupSource& src : rollup_sources()) {
+        const std::string insert = "INSERT INTO report_days (" + rollup_columns() +
+                                   ") VALUES (" + rollup_values(src, "NEW.", d.row_locks, false) + ")" +
+                                   upsert + ";";
+        const std::string name = std::string("report_") + src.table;
+        if (d.row_locks)
+            out += "CREATE FUNCTION " + name + "_roll() RETURNS trigger LANGUAGE plpgsql AS $fn$ "
+                   "BEGIN " + insert + " RETURN NULL; END $fn$;\n CREATE TRIGGER " + name +
+                   " AFTER INSERT ON " + src.table + " FOR EACH ROW EXECUTE FUNCTION " + name +
+                   "_roll();\n";
+        else
+            out += "CREATE TRIGGER " + name + " AFTER INSERT ON " + src.table + " BEGIN " +
+                   insert + " END;\n";
+    }
+    return out;
+}
+
+// Migration 10's backfill: the roll-up of the rows stored before it.
+std::string report_backfill(const SqlDialect& d) {
+    std::string rows;
+    for (const RollupSource& src : rollup_sources())
+        rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT " +
+                rollup_values(src, "", d.row_locks, true) + " FROM " + src.table;
+    std::string sums;
+    for (const char* c : kRollupColumns) sums += std::string(", SUM(") + c + ")";
+    return "INSERT INTO report_days (" + rollup_columns() + ") SELECT merchant_id, day, shard" +
+           sums + " FROM (" + rows + ") x GROUP BY merchant_id, day, shard;\n";
+}
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -447,6 +594,8 @@ const std::string kMigrations[] = {
     kProgramVersions8,
     // 9: CSV import jobs and their progress.
     kImportJobs,
+    // 10: the reports' roll-up by day, its triggers and the rows stored before; indexes.
+    kReportRollups + "{report_backfill}",
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -458,14 +607,16 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
                               kWidgetTables + kStaffTables + "{audit_triggers}" +
                               kProgramVersions8 +
-                              kImportJobs;
+                              kImportJobs + kReportRollups;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
     std::string out = sql;
     for (const auto& [name, text] : {std::pair<std::string, std::string>{"{int}", d.integer},
                                      {"{serial}", d.serial},
-                                     {"{audit_triggers}", d.audit_triggers}})
+                                     {"{audit_triggers}", d.audit_triggers},
+                                     {"{report_triggers}", report_triggers(d)},
+                                     {"{report_backfill}", report_backfill(d)}})
         for (auto at = out.find(name); at != std::string::npos; at = out.find(name, at))
             out.replace(at, name.size(), text);
     return out;
@@ -1485,6 +1636,119 @@ ReportRows SqlStore::report_rows(const std::string& merchant_id) {
             out.spins.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
         return out;
     });
+}
+
+namespace {
+std::int64_t floor_day(std::int64_t ms) {
+    const std::int64_t r = ((ms % day_ms) + day_ms) % day_ms;
+    return (ms - r) / day_ms;
+}
+
+// The raw rows of [from, to) into *out, as report_rows reads them.
+void rows_between(Sql& s, const std::string& merchant_id, std::int64_t from, std::int64_t to,
+                  ReportRows* out) {
+    const std::vector<SqlValue> p{merchant_id, from, to};
+    for (const auto& r : s.query("SELECT member_id, at_ms, paid FROM receipts WHERE "
+                                 "merchant_id = $1 AND at_ms >= $2 AND at_ms < $3",
+                                 p))
+        out->receipts.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
+    for (const auto& r : s.query("SELECT member_id, reason, at_ms, member_delta FROM "
+                                 "member_entries WHERE merchant_id = $1 AND at_ms >= $2 AND "
+                                 "at_ms < $3",
+                                 p))
+        out->entries.push_back({r[0], r[1], to_i64(r[2]), to_i64(r[3])});
+    for (const auto& r : s.query("SELECT member_id, created_at_ms FROM members WHERE "
+                                 "merchant_id = $1 AND created_at_ms >= $2 AND created_at_ms < $3",
+                                 p))
+        out->members.push_back({r[0], to_i64(r[1])});
+    for (const auto& r : s.query("SELECT prize_id, at_ms, cost FROM spins WHERE merchant_id = $1 "
+                                 "AND at_ms >= $2 AND at_ms < $3",
+                                 p))
+        out->spins.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
+}
+}  // namespace
+
+// The sums by day come from report_days (migration 10), but for the days a cut falls inside,
+// whose rows are read as they are; the distinct-member figures read the period's rows through
+// the indexes migration 10 made. One snapshot, so the parts agree with each other.
+ReportInputs SqlStore::report_inputs(const std::string& merchant_id, const ReportAsk& ask) {
+    ReportInputs out;
+    transact(TxMode::snapshot, [&](Sql& s) {
+        out = ReportInputs{};
+        if (ask.cuts.empty()) return true;
+        const std::int64_t last = *std::max_element(ask.cuts.begin(), ask.cuts.end());
+        std::set<std::int64_t> cut_days;
+        for (const std::int64_t c : ask.cuts)
+            if (c % day_ms != 0 && c <= last) cut_days.insert(floor_day(c));
+        std::string sums;
+        for (const char* c : kRollupColumns) sums += std::string(", SUM(") + c + ")";
+        for (const auto& r : s.query("SELECT day" + sums + " FROM report_days WHERE merchant_id "
+                                     "= $1 AND day < $2 GROUP BY day ORDER BY day",
+                                     {merchant_id, floor_day(last)})) {
+            ReportDay d;
+            d.day = to_i64(r[0]);
+            if (cut_days.count(d.day)) continue;
+            std::int64_t* fields[] = {&d.receipts, &d.receipts_with_card, &d.paid_member,
+                                      &d.paid_other, &d.issued, &d.redeemed, &d.expired,
+                                      &d.adjusted, &d.balance_delta, &d.enrolled, &d.spins,
+                                      &d.spin_cost};
+            for (std::size_t i = 0; i < 12; ++i) *fields[i] = to_i64(r[i + 1]);
+            out.days.push_back(d);
+        }
+        for (const std::int64_t d : cut_days)
+            rows_between(s, merchant_id, d * day_ms, std::min(last, (d + 1) * day_ms),
+                         &out.near_cuts);
+        for (const auto& [from, to] : ask.active) {
+            std::vector<std::string> ids;
+            for (const auto& r : s.query("SELECT DISTINCT member_id FROM receipts WHERE "
+                                         "merchant_id = $1 AND at_ms >= $2 AND at_ms < $3 AND "
+                                         "member_id <> ''",
+                                         {merchant_id, from, to}))
+                ids.push_back(r[0]);
+            out.active.push_back(std::move(ids));
+        }
+        for (const auto& [from, to] : ask.active_counts)
+            out.active_counts.push_back(to_i64(
+                s.query("SELECT COUNT(DISTINCT member_id) FROM receipts WHERE merchant_id = $1 "
+                        "AND at_ms >= $2 AND at_ms < $3 AND member_id <> ''",
+                        {merchant_id, from, to})[0][0]));
+        if (ask.tier_window) {
+            const auto [from, to] = *ask.tier_window;
+            const std::string sql =
+                ask.tier_spend
+                    ? "SELECT x.member_id, SUM(x.paid) FROM receipts x JOIN members m ON "
+                      "m.merchant_id = x.merchant_id AND m.member_id = x.member_id WHERE "
+                      "x.merchant_id = $1 AND x.at_ms >= $2 AND x.at_ms < $3 AND "
+                      "m.created_at_ms < $3 GROUP BY x.member_id"
+                    : "SELECT x.member_id, SUM(x.member_delta) FROM member_entries x JOIN "
+                      "members m ON m.merchant_id = x.merchant_id AND m.member_id = x.member_id "
+                      "WHERE x.merchant_id = $1 AND x.at_ms >= $2 AND x.at_ms < $3 AND x.reason "
+                      "IN ('earn', 'clawback') AND m.created_at_ms < $3 GROUP BY x.member_id";
+            for (const auto& r : s.query(sql, {merchant_id, from, to}))
+                out.qualifying.emplace_back(r[0], to_i64(r[1]));
+        }
+        if (ask.cohorts) {
+            const auto [from, to] = *ask.cohorts;
+            for (const auto& r : s.query("SELECT member_id, created_at_ms FROM members WHERE "
+                                         "merchant_id = $1 AND created_at_ms >= $2 AND "
+                                         "created_at_ms < $3",
+                                         {merchant_id, from, to}))
+                out.cohorts.members.push_back({r[0], to_i64(r[1])});
+            for (const auto& r : s.query(
+                     "SELECT x.member_id, x.at_ms FROM members m JOIN receipts x ON "
+                     "x.merchant_id = m.merchant_id AND x.member_id = m.member_id WHERE "
+                     "m.merchant_id = $1 AND m.created_at_ms >= $2 AND m.created_at_ms < $3 AND "
+                     "x.at_ms < $3",
+                     {merchant_id, from, to}))
+                out.cohorts.receipts.push_back({r[0], to_i64(r[1]), 0});
+        }
+        for (const auto& r : s.query("SELECT prize_id, at_ms, cost FROM spins WHERE merchant_id "
+                                     "= $1 AND at_ms >= $2 AND at_ms < $3",
+                                     {merchant_id, ask.spins.first, ask.spins.second}))
+            out.spins.push_back({r[0], to_i64(r[1]), to_i64(r[2])});
+        return true;
+    });
+    return out;
 }
 
 std::vector<ReceiptRecord> SqlStore::member_receipts(const std::string& merchant_id,

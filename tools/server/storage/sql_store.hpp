@@ -197,6 +197,7 @@ public:
   std::optional<StoredOperation> operation(const std::string& merchant_id,
                                            const std::string& op_id) override;
   ReportRows report_rows(const std::string& merchant_id) override;
+  ReportInputs report_inputs(const std::string& merchant_id, const ReportAsk& ask) override;
   std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id,
                                              const std::string& member_id) override;
   std::vector<CouponRecord> member_coupons(const std::string& merchant_id,

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ledger/entry.hpp"
@@ -160,6 +161,40 @@ struct ReportRows {
     std::vector<Entry> entries;      // every ledger entry's effect on its member, by time
     std::vector<Member> members;
     std::vector<Spin> spins;
+};
+
+// What a report asks the store for, read in one snapshot (core/reports/reports.hpp builds
+// the report from the answer). Periods are [from, to) in ms.
+struct ReportAsk {
+    using Range = std::pair<std::int64_t, std::int64_t>;
+    std::vector<std::int64_t> cuts;    // the spans' cuts (reports::report_cuts, series_cuts)
+    std::vector<Range> active;         // the members with a receipt in each
+    std::vector<Range> active_counts;  // how many members have a receipt in each
+    std::optional<Range> tier_window;  // each member's qualifying amount in it
+    bool tier_spend = false;           // paid receipts (true) or earn + clawback points
+    std::optional<Range> cohorts;      // the members enrolled in it, their receipts before its end
+    Range spins{0, 0};                 // the spins in it
+};
+
+// The sums of one UTC day (days since 1970), as reports::Totals holds them.
+struct ReportDay {
+    std::int64_t day = 0;
+    std::int64_t receipts = 0, receipts_with_card = 0, paid_member = 0, paid_other = 0;
+    std::int64_t issued = 0, redeemed = 0, expired = 0, adjusted = 0, balance_delta = 0;
+    std::int64_t enrolled = 0, spins = 0, spin_cost = 0;
+};
+
+struct ReportInputs {
+    // Every day before the last cut with something in it and no cut inside (a cut at a
+    // midnight is not inside a day), from the report_days roll-up.
+    std::vector<ReportDay> days;
+    ReportRows near_cuts;  // every row of the other days before the last cut
+    std::vector<std::vector<std::string>> active;  // by ReportAsk::active
+    std::vector<std::int64_t> active_counts;       // by ReportAsk::active_counts
+    // Members enrolled before the window's end with a qualifying amount in it: (id, amount).
+    std::vector<std::pair<std::string, std::int64_t>> qualifying;
+    ReportRows cohorts;  // members and their receipts (member id and time only)
+    std::vector<ReportRows::Spin> spins;
 };
 
 struct ReceiptRecord {
@@ -479,6 +514,9 @@ public:
     virtual std::optional<StoredOperation> operation(const std::string& merchant_id,
                                                      const std::string& op_id) = 0;
     virtual ReportRows report_rows(const std::string& merchant_id) = 0;
+    // What a report needs, in one snapshot: roll-ups for the sums, and the rows of the
+    // period only for the figures that count distinct members.
+    virtual ReportInputs report_inputs(const std::string& merchant_id, const ReportAsk& ask) = 0;
     // The member's receipts, coupons and operations' requests (for a personal-data export).
     virtual std::vector<ReceiptRecord> member_receipts(const std::string& merchant_id,
                                                        const std::string& member_id) = 0;
