@@ -15,9 +15,19 @@ namespace {
 
 // Takes a database at schema 9 back to 4 and gives Dace Anna's phone, which schema 4 allowed
 // (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ).
-const char* const kDropSchema7Sqlite = "DROP TABLE audit_log;";
-const char* const kDropSchema7Pg = "DROP TABLE audit_log; DROP FUNCTION audit_log_refuse();";
+// Migration 10's triggers (and PostgreSQL's trigger functions) go with them.
+const char* const kDropSchema7Sqlite =
+    "DROP TABLE audit_log; DROP TRIGGER report_receipts; DROP TRIGGER report_member_entries; "
+    "DROP TRIGGER report_members; DROP TRIGGER report_spins;";
+const char* const kDropSchema7Pg =
+    "DROP TABLE audit_log; DROP FUNCTION audit_log_refuse(); DROP FUNCTION report_receipts_roll() "
+    "CASCADE; DROP FUNCTION report_member_entries_roll() CASCADE; DROP FUNCTION "
+    "report_members_roll() CASCADE; DROP FUNCTION report_spins_roll() CASCADE;";
 const char* const kBackToSchema4 = R"sql(
+    DROP TABLE report_days;
+    DROP INDEX receipts_at_member;
+    DROP INDEX member_entries_at;
+    DROP INDEX members_created;
     DROP TABLE import_jobs;
     DROP TABLE import_files;
     DROP INDEX programs_effective;

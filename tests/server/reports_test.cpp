@@ -303,9 +303,11 @@ void check_hand_series(const Server& s) {
     CHECK(p[1]["members_enrolled"] == 3);
     CHECK(p[1]["liability_points"] == 1680);
     CHECK(p[1]["liability"] == 168000);
-    CHECK(p[1]["program_cost"] == 12000);
-    // 1-4 March: the spin (900) and 2 March's receipt; liability 1 400 + 100 + 50.
-    CHECK(p[0]["spin_prize_cost"] == 900);
+    // The spin of 5 March (900): 120 × 100 + 900.
+    CHECK(p[1]["spin_prize_cost"] == 900);
+    CHECK(p[1]["program_cost"] == 12900);
+    // 1-4 March: 2 March's receipt; liability 1 400 + 100 + 50.
+    CHECK(p[0]["spin_prize_cost"] == 0);
     CHECK(p[0]["liability_points"] == 1550);
     // Deferred revenue at 4 March (b = 20 ‰ as of 1 April): A = 30 903 + 6 577 = 37 480;
     // issued 1 650, redeemed 100, liability 1 550: left = min(1 550 000, 1 617 000 − 100 000);
@@ -387,7 +389,7 @@ void check_csv(const Server& s) {
     CHECK(rows[1] == std::vector<std::string>{"2024-01", "1", "0", "1", "1", "0", "0", "1000",
                                               "1000", "0"});
     // A shorter cohort leaves its later months empty.
-    CHECK(rows[3] == std::vector<std::string>{"2024-03", "2", "2", "1", "", "", "1000", "500"});
+    CHECK(g.text.find("\r\n2024-03,2,2,1,,,1000,500,,\r\n") != std::string::npos);
 
     g = get(s, "/v1/admin/reports/series?" + range(kMarch, kApril) + "&bucket=week&format=csv");
     REQUIRE(g.status == 200);
@@ -595,7 +597,7 @@ void run_all(const Server& s, const std::string& db) {
 
 TEST_CASE("reports on SQLite: every figure by hand, series, CSV, bad parameters, roles, and "
           "equal to the raw computation") {
-    DemoServer demo;
+    DemoServer demo({"--no-rate-limits"});
     REQUIRE_MESSAGE(demo.ok, demo.why);
     Server s;
     s.target = {demo.db, false};
@@ -609,7 +611,7 @@ TEST_CASE("reports on PostgreSQL: every figure by hand, series, CSV, bad paramet
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     Server s;
-    s.process = start_server(db.url, {"--seed-demo"});
+    s.process = start_server(db.url, {"--seed-demo", "--no-rate-limits"});
     s.target = {db.url, true};
     s.admin = api_key(db.url, "admin");
     run_all(s, db.url);

@@ -353,6 +353,9 @@ TEST_CASE_FIXTURE(WithDemoServer,
           denied}},
         {"GET /v1/admin/reports",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports", b.admin); }, own}},
+        {"GET /v1/admin/reports/series",
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports/series", b.admin); },
+          own}},
         // B imports a file naming A's members: B's own members, A's untouched.
         {"POST /v1/admin/imports",
          {[&](httplib::Client& cl) {

@@ -35,7 +35,7 @@ function sql(db, text) {
 // The integers [a, b) as a row source s(i), in the database's words.
 function series(db, a, b) {
   return db.startsWith("postgres")
-    ? `generate_series(${a}, ${b - 1}) AS s(i)`
+    ? `generate_series(${a}::bigint, ${b - 1}) AS s(i)`
     : `(WITH RECURSIVE g(i) AS (SELECT ${a} UNION ALL SELECT i + 1 FROM g WHERE i + 1 < ${b}) SELECT i FROM g) s`;
 }
 

@@ -1,10 +1,12 @@
 // Admin API: GET /v1/admin/reports and /v1/admin/reports/series — shared/core/reports over
-// the store's rows, the program (point value, tiers) and the budgets of the merchant's
-// wheel documents; as JSON or, with format=csv, as a CSV download (the report's summary,
-// tiers or cohorts table; the series a row per bucket).
+// what Store::report_inputs reads (the day roll-up for the sums, the period's rows for the
+// figures that count distinct members), the program (point value, tiers) and the budgets of
+// the merchant's wheel documents; as JSON or, with format=csv, as a CSV download (the
+// report's summary, tiers or cohorts table; the series a row per bucket).
 // Implemented: every report of PRODUCT.md's list for [from_ms, to_ms) (default: the last
 // 30 days), deferred revenue (IFRS 15) and the series by day, week or month; definitions in
-// core/reports/reports.hpp.
+// core/reports/reports.hpp; each equals compute_report over the raw rows
+// (tests/server/reports_test.cpp).
 // Missing: discounts given at the till (the rows hold only what was paid), so the program's
 // cost counts points and prizes only; a wheel document that is not a wheel config makes the
 // spin budget unknown (null) rather than guessed.

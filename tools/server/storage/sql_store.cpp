@@ -1714,18 +1714,22 @@ ReportInputs SqlStore::report_inputs(const std::string& merchant_id, const Repor
                         {merchant_id, from, to})[0][0]));
         if (ask.tier_window) {
             const auto [from, to] = *ask.tier_window;
+            // Summed per member; the members enrolled at or after the window's end (usually
+            // none) are left out here rather than joined row by row.
             const std::string sql =
                 ask.tier_spend
-                    ? "SELECT x.member_id, SUM(x.paid) FROM receipts x JOIN members m ON "
-                      "m.merchant_id = x.merchant_id AND m.member_id = x.member_id WHERE "
-                      "x.merchant_id = $1 AND x.at_ms >= $2 AND x.at_ms < $3 AND "
-                      "m.created_at_ms < $3 GROUP BY x.member_id"
-                    : "SELECT x.member_id, SUM(x.member_delta) FROM member_entries x JOIN "
-                      "members m ON m.merchant_id = x.merchant_id AND m.member_id = x.member_id "
-                      "WHERE x.merchant_id = $1 AND x.at_ms >= $2 AND x.at_ms < $3 AND x.reason "
-                      "IN ('earn', 'clawback') AND m.created_at_ms < $3 GROUP BY x.member_id";
+                    ? "SELECT member_id, SUM(paid) FROM receipts WHERE merchant_id = $1 AND "
+                      "at_ms >= $2 AND at_ms < $3 AND member_id <> '' GROUP BY member_id"
+                    : "SELECT member_id, SUM(member_delta) FROM member_entries WHERE "
+                      "merchant_id = $1 AND at_ms >= $2 AND at_ms < $3 AND reason IN ('earn', "
+                      "'clawback') GROUP BY member_id";
+            std::set<std::string> later;
+            for (const auto& r : s.query("SELECT member_id FROM members WHERE merchant_id = $1 "
+                                         "AND created_at_ms >= $2",
+                                         {merchant_id, to}))
+                later.insert(r[0]);
             for (const auto& r : s.query(sql, {merchant_id, from, to}))
-                out.qualifying.emplace_back(r[0], to_i64(r[1]));
+                if (!later.count(r[0])) out.qualifying.emplace_back(r[0], to_i64(r[1]));
         }
         if (ask.cohorts) {
             const auto [from, to] = *ask.cohorts;
@@ -1734,11 +1738,12 @@ ReportInputs SqlStore::report_inputs(const std::string& merchant_id, const Repor
                                          "created_at_ms < $3",
                                          {merchant_id, from, to}))
                 out.cohorts.members.push_back({r[0], to_i64(r[1])});
+            // The cohorts' members first (members_created), then their receipts by member
+            // (receipts_member), not every receipt before the end.
             for (const auto& r : s.query(
-                     "SELECT x.member_id, x.at_ms FROM members m JOIN receipts x ON "
-                     "x.merchant_id = m.merchant_id AND x.member_id = m.member_id WHERE "
-                     "m.merchant_id = $1 AND m.created_at_ms >= $2 AND m.created_at_ms < $3 AND "
-                     "x.at_ms < $3",
+                     "SELECT member_id, at_ms FROM receipts WHERE merchant_id = $1 AND at_ms < $3 "
+                     "AND member_id IN (SELECT member_id FROM members WHERE merchant_id = $1 AND "
+                     "created_at_ms >= $2 AND created_at_ms < $3)",
                      {merchant_id, from, to}))
                 out.cohorts.receipts.push_back({r[0], to_i64(r[1]), 0});
         }
