@@ -3,6 +3,8 @@
 //   signed out ─sign_in→ (POST /v1/console/session) → signed in, section by role
 //   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit |
 //              program (load → draft, checked at every edit → save; client/console_program.hpp)
+//              wheels (list → open → draft with odds, checked at every edit → save;
+//              client/console_wheels.hpp)
 //   any 401 session_expired → signed out, the theme draft kept (storage), the reason shown
 //
 // The session token lives in memory and in the tab's session storage (a reload keeps it, a new
@@ -24,6 +26,7 @@
 #include "client/console_program.hpp"
 #include "client/console_simulator.hpp"
 #include "client/console_types.hpp"
+#include "client/console_wheels.hpp"
 #include "client/kiosk_flow.hpp"
 #include "client/member_session.hpp"  // KioskStorage: get/set/remove of strings
 #include "client/transport.hpp"
@@ -44,8 +47,10 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 
 // The left navigation. overview: the merchant and who is signed in (every role); program: the
 // program editor (console_program.hpp); simulator: the economics of a discount against a bonus
-// (console_simulator.hpp), no server.
-enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, program, simulator };
+// (console_simulator.hpp), no server; wheels: the prize wheels (console_wheels.hpp).
+enum class ConsoleSection : std::uint8_t {
+    overview, themes, kiosks, audit, program, simulator, wheels
+};
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
 std::vector<ConsoleSection> visible_sections(StaffRole r);
@@ -216,6 +221,10 @@ class ConsoleFlow {
     ProgramEditor& program() { return program_; }
     const ProgramEditor& program() const { return program_; }
 
+    // The prize wheels (their state and logic in console_wheels.hpp).
+    WheelsEditor& wheels() { return wheels_; }
+    const WheelsEditor& wheels() const { return wheels_; }
+
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
     void load_audit();  // the newest page for the filter
@@ -231,6 +240,8 @@ class ConsoleFlow {
   private:
     using Done = Api::Done;
     void call(Request r, std::function<void(TransportReply)> done);
+    ProgramEditor::Call lend_call();
+    ProgramEditor::Common lend_common();
     bool handle_common(const TransportReply& reply, std::optional<ConsoleError>* error);
     void expire();
     void end_session(bool tell_server);
@@ -248,6 +259,7 @@ class ConsoleFlow {
     KioskStorage& draft_store_;
     ConsoleState state_;
     ProgramEditor program_;
+    WheelsEditor wheels_;
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped
     bool draft_unsaved_ = false;    // the draft changed since it was last written to storage
