@@ -335,7 +335,7 @@ void side_column(Ctx& c, float width) {
     preview(c, side);
     ImGui::SetCursorScreenPos(ImVec2(top.x + side + px(c, 20), top.y));
     ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(top.x + width - px(c, 16));
+    ImGui::PushTextWrapPos(top.x + width - ImGui::GetWindowPos().x);  // window coordinates
     title(c, c.t("wheels.odds"));
     chance_summary(c);
     muted(c.t("wheels.preview_hint"));
