@@ -246,8 +246,15 @@ void preview(Ctx& c, float side) {
     for (const auto& p : s.draft.prizes) labels.push_back(p.label);
     const Rect r = at_cursor(ImVec2(side, side));
     const double turns = c.editor.preview_turns(c.in.now_ms);
+    // A button without a frame (so tests find it by its id, which an invisible one lacks),
+    // the wheel painted over it.
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.f);
+    for (const ImGuiCol col : {ImGuiCol_Button, ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive})
+        ImGui::PushStyleColor(col, ImVec4(0, 0, 0, 0));
+    const bool pressed = ImGui::Button("##wheel_preview", r.size());
+    ImGui::PopStyleColor(3);
+    ImGui::PopStyleVar();
     wheel(ImGui::GetWindowDrawList(), r, preview_style(c), labels, turns);
-    const bool pressed = ImGui::InvisibleButton("##wheel_preview", r.size());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.t("wheels.preview_hint").c_str());
     if (!pressed || labels.empty()) return;
     const ImVec2 centre(r.min.x + side / 2, r.min.y + side / 2);
@@ -330,7 +337,7 @@ void odds_table(Ctx& c) {
 }
 
 void side_column(Ctx& c, float width) {
-    const float side = std::clamp(width * 0.42f, px(c, 180), px(c, 340));
+    const float side = std::clamp(width * 0.45f, px(c, 180), px(c, 460));
     const ImVec2 top = ImGui::GetCursorScreenPos();
     preview(c, side);
     ImGui::SetCursorScreenPos(ImVec2(top.x + side + px(c, 20), top.y));

@@ -2,8 +2,8 @@
 // demo wheel, raise the weight of "Next time" until the chance to win falls under 25 % → the
 // warning shows (state and text mirror) and the odds table changes before anything is saved; a
 // negative weight is shown at its field and not saved; Save → the server has the new weights
-// and a kiosk's odds screen shows the new odds. Screenshots: console-wheels.png (1280×800),
-// console-wheels-1920.png, console-wheels-lv.png.
+// and a kiosk's odds screen shows the new odds; the preview wheel turns to the segment clicked.
+// Screenshots: console-wheels.png (1280×800), console-wheels-1920.png, console-wheels-lv.png.
 //
 // What a test reads (wasm/console/main.cpp): window.kopilkaConsole.state().wheels →
 //   {list, list_loaded, id, version, dirty, can_save, weights, problem_field, unreadable,
@@ -147,6 +147,14 @@ describe('console prize wheels', () => {
       assert.equal(saved.wheel.prizes[2].weight, before.wheel.prizes[2].weight);
       assert.equal(saved.odds.win_chance_ppm, w.win_chance_ppm);
       assert.equal(saved.odds.low_win_chance, true);
+
+      // The preview turns to the segment clicked (right of the centre: the second of five, as
+      // the wheel stands still at the start), or to a row of the odds table.
+      const wheel = await h.clickItem(page, '##wheel_preview', { click: false });
+      await page.mouse.click(wheel.x + wheel.w * 0.85, wheel.y + wheel.h / 2);
+      await until(page, () => window.kopilkaConsole.state().wheels.preview_segment === 1);
+      await h.clickItem(page, '##odds.3');
+      await until(page, () => window.kopilkaConsole.state().wheels.preview_segment === 3);
 
       // The kiosk's odds screen shows the new odds.
       await kioskOdds(saved);
