@@ -91,6 +91,8 @@ describe('console prize wheels', () => {
       await signInAsOwner(page, server.url, owner.password);
       await h.clickItem(page, 'Prize wheels');
       await until(page, () => window.kopilkaConsole.state().wheels.list_loaded);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-list.png') });
       await h.clickItem(page, '##open.demo-wheel');
       await until(page, () => window.kopilkaConsole.state().wheels.id === 'demo-wheel');
       const before = await admin('GET', '/v1/admin/wheels/demo-wheel');

@@ -8,7 +8,6 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <tuple>
 
 #include "client/console_flow.hpp"
 #include "codec/wheel_json.hpp"
@@ -85,13 +84,18 @@ struct Wheels {
 }  // namespace
 
 TEST_CASE("console wheels: only the owner and managers see the section (the server's rule)") {
-    for (const auto& [role, name, sees] : {std::tuple{StaffRole::owner, "owner", true},
-                                           {StaffRole::manager, "manager", true},
-                                           {StaffRole::support, "support", false},
-                                           {StaffRole::viewer, "viewer", false}}) {
-        INFO(name);
-        CHECK(section_visible(role, ConsoleSection::wheels) == sees);
-        Wheels w(name);
+    struct Case {
+        StaffRole role;
+        const char* name;
+        bool sees;
+    };
+    for (const Case k :
+         {Case{StaffRole::owner, "owner", true}, Case{StaffRole::manager, "manager", true},
+          Case{StaffRole::support, "support", false}, Case{StaffRole::viewer, "viewer", false}}) {
+        INFO(k.name);
+        const bool sees = k.sees;
+        CHECK(section_visible(k.role, ConsoleSection::wheels) == sees);
+        Wheels w(k.name);
         w.flow.open_section(ConsoleSection::wheels);
         CHECK((w.flow.state().section == ConsoleSection::wheels) == sees);
         CHECK(w.net.pending.size() == (sees ? 1u : 0u));  // the list, asked for
