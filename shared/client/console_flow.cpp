@@ -19,8 +19,8 @@ constexpr const char* kDraftKey = "kopilka.console.draft";
 constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
-constexpr std::string_view kSectionNames[] = {"overview", "themes",    "kiosks", "audit",
-                                              "program",  "simulator", "data",   "reports"};
+constexpr std::string_view kSectionNames[] = {"overview",  "themes", "kiosks",  "audit", "program",
+                                              "simulator", "data",   "reports", "wheels"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -150,6 +150,7 @@ bool section_visible(StaffRole r, ConsoleSection s) {
         case ConsoleSection::audit:
         case ConsoleSection::program:  // the server lets only them read the program
         case ConsoleSection::data:     // imports and exports: the same
+        case ConsoleSection::wheels:   // and the wheels
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
@@ -162,8 +163,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
     for (auto s : {ConsoleSection::overview, ConsoleSection::reports, ConsoleSection::program,
-                   ConsoleSection::themes, ConsoleSection::kiosks, ConsoleSection::data,
-                   ConsoleSection::audit,
+                   ConsoleSection::themes, ConsoleSection::wheels, ConsoleSection::kiosks,
+                   ConsoleSection::data, ConsoleSection::audit,
                    ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
@@ -240,27 +241,22 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
     : transport_(transport),
       session_store_(session_store),
       draft_store_(draft_store),
-      program_([this](Request r, std::function<void(TransportReply)> done) {
-          call(std::move(r), std::move(done));
-      },
-               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
-                   return handle_common(reply, error);
-               },
-               [this] { changed(); }, draft_store),
-      import_([this](Request r, std::function<void(TransportReply)> done) {
-          call(std::move(r), std::move(done));
-      },
-              [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
-                  return handle_common(reply, error);
-              },
-              [this] { changed(); }, draft_store),
-      reports_([this](Request r, std::function<void(TransportReply)> done) {
-          call(std::move(r), std::move(done));
-      },
-               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
-                   return handle_common(reply, error);
-               },
-               [this] { changed(); }) {}
+      program_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
+      import_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
+      reports_(lend_call(), lend_common(), [this] { changed(); }),
+      wheels_(lend_call(), lend_common(), [this] { changed(); }) {}
+
+// What the flow lends its sections: its requests and its handling of 401 and 403.
+ProgramEditor::Call ConsoleFlow::lend_call() {
+    return [this](Request r, std::function<void(TransportReply)> done) {
+        call(std::move(r), std::move(done));
+    };
+}
+ProgramEditor::Common ConsoleFlow::lend_common() {
+    return [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+        return handle_common(reply, error);
+    };
+}
 
 // ---- requests -----------------------------------------------------------------------------
 void ConsoleFlow::call(Request r, std::function<void(TransportReply)> done) {
@@ -404,6 +400,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     program_.reset();
     import_.reset();
     reports_.reset();
+    wheels_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -429,6 +426,9 @@ void ConsoleFlow::open_section(ConsoleSection s) {
         program_.load(state_.session.currency, state_.session.merchant_code);
     if (s == ConsoleSection::data) import_.open(state_.session.merchant_code);
     if (s == ConsoleSection::reports) reports_.open(now_ms_, state_.locale);
+    if (s == ConsoleSection::wheels && !wheels_.state().list_loaded &&
+        wheels_.state().busy == ConsoleBusy::none)
+        wheels_.load_list();
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {

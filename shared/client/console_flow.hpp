@@ -3,6 +3,8 @@
 //   signed out ─sign_in→ (POST /v1/console/session) → signed in, section by role
 //   signed in: themes (list → draft → save → publish, history, revert) | kiosks | audit |
 //              program (load → draft, checked at every edit → save; client/console_program.hpp)
+//              wheels (list → open → draft with odds, checked at every edit → save;
+//              client/console_wheels.hpp)
 //   any 401 session_expired → signed out, the theme draft kept (storage), the reason shown
 //
 // The session token lives in memory and in the tab's session storage (a reload keeps it, a new
@@ -26,6 +28,7 @@
 #include "client/console_reports.hpp"
 #include "client/console_simulator.hpp"
 #include "client/console_types.hpp"
+#include "client/console_wheels.hpp"
 #include "client/kiosk_flow.hpp"
 #include "client/member_session.hpp"  // KioskStorage: get/set/remove of strings
 #include "client/transport.hpp"
@@ -48,7 +51,8 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 // program editor (console_program.hpp); simulator: the economics of a discount against a bonus
 // (console_simulator.hpp), no server; reports: the figures and charts of a date range
 // (console_reports.hpp), the viewer's main section; data: members and opening balances
-// imported from CSV, members and receipts exported (console_import.hpp).
+// imported from CSV, members and receipts exported (console_import.hpp); wheels: the prize
+// wheels (console_wheels.hpp).
 enum class ConsoleSection : std::uint8_t {
     overview,
     themes,
@@ -57,7 +61,8 @@ enum class ConsoleSection : std::uint8_t {
     program,
     simulator,
     data,
-    reports
+    reports,
+    wheels
 };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
@@ -235,6 +240,9 @@ class ConsoleFlow {
     // Reports (their state and logic in console_reports.hpp).
     ReportsView& reports() { return reports_; }
     const ReportsView& reports() const { return reports_; }
+    // The prize wheels (their state and logic in console_wheels.hpp).
+    WheelsEditor& wheels() { return wheels_; }
+    const WheelsEditor& wheels() const { return wheels_; }
 
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
@@ -251,6 +259,8 @@ class ConsoleFlow {
   private:
     using Done = Api::Done;
     void call(Request r, std::function<void(TransportReply)> done);
+    ProgramEditor::Call lend_call();
+    ProgramEditor::Common lend_common();
     bool handle_common(const TransportReply& reply, std::optional<ConsoleError>* error);
     void expire();
     void end_session(bool tell_server);
@@ -270,6 +280,7 @@ class ConsoleFlow {
     ProgramEditor program_;
     ImportFlow import_;
     ReportsView reports_;
+    WheelsEditor wheels_;
     std::int64_t now_ms_ = 0;  // the last time start, sign_in or tick was given (report ranges)
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped

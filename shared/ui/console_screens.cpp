@@ -16,6 +16,7 @@
 #include "ui/console_program.hpp"
 #include "ui/console_reports.hpp"
 #include "ui/console_simulator.hpp"
+#include "ui/console_wheels.hpp"
 #include "ui/kiosk_screens.hpp"
 
 namespace kopilka::ui {
@@ -985,6 +986,9 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
                              rest))
                 flow.changed();
             break;
+        case ConsoleSection::wheels:
+            wheels_screen({flow, texts, fonts.title, scale, now_ms, text_}, rest);
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1059,6 +1063,9 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             for (const std::string& l : reports_lines(
                      reports_screen(texts, st, nullptr, 1, now_ms), flow.reports().state()))
                 line(l);
+            break;
+        case ConsoleSection::wheels:
+            out += wheels_mirror_text(flow, texts);
             break;
     }
     return out;

@@ -116,6 +116,7 @@ bool update(std::int64_t now) {
     // Throttled sign-in and pairing codes count down on screen.
     const bool counting = st.sign_in.retry_until_ms > now || st.kiosks.pairing.has_value();
     if (counting && now / 1000 != app.drawn_second) return true;
+    if (app.flow.wheels().animating(now)) return true;  // the wheels' preview turns
     if (st.kiosks.pairing && st.kiosks.pairing->qr.empty() &&
         app.qr_asked != st.kiosks.pairing->code) {
         app.qr_asked = st.kiosks.pairing->code;
@@ -216,8 +217,9 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "program": {…}, "reports": {…}, "layout": …, "items": [{"label",
-// "id", "x", "y", "w", "h", "visible"}]} (the controls of the last frame drawn).
+// "devices", "pairing_code", "program": {…}, "import": {…}, "reports": {…}, "wheels": {…},
+// "layout": …, "items": [{"label", "id", "x", "y", "w", "h", "visible"}]} (the controls of the
+// last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -294,6 +296,27 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"receipts_with_card", r.summary.receipts_with_card},
                     {"revenue", r.summary.revenue},
                     {"deferred", r.summary.deferred.has_value()}};
+    // The prize wheel editor: the open wheel, its weights, its first problem's field, the odds
+    // of the draft as typed (ppm per segment, the win chance, the warning).
+    const client::WheelsEditorState& w = g_app->flow.wheels().state();
+    nlohmann::json weights = nlohmann::json::array();
+    for (const auto& prize : w.draft.prizes) weights.push_back(prize.weight);
+    j["wheels"] = {{"list", w.wheels.size()},
+                   {"list_loaded", w.list_loaded},
+                   {"id", w.id},
+                   {"version", w.version},
+                   {"dirty", w.dirty},
+                   {"can_save", g_app->flow.wheels().can_save()},
+                   {"weights", weights},
+                   {"problem_field", w.problem ? w.problem->field : ""},
+                   {"unreadable", w.unreadable},
+                   {"error_field", w.error ? w.error->field : ""},
+                   {"conflict", w.conflict},
+                   {"done", w.done},
+                   {"chance_ppm", w.odds.chance_ppm},
+                   {"win_chance_ppm", w.odds.win_chance_ppm},
+                   {"low_win_chance", w.odds.low_win_chance},
+                   {"preview_segment", w.preview_segment}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

@@ -85,8 +85,8 @@ struct Console {
 }  // namespace
 
 TEST_CASE("console: a role sees the sections the server lets it use") {
-    CHECK(visible_sections(StaffRole::owner).size() == 8);
-    CHECK(visible_sections(StaffRole::manager).size() == 8);
+    CHECK(visible_sections(StaffRole::owner).size() == 9);
+    CHECK(visible_sections(StaffRole::manager).size() == 9);
     CHECK(visible_sections(StaffRole::support) == std::vector{ConsoleSection::overview});
     // The simulator writes nothing and asks the server nothing: every role but support; the
     // reports are read by every role but support.

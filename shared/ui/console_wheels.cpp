@@ -1,0 +1,501 @@
+#include "ui/console_wheels.hpp"
+
+#include <imgui_internal.h>  // GetActiveID: a number field keeps what is typed while active
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "client/console_program.hpp"  // decimal_text, parse_decimal
+#include "client/console_wheels.hpp"
+#include "client/view_text.hpp"
+#include "core/money/money.hpp"
+#include "ui/console_parts.hpp"
+
+namespace kopilka::ui {
+
+namespace {
+
+using client::ConsoleBusy;
+using client::ConsoleError;
+using client::WheelsEditor;
+using namespace parts;
+
+constexpr double kPi2 = 6.283185307179586;
+
+// One drawing of the section: what it was given, the editor, its texts in the console's
+// language, and whether the draft was edited this frame.
+struct Ctx {
+    const WheelsScreenContext& in;
+    WheelsEditor& editor;
+    client::ViewText v;
+    bool changed = false;
+
+    std::string t(const std::string& key, const i18n::Args& args = {}) const {
+        return v.t(key, args);
+    }
+};
+
+std::string count_text(const Ctx& c, const std::string& key, std::int64_t count,
+                       std::vector<std::pair<std::string, std::string>> named = {}) {
+    return c.t(key, {count, std::move(named)});
+}
+float px(const Ctx& c, float v) {
+    return std::floor(v * c.in.scale);
+}
+int digits(const Ctx& c) {
+    return money::currency_info(c.editor.state().draft.currency).minor_digits;
+}
+std::string money_text(const Ctx& c, std::int64_t minor) {
+    return i18n::format_money(c.v.locale, {minor, c.editor.state().draft.currency});
+}
+
+// A problem in words: "wheels.problem.<code>", then "program.problem.<code>" and "error.<code>"
+// of the common texts, else the message as sent.
+std::string problem_words(const Ctx& c, const ConsoleError& e) {
+    for (const char* prefix : {"wheels.problem.", "program.problem.", "error."}) {
+        const std::string key = prefix + e.code;
+        if (std::string out = c.t(key); out != key) return out;
+    }
+    return e.message.empty() ? c.t("error.other") : e.message;
+}
+
+// What is wrong at `field`, in red under it: an unreadable number, the codec's problem, the
+// server's refusal.
+void problem_at(const Ctx& c, const std::string& field) {
+    const auto& s = c.editor.state();
+    if (s.unreadable.count(field)) colored(kError, c.t("program.problem.not_a_number"));
+    for (const auto* e : {&s.problem, &s.error})
+        if (*e && (*e)->field == field) colored(kError, problem_words(c, **e));
+}
+
+// A heading in the title font.
+void title(const Ctx& c, const std::string& text) {
+    ImGui::PushFont(c.in.title);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopFont();
+}
+
+// A whole number or a money amount typed as a decimal (`digits` decimals); what is typed stays
+// while the field is active, so "12." is not rewritten under the cursor.
+void number_input(Ctx& c, const std::string& field, std::int64_t* value, int digits) {
+    std::string& typed = c.in.text["wheel." + field];
+    const std::string id = "##" + field;
+    const bool typing = ImGui::GetActiveID() == ImGui::GetID(id.c_str());
+    if (!typing) typed = client::decimal_text(*value, digits);
+    if (!input(id.c_str(), &typed, ImGuiInputTextFlags_AutoSelectAll)) return;
+    const std::optional<std::int64_t> read = client::parse_decimal(typed, digits);
+    // A leading '-' is read as a negative number, so the codec names it at its field.
+    const bool minus = !typed.empty() && typed.front() == '-';
+    const auto negative = minus ? client::parse_decimal(typed.substr(1), digits) : std::nullopt;
+    c.editor.set_unreadable(field, !read && !negative);
+    const std::int64_t next = read ? *read : negative ? -*negative : *value;
+    c.changed |= next != *value;
+    *value = next;
+}
+
+void labelled(const Ctx& c, const std::string& key) {
+    ImGui::TextUnformatted(c.t(key).c_str());
+}
+
+void number_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* value,
+                  int digits) {
+    labelled(c, key);
+    number_input(c, field, value, digits);
+    problem_at(c, field);
+}
+
+// A stock, budget or member limit: "No limit" ticked, or a number.
+void limit_field(Ctx& c, const std::string& key, const std::string& field, spins::Limit* limit,
+                 int digits) {
+    labelled(c, key);
+    bool unlimited = !limit->has_value();
+    if (ImGui::Checkbox((c.t("wheels.unlimited") + "##unl." + field).c_str(), &unlimited)) {
+        *limit = unlimited ? spins::Limit{} : spins::Limit{0};
+        c.changed = true;
+    }
+    if (limit->has_value()) {
+        ImGui::SameLine();
+        number_input(c, field, &**limit, digits);
+    }
+    problem_at(c, field);
+}
+
+void text_field(Ctx& c, const std::string& key, const std::string& field, std::string* value) {
+    labelled(c, key);
+    c.changed |= input(("##" + field).c_str(), value);
+    problem_at(c, field);
+}
+
+void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
+    labelled(c, "wheels.kind");
+    const auto name = [&](spins::PrizeKind k) {
+        return c.t("wheels.kind." + std::string(spins::prize_kind_name(k)));
+    };
+    if (ImGui::BeginCombo(("##" + field).c_str(), name(p.kind).c_str())) {
+        for (auto k :
+             {spins::PrizeKind::points, spins::PrizeKind::coupon, spins::PrizeKind::nothing})
+            if (ImGui::Selectable(
+                    (name(k) + "##" + field + "." + std::string(spins::prize_kind_name(k))).c_str(),
+                    k == p.kind) &&
+                k != p.kind) {
+                p.kind = k;
+                if (k == spins::PrizeKind::points && p.points < 1) p.points = 10;
+                c.changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    problem_at(c, field);
+}
+
+// ---- the form --------------------------------------------------------------------------------
+
+void wheel_fields(Ctx& c, spins::WheelConfig& w) {
+    title(c, c.t("wheels.rules"));
+    const std::string currency(money::currency_info(w.currency).code);
+    muted(c.t("wheels.currency", {{}, {{"currency", currency}}}));
+    const int d = digits(c);
+    limit_field(c, "wheels.day_budget", "day_budget", &w.day_budget, d);
+    limit_field(c, "wheels.campaign_budget", "campaign_budget", &w.campaign_budget, d);
+    limit_field(c, "wheels.spins_per_day", "member_spins_per_day_max", &w.member_spins_per_day_max,
+                0);
+    limit_field(c, "wheels.wins_per_day", "member_wins_per_day_max", &w.member_wins_per_day_max, 0);
+    limit_field(c, "wheels.wins_per_campaign", "member_wins_per_campaign_max",
+                &w.member_wins_per_campaign_max, 0);
+}
+
+// One segment in a framed block; true when it was removed.
+bool segment_fields(Ctx& c, std::vector<spins::Prize>& prizes, std::size_t i) {
+    spins::Prize& p = prizes[i];
+    const std::string f = "prizes[" + std::to_string(i) + "]";
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(
+        c.t("wheels.segment", {{}, {{"n", std::to_string(i + 1)}, {"label", p.label}}}).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton((c.t("wheels.remove") + "##remove." + f).c_str())) {
+        prizes.erase(prizes.begin() + static_cast<std::ptrdiff_t>(i));
+        c.changed = true;
+        return true;
+    }
+    text_field(c, "wheels.label", f + ".label", &p.label);
+    text_field(c, "wheels.id", f + ".id", &p.id);
+    kind_field(c, f + ".kind", p);
+    if (p.kind == spins::PrizeKind::points)
+        number_field(c, "wheels.points", f + ".points", &p.points, 0);
+    if (p.kind == spins::PrizeKind::coupon)
+        text_field(c, "wheels.reward_id", f + ".reward_id", &p.reward_id);
+    number_field(c, "wheels.cost", f + ".cost", &p.cost, digits(c));
+    number_field(c, "wheels.weight", f + ".weight", &p.weight, 0);
+    limit_field(c, "wheels.stock", f + ".stock", &p.stock, 0);
+    ImGui::Separator();
+    return false;
+}
+
+void segments_form(Ctx& c, spins::WheelConfig& w) {
+    ImGui::Spacing();
+    title(c, c.t("wheels.segments"));
+    problem_at(c, "prizes");
+    for (std::size_t i = 0; i < w.prizes.size(); ++i)
+        if (segment_fields(c, w.prizes, i)) break;
+    const bool room = w.prizes.size() < spins::wheel_prizes_max;
+    if (button(c.t("wheels.add_segment") + "##add_segment", room)) {
+        const std::string id = "prize-" + std::to_string(w.prizes.size() + 1);
+        w.prizes.push_back(
+            {id, c.t("wheels.new_segment"), spins::PrizeKind::nothing, 0, "", 1, {}, 0});
+        c.changed = true;
+    }
+}
+
+void form_column(Ctx& c) {
+    spins::WheelConfig& w = c.editor.draft();
+    ImGui::PushItemWidth(-px(c, 8));
+    wheel_fields(c, w);
+    segments_form(c, w);
+    ImGui::PopItemWidth();
+}
+
+// ---- beside the form -------------------------------------------------------------------------
+
+WidgetStyle preview_style(const Ctx& c) {
+    WidgetStyle s;
+    s.scale = c.in.scale;
+    s.text = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+    s.muted_text = parts::kMuted;
+    s.accent = parts::kAccent;
+    s.accent_text = ImVec4(1, 1, 1, 1);
+    s.surface = ImVec4(0.96f, 0.93f, 0.88f, 1.f);
+    s.error = kError;
+    s.fonts.body = ImGui::GetFont();
+    return s;
+}
+
+// The segment under a point of the preview wheel centred at `centre`, turned by `turns`.
+int segment_at(ImVec2 point, ImVec2 centre, double turns, std::size_t n) {
+    const double a = std::atan2(point.y - centre.y, point.x - centre.x);
+    double f = (a + kPi2 / 4) / kPi2 - turns;  // the fraction of a turn from segment 0's start
+    f -= std::floor(f);
+    return std::min(static_cast<int>(f * static_cast<double>(n)), static_cast<int>(n) - 1);
+}
+
+// The draft's segments on ui::wheel; a click (or Enter) turns it to the segment clicked (or
+// the next one).
+void preview(Ctx& c, float side) {
+    const auto& s = c.editor.state();
+    std::vector<std::string> labels;
+    for (const auto& p : s.draft.prizes) labels.push_back(p.label);
+    const Rect r = at_cursor(ImVec2(side, side));
+    const double turns = c.editor.preview_turns(c.in.now_ms);
+    // A button without a frame (so tests find it by its id, which an invisible one lacks),
+    // the wheel painted over it.
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.f);
+    for (const ImGuiCol col : {ImGuiCol_Button, ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive})
+        ImGui::PushStyleColor(col, ImVec4(0, 0, 0, 0));
+    const bool pressed = ImGui::Button("##wheel_preview", r.size());
+    ImGui::PopStyleColor(3);
+    ImGui::PopStyleVar();
+    wheel(ImGui::GetWindowDrawList(), r, preview_style(c), labels, turns);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.t("wheels.preview_hint").c_str());
+    if (!pressed || labels.empty()) return;
+    const ImVec2 centre(r.min.x + side / 2, r.min.y + side / 2);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool at_mouse = ImGui::IsMouseHoveringRect(r.min, r.max);
+    const int next = (std::max(s.preview_segment, -1) + 1) % static_cast<int>(labels.size());
+    c.editor.turn_preview(at_mouse ? segment_at(mouse, centre, turns, labels.size()) : next,
+                          c.in.now_ms);
+}
+
+// A bar of `spent` out of `budget` with the words under it.
+void spend_line(Ctx& c, const std::string& key, std::int64_t spent, const spins::Limit& budget) {
+    const std::string of = budget ? money_text(c, *budget) : c.t("wheels.no_budget");
+    ImGui::TextWrapped("%s",
+                       c.t(key, {{}, {{"spent", money_text(c, spent)}, {"budget", of}}}).c_str());
+    if (budget && *budget > 0)
+        ImGui::ProgressBar(static_cast<float>(std::min<std::int64_t>(spent, *budget)) /
+                               static_cast<float>(*budget),
+                           ImVec2(-1, px(c, 8)), "");
+}
+
+void chance_summary(Ctx& c) {
+    const auto& s = c.editor.state();
+    if (s.problem) {
+        return colored(kError, c.t("wheels.no_odds", {{}, {{"field", s.problem->field}}}));
+    }
+    ImGui::PushFont(c.in.title);
+    colored(s.odds.low_win_chance ? kError : kGood,
+            c.t("wheels.win_chance", {{}, {{"percent", c.v.percent(s.odds.win_chance_ppm)}}}),
+            true);
+    ImGui::PopFont();
+    if (s.odds.nothing_left) colored(kError, c.t("wheels.nothing_left"));
+    if (s.odds.low_win_chance)
+        colored(kError,
+                c.t("wheels.low_win", {{}, {{"min", c.v.percent(spins::win_chance_ppm_min)}}}));
+    spend_line(c, "wheels.spent_today", s.usage.spent_today, s.draft.day_budget);
+    spend_line(c, "wheels.spent_campaign", s.usage.spent_campaign, s.draft.campaign_budget);
+}
+
+std::string stock_text(const Ctx& c, const spins::Prize& p, std::int64_t left) {
+    if (!p.stock) return c.t("wheels.unlimited");
+    return count_text(c, "wheels.stock_left", left,
+                      {{"left", i18n::format_integer(c.v.locale, left)},
+                       {"of", i18n::format_integer(c.v.locale, *p.stock)}});
+}
+
+// Segment, kind, weight, chance, stock left; a click on a row turns the preview to it.
+void odds_table(Ctx& c) {
+    const auto& s = c.editor.state();
+    const auto& prizes = s.draft.prizes;
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH;
+    if (!ImGui::BeginTable("odds", 5, flags)) return;
+    for (const char* k : {"wheels.segment_col", "wheels.kind", "wheels.weight", "wheels.chance",
+                          "wheels.stock_col"})
+        ImGui::TableSetupColumn(c.t(k).c_str());
+    ImGui::TableHeadersRow();
+    const bool have = !s.problem && s.odds.chance_ppm.size() == prizes.size();
+    for (std::size_t i = 0; i < prizes.size(); ++i) {
+        const spins::Prize& p = prizes[i];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        const std::string row = p.label + "##odds." + std::to_string(i);
+        if (ImGui::Selectable(row.c_str(), static_cast<int>(i) == s.preview_segment,
+                              ImGuiSelectableFlags_SpanAllColumns))
+            c.editor.turn_preview(static_cast<int>(i), c.in.now_ms);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(
+            c.t("wheels.kind." + std::string(spins::prize_kind_name(p.kind))).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(i18n::format_integer(c.v.locale, p.weight).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(have ? c.v.percent(s.odds.chance_ppm[i]).c_str() : "—");
+        ImGui::TableNextColumn();
+        const std::int64_t left =
+            i < s.wheel_state.stock_left.size() ? s.wheel_state.stock_left[i] : 0;
+        ImGui::TextUnformatted(stock_text(c, p, left).c_str());
+    }
+    ImGui::EndTable();
+}
+
+void side_column(Ctx& c, float width) {
+    const float side = std::clamp(width * 0.45f, px(c, 180), px(c, 460));
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    preview(c, side);
+    ImGui::SetCursorScreenPos(ImVec2(top.x + side + px(c, 20), top.y));
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(top.x + width - ImGui::GetWindowPos().x);  // window coordinates
+    title(c, c.t("wheels.odds"));
+    chance_summary(c);
+    muted(c.t("wheels.preview_hint"));
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    ImGui::SetCursorScreenPos(
+        ImVec2(top.x, std::max(top.y + side, ImGui::GetItemRectMax().y) + px(c, 12)));
+    odds_table(c);
+}
+
+// ---- the editor and the list -------------------------------------------------------------------
+
+void status_bar(Ctx& c) {
+    WheelsEditor& e = c.editor;
+    const auto& s = e.state();
+    const bool saving = s.busy == ConsoleBusy::saving;
+    if (button(c.t("wheels.back") + "##wheels_back", !saving)) return e.close();
+    ImGui::SameLine();
+    if (button(c.t(saving ? "wheels.saving" : "wheels.save") + "##wheel_save", e.can_save(), true))
+        e.save();
+    ImGui::SameLine();
+    if (button(c.t(s.conflict ? "wheels.reload" : "wheels.discard") + "##wheel_discard",
+               (s.dirty || s.conflict) && !saving))
+        e.discard();
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    if (s.conflict)
+        colored(kError, c.t("wheels.conflict"));
+    else if (s.dirty)
+        muted(c.t("wheels.unsaved"));
+    else if (s.done == "saved")
+        colored(kGood, count_text(c, "wheels.saved_version", s.version));
+    else
+        muted(count_text(c, "wheels.live_version", s.version));
+    if (s.problem)
+        colored(kError, c.t("wheels.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
+                            problem_words(c, *s.problem));
+    if (s.error && !s.conflict)
+        colored(kError,
+                (s.error->field.empty() ? "" : s.error->field + ": ") + problem_words(c, *s.error));
+}
+
+void editor_screen(Ctx& c, const Rect& content) {
+    title(c, c.t("wheels.wheel", {{}, {{"id", c.editor.state().id}}}));
+    status_bar(c);
+    ImGui::Spacing();
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const float w = content.max.x - top.x, h = content.max.y - top.y;
+    const float form_w = std::clamp(w * 0.40f, px(c, 340), px(c, 620));
+    ImGui::BeginChild("wheel_form", ImVec2(form_w, h), false);
+    form_column(c);
+    ImGui::EndChild();
+    ImGui::SetCursorScreenPos(ImVec2(top.x + form_w + px(c, 20), top.y));
+    const float side_w = w - form_w - px(c, 20);
+    ImGui::BeginChild("wheel_side", ImVec2(side_w, h), true);
+    side_column(c, side_w - ImGui::GetStyle().WindowPadding.x * 2);
+    ImGui::EndChild();
+}
+
+void new_wheel_row(Ctx& c) {
+    std::string& id = c.in.text["wheel.new_id"];
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(c.t("wheels.new_id").c_str());
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(px(c, 260));
+    input("##new_wheel_id", &id, 0, "spring-wheel");
+    ImGui::SameLine();
+    if (button(c.t("wheels.new") + "##new_wheel", !id.empty(), true) &&
+        c.editor.start_new(id, c.in.flow.state().session.currency))
+        id.clear();
+    const auto& s = c.editor.state();
+    if (s.error && s.error->field == "id") colored(kError, problem_words(c, *s.error));
+}
+
+void list_screen(Ctx& c) {
+    const auto& s = c.editor.state();
+    title(c, c.t("wheels.title"));
+    muted(c.t("wheels.intro"));
+    ImGui::Spacing();
+    new_wheel_row(c);
+    ImGui::Spacing();
+    if (!s.list_loaded) return muted(c.t(s.error ? "error.other" : "common.loading"));
+    if (s.wheels.empty()) return muted(c.t("wheels.none"));
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH;
+    if (!ImGui::BeginTable("wheels", 5, flags)) return;
+    for (const char* k : {"wheels.id", "wheels.segments", "wheels.win_col", "wheels.version", ""})
+        ImGui::TableSetupColumn(*k ? c.t(k).c_str() : "");
+    ImGui::TableHeadersRow();
+    for (const auto& w : s.wheels) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(w.id.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(
+            i18n::format_integer(c.v.locale, static_cast<std::int64_t>(w.config.prizes.size()))
+                .c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(c.v.percent(spins::wheel_odds(w.config).win_chance_ppm).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(i18n::format_integer(c.v.locale, w.version).c_str());
+        ImGui::TableNextColumn();
+        if (button(c.t("wheels.open") + "##open." + w.id)) c.editor.open(w.id);
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void wheels_screen(const WheelsScreenContext& in, const Rect& content) {
+    Ctx c{in, in.flow.wheels(), {in.texts, in.flow.state().locale}};
+    ImGui::SetCursorScreenPos(content.min);
+    ImGui::BeginChild("wheels_section", content.size(), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    if (c.editor.state().id.empty())
+        list_screen(c);
+    else
+        editor_screen(c, content);
+    ImGui::EndChild();
+    if (c.changed) c.editor.edited();
+}
+
+std::string wheels_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts) {
+    const auto& s = flow.wheels().state();
+    const client::ViewText v{texts, flow.state().locale};
+    std::string out;
+    const auto line = [&](const std::string& text) {
+        if (!text.empty()) out += text + "\n";
+    };
+    if (s.id.empty()) {
+        for (const auto& w : s.wheels)
+            line(w.id + ": " +
+                 v.t("wheels.win_chance",
+                     {{}, {{"percent", v.percent(spins::wheel_odds(w.config).win_chance_ppm)}}}));
+        return out;
+    }
+    line(v.t("wheels.wheel", {{}, {{"id", s.id}}}));
+    if (s.conflict) line(v.t("wheels.conflict"));
+    if (s.dirty) line(v.t("wheels.unsaved"));
+    if (s.done == "saved") line(v.t("wheels.saved_version", {s.version, {}}));
+    if (s.problem)
+        line(v.t("wheels.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
+             s.problem->message);
+    for (const auto& field : s.unreadable) line(field + ": " + v.t("program.problem.not_a_number"));
+    if (s.error && !s.conflict) line(s.error->field + " " + s.error->message);
+    if (s.problem) return out;
+    line(v.t("wheels.win_chance", {{}, {{"percent", v.percent(s.odds.win_chance_ppm)}}}));
+    if (s.odds.low_win_chance)
+        line(v.t("wheels.low_win", {{}, {{"min", v.percent(spins::win_chance_ppm_min)}}}));
+    for (std::size_t i = 0; i < s.draft.prizes.size() && i < s.odds.chance_ppm.size(); ++i)
+        line(s.draft.prizes[i].label + ": " + v.percent(s.odds.chance_ppm[i]));
+    return out;
+}
+
+}  // namespace kopilka::ui

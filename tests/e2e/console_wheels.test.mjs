@@ -1,0 +1,212 @@
+// The console's prize wheels against a real kopilka-server, tried as a merchant would: open the
+// demo wheel, raise the weight of "Next time" until the chance to win falls under 25 % → the
+// warning shows (state and text mirror) and the odds table changes before anything is saved; a
+// negative weight is shown at its field and not saved; Save → the server has the new weights
+// and a kiosk's odds screen shows the new odds; the preview wheel turns to the segment clicked.
+// Screenshots: console-wheels.png (1280×800), console-wheels-1920.png, console-wheels-lv.png.
+//
+// What a test reads (wasm/console/main.cpp): window.kopilkaConsole.state().wheels →
+//   {list, list_loaded, id, version, dirty, can_save, weights, problem_field, unreadable,
+//    error_field, conflict, done, chance_ppm, win_chance_ppm, low_win_chance, preview_segment}
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import * as h from './harness.mjs';
+
+const wheelsOf = (page) => page.evaluate(() => window.kopilkaConsole.state().wheels);
+const mirror = (page) => page.locator('#kopilka-mirror').textContent();
+const until = (page, predicate, arg) =>
+  page.waitForFunction(predicate, arg, { timeout: 10000, polling: 100 });
+
+// Signed in from the keyboard as the console's sign-in screen asks (shop, email, password).
+async function signInAsOwner(page, url, password) {
+  await page.goto(url + '/console/?lang=en');
+  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready, null,
+    { timeout: 30000 });
+  await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null,
+    { timeout: 10000 });
+  for (const [i, typed] of ['demo', 'owner@demo.example', password].entries()) {
+    if (i > 0) await page.keyboard.press('Tab');
+    await page.keyboard.type(typed);
+  }
+  await page.keyboard.press('Enter');
+  await until(page, () => window.kopilkaConsole.state().signed_in);
+}
+
+// The form scrolled with the mouse wheel until the field `id` is in view: towards it when it was
+// drawn, else up to the top first and then down (a field out of view is not drawn at all).
+async function showField(page, id) {
+  await page.mouse.move(420, 520);
+  for (let i = 0, notch = -100; i < 80; i += 1) {
+    const item = await page.evaluate((want) => (window.kopilkaConsole.state().items || [])
+      .find((it) => it.id.endsWith(want)), id);
+    const height = page.viewportSize().height;
+    if (item && item.visible && item.y > 140 && item.y + item.h < height - 20) return;
+    if (item) notch = item.y <= 140 ? -100 : 100;
+    else if (i === 30) notch = 100;
+    await page.mouse.wheel(0, notch);
+    await page.waitForTimeout(80);
+  }
+  throw new Error(`the field ${id} never came into view`);
+}
+
+// Types `text` over what the number field `id` holds (a click selects all of it).
+async function typeInto(page, id, text) {
+  await showField(page, id);
+  await h.clickItem(page, id);
+  await page.waitForTimeout(150);
+  await page.keyboard.type(text);
+}
+
+const percent = (ppm) => `${(Math.round(ppm / 1000) / 10).toFixed(1)}%`;
+
+describe('console prize wheels', () => {
+  let tmp, server, browser, owner;
+  before(async () => {
+    h.checkPrerequisites();
+    h.requireFile(path.join(h.siteDir, 'console/console.js'),
+      'build the wasm console (tools/build.sh)');
+    tmp = h.makeTempDir();
+    server = await h.startServer(tmp);
+    owner = await h.cli(tmp, ['user', 'add', '--db', server.dbFile, '--merchant', 'demo',
+      '--email', 'owner@demo.example', '--name', 'Olga', '--role', 'owner']);
+    browser = await h.launchChromium();
+  });
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const admin = async (method, route, body) =>
+    (await h.api(server.url, method, route, { key: server.adminKey, body })).body;
+
+  test('the demo wheel: a heavier "nothing" warns under 25 % before saving, a negative weight ' +
+    'is refused at its field, Save reaches the server and the kiosk\'s odds', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = h.watchPage(page);
+    try {
+      await signInAsOwner(page, server.url, owner.password);
+      await h.clickItem(page, 'Prize wheels');
+      await until(page, () => window.kopilkaConsole.state().wheels.list_loaded);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-list.png') });
+      await h.clickItem(page, '##open.demo-wheel');
+      await until(page, () => window.kopilkaConsole.state().wheels.id === 'demo-wheel');
+      const before = await admin('GET', '/v1/admin/wheels/demo-wheel');
+      let w = await wheelsOf(page);
+      assert.equal(w.version, before.version);
+      assert.deepEqual(w.weights, before.wheel.prizes.map((p) => p.weight));
+      assert.deepEqual(w.chance_ppm, before.odds.prizes.map((p) => p.chance_ppm));
+      assert.equal(w.win_chance_ppm, before.odds.win_chance_ppm);
+      assert.equal(w.low_win_chance, false);
+      assert.equal(w.can_save, false);
+      const nothing = before.wheel.prizes.findIndex((p) => p.kind === 'nothing');
+
+      // "Next time" from 46 to 200: the wins' 54 of 254 are under 25 %; nothing is sent yet.
+      await typeInto(page, `##prizes[${nothing}].weight`, '200');
+      await until(page, (i) => window.kopilkaConsole.state().wheels.weights[i] === 200, nothing);
+      w = await wheelsOf(page);
+      const wins = before.wheel.prizes.filter((p) => p.kind !== 'nothing')
+        .reduce((sum, p) => sum + p.weight, 0);
+      assert.equal(w.win_chance_ppm, Math.floor(wins * 1e6 / (wins + 200)));
+      assert.equal(w.low_win_chance, true);
+      assert.ok(w.chance_ppm[nothing] > before.odds.prizes[nothing].chance_ppm);
+      assert.equal(w.dirty, true);
+      assert.equal(w.can_save, true);
+      const said = await mirror(page);
+      assert.match(said, /Warning: under 25\.0%/);
+      assert.ok(said.includes(`Chance to win a prize: ${percent(w.win_chance_ppm)}`), said);
+      assert.equal((await admin('GET', '/v1/admin/wheels/demo-wheel')).version, before.version);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels.png') });
+
+      // A negative weight: named at its field, Save stays off and nothing reaches the server.
+      await typeInto(page, '##prizes[2].weight', '-5');
+      await until(page, () => window.kopilkaConsole.state().wheels.problem_field ===
+        'prizes[2].weight');
+      assert.equal((await wheelsOf(page)).can_save, false);
+      assert.match(await mirror(page), /prizes\[2\]\.weight/);
+      await h.clickItem(page, '##wheel_save');
+      await page.waitForTimeout(500);
+      const unchanged = await admin('GET', '/v1/admin/wheels/demo-wheel');
+      assert.equal(unchanged.version, before.version);
+      assert.equal(unchanged.wheel.prizes[2].weight, before.wheel.prizes[2].weight);
+      await typeInto(page, '##prizes[2].weight', String(before.wheel.prizes[2].weight));
+      await until(page, () => window.kopilkaConsole.state().wheels.can_save);
+
+      // Save: a new version with the new weights and odds.
+      await h.clickItem(page, '##wheel_save');
+      await until(page, () => {
+        const s = window.kopilkaConsole.state().wheels;
+        return s.done === 'saved' && !s.dirty;
+      });
+      const saved = await admin('GET', '/v1/admin/wheels/demo-wheel');
+      assert.equal(saved.version, before.version + 1);
+      assert.equal(saved.wheel.prizes[nothing].weight, 200);
+      assert.equal(saved.wheel.prizes[2].weight, before.wheel.prizes[2].weight);
+      assert.equal(saved.odds.win_chance_ppm, w.win_chance_ppm);
+      assert.equal(saved.odds.low_win_chance, true);
+
+      // The preview turns to the segment clicked (right of the centre: the second of five, as
+      // the wheel stands still at the start), or to a row of the odds table.
+      const wheel = await h.clickItem(page, '##wheel_preview', { click: false });
+      await page.mouse.click(wheel.x + wheel.w * 0.85, wheel.y + wheel.h / 2);
+      await until(page, () => window.kopilkaConsole.state().wheels.preview_segment === 1);
+      await h.clickItem(page, '##odds.3');
+      await until(page, () => window.kopilkaConsole.state().wheels.preview_segment === 3);
+
+      // The kiosk's odds screen shows the new odds.
+      await kioskOdds(saved);
+
+      // The same screen at 1920×1080, then in Latvian at 1280×800.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-1920.png') });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await h.clickItem(page, 'LV');
+      await until(page, () => /Izredzes laimēt balvu/.test(
+        document.getElementById('kopilka-mirror').textContent));
+      assert.match(await mirror(page), /Uzmanību/);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-lv.png') });
+      assert.deepEqual(watch.pageErrors, []);
+    } catch (err) {
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-failure.png') })
+        .catch(() => {});
+      err.message += '\n' + watch.dump() + '\nthe console said: ' +
+        await mirror(page).catch(() => '');
+      throw err;
+    } finally {
+      await page.close();
+    }
+  });
+
+  // A member at a kiosk opens the wheel and its odds: each segment's chance and the win chance
+  // as the server publishes them now.
+  async function kioskOdds(saved) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 },
+      hasTouch: true });
+    const kiosk = await context.newPage();
+    try {
+      await h.openKiosk(kiosk, server.url, { query: '?lang=en' });
+      await h.waitForScreen(kiosk, ['attract']);
+      const card = (await admin('GET', '/v1/admin/members/demo-dace')).profile.card;
+      await h.wedgeScan(kiosk, card);
+      const s = await h.waitForScreen(kiosk, ['member', 'error']);
+      assert.equal(s.screen, 'member', JSON.stringify(s.error));
+      await h.tap(kiosk, 'open_spin');
+      await h.waitForScreen(kiosk, ['spin']);
+      await h.tap(kiosk, 'odds');
+      const odds = await h.waitForState(kiosk, (st) => st.odds_open, null, { what: 'the odds' });
+      for (const p of saved.odds.prizes)
+        assert.ok(odds.mirror.includes(`${p.label}: ${percent(p.chance_ppm)}`),
+          `${p.label} ${percent(p.chance_ppm)} in ${odds.mirror}`);
+      assert.ok(odds.mirror.includes(percent(saved.odds.win_chance_ppm)), odds.mirror);
+    } finally {
+      await context.close();
+    }
+  }
+});
