@@ -213,7 +213,7 @@ TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the databas
                                                         {"referral_codes", 0},
                                                         {"referrals", 0},
                                                         {"row_versions", 0},
-                                                        {"schema_migrations", 9},
+                                                        {"schema_migrations", 10},
                                                         {"shared_state", 0},
                                                         {"sign_in_failures", 0},
                                                         {"spins", 0},

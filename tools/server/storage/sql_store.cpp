@@ -425,6 +425,11 @@ const std::string kImportJobs = R"sql(
     );
 )sql";
 
+// Without it each row of the members list scans the merchant's cards for its card.
+const std::string kCardsByMember = R"sql(
+    CREATE INDEX cards_member ON cards (merchant_id, member_id);
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -447,6 +452,8 @@ const std::string kMigrations[] = {
     kProgramVersions8,
     // 9: CSV import jobs and their progress.
     kImportJobs,
+    // 10: a member's cards by member (the members list reads each row's card).
+    kCardsByMember,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -458,7 +465,7 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
                               kWidgetTables + kStaffTables + "{audit_triggers}" +
                               kProgramVersions8 +
-                              kImportJobs;
+                              kImportJobs + kCardsByMember;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
