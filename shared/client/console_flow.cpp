@@ -20,7 +20,7 @@ constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
 constexpr std::string_view kSectionNames[] = {"overview", "themes", "kiosks", "audit",
-                                              "program", "simulator"};
+                                              "program", "simulator", "members"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -152,14 +152,17 @@ bool section_visible(StaffRole r, ConsoleSection s) {
             return r == StaffRole::owner || r == StaffRole::manager;
         case ConsoleSection::simulator:  // planning, nothing written: all but support
             return r != StaffRole::support;
+        case ConsoleSection::members:  // the server lets support search and adjust too
+            return r != StaffRole::viewer;
     }
     return false;
 }
 
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
-    for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::themes,
-                   ConsoleSection::kiosks, ConsoleSection::audit, ConsoleSection::simulator})
+    for (auto s : {ConsoleSection::overview, ConsoleSection::program, ConsoleSection::members,
+                   ConsoleSection::themes, ConsoleSection::kiosks, ConsoleSection::audit,
+                   ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
 }
@@ -236,6 +239,13 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
       session_store_(session_store),
       draft_store_(draft_store),
       program_([this](Request r, std::function<void(TransportReply)> done) {
+          call(std::move(r), std::move(done));
+      },
+               [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
+                   return handle_common(reply, error);
+               },
+               [this] { changed(); }),
+      members_([this](Request r, std::function<void(TransportReply)> done) {
           call(std::move(r), std::move(done));
       },
                [this](const TransportReply& reply, std::optional<ConsoleError>* error) {
@@ -379,6 +389,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     form.email = state_.session.email.empty() ? state_.sign_in.email : state_.session.email;
     state_ = ConsoleState{};
     program_.reset();
+    members_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -401,6 +412,7 @@ void ConsoleFlow::open_section(ConsoleSection s) {
     if (s == ConsoleSection::program && !program_.state().loaded &&
         program_.state().busy == ConsoleBusy::none)
         program_.load(state_.session.currency);
+    if (s == ConsoleSection::members && !members_.state().list.started) members_.search();
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {

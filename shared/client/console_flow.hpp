@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "client/api.hpp"
+#include "client/console_members.hpp"
 #include "client/console_program.hpp"
 #include "client/console_simulator.hpp"
 #include "client/console_types.hpp"
@@ -44,8 +45,10 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 
 // The left navigation. overview: the merchant and who is signed in (every role); program: the
 // program editor (console_program.hpp); simulator: the economics of a discount against a bonus
-// (console_simulator.hpp), no server.
-enum class ConsoleSection : std::uint8_t { overview, themes, kiosks, audit, program, simulator };
+// (console_simulator.hpp), no server; members: search, a member's page and its writes
+// (console_members.hpp).
+enum class ConsoleSection : std::uint8_t {
+    overview, themes, kiosks, audit, program, simulator, members };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
 std::vector<ConsoleSection> visible_sections(StaffRole r);
@@ -216,6 +219,10 @@ class ConsoleFlow {
     ProgramEditor& program() { return program_; }
     const ProgramEditor& program() const { return program_; }
 
+    // Members (their state and logic in console_members.hpp).
+    ConsoleMembers& members() { return members_; }
+    const ConsoleMembers& members() const { return members_; }
+
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
     void load_audit();  // the newest page for the filter
@@ -248,6 +255,7 @@ class ConsoleFlow {
     KioskStorage& draft_store_;
     ConsoleState state_;
     ProgramEditor program_;
+    ConsoleMembers members_;
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped
     bool draft_unsaved_ = false;    // the draft changed since it was last written to storage

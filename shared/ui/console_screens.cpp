@@ -10,6 +10,7 @@
 
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
+#include "ui/console_members.hpp"
 #include "ui/console_parts.hpp"
 #include "ui/console_program.hpp"
 #include "ui/console_simulator.hpp"
@@ -1003,6 +1004,9 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
                                flow.simulator_form(), rest))
                 flow.changed();  // the text mirror follows what is typed
             break;
+        case ConsoleSection::members:
+            members_screen({flow, texts, fonts.title, scale, now_ms}, rest);
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1069,6 +1073,9 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             for (const std::string& l :
                  simulator_lines(simulator_screen(texts, st, nullptr, 1), st.simulator))
                 line(l);
+            break;
+        case ConsoleSection::members:
+            out += members_mirror_text(flow, texts, now_ms);
             break;
     }
     return out;

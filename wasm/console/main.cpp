@@ -60,6 +60,9 @@ EM_JS(void, js_pick_logo, (), {
 EM_JS(void, js_make_qr, (const char* text), {
     if (Module.kopilkaMakeQr) Module.kopilkaMakeQr(UTF8ToString(text));
 });
+EM_JS(void, js_download, (const char* name, const char* body), {
+    if (Module.kopilkaDownload) Module.kopilkaDownload(UTF8ToString(name), UTF8ToString(body));
+});
 // clang-format on
 
 // The layout for the page in CSS pixels, and the draft for the widget's preview.
@@ -133,6 +136,9 @@ void draw(std::int64_t now) {
                              : "sign_in");
     }
     if (layout.pick_logo) js_pick_logo();
+    // A member's export: the page saves it as a file.
+    if (auto d = app.flow.members().take_download())
+        js_download(d->file_name.c_str(), d->body.c_str());
     tell_page(app, layout);
 }
 
@@ -185,8 +191,8 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_qr(const char* code, const char* rows)
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "program": {…}, "layout": …, "items": [{"label", "id", "x", "y",
-// "w", "h", "visible"}]} (the controls of the last frame drawn).
+// "devices", "pairing_code", "program": {…}, "members": {…}, "layout": …, "items": [{"label",
+// "id", "x", "y", "w", "h", "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -214,6 +220,27 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"draft_points", p.draft_quote ? p.draft_quote->points_earned : -1},
                     {"published_points",
                      p.published_quote ? p.published_quote->points_earned : -1}};
+    // The members section: the table's rows known and cached, the fetches made, the open
+    // member's balance, the adjustment's and the enrolment's error fields, what was just done.
+    const client::MembersState& m = g_app->flow.members().state();
+    j["members"] = {{"rows", m.list.rows_known},
+                    {"more", m.list.more},
+                    {"loading", m.list.loading.has_value()},
+                    {"cached_pages", m.list.pages.size()},
+                    {"fetches", m.list.fetches},
+                    {"shown_first", m.list.shown_first},
+                    {"first_id", g_app->flow.members().row(0) ? g_app->flow.members().row(0)->id
+                                                              : ""},
+                    {"page_id", m.page.id},
+                    {"page_loaded", m.page.loaded},
+                    {"balance", m.page.member ? m.page.member->balance : -1},
+                    {"erased", m.page.erased},
+                    {"confirm_erase", m.page.confirm_erase},
+                    {"done", m.page.done},
+                    {"adjust_error_field", m.page.adjust.error ? m.page.adjust.error->field : ""},
+                    {"enrol_open", m.enrol.has_value()},
+                    {"enrol_error_field",
+                     m.enrol && m.enrol->error ? m.enrol->error->field : ""}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

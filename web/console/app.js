@@ -4,7 +4,8 @@
 //     a <kopilka-widget merchant="…" preview> from /widget/v1/kopilka.js) where the wasm's
 //     layout says, and hands the widget the draft theme (Kopilka.previewTheme) on every change;
 //   - reads a logo file (<input type=file>): PNG, JPEG or WebP of at most 48 KiB, as a data URL;
-//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use).
+//   - makes a pairing code's QR code (zxing-wasm's writer, loaded on first use);
+//   - saves a member's export as a downloaded file (a Blob behind an <a download>).
 // For tests:
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
 //   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file) }
@@ -119,6 +120,18 @@ async function qrRows(text) {
   return rows.join('\n');
 }
 
+// A member's export (JSON text) saved by the browser as a file named `name`.
+function download(name, body) {
+  const url = URL.createObjectURL(new Blob([body], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 function showBootError(message) {
   window.kopilkaConsole = { ready: false, error: message };
   console.error('[kopilka console]', message);
@@ -138,6 +151,7 @@ async function main() {
   });
   Module.kopilkaLayout = (json) => applyLayout(JSON.parse(json));
   Module.kopilkaPickLogo = () => fileInput.click();
+  Module.kopilkaDownload = (name, body) => download(name, body);
   Module.kopilkaMakeQr = (text) => qrRows(text)
     .then((rows) => Module.ccall('kopilka_console_qr', null, ['string', 'string'], [text, rows]))
     .catch((e) => console.warn('[kopilka console] QR code:', e));
