@@ -377,7 +377,8 @@ void ConsoleMembers::enrol() {
                   return;
               }
               const Json j = answer_object(reply);
-              const std::string id = field<std::string>(j.contains("profile") ? j["profile"] : j, "id");
+              const Json& profile = j.contains("profile") ? j["profile"] : j;
+              const std::string id = field<std::string>(profile, "id");
               state_.enrol.reset();
               open(id);
               state_.page.done = "enrolled";
