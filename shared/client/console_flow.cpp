@@ -19,8 +19,9 @@ constexpr const char* kDraftKey = "kopilka.console.draft";
 constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
-constexpr std::string_view kSectionNames[] = {"overview",  "themes", "kiosks",  "audit", "program",
-                                              "simulator", "data",   "reports", "wheels"};
+constexpr std::string_view kSectionNames[] = {"overview",  "themes", "kiosks",  "audit",
+                                              "program",   "simulator", "data", "reports",
+                                              "wheels",    "members"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
@@ -156,6 +157,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
             return r != StaffRole::support;
         case ConsoleSection::reports:  // console_access.cpp: GET /v1/admin/reports
             return r != StaffRole::support;
+        case ConsoleSection::members:  // the server lets support search and adjust too
+            return r != StaffRole::viewer;
     }
     return false;
 }
@@ -163,8 +166,8 @@ bool section_visible(StaffRole r, ConsoleSection s) {
 std::vector<ConsoleSection> visible_sections(StaffRole r) {
     std::vector<ConsoleSection> out;
     for (auto s : {ConsoleSection::overview, ConsoleSection::reports, ConsoleSection::program,
-                   ConsoleSection::themes, ConsoleSection::wheels, ConsoleSection::kiosks,
-                   ConsoleSection::data, ConsoleSection::audit,
+                   ConsoleSection::members, ConsoleSection::themes, ConsoleSection::wheels,
+                   ConsoleSection::kiosks, ConsoleSection::data, ConsoleSection::audit,
                    ConsoleSection::simulator})
         if (section_visible(r, s)) out.push_back(s);
     return out;
@@ -244,7 +247,8 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
       program_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
       import_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
       reports_(lend_call(), lend_common(), [this] { changed(); }),
-      wheels_(lend_call(), lend_common(), [this] { changed(); }) {}
+      wheels_(lend_call(), lend_common(), [this] { changed(); }),
+      members_(lend_call(), lend_common(), [this] { changed(); }) {}
 
 // What the flow lends its sections: its requests and its handling of 401 and 403.
 ProgramEditor::Call ConsoleFlow::lend_call() {
@@ -401,6 +405,7 @@ void ConsoleFlow::end_session(bool tell_server) {
     import_.reset();
     reports_.reset();
     wheels_.reset();
+    members_.reset();
     state_.locale = locale;
     state_.sign_in = form;
     changed();
@@ -429,6 +434,7 @@ void ConsoleFlow::open_section(ConsoleSection s) {
     if (s == ConsoleSection::wheels && !wheels_.state().list_loaded &&
         wheels_.state().busy == ConsoleBusy::none)
         wheels_.load_list();
+    if (s == ConsoleSection::members && !members_.state().list.started) members_.search();
 }
 
 void ConsoleFlow::tick(std::int64_t now_ms) {

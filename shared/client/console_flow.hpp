@@ -24,6 +24,7 @@
 
 #include "client/api.hpp"
 #include "client/console_import.hpp"
+#include "client/console_members.hpp"
 #include "client/console_program.hpp"
 #include "client/console_reports.hpp"
 #include "client/console_simulator.hpp"
@@ -52,7 +53,8 @@ std::optional<StaffRole> staff_role_from_name(std::string_view name);
 // (console_simulator.hpp), no server; reports: the figures and charts of a date range
 // (console_reports.hpp), the viewer's main section; data: members and opening balances
 // imported from CSV, members and receipts exported (console_import.hpp); wheels: the prize
-// wheels (console_wheels.hpp).
+// wheels (console_wheels.hpp); members: search, a member's page and its writes
+// (console_members.hpp).
 enum class ConsoleSection : std::uint8_t {
     overview,
     themes,
@@ -62,7 +64,8 @@ enum class ConsoleSection : std::uint8_t {
     simulator,
     data,
     reports,
-    wheels
+    wheels,
+    members
 };
 std::string_view console_section_name(ConsoleSection s);
 bool section_visible(StaffRole r, ConsoleSection s);  // what the server lets the role do
@@ -243,6 +246,9 @@ class ConsoleFlow {
     // The prize wheels (their state and logic in console_wheels.hpp).
     WheelsEditor& wheels() { return wheels_; }
     const WheelsEditor& wheels() const { return wheels_; }
+    // Members (their state and logic in console_members.hpp).
+    ConsoleMembers& members() { return members_; }
+    const ConsoleMembers& members() const { return members_; }
 
     // Audit log.
     AuditFilter& audit_filter() { return state_.audit.filter; }
@@ -281,6 +287,7 @@ class ConsoleFlow {
     ImportFlow import_;
     ReportsView reports_;
     WheelsEditor wheels_;
+    ConsoleMembers members_;
     std::int64_t now_ms_ = 0;  // the last time start, sign_in or tick was given (report ranges)
     std::uint64_t revision_ = 1;
     std::uint64_t generation_ = 0;  // bumped on sign-out: answers for an older session are dropped

@@ -10,6 +10,7 @@
 
 #include "codec/theme_json.hpp"
 #include "core/theme/contrast.hpp"
+#include "ui/console_members.hpp"
 #include "ui/console_parts.hpp"
 #include "client/console_time.hpp"
 #include "ui/console_import.hpp"
@@ -989,6 +990,9 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
         case ConsoleSection::wheels:
             wheels_screen({flow, texts, fonts.title, scale, now_ms, text_}, rest);
             break;
+        case ConsoleSection::members:
+            members_screen({flow, texts, fonts.title, scale, now_ms}, rest);
+            break;
     }
     ImGui::End();
     return c.layout;
@@ -1066,6 +1070,9 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
             break;
         case ConsoleSection::wheels:
             out += wheels_mirror_text(flow, texts);
+            break;
+        case ConsoleSection::members:
+            out += members_mirror_text(flow, texts, now_ms);
             break;
     }
     return out;

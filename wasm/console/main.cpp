@@ -68,6 +68,8 @@ EM_JS(void, js_pick_csv, (), {
 EM_JS(void, js_download, (const char* path, const char* token, const char* name), {
     if (Module.kopilkaDownload)
         Module.kopilkaDownload(UTF8ToString(path), UTF8ToString(token), UTF8ToString(name));
+EM_JS(void, js_save_file, (const char* name, const char* body), {
+    if (Module.kopilkaSaveFile) Module.kopilkaSaveFile(UTF8ToString(name), UTF8ToString(body));
 });
 // clang-format on
 
@@ -150,6 +152,9 @@ void draw(std::int64_t now) {
         js_download(d->path.c_str(), token.c_str(), d->file_name.c_str());
     if (const auto d = app.flow.reports().take_download())
         js_download(d->path.c_str(), token.c_str(), d->file_name.c_str());
+    // A member's export: the page saves it as a file.
+    if (auto d = app.flow.members().take_download())
+        js_save_file(d->file_name.c_str(), d->body.c_str());
     tell_page(app, layout);
 }
 
@@ -218,8 +223,8 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
 // "devices", "pairing_code", "program": {…}, "import": {…}, "reports": {…}, "wheels": {…},
-// "layout": …, "items": [{"label", "id", "x", "y", "w", "h", "visible"}]} (the controls of the
-// last frame drawn).
+// "members": {…}, "layout": …, "items": [{"label", "id", "x", "y", "w", "h", "visible"}]} (the
+// controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -317,6 +322,27 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                    {"win_chance_ppm", w.odds.win_chance_ppm},
                    {"low_win_chance", w.odds.low_win_chance},
                    {"preview_segment", w.preview_segment}};
+    // The members section: the table's rows known and cached, the fetches made, the open
+    // member's balance, the adjustment's and the enrolment's error fields, what was just done.
+    const client::MembersState& m = g_app->flow.members().state();
+    j["members"] = {{"rows", m.list.rows_known},
+                    {"more", m.list.more},
+                    {"loading", m.list.loading.has_value()},
+                    {"cached_pages", m.list.pages.size()},
+                    {"fetches", m.list.fetches},
+                    {"shown_first", m.list.shown_first},
+                    {"first_id", g_app->flow.members().row(0) ? g_app->flow.members().row(0)->id
+                                                              : ""},
+                    {"page_id", m.page.id},
+                    {"page_loaded", m.page.loaded},
+                    {"balance", m.page.member ? m.page.member->balance : -1},
+                    {"erased", m.page.erased},
+                    {"confirm_erase", m.page.confirm_erase},
+                    {"done", m.page.done},
+                    {"adjust_error_field", m.page.adjust.error ? m.page.adjust.error->field : ""},
+                    {"enrol_open", m.enrol.has_value()},
+                    {"enrol_error_field",
+                     m.enrol && m.enrol->error ? m.enrol->error->field : ""}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

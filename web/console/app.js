@@ -9,6 +9,7 @@
 //     (the server's limit), and hands its text to the wasm, which checks it with the server;
 //   - downloads an export or a report's CSV with the session's token (fetch → Blob → a link),
 //     named as the server's Content-Disposition says.
+//   - saves a member's export (text the wasm holds) as a downloaded file (a Blob behind an <a download>).
 // For tests:
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
 //   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file),
@@ -179,6 +180,17 @@ async function qrRows(text) {
 
 // A report's CSV (path from the wasm, e.g. /v1/admin/reports?…&format=csv): fetched with the
 // session's token, saved under the server's file name (Content-Disposition) or `name`.
+// A member's export (JSON text) saved by the browser as a file named `name`.
+function saveFile(name, body) {
+  const url = URL.createObjectURL(new Blob([body], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
 
 function showBootError(message) {
   window.kopilkaConsole = { ready: false, error: message };
@@ -199,6 +211,7 @@ async function main() {
   });
   Module.kopilkaLayout = (json) => applyLayout(JSON.parse(json));
   Module.kopilkaPickLogo = () => fileInput.click();
+  Module.kopilkaSaveFile = (name, body) => saveFile(name, body);
   Module.kopilkaMakeQr = (text) => qrRows(text)
     .then((rows) => Module.ccall('kopilka_console_qr', null, ['string', 'string'], [text, rows]))
     .catch((e) => console.warn('[kopilka console] QR code:', e));

@@ -85,9 +85,11 @@ struct Console {
 }  // namespace
 
 TEST_CASE("console: a role sees the sections the server lets it use") {
-    CHECK(visible_sections(StaffRole::owner).size() == 9);
-    CHECK(visible_sections(StaffRole::manager).size() == 9);
-    CHECK(visible_sections(StaffRole::support) == std::vector{ConsoleSection::overview});
+    CHECK(visible_sections(StaffRole::owner).size() == 10);
+    CHECK(visible_sections(StaffRole::manager).size() == 10);
+    // Support looks members up and adjusts their points.
+    CHECK(visible_sections(StaffRole::support) ==
+          std::vector{ConsoleSection::overview, ConsoleSection::members});
     // The simulator writes nothing and asks the server nothing: every role but support; the
     // reports are read by every role but support.
     CHECK(visible_sections(StaffRole::viewer) ==

@@ -221,7 +221,7 @@ TEST_CASE("console screens: every text of the catalogues has its glyphs in the l
             }
 }
 
-TEST_CASE("console screens: a support user's console has the overview only") {
+TEST_CASE("console screens: a support user's console opens on the overview, no theme editor") {
     Headless imgui({1280, 800}, 1.f);
     Fed fed("support");
     imgui.draw(fed.flow);

@@ -92,7 +92,8 @@ struct MemberSearch {
     std::string after;
     std::optional<std::string> limit;
 };
-ApiResult admin_search_members(Store& store, const Caller& caller, const MemberSearch& search);
+ApiResult admin_search_members(Store& store, const Caller& caller, const MemberSearch& search,
+                               std::int64_t now_ms);
 ApiResult admin_create_member(Store& store, const Caller& caller, const std::string& body,
                               std::int64_t now_ms);
 ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,

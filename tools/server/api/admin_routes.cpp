@@ -145,7 +145,8 @@ void register_admin_routes(RouteContext& ctx) {
     admin("GET", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_search_members(
             c->store, who,
-            {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")});
+            {query(req, "q").value_or(""), query(req, "after").value_or(""), query(req, "limit")},
+            c->now_ms());
     });
     admin("POST", "/v1/admin/members", [c](const Caller& who, const Request& req) {
         return admin_create_member(c->store, who, req.body, c->now_ms());

@@ -572,6 +572,11 @@ std::string report_backfill(const SqlDialect& d) {
            sums + " FROM (" + rows + ") x GROUP BY merchant_id, day, shard;\n";
 }
 
+// Without it each row of the members list scans the merchant's cards for its card.
+const std::string kCardsByMember = R"sql(
+    CREATE INDEX cards_member ON cards (merchant_id, member_id);
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -596,6 +601,8 @@ const std::string kMigrations[] = {
     kImportJobs,
     // 10: the reports' roll-up by day, its triggers and the rows stored before; indexes.
     kReportRollups + "{report_backfill}",
+    // 11: a member's cards by member (the members list reads each row's card).
+    kCardsByMember,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -607,7 +614,7 @@ const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + 
                               kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
                               kWidgetTables + kStaffTables + "{audit_triggers}" +
                               kProgramVersions8 +
-                              kImportJobs + kReportRollups;
+                              kImportJobs + kReportRollups + kCardsByMember;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
