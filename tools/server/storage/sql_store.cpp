@@ -482,7 +482,8 @@ struct RollupSource {
 
 const std::vector<RollupSource>& rollup_sources() {
     static const std::vector<RollupSource> sources = {
-        {"receipts", "at_ms", "CASE WHEN {r}member_id <> '' THEN {r}member_id ELSE {r}receipt_id END",
+        {"receipts", "at_ms",
+         "CASE WHEN {r}member_id <> '' THEN {r}member_id ELSE {r}receipt_id END",
          {"1", "CASE WHEN {r}member_id <> '' THEN 1 ELSE 0 END",
           "CASE WHEN {r}member_id <> '' THEN {r}paid ELSE 0 END",
           "CASE WHEN {r}member_id = '' THEN {r}paid ELSE 0 END", "0", "0", "0", "0", "0", "0",
@@ -545,8 +546,9 @@ std::string report_triggers(const SqlDialect& d) {
     std::string out;
     for (const RollupSource& src : rollup_sources()) {
         const std::string insert = "INSERT INTO report_days (" + rollup_columns() +
-                                   ") VALUES (" + rollup_values(src, "NEW.", d.row_locks, false) + ")" +
-                                   upsert + ";";
+                                   ") VALUES (" +
+                                   rollup_values(src, "NEW.", d.row_locks, false) + ")" + upsert +
+                                   ";";
         const std::string name = std::string("report_") + src.table;
         if (d.row_locks)
             out += "CREATE FUNCTION " + name + "_roll() RETURNS trigger LANGUAGE plpgsql AS $fn$ "
