@@ -176,7 +176,8 @@ TEST_CASE("charts: the reports' mirror gives every figure and series in words") 
     CHECK(has(l, "1 Jan: Members €2, Others €1"));
 
     // German: dates, money and plural forms of the merchant's language.
-    const std::vector<std::string> de = ui::reports_lines(s.screen(i18n::Locale::de), s.view.state());
+    const std::vector<std::string> de =
+        ui::reports_lines(s.screen(i18n::Locale::de), s.view.state());
     CHECK(de.front() == "05.11.2026 – 04.12.2026, pro Woche");
     CHECK(has(de, "4 von 10 Bons: 40\u00A0%"));
 }
