@@ -212,7 +212,8 @@ void ProgramEditor::restore_draft() {
     const auto j = codec::parse_json(drafts_.get(kDraftKey), &e);
     if (!j || !j->is_object() || j->value("merchant", std::string()) != merchant_) return;
     const auto it = j->find("program");
-    auto p = it != j->end() ? codec::decode_program(*it, false) : codec::Decoded<program::Program>{};
+    auto p = it != j->end() ? codec::decode_program(*it, false)
+                            : codec::Decoded<program::Program>{};
     if (!p.ok()) return drafts_.remove(kDraftKey);
     const Json base = s.published ? codec::encode_program(*s.published) : Json();
     if (codec::encode_program(*p.value) == base) return drafts_.remove(kDraftKey);

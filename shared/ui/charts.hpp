@@ -2,8 +2,9 @@
 // list: a y axis with ticks at round values and grid lines, x labels that never overlap, a
 // legend, lines with points or grouped bars, and a tooltip with every series' value at the x
 // under the pointer (or, when the chart has the keyboard focus, at the last x); and a heat map
-// (cohort retention) with a tooltip for the cell under the pointer. Numbers are exact integers (minor units, basis points, counts); the caller
-// formats them in the shop's currency and language. chart_lines() gives the same data as text
+// (cohort retention) with a tooltip for the cell under the pointer. Numbers are exact
+// integers (minor units, basis points, counts); the caller formats them in the shop's currency
+// and language. chart_lines() gives the same data as text
 // for the DOM mirror that screen readers read.
 #pragma once
 
