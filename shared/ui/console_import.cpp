@@ -82,8 +82,9 @@ std::string error_text(const Ctx& c, const client::ConsoleError& e) {
 void problems_table(const Ctx& c, const char* id, const std::vector<ImportRowProblem>& rows,
                     std::int64_t total, float height) {
     if (rows.empty()) return;
-    const float h = std::min(
-        height, ImGui::GetTextLineHeightWithSpacing() * (static_cast<float>(rows.size()) + 1.5f));
+    // Room for two lines a row (a long message wraps) and the header, at most `height`.
+    const float h = std::min(height, ImGui::GetTextLineHeightWithSpacing() *
+                                         (2.f * static_cast<float>(rows.size()) + 1.5f));
     if (ImGui::BeginTable(id, 3,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                               ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp,
@@ -197,12 +198,14 @@ void export_card(const Ctx& c, client::ImportFlow& f) {
     ImGui::TextUnformatted(c.t("export.receipts").c_str());
     muted(c.t("export.receipts_what"));
     const float w = (ImGui::GetContentRegionAvail().x - c.px(12)) / 2;
+    const float top = ImGui::GetCursorPosY();
     ImGui::BeginGroup();
     ImGui::TextUnformatted(c.t("export.from").c_str());
     ImGui::SetNextItemWidth(w);
     input("##export_from", &st.export_from, 0, "2026-01-01");
     ImGui::EndGroup();
     ImGui::SameLine(0, c.px(12));
+    ImGui::SetCursorPosY(top);  // both labels on one line, both fields on the next
     ImGui::BeginGroup();
     ImGui::TextUnformatted(c.t("export.to").c_str());
     ImGui::SetNextItemWidth(w);

@@ -529,7 +529,7 @@ void status_bar(Ctx& c) {
         muted(c.t("program.unsaved"));
     else if (s.done == "saved")
         colored(kGood, c.n("program.saved_version", s.version));
-    else if (s.done == "scheduled")
+    else if (s.done == "scheduled" && s.scheduled.empty())
         colored(kGood, c.t("program.scheduled_version",
                            {s.latest_version,
                             {{"when", client::date_time_text(s.saved_effective_ms)}}}));
@@ -838,33 +838,31 @@ void history(Ctx& c) {
             e.cancel_revert();
     }
     if (!h.loaded) return muted(c.t("common.loading"));
-    if (ImGui::BeginTable("versions", 5,
-                          ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-        for (const char* k : {"program.history.version", "program.history.effective",
-                              "program.history.by", "program.history.holds", ""})
-            ImGui::TableSetupColumn(*k ? c.t(k).c_str() : "");
-        ImGui::TableHeadersRow();
-        for (const auto& v : h.versions) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::Text("%lld", static_cast<long long>(v.version));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(client::date_time_text(v.effective_from_ms).c_str());
-            if (v.effective_from_ms > c.now_ms)
-                colored(parts::kAccent, c.t("program.history.waiting"));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(v.by.empty() ? "-" : v.by.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", v.summary.c_str());
-            ImGui::TableNextColumn();
-            if (v.in_force)
-                colored(kGood, c.t("program.history.live"), false);
-            else if (ImGui::SmallButton((c.t("program.history.revert") + "##revert." +
-                                         std::to_string(v.version))
-                                            .c_str()))
+    // One entry a version: its number, when it takes effect and its state on the first line
+    // (Revert on the right), who saved it and what it holds under it.
+    for (const auto& v : h.versions) {
+        ImGui::Separator();
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%s %lld", c.t("program.history.version").c_str(),
+                    static_cast<long long>(v.version));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(
+            (client::date_time_text(v.effective_from_ms) + " UTC").c_str());
+        ImGui::SameLine();
+        if (v.in_force)
+            colored(kGood, c.t("program.history.live"), false);
+        else if (v.effective_from_ms > c.now_ms)
+            colored(parts::kAccent, c.t("program.history.waiting"), false);
+        if (!v.in_force) {
+            const std::string label = c.t("program.history.revert");
+            const float w = ImGui::CalcTextSize(label.c_str()).x +
+                            2 * ImGui::GetStyle().FramePadding.x;
+            ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
+            if (ImGui::SmallButton((label + "##revert." + std::to_string(v.version)).c_str()))
                 e.ask_revert(v.version);
         }
-        ImGui::EndTable();
+        muted(c.t("program.history.by") + ": " + (v.by.empty() ? "-" : v.by) + " \u00b7 " +
+              c.t("program.history.holds") + ": " + v.summary);
     }
     if (h.next_before && button(c.t("program.history.older") + "##history_older",
                                 h.busy == ConsoleBusy::none))

@@ -68,6 +68,7 @@ EM_JS(void, js_pick_csv, (), {
 EM_JS(void, js_download, (const char* path, const char* token, const char* name), {
     if (Module.kopilkaDownload)
         Module.kopilkaDownload(UTF8ToString(path), UTF8ToString(token), UTF8ToString(name));
+});
 EM_JS(void, js_save_file, (const char* name, const char* body), {
     if (Module.kopilkaSaveFile) Module.kopilkaSaveFile(UTF8ToString(name), UTF8ToString(body));
 });
