@@ -578,8 +578,8 @@ describe('console', () => {
 
       // members.csv through the page's download, with the session's token.
       await clickItem(page, '##export_members');
-      await page.waitForFunction(() => window.kopilkaConsole.downloads.length > 0, null,
-        { timeout: 10000 });
+      await page.waitForFunction(() => window.kopilkaConsole.downloads.length > 0 &&
+        window.kopilkaConsole.downloads[0].done, null, { timeout: 10000 });
       const d = await page.evaluate(() => window.kopilkaConsole.downloads[0]);
       assert.equal(d.file, 'members.csv');
       assert.ok(d.size > 100, JSON.stringify(d));

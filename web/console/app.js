@@ -14,7 +14,8 @@
 //   window.kopilkaConsole = { ready: false }            while loading (error: '…' if it failed)
 //   window.kopilkaConsole = { ready: true, module, state(), layout(), setLogo(file),
 //                             setCsv(file), downloads }
-//   downloads: [{file, status, type, size}], one per download asked for (file: the name saved)
+//   downloads: [{file, status, type, size, done}], one per download asked for (file: the name
+//   saved; done: saved or failed)
 //   layout(): the last layout, CSS pixels: {widget:{x,y,w,h}|null, logo:{…}|null, merchant,
 //   lang, screen, theme, logo_src}
 
@@ -123,7 +124,7 @@ const downloads = [];
 async function download(path, token, name, Module) {
   const failed = (why) =>
     Module.ccall('kopilka_console_download_failed', null, ['string'], [why]);
-  const entry = { file: name, status: 0, type: '', size: 0 };
+  const entry = { file: name, status: 0, type: '', size: 0, done: false };
   downloads.push(entry);
   try {
     const headers = { Authorization: 'Bearer ' + token };
@@ -149,6 +150,8 @@ async function download(path, token, name, Module) {
     setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   } catch (e) {
     failed(String((e && e.message) || e));
+  } finally {
+    entry.done = true;
   }
 }
 
