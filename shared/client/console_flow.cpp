@@ -4,6 +4,7 @@
 #include <iterator>
 #include <tuple>
 
+#include "client/json_fields.hpp"
 #include "client/kiosk_config.hpp"
 #include "codec/decode.hpp"
 #include "codec/theme_json.hpp"
@@ -19,24 +20,14 @@ constexpr const char* kDraftKey = "kopilka.console.draft";
 constexpr std::int64_t kDraftWriteMs = 500;
 
 constexpr std::string_view kRoleNames[] = {"owner", "manager", "support", "viewer"};
-constexpr std::string_view kSectionNames[] = {"overview",  "themes", "kiosks",  "audit",
-                                              "program",   "simulator", "data", "reports",
-                                              "wheels",    "members"};
+constexpr std::string_view kSectionNames[] = {"overview", "themes",    "kiosks", "audit",
+                                              "program",  "simulator", "data",   "reports",
+                                              "wheels",   "members"};
 
 Json parse(const std::string& body) {
     codec::DecodeError e;
     auto j = codec::parse_json(body, &e);
     return j && j->is_object() ? *j : Json::object();
-}
-
-std::string text(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t number(const Json& j, const char* key, std::int64_t fallback = 0) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
 }
 
 bool flag(const Json& j, const char* key, bool fallback) {
@@ -56,28 +47,24 @@ ConsoleError console_error(const TransportReply& reply) {
     if (!reply.delivered) return {"offline", "no answer from the server", "", 0};
     const Json j = parse(reply.body);
     const Json& e = j.contains("error") ? member(j, "error") : j;
-    ConsoleError out{text(e, "code"), text(e, "message"), text(e, "field"),
-                     number(e, "retry_after_s", number(j, "retry_after_s"))};
+    ConsoleError out{json_text(e, "code"), json_text(e, "message"), json_text(e, "field"),
+                     json_int(e, "retry_after_s", json_int(j, "retry_after_s"))};
     if (out.code.empty()) out.code = "http_" + std::to_string(reply.status);
     return out;
 }
 
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
-
 void read_session(const Json& j, StaffSession* s) {
-    if (j.contains("token")) s->token = text(j, "token");
-    s->expires_at_ms = number(j, "expires_at_ms", s->expires_at_ms);
+    if (j.contains("token")) s->token = json_text(j, "token");
+    s->expires_at_ms = json_int(j, "expires_at_ms", s->expires_at_ms);
     const Json& u = member(j, "user");
-    s->user_id = text(u, "id");
-    s->email = text(u, "email");
-    s->name = text(u, "name");
-    s->role = staff_role_from_name(text(u, "role")).value_or(StaffRole::viewer);
+    s->user_id = json_text(u, "id");
+    s->email = json_text(u, "email");
+    s->name = json_text(u, "name");
+    s->role = staff_role_from_name(json_text(u, "role")).value_or(StaffRole::viewer);
     const Json& m = member(j, "merchant");
-    s->merchant_code = text(m, "code");
-    s->merchant_name = text(m, "name");
-    s->currency = text(m, "currency");
+    s->merchant_code = json_text(m, "code");
+    s->merchant_name = json_text(m, "name");
+    s->currency = json_text(m, "currency");
 }
 
 Json session_json(const StaffSession& s) {
@@ -100,14 +87,14 @@ std::optional<theme::Theme> theme_of(const Json& j) {
 
 DeviceRow device_of(const Json& j) {
     DeviceRow d;
-    d.id = text(j, "id");
-    d.name = text(j, "name");
-    d.app_version = text(j, "app_version");
-    d.created_at_ms = number(j, "created_at_ms");
-    d.last_seen_ms = number(j, "last_seen_ms");
+    d.id = json_text(j, "id");
+    d.name = json_text(j, "name");
+    d.app_version = json_text(j, "app_version");
+    d.created_at_ms = json_int(j, "created_at_ms");
+    d.last_seen_ms = json_int(j, "last_seen_ms");
     d.online = flag(j, "online", false);
     d.revoked = flag(j, "revoked", false);
-    d.version = number(j, "version");
+    d.version = json_int(j, "version");
     const Json& s = member(j, "settings");
     if (auto it = s.find("idle_seconds"); it != s.end() && it->is_number_integer())
         d.settings.idle_seconds = it->get<std::int64_t>();
@@ -122,7 +109,8 @@ Json settings_json(const DeviceSettings& s) {
     return j;
 }
 
-std::string json_text(const Json& j, const char* key) {
+// A field as JSON text (the audit's before and after), "" when missing or null.
+std::string json_dump(const Json& j, const char* key) {
     auto it = j.find(key);
     return it == j.end() || it->is_null() ? std::string() : it->dump(2);
 }
@@ -244,8 +232,10 @@ ConsoleFlow::ConsoleFlow(Transport& transport, KioskStorage& session_store,
     : transport_(transport),
       session_store_(session_store),
       draft_store_(draft_store),
-      program_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
-      import_(lend_call(), lend_common(), [this] { changed(); }, draft_store),
+      program_(
+          lend_call(), lend_common(), [this] { changed(); }, draft_store),
+      import_(
+          lend_call(), lend_common(), [this] { changed(); }, draft_store),
       reports_(lend_call(), lend_common(), [this] { changed(); }),
       wheels_(lend_call(), lend_common(), [this] { changed(); }),
       members_(lend_call(), lend_common(), [this] { changed(); }) {}
@@ -284,7 +274,7 @@ bool ConsoleFlow::handle_common(const TransportReply& reply, std::optional<Conso
         state_.notice = console_error(reply);
         return true;
     }
-    if (ok(reply))
+    if (reply_ok(reply))
         error->reset();
     else
         *error = console_error(reply);
@@ -305,7 +295,7 @@ void ConsoleFlow::store_session() {
 void ConsoleFlow::start(std::int64_t now_ms) {
     now_ms_ = now_ms;
     const Json j = parse(session_store_.get(kSessionKey));
-    const std::string token = text(j, "token");
+    const std::string token = json_text(j, "token");
     if (token.empty()) return changed();
     read_session(j, &state_.session);
     state_.sign_in.merchant = state_.session.merchant_code;
@@ -318,7 +308,7 @@ void ConsoleFlow::start(std::int64_t now_ms) {
     call({"GET", "/v1/console/session", "", "", {}}, [this](TransportReply reply) {
         state_.checking = false;
         if (reply.delivered && reply.status == 401) return expire();
-        if (!ok(reply)) return;  // offline: keep the stored session, the next call tells
+        if (!reply_ok(reply)) return;  // offline: keep the stored session, the next call tells
         read_session(parse(reply.body), &state_.session);
         store_session();
         if (!section_visible(state_.session.role, state_.section))
@@ -342,40 +332,39 @@ void ConsoleFlow::sign_in(std::int64_t now_ms) {
     changed();
     const Json body{{"merchant", f.merchant}, {"email", f.email}, {"password", f.password}};
     const std::uint64_t generation = generation_;
-    transport_.request({"POST", "/v1/console/session", body.dump(), "", {}},
-                       [this, generation, now_ms](TransportReply reply) {
-                           if (generation != generation_) return;
-                           changed();
-                           SignInForm& form = state_.sign_in;
-                           form.busy = false;
-                           if (!ok(reply)) {
-                               form.error = console_error(reply);
-                               if (reply.status == 429)
-                                   form.retry_until_ms =
-                                       now_ms +
-                                       1000 * std::max<std::int64_t>(1, form.error->retry_after_s);
-                               return;
-                           }
-                           StaffSession s;
-                           read_session(parse(reply.body), &s);
-                           if (s.token.empty()) {
-                               form.error = ConsoleError{"bad_answer", "", "", 0};
-                               return;
-                           }
-                           form.password.clear();
-                           state_.session = s;
-                           state_.signed_in = true;
-                           state_.session_expired = false;
-                           state_.notice.reset();
-                           store_session();
-                           restore_draft();
-                           state_.section =
-                               section_visible(s.role, ConsoleSection::themes)
-                                   ? ConsoleSection::themes
-                               : s.role == StaffRole::viewer ? ConsoleSection::reports
-                                                             : ConsoleSection::overview;
-                           open_section(state_.section);
-                       });
+    transport_.request(
+        {"POST", "/v1/console/session", body.dump(), "", {}},
+        [this, generation, now_ms](TransportReply reply) {
+            if (generation != generation_) return;
+            changed();
+            SignInForm& form = state_.sign_in;
+            form.busy = false;
+            if (!reply_ok(reply)) {
+                form.error = console_error(reply);
+                if (reply.status == 429)
+                    form.retry_until_ms =
+                        now_ms + 1000 * std::max<std::int64_t>(1, form.error->retry_after_s);
+                return;
+            }
+            StaffSession s;
+            read_session(parse(reply.body), &s);
+            if (s.token.empty()) {
+                form.error = ConsoleError{"bad_answer", "", "", 0};
+                return;
+            }
+            form.password.clear();
+            state_.session = s;
+            state_.signed_in = true;
+            state_.session_expired = false;
+            state_.notice.reset();
+            store_session();
+            restore_draft();
+            state_.section = section_visible(s.role, ConsoleSection::themes)
+                                 ? ConsoleSection::themes
+                             : s.role == StaffRole::viewer ? ConsoleSection::reports
+                                                           : ConsoleSection::overview;
+            open_section(state_.section);
+        });
 }
 
 void ConsoleFlow::sign_out() {
@@ -467,13 +456,14 @@ void ConsoleFlow::store_draft() {
 // The stored draft of this merchant becomes the open theme (before the list arrives).
 void ConsoleFlow::restore_draft() {
     const Json j = parse(draft_store_.get(kDraftKey));
-    if (text(j, "merchant") != state_.session.merchant_code || text(j, "id").empty()) return;
+    if (json_text(j, "merchant") != state_.session.merchant_code || json_text(j, "id").empty())
+        return;
     auto t = theme_of(member(j, "theme"));
     if (!t) return;
     ThemeEditor& e = state_.themes;
-    e.id = text(j, "id");
+    e.id = json_text(j, "id");
     e.is_new = flag(j, "is_new", false);
-    e.version = number(j, "version");
+    e.version = json_int(j, "version");
     e.draft = *t;
     e.dirty = true;
 }
@@ -486,8 +476,8 @@ void ConsoleFlow::apply_theme_list(const std::string& body) {
         for (const Json& t : *it) {
             auto decoded = theme_of(member(t, "theme"));
             if (!decoded) continue;
-            e.themes.push_back({text(t, "id"), decoded->name, number(t, "version"),
-                                number(t, "updated_at_ms"), *decoded});
+            e.themes.push_back({json_text(t, "id"), decoded->name, json_int(t, "version"),
+                                json_int(t, "updated_at_ms"), *decoded});
         }
     e.list_loaded = true;
 }
@@ -498,16 +488,16 @@ void ConsoleFlow::load_themes() {
     call({"GET", "/v1/admin/themes", "", "", {}}, [this](TransportReply reply) {
         ThemeEditor& e = state_.themes;
         e.busy = ConsoleBusy::none;
-        if (handle_common(reply, &e.error) || !ok(reply)) return;
+        if (handle_common(reply, &e.error) || !reply_ok(reply)) return;
         apply_theme_list(reply.body);
         // The open theme (a restored draft) keeps its draft; otherwise the published or first.
         if (e.id.empty()) {
             call({"GET", "/v1/admin/themes/published", "", "", {}}, [this](TransportReply r) {
                 ThemeEditor& t = state_.themes;
-                if (ok(r)) {
+                if (reply_ok(r)) {
                     const Json p = parse(r.body);
-                    t.published_id = text(p, "theme_id");
-                    t.published_version = number(p, "version");
+                    t.published_id = json_text(p, "theme_id");
+                    t.published_version = json_int(p, "version");
                 }
                 if (!t.id.empty()) return;
                 auto it = std::find_if(t.themes.begin(), t.themes.end(),
@@ -610,9 +600,9 @@ void ConsoleFlow::save() {
             if (t.error->field.empty()) t.error->field = "If-Match";
             return;
         }
-        if (handle_common(reply, &t.error) || !ok(reply)) return;
+        if (handle_common(reply, &t.error) || !reply_ok(reply)) return;
         const Json j = parse(reply.body);
-        t.version = number(j, "version", t.version + 1);
+        t.version = json_int(j, "version", t.version + 1);
         t.is_new = false;
         t.conflict = false;
         t.done = "saved";
@@ -645,30 +635,31 @@ void ConsoleFlow::publish_version(std::int64_t version, bool confirm) {
     e.confirm_version = 0;
     changed();
     const Json body{{"version", version}, {"confirm_low_contrast", confirm}};
-    call({"POST", "/v1/admin/themes/" + url_component(e.id) + "/publish", body.dump(), "", {}},
-         [this, version](TransportReply reply) {
-             ThemeEditor& t = state_.themes;
-             t.busy = ConsoleBusy::none;
-             if (reply.delivered && reply.status == 409) {
-                 const Json j = parse(reply.body);
-                 const Json& err = j.contains("error") ? member(j, "error") : j;
-                 if (text(err, "code") == "low_contrast") {
-                     const Json& f = err.contains("failures") ? err["failures"] : j["failures"];
-                     if (f.is_array())
-                         for (const Json& x : f)
-                             t.low_contrast.push_back(
-                                 {text(x, "pair"), static_cast<int>(number(x, "ratio_x100"))});
-                     if (t.low_contrast.empty()) t.low_contrast.push_back({"", 0});
-                     t.confirm_version = version;
-                     return;
-                 }
-             }
-             if (handle_common(reply, &t.error) || !ok(reply)) return;
-             const Json p = member(parse(reply.body), "published");
-             t.published_id = text(p, "theme_id").empty() ? t.id : text(p, "theme_id");
-             t.published_version = number(p, "version", version);
-             t.done = "published";
-         });
+    call(
+        {"POST", "/v1/admin/themes/" + url_component(e.id) + "/publish", body.dump(), "", {}},
+        [this, version](TransportReply reply) {
+            ThemeEditor& t = state_.themes;
+            t.busy = ConsoleBusy::none;
+            if (reply.delivered && reply.status == 409) {
+                const Json j = parse(reply.body);
+                const Json& err = j.contains("error") ? member(j, "error") : j;
+                if (json_text(err, "code") == "low_contrast") {
+                    const Json& f = err.contains("failures") ? err["failures"] : j["failures"];
+                    if (f.is_array())
+                        for (const Json& x : f)
+                            t.low_contrast.push_back({json_text(x, "pair"),
+                                                      static_cast<int>(json_int(x, "ratio_x100"))});
+                    if (t.low_contrast.empty()) t.low_contrast.push_back({"", 0});
+                    t.confirm_version = version;
+                    return;
+                }
+            }
+            if (handle_common(reply, &t.error) || !reply_ok(reply)) return;
+            const Json p = member(parse(reply.body), "published");
+            t.published_id = json_text(p, "theme_id").empty() ? t.id : json_text(p, "theme_id");
+            t.published_version = json_int(p, "version", version);
+            t.done = "published";
+        });
 }
 
 void ConsoleFlow::cancel_publish() {
@@ -686,12 +677,12 @@ void ConsoleFlow::reload_theme() {
          [this](TransportReply reply) {
              ThemeEditor& t = state_.themes;
              t.busy = ConsoleBusy::none;
-             if (handle_common(reply, &t.error) || !ok(reply)) return;
+             if (handle_common(reply, &t.error) || !reply_ok(reply)) return;
              const Json j = parse(reply.body);
              auto decoded = theme_of(member(j, "theme"));
              if (!decoded) return;
-             open_loaded({text(j, "id"), decoded->name, number(j, "version"),
-                          number(j, "updated_at_ms"), *decoded});
+             open_loaded({json_text(j, "id"), decoded->name, json_int(j, "version"),
+                          json_int(j, "updated_at_ms"), *decoded});
          });
 }
 
@@ -702,14 +693,14 @@ void ConsoleFlow::load_versions() {
     call({"GET", "/v1/admin/themes/" + url_component(id) + "/versions", "", "", {}},
          [this, id](TransportReply reply) {
              ThemeEditor& t = state_.themes;
-             if (t.id != id || !ok(reply)) return;
+             if (t.id != id || !reply_ok(reply)) return;
              t.versions.clear();
              const Json j = parse(reply.body);
              if (auto it = j.find("versions"); it != j.end() && it->is_array())
                  for (const Json& v : *it) {
                      const Json& by = member(v, "by");
-                     t.versions.push_back({number(v, "version"), number(v, "updated_at_ms"),
-                                           text(by, "kind"), text(by, "label")});
+                     t.versions.push_back({json_int(v, "version"), json_int(v, "updated_at_ms"),
+                                           json_text(by, "kind"), json_text(by, "label")});
                  }
          });
 }
@@ -726,7 +717,7 @@ void ConsoleFlow::load_devices() {
     call({"GET", "/v1/admin/devices", "", "", {}}, [this](TransportReply reply) {
         KiosksState& s = state_.kiosks;
         s.busy = ConsoleBusy::none;
-        if (handle_common(reply, &s.error) || !ok(reply)) return;
+        if (handle_common(reply, &s.error) || !reply_ok(reply)) return;
         s.devices.clear();
         const Json j = parse(reply.body);
         if (auto it = j.find("devices"); it != j.end() && it->is_array())
@@ -743,9 +734,9 @@ void ConsoleFlow::create_pairing_code(const std::string& name) {
          [this, name](TransportReply reply) {
              KiosksState& s = state_.kiosks;
              s.busy = ConsoleBusy::none;
-             if (handle_common(reply, &s.error) || !ok(reply)) return;
+             if (handle_common(reply, &s.error) || !reply_ok(reply)) return;
              const Json j = parse(reply.body);
-             s.pairing = PairingCode{name, text(j, "code"), number(j, "expires_at_ms"), {}};
+             s.pairing = PairingCode{name, json_text(j, "code"), json_int(j, "expires_at_ms"), {}};
              if (j.contains("qr_modules")) {
                  auto rows = decode_qr_modules(j["qr_modules"], "qr_modules");
                  if (rows.ok()) s.pairing->qr = *rows.value;
@@ -786,7 +777,7 @@ void ConsoleFlow::rename_device(const std::string& id, const std::string& name) 
     call(r, [this, id](TransportReply reply) {
         KiosksState& s = state_.kiosks;
         if (handle_common(reply, &s.error)) return;
-        if (ok(reply)) {
+        if (reply_ok(reply)) {
             if (DeviceRow* row = find_device(s, id)) *row = device_of(parse(reply.body));
         } else if (reply.status == 412) {
             load_devices();  // someone else changed it: show theirs, the error says so
@@ -809,7 +800,7 @@ void ConsoleFlow::set_device_settings(const std::string& id, const DeviceSetting
     call(r, [this, id](TransportReply reply) {
         KiosksState& s = state_.kiosks;
         if (handle_common(reply, &s.error)) return;
-        if (ok(reply)) {
+        if (reply_ok(reply)) {
             if (DeviceRow* row = find_device(s, id)) *row = device_of(parse(reply.body));
         } else {
             load_devices();
@@ -853,19 +844,19 @@ void ConsoleFlow::load_audit_page(std::int64_t before) {
     call({"GET", q, "", "", {}}, [this](TransportReply reply) {
         AuditState& s = state_.audit;
         s.busy = ConsoleBusy::none;
-        if (handle_common(reply, &s.error) || !ok(reply)) return;
+        if (handle_common(reply, &s.error) || !reply_ok(reply)) return;
         const Json j = parse(reply.body);
         s.entries.clear();
         s.open_id = 0;
         if (auto it = j.find("entries"); it != j.end() && it->is_array())
             for (const Json& e : *it) {
                 const Json& actor = member(e, "actor");
-                std::string label = text(actor, "label");
-                if (label.empty()) label = text(actor, "id");
-                s.entries.push_back({number(e, "id"), number(e, "at_ms"), text(actor, "kind"),
-                                     label, text(e, "address"), text(e, "action"),
-                                     text(e, "target"), json_text(e, "before"),
-                                     json_text(e, "after")});
+                std::string label = json_text(actor, "label");
+                if (label.empty()) label = json_text(actor, "id");
+                s.entries.push_back({json_int(e, "id"), json_int(e, "at_ms"),
+                                     json_text(actor, "kind"), label, json_text(e, "address"),
+                                     json_text(e, "action"), json_text(e, "target"),
+                                     json_dump(e, "before"), json_dump(e, "after")});
             }
         auto next = j.find("next_before");
         s.next_before = next != j.end() && next->is_number_integer()

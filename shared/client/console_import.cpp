@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "client/console_time.hpp"
+#include "client/json_fields.hpp"
 #include "codec/decode.hpp"
 
 namespace kopilka::client {
@@ -11,26 +12,13 @@ namespace {
 using codec::Json;
 constexpr const char* kJobKey = "kopilka.console.import_job";
 
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
-
-std::int64_t int_of(const Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
-std::string text_of(const Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 std::vector<ImportRowProblem> problems_of(const Json& j) {
     std::vector<ImportRowProblem> out;
     if (const auto it = j.find("errors"); it != j.end() && it->is_array())
         for (const Json& e : *it)
             if (e.is_object())
-                out.push_back({int_of(e, "line"), text_of(e, "column"), text_of(e, "message")});
+                out.push_back(
+                    {json_int(e, "line"), json_text(e, "column"), json_text(e, "message")});
     return out;
 }
 
@@ -68,9 +56,9 @@ void ImportFlow::open(const std::string& merchant) {
     if (state_.job) return refresh();
     codec::DecodeError e;
     const auto j = codec::parse_json(store_.get(kJobKey), &e);
-    if (!j || !j->is_object() || text_of(*j, "merchant") != merchant) return;
+    if (!j || !j->is_object() || json_text(*j, "merchant") != merchant) return;
     ImportJobView v;
-    v.id = text_of(*j, "id");
+    v.id = json_text(*j, "id");
     v.status = "running";  // until the server says
     if (v.id.empty()) return;
     state_.job = std::move(v);
@@ -116,7 +104,7 @@ void ImportFlow::dry_run() {
     call_(csv_post("/v1/admin/imports?dry_run=true", text_), [this](TransportReply reply) {
         ImportState& s = state_;
         s.busy = ConsoleBusy::none;
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         if (!j || !j->is_object()) {
@@ -124,10 +112,10 @@ void ImportFlow::dry_run() {
             return;
         }
         ImportCheck c;
-        c.rows_total = int_of(*j, "rows_total");
-        c.rows_bad = int_of(*j, "rows_bad");
+        c.rows_total = json_int(*j, "rows_total");
+        c.rows_bad = json_int(*j, "rows_bad");
         c.bad = problems_of(*j);
-        c.separator = text_of(*j, "separator");
+        c.separator = json_text(*j, "separator");
         c.columns = texts_of(*j, "columns");
         c.ignored_columns = texts_of(*j, "ignored_columns");
         s.check = std::move(c);
@@ -147,7 +135,7 @@ void ImportFlow::start() {
     call_(csv_post("/v1/admin/imports", text_), [this](TransportReply reply) {
         ImportState& s = state_;
         s.busy = ConsoleBusy::none;
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         apply_job(reply.body);
         if (!s.job) return;
         store_job();
@@ -161,22 +149,22 @@ void ImportFlow::start() {
 void ImportFlow::apply_job(const std::string& body) {
     codec::DecodeError e;
     const auto j = codec::parse_json(body, &e);
-    if (!j || !j->is_object() || text_of(*j, "job_id").empty()) {
+    if (!j || !j->is_object() || json_text(*j, "job_id").empty()) {
         state_.error = ConsoleError{"bad_answer", e.message, "", 0};
         return;
     }
     ImportJobView v;
-    v.id = text_of(*j, "job_id");
-    v.status = text_of(*j, "status");
-    v.rows_total = int_of(*j, "rows_total");
-    v.rows_done = int_of(*j, "rows_done");
-    v.rows_bad = int_of(*j, "rows_bad");
-    v.created = int_of(*j, "created");
-    v.matched = int_of(*j, "matched");
+    v.id = json_text(*j, "job_id");
+    v.status = json_text(*j, "status");
+    v.rows_total = json_int(*j, "rows_total");
+    v.rows_done = json_int(*j, "rows_done");
+    v.rows_bad = json_int(*j, "rows_bad");
+    v.created = json_int(*j, "created");
+    v.matched = json_int(*j, "matched");
     v.errors = problems_of(*j);
-    v.failure = text_of(*j, "failure");
-    v.created_at_ms = int_of(*j, "created_at_ms");
-    v.updated_at_ms = int_of(*j, "updated_at_ms");
+    v.failure = json_text(*j, "failure");
+    v.created_at_ms = json_int(*j, "created_at_ms");
+    v.updated_at_ms = json_int(*j, "updated_at_ms");
     state_.job = std::move(v);
 }
 
@@ -197,7 +185,7 @@ void ImportFlow::refresh() {
             store_job();
             return;
         }
-        if (common_(reply, &state_.error) || !ok(reply)) return;
+        if (common_(reply, &state_.error) || !reply_ok(reply)) return;
         apply_job(reply.body);
     });
 }

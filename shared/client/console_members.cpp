@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "client/json_fields.hpp"
 #include "codec/decode.hpp"
 #include "codec/member_json.hpp"
 #include "core/url.hpp"
@@ -16,10 +17,6 @@ namespace {
 using codec::Json;
 
 constexpr std::int64_t kPointsMax = 1000000000000LL;
-
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
 
 // The answer's object ({} when it is not one).
 Json answer_object(const TransportReply& r) {
@@ -48,8 +45,12 @@ void read_texts(const Json& j, std::initializer_list<std::pair<const char*, std:
 
 MemberRow row_from(const Json& j) {
     MemberRow r;
-    read_texts(j, {{"id", &r.id}, {"name", &r.name}, {"card", &r.card}, {"phone", &r.phone},
-                   {"email", &r.email}, {"tier", &r.tier}});
+    read_texts(j, {{"id", &r.id},
+                   {"name", &r.name},
+                   {"card", &r.card},
+                   {"phone", &r.phone},
+                   {"email", &r.email},
+                   {"tier", &r.tier}});
     r.balance = field<std::int64_t>(j, "balance");
     r.last_visit_ms = field<std::int64_t>(j, "last_visit_ms");
     r.erased = field<bool>(j, "erased");
@@ -58,8 +59,12 @@ MemberRow row_from(const Json& j) {
 
 MemberProfile profile_from(const Json& j) {
     MemberProfile p;
-    read_texts(j, {{"id", &p.id}, {"name", &p.name}, {"card", &p.card}, {"phone", &p.phone},
-                   {"email", &p.email}, {"birthday", &p.birthday}});
+    read_texts(j, {{"id", &p.id},
+                   {"name", &p.name},
+                   {"card", &p.card},
+                   {"phone", &p.phone},
+                   {"email", &p.email},
+                   {"birthday", &p.birthday}});
     for (const auto& [key, out] : {std::pair{"consent_at_ms", &p.consent_at_ms},
                                    {"created_at_ms", &p.created_at_ms},
                                    {"erased_at_ms", &p.erased_at_ms}})
@@ -153,7 +158,7 @@ void ConsoleMembers::fetch_page(std::size_t page) {
         if (generation != search_generation_) return;  // another search meanwhile
         MembersList& l = state_.list;
         l.loading.reset();
-        if (common_(reply, &l.error) || !ok(reply)) return;
+        if (common_(reply, &l.error) || !reply_ok(reply)) return;
         const Json j = answer_object(reply);
         std::vector<MemberRow> rows;
         if (j.contains("members") && j["members"].is_array())
@@ -236,7 +241,7 @@ void ConsoleMembers::reload_page() {
             p.member.reset();
             return p.error.reset();
         }
-        if (common_(reply, &p.error) || !ok(reply)) return;
+        if (common_(reply, &p.error) || !reply_ok(reply)) return;
         const Json j = answer_object(reply);
         p.profile = profile_from(j.contains("profile") ? j["profile"] : Json::object());
         p.version = field<std::int64_t>(j, "version");
@@ -256,8 +261,8 @@ void ConsoleMembers::adjust() {
     p.done.clear();
     const auto points = parse_points(f.points);
     if (!points) {
-        f.error = ConsoleError{"invalid_value", "must be a whole number of points, not 0",
-                               "points", 0};
+        f.error =
+            ConsoleError{"invalid_value", "must be a whole number of points, not 0", "points", 0};
         return changed_();
     }
     if (f.reason.find_first_not_of(' ') == std::string::npos) {
@@ -267,16 +272,15 @@ void ConsoleMembers::adjust() {
     f.busy = true;
     f.error.reset();
     changed_();
-    const Json body{{"operation_id", operation_id(&f.operation_id)},
-                    {"points", *points},
-                    {"reason", f.reason}};
+    const Json body{
+        {"operation_id", operation_id(&f.operation_id)}, {"points", *points}, {"reason", f.reason}};
     const std::string id = p.id;
     call_({"POST", member_path(id) + "/adjust", body.dump(), "", {}},
           [this, id](TransportReply reply) {
               MemberPage& p = state_.page;
               if (p.id != id) return;
               p.adjust.busy = false;
-              if (common_(reply, &p.adjust.error) || !ok(reply)) {
+              if (common_(reply, &p.adjust.error) || !reply_ok(reply)) {
                   // A refusal is final for this operation: the next send is a new one.
                   if (reply.delivered) p.adjust.operation_id.clear();
                   return;
@@ -299,7 +303,7 @@ void ConsoleMembers::page_request(Request r, ConsoleBusy busy,
         MemberPage& p = state_.page;
         if (p.id != id) return;  // another member opened meanwhile
         p.busy = ConsoleBusy::none;
-        if (!common_(reply, &p.error) && ok(reply)) done(reply);
+        if (!common_(reply, &p.error) && reply_ok(reply)) done(reply);
     });
 }
 
@@ -344,8 +348,8 @@ void ConsoleMembers::erase_confirmed() {
                      // The list shows the member's row as it is now.
                      for (auto& [n, rows] : state_.list.pages)
                          for (MemberRow& r : rows)
-                             if (r.id == id) r = MemberRow{id, "", "", "", "", "", 0,
-                                                           r.last_visit_ms, true};
+                             if (r.id == id)
+                                 r = MemberRow{id, "", "", "", "", "", 0, r.last_visit_ms, true};
                  });
 }
 
@@ -372,7 +376,7 @@ void ConsoleMembers::enrol() {
               if (!state_.enrol) return;
               EnrolForm& f = *state_.enrol;
               f.busy = false;
-              if (common_(reply, &f.error) || !ok(reply)) {
+              if (common_(reply, &f.error) || !reply_ok(reply)) {
                   if (reply.delivered) f.operation_id.clear();
                   return;
               }

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "client/console_time.hpp"
-
+#include "client/json_fields.hpp"
 #include "codec/program_json.hpp"
 #include "core/money/money.hpp"
 
@@ -13,26 +13,17 @@ namespace kopilka::client {
 namespace {
 using codec::Json;
 
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
-
 int minor_digits(const program::Program& p) {
     return money::currency_info(p.currency).minor_digits;
 }
 
 constexpr const char* kDraftKey = "kopilka.console.program_draft";
 
-std::int64_t int_of(const Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
 ProgramVersionRow version_row(const Json& v) {
     ProgramVersionRow r;
-    r.version = int_of(v, "version");
-    r.effective_from_ms = int_of(v, "effective_from_ms");
-    r.created_at_ms = int_of(v, "created_at_ms");
+    r.version = json_int(v, "version");
+    r.effective_from_ms = json_int(v, "effective_from_ms");
+    r.created_at_ms = json_int(v, "created_at_ms");
     if (const auto by = v.find("by"); by != v.end() && by->is_object())
         r.by = by->value("label", std::string());
     r.summary = v.value("summary", std::string());
@@ -42,16 +33,16 @@ ProgramVersionRow version_row(const Json& v) {
 
 SimulationFigures figures_of(const Json& f) {
     SimulationFigures o;
-    o.receipts = int_of(f, "receipts");
-    o.member_receipts = int_of(f, "member_receipts");
-    o.revenue = int_of(f, "revenue_minor");
-    o.paid = int_of(f, "paid_minor");
-    o.discount = int_of(f, "discount_minor");
-    o.points_issued = int_of(f, "points_issued");
-    o.points_value = int_of(f, "points_value_minor");
-    o.cashback = int_of(f, "cashback_minor");
-    o.cost = int_of(f, "cost_minor");
-    o.cost_share_bp = int_of(f, "cost_share_bp");
+    o.receipts = json_int(f, "receipts");
+    o.member_receipts = json_int(f, "member_receipts");
+    o.revenue = json_int(f, "revenue_minor");
+    o.paid = json_int(f, "paid_minor");
+    o.discount = json_int(f, "discount_minor");
+    o.points_issued = json_int(f, "points_issued");
+    o.points_value = json_int(f, "points_value_minor");
+    o.cashback = json_int(f, "cashback_minor");
+    o.cost = json_int(f, "cost_minor");
+    o.cost_share_bp = json_int(f, "cost_share_bp");
     return o;
 }
 
@@ -107,10 +98,9 @@ quote::Receipt test_receipt(const std::vector<TestReceiptLine>& lines, int digit
     bad_field->clear();
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto price = parse_decimal(lines[i].price, digits);
-        if (!price && bad_field->empty())
-            *bad_field = "receipt[" + std::to_string(i) + "].price";
-        r.lines.push_back({lines[i].sku, lines[i].category, price.value_or(0), lines[i].quantity,
-                           false});
+        if (!price && bad_field->empty()) *bad_field = "receipt[" + std::to_string(i) + "].price";
+        r.lines.push_back(
+            {lines[i].sku, lines[i].category, price.value_or(0), lines[i].quantity, false});
     }
     if (bad_field->empty()) {
         const quote::ReceiptProblem problem = quote::receipt_problem(r);
@@ -143,7 +133,7 @@ void ProgramEditor::load(const std::string& currency_code, const std::string& me
             s.error.reset();
             return adopt(std::nullopt, 0);  // no program yet: the first save makes version 1
         }
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         apply_program_answer(reply.body);
     });
 }
@@ -155,7 +145,7 @@ void ProgramEditor::apply_program_answer(const std::string& body) {
     codec::DecodeError e;
     const auto j = codec::parse_json(body, &e);
     auto p = j && j->contains("program") ? codec::decode_program(j->at("program"))
-                                          : codec::Decoded<program::Program>{};
+                                         : codec::Decoded<program::Program>{};
     if (!p.ok()) {
         s.error = ConsoleError{"bad_answer", p.error.message, "", 0};
         return;
@@ -212,8 +202,8 @@ void ProgramEditor::restore_draft() {
     const auto j = codec::parse_json(drafts_.get(kDraftKey), &e);
     if (!j || !j->is_object() || j->value("merchant", std::string()) != merchant_) return;
     const auto it = j->find("program");
-    auto p = it != j->end() ? codec::decode_program(*it, false)
-                            : codec::Decoded<program::Program>{};
+    auto p =
+        it != j->end() ? codec::decode_program(*it, false) : codec::Decoded<program::Program>{};
     if (!p.ok()) return drafts_.remove(kDraftKey);
     const Json base = s.published ? codec::encode_program(*s.published) : Json();
     if (codec::encode_program(*p.value) == base) return drafts_.remove(kDraftKey);
@@ -274,8 +264,7 @@ void ProgramEditor::receipt_edited() {
 
 bool ProgramEditor::can_save() const {
     const ProgramEditorState& s = state_;
-    return s.loaded && s.dirty && !s.problem && s.unreadable.empty() &&
-           s.busy == ConsoleBusy::none;
+    return s.loaded && s.dirty && !s.problem && s.unreadable.empty() && s.busy == ConsoleBusy::none;
 }
 
 void ProgramEditor::save() {
@@ -296,7 +285,7 @@ void ProgramEditor::save() {
             t.error = ConsoleError{"version_conflict", "", "If-Match", 0};
             return;
         }
-        if (common_(reply, &t.error) || !ok(reply)) return;  // a 4xx's field is in t.error
+        if (common_(reply, &t.error) || !reply_ok(reply)) return;  // a 4xx's field is in t.error
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         const std::int64_t version = j ? j->value("version", t.latest_version + 1) : 0;
@@ -346,7 +335,7 @@ void ProgramEditor::reload_after_publish() {
     call_({"GET", "/v1/admin/program", "", "", {}}, [this](TransportReply reply) {
         ProgramEditorState& s = state_;
         const std::string done = s.done;
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         apply_program_answer(reply.body);
         s.done = done;
     });
@@ -354,7 +343,9 @@ void ProgramEditor::reload_after_publish() {
 }
 
 // ---- history ----------------------------------------------------------------------------
-void ProgramEditor::load_history() { load_versions(0); }
+void ProgramEditor::load_history() {
+    load_versions(0);
+}
 
 void ProgramEditor::history_older() {
     if (state_.history.next_before) load_versions(*state_.history.next_before);
@@ -369,7 +360,7 @@ void ProgramEditor::load_versions(std::int64_t before) {
     call_({"GET", path, "", "", {}}, [this, before](TransportReply reply) {
         ProgramHistory& t = state_.history;
         t.busy = ConsoleBusy::none;
-        if (common_(reply, &t.error) || !ok(reply)) return;
+        if (common_(reply, &t.error) || !reply_ok(reply)) return;
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         if (!j || !j->is_object()) return;
@@ -401,8 +392,8 @@ void ProgramEditor::revert_confirmed() {
     h.confirm_revert = 0;
     h.busy = ConsoleBusy::publishing;
     changed_();
-    Request r{"POST", "/v1/admin/program/versions/" + std::to_string(version) + "/revert", "{}",
-              "", {}};
+    Request r{
+        "POST", "/v1/admin/program/versions/" + std::to_string(version) + "/revert", "{}", "", {}};
     r.if_match = std::to_string(state_.latest_version);
     call_(r, [this](TransportReply reply) {
         ProgramHistory& t = state_.history;
@@ -411,7 +402,7 @@ void ProgramEditor::revert_confirmed() {
             t.error = ConsoleError{"version_conflict", "", "If-Match", 0};
             return reload_after_publish();
         }
-        if (common_(reply, &t.error) || !ok(reply)) return;
+        if (common_(reply, &t.error) || !reply_ok(reply)) return;
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         t.reverted_to = j ? j->value("version", std::int64_t{0}) : 0;
@@ -439,7 +430,7 @@ void ProgramEditor::simulate() {
     call_(r, [this](TransportReply reply) {
         ProgramSimulation& t = state_.simulation;
         t.busy = ConsoleBusy::none;
-        if (common_(reply, &t.error) || !ok(reply)) return;
+        if (common_(reply, &t.error) || !reply_ok(reply)) return;
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         if (!j || !j->is_object() || !j->contains("draft")) {
@@ -448,14 +439,14 @@ void ProgramEditor::simulate() {
         }
         t.ran = true;
         t.stale = false;
-        t.from_ms = int_of(*j, "from_ms");
-        t.to_ms = int_of(*j, "to_ms");
+        t.from_ms = json_int(*j, "from_ms");
+        t.to_ms = json_int(*j, "to_ms");
         t.draft = figures_of(j->at("draft"));
         t.published.reset();
         if (const auto it = j->find("published"); it != j->end() && it->is_object())
             t.published = figures_of(*it);
-        t.published_version = int_of(*j, "published_version");
-        t.receipts_skipped = int_of(*j, "receipts_skipped");
+        t.published_version = json_int(*j, "published_version");
+        t.receipts_skipped = json_int(*j, "receipts_skipped");
         const auto a = j->find("approximations");
         t.approximations = a != j->end() && a->is_array() ? a->size() : 0;
     });

@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "client/json_fields.hpp"
 #include "codec/decode.hpp"
 #include "core/program/lifecycle.hpp"
 
@@ -18,24 +19,10 @@ constexpr std::string_view kPresetNames[] = {"last_7",     "last_30",   "last_90
                                              "last_month", "this_year", "custom"};
 constexpr std::string_view kBucketNames[] = {"day", "week", "month"};
 
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
-
-std::int64_t num(const Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
 std::optional<std::int64_t> maybe_num(const Json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end() || !it->is_number_integer()) return std::nullopt;
     return it->get<std::int64_t>();
-}
-
-std::string str(const Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 const Json& obj(const Json& j, const char* key) {
@@ -67,13 +54,13 @@ template <class T>
 using Fields = std::initializer_list<std::pair<const char*, std::int64_t T::*>>;
 template <class T>
 void read_fields(const Json& j, Fields<T> fields, T* out) {
-    for (const auto& [key, field] : fields) out->*field = num(j, key);
+    for (const auto& [key, field] : fields) out->*field = json_int(j, key);
 }
 
 ReportSummary read_summary(const Json& j) {
     using S = ReportSummary;
     S s;
-    s.currency = str(j, "currency");
+    s.currency = json_text(j, "currency");
     read_fields<S>(j, {{"point_value_minor", &S::point_value_minor}}, &s);
     read_fields<S>(obj(j, "receipts"),
                    {{"count", &S::receipts},
@@ -102,11 +89,12 @@ ReportSummary read_summary(const Json& j) {
                     {"churn_permille", &S::churn_permille}},
                    &s);
     for (const Json& t : arr(j, "tiers"))
-        if (t.is_object()) s.tiers.push_back({str(t, "id"), str(t, "name"), num(t, "members")});
+        if (t.is_object())
+            s.tiers.push_back({json_text(t, "id"), json_text(t, "name"), json_int(t, "members")});
     for (const Json& c : arr(j, "cohorts"))
         if (c.is_object())
-            s.cohorts.push_back({str(c, "month"), num(c, "members"), numbers(arr(c, "active")),
-                                 numbers(arr(c, "retention_permille"))});
+            s.cohorts.push_back({json_text(c, "month"), json_int(c, "members"),
+                                 numbers(arr(c, "active")), numbers(arr(c, "retention_permille"))});
     const Json& spins = obj(j, "spins");
     read_fields<S>(
         spins,
@@ -124,8 +112,8 @@ ReportSummary read_summary(const Json& j) {
         using D = DeferredRevenue;
         const Json& dj = j.at("deferred_revenue");
         D d;
-        d.method = str(dj, "method");
-        d.breakage_basis = str(dj, "breakage_basis");
+        d.method = json_text(dj, "method");
+        d.breakage_basis = json_text(dj, "breakage_basis");
         read_fields<D>(dj,
                        {{"amount", &D::amount},
                         {"point_value_minor", &D::point_value_minor},
@@ -354,7 +342,7 @@ void ReportsView::reload() {
           [this, asked, settle](TransportReply reply) {
               if (asked != asked_) return;  // a newer range was asked for meanwhile
               settle();
-              if (common_(reply, &state_.error) || !ok(reply)) return;
+              if (common_(reply, &state_.error) || !reply_ok(reply)) return;
               state_.summary = read_summary(parse(reply.body));
               state_.summary_loaded = true;
           });
@@ -367,9 +355,9 @@ void ReportsView::reload() {
           [this, asked, settle](TransportReply reply) {
               if (asked != asked_) return;
               settle();
-              if (common_(reply, &state_.series_error) || !ok(reply)) return;
+              if (common_(reply, &state_.series_error) || !reply_ok(reply)) return;
               const Json j = parse(reply.body);
-              const std::string bucket = str(j, "bucket");
+              const std::string bucket = json_text(j, "bucket");
               for (const ReportBucket b :
                    {ReportBucket::day, ReportBucket::week, ReportBucket::month})
                   if (bucket == report_bucket_name(b)) state_.bucket = b;

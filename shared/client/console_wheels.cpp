@@ -5,6 +5,7 @@
 #include <cmath>
 #include <utility>
 
+#include "client/json_fields.hpp"
 #include "codec/wheel_json.hpp"
 #include "core/money/money.hpp"
 
@@ -14,10 +15,6 @@ namespace {
 using codec::Json;
 
 constexpr double kPreviewTurns = 3;  // whole turns before the preview stops on the segment
-
-bool ok(const TransportReply& r) {
-    return r.delivered && r.status >= 200 && r.status < 300;
-}
 
 // What the server takes as a document id: letters, digits, '-' and '_', 1 to 32 bytes.
 bool valid_wheel_id(const std::string& id) {
@@ -88,7 +85,7 @@ void WheelsEditor::load_list() {
     call_({"GET", "/v1/admin/wheels", "", "", {}, ""}, [this](TransportReply reply) {
         WheelsEditorState& s = state_;
         s.busy = ConsoleBusy::none;
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         codec::DecodeError e;
         const auto j = codec::parse_json(reply.body, &e);
         s.wheels.clear();
@@ -107,7 +104,7 @@ void WheelsEditor::open(const std::string& id) {
     call_({"GET", "/v1/admin/wheels/" + id, "", "", {}, ""}, [this](TransportReply reply) {
         WheelsEditorState& s = state_;
         s.busy = ConsoleBusy::none;
-        if (common_(reply, &s.error) || !ok(reply)) return;
+        if (common_(reply, &s.error) || !reply_ok(reply)) return;
         adopt(reply.body);
     });
 }
@@ -222,7 +219,7 @@ void WheelsEditor::save() {
             t.conflict = true;
             return;
         }
-        if (common_(reply, &t.error) || !ok(reply)) return;  // a 4xx's field is in t.error
+        if (common_(reply, &t.error) || !reply_ok(reply)) return;  // a 4xx's field is in t.error
         const spins::WheelConfig editing = t.draft;
         adopt(reply.body);  // the saved wheel, its new version and state
         if (t.error) return;
