@@ -3,8 +3,11 @@
 // restarted server resumes, idempotency (the same file twice changes nothing), 100 000 rows,
 // the exports read back by the import, roles; on SQLite and on PostgreSQL.
 #include <signal.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "console_helpers.hpp"
@@ -266,6 +269,63 @@ TEST_CASE("export: members and receipts as CSV downloads; the import reads the m
     REQUIRE(empty);
     CHECK(empty->body == "receipt_id,at,member_id,paid,currency\r\n");
     CHECK(call(*c, "GET", "/v1/admin/exports/receipts.csv?from=yesterday", key).status == 400);
+}
+
+TEST_CASE("export: a file of many pages arrives chunked, every row once, in time order") {
+    WithDemoServer w;
+    auto c = w.s.server->client();
+    const std::string key = api_key(w.s.db, "admin");
+    // 2 500 receipts (pages of 1 000), several at the same millisecond so the order must break
+    // ties by id; amounts from 0.00 to 24.99, and one negative (a refund kept as a receipt).
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open_v2(w.s.db.c_str(), &h, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    sqlite3_busy_timeout(h, 10000);
+    const char* seed =
+        "WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i + 1 < 2500) "
+        "INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
+        "tier_qualifying, receipt, quote, returned) SELECT 'demo', printf('X-%04d', 2499 - i), "
+        "'', printf('X-%04d', i), 1700000000000 + (i / 3) * 1000, i, 0, '{}', '{}', '[]' FROM g;"
+        "UPDATE receipts SET paid = -1205 WHERE receipt_id = 'X-0007';";
+    char* err = nullptr;
+    const int rc = sqlite3_exec(h, seed, nullptr, nullptr, &err);
+    const std::string why = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(h);
+    REQUIRE_MESSAGE(rc == SQLITE_OK, why);
+
+    const auto r =
+        c->Get("/v1/admin/exports/receipts.csv?from=2023-11-14&to=2023-11-16", bearer(key));
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    CHECK(r->get_header_value("Transfer-Encoding") == "chunked");
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < r->body.size();) {
+        const std::size_t end = r->body.find("\r\n", at);
+        REQUIRE(end != std::string::npos);
+        lines.push_back(r->body.substr(at, end - at));
+        at = end + 2;
+    }
+    REQUIRE(lines.size() == 2501);
+    CHECK(lines[0] == "receipt_id,at,member_id,paid,currency");
+    std::set<std::string> ids;
+    std::string previous;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        const std::string id = lines[i].substr(0, lines[i].find(','));
+        const std::string at = lines[i].substr(id.size() + 1, 20);
+        CHECK(ids.insert(id).second);
+        CHECK(previous <= at + id);  // by time, then by id
+        previous = at + id;
+    }
+    // i = 0, 1, 2 share the first second; of them X-2497 (i = 2) comes first by id.
+    CHECK(lines[1] == "X-2497,2023-11-14T22:13:20Z,,0.02,RUB");
+    CHECK(std::find(lines.begin(), lines.end(), "X-0000,2023-11-14T22:27:13Z,,24.99,RUB") !=
+          lines.end());
+    CHECK(std::find(lines.begin(), lines.end(), "X-0007,2023-11-14T22:27:10Z,,-12.05,RUB") !=
+          lines.end());
+    // The members' export is the same kind of answer.
+    const auto members = c->Get("/v1/admin/exports/members.csv", bearer(key));
+    REQUIRE(members);
+    CHECK(members->get_header_value("Transfer-Encoding") == "chunked");
 }
 
 TEST_CASE("import: 100 000 rows in batches, the progress stored until done (rows/second)") {

@@ -349,3 +349,17 @@ TEST_CASE("program versions: a viewer and support may not publish, simulate or r
         }
     }
 }
+
+TEST_CASE("program simulation over the demo shop's receipts: every one re-quoted, none skipped") {
+    WithDemoServer w;
+    auto c = w.s.server->client();
+    const std::string key = api_key(w.s.db, "admin");
+    const Reply published = call(*c, "GET", "/v1/admin/program", key);
+    REQUIRE(published.status == 200);
+    const Reply r = call(*c, "POST", "/v1/admin/program/simulate", key,
+                         {{"program", published.body["program"]}, {"days", 365}});
+    REQUIRE_MESSAGE(r.status == 200, r.body.dump());
+    CHECK(r.body["receipts_skipped"] == 0);
+    CHECK(r.body["draft"]["receipts"] == Db(w.s.db).count("receipts"));
+    CHECK(r.body["draft"]["receipts"].get<std::int64_t>() > 0);
+}

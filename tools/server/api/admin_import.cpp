@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "api/admin.hpp"
-#include "api/routes.hpp"
 #include "api/member_write.hpp"
+#include "api/routes.hpp"
 #include "api/staff.hpp"
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
 #include "core/csv/csv.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/money/money.hpp"
 #include "core/program/lifecycle.hpp"
 #include "storage/demo_data.hpp"
 
@@ -531,23 +532,46 @@ bool date_param(const char* name, const std::optional<std::string>& text, std::i
 }
 }  // namespace
 
-ApiResult admin_export_members_csv(Store& store, const Caller& caller, std::string* csv_text) {
+namespace {
+constexpr std::size_t export_page_rows = 1000;
+
+// minor units as a decimal amount with the currency's digits: 12345, 2 → "123.45"
+std::string decimal_amount(std::int64_t minor, int digits) {
+    const bool negative = minor < 0;
+    // the magnitude as unsigned, so the most negative amount has one too
+    std::string units = std::to_string(negative ? 0ULL - static_cast<unsigned long long>(minor)
+                                                : static_cast<unsigned long long>(minor));
+    if (digits <= 0) return (negative ? "-" : "") + units;
+    if (units.size() <= static_cast<std::size_t>(digits))
+        units.insert(0, static_cast<std::size_t>(digits) + 1 - units.size(), '0');
+    units.insert(units.size() - static_cast<std::size_t>(digits), 1, '.');
+    return (negative ? "-" : "") + units;
+}
+}  // namespace
+
+ApiResult admin_export_members_csv(Store& store, const Caller& caller, CsvExport* out) {
     ApiResult err;
     if (!admin_merchant_record(store, caller, &err)) return err;
-    *csv_text = csv::line({"external_id", "card", "name", "phone", "email", "birth_date",
-                           "consent", "created"});
-    for (const MemberRecord& m : store.members(caller.merchant_id)) {
-        if (m.erased_at_ms != 0) continue;  // nothing personal is left to export
-        *csv_text += csv::line({m.member_id, m.card_number, m.display_name, m.phone, m.email,
+    out->head = csv::line(
+        {"external_id", "card", "name", "phone", "email", "birth_date", "consent", "created"});
+    out->next = [&store, merchant = caller.merchant_id,
+                 after = std::string()](std::string* text) mutable {
+        const auto page = store.search_members(merchant, "", after, export_page_rows);
+        for (const MemberRecord& m : page) {
+            if (m.erased_at_ms != 0) continue;  // nothing personal is left to export
+            *text += csv::line({m.member_id, m.card_number, m.display_name, m.phone, m.email,
                                 m.birthday, m.consent_at_ms ? date_text(m.consent_at_ms) : "",
                                 date_text(m.created_at_ms)});
-    }
+        }
+        if (!page.empty()) after = page.back().member_id;
+        return page.size() == export_page_rows;
+    };
     return {200, Json::object(), caller.merchant_id};
 }
 
 ApiResult admin_export_receipts_csv(Store& store, const Caller& caller,
                                     const std::optional<std::string>& from,
-                                    const std::optional<std::string>& to, std::string* csv_text) {
+                                    const std::optional<std::string>& to, CsvExport* out) {
     ApiResult err;
     const auto merchant = admin_merchant_record(store, caller, &err);
     if (!merchant) return err;
@@ -555,15 +579,23 @@ ApiResult admin_export_receipts_csv(Store& store, const Caller& caller,
     if (!date_param("from", from, 0, &from_ms, &err) ||
         !date_param("to", to, std::int64_t{1} << 62, &to_ms, &err))
         return err;
-    *csv_text = csv::line({"receipt_id", "at", "member_id", "paid", "currency"});
-    for (const ReceiptRecord& r : store.receipts(caller.merchant_id, from_ms, to_ms)) {
-        const std::int64_t units = r.paid < 0 ? -r.paid : r.paid;
-        char paid[32];  // minor units as a decimal amount: 12345 → 123.45
-        std::snprintf(paid, sizeof paid, "%s%lld.%02lld", r.paid < 0 ? "-" : "",
-                      static_cast<long long>(units / 100), static_cast<long long>(units % 100));
-        *csv_text += csv::line({r.receipt_id, date_text(r.at_ms) + "T" + time_text(r.at_ms) + "Z",
-                                r.member_id, paid, merchant->currency});
-    }
+    const auto currency = money::currency_from_code(merchant->currency);
+    const int digits = currency ? money::currency_info(*currency).minor_digits : 2;
+    out->head = csv::line({"receipt_id", "at", "member_id", "paid", "currency"});
+    out->next = [&store, merchant = caller.merchant_id, from_ms, to_ms, digits,
+                 code = merchant->currency, after_at = from_ms - 1,
+                 after_id = std::string()](std::string* text) mutable {
+        const auto page =
+            store.receipts_page(merchant, from_ms, to_ms, after_at, after_id, export_page_rows);
+        for (const ReceiptRecord& r : page)
+            *text += csv::line({r.receipt_id, date_text(r.at_ms) + "T" + time_text(r.at_ms) + "Z",
+                                r.member_id, decimal_amount(r.paid, digits), code});
+        if (!page.empty()) {
+            after_at = page.back().at_ms;
+            after_id = page.back().receipt_id;
+        }
+        return page.size() == export_page_rows;
+    };
     return {200, Json::object(), caller.merchant_id};
 }
 
@@ -576,12 +608,13 @@ bool csv_content_type(const Request& req) {
     return type == "text/csv" || type == "text/plain" || type == "application/csv";
 }
 
-void send_csv(RouteContext& c, Response& res, const ApiResult& r, std::string text,
+void send_csv(RouteContext& c, Response& res, const ApiResult& r, CsvExport csv,
               const std::string& file_name) {
     if (r.status != 200) return c.respond(res, r);
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
-    res.set_content(std::move(text), "text/csv; charset=utf-8");
+    res.set_content(std::move(csv.head), "text/csv; charset=utf-8");
+    res.next_piece = std::move(csv.next);
 }
 }  // namespace
 
@@ -617,9 +650,9 @@ void register_import_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/admin/exports/members.csv", [c](const Request& req, Response& res) {
         const auto caller = c->admin(req, res);
         if (!caller) return;
-        std::string text;
-        const ApiResult r = admin_export_members_csv(c->store, *caller, &text);
-        send_csv(*c, res, r, std::move(text), "members.csv");
+        CsvExport csv;
+        const ApiResult r = admin_export_members_csv(c->store, *caller, &csv);
+        send_csv(*c, res, r, std::move(csv), "members.csv");
     });
     ctx.route("GET", "/v1/admin/exports/receipts.csv", [c](const Request& req, Response& res) {
         const auto caller = c->admin(req, res);
@@ -628,10 +661,10 @@ void register_import_routes(RouteContext& ctx) {
             if (!req.has_param(name)) return std::nullopt;
             return req.get_param_value(name);
         };
-        std::string text;
+        CsvExport csv;
         const ApiResult r =
-            admin_export_receipts_csv(c->store, *caller, param("from"), param("to"), &text);
-        send_csv(*c, res, r, std::move(text), "receipts.csv");
+            admin_export_receipts_csv(c->store, *caller, param("from"), param("to"), &csv);
+        send_csv(*c, res, r, std::move(csv), "receipts.csv");
     });
 }
 

@@ -82,13 +82,20 @@ private:
     std::thread thread_;
 };
 
-// [SECTION] Exports: CSV text with a header row
-// Every member of the merchant (erased ones without personal data), by member id.
-ApiResult admin_export_members_csv(Store& store, const Caller& caller, std::string* csv);
+// [SECTION] Exports: CSV with a header row, made a page of rows at a time
+// The header, and the rows after it: next(out) appends the next page to *out, false with the
+// last (http::Response::next_piece). It reads the store on each call, so a file of a million
+// rows never sits in memory whole.
+struct CsvExport {
+    std::string head;
+    std::function<bool(std::string* out)> next;
+};
+// The merchant's members, by member id, except erased ones (nothing personal is left).
+ApiResult admin_export_members_csv(Store& store, const Caller& caller, CsvExport* out);
 // Receipts with at_ms in [from, to) (query values YYYY-MM-DD; to is exclusive, both
-// optional).
+// optional), by time; amounts in the merchant's currency's decimals.
 ApiResult admin_export_receipts_csv(Store& store, const Caller& caller,
                                     const std::optional<std::string>& from,
-                                    const std::optional<std::string>& to, std::string* csv);
+                                    const std::optional<std::string>& to, CsvExport* out);
 
 }  // namespace kopilka::server

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -31,6 +32,7 @@ using tcp = net::ip::tcp;
 namespace {
 using Parser = bhttp::request_parser<bhttp::string_body>;
 using Message = bhttp::response<bhttp::string_body>;
+using Piecewise = bhttp::response<bhttp::buffer_body>;
 
 struct Refusal {
     int status = 400;
@@ -134,6 +136,10 @@ Message to_message(Response res, bool head, bool keep_alive) {
     for (auto& h : res.headers) m.set(h.name, h.value);
     m.keep_alive(keep_alive);
     if (bodyless_status(res.status)) return m;
+    if (res.next_piece) {  // HEAD of an answer sent in pieces: its length is not known
+        m.chunked(true);
+        return m;
+    }
     m.content_length(res.body.size());
     if (!head) m.body() = std::move(res.body);
     return m;
@@ -367,6 +373,8 @@ private:
     }
 
     void send(Response res, bool keep_alive) {
+        if (res.next_piece && !head_ && !bodyless_status(res.status))
+            return send_pieces(std::move(res), keep_alive);
         keep_alive = keep_alive && !l_.stopping;
         state_ = State::writing;
         out_ = std::make_unique<Message>(to_message(std::move(res), head_, keep_alive));
@@ -379,6 +387,96 @@ private:
                 if (!keep_alive || self->l_.stopping) return self->finish();
                 self->read_next();
             });
+    }
+
+    // An answer in pieces (Response::next_piece): the head, then each piece as a chunk. A
+    // worker makes each piece, so a slow reader holds no worker between pieces; each write
+    // has the deadline of a whole answer.
+    struct Pieces {
+        Pieces() : serializer(message) {}
+        Piecewise message;
+        bhttp::response_serializer<bhttp::buffer_body> serializer;
+        std::function<bool(std::string*)> next;
+        std::string piece;
+        bool last = false;
+    };
+
+    void send_pieces(Response res, bool keep_alive) {
+        keep_alive = keep_alive && !l_.stopping;
+        state_ = State::writing;
+        pieces_ = std::make_unique<Pieces>();
+        Piecewise& m = pieces_->message;
+        m.result(static_cast<unsigned>(res.status));
+        m.version(11);
+        for (auto& h : res.headers) m.set(h.name, h.value);
+        m.keep_alive(keep_alive);
+        m.chunked(true);
+        m.body().data = nullptr;
+        m.body().more = true;
+        pieces_->next = std::move(res.next_piece);
+        pieces_->piece = std::move(res.body);
+        stream_.expires_after(std::chrono::seconds(o().write_deadline_s));
+        bhttp::async_write_header(
+            stream_, pieces_->serializer,
+            [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                if (ec) return self->close_pieces();
+                self->write_piece(keep_alive);
+            });
+    }
+
+    void write_piece(bool keep_alive) {
+        Pieces& p = *pieces_;
+        if (p.piece.empty() && !p.last) return make_piece(keep_alive);
+        p.message.body().data = p.piece.empty() ? nullptr : p.piece.data();
+        p.message.body().size = p.piece.size();
+        p.message.body().more = !p.last;
+        stream_.expires_after(std::chrono::seconds(o().write_deadline_s));
+        bhttp::async_write(
+            stream_, p.serializer,
+            [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                if (ec == bhttp::error::need_buffer) ec = {};  // the piece is out; more follow
+                if (ec) return self->close_pieces();
+                if (self->pieces_->last) {
+                    self->pieces_.reset();
+                    if (!keep_alive || self->l_.stopping) return self->finish();
+                    return self->read_next();
+                }
+                self->pieces_->piece.clear();
+                self->make_piece(keep_alive);
+            });
+    }
+
+    // The next piece, made by a worker; while every worker is busy, again in a moment.
+    void make_piece(bool keep_alive) {
+        if (l_.stopping) return close_pieces();
+        auto self = shared_from_this();
+        auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+            l_.ioc.get_executor());
+        const bool queued = l_.pool.try_post([self, guard, keep_alive] {
+            Pieces& p = *self->pieces_;  // the connection's side waits for this post
+            bool made = true;
+            try {
+                p.last = !p.next(&p.piece);
+            } catch (...) {
+                made = false;  // cut short: the client sees the chunked body unfinished
+            }
+            net::post(self->stream_.get_executor(), [self, guard, keep_alive, made] {
+                if (!made) return self->close_pieces();
+                self->write_piece(keep_alive);
+            });
+        });
+        if (queued) return;
+        pause_ = std::make_unique<net::steady_timer>(stream_.get_executor());
+        pause_->expires_after(std::chrono::milliseconds(20));
+        pause_->async_wait([self, keep_alive](beast::error_code ec) {
+            if (ec) return self->close_pieces();
+            self->make_piece(keep_alive);
+        });
+    }
+
+    void close_pieces() {
+        pieces_.reset();
+        close();
     }
 
     // After a last answer: stop sending, and read (and drop) what the client still sends for
@@ -419,6 +517,8 @@ private:
     std::optional<Parser> parser_;
     std::unique_ptr<bhttp::response<bhttp::empty_body>> continue_;
     std::unique_ptr<Message> out_;
+    std::unique_ptr<Pieces> pieces_;            // an answer in pieces being sent
+    std::unique_ptr<net::steady_timer> pause_;  // waiting for a free worker for the next piece
 };
 
 void Listener::Impl::accept() {
@@ -545,6 +645,15 @@ std::string Listener::handle_raw(std::string_view bytes, const std::string& remo
         res = request ? impl_->app.handle(*request)
                       : impl_->app.refuse(partial_request(parser, remote_addr), why.status,
                                           why.code, why.message, why.field);
+    }
+    if (res.next_piece && !head) {  // the whole body at once: this answer is for tests
+        std::string piece;
+        while (res.next_piece(&piece)) {
+            res.body += piece;
+            piece.clear();
+        }
+        res.body += piece;
+        res.next_piece = nullptr;
     }
     std::ostringstream out;
     out << to_message(std::move(res), head, false);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,11 @@ struct Response {
     std::vector<Header> headers;
     std::string body;
     std::string merchant_id;  // not sent: the caller's merchant, for the request log
+    // A body too large to hold (an export): when set, `body` is its first piece, and the rest
+    // is sent chunked, piece by piece. next_piece appends the next piece to *out and returns
+    // false with the last one; a worker calls it, one call at a time, never again after false
+    // or a throw (which cuts the answer short: the client sees an unfinished chunked body).
+    std::function<bool(std::string* out)> next_piece;
 
     void set_header(std::string name, std::string value);  // replaces one of the same name
     bool has_header(std::string_view name) const;

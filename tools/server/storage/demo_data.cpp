@@ -3,6 +3,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "codec/quote_json.hpp"
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
@@ -172,8 +173,18 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 const auto id = *ledger::parse_entry_id(random_id());
                 l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn,
                                      "bonus", receipt_id}, when);
-                const ReceiptRecord r{receipt_id, seed.id, ledger::to_hex(id), when, points * 20,
-                                      points, "{}", "{}", "[]"};
+                // One line for the whole basket, so the console's simulation can re-quote it.
+                const quote::Receipt basket{
+                    receipt_id, {{"demo-basket", "", points * 20, 1}}, when};
+                const ReceiptRecord r{receipt_id,
+                                      seed.id,
+                                      ledger::to_hex(id),
+                                      when,
+                                      points * 20,
+                                      points,
+                                      codec::encode_receipt(basket).dump(),
+                                      "{}",
+                                      "[]"};
                 if (!tx.insert_receipt(r))
                     throw std::runtime_error("demo receipt id " + receipt_id + " is taken");
                 earned += points;

@@ -2205,17 +2205,4 @@ bool SqlStore::import_members(const ImportJobRecord& j, const std::vector<Import
     });
 }
 
-std::vector<ReceiptRecord> SqlStore::receipts(const std::string& merchant_id,
-                                              std::int64_t from_ms, std::int64_t to_ms) {
-    return read<std::vector<ReceiptRecord>>([&](Sql& s) {
-        std::vector<ReceiptRecord> out;
-        for (const auto& r : s.query(std::string("SELECT ") + kReceiptColumns +
-                                         " FROM receipts WHERE merchant_id = $1 AND at_ms >= $2 "
-                                         "AND at_ms < $3 ORDER BY at_ms, receipt_id",
-                                     {merchant_id, from_ms, to_ms}))
-            out.push_back(receipt_from(r));
-        return out;
-    });
-}
-
 }  // namespace kopilka::server

@@ -231,8 +231,6 @@ public:
                                              std::int64_t since_ms) override;
   void record_sign_in_failure(const std::vector<std::string>& keys, std::int64_t now_ms,
                               std::int64_t forget_ms) override;
-  std::vector<ReceiptRecord> receipts(const std::string& merchant_id, std::int64_t from_ms,
-                                      std::int64_t to_ms) override;
   void put_import_job(const ImportJobRecord& j, const Change& change) override;
   std::optional<ImportJobRecord> import_job(const std::string& merchant_id,
                                             const std::string& job_id) override;

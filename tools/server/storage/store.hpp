@@ -606,10 +606,6 @@ public:
                                 std::int64_t lease_ms, std::int64_t* created,
                                 std::int64_t* matched) = 0;
 
-    // The merchant's receipts with at_ms in [from_ms, to_ms), by time (the CSV export).
-    virtual std::vector<ReceiptRecord> receipts(const std::string& merchant_id,
-                                                std::int64_t from_ms, std::int64_t to_ms) = 0;
-
     // [SECTION] The audit log (append-only: the databases refuse UPDATE and DELETE on it)
     virtual void append_audit(const AuditRecord& a) = 0;  // in a transaction of its own
     virtual std::vector<AuditRecord> audit_log(const std::string& merchant_id,
