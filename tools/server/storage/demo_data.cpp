@@ -123,6 +123,10 @@ const char* const kWidgetSettings = R"json({
   "referral_url": "http://127.0.0.1:8081/signup.html?ref={code}"
 })json";
 
+// Minor units paid per point earned: the demo program's earn_bp 500 (5 %) and 100 minor units a
+// point.
+constexpr std::int64_t demo_minor_per_point = 2000;
+
 struct Seed {
     const char* id;
     const char* name;
@@ -173,18 +177,12 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 const auto id = *ledger::parse_entry_id(random_id());
                 l.apply(ledger::Earn{id, points, 0, when + 365 * day_ms, ledger::Reason::earn,
                                      "bonus", receipt_id}, when);
-                // One line for the whole basket, so the console's simulation can re-quote it.
-                const quote::Receipt basket{
-                    receipt_id, {{"demo-basket", "", points * 20, 1}}, when};
-                const ReceiptRecord r{receipt_id,
-                                      seed.id,
-                                      ledger::to_hex(id),
-                                      when,
-                                      points * 20,
-                                      points,
-                                      codec::encode_receipt(basket).dump(),
-                                      "{}",
-                                      "[]"};
+                // The basket the demo program's 5 % earned those points on (1 point = 1 ₽ =
+                // 100 minor units), as one line, so the console's simulation can re-quote it.
+                const std::int64_t paid = points * demo_minor_per_point;
+                const quote::Receipt basket{receipt_id, {{"demo-basket", "", paid, 1}}, when};
+                const ReceiptRecord r{receipt_id, seed.id, ledger::to_hex(id), when, paid, points,
+                                      codec::encode_receipt(basket).dump(), "{}", "[]"};
                 if (!tx.insert_receipt(r))
                     throw std::runtime_error("demo receipt id " + receipt_id + " is taken");
                 earned += points;
@@ -194,7 +192,7 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 l.apply(ledger::Redeem{*ledger::parse_entry_id(random_id()), seed.redeemed, "bonus",
                                        ""}, when);
             tx.append_entries(l.entries());
-            tx.save_counters({earned * 20, when, "", now_ms - 40 * day_ms, "{}"});
+            tx.save_counters({earned * demo_minor_per_point, when, "", now_ms - 40 * day_ms, "{}"});
             return true;
         });
         out.push_back({seed.id, number});
