@@ -543,13 +543,14 @@ TEST_CASE_FIXTURE(WithDemoServer,
     const Json& r = a.body;
     CHECK(r["from_ms"] == from);
     CHECK(r["currency"] == "RUB");
-    // Demo receipts pay 20 × the points they earned: (600 + 450 + 700 + 120 + 2500 + 3100) × 20
-    // = 149 400, plus 90 000 and 20 000. Every receipt here has a card.
+    // Demo receipts pay 2 000 × the points they earned (5 %, a point is 100 minor units):
+    // (600 + 450 + 700 + 120 + 2500 + 3100) × 2 000 = 14 940 000, plus 90 000 and 20 000.
+    // Every receipt here has a card.
     CHECK(r["receipts"]["count"] == 8);
     CHECK(r["receipts"]["with_card"] == 8);
     CHECK(r["receipts"]["card_share_permille"] == 1000);
-    CHECK(r["receipts"]["revenue_minor"] == 259400);
-    CHECK(r["receipts"]["average_member_minor"] == 32425);
+    CHECK(r["receipts"]["revenue_minor"] == 15050000);
+    CHECK(r["receipts"]["average_member_minor"] == 1881250);
     CHECK(r["receipts"]["average_non_member_minor"] == 0);
     // Issued 7 470 + 56 + 10; redeemed 500 + 1 400 + 100; 2 000 / 7 536 = 265 ‰.
     CHECK(r["points"]["issued_points"] == 7536);
@@ -576,10 +577,10 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(r["spins"]["count"] == 0);
     CHECK(r["spins"]["budget_minor"] == 2000000);
     CHECK(r["spins"]["budget_used_permille"] == 0);
-    // 2 000 points = 2 000 ₽ of 2 594 ₽ revenue.
+    // 2 000 points = 2 000 ₽ of 150 500 ₽ revenue: 13.3 ‰.
     CHECK(r["program_cost"]["points_minor"] == 200000);
     CHECK(r["program_cost"]["total_minor"] == 200000);
-    CHECK(r["program_cost"]["share_of_revenue_permille"] == 771);
+    CHECK(r["program_cost"]["share_of_revenue_permille"] == 13);
 
     // The default period is the last 30 days; bad periods name the parameter.
     a = admin.get("/v1/admin/reports");
