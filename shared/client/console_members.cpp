@@ -1,6 +1,7 @@
 #include "client/console_members.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <random>
 #include <type_traits>
@@ -103,9 +104,36 @@ HistoryEntry history_entry_from(const Json& j) {
     return e;
 }
 
-// The edit as the server takes it: every field, "" clearing phone, e-mail or birthday.
-Json edit_body(const EditForm& f) {
-    return Json{{"name", f.name}, {"phone", f.phone}, {"email", f.email}, {"birthday", f.birthday}};
+// The edit form's fields by the names the server takes.
+std::array<std::pair<const char*, std::string*>, 4> edit_fields(EditForm& f) {
+    return {{{"name", &f.name},
+             {"phone", &f.phone},
+             {"email", &f.email},
+             {"birthday", &f.birthday}}};
+}
+
+// The profile as the edit form shows it (the phone with its '+').
+std::map<std::string, std::string> editable(const MemberProfile& m) {
+    return {{"name", m.name},
+            {"phone", m.phone.empty() ? "" : "+" + m.phone},
+            {"email", m.email},
+            {"birthday", m.birthday}};
+}
+
+// The member as it is now under an open edit: the fields not typed into take the new values.
+void rebase_edit(EditForm* f, const MemberProfile& now) {
+    const auto values = editable(now);
+    for (const auto& [key, value] : edit_fields(*f))
+        if (*value == f->loaded[key]) *value = values.at(key);
+    f->loaded = values;
+}
+
+// The fields changed since the form was filled ("" clears phone, e-mail or birthday).
+Json edit_body(EditForm& f) {
+    Json j = Json::object();
+    for (const auto& [key, value] : edit_fields(f))
+        if (*value != f.loaded[key]) j[key] = *value;
+    return j;
 }
 
 // A required text left blank: the error at its field, before anything is sent.
@@ -266,6 +294,7 @@ void ConsoleMembers::reload_page() {
         const Json j = answer_object(reply);
         p.profile = profile_from(j.contains("profile") ? j["profile"] : Json::object());
         p.version = field<std::int64_t>(j, "version");
+        if (p.edit) rebase_edit(&*p.edit, p.profile);
         p.member.reset();
         if (j.contains("member")) {
             auto m = codec::decode_member(j["member"]);
@@ -328,8 +357,9 @@ void ConsoleMembers::open_edit() {
     MemberPage& p = state_.page;
     if (!p.loaded || p.erased || p.profile.erased) return;
     p.done.clear();
-    const MemberProfile& m = p.profile;
-    p.edit = EditForm{m.name, m.phone.empty() ? "" : "+" + m.phone, m.email, m.birthday};
+    p.edit = EditForm{};
+    p.edit->loaded = editable(p.profile);
+    for (const auto& [key, value] : edit_fields(*p.edit)) *value = p.edit->loaded[key];
     changed_();
 }
 
@@ -343,10 +373,12 @@ void ConsoleMembers::save_edit() {
     if (!p.edit || p.edit->busy) return;
     EditForm& f = *p.edit;
     if (refuse_blank(f.name, "name", &f.error)) return changed_();
+    const Json body = edit_body(f);
+    if (body.empty()) return close_edit();  // nothing changed: nothing to save
     f.busy = true;
     f.error.reset();
     changed_();
-    Request r{"PUT", member_path(p.id), edit_body(f).dump(), "", {}};
+    Request r{"PUT", member_path(p.id), body.dump(), "", {}};
     r.if_match = std::to_string(p.version);
     call_(std::move(r), [this, id = p.id](TransportReply reply) {
         MemberPage& p = state_.page;

@@ -78,7 +78,10 @@ struct AdjustForm {
 };
 
 struct EditForm {
-    std::string name, phone, email, birthday;  // as typed; all four are sent
+    std::string name, phone, email, birthday;  // as typed; only the ones changed are sent
+    // The values the form was filled with, by field: a reload after a conflict brings the
+    // fields not typed into up to date, so saving never undoes another person's change.
+    std::map<std::string, std::string> loaded;
     bool busy = false;
     bool conflict = false;  // 412: changed meanwhile; the edit is kept, reload offered
     std::optional<ConsoleError> error;  // field: where it goes

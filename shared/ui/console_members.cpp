@@ -66,10 +66,11 @@ std::string expires_text(const i18n::Catalogues& texts, i18n::Locale l,
                                  {"date", date_text(e.expires_at_ms)}}});
 }
 
-// An error in words: the section's "members.error.<code>", the console's "error.<code>", else
-// the server's own message.
+// An error in words: the section's "members.error.<code>.<field>" or "members.error.<code>",
+// the console's "error.<code>", else the server's own message.
 std::string error_text(const i18n::Catalogues& texts, i18n::Locale l, const ConsoleError& e) {
-    for (const std::string& key : {"members.error." + e.code, "error." + e.code}) {
+    const std::string by_field = "members.error." + e.code + "." + e.field;
+    for (const std::string& key : {by_field, "members.error." + e.code, "error." + e.code}) {
         const std::string out = i18n::translate(texts, l, key);
         if (out != key) return out;
     }
@@ -365,7 +366,8 @@ void history_table(const Ctx& c, const client::MemberHistory& h) {
     muted(history_range(c.m.texts, c.l, h));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp;
-    const float pager_h = ImGui::GetFrameHeightWithSpacing() + c.px(8);
+    // Below the table: its item spacing, a Spacing() and the pager's buttons.
+    const float pager_h = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2 + 1;
     const ImVec2 size(0, std::max(c.px(120), ImGui::GetContentRegionAvail().y - pager_h));
     if (ImGui::BeginTable("history", 3, flags | ImGuiTableFlags_ScrollY, size)) {
         ImGui::TableSetupScrollFreeze(0, 1);

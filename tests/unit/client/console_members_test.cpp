@@ -406,7 +406,7 @@ TEST_CASE("console members: personal fields edited with If-Match; a conflict kee
     CHECK(r.if_match == "3");
     Json body = Json::parse(r.body);
     CHECK(body["phone"] == "+371 2612 3456");
-    CHECK(body["email"] == "");
+    CHECK_FALSE(body.contains("email"));  // not changed: not sent
     c.net.answer(400, R"({"error":{"code":"invalid_value","message":"must be a date",)"
                       R"("field":"birthday"}})");
     CHECK(c.s().page.edit->error->field == "birthday");
@@ -424,16 +424,27 @@ TEST_CASE("console members: personal fields edited with If-Match; a conflict kee
     CHECK(c.next().path == "/v1/admin/members/demo-anna");
     Json newer = Json::parse(member_body("demo-anna", 1250));
     newer["version"] = 4;
+    newer["profile"]["email"] = "anna@example.lv";  // the other person's change
     c.net.answer(200, newer.dump());
     c.net.answer(200, history_body(2, 2, 1, 2));
     REQUIRE(c.s().page.edit);
-    CHECK(c.s().page.edit->name == "Anna Kalniņa");
+    CHECK(c.s().page.edit->name == "Anna Kalniņa");  // typed: kept
+    CHECK(c.s().page.edit->email == "anna@example.lv");  // not typed into: brought up to date
     CHECK_FALSE(c.s().page.edit->conflict);
     c.m().save_edit();
     r = c.next();
     CHECK(r.if_match == "4");
+    CHECK_FALSE(Json::parse(r.body).contains("email"));
     c.net.answer(200, R"({"profile":{"id":"demo-anna","name":"Anna Kalniņa"}})");
     CHECK_FALSE(c.s().page.edit);
     CHECK(c.s().page.done == "edited");
     CHECK(c.next().path == "/v1/admin/members/demo-anna");  // the new version, for the next edit
+
+    // Nothing changed: nothing sent.
+    c.net.answer(200, newer.dump());
+    c.net.answer(200, history_body(2, 2, 1, 2));
+    c.m().open_edit();
+    c.m().save_edit();
+    CHECK(c.net.pending.empty());
+    CHECK_FALSE(c.s().page.edit);
 }
