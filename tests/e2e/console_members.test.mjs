@@ -21,17 +21,14 @@
 // ##history_older, ##history_newer, ##member_edit, ##edit_phone, ##edit_save, ##edit_reload.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir,
-  openKiosk, requireFile, siteDir, startServer, waitForScreen, watchPage, wedgeScan,
+  openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, watchPage, wedgeScan,
 } from './harness.mjs';
 
-const execFileP = promisify(execFile);
 const SEEDED = 100000;
 
 // Signs in through the API and hands the page the session as the console keeps it (the tab's
@@ -76,23 +73,6 @@ async function openMembers(page) {
   await waitMembers(page, (m) => m.rows > 0 && !m.loading, 'the list never loaded');
 }
 
-// 100 000 members straight into the server's SQLite file, with a card each (the server reads
-// them as any other members; they have no ledger yet).
-async function seedMembers(dbFile) {
-  const sql = `.timeout 10000
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SEEDED})
-INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, email, birthday,
-                     consent_at_ms, erased_at_ms)
-SELECT 'demo', printf('seed-%06d', i), printf('Seeded member %d', i), 1764000000000, '', '', '',
-       1764000000000, 0 FROM n;
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SEEDED})
-INSERT INTO cards (merchant_id, number, member_id, created_at_ms)
-SELECT 'demo', printf('29%011d', i), printf('seed-%06d', i), 1764000000000 FROM n;
-`;
-  const file = dbFile + '.seed.sql';
-  fs.writeFileSync(file, sql);
-  await execFileP('sqlite3', [dbFile, `.read ${file}`], { timeout: 120000 });
-}
 
 describe('console members', () => {
   let tmp, server, browser, owner;
@@ -308,7 +288,7 @@ describe('console members', () => {
 
   test('100 000 members: pages fetched as the table scrolls, a bounded cache, frame times',
     { timeout: 300000 }, async () => {
-      await seedMembers(server.dbFile);
+      await seedMembers(server.dbFile, SEEDED);
       await asOwner('scroll', async (page) => {
         await openMembers(page);
         await page.waitForTimeout(300);
