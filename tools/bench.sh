@@ -19,6 +19,10 @@
 #                          start to the first frame, bytes by kind, one theme edit → kiosk and
 #                          widget previews redrawn, CPU of an idle console
 #                          (tools/bench/console_bench.mjs, about a minute)
+#   tools/bench.sh members the console's members table at 100 000 members scrolled by wheel and
+#                          PageDown beside a baseline screen: frame rate, long frames, time in
+#                          the frame callbacks (tools/bench/members_bench.mjs, about a minute;
+#                          printed, not written to the README)
 #   tools/bench.sh reports report latency (GET /v1/admin/reports and /series over 30 and 365
 #                          days, cold and warm) at 10^4, 10^5 and 10^6 receipts on SQLite and
 #                          PostgreSQL, and CSV import rows per second
@@ -191,6 +195,7 @@ case "$what" in
   widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about two minutes" ;;
   console) bench_browser console "the console in headless Chromium against kopilka-server, about a minute" ;;
   reports) bench_reports ;;
+  members) KOPILKA_BUILD="$root/build" node tools/bench/members_bench.mjs ;;
   all)
     bench_core
     bench_server

@@ -1,6 +1,7 @@
 #include "client/console_members.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <random>
 #include <type_traits>
@@ -92,6 +93,54 @@ Json enrol_body(const EnrolForm& f) {
     for (const auto& [key, value] : optional)
         if (!value->empty()) j[key] = *value;
     return j;
+}
+
+HistoryEntry history_entry_from(const Json& j) {
+    HistoryEntry e;
+    read_texts(j, {{"reason", &e.reason}, {"rule", &e.rule}, {"note", &e.note}});
+    e.seq = field<std::int64_t>(j, "seq");
+    e.at_ms = field<std::int64_t>(j, "at_ms");
+    e.points = field<std::int64_t>(j, "points");
+    return e;
+}
+
+// The edit form's fields by the names the server takes.
+std::array<std::pair<const char*, std::string*>, 4> edit_fields(EditForm& f) {
+    return {{{"name", &f.name},
+             {"phone", &f.phone},
+             {"email", &f.email},
+             {"birthday", &f.birthday}}};
+}
+
+// The profile as the edit form shows it (the phone with its '+').
+std::map<std::string, std::string> editable(const MemberProfile& m) {
+    return {{"name", m.name},
+            {"phone", m.phone.empty() ? "" : "+" + m.phone},
+            {"email", m.email},
+            {"birthday", m.birthday}};
+}
+
+// The member as it is now under an open edit: the fields not typed into take the new values.
+void rebase_edit(EditForm* f, const MemberProfile& now) {
+    const auto values = editable(now);
+    for (const auto& [key, value] : edit_fields(*f))
+        if (*value == f->loaded[key]) *value = values.at(key);
+    f->loaded = values;
+}
+
+// The fields changed since the form was filled ("" clears phone, e-mail or birthday).
+Json edit_body(EditForm& f) {
+    Json j = Json::object();
+    for (const auto& [key, value] : edit_fields(f))
+        if (*value != f.loaded[key]) j[key] = *value;
+    return j;
+}
+
+// A required text left blank: the error at its field, before anything is sent.
+bool refuse_blank(const std::string& text, const char* field, std::optional<ConsoleError>* error) {
+    if (text.find_first_not_of(' ') != std::string::npos) return false;
+    *error = ConsoleError{"missing_field", "is required", field, 0};
+    return true;
 }
 
 std::string member_path(const std::string& id) {
@@ -245,13 +294,110 @@ void ConsoleMembers::reload_page() {
         const Json j = answer_object(reply);
         p.profile = profile_from(j.contains("profile") ? j["profile"] : Json::object());
         p.version = field<std::int64_t>(j, "version");
+        if (p.edit) rebase_edit(&*p.edit, p.profile);
         p.member.reset();
         if (j.contains("member")) {
             auto m = codec::decode_member(j["member"]);
             if (m.ok()) p.member = std::move(*m.value);
         }
         p.loaded = true;
+        fetch_history();
     });
+}
+
+void ConsoleMembers::fetch_history() {
+    MemberHistory& h = state_.page.history;
+    if (h.loading) return;
+    h.loading = true;
+    changed_();
+    const std::int64_t before = h.cursors.back();
+    std::string path = member_path(state_.page.id) + "/history?limit=" +
+                       std::to_string(history_page_rows);
+    if (before >= 0) path += "&before=" + std::to_string(before);
+    call_({"GET", path, "", "", {}}, [this, id = state_.page.id, before](TransportReply reply) {
+        MemberHistory& h = state_.page.history;
+        if (state_.page.id != id) return;  // another member opened meanwhile
+        h.loading = false;
+        if (common_(reply, &h.error) || !reply_ok(reply)) return;
+        if (h.cursors.back() != before) return fetch_history();  // moved on meanwhile
+        const Json j = answer_object(reply);
+        h.entries.clear();
+        if (j.contains("entries") && j["entries"].is_array())
+            for (const Json& e : j["entries"]) h.entries.push_back(history_entry_from(e));
+        h.total = field<std::int64_t>(j, "total");
+        h.first = field<std::int64_t>(j, "first");
+        h.older.reset();
+        if (j.contains("next_before") && j["next_before"].is_number_integer())
+            h.older = j["next_before"].get<std::int64_t>();
+        h.loaded = true;
+    });
+}
+
+void ConsoleMembers::history_older() {
+    MemberHistory& h = state_.page.history;
+    if (!h.older || h.loading) return;
+    h.cursors.push_back(*h.older);
+    fetch_history();
+}
+
+void ConsoleMembers::history_newer() {
+    MemberHistory& h = state_.page.history;
+    if (!h.has_newer() || h.loading) return;
+    h.cursors.pop_back();
+    fetch_history();
+}
+
+void ConsoleMembers::history_retry() {
+    state_.page.history.error.reset();
+    fetch_history();
+}
+
+// ---- editing personal fields ---------------------------------------------------------------
+void ConsoleMembers::open_edit() {
+    MemberPage& p = state_.page;
+    if (!p.loaded || p.erased || p.profile.erased) return;
+    p.done.clear();
+    p.edit = EditForm{};
+    p.edit->loaded = editable(p.profile);
+    for (const auto& [key, value] : edit_fields(*p.edit)) *value = p.edit->loaded[key];
+    changed_();
+}
+
+void ConsoleMembers::close_edit() {
+    state_.page.edit.reset();
+    changed_();
+}
+
+void ConsoleMembers::save_edit() {
+    MemberPage& p = state_.page;
+    if (!p.edit || p.edit->busy) return;
+    EditForm& f = *p.edit;
+    if (refuse_blank(f.name, "name", &f.error)) return changed_();
+    const Json body = edit_body(f);
+    if (body.empty()) return close_edit();  // nothing changed: nothing to save
+    f.busy = true;
+    f.error.reset();
+    changed_();
+    Request r{"PUT", member_path(p.id), body.dump(), "", {}};
+    r.if_match = std::to_string(p.version);
+    call_(std::move(r), [this, id = p.id](TransportReply reply) {
+        MemberPage& p = state_.page;
+        if (p.id != id || !p.edit) return;
+        EditForm& f = *p.edit;
+        f.busy = false;
+        f.conflict = reply.delivered && reply.status == 412;
+        if (common_(reply, &f.error) || !reply_ok(reply)) return;
+        p.edit.reset();
+        p.done = "edited";
+        reload_page();  // the new version, for the next edit
+    });
+}
+
+void ConsoleMembers::reload_keeping_edit() {
+    if (!state_.page.edit) return;
+    state_.page.edit->conflict = false;
+    state_.page.edit->error.reset();
+    reload_page();
 }
 
 void ConsoleMembers::adjust() {
@@ -265,10 +411,7 @@ void ConsoleMembers::adjust() {
             ConsoleError{"invalid_value", "must be a whole number of points, not 0", "points", 0};
         return changed_();
     }
-    if (f.reason.find_first_not_of(' ') == std::string::npos) {
-        f.error = ConsoleError{"missing_field", "is required", "reason", 0};
-        return changed_();
-    }
+    if (refuse_blank(f.reason, "reason", &f.error)) return changed_();
     f.busy = true;
     f.error.reset();
     changed_();
@@ -287,6 +430,7 @@ void ConsoleMembers::adjust() {
               }
               p.adjust = AdjustForm{};
               p.done = "adjusted";
+              p.history.cursors = {-1};  // the newest page shows the adjustment
               reload_page();
           });
 }

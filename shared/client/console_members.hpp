@@ -4,10 +4,13 @@
 //           the `after` cursor as the rows come into view; only a few pages are kept, the
 //           cursors of all pages seen so far, so scrolling back fetches a page again
 //   page:   GET /v1/admin/members/{id} → profile, balance, batches with their expiry, tier and
-//           progress, recent history (newest first)
+//           progress; the history a page at a time (GET …/history?before=&limit=, newest
+//           first), Older and Newer walking the server's keyset cursors
 //   writes: enrol with consent (POST /v1/admin/members), adjust with a reason (POST …/adjust),
-//           export (GET …/export, handed to the page as a download), erase after an explicit
-//           confirmation (POST …/erase; the page then says the member is gone)
+//           edit the personal fields (PUT …/{id} with If-Match: the version read; a 412 keeps
+//           the edit and offers to reload the member under it), export (GET …/export, handed
+//           to the page as a download), erase after an explicit confirmation (POST …/erase;
+//           the page then says the member is gone)
 //
 // Writes carry an operation id made once per form and kept until the server took it, so a
 // retry after a lost answer is the same operation. Refusals keep the field the server names
@@ -15,8 +18,7 @@
 // before sending (an empty reason, points that are not a whole number).
 //
 // ConsoleFlow owns one ConsoleMembers and lends it its requests (session, 401 and 403).
-// Missing: editing a member's personal fields (PUT …/{id}) and history beyond the snapshot's
-// recent lines (the admin API has no history pages yet).
+// Missing: changing the member's card (the server has no route for it).
 #pragma once
 
 #include <cstddef>
@@ -35,6 +37,7 @@ namespace kopilka::client {
 
 inline constexpr std::size_t members_page_rows = 100;  // rows per GET (the server allows 200)
 inline constexpr std::size_t members_cached_pages_max = 8;
+inline constexpr std::size_t history_page_rows = 20;  // entries per history page
 
 struct MemberRow {
     std::string id, name, card, phone, email, tier;
@@ -74,6 +77,36 @@ struct AdjustForm {
     std::optional<ConsoleError> error;
 };
 
+struct EditForm {
+    std::string name, phone, email, birthday;  // as typed; only the ones changed are sent
+    // The values the form was filled with, by field: a reload after a conflict brings the
+    // fields not typed into up to date, so saving never undoes another person's change.
+    std::map<std::string, std::string> loaded;
+    bool busy = false;
+    bool conflict = false;  // 412: changed meanwhile; the edit is kept, reload offered
+    std::optional<ConsoleError> error;  // field: where it goes
+};
+
+struct HistoryEntry {
+    std::int64_t seq = 0;  // the entry's place in the member's ledger (the cursor)
+    std::string reason, rule, note;
+    std::int64_t at_ms = 0;
+    std::int64_t points = 0;  // change of the balance, signed
+};
+
+// The page of the member's history on screen. cursors: before= of each page from the newest
+// (-1) to the one shown, so Newer goes back the way Older came.
+struct MemberHistory {
+    std::vector<HistoryEntry> entries;  // newest first
+    std::int64_t total = 0;             // entries in all
+    std::int64_t first = 0;             // 1-based place of entries[0] (0: none)
+    std::vector<std::int64_t> cursors{-1};
+    std::optional<std::int64_t> older;  // before= of the next older page
+    bool loading = false, loaded = false;
+    std::optional<ConsoleError> error;
+    bool has_newer() const { return cursors.size() > 1; }
+};
+
 struct MemberProfile {
     std::string id, name, card, phone, email, birthday;
     std::int64_t consent_at_ms = 0, created_at_ms = 0, erased_at_ms = 0;
@@ -87,10 +120,12 @@ struct MemberPage {
     MemberProfile profile;
     std::optional<members::MemberSnapshot> member;  // none once erased
     std::int64_t version = 0;
+    MemberHistory history;
     AdjustForm adjust;
-    bool confirm_erase = false;  // the confirmation is open
+    std::optional<EditForm> edit;  // the edit of personal fields is open
+    bool confirm_erase = false;    // the confirmation is open
     bool erased = false;         // erased here: the page says it is gone
-    std::string done;            // "adjusted", "exported", "erased", "enrolled", ""
+    std::string done;  // "adjusted", "edited", "exported", "erased", "enrolled", ""
     std::optional<ConsoleError> error;
 };
 
@@ -132,6 +167,14 @@ class ConsoleMembers {
     void close();  // back to the list
     AdjustForm& adjust_form() { return state_.page.adjust; }
     void adjust();
+    void history_older();  // the next older page, when there is one
+    void history_newer();  // back towards the newest
+    void history_retry();  // the page shown, again
+    void open_edit();      // the form filled with the profile
+    void close_edit();
+    EditForm& edit_form() { return *state_.page.edit; }  // only while open
+    void save_edit();
+    void reload_keeping_edit();  // after a 412: the member as it is now, the edit kept
     void export_member();
     void ask_erase();
     void cancel_erase();
@@ -152,6 +195,7 @@ class ConsoleMembers {
     void fetch_page(std::size_t page);
     void drop_far_pages(std::size_t first_page, std::size_t last_page);
     void reload_page();
+    void fetch_history();  // the page at history.cursors.back()
     void page_request(Request r, ConsoleBusy busy,
                       std::function<void(const TransportReply&)> done);
     std::string operation_id(std::string* kept);

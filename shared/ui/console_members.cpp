@@ -66,10 +66,11 @@ std::string expires_text(const i18n::Catalogues& texts, i18n::Locale l,
                                  {"date", date_text(e.expires_at_ms)}}});
 }
 
-// An error in words: the section's "members.error.<code>", the console's "error.<code>", else
-// the server's own message.
+// An error in words: the section's "members.error.<code>.<field>" or "members.error.<code>",
+// the console's "error.<code>", else the server's own message.
 std::string error_text(const i18n::Catalogues& texts, i18n::Locale l, const ConsoleError& e) {
-    for (const std::string& key : {"members.error." + e.code, "error." + e.code}) {
+    const std::string by_field = "members.error." + e.code + "." + e.field;
+    for (const std::string& key : {by_field, "members.error." + e.code, "error." + e.code}) {
         const std::string out = i18n::translate(texts, l, key);
         if (out != key) return out;
     }
@@ -88,6 +89,13 @@ void other_error(const Ctx& c, const std::optional<ConsoleError>& e,
     for (const char* f : fields)
         if (e->field == f) return;
     colored(kError, error_text(c.m.texts, c.l, *e));
+}
+
+// An error with a Retry button after it; true when the button was pressed.
+bool retry_line(const Ctx& c, const ConsoleError& e, const char* id) {
+    colored(kError, error_text(c.m.texts, c.l, e), false);
+    ImGui::SameLine();
+    return ImGui::SmallButton((c.t("members.retry") + id).c_str());
 }
 
 void heading(const Ctx& c, const std::string& text) {
@@ -126,10 +134,7 @@ void search_bar(const Ctx& c) {
 void status_line(const Ctx& c) {
     const client::MembersList& l = c.members.state().list;
     if (l.error) {
-        colored(kError, error_text(c.m.texts, c.l, *l.error), false);
-        ImGui::SameLine();
-        if (ImGui::SmallButton((c.t("members.retry") + "##members_retry").c_str()))
-            c.members.search();
+        if (retry_line(c, *l.error, "##members_retry")) c.members.search();
         return;
     }
     const auto count = static_cast<std::int64_t>(l.rows_known);
@@ -213,24 +218,31 @@ void list_view(const Ctx& c, const Rect& room) {
 }
 
 // ---- enrolment -----------------------------------------------------------------------------
-void enrol_field(const Ctx& c, const char* field, std::string* value, const char* hint = nullptr) {
-    const std::string key = std::string("members.field.") + field;
-    label(c.t(key));
-    ImGui::SetNextItemWidth(c.px(360));
-    input((std::string("##enrol_") + field).c_str(), value, 0, hint);
-    field_error(c, c.members.state().enrol->error, field);
+// A labelled field of a form ("##<form>_<field>") with the error that names it under it.
+void form_field(const Ctx& c, const char* form, const char* field, std::string* value,
+                const std::optional<ConsoleError>& error, const char* hint = nullptr) {
+    label(c.t(std::string("members.field.") + field));
+    ImGui::SetNextItemWidth(std::min(c.px(380), ImGui::GetContentRegionAvail().x));
+    input((std::string("##") + form + "_" + field).c_str(), value, 0, hint);
+    field_error(c, error, field);
+}
+
+// The form's title and intro, and the personal fields enrolment and the edit share.
+template <class Form>
+void personal_form(const Ctx& c, const char* form, const std::string& title, Form& f) {
+    heading(c, c.t(title + "_title"));
+    muted(c.t(title + "_intro"));
+    ImGui::Spacing();
+    form_field(c, form, "name", &f.name, f.error);
+    form_field(c, form, "phone", &f.phone, f.error, "+371 2000 0000");
+    form_field(c, form, "email", &f.email, f.error);
+    form_field(c, form, "birthday", &f.birthday, f.error, "YYYY-MM-DD");
 }
 
 void enrol_view(const Ctx& c) {
     client::EnrolForm& f = c.members.enrol_form();
-    heading(c, c.t("members.enrol_title"));
-    muted(c.t("members.enrol_intro"));
-    ImGui::Spacing();
-    enrol_field(c, "name", &f.name);
-    enrol_field(c, "phone", &f.phone, "+371 2000 0000");
-    enrol_field(c, "email", &f.email);
-    enrol_field(c, "birthday", &f.birthday, "YYYY-MM-DD");
-    enrol_field(c, "card", &f.card);
+    personal_form(c, "enrol", "members.enrol", f);
+    form_field(c, "enrol", "card", &f.card, f.error);
     muted(c.t("members.card_hint"));
     ImGui::Spacing();
     ImGui::Checkbox((c.t("members.field.consent") + "##enrol_consent").c_str(), &f.consent);
@@ -303,30 +315,79 @@ void adjust_form(const Ctx& c) {
         c.members.adjust();
 }
 
-void history_table(const Ctx& c, const members::MemberSnapshot& m) {
+// "Entries 21–40 of 134" for the page shown ("" before it came).
+std::string history_range(const i18n::Catalogues& texts, i18n::Locale l,
+                          const client::MemberHistory& h) {
+    if (!h.loaded || h.entries.empty()) return "";
+    const auto last = h.first + static_cast<std::int64_t>(h.entries.size()) - 1;
+    return i18n::translate(texts, l, "members.history_range",
+                           {{}, {{"first", std::to_string(h.first)},
+                                 {"last", std::to_string(last)},
+                                 {"total", std::to_string(h.total)}}});
+}
+
+// "Adjusted by staff: a goodwill gesture": what an entry was, in words.
+std::string entry_text(const i18n::Catalogues& texts, i18n::Locale l,
+                       const client::HistoryEntry& e) {
+    const std::string key = "members.reason." + e.reason;
+    std::string what = i18n::translate(texts, l, key);
+    if (what == key) what = e.reason;
+    return e.note.empty() ? what : what + ": " + e.note;
+}
+
+std::string signed_points(std::int64_t n) { return (n > 0 ? "+" : "") + std::to_string(n); }
+
+// Newer and Older under the table; PageUp and PageDown do the same while the history has focus.
+void history_pager(const Ctx& c, const client::MemberHistory& h) {
+    const bool idle = !h.loading;
+    if (button("‹ " + c.t("members.history_newer") + "##history_newer", idle && h.has_newer()))
+        c.members.history_newer();
+    ImGui::SameLine();
+    if (button(c.t("members.history_older") + " ›##history_older", idle && h.older.has_value()))
+        c.members.history_older();
+    if (h.loading) {
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        muted(c.t("members.loading"));
+    }
+    if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows)) return;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) c.members.history_older();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) c.members.history_newer();
+}
+
+void history_table(const Ctx& c, const client::MemberHistory& h) {
     heading(c, c.t("members.history"));
-    if (m.history.empty()) return muted(c.t("members.history_none"));
+    if (h.error) {
+        if (retry_line(c, *h.error, "##history_retry")) c.members.history_retry();
+        return;
+    }
+    if (!h.loaded) return muted(c.t("members.loading"));
+    if (h.entries.empty()) return muted(c.t("members.history_none"));
+    muted(history_range(c.m.texts, c.l, h));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("history", 3, flags)) return;
-    ImGui::TableSetupColumn(c.t("members.col.date").c_str(), 0, 1.0f);
-    ImGui::TableSetupColumn(c.t("members.col.what").c_str(), 0, 1.6f);
-    ImGui::TableSetupColumn(c.t("members.col.points").c_str(), 0, 0.8f);
-    ImGui::TableHeadersRow();
-    for (const auto& h : m.history) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(date_text(h.at_ms).c_str());
-        ImGui::TableNextColumn();
-        const std::string key = "members.reason." + h.reason;
-        std::string what = c.t(key);
-        if (what == key) what = h.reason;
-        ImGui::TextUnformatted(what.c_str());
-        ImGui::TableNextColumn();
-        colored(h.points < 0 ? kError : kGood,
-                (h.points > 0 ? "+" : "") + std::to_string(h.points), false);
+    // Below the table: its item spacing, a Spacing() and the pager's buttons.
+    const float pager_h = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y * 2 + 1;
+    const ImVec2 size(0, std::max(c.px(120), ImGui::GetContentRegionAvail().y - pager_h));
+    if (ImGui::BeginTable("history", 3, flags | ImGuiTableFlags_ScrollY, size)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn(c.t("members.col.date").c_str(), 0, 1.0f);
+        ImGui::TableSetupColumn(c.t("members.col.what").c_str(), 0, 2.2f);
+        ImGui::TableSetupColumn(c.t("members.col.points").c_str(), 0, 0.7f);
+        ImGui::TableHeadersRow();
+        for (const client::HistoryEntry& e : h.entries) {
+            ImGui::TableNextRow(0, c.px(28));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(date_text(e.at_ms).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", entry_text(c.m.texts, c.l, e).c_str());
+            ImGui::TableNextColumn();
+            colored(e.points < 0 ? kError : kGood, signed_points(e.points), false);
+        }
+        ImGui::EndTable();
     }
-    ImGui::EndTable();
+    ImGui::Spacing();
+    history_pager(c, h);
 }
 
 void profile_lines(const Ctx& c, const client::MemberProfile& p) {
@@ -338,6 +399,27 @@ void profile_lines(const Ctx& c, const client::MemberProfile& p) {
     for (const auto& s : parts_shown) line += (line.empty() ? "" : "  ·  ") + s;
     if (!line.empty()) ImGui::TextWrapped("%s", line.c_str());
     muted(c.t("members.since", {{}, {{"date", date_text(p.created_at_ms)}, {"id", p.id}}}));
+}
+
+// The personal fields, saved with the version read; a conflict keeps what was typed.
+void edit_form(const Ctx& c) {
+    client::EditForm& f = c.members.edit_form();
+    personal_form(c, "edit", "members.edit", f);
+    ImGui::Spacing();
+    if (f.conflict) {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + c.px(420));
+        colored(kError, c.t("members.edit_conflict"));
+        ImGui::PopTextWrapPos();
+        if (button(c.t("members.edit_reload") + "##edit_reload", !f.busy))
+            c.members.reload_keeping_edit();
+    } else {
+        other_error(c, f.error, {"name", "phone", "email", "birthday"});
+    }
+    ImGui::Spacing();
+    if (button(c.t(f.busy ? "members.saving" : "members.save") + "##edit_save", !f.busy, true))
+        c.members.save_edit();
+    ImGui::SameLine();
+    if (button(c.t("publish.cancel") + "##edit_cancel")) c.members.close_edit();
 }
 
 void erase_dialog(const Ctx& c) {
@@ -397,21 +479,27 @@ void page_view(const Ctx& c, const Rect& room) {
         return done_line(c, p);
     }
     profile_lines(c, p.profile);
+    if (!p.edit && button(c.t("members.edit") + "##member_edit", p.busy == ConsoleBusy::none))
+        c.members.open_edit();
     done_line(c, p);
     ImGui::Spacing();
     const float top = ImGui::GetCursorScreenPos().y;
     const float gap = c.px(24);
     const float left_w = std::max(c.px(360), (room.width() - gap) * 0.48f);
     ImGui::BeginChild("member_left", ImVec2(left_w, room.max.y - top), false);
-    if (p.member) balance_card(c, *p.member);
-    ImGui::Spacing();
-    ImGui::Separator();
-    adjust_form(c);
-    page_actions(c, p);
+    if (p.edit) {
+        edit_form(c);
+    } else {
+        if (p.member) balance_card(c, *p.member);
+        ImGui::Spacing();
+        ImGui::Separator();
+        adjust_form(c);
+        page_actions(c, p);
+    }
     ImGui::EndChild();
     ImGui::SameLine(0, gap);
     ImGui::BeginChild("member_right", ImVec2(0, room.max.y - top), false);
-    if (p.member) history_table(c, *p.member);
+    history_table(c, p.history);
     ImGui::EndChild();
     erase_dialog(c);
 }
@@ -466,15 +554,26 @@ std::string members_mirror_text(const client::ConsoleFlow& flow, const i18n::Cat
         if (p.error) line(error_text(texts, l, *p.error));
         if (p.confirm_erase) line(t("members.erase_title", {{}, {{"name", p.profile.name}}}));
         if (gone || !p.member) return out;
+        if (p.edit) {
+            line(t("members.edit_title"));
+            if (p.edit->conflict) line(t("members.edit_conflict"));
+            else form_error(p.edit->error);
+        }
         const members::MemberSnapshot& m = *p.member;
         line(t("members.balance") + ": " + n("members.points", m.balance));
         if (!m.tier.name.empty()) line(t("members.tier") + ": " + m.tier.name);
         for (const auto& e : m.expiring)
             line(t("members.expiring") + ": " + expires_text(texts, l, e));
         form_error(p.adjust.error);
-        for (const auto& h : m.history)
-            line(date_text(h.at_ms) + " " + h.reason + " " + (h.points > 0 ? "+" : "") +
-                 std::to_string(h.points));
+        const client::MemberHistory& h = p.history;
+        line(t("members.history") + ": " +
+             (h.error     ? error_text(texts, l, *h.error)
+              : !h.loaded ? t("members.loading")
+              : h.entries.empty() ? t("members.history_none")
+                                  : history_range(texts, l, h)));
+        for (const client::HistoryEntry& e : h.entries)
+            line(date_text(e.at_ms) + " " + entry_text(texts, l, e) + " " +
+                 signed_points(e.points));
         return out;
     }
     const client::MembersList& list = s.list;

@@ -420,3 +420,23 @@ export async function serveStatic(dirs) {
     stop: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }
+
+/**
+ * `count` members ("seed-000001" …) straight into the server's SQLite file, with a card each
+ * (the server reads them as any other members; they have no ledger yet).
+ */
+export async function seedMembers(dbFile, count) {
+  const sql = `.timeout 10000
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+INSERT INTO members (merchant_id, member_id, display_name, created_at_ms, phone, email, birthday,
+                     consent_at_ms, erased_at_ms)
+SELECT 'demo', printf('seed-%06d', i), printf('Seeded member %d', i), 1764000000000, '', '', '',
+       1764000000000, 0 FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+INSERT INTO cards (merchant_id, number, member_id, created_at_ms)
+SELECT 'demo', printf('29%011d', i), printf('seed-%06d', i), 1764000000000 FROM n;
+`;
+  const file = dbFile + '.seed.sql';
+  fs.writeFileSync(file, sql);
+  await execFileP('sqlite3', [dbFile, `.read ${file}`], { timeout: 120000 });
+}

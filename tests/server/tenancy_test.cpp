@@ -330,6 +330,11 @@ TEST_CASE_FIXTURE(WithDemoServer,
         {"GET /v1/admin/members/{id}",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/members/" + a.member, b.admin); },
           denied}},
+        {"GET /v1/admin/members/{id}/history",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/admin/members/" + a.member + "/history", b.admin);
+          },
+          denied}},
         {"PUT /v1/admin/members/{id}",
          {[&](httplib::Client& cl) {
               return put(cl, "/v1/admin/members/" + a.member, b.admin, {{"name", "Hacked"}});

@@ -324,7 +324,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                    {"low_win_chance", w.odds.low_win_chance},
                    {"preview_segment", w.preview_segment}};
     // The members section: the table's rows known and cached, the fetches made, the open
-    // member's balance, the adjustment's and the enrolment's error fields, what was just done.
+    // member's balance, the adjustment's, the enrolment's and the edit's error fields, what was
+    // just done, the history page shown (its first entry's place, entries, total, more older).
     const client::MembersState& m = g_app->flow.members().state();
     j["members"] = {{"rows", m.list.rows_known},
                     {"more", m.list.more},
@@ -343,7 +344,16 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"adjust_error_field", m.page.adjust.error ? m.page.adjust.error->field : ""},
                     {"enrol_open", m.enrol.has_value()},
                     {"enrol_error_field",
-                     m.enrol && m.enrol->error ? m.enrol->error->field : ""}};
+                     m.enrol && m.enrol->error ? m.enrol->error->field : ""},
+                    {"history_first", m.page.history.first},
+                    {"history_shown", m.page.history.entries.size()},
+                    {"history_total", m.page.history.total},
+                    {"history_older", m.page.history.older.has_value()},
+                    {"history_loading", m.page.history.loading},
+                    {"edit_open", m.page.edit.has_value()},
+                    {"edit_conflict", m.page.edit && m.page.edit->conflict},
+                    {"edit_error_field",
+                     m.page.edit && m.page.edit->error ? m.page.edit->error->field : ""}};
     j["layout"] = nlohmann::json::parse(g_app->layout_json.empty() ? "{}" : g_app->layout_json);
     // Every labelled control of the last frame, in CSS pixels: tests click them by label.
     const float dpr = wasm::host::scale();

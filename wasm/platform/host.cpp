@@ -277,6 +277,8 @@ bool navigation_key(int key) {
         case GLFW_KEY_DOWN:
         case GLFW_KEY_LEFT:
         case GLFW_KEY_RIGHT:
+        case GLFW_KEY_PAGE_UP:
+        case GLFW_KEY_PAGE_DOWN:
         case GLFW_KEY_TAB:
         case GLFW_KEY_SPACE:
         case GLFW_KEY_ENTER:

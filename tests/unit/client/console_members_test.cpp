@@ -2,7 +2,8 @@
 // `after` cursor only as rows come into view, a bounded cache that fetches a dropped page
 // again, the member's page, adjustments (a reason required before sending; one operation id
 // per adjustment, kept for a retry), enrolment refused at the field the server names, the
-// export handed over once as a download, erasure only after a confirmation.
+// export handed over once as a download, erasure only after a confirmation, the history paged
+// by the server's cursors, and edits of personal fields with If-Match (a 412 keeps the edit).
 #include "client/console_members.hpp"
 
 #include <doctest/doctest.h>
@@ -73,6 +74,30 @@ std::string member_body(const std::string& id, std::int64_t balance) {
                 {"member", codec::encode_member(m)},
                 {"version", 3}}
         .dump();
+}
+
+// A page of history: entries seq = top, top - 1, … (count of them), `first` their place among
+// `total`, and the cursor of the older page when more follow.
+std::string history_body(std::int64_t top, std::int64_t count, std::int64_t first,
+                         std::int64_t total) {
+    Json entries = Json::array();
+    for (std::int64_t seq = top; seq > top - count; --seq)
+        entries.push_back({{"seq", seq}, {"id", "e"}, {"reason", "adjust"}, {"automatic", false},
+                           {"rule", "admin"}, {"at_ms", 1800000000000 + seq}, {"points", seq},
+                           {"receipt_id", ""}, {"note", "n" + std::to_string(seq)}});
+    const bool older = first + count - 1 < total;
+    return Json{{"entries", entries}, {"total", total}, {"first", first},
+                {"next_before", older ? Json(top - count + 1) : Json(nullptr)}}
+        .dump();
+}
+
+// The member's page and the newest page of its history, answered.
+void load_page(Console& c, const std::string& id, std::int64_t balance) {
+    c.m().open(id);
+    CHECK(c.next().path == "/v1/admin/members/" + id);
+    c.net.answer(200, member_body(id, balance));
+    CHECK(c.next().path == "/v1/admin/members/" + id + "/history?limit=20");
+    c.net.answer(200, history_body(2, 2, 1, 2));
 }
 
 }  // namespace
@@ -166,9 +191,7 @@ TEST_CASE("console members: a new search starts over; a late answer of the old o
 
 TEST_CASE("console members: a member's page, an adjustment with a reason, a retry") {
     Console c;
-    c.m().open("demo-anna");
-    CHECK(c.next().path == "/v1/admin/members/demo-anna");
-    c.net.answer(200, member_body("demo-anna", 1250));
+    load_page(c, "demo-anna", 1250);
     const MemberPage& p = c.s().page;
     REQUIRE(p.loaded);
     CHECK(p.profile.name == "Anna Ozola");
@@ -208,6 +231,8 @@ TEST_CASE("console members: a member's page, an adjustment with a reason, a retr
     CHECK(c.next().path == "/v1/admin/members/demo-anna");  // the page again
     c.net.answer(200, member_body("demo-anna", 1300));
     CHECK(p.member->balance == 1300);
+    c.net.answer(200, history_body(3, 3, 1, 3));  // its history, the adjustment on top
+    CHECK(p.history.entries.front().seq == 3);
 
     // The server's refusal shows at its field; the next adjustment is a new operation.
     c.m().adjust_form().points = "-5000";
@@ -252,8 +277,7 @@ TEST_CASE("console members: enrolment is refused at the field the server names")
 
 TEST_CASE("console members: the export is handed over once; erasure waits for a confirmation") {
     Console c("owner");
-    c.m().open("demo-boris");
-    c.net.answer(200, member_body("demo-boris", 120));
+    load_page(c, "demo-boris", 120);
     c.m().export_member();
     CHECK(c.next().path == "/v1/admin/members/demo-boris/export");
     c.net.answer(200, R"({"format":"kopilka.member-export.v1"})");
@@ -300,4 +324,127 @@ TEST_CASE("console members: signing out forgets the section") {
     c.flow.sign_out();
     CHECK_FALSE(c.s().list.started);
     CHECK(c.s().page.id.empty());
+}
+
+TEST_CASE("console members: the history a page at a time, Older and Newer by the cursors") {
+    Console c;
+    c.m().open("demo-anna");
+    c.net.answer(200, member_body("demo-anna", 1250));
+    const MemberHistory& h = c.s().page.history;
+    CHECK(h.loading);
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20");
+    c.net.answer(200, history_body(133, 20, 1, 134));
+    REQUIRE(h.loaded);
+    CHECK(h.entries.size() == 20);
+    CHECK(h.entries.front().note == "n133");
+    CHECK(h.older == 114);
+    CHECK_FALSE(h.has_newer());
+    c.m().history_newer();  // the newest already: nothing
+    CHECK(c.net.pending.empty());
+
+    c.m().history_older();
+    c.m().history_older();  // one request at a time
+    CHECK(c.net.pending.size() == 1);
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20&before=114");
+    // Meanwhile an entry was added: the page is still the next 20, now counted from 22.
+    c.net.answer(200, history_body(113, 20, 22, 135));
+    CHECK(h.first == 22);
+    CHECK(h.total == 135);
+    CHECK(h.entries.front().seq == 113);
+    CHECK(h.has_newer());
+
+    // To the oldest page and back.
+    for (std::int64_t top = 93; top > 13; top -= 20) {
+        c.m().history_older();
+        c.net.answer(200, history_body(top, 20, 135 - top, 135));
+    }
+    c.m().history_older();
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20&before=14");
+    c.net.answer(200, history_body(13, 14, 122, 135));
+    CHECK_FALSE(h.older);
+    c.m().history_older();  // the oldest: nothing
+    CHECK(c.net.pending.empty());
+    c.m().history_newer();
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20&before=34");
+    c.net.drop();  // offline: the error, and Retry asks for the same page
+    CHECK(h.error->code == "offline");
+    c.m().history_retry();
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20&before=34");
+    c.net.answer(200, history_body(33, 20, 102, 135));
+    CHECK_FALSE(h.error);
+    CHECK(h.entries.front().seq == 33);
+
+    // An adjustment brings the newest page back, with it on top.
+    c.m().adjust_form().points = "+5";
+    c.m().adjust_form().reason = "sorry";
+    c.m().adjust();
+    c.net.answer(201, R"({"balance":1255})");
+    c.net.answer(200, member_body("demo-anna", 1255));
+    CHECK(c.next().path == "/v1/admin/members/demo-anna/history?limit=20");
+}
+
+TEST_CASE("console members: personal fields edited with If-Match; a conflict keeps the edit") {
+    Console c;  // support corrects details too
+    load_page(c, "demo-anna", 1250);
+    c.m().open_edit();
+    REQUIRE(c.s().page.edit);
+    EditForm& f = c.m().edit_form();
+    CHECK(f.name == "Anna Ozola");
+    CHECK(f.phone == "+79160000001");
+    f.name = " ";
+    c.m().save_edit();  // refused before sending
+    CHECK(f.error->field == "name");
+    CHECK(c.net.pending.empty());
+
+    f.name = "Anna Kalniņa";
+    f.phone = "+371 2612 3456";
+    f.birthday = "1990-02-30";
+    c.m().save_edit();
+    Request r = c.next();
+    CHECK(r.method == "PUT");
+    CHECK(r.path == "/v1/admin/members/demo-anna");
+    CHECK(r.if_match == "3");
+    Json body = Json::parse(r.body);
+    CHECK(body["phone"] == "+371 2612 3456");
+    CHECK_FALSE(body.contains("email"));  // not changed: not sent
+    c.net.answer(400, R"({"error":{"code":"invalid_value","message":"must be a date",)"
+                      R"("field":"birthday"}})");
+    CHECK(c.s().page.edit->error->field == "birthday");
+    CHECK_FALSE(c.s().page.edit->conflict);
+
+    // Someone else saved first: 412, the edit stays, a reload brings the new version under it.
+    f.birthday = "1990-02-28";
+    c.m().save_edit();
+    c.net.answer(412, R"({"error":{"code":"version_conflict","message":"changed",)"
+                      R"("field":"If-Match","current_version":4}})");
+    REQUIRE(c.s().page.edit);
+    CHECK(c.s().page.edit->conflict);
+    CHECK(c.s().page.edit->name == "Anna Kalniņa");
+    c.m().reload_keeping_edit();
+    CHECK(c.next().path == "/v1/admin/members/demo-anna");
+    Json newer = Json::parse(member_body("demo-anna", 1250));
+    newer["version"] = 4;
+    newer["profile"]["email"] = "anna@example.lv";  // the other person's change
+    c.net.answer(200, newer.dump());
+    c.net.answer(200, history_body(2, 2, 1, 2));
+    REQUIRE(c.s().page.edit);
+    CHECK(c.s().page.edit->name == "Anna Kalniņa");  // typed: kept
+    CHECK(c.s().page.edit->email == "anna@example.lv");  // not typed into: brought up to date
+    CHECK_FALSE(c.s().page.edit->conflict);
+    c.m().save_edit();
+    r = c.next();
+    CHECK(r.if_match == "4");
+    CHECK_FALSE(Json::parse(r.body).contains("email"));
+    c.net.answer(200, R"({"profile":{"id":"demo-anna","name":"Anna Kalniņa"}})");
+    CHECK_FALSE(c.s().page.edit);
+    CHECK(c.s().page.done == "edited");
+    CHECK(c.next().path == "/v1/admin/members/demo-anna");  // the new version, for the next edit
+
+    // Nothing changed: nothing sent.
+    c.net.answer(200, newer.dump());
+    c.net.answer(200, history_body(2, 2, 1, 2));
+    c.m().open_edit();
+    c.m().save_edit();
+    CHECK(c.net.pending.empty());
+    CHECK_FALSE(c.s().page.edit);
 }

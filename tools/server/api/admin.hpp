@@ -98,6 +98,16 @@ ApiResult admin_create_member(Store& store, const Caller& caller, const std::str
                               std::int64_t now_ms);
 ApiResult admin_get_member(Store& store, const Caller& caller, const std::string& member_id,
                            std::int64_t now_ms);
+// GET /v1/admin/members/{id}/history?before=SEQ&limit=N: the entries that changed the balance,
+// newest first, with seq < before; "first" is the 1-based place of the page's first entry among
+// all ("entries 21–40 of 134"), "next_before" the cursor of the older page (null: none).
+constexpr std::int64_t history_page_default = 20;
+constexpr std::int64_t history_page_max = 100;
+struct MemberHistoryQuery {
+    std::optional<std::string> before, limit;
+};
+ApiResult admin_member_history(Store& store, const Caller& caller, const std::string& member_id,
+                               const MemberHistoryQuery& q);
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,
                               const std::string& body, std::optional<std::int64_t> if_version,
                               std::int64_t now_ms);

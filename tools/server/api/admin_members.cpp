@@ -2,15 +2,17 @@
 // Implemented: search with pagination by member id; enrolment with recorded consent, an
 // EAN-13 card generated when none is given, the program's welcome bonus, a referral by
 // another member's code ("referred_by", api/referral.hpp), idempotent by operation_id; the
-// profile with the member's snapshot; updates of personal fields; manual adjustments with a
-// reason (idempotent like receipts; never below zero); the export of
-// everything personal we hold; erasure, which keeps the anonymous ledger.
+// profile with the member's snapshot; its history a page at a time (keyset on the ledger's seq,
+// so entries appended meanwhile never shift older pages); updates of personal fields (If-Match
+// on the member's version, audited by field name); manual adjustments with a reason (idempotent
+// like receipts; never below zero); the export of everything personal we hold; erasure, which keeps the anonymous ledger.
 // Operations stored for replays hold nothing personal: personal values in an enrolment's
 // request are kept as keyed hashes (enough to name the field of a conflicting reuse), and
 // the stored answers carry ids and numbers only; a replay answers the member as it is now.
 // Missing: changing or adding a member's card (the store has no call for it yet).
 #include "api/admin.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
 #include "api/member_write.hpp"
@@ -481,6 +483,41 @@ ApiResult admin_get_member(Store& store, const Caller& caller, const std::string
     ApiResult r = member_view(store, *merchant, *member, now_ms);
     if (r.status == 200) r.body["version"] = member->version;  // for If-Match (also the ETag)
     return r;
+}
+
+ApiResult admin_member_history(Store& store, const Caller& caller, const std::string& member_id,
+                               const MemberHistoryQuery& q) {
+    std::int64_t before = -1, limit = history_page_default;
+    ApiResult err;
+    if (q.before && !query_integer("before", *q.before, 0, INT64_MAX, &before, &err)) return err;
+    if (q.limit && !query_integer("limit", *q.limit, 1, history_page_max, &limit, &err))
+        return err;
+    std::optional<MerchantRecord> merchant;
+    std::optional<MemberRecord> member;
+    if (!find_member_of(store, caller, member_id, &merchant, &member, &err)) return err;
+    HistoryPage page;
+    store.read_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
+        page = tx.history_page(before, static_cast<std::size_t>(limit));
+    });
+    Json entries = Json::array();
+    for (const auto& [seq, e] : page.entries)
+        entries.push_back({{"seq", seq},
+                           {"id", ledger::to_hex(e.id)},
+                           {"reason", ledger::reason_name(e.reason)},
+                           {"automatic", e.automatic},
+                           {"rule", e.rule},
+                           {"at_ms", e.at_ms},
+                           {"points", ledger::member_delta(e)},
+                           {"receipt_id", e.receipt_id},
+                           {"note", e.note}});
+    // More are older when this page is full and does not reach the oldest one.
+    const bool older = page.newer + static_cast<std::int64_t>(page.entries.size()) < page.total;
+    return {200,
+            Json{{"entries", entries},
+                 {"total", page.total},
+                 {"first", page.entries.empty() ? 0 : page.newer + 1},
+                 {"next_before", older ? Json(page.entries.back().first) : Json(nullptr)}},
+            caller.merchant_id};
 }
 
 ApiResult admin_update_member(Store& store, const Caller& caller, const std::string& member_id,

@@ -154,6 +154,10 @@ void register_admin_routes(RouteContext& ctx) {
     admin("GET", "/v1/admin/members/{id}", [c](const Caller& who, const Request& req) {
         return admin_get_member(c->store, who, path_param(req, 1), c->now_ms());
     });
+    admin("GET", "/v1/admin/members/{id}/history", [c](const Caller& who, const Request& req) {
+        return admin_member_history(c->store, who, path_param(req, 1),
+                                    {query(req, "before"), query(req, "limit")});
+    });
     versioned("PUT", "/v1/admin/members/{id}",
               [c](const Caller& who, const Request& req, std::optional<std::int64_t> v) {
                   return admin_update_member(c->store, who, path_param(req, 1), req.body, v,

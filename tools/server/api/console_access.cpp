@@ -38,12 +38,13 @@ constexpr RouteRoles kTable[] = {
     {"GET", "/v1/admin/themes/{id}/versions", kManagers},
     {"GET", "/v1/admin/themes/{id}/versions/{version}", kManagers},
     {"POST", "/v1/admin/themes/{id}/publish", kManagers},
-    // Members: support reads and adjusts
+    // Members: support reads, adjusts and corrects personal details
     {"GET", "/v1/admin/members", kManagers | support},
     {"GET", "/v1/admin/members/{id}", kManagers | support},
+    {"GET", "/v1/admin/members/{id}/history", kManagers | support},
     {"POST", "/v1/admin/members/{id}/adjust", kManagers | support},
+    {"PUT", "/v1/admin/members/{id}", kManagers | support},
     {"POST", "/v1/admin/members", kManagers},
-    {"PUT", "/v1/admin/members/{id}", kManagers},
     {"POST", "/v1/admin/members/{id}/erase", kManagers},
     {"GET", "/v1/admin/members/{id}/export", kManagers},
     // Kiosks, wheels, the widget

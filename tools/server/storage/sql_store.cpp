@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -796,6 +797,16 @@ DocumentRecord document_from(const std::string& merchant_id, const std::string& 
     return DocumentRecord{merchant_id, kind, r[0], to_i64(r[1]), r[2], to_i64(r[3])};
 }
 
+// A ledger entry as member_entries.body keeps it; unreadable means a damaged database.
+ledger::Entry stored_entry(const std::string& body) {
+    codec::DecodeError e;
+    const auto j = codec::parse_json(body, &e);
+    auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
+    if (!entry.ok())
+        throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
+    return std::move(*entry.value);
+}
+
 // "%" + text with LIKE's wildcards escaped + "%", lower case.
 std::string contains_pattern(const std::string& text) {
     std::string out = "%";
@@ -827,14 +838,7 @@ std::vector<ledger::Entry> SqlMemberTx::entries() {
         {merchant_, member_});
     std::vector<ledger::Entry> out;
     out.reserve(rows.size());
-    for (const auto& row : rows) {
-        codec::DecodeError e;
-        const auto j = codec::parse_json(row[0], &e);
-        auto entry = j ? codec::decode_entry(*j) : codec::Decoded<ledger::Entry>{};
-        if (!entry.ok())
-            throw std::runtime_error("stored ledger entry unreadable: " + entry.error.message);
-        out.push_back(std::move(*entry.value));
-    }
+    for (const auto& row : rows) out.push_back(stored_entry(row[0]));
     seq_ = static_cast<std::int64_t>(out.size());
     return out;
 }
@@ -863,6 +867,25 @@ std::int64_t SqlMemberTx::tier_qualifying_since(std::int64_t since_ms) {
         "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
         {merchant_, member_, since_ms});
     return to_i64(r[0][0]);
+}
+
+// Both reads walk the primary key (merchant_id, member_id, seq) of this member only.
+HistoryPage SqlMemberTx::history_page(std::int64_t before_seq, std::size_t limit) {
+    const std::int64_t before = before_seq < 0 ? std::numeric_limits<std::int64_t>::max()
+                                               : before_seq;
+    HistoryPage page;
+    const auto counts = sql().query(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN seq >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) "
+        "FROM member_entries WHERE merchant_id = $1 AND member_id = $2 AND member_delta <> 0",
+        {merchant_, member_, before});
+    page.total = to_i64(counts[0][0]);
+    page.newer = to_i64(counts[0][1]);
+    const auto rows = sql().query(
+        "SELECT seq, body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
+        "AND member_delta <> 0 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+        {merchant_, member_, before, static_cast<std::int64_t>(limit)});
+    for (const auto& row : rows) page.entries.emplace_back(to_i64(row[0]), stored_entry(row[1]));
+    return page;
 }
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {

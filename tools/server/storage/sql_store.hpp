@@ -90,6 +90,7 @@ class SqlMemberTx final : public MemberTx {
     MemberCounters counters() override;
     std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override;
     std::int64_t tier_qualifying_since(std::int64_t since_ms) override;
+    HistoryPage history_page(std::int64_t before_seq, std::size_t limit) override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
     void save_counters(const MemberCounters& c) override;
     bool insert_receipt(const ReceiptRecord& r) override;

@@ -339,6 +339,14 @@ struct ImportMember {
     std::vector<ledger::Entry> opening;  // a new member's first entries (its opening balance)
 };
 
+// A page of a member's history (MemberTx::history_page): stored entries that changed the
+// balance, newest first, each with its position in the member's ledger (seq).
+struct HistoryPage {
+    std::vector<std::pair<std::int64_t, ledger::Entry>> entries;  // (seq, entry)
+    std::int64_t total = 0;  // the member's entries that changed the balance
+    std::int64_t newer = 0;  // of them, those newer than this page (seq >= before_seq)
+};
+
 // One member's data inside one transaction that holds the member's write lock: two writes
 // for the same member never interleave, on SQLite or PostgreSQL.
 class MemberTx {
@@ -349,6 +357,10 @@ public:
     virtual MemberCounters counters() = 0;
     virtual std::optional<ReceiptRecord> receipt(const std::string& receipt_id) = 0;
     virtual std::int64_t tier_qualifying_since(std::int64_t since_ms) = 0;
+    // The stored entries that changed the balance with seq < before_seq (before_seq < 0: from
+    // the newest), newest first, at most `limit`: a keyset page, so entries appended meanwhile
+    // never shift an older page.
+    virtual HistoryPage history_page(std::int64_t before_seq, std::size_t limit) = 0;
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
     virtual void save_counters(const MemberCounters& c) = 0;
