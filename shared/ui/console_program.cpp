@@ -338,14 +338,17 @@ void multipliers_form(Ctx& c, const std::string& key, const std::string& field,
 template <class Left, class Right>
 void side_by_side(const Ctx& c, const std::string& id, Left left, Right right) {
     if (!ImGui::BeginTable(("##pair." + id).c_str(), 2, ImGuiTableFlags_SizingStretchSame)) return;
-    ImGui::TableNextColumn();
-    ImGui::PushItemWidth(-c.px(8));
-    left();
-    ImGui::PopItemWidth();
-    ImGui::TableNextColumn();
-    ImGui::PushItemWidth(-c.px(8));
-    right();
-    ImGui::PopItemWidth();
+    const auto cell = [&](auto draw) {
+        ImGui::TableNextColumn();
+        // A cell starts at the row's text baseline, which the left cell's frames lowered: both
+        // labels on the cells' top line.
+        ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0;
+        ImGui::PushItemWidth(-c.px(8));
+        draw();
+        ImGui::PopItemWidth();
+    };
+    cell(left);
+    cell(right);
     ImGui::EndTable();
 }
 
@@ -766,34 +769,44 @@ void rules_words(Ctx& c) {
     }
 }
 
-// "status “student”": a segment rule's attribute and value as the test member holds them.
-std::string segment_words(const std::string& attribute, const std::string& value) {
-    return attribute + " \u201c" + value + "\u201d";
+// A radio button on the line of the item before it while it fits, else on the next line; true
+// when it was chosen.
+bool radio_on_line(const std::string& text, const std::string& id, bool active) {
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize(text.c_str()).x;
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+    return ImGui::RadioButton((text + "##" + id).c_str(), active);
 }
 
-// The test member's segment: none or the attribute and value of one of the draft's rules.
+// "status “student”": a segment rule's attribute and value as the test member holds them.
+std::string segment_words(const i18n::Catalogues& texts, i18n::Locale l,
+                          const std::string& attribute, const std::string& value) {
+    return i18n::translate(texts, l, "program.segment_words",
+                           {{}, {{"attribute", attribute}, {"value", value}}});
+}
+
+// The test member's segment: none or the attribute and value of one of the draft's rules, as
+// radio buttons after the label, wrapped onto the next lines when they don't fit.
 void test_segment(Ctx& c) {
     ProgramEditor& e = c.editor;
     const auto& s = e.state();
     if (s.draft.segments.empty() && s.segment_attribute.empty()) return;
-    const std::string none = c.t("program.segment_none");
-    const std::string current =
-        s.segment_attribute.empty() ? none : segment_words(s.segment_attribute, s.segment_value);
-    ImGui::SetNextItemWidth(c.px(300));
-    if (!ImGui::BeginCombo("##receipt_segment",
-                           (c.t("program.member_segment") + ": " + current).c_str()))
-        return;
-    if (ImGui::Selectable((none + "##segment.none").c_str(), s.segment_attribute.empty()))
-        e.set_test_segment("", "");
-    std::set<std::pair<std::string, std::string>> listed;
-    for (const auto& rule : s.draft.segments) {
-        if (!listed.insert({rule.attribute, rule.value}).second) continue;
-        const bool held = rule.attribute == s.segment_attribute && rule.value == s.segment_value;
-        const std::string words = segment_words(rule.attribute, rule.value);
-        if (ImGui::Selectable((words + "##segment." + words).c_str(), held))
-            e.set_test_segment(rule.attribute, rule.value);
+    std::vector<std::pair<std::string, std::string>> choices{{"", ""}};
+    for (const auto& rule : s.draft.segments)
+        if (std::find(choices.begin(), choices.end(), std::pair(rule.attribute, rule.value)) ==
+            choices.end())
+            choices.emplace_back(rule.attribute, rule.value);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted((c.t("program.member_segment") + ":").c_str());
+    for (const auto& [attribute, value] : choices) {
+        const std::string text =
+            attribute.empty() ? c.t("program.segment_none") : segment_words(c.in.texts, c.locale(), attribute, value);
+        const bool held = attribute == s.segment_attribute && value == s.segment_value;
+        if (radio_on_line(text, "segment." + attribute + "=" + value, held))
+            e.set_test_segment(attribute, value);
     }
-    ImGui::EndCombo();
 }
 
 void receipt_lines(Ctx& c) {
@@ -939,16 +952,10 @@ void simulation(Ctx& c) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(c.t("program.sim.period").c_str());
     // The periods on the label's line while they fit, the rest on the next (ru, lv are long).
-    const float right = ImGui::GetWindowContentRegionMax().x;
-    for (const std::int64_t days : {7, 30, 90, 365}) {
-        const std::string text = c.n("program.sim.days", days);
-        const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
-                        ImGui::CalcTextSize(text.c_str()).x;
-        ImGui::SameLine();
-        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
-        const std::string label = text + "##sim_days." + std::to_string(days);
-        if (ImGui::RadioButton(label.c_str(), m.days == days)) e.set_simulation_days(days);
-    }
+    for (const std::int64_t days : {7, 30, 90, 365})
+        if (radio_on_line(c.n("program.sim.days", days), "sim_days." + std::to_string(days),
+                          m.days == days))
+            e.set_simulation_days(days);
     const bool busy = m.busy != ConsoleBusy::none;
     if (button(c.t(busy ? "program.sim.running" : "program.sim.run") + "##sim_run",
                !busy && !s.problem, true))
@@ -1170,7 +1177,7 @@ std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Cat
     if (s.error) line(field_words(labels, s.error->field) + " " + s.error->message);
     if (!s.segment_attribute.empty())
         line(t("program.member_segment") + ": " +
-             segment_words(s.segment_attribute, s.segment_value));
+             segment_words(texts, l, s.segment_attribute, s.segment_value));
     if (s.draft_quote && s.published_quote)
         line(t("program.what_if_points",
                {s.draft_quote->points_earned,
