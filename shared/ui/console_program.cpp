@@ -364,7 +364,9 @@ void blackouts_form(Ctx& c, program::BonusPoints& b) {
         [&](const std::string& f, program::Period& period) {
             side_by_side(
                 c, f,
-                [&] { date_time_field(c, "program.blackout_from", f + ".from_ms", &period.from_ms); },
+                [&] {
+                    date_time_field(c, "program.blackout_from", f + ".from_ms", &period.from_ms);
+                },
                 [&] { date_time_field(c, "program.blackout_to", f + ".to_ms", &period.to_ms); });
         });
     muted(c.t("program.blackouts_hint"));
@@ -412,8 +414,8 @@ void action_pick(Ctx& c, const std::string& f, client::ActionBonusRow& row,
     }
     if (!is_known) {
         label(c, "program.action_name");
-        c.actions_changed |=
-            input(("##" + f + ".action").c_str(), &row.action, 0, c.t("program.action_hint").c_str());
+        const std::string hint = c.t("program.action_hint");
+        c.actions_changed |= input(("##" + f + ".action").c_str(), &row.action, 0, hint.c_str());
     }
     field_error(c, f + ".action");
 }
@@ -801,8 +803,9 @@ void test_segment(Ctx& c) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted((c.t("program.member_segment") + ":").c_str());
     for (const auto& [attribute, value] : choices) {
-        const std::string text =
-            attribute.empty() ? c.t("program.segment_none") : segment_words(c.in.texts, c.locale(), attribute, value);
+        const std::string text = attribute.empty()
+                                     ? c.t("program.segment_none")
+                                     : segment_words(c.in.texts, c.locale(), attribute, value);
         const bool held = attribute == s.segment_attribute && value == s.segment_value;
         if (radio_on_line(text, "segment." + attribute + "=" + value, held))
             e.set_test_segment(attribute, value);

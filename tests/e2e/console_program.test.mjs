@@ -89,7 +89,8 @@ describe('console program editor: segments, action bonuses, blackouts', () => {
   const run = {};  // the server, the browser and the owner's password, for every test
   before(async () => {
     checkPrerequisites();
-    requireFile(path.join(siteDir, 'console/console.js'), 'build the wasm console (tools/build.sh)');
+    requireFile(path.join(siteDir, 'console/console.js'),
+      'build the wasm console (tools/build.sh)');
     const tmp = makeTempDir();
     [run.server, run.browser] = await Promise.all([startServer(tmp), launchChromium()]);
     run.password = (await cli(tmp, ['user', 'add', '--db', run.server.dbFile, '--merchant',

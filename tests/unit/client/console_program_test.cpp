@@ -547,7 +547,8 @@ TEST_CASE("console program: the test member's segment follows a segment rule's c
 TEST_CASE("console program: the three forms' changes are in the plain words at once") {
     Editor e;
     e.open();
-    const i18n::Catalogues rules = *codec::decode_catalogues(testing::catalogue_texts("i18n/rules")).value;
+    const i18n::Catalogues rules =
+        *codec::decode_catalogues(testing::catalogue_texts("i18n/rules")).value;
     const auto words = [&] {
         return rules_plain_text(program_rules_text(e.s().draft, rules, i18n::Locale::en));
     };
