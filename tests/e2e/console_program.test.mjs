@@ -123,6 +123,7 @@ describe('console program editor: segments, action bonuses, blackouts', () => {
     await reach(page, '##add.bonus.action_bonuses');
     await until(page, 'an action bonus row', (p) => p.action_bonuses === 1 && p.can_save);
     await typeInto(page, '##bonus.action_bonuses.profile', '75');
+    await page.screenshot({ path: path.join(artifactsDir, 'console-program-actions.png') });
     // A blackout over Christmas, typed as dates (UTC).
     await reach(page, '##add.bonus.redeem_blackouts');
     await until(page, 'a blackout', (p) => p.blackouts === 1);
