@@ -40,9 +40,9 @@ namespace kopilka::client {
 
 // The console's message catalogues under assets/: the common texts, then one folder for each
 // section with many texts of its own, merged in this order (i18n::merge_catalogues).
-inline constexpr std::array<const char*, 5> console_catalogue_dirs = {
+inline constexpr std::array<const char*, 6> console_catalogue_dirs = {
     "console/i18n", "console/i18n/members", "console/i18n/wheels", "console/i18n/reports",
-    "console/i18n/import"};
+    "console/i18n/import", "console/i18n/program"};
 
 enum class StaffRole : std::uint8_t { owner, manager, support, viewer };
 std::string_view staff_role_name(StaffRole r);

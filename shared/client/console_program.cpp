@@ -46,15 +46,18 @@ SimulationFigures figures_of(const Json& f) {
     return o;
 }
 
-// The quote of the test receipt by a member holding `tier` (the tier's threshold qualifying).
+// The quote of the test receipt by the test member: holding the state's tier (its threshold
+// qualifying) and, when one is chosen, the state's segment attribute.
 quote::Quote quote_for(const program::Program& p, const quote::Receipt& receipt,
-                       const std::string& tier) {
+                       const ProgramEditorState& s) {
     quote::MemberContext member;
     if (p.tiers && !p.tiers->levels.empty()) {
-        const auto& level = p.tiers->levels[static_cast<std::size_t>(quote::tier_index(p, tier))];
+        const auto& level =
+            p.tiers->levels[static_cast<std::size_t>(quote::tier_index(p, s.tier))];
         member.tier_held = level.id;
         member.tier_qualifying = level.threshold;
     }
+    if (!s.segment_attribute.empty()) member.attributes[s.segment_attribute] = s.segment_value;
     return quote::quote_receipt(p, member, receipt);
 }
 }  // namespace
@@ -89,6 +92,26 @@ std::optional<std::int64_t> parse_decimal(std::string_view text, int digits) {
     for (int i = after < 0 ? 0 : after; i < digits; ++i)
         if (!money::checked_mul(value, 10, &value)) return std::nullopt;
     return value;
+}
+
+std::map<std::string, std::int64_t> action_bonus_map(const std::vector<ActionBonusRow>& rows,
+                                                     ConsoleError* bad) {
+    std::map<std::string, std::int64_t> out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::string& name = rows[i].action;
+        const char* code = name.empty()                         ? "missing_field"
+                           : name.size() > action_name_bytes_max ? "invalid_value"
+                           : out.count(name)                     ? "duplicate"
+                                                                 : nullptr;
+        if (!code) {
+            out[name] = rows[i].points;
+        } else if (bad && bad->field.empty()) {
+            const std::string field = "bonus.action_bonuses[" + std::to_string(i) + "].action";
+            *bad = ConsoleError{code, field + ": the action's name must be 1 to 64 characters, "
+                                              "once in the list", field, 0};
+        }
+    }
+    return out;
 }
 
 quote::Receipt test_receipt(const std::vector<TestReceiptLine>& lines, int digits,
@@ -180,6 +203,7 @@ void ProgramEditor::adopt(std::optional<program::Program> published, std::int64_
     s.unreadable.clear();
     s.done.clear();
     restore_draft();
+    rows_from_draft();
     validate();
     requote();
     changed_();
@@ -212,13 +236,26 @@ void ProgramEditor::restore_draft() {
     s.restored = true;
 }
 
+void ProgramEditor::rows_from_draft() {
+    state_.action_bonuses.clear();
+    if (state_.draft.bonus)
+        for (const auto& [action, points] : state_.draft.bonus->action_bonuses)
+            state_.action_bonuses.push_back({action, points});
+}
+
 void ProgramEditor::validate() {
     // What the server will do with the body: decode it (types, ranges, then the rules).
     const auto decoded = codec::decode_program(codec::encode_program(state_.draft));
     state_.problem.reset();
-    if (!decoded.ok())
+    if (!decoded.ok()) {
         state_.problem =
             ConsoleError{decoded.error.code, decoded.error.message, decoded.error.field, 0};
+        return;
+    }
+    // A row the draft's map cannot hold would be lost by a save.
+    ConsoleError bad;
+    action_bonus_map(state_.action_bonuses, &bad);
+    if (!bad.field.empty()) state_.problem = bad;
 }
 
 void ProgramEditor::requote() {
@@ -227,11 +264,15 @@ void ProgramEditor::requote() {
     s.published_quote.reset();
     const quote::Receipt r = test_receipt(s.receipt, minor_digits(s.draft), &s.receipt_field);
     if (!s.receipt_field.empty()) return;
-    if (!s.problem) s.draft_quote = quote_for(s.draft, r, s.tier);
-    if (s.published) s.published_quote = quote_for(*s.published, r, s.tier);
+    if (!s.problem) s.draft_quote = quote_for(s.draft, r, s);
+    if (s.published) s.published_quote = quote_for(*s.published, r, s);
 }
 
 void ProgramEditor::edited() {
+    // The draft's action bonuses changed elsewhere (the points section removed or added):
+    // the rows follow the draft.
+    const auto* bonus = state_.draft.bonus ? &state_.draft.bonus->action_bonuses : nullptr;
+    if (!bonus || action_bonus_map(state_.action_bonuses) != *bonus) rows_from_draft();
     state_.dirty = true;
     state_.done.clear();
     state_.simulation.stale = state_.simulation.ran;
@@ -255,6 +296,18 @@ void ProgramEditor::set_unreadable(const std::string& field, bool unreadable) {
 void ProgramEditor::set_tier(const std::string& tier_id) {
     state_.tier = tier_id;
     receipt_edited();
+}
+
+void ProgramEditor::set_test_segment(const std::string& attribute, const std::string& value) {
+    state_.segment_attribute = attribute;
+    state_.segment_value = attribute.empty() ? "" : value;
+    receipt_edited();
+}
+
+void ProgramEditor::action_bonuses_edited() {
+    if (!state_.draft.bonus) state_.draft.bonus.emplace();
+    state_.draft.bonus->action_bonuses = action_bonus_map(state_.action_bonuses);
+    edited();
 }
 
 void ProgramEditor::receipt_edited() {

@@ -5,7 +5,12 @@
 // /v1/admin/program, a new version) is refused while a problem is left.
 //
 // Beside the draft: a test receipt of a few lines quoted by the core for the draft and for the
-// published program (the what-if), for a member of a chosen tier.
+// published program (the what-if), for a member of a chosen tier and segment (an attribute and
+// value of one of the draft's segment rules, or none).
+//
+// Action bonuses are edited as rows (action, points) in the merchant's order; the draft's map
+// holds the rows with a good name, and a row with an empty, long or repeated name is the
+// draft's problem at bonus.action_bonuses[i].action until it is fixed or removed.
 //
 // Publishing: a save is a new version, in force at once or from a chosen time (UTC); versions
 // waiting for their time are listed. The history lists every version (who, when, what it
@@ -21,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +48,13 @@ struct TestReceiptLine {
     std::string category = "coffee";
     std::string sku = "item-1";
 };
+
+// One action bonus as typed: "review" → 50 points.
+struct ActionBonusRow {
+    std::string action;
+    std::int64_t points = 0;
+};
+inline constexpr std::size_t action_name_bytes_max = 64;
 
 // A stored version as the history lists it.
 struct ProgramVersionRow {
@@ -98,6 +111,9 @@ struct ProgramEditorState {
     std::string done;                   // "saved" right after a save
     std::vector<TestReceiptLine> receipt{TestReceiptLine{}};
     std::string tier;                  // the test member's tier id ("": the first)
+    // The test member's segment attribute and value ("status", "student"); "" none.
+    std::string segment_attribute, segment_value;
+    std::vector<ActionBonusRow> action_bonuses;  // the draft's bonus.action_bonuses as rows
     std::string receipt_field;         // the receipt's bad field ("receipt[1].price"), or ""
     std::optional<quote::Quote> draft_quote;      // none while the draft or receipt is wrong
     std::optional<quote::Quote> published_quote;  // none without a published program
@@ -129,6 +145,12 @@ class ProgramEditor {
     void set_unreadable(const std::string& field, bool unreadable);
     std::vector<TestReceiptLine>& receipt() { return state_.receipt; }
     void set_tier(const std::string& tier_id);
+    // The test member's segment ("" "": none); quoted again.
+    void set_test_segment(const std::string& attribute, const std::string& value);
+    // The action bonus rows, edited by the screen in place; after each edit,
+    // action_bonuses_edited() writes the good rows into the draft (then as edited()).
+    std::vector<ActionBonusRow>& action_bonuses() { return state_.action_bonuses; }
+    void action_bonuses_edited();
     void receipt_edited();         // after each edit of receipt(): quoted again
     bool can_save() const;         // dirty, nothing wrong, not busy
     // The time the next save takes effect, as typed (UTC); "" publishes at once. now_ms: a
@@ -152,6 +174,7 @@ class ProgramEditor {
     void adopt(std::optional<program::Program> published, std::int64_t version);
     void apply_program_answer(const std::string& body);
     void validate();
+    void rows_from_draft();
     void requote();
     void store_draft();
     void restore_draft();
@@ -171,6 +194,12 @@ class ProgramEditor {
 std::string decimal_text(std::int64_t minor, int digits);
 // "1500.5", "1500,50", "1500" → 150050 (digits 2); nullopt for anything else or more digits.
 std::optional<std::int64_t> parse_decimal(std::string_view text, int digits);
+
+// The rows with a good name as the program's map; *bad (if given) names the first bad row's
+// field ("bonus.action_bonuses[1].action") and its code ("missing_field", "invalid_value",
+// "duplicate").
+std::map<std::string, std::int64_t> action_bonus_map(const std::vector<ActionBonusRow>& rows,
+                                                     ConsoleError* bad = nullptr);
 
 // The receipt's lines as the quote takes them; on a bad price *bad_field names it.
 quote::Receipt test_receipt(const std::vector<TestReceiptLine>& lines, int digits,

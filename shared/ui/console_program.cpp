@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "codec/quote_json.hpp"
 #include "core/i18n/locale.hpp"
 #include "core/money/money.hpp"
+#include "core/time.hpp"
 #include "ui/console_parts.hpp"
 
 namespace kopilka::ui {
@@ -35,6 +37,7 @@ struct Ctx {
     const ProgramScreenContext& in;
     ProgramEditor& editor;
     bool changed = false;  // the draft was edited this frame
+    bool actions_changed = false;  // the action bonus rows were edited this frame
     mutable std::string last_label;  // the label drawn last, for the field drawn after it
     std::int64_t now_ms = 0;
 
@@ -70,6 +73,10 @@ std::string problem_text(const Ctx& c, const ConsoleError& e) {
     return e.message.empty() ? c.t("error.other") : e.message;
 }
 
+bool ends_with_ms(const std::string& field) {
+    return field.size() > 3 && field.compare(field.size() - 3, 3, "_ms") == 0;
+}
+
 // The problem, the server's refusal or an unreadable number at `field`, in red under it. The
 // field's label is remembered for the status line ("Tiers › Threshold", not a path).
 void field_error(const Ctx& c, const std::string& field) {
@@ -80,7 +87,9 @@ void field_error(const Ctx& c, const std::string& field) {
         c.in.text["program.scroll_to"].clear();
     }
     const auto& s = c.editor.state();
-    if (s.unreadable.count(field)) colored(kError, c.t("program.problem.not_a_number"));
+    if (s.unreadable.count(field))  // a time (…_ms) or a number
+        colored(kError, c.t(ends_with_ms(field) ? "program.problem.not_a_time"
+                                                : "program.problem.not_a_number"));
     if (s.problem && s.problem->field == field) colored(kError, problem_text(c, *s.problem));
     if (s.error && s.error->field == field) colored(kError, problem_text(c, *s.error));
 }
@@ -117,6 +126,24 @@ void percent_field(Ctx& c, const std::string& key, const std::string& field, std
 }
 void int_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* v) {
     decimal_field(c, key, field, v, 0);
+}
+
+// A time typed as "2026-12-24" or "2026-12-24 18:00" (UTC), kept as ms since the epoch. What is
+// typed stays while the field is active.
+void date_time_field(Ctx& c, const std::string& key, const std::string& field, std::int64_t* ms) {
+    label(c, key);
+    std::string& typed = c.in.text["program." + field];
+    const std::string id = "##" + field;
+    if (ImGui::GetActiveID() != ImGui::GetID(id.c_str())) typed = client::date_time_text(*ms);
+    if (input(id.c_str(), &typed, ImGuiInputTextFlags_AutoSelectAll, "2026-12-24 18:00")) {
+        const auto parsed = client::parse_date_time(typed);
+        c.editor.set_unreadable(field, !parsed);
+        if (parsed && *parsed != *ms) {
+            *ms = *parsed;
+            c.changed = true;
+        }
+    }
+    field_error(c, field);
 }
 
 void text_field(Ctx& c, const std::string& key, const std::string& field, std::string* v) {
@@ -307,6 +334,125 @@ void multipliers_form(Ctx& c, const std::string& key, const std::string& field,
         });
 }
 
+// Two fields side by side, each drawn by its function in half the width.
+template <class Left, class Right>
+void side_by_side(const Ctx& c, const std::string& id, Left left, Right right) {
+    if (!ImGui::BeginTable(("##pair." + id).c_str(), 2, ImGuiTableFlags_SizingStretchSame)) return;
+    const auto cell = [&](auto draw) {
+        ImGui::TableNextColumn();
+        // A cell starts at the row's text baseline, which the left cell's frames lowered: both
+        // labels on the cells' top line.
+        ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset = 0;
+        ImGui::PushItemWidth(-c.px(8));
+        draw();
+        ImGui::PopItemWidth();
+    };
+    cell(left);
+    cell(right);
+    ImGui::EndTable();
+}
+
+// Periods with no redemption, each from a time to a time (UTC, the end not included); a new
+// one is tomorrow, a whole day.
+void blackouts_form(Ctx& c, program::BonusPoints& b) {
+    list_form(
+        c, "program.blackouts", "bonus.redeem_blackouts", &b.redeem_blackouts,
+        [&] {
+            const std::int64_t from = (c.now_ms / day_ms + 1) * day_ms;
+            return program::Period{from, from + day_ms};
+        },
+        [&](const std::string& f, program::Period& period) {
+            side_by_side(
+                c, f,
+                [&] {
+                    date_time_field(c, "program.blackout_from", f + ".from_ms", &period.from_ms);
+                },
+                [&] { date_time_field(c, "program.blackout_to", f + ".to_ms", &period.to_ms); });
+        });
+    muted(c.t("program.blackouts_hint"));
+}
+
+// The actions the rules' catalogue names ("profile", "review"…), in alphabetical order.
+std::vector<std::string> known_actions(const Ctx& c) {
+    std::vector<std::string> out;
+    const std::string prefix = "rules.action.";
+    const auto it = c.in.rules_texts.by_locale.find(i18n::Locale::en);
+    if (it == c.in.rules_texts.by_locale.end()) return out;
+    for (const auto& [key, message] : it->second.messages)
+        if (key.compare(0, prefix.size(), prefix) == 0) out.push_back(key.substr(prefix.size()));
+    return out;
+}
+
+// An action's name in the merchant's language ("a review"), or its key when the rules'
+// catalogue has none.
+std::string action_words(const Ctx& c, const std::string& action) {
+    const std::string key = "rules.action." + action;
+    const std::string words = i18n::translate(c.in.rules_texts, c.locale(), key);
+    return words == key ? action : words;
+}
+
+// An action bonus's action: picked from those the catalogue names, or "Other" with its name
+// typed.
+void action_pick(Ctx& c, const std::string& f, client::ActionBonusRow& row,
+                 const std::vector<std::string>& known) {
+    label(c, "program.action");
+    const bool is_known = std::find(known.begin(), known.end(), row.action) != known.end();
+    const std::string shown = is_known ? action_words(c, row.action) : c.t("program.action_other");
+    if (ImGui::BeginCombo(("##" + f + ".pick").c_str(), shown.c_str())) {
+        for (const auto& a : known)
+            if (ImGui::Selectable((action_words(c, a) + "##" + f + "." + a).c_str(),
+                                  a == row.action)) {
+                row.action = a;
+                c.actions_changed = true;
+            }
+        if (ImGui::Selectable((c.t("program.action_other") + "##" + f + ".other").c_str(),
+                              !is_known)) {
+            if (is_known) row.action.clear();
+            c.actions_changed = true;
+        }
+        ImGui::EndCombo();
+    }
+    if (!is_known) {
+        label(c, "program.action_name");
+        const std::string hint = c.t("program.action_hint");
+        c.actions_changed |= input(("##" + f + ".action").c_str(), &row.action, 0, hint.c_str());
+    }
+    field_error(c, f + ".action");
+}
+
+// Points for things a member does outside a purchase ("review" → 50), as rows.
+void action_bonuses_form(Ctx& c) {
+    auto& rows = c.editor.action_bonuses();
+    const std::vector<std::string> known = known_actions(c);
+    const bool before = c.changed;
+    c.changed = false;
+    std::set<std::string> seen;
+    list_form(
+        c, "program.action_bonuses", "bonus.action_bonuses", &rows,
+        [&] {
+            client::ActionBonusRow row{"", 50};
+            for (const auto& a : known)
+                if (std::none_of(rows.begin(), rows.end(),
+                                 [&](const auto& r) { return r.action == a; })) {
+                    row.action = a;
+                    break;
+                }
+            return row;
+        },
+        [&](const std::string& f, client::ActionBonusRow& row) {
+            const bool good = !row.action.empty() &&
+                              row.action.size() <= client::action_name_bytes_max &&
+                              seen.insert(row.action).second;
+            // The codec names a good row's points by its action; a bad name's by the index.
+            const std::string points = good ? "bonus.action_bonuses." + row.action : f + ".points";
+            side_by_side(
+                c, f, [&] { action_pick(c, f, row, known); },
+                [&] { int_field(c, "program.action_points", points, &row.points); });
+        });
+    c.actions_changed |= c.changed;
+    c.changed = before;
+}
+
 void bonus_form(Ctx& c, program::Program& p) {
     if (!section(c, "bonus", &p.bonus)) return;
     program::BonusPoints& b = *p.bonus;
@@ -329,8 +475,10 @@ void bonus_form(Ctx& c, program::Program& p) {
     money_field(c, "program.redeem_order_min", "bonus.redeem_order_min", &b.redeem_order_min);
     int_field(c, "program.pending_days", "bonus.pending_days", &b.pending_days);
     int_field(c, "program.expiry_days", "bonus.expiry_days", &b.expiry_days);
+    blackouts_form(c, b);
     int_field(c, "program.welcome_bonus", "bonus.welcome_bonus", &b.welcome_bonus);
     int_field(c, "program.birthday_bonus", "bonus.birthday_bonus", &b.birthday_bonus);
+    action_bonuses_form(c);
 }
 
 void tiers_form(Ctx& c, program::Program& p) {
@@ -370,8 +518,13 @@ template <class T, class Make, class Draw>
 void list_mechanic(Ctx& c, const char* id, const char* prefix, std::vector<T>* list, Make make,
                    Draw draw) {
     ImGui::SetNextItemOpen(!list->empty(), ImGuiCond_Appearing);
+    if (c.in.text["program.open_section"] == id) {  // a problem in it was asked for
+        ImGui::SetNextItemOpen(true);
+        c.in.text["program.open_section"].clear();
+    }
     const std::string name = c.t(std::string("program.section.") + id);
     if (!ImGui::CollapsingHeader((name + "##sec." + id).c_str())) return;
+    c.last_label = name;  // the list's field is named by its header
     const std::string fresh = next_id(prefix, list->size());
     list_form(
         c, std::string("program.") + id, id, list, [&] { return make(fresh); }, draw);
@@ -458,6 +611,28 @@ void vip_form(Ctx& c, program::Program& p) {
                       &plan.earn_multiplier_pct);
             percent_field(c, "program.tier_discount", f + ".discount_bp", &plan.discount_bp);
             words_field(c, "program.perks", f + ".perks", &plan.perks);
+        });
+}
+
+// Segment rules: members whose attribute has a value ("status" = "student") get a discount,
+// on everything or on some categories and products.
+void segments_form(Ctx& c, program::Program& p) {
+    list_mechanic(
+        c, "segments", "", &p.segments,
+        [](const std::string&) {
+            program::SegmentRule rule;
+            rule.attribute = "status";
+            rule.discount_bp = 500;
+            return rule;
+        },
+        [&](const std::string& f, program::SegmentRule& rule) {
+            text_field(c, "program.segment_attribute", f + ".attribute", &rule.attribute);
+            text_field(c, "program.segment_value", f + ".value", &rule.value);
+            percent_field(c, "program.segment_discount", f + ".discount_bp",
+                          &rule.discount_bp);
+            words_field(c, "program.categories", f + ".applies_to.categories",
+                        &rule.applies_to.categories);
+            words_field(c, "program.skus", f + ".applies_to.skus", &rule.applies_to.skus);
         });
 }
 
@@ -576,8 +751,8 @@ void form_column(Ctx& c) {
     cashback_form(c, p);
     stamps_form(c, p);
     vip_form(c, p);
+    segments_form(c, p);
     coalition_form(c, p);
-    muted(c.t("program.not_here"));
     ImGui::PopItemWidth();
 }
 
@@ -593,6 +768,47 @@ void rules_words(Ctx& c) {
             ImGui::Bullet();
             ImGui::TextWrapped("%s", item.c_str());
         }
+    }
+}
+
+// A radio button on the line of the item before it while it fits, else on the next line; true
+// when it was chosen.
+bool radio_on_line(const std::string& text, const std::string& id, bool active) {
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize(text.c_str()).x;
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+    return ImGui::RadioButton((text + "##" + id).c_str(), active);
+}
+
+// "status “student”": a segment rule's attribute and value as the test member holds them.
+std::string segment_words(const i18n::Catalogues& texts, i18n::Locale l,
+                          const std::string& attribute, const std::string& value) {
+    return i18n::translate(texts, l, "program.segment_words",
+                           {{}, {{"attribute", attribute}, {"value", value}}});
+}
+
+// The test member's segment: none or the attribute and value of one of the draft's rules, as
+// radio buttons after the label, wrapped onto the next lines when they don't fit.
+void test_segment(Ctx& c) {
+    ProgramEditor& e = c.editor;
+    const auto& s = e.state();
+    if (s.draft.segments.empty() && s.segment_attribute.empty()) return;
+    std::vector<std::pair<std::string, std::string>> choices{{"", ""}};
+    for (const auto& rule : s.draft.segments)
+        if (std::find(choices.begin(), choices.end(), std::pair(rule.attribute, rule.value)) ==
+            choices.end())
+            choices.emplace_back(rule.attribute, rule.value);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted((c.t("program.member_segment") + ":").c_str());
+    for (const auto& [attribute, value] : choices) {
+        const std::string text = attribute.empty()
+                                     ? c.t("program.segment_none")
+                                     : segment_words(c.in.texts, c.locale(), attribute, value);
+        const bool held = attribute == s.segment_attribute && value == s.segment_value;
+        if (radio_on_line(text, "segment." + attribute + "=" + value, held))
+            e.set_test_segment(attribute, value);
     }
 }
 
@@ -660,6 +876,7 @@ void receipt_lines(Ctx& c) {
             ImGui::EndCombo();
         }
     }
+    test_segment(c);
     if (edited) e.receipt_edited();
 }
 
@@ -738,16 +955,10 @@ void simulation(Ctx& c) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(c.t("program.sim.period").c_str());
     // The periods on the label's line while they fit, the rest on the next (ru, lv are long).
-    const float right = ImGui::GetWindowContentRegionMax().x;
-    for (const std::int64_t days : {7, 30, 90, 365}) {
-        const std::string text = c.n("program.sim.days", days);
-        const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
-                        ImGui::CalcTextSize(text.c_str()).x;
-        ImGui::SameLine();
-        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
-        const std::string label = text + "##sim_days." + std::to_string(days);
-        if (ImGui::RadioButton(label.c_str(), m.days == days)) e.set_simulation_days(days);
-    }
+    for (const std::int64_t days : {7, 30, 90, 365})
+        if (radio_on_line(c.n("program.sim.days", days), "sim_days." + std::to_string(days),
+                          m.days == days))
+            e.set_simulation_days(days);
     const bool busy = m.busy != ConsoleBusy::none;
     if (button(c.t(busy ? "program.sim.running" : "program.sim.run") + "##sim_run",
                !busy && !s.problem, true))
@@ -924,7 +1135,10 @@ void program_screen(const ProgramScreenContext& in, const Rect& content) {
     side_column(c);
     ImGui::EndChild();
     ImGui::EndChild();
-    if (c.changed) c.editor.edited();
+    if (c.actions_changed)
+        c.editor.action_bonuses_edited();  // then as edited()
+    else if (c.changed)
+        c.editor.edited();
 }
 
 std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
@@ -964,6 +1178,9 @@ std::string program_mirror_text(const client::ConsoleFlow& flow, const i18n::Cat
         line(t("program.fix_first", {{}, {{"field", field_words(labels, s.problem->field)}}}) +
              " " + s.problem->message + " (" + s.problem->field + ")");
     if (s.error) line(field_words(labels, s.error->field) + " " + s.error->message);
+    if (!s.segment_attribute.empty())
+        line(t("program.member_segment") + ": " +
+             segment_words(texts, l, s.segment_attribute, s.segment_value));
     if (s.draft_quote && s.published_quote)
         line(t("program.what_if_points",
                {s.draft_quote->points_earned,

@@ -4,12 +4,12 @@
 // and every decision are client::ProgramEditor's (client/console_program.hpp).
 //
 // Implemented: points (rate, rounding, multipliers, exclusions, minimum receipt, redemption
-// cap and minimum, pending days, expiry, welcome and birthday bonuses), flat discount, discount
-// ladder, tiers, rewards, referral, cashback, stamp cards, paid VIP plans, coalition; the side
-// column's tabs: the test receipt with the what-if and the words, the draft simulated over the
+// cap and minimum, redemption blackouts, pending days, expiry, welcome, birthday and action
+// bonuses), flat discount, discount ladder, tiers, rewards, referral, cashback, stamp cards,
+// paid VIP plans, segment rules, coalition; the side column's tabs: the test receipt (for a
+// member of a tier and a segment) with the what-if and the words, the draft simulated over the
 // merchant's receipts, the version history with revert. Publishing at once or from a time.
-// Missing: segment rules, action bonuses and redemption blackouts (kept as they are in the
-// draft).
+// Missing: nothing of PROGRAM_FORMAT.md's mechanics.
 #pragma once
 
 #include <imgui.h>

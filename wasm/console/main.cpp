@@ -241,7 +241,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                      {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
     // The program editor: the draft's earn rate, its first problem's field, the test receipt's
     // points with the draft and with the published program, versions waiting and listed, the
-    // simulation's receipts and points (draft and published).
+    // simulation's receipts and points (draft and published); the test receipt's discount with
+    // the draft, how many segment rules, action bonus rows and blackouts the draft holds.
     const client::ProgramEditorState& p = g_app->flow.program().state();
     j["program"] = {{"loaded", p.loaded},
                     {"version", p.version},
@@ -264,7 +265,11 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                     {"sim_receipts", p.simulation.draft.receipts},
                     {"sim_points", p.simulation.draft.points_issued},
                     {"sim_published_points",
-                     p.simulation.published ? p.simulation.published->points_issued : -1}};
+                     p.simulation.published ? p.simulation.published->points_issued : -1},
+                    {"draft_discount", p.draft_quote ? p.draft_quote->discount : -1},
+                    {"segments", p.draft.segments.size()},
+                    {"action_bonuses", p.action_bonuses.size()},
+                    {"blackouts", p.draft.bonus ? p.draft.bonus->redeem_blackouts.size() : 0}};
     const client::ImportState& im = g_app->flow.imports().state();
     j["import"] = {{"has_file", im.has_file},
                    {"checked", im.check.has_value()},

@@ -8,6 +8,8 @@
 
 #include "client/console_flow.hpp"
 #include "client/console_time.hpp"
+#include "../test_assets.hpp"
+#include "client/program_text.hpp"
 #include "codec/program_json.hpp"
 #include "fakes.hpp"
 
@@ -415,4 +417,155 @@ TEST_CASE("console program: the draft simulated over the last days' receipts, no
     e.editor().edited();
     e.editor().simulate();
     CHECK(e.net.pending.empty());
+}
+
+TEST_CASE("console program: action bonuses as rows; a bad name is named at its row") {
+    Editor e;
+    e.open();
+    CHECK(e.s().action_bonuses.empty());
+    auto& rows = e.editor().action_bonuses();
+    rows.push_back({"review", 50});
+    rows.push_back({"", 20});  // "Other", its name not typed yet
+    e.editor().action_bonuses_edited();
+    CHECK(e.s().draft.bonus->action_bonuses == std::map<std::string, std::int64_t>{{"review", 50}});
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "bonus.action_bonuses[1].action");
+    CHECK(e.s().problem->code == "missing_field");
+    CHECK_FALSE(e.editor().can_save());
+    e.editor().action_bonuses()[1].action = "review";  // the same action twice
+    e.editor().action_bonuses_edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->code == "duplicate");
+    CHECK(e.s().action_bonuses.size() == 2);  // the row stays while it is wrong
+    e.editor().action_bonuses()[1].action = "app_install";
+    e.editor().action_bonuses_edited();
+    CHECK_FALSE(e.s().problem);
+    // Points above the ledger's limit: the codec's field, by the action's name.
+    e.editor().action_bonuses()[0].points = 2'000'000'000;
+    e.editor().action_bonuses_edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "bonus.action_bonuses.review");
+    e.editor().action_bonuses()[0].points = 50;
+    e.editor().action_bonuses_edited();
+    REQUIRE(e.editor().can_save());
+
+    e.editor().save();
+    REQUIRE(e.net.pending.size() == 1);
+    const auto sent = codec::decode_program(codec::Json::parse(e.net.pending.front().first.body));
+    REQUIRE(sent.ok());
+    CHECK(sent.value->bonus->action_bonuses ==
+          std::map<std::string, std::int64_t>{{"app_install", 20}, {"review", 50}});
+    e.net.answer(200, R"({"version":5})");
+    CHECK(e.s().done == "saved");
+
+    // Removing the points section takes the rows with it; a reload gives them back from the map.
+    e.editor().draft().bonus.reset();
+    e.editor().edited();
+    CHECK(e.s().action_bonuses.empty());
+    e.editor().discard();
+    REQUIRE(e.s().action_bonuses.size() == 2);
+    CHECK(e.s().action_bonuses[0].action == "app_install");
+}
+
+TEST_CASE("console program: a blackout that ends before it starts is named at its end") {
+    Editor e;
+    e.open();
+    const auto from = parse_date_time("2026-12-24");
+    const auto to = parse_date_time("2026-12-23 18:00");
+    REQUIRE(from);
+    REQUIRE(to);
+    e.editor().draft().bonus->redeem_blackouts.push_back({*from, *to});
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "bonus.redeem_blackouts[0].to_ms");
+    CHECK(e.s().problem->code == "contradiction");
+    e.editor().save();
+    CHECK(e.net.pending.empty());  // nothing is sent
+
+    e.editor().draft().bonus->redeem_blackouts[0].to_ms = *parse_date_time("2026-12-27");
+    e.editor().edited();
+    CHECK_FALSE(e.s().problem);
+    e.editor().save();
+    REQUIRE(e.net.pending.size() == 1);
+    const auto sent = codec::decode_program(codec::Json::parse(e.net.pending.front().first.body));
+    REQUIRE(sent.ok());
+    REQUIRE(sent.value->bonus->redeem_blackouts.size() == 1);
+    CHECK(sent.value->bonus->redeem_blackouts[0].from_ms == *from);
+    CHECK(date_time_text(sent.value->bonus->redeem_blackouts[0].to_ms) == "2026-12-27 00:00");
+}
+
+TEST_CASE("console program: the test member's segment follows a segment rule's change") {
+    Editor e;
+    e.open();
+    program::SegmentRule rule;
+    rule.attribute = "status";
+    rule.value = "student";
+    rule.discount_bp = 1000;
+    e.editor().draft().segments.push_back(rule);
+    e.editor().edited();
+    CHECK_FALSE(e.s().problem);
+    REQUIRE(e.s().draft_quote);
+    CHECK(e.s().draft_quote->discount == 0);  // the test member holds no segment yet
+
+    e.editor().set_test_segment("status", "student");
+    REQUIRE(e.s().draft_quote);
+    CHECK(e.s().draft_quote->discount == 10000);        // 10 % of 1 000,00 ₽
+    CHECK(e.s().draft_quote->points_earned == 45);      // 5 % of the 900 ₽ paid
+    CHECK(e.s().published_quote->discount == 0);        // the what-if: none live
+    e.editor().draft().segments[0].discount_bp = 1500;  // the rule edited: the quote follows
+    e.editor().edited();
+    CHECK(e.s().draft_quote->discount == 15000);
+    e.editor().draft().segments[0].value = "pensioner";  // no longer the member's
+    e.editor().edited();
+    CHECK(e.s().draft_quote->discount == 0);
+    e.editor().draft().segments[0].value = "student";
+    e.editor().draft().segments[0].applies_to.categories = {"tea"};  // not the receipt's coffee
+    e.editor().edited();
+    CHECK(e.s().draft_quote->discount == 0);
+    e.editor().draft().segments[0].applies_to.categories = {"coffee"};
+    e.editor().edited();
+    CHECK(e.s().draft_quote->discount == 15000);
+
+    // A rule without its attribute or with a rate above 100 % is named at its field.
+    e.editor().draft().segments.push_back({"", "x", 500, {}});
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "segments[1].attribute");
+    e.editor().draft().segments[1] = {"card", "gold", 10001, {}};
+    e.editor().edited();
+    REQUIRE(e.s().problem);
+    CHECK(e.s().problem->field == "segments[1].discount_bp");
+    CHECK_FALSE(e.editor().can_save());
+    e.editor().draft().segments.pop_back();
+    e.editor().edited();
+    CHECK(e.editor().can_save());
+    e.editor().set_test_segment("", "ignored");
+    CHECK(e.s().segment_value.empty());
+    CHECK(e.s().draft_quote->discount == 0);
+}
+
+TEST_CASE("console program: the three forms' changes are in the plain words at once") {
+    Editor e;
+    e.open();
+    const i18n::Catalogues rules =
+        *codec::decode_catalogues(testing::catalogue_texts("i18n/rules")).value;
+    const auto words = [&] {
+        return rules_plain_text(program_rules_text(e.s().draft, rules, i18n::Locale::en));
+    };
+    CHECK(words().find("for a review") == std::string::npos);
+    e.editor().action_bonuses().push_back({"review", 50});
+    e.editor().action_bonuses_edited();
+    CHECK(words().find("50 points for a review") != std::string::npos);
+
+    e.editor().draft().segments.push_back({"status", "student", 1000, {}});
+    e.editor().edited();
+    CHECK(words().find("status \u201cstudent\u201d: 10") != std::string::npos);
+    e.editor().draft().segments[0].discount_bp = 1250;
+    e.editor().edited();
+    CHECK(words().find("status \u201cstudent\u201d: 12.5") != std::string::npos);
+
+    e.editor().draft().bonus->redeem_blackouts.push_back(
+        {*parse_date_time("2026-12-24"), *parse_date_time("2026-12-27")});
+    e.editor().edited();
+    CHECK(words().find("Points can't be spent from") != std::string::npos);
 }
