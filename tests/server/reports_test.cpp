@@ -2,18 +2,26 @@
 // small data set worked out by hand (in the comments), the series by week, the CSV of each
 // table (header, quoting, the formula guard), bad parameters and roles; and on a random data
 // set (receipts, returns, redemptions, expiries) the answers equal shared/core's
-// compute_report over the raw rows, before and after more writes.
+// compute_report over the raw rows, before and after more writes; the cohorts' roll-up by
+// member and month (migration 12) equals the receipts' months, also after an enrolment,
+// receipts and a return at the till, an erase and an import through the API, and after the
+// migration fills it from the receipts stored before.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <random>
 #include <sstream>
+#include <thread>
+#include <tuple>
 
 #include "core/ledger/entry.hpp"
 #include "core/program/lifecycle.hpp"
 #include "core/reports/reports.hpp"
 #include "core/time.hpp"
+#include "console_helpers.hpp"
 #include "pg_database.hpp"
 #include "receipt_helpers.hpp"
 #include "server_process.hpp"
@@ -510,75 +518,164 @@ kopilka::program::Program demo_program() {
     return p;
 }
 
+// The API's report and series of the period equal compute_report's and compute_series'
+// over the rows.
+void check_period_equal(const Server& s, const reports::Rows& rows, const reports::Period& period) {
+    INFO("period " << period.from_ms << " " << period.to_ms);
+    const reports::Report want = reports::compute_report(rows, demo_program(), period);
+    REQUIRE(want.status == reports::Status::ok);
+    const Got g = get(s, "/v1/admin/reports?" + range(period.from_ms, period.to_ms));
+    REQUIRE_MESSAGE(g.status == 200, g.text);
+    const Json& r = g.body;
+    CHECK(r["receipts"]["count"] == want.receipts);
+    CHECK(r["receipts"]["with_card"] == want.receipts_with_card);
+    CHECK(r["receipts"]["revenue_minor"] == want.revenue);
+    CHECK(r["receipts"]["average_member_minor"] == want.average_receipt_member);
+    CHECK(r["receipts"]["average_non_member_minor"] == want.average_receipt_non_member);
+    CHECK(r["points"]["issued_points"] == want.points_issued);
+    CHECK(r["points"]["redeemed_points"] == want.points_redeemed);
+    CHECK(r["points"]["expired_points"] == want.points_expired);
+    CHECK(r["points"]["adjusted_points"] == want.points_adjusted);
+    CHECK(r["liability"]["points"] == want.liability_points);
+    CHECK(r["members"]["enrolled"] == want.members_enrolled);
+    CHECK(r["members"]["active"] == want.members_active);
+    CHECK(r["members"]["active_before"] == want.members_active_before);
+    CHECK(r["members"]["churned"] == want.members_churned);
+    for (std::size_t i = 0; i < want.tiers.size(); ++i)
+        CHECK(r["tiers"][i]["members"] == want.tiers[i].members);
+    REQUIRE(r["cohorts"].size() == want.cohorts.size());
+    for (std::size_t i = 0; i < want.cohorts.size(); ++i) {
+        CHECK(r["cohorts"][i]["members"] == want.cohorts[i].members);
+        CHECK(r["cohorts"][i]["active"] == Json(want.cohorts[i].active));
+    }
+    CHECK(r["spins"]["count"] == want.spins);
+    CHECK(r["spins"]["prize_cost_minor"] == want.spin_prize_cost);
+    CHECK(r["deferred_revenue"]["amount"] == want.deferred.amount);
+    CHECK(r["deferred_revenue"]["expected_breakage_permille"] ==
+          want.deferred.expected_breakage_permille);
+    CHECK(r["deferred_revenue"]["allocated_in_period"] ==
+          want.deferred.allocated_in_period);
+    CHECK(r["deferred_revenue"]["recognised_in_period"] ==
+          want.deferred.recognised_in_period);
+
+    const reports::Bucket bucket = reports::default_bucket(period);
+    const reports::Series series =
+        reports::compute_series(rows, demo_program(), period, bucket);
+    const Got sg = get(s, "/v1/admin/reports/series?" +
+                              range(period.from_ms, period.to_ms));
+    REQUIRE(sg.status == 200);
+    REQUIRE(sg.body["points"].size() == series.points.size());
+    for (std::size_t i = 0; i < series.points.size(); ++i) {
+        const Json& p = sg.body["points"][i];
+        const reports::SeriesPoint& x = series.points[i];
+        CHECK(p["receipts"] == x.receipts);
+        CHECK(p["revenue"] == x.revenue);
+        CHECK(p["points_issued"] == x.points_issued);
+        CHECK(p["liability_points"] == x.liability_points);
+        CHECK(p["deferred_revenue"] == x.deferred_revenue);
+        CHECK(p["members_enrolled"] == x.members_enrolled);
+        CHECK(p["members_active"] == x.members_active);
+    }
+}
+
 // The API's report equals compute_report over the stored rows, for periods with edges at
-// midnight and in the middle of a day.
+// midnight and in the middle of a day, at the start and in the middle of a month.
 void check_equal_to_raw(const Server& s) {
     const reports::Rows rows = stored_rows(s.target);
     const std::int64_t starts[] = {midnight(2025, 1, 1), midnight(2025, 3, 17) + 3600123,
                                    midnight(2024, 12, 1) + 1, midnight(2025, 6, 30)};
     const std::int64_t lengths[] = {30 * kDay, 365 * kDay, 7 * kDay + 999, 200 * kDay};
     for (const std::int64_t from : starts)
-        for (const std::int64_t length : lengths) {
-            const reports::Period period{from, from + length};
-            INFO("period " << period.from_ms << " " << period.to_ms);
-            const reports::Report want = reports::compute_report(rows, demo_program(), period);
-            REQUIRE(want.status == reports::Status::ok);
-            const Got g = get(s, "/v1/admin/reports?" + range(period.from_ms, period.to_ms));
-            REQUIRE_MESSAGE(g.status == 200, g.text);
-            const Json& r = g.body;
-            CHECK(r["receipts"]["count"] == want.receipts);
-            CHECK(r["receipts"]["with_card"] == want.receipts_with_card);
-            CHECK(r["receipts"]["revenue_minor"] == want.revenue);
-            CHECK(r["receipts"]["average_member_minor"] == want.average_receipt_member);
-            CHECK(r["receipts"]["average_non_member_minor"] == want.average_receipt_non_member);
-            CHECK(r["points"]["issued_points"] == want.points_issued);
-            CHECK(r["points"]["redeemed_points"] == want.points_redeemed);
-            CHECK(r["points"]["expired_points"] == want.points_expired);
-            CHECK(r["points"]["adjusted_points"] == want.points_adjusted);
-            CHECK(r["liability"]["points"] == want.liability_points);
-            CHECK(r["members"]["enrolled"] == want.members_enrolled);
-            CHECK(r["members"]["active"] == want.members_active);
-            CHECK(r["members"]["active_before"] == want.members_active_before);
-            CHECK(r["members"]["churned"] == want.members_churned);
-            for (std::size_t i = 0; i < want.tiers.size(); ++i)
-                CHECK(r["tiers"][i]["members"] == want.tiers[i].members);
-            REQUIRE(r["cohorts"].size() == want.cohorts.size());
-            for (std::size_t i = 0; i < want.cohorts.size(); ++i) {
-                CHECK(r["cohorts"][i]["members"] == want.cohorts[i].members);
-                CHECK(r["cohorts"][i]["active"] == Json(want.cohorts[i].active));
-            }
-            CHECK(r["spins"]["count"] == want.spins);
-            CHECK(r["spins"]["prize_cost_minor"] == want.spin_prize_cost);
-            CHECK(r["deferred_revenue"]["amount"] == want.deferred.amount);
-            CHECK(r["deferred_revenue"]["expected_breakage_permille"] ==
-                  want.deferred.expected_breakage_permille);
-            CHECK(r["deferred_revenue"]["allocated_in_period"] ==
-                  want.deferred.allocated_in_period);
-            CHECK(r["deferred_revenue"]["recognised_in_period"] ==
-                  want.deferred.recognised_in_period);
-
-            const reports::Bucket bucket = reports::default_bucket(period);
-            const reports::Series series =
-                reports::compute_series(rows, demo_program(), period, bucket);
-            const Got sg = get(s, "/v1/admin/reports/series?" +
-                                      range(period.from_ms, period.to_ms));
-            REQUIRE(sg.status == 200);
-            REQUIRE(sg.body["points"].size() == series.points.size());
-            for (std::size_t i = 0; i < series.points.size(); ++i) {
-                const Json& p = sg.body["points"][i];
-                const reports::SeriesPoint& x = series.points[i];
-                CHECK(p["receipts"] == x.receipts);
-                CHECK(p["revenue"] == x.revenue);
-                CHECK(p["points_issued"] == x.points_issued);
-                CHECK(p["liability_points"] == x.liability_points);
-                CHECK(p["deferred_revenue"] == x.deferred_revenue);
-                CHECK(p["members_enrolled"] == x.members_enrolled);
-                CHECK(p["members_active"] == x.members_active);
-            }
-        }
+        for (const std::int64_t length : lengths)
+            check_period_equal(s, rows, {from, from + length});
 }
 
-void run_all(const Server& s, const std::string& db) {
+using MemberMonths = std::map<std::tuple<std::string, std::string, int>, std::int64_t>;
+
+// report_member_months (migration 12) as stored, and as the stored receipts make it: each
+// member's receipts by UTC calendar month.
+MemberMonths stored_member_months(const Target& t) {
+    MemberMonths out;
+    for (const auto& r : t.rows("SELECT merchant_id, member_id, month, receipts FROM "
+                                "report_member_months"))
+        out[{r[0], r[1], std::stoi(r[2])}] = std::stoll(r[3]);
+    return out;
+}
+
+MemberMonths member_months_of_receipts(const Target& t) {
+    MemberMonths out;
+    for (const auto& r : t.rows("SELECT merchant_id, member_id, at_ms FROM receipts WHERE "
+                                "member_id <> ''"))
+        ++out[{r[0], r[1], reports::month_number(std::stoll(r[2]))}];
+    return out;
+}
+
+// The roll-up follows what the server writes: an enrolment and two receipts at the till, a
+// return, an erase of the member and an import; the report of the last 30 days (its cohort
+// holds the new members) still equals the raw computation.
+void check_rollup_follows_api_writes(const Server& s, const std::string& db) {
+    const std::string till = api_key(db, "till");
+    auto c = s.process->client();
+    c->set_read_timeout(30, 0);
+    Reply a = call(*c, "POST", "/v1/admin/members", s.admin,
+                   {{"operation_id", op_id(500)}, {"name", "Roll-up"}, {"consent", true}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    const std::string id = a.body["profile"]["id"], card = a.body["profile"]["card"];
+    post_receipt(*c, till, receipt_body(501, card, 20000, 0).dump());
+    post_receipt(*c, till, receipt_body(502, card, 30000, 0).dump());
+    a = call(*c, "POST", "/v1/returns", till,
+             {{"operation_id", op_id(503)}, {"receipt_id", "R-501"}, {"quantities", {1}}});
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    a = call(*c, "POST", "/v1/admin/members/" + id + "/erase", s.admin, Json::object());
+    REQUIRE_MESSAGE(a.status == 200, a.body.dump());
+    a = reply(c->Post("/v1/admin/imports", bearer(s.admin),
+                      "external_id,name,phone,consent\nroll-1,Rolled In,+79000000501,yes\n",
+                      "text/csv"));
+    REQUIRE_MESSAGE(a.status == 202, a.body.dump());
+    for (int i = 0; i < 600; ++i) {
+        a = call(*c, "GET", "/v1/admin/imports/" + a.body["job_id"].get<std::string>(), s.admin);
+        if (a.body["status"] != "running" && a.body["status"] != "queued") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(a.body["status"] == "done");
+
+    const MemberMonths months = stored_member_months(s.target);
+    CHECK(months == member_months_of_receipts(s.target));
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    CHECK(months.at({"demo", id, reports::month_number(now)}) == 2);
+    const reports::Period period{now - 30 * kDay, now + 60000};
+    const reports::Rows rows = stored_rows(s.target);
+    check_period_equal(s, rows, period);
+    const reports::Report r = reports::compute_report(rows, demo_program(), period);
+    REQUIRE(!r.cohorts.empty());
+    CHECK(r.cohorts.back().members >= 2);
+    CHECK(r.cohorts.back().active.back() >= 1);
+}
+
+// Migration 12 fills the roll-up from the receipts stored before it: with its table, trigger
+// (and SQLite's index) dropped and the schema back at 11, a restarted server makes it again.
+void check_backfill(Server& s) {
+    const MemberMonths before = stored_member_months(s.target);
+    REQUIRE(!before.empty());
+    CHECK(s.process->stop(std::chrono::seconds(10)) == 0);
+    std::vector<std::string> back_to_11 = {"DROP TABLE report_member_months",
+                                           "DELETE FROM schema_migrations WHERE version = 12"};
+    if (s.target.pg) {
+        back_to_11.push_back("DROP FUNCTION report_member_months_roll() CASCADE");
+    } else {
+        back_to_11.push_back("DROP TRIGGER report_member_months");
+        back_to_11.push_back("DROP INDEX member_entries_member_at");
+    }
+    s.target.exec(back_to_11);
+    s.process = start_server(s.target.db, {"--no-rate-limits"});
+    CHECK(stored_member_months(s.target) == before);
+    CHECK(stored_member_months(s.target) == member_months_of_receipts(s.target));
+    CHECK(s.target.rows("SELECT MAX(version) FROM schema_migrations")[0][0] == "12");
+}
+
+void run_all(Server& s, const std::string& db) {
     s.target.exec(inserts(hand_rows(), 0));
     check_hand_report(s);
     check_hand_series(s);
@@ -592,6 +689,9 @@ void run_all(const Server& s, const std::string& db) {
     // More writes, some of them into days already reported on.
     s.target.exec(inserts(random_rows(8, "rs-", from, to), 200000));
     check_equal_to_raw(s);
+    CHECK(stored_member_months(s.target) == member_months_of_receipts(s.target));
+    check_rollup_follows_api_writes(s, db);
+    check_backfill(s);
 }
 }  // namespace
 

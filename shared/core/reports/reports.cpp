@@ -35,11 +35,6 @@ void ratio(Wide num, Wide den, std::int64_t scale, std::int64_t* out, Report* r)
         r->status = Status::overflow;
 }
 
-int month_index(std::int64_t ms) {
-    const program::Date d = program::date_of(ms);
-    return d.year * 12 + (d.month - 1);
-}
-
 std::set<std::string> active_in(const std::vector<Receipt>& receipts, const Period& p) {
     std::set<std::string> out;
     for (const Receipt& x : receipts)
@@ -133,25 +128,22 @@ Sums sums_in(const std::vector<Span>& spans, const Period& p) {
     return x;
 }
 
-void members_part(const Rows& rows, Report* r) {
-    const std::set<std::string> active = active_in(rows.receipts, r->period);
-    r->members_active = static_cast<std::int64_t>(active.size());
-    ratio(r->members_active, r->members_enrolled, 1000, &r->active_permille, r);
-    ratio(r->receipts_with_card, r->members_active, 1000, &r->receipts_per_active_member_x1000,
-          r);
-
-    const std::int64_t length = r->period.to_ms - r->period.from_ms;
+// Active members, churn, tier levels reached and cohorts counted over the rows.
+void count_active(const Rows& rows, const Period& period, MemberCounts* c) {
+    const std::set<std::string> active = active_in(rows.receipts, period);
+    const std::int64_t length = period.to_ms - period.from_ms;
     const std::set<std::string> before =
-        active_in(rows.receipts, {r->period.from_ms - length, r->period.from_ms});
-    r->members_active_before = static_cast<std::int64_t>(before.size());
+        active_in(rows.receipts, {period.from_ms - length, period.from_ms});
+    c->active = static_cast<std::int64_t>(active.size());
+    c->active_before = static_cast<std::int64_t>(before.size());
     for (const std::string& id : before)
-        if (!active.count(id)) ++r->members_churned;
-    ratio(r->members_churned, r->members_active_before, 1000, &r->churn_permille, r);
+        if (!active.count(id)) ++c->churned;
 }
 
-void tiers_part(const Rows& rows, const program::Program& p, Report* r) {
+void count_tiers(const Rows& rows, const program::Program& p, const Period& period,
+                 MemberCounts* c) {
     if (!p.tiers) return;
-    const Period window{r->period.to_ms - p.tiers->window_days * day_ms, r->period.to_ms};
+    const Period window{period.to_ms - p.tiers->window_days * day_ms, period.to_ms};
     std::map<std::string, Wide> qualifying;
     if (p.tiers->basis == program::TierBasis::spend) {
         for (const Receipt& x : rows.receipts)
@@ -162,54 +154,81 @@ void tiers_part(const Rows& rows, const program::Program& p, Report* r) {
                 in(window, e.at_ms))
                 qualifying[e.member_id] += e.member_delta;
     }
-    std::vector<tiers::Tier> ladder;
-    for (const program::TierLevel& level : p.tiers->levels) {
-        ladder.push_back({level.id, level.name, level.threshold});
-        r->tiers.push_back({level.id, level.name, 0});
-    }
-    std::int64_t counted = 0;
+    const auto& levels = p.tiers->levels;
+    c->tier_reached.assign(levels.size() - 1, 0);
     for (const Member& m : rows.members) {
-        if (m.created_at_ms >= r->period.to_ms) continue;
+        if (m.created_at_ms >= period.to_ms) continue;
         const auto q = qualifying.find(m.member_id);
-        const Wide amount = q == qualifying.end() ? 0 : q->second;
-        const std::int64_t clamped =
-            amount > INT64_MAX ? INT64_MAX : static_cast<std::int64_t>(std::max<Wide>(amount, 0));
-        ++r->tiers[static_cast<std::size_t>(tiers::tier_progress(ladder, clamped).current)].members;
-        ++counted;
+        if (q == qualifying.end()) continue;
+        for (std::size_t i = 1; i < levels.size(); ++i)
+            if (q->second >= levels[i].threshold) ++c->tier_reached[i - 1];
     }
-    // Enrolled members the rows leave out qualified with nothing: the first tier.
-    r->tiers[0].members += std::max<std::int64_t>(0, r->members_enrolled - counted);
 }
 
-void cohorts_part(const Rows& rows, Report* r) {
-    const int last_month = month_index(r->period.to_ms - 1);
-    std::map<int, std::vector<std::string>> by_month;  // enrolment month → members
+void count_cohorts(const Rows& rows, const Period& period, MemberCounts* c) {
+    const int last_month = month_number(period.to_ms - 1);
+    std::map<std::string, int> enrolled;  // member → enrolment month
+    std::map<int, std::int64_t> sizes;
     for (const Member& m : rows.members)
-        if (in(r->period, m.created_at_ms))
-            by_month[month_index(m.created_at_ms)].push_back(m.member_id);
+        if (in(period, m.created_at_ms)) {
+            enrolled[m.member_id] = month_number(m.created_at_ms);
+            ++sizes[month_number(m.created_at_ms)];
+        }
     // Each member's months with a receipt, up to to_ms.
-    std::map<std::string, std::set<int>> bought;
+    std::set<std::pair<std::string, int>> bought;
     for (const Receipt& x : rows.receipts)
-        if (!x.member_id.empty() && x.at_ms < r->period.to_ms)
-            bought[x.member_id].insert(month_index(x.at_ms));
-    for (const auto& [month, members] : by_month) {
-        Cohort c;
-        c.year = month / 12;
-        c.month = month % 12 + 1;
-        c.members = static_cast<std::int64_t>(members.size());
-        c.active.assign(static_cast<std::size_t>(last_month - month + 1), 0);
-        for (const std::string& id : members) {
-            const auto b = bought.find(id);
-            if (b == bought.end()) continue;
-            for (const int m : b->second)
-                if (m >= month && m <= last_month) ++c.active[static_cast<std::size_t>(m - month)];
-        }
-        for (const std::int64_t a : c.active) {
+        if (enrolled.count(x.member_id) && x.at_ms < period.to_ms)
+            bought.insert({x.member_id, month_number(x.at_ms)});
+    std::map<std::pair<int, int>, std::int64_t> cells;
+    for (const auto& [id, month] : bought) {
+        const int from = enrolled[id];
+        if (month >= from && month <= last_month) ++cells[{from, month}];
+    }
+    c->enrolled_by_month.assign(sizes.begin(), sizes.end());
+    for (const auto& [key, members] : cells)
+        c->active_by_month.push_back({key.first, key.second, members});
+}
+
+void members_part(const MemberCounts& c, Report* r) {
+    r->members_active = c.active;
+    ratio(r->members_active, r->members_enrolled, 1000, &r->active_permille, r);
+    ratio(r->receipts_with_card, r->members_active, 1000, &r->receipts_per_active_member_x1000,
+          r);
+    r->members_active_before = c.active_before;
+    r->members_churned = c.churned;
+    ratio(r->members_churned, r->members_active_before, 1000, &r->churn_permille, r);
+}
+
+// Each level holds the members who reached it but not the next; the first also those the
+// counts leave out (nothing qualified).
+void tiers_part(const MemberCounts& c, const program::Program& p, Report* r) {
+    if (!p.tiers) return;
+    const auto& levels = p.tiers->levels;
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+        const std::int64_t reached = i == 0 ? r->members_enrolled : c.tier_reached.at(i - 1);
+        const std::int64_t next = i + 1 < levels.size() ? c.tier_reached.at(i) : 0;
+        r->tiers.push_back(
+            {levels[i].id, levels[i].name, std::max<std::int64_t>(0, reached - next)});
+    }
+}
+
+void cohorts_part(const MemberCounts& c, Report* r) {
+    const int last_month = month_number(r->period.to_ms - 1);
+    for (const auto& [month, members] : c.enrolled_by_month) {
+        Cohort cohort;
+        cohort.year = month / 12;
+        cohort.month = month % 12 + 1;
+        cohort.members = members;
+        cohort.active.assign(static_cast<std::size_t>(std::max(0, last_month - month + 1)), 0);
+        for (const MemberCounts::Cell& cell : c.active_by_month)
+            if (cell.enrolled == month && cell.month >= month && cell.month <= last_month)
+                cohort.active[static_cast<std::size_t>(cell.month - month)] += cell.members;
+        for (const std::int64_t a : cohort.active) {
             std::int64_t permille = 0;
-            ratio(a, c.members, 1000, &permille, r);
-            c.retention_permille.push_back(permille);
+            ratio(a, cohort.members, 1000, &permille, r);
+            cohort.retention_permille.push_back(permille);
         }
-        r->cohorts.push_back(std::move(c));
+        r->cohorts.push_back(std::move(cohort));
     }
 }
 
@@ -256,7 +275,7 @@ Report compute_report(const Rows& rows, const program::Program& p, const Period&
     bool overflow = false;
     fill_from_spans(spans_of(rows, report_cuts(period), &overflow), p, &r);
     if (overflow) r.status = Status::overflow;
-    member_figures(rows, rows, rows, p, &r);
+    member_figures(member_counts(rows, p, period), p, &r);
     spins_and_cost(rows, p, &r);
     return r;
 }
@@ -294,11 +313,27 @@ void fill_from_spans(const std::vector<Span>& spans, const program::Program& p, 
     put(d_from + (to.allocated - from.allocated) - d_to, &d.recognised_in_period, r);
 }
 
-void member_figures(const Rows& active, const Rows& tiers, const Rows& cohorts,
-                    const program::Program& p, Report* r) {
-    members_part(active, r);
-    tiers_part(tiers, p, r);
-    cohorts_part(cohorts, r);
+int month_number(std::int64_t ms) {
+    const program::Date d = program::date_of(ms);
+    return d.year * 12 + (d.month - 1);
+}
+
+std::int64_t month_start_ms(int month_number) {
+    return program::ms_of({month_number / 12, month_number % 12 + 1, 1});
+}
+
+MemberCounts member_counts(const Rows& rows, const program::Program& p, const Period& period) {
+    MemberCounts c;
+    count_active(rows, period, &c);
+    count_tiers(rows, p, period, &c);
+    count_cohorts(rows, period, &c);
+    return c;
+}
+
+void member_figures(const MemberCounts& counts, const program::Program& p, Report* r) {
+    members_part(counts, r);
+    tiers_part(counts, p, r);
+    cohorts_part(counts, r);
 }
 
 void spins_and_cost(const Rows& rows, const program::Program& p, Report* r) {

@@ -233,16 +233,38 @@ bool add(Totals* into, const Totals& a);
 
 // The report from its parts, for a server that reads them from roll-ups: *r holds the period;
 // fill_from_spans sets the receipts, points, liability, enrolled members and deferred revenue
-// from spans_of(…, report_cuts(period)); the caller sets the member figures (active, churn,
-// tiers, cohorts) and spins_and_cost sets the rest from the period's spins.
+// from spans_of(…, report_cuts(period)); member_figures sets active, churn, tiers and
+// cohorts; spins_and_cost sets the rest from the period's spins.
 void fill_from_spans(const std::vector<Span>& spans, const program::Program& p, Report* r);
 void spins_and_cost(const Rows& rows, const program::Program& p, Report* r);
-// The figures that count distinct members, after fill_from_spans: active and churn from
-// `active` (one receipt per member and period is enough), tiers from `tiers` (the members
-// it leaves out count in the first tier), cohorts from `cohorts` (the members enrolled in
-// the period and their receipts). compute_report passes all its rows as each.
-void member_figures(const Rows& active, const Rows& tiers, const Rows& cohorts,
-                    const program::Program& p, Report* r);
+// [SECTION] The figures that count distinct members
+// Counted by the server in its database (one aggregate query each, nothing sent row by row)
+// or by member_counts from rows (compute_report); member_figures turns the counts into the
+// report's figures after fill_from_spans.
+
+// A UTC calendar month as one number: year × 12 + month − 1.
+int month_number(std::int64_t ms);
+std::int64_t month_start_ms(int month_number);  // its first midnight
+
+struct MemberCounts {
+    std::int64_t active = 0;         // members with a receipt in the period
+    std::int64_t active_before = 0;  // members with a receipt in the equal period just before
+    std::int64_t churned = 0;        // of those, the ones with none in the period
+    // From the program's second tier level up: the members enrolled before to_ms whose
+    // qualifying amount in the tier window reaches the level's threshold.
+    std::vector<std::int64_t> tier_reached;
+    // Cohorts: the members enrolled in the period by enrolment month (month_number), and of
+    // them, those with a receipt before to_ms in each month from their enrolment month on.
+    struct Cell {
+        int enrolled = 0, month = 0;
+        std::int64_t members = 0;
+    };
+    std::vector<std::pair<int, std::int64_t>> enrolled_by_month;
+    std::vector<Cell> active_by_month;
+};
+
+MemberCounts member_counts(const Rows& rows, const program::Program& p, const Period& period);
+void member_figures(const MemberCounts& counts, const program::Program& p, Report* r);
 
 // [SECTION] Series
 

@@ -1,6 +1,6 @@
 // Admin API: GET /v1/admin/reports and /v1/admin/reports/series — shared/core/reports over
-// what Store::report_inputs reads (the day roll-up for the sums, the period's rows for the
-// figures that count distinct members), the program (point value, tiers) and the budgets of
+// what Store::report_inputs reads (the day roll-up for the sums, the figures that count
+// distinct members counted by the database), the program (point value, tiers) and the budgets of
 // the merchant's wheel documents; as JSON or, with format=csv, as a CSV download (the
 // report's summary, tiers or cohorts table; the series a row per bucket).
 // Implemented: every report of PRODUCT.md's list for [from_ms, to_ms) (default: the last
@@ -67,7 +67,7 @@ reports::Rows core_rows(const ReportRows& rows, const std::vector<DocumentRecord
 
 // [SECTION] Reading the store
 // The sums come from the store's roll-up by day (and the raw rows of the days a cut falls
-// inside), the distinct-member figures from the period's rows: see Store::report_inputs.
+// inside), the distinct-member figures counted by the database: see Store::report_inputs.
 
 std::vector<reports::Span> spans_from(const ReportInputs& in, const std::vector<std::int64_t>& cuts,
                                       bool* overflow) {
@@ -93,13 +93,14 @@ std::vector<reports::Span> spans_from(const ReportInputs& in, const std::vector<
 reports::Report read_report(Store& store, const std::string& merchant_id,
                             const program::Program& p, const reports::Period& period,
                             bool* budgets_known) {
-    const std::int64_t length = period.to_ms - period.from_ms;
     ReportAsk ask;
     ask.cuts = reports::report_cuts(period);
-    ask.active = {{period.from_ms, period.to_ms}, {period.from_ms - length, period.from_ms}};
+    ask.active = {period.from_ms, period.to_ms};
     if (p.tiers) {
         ask.tier_window = {period.to_ms - p.tiers->window_days * day_ms, period.to_ms};
         ask.tier_spend = p.tiers->basis == program::TierBasis::spend;
+        for (std::size_t i = 1; i < p.tiers->levels.size(); ++i)
+            ask.tier_thresholds.push_back(p.tiers->levels[i].threshold);
     }
     ask.cohorts = {period.from_ms, period.to_ms};
     ask.spins = {period.from_ms, period.to_ms};
@@ -109,17 +110,7 @@ reports::Report read_report(Store& store, const std::string& merchant_id,
     r.period = period;
     bool overflow = false;
     reports::fill_from_spans(spans_from(in, ask.cuts, &overflow), p, &r);
-    // One receipt per member and period stands for all of theirs: the figures count members.
-    reports::Rows active, tiers;
-    for (const std::string& id : in.active[0]) active.receipts.push_back({id, period.from_ms, 0});
-    for (const std::string& id : in.active[1])
-        active.receipts.push_back({id, period.from_ms - length, 0});
-    for (const auto& [id, amount] : in.qualifying) {
-        tiers.members.push_back({id, 0});
-        if (ask.tier_spend) tiers.receipts.push_back({id, ask.tier_window->first, amount});
-        else tiers.entries.push_back({id, ledger::Reason::earn, ask.tier_window->first, amount});
-    }
-    reports::member_figures(active, tiers, core_rows(in.cohorts, {}, budgets_known), p, &r);
+    reports::member_figures(in.members, p, &r);
     ReportRows spins;
     spins.spins = in.spins;
     reports::spins_and_cost(core_rows(spins, store.documents(merchant_id, "wheel"), budgets_known),

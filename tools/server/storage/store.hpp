@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ledger/entry.hpp"
+#include "core/reports/reports.hpp"
 
 namespace kopilka::server {
 
@@ -168,11 +169,14 @@ struct ReportRows {
 struct ReportAsk {
     using Range = std::pair<std::int64_t, std::int64_t>;
     std::vector<std::int64_t> cuts;    // the spans' cuts (reports::report_cuts, series_cuts)
-    std::vector<Range> active;         // the members with a receipt in each
+    // Active members in it and in the equal period just before, and the churned (members
+    // active before, not in it).
+    std::optional<Range> active;
     std::vector<Range> active_counts;  // how many members have a receipt in each
     std::optional<Range> tier_window;  // each member's qualifying amount in it
     bool tier_spend = false;           // paid receipts (true) or earn + clawback points
-    std::optional<Range> cohorts;      // the members enrolled in it, their receipts before its end
+    std::vector<std::int64_t> tier_thresholds;  // counted: the members reaching each
+    std::optional<Range> cohorts;      // the members enrolled in it by month, active by month
     Range spins{0, 0};                 // the spins in it
 };
 
@@ -189,11 +193,10 @@ struct ReportInputs {
     // midnight is not inside a day), from the report_days roll-up.
     std::vector<ReportDay> days;
     ReportRows near_cuts;  // every row of the other days before the last cut
-    std::vector<std::vector<std::string>> active;  // by ReportAsk::active
-    std::vector<std::int64_t> active_counts;       // by ReportAsk::active_counts
-    // Members enrolled before the window's end with a qualifying amount in it: (id, amount).
-    std::vector<std::pair<std::string, std::int64_t>> qualifying;
-    ReportRows cohorts;  // members and their receipts (member id and time only)
+    std::vector<std::int64_t> active_counts;  // by ReportAsk::active_counts
+    // Active, churn, tier levels reached (members enrolled before the window's end) and
+    // cohorts, counted as reports::member_counts counts them over rows.
+    reports::MemberCounts members;
     std::vector<ReportRows::Spin> spins;
 };
 
