@@ -3,6 +3,7 @@
 #include <imgui_internal.h>  // the test engine's item hook
 
 #include <algorithm>
+#include <functional>
 
 namespace kopilka::ui {
 
@@ -57,6 +58,48 @@ bool chart_item(const char* id, const Rect& r) {
     }
 #endif
     return ImGui::IsItemHovered();
+}
+
+// The cell the keyboard has chosen in the focused chart item just drawn (the last item), as
+// row × columns + column: kept in the window's state under the item's id, start when first
+// focused. The arrow keys move it while a cell that `exists` lies that way, and are then kept
+// from the navigation, which would otherwise leave the chart; at an edge they leave it as
+// usual (down and up always do in a one-row chart).
+int keyboard_cell(int start, int rows, int columns, const std::function<bool(int, int)>& exists) {
+    ImGuiContext& g = *GImGui;
+    const ImGuiID key = g.LastItemData.ID;
+    ImGuiStorage* storage = ImGui::GetStateStorage();
+    int at = storage->GetInt(key, start);
+    if (at < 0 || at >= rows * columns) at = start;
+    int row = at / columns, column = at % columns;
+    if (g.NavMoveSubmitted && g.NavId == key) {
+        int r = row, c = column;
+        switch (g.NavMoveDir) {
+            case ImGuiDir_Left:
+                --c;
+                break;
+            case ImGuiDir_Right:
+                ++c;
+                break;
+            case ImGuiDir_Up:
+                --r;
+                break;
+            case ImGuiDir_Down:
+                ++r;
+                break;
+            default:
+                break;
+        }
+        if ((r != row || c != column) && r >= 0 && r < rows && c >= 0 && c < columns &&
+            exists(r, c)) {
+            row = r;
+            column = c;
+            ImGui::NavMoveRequestCancel();
+        }
+    }
+    at = row * columns + column;
+    storage->SetInt(key, at);
+    return at;
 }
 
 }  // namespace
@@ -180,10 +223,14 @@ int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale) {
 
     const float mx = ImGui::GetIO().MousePos.x;
     const bool pointed = hovered && mx >= plot.min.x && mx <= plot.max.x;
+    // Focused by the keyboard: the last x (the newest bucket) first, then ← and → step.
+    const int keyed = focused ? keyboard_cell(static_cast<int>(n) - 1, 1, static_cast<int>(n),
+                                              [](int, int) { return true; })
+                              : -1;
     if (!pointed && !focused) return -1;
-    // Focused by the keyboard: the last x (the newest bucket).
-    const std::size_t at =
-        pointed ? std::min(n - 1, static_cast<std::size_t>((mx - plot.min.x) / slot)) : n - 1;
+    const std::size_t at = pointed
+                               ? std::min(n - 1, static_cast<std::size_t>((mx - plot.min.x) / slot))
+                               : static_cast<std::size_t>(keyed);
     dl->AddRectFilled(ImVec2(x_of(at) - slot / 2, plot.min.y),
                       ImVec2(x_of(at) + slot / 2, plot.max.y), with_alpha(grid, 90));
     ImGui::BeginTooltip();
@@ -275,15 +322,26 @@ int draw_heat_map(const char* id, const Rect& r, const HeatMap& map, float scale
                                 alpha > 150 ? IM_COL32(255, 255, 255, 255) : pen.text, s.c_str());
         }
     }
-    // The cell under the pointer, or the first row's first cell when focused by keyboard.
+    // The cell under the pointer, or when focused by keyboard the first row's first cell
+    // first, then the one the arrow keys step to.
     const ImVec2 m = ImGui::GetIO().MousePos;
     int row = -1, column = -1;
+    const int width = static_cast<int>(columns);
+    const int keyed =
+        focused ? keyboard_cell(0, static_cast<int>(rows), width,
+                                [&](int r, int c) {
+                                    const auto& cells = map.cells;
+                                    return static_cast<std::size_t>(r) < cells.size() &&
+                                           static_cast<std::size_t>(c) < cells[r].size() &&
+                                           cells[r][c].has_value();
+                                })
+                : -1;
     if (hovered && m.x >= left && m.y >= top) {
         row = static_cast<int>((m.y - top) / cell_h);
         column = static_cast<int>((m.x - left) / cell_w);
     } else if (focused) {
-        row = 0;
-        column = 0;
+        row = keyed / width;
+        column = keyed % width;
     }
     if (row < 0 || row >= static_cast<int>(rows) || column >= static_cast<int>(columns) ||
         static_cast<std::size_t>(row) >= map.cells.size() ||

@@ -1,8 +1,9 @@
 // Charts for the console (the simulator and the reports), drawn with Dear ImGui's draw
 // list: a y axis with ticks at round values and grid lines, x labels that never overlap, a
 // legend, lines with points or grouped bars, and a tooltip with every series' value at the x
-// under the pointer (or, when the chart has the keyboard focus, at the last x); and a heat map
-// (cohort retention) with a tooltip for the cell under the pointer. Numbers are exact
+// under the pointer (or, when the chart has the keyboard focus, at the last x first, then at the
+// x that ← and → step to); and a heat map (cohort retention) with a tooltip for the cell under
+// the pointer (or the one the arrow keys step to). Numbers are exact
 // integers (minor units, basis points, counts); the caller formats them in the shop's currency
 // and language. chart_lines() gives the same data as text
 // for the DOM mirror that screen readers read.
@@ -42,7 +43,7 @@ struct Chart {
 std::vector<std::int64_t> chart_ticks(std::int64_t lo, std::int64_t hi, int count);
 
 // Draws `chart` into r (screen pixels) as item `id` (an invisible button, so tests find it);
-// returns the index of the x under the pointer, or -1.
+// returns the index of the x under the pointer (or chosen by the keyboard), or -1.
 int draw_chart(const char* id, const Rect& r, const Chart& chart, float scale);
 
 // "title", then "x label: series value, series value" for every x.
@@ -64,8 +65,8 @@ struct HeatMap {
 // The shade of a value: 0 for ≤ 0, 255 for ≥ max, linear between (the alpha of the colour).
 int heat_alpha(std::int64_t value, std::int64_t max);
 
-// Draws `map` into r as item `id`; returns the cell under the pointer as row × columns +
-// column, or -1.
+// Draws `map` into r as item `id`; returns the cell under the pointer (or chosen by the
+// keyboard) as row × columns + column, or -1.
 int draw_heat_map(const char* id, const Rect& r, const HeatMap& map, float scale);
 
 // "title", then "row label: column label value, column label value" for every row.

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // SetFocusID: the keyboard focus on the chart
 
 #include <algorithm>
 #include <set>
@@ -31,21 +32,17 @@ struct Screen {
     ImVec2 display;
     const i18n::Catalogues texts = testing::merged_catalogues(client::console_catalogue_dirs);
     std::vector<std::string> asked;
-    client::ReportsView view{[this](client::Request r,
-                                    std::function<void(client::TransportReply)> done) {
-                                 asked.push_back(r.path);
-                                 const bool series = r.path.find("/series") != std::string::npos;
-                                 done({true, 200,
-                                       series ? client::fixtures::kSeries
-                                              : client::fixtures::kSummary,
-                                       ""});
-                             },
-                             [](const client::TransportReply&,
-                                std::optional<client::ConsoleError>* e) {
-                                 e->reset();
-                                 return false;
-                             },
-                             [] {}};
+    client::ReportsView view{
+        [this](client::Request r, std::function<void(client::TransportReply)> done) {
+            asked.push_back(r.path);
+            const bool series = r.path.find("/series") != std::string::npos;
+            done({true, 200, series ? client::fixtures::kSeries : client::fixtures::kSummary, ""});
+        },
+        [](const client::TransportReply&, std::optional<client::ConsoleError>* e) {
+            e->reset();
+            return false;
+        },
+        [] {}};
 
     explicit Screen(ImVec2 size) : display(size) {
         ImGuiIO& io = ImGui::GetIO();
@@ -115,10 +112,9 @@ TEST_CASE("charts: the reports section lays its cards in 2 columns at 1280, 3 at
         ui::record_items(true);
         for (int i = 0; i < 3; ++i) s.frame();
         // The range controls and the first row of cards are on screen.
-        for (const char* id :
-             {"Last 7 days##reports.preset.last_7", "##reports.from", "##reports.to",
-              "Show##reports.apply", "Week##reports.bucket.week",
-              "Download all figures (CSV)##reports.csv.all"}) {
+        for (const char* id : {"Last 7 days##reports.preset.last_7", "##reports.from",
+                               "##reports.to", "Show##reports.apply", "Week##reports.bucket.week",
+                               "Download all figures (CSV)##reports.csv.all"}) {
             INFO(id);
             const ui::DrawnItem* i = s.item(id);
             REQUIRE(i);
@@ -164,8 +160,9 @@ TEST_CASE("charts: the reports' mirror gives every figure and series in words") 
     CHECK(has(l, "4 of 10 receipts: 40%"));
     CHECK(has(l, "Redemption ratio: 33.3%"));
     CHECK(has(l, "Deferred revenue: €4.80"));
-    CHECK(has(l, "Inputs: point value €0.01, expected breakage 10% (from the last 12 months), "
-                 "points outstanding 505."));
+    CHECK(has(l,
+              "Inputs: point value €0.01, expected breakage 10% (from the last 12 months), "
+              "points outstanding 505."));
     CHECK(has(l, "Members by tier"));
     CHECK(has(l, "Gold: Members 2"));
     CHECK(has(l, "Oct 2026 (4 members): 0 100%, 1 50%, 2 25%"));
@@ -180,4 +177,54 @@ TEST_CASE("charts: the reports' mirror gives every figure and series in words") 
         ui::reports_lines(s.screen(i18n::Locale::de), s.view.state());
     CHECK(de.front() == "05.11.2026 – 04.12.2026, pro Woche");
     CHECK(has(de, "4 von 10 Bons: 40\u00A0%"));
+}
+
+TEST_CASE("charts: with the keyboard focus, ← and → step the tooltip through the buckets") {
+    ImGuiContext* ctx = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(800, 600);
+    io.DeltaTime = 1.f / 60.f;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.KeyMap[ImGuiKey_LeftArrow] = 1;
+    io.KeyMap[ImGuiKey_RightArrow] = 2;
+    io.KeyMap[ImGuiKey_Tab] = 3;
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ui::Chart chart;
+    chart.x_labels = {"Mon", "Tue", "Wed"};
+    chart.series = {{"Receipts", IM_COL32(0, 0, 255, 255), {3, 5, 4}}};
+    bool focus = false;
+    // One frame with `key` held (0: none); the chart's answer.
+    const auto frame = [&](int key) {
+        io.KeysDown[1] = key == 1;
+        io.KeysDown[2] = key == 2;
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(io.DisplaySize);
+        ImGui::Begin("charts", nullptr, ImGuiWindowFlags_NoDecoration);
+        ImGui::Button("before");
+        const int at =
+            ui::draw_chart("##chart", ui::Rect{ImVec2(20, 60), ImVec2(780, 560)}, chart, 1.f);
+        if (focus) ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
+        focus = false;
+        ImGui::End();
+        ImGui::Render();
+        return at;
+    };
+    const auto press = [&](int key) {
+        frame(key);
+        return frame(0);
+    };
+    frame(0);  // the window's first frame gives the keyboard focus to its first item
+    focus = true;
+    CHECK(frame(0) == -1);
+    CHECK(frame(0) == 2);  // the newest bucket first
+    CHECK(press(1) == 1);
+    CHECK(press(1) == 0);
+    CHECK(press(2) == 1);
+    CHECK(press(2) == 2);
+    CHECK(press(2) == 2);  // the last stays; → leaves it to the navigation
+    ImGui::DestroyContext(ctx);
 }
