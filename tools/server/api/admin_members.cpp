@@ -5,7 +5,8 @@
 // profile with the member's snapshot; its history a page at a time (keyset on the ledger's seq,
 // so entries appended meanwhile never shift older pages); updates of personal fields (If-Match
 // on the member's version, audited by field name); manual adjustments with a reason (idempotent
-// like receipts; never below zero); the export of everything personal we hold; erasure, which keeps the anonymous ledger.
+// like receipts; never below zero); the export of everything personal we hold; erasure, which
+// keeps the anonymous ledger.
 // Operations stored for replays hold nothing personal: personal values in an enrolment's
 // request are kept as keyed hashes (enough to name the field of a conflicting reuse), and
 // the stored answers carry ids and numbers only; a replay answers the member as it is now.
