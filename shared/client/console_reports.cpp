@@ -148,6 +148,9 @@ std::vector<ReportPoint> read_series(const Json& j) {
                         {"deferred_revenue", &P::deferred_revenue},
                         {"members_enrolled", &P::members_enrolled},
                         {"members_active", &P::members_active},
+                        {"members_active_before", &P::members_active_before},
+                        {"members_churned", &P::members_churned},
+                        {"churn_permille", &P::churn_permille},
                         {"spin_prize_cost", &P::spin_prize_cost},
                         {"program_cost", &P::program_cost}},
                        &out.emplace_back());

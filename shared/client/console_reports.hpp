@@ -65,6 +65,8 @@ struct ReportPoint {
     std::int64_t points_issued = 0, points_redeemed = 0, points_expired = 0;
     std::int64_t liability_points = 0, liability = 0, deferred_revenue = 0;  // at the end
     std::int64_t members_enrolled = 0, members_active = 0;
+    // Of the members active in the equal period before the bucket, those not in it.
+    std::int64_t members_active_before = 0, members_churned = 0, churn_permille = 0;
     std::int64_t spin_prize_cost = 0, program_cost = 0;  // minor units
 };
 

@@ -252,15 +252,22 @@ std::vector<Card> cards(const Texts& t, const ReportsState& st) {
         tiers->chart = category_chart(t, "reports.series.members", kOrange, std::move(bars));
     }
     tiers->empty = t("reports.no_tiers");
+    // Churn by bucket (each against the equal period before it); until the series arrives,
+    // the period's members before, now and churned.
     Card* churn = add("churn",
                       {{t.permille(s.churn_permille),
                         t.named("reports.fig.churned", {{"churned", t.integer(s.members_churned)}},
                                 s.members_active_before)}},
-                      std::nullopt, "summary");
-    churn->chart = category_chart(t, "reports.series.members", kBlue,
-                                  {{t("reports.churn.before"), s.members_active_before},
-                                   {t("reports.churn.now"), s.members_active},
-                                   {t("reports.churn.churned"), s.members_churned}});
+                      bucket_chart(t, st, ChartKind::lines,
+                                   {{"reports.series.churn", kBlue,
+                                     [](const ReportPoint& p) { return p.churn_permille; }}},
+                                   permille),
+                      "series");
+    if (!churn->chart)
+        churn->chart = category_chart(t, "reports.series.members", kBlue,
+                                      {{t("reports.churn.before"), s.members_active_before},
+                                       {t("reports.churn.now"), s.members_active},
+                                       {t("reports.churn.churned"), s.members_churned}});
     Card* cohorts = add("cohorts", {}, std::nullopt, "cohorts");
     if (!s.cohorts.empty()) {
         HeatMap h;

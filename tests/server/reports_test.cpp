@@ -311,6 +311,16 @@ void check_hand_series(const Server& s) {
     CHECK(p[1]["members_enrolled"] == 3);
     CHECK(p[1]["liability_points"] == 1680);
     CHECK(p[1]["liability"] == 168000);
+    // Churn by week, each week against the equal period before it (for the clipped first week,
+    // 27-29 February): a bought on 2 March, a and b in 4-11 March, nobody in 11-18, c on 21.
+    const std::int64_t before[] = {0, 1, 2, 0, 1}, churned[] = {0, 0, 2, 0, 1};
+    const std::int64_t churn[] = {0, 0, 1000, 0, 1000};
+    for (int i = 0; i < 5; ++i) {
+        INFO("week " << i);
+        CHECK(p[i]["members_active_before"] == before[i]);
+        CHECK(p[i]["members_churned"] == churned[i]);
+        CHECK(p[i]["churn_permille"] == churn[i]);
+    }
     // The spin of 5 March (900): 120 × 100 + 900.
     CHECK(p[1]["spin_prize_cost"] == 900);
     CHECK(p[1]["program_cost"] == 12900);
@@ -575,6 +585,9 @@ void check_period_equal(const Server& s, const reports::Rows& rows, const report
         CHECK(p["deferred_revenue"] == x.deferred_revenue);
         CHECK(p["members_enrolled"] == x.members_enrolled);
         CHECK(p["members_active"] == x.members_active);
+        CHECK(p["members_active_before"] == x.members_active_before);
+        CHECK(p["members_churned"] == x.members_churned);
+        CHECK(p["churn_permille"] == x.churn_permille);
     }
 }
 

@@ -476,7 +476,7 @@ std::vector<Period> buckets(const Period& period, Bucket b) {
     return out;
 }
 
-Series series_from(const std::vector<Span>& spans, const std::vector<std::int64_t>& active,
+Series series_from(const std::vector<Span>& spans, const std::vector<MemberCounts>& active,
                    const program::Program& p, const Period& period, Bucket b) {
     Series out;
     out.period = period;
@@ -502,7 +502,12 @@ Series series_from(const std::vector<Span>& spans, const std::vector<std::int64_
         put(c.balance * p.point_value_minor, &x.liability, &scratch);
         put(deferred_at(c, breakage), &x.deferred_revenue, &scratch);
         put(c.enrolled, &x.members_enrolled, &scratch);
-        x.members_active = i < active.size() ? active[i] : 0;
+        if (i < active.size()) {
+            x.members_active = active[i].active;
+            x.members_active_before = active[i].active_before;
+            x.members_churned = active[i].churned;
+            ratio(x.members_churned, x.members_active_before, 1000, &x.churn_permille, &scratch);
+        }
         put(s.spin_cost, &x.spin_prize_cost, &scratch);
         put(s.redeemed * p.point_value_minor + s.spin_cost, &x.program_cost, &scratch);
         out.points.push_back(x);
@@ -525,9 +530,8 @@ Series compute_series(const Rows& rows, const program::Program& p, const Period&
     out.bucket = b;
     out.status = period_status(period);
     if (out.status != Status::ok) return out;
-    std::vector<std::int64_t> active;
-    for (const Period& x : buckets(period, b))
-        active.push_back(static_cast<std::int64_t>(active_in(rows.receipts, x).size()));
+    std::vector<MemberCounts> active;
+    for (const Period& x : buckets(period, b)) count_active(rows, x, &active.emplace_back());
     bool overflow = false;
     out = series_from(spans_of(rows, series_cuts(period, b), &overflow), active, p, period, b);
     if (overflow) out.status = Status::overflow;

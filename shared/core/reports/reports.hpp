@@ -284,6 +284,9 @@ struct SeriesPoint {
     std::int64_t deferred_revenue = 0;                 // minor units, at the bucket's end
     std::int64_t members_enrolled = 0;                 // at the bucket's end
     std::int64_t members_active = 0;                   // with a receipt in the bucket
+    // Churn per bucket, as the report's: of the members with a receipt in the equal period
+    // just before the bucket, those with none in it, and their share in permille.
+    std::int64_t members_active_before = 0, members_churned = 0, churn_permille = 0;
     std::int64_t spin_prize_cost = 0;                  // minor units
     std::int64_t program_cost = 0;  // minor units: redeemed points' value + spin prizes
 };
@@ -297,8 +300,9 @@ struct Series {
 };
 
 // From spans (spans_of with report_cuts and every bucket edge) and the members active in
-// each bucket; compute_series does both from rows.
-Series series_from(const std::vector<Span>& spans, const std::vector<std::int64_t>& active,
+// each bucket, in the equal period before it and churned (MemberCounts' first three counts);
+// compute_series does both from rows.
+Series series_from(const std::vector<Span>& spans, const std::vector<MemberCounts>& active,
                    const program::Program& p, const Period& period, Bucket b);
 Series compute_series(const Rows& rows, const program::Program& p, const Period& period,
                       Bucket b);

@@ -32,7 +32,8 @@ constexpr const char* kSeries =
     R"("points":[{"from_ms":10,"to_ms":20,"receipts":6,"receipts_with_card":3,"revenue":900,)"
     R"("revenue_member":600,"revenue_non_member":300,"points_issued":60,"points_redeemed":20,)"
     R"("points_expired":5,"liability_points":35,"liability":35,"deferred_revenue":30,)"
-    R"("members_enrolled":4,"members_active":3,"spin_prize_cost":100,"program_cost":120},)"
+    R"("members_enrolled":4,"members_active":3,"members_active_before":4,"members_churned":2,)"
+    R"("churn_permille":500,"spin_prize_cost":100,"program_cost":120},)"
     R"({"from_ms":20,"to_ms":30,"receipts":4}]})";
 
 }  // namespace kopilka::client::fixtures

@@ -148,6 +148,8 @@ TEST_CASE("console reports: the summary and the series are read as the server wr
     REQUIRE(r.st().series.size() == 2);
     CHECK(r.st().bucket == ReportBucket::week);  // what the server says it used
     CHECK(r.st().series[0].deferred_revenue == 30);
+    CHECK(r.st().series[0].members_churned == 2);
+    CHECK(r.st().series[0].churn_permille == 500);
     CHECK(r.st().series[1].receipts == 4);
     CHECK(r.st().series[1].revenue == 0);  // absent: 0
 

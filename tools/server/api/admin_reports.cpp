@@ -235,6 +235,9 @@ Json series_json(const reports::Series& s, const program::Program& p, const std:
                           {"deferred_revenue", x.deferred_revenue},
                           {"members_enrolled", x.members_enrolled},
                           {"members_active", x.members_active},
+                          {"members_active_before", x.members_active_before},
+                          {"members_churned", x.members_churned},
+                          {"churn_permille", x.churn_permille},
                           {"spin_prize_cost", x.spin_prize_cost},
                           {"program_cost", x.program_cost}});
     return Json{{"from_ms", s.period.from_ms},

@@ -1807,9 +1807,10 @@ ReportInputs SqlStore::report_inputs(const std::string& merchant_id, const Repor
                 if (d.day * day_ms >= from && d.day * day_ms < to) rows += d.receipts_with_card;
             return !s.dialect().row_locks && rows > 2 * members;
         };
-        if (ask.active) {
+        // Members with a receipt in [from, to), in the equal period before it, and churned.
+        const auto count_active = [&](std::int64_t from, std::int64_t to,
+                                      reports::MemberCounts* c) {
             // x per member: 2 when they bought in the period, + 1 when in the one before.
-            const auto [from, to] = *ask.active;
             const std::string bought =
                 "CASE WHEN EXISTS (SELECT 1 FROM receipts r WHERE r.merchant_id = $1 AND "
                 "r.member_id = m.member_id AND r.at_ms >= ";
@@ -1824,16 +1825,14 @@ ReportInputs SqlStore::report_inputs(const std::string& merchant_id, const Repor
                       "FROM members m WHERE m.merchant_id = $1) y GROUP BY x";
             for (const auto& r : s.query(sql, {merchant_id, from, to, from - (to - from)})) {
                 const std::int64_t x = to_i64(r[0]), n = to_i64(r[1]);
-                if (x >= 2) out.members.active += n;
-                if (x % 2 == 1) out.members.active_before += n;
-                if (x == 1) out.members.churned += n;
+                if (x >= 2) c->active += n;
+                if (x % 2 == 1) c->active_before += n;
+                if (x == 1) c->churned += n;
             }
-        }
+        };
+        if (ask.active) count_active(ask.active->first, ask.active->second, &out.members);
         for (const auto& [from, to] : ask.active_counts)
-            out.active_counts.push_back(to_i64(
-                s.query("SELECT COUNT(DISTINCT member_id) FROM receipts WHERE merchant_id = $1 "
-                        "AND at_ms >= $2 AND at_ms < $3 AND member_id <> ''",
-                        {merchant_id, from, to})[0][0]));
+            count_active(from, to, &out.active_counts.emplace_back());
         if (ask.tier_window && !ask.tier_thresholds.empty()) {
             const auto [from, to] = *ask.tier_window;
             // Summed per member, then counted by threshold; the members enrolled at or after

@@ -172,7 +172,7 @@ struct ReportAsk {
     // Active members in it and in the equal period just before, and the churned (members
     // active before, not in it).
     std::optional<Range> active;
-    std::vector<Range> active_counts;  // how many members have a receipt in each
+    std::vector<Range> active_counts;  // the same three counts for each (series' buckets)
     std::optional<Range> tier_window;  // each member's qualifying amount in it
     bool tier_spend = false;           // paid receipts (true) or earn + clawback points
     std::vector<std::int64_t> tier_thresholds;  // counted: the members reaching each
@@ -193,7 +193,7 @@ struct ReportInputs {
     // midnight is not inside a day), from the report_days roll-up.
     std::vector<ReportDay> days;
     ReportRows near_cuts;  // every row of the other days before the last cut
-    std::vector<std::int64_t> active_counts;  // by ReportAsk::active_counts
+    std::vector<reports::MemberCounts> active_counts;  // by ReportAsk::active_counts
     // Active, churn, tier levels reached (members enrolled before the window's end) and
     // cohorts, counted as reports::member_counts counts them over rows.
     reports::MemberCounts members;
