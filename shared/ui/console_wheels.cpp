@@ -136,12 +136,28 @@ void text_field(Ctx& c, const std::string& key, const std::string& field, std::s
     problem_at(c, field);
 }
 
+// ImGui::BeginCombo, telling its id to the test-engine hooks (ui/imgui_items) as other controls
+// do (BeginCombo itself does not), so a browser test finds the combo by its id.
+bool combo(const std::string& id, const std::string& preview) {
+    const ImGuiID item = ImGui::GetID(id.c_str());
+    const bool open = ImGui::BeginCombo(id.c_str(), preview.c_str());
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+    {
+        ImGuiContext& g = *GImGui;  // the macro's name for it
+        IMGUI_TEST_ENGINE_ITEM_INFO(item, id.c_str(), 0);
+    }
+#else
+    (void)item;
+#endif
+    return open;
+}
+
 void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
     labelled(c, "wheels.kind");
     const auto name = [&](spins::PrizeKind k) {
         return c.t("wheels.kind." + std::string(spins::prize_kind_name(k)));
     };
-    if (ImGui::BeginCombo(("##" + field).c_str(), name(p.kind).c_str())) {
+    if (combo("##" + field, name(p.kind))) {
         for (auto k :
              {spins::PrizeKind::points, spins::PrizeKind::coupon, spins::PrizeKind::nothing})
             if (ImGui::Selectable(
@@ -178,7 +194,7 @@ void reward_field(Ctx& c, const std::string& f, spins::Prize& p) {
     }
     const program::Reward* chosen = client::find_reward(s.rewards, p.reward_id);
     const std::string shown = chosen ? reward_text(c, *chosen) : c.t("wheels.reward_pick");
-    if (ImGui::BeginCombo(("##" + f + ".reward_id").c_str(), shown.c_str())) {
+    if (combo("##" + f + ".reward_id", shown)) {
         for (const auto& r : s.rewards)
             if (ImGui::Selectable((reward_text(c, r) + "##" + f + ".reward." + r.id).c_str(),
                                   r.id == p.reward_id) &&
