@@ -13,8 +13,8 @@
 // forgotten field never means "unlimited" by accident. "points" is required for points
 // prizes and "reward_id" for coupon prizes. "name", the campaign window ("starts_at_ms",
 // "ends_at_ms": ms UTC, the end after the start) and a prize's "colour" ("#RRGGBB") are
-// optional and left out when unset, so wheels stored before they existed still decode. Seeds are 16 hex digits in a string: JavaScript
-// numbers lose 64-bit integers.
+// optional and left out when unset, so wheels stored before they existed still decode.
+// Seeds are 16 hex digits in a string: JavaScript numbers lose 64-bit integers.
 #pragma once
 
 #include "codec/decode.hpp"

@@ -178,8 +178,9 @@ void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
 
 // "Coffee · 300 points": a reward as the picker lists it.
 std::string reward_text(const Ctx& c, const program::Reward& r) {
+    const std::string points = i18n::format_integer(c.v.locale, r.cost_points);
     return count_text(c, "wheels.reward_choice", r.cost_points,
-                      {{"name", r.name}, {"points", i18n::format_integer(c.v.locale, r.cost_points)}});
+                      {{"name", r.name}, {"points", points}});
 }
 
 // A coupon prize's reward, picked from the published program's catalogue by name and cost; the

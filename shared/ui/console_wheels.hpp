@@ -2,10 +2,11 @@
 // merchant's wheels (name, id, running now / scheduled / ended) with a field for a new one, and
 // the editor of one wheel — a form column (name and campaign window in UTC, budgets, member
 // limits, one block per segment: label, id, kind, points or the reward picked from the
-// program's catalogue, cost, weight, stock, colour) and a side column with the preview wheel (ui::wheel with the draft's
-// segments; a click turns it to the segment clicked), the win chance with the under-25 %
-// warning, the budget spent today and in the campaign, and the odds table. The state and every
-// decision are client::WheelsEditor's (client/console_wheels.hpp).
+// program's catalogue, cost, weight, stock, colour) and a side column with the preview wheel
+// (ui::wheel with the draft's segments and colours; a click turns it to the segment clicked),
+// the win chance with the under-25 % warning, the budget spent today and in the campaign, and
+// the odds table. The state and every decision are client::WheelsEditor's
+// (client/console_wheels.hpp).
 //
 // Implemented: every field of spins::WheelConfig.
 #pragma once

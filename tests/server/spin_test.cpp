@@ -218,8 +218,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
 }
 
 TEST_CASE_FIXTURE(WithDemoServer,
-                  "spins: outside the wheel's campaign window a spin is refused naming the window's "
-                  "edge, nothing is written, and the kiosk is offered no spin") {
+                  "spins: outside the wheel's campaign window a spin is refused naming the "
+                  "window's edge, nothing is written, and the kiosk is offered no spin") {
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
