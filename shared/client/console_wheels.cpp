@@ -5,7 +5,10 @@
 #include <cmath>
 #include <utility>
 
+#include "client/console_time.hpp"
 #include "client/json_fields.hpp"
+#include "codec/program_json.hpp"
+#include "codec/theme_json.hpp"
 #include "codec/wheel_json.hpp"
 #include "core/money/money.hpp"
 
@@ -72,6 +75,50 @@ spins::WheelConfig new_wheel_config(const std::string& currency_code) {
     return c;
 }
 
+bool window_edge_from_text(const std::string& text, bool end_of_day,
+                           std::optional<std::int64_t>* out) {
+    std::string t = text;
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.erase(0, 1);
+    if (t.empty()) {
+        out->reset();
+        return true;
+    }
+    const auto ms = parse_date_time(t, end_of_day);
+    if (!ms || *ms < 0) return false;
+    *out = *ms;
+    return true;
+}
+
+std::string window_edge_text(const std::optional<std::int64_t>& ms) {
+    return ms ? date_time_text(*ms) : "";
+}
+
+std::optional<theme::Rgba> colour_from_text(const std::string& text) {
+    const std::string t = !text.empty() && text.front() == '#' ? text : "#" + text;
+    return t.size() == 7 ? codec::parse_color(t) : std::nullopt;
+}
+
+std::string colour_text(const theme::Rgba& c) {
+    return codec::color_text(theme::Rgba{c.r, c.g, c.b, 255});
+}
+
+theme::Rgba palette_colour(std::size_t segment) {
+    static const theme::Rgba palette[] = {
+        {0xC6, 0x28, 0x28, 255}, {0x1E, 0x6B, 0xB8, 255}, {0x2E, 0x7D, 0x32, 255},
+        {0x6A, 0x1B, 0x9A, 255}, {0xAD, 0x45, 0x00, 255}, {0x00, 0x69, 0x6B, 255},
+        {0xAD, 0x14, 0x57, 255}, {0x37, 0x47, 0x4F, 255},
+    };
+    return palette[segment % (sizeof palette / sizeof palette[0])];
+}
+
+const program::Reward* find_reward(const std::vector<program::Reward>& rewards,
+                                   const std::string& id) {
+    for (const auto& r : rewards)
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
 WheelsEditor::WheelsEditor(Call call, Common common, std::function<void()> changed)
     : call_(std::move(call)), common_(std::move(common)), changed_(std::move(changed)) {}
 
@@ -93,6 +140,27 @@ void WheelsEditor::load_list() {
             for (const Json& w : (*j)["wheels"])
                 if (auto item = item_from(w)) s.wheels.push_back(std::move(*item));
         s.list_loaded = true;
+        load_rewards();  // after the list: one request at a time
+    });
+}
+
+// The program in force's rewards; a merchant without a program (404) has none to offer. A
+// failure is left to the list's own request to report (and a 401 to handle).
+void WheelsEditor::load_rewards() {
+    call_({"GET", "/v1/admin/program", "", "", {}, ""}, [this](TransportReply reply) {
+        WheelsEditorState& s = state_;
+        if (reply.delivered && reply.status == 404) {
+            s.rewards.clear();
+            s.rewards_loaded = true;
+        } else if (reply_ok(reply)) {
+            codec::DecodeError e;
+            const auto j = codec::parse_json(reply.body, &e);
+            auto p = j && j->contains("program") ? codec::decode_program(j->at("program"), false)
+                                                 : codec::Decoded<program::Program>{};
+            s.rewards = p.ok() ? p.value->rewards : std::vector<program::Reward>{};
+            s.rewards_loaded = p.ok();
+        }
+        changed_();
     });
 }
 
@@ -159,10 +227,12 @@ bool WheelsEditor::start_new(const std::string& id, const std::string& currency_
 }
 
 void WheelsEditor::close() {
-    const std::vector<WheelListItem> wheels = std::move(state_.wheels);
+    WheelsEditorState kept = std::move(state_);
     state_ = WheelsEditorState{};
-    state_.wheels = wheels;
+    state_.wheels = std::move(kept.wheels);
     state_.list_loaded = true;
+    state_.rewards = std::move(kept.rewards);
+    state_.rewards_loaded = kept.rewards_loaded;
     changed_();
     load_list();  // versions may have moved on
 }

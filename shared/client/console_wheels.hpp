@@ -9,10 +9,12 @@
 // (stock used and budget spent, matched to the draft's prizes by id, as the server does), and
 // a preview wheel that turns to a chosen segment.
 //
-// ConsoleFlow owns one WheelsEditor and lends it its requests (session, 401 and 403 handling).
+// The list loads the published program's rewards catalogue too (GET /v1/admin/program): a
+// coupon prize is for one of them, picked by name and cost rather than typed as an id. The
+// campaign window is typed as UTC date-times (client/console_time.hpp) and a segment's colour
+// as "#RRGGBB"; helpers below read both.
 //
-// Missing: a wheel has no name, dates or segment colours of its own (WheelConfig holds none);
-// the wheel's id stands for its name.
+// ConsoleFlow owns one WheelsEditor and lends it its requests (session, 401 and 403 handling).
 #pragma once
 
 #include <cstdint>
@@ -25,8 +27,10 @@
 
 #include "client/console_types.hpp"
 #include "client/transport.hpp"
+#include "core/program/program.hpp"
 #include "core/spins/odds.hpp"
 #include "core/spins/wheel.hpp"
+#include "core/theme/theme.hpp"
 
 namespace kopilka::client {
 
@@ -47,6 +51,9 @@ struct WheelUsage {
 struct WheelsEditorState {
     std::vector<WheelListItem> wheels;
     bool list_loaded = false;
+    // The published program's rewards (what a coupon prize can be for), in its order.
+    std::vector<program::Reward> rewards;
+    bool rewards_loaded = false;  // answered, a program without rewards (or none) included
     ConsoleBusy busy{};
     std::string id;            // the open wheel, "" when none
     bool is_new = false;       // never saved: the save sends If-Match "0"
@@ -79,7 +86,7 @@ class WheelsEditor {
     static constexpr std::int64_t preview_turn_ms = 2500;  // how long the preview turns
 
     void reset();  // signed out: everything forgotten
-    void load_list();
+    void load_list();  // the wheels and the program's rewards
     void open(const std::string& id);  // GET the wheel into the draft
     // A new wheel with this id (checked as the server checks it): a points prize and "nothing".
     bool start_new(const std::string& id, const std::string& currency_code);
@@ -99,6 +106,7 @@ class WheelsEditor {
     const WheelsEditorState& state() const { return state_; }
 
   private:
+    void load_rewards();
     void adopt(const std::string& body);
     void recompute();
 
@@ -115,5 +123,23 @@ spins::WheelState wheel_state_for(const spins::WheelConfig& config, const WheelU
 // A new wheel's starting config in `currency`: "50 points" (weight 1) and "nothing" (weight 1),
 // everything unlimited.
 spins::WheelConfig new_wheel_config(const std::string& currency_code);
+
+// One edge of the campaign window as typed: "" is no edge (nullopt in *out), "2026-12-04 18:30"
+// that minute UTC, "2026-12-04" the start of that day UTC — or, for the end (end_of_day), the
+// end of it. False when the text is no such date (*out untouched).
+bool window_edge_from_text(const std::string& text, bool end_of_day,
+                           std::optional<std::int64_t>* out);
+std::string window_edge_text(const std::optional<std::int64_t>& ms);  // "" or "2026-12-04 18:30"
+
+// A segment colour as typed: "#RRGGBB" or "RRGGBB", either case; nullopt otherwise.
+std::optional<theme::Rgba> colour_from_text(const std::string& text);
+std::string colour_text(const theme::Rgba& c);  // "#2E7D32"
+// The colour a segment starts with when the merchant gives it one: a palette of distinct,
+// saturated colours that take white labels, by the segment's index.
+theme::Rgba palette_colour(std::size_t segment);
+
+// The reward with this id in the list, null when none has it.
+const program::Reward* find_reward(const std::vector<program::Reward>& rewards,
+                                   const std::string& id);
 
 }  // namespace kopilka::client

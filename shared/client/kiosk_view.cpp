@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "client/view_text.hpp"
+#include "codec/theme_json.hpp"
 
 namespace kopilka::client {
 
@@ -121,7 +122,10 @@ void compose_spin(const Composer& k, KioskView* v) {
     const KioskState& s = k.s;
     v->title = k.t("spin.title");
     if (s.config && s.config->wheel)
-        for (const auto& p : s.config->wheel->prizes) v->wheel_labels.push_back(p.label);
+        for (const auto& p : s.config->wheel->prizes) {
+            v->wheel_labels.push_back(p.label);
+            v->wheel_colours.push_back(codec::parse_color(p.colour));  // "": none
+        }
     const SpinView& sp = *s.spin;
     switch (sp.phase) {
         case SpinView::Phase::ready:

@@ -36,6 +36,7 @@ struct KioskView {
     std::string progress_label;              // what the bar means, for screen readers
     std::string code;                        // a coupon code or typed text to show large
     std::vector<std::string> wheel_labels;   // spin screen: the segments, clockwise from the top
+    std::vector<std::optional<theme::Rgba>> wheel_colours;  // each segment's own colour, if set
     std::vector<std::string> qr_modules;  // a coupon's QR code (CouponView::qr_modules), or empty
     std::string countdown;                   // "Signing out in 12 seconds", or empty
     std::vector<ViewAction> actions;

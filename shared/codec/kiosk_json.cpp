@@ -41,6 +41,7 @@ void read_wheel(const Json& j, const std::string& path, WheelView* w, DecodeErro
         p.optional_text("label", &v.label, 100);
         p.text("kind", &v.kind, 16);
         p.optional_integer("chance_ppm", &v.chance_ppm, 0, 1000000);
+        p.optional_text("colour", &v.colour, 16);
         w->prizes.push_back(std::move(v));
     });
 }
@@ -167,7 +168,9 @@ Json encode_kiosk_config(const KioskConfig& c) {
 }
 
 Json encode_wheel_prize(const WheelPrizeView& p) {
-    return {{"id", p.id}, {"label", p.label}, {"kind", p.kind}, {"chance_ppm", p.chance_ppm}};
+    Json j = {{"id", p.id}, {"label", p.label}, {"kind", p.kind}, {"chance_ppm", p.chance_ppm}};
+    if (!p.colour.empty()) j["colour"] = p.colour;
+    return j;
 }
 
 Json encode_kiosk_wheel(const WheelView& w) {

@@ -34,6 +34,7 @@ struct WheelPrizeView {
     std::string label;
     std::string kind;             // "points", "coupon", "nothing"
     std::int64_t chance_ppm = 0;  // published odds, millionths
+    std::string colour;           // the segment's "#RRGGBB", "" for the theme's colours
 };
 
 struct WheelView {
@@ -43,8 +44,8 @@ struct WheelView {
     bool nothing_left = false;
     std::int64_t version = 0;  // the wheel document's
 };
-// A prize as the published odds show it: {id, label, kind, chance_ppm} (codec/wheel_json's
-// encode_odds writes its prizes with it too).
+// A prize as the published odds show it: {id, label, kind, chance_ppm, "colour" when set}
+// (codec/wheel_json's encode_odds writes its prizes with it too).
 Json encode_wheel_prize(const WheelPrizeView& p);
 // The wheel in the kiosk's config: {id, version, prizes, "odds" (each prize's chance_ppm, in
 // order), win_chance_ppm, nothing_left}. The server sends it; the kiosk caches it.

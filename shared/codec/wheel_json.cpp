@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/assert.hpp"
+#include "codec/theme_json.hpp"
 #include "core/ledger/operation.hpp"
 
 namespace kopilka::codec {
@@ -50,12 +51,38 @@ bool read_kind(const Json& obj, std::string_view path, spins::PrizeKind* out, De
     return false;
 }
 
+// An optional "#RRGGBB" (opaque: a segment is drawn solid).
+bool read_colour(const Json& obj, std::string_view path, std::optional<theme::Rgba>* out,
+                 DecodeError* e) {
+    std::string text;
+    if (!read_optional_string(obj, path, "colour", &text, e, 16)) return false;
+    if (!obj.contains("colour")) return true;
+    const auto c = text.size() == 7 ? parse_color(text) : std::nullopt;
+    if (!c) {
+        *e = invalid(join_path(path, "colour"), "must be a colour as \"#RRGGBB\"");
+        return false;
+    }
+    *out = c;
+    return true;
+}
+
+// An optional moment in ms since the epoch (UTC).
+bool read_moment(const Json& obj, std::string_view path, const char* key,
+                 std::optional<std::int64_t>* out, DecodeError* e) {
+    if (!obj.is_object() || !obj.contains(key)) return true;
+    std::int64_t v = 0;
+    if (!read_int(obj, path, key, &v, e, 0, kAmountMax)) return false;
+    *out = v;
+    return true;
+}
+
 bool read_prize(const Json& j, const std::string& p, spins::Prize* prize, DecodeError* e) {
     if (!read_text(j, p, "id", &prize->id, e, 32) ||
         !read_text(j, p, "label", &prize->label, e, 64) || !read_kind(j, p, &prize->kind, e) ||
         !read_int(j, p, "weight", &prize->weight, e, 0, spins::prize_weight_max) ||
         !read_limit(j, p, "stock", &prize->stock, e) ||
-        !read_int(j, p, "cost", &prize->cost, e, 0, kAmountMax))
+        !read_int(j, p, "cost", &prize->cost, e, 0, kAmountMax) ||
+        !read_colour(j, p, &prize->colour, e))
         return false;
     if (prize->kind == spins::PrizeKind::points)
         return read_int(j, p, "points", &prize->points, e, 1, ledger::points_max);  // one earning
@@ -74,7 +101,12 @@ bool read_wheel_fields(const Json& j, std::string_view path, spins::WheelConfig*
         return false;
     }
     c->currency = *parsed;
-    return read_limit(j, path, "day_budget", &c->day_budget, e) &&
+    if (j.is_object() && j.contains("name") &&
+        !read_text(j, path, "name", &c->name, e, spins::wheel_name_bytes_max))
+        return false;
+    return read_moment(j, path, "starts_at_ms", &c->starts_at_ms, e) &&
+           read_moment(j, path, "ends_at_ms", &c->ends_at_ms, e) &&
+           read_limit(j, path, "day_budget", &c->day_budget, e) &&
            read_limit(j, path, "campaign_budget", &c->campaign_budget, e) &&
            read_limit(j, path, "member_spins_per_day_max", &c->member_spins_per_day_max, e) &&
            read_limit(j, path, "member_wins_per_day_max", &c->member_wins_per_day_max, e) &&
@@ -112,6 +144,12 @@ DecodeError wheel_error(const spins::WheelConfig& c, std::string_view path, spin
             return invalid(prize + ".reward_id", "must name the reward of the coupon");
         case WheelStatus::all_weights_zero:
             return invalid(prizes, "needs at least one prize with a weight above 0");
+        case WheelStatus::translucent_colour:
+            return invalid(prize + ".colour", "must be opaque");
+        case WheelStatus::name_too_long:
+            return invalid(join_path(path, "name"), "is too long");
+        case WheelStatus::ends_before_start:
+            return invalid(join_path(path, "ends_at_ms"), "must be after starts_at_ms");
         case WheelStatus::negative_budget:
         case WheelStatus::negative_member_limit:
             break;
@@ -176,9 +214,10 @@ Json encode_wheel(const spins::WheelConfig& c) {
                   {"cost", p.cost}};
         if (p.kind == spins::PrizeKind::points) o["points"] = p.points;
         if (p.kind == spins::PrizeKind::coupon) o["reward_id"] = p.reward_id;
+        if (p.colour) o["colour"] = color_text(*p.colour);
         prizes.push_back(std::move(o));
     }
-    return Json{
+    Json j{
         {"currency", money::currency_info(c.currency).code},
         {"day_budget", encode_limit(c.day_budget)},
         {"campaign_budget", encode_limit(c.campaign_budget)},
@@ -187,6 +226,11 @@ Json encode_wheel(const spins::WheelConfig& c) {
         {"member_wins_per_campaign_max", encode_limit(c.member_wins_per_campaign_max)},
         {"prizes", std::move(prizes)},
     };
+    // Absent when unset, so wheels stored before these fields existed encode as they were.
+    if (!c.name.empty()) j["name"] = c.name;
+    if (c.starts_at_ms) j["starts_at_ms"] = *c.starts_at_ms;
+    if (c.ends_at_ms) j["ends_at_ms"] = *c.ends_at_ms;
+    return j;
 }
 
 Json encode_spin_outcome(const spins::WheelConfig& config, const spins::SpinOutcome& outcome) {
@@ -216,8 +260,8 @@ std::vector<WheelPrizeView> published_prizes(const spins::WheelConfig& config,
     std::vector<WheelPrizeView> out;
     for (std::size_t i = 0; i < config.prizes.size(); ++i) {
         const spins::Prize& p = config.prizes[i];
-        out.push_back(
-            {p.id, p.label, std::string(spins::prize_kind_name(p.kind)), odds.chance_ppm[i]});
+        out.push_back({p.id, p.label, std::string(spins::prize_kind_name(p.kind)),
+                       odds.chance_ppm[i], p.colour ? color_text(*p.colour) : ""});
     }
     return out;
 }

@@ -1,16 +1,20 @@
 // Prize wheels ⇄ JSON: the merchant's wheel config (console, server storage), and what the
 // server answers: a spin's outcome (the kiosk animates it) and the published odds.
 //
-//   {"currency": "RUB", "day_budget": 50000, "campaign_budget": "unlimited",
+//   {"currency": "RUB", "name": "Spring wheel", "starts_at_ms": 1772323200000,
+//    "ends_at_ms": 1775001600000, "day_budget": 50000, "campaign_budget": "unlimited",
 //    "member_spins_per_day_max": 3, "member_wins_per_day_max": 1,
 //    "member_wins_per_campaign_max": "unlimited",
 //    "prizes": [{"id": "coffee", "label": "Free coffee", "kind": "coupon",
-//                "reward_id": "coffee-s", "weight": 10, "stock": 100, "cost": 9000}, …]}
+//                "reward_id": "coffee-s", "weight": 10, "stock": 100, "cost": 9000,
+//                "colour": "#2E7D32"}, …]}
 //
 // Every stock, budget and limit is required and is a whole number or "unlimited", so a
 // forgotten field never means "unlimited" by accident. "points" is required for points
-// prizes and "reward_id" for coupon prizes. Seeds are 16 hex digits in a string: JavaScript
-// numbers lose 64-bit integers.
+// prizes and "reward_id" for coupon prizes. "name", the campaign window ("starts_at_ms",
+// "ends_at_ms": ms UTC, the end after the start) and a prize's "colour" ("#RRGGBB") are
+// optional and left out when unset, so wheels stored before they existed still decode.
+// Seeds are 16 hex digits in a string: JavaScript numbers lose 64-bit integers.
 #pragma once
 
 #include "codec/decode.hpp"

@@ -1069,7 +1069,7 @@ std::string ConsoleUi::mirror_text(const ConsoleFlow& flow, const i18n::Catalogu
                 line(l);
             break;
         case ConsoleSection::wheels:
-            out += wheels_mirror_text(flow, texts);
+            out += wheels_mirror_text(flow, texts, now_ms);
             break;
         case ConsoleSection::members:
             out += members_mirror_text(flow, texts, now_ms);

@@ -61,11 +61,19 @@ std::string problem_words(const Ctx& c, const ConsoleError& e) {
     return e.message.empty() ? c.t("error.other") : e.message;
 }
 
-// What is wrong at `field`, in red under it: an unreadable number, the codec's problem, the
+// What an unreadable field's text should have been: a date, a colour or a number.
+std::string unreadable_key(const std::string& field) {
+    if (field == "starts_at_ms" || field == "ends_at_ms") return "wheels.problem.bad_date";
+    if (field.size() > 7 && field.compare(field.size() - 7, 7, ".colour") == 0)
+        return "wheels.problem.bad_colour";
+    return "program.problem.not_a_number";
+}
+
+// What is wrong at `field`, in red under it: unreadable text, the codec's problem, the
 // server's refusal.
 void problem_at(const Ctx& c, const std::string& field) {
     const auto& s = c.editor.state();
-    if (s.unreadable.count(field)) colored(kError, c.t("program.problem.not_a_number"));
+    if (s.unreadable.count(field)) colored(kError, c.t(unreadable_key(field)));
     for (const auto* e : {&s.problem, &s.error})
         if (*e && (*e)->field == field) colored(kError, problem_words(c, **e));
 }
@@ -128,12 +136,28 @@ void text_field(Ctx& c, const std::string& key, const std::string& field, std::s
     problem_at(c, field);
 }
 
+// ImGui::BeginCombo, telling its id to the test-engine hooks (ui/imgui_items) as other controls
+// do (BeginCombo itself does not), so a browser test finds the combo by its id.
+bool combo(const std::string& id, const std::string& preview) {
+    const ImGuiID item = ImGui::GetID(id.c_str());
+    const bool open = ImGui::BeginCombo(id.c_str(), preview.c_str());
+#ifdef IMGUI_ENABLE_TEST_ENGINE
+    {
+        ImGuiContext& g = *GImGui;  // the macro's name for it
+        IMGUI_TEST_ENGINE_ITEM_INFO(item, id.c_str(), 0);
+    }
+#else
+    (void)item;
+#endif
+    return open;
+}
+
 void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
     labelled(c, "wheels.kind");
     const auto name = [&](spins::PrizeKind k) {
         return c.t("wheels.kind." + std::string(spins::prize_kind_name(k)));
     };
-    if (ImGui::BeginCombo(("##" + field).c_str(), name(p.kind).c_str())) {
+    if (combo("##" + field, name(p.kind))) {
         for (auto k :
              {spins::PrizeKind::points, spins::PrizeKind::coupon, spins::PrizeKind::nothing})
             if (ImGui::Selectable(
@@ -142,6 +166,9 @@ void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
                 k != p.kind) {
                 p.kind = k;
                 if (k == spins::PrizeKind::points && p.points < 1) p.points = 10;
+                const auto& rewards = c.editor.state().rewards;
+                if (k == spins::PrizeKind::coupon && p.reward_id.empty() && !rewards.empty())
+                    p.reward_id = rewards.front().id;  // the first, changed below if need be
                 c.changed = true;
             }
         ImGui::EndCombo();
@@ -149,9 +176,161 @@ void kind_field(Ctx& c, const std::string& field, spins::Prize& p) {
     problem_at(c, field);
 }
 
+// "Coffee · 300 points": a reward as the picker lists it.
+std::string reward_text(const Ctx& c, const program::Reward& r) {
+    const std::string points = i18n::format_integer(c.v.locale, r.cost_points);
+    return count_text(c, "wheels.reward_choice", r.cost_points,
+                      {{"name", r.name}, {"points", points}});
+}
+
+// A coupon prize's reward, picked from the published program's catalogue by name and cost; the
+// id typed by hand only while the catalogue could not be read.
+void reward_field(Ctx& c, const std::string& f, spins::Prize& p) {
+    const auto& s = c.editor.state();
+    if (!s.rewards_loaded) return text_field(c, "wheels.reward_id", f + ".reward_id", &p.reward_id);
+    labelled(c, "wheels.reward");
+    if (s.rewards.empty()) {
+        colored(kError, c.t("wheels.no_rewards"));
+        return problem_at(c, f + ".reward_id");
+    }
+    const program::Reward* chosen = client::find_reward(s.rewards, p.reward_id);
+    const std::string shown = chosen ? reward_text(c, *chosen) : c.t("wheels.reward_pick");
+    if (combo("##" + f + ".reward_id", shown)) {
+        for (const auto& r : s.rewards)
+            if (ImGui::Selectable((reward_text(c, r) + "##" + f + ".reward." + r.id).c_str(),
+                                  r.id == p.reward_id) &&
+                r.id != p.reward_id) {
+                p.reward_id = r.id;
+                c.changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    if (!chosen && !p.reward_id.empty())
+        colored(kError, c.t("wheels.reward_unknown", {{}, {{"id", p.reward_id}}}));
+    problem_at(c, f + ".reward_id");
+}
+
+// A segment's colour: the theme's alternating colours, or its own (a swatch that opens a
+// picker, and the hex code to type).
+void colour_field(Ctx& c, const std::string& f, spins::Prize& p, std::size_t index) {
+    const std::string field = f + ".colour";
+    bool own = p.colour.has_value();
+    if (ImGui::Checkbox((c.t("wheels.own_colour") + "##own." + field).c_str(), &own)) {
+        p.colour = own ? std::optional<theme::Rgba>(client::palette_colour(index)) : std::nullopt;
+        c.editor.set_unreadable(field, false);
+        c.changed = true;
+    }
+    if (!p.colour) {
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        muted(c.t("wheels.theme_colour"));
+        return problem_at(c, field);
+    }
+    theme::Rgba& rgb = *p.colour;
+    float f3[3] = {rgb.r / 255.f, rgb.g / 255.f, rgb.b / 255.f};
+    ImGui::SameLine();
+    const ImGuiColorEditFlags flags = ImGuiColorEditFlags_NoInputs | ImGuiColorEditFlags_NoLabel |
+                                      ImGuiColorEditFlags_NoAlpha;
+    if (ImGui::ColorEdit3(("##swatch." + field).c_str(), f3, flags)) {
+        const auto byte = [](float v) {
+            return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.f, 1.f) * 255.f));
+        };
+        rgb = theme::Rgba{byte(f3[0]), byte(f3[1]), byte(f3[2]), 255};
+        c.editor.set_unreadable(field, false);
+        c.changed = true;
+    }
+    ImGui::SameLine();
+    std::string& typed = c.in.text["wheel." + field];
+    const std::string id = "##" + field;
+    const bool typing = ImGui::GetActiveID() == ImGui::GetID(id.c_str());
+    if (!typing && !c.editor.state().unreadable.count(field)) typed = client::colour_text(rgb);
+    ImGui::SetNextItemWidth(px(c, 110));
+    if (input(id.c_str(), &typed, 0, "#RRGGBB")) {
+        const auto read = client::colour_from_text(typed);
+        c.editor.set_unreadable(field, !read);
+        if (read && !(*read == rgb)) {
+            rgb = *read;
+            c.changed = true;
+        }
+    }
+    problem_at(c, field);
+}
+
+// One edge of the campaign window as a UTC date-time; what is typed stays while it is typed
+// or while it can't be read.
+void window_field(Ctx& c, const std::string& key, const std::string& field,
+                  std::optional<std::int64_t>* edge, bool end) {
+    labelled(c, key);
+    std::string& typed = c.in.text["wheel." + field];
+    const std::string id = "##" + field;
+    const bool typing = ImGui::GetActiveID() == ImGui::GetID(id.c_str());
+    if (!typing && !c.editor.state().unreadable.count(field))
+        typed = client::window_edge_text(*edge);
+    ImGui::SetNextItemWidth(px(c, 200));
+    const std::string hint = c.t(end ? "wheels.ends_open" : "wheels.starts_open");
+    if (input(id.c_str(), &typed, 0, hint.c_str())) {
+        std::optional<std::int64_t> next = *edge;
+        const bool read = client::window_edge_from_text(typed, end, &next);
+        c.editor.set_unreadable(field, !read);
+        if (read && next != *edge) {
+            *edge = next;
+            c.changed = true;
+        }
+    }
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    muted(c.t("program.utc"));
+    problem_at(c, field);
+}
+
+// "Running now", "Scheduled: starts …", "Ended …" for a wheel at now_ms.
+std::string phase_text(const client::ViewText& v, const spins::WheelConfig& w,
+                       std::int64_t now_ms) {
+    const auto when = [](const std::optional<std::int64_t>& ms) {
+        return i18n::Args{{}, {{"when", client::window_edge_text(ms)}}};
+    };
+    switch (spins::wheel_phase(w, now_ms)) {
+        case spins::WheelPhase::scheduled:
+            return v.t("wheels.phase.scheduled", when(w.starts_at_ms));
+        case spins::WheelPhase::ended:
+            return v.t("wheels.phase.ended", when(w.ends_at_ms));
+        case spins::WheelPhase::running:
+            break;
+    }
+    return w.ends_at_ms ? v.t("wheels.phase.running_until", when(w.ends_at_ms))
+                        : v.t("wheels.phase.running");
+}
+
+ImVec4 phase_colour(const spins::WheelConfig& w, std::int64_t now_ms) {
+    switch (spins::wheel_phase(w, now_ms)) {
+        case spins::WheelPhase::running:
+            return kGood;
+        case spins::WheelPhase::scheduled:
+            return kAccent;
+        case spins::WheelPhase::ended:
+            break;
+    }
+    return kMuted;
+}
+
+// The wheel's name as the merchant calls it; its id while it has none.
+std::string display_name(const spins::WheelConfig& w, const std::string& id) {
+    return w.name.empty() ? id : w.name;
+}
+
 // ---- the form --------------------------------------------------------------------------------
 
+void campaign_fields(Ctx& c, spins::WheelConfig& w) {
+    title(c, c.t("wheels.campaign"));
+    text_field(c, "wheels.name", "name", &w.name);
+    window_field(c, "wheels.starts", "starts_at_ms", &w.starts_at_ms, false);
+    window_field(c, "wheels.ends", "ends_at_ms", &w.ends_at_ms, true);
+    colored(phase_colour(w, c.in.now_ms), phase_text(c.v, w, c.in.now_ms));
+    ImGui::Spacing();
+}
+
 void wheel_fields(Ctx& c, spins::WheelConfig& w) {
+    campaign_fields(c, w);
     title(c, c.t("wheels.rules"));
     const std::string currency(money::currency_info(w.currency).code);
     muted(c.t("wheels.currency", {{}, {{"currency", currency}}}));
@@ -183,11 +362,12 @@ bool segment_fields(Ctx& c, std::vector<spins::Prize>& prizes, std::size_t i) {
     kind_field(c, f + ".kind", p);
     if (p.kind == spins::PrizeKind::points)
         number_field(c, "wheels.points", f + ".points", &p.points, 0);
-    if (p.kind == spins::PrizeKind::coupon)
-        text_field(c, "wheels.reward_id", f + ".reward_id", &p.reward_id);
+    if (p.kind == spins::PrizeKind::coupon) reward_field(c, f, p);
     number_field(c, "wheels.cost", f + ".cost", &p.cost, digits(c));
     number_field(c, "wheels.weight", f + ".weight", &p.weight, 0);
     limit_field(c, "wheels.stock", f + ".stock", &p.stock, 0);
+    labelled(c, "wheels.colour");
+    colour_field(c, f, p, i);
     ImGui::Separator();
     return false;
 }
@@ -243,7 +423,11 @@ int segment_at(ImVec2 point, ImVec2 centre, double turns, std::size_t n) {
 void preview(Ctx& c, float side) {
     const auto& s = c.editor.state();
     std::vector<std::string> labels;
-    for (const auto& p : s.draft.prizes) labels.push_back(p.label);
+    SegmentColours colours;
+    for (const auto& p : s.draft.prizes) {
+        labels.push_back(p.label);
+        colours.push_back(p.colour);
+    }
     const Rect r = at_cursor(ImVec2(side, side));
     const double turns = c.editor.preview_turns(c.in.now_ms);
     // A button without a frame (so tests find it by its id, which an invisible one lacks),
@@ -254,7 +438,7 @@ void preview(Ctx& c, float side) {
     const bool pressed = ImGui::Button("##wheel_preview", r.size());
     ImGui::PopStyleColor(3);
     ImGui::PopStyleVar();
-    wheel(ImGui::GetWindowDrawList(), r, preview_style(c), labels, turns);
+    wheel(ImGui::GetWindowDrawList(), r, preview_style(c), labels, turns, colours);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.t("wheels.preview_hint").c_str());
     if (!pressed || labels.empty()) return;
     const ImVec2 centre(r.min.x + side / 2, r.min.y + side / 2);
@@ -386,7 +570,8 @@ void status_bar(Ctx& c) {
 }
 
 void editor_screen(Ctx& c, const Rect& content) {
-    title(c, c.t("wheels.wheel", {{}, {{"id", c.editor.state().id}}}));
+    const auto& s = c.editor.state();
+    title(c, c.t("wheels.wheel", {{}, {{"id", display_name(s.draft, s.id)}}}));
     status_bar(c);
     ImGui::Spacing();
     const ImVec2 top = ImGui::GetCursorScreenPos();
@@ -428,15 +613,22 @@ void list_screen(Ctx& c) {
     if (s.wheels.empty()) return muted(c.t("wheels.none"));
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerH;
-    if (!ImGui::BeginTable("wheels", 5, flags)) return;
-    for (const char* k : {"wheels.id", "wheels.segments", "wheels.win_col", "wheels.version", ""})
+    if (!ImGui::BeginTable("wheels", 7, flags)) return;
+    for (const char* k : {"wheels.name_col", "wheels.id", "wheels.status_col", "wheels.segments",
+                          "wheels.win_col", "wheels.version", ""})
         ImGui::TableSetupColumn(*k ? c.t(k).c_str() : "");
     ImGui::TableHeadersRow();
     for (const auto& w : s.wheels) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(w.id.c_str());
+        ImGui::TextUnformatted(display_name(w.config, w.id).c_str());
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        muted(w.id);
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        colored(phase_colour(w.config, c.in.now_ms), phase_text(c.v, w.config, c.in.now_ms));
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(
             i18n::format_integer(c.v.locale, static_cast<std::int64_t>(w.config.prizes.size()))
@@ -466,7 +658,8 @@ void wheels_screen(const WheelsScreenContext& in, const Rect& content) {
     if (c.changed) c.editor.edited();
 }
 
-std::string wheels_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts) {
+std::string wheels_mirror_text(const client::ConsoleFlow& flow, const i18n::Catalogues& texts,
+                               std::int64_t now_ms) {
     const auto& s = flow.wheels().state();
     const client::ViewText v{texts, flow.state().locale};
     std::string out;
@@ -475,26 +668,38 @@ std::string wheels_mirror_text(const client::ConsoleFlow& flow, const i18n::Cata
     };
     if (s.id.empty()) {
         for (const auto& w : s.wheels)
-            line(w.id + ": " +
+            line(display_name(w.config, w.id) + " (" + w.id + "): " +
+                 phase_text(v, w.config, now_ms) + ". " +
                  v.t("wheels.win_chance",
                      {{}, {{"percent", v.percent(spins::wheel_odds(w.config).win_chance_ppm)}}}));
         return out;
     }
-    line(v.t("wheels.wheel", {{}, {{"id", s.id}}}));
+    line(v.t("wheels.wheel", {{}, {{"id", display_name(s.draft, s.id)}}}));
+    line(phase_text(v, s.draft, now_ms));
     if (s.conflict) line(v.t("wheels.conflict"));
     if (s.dirty) line(v.t("wheels.unsaved"));
     if (s.done == "saved") line(v.t("wheels.saved_version", {s.version, {}}));
     if (s.problem)
         line(v.t("wheels.fix_first", {{}, {{"field", s.problem->field}}}) + " " +
              s.problem->message);
-    for (const auto& field : s.unreadable) line(field + ": " + v.t("program.problem.not_a_number"));
+    for (const auto& field : s.unreadable) line(field + ": " + v.t(unreadable_key(field)));
     if (s.error && !s.conflict) line(s.error->field + " " + s.error->message);
     if (s.problem) return out;
     line(v.t("wheels.win_chance", {{}, {{"percent", v.percent(s.odds.win_chance_ppm)}}}));
     if (s.odds.low_win_chance)
         line(v.t("wheels.low_win", {{}, {{"min", v.percent(spins::win_chance_ppm_min)}}}));
-    for (std::size_t i = 0; i < s.draft.prizes.size() && i < s.odds.chance_ppm.size(); ++i)
-        line(s.draft.prizes[i].label + ": " + v.percent(s.odds.chance_ppm[i]));
+    for (std::size_t i = 0; i < s.draft.prizes.size() && i < s.odds.chance_ppm.size(); ++i) {
+        const spins::Prize& p = s.draft.prizes[i];
+        std::string text = p.label + ": " + v.percent(s.odds.chance_ppm[i]);
+        if (p.colour) text += ", " + client::colour_text(*p.colour);
+        const program::Reward* r = client::find_reward(s.rewards, p.reward_id);
+        if (p.kind == spins::PrizeKind::coupon && r)
+            text += ", " + v.t("wheels.reward_choice",
+                               {r->cost_points,
+                                {{"name", r->name},
+                                 {"points", i18n::format_integer(v.locale, r->cost_points)}}});
+        line(text);
+    }
     return out;
 }
 

@@ -60,7 +60,7 @@ void draw_keypad(const Screen& k, float width, float room) {
 
 void draw_wheel(const Screen& k, float diameter) {
     wheel(ImGui::GetWindowDrawList(), reserve(ImVec2(diameter, diameter)), k.st, k.v.wheel_labels,
-          k.wheel_turns);
+          k.wheel_turns, k.v.wheel_colours);
 }
 
 void draw_qr(const Screen& k, float box) {

@@ -4,11 +4,36 @@
 #include <cfloat>
 #include <cmath>
 
+#include "core/theme/contrast.hpp"
+
 namespace kopilka::ui {
 
 namespace {
 ImU32 u32(const ImVec4& c) {
     return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+theme::Rgba rgba(const ImVec4& c) {
+    const auto byte = [](float f) {
+        return static_cast<std::uint8_t>(std::lround(std::clamp(f, 0.f, 1.f) * 255.f));
+    };
+    return {byte(c.x), byte(c.y), byte(c.z), 255};
+}
+
+ImU32 u32(const theme::Rgba& c) {
+    return IM_COL32(c.r, c.g, c.b, 255);
+}
+
+// A label's colour on a segment the merchant coloured: the theme's text or accent text,
+// whichever has more contrast there; black or white (the better) when neither reaches AA.
+ImU32 label_on(const theme::Rgba& fill, const WidgetStyle& s) {
+    theme::Rgba best = rgba(s.text);
+    if (theme::contrast_ratio(rgba(s.accent_text), fill) > theme::contrast_ratio(best, fill))
+        best = rgba(s.accent_text);
+    if (theme::contrast_ratio(best, fill) >= theme::contrast_aa_text) return u32(best);
+    const theme::Rgba black{0, 0, 0, 255}, white{255, 255, 255, 255};
+    return u32(theme::contrast_ratio(black, fill) >= theme::contrast_ratio(white, fill) ? black
+                                                                                        : white);
 }
 }  // namespace
 
@@ -110,7 +135,7 @@ KeypadInput keypad(Frame& frame, const Rect& r, const WidgetStyle& s) {
 }
 
 void wheel(ImDrawList* dl, const Rect& r, const WidgetStyle& s,
-           const std::vector<std::string>& labels, double turns) {
+           const std::vector<std::string>& labels, double turns, const SegmentColours& colours) {
     if (labels.empty()) return;
     const float diameter = std::min(r.width(), r.height());
     const ImVec2 c(r.min.x + r.width() * 0.5f, r.min.y + r.height() * 0.5f);
@@ -128,10 +153,12 @@ void wheel(ImDrawList* dl, const Rect& r, const WidgetStyle& s,
         // so no two neighbours look alike.
         const bool blend = n % 2 == 1 && n > 1 && i + 1 == n;
         const ImVec4 a = s.accent, b = s.surface;
+        const std::optional<theme::Rgba> own = i < colours.size() ? colours[i] : std::nullopt;
         const ImU32 fill =
-            blend
-                ? ImGui::GetColorU32(ImVec4((a.x + b.x) / 2, (a.y + b.y) / 2, (a.z + b.z) / 2, 1.f))
-                : (i % 2 == 0 ? u32(s.accent) : u32(s.surface));
+            own     ? u32(*own)
+            : blend ? ImGui::GetColorU32(
+                          ImVec4((a.x + b.x) / 2, (a.y + b.y) / 2, (a.z + b.z) / 2, 1.f))
+                    : (i % 2 == 0 ? u32(s.accent) : u32(s.surface));
         dl->PathFillConvex(fill);
         const double mid = (a0 + a1) / 2;
         // As large as fits across the segment at the label's radius (and never wider than
@@ -144,8 +171,10 @@ void wheel(ImDrawList* dl, const Rect& r, const WidgetStyle& s,
         const ImVec2 ts = f->CalcTextSizeA(size, FLT_MAX, 0.f, labels[i].c_str());
         const ImVec2 at(c.x + static_cast<float>(std::cos(mid)) * radius * 0.62f - ts.x * 0.5f,
                         c.y + static_cast<float>(std::sin(mid)) * radius * 0.62f - ts.y * 0.5f);
-        dl->AddText(f, size, at, i % 2 == 0 && !blend ? u32(s.accent_text) : u32(s.text),
-                    labels[i].c_str());
+        const ImU32 ink = own                     ? label_on(*own, s)
+                          : i % 2 == 0 && !blend ? u32(s.accent_text)
+                                                 : u32(s.text);
+        dl->AddText(f, size, at, ink, labels[i].c_str());
     }
     dl->AddCircle(c, radius, u32(s.text), 96, 3.f);
     const float p = radius * 0.12f;  // the pointer

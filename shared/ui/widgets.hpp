@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/theme/theme.hpp"
 #include "ui/style.hpp"
 
 namespace kopilka::ui {
@@ -76,9 +77,14 @@ struct KeypadInput {
 KeypadInput keypad(Frame& frame, const Rect& r, const WidgetStyle& s);
 
 // The prize wheel in r's largest centred square: segments clockwise from the top, turned by
-// `turns`, with a pointer at the top; segments alternate the accent and surface colours.
+// `turns`, with a pointer at the top. A segment is filled with its colour when colours has one
+// for it (the merchant's, labelled in the theme's text or accent text, whichever reads better
+// on it, or black or white when neither reaches WCAG AA); the others alternate the accent and
+// surface colours.
+using SegmentColours = std::vector<std::optional<theme::Rgba>>;  // by segment; may be shorter
 void wheel(ImDrawList* dl, const Rect& r, const WidgetStyle& s,
-           const std::vector<std::string>& labels, double turns);
+           const std::vector<std::string>& labels, double turns,
+           const SegmentColours& colours = {});
 
 // A coupon's QR code centred in r: black modules on a white square with a quiet zone,
 // whole pixels per module on whole-pixel edges so a till's scanner sees sharp modules.

@@ -4,10 +4,15 @@
 // negative weight is shown at its field and not saved; Save → the server has the new weights
 // and a kiosk's odds screen shows the new odds; the preview wheel turns to the segment clicked.
 // Screenshots: console-wheels.png (1280×800), console-wheels-1920.png, console-wheels-lv.png.
+// Then the campaign: the wheel renamed, a segment given its own colour (the preview's pixels
+// there change to it), a coupon's reward picked from the program's rewards, an end date in the
+// past → saved, the list says the wheel ended, and a kiosk offers the member no spin.
+// Screenshots: console-wheels-campaign.png (the form), console-wheels-ended.png (the list).
 //
 // What a test reads (wasm/console/main.cpp): window.kopilkaConsole.state().wheels →
 //   {list, list_loaded, id, version, dirty, can_save, weights, problem_field, unreadable,
-//    error_field, conflict, done, chance_ppm, win_chance_ppm, low_win_chance, preview_segment}
+//    error_field, conflict, done, chance_ppm, win_chance_ppm, low_win_chance, preview_segment,
+//    name, starts_at_ms, ends_at_ms, phase, phases, colours, reward_ids, rewards}
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -84,17 +89,12 @@ describe('console prize wheels', () => {
     (await h.api(server.url, method, route, { key: server.adminKey, body })).body;
 
   test('the demo wheel: a heavier "nothing" warns under 25 % before saving, a negative weight ' +
-    'is refused at its field, Save reaches the server and the kiosk\'s odds', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const watch = h.watchPage(page);
-    try {
-      await signInAsOwner(page, server.url, owner.password);
-      await h.clickItem(page, 'Prize wheels');
-      await until(page, () => window.kopilkaConsole.state().wheels.list_loaded);
-      await page.waitForTimeout(200);
-      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-list.png') });
-      await h.clickItem(page, '##open.demo-wheel');
-      await until(page, () => window.kopilkaConsole.state().wheels.id === 'demo-wheel');
+    'is refused at its field, Save reaches the server and the kiosk\'s odds', () =>
+    onConsolePage(async (page) => {
+      await openDemoWheel(page, async () => {
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-list.png') });
+      });
       const before = await admin('GET', '/v1/admin/wheels/demo-wheel');
       let w = await wheelsOf(page);
       assert.equal(w.version, before.version);
@@ -138,12 +138,7 @@ describe('console prize wheels', () => {
       await until(page, () => window.kopilkaConsole.state().wheels.can_save);
 
       // Save: a new version with the new weights and odds.
-      await h.clickItem(page, '##wheel_save');
-      await until(page, () => {
-        const s = window.kopilkaConsole.state().wheels;
-        return s.done === 'saved' && !s.dirty;
-      });
-      const saved = await admin('GET', '/v1/admin/wheels/demo-wheel');
+      const saved = await saveWheel(page);
       assert.equal(saved.version, before.version + 1);
       assert.equal(saved.wheel.prizes[nothing].weight, 200);
       assert.equal(saved.wheel.prizes[2].weight, before.wheel.prizes[2].weight);
@@ -172,21 +167,133 @@ describe('console prize wheels', () => {
       assert.match(await mirror(page), /Uzmanību/);
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-lv.png') });
-      assert.deepEqual(watch.pageErrors, []);
-    } catch (err) {
-      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-failure.png') })
-        .catch(() => {});
-      err.message += '\n' + watch.dump() + '\nthe console said: ' +
-        await mirror(page).catch(() => '');
-      throw err;
-    } finally {
-      await page.close();
-    }
-  });
+    }));
+
+  test('the campaign: a name, a segment colour the preview shows, a reward from the program, ' +
+    'and an end in the past → the list says ended and the kiosk offers no spin', () =>
+    onConsolePage(async (page) => {
+      await openDemoWheel(page);
+      await until(page, () => window.kopilkaConsole.state().wheels.rewards.length > 0);
+      const before = await admin('GET', '/v1/admin/wheels/demo-wheel');
+      let w = await wheelsOf(page);
+      assert.equal(w.phase, 'running');
+      assert.deepEqual(w.rewards, ['coffee', 'cake', 'discount-500']);
+
+      // Renamed: the title and the mirror say the new name.
+      await showField(page, '##name');
+      await h.clickItem(page, '##name');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('Spring wheel');
+      await until(page, () => window.kopilkaConsole.state().wheels.name === 'Spring wheel');
+      assert.match(await mirror(page), /Wheel “Spring wheel”/);
+
+      // The first segment in its own colour: the preview's pixels in that segment turn to it.
+      const n = w.weights.length;
+      const spot = async () => {
+        const r = await h.clickItem(page, '##wheel_preview', { click: false });
+        const a = (-90 + 180 / n) * Math.PI / 180;  // the middle of segment 0, from the top
+        const x = Math.round(r.x + r.w / 2 + Math.cos(a) * r.w * 0.15);
+        const y = Math.round(r.y + r.h / 2 + Math.sin(a) * r.h * 0.15);
+        return (await h.screenPixels(page)).at(x, y);
+      };
+      const themed = await spot();
+      await showField(page, '##own.prizes[0].colour');
+      await h.clickItem(page, '##own.prizes[0].colour');
+      await until(page, () => window.kopilkaConsole.state().wheels.colours[0] !== '');
+      await typeInto(page, '##prizes[0].colour', '');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('#1E6BB8');
+      await until(page, () => window.kopilkaConsole.state().wheels.colours[0] === '#1E6BB8');
+      await page.keyboard.press('Tab');
+      await page.waitForTimeout(300);
+      const coloured = await spot();
+      const near = (px, rgb) => px.every((v, i) => Math.abs(v - rgb[i]) <= 12);
+      assert.ok(near(coloured, [0x1E, 0x6B, 0xB8]), `the segment is ${coloured}`);
+      assert.ok(!near(themed, [0x1E, 0x6B, 0xB8]), `it was ${themed}`);
+
+      // The cake's coupon is for another of the program's rewards, picked by name.
+      const cake = before.wheel.prizes.findIndex((p) => p.id === 'cake');
+      await showField(page, `##prizes[${cake}].reward_id`);
+      await h.clickItem(page, `##prizes[${cake}].reward_id`);
+      await h.clickItem(page, `##prizes[${cake}].reward.discount-500`);
+      await until(page, (i) => window.kopilkaConsole.state().wheels.reward_ids[i] ===
+        'discount-500', cake);
+
+      // Ends on 1 January 2020 (a date alone: at its end, 24:00 UTC): ended already.
+      await showField(page, '##ends_at_ms');
+      await h.clickItem(page, '##ends_at_ms');
+      await page.keyboard.type('2020-01-01');
+      await until(page, () => window.kopilkaConsole.state().wheels.ends_at_ms === 1577923200000);
+      await page.keyboard.press('Tab');
+      w = await wheelsOf(page);
+      assert.equal(w.phase, 'ended');
+      assert.match(await mirror(page), /Ended 2020-01-02 00:00 UTC/);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-campaign.png') });
+
+      const saved = await saveWheel(page);
+      assert.equal(saved.version, before.version + 1);
+      assert.equal(saved.wheel.name, 'Spring wheel');
+      assert.equal(saved.wheel.ends_at_ms, 1577923200000);
+      assert.equal(saved.wheel.prizes[0].colour, '#1E6BB8');
+      assert.equal(saved.wheel.prizes[cake].reward_id, 'discount-500');
+
+      // The list: the wheel by its name, ended.
+      await h.clickItem(page, '##wheels_back');
+      await until(page, () => {
+        const s = window.kopilkaConsole.state().wheels;
+        return s.id === '' && s.list_loaded && s.phases['demo-wheel'] === 'ended';
+      });
+      const said = await mirror(page);
+      assert.match(said, /Spring wheel \(demo-wheel\): Ended 2020-01-02 00:00 UTC/);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-ended.png') });
+
+      // A member at a kiosk: no spins offered, the spin button greyed out.
+      await atKioskSpin(async (kiosk) => {
+        const spin = await h.waitForState(kiosk, (st) => st.buttons.some((b) => b.name === 'spin'),
+          null, { what: 'the spin button' });
+        assert.equal(spin.buttons.find((b) => b.name === 'spin').enabled, false);
+        assert.match(spin.mirror, /0 spins of the prize wheel/);
+      });
+    }));
+
+  // Signed in as the owner, the wheels listed (then atList()), the demo wheel opened.
+  async function openDemoWheel(page, atList = async () => {}) {
+    await signInAsOwner(page, server.url, owner.password);
+    await h.clickItem(page, 'Prize wheels');
+    await until(page, () => window.kopilkaConsole.state().wheels.list_loaded);
+    await atList();
+    await h.clickItem(page, '##open.demo-wheel');
+    await until(page, () => window.kopilkaConsole.state().wheels.id === 'demo-wheel');
+  }
+
+  // Save pressed; once saved, the wheel as the server has it.
+  async function saveWheel(page) {
+    await h.clickItem(page, '##wheel_save');
+    await until(page, () => {
+      const s = window.kopilkaConsole.state().wheels;
+      return s.done === 'saved' && !s.dirty;
+    });
+    return admin('GET', '/v1/admin/wheels/demo-wheel');
+  }
 
   // A member at a kiosk opens the wheel and its odds: each segment's chance and the win chance
   // as the server publishes them now.
   async function kioskOdds(saved) {
+    await atKioskSpin(async (kiosk) => {
+      await h.tap(kiosk, 'odds');
+      const odds = await h.waitForState(kiosk, (st) => st.odds_open, null, { what: 'the odds' });
+      for (const p of saved.odds.prizes)
+        assert.ok(odds.mirror.includes(`${p.label}: ${percent(p.chance_ppm)}`),
+          `${p.label} ${percent(p.chance_ppm)} in ${odds.mirror}`);
+      assert.ok(odds.mirror.includes(percent(saved.odds.win_chance_ppm)), odds.mirror);
+    });
+  }
+
+  // demo-dace at a kiosk (a context of its own, with touch), on the prize wheel's screen; then
+  // look(kiosk).
+  async function atKioskSpin(look) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 },
       hasTouch: true });
     const kiosk = await context.newPage();
@@ -199,14 +306,28 @@ describe('console prize wheels', () => {
       assert.equal(s.screen, 'member', JSON.stringify(s.error));
       await h.tap(kiosk, 'open_spin');
       await h.waitForScreen(kiosk, ['spin']);
-      await h.tap(kiosk, 'odds');
-      const odds = await h.waitForState(kiosk, (st) => st.odds_open, null, { what: 'the odds' });
-      for (const p of saved.odds.prizes)
-        assert.ok(odds.mirror.includes(`${p.label}: ${percent(p.chance_ppm)}`),
-          `${p.label} ${percent(p.chance_ppm)} in ${odds.mirror}`);
-      assert.ok(odds.mirror.includes(percent(saved.odds.win_chance_ppm)), odds.mirror);
+      await look(kiosk);
     } finally {
       await context.close();
+    }
+  }
+
+  // A console page at 1280×800 for run(page); on a failure its screenshot, the page's errors
+  // and what the console said go with the error.
+  async function onConsolePage(run) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = h.watchPage(page);
+    try {
+      await run(page);
+      assert.deepEqual(watch.pageErrors, []);
+    } catch (err) {
+      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-failure.png') })
+        .catch(() => {});
+      err.message += '\n' + watch.dump() + '\nthe console said: ' +
+        await mirror(page).catch(() => '');
+      throw err;
+    } finally {
+      await page.close();
     }
   }
 });

@@ -27,6 +27,12 @@ Json one_prize_wheel(const Json& prize, const Json& spins_per_day_max) {
             {"prizes", {prize}}};
 }
 
+// 50 points, unlimited, costing the merchant 50.
+Json p50_prize() {
+    return {{"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50},
+            {"weight", 1}, {"stock", "unlimited"}, {"cost", 50}};
+}
+
 constexpr std::int64_t kCoffeeStock = 25;
 constexpr std::int64_t kDayBudget = 3000;
 constexpr int kSpins = 200;
@@ -157,9 +163,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
     const std::string admin = api_key(s.db, "admin");
     auto c = s.server->client();
     const std::string token = pair_kiosk(*c, admin, "Wheel kiosk");
-    const Json prize = {{"id", "p50"}, {"label", "50 points"}, {"kind", "points"}, {"points", 50},
-                        {"weight", 1}, {"stock", "unlimited"}, {"cost", 50}};
-    REQUIRE(put(*c, "/v1/admin/wheels/lucky", admin, one_prize_wheel(prize, 2)).status == 200);
+    REQUIRE(put(*c, "/v1/admin/wheels/lucky", admin, one_prize_wheel(p50_prize(), 2)).status ==
+            200);
     REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", nullptr}}).status == 200);
 
     // No wheel on the kiosks: a spin must name one.
@@ -210,6 +215,71 @@ TEST_CASE_FIXTURE(WithDemoServer,
     const Answer state = get(*c, "/v1/admin/wheels/lucky", admin);
     CHECK(state.body["state"]["spent_today"] == 150);
     CHECK(state.body["state"]["spent_campaign"] == 150);
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "spins: outside the wheel's campaign window a spin is refused naming the "
+                  "window's edge, nothing is written, and the kiosk is offered no spin") {
+    const std::string admin = api_key(s.db, "admin");
+    auto c = s.server->client();
+    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    const std::int64_t day = 24 * 3600 * 1000LL;
+    Json w = one_prize_wheel(p50_prize(), 2);
+    w["name"] = "Spring wheel";
+    w["starts_at_ms"] = now_ms + day;  // tomorrow
+    REQUIRE(put(*c, "/v1/admin/wheels/spring", admin, w).status == 200);
+    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "spring"}}).status == 200);
+    const std::string token = pair_kiosk(*c, admin, "Spring kiosk");
+    const std::string qr = demo_cards(s.db).at("demo-anna").qr;
+    const auto lookup = [&] { return post(*c, "/v1/members/lookup", token, {{"code", qr}}); };
+    const std::int64_t balance = balance_of(*c, qr);
+
+    CHECK(lookup().body["member"]["spins_available"] == 0);  // the kiosk shows no spin button
+    Answer a = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna"));
+    CHECK(a.status == 409);
+    CHECK(a.body["error"]["code"] == "wheel_not_started");
+    CHECK(a.body["error"]["field"] == "starts_at_ms");
+    CHECK(error_shape_problem(a.body) == "");
+
+    // Ended yesterday.
+    w.erase("starts_at_ms");
+    w["ends_at_ms"] = now_ms - day;
+    REQUIRE(put(*c, "/v1/admin/wheels/spring", admin, w).status == 200);
+    CHECK(lookup().body["member"]["spins_available"] == 0);
+    a = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna"));
+    CHECK(a.status == 409);
+    CHECK(a.body["error"]["code"] == "wheel_ended");
+    CHECK(a.body["error"]["field"] == "ends_at_ms");
+    // A wheel named explicitly is refused the same way.
+    a = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(2), "demo-boris", "spring"));
+    CHECK(a.body["error"]["code"] == "wheel_ended");
+
+    // Nothing was written: no spin logged, no points, no spend, no counters.
+    CHECK(Db(s.db).scalar("SELECT COUNT(*) FROM spins WHERE wheel_id = 'spring'") == 0);
+    CHECK(balance_of(*c, qr) == balance);
+    const Answer state = get(*c, "/v1/admin/wheels/spring", admin);
+    CHECK(state.body["state"]["spent_campaign"] == 0);
+    CHECK(state.body["wheel"]["name"] == "Spring wheel");
+
+    // Inside the window again (ends tomorrow): the refused operation id was not stored, so the
+    // same id now spins, and the member has both daily spins.
+    w["starts_at_ms"] = now_ms - day;
+    w["ends_at_ms"] = now_ms + day;
+    REQUIRE(put(*c, "/v1/admin/wheels/spring", admin, w).status == 200);
+    CHECK(lookup().body["member"]["spins_available"] == 2);
+    a = post(*c, "/v1/kiosk/spin", token, spin_body(op_id(1), "demo-anna"));
+    REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+    CHECK_FALSE(a.replayed);
+    CHECK(a.body["member"]["spins_available"] == 1);
+    CHECK(balance_of(*c, qr) == balance + 50);
+
+    // A window that ends before it starts is refused naming ends_at_ms.
+    w["ends_at_ms"] = now_ms - 2 * day;
+    a = put(*c, "/v1/admin/wheels/spring", admin, w);
+    CHECK(a.status == 400);
+    CHECK(a.body["error"]["field"] == "ends_at_ms");
 }
 
 TEST_CASE_FIXTURE(WithDemoServer,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "client/console_flow.hpp"
+#include "client/console_wheels.hpp"
 #include "codec/theme_json.hpp"
 #include "platform/assets.hpp"
 #include "platform/browser.hpp"
@@ -310,9 +311,31 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     // The prize wheel editor: the open wheel, its weights, its first problem's field, the odds
     // of the draft as typed (ppm per segment, the win chance, the warning).
     const client::WheelsEditorState& w = g_app->flow.wheels().state();
-    nlohmann::json weights = nlohmann::json::array();
-    for (const auto& prize : w.draft.prizes) weights.push_back(prize.weight);
+    // Also its name, campaign window and phase now, each segment's colour ("" for the theme's)
+    // and reward, the rewards offered and each listed wheel's phase.
+    nlohmann::json weights = nlohmann::json::array(), colours = weights, rewards = weights;
+    nlohmann::json phases = nlohmann::json::object(), offered = weights;
+    for (const auto& prize : w.draft.prizes) {
+        weights.push_back(prize.weight);
+        colours.push_back(prize.colour ? client::colour_text(*prize.colour) : "");
+        rewards.push_back(prize.reward_id);
+    }
+    for (const auto& r : w.rewards) offered.push_back(r.id);
+    const std::int64_t now_ms = wasm::wall_ms();
+    for (const auto& item : w.wheels)
+        phases[item.id] = spins::wheel_phase_name(spins::wheel_phase(item.config, now_ms));
+    const auto edge = [](const std::optional<std::int64_t>& ms) {
+        return ms ? nlohmann::json(*ms) : nlohmann::json(nullptr);
+    };
     j["wheels"] = {{"list", w.wheels.size()},
+                   {"name", w.draft.name},
+                   {"starts_at_ms", edge(w.draft.starts_at_ms)},
+                   {"ends_at_ms", edge(w.draft.ends_at_ms)},
+                   {"phase", spins::wheel_phase_name(spins::wheel_phase(w.draft, now_ms))},
+                   {"phases", phases},
+                   {"colours", colours},
+                   {"reward_ids", rewards},
+                   {"rewards", offered},
                    {"list_loaded", w.list_loaded},
                    {"id", w.id},
                    {"version", w.version},

@@ -19,6 +19,7 @@ WheelStatus validate_prize(const Prize& p) {
     if (p.cost < 0) return WheelStatus::negative_cost;
     if (p.kind == PrizeKind::points && p.points <= 0) return WheelStatus::bad_points;
     if (p.kind == PrizeKind::coupon && p.reward_id.empty()) return WheelStatus::missing_reward;
+    if (p.colour && p.colour->a != 255) return WheelStatus::translucent_colour;
     return WheelStatus::ok;
 }
 
@@ -82,7 +83,28 @@ WheelStatus validate_wheel(const WheelConfig& config, std::size_t* bad_index) {
     if (negative(config.member_spins_per_day_max) || negative(config.member_wins_per_day_max) ||
         negative(config.member_wins_per_campaign_max))
         return WheelStatus::negative_member_limit;
+    if (config.name.size() > wheel_name_bytes_max) return WheelStatus::name_too_long;
+    if (config.starts_at_ms && config.ends_at_ms && *config.ends_at_ms <= *config.starts_at_ms)
+        return WheelStatus::ends_before_start;
     return WheelStatus::ok;
+}
+
+WheelPhase wheel_phase(const WheelConfig& config, std::int64_t now_ms) {
+    if (config.starts_at_ms && now_ms < *config.starts_at_ms) return WheelPhase::scheduled;
+    if (config.ends_at_ms && now_ms >= *config.ends_at_ms) return WheelPhase::ended;
+    return WheelPhase::running;
+}
+
+std::string_view wheel_phase_name(WheelPhase p) {
+    switch (p) {
+        case WheelPhase::scheduled:
+            return "scheduled";
+        case WheelPhase::running:
+            return "running";
+        case WheelPhase::ended:
+            return "ended";
+    }
+    return "unknown";
 }
 
 WheelState initial_wheel_state(const WheelConfig& config) {
@@ -203,6 +225,12 @@ std::string_view wheel_status_name(WheelStatus s) {
             return "negative_budget";
         case WheelStatus::negative_member_limit:
             return "negative_member_limit";
+        case WheelStatus::translucent_colour:
+            return "translucent_colour";
+        case WheelStatus::name_too_long:
+            return "name_too_long";
+        case WheelStatus::ends_before_start:
+            return "ends_before_start";
     }
     return "unknown";
 }

@@ -7,6 +7,10 @@
 // zero but "nothing" prizes are still available (ones the merchant weighted 0, say "Sold
 // out"), each of those gets weight 1; when none is left either, the wheel is empty
 // (SpinStatus::nothing_left).
+//
+// A wheel may have a campaign window [starts_at_ms, ends_at_ms): outside it the wheel gives no
+// spins (wheel_phase). The window and the name are the merchant's; decide_spin does not read
+// them, so the caller checks the phase before it asks for a spin.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "core/money/money.hpp"
+#include "core/theme/theme.hpp"
 
 namespace kopilka::spins {
 
@@ -23,6 +28,7 @@ using Limit = std::optional<std::int64_t>;  // std::nullopt: unlimited
 
 constexpr std::size_t wheel_prizes_max = 32;              // more would not fit on a wheel
 constexpr std::int64_t prize_weight_max = 1'000'000'000;  // weight sums stay far from overflow
+constexpr std::size_t wheel_name_bytes_max = 64;
 
 enum class PrizeKind : std::uint8_t { nothing, points, coupon };
 
@@ -35,6 +41,7 @@ struct Prize {
     std::int64_t weight = 0;  // relative chance, 0..prize_weight_max
     Limit stock;              // units for the whole campaign
     std::int64_t cost = 0;    // what one win costs the merchant, minor units
+    std::optional<theme::Rgba> colour;  // the segment's fill, opaque; none: the theme's colours
 };
 
 struct WheelConfig {
@@ -45,6 +52,9 @@ struct WheelConfig {
     Limit member_spins_per_day_max;
     Limit member_wins_per_day_max;  // a win is any prize that is not "nothing"
     Limit member_wins_per_campaign_max;
+    std::string name;                         // the merchant's, "Spring wheel"; "" for none
+    std::optional<std::int64_t> starts_at_ms;  // campaign window, ms UTC; none: open-ended
+    std::optional<std::int64_t> ends_at_ms;    // the first moment the wheel no longer spins
 };
 
 enum class WheelStatus : std::uint8_t {
@@ -62,6 +72,9 @@ enum class WheelStatus : std::uint8_t {
     all_weights_zero,
     negative_budget,        // day_budget or campaign_budget
     negative_member_limit,  // one of the member_*_max limits
+    translucent_colour,     // a prize's colour must be opaque
+    name_too_long,          // above wheel_name_bytes_max
+    ends_before_start,      // ends_at_ms is not after starts_at_ms
 };
 
 // Checks prizes in order, then the wheel; *bad_index is the offending prize (0 otherwise).
@@ -82,6 +95,12 @@ struct MemberSpinState {
     std::int64_t wins_today = 0;
     std::int64_t wins_campaign = 0;
 };
+
+// Where now_ms lies in the wheel's campaign window: before starts_at_ms, inside, or at or after
+// ends_at_ms. A wheel without a window is always running.
+enum class WheelPhase : std::uint8_t { scheduled, running, ended };
+WheelPhase wheel_phase(const WheelConfig& config, std::int64_t now_ms);
+std::string_view wheel_phase_name(WheelPhase p);  // "scheduled", "running", "ended"
 
 WheelState initial_wheel_state(const WheelConfig& config);  // full stock, nothing spent
 

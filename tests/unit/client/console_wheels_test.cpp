@@ -11,6 +11,7 @@
 
 #include "client/console_flow.hpp"
 #include "codec/wheel_json.hpp"
+#include "core/theme/contrast.hpp"
 #include "fakes.hpp"
 
 using namespace kopilka;
@@ -42,6 +43,13 @@ std::string answer(int version, const std::string& state = R"({"used":{"cake":20
            R"(,"updated_at_ms":5,"wheel":)" + kWheel + R"(,"state":)" + state + "}";
 }
 
+// The published program's catalogue: what a coupon prize can be for.
+constexpr const char* kProgram =
+    R"({"version":3,"program":{"id":"demo-points","name":"Demo","currency":"RUB",)"
+    R"("point_value_minor":100,"bonus":{"earn_bp":500},"rewards":[)"
+    R"({"id":"coffee","name":"Coffee","cost_points":300,"kind":"gift"},)"
+    R"({"id":"cake","name":"Cake","cost_points":900,"kind":"gift"}]}})";
+
 // A console signed in through its form as `role`; the section it lands on has its answers.
 struct Wheels {
     HeldTransport net;
@@ -72,11 +80,18 @@ struct Wheels {
                             R"(,"updated_at_ms":5,"wheel":)" + kWheel + "}]}");
         REQUIRE(s().list_loaded);
         REQUIRE(s().wheels.size() == 1);
+        answer_rewards();
         editor().open("demo-wheel");
         CHECK(asked().method == "GET");
         CHECK(asked().path == "/v1/admin/wheels/demo-wheel");
         net.answer(200, answer(version));
         REQUIRE(s().id == "demo-wheel");
+    }
+    // The program's rewards, asked for after the list.
+    void answer_rewards(int status = 200, const std::string& body = kProgram) {
+        CHECK(asked().method == "GET");
+        CHECK(asked().path == "/v1/admin/program");
+        net.answer(status, body);
     }
     spins::Prize& prize(std::size_t i) { return editor().draft().prizes.at(i); }
 };
@@ -232,6 +247,7 @@ TEST_CASE("console wheels: a new wheel is checked by its id and saved with If-Ma
     CHECK(w.asked().path == "/v1/admin/wheels");  // the list again
     w.net.answer(
         200, R"({"wheels":[{"id":"demo-wheel","version":4,"wheel":)" + std::string(kWheel) + "}]}");
+    w.answer_rewards();
     CHECK_FALSE(w.editor().start_new("demo-wheel", "RUB"));
     CHECK(w.s().error->code == "id_taken");
     CHECK_FALSE(w.editor().start_new("spring wheel", "RUB"));
@@ -298,4 +314,91 @@ TEST_CASE("console wheels: the state follows the draft's prizes by id") {
     CHECK(s.spent_today == 700);
     u.used["points-50"] = 12;  // more than the stock now: none left, never negative
     CHECK(wheel_state_for(c, u).stock_left[0] == 0);
+}
+
+TEST_CASE("console wheels: the program's rewards are offered for coupon prizes") {
+    Wheels w;
+    w.open();
+    REQUIRE(w.s().rewards_loaded);
+    REQUIRE(w.s().rewards.size() == 2);
+    CHECK(w.s().rewards[0].name == "Coffee");
+    CHECK(w.s().rewards[1].cost_points == 900);
+    const program::Reward* cake = find_reward(w.s().rewards, "cake");
+    REQUIRE(cake);
+    CHECK(cake->name == "Cake");
+    CHECK_FALSE(find_reward(w.s().rewards, "tea"));
+
+    // Back to the list: the rewards stay while they are asked for again; a merchant without a
+    // program has none to offer.
+    w.editor().close();
+    CHECK(w.s().rewards.size() == 2);
+    CHECK(w.asked().path == "/v1/admin/wheels");
+    w.net.answer(200, R"({"wheels":[]})");
+    w.answer_rewards(404, R"({"code":"not_found","message":"no program"})");
+    CHECK(w.s().rewards_loaded);
+    CHECK(w.s().rewards.empty());
+    CHECK(w.flow.state().signed_in);
+}
+
+TEST_CASE("console wheels: the campaign window is typed as UTC dates; an end date means its end") {
+    std::optional<std::int64_t> ms = 5;
+    CHECK(window_edge_from_text("", false, &ms));
+    CHECK_FALSE(ms.has_value());
+    CHECK(window_edge_from_text(" 2026-12-04 18:30 ", false, &ms));
+    CHECK(ms == 1796342400000 + 18 * 3600000LL + 30 * 60000LL);
+    CHECK(window_edge_text(ms) == "2026-12-04 18:30");
+    CHECK(window_edge_from_text("2026-12-04", false, &ms));
+    CHECK(ms == 1796342400000);  // 00:00 UTC
+    CHECK(window_edge_from_text("2026-12-04", true, &ms));
+    CHECK(ms == 1796342400000 + 24 * 3600000LL);  // the day's end: 24:00
+    CHECK_FALSE(window_edge_from_text("2026-02-30", false, &ms));
+    CHECK_FALSE(window_edge_from_text("tomorrow", false, &ms));
+    CHECK(ms == 1796342400000 + 24 * 3600000LL);  // untouched
+    CHECK(window_edge_text(std::nullopt).empty());
+}
+
+TEST_CASE("console wheels: segment colours are typed as hex; the palette takes white labels") {
+    CHECK(colour_from_text("#2e7d32") == theme::Rgba{0x2E, 0x7D, 0x32, 255});
+    CHECK(colour_from_text("2E7D32") == theme::Rgba{0x2E, 0x7D, 0x32, 255});
+    CHECK_FALSE(colour_from_text("#2E7D3"));
+    CHECK_FALSE(colour_from_text("#2E7D3280"));  // no transparency on a wheel
+    CHECK_FALSE(colour_from_text("green"));
+    CHECK(colour_text({0x2E, 0x7D, 0x32, 255}) == "#2E7D32");
+    for (std::size_t i = 0; i < 8; ++i) {
+        INFO(colour_text(palette_colour(i)));
+        CHECK(theme::contrast_ratio(palette_colour(i), {255, 255, 255, 255}) >=
+              theme::contrast_aa_text);
+        CHECK_FALSE(palette_colour(i) == palette_colour(i + 1));
+    }
+    CHECK(palette_colour(8) == palette_colour(0));
+}
+
+TEST_CASE("console wheels: name, window and colours are checked as typed and sent on save") {
+    Wheels w;
+    w.open();
+    spins::WheelConfig& d = w.editor().draft();
+    d.name = "Spring wheel";
+    d.starts_at_ms = 2000;
+    d.ends_at_ms = 1000;
+    w.editor().edited();
+    REQUIRE(w.s().problem);
+    CHECK(w.s().problem->field == "ends_at_ms");
+    CHECK_FALSE(w.editor().can_save());
+    CHECK(w.net.pending.empty());
+
+    d.ends_at_ms = 1796342400000;
+    w.prize(1).colour = theme::Rgba{0x1E, 0x6B, 0xB8, 255};
+    w.editor().edited();
+    CHECK_FALSE(w.s().problem);
+    REQUIRE(w.editor().can_save());
+    w.editor().save();
+    const Request put = w.asked();
+    CHECK(put.method == "PUT");
+    const auto sent = codec::parse_json(put.body, nullptr);
+    REQUIRE(sent);
+    CHECK((*sent)["name"] == "Spring wheel");
+    CHECK((*sent)["starts_at_ms"] == 2000);
+    CHECK((*sent)["ends_at_ms"] == 1796342400000);
+    CHECK((*sent)["prizes"][1]["colour"] == "#1E6BB8");
+    CHECK_FALSE((*sent)["prizes"][0].contains("colour"));
 }

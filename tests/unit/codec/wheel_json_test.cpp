@@ -138,6 +138,81 @@ TEST_CASE("bad wheel JSON names the field") {
     CHECK(codec::decode_wheel(doc["wheel"], "wheel").error.field == "wheel.prizes[3].weight");
 }
 
+TEST_CASE("a wheel's name, campaign window and segment colours round-trip") {
+    Json j = wheel_json();
+    j["name"] = "Spring wheel";
+    j["starts_at_ms"] = 1772323200000;
+    j["ends_at_ms"] = 1775001600000;
+    j["prizes"][0]["colour"] = "#2E7D32";
+    const auto r = codec::decode_wheel(j);
+    REQUIRE(r.ok());
+    CHECK(r.value->name == "Spring wheel");
+    CHECK(r.value->starts_at_ms == 1772323200000);
+    CHECK(r.value->ends_at_ms == 1775001600000);
+    CHECK(r.value->prizes[0].colour == theme::Rgba{0x2E, 0x7D, 0x32, 255});
+    CHECK_FALSE(r.value->prizes[1].colour.has_value());
+    CHECK(codec::encode_wheel(*r.value) == j);
+    // The published odds carry the colour for the kiosk's wheel.
+    const Json odds = codec::encode_odds(*r.value, spins::wheel_odds(*r.value));
+    CHECK(odds["prizes"][0]["colour"] == "#2E7D32");
+    CHECK_FALSE(odds["prizes"][1].contains("colour"));
+}
+
+TEST_CASE("a wheel stored before names, windows and colours existed still decodes") {
+    // kWheel is such a wheel: none of the three fields.
+    const auto r = codec::decode_wheel(wheel_json());
+    REQUIRE(r.ok());
+    CHECK(r.value->name.empty());
+    CHECK_FALSE(r.value->starts_at_ms.has_value());
+    CHECK_FALSE(r.value->ends_at_ms.has_value());
+    for (const auto& p : r.value->prizes) CHECK_FALSE(p.colour.has_value());
+    CHECK(spins::wheel_phase(*r.value, 0) == spins::WheelPhase::running);
+    const Json again = codec::encode_wheel(*r.value);
+    CHECK_FALSE(again.contains("name"));
+    CHECK_FALSE(again.contains("starts_at_ms"));
+    CHECK_FALSE(again["prizes"][0].contains("colour"));
+}
+
+TEST_CASE("a bad name, window or colour names its field") {
+    struct Bad {
+        void (*spoil)(Json*);
+        const char* field;
+        const char* code;
+    };
+    const Bad cases[] = {
+        {[](Json* j) { (*j)["prizes"][2]["colour"] = "#12345"; }, "prizes[2].colour",
+         "invalid_value"},
+        // Translucent: a segment is drawn solid.
+        {[](Json* j) { (*j)["prizes"][2]["colour"] = "#11223380"; }, "prizes[2].colour",
+         "invalid_value"},
+        {[](Json* j) { (*j)["prizes"][1]["colour"] = 0x112233; }, "prizes[1].colour",
+         "wrong_type"},
+        {[](Json* j) {
+             (*j)["starts_at_ms"] = 2000;
+             (*j)["ends_at_ms"] = 1000;
+         },
+         "ends_at_ms", "invalid_value"},
+        {[](Json* j) { (*j)["ends_at_ms"] = -1; }, "ends_at_ms", "out_of_range"},
+        {[](Json* j) { (*j)["starts_at_ms"] = "tomorrow"; }, "starts_at_ms", "wrong_type"},
+        {[](Json* j) { (*j)["name"] = std::string(spins::wheel_name_bytes_max + 1, 'x'); },
+         "name", nullptr},
+        {[](Json* j) { (*j)["name"] = 5; }, "name", "wrong_type"},
+    };
+    for (const Bad& b : cases) {
+        Json j = wheel_json();
+        b.spoil(&j);
+        const codec::DecodeError e = error_for(j);
+        INFO(j.dump());
+        CHECK(e.field == b.field);
+        if (b.code) CHECK(e.code == b.code);
+        CHECK(e.message.find(b.field) != std::string::npos);
+    }
+    Json j = wheel_json();
+    j["starts_at_ms"] = 2000;
+    j["ends_at_ms"] = 2000;
+    CHECK(error_for(j).message.find("starts_at_ms") != std::string::npos);  // says after what
+}
+
 TEST_CASE("spin outcomes and odds encode for the kiosk") {
     const spins::WheelConfig c = *codec::decode_wheel(wheel_json()).value;
     const spins::WheelState s = spins::initial_wheel_state(c);

@@ -338,6 +338,15 @@ TEST_CASE("wheel: bad configs give the status and the prize's index") {
         {[](WheelConfig* w) { w->campaign_budget = -1; }, WheelStatus::negative_budget, 0},
         {[](WheelConfig* w) { w->member_wins_per_day_max = -1; },
          WheelStatus::negative_member_limit, 0},
+        {[](WheelConfig* w) { w->prizes[3].colour = kopilka::theme::Rgba{1, 2, 3, 128}; },
+         WheelStatus::translucent_colour, 3},
+        {[](WheelConfig* w) { w->name = std::string(wheel_name_bytes_max + 1, 'x'); },
+         WheelStatus::name_too_long, 0},
+        {[](WheelConfig* w) {
+             w->starts_at_ms = 2000;
+             w->ends_at_ms = 2000;  // an empty window
+         },
+         WheelStatus::ends_before_start, 0},
         // Two bad prizes: the earlier one is named.
         {[](WheelConfig* w) {
              w->prizes[4].cost = -1;
@@ -354,6 +363,25 @@ TEST_CASE("wheel: bad configs give the status and the prize's index") {
         CHECK(got == k.status);
         CHECK(bad == k.index);
     }
+}
+
+TEST_CASE("wheel: the campaign window decides whether the wheel is running") {
+    WheelConfig c = six_prize_wheel();
+    CHECK(wheel_phase(c, 0) == WheelPhase::running);  // no window: always
+    c.starts_at_ms = 1000;
+    CHECK(wheel_phase(c, 999) == WheelPhase::scheduled);
+    CHECK(wheel_phase(c, 1000) == WheelPhase::running);
+    CHECK(wheel_phase(c, INT64_MAX) == WheelPhase::running);  // open-ended
+    c.ends_at_ms = 5000;
+    CHECK(wheel_phase(c, 4999) == WheelPhase::running);
+    CHECK(wheel_phase(c, 5000) == WheelPhase::ended);  // the end is the first moment outside
+    c.starts_at_ms.reset();
+    CHECK(wheel_phase(c, -1) == WheelPhase::running);
+    CHECK(wheel_phase_name(WheelPhase::scheduled) == "scheduled");
+    CHECK(wheel_phase_name(WheelPhase::ended) == "ended");
+    std::size_t bad = 0;
+    c.starts_at_ms = 4000;
+    CHECK(validate_wheel(c, &bad) == WheelStatus::ok);
 }
 
 TEST_CASE("wheel odds: parts per million add up exactly (largest remainder)") {

@@ -74,10 +74,28 @@ bool award(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequ
     return true;
 }
 
-// The spin's decision inside the member's transaction.
+// Outside the wheel's campaign window: the 409 that names the window's edge, else false.
+bool outside_window(const spins::WheelConfig& config, std::int64_t now_ms, ApiResult* out) {
+    switch (spins::wheel_phase(config, now_ms)) {
+        case spins::WheelPhase::running:
+            return false;
+        case spins::WheelPhase::scheduled:
+            *out = api_error(409, "wheel_not_started", "the wheel's campaign has not started yet",
+                             "starts_at_ms");
+            return true;
+        case spins::WheelPhase::ended:
+            *out = api_error(409, "wheel_ended", "the wheel's campaign has ended", "ends_at_ms");
+            return true;
+    }
+    return false;
+}
+
+// The spin's decision inside the member's transaction (after a replay is answered, so a spin
+// made inside the window replays the same afterwards).
 bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq,
           const StoredWheel& wheel, std::uint64_t seed, std::int64_t now_ms, ApiResult* out) {
     const spins::WheelConfig& config = wheel.config;
+    if (outside_window(config, now_ms, out)) return false;  // nothing written
     const std::string op_hex = ledger::to_hex(rq.op);
     MemberCounters counters = tx.counters();
     const spins::MemberSpinState member = member_spin_state(counters.spins, wheel.id, now_ms);

@@ -140,7 +140,8 @@ std::int64_t spins_available(const spins::WheelConfig& config, const spins::Memb
 
 std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json,
                              std::int64_t now_ms) {
-    if (!wheel) return 0;
+    if (!wheel || spins::wheel_phase(wheel->config, now_ms) != spins::WheelPhase::running)
+        return 0;
     return spins_available(wheel->config, member_spin_state(spins_json, wheel->id, now_ms));
 }
 

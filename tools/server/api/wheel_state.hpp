@@ -80,7 +80,8 @@ std::string record_member_spin_state(const std::string& spins_json, const std::s
 // on a wheel without a daily spin limit (the kiosk shows the button, not a count). Stock and
 // budgets are not consulted: a spin that finds nothing left is answered nothing_left.
 std::int64_t spins_available(const spins::WheelConfig& config, const spins::MemberSpinState& s);
-// The same for the merchant's active wheel (0 without one), from a member's counters.spins.
+// The same for the merchant's active wheel, from a member's counters.spins: 0 without one and
+// outside its campaign window (before starts_at_ms, from ends_at_ms on).
 std::int64_t spins_available(const std::optional<StoredWheel>& wheel, const std::string& spins_json,
                              std::int64_t now_ms);
 
