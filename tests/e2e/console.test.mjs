@@ -17,8 +17,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, kioskState, launchChromium, makeTempDir,
-  openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey, waitForScreen, watchPage,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, kioskState, launchChromium,
+  makeTempDir, openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey, waitForScreen,
+  watchPage,
 } from './harness.mjs';
 
 // A 2×2 PNG (red, green, blue, white).
@@ -26,20 +27,7 @@ const LOGO_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAE0lEQVR4nGP4z8DAsACIGf4DAQAclwWcT4AauwAAAABJRU5ErkJggg==';
 
 async function signIn(page, url, email, password) {
-  await page.goto(url + '/console/');
-  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready,
-    null, { timeout: 30000 });
-  // The shop code field takes the keyboard focus: the host's text sink has the page's focus.
-  await page.waitForFunction(() => document.activeElement &&
-    document.activeElement.tagName === 'TEXTAREA', null, { timeout: 10000 });
-  // Typed at once: the host holds text typed right after a Tab until ImGui has moved the focus.
-  const tab = () => page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await tab();
-  await page.keyboard.type(email);
-  await tab();
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
+  await consoleSignIn(page, url, email, password);
 }
 
 // Signed in afresh as the shop's owner, who lands on the theme editor.

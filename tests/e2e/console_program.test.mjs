@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, launchChromium, makeTempDir,
   mirrorText, requireFile, siteDir, startServer, watchPage,
 } from './harness.mjs';
 
@@ -33,17 +33,7 @@ async function until(page, what, check) {
 
 // The owner signed in from the keyboard (shop code, e-mail, password, Enter), on the editor.
 async function openEditor(page, url, password) {
-  await page.goto(`${url}/console/?lang=en`);
-  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready, null,
-    { timeout: 30000 });
-  await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null,
-    { timeout: 10000 });
-  await page.keyboard.type('demo');
-  for (const text of ['owner@demo.example', password]) {
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(text);
-  }
-  await page.keyboard.press('Enter');
+  await consoleSignIn(page, url, 'owner@demo.example', password, { lang: 'en' });
   await clickItem(page, 'Program', { timeoutMs: 15000 });
   await until(page, 'the program', (p) => p.loaded);
 }

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, launchChromium, makeTempDir,
   mirrorText, requireFile, siteDir, startServer, watchPage,
 } from './harness.mjs';
 
@@ -27,16 +27,7 @@ const TEXTS = JSON.parse(fs.readFileSync(new URL('../../assets/console/i18n/repo
 
 // The console signed in by keyboard as `email`, in `lang`.
 async function signIn(page, url, email, password, lang = 'en') {
-  await page.goto(`${url}/console/?lang=${lang}`);
-  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready,
-    null, { timeout: 30000 });
-  await page.waitForFunction(() => document.activeElement &&
-    document.activeElement.tagName === 'TEXTAREA', null, { timeout: 10000 });
-  for (const [i, text] of ['demo', email, password].entries()) {
-    if (i > 0) await page.keyboard.press('Tab');
-    await page.keyboard.type(text);
-  }
-  await page.keyboard.press('Enter');
+  await consoleSignIn(page, url, email, password, { lang });
   await page.waitForFunction(() => window.kopilkaConsole.state().signed_in, null,
     { timeout: 15000 });
 }

@@ -27,16 +27,7 @@ const until = (page, predicate, arg) =>
 
 // Signed in from the keyboard as the console's sign-in screen asks (shop, email, password).
 async function signInAsOwner(page, url, password) {
-  await page.goto(url + '/console/?lang=en');
-  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready, null,
-    { timeout: 30000 });
-  await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null,
-    { timeout: 10000 });
-  for (const [i, typed] of ['demo', 'owner@demo.example', password].entries()) {
-    if (i > 0) await page.keyboard.press('Tab');
-    await page.keyboard.type(typed);
-  }
-  await page.keyboard.press('Enter');
+  await h.consoleSignIn(page, url, 'owner@demo.example', password, { lang: 'en' });
   await until(page, () => window.kopilkaConsole.state().signed_in);
 }
 

@@ -440,3 +440,35 @@ SELECT 'demo', printf('29%011d', i), printf('seed-%06d', i), 1764000000000 FROM 
   fs.writeFileSync(file, sql);
   await execFileP('sqlite3', [dbFile, `.read ${file}`], { timeout: 120000 });
 }
+
+// The console's sign-in typed from the keyboard as a person types it: the shop code (the field
+// that has the focus when the page opens), Tab, the e-mail, Tab, the password, Enter. Each field
+// is checked in the console's state before the next: on a loaded machine a keystroke can reach
+// the page before ImGui has given the field the focus, and is then lost; the field is typed
+// again (after Ctrl+A, so nothing doubles). Does not wait for the answer.
+export async function consoleSignIn(page, url, email, password, { lang, merchant = 'demo' } = {}) {
+  await page.goto(`${url}/console/${lang ? `?lang=${lang}` : ''}`);
+  await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready, null,
+    { timeout: 30000 });
+  await page.waitForFunction(() => document.activeElement &&
+    document.activeElement.tagName === 'TEXTAREA', null, { timeout: 10000 });
+  const form = () => page.evaluate(() => window.kopilkaConsole.state().sign_in);
+  const fields = [['merchant', merchant], ['email', email], ['password_length', password]];
+  for (const [i, [name, text]] of fields.entries()) {
+    if (i > 0) await page.keyboard.press('Tab');
+    for (let attempt = 1; ; attempt += 1) {
+      await page.keyboard.type(text);
+      const took = await page.waitForFunction(([field, want]) => {
+        const typed = window.kopilkaConsole.state().sign_in[field];
+        return field === 'password_length' ? typed === want.length : typed === want;
+      }, [name, text], { timeout: 3000 }).then(() => true, () => false);
+      if (took) break;
+      if (attempt === 3) {
+        throw new Error(`the sign-in form did not take the ${name.replace('_length', '')}: ` +
+          JSON.stringify(await form()));
+      }
+      await page.keyboard.press('Control+A');
+    }
+  }
+  await page.keyboard.press('Enter');
+}

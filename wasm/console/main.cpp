@@ -224,9 +224,9 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
 }
 
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
-// "devices", "pairing_code", "program": {…}, "import": {…}, "reports": {…}, "wheels": {…},
-// "members": {…}, "layout": …, "items": [{"label", "id", "x", "y", "w", "h", "visible"}]} (the
-// controls of the last frame drawn).
+// "devices", "pairing_code", "sign_in": {…}, "program": {…}, "import": {…}, "reports": {…},
+// "wheels": {…}, "members": {…}, "layout": …, "items": [{"label", "id", "x", "y", "w", "h",
+// "visible"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -240,6 +240,10 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
                      {"accent", codec::color_text(st.themes.draft.accent)},
                      {"devices", st.kiosks.devices.size()},
                      {"pairing_code", st.kiosks.pairing ? st.kiosks.pairing->code : ""}};
+    // The sign-in form as typed so far (the password only by its length).
+    j["sign_in"] = {{"merchant", st.sign_in.merchant},
+                    {"email", st.sign_in.email},
+                    {"password_length", st.sign_in.password.size()}};
     // The program editor: the draft's earn rate, its first problem's field, the test receipt's
     // points with the draft and with the published program, versions waiting and listed, the
     // simulation's receipts and points (draft and published); the test receipt's discount with
