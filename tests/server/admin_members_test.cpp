@@ -177,6 +177,54 @@ void edit_member(const ServerProcess& server, const std::string& admin) {
     CHECK(seen);
 }
 
+// A lost card replaced: the kiosk finds the member by the new card and no longer by the old
+// one; another member's card is 409 at the field and changes nothing; the audit log names the
+// field, not the number.
+void replace_card(const ServerProcess& server, const std::string& admin) {
+    auto c = server.client();
+    const std::string old_card = "2000000000015", new_card = "2000000000992";
+    const std::string boris_card = "2000000000022";
+    Answer a = get(*c, kAnna, admin);
+    REQUIRE(a.status == 200);
+    REQUIRE(a.body["profile"]["card"] == old_card);
+    const auto put = [&](const Json& body) {
+        return answer_of(c->Put(kAnna.c_str(), {{"Authorization", "Bearer " + admin}},
+                                body.dump(), "application/json"));
+    };
+    a = put({{"card", boris_card}});
+    CHECK(a.status == 409);
+    CHECK(a.body["error"]["code"] == "card_taken");
+    CHECK(a.body["error"]["field"] == "card");
+    a = put({{"card", "2000000000999"}});  // a wrong check digit
+    CHECK(a.status == 400);
+    CHECK(a.body["error"]["field"] == "card");
+    CHECK(get(*c, kAnna, admin).body["profile"]["card"] == old_card);
+
+    a = put({{"card", new_card}});
+    REQUIRE_MESSAGE(a.status == 200, a.body.dump());
+    CHECK(a.body["profile"]["card"] == new_card);
+    CHECK(put({{"card", new_card}}).status == 200);  // the same card again changes nothing
+
+    const std::string kiosk = pair_kiosk(*c, admin, "Till 2");
+    a = post(*c, "/v1/members/lookup", kiosk, {{"code", new_card}});
+    REQUIRE_MESSAGE(a.status == 200, a.body.dump());
+    CHECK(a.body["member"]["id"] == "demo-anna");
+    CHECK(post(*c, "/v1/members/lookup", kiosk, {{"code", old_card}}).status == 404);
+    CHECK(post(*c, "/v1/members/lookup", kiosk, {{"code", boris_card}}).body["member"]["id"] ==
+          "demo-boris");
+
+    a = get(*c, "/v1/admin/audit?limit=50", admin);
+    REQUIRE(a.status == 200);
+    bool seen = false;
+    for (const Json& line : a.body["entries"])
+        if (line.value("action", "") == "member.update" &&
+            line.dump().find("\"card\"") != std::string::npos) {
+            seen = true;
+            CHECK(line.dump().find(new_card) == std::string::npos);
+        }
+    CHECK(seen);
+}
+
 // f on a demo server with a fresh PostgreSQL database.
 void on_postgres(void (*f)(const ServerProcess&, const std::string&)) {
     PgDatabase db;
@@ -200,3 +248,9 @@ TEST_CASE_FIXTURE(WithDemoServer,
 TEST_CASE("admin members edit: If-Match, bad fields, kiosk, audit (PostgreSQL)") {
     on_postgres(edit_member);
 }
+
+TEST_CASE_FIXTURE(WithDemoServer, "admin members card: a lost card replaced (SQLite)") {
+    replace_card(*s.server, api_key(s.db, "admin"));
+}
+
+TEST_CASE("admin members card: a lost card replaced (PostgreSQL)") { on_postgres(replace_card); }

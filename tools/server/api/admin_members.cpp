@@ -3,14 +3,14 @@
 // EAN-13 card generated when none is given, the program's welcome bonus, a referral by
 // another member's code ("referred_by", api/referral.hpp), idempotent by operation_id; the
 // profile with the member's snapshot; its history a page at a time (keyset on the ledger's seq,
-// so entries appended meanwhile never shift older pages); updates of personal fields (If-Match
-// on the member's version, audited by field name); manual adjustments with a reason (idempotent
+// so entries appended meanwhile never shift older pages); updates of personal fields and the
+// card (a lost card replaced: the old one stops working; If-Match on the member's version,
+// audited by field name); manual adjustments with a reason (idempotent
 // like receipts; never below zero); the export of everything personal we hold; erasure, which
 // keeps the anonymous ledger.
 // Operations stored for replays hold nothing personal: personal values in an enrolment's
 // request are kept as keyed hashes (enough to name the field of a conflicting reuse), and
 // the stored answers carry ids and numbers only; a replay answers the member as it is now.
-// Missing: changing or adding a member's card (the store has no call for it yet).
 #include "api/admin.hpp"
 
 #include <cstdint>
@@ -94,6 +94,23 @@ struct Personal {
     std::string name, phone, email, birthday;
 };
 
+// A plastic card's number, if r has "card": canonical (digits, upper case), or the error.
+void read_card(codec::ObjectReader& r, std::string* number, const char* advice) {
+    std::string card;
+    r.optional_text("card", &card, cards::card_text_bytes_max);
+    if (!r.has("card")) return;
+    const cards::ParseResult parsed = cards::parse_card_text(card);
+    const bool plastic = parsed.status == cards::ParseStatus::ok &&
+                         (parsed.code.kind == cards::CodeKind::ean13 ||
+                          parsed.code.kind == cards::CodeKind::code128);
+    if (!plastic)
+        r.fail("invalid_value", "card",
+               std::string("must be an EAN-13 number (13 digits with a correct check digit) or a "
+                           "Code 128 card number (4 to 32 of A-Z, 0-9 and '-')") +
+                   advice);
+    *number = parsed.code.number;
+}
+
 // The personal fields present in r (absent ones keep *p's values).
 void read_personal(codec::ObjectReader& r, Personal* p) {
     if (r.has("name")) r.text("name", &p->name, kNameBytesMax);
@@ -130,20 +147,7 @@ bool decode_enrol(const Json& j, EnrolRequest* out, ApiResult* err) {
         r.fail("invalid_value", "id", "must be 1 to 64 of A-Z, a-z, 0-9, '-', '_' and '.'");
     if (r.ok() && !r.has("name")) r.fail("missing_field", "name", "is required");
     read_personal(r, &out->personal);
-    std::string card;
-    r.optional_text("card", &card, cards::card_text_bytes_max);
-    if (r.has("card")) {
-        const cards::ParseResult parsed = cards::parse_card_text(card);
-        const bool plastic = parsed.status == cards::ParseStatus::ok &&
-                             (parsed.code.kind == cards::CodeKind::ean13 ||
-                              parsed.code.kind == cards::CodeKind::code128);
-        if (!plastic)
-            r.fail("invalid_value", "card",
-                   "must be an EAN-13 number (13 digits with a correct check digit) or a Code 128 "
-                   "card "
-                   "number (4 to 32 of A-Z, 0-9 and '-'); leave it out to get a new EAN-13 card");
-        out->card = parsed.code.number;
-    }
+    read_card(r, &out->card, "; leave it out to get a new EAN-13 card");
     bool consent = false;
     r.optional_flag("consent", &consent);
     if (r.ok() && !consent)
@@ -535,29 +539,34 @@ ApiResult admin_update_member(Store& store, const Caller& caller, const std::str
     codec::DecodeError e;
     codec::ObjectReader r(*j, "", &e);
     read_personal(r, &p);
-    r.reject_unknown({"name", "phone", "email", "birthday"});
+    std::string card = member->card_number;
+    read_card(r, &card, " (the new card replaces the old one, which stops working)");
+    r.reject_unknown({"name", "phone", "email", "birthday", "card"});
     if (!r.ok()) return {400, codec::error_json(e), caller.merchant_id};
     MemberRecord updated = *member;
     updated.display_name = p.name;
     updated.phone = p.phone;
     updated.email = p.email;
     updated.birthday = p.birthday;
+    updated.card_number = card;
     // Personal data stays out of the audit log: the names of the fields that changed only.
     Json changed = Json::array();
     const std::pair<const char*, bool> fields[] = {
         {"name", updated.display_name != member->display_name},
         {"phone", updated.phone != member->phone},
         {"email", updated.email != member->email},
-        {"birthday", updated.birthday != member->birthday}};
+        {"birthday", updated.birthday != member->birthday},
+        {"card", updated.card_number != member->card_number}};
     for (const auto& [name, differs] : fields)
         if (differs) changed.push_back(name);
     try {
         if (!store.update_member(updated,
                                  audited(caller, "member.update", member_id, nullptr,
-                                         Json{{"fields", changed}}, now_ms, if_version)))
+                                         Json{{"fields", changed}}, now_ms, if_version),
+                                 now_ms))
             return no_member(member_id);
     } catch (const UniqueViolation& e) {
-        return taken(e.field);  // another member has the phone
+        return taken(e.field);  // another member has the phone or the card
     } catch (const VersionConflict& v) {
         return version_conflict(caller, v.current);
     }

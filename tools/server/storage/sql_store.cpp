@@ -1404,7 +1404,7 @@ std::vector<MemberRecord> SqlStore::search_members(const std::string& merchant_i
     });
 }
 
-bool SqlStore::update_member(const MemberRecord& m, const Change& change) {
+bool SqlStore::update_member(const MemberRecord& m, const Change& change, std::int64_t now_ms) {
     bool found = false;
     transact(TxMode::write, [&](Sql& s) {
         next_row_version(s, m.merchant_id, "member", m.member_id, change);
@@ -1415,6 +1415,18 @@ bool SqlStore::update_member(const MemberRecord& m, const Change& change) {
                     "WHERE merchant_id = $1 AND member_id = $2 AND erased_at_ms = 0",
                     {m.merchant_id, m.member_id, m.display_name, m.phone, m.email, m.birthday,
                      m.consent_at_ms}) == 1;
+        const bool same_card =
+            !s.query("SELECT 1 FROM cards WHERE merchant_id = $1 AND member_id = $2 AND "
+                     "number = $3",
+                     {m.merchant_id, m.member_id, m.card_number})
+                 .empty();
+        if (found && !m.card_number.empty() && !same_card) {
+            s.exec("DELETE FROM cards WHERE merchant_id = $1 AND member_id = $2",
+                   {m.merchant_id, m.member_id});
+            s.exec("INSERT INTO cards (merchant_id, number, member_id, created_at_ms) "
+                   "VALUES ($1, $2, $3, $4)",
+                   {m.merchant_id, m.card_number, m.member_id, now_ms});
+        }
         return found;
     });
     return found;

@@ -162,7 +162,8 @@ public:
   std::vector<MemberRecord> search_members(const std::string& merchant_id, const std::string& query,
                                            const std::string& after_member_id,
                                            std::size_t limit) override;
-  bool update_member(const MemberRecord& m, const Change& change) override;
+  bool update_member(const MemberRecord& m, const Change& change,
+                       std::int64_t now_ms) override;
   bool erase_member(const std::string& merchant_id, const std::string& member_id,
                     std::int64_t now_ms, const Change& change) override;
 

@@ -471,10 +471,12 @@ public:
                                                      const std::string& query,
                                                      const std::string& after_member_id,
                                                      std::size_t limit) = 0;
-    // Replaces name, phone, email, birthday and consent as the member's next version; false if
-    // there is no such member; UniqueViolation ("phone") when another member has the phone;
-    // VersionConflict on a stale change.if_version.
-    virtual bool update_member(const MemberRecord& m, const Change& change) = 0;
+    // Replaces name, phone, email, birthday and consent as the member's next version, and the
+    // card when m.card_number differs (the old card stops identifying the member: a lost card
+    // is replaced); false if there is no such member; UniqueViolation ("phone", "card") when
+    // another member has the phone or card; VersionConflict on a stale change.if_version.
+    virtual bool update_member(const MemberRecord& m, const Change& change,
+                               std::int64_t now_ms) = 0;
     // Blanks the personal fields, removes the cards and marks the member erased; the ledger,
     // receipts and operations stay (anonymous). False if there is no such member.
     virtual bool erase_member(const std::string& merchant_id, const std::string& member_id,
