@@ -206,7 +206,18 @@ void compose_wheel(const Composer& k, WidgetView* v) {
     const codec::WheelView& w = *s.config->wheel;
     WidgetBlock wheel;
     wheel.kind = "wheel";
-    for (const auto& p : w.prizes) wheel.items.push_back(text(p.label));
+    for (const auto& p : w.prizes) {
+        WidgetBlock segment = text(p.label);
+        if (const auto fill = codec::parse_color(p.colour)) {
+            const theme::Rgba black{0, 0, 0, 255}, white{255, 255, 255, 255};
+            segment.fill = codec::color_text(*fill);
+            segment.ink = codec::color_text(theme::contrast_ratio(*fill, black) >=
+                                                    theme::contrast_ratio(*fill, white)
+                                                ? black
+                                                : white);
+        }
+        wheel.items.push_back(std::move(segment));
+    }
     wheel.value = s.prize ? s.prize->index : -1;
     wheel.max = s.reduced_motion ? 0 : s.spin_animation_ms;
     wheel.label = k.t("spin.title");
@@ -388,7 +399,8 @@ codec::Json block_json(const WidgetBlock& b) {
     codec::Json j = {{"kind", b.kind}};
     for (const auto& [key, value] : {std::pair{"text", &b.text}, std::pair{"detail", &b.detail},
                                      std::pair{"label", &b.label}, std::pair{"action", &b.action},
-                                     std::pair{"arg", &b.arg}, std::pair{"href", &b.href}})
+                                     std::pair{"arg", &b.arg}, std::pair{"href", &b.href},
+                                     std::pair{"fill", &b.fill}, std::pair{"ink", &b.ink}})
         if (!value->empty()) j[key] = *value;
     if (b.value != 0) j["value"] = b.value;
     if (b.max != 0) j["max"] = b.max;

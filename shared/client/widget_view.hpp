@@ -24,8 +24,9 @@ namespace kopilka::client {
 //   "link"      label, href (the merchant's pages)
 //   "code"      text (to copy), label (what it is), detail (validity)
 //   "share"     text (the link), label; copy and Web Share buttons
-//   "wheel"     items (segments' labels, clockwise from the top), value (the prize's segment,
-//               -1 while none), max (turn time in ms, 0 with reduced motion)
+//   "wheel"     items (segments' labels, clockwise from the top, each with fill and ink when the
+//               merchant gave it a colour), value (the prize's segment, -1 while none), max
+//               (turn time in ms, 0 with reduced motion)
 //   "notice"    text; value 1 for an error (role="alert"), 0 for a status
 struct WidgetBlock {
     std::string kind;
@@ -35,6 +36,8 @@ struct WidgetBlock {
     std::string action;  // what the button sends back: see widget_action()
     std::string arg;
     std::string href;
+    std::string fill;  // a wheel segment's colour, "#RRGGBB"; "": the theme's
+    std::string ink;   // its label's: black or white, whichever reads better on fill
     std::int64_t value = 0;
     std::int64_t max = 0;
     bool enabled = true;

@@ -345,6 +345,7 @@ export async function createPanel(options) {
       p.setAttribute('d', `M50 50 L${50 + 46 * Math.cos(a0)} ${50 + 46 * Math.sin(a0)} ` +
         `A46 46 0 0 1 ${50 + 46 * Math.cos(a1)} ${50 + 46 * Math.sin(a1)}Z`);
       p.setAttribute('class', k % 2 ? 'seg alt' : 'seg');
+      if (item.fill) p.style.fill = item.fill;  // the merchant's colour for this prize
       g.prepend(p);
       const mid = (a0 + a1) / 2;
       const t = document.createElementNS(ns, 'text');
@@ -352,6 +353,7 @@ export async function createPanel(options) {
       t.setAttribute('y', 50 + 28 * Math.sin(mid));
       t.setAttribute('text-anchor', 'middle');
       t.setAttribute('dominant-baseline', 'middle');
+      if (item.ink) t.style.fill = item.ink;
       t.textContent = item.text.length > 14 ? item.text.slice(0, 13) + '…' : item.text;
       g.append(t);
     });

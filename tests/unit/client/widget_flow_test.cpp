@@ -40,7 +40,8 @@ codec::WidgetConfig sample_config() {
     c.program.referral = program::Referral{200, 100, 50000, 5};
     c.views.spin = true;
     c.wheel = codec::WheelView{
-        "w", {{"p1", "50 points", "points", 400000}, {"p2", "", "nothing", 600000}}, 400000,
+        "w", {{"p1", "50 points", "points", 400000, "#FFD54F"}, {"p2", "", "nothing", 600000}},
+        400000,
         false, 1};
     c.signin_url = "https://shop.example/signin";
     c.signup_url = "https://shop.example/join";
@@ -224,6 +225,13 @@ TEST_CASE("widget flow: a spin turns to the server's prize; odds are one click a
     REQUIRE(wheel);
     CHECK(wheel->value == 0);
     CHECK(wheel->max == 4000);
+    // The merchant's colour for the first prize, labelled in black (it reads better on yellow);
+    // the other keeps the theme's.
+    REQUIRE(wheel->items.size() == 2);
+    CHECK(wheel->items[0].fill == "#FFD54F");
+    CHECK(wheel->items[0].ink == "#000000");
+    CHECK(wheel->items[1].fill.empty());
+    CHECK(encode_widget_view(turning).dump().find("\"fill\":\"#FFD54F\"") != std::string::npos);
     CHECK(r.flow.state().busy);  // the wheel is turning
     r.flow.tick(100 + 4000);
     CHECK_FALSE(r.flow.state().busy);
