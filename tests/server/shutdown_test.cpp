@@ -1,10 +1,14 @@
-// Stopping and restarting kopilka-server: SIGTERM ends it cleanly and quickly, and a second
-// server on the same database file sees the same data without seeding it again.
+// Stopping and restarting kopilka-server: SIGTERM ends it cleanly and quickly, drains
+// (requests in flight answered, new connections refused), and a second server on the same
+// database file sees the same data without seeding it again.
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <thread>
 
+#include "raw_http.hpp"
+#include "receipt_helpers.hpp"
 #include "server_process.hpp"
 
 using namespace kopilka::test;
@@ -54,6 +58,77 @@ TEST_CASE_FIXTURE(WithDemoServer,
     INFO(s.server->describe());
     CHECK(code == 0);
     CHECK(s.server->stop_duration().count() < 2000);  // ms
+}
+
+TEST_CASE("SIGTERM drains: requests in flight are answered, new connections are refused") {
+    namespace raw = kopilka::test::raw_http;
+    // One worker, so the burst below queues behind it and is still in flight at the signal.
+    DemoServer s({"--threads", "1"});
+    REQUIRE_MESSAGE(s.ok, s.why);
+    INFO(s.server->describe());
+    const std::string till = api_key(s.db, "till");
+    const auto cards = demo_cards(s.db);
+    REQUIRE(cards.size() == 3);
+    const std::string card = cards.begin()->second.card;
+    const int port = s.server->port();
+    const auto deadline = raw::Clock::now() + std::chrono::seconds(20);
+    auto receipt = [&](int n) {
+        return raw::serialize(
+            "POST", "/v1/receipts",
+            {{"Authorization", "Bearer " + till}, {"Content-Type", "application/json"}},
+            receipt_body(n, card, 1000 + n, 0).dump());
+    };
+
+    // In flight at the signal: a request whose last byte is held back, and a burst queued.
+    const std::string held = receipt(0);
+    raw::Connection arriving(port, deadline);
+    REQUIRE_MESSAGE(arriving.send(held.substr(0, held.size() - 1), deadline), arriving.why());
+    // Idle: a kept-alive connection after its first answer.
+    raw::Connection idle(port, deadline);
+    REQUIRE(idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", deadline));
+    REQUIRE(idle.read_response(deadline).status == 200);
+    std::vector<std::unique_ptr<raw::Connection>> burst;
+    for (int n = 1; n <= 16; ++n) {
+        burst.push_back(std::make_unique<raw::Connection>(port, deadline));
+        REQUIRE_MESSAGE(burst.back()->send(receipt(n), deadline), burst.back()->why());
+    }
+
+    REQUIRE(::kill(s.server->pid(), SIGTERM) == 0);
+    REQUIRE(s.server->wait_for_stderr(
+        [](const std::string& err) { return err.find("SIGTERM received") != std::string::npos; }));
+    // While the held request keeps it draining, a new connection is refused (or, in the moment
+    // before the listener closes, answered 503 draining).
+    bool refused = false;
+    while (!refused && raw::Clock::now() < deadline) {
+        raw::Connection late(port, deadline);
+        if (late.fd() < 0) {
+            refused = true;
+            break;
+        }
+        if (late.send(raw::serialize("GET", "/healthz"), deadline)) {
+            const auto res = late.read_response(deadline);
+            if (res.error.empty()) {
+                CHECK(res.status == 503);
+                CHECK(res.body.find("\"draining\"") != std::string::npos);
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(refused);
+    CHECK(idle.closed_within(raw::Clock::now() + std::chrono::seconds(1)));
+
+    REQUIRE(arriving.send(held.substr(held.size() - 1), deadline));
+    const auto answer = arriving.read_response(deadline);
+    CHECK_MESSAGE(answer.status == 201, answer.error, answer.body);
+    CHECK(answer.header("connection") == "close");
+    for (auto& c : burst) {
+        const auto res = c->read_response(deadline);
+        CHECK_MESSAGE(res.status == 201, res.error, res.body);
+    }
+    CHECK(s.server->stop(std::chrono::seconds(10)) == 0);
+    // Every one of the 17 receipts is stored once.
+    Db db(s.db);
+    CHECK(db.count("receipts") == 17);
 }
 
 TEST_CASE("a second server on the same database file sees the same data and seeds nothing twice") {
