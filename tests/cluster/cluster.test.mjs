@@ -2,8 +2,9 @@
 // (tools/cluster.sh), loaded through nginx by plain HTTP clients.
 // (a) Till clients post receipts, each retried with its operation id on any error or 5xx until
 //     acknowledged; one server is killed with SIGKILL mid-load. Afterwards every acknowledged
-//     operation is stored exactly once (one receipt, one operation, one earning entry) and
-//     every member's balance as the API reports it equals the sum of their ledger entries.
+//     operation is stored exactly once (one receipt, one operation, ledger entries that add up
+//     to what its quote earned) and every member's balance as the API reports it equals the
+//     sum of their ledger entries.
 // (b) Under a steady load of receipts and lookups that are NOT retried by the clients, each
 //     server in turn is drained (SIGTERM), waited for, started again and waited healthy:
 //     no client sees a failed request (nginx's retries on another server are all there is).
@@ -99,11 +100,11 @@ before(async () => {
   assert.ok(pgUrl, 'KOPILKA_TEST_PG_URL is not set (tools/test.sh starts PostgreSQL for this layer)');
   // A database of its own on the test cluster.
   const name = `kopilka_cluster_${process.pid}`;
-  execFileSync('psql', ['-X', '-q', pgUrl, '-c', `DROP DATABASE IF EXISTS ${name}`]);
+  execFileSync('psql', ['-X', '-q', pgUrl, '-c', `DROP DATABASE IF EXISTS ${name}`], { stdio: 'pipe' });
   execFileSync('psql', ['-X', '-q', pgUrl, '-c', `CREATE DATABASE ${name}`]);
   dbUrl = pgUrl.replace(/\/[^/]*$/, `/${name}`);
+  await cluster('down');  // what an interrupted run left running
   fs.rmSync(state, { recursive: true, force: true });
-  await cluster('down');
   base = (await cluster('up', '3', '--pg', dbUrl, '--port', '0')).stdout.trim();
   assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
   till = JSON.parse(cli('api-key', '--db', dbUrl, '--merchant', 'demo', '--role', 'till')).key;
@@ -185,6 +186,16 @@ test('(a) SIGKILL of one of three servers under a retried receipt load: each ack
     String(ops.length));
   assert.equal(sql(`SELECT count(*) FROM operations WHERE merchant_id = 'demo' AND op_id IN (${list})`),
     String(ops.length));
+
+  // Each receipt's ledger entries add up to the points its quote earned: an entry written twice
+  // would double them.
+  assert.equal(sql(
+    `SELECT count(*) FROM receipts r WHERE r.merchant_id = 'demo' AND r.receipt_id LIKE 'A-%' ` +
+    `AND (r.quote::jsonb->>'points_earned')::bigint <> (SELECT COALESCE(SUM(e.member_delta), 0) ` +
+    `FROM member_entries e WHERE e.merchant_id = r.merchant_id AND e.member_id = r.member_id ` +
+    `AND e.body::jsonb->>'receipt_id' = r.receipt_id)`), '0');
+  assert.notEqual(sql(`SELECT COALESCE(SUM((quote::jsonb->>'points_earned')::bigint), 0) ` +
+    `FROM receipts WHERE merchant_id = 'demo' AND receipt_id LIKE 'A-%'`), '0');
 
   // Each member's balance (the API's snapshot) equals their ledger: the member account's
   // postings in the stored entries, and the member_delta column kept beside them.
