@@ -71,6 +71,7 @@ TEST_CASE("SIGTERM drains: requests in flight are answered, new connections are 
     REQUIRE(cards.size() == 3);
     const std::string card = cards.begin()->second.card;
     const int port = s.server->port();
+    const std::int64_t receipts_before = Db(s.db).count("receipts");  // the demo's own
     const auto deadline = raw::Clock::now() + std::chrono::seconds(20);
     auto receipt = [&](int n) {
         return raw::serialize(
@@ -126,9 +127,13 @@ TEST_CASE("SIGTERM drains: requests in flight are answered, new connections are 
         CHECK_MESSAGE(res.status == 201, res.error, res.body);
     }
     CHECK(s.server->stop(std::chrono::seconds(10)) == 0);
+    // The held receipt at least was handled after the signal (its log line comes after it).
+    const std::string err = s.server->stderr_text();
+    const auto signalled = err.find("SIGTERM received");
+    REQUIRE(signalled != std::string::npos);
+    CHECK(err.find("\"route\":\"/v1/receipts\"", signalled) != std::string::npos);
     // Every one of the 17 receipts is stored once.
-    Db db(s.db);
-    CHECK(db.count("receipts") == 17);
+    CHECK(Db(s.db).count("receipts") == receipts_before + 17);
 }
 
 TEST_CASE("a second server on the same database file sees the same data and seeds nothing twice") {
