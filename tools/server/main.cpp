@@ -9,7 +9,7 @@
 // server sets are hashed under libsodium's minimum limits; for tests only), and
 // KOPILKA_<SETTING> for each numeric one.
 // SIGINT/SIGTERM drain it, then it exits 0: it stops accepting connections and closes idle
-// ones, answers the requests arriving or in flight (Connection: close) within --drain-s, and
+// ones, answers the requests whose head is in (Connection: close) within --drain-s, and
 // answers a request begun after the signal 503 {"code": "draining"}, so nginx retries it on
 // another server.
 #include <pthread.h>
@@ -176,9 +176,9 @@ int main(int argc, char** argv) {
         int sig = 0;
         sigwait(&stop_signals, &sig);
         signalled = true;
+        server.stop();  // first: once the line below is out, no new request is taken
         std::fprintf(stderr, "kopilka-server: %s received, draining\n",
                      sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server.stop();
     });
     std::printf("listening on http://%s:%d\n", f.server.host.c_str(), bound);
     std::fflush(stdout);

@@ -244,17 +244,19 @@ public:
     // A connection over a cap: the refusal, then close.
     void start_refused(Response refusal) { send(std::move(refusal), false); }
 
-    // At stop (the drain): an idle connection, waiting for the first byte of its next
-    // request, is closed now; one whose request is arriving or being answered keeps going and
-    // gets its answer with Connection: close.
-    void close_if_idle() {
+    // At stop (the drain): a connection waiting for its next request, or still receiving its
+    // head (a slow client must not hold the drain), is closed now; one whose head is in keeps
+    // going and gets its answer with Connection: close.
+    void close_unless_begun() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->state_ == State::idle || self->state_ == State::closed) self->close();
+            const State s = self->state_;
+            if (s == State::idle || s == State::head || s == State::closed) self->close();
         });
     }
 
 private:
-    enum class State { idle, reading, answering, writing, closed };
+    // idle: waiting for a request's first byte; head: reading its head; reading: its body.
+    enum class State { idle, head, reading, answering, writing, closed };
 
     const ServerOptions& o() const { return l_.o; }
 
@@ -275,7 +277,7 @@ private:
         stream_.async_read_some(buffer_.prepare(4096),
                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                     if (ec) return self->close();
-                                    self->state_ = State::reading;
+                                    self->state_ = State::head;
                                     self->late_ = self->l_.stopping;
                                     self->buffer_.commit(n);
                                     self->read_head();
@@ -284,10 +286,12 @@ private:
 
     // One deadline for the whole head and body, however slowly they trickle in.
     void read_head() {
+        state_ = State::head;
         stream_.expires_after(std::chrono::seconds(o().request_deadline_s));
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      if (ec) return self->refuse_read(ec);
+                                     self->state_ = State::reading;
                                      if (!self->upload_limit())
                                          return self->refuse_read(bhttp::error::body_limit);
                                      const auto expect = self->parser_->get()[bhttp::field::expect];
@@ -570,7 +574,7 @@ void Listener::Impl::close_sessions() {
         for (auto& [ptr, weak] : sessions)
             if (auto s = weak.lock()) live.push_back(std::move(s));
     }
-    for (auto& s : live) s->close_if_idle();
+    for (auto& s : live) s->close_unless_begun();
 }
 
 Listener::Listener(Application& app, const ServerOptions& options)
