@@ -45,7 +45,12 @@ pid_of() { cat "$1" 2>/dev/null || true; }
 nginx_pid() { pid_of "$state/nginx/nginx.pid"; }
 servers() { cat "$state/servers" 2>/dev/null || echo 0; }
 
-healthy() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null; }
+# GET /healthz answers 200 on 127.0.0.1:PORT within 2 s (bash's /dev/tcp: no curl needed).
+healthy() {
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
+    IFS= read -r line <&3 && [[ "$line" == "HTTP/1."?" 200"* ]]' healthy "$1" 2>/dev/null
+}
 
 # A TCP port nothing listens on.
 free_port() {
