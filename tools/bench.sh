@@ -5,6 +5,9 @@
 #   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
 #                          on SQLite and PostgreSQL, against pgbench's TPS for the same
 #                          database work as one transaction (the ceiling)
+#   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
+#                          1, 2 and 3 servers on one PostgreSQL (tools/cluster.sh), and 1 server
+#                          without nginx; ratios against 1 server behind nginx
 #   tools/bench.sh kiosk   the kiosk in headless Chromium against a real server: cold and warm
 #                          start to the first drawn frame, bytes of the load (raw, received,
 #                          gzip -9), camera frame with a card → balance on screen, zxing decode
@@ -108,9 +111,10 @@ run_wrk() {
 field() { node -e 'const j=JSON.parse(process.argv[1]);const v=j[process.argv[2]];console.log(typeof v==="number"&&!Number.isInteger(v)?v.toFixed(2):v)' "$1" "$2"; }
 rate() { node -e 'const j=JSON.parse(process.argv[1]);console.log(Math.round(j.requests/j.seconds))' "$1"; }
 
-bench_one_db() {
-  local name="$1" db="$2" tmp="$3"
-  start_server "$db" "$tmp/server-$name.log"
+# Keys and members for the wrk scripts on DB, through the server at $server_url: sets
+# KOPILKA_KEY (a till key), KOPILKA_QR (the demo members' card QR texts) and KOPILKA_CARDS.
+prepare_bench_data() {
+  local db="$1"
   local cli=build/native/bin/kopilka
   export KOPILKA_KEY KOPILKA_QR KOPILKA_CARDS
   KOPILKA_KEY=$("$cli" api-key --db "$db" --merchant demo --role till | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')
@@ -129,6 +133,12 @@ bench_one_db() {
     })().catch((e) => { console.error(e.message); process.exit(1); });' "$server_url" "$admin"
   KOPILKA_QR=$("$cli" cards --db "$db" | grep '"demo-' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(s.trim().split("\n").map(l=>JSON.parse(l).qr).join(";")))')
   KOPILKA_CARDS=$("$cli" cards --db "$db" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(s.trim().split("\n").map(l=>JSON.parse(l).card).join(";")))')
+}
+
+bench_one_db() {
+  local name="$1" db="$2" tmp="$3"
+  start_server "$db" "$tmp/server-$name.log"
+  prepare_bench_data "$db"
   lookup_json=$(run_wrk lookup.lua)
   receipt_json=$(run_wrk receipt.lua)
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
@@ -165,6 +175,50 @@ bench_server() {
   write_readme server "$table"
 }
 
+# One row of the cluster table: lookups and receipts at $server_url, each with its rate relative
+# to the first call's (1 server behind nginx).
+cluster_rows() {
+  local name="$1" lookup_json receipt_json lookups receipts
+  lookup_json=$(run_wrk lookup.lua)
+  receipt_json=$(run_wrk receipt.lua)
+  lookups=$(rate "$lookup_json"); receipts=$(rate "$receipt_json")
+  : "${base_lookups:=$lookups}" "${base_receipts:=$receipts}"
+  printf '| %s | member lookup | %s | %s | %s | %s | %s |\n' "$name" "$lookups" \
+    "$(node -e "console.log(($lookups/$base_lookups).toFixed(2))")" "$(field "$lookup_json" p50_ms)" \
+    "$(field "$lookup_json" p99_ms)" "$(field "$lookup_json" errors)" >>"$tmp/rows"
+  printf '| %s | receipt post | %s | %s | %s | %s | %s |\n' "$name" "$receipts" \
+    "$(node -e "console.log(($receipts/$base_receipts).toFixed(2))")" "$(field "$receipt_json" p50_ms)" \
+    "$(field "$receipt_json" p99_ms)" "$(field "$receipt_json" errors)" >>"$tmp/rows"
+}
+
+bench_cluster() {
+  local tmp pg_dir url n
+  tmp=$(mktemp -d /tmp/kopilka-bench.XXXXXX)
+  pg_dir=$(mktemp -d /tmp/kopilka-pg.XXXXXX)
+  export KOPILKA_CLUSTER_DIR="$tmp/cluster" KOPILKA_QUIET=1 KOPILKA_RATE_LIMITS=off
+  trap 'tools/cluster.sh down >/dev/null 2>&1; tools/pg.sh stop "$pg_dir" 2>/dev/null; rm -rf "$tmp"' RETURN
+  url=$(tools/pg.sh start "$pg_dir" 2>"$tmp/pg.log")
+  : >"$tmp/rows"
+  base_lookups="" base_receipts=""
+  for n in 1 2 3; do
+    echo "[bench] cluster: $n server(s) behind nginx"
+    server_url=$(tools/cluster.sh up "$n" --pg "$url" --port 0 2>>"$tmp/cluster.log")
+    [ "$n" != 1 ] || prepare_bench_data "$url"
+    cluster_rows "$n behind nginx"
+    if [ "$n" = 1 ]; then
+      echo "[bench] cluster: 1 server without nginx"
+      server_url="http://127.0.0.1:$(cat "$KOPILKA_CLUSTER_DIR/server-1.port")"
+      cluster_rows "1 without nginx"
+    fi
+    tools/cluster.sh down 2>>"$tmp/cluster.log"
+  done
+  local table
+  table=$(printf '| servers | request | per second | vs 1 behind nginx | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|\n%s\n\nwrk -t2 -c16 for %ss through nginx %s (tools/cluster.sh: 2 workers, kept-alive upstream connections) in front of N kopilka-server processes with their default workers on one PostgreSQL 15 (test cluster, fsync off); lookups of the three demo members, receipts spread over 303 members; rate limits off, request logs off. Everything (wrk, nginx, the servers, PostgreSQL) shares %s cores, %s: more servers add no CPU here, so the ratios show what the extra processes and the proxy cost rather than how the cluster scales on more cores.' \
+    "$(cat "$tmp/rows")" "${KOPILKA_BENCH_S:-8}" "$(nginx -v 2>&1 | sed 's|.*/||')" "$(nproc)" "$(date -u +%Y-%m-%d)")
+  echo "$table"
+  write_readme cluster "$table"
+}
+
 # The browser benchmarks (tools/bench/NAME_bench.mjs) print the whole README block (tables and
 # what each figure means) and keep every raw number in build/bench/NAME.json. Their own repeats
 # are fixed (the kiosk's: median of 5 cold starts, 5 card scans, 40 decodes per frame) so each
@@ -191,6 +245,7 @@ bench_reports() {
 case "$what" in
   core) bench_core ;;
   server) bench_server ;;
+  cluster) bench_cluster ;;
   kiosk) bench_browser kiosk "headless Chromium against kopilka-server, about 2 minutes" ;;
   widget) bench_browser widget "the demo shop in headless Chromium against kopilka-server, about two minutes" ;;
   console) bench_browser console "the console in headless Chromium against kopilka-server, about a minute" ;;
@@ -202,5 +257,5 @@ case "$what" in
     for b in kiosk widget console; do bench_browser "$b" "headless Chromium against kopilka-server"; done
     bench_reports
     ;;
-  *) echo "usage: tools/bench.sh [core|server|kiosk|widget|console|reports|all]" >&2; exit 2 ;;
+  *) echo "usage: tools/bench.sh [core|server|cluster|kiosk|widget|console|reports|all]" >&2; exit 2 ;;
 esac

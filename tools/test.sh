@@ -4,6 +4,8 @@
 #   layers: columns (no C++ or CMake line over 100 columns) · unit (native)
 #           · wasm (the unit tests under Node) · server-unit (auth, rate limits, metrics)
 #           · server (real kopilka-server on loopback, SQLite and PostgreSQL)
+#           · cluster (3 servers on PostgreSQL behind nginx, tools/cluster.sh: one killed with
+#             SIGKILL under a retried receipt load, a rolling restart under load; ~1 minute)
 #           · api-lint (the OpenAPI document as served, @redocly/cli's recommended rules)
 #           · e2e (Playwright + Chromium with a fake camera) · fuzz (libFuzzer on the decoders, briefly)
 # KOPILKA_TEST_LAYERS="unit wasm" runs only some layers. Logs: build/test-logs/.
@@ -17,7 +19,8 @@ tools/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 logs=build/test-logs
 mkdir -p "$logs" build/artifacts
 
-# Throwaway PostgreSQL for the server layer (tools/pg.sh); stopped and removed at any exit.
+# Throwaway PostgreSQL for the server and cluster layers (tools/pg.sh); stopped and removed
+# at any exit.
 pg_dir=""
 stop_pg() {
   [ -n "$pg_dir" ] || return 0
@@ -40,7 +43,7 @@ start_pg() {
     total_fail=$((total_fail + 1))
   fi
 }
-layers="${KOPILKA_TEST_LAYERS:-columns unit wasm server-unit server api-lint e2e fuzz}"
+layers="${KOPILKA_TEST_LAYERS:-columns unit wasm server-unit server cluster api-lint e2e fuzz}"
 total_pass=0
 total_fail=0
 layer_timeout_s="${KOPILKA_LAYER_TIMEOUT_S:-900}"   # a hung layer fails instead of stalling CI
@@ -104,6 +107,7 @@ for layer in $layers; do
             doctest_layer server-auth build/native/bin/kopilka_auth_tests
             doctest_layer server-ops build/native/bin/kopilka_ops_tests ;;
     server) start_pg; doctest_layer server build/native/tests/server/kopilka_server_tests ;;
+    cluster) start_pg; node_layer cluster node --test --test-concurrency=1 tests/cluster/ ;;
     fuzz)   # one check: the decoders survive KOPILKA_FUZZ_S seconds of libFuzzer (default 20)
             tools/fuzz/build_and_run.sh "${KOPILKA_FUZZ_S:-20}" >"$logs/fuzz.log" 2>&1
             status=$?

@@ -33,6 +33,8 @@ struct ServerOptions {
     std::size_t request_deadline_s = 10;
     std::size_t keep_alive_idle_s = 30;             // an idle kept-alive connection is closed after
     std::size_t write_deadline_s = 30;             // an answer the client doesn't read is dropped
+    // At SIGTERM, requests arriving or in flight get this long to be answered (the drain).
+    std::size_t drain_s = 5;
     std::size_t connections_max = 8192;
     std::size_t connections_per_address_max = 256;
     std::size_t listen_backlog = 4096;

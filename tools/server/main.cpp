@@ -8,7 +8,10 @@
 // KOPILKA_RATE_LIMITS=off, KOPILKA_PASSWORD_HASH=min (--password-hash-min: staff passwords the
 // server sets are hashed under libsodium's minimum limits; for tests only), and
 // KOPILKA_<SETTING> for each numeric one.
-// SIGINT/SIGTERM stop it cleanly (requests in flight are answered).
+// SIGINT/SIGTERM drain it, then it exits 0: it stops accepting connections and closes idle
+// ones, answers the requests whose head is in (Connection: close) within --drain-s, and
+// answers a request begun after the signal 503 {"code": "draining"}, so nginx retries it on
+// another server.
 #include <pthread.h>
 #include <signal.h>
 
@@ -63,6 +66,7 @@ std::vector<NumericSetting> numeric_settings(ServerOptions& o, std::size_t* anon
             {"--request-deadline-s", "KOPILKA_REQUEST_DEADLINE_S", &o.request_deadline_s},
             {"--keep-alive-idle-s", "KOPILKA_KEEP_ALIVE_IDLE_S", &o.keep_alive_idle_s},
             {"--write-deadline-s", "KOPILKA_WRITE_DEADLINE_S", &o.write_deadline_s},
+            {"--drain-s", "KOPILKA_DRAIN_S", &o.drain_s},
             {"--connections-max", "KOPILKA_CONNECTIONS_MAX", &o.connections_max},
             {"--connections-per-address-max", "KOPILKA_CONNECTIONS_PER_ADDRESS_MAX",
              &o.connections_per_address_max},
@@ -172,9 +176,9 @@ int main(int argc, char** argv) {
         int sig = 0;
         sigwait(&stop_signals, &sig);
         signalled = true;
-        std::fprintf(stderr, "kopilka-server: %s received, stopping\n",
+        server.stop();  // first: once the line below is out, no new request is taken
+        std::fprintf(stderr, "kopilka-server: %s received, draining\n",
                      sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server.stop();
     });
     std::printf("listening on http://%s:%d\n", f.server.host.c_str(), bound);
     std::fflush(stdout);

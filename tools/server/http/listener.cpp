@@ -244,16 +244,19 @@ public:
     // A connection over a cap: the refusal, then close.
     void start_refused(Response refusal) { send(std::move(refusal), false); }
 
-    // At stop: a connection waiting for (or still receiving) a request is closed now; one
-    // whose request a worker is answering gets its answer with Connection: close.
-    void close_unless_answering() {
+    // At stop (the drain): a connection waiting for its next request, or still receiving its
+    // head (a slow client must not hold the drain), is closed now; one whose head is in keeps
+    // going and gets its answer with Connection: close.
+    void close_unless_begun() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->state_ == State::reading || self->state_ == State::closed) self->close();
+            const State s = self->state_;
+            if (s == State::idle || s == State::head || s == State::closed) self->close();
         });
     }
 
 private:
-    enum class State { reading, answering, writing, closed };
+    // idle: waiting for a request's first byte; head: reading its head; reading: its body.
+    enum class State { idle, head, reading, answering, writing, closed };
 
     const ServerOptions& o() const { return l_.o; }
 
@@ -261,6 +264,7 @@ private:
         if (l_.stopping) return close();
         state_ = State::reading;
         head_ = false;
+        late_ = false;
         release_upload();  // the last request's body and answer are done with
         parser_.emplace();
         limit(*parser_, o());
@@ -268,10 +272,13 @@ private:
         parser_->body_limit(std::max(o().request_body_bytes_max, o().upload_body_bytes_max));
         if (buffer_.size() > 0) return read_head();  // the next pipelined request is here
         // Idle: wait for the first byte of the next request, holding no worker.
+        state_ = State::idle;
         stream_.expires_after(std::chrono::seconds(o().keep_alive_idle_s));
         stream_.async_read_some(buffer_.prepare(4096),
                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                     if (ec) return self->close();
+                                    self->state_ = State::head;
+                                    self->late_ = self->l_.stopping;
                                     self->buffer_.commit(n);
                                     self->read_head();
                                 });
@@ -279,10 +286,12 @@ private:
 
     // One deadline for the whole head and body, however slowly they trickle in.
     void read_head() {
+        state_ = State::head;
         stream_.expires_after(std::chrono::seconds(o().request_deadline_s));
         bhttp::async_read_header(stream_, buffer_, *parser_,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      if (ec) return self->refuse_read(ec);
+                                     self->state_ = State::reading;
                                      if (!self->upload_limit())
                                          return self->refuse_read(bhttp::error::body_limit);
                                      const auto expect = self->parser_->get()[bhttp::field::expect];
@@ -352,6 +361,14 @@ private:
             return send(l_.app.refuse(partial_request(*parser_, addr_), why.status, why.code,
                                       why.message, why.field),
                         false);
+        // Begun after the drain began: read whole (so the client can read the answer) but
+        // refused, so a load balancer sends it to another server (nginx: http_503).
+        if (late_) {
+            Response draining = l_.app.refuse(partial_request(*parser_, addr_), 503, "draining",
+                                              "this server is shutting down; retry on another", "");
+            draining.set_header("Retry-After", "1");
+            return send(std::move(draining), false);
+        }
         state_ = State::answering;
         // The work guard keeps the event loop running until the answer is handed back.
         auto self = shared_from_this();
@@ -513,6 +530,7 @@ private:
     bool upload_slot_ = false;  // holds one of Impl::uploads
     State state_ = State::reading;
     bool head_ = false;
+    bool late_ = false;  // this request's first byte came after stop(): answered 503 draining
     beast::flat_buffer buffer_;
     std::optional<Parser> parser_;
     std::unique_ptr<bhttp::response<bhttp::empty_body>> continue_;
@@ -556,7 +574,7 @@ void Listener::Impl::close_sessions() {
         for (auto& [ptr, weak] : sessions)
             if (auto s = weak.lock()) live.push_back(std::move(s));
     }
-    for (auto& s : live) s->close_unless_answering();
+    for (auto& s : live) s->close_unless_begun();
 }
 
 Listener::Listener(Application& app, const ServerOptions& options)
@@ -611,10 +629,11 @@ void Listener::stop() {
         impl_->accept_pause.cancel();
         impl_->close_sessions();
     });
-    // Answers in flight get a few seconds; then the loop stops whatever is left.
+    // Requests in flight get drain_s to be read and answered; then the loop stops whatever is
+    // left (a client whose answer is lost retries with the same operation id).
     impl_->watchdog = std::thread([this] {
         std::unique_lock<std::mutex> lock(impl_->stop_mutex);
-        if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(5),
+        if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(impl_->o.drain_s),
                                         [this] { return impl_->finished; }))
             impl_->ioc.stop();
     });

@@ -6,8 +6,9 @@
 // chunked request bodies, Expect: 100-continue, HEAD, limits on the head, target and body
 // (431/414/413), a deadline per request (slow clients are cut off, not waited for), caps on
 // connections in all and per address (503), a bounded request queue (503), a listen backlog
-// for bursts, TCP_NODELAY, graceful stop (idle connections closed, requests in flight
-// answered with Connection: close).
+// for bursts, TCP_NODELAY, a graceful drain at stop (no new connections; idle ones and those
+// still sending a head closed; requests whose head is in answered with Connection: close
+// within drain_s; a request begun after the stop answered 503 draining).
 // Missing: TLS (nginx terminates it in the scaled deployment), HTTP/2, response streaming
 // (answers are built whole; the largest is a static file of about 1 MB).
 #pragma once
