@@ -1,7 +1,6 @@
 #include "core/money/allocate.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 namespace kopilka::money {
 
@@ -17,31 +16,34 @@ std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<std::in
     }
     if (cap_sum < total) return {};
     std::vector<std::int64_t> parts(n, 0);
-    std::vector<__int128> remainder(n, 0);
     std::int64_t given = 0;
     if (weight_sum > 0) {
+        struct Remainder {
+            __int128 value;  // -1: the part is full and takes no more
+            std::size_t part;
+        };
+        std::vector<Remainder> remainders(n);
         for (std::size_t i = 0; i < n; ++i) {
             const __int128 exact = static_cast<__int128>(total) * weights[i];
             std::int64_t share = static_cast<std::int64_t>(exact / weight_sum);
-            remainder[i] = exact % weight_sum;
+            remainders[i] = {exact % weight_sum, i};
             if (caps && share > (*caps)[i]) {
                 share = (*caps)[i];
-                remainder[i] = -1;  // full: takes no more
+                remainders[i].value = -1;
             }
             parts[i] = share;
             given += share;
         }
-    }
-    // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
-    for (std::size_t i : order) {  // the natural leftover is below n: one unit each at most
-        if (given == total || weight_sum == 0) break;
-        if (caps && parts[i] >= (*caps)[i]) continue;
-        ++parts[i];
-        ++given;
+        // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
+        std::sort(remainders.begin(), remainders.end(), [](const Remainder& a, const Remainder& b) {
+            return a.value != b.value ? a.value > b.value : a.part < b.part;
+        });
+        for (const Remainder& r : remainders) {  // the natural leftover is below n: one unit each
+            if (given == total) break;
+            if (caps && parts[r.part] >= (*caps)[r.part]) continue;
+            ++parts[r.part];
+            ++given;
+        }
     }
     // Caps (or all-zero weights) can leave more: fill parts in order up to their caps.
     for (std::size_t i = 0; i < n && given < total; ++i) {
