@@ -1,6 +1,9 @@
 #include "core/money/allocate.hpp"
 
 #include <algorithm>
+#include <iterator>
+
+#include "core/money/money.hpp"
 
 namespace kopilka::money {
 
@@ -22,11 +25,15 @@ std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<std::in
             __int128 value;  // -1: the part is full and takes no more
             std::size_t part;
         };
-        std::vector<Remainder> remainders(n);
+        // A receipt has a few lines: their remainders fit on the stack, larger ones go to the heap.
+        Remainder in_place[16];
+        std::vector<Remainder> on_heap(n > std::size(in_place) ? n : 0);
+        Remainder* const remainders = on_heap.empty() ? in_place : on_heap.data();
         for (std::size_t i = 0; i < n; ++i) {
-            const __int128 exact = static_cast<__int128>(total) * weights[i];
-            std::int64_t share = static_cast<std::int64_t>(exact / weight_sum);
-            remainders[i] = {exact % weight_sum, i};
+            const WideQuotient d =
+                divide_wide(static_cast<__int128>(total) * weights[i], weight_sum);
+            std::int64_t share = static_cast<std::int64_t>(d.quotient);
+            remainders[i] = {d.remainder, i};
             if (caps && share > (*caps)[i]) {
                 share = (*caps)[i];
                 remainders[i].value = -1;
@@ -35,13 +42,14 @@ std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<std::in
             given += share;
         }
         // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
-        std::sort(remainders.begin(), remainders.end(), [](const Remainder& a, const Remainder& b) {
-            return a.value != b.value ? a.value > b.value : a.part < b.part;
-        });
-        for (const Remainder& r : remainders) {  // the natural leftover is below n: one unit each
-            if (given == total) break;
-            if (caps && parts[r.part] >= (*caps)[r.part]) continue;
-            ++parts[r.part];
+        if (given < total)
+            std::sort(remainders, remainders + n, [](const Remainder& a, const Remainder& b) {
+                return a.value != b.value ? a.value > b.value : a.part < b.part;
+            });
+        for (std::size_t i = 0; i < n && given < total; ++i) {  // the natural leftover is below n
+            const std::size_t part = remainders[i].part;
+            if (caps && parts[part] >= (*caps)[part]) continue;
+            ++parts[part];
             ++given;
         }
     }

@@ -33,9 +33,9 @@ struct Engine {
     const MemberContext& m;
     const Receipt& r;
     const QuoteOptions& o;
-    Quote q;
-    std::vector<tiers::Tier> tiers_ladder;  // the program's tiers (empty without tiers)
+    Quote& q;
     int tier = -1;  // the member's tier before this receipt, -1 without tiers
+    std::vector<std::int64_t> weights;  // each allocation's weights; one buffer for them all
 
     bool fail(QuoteStatus s, std::string field) {
         q.status = s;
@@ -44,20 +44,20 @@ struct Engine {
     }
     // Args are moved in one by one: an initializer list would copy each of their strings.
     template <typename... Args>
-    void explain(const char* rule, const char* key, Args&&... args) {
+    void explain(std::string_view rule, std::string_view key, Args&&... args) {
+        static_assert(sizeof...(args) <= Explanation::Args::max,
+                      "more args than an explanation holds");
         Explanation& e = q.explanations.emplace_back();
         e.rule = rule;
         e.key = key;
-        e.args.reserve(sizeof...(args));
         (e.args.push_back(std::forward<Args>(args)), ...);
     }
     // The tier is the higher of the tier held and the tier the window's qualifying amount
     // reaches; the discounts, the earning and the progress all use this one.
     void find_tier() {
         if (!p.tiers) return;
-        tiers_ladder = tier_ladder(p);
         tier = std::max(tier_index(p, m.tier_held),
-                        tiers::tier_progress(tiers_ladder, m.tier_qualifying).current);
+                        tiers::tier_progress(p.tiers->levels, m.tier_qualifying).current);
     }
     const program::VipPlan* vip() const {
         for (const auto& plan : p.vip_plans)
@@ -69,6 +69,7 @@ struct Engine {
         const ReceiptProblem problem = receipt_problem(r);
         if (!problem.field.empty()) return fail(QuoteStatus::invalid_receipt, problem.field);
         q.lines.resize(r.lines.size());
+        weights.reserve(r.lines.size());
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
             q.lines[i].gross = l.unit_price * l.quantity;  // receipt_problem checked that it fits
@@ -174,8 +175,8 @@ struct Engine {
         std::int64_t cap_money = 0;
         if (!money::apply_basis_points(net, b.redeem_cap_bp, money::Rounding::floor, &cap_money))
             return fail(QuoteStatus::overflow, "lines");
-        std::vector<std::int64_t> weights, room;
-        weights.reserve(q.lines.size());
+        weights.clear();
+        std::vector<std::int64_t> room;
         room.reserve(q.lines.size());
         std::int64_t room_total = 0;
         for (const auto& lr : q.lines) {
@@ -223,8 +224,7 @@ struct Engine {
             explain("bonus", "quote.earn_below_min", money_arg("amount", b.receipt_min));
             return true;
         }
-        std::vector<std::int64_t> weights;
-        weights.reserve(r.lines.size());
+        weights.clear();
         __int128 total = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
@@ -266,8 +266,7 @@ struct Engine {
 
     bool earn_cashback() {
         if (!p.cashback) return true;
-        std::vector<std::int64_t> weights;
-        weights.reserve(r.lines.size());
+        weights.clear();
         std::int64_t eligible = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const auto& ex = p.cashback->excluded_categories;
@@ -285,32 +284,37 @@ struct Engine {
         return true;
     }
 
+    // The stamps a card earns on this receipt, each written to the line that earns it.
+    std::int64_t stamps_on_lines(const program::StampCard& card) {
+        std::int64_t earned = 0;
+        if (card.spend_per_stamp <= 0) {  // one stamp per unit of a matching line
+            for (std::size_t i = 0; i < r.lines.size(); ++i)
+                if (program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku)) {
+                    q.lines[i].stamps[card.id] = r.lines[i].quantity;
+                    earned += r.lines[i].quantity;
+                }
+            return earned;
+        }
+        weights.clear();
+        std::int64_t spend = 0;
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const bool match =
+                program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
+            weights.push_back(match ? q.lines[i].paid : 0);
+            spend += weights.back();
+        }
+        earned = spend / card.spend_per_stamp;
+        if (earned == 0) return 0;
+        const auto parts = money::allocate(earned, weights);
+        for (std::size_t i = 0; i < parts.size(); ++i)
+            if (parts[i] > 0) q.lines[i].stamps[card.id] = parts[i];
+        return earned;
+    }
+
     void earn_stamps() {
         for (const auto& card : p.stamp_cards) {
-            std::vector<std::int64_t> per_line(r.lines.size(), 0);
-            std::int64_t earned = 0;
-            if (card.spend_per_stamp > 0) {
-                std::vector<std::int64_t> weights;
-                weights.reserve(r.lines.size());
-                std::int64_t spend = 0;
-                for (std::size_t i = 0; i < r.lines.size(); ++i) {
-                    const bool match =
-                        program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
-                    weights.push_back(match ? q.lines[i].paid : 0);
-                    spend += weights.back();
-                }
-                earned = spend / card.spend_per_stamp;
-                if (earned > 0) per_line = money::allocate(earned, weights);
-            } else {
-                for (std::size_t i = 0; i < r.lines.size(); ++i)
-                    if (program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku)) {
-                        per_line[i] = r.lines[i].quantity;
-                        earned += per_line[i];
-                    }
-            }
+            const std::int64_t earned = stamps_on_lines(card);
             if (earned == 0) continue;
-            for (std::size_t i = 0; i < per_line.size(); ++i)
-                if (per_line[i] > 0) q.lines[i].stamps[card.id] = per_line[i];
             StampResult s;
             const auto before = m.stamps.find(card.id);
             s.before = before == m.stamps.end() ? 0 : before->second;
@@ -335,7 +339,7 @@ struct Engine {
                 return fail(QuoteStatus::overflow, "lines");
         }
         q.tier_before = tier;
-        q.tier_progress_after = tiers::tier_progress(tiers_ladder, total, q.tier_before);
+        q.tier_progress_after = tiers::tier_progress(p.tiers->levels, total, q.tier_before);
         q.tier_after = q.tier_progress_after.current;
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
@@ -414,9 +418,8 @@ ReceiptProblem receipt_problem(const Receipt& r) {
 
 std::vector<tiers::Tier> tier_ladder(const program::Program& p) {
     std::vector<tiers::Tier> out;
-    if (!p.tiers) return out;
-    out.reserve(p.tiers->levels.size());
-    for (const auto& l : p.tiers->levels) out.push_back({l.id, l.name, l.threshold});
+    if (p.tiers)
+        for (const auto& l : p.tiers->levels) out.push_back({l.id, l.name, l.threshold});
     return out;
 }
 
@@ -429,15 +432,15 @@ int tier_index(const program::Program& p, const std::string& id) {
 
 Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt,
                     const QuoteOptions& options) {
-    Engine e{program, member, receipt, options, {}};
-    e.run();
-    if (e.q.status != QuoteStatus::ok) {
+    Quote q;  // built in place: the engine fills the caller's quote
+    Engine{program, member, receipt, options, q}.run();
+    if (q.status != QuoteStatus::ok) {  // a refused quote carries its status and field only
         Quote failed;
-        failed.status = e.q.status;
-        failed.field = e.q.field;
-        return failed;
+        failed.status = q.status;
+        failed.field = std::move(q.field);
+        q = std::move(failed);
     }
-    return std::move(e.q);
+    return q;
 }
 
 ReturnResult quote_return(const Receipt& receipt, const Quote& original,
