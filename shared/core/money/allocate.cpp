@@ -1,7 +1,9 @@
 #include "core/money/allocate.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <iterator>
+
+#include "core/money/money.hpp"
 
 namespace kopilka::money {
 
@@ -17,31 +19,39 @@ std::vector<std::int64_t> allocate(std::int64_t total, const std::vector<std::in
     }
     if (cap_sum < total) return {};
     std::vector<std::int64_t> parts(n, 0);
-    std::vector<__int128> remainder(n, 0);
     std::int64_t given = 0;
     if (weight_sum > 0) {
+        struct Remainder {
+            __int128 value;  // -1: the part is full and takes no more
+            std::size_t part;
+        };
+        // A receipt has a few lines: their remainders fit on the stack, larger ones go to the heap.
+        Remainder in_place[16];
+        std::vector<Remainder> on_heap(n > std::size(in_place) ? n : 0);
+        Remainder* const remainders = on_heap.empty() ? in_place : on_heap.data();
         for (std::size_t i = 0; i < n; ++i) {
-            const __int128 exact = static_cast<__int128>(total) * weights[i];
-            std::int64_t share = static_cast<std::int64_t>(exact / weight_sum);
-            remainder[i] = exact % weight_sum;
+            const WideQuotient d =
+                divide_wide(static_cast<__int128>(total) * weights[i], weight_sum);
+            std::int64_t share = static_cast<std::int64_t>(d.quotient);
+            remainders[i] = {d.remainder, i};
             if (caps && share > (*caps)[i]) {
                 share = (*caps)[i];
-                remainder[i] = -1;  // full: takes no more
+                remainders[i].value = -1;
             }
             parts[i] = share;
             given += share;
         }
-    }
-    // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
-    for (std::size_t i : order) {  // the natural leftover is below n: one unit each at most
-        if (given == total || weight_sum == 0) break;
-        if (caps && parts[i] >= (*caps)[i]) continue;
-        ++parts[i];
-        ++given;
+        // Hand out what is left one unit at a time: largest remainder first, then earlier parts.
+        if (given < total)
+            std::sort(remainders, remainders + n, [](const Remainder& a, const Remainder& b) {
+                return a.value != b.value ? a.value > b.value : a.part < b.part;
+            });
+        for (std::size_t i = 0; i < n && given < total; ++i) {  // the natural leftover is below n
+            const std::size_t part = remainders[i].part;
+            if (caps && parts[part] >= (*caps)[part]) continue;
+            ++parts[part];
+            ++given;
+        }
     }
     // Caps (or all-zero weights) can leave more: fill parts in order up to their caps.
     for (std::size_t i = 0; i < n && given < total; ++i) {

@@ -62,8 +62,9 @@ bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding roundi
 
 bool div_wide(__int128 product, __int128 den, Rounding rounding, std::int64_t* out) {
     if (den <= 0) return false;
-    i128 q = product / den;  // truncates toward zero
-    const i128 r = product % den;
+    const WideQuotient d = divide_wide(product, den);  // truncates toward zero
+    i128 q = d.quotient;
+    const i128 r = d.remainder;
     if (r != 0) {
         const bool negative = product < 0;
         const i128 twice = (r < 0 ? -r : r) * 2;

@@ -44,6 +44,23 @@ bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding roundi
 // result does not fit in int64. For products of several factors (amount × rate × multiplier).
 bool div_wide(__int128 numerator, __int128 denominator, Rounding rounding, std::int64_t* out);
 
+// numerator / denominator truncated toward zero, and the remainder; denominator > 0. In 64
+// bits when both fit, as amounts nearly always do: a 128-bit division is a library call
+// (emulated in wasm) and many times slower.
+struct WideQuotient {
+    __int128 quotient;
+    __int128 remainder;
+};
+inline WideQuotient divide_wide(__int128 numerator, __int128 denominator) {
+    constexpr __int128 min = INT64_MIN, max = INT64_MAX;
+    if (numerator >= min && numerator <= max && denominator <= max) {
+        const auto n = static_cast<std::int64_t>(numerator);
+        const auto d = static_cast<std::int64_t>(denominator);
+        return {n / d, n % d};
+    }
+    return {numerator / denominator, numerator % denominator};
+}
+
 // amount × basis points / 10 000 (1 bp = 0.01 %), rounded as named.
 bool apply_basis_points(std::int64_t amount, std::int64_t bp, Rounding rounding,
                         std::int64_t* out);

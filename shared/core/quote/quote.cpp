@@ -19,26 +19,45 @@ Arg percent_arg(const char* name, BasisPoints v) { return {name, Kind::percent_b
 Arg count_arg(std::int64_t v) { return {"n", Kind::count, v, {}}; }
 Arg text_arg(const char* name, std::string t) { return {name, Kind::text, 0, std::move(t)}; }
 
+// The rules that give discounts, in the order of their names: the order of their explanations.
+enum class DiscountRule : std::uint8_t { discount_ladder, flat_discount, segment, tiers, vip };
+constexpr std::size_t kDiscountRules = 5;
+const char* rule_name(DiscountRule r) {
+    static constexpr const char* kNames[kDiscountRules] = {"discount_ladder", "flat_discount",
+                                                           "segment", "tiers", "vip"};
+    return kNames[static_cast<std::size_t>(r)];
+}
+
 struct Engine {
     const Program& p;
     const MemberContext& m;
     const Receipt& r;
     const QuoteOptions& o;
-    Quote q;
+    Quote& q;
+    int tier = -1;  // the member's tier before this receipt, -1 without tiers
+    std::vector<std::int64_t> weights;  // each allocation's weights; one buffer for them all
 
     bool fail(QuoteStatus s, std::string field) {
         q.status = s;
         q.field = std::move(field);
         return false;
     }
-    void explain(const char* rule, const char* key, std::vector<Arg> args) {
-        q.explanations.push_back({rule, key, std::move(args)});
+    // Args are moved in one by one: an initializer list would copy each of their strings.
+    template <typename... Args>
+    void explain(std::string_view rule, std::string_view key, Args&&... args) {
+        static_assert(sizeof...(args) <= Explanation::Args::max,
+                      "more args than an explanation holds");
+        Explanation& e = q.explanations.emplace_back();
+        e.rule = rule;
+        e.key = key;
+        (e.args.push_back(std::forward<Args>(args)), ...);
     }
-    // The higher of the tier held and the tier the window's qualifying amount reaches.
-    int current_tier() const {
-        if (!p.tiers) return -1;
-        return std::max(tier_index(p, m.tier_held),
-                        tiers::tier_progress(tier_ladder(p), m.tier_qualifying).current);
+    // The tier is the higher of the tier held and the tier the window's qualifying amount
+    // reaches; the discounts, the earning and the progress all use this one.
+    void find_tier() {
+        if (!p.tiers) return;
+        tier = std::max(tier_index(p, m.tier_held),
+                        tiers::tier_progress(p.tiers->levels, m.tier_qualifying).current);
     }
     const program::VipPlan* vip() const {
         for (const auto& plan : p.vip_plans)
@@ -49,12 +68,17 @@ struct Engine {
     bool check_receipt() {
         const ReceiptProblem problem = receipt_problem(r);
         if (!problem.field.empty()) return fail(QuoteStatus::invalid_receipt, problem.field);
-        for (const ReceiptLine& l : r.lines) {
-            LineResult lr;
-            lr.gross = l.unit_price * l.quantity;  // receipt_problem checked that it fits
-            q.gross += lr.gross;
-            q.lines.push_back(lr);
+        q.lines.resize(r.lines.size());
+        weights.reserve(r.lines.size());
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const ReceiptLine& l = r.lines[i];
+            q.lines[i].gross = l.unit_price * l.quantity;  // receipt_problem checked that it fits
+            q.gross += q.lines[i].gross;
         }
+        // Room for every explanation the quote can give, so none is moved on the way: two of
+        // the ladder, one per discount rule, two of redemption, three of earning, one of
+        // cashback, two of tiers, one of referral and two per stamp card.
+        q.explanations.reserve(16 + 2 * p.stamp_cards.size());
         return true;
     }
 
@@ -70,33 +94,35 @@ struct Engine {
             const std::int64_t idle =
                 (r.at_ms - m.last_purchase_ms) / (l.decay_period_days * day_ms);
             step = static_cast<int>(std::max<std::int64_t>(-1, step - idle));
-            if (idle > 0) explain("discount_ladder", "quote.ladder_decayed", {count_arg(idle)});
+            if (idle > 0) explain("discount_ladder", "quote.ladder_decayed", count_arg(idle));
         }
         const std::size_t next = static_cast<std::size_t>(step + 1);
         // The hint only when more spend helps: after decay the spend is there already.
         if (next < l.steps.size() && l.steps[next].rate_bp <= l.cap_bp &&
             l.steps[next].threshold > base)
             explain("discount_ladder", "quote.ladder_next",
-                    {money_arg("amount", l.steps[next].threshold - base),
-                     percent_arg("percent", l.steps[next].rate_bp)});
+                    money_arg("amount", l.steps[next].threshold - base),
+                    percent_arg("percent", l.steps[next].rate_bp));
         return step < 0 ? 0 : std::min(l.steps[static_cast<std::size_t>(step)].rate_bp, l.cap_bp);
     }
 
     // Discounts: the best applicable rate per line wins; rates never stack.
     bool discounts() {
         const BasisPoints ladder = p.discount_ladder ? ladder_rate() : 0;
-        const int tier = current_tier();
         const BasisPoints tier_rate =
             tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].discount_bp : 0;
         const program::VipPlan* plan = vip();
-        std::map<std::string, std::pair<BasisPoints, std::int64_t>>
-            by_rule;  // rule → (rate, money)
+        struct RuleTotal {
+            BasisPoints rate = 0;  // the highest rate the rule gave a line; 0: none
+            std::int64_t money = 0;
+        };
+        RuleTotal by_rule[kDiscountRules];
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
             LineResult& lr = q.lines[i];
             BasisPoints best = 0;
-            std::string rule;
-            auto consider = [&](BasisPoints rate, const char* name) {
+            DiscountRule rule = DiscountRule::flat_discount;
+            auto consider = [&](BasisPoints rate, DiscountRule name) {
                 if (rate > best) {
                     best = rate;
                     rule = name;
@@ -104,30 +130,32 @@ struct Engine {
             };
             if (p.flat_discount &&
                 program::line_matches(p.flat_discount->applies_to, l.category, l.sku))
-                consider(p.flat_discount->rate_bp, "flat_discount");
-            consider(ladder, "discount_ladder");
+                consider(p.flat_discount->rate_bp, DiscountRule::flat_discount);
+            consider(ladder, DiscountRule::discount_ladder);
             for (const auto& s : p.segments) {
                 const auto a = m.attributes.find(s.attribute);
                 if (a != m.attributes.end() && a->second == s.value &&
                     program::line_matches(s.applies_to, l.category, l.sku))
-                    consider(s.discount_bp, "segment");
+                    consider(s.discount_bp, DiscountRule::segment);
             }
-            consider(tier_rate, "tiers");
-            if (plan) consider(plan->discount_bp, "vip");
+            consider(tier_rate, DiscountRule::tiers);
+            if (plan) consider(plan->discount_bp, DiscountRule::vip);
             if (best == 0) continue;
             if (!money::apply_basis_points(lr.gross, best, money::Rounding::half_even,
                                            &lr.discount))
                 return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
-            lr.discount_rule = rule;
+            lr.discount_rule = rule_name(rule);
             q.discount += lr.discount;
-            auto& agg = by_rule[rule];
-            agg.first = std::max(agg.first, best);
-            agg.second += lr.discount;
+            RuleTotal& total = by_rule[static_cast<std::size_t>(rule)];
+            total.rate = std::max(total.rate, best);
+            total.money += lr.discount;
         }
-        for (const auto& [rule, agg] : by_rule)
-            explain(rule.c_str(), "quote.discount",
-                    {text_arg("rule", rule), percent_arg("percent", agg.first),
-                     money_arg("amount", agg.second)});
+        for (std::size_t i = 0; i < kDiscountRules; ++i) {
+            if (by_rule[i].rate == 0) continue;
+            const char* rule = rule_name(static_cast<DiscountRule>(i));
+            explain(rule, "quote.discount", text_arg("rule", rule),
+                    percent_arg("percent", by_rule[i].rate), money_arg("amount", by_rule[i].money));
+        }
         return true;
     }
 
@@ -137,17 +165,19 @@ struct Engine {
         const program::BonusPoints& b = *p.bonus;
         for (const auto& period : b.redeem_blackouts)
             if (period.contains(r.at_ms)) {
-                explain("bonus", "quote.redeem_blackout", {});
+                explain("bonus", "quote.redeem_blackout");
                 return true;
             }
         if (net < b.redeem_order_min) {
-            explain("bonus", "quote.redeem_below_min", {money_arg("amount", b.redeem_order_min)});
+            explain("bonus", "quote.redeem_below_min", money_arg("amount", b.redeem_order_min));
             return true;
         }
         std::int64_t cap_money = 0;
         if (!money::apply_basis_points(net, b.redeem_cap_bp, money::Rounding::floor, &cap_money))
             return fail(QuoteStatus::overflow, "lines");
-        std::vector<std::int64_t> weights, room;
+        weights.clear();
+        std::vector<std::int64_t> room;
+        room.reserve(q.lines.size());
         std::int64_t room_total = 0;
         for (const auto& lr : q.lines) {
             weights.push_back(lr.gross - lr.discount);
@@ -158,7 +188,7 @@ struct Engine {
         std::int64_t points = std::min(
             {o.redeem_points, m.points_available, cap_money / p.point_value_minor, room_total});
         if (points <= 0) return true;
-        if (points < o.redeem_points) explain("bonus", "quote.redeem_capped", {count_arg(points)});
+        if (points < o.redeem_points) explain("bonus", "quote.redeem_capped", count_arg(points));
         const auto parts = money::allocate(points, weights, &room);
         if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -167,8 +197,8 @@ struct Engine {
         }
         q.redeemed_points = points;
         q.redeemed_money = points * p.point_value_minor;
-        explain("bonus", "quote.redeemed",
-                {count_arg(points), money_arg("amount", q.redeemed_money)});
+        explain("bonus", "quote.redeemed", count_arg(points),
+                money_arg("amount", q.redeemed_money));
         return true;
     }
 
@@ -191,10 +221,10 @@ struct Engine {
         if (!p.bonus) return true;
         const program::BonusPoints& b = *p.bonus;
         if (q.gross - q.discount < b.receipt_min) {  // the purchase, before points paid part of it
-            explain("bonus", "quote.earn_below_min", {money_arg("amount", b.receipt_min)});
+            explain("bonus", "quote.earn_below_min", money_arg("amount", b.receipt_min));
             return true;
         }
-        std::vector<std::int64_t> weights;
+        weights.clear();
         __int128 total = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
@@ -208,7 +238,6 @@ struct Engine {
             weights.push_back(w);
             total += w;
         }
-        const int tier = current_tier();
         const std::int64_t tier_pct =
             tier >= 0 ? p.tiers->levels[static_cast<std::size_t>(tier)].earn_multiplier_pct : 100;
         const program::VipPlan* plan = vip();
@@ -227,17 +256,17 @@ struct Engine {
         q.points_pending = b.pending_days > 0;
         q.points_available_at_ms = r.at_ms + b.pending_days * day_ms;
         q.points_expire_at_ms = b.expiry_days > 0 ? r.at_ms + b.expiry_days * day_ms : 0;
-        explain("bonus", "quote.earned", {count_arg(points)});
-        if (q.points_pending) explain("bonus", "quote.pending_days", {count_arg(b.pending_days)});
+        explain("bonus", "quote.earned", count_arg(points));
+        if (q.points_pending) explain("bonus", "quote.pending_days", count_arg(b.pending_days));
         if (tier_pct != 100 || vip_pct != 100)
             explain("bonus", "quote.multiplier",
-                    {percent_arg("percent", tier_pct * vip_pct)});  // percent × percent = bp
+                    percent_arg("percent", tier_pct * vip_pct));  // percent × percent = bp
         return true;
     }
 
     bool earn_cashback() {
         if (!p.cashback) return true;
-        std::vector<std::int64_t> weights;
+        weights.clear();
         std::int64_t eligible = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const auto& ex = p.cashback->excluded_categories;
@@ -251,35 +280,41 @@ struct Engine {
         if (q.cashback <= 0) return true;
         const auto parts = money::allocate(q.cashback, weights);
         for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].cashback = parts[i];
-        explain("cashback", "quote.cashback", {money_arg("amount", q.cashback)});
+        explain("cashback", "quote.cashback", money_arg("amount", q.cashback));
         return true;
+    }
+
+    // The stamps a card earns on this receipt, each written to the line that earns it.
+    std::int64_t stamps_on_lines(const program::StampCard& card) {
+        std::int64_t earned = 0;
+        if (card.spend_per_stamp <= 0) {  // one stamp per unit of a matching line
+            for (std::size_t i = 0; i < r.lines.size(); ++i)
+                if (program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku)) {
+                    q.lines[i].stamps[card.id] = r.lines[i].quantity;
+                    earned += r.lines[i].quantity;
+                }
+            return earned;
+        }
+        weights.clear();
+        std::int64_t spend = 0;
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const bool match =
+                program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
+            weights.push_back(match ? q.lines[i].paid : 0);
+            spend += weights.back();
+        }
+        earned = spend / card.spend_per_stamp;
+        if (earned == 0) return 0;
+        const auto parts = money::allocate(earned, weights);
+        for (std::size_t i = 0; i < parts.size(); ++i)
+            if (parts[i] > 0) q.lines[i].stamps[card.id] = parts[i];
+        return earned;
     }
 
     void earn_stamps() {
         for (const auto& card : p.stamp_cards) {
-            std::vector<std::int64_t> per_line(r.lines.size(), 0);
-            std::int64_t earned = 0;
-            if (card.spend_per_stamp > 0) {
-                std::vector<std::int64_t> weights;
-                std::int64_t spend = 0;
-                for (std::size_t i = 0; i < r.lines.size(); ++i) {
-                    const bool match =
-                        program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
-                    weights.push_back(match ? q.lines[i].paid : 0);
-                    spend += weights.back();
-                }
-                earned = spend / card.spend_per_stamp;
-                if (earned > 0) per_line = money::allocate(earned, weights);
-            } else {
-                for (std::size_t i = 0; i < r.lines.size(); ++i)
-                    if (program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku)) {
-                        per_line[i] = r.lines[i].quantity;
-                        earned += per_line[i];
-                    }
-            }
+            const std::int64_t earned = stamps_on_lines(card);
             if (earned == 0) continue;
-            for (std::size_t i = 0; i < per_line.size(); ++i)
-                if (per_line[i] > 0) q.lines[i].stamps[card.id] = per_line[i];
             StampResult s;
             const auto before = m.stamps.find(card.id);
             s.before = before == m.stamps.end() ? 0 : before->second;
@@ -287,16 +322,15 @@ struct Engine {
             s.cards_filled = (s.before + earned) / card.stamps_per_card;
             s.after = (s.before + earned) % card.stamps_per_card;
             q.stamps[card.id] = s;
-            explain("stamps", "quote.stamps", {count_arg(earned), text_arg("card", card.id)});
+            explain("stamps", "quote.stamps", count_arg(earned), text_arg("card", card.id));
             if (s.cards_filled > 0)
-                explain("stamps", "quote.card_filled",
-                        {count_arg(s.cards_filled), text_arg("reward", card.reward_id)});
+                explain("stamps", "quote.card_filled", count_arg(s.cards_filled),
+                        text_arg("reward", card.reward_id));
         }
     }
 
     bool tier_progress() {
         if (!p.tiers) return true;
-        const auto ladder = tier_ladder(p);
         const bool by_points = p.tiers->basis == program::TierBasis::points;
         std::int64_t total = m.tier_qualifying;
         for (auto& lr : q.lines) {
@@ -304,22 +338,22 @@ struct Engine {
             if (!money::checked_add(total, lr.tier_qualifying, &total))
                 return fail(QuoteStatus::overflow, "lines");
         }
-        q.tier_before = current_tier();
-        q.tier_progress_after = tiers::tier_progress(ladder, total, q.tier_before);
+        q.tier_before = tier;
+        q.tier_progress_after = tiers::tier_progress(p.tiers->levels, total, q.tier_before);
         q.tier_after = q.tier_progress_after.current;
         const auto& levels = p.tiers->levels;
         if (q.tier_after > q.tier_before)
             explain("tiers", "quote.tier_up",
-                    {text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name)});
+                    text_arg("tier", levels[static_cast<std::size_t>(q.tier_after)].name));
         if (q.tier_progress_after.next >= 0) {
-            const std::string next =
+            const std::string& next =
                 levels[static_cast<std::size_t>(q.tier_progress_after.next)].name;
             if (by_points)
-                explain("tiers", "quote.tier_gap_points",
-                        {count_arg(q.tier_progress_after.gap), text_arg("tier", next)});
+                explain("tiers", "quote.tier_gap_points", count_arg(q.tier_progress_after.gap),
+                        text_arg("tier", next));
             else
                 explain("tiers", "quote.tier_gap_spend",
-                        {money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next)});
+                        money_arg("amount", q.tier_progress_after.gap), text_arg("tier", next));
         }
         return true;
     }
@@ -329,11 +363,13 @@ struct Engine {
         q.referral_invitee_bonus = p.referral->invitee_bonus;
         if (m.inviter_referrals_this_month < p.referral->per_inviter_month_max)
             q.referral_inviter_bonus = p.referral->inviter_bonus;
-        explain("referral", "quote.referral", {count_arg(q.referral_invitee_bonus)});
+        explain("referral", "quote.referral", count_arg(q.referral_invitee_bonus));
     }
 
     void run() {
-        if (!check_receipt() || !discounts() || !redemption()) return;
+        if (!check_receipt()) return;
+        find_tier();
+        if (!discounts() || !redemption()) return;
         settle_paid();
         if (!earn_points() || !earn_cashback()) return;
         earn_stamps();
@@ -355,25 +391,27 @@ std::int64_t unit_share(std::int64_t total, std::int64_t quantity, std::int64_t 
 }  // namespace
 
 ReceiptProblem receipt_problem(const Receipt& r) {
-    const std::string gross_max = std::to_string(receipt_gross_max);
+    // The texts are built only for a receipt that has a problem: valid ones are the hot path.
+    const auto gross_max = [] { return std::to_string(receipt_gross_max); };
     if (r.lines.empty()) return {"lines", "needs at least one line"};
     if (r.lines.size() > receipt_lines_max)
         return {"lines", "has more than " + std::to_string(receipt_lines_max) + " lines"};
     std::int64_t total = 0;
     for (std::size_t i = 0; i < r.lines.size(); ++i) {
         const ReceiptLine& l = r.lines[i];
-        const std::string at = "lines[" + std::to_string(i) + "]";
+        const auto at = [i] { return "lines[" + std::to_string(i) + "]"; };
         if (l.unit_price < 0 || l.unit_price > receipt_gross_max)
-            return {at + ".unit_price", "must be between 0 and " + gross_max + " minor units"};
+            return {at() + ".unit_price", "must be between 0 and " + gross_max() + " minor units"};
         if (l.quantity < 1 || l.quantity > line_quantity_max)
-            return {at + ".quantity", "must be between 1 and " + std::to_string(line_quantity_max)};
+            return {at() + ".quantity",
+                    "must be between 1 and " + std::to_string(line_quantity_max)};
         // The price alone is in range, so a gross above the limit is the quantity's doing.
         std::int64_t gross = 0;
         if (!money::checked_mul(l.unit_price, l.quantity, &gross) || gross > receipt_gross_max)
-            return {at + ".quantity",
-                    "makes the line's gross more than " + gross_max + " minor units"};
+            return {at() + ".quantity",
+                    "makes the line's gross more than " + gross_max() + " minor units"};
         if (!money::checked_add(total, gross, &total) || total > receipt_gross_max)
-            return {at, "takes the receipt's gross above " + gross_max + " minor units"};
+            return {at(), "takes the receipt's gross above " + gross_max() + " minor units"};
     }
     return {};
 }
@@ -394,15 +432,15 @@ int tier_index(const program::Program& p, const std::string& id) {
 
 Quote quote_receipt(const Program& program, const MemberContext& member, const Receipt& receipt,
                     const QuoteOptions& options) {
-    Engine e{program, member, receipt, options, {}};
-    e.run();
-    if (e.q.status != QuoteStatus::ok) {
+    Quote q;  // built in place: the engine fills the caller's quote
+    Engine{program, member, receipt, options, q}.run();
+    if (q.status != QuoteStatus::ok) {  // a refused quote carries its status and field only
         Quote failed;
-        failed.status = e.q.status;
-        failed.field = e.q.field;
-        return failed;
+        failed.status = q.status;
+        failed.field = std::move(q.field);
+        q = std::move(failed);
     }
-    return std::move(e.q);
+    return q;
 }
 
 ReturnResult quote_return(const Receipt& receipt, const Quote& original,

@@ -6,11 +6,14 @@
 // can claw back exactly what the returned lines earned.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/assert.hpp"
 #include "core/program/program.hpp"
 #include "core/tiers/tier_ladder.hpp"
 
@@ -50,18 +53,38 @@ struct QuoteOptions {
 
 enum class QuoteStatus : std::uint8_t { ok, invalid_receipt, overflow };
 
-// One thing the quote did, for the member's eyes: a message key and its values.
+// One thing the quote did, for the member's eyes: a message key and its values. The rule, the
+// key and the argument names are the quote's own string literals, so they are views: a quote
+// gives about ten explanations and copies none of these names.
 struct Explanation {
     enum class ArgKind : std::uint8_t { text, money, points, percent_bp, count };
     struct Arg {
-        std::string name;
+        std::string_view name;
         ArgKind kind = ArgKind::text;
         std::int64_t value = 0;
         std::string text;
     };
-    std::string rule;                       // "flat_discount", "bonus", "tiers", …
-    std::string key;                        // catalogue key, "quote.discount"
-    std::vector<Arg> args;
+    // The values, held in place (an explanation has at most three) instead of on the heap.
+    class Args {
+      public:
+        static constexpr std::size_t max = 3;
+        void push_back(Arg a) {
+            KOPILKA_ASSERT(size_ < max);
+            items_[size_++] = std::move(a);
+        }
+        const Arg* begin() const { return items_.data(); }
+        const Arg* end() const { return items_.data() + size_; }
+        std::size_t size() const { return size_; }
+        bool empty() const { return size_ == 0; }
+        const Arg& operator[](std::size_t i) const { return items_[i]; }
+
+      private:
+        std::array<Arg, max> items_;
+        std::size_t size_ = 0;
+    };
+    std::string_view rule;  // "flat_discount", "bonus", "tiers", …
+    std::string_view key;   // catalogue key, "quote.discount"
+    Args args;
 };
 
 struct LineResult {
