@@ -31,25 +31,9 @@ constexpr auto kSeenWithin = std::chrono::milliseconds(1000);
 
 using Clock = std::chrono::steady_clock;
 
-struct Shop {
-    std::string admin, till, member;
+struct Shop : OwnMerchant {
     int receipts = 0;  // posted so far: the next one's operation and receipt number
 };
-
-// A merchant "cache" of its own with program A, and one member, made through server a.
-Shop open_shop(const std::string& db, httplib::Client& a) {
-    const RunResult r = run_program({cli_binary(), "merchant", "--db", db, "--id", "cache",
-                                     "--code", "CACHE", "--name", "Cache shop"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    Shop s{api_key(db, "admin", "cache"), api_key(db, "till", "cache"), ""};
-    const Reply put = call(a, "PUT", "/v1/admin/program", s.admin, kProgramA);
-    REQUIRE_MESSAGE(put.status == 200, put.body.dump());
-    const Reply enrol = call(a, "POST", "/v1/admin/members", s.admin,
-                             {{"name", "Cache member"}, {"consent", true}});
-    REQUIRE_MESSAGE(enrol.status == 201, enrol.body.dump());
-    s.member = enrol.body["profile"]["id"].get<std::string>();
-    return s;
-}
 
 // Points the member earns on a new 1000 ₽ receipt posted through c.
 std::int64_t earned(httplib::Client& c, Shop& s) {
@@ -93,7 +77,7 @@ void publish_on_one_use_on_the_other(const ServerProcess& a, const ServerProcess
                                      const std::string& db) {
     auto ca = a.client();
     auto cb = b.client();
-    Shop s = open_shop(db, *ca);
+    Shop s{own_merchant(db, *ca, "cache", "CACHE", kProgramA)};
     // Both servers decode program A and keep it.
     CHECK(earned(*ca, s) == 50);
     CHECK(earned(*cb, s) == 50);
