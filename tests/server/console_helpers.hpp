@@ -1,6 +1,6 @@
 // Helpers for the console's tests: staff users made with `kopilka user add` (libsodium's
-// minimum hashing limits, so the suite stays fast), signing in, and JSON requests with a
-// bearer credential.
+// minimum hashing limits, so the suite stays fast), signing in, JSON requests with a bearer
+// credential, and a merchant of its own with a program and a member.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -75,6 +75,29 @@ inline Reply call(httplib::Client& c, const std::string& method, const std::stri
     if (method == "DELETE") return reply(c.Delete(path.c_str(), h, text, "application/json"));
     if (method == "PUT") return reply(c.Put(path.c_str(), h, text, "application/json"));
     return reply(c.Post(path.c_str(), h, text, "application/json"));
+}
+
+// A merchant of its own (no demo data) with this id and code, made with the CLI: its admin and
+// till keys, `program` published and one member enrolled through c.
+struct OwnMerchant {
+    std::string admin, till, member;
+    std::int64_t program_version = 0;  // what publishing `program` answered
+};
+
+inline OwnMerchant own_merchant(const std::string& db, httplib::Client& c, const std::string& id,
+                                const std::string& code, const Json& program) {
+    const RunResult r = run_program({cli_binary(), "merchant", "--db", db, "--id", id, "--code",
+                                     code, "--name", code + " shop"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    OwnMerchant m{api_key(db, "admin", id), api_key(db, "till", id), ""};
+    const Reply put = call(c, "PUT", "/v1/admin/program", m.admin, program);
+    REQUIRE_MESSAGE(put.status == 200, put.body.dump());
+    m.program_version = put.body["version"].get<std::int64_t>();
+    const Reply enrol = call(c, "POST", "/v1/admin/members", m.admin,
+                             {{"name", code + " member"}, {"consent", true}});
+    REQUIRE_MESSAGE(enrol.status == 201, enrol.body.dump());
+    m.member = enrol.body["profile"]["id"].get<std::string>();
+    return m;
 }
 
 // A demo server (rate limits off: these tests make many requests) with a user of `role`

@@ -39,23 +39,12 @@ Json one_line(std::int64_t price) {
     return Json{{"lines", {{{"sku", "coat"}, {"category", "clothes"}, {"unit_price", price}}}}};
 }
 
-// A merchant "sim" of its own (no demo data), its admin and till keys, and one member.
-struct SimMerchant {
-    std::string admin, till, member;
-};
+using SimMerchant = OwnMerchant;
 
+// The merchant "sim" with program A as its first version.
 SimMerchant sim_merchant(const std::string& db, httplib::Client& c) {
-    const RunResult r = run_program({cli_binary(), "merchant", "--db", db, "--id", "sim",
-                                     "--code", "SIM", "--name", "Simulated shop"});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    SimMerchant m{api_key(db, "admin", "sim"), api_key(db, "till", "sim"), ""};
-    const Reply put = call(c, "PUT", "/v1/admin/program", m.admin, kProgramA);
-    REQUIRE_MESSAGE(put.status == 200, put.body.dump());
-    CHECK(put.body["version"] == 1);
-    const Reply enrol = call(c, "POST", "/v1/admin/members", m.admin,
-                             {{"name", "Sim member"}, {"consent", true}});
-    REQUIRE_MESSAGE(enrol.status == 201, enrol.body.dump());
-    m.member = enrol.body["profile"]["id"].get<std::string>();
+    const SimMerchant m = own_merchant(db, c, "sim", "SIM", kProgramA);
+    CHECK(m.program_version == 1);
     return m;
 }
 

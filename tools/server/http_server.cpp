@@ -18,17 +18,18 @@
 #include <mutex>
 #include <sstream>
 
+#include "api/console_access.hpp"
+#include "api/devices.hpp"
 #include "api/member_lookup.hpp"
 #include "api/receipts.hpp"
 #include "api/returns.hpp"
-#include "api/console_access.hpp"
-#include "api/devices.hpp"
 #include "api/routes.hpp"
 #include "api/staff.hpp"
 #include "auth/credentials.hpp"
 #include "codec/decode.hpp"
 #include "codec/kiosk_json.hpp"
 #include "core/assert.hpp"
+#include "decoded_cache.hpp"
 #include "http/listener.hpp"
 #include "http/target.hpp"
 #include "metrics.hpp"
@@ -123,6 +124,25 @@ struct HttpServer::Impl final : RouteContext, http::Application {
           options(std::move(o)),
           limiters(policy(options)),
           listener(*this, options) {}
+
+    // kopilka_decoded_documents_total{result}: the process's decoded-document cache
+    // (ops/decoded_cache.hpp) counts for itself; /metrics brings these counters up to its
+    // counts, under a lock so two scrapes don't both add the same difference.
+    CounterFamily& decodes = metrics.counter(
+        "kopilka_decoded_documents_total",
+        "Stored programs, themes, wheels and settings asked of the decoded-document cache: "
+        "hit (decoded before) or miss (decoded now)",
+        {"result"});
+    std::mutex decodes_mutex;
+
+    void count_decodes() {
+        const DecodedCacheStats s = decoded_cache().stats();
+        std::lock_guard<std::mutex> lock(decodes_mutex);
+        for (const auto& [result, n] : {std::pair{"hit", s.hits}, std::pair{"miss", s.misses}}) {
+            Counter& c = decodes.with({result});
+            c.inc(n - c.value());
+        }
+    }
 
     std::int64_t now_ms() override { return server::now_ms(); }
     auth::PasswordLimits password_limits() override { return options.password_limits; }
@@ -302,6 +322,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             send_json(res, 200, {{"status", "ok"}});
         });
         route("GET", "/metrics", [this](const http::Request&, http::Response& res) {
+            count_decodes();
             res.set_content(metrics.render(), metrics_content_type);
         });
         route("GET", "/v1/openapi.json", [](const http::Request&, http::Response& res) {

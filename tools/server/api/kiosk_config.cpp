@@ -1,11 +1,12 @@
 #include "api/kiosk_config.hpp"
 
+#include "api/decoded_documents.hpp"
 #include "api/devices.hpp"
 #include "api/kiosk_write.hpp"
 #include "api/staff.hpp"
 #include "api/wheel_state.hpp"
-#include "codec/theme_json.hpp"
 #include "codec/program_json.hpp"
+#include "codec/theme_json.hpp"
 #include "core/crypto/sha256.hpp"
 
 namespace kopilka::server {
@@ -16,10 +17,8 @@ using codec::Json;
 constexpr std::size_t etag_bytes = 16;
 
 std::optional<theme::Theme> decode_stored_theme(const std::optional<DocumentRecord>& d) {
-    codec::DecodeError e;
-    const auto j = d ? codec::parse_json(d->document, &e) : std::nullopt;
-    auto t = j ? codec::decode_theme(*j) : codec::Decoded<theme::Theme>{};
-    return t.ok() ? std::move(t.value) : std::nullopt;
+    const auto t = d ? decode_document<theme::Theme>(*d, codec::decode_theme) : nullptr;
+    return t ? std::optional(*t) : std::nullopt;
 }
 }  // namespace
 
@@ -58,12 +57,12 @@ std::string stamp_version(Json* body) {
 KioskSettings load_kiosk_settings(Store& store, const std::string& merchant_id) {
     const auto d = store.document(merchant_id, "kiosk", "settings");
     if (!d) return KioskSettings{};
-    codec::DecodeError e;
-    const auto j = codec::parse_json(d->document, &e);
-    auto s = j ? codec::decode_kiosk_settings(*j, "", true) : codec::Decoded<KioskSettings>{};
-    if (!s.ok()) return KioskSettings{};  // written by us: never happens
-    s.value->version = d->version;
-    return *s.value;
+    const auto s = decode_document<KioskSettings>(
+        *d, [](const Json& j) { return codec::decode_kiosk_settings(j, "", true); });
+    if (!s) return KioskSettings{};  // written by us: never happens
+    KioskSettings out = *s;
+    out.version = d->version;
+    return out;
 }
 
 ApiResult get_kiosk_settings(Store& store, const Caller& caller) {
@@ -106,11 +105,12 @@ ApiResult put_kiosk_settings(Store& store, const Caller& caller, const Json& bod
 
 ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, std::string* etag) {
     const auto merchant = store.merchant_by_id(caller.merchant_id);
-    const auto program_record = store.current_program(caller.merchant_id, now_ms);
     ApiResult no_program;
-    const auto program = usable_program(store, caller.merchant_id, now_ms, &no_program);
+    std::int64_t program_version = 0;
+    const auto program =
+        usable_program(store, caller.merchant_id, now_ms, &no_program, &program_version);
     if (!program) return no_program;
-    if (!merchant || !program_record)
+    if (!merchant)
         return {500, codec::error_json("internal", "the merchant's record can't be read"),
                 caller.merchant_id};
     codec::KioskConfig c;
@@ -119,7 +119,7 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
     c.currency = program->currency;  // the merchant's, checked when the program was published
     c.device_id = caller.device_id;
     c.program = codec::encode_program(*program);
-    c.program_version = program_record->version;
+    c.program_version = program_version;
     c.rewards = program->rewards;
     c.settings = load_kiosk_settings(store, caller.merchant_id);
     const auto device = store.device(caller.device_id);

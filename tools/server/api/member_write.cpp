@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "api/decoded_documents.hpp"
 #include "api/receipts.hpp"
 #include "codec/member_json.hpp"
 #include "codec/program_json.hpp"
@@ -40,20 +41,23 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
 }
 
 std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
-                                                std::int64_t at_ms, std::string* why) {
+                                                std::int64_t at_ms, std::string* why,
+                                                std::int64_t* version) {
     const auto record = store.current_program(merchant_id, at_ms);
     if (!record) {
         *why = "the merchant has no program";
         return std::nullopt;
     }
     codec::DecodeError e;
-    const auto j = codec::parse_json(record->document, &e);
-    auto p = j ? codec::decode_program(*j) : codec::Decoded<program::Program>{std::nullopt, e};
-    if (!p.ok()) {
-        *why = p.error.message;
+    const auto p = decode_cached<program::Program>(
+        {merchant_id, "program", "", record->version}, record->document,
+        [](const codec::Json& j) { return codec::decode_program(j); }, &e);
+    if (!p) {
+        *why = e.message;
         return std::nullopt;
     }
-    return std::move(*p.value);
+    if (version) *version = record->version;
+    return *p;
 }
 
 void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card) {
@@ -66,9 +70,10 @@ void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string
 }
 
 std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
-                                               std::int64_t at_ms, ApiResult* err) {
+                                               std::int64_t at_ms, ApiResult* err,
+                                               std::int64_t* version) {
     std::string why;
-    auto program = current_program(store, merchant_id, at_ms, &why);
+    auto program = current_program(store, merchant_id, at_ms, &why, version);
     if (!program)
         *err = {500,
                 codec::error_json("program_invalid",

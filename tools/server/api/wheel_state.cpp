@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/decoded_documents.hpp"
 #include "api/kiosk_config.hpp"
 #include "codec/kiosk_json.hpp"
 #include "codec/wheel_json.hpp"
@@ -35,11 +36,10 @@ bool valid_document_id(const std::string& id) {
 }
 
 std::optional<StoredWheel> stored_wheel(const DocumentRecord& d) {
-    codec::DecodeError e;
-    const auto j = codec::parse_json(d.document, &e);
-    auto config = j ? codec::decode_wheel(*j) : codec::Decoded<spins::WheelConfig>{};
-    if (!config.ok()) return std::nullopt;
-    return StoredWheel{d.doc_id, d.version, d.updated_at_ms, std::move(*config.value)};
+    const auto config = decode_document<spins::WheelConfig>(
+        d, [](const codec::Json& j) { return codec::decode_wheel(j); });
+    if (!config) return std::nullopt;
+    return StoredWheel{d.doc_id, d.version, d.updated_at_ms, *config};
 }
 
 std::optional<StoredWheel> load_wheel(Store& store, const std::string& merchant_id,

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "api/coupons.hpp"
+#include "api/decoded_documents.hpp"
 #include "api/kiosk_config.hpp"
 #include "api/member_write.hpp"
 #include "api/spins.hpp"
@@ -63,12 +64,11 @@ std::optional<std::int64_t> page_limit(const std::string& text) {
 WidgetSettings load_widget_settings(Store& store, const std::string& merchant_id) {
     const auto d = store.document(merchant_id, "widget", "settings");
     if (!d) return WidgetSettings{};
-    codec::DecodeError e;
-    const auto j = codec::parse_json(d->document, &e);
-    auto s = j ? codec::decode_widget_settings(*j) : codec::Decoded<WidgetSettings>{};
-    if (!s.ok()) return WidgetSettings{};  // written by us: never happens
-    s.value->version = d->version;
-    return *s.value;
+    const auto s = decode_document<WidgetSettings>(*d, codec::decode_widget_settings);
+    if (!s) return WidgetSettings{};  // written by us: never happens
+    WidgetSettings out = *s;
+    out.version = d->version;
+    return out;
 }
 
 ApiResult get_widget_settings(Store& store, const Caller& caller) {
@@ -119,9 +119,9 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
                         std::string* etag) {
     const std::string& id = merchant.merchant_id;
     ApiResult no_program;
-    const auto program = usable_program(store, id, now_ms, &no_program);
+    std::int64_t program_version = 0;
+    const auto program = usable_program(store, id, now_ms, &no_program, &program_version);
     if (!program) return no_program;
-    const auto record = store.current_program(id, now_ms);
     const WidgetSettings settings = load_widget_settings(store, id);
     codec::WidgetConfig c;
     c.merchant_code = merchant.code;
@@ -129,7 +129,7 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     c.currency = program->currency;
     c.program = *program;
     c.program.coalition.reset();  // the coalition's clearing is between merchants
-    c.program_version = record ? record->version : 0;
+    c.program_version = program_version;
     const std::string theme_id =
         settings.theme_id.empty() ? load_kiosk_settings(store, id).theme_id : settings.theme_id;
     if (const auto theme = live_theme(store, id, theme_id)) {
