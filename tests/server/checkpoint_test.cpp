@@ -49,7 +49,7 @@ void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
     }
     CHECK(t.scalar(kCheckpointSeq) == t.scalar(kEntries));  // the write stored it with them
     RunResult r = audit(t.db);
-    CHECK_MESSAGE(r.exit_code == 0, r.out + r.err);
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
     CHECK(r.out.find(", 0 differences in 0 members") != std::string::npos);
     CHECK(r.out.find(" 0 without a checkpoint") != std::string::npos);
 
