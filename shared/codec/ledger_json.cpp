@@ -93,6 +93,144 @@ Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path) {
     return out;
 }
 
+namespace {
+
+std::string_view reservation_state_name(ledger::ReservationState s) {
+    switch (s) {
+        case ledger::ReservationState::open:
+            return "open";
+        case ledger::ReservationState::committed:
+            return "committed";
+        case ledger::ReservationState::released:
+            return "released";
+        case ledger::ReservationState::expired:
+            return "expired";
+    }
+    return "?";
+}
+
+Json encode_batch(const ledger::Batch& b) {
+    return {{"id", ledger::to_hex(b.id)},
+            {"reason", ledger::reason_name(b.reason)},
+            {"receipt_id", b.receipt_id},
+            {"points", b.points},
+            {"free", b.free},
+            {"held", b.held},
+            {"available_at_ms", b.available_at_ms},
+            {"expires_at_ms", b.expires_at_ms},
+            {"expired", b.expired}};
+}
+
+ledger::Batch read_batch(ObjectReader& r) {
+    ledger::Batch b;
+    read_id(r, "id", &b.id, true);
+    read_enum<ledger::Reason, 9>(r, "reason", &b.reason, ledger::reason_name);
+    r.optional_text("receipt_id", &b.receipt_id, 256);
+    r.integer("points", &b.points, 0, kMax);
+    r.integer("free", &b.free, 0, kMax);
+    r.integer("held", &b.held, 0, kMax);
+    r.integer("available_at_ms", &b.available_at_ms, 0, kMax);
+    r.integer("expires_at_ms", &b.expires_at_ms, 0, kMax);
+    r.optional_flag("expired", &b.expired);
+    return b;
+}
+
+Json encode_reservation(const ledger::Reservation& v) {
+    Json parts = Json::array();
+    for (const auto& p : v.parts)
+        parts.push_back({{"batch", ledger::to_hex(p.batch)}, {"held", p.held}});
+    return {{"id", ledger::to_hex(v.id)},
+            {"rule", v.rule},
+            {"points", v.points},
+            {"hold_until_ms", v.hold_until_ms},
+            {"state", reservation_state_name(v.state)},
+            {"parts", parts}};
+}
+
+ledger::Reservation read_reservation(ObjectReader& r) {
+    ledger::Reservation v;
+    read_id(r, "id", &v.id, true);
+    r.optional_text("rule", &v.rule, 256);
+    r.integer("points", &v.points, 0, kMax);
+    r.integer("hold_until_ms", &v.hold_until_ms, 0, kMax);
+    read_enum<ledger::ReservationState, 4>(r, "state", &v.state, reservation_state_name);
+    r.optional_array("parts", kListMax, [&](ObjectReader& p, std::size_t) {
+        ledger::LotMove part;
+        read_id(p, "batch", &part.batch, true);
+        p.integer("held", &part.held, 0, kMax);
+        v.parts.push_back(part);
+    });
+    return v;
+}
+
+Json encode_line(const ledger::HistoryLine& h) {
+    return {{"id", ledger::to_hex(h.id)},
+            {"reason", ledger::reason_name(h.reason)},
+            {"automatic", h.automatic},
+            {"rule", h.rule},
+            {"at_ms", h.at_ms},
+            {"points", h.points},
+            {"balance_delta", h.balance_delta}};
+}
+
+ledger::HistoryLine read_line(ObjectReader& r) {
+    ledger::HistoryLine h;
+    read_id(r, "id", &h.id, true);
+    read_enum<ledger::Reason, 9>(r, "reason", &h.reason, ledger::reason_name);
+    r.optional_flag("automatic", &h.automatic);
+    r.optional_text("rule", &h.rule, 256);
+    r.integer("at_ms", &h.at_ms, 0, kMax);
+    r.integer("points", &h.points, -kMax, kMax);
+    r.integer("balance_delta", &h.balance_delta, -kMax, kMax);
+    return h;
+}
+
+}  // namespace
+
+Json encode_checkpoint(const ledger::Checkpoint& c) {
+    Json balances = Json::object(), batches = Json::array(), reservations = Json::array(),
+         history = Json::array();
+    for (std::size_t i = 0; i < ledger::accounts_count; ++i)
+        balances[std::string(ledger::account_name(static_cast<ledger::Account>(i)))] =
+            c.balances[i];
+    for (const auto& b : c.batches) batches.push_back(encode_batch(b));
+    for (const auto& r : c.reservations) reservations.push_back(encode_reservation(r));
+    for (const auto& h : c.history) history.push_back(encode_line(h));
+    return {{"entries", c.entries}, {"last_at_ms", c.last_at_ms}, {"operations", c.operations},
+            {"balances", balances}, {"batches", batches},         {"reservations", reservations},
+            {"history", history}};
+}
+
+Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path) {
+    Decoded<ledger::Checkpoint> out;
+    ledger::Checkpoint c;
+    ObjectReader r(j, std::string(path), &out.error);
+    std::int64_t entries = 0, operations = 0;
+    r.integer("entries", &entries, 0, kMax);
+    r.integer("last_at_ms", &c.last_at_ms, 0, kMax);
+    r.integer("operations", &operations, 0, kMax);
+    c.entries = static_cast<std::size_t>(entries);
+    c.operations = static_cast<std::size_t>(operations);
+    if (r.ok() && !(r.has("balances") && r.at("balances").is_object()))
+        r.fail("wrong_type", r.field("balances"), "must be an object");
+    if (r.ok()) {
+        ObjectReader b = r.child("balances");
+        for (std::size_t i = 0; i < ledger::accounts_count; ++i) {
+            const std::string name(ledger::account_name(static_cast<ledger::Account>(i)));
+            b.optional_integer(name.c_str(), &c.balances[i], -kMax, kMax);
+        }
+    }
+    r.optional_array("batches", ledger::batches_open_max,
+                     [&](ObjectReader& b, std::size_t) { c.batches.push_back(read_batch(b)); });
+    r.optional_array("reservations", ledger::operations_max, [&](ObjectReader& v, std::size_t) {
+        c.reservations.push_back(read_reservation(v));
+    });
+    r.optional_array("history", ledger::checkpoint_history_max,
+                     [&](ObjectReader& h, std::size_t) { c.history.push_back(read_line(h)); });
+    if (r.ok()) out.value = std::move(c);
+    return out;
+}
+
 void read_operation_id(ObjectReader& r, ledger::EntryId* out) {
     std::string op;
     r.text("operation_id", &op, 32);

@@ -4,11 +4,17 @@
 
 #include "codec/decode.hpp"
 #include "core/ledger/entry.hpp"
+#include "core/ledger/ledger.hpp"
 
 namespace kopilka::codec {
 
 Json encode_entry(const ledger::Entry& e);
 Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path = "entry");
+
+// A member's checkpoint as the server stores it next to the entries (member_state.body):
+// lossless like the entries, so a resume continues exactly where the writer stopped.
+Json encode_checkpoint(const ledger::Checkpoint& c);
+Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path = "checkpoint");
 
 class ObjectReader;
 // Reads "operation_id", a write's idempotency key: 32 hex digits, not all zero.

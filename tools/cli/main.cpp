@@ -22,6 +22,7 @@
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
 //   kopilka rules --program P.json [--lang ru] …  the program in plain words (rules_command.hpp)
 //   kopilka import members FILE.csv --db FILE --merchant ID [--dry-run] (import_command.hpp)
+//   kopilka audit --db FILE [--merchant CODE]  checkpoints against entries (audit_command.hpp)
 //   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
 //   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
 //   unknown one: exit 2
@@ -42,6 +43,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cards/card_code.hpp"
+#include "audit_command.hpp"
 #include "import_command.hpp"
 #include "quote_command.hpp"
 #include "rules_command.hpp"
@@ -91,6 +93,7 @@ constexpr CommandUsage kCommands[] = {
      "  kopilka rules --program P.json | --db FILE [--merchant ID]\n"
      "                [--lang ru|de|lv|en] [--assets DIR] [--format text|json]\n"},
     {"import", "  kopilka import members FILE.csv --db FILE --merchant ID [--dry-run]\n"},
+    {"audit", "  kopilka audit --db FILE [--merchant CODE]\n"},
     {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
 };
 
@@ -413,6 +416,7 @@ int main(int argc, char** argv) {
     if (command == "simulate") return kopilka::cli::run_simulate(argc, argv);
     if (command == "settle") return kopilka::cli::run_settle(argc, argv);
     if (command == "import") return kopilka::cli::run_import(argc, argv);
+    if (command == "audit") return kopilka::cli::run_audit(argc, argv);
     if (command == "openapi") {
         if (argc > 2) return usage("openapi takes no flags");
         std::fputs(kopilka::server::openapi_document(), stdout);

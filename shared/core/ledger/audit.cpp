@@ -98,7 +98,18 @@ std::string shape_problem(const Entry& e, const std::array<std::int64_t, account
 
 class Auditor {
 public:
-    explicit Auditor(const Ledger& ledger) : ledger_(ledger) {}
+  // A resumed ledger is audited from its checkpoint on: the entries before it are not here.
+  explicit Auditor(const Ledger& ledger) : ledger_(ledger) {
+      const Checkpoint& base = ledger.base();
+      if (base.entries != 0) previous_at_ms_ = base.last_at_ms;
+      accounts_ = base.balances;
+      for (const Batch& b : base.batches) {
+          batches_[b.id] = BatchSums{b.free, b.held, b.expires_at_ms};
+      }
+      for (const Reservation& r : base.reservations) {
+          reservations_[r.id] = ReservationSums{r.points, r.state};
+      }
+  }
 
     std::string run() {
         const auto& entries = ledger_.entries();

@@ -14,7 +14,8 @@ namespace kopilka::ledger {
 // reason says; the trial balance zero; every account's balance; each batch's free and held
 // points (never below zero on the way); debt = free points − member balance, ≥ 0, and only
 // with no free points; reserved = held points = open reservations; reservation states; and
-// the snapshot's sums and lifetime totals.
+// the snapshot's sums and lifetime totals. A resumed ledger is recomputed from its checkpoint
+// (Ledger::base()) and the entries since.
 std::string audit(const Ledger& ledger);
 
 }  // namespace kopilka::ledger

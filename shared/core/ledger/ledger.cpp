@@ -4,7 +4,7 @@
 // - Plans: one per operation; each is a ladder of checks, then the entry to write
 // - advance(): expiries and holds that ran out, in time order
 // - check() and post(): every entry, written or restored, goes through both
-// - snapshot(), restore()
+// - snapshot(), checkpoint(), restore(), resume()
 #include "core/ledger/ledger.hpp"
 
 #include <algorithm>
@@ -425,7 +425,7 @@ bool postings_fit_reason(const Entry& e, const std::array<std::int64_t, accounts
 EntryStatus Ledger::check(const Entry& e) const {
     if (e.id.is_zero()) return EntryStatus::id_zero;
     if (entry_index_.count(e.id) != 0) return EntryStatus::id_duplicate;
-    if (!entries_.empty() && e.at_ms < entries_.back().at_ms) return EntryStatus::time_backwards;
+    if (entries_count() != 0 && e.at_ms < last_at_ms_) return EntryStatus::time_backwards;
     const bool amount_ok = e.reason == Reason::adjust
                                ? e.amount != 0 && e.amount <= points_max && e.amount >= -points_max
                                : e.amount > 0 && e.amount <= points_max;
@@ -558,6 +558,7 @@ void Ledger::post(const Entry& e) {
     entries_.push_back(e);
     entry_index_.emplace(e.id, entries_.size() - 1);
     clock_ms_ = std::max(clock_ms_, e.at_ms);
+    last_at_ms_ = e.at_ms;
     if (!e.automatic) ++operations_;
     for (const Posting& p : e.postings) balances_[index(p.account)] += p.amount;
 
@@ -610,7 +611,21 @@ void Ledger::post(const Entry& e) {
                         open_batches_.end());
 }
 
-// [SECTION] snapshot(), restore()
+// [SECTION] snapshot(), checkpoint(), restore(), resume()
+
+// The newest lines, newest first: the entries since the base, then the base's own lines.
+std::vector<HistoryLine> Ledger::history(std::size_t lines_max) const {
+    std::vector<HistoryLine> out;
+    for (std::size_t k = 0; k < entries_.size() && out.size() < lines_max; ++k) {
+        const Entry& e = entries_[entries_.size() - 1 - k];
+        out.push_back(
+            HistoryLine{e.id, e.reason, e.automatic, e.rule, e.at_ms, e.amount, member_delta(e)});
+    }
+    for (std::size_t k = 0; k < base_.history.size() && out.size() < lines_max; ++k) {
+        out.push_back(base_.history[k]);
+    }
+    return out;
+}
 
 Snapshot Ledger::snapshot(const SnapshotOptions& options) const {
     Snapshot s;
@@ -632,11 +647,7 @@ Snapshot Ledger::snapshot(const SnapshotOptions& options) const {
         const Batch& b = batches_[i];
         s.expiring.push_back(ExpiringPoints{b.free, b.expires_at_ms, !batch_available(b)});
     }
-    for (std::size_t k = 0; k < entries_.size() && k < options.history_max; ++k) {
-        const Entry& e = entries_[entries_.size() - 1 - k];
-        s.history.push_back(
-            HistoryLine{e.id, e.reason, e.automatic, e.rule, e.at_ms, e.amount, member_delta(e)});
-    }
+    s.history = history(options.history_max);
     s.reserved = balances_[index(Account::reserved)];
     s.balance = balances_[index(Account::member)];
     s.debt = debt_;
@@ -646,8 +657,71 @@ Snapshot Ledger::snapshot(const SnapshotOptions& options) const {
     return s;
 }
 
+// Only what a future operation can touch, in a form that depends on the entries alone: the
+// `expired` mark of an emptied batch and a settled reservation's parts are left to the clock.
+Checkpoint Ledger::checkpoint() const {
+    Checkpoint c;
+    c.entries = entries_count();
+    c.last_at_ms = last_at_ms_;
+    c.operations = operations_;
+    c.balances = balances_;
+    for (const std::size_t i : open_batches_) {
+        Batch b = batches_[i];
+        b.expired = b.free == 0 && expired_at(b, last_at_ms_);
+        c.batches.push_back(std::move(b));
+    }
+    for (const Reservation& r : reservations_) {
+        if (r.state != ReservationState::open && r.hold_until_ms <= last_at_ms_) continue;
+        c.reservations.push_back(r);
+        if (r.state != ReservationState::open) c.reservations.back().parts.clear();
+    }
+    c.history = history(checkpoint_history_max);
+    return c;
+}
+
+// Takes over a checkpoint's state; false when it does not hold together.
+bool Ledger::start_from(const Checkpoint& c) {
+    base_ = c;
+    clock_ms_ = last_at_ms_ = c.last_at_ms;
+    operations_ = c.operations;
+    balances_ = c.balances;
+    std::int64_t held = 0;
+    for (const Batch& b : c.batches) {
+        if (b.free < 0 || b.held < 0 || (b.free == 0 && b.held == 0)) return false;
+        if (!batch_index_.emplace(b.id, batches_.size()).second) return false;
+        open_batches_.push_back(batches_.size());
+        batches_.push_back(b);
+        if (!money::checked_add(free_total_, b.free, &free_total_)) return false;
+        if (!money::checked_add(held, b.held, &held)) return false;
+    }
+    std::int64_t reserved = 0;
+    for (const Reservation& r : c.reservations) {
+        if (!reservation_index_.emplace(r.id, reservations_.size()).second) return false;
+        reservations_.push_back(r);
+        if (r.state != ReservationState::open) continue;
+        ++open_reservations_;
+        for (const LotMove& part : r.parts) {
+            if (batch_index_.count(part.batch) == 0 || part.held <= 0) return false;
+        }
+        if (!money::checked_add(reserved, r.points, &reserved)) return false;
+    }
+    const std::int64_t member = balances_[index(Account::member)];
+    if (held != reserved || reserved != balances_[index(Account::reserved)]) return false;
+    if (!money::checked_sub(free_total_, member, &debt_)) return false;
+    return debt_ >= 0 && (debt_ == 0 || free_total_ == 0);
+}
+
 Restored restore(const std::vector<Entry>& entries) {
+    return resume(Checkpoint{}, entries);
+}
+
+Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries) {
     Restored r;
+    if (!r.ledger.start_from(checkpoint)) {
+        r.status = EntryStatus::batch_invalid;
+        r.ledger = Ledger();
+        return r;
+    }
     for (std::size_t i = 0; i < entries.size(); ++i) {
         r.status = r.ledger.check(entries[i]);
         if (r.status != EntryStatus::ok) {

@@ -1,10 +1,10 @@
 // One member's points ledger, in memory: append-only, double-entry, deterministic.
 //
-// The server loads a member's entries (restore), applies one operation with its own clock
-// reading, and writes back every entry past the ones it loaded; the kiosk shows the
-// snapshot. Nothing here reads a clock: time comes in as now_ms and never runs backwards in
-// a ledger (an older now_ms counts as the ledger's own time, so servers with slightly
-// different clocks agree).
+// The server loads a member's checkpoint and the entries written after it (resume), or all of
+// its entries (restore), applies one operation with its own clock reading, writes back every
+// entry past the ones it loaded and stores the new checkpoint; the kiosk shows the snapshot.
+// Nothing here reads a clock: time comes in as now_ms and never runs backwards in a ledger (an
+// older now_ms counts as the ledger's own time, so servers with slightly different clocks agree).
 //
 // Semantics (PRODUCT.md, "Semantics we chose"):
 // - Every earning (earn, bonus, refund, positive adjust) creates a batch. A batch is pending
@@ -103,6 +103,28 @@ struct Snapshot {
     std::int64_t expired_lifetime = 0;     // expire, and expired parts of releases
 };
 
+// [SECTION] Checkpoint
+
+// Everything a ledger needs to go on without its old entries, as restore() would leave it
+// after `entries` entries: a request's cost then does not grow with the member's history.
+// Plain data, equal for equal entries (the server's audit compares a stored one with one
+// recomputed from the entries). What it leaves out changes no future answer but these: an
+// operation reusing the id of an entry before the checkpoint is not recognised here (the
+// server's unique ids refuse it), and a reservation settled and past its hold is forgotten
+// (settling it again answers reservation_not_found instead of how it was settled).
+constexpr std::size_t checkpoint_history_max = 10;  // history lines kept for the snapshot
+
+struct Checkpoint {
+    std::size_t entries = 0;      // the entries it covers: the first `entries` in order
+    std::int64_t last_at_ms = 0;  // the last of them's time, the resumed ledger's clock
+    std::size_t operations = 0;   // of them, those written by operations (not automatic)
+    std::array<std::int64_t, accounts_count> balances{};  // per Account
+    std::vector<Batch> batches;  // those with free or held points, in creation order
+    // Open ones, and settled ones whose hold has not ended by last_at_ms, in creation order.
+    std::vector<Reservation> reservations;
+    std::vector<HistoryLine> history;  // the newest entries, newest first
+};
+
 // [SECTION] Entries checked against the ledger (restore, and every entry the ledger writes)
 
 enum class EntryStatus : std::uint8_t {
@@ -140,21 +162,37 @@ public:
     // happened (the expiry, the end of the hold), and moves the clock to now_ms.
     std::vector<Entry> advance(std::int64_t now_ms);
 
-    Snapshot snapshot(const SnapshotOptions& options = {}) const;  // at the ledger's clock
+    // At the ledger's clock. After a resume the history reaches back checkpoint_history_max
+    // entries before the checkpoint at most.
+    Snapshot snapshot(const SnapshotOptions& options = {}) const;
+
+    // The state after the entries so far, as restore() of them would give it (the clock is
+    // the last entry's time, whatever advance() did since).
+    Checkpoint checkpoint() const;
+    // What this ledger was resumed from; empty for a ledger restored or built from nothing.
+    const Checkpoint& base() const { return base_; }
 
     std::int64_t clock_ms() const { return clock_ms_; }
+    // The entries written or restored since base(): all of them when base() is empty.
     const std::vector<Entry>& entries() const { return entries_; }
-    const std::vector<Batch>& batches() const { return batches_; }  // in creation order
+    std::size_t entries_count() const { return base_.entries + entries_.size(); }  // in all
+    // In creation order; after a resume, those the checkpoint kept and the newer ones.
+    const std::vector<Batch>& batches() const { return batches_; }
     const std::vector<Reservation>& reservations() const { return reservations_; }
     std::int64_t account_balance(Account a) const { return balances_[index(a)]; }
     std::int64_t debt() const { return debt_; }
-    const Entry* find_entry(const EntryId& id) const;  // nullptr when unknown
+    const Entry* find_entry(const EntryId& id) const;  // nullptr when unknown (or before base())
 
     // The checks restore() runs on each entry; ok means post() will succeed.
     EntryStatus check(const Entry& e) const;
 
 private:
     friend Restored restore(const std::vector<Entry>& entries);
+    // The same from a checkpoint and the entries written after it; a checkpoint that does not hold
+    // together (a batch or reservation twice, a part of an unknown batch) is batch_invalid with
+    // bad_entry 0 and an empty ledger.
+    Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
+    friend Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
     static std::size_t index(Account a) { return static_cast<std::size_t>(a); }
 
     struct Plan;  // an entry about to be written, or the status that stops it
@@ -170,6 +208,8 @@ private:
     Plan plan_take(Entry e, Account sink, const std::vector<std::size_t>& order,
                    std::int64_t points);
     Status room_for_operation() const;
+    std::vector<HistoryLine> history(std::size_t lines_max) const;
+    bool start_from(const Checkpoint& c);
 
     Entry release_entry(const Reservation& r, const EntryId& id, std::int64_t at_ms,
                         bool automatic) const;
@@ -185,7 +225,9 @@ private:
     std::size_t batch_position(const EntryId& id) const;  // of a known batch
     void post(const Entry& e);
 
+    Checkpoint base_;
     std::int64_t clock_ms_ = 0;
+    std::int64_t last_at_ms_ = 0;  // the last entry's time, base_'s when entries_ is empty
     std::vector<Entry> entries_;
     std::map<EntryId, std::size_t> entry_index_;
     std::vector<Batch> batches_;
@@ -208,5 +250,9 @@ struct Restored {
     Ledger ledger;  // the entries before bad_entry when the status is not ok
 };
 Restored restore(const std::vector<Entry>& entries);
+// The same from a checkpoint and the entries written after it; a checkpoint that does not hold
+// together (a batch or reservation twice, a part of an unknown batch) is batch_invalid with
+// bad_entry 0 and an empty ledger.
+Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
 
 }  // namespace kopilka::ledger

@@ -362,7 +362,7 @@ bool enrol_ledger(Store& store, const MerchantRecord& merchant, const program::P
     *out = member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* answer) {
         // A member enrolled by another operation already has entries (its welcome bonus, or
         // more): only the first enrolment writes, whatever its twins sent.
-        if (!l.entries().empty()) {
+        if (l.entries_count() != 0) {
             *answer = api_error(409, "member_exists", "a member with this id exists", "id");
             return false;
         }
@@ -641,11 +641,9 @@ ApiResult admin_export_member(Store& store, const Caller& caller, const std::str
     Json ledger_entries = Json::array();
     ledger::Snapshot snapshot;
     store.read_member(caller.merchant_id, member_id, [&](MemberTx& tx) {
-        std::size_t stored = 0;
-        const ledger::Ledger l = load_ledger(tx, now_ms, &stored);
-        for (std::size_t i = 0; i < stored; ++i)
-            ledger_entries.push_back(codec::encode_entry(l.entries()[i]));
-        snapshot = l.snapshot();
+        for (const ledger::Entry& e : tx.entries())
+            ledger_entries.push_back(codec::encode_entry(e));
+        snapshot = load_ledger(tx, now_ms).snapshot();
     });
     Json receipts = Json::array();
     for (const ReceiptRecord& r : store.member_receipts(caller.merchant_id, member_id))

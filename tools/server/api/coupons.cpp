@@ -60,8 +60,11 @@ bool redeem_coupon(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const 
     if (const auto reservation = ledger::parse_entry_id(c->reservation_id)) {
         const auto r =
             l.apply(ledger::Commit{ledger::derive_entry_id(rq.op, "commit"), *reservation}, now_ms);
+        // not_found: settled and past its hold before the member's checkpoint, which forgets
+        // it; a committed one has redeemed_at_ms set, so this one was voided.
         if (r.status == ledger::Status::reservation_expired ||
-            r.status == ledger::Status::reservation_released)
+            r.status == ledger::Status::reservation_released ||
+            r.status == ledger::Status::reservation_not_found)
             return refuse_expired(l, *c, rq, now_ms, out);
         if (!ledger::status_succeeded(r.status)) {
             *out = api_error(409, std::string(ledger::status_name(r.status)),

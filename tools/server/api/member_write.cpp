@@ -112,15 +112,22 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
             out = {};
             if (!decide(tx, l, &out)) return false;
             append_new_entries(tx, l, stored);
+            tx.save_checkpoint(l.checkpoint());
             tx.save_operation({w.op_hex, w.kind, w.member_id, w.request.dump(), out.status,
                                out.body.dump(), w.now_ms});
             return true;
         });
     } catch (const UniqueViolation& e) {
-        if (e.field != "operation_id") throw;
-        out = api_error(409, "operation_conflict",
-                        "operation_id is being used for another request at the same time",
-                        "operation_id");
+        // entry_id: the decision wrote an entry whose id the member's history before the
+        // checkpoint holds already (the ledger only knows the entries since it).
+        if (e.field != "operation_id" && e.field != "entry_id") throw;
+        out = e.field == "entry_id"
+                  ? api_error(409, "operation_conflict",
+                              "operation_id was used before for an earlier entry of this member",
+                              "operation_id")
+                  : api_error(409, "operation_conflict",
+                              "operation_id is being used for another request at the same time",
+                              "operation_id");
     }
     out.merchant_id = w.merchant_id;
     return out;
@@ -144,16 +151,32 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
     return m;
 }
 
-ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored) {
-    const auto entries = tx.entries();
-    auto restored = ledger::restore(entries);
+namespace {
+// The restored ledger advanced to now_ms; a stored ledger that does not restore throws.
+ledger::Ledger advanced(ledger::Restored restored, std::int64_t now_ms) {
     if (restored.status != ledger::EntryStatus::ok)
         throw std::runtime_error("stored ledger does not restore: entry " +
                                  std::to_string(restored.bad_entry) + " is " +
                                  std::string(ledger::entry_status_name(restored.status)));
-    if (stored) *stored = entries.size();
     restored.ledger.advance(now_ms);
     return std::move(restored.ledger);
+}
+}  // namespace
+
+// The checkpoint and the entries after it (none when every write saved one): the cost does
+// not grow with the history. Without a usable checkpoint, every entry once.
+ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored) {
+    ledger::Restored restored;
+    restored.status = ledger::EntryStatus::batch_invalid;
+    if (const auto checkpoint = tx.checkpoint())
+        restored = ledger::resume(*checkpoint, tx.entries_from(checkpoint->entries));
+    if (restored.status != ledger::EntryStatus::ok) restored = ledger::restore(tx.entries());
+    if (stored) *stored = restored.ledger.entries().size();
+    return advanced(std::move(restored), now_ms);
+}
+
+ledger::Ledger load_whole_ledger(MemberTx& tx, std::int64_t now_ms) {
+    return advanced(ledger::restore(tx.entries()), now_ms);
 }
 
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {

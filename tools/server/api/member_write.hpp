@@ -87,10 +87,14 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
                                     const ledger::Ledger& l, const MemberCounters& c,
                                     std::int64_t now_ms);
 
-// The member's ledger as stored, advanced to now_ms (expiries and holds due by now, not yet
-// written); *stored counts the entries that came from the database, which append_new_entries
-// needs. A stored ledger that does not restore means a damaged database: it throws.
+// The member's ledger as stored (its checkpoint and the entries after it), advanced to now_ms
+// (expiries and holds due by now, not yet written); *stored counts the entries that came from
+// the database after the checkpoint, which append_new_entries needs. A stored ledger that does
+// not restore means a damaged database: it throws. l.entries() are not the whole history.
 ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored = nullptr);
+
+// The same from every stored entry, for what needs the whole history (l.entries()).
+ledger::Ledger load_whole_ledger(MemberTx& tx, std::int64_t now_ms);
 
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);

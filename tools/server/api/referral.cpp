@@ -130,12 +130,10 @@ void credit_inviter(Store& store, const std::string& merchant_id, const std::str
     const codec::Json request = {{"invitee", member_id}, {"receipt_operation_id", op_hex}};
     member_write(store,
                  {merchant_id, r->inviter_id, ledger::to_hex(op), "referral", request, now_ms},
-                 [&](MemberTx&, ledger::Ledger& l, ApiResult* out) {
+                 [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
                      std::int64_t this_month = 0;
-                     for (const auto& e : l.entries())
-                         if (e.rule.rfind("referral:", 0) == 0 &&
-                             e.at_ms >= month_start_ms(now_ms))
-                             ++this_month;
+                     for (const auto& e : tx.entries_since(month_start_ms(now_ms)))
+                         if (e.rule.rfind("referral:", 0) == 0) ++this_month;
                      if (this_month >= p.referral->per_inviter_month_max) {
                          *out = {200, codec::Json{{"credited", 0}}, merchant_id};
                          return true;  // decided: the month's referrals are all paid

@@ -268,7 +268,9 @@ ApiResult widget_history(Store& store, const WidgetMember& w, const std::string&
     store.read_member(merchant, w.member.member_id, [&](MemberTx& tx) {
         ledger::SnapshotOptions all;
         all.history_max = SIZE_MAX;
-        lines = load_ledger(tx, now_ms).snapshot(all).history;  // newest first
+        // Every line: a page may reach back past the checkpoint's (O(history), to be paged by
+        // the database as the console's history is).
+        lines = load_whole_ledger(tx, now_ms).snapshot(all).history;  // newest first
     });
     lines.erase(std::remove_if(lines.begin(), lines.end(),
                                [](const ledger::HistoryLine& h) { return h.balance_delta == 0; }),

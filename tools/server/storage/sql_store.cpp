@@ -636,6 +636,21 @@ const std::string kCardsByMember = R"sql(
     CREATE INDEX cards_member ON cards (merchant_id, member_id);
 )sql";
 
+// Each member's ledger checkpoint (ledger::Checkpoint as codec JSON, `version` its format),
+// covering the first `seq` entries; written in the transaction that appends them. On
+// PostgreSQL also a member's entries by time, which SQLite has since migration 12.
+const std::string kMemberState = R"sql(
+    CREATE TABLE member_state (
+        merchant_id  TEXT NOT NULL,
+        member_id    TEXT NOT NULL,
+        seq          {int} NOT NULL,
+        version      {int} NOT NULL,
+        body         TEXT NOT NULL,
+        PRIMARY KEY (merchant_id, member_id)
+    );
+    {member_entries_by_member_pg}
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -664,31 +679,33 @@ const std::string kMigrations[] = {
     kCardsByMember,
     // 12: the cohorts' roll-up by member and month, its trigger and the receipts stored before.
     kMemberMonths + "{member_month_backfill}",
+    // 13: members' ledger checkpoints; a member without one is restored from its entries once.
+    kMemberState,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
 // Every migration in one step: the same tables, columns (in the order the migrations leave
 // them: added columns last), types, defaults, keys and indexes.
-const std::string kBaseline = kMerchants + kMembersColumns + kMembersColumns4 + kMembersKey +
-                              kPhoneUnique + kPhonesBlanked + kCards + kMemberEntries +
-                              kCountersColumns + kCountersColumns4 + kCountersKey +
-                              kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 +
-                              kWidgetTables + kStaffTables + "{audit_triggers}" +
-                              kProgramVersions8 +
-                              kImportJobs + kReportRollups + kCardsByMember + kMemberMonths;
+const std::string kBaseline =
+    kMerchants + kMembersColumns + kMembersColumns4 + kMembersKey + kPhoneUnique + kPhonesBlanked +
+    kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersKey +
+    kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables + kStaffTables +
+    "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups + kCardsByMember +
+    kMemberMonths + kMemberState;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
     std::string out = sql;
-    for (const auto& [name, text] : {std::pair<std::string, std::string>{"{int}", d.integer},
-                                     {"{serial}", d.serial},
-                                     {"{audit_triggers}", d.audit_triggers},
-                                     {"{report_triggers}", report_triggers(d)},
-                                     {"{report_backfill}", report_backfill(d)},
-                                     {"{member_month_triggers}", member_month_triggers(d)},
-                                     {"{member_month_backfill}", member_month_backfill(d)},
-                                     {"{member_entries_by_member}",
-                                      d.row_locks ? "" : kMemberEntriesByMember}})
+    for (const auto& [name, text] :
+         {std::pair<std::string, std::string>{"{int}", d.integer},
+          {"{serial}", d.serial},
+          {"{audit_triggers}", d.audit_triggers},
+          {"{report_triggers}", report_triggers(d)},
+          {"{report_backfill}", report_backfill(d)},
+          {"{member_month_triggers}", member_month_triggers(d)},
+          {"{member_month_backfill}", member_month_backfill(d)},
+          {"{member_entries_by_member}", d.row_locks ? "" : kMemberEntriesByMember},
+          {"{member_entries_by_member_pg}", d.row_locks ? kMemberEntriesByMember : ""}})
         for (auto at = out.find(name); at != std::string::npos; at = out.find(name, at))
             out.replace(at, name.size(), text);
     return out;
@@ -739,6 +756,7 @@ void migrate(Sql& s, std::int64_t now_ms) {
 
 std::string unique_field(const std::string& key) {
     const auto has = [&](const char* name) { return key.find(name) != std::string::npos; };
+    if (has("member_entries")) return "entry_id";
     if (has("staff_users")) return has("email") ? "email" : "";
     if (has("members_phone") || has("members.phone")) return "phone";
     if (has("cards")) return "card";
@@ -859,6 +877,10 @@ DocumentRecord document_from(const std::string& merchant_id, const std::string& 
     return DocumentRecord{merchant_id, kind, r[0], to_i64(r[1]), r[2], to_i64(r[3])};
 }
 
+// member_state.version: the format of member_state.body; another version is not read (the
+// member is restored from its entries and the next write stores this format).
+constexpr std::int64_t kCheckpointVersion = 1;
+
 // A ledger entry as member_entries.body keeps it; unreadable means a damaged database.
 ledger::Entry stored_entry(const std::string& body) {
     codec::DecodeError e;
@@ -895,14 +917,55 @@ std::optional<StoredOperation> SqlMemberTx::operation(const std::string& op_id) 
 }
 
 std::vector<ledger::Entry> SqlMemberTx::entries() {
+    return entries_from(0);
+}
+
+// A range of the primary key (merchant_id, member_id, seq).
+std::vector<ledger::Entry> SqlMemberTx::entries_from(std::size_t from) {
     const auto rows = sql().query(
-        "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 ORDER BY seq",
-        {merchant_, member_});
+        "SELECT body FROM member_entries WHERE merchant_id = $1 AND "
+        "member_id = $2 AND seq >= $3 ORDER BY seq",
+        {merchant_, member_, static_cast<std::int64_t>(from)});
     std::vector<ledger::Entry> out;
     out.reserve(rows.size());
     for (const auto& row : rows) out.push_back(stored_entry(row[0]));
-    seq_ = static_cast<std::int64_t>(out.size());
+    seq_ = static_cast<std::int64_t>(from + out.size());
     return out;
+}
+
+// A range of member_entries_member_at (merchant_id, member_id, at_ms, …); entries are written
+// in time order, so seq orders them as the ledger did.
+std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
+    const auto rows = sql().query(
+        "SELECT body FROM member_entries WHERE merchant_id = $1 AND "
+        "member_id = $2 AND at_ms >= $3 ORDER BY seq",
+        {merchant_, member_, since_ms});
+    std::vector<ledger::Entry> out;
+    for (const auto& row : rows) out.push_back(stored_entry(row[0]));
+    return out;
+}
+
+std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
+    const auto r = sql().query(
+        "SELECT seq, version, body FROM member_state "
+        "WHERE merchant_id = $1 AND member_id = $2",
+        {merchant_, member_});
+    if (r.empty() || to_i64(r[0][1]) != kCheckpointVersion) return std::nullopt;
+    codec::DecodeError e;
+    const auto j = codec::parse_json(r[0][2], &e);
+    auto c = j ? codec::decode_checkpoint(*j) : codec::Decoded<ledger::Checkpoint>{};
+    if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[0][0]))
+        return std::nullopt;
+    return std::move(*c.value);
+}
+
+void SqlMemberTx::save_checkpoint(const ledger::Checkpoint& c) {
+    sql().exec(
+        "INSERT INTO member_state (merchant_id, member_id, seq, version, body) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, member_id) DO UPDATE SET "
+        "seq = excluded.seq, version = excluded.version, body = excluded.body",
+        {merchant_, member_, static_cast<std::int64_t>(c.entries), kCheckpointVersion,
+         codec::encode_checkpoint(c).dump()});
 }
 
 MemberCounters SqlMemberTx::counters() {
@@ -951,10 +1014,12 @@ HistoryPage SqlMemberTx::history_page(std::int64_t before_seq, std::size_t limit
 }
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
+    // The end of the primary key's range, not a count of the history.
     if (seq_ < 0)
-        seq_ = to_i64(sql().query(
-            "SELECT COUNT(*) FROM member_entries WHERE merchant_id = $1 AND member_id = $2",
-            {merchant_, member_})[0][0]);
+        seq_ =
+            to_i64(sql().query("SELECT CAST(COALESCE(MAX(seq) + 1, 0) AS BIGINT) FROM "
+                               "member_entries WHERE merchant_id = $1 AND member_id = $2",
+                               {merchant_, member_})[0][0]);
     for (const auto& e : entries)
         sql().exec(
             "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "

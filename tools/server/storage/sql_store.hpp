@@ -87,11 +87,15 @@ class SqlMemberTx final : public MemberTx {
 
     std::optional<StoredOperation> operation(const std::string& op_id) override;
     std::vector<ledger::Entry> entries() override;
+    std::optional<ledger::Checkpoint> checkpoint() override;
+    std::vector<ledger::Entry> entries_from(std::size_t from) override;
+    std::vector<ledger::Entry> entries_since(std::int64_t since_ms) override;
     MemberCounters counters() override;
     std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override;
     std::int64_t tier_qualifying_since(std::int64_t since_ms) override;
     HistoryPage history_page(std::int64_t before_seq, std::size_t limit) override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
+    void save_checkpoint(const ledger::Checkpoint& c) override;
     void save_counters(const MemberCounters& c) override;
     bool insert_receipt(const ReceiptRecord& r) override;
     void save_receipt(const ReceiptRecord& r) override;

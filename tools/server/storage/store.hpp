@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ledger/entry.hpp"
+#include "core/ledger/ledger.hpp"
 #include "core/reports/reports.hpp"
 
 namespace kopilka::server {
@@ -357,6 +358,14 @@ public:
     virtual ~MemberTx() = default;
     virtual std::optional<StoredOperation> operation(const std::string& op_id) = 0;  // any member's
     virtual std::vector<ledger::Entry> entries() = 0;                                 // in order
+    // The member's ledger checkpoint as last saved; nullopt when there is none (a member from
+    // before checkpoints, or whose entries an import wrote) or it can't be read: the entries
+    // are the truth, the caller restores from them and the next write saves a new one.
+    virtual std::optional<ledger::Checkpoint> checkpoint() = 0;
+    // The stored entries from position `from` on (those a checkpoint does not cover), in order.
+    virtual std::vector<ledger::Entry> entries_from(std::size_t from) = 0;
+    // The stored entries dated since_ms or later, in order: an index range, not the history.
+    virtual std::vector<ledger::Entry> entries_since(std::int64_t since_ms) = 0;
     virtual MemberCounters counters() = 0;
     virtual std::optional<ReceiptRecord> receipt(const std::string& receipt_id) = 0;
     virtual std::int64_t tier_qualifying_since(std::int64_t since_ms) = 0;
@@ -366,6 +375,8 @@ public:
     virtual HistoryPage history_page(std::int64_t before_seq, std::size_t limit) = 0;
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
+    // Stores the checkpoint of the ledger whose entries this transaction appended (or read).
+    virtual void save_checkpoint(const ledger::Checkpoint& c) = 0;
     virtual void save_counters(const MemberCounters& c) = 0;
     // Claims r.receipt_id for this member: false, with nothing written, when the merchant has
     // a receipt with this id already, whoever posted it. Decided by the receipts' key, not

@@ -1,0 +1,122 @@
+// Members' ledger checkpoints (member_state) on a real server and database: every write
+// stores one covering all the member's entries, `kopilka audit` recomputes them from the
+// entries and names a corrupted one (member and field, exit 1), a lookup does not trust a
+// checkpoint that does not hold together, and a member without one (a database from before
+// checkpoints) reads from its entries and gets one on its next write. SQLite and PostgreSQL.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <functional>
+#include <string>
+
+#include "pg_database.hpp"
+#include "receipt_helpers.hpp"
+#include "server_process.hpp"
+
+using namespace kopilka::test;
+
+namespace {
+
+const char* const kCheckpointSeq =
+    "SELECT seq FROM member_state WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+const char* const kEntries =
+    "SELECT COUNT(*) FROM member_entries WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+// Anna's stored balance gains a leading 1 (1256 → 11256): still a checkpoint that decodes.
+const char* const kCorrupt =
+    "UPDATE member_state SET body = REPLACE(body, '\"member\":', '\"member\":1') "
+    "WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+
+RunResult audit(const std::string& db) {
+    return run_program({cli_binary(), "audit", "--db", db, "--merchant", "DEMO"});
+}
+
+// The scenario on one database: `sql` runs a statement on it (the server stopped or not),
+// `scalar` reads a number, `restart` starts a server on it again.
+struct Target {
+    std::string db;
+    std::function<void(const std::string&)> sql;
+    std::function<std::int64_t(const std::string&)> scalar;
+    std::function<std::unique_ptr<ServerProcess>()> restart;
+};
+
+void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
+    const auto cards = demo_cards(t.db);
+    const std::string qr = cards.at("demo-anna").qr;
+    const std::string till = api_key(t.db, "till");
+    {
+        auto c = server->client();
+        post_receipt(*c, till, receipt_body(1, cards.at("demo-anna").card, 5000, 0).dump());
+    }
+    CHECK(t.scalar(kCheckpointSeq) == t.scalar(kEntries));  // the write stored it with them
+    RunResult r = audit(t.db);
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+    CHECK(r.out.find(", 0 differences in 0 members") != std::string::npos);
+    CHECK(r.out.find(" 0 without a checkpoint") != std::string::npos);
+
+    auto c = server->client();
+    const std::int64_t balance = balance_of(*c, qr);
+    t.sql(kCorrupt);
+    r = audit(t.db);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.out.find("merchant DEMO member demo-anna: balances.member: stored 1" +
+                             std::to_string(balance) + ", recomputed " + std::to_string(balance)) !=
+                      std::string::npos,
+                  r.out);
+    CHECK(r.out.find("member demo-dace") == std::string::npos);
+    CHECK(r.out.find(", 1 differences in 1 members") != std::string::npos);
+    // It does not hold together (more points in batches' hands than the balance), so the
+    // server restores Anna from her entries instead; her next write stores a good one.
+    CHECK(balance_of(*c, qr) == balance);
+    post_receipt(*c, till, receipt_body(2, cards.at("demo-anna").card, 5000, 0).dump());
+    r = audit(t.db);
+    CHECK_MESSAGE(r.exit_code == 0, r.out);
+
+    // A database from before checkpoints: lookups read the entries, a write stores one.
+    t.sql("DELETE FROM member_state");
+    const std::int64_t before = balance_of(*c, qr);
+    r = audit(t.db);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(" 0 checkpoints checked") != std::string::npos);
+    post_receipt(*c, till, receipt_body(3, cards.at("demo-anna").card, 5000, 0).dump());
+    CHECK(balance_of(*c, qr) > before);
+    CHECK(t.scalar(kCheckpointSeq) == t.scalar(kEntries));
+    CHECK(audit(t.db).exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "checkpoints (SQLite): stored with every write, audited, a corrupt one named") {
+    const std::string db = s.db;
+    Target t;
+    t.db = db;
+    t.sql = [db](const std::string& statement) {
+        sqlite3* h = nullptr;
+        REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+        sqlite3_busy_timeout(h, 5000);
+        char* err = nullptr;
+        const int rc = sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &err);
+        const std::string why = err ? err : "";
+        sqlite3_free(err);
+        sqlite3_close(h);
+        REQUIRE_MESSAGE(rc == SQLITE_OK, why);
+    };
+    t.scalar = [db](const std::string& q) { return Db(db).scalar(q); };
+    check_checkpoints(t, std::move(s.server));
+}
+
+TEST_CASE("checkpoints (PostgreSQL): stored with every write, audited, a corrupt one named") {
+    PgDatabase pg;
+    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
+    auto server = start_server(pg.url, {"--seed-demo"});
+    Target t;
+    t.db = pg.url;
+    t.sql = [&pg](const std::string& statement) {
+        pqxx::connection c(pg.url);
+        pqxx::work w(c);
+        w.exec(statement);
+        w.commit();
+    };
+    t.scalar = [&pg](const std::string& q) { return pg.scalar(q); };
+    check_checkpoints(t, std::move(server));
+}

@@ -1,0 +1,110 @@
+#include "audit_command.hpp"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/ledger/audit.hpp"
+#include "core/ledger/checkpoint.hpp"
+#include "core/ledger/ledger.hpp"
+#include "storage/open_store.hpp"
+#include "storage/store.hpp"
+
+namespace kopilka::cli {
+
+namespace {
+
+int fail_usage(const std::string& why) {
+    std::fprintf(stderr, "kopilka: %s\nusage:\n  kopilka audit --db FILE|URL [--merchant CODE]\n",
+                 why.c_str());
+    return 2;
+}
+
+struct Tally {
+    std::size_t members = 0;
+    std::size_t checked = 0;  // members with a stored checkpoint
+    std::size_t without = 0;  // members without one
+    std::size_t differences = 0;
+    std::size_t members_differing = 0;
+};
+
+// The differences of one member's stored checkpoint from its entries, as sentences.
+std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
+    const std::vector<ledger::Entry> entries = tx.entries();
+    const ledger::Restored all = ledger::restore(entries);
+    if (all.status != ledger::EntryStatus::ok)
+        return {"entries: entry " + std::to_string(all.bad_entry) + " does not restore (" +
+                std::string(ledger::entry_status_name(all.status)) + ")"};
+    std::vector<std::string> out;
+    if (std::string problem = ledger::audit(all.ledger); !problem.empty())
+        out.push_back("entries: " + problem);
+    const auto stored = tx.checkpoint();
+    if (!stored) {
+        ++tally->without;
+        return out;
+    }
+    ++tally->checked;
+    if (stored->entries > entries.size()) {
+        out.push_back("entries: stored " + std::to_string(stored->entries) + ", the member has " +
+                      std::to_string(entries.size()));
+        return out;
+    }
+    const auto covered = entries.begin() + static_cast<std::ptrdiff_t>(stored->entries);
+    const ledger::Restored prefix =
+        ledger::restore(std::vector<ledger::Entry>(entries.begin(), covered));
+    for (std::string& d : ledger::checkpoint_differences(*stored, prefix.ledger.checkpoint()))
+        out.push_back(std::move(d));
+    return out;
+}
+
+int audit_merchant(server::Store& store, const server::MerchantRecord& merchant, Tally* tally) {
+    for (const server::MemberRecord& m : store.members(merchant.merchant_id)) {
+        ++tally->members;
+        std::vector<std::string> differences;
+        store.read_member(merchant.merchant_id, m.member_id,
+                          [&](server::MemberTx& tx) { differences = audit_member(tx, tally); });
+        for (const std::string& d : differences)
+            std::printf("merchant %s member %s: %s\n", merchant.code.c_str(), m.member_id.c_str(),
+                        d.c_str());
+        tally->differences += differences.size();
+        tally->members_differing += differences.empty() ? 0 : 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_audit(int argc, char** argv) {
+    std::string db, code;
+    for (int i = 2; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--db" || a == "--merchant") && i + 1 < argc)
+            (a == "--db" ? db : code) = argv[++i];
+        else
+            return fail_usage("unexpected " + a);
+    }
+    if (db.empty()) return fail_usage("audit needs --db");
+    Tally tally;
+    try {
+        const auto store = server::open_store(db, /*create_if_missing=*/false);
+        if (!code.empty()) {
+            const auto merchant = store->merchant_by_code(code);
+            if (!merchant) return fail_usage("no merchant with code " + code);
+            audit_merchant(*store, *merchant, &tally);
+        } else {
+            for (const std::string& id : store->merchant_ids())
+                if (const auto merchant = store->merchant_by_id(id))
+                    audit_merchant(*store, *merchant, &tally);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kopilka: %s\n", e.what());
+        return 1;
+    }
+    std::printf(
+        "audit: %zu members, %zu checkpoints checked, %zu without a checkpoint, %zu "
+        "differences in %zu members\n",
+        tally.members, tally.checked, tally.without, tally.differences, tally.members_differing);
+    return tally.differences == 0 ? 0 : 1;
+}
+
+}  // namespace kopilka::cli
