@@ -105,11 +105,12 @@ HistoryEntry history_entry_from(const Json& j) {
 }
 
 // The edit form's fields by the names the server takes.
-std::array<std::pair<const char*, std::string*>, 4> edit_fields(EditForm& f) {
+std::array<std::pair<const char*, std::string*>, 5> edit_fields(EditForm& f) {
     return {{{"name", &f.name},
              {"phone", &f.phone},
              {"email", &f.email},
-             {"birthday", &f.birthday}}};
+             {"birthday", &f.birthday},
+             {"card", &f.card}}};
 }
 
 // The profile as the edit form shows it (the phone with its '+').
@@ -117,7 +118,8 @@ std::map<std::string, std::string> editable(const MemberProfile& m) {
     return {{"name", m.name},
             {"phone", m.phone.empty() ? "" : "+" + m.phone},
             {"email", m.email},
-            {"birthday", m.birthday}};
+            {"birthday", m.birthday},
+            {"card", m.card}};
 }
 
 // The member as it is now under an open edit: the fields not typed into take the new values.

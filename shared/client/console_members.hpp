@@ -78,7 +78,7 @@ struct AdjustForm {
 };
 
 struct EditForm {
-    std::string name, phone, email, birthday;  // as typed; only the ones changed are sent
+    std::string name, phone, email, birthday, card;  // as typed; only changed ones are sent
     // The values the form was filled with, by field: a reload after a conflict brings the
     // fields not typed into up to date, so saving never undoes another person's change.
     std::map<std::string, std::string> loaded;

@@ -219,9 +219,11 @@ void list_view(const Ctx& c, const Rect& room) {
 
 // ---- enrolment -----------------------------------------------------------------------------
 // A labelled field of a form ("##<form>_<field>") with the error that names it under it.
+// The label is members.field.<label_key>, or members.field.<field> without one.
 void form_field(const Ctx& c, const char* form, const char* field, std::string* value,
-                const std::optional<ConsoleError>& error, const char* hint = nullptr) {
-    label(c.t(std::string("members.field.") + field));
+                const std::optional<ConsoleError>& error, const char* hint = nullptr,
+                const char* label_key = nullptr) {
+    label(c.t(std::string("members.field.") + (label_key ? label_key : field)));
     ImGui::SetNextItemWidth(std::min(c.px(380), ImGui::GetContentRegionAvail().x));
     input((std::string("##") + form + "_" + field).c_str(), value, 0, hint);
     field_error(c, error, field);
@@ -405,6 +407,8 @@ void profile_lines(const Ctx& c, const client::MemberProfile& p) {
 void edit_form(const Ctx& c) {
     client::EditForm& f = c.members.edit_form();
     personal_form(c, "edit", "members.edit", f);
+    form_field(c, "edit", "card", &f.card, f.error, nullptr, "edit_card");
+    muted(c.t("members.card_replace_hint"));
     ImGui::Spacing();
     if (f.conflict) {
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + c.px(420));
@@ -413,7 +417,7 @@ void edit_form(const Ctx& c) {
         if (button(c.t("members.edit_reload") + "##edit_reload", !f.busy))
             c.members.reload_keeping_edit();
     } else {
-        other_error(c, f.error, {"name", "phone", "email", "birthday"});
+        other_error(c, f.error, {"name", "phone", "email", "birthday", "card"});
     }
     ImGui::Spacing();
     if (button(c.t(f.busy ? "members.saving" : "members.save") + "##edit_save", !f.busy, true))

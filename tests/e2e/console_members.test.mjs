@@ -1,7 +1,7 @@
 // The console's members section against a real kopilka-server, tried as shop staff would:
 // search a demo member by phone as it is written on paper, open the page, add 50 points with a
 // reason → the audit log has the reason and a kiosk that scans the member's card shows the new
-// balance; a member's history walked with Older and PageUp; a phone edited in the console
+// balance; a member's history walked with Older and PageUp; a phone and card edited in the console
 // (refused at its field while wrong; saved over a concurrent change only after a reload, which
 // keeps that change) finds the member at a kiosk; an enrolment without consent is refused at
 // the consent field; the member's data downloads as a file; erasing asks first and then the
@@ -18,7 +18,8 @@
 // ImGui ids (state().items): ##members_q, ##members_search, ##members_enrol, ##row_<id>,
 // ##adjust_points, ##adjust_reason, ##adjust_submit, ##member_export, ##member_erase,
 // ##erase_confirm, ##erase_cancel, ##enrol_name, ##enrol_consent, ##enrol_submit,
-// ##history_older, ##history_newer, ##member_edit, ##edit_phone, ##edit_save, ##edit_reload.
+// ##history_older, ##history_newer, ##member_edit, ##edit_phone, ##edit_card, ##edit_save,
+// ##edit_reload.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -271,12 +272,15 @@ describe('console members', () => {
         await clickItem(page, '##edit_reload');
         await waitMembers(page, (m) => m.edit_open && !m.edit_conflict && m.page_loaded &&
           !m.history_loading, 'the reload did not come');
+        // Boris lost his card: the new one replaces it in the same save.
+        await typeInto(page, '##edit_card', '2000000000992');
         await clickItem(page, '##edit_save');
         await waitMembers(page, (m) => !m.edit_open && m.done === 'edited',
           'the edit was not saved');
         const profile = (await admin('GET', '/v1/admin/members/demo-boris')).body.profile;
         assert.equal(profile.phone, '37126555123');
         assert.equal(profile.email, 'b@example.lv');
+        assert.equal(profile.card, '2000000000992');
         const audit = await admin('GET', '/v1/admin/audit?action=member.update');
         assert.ok(audit.body.entries.some((e) => e.target === 'demo-boris'));
       });
@@ -284,6 +288,8 @@ describe('console members', () => {
       // A kiosk finds Boris by the new phone typed as a scanner would.
       const s = await kioskScan('+37126555123');
       assert.equal(s.member.id, 'demo-boris');
+      // … and by the new card, while the lost one finds no one.
+      assert.equal((await kioskScan('2000000000992')).member.id, 'demo-boris');
     });
 
   test('100 000 members: pages fetched as the table scrolls, a bounded cache, frame times',

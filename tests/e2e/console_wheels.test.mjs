@@ -6,7 +6,8 @@
 // Screenshots: console-wheels.png (1280×800), console-wheels-1920.png, console-wheels-lv.png.
 // Then the campaign: the wheel renamed, a segment given its own colour (the preview's pixels
 // there change to it), a coupon's reward picked from the program's rewards, an end date in the
-// past → saved, the list says the wheel ended, and a kiosk offers the member no spin.
+// past → saved, the list says the wheel ended, and a kiosk offers the member no spin (its wheel
+// drawn with that segment in the merchant's colour: kiosk-wheel-colours.png).
 // Screenshots: console-wheels-campaign.png (the form), console-wheels-ended.png (the list).
 //
 // What a test reads (wasm/console/main.cpp): window.kopilkaConsole.state().wheels →
@@ -246,6 +247,20 @@ describe('console prize wheels', () => {
           null, { what: 'the spin button' });
         assert.equal(spin.buttons.find((b) => b.name === 'spin').enabled, false);
         assert.match(spin.mirror, /0 spins of the prize wheel/);
+        // The kiosk draws the first segment in the merchant's colour: a wedge of the wheel.
+        await kiosk.waitForTimeout(300);
+        await h.screenPixels(kiosk);
+        const blue = await kiosk.evaluate(() => {
+          const d = window.__kopilkaShot.data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            if (Math.abs(d[i] - 0x1E) <= 12 && Math.abs(d[i + 1] - 0x6B) <= 12 &&
+              Math.abs(d[i + 2] - 0xB8) <= 12) n += 1;
+          }
+          return n;
+        });
+        assert.ok(blue > 5000, `${blue} pixels of the segment's colour on the kiosk's wheel`);
+        await kiosk.screenshot({ path: path.join(h.artifactsDir, 'kiosk-wheel-colours.png') });
       });
     }));
 
