@@ -209,12 +209,8 @@ void compose_wheel(const Composer& k, WidgetView* v) {
     for (const auto& p : w.prizes) {
         WidgetBlock segment = text(p.label);
         if (const auto fill = codec::parse_color(p.colour)) {
-            const theme::Rgba black{0, 0, 0, 255}, white{255, 255, 255, 255};
             segment.fill = codec::color_text(*fill);
-            segment.ink = codec::color_text(theme::contrast_ratio(*fill, black) >=
-                                                    theme::contrast_ratio(*fill, white)
-                                                ? black
-                                                : white);
+            segment.ink = codec::color_text(theme::black_or_white(*fill));
         }
         wheel.items.push_back(std::move(segment));
     }

@@ -31,9 +31,7 @@ ImU32 label_on(const theme::Rgba& fill, const WidgetStyle& s) {
     if (theme::contrast_ratio(rgba(s.accent_text), fill) > theme::contrast_ratio(best, fill))
         best = rgba(s.accent_text);
     if (theme::contrast_ratio(best, fill) >= theme::contrast_aa_text) return u32(best);
-    const theme::Rgba black{0, 0, 0, 255}, white{255, 255, 255, 255};
-    return u32(theme::contrast_ratio(black, fill) >= theme::contrast_ratio(white, fill) ? black
-                                                                                        : white);
+    return u32(theme::black_or_white(fill));
 }
 }  // namespace
 

@@ -27,7 +27,7 @@ import path from 'node:path';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir,
-  openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, watchPage, wedgeScan,
+  onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, wedgeScan,
 } from './harness.mjs';
 
 const SEEDED = 100000;
@@ -95,23 +95,11 @@ describe('console members', () => {
 
   // A 1280×800 console page signed in as the owner; a failure keeps a screenshot and says
   // what the page logged and what its text mirror said.
-  async function asOwner(name, body) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 },
-      acceptDownloads: true });
-    const watch = watchPage(page);
-    try {
+  const asOwner = (name, body) => onPage(browser, `console-members-failure-${name}.png`,
+    async (page) => {
       await signIn(page, server.url, 'owner@demo.example', owner.password);
       await body(page);
-      assert.deepEqual(watch.pageErrors, []);
-    } catch (err) {
-      await page.screenshot({ path: path.join(artifactsDir, `console-members-failure-${name}.png`) })
-        .catch(() => {});
-      err.message += '\n' + watch.dump() + '\nthe console said: ' + await mirror(page).catch(() => '');
-      throw err;
-    } finally {
-      await page.close();
-    }
-  }
+    }, { acceptDownloads: true });
 
   // A kiosk (without a camera) that is given `code` as a USB scanner types it: the member
   // screen's state.

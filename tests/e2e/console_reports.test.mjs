@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, launchChromium, makeTempDir,
-  mirrorText, requireFile, siteDir, startServer, watchPage,
+  mirrorText, onPage as harnessOnPage, requireFile, siteDir, startServer,
 } from './harness.mjs';
 
 const CARDS = ['card_share', 'average', 'points', 'liability_points', 'liability', 'members',
@@ -49,22 +49,8 @@ async function loaded(page, what = 'the reports') {
 }
 
 // A page of `width`×`height` for body(page); a failure keeps a screenshot and the mirror.
-async function onPage(browser, size, body) {
-  const page = await browser.newPage({ viewport: size, acceptDownloads: true });
-  const watch = watchPage(page);
-  try {
-    await body(page);
-    assert.deepEqual(watch.pageErrors, []);
-  } catch (err) {
-    await page.screenshot({ path: path.join(artifactsDir, 'console-reports-failure.png') })
-      .catch(() => {});
-    err.message += '\n' + watch.dump() + '\nthe console said: ' +
-      await mirrorText(page).catch(() => '');
-    throw err;
-  } finally {
-    await page.close();
-  }
-}
+const onPage = (browser, size, body) =>
+  harnessOnPage(browser, 'console-reports-failure.png', body, { viewport: size, acceptDownloads: true });
 
 describe('console reports', () => {
   let tmp, server, browser, owner, viewer;

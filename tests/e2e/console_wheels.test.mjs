@@ -320,20 +320,5 @@ describe('console prize wheels', () => {
 
   // A console page at 1280×800 for run(page); on a failure its screenshot, the page's errors
   // and what the console said go with the error.
-  async function onConsolePage(run) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const watch = h.watchPage(page);
-    try {
-      await run(page);
-      assert.deepEqual(watch.pageErrors, []);
-    } catch (err) {
-      await page.screenshot({ path: path.join(h.artifactsDir, 'console-wheels-failure.png') })
-        .catch(() => {});
-      err.message += '\n' + watch.dump() + '\nthe console said: ' +
-        await mirror(page).catch(() => '');
-      throw err;
-    } finally {
-      await page.close();
-    }
-  }
+  const onConsolePage = (run) => h.onPage(browser, 'console-wheels-failure.png', run);
 });

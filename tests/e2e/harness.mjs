@@ -2,6 +2,7 @@
 // camera video, Chromium. Everything is cleaned up by the caller's after() hooks, and
 // child processes are also killed if node exits early.
 
+import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
@@ -237,6 +238,27 @@ export function catalogue(locale) {
 
 export async function mirrorText(page) {
   return (await page.textContent('#kopilka-mirror')) || '';
+}
+
+/**
+ * A new page (Playwright's newPage options, 1280×800 unless a viewport is given) for
+ * body(page): errors the page throws fail the test; a failure keeps a screenshot named
+ * `failureShot` in the artifacts and says what the page logged and what its text mirror said.
+ */
+export async function onPage(browser, failureShot, body, options = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
+  const watch = watchPage(page);
+  try {
+    await body(page);
+    assert.deepEqual(watch.pageErrors, []);
+  } catch (err) {
+    await page.screenshot({ path: path.join(artifactsDir, failureShot) }).catch(() => {});
+    err.message += '\n' + watch.dump() + '\nthe console said: ' +
+      await mirrorText(page).catch(() => '');
+    throw err;
+  } finally {
+    await page.close();
+  }
 }
 
 export async function screenshot(page, name) {

@@ -57,6 +57,11 @@ double contrast_ratio(const Rgba& a, const Rgba& b) {
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
+Rgba black_or_white(const Rgba& background) {
+    const Rgba black{0, 0, 0, 255}, white{255, 255, 255, 255};
+    return contrast_ratio(black, background) >= contrast_ratio(white, background) ? black : white;
+}
+
 std::vector<ContrastPair> contrast_pairs(const Theme& t) {
     std::vector<ContrastPair> out;
     for (const PairRef& p : pairs) {

@@ -15,6 +15,8 @@ constexpr double contrast_aa_large_text = 3.0;  // WCAG AA, 24 px, or 18.66 px b
 
 double relative_luminance(const Rgba& c);  // alpha ignored: colours are drawn opaque
 double contrast_ratio(const Rgba& a, const Rgba& b);
+// Black or white, whichever reads better on background (a label on a colour the merchant chose).
+Rgba black_or_white(const Rgba& background);
 
 // A text colour on a background colour, as the theme uses them.
 struct ContrastPair {

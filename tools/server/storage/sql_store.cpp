@@ -1480,12 +1480,12 @@ bool SqlStore::update_member(const MemberRecord& m, const Change& change, std::i
                     "WHERE merchant_id = $1 AND member_id = $2 AND erased_at_ms = 0",
                     {m.merchant_id, m.member_id, m.display_name, m.phone, m.email, m.birthday,
                      m.consent_at_ms}) == 1;
-        const bool same_card =
-            !s.query("SELECT 1 FROM cards WHERE merchant_id = $1 AND member_id = $2 AND "
-                     "number = $3",
-                     {m.merchant_id, m.member_id, m.card_number})
-                 .empty();
-        if (found && !m.card_number.empty() && !same_card) {
+        // A card the member holds already changes nothing; any other replaces theirs.
+        if (found && !m.card_number.empty() &&
+            s.query("SELECT 1 FROM cards WHERE merchant_id = $1 AND member_id = $2 AND "
+                    "number = $3",
+                    {m.merchant_id, m.member_id, m.card_number})
+                .empty()) {
             s.exec("DELETE FROM cards WHERE merchant_id = $1 AND member_id = $2",
                    {m.merchant_id, m.member_id});
             s.exec("INSERT INTO cards (merchant_id, number, member_id, created_at_ms) "
