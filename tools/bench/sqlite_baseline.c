@@ -1,0 +1,572 @@
+/* The SQLite ceiling for receipts: the database work of one POST /v1/receipts, run by a minimal
+ * C program against SQLite directly, so that tools/bench.sh can say what share of it
+ * kopilka-server reaches (as pgbench_receipt.sql does for PostgreSQL). Prints one JSON line.
+ *   sqlite_baseline --db FILE [--seconds S] [--threads N] [--keep-copy]
+ * (defaults: 8 s, 1 thread; --keep-copy leaves FILE.baseline to look at). "transactions" in
+ * the output counts receipts (each the 8 transactions below), "per_second" receipts a second.
+ * Build (kept out of the product build):
+ *   cc -O2 tools/bench/sqlite_baseline.c -lsqlite3 -o build/native/bin/sqlite_baseline
+ *
+ * FILE is a database kopilka-server created and seeded (--seed-demo, the bench's members). It
+ * is never written: the program copies it (sqlite3_backup) to FILE.baseline next to it, runs
+ * there and removes the copy, so the rows it writes (stored texts of the right size, not
+ * ledger entries the server could restore) never reach the server's database.
+ *
+ * Mirrors, statement for statement (same SQL text, same literals, same transactions), what
+ * kopilka-server runs for one receipt with a member's card (tools/server/api/receipts.cpp
+ * post_receipt; Store methods in tools/server/storage/sql_store.cpp; transactions in
+ * sqlite_store.cpp: TxMode::read = autocommit statements, TxMode::write = BEGIN IMMEDIATE …
+ * COMMIT, TxMode::snapshot = BEGIN DEFERRED … ROLLBACK), as of commit 47929ec:
+ *   1 api_keys                    auth: the till key            (SqlStore::api_key)
+ *   2 merchants                   merchant_by_id
+ *   3 cards, members              member_by_card (two autocommit statements)
+ *   4 programs                    current_program (the first version too, if none is due)
+ *   5 documents kiosk/settings    active_wheel: load_kiosk_settings
+ *   6 documents wheel/<wheel_id>  active_wheel: load_wheel (only when the kiosk has a wheel)
+ *   7 BEGIN IMMEDIATE             member_write (with_member; no row locks on SQLite)
+ *       operations by op_id, member_state, member_entries from the checkpoint's seq,
+ *       receipts by id, member_counters, tier SUM (if the program has tiers), referrals,
+ *       member_counters upsert, receipts insert, tier SUM again (snapshot_after),
+ *       member_entries insert (one earn entry), member_state upsert, operations insert
+ *     COMMIT
+ *   8 BEGIN DEFERRED, referrals, ROLLBACK      credit_inviter's read_member
+ * Verified by tracing both (sqlite3_trace_v2) for one receipt. When the server's path changes,
+ * change the table above and kSql below with it.
+ * Differences on purpose: statements are prepared once per connection (the server prepares
+ * each one per call), and with --threads N each thread has its own connection (the server
+ * serialises one connection behind a mutex). The stored texts: the request and the receipt in
+ * the server's exact format; the entry and the checkpoint (member_state.body, which grows by
+ * one batch per receipt; its history keeps 10 lines) in the ledger codec's format; the quote
+ * and the response copied from the newest receipt the server answered in this database, or
+ * filler of the sizes the server stores (697 and 2040 bytes) if it has answered none. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, strdup */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    API_KEY, MERCHANT, CARD, MEMBER, PROGRAM, PROGRAM_FIRST, DOCUMENT, BEGIN_IMMEDIATE, OPERATION,
+    STATE, ENTRIES_FROM, RECEIPT, COUNTERS, TIER_SUM, REFERRAL, SAVE_COUNTERS, INSERT_RECEIPT,
+    INSERT_ENTRY, SAVE_STATE, INSERT_OPERATION, COMMIT, BEGIN_DEFERRED, ROLLBACK, STATEMENTS
+};
+
+#define PROGRAM_SELECT                                                                         \
+    "SELECT p.program_id, p.version, p.document, p.effective_from_ms, p.created_at_ms, "       \
+    "COALESCE(a.actor_kind, ''), COALESCE(a.actor_id, ''), COALESCE(a.actor_label, '') "       \
+    "FROM programs p LEFT JOIN document_authors a ON a.merchant_id = p.merchant_id AND "       \
+    "a.kind = 'program' AND a.doc_id = 'program' AND a.version = p.version "                   \
+    "WHERE p.merchant_id = $1 "
+
+/* The server's SQL text, byte for byte (so the same plans). */
+static const char* const kSql[STATEMENTS] = {
+    [API_KEY] = "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM "
+                "api_keys WHERE key_id = $1",
+    [MERCHANT] = "SELECT merchant_id, code, name, currency, card_secret FROM merchants WHERE "
+                 "merchant_id = $1",
+    [CARD] = "SELECT member_id FROM cards WHERE merchant_id = $1 AND number = $2",
+    [MEMBER] = "SELECT m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE "
+               "c.merchant_id = m.merchant_id AND c.member_id = m.member_id ORDER BY "
+               "c.created_at_ms, c.number LIMIT 1), ''), m.phone, m.email, m.birthday, "
+               "m.consent_at_ms, m.created_at_ms, m.erased_at_ms, COALESCE((SELECT v.version "
+               "FROM row_versions v WHERE v.merchant_id = m.merchant_id AND v.kind = 'member' AND "
+               "v.row_id = m.member_id), 1) FROM members m WHERE m.merchant_id = $1 AND "
+               "m.member_id = $2",
+    [PROGRAM] = PROGRAM_SELECT "AND p.effective_from_ms <= $2 "
+                               "ORDER BY p.effective_from_ms DESC, p.version DESC LIMIT 1",
+    [PROGRAM_FIRST] = PROGRAM_SELECT "ORDER BY p.effective_from_ms, p.version LIMIT 1",
+    [DOCUMENT] = "SELECT doc_id, version, document, updated_at_ms FROM documents WHERE "
+                 "merchant_id = $1 AND kind = $2 AND doc_id = $3 ORDER BY version DESC LIMIT 1",
+    [BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [OPERATION] = "SELECT kind, member_id, request, status, response, at_ms FROM operations "
+                  "WHERE merchant_id = $1 AND op_id = $2",
+    [STATE] = "SELECT seq, version, body FROM member_state WHERE merchant_id = $1 AND "
+              "member_id = $2",
+    [ENTRIES_FROM] = "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
+                     "AND seq >= $3 ORDER BY seq",
+    [RECEIPT] = "SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
+                "quote, returned FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
+    [COUNTERS] = "SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps, "
+                 "spins FROM member_counters WHERE merchant_id = $1 AND member_id = $2",
+    [TIER_SUM] = "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
+                 "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
+    [REFERRAL] = "SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM "
+                 "referrals WHERE merchant_id = $1 AND member_id = $2",
+    [SAVE_COUNTERS] =
+        "INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
+        "tier_held, window_start_ms, stamps, spins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, "
+        "last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, "
+        "window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = "
+        "excluded.spins",
+    [INSERT_RECEIPT] = "INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, "
+                       "paid, tier_qualifying, receipt, quote, returned) VALUES ($1, $2, $3, $4, "
+                       "$5, $6, $7, $8, $9, $10) ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
+    [INSERT_ENTRY] = "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, "
+                     "at_ms, member_delta, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [SAVE_STATE] = "INSERT INTO member_state (merchant_id, member_id, seq, version, body) "
+                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, member_id) DO UPDATE "
+                   "SET seq = excluded.seq, version = excluded.version, body = excluded.body",
+    [INSERT_OPERATION] = "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, "
+                         "status, response, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [COMMIT] = "COMMIT",
+    [BEGIN_DEFERRED] = "BEGIN DEFERRED",
+    [ROLLBACK] = "ROLLBACK",
+};
+
+static const int64_t day_ms = 86400000;
+static const int64_t paid = 25000;  /* receipt.lua's one line */
+static const int64_t points = 12;   /* what the demo program gives for it */
+static const int history_max = 10;  /* ledger::checkpoint_history_max */
+/* A member's first checkpoint, in the ledger codec's format, before its batch and line. */
+static const char* const kFirstState =
+    "{\"balances\":{\"adjustments\":0,\"clawed_back\":0,\"expired\":0,\"issued\":-12,"
+    "\"member\":12,\"redeemed\":0,\"refunded\":0,\"reserved\":0},\"batches\":[],"
+    "\"entries\":1,\"history\":[],\"last_at_ms\":1796443813022,\"operations\":1,"
+    "\"reservations\":[]}";
+
+/* What every thread shares, read once from the database. */
+struct Setup {
+    char copy[4096];
+    char key_id[64], merchant[64], wheel_id[128];
+    int64_t window_days; /* 0: the program has no tiers */
+    char** cards;        /* one card per member, round robin */
+    char** members;
+    int n_members;
+    char* quote;
+    char* response;
+    int threads, keep_copy;
+    double seconds;
+    int64_t start_ms;
+};
+static struct Setup g;
+static int64_t next_member; /* atomic */
+
+static void die(sqlite3* db, const char* what) {
+    fprintf(stderr, "sqlite_baseline: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
+    exit(1);
+}
+
+static int64_t now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static double mono_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static char* dup_text(const unsigned char* p) { return strdup(p ? (const char*)p : ""); }
+
+static void exec(sqlite3* db, const char* sql) {
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) die(db, sql);
+}
+
+/* The first column of the first row of sql (bound with text parameters), or NULL. */
+static char* query_text(sqlite3* db, const char* sql, const char* p1, const char* p2) {
+    sqlite3_stmt* s;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) die(db, sql);
+    if (p1) sqlite3_bind_text(s, 1, p1, -1, SQLITE_TRANSIENT);
+    if (p2) sqlite3_bind_text(s, 2, p2, -1, SQLITE_TRANSIENT);
+    char* out = NULL;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) out = dup_text(sqlite3_column_text(s, 0));
+    else if (rc != SQLITE_DONE) die(db, sql);
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* A JSON object {"filler":"xxx…"} of exactly `bytes` bytes. */
+static char* filler(size_t bytes) {
+    char* out = malloc(bytes + 1);
+    memset(out, 'x', bytes);
+    memcpy(out, "{\"filler\":\"", 11);
+    memcpy(out + bytes - 2, "\"}", 3);
+    return out;
+}
+
+/* The server's database copied to g.copy, so that it is never written. */
+static void copy_database(const char* path) {
+    snprintf(g.copy, sizeof g.copy, "%s.baseline", path);
+    char extra[4200];
+    unlink(g.copy);
+    snprintf(extra, sizeof extra, "%s-wal", g.copy), unlink(extra);
+    snprintf(extra, sizeof extra, "%s-shm", g.copy), unlink(extra);
+    sqlite3 *from, *to;
+    if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(from, path);
+    if (sqlite3_open(g.copy, &to) != SQLITE_OK) die(to, g.copy);
+    sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE) die(to, "copying the database");
+    sqlite3_backup_finish(b);
+    sqlite3_close(from);
+    sqlite3_close(to);
+}
+
+static void remove_copy(void) {
+    char extra[4200];
+    unlink(g.copy);
+    snprintf(extra, sizeof extra, "%s-wal", g.copy), unlink(extra);
+    snprintf(extra, sizeof extra, "%s-shm", g.copy), unlink(extra);
+}
+
+/* The number after "key": in json, or fallback. */
+static int64_t json_number(const char* json, const char* key, int64_t fallback) {
+    const char* at = json ? strstr(json, key) : NULL;
+    if (!at) return fallback;
+    at += strlen(key);
+    while (*at == ' ' || *at == ':') ++at;
+    return strtoll(at, NULL, 10);
+}
+
+/* The string after "key": in json into out ("" if none). */
+static void json_string(const char* json, const char* key, char* out, size_t size) {
+    out[0] = 0;
+    const char* at = json ? strstr(json, key) : NULL;
+    if (!at) return;
+    at = strchr(at + strlen(key), '"');
+    if (!at) return;
+    const char* end = strchr(at + 1, '"');
+    if (!end || (size_t)(end - at) > size) return;
+    memcpy(out, at + 1, (size_t)(end - at - 1));
+    out[end - at - 1] = 0;
+}
+
+static void read_setup(void) {
+    sqlite3* db;
+    if (sqlite3_open(g.copy, &db) != SQLITE_OK) die(db, g.copy);
+    char* key = query_text(db, "SELECT key_id FROM api_keys WHERE role = 'till' AND "
+                               "revoked_at_ms = 0 ORDER BY created_at_ms LIMIT 1", NULL, NULL);
+    if (!key) die(NULL, "no till API key (kopilka api-key --role till)");
+    snprintf(g.key_id, sizeof g.key_id, "%s", key);
+    char* merchant = query_text(db, "SELECT merchant_id FROM api_keys WHERE key_id = $1", key,
+                                NULL);
+    snprintf(g.merchant, sizeof g.merchant, "%s", merchant);
+    char* kiosk = query_text(db, "SELECT document FROM documents WHERE merchant_id = $1 AND "
+                                 "kind = 'kiosk' AND doc_id = 'settings' ORDER BY version DESC",
+                             merchant, NULL);
+    json_string(kiosk, "\"wheel_id\"", g.wheel_id, sizeof g.wheel_id);
+    char* program = query_text(db, "SELECT document FROM programs WHERE merchant_id = $1 "
+                                   "ORDER BY effective_from_ms DESC, version DESC", merchant, NULL);
+    if (program && strstr(program, "\"tiers\""))
+        g.window_days = json_number(program, "\"window_days\"", 365);
+    /* The newest receipt the server answered: its quote and its operation's response. */
+    char* op = query_text(db, "SELECT op_id FROM operations WHERE merchant_id = $1 AND "
+                              "kind = 'receipt' AND status = 201 ORDER BY at_ms DESC", merchant,
+                          NULL);
+    if (op) {
+        g.quote = query_text(db, "SELECT quote FROM receipts WHERE merchant_id = $1 AND "
+                                 "op_id = $2", merchant, op);
+        g.response = query_text(db, "SELECT response FROM operations WHERE merchant_id = $1 AND "
+                                    "op_id = $2", merchant, op);
+    }
+    if (!g.quote) g.quote = filler(697);
+    if (!g.response) g.response = filler(2040);
+    sqlite3_stmt* s;
+    const char* sql = "SELECT MIN(c.number), c.member_id FROM cards c JOIN members m ON "
+                      "m.merchant_id = c.merchant_id AND m.member_id = c.member_id WHERE "
+                      "c.merchant_id = $1 AND m.erased_at_ms = 0 GROUP BY c.member_id "
+                      "ORDER BY c.member_id";
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) die(db, sql);
+    sqlite3_bind_text(s, 1, merchant, -1, SQLITE_TRANSIENT);
+    int cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (g.n_members == cap) {
+            cap = cap ? cap * 2 : 64;
+            g.cards = realloc(g.cards, sizeof(char*) * (size_t)cap);
+            g.members = realloc(g.members, sizeof(char*) * (size_t)cap);
+        }
+        g.cards[g.n_members] = dup_text(sqlite3_column_text(s, 0));
+        g.members[g.n_members++] = dup_text(sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (g.n_members == 0) die(NULL, "no member with a card");
+    free(key), free(merchant), free(kiosk), free(program), free(op);
+    sqlite3_close(db);
+}
+
+/* [SECTION] The checkpoint's growth: one batch per receipt, history up to history_max lines */
+
+/* Where the array "key":[ … ] of body starts (after '[') and ends (at ']'); items hold no
+ * arrays. */
+static int array_span(const char* body, const char* key, size_t* from, size_t* to) {
+    const char* at = strstr(body, key);
+    if (!at) return 0;
+    const char* open = strchr(at, '[');
+    const char* close = open ? strchr(open, ']') : NULL;
+    if (!close) return 0;
+    *from = (size_t)(open + 1 - body);
+    *to = (size_t)(close - body);
+    return 1;
+}
+
+/* body with item put first in the array key (and, with keep_max > 0, the array cut to
+ * keep_max items; with replace, instead of its items). */
+static char* with_item(const char* body, const char* key, const char* item, int keep_max,
+                       int replace) {
+    size_t from, to;
+    if (!array_span(body, key, &from, &to)) return strdup(body);
+    size_t tail = to; /* the kept items end here */
+    int items = 0;
+    for (size_t i = from; i < to; ++i) items += body[i] == '{';
+    if (replace) tail = from;
+    else if (keep_max > 0 && items >= keep_max) { /* drop the last item and its comma */
+        while (tail > from && body[tail] != '{') --tail;
+        if (tail > from) --tail;
+    }
+    const size_t n = strlen(body), add = strlen(item);
+    char* out = malloc(n + add + 2);
+    memcpy(out, body, from);
+    size_t at = from;
+    memcpy(out + at, item, add), at += add;
+    if (tail > from) out[at++] = ',';
+    memcpy(out + at, body + from, tail - from), at += tail - from;
+    memcpy(out + at, body + to, n - to + 1);
+    return out;
+}
+
+/* [SECTION] One receipt */
+
+struct Thread {
+    int no;
+    sqlite3* db;
+    sqlite3_stmt* st[STATEMENTS];
+    int64_t receipts;
+    char* body; /* member_state.body being built */
+};
+
+static void bind_text(sqlite3_stmt* s, int at, const char* text) {
+    sqlite3_bind_text(s, at, text, -1, SQLITE_STATIC);
+}
+
+/* Runs statement `which` (bound already), reset afterwards; returns its rows. With row, the
+ * first row's columns stay readable until the next call on it: it is reset on entry. */
+static int run(struct Thread* t, int which) {
+    sqlite3_stmt* s = t->st[which];
+    int rows = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) ++rows;
+    if (rc != SQLITE_DONE) die(t->db, kSql[which]);
+    sqlite3_reset(s);
+    return rows;
+}
+
+/* Like run, but leaves the statement on its first row (the caller reads it, then resets). */
+static int first_row(struct Thread* t, int which) {
+    const int rc = sqlite3_step(t->st[which]);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) die(t->db, kSql[which]);
+    return rc == SQLITE_ROW;
+}
+
+static void read_only(struct Thread* t, const char* member, const char* card, int64_t now) {
+    sqlite3_stmt** st = t->st;
+    bind_text(st[API_KEY], 1, g.key_id), run(t, API_KEY);
+    bind_text(st[MERCHANT], 1, g.merchant), run(t, MERCHANT);
+    bind_text(st[CARD], 1, g.merchant), bind_text(st[CARD], 2, card), run(t, CARD);
+    bind_text(st[MEMBER], 1, g.merchant), bind_text(st[MEMBER], 2, member), run(t, MEMBER);
+    bind_text(st[PROGRAM], 1, g.merchant), sqlite3_bind_int64(st[PROGRAM], 2, now);
+    if (run(t, PROGRAM) == 0) bind_text(st[PROGRAM_FIRST], 1, g.merchant), run(t, PROGRAM_FIRST);
+    bind_text(st[DOCUMENT], 1, g.merchant), bind_text(st[DOCUMENT], 2, "kiosk");
+    bind_text(st[DOCUMENT], 3, "settings"), run(t, DOCUMENT);
+    if (g.wheel_id[0]) {
+        bind_text(st[DOCUMENT], 2, "wheel"), bind_text(st[DOCUMENT], 3, g.wheel_id);
+        run(t, DOCUMENT);
+    }
+}
+
+static void tier_sum(struct Thread* t, const char* member, int64_t now) {
+    if (g.window_days == 0) return;
+    sqlite3_stmt* s = t->st[TIER_SUM];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, member);
+    sqlite3_bind_int64(s, 3, now - g.window_days * day_ms);
+    run(t, TIER_SUM);
+}
+
+/* The member write: transaction 7. */
+static void member_write(struct Thread* t, const char* member, const char* card, int64_t now) {
+    sqlite3_stmt** st = t->st;
+    char op[33], entry_id[33], receipt_id[40], receipt[256], request[512], batch[320],
+        line[256], entry[640];
+    snprintf(op, sizeof op, "%04x%012llx%016llx", t->no, (unsigned long long)g.start_ms,
+             (unsigned long long)t->receipts);
+    snprintf(entry_id, sizeof entry_id, "%04x%012llx%016llx", t->no | 0x8000,
+             (unsigned long long)g.start_ms, (unsigned long long)t->receipts);
+    snprintf(receipt_id, sizeof receipt_id, "B-%s", op);
+    const int64_t expires = now + 365 * day_ms;
+    run(t, BEGIN_IMMEDIATE);
+    bind_text(st[OPERATION], 1, g.merchant), bind_text(st[OPERATION], 2, op);
+    run(t, OPERATION);
+    /* The checkpoint and the entries after it. */
+    bind_text(st[STATE], 1, g.merchant), bind_text(st[STATE], 2, member);
+    int64_t seq = 0;
+    free(t->body);
+    t->body = NULL;
+    if (first_row(t, STATE)) {
+        seq = sqlite3_column_int64(st[STATE], 0);
+        t->body = dup_text(sqlite3_column_text(st[STATE], 2));
+    }
+    sqlite3_reset(st[STATE]);
+    bind_text(st[ENTRIES_FROM], 1, g.merchant), bind_text(st[ENTRIES_FROM], 2, member);
+    sqlite3_bind_int64(st[ENTRIES_FROM], 3, seq);
+    seq += run(t, ENTRIES_FROM);
+    bind_text(st[RECEIPT], 1, g.merchant), bind_text(st[RECEIPT], 2, receipt_id);
+    run(t, RECEIPT);
+    /* The counters, read and written back with this receipt counted. */
+    int64_t spend = 0, last = 0, window_start = 0;
+    char tier[64] = "", stamps[256] = "{}", spins[256] = "{}";
+    bind_text(st[COUNTERS], 1, g.merchant), bind_text(st[COUNTERS], 2, member);
+    if (first_row(t, COUNTERS)) {
+        sqlite3_stmt* c = st[COUNTERS];
+        spend = sqlite3_column_int64(c, 0), last = sqlite3_column_int64(c, 1);
+        snprintf(tier, sizeof tier, "%s", (const char*)sqlite3_column_text(c, 2));
+        window_start = sqlite3_column_int64(c, 3);
+        snprintf(stamps, sizeof stamps, "%s", (const char*)sqlite3_column_text(c, 4));
+        snprintf(spins, sizeof spins, "%s", (const char*)sqlite3_column_text(c, 5));
+    }
+    sqlite3_reset(st[COUNTERS]);
+    tier_sum(t, member, now);
+    bind_text(st[REFERRAL], 1, g.merchant), bind_text(st[REFERRAL], 2, member);
+    run(t, REFERRAL);
+    sqlite3_stmt* s = st[SAVE_COUNTERS];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, member);
+    sqlite3_bind_int64(s, 3, spend + paid), sqlite3_bind_int64(s, 4, now > last ? now : last);
+    bind_text(s, 5, tier[0] ? tier : "base"), sqlite3_bind_int64(s, 6, window_start);
+    bind_text(s, 7, stamps), bind_text(s, 8, spins);
+    run(t, SAVE_COUNTERS);
+    /* The receipt, as the server stores receipt.lua's body. */
+    snprintf(receipt, sizeof receipt,
+             "{\"at_ms\":%lld,\"id\":\"%s\",\"lines\":[{\"category\":\"food\",\"discounted\":"
+             "false,\"quantity\":1,\"sku\":\"tea\",\"unit_price\":25000}]}",
+             (long long)now, receipt_id);
+    s = st[INSERT_RECEIPT];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, receipt_id), bind_text(s, 3, member);
+    bind_text(s, 4, op), sqlite3_bind_int64(s, 5, now), sqlite3_bind_int64(s, 6, paid);
+    sqlite3_bind_int64(s, 7, points), bind_text(s, 8, receipt), bind_text(s, 9, g.quote);
+    bind_text(s, 10, "[]");
+    run(t, INSERT_RECEIPT);
+    tier_sum(t, member, now);
+    /* One earn entry, in the ledger codec's format. */
+    snprintf(entry, sizeof entry,
+             "{\"amount\":%lld,\"at_ms\":%lld,\"automatic\":false,\"available_at_ms\":0,"
+             "\"expires_at_ms\":%lld,\"hold_until_ms\":0,\"id\":\"%s\",\"lots\":[{\"batch\":"
+             "\"%s\",\"free\":%lld,\"held\":0}],\"note\":\"\",\"postings\":[{\"account\":"
+             "\"member\",\"amount\":%lld},{\"account\":\"issued\",\"amount\":-%lld}],"
+             "\"reason\":\"earn\",\"receipt_id\":\"%s\",\"rule\":\"bonus\"}",
+             (long long)points, (long long)now, (long long)expires, entry_id, entry_id,
+             (long long)points, (long long)points, (long long)points, receipt_id);
+    s = st[INSERT_ENTRY];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, member), sqlite3_bind_int64(s, 3, seq);
+    bind_text(s, 4, entry_id), bind_text(s, 5, "earn"), sqlite3_bind_int64(s, 6, now);
+    sqlite3_bind_int64(s, 7, points), bind_text(s, 8, entry);
+    run(t, INSERT_ENTRY);
+    /* The checkpoint after it: one batch more, the entry first in the history. */
+    snprintf(batch, sizeof batch,
+             "{\"available_at_ms\":%lld,\"expired\":false,\"expires_at_ms\":%lld,\"free\":%lld,"
+             "\"held\":0,\"id\":\"%s\",\"points\":%lld,\"reason\":\"earn\",\"receipt_id\":"
+             "\"%s\"}",
+             (long long)now, (long long)expires, (long long)points, entry_id, (long long)points,
+             receipt_id);
+    snprintf(line, sizeof line,
+             "{\"at_ms\":%lld,\"automatic\":false,\"balance_delta\":%lld,\"id\":\"%s\","
+             "\"points\":%lld,\"reason\":\"earn\",\"rule\":\"bonus\"}",
+             (long long)now, (long long)points, entry_id, (long long)points);
+    const int fresh = t->body == NULL;
+    char* grown = with_item(fresh ? kFirstState : t->body, "\"batches\"", batch, 0, fresh);
+    char* body = with_item(grown, "\"history\"", line, history_max, fresh);
+    free(grown);
+    s = st[SAVE_STATE];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, member), sqlite3_bind_int64(s, 3, seq + 1);
+    sqlite3_bind_int64(s, 4, 1), bind_text(s, 5, body);
+    run(t, SAVE_STATE);
+    free(body);
+    /* The operation, with the request as the server stores it and the answer. */
+    snprintf(request, sizeof request,
+             "{\"member\":{\"card\":\"%s\"},\"operation_id\":\"%s\",\"receipt\":{\"id\":\"%s\","
+             "\"lines\":[{\"category\":\"food\",\"sku\":\"tea\",\"unit_price\":25000}]}}",
+             card, op, receipt_id);
+    s = st[INSERT_OPERATION];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, op), bind_text(s, 3, "receipt");
+    bind_text(s, 4, member), bind_text(s, 5, request), sqlite3_bind_int64(s, 6, 201);
+    bind_text(s, 7, g.response), sqlite3_bind_int64(s, 8, now);
+    run(t, INSERT_OPERATION);
+    run(t, COMMIT);
+}
+
+static void one_receipt(struct Thread* t) {
+    const int64_t k = __atomic_fetch_add(&next_member, 1, __ATOMIC_RELAXED) % g.n_members;
+    const char *member = g.members[k], *card = g.cards[k];
+    const int64_t now = now_ms();
+    read_only(t, member, card, now);
+    member_write(t, member, card, now);
+    run(t, BEGIN_DEFERRED); /* credit_inviter: the member's referral, in a read snapshot */
+    bind_text(t->st[REFERRAL], 1, g.merchant), bind_text(t->st[REFERRAL], 2, member);
+    run(t, REFERRAL);
+    run(t, ROLLBACK);
+    ++t->receipts;
+}
+
+/* A connection as sqlite_store.cpp opens it. */
+static void open_connection(struct Thread* t) {
+    const int mode = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(g.copy, &t->db, mode, NULL) != SQLITE_OK) die(t->db, g.copy);
+    sqlite3_busy_timeout(t->db, 5000);
+    exec(t->db, "PRAGMA journal_mode=WAL");
+    exec(t->db, "PRAGMA synchronous=FULL");
+    exec(t->db, "PRAGMA foreign_keys=ON");
+    for (int i = 0; i < STATEMENTS; ++i)
+        if (sqlite3_prepare_v3(t->db, kSql[i], -1, SQLITE_PREPARE_PERSISTENT, &t->st[i], NULL) !=
+            SQLITE_OK)
+            die(t->db, kSql[i]);
+}
+
+static double deadline;
+
+static void* thread_main(void* arg) {
+    struct Thread* t = arg;
+    while (mono_s() < deadline) one_receipt(t);
+    return NULL;
+}
+
+int main(int argc, char** argv) {
+    const char* path = NULL;
+    g.threads = 1;
+    g.seconds = 8;
+    for (int i = 1; i < argc; i += 2) {
+        if (!strcmp(argv[i], "--keep-copy")) g.keep_copy = 1, --i;
+        else if (i + 1 == argc) path = NULL;
+        else if (!strcmp(argv[i], "--db")) path = argv[i + 1];
+        else if (!strcmp(argv[i], "--seconds")) g.seconds = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads")) g.threads = atoi(argv[i + 1]);
+        else path = NULL, i = argc;
+    }
+    if (!path || g.threads < 1 || g.seconds <= 0) {
+        fprintf(stderr, "usage: sqlite_baseline --db FILE [--seconds S] [--threads N] "
+                        "[--keep-copy]\n");
+        return 2;
+    }
+    g.start_ms = now_ms();
+    copy_database(path);
+    read_setup();
+    struct Thread* threads = calloc((size_t)g.threads, sizeof *threads);
+    for (int i = 0; i < g.threads; ++i) threads[i].no = i, open_connection(&threads[i]);
+    pthread_t* ids = calloc((size_t)g.threads, sizeof *ids);
+    const double start = mono_s();
+    deadline = start + g.seconds;
+    for (int i = 0; i < g.threads; ++i) pthread_create(&ids[i], NULL, thread_main, &threads[i]);
+    int64_t total = 0;
+    for (int i = 0; i < g.threads; ++i) pthread_join(ids[i], NULL), total += threads[i].receipts;
+    const double elapsed = mono_s() - start;
+    for (int i = 0; i < g.threads; ++i) {
+        for (int k = 0; k < STATEMENTS; ++k) sqlite3_finalize(threads[i].st[k]);
+        sqlite3_close(threads[i].db);
+    }
+    if (!g.keep_copy) remove_copy();
+    printf("{\"per_second\":%.1f,\"transactions\":%lld,\"seconds\":%.3f}\n", total / elapsed,
+           (long long)total, elapsed);
+    return 0;
+}
