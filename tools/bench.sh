@@ -3,8 +3,10 @@
 # its table into README.md between <!-- bench:NAME --> markers.
 #   tools/bench.sh core    receipts quoted per second, native vs wasm under Node
 #   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
-#                          on SQLite and PostgreSQL, against pgbench's TPS for the same
-#                          database work as one transaction (the ceiling)
+#                          on SQLite and PostgreSQL, against the same statements without the
+#                          server (the ceiling: pgbench on PostgreSQL, tools/bench/
+#                          sqlite_baseline.c on SQLite); then latency against the member's
+#                          history length and the number of members (tools/bench/scale_bench.py)
 #   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
 #                          1, 2 and 3 servers on one PostgreSQL (tools/cluster.sh), and 1 server
 #                          without nginx; ratios against 1 server behind nginx
@@ -142,37 +144,96 @@ bench_one_db() {
   lookup_json=$(run_wrk lookup.lua)
   receipt_json=$(run_wrk receipt.lua)
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
-  printf '| %s | member lookup | %s | %s | %s | %s |\n' "$name" "$(rate "$lookup_json")" "$(field "$lookup_json" p50_ms)" "$(field "$lookup_json" p99_ms)" "$(field "$lookup_json" errors)" >>"$tmp/rows"
-  printf '| %s | receipt post | %s | %s | %s | %s |\n' "$name" "$(rate "$receipt_json")" "$(field "$receipt_json" p50_ms)" "$(field "$receipt_json" p99_ms)" "$(field "$receipt_json" errors)" >>"$tmp/rows"
-  last_receipt_rate=$(rate "$receipt_json")
+  lookup_rate=$(rate "$lookup_json") receipt_rate=$(rate "$receipt_json")
+}
+
+# "| database | request | per second | ceiling | ratio | p50 | p99 | errors |" for $1 ($2: wrk JSON)
+server_row() {
+  local ratio="–" ceiling="${5:-–}"
+  [ "$ceiling" = "–" ] || ratio=$(node -e "console.log(($4/$ceiling).toFixed(2))")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$4" "$ceiling" "$ratio" \
+    "$(field "$3" p50_ms)" "$(field "$3" p99_ms)" "$(field "$3" errors)" >>"$tmp/rows"
+}
+
+# pgbench's TPS for tools/bench/pgbench_$1.sql on $url with the bench's members filled in: the
+# same statements in the same transactions as the server's request ($2: the members' ids
+# separated by ';', $3: their cards).
+pgbench_tps() {
+  local script="$tmp/pgbench_$1.sql" now window_from key_id
+  now=$(node -e 'console.log(Date.now())')
+  window_from=$((now - 365 * 24 * 3600 * 1000))
+  key_id=$(psql -Atq "$url" -c "SELECT key_id FROM api_keys WHERE merchant_id = 'demo' AND role = 'till' LIMIT 1")
+  node -e '
+    const fs = require("fs");
+    const [src, dst, members, cards, now, from, key] = process.argv.slice(1);
+    const list = (s) => s.split(";").map((x) => "\x27" + x + "\x27").join(", ");
+    fs.writeFileSync(dst, fs.readFileSync(src, "utf8")
+      .replaceAll("@MEMBERS@", list(members)).replaceAll("@CARDS@", list(cards))
+      .replaceAll("@COUNT@", String(members.split(";").length)).replaceAll("@NOW@", now)
+      .replaceAll("@WINDOW_FROM@", from).replaceAll("@KEY_ID@", key));
+  ' "tools/bench/pgbench_$1.sql" "$script" "$2" "$3" "$now" "$window_from" "$key_id"
+  # Stored texts as long as the server's, measured on what it wrote.
+  local sizes
+  sizes=$(psql -Atq "$url" -F ' ' -c "SELECT
+      (SELECT COALESCE(AVG(length(receipt)), 0)::int FROM receipts WHERE merchant_id = 'demo'),
+      (SELECT COALESCE(AVG(length(quote)), 0)::int FROM receipts WHERE merchant_id = 'demo'),
+      (SELECT COALESCE(AVG(length(body)), 0)::int FROM member_entries WHERE merchant_id = 'demo'),
+      (SELECT COALESCE(AVG(length(body)), 0)::int FROM member_state WHERE merchant_id = 'demo'),
+      (SELECT COALESCE(AVG(length(request)), 0)::int FROM operations WHERE kind = 'receipt'),
+      (SELECT COALESCE(AVG(length(response)), 0)::int FROM operations WHERE kind = 'receipt')")
+  local defs=() n
+  local names=(receipt_text quote_text entry_text state_text request_text response_text)
+  read -r -a n <<<"$sizes"
+  for i in "${!names[@]}"; do defs+=(-D "${names[$i]}=$(head -c "${n[$i]}" /dev/zero | tr '\0' x)"); done
+  /usr/lib/postgresql/15/bin/pgbench "$url" -n -M prepared -f "$script" -c 16 -j 2 \
+    -T "${KOPILKA_BENCH_S:-8}" "${defs[@]}" 2>"$tmp/pgbench-$1.log" |
+    sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1 | xargs printf '%.0f\n'
 }
 
 bench_server() {
   local tmp pg_dir url
   tmp=$(mktemp -d /tmp/kopilka-bench.XXXXXX)
   pg_dir=$(mktemp -d /tmp/kopilka-pg.XXXXXX)
-  trap 'tools/pg.sh stop "$pg_dir" 2>/dev/null; rm -rf "$tmp"' RETURN
+  # KOPILKA_BENCH_KEEP=1 keeps the scratch directory (pgbench's scripts and logs, server logs).
+  trap 'tools/pg.sh stop "$pg_dir" 2>/dev/null; [ -n "${KOPILKA_BENCH_KEEP:-}" ] || rm -rf "$tmp"' RETURN
   url=$(tools/pg.sh start "$pg_dir" 2>"$tmp/pg.log")
   : >"$tmp/rows"
   echo "[bench] server on SQLite"
   bench_one_db SQLite "$tmp/bench.sqlite" "$tmp"
-  local sqlite_receipts=$last_receipt_rate
+  echo "[bench] SQLite: the same transactions from a minimal C program"
+  cc -O2 tools/bench/sqlite_baseline.c -lsqlite3 -o build/native/bin/sqlite_baseline
+  local sqlite_ceiling
+  sqlite_ceiling=$(build/native/bin/sqlite_baseline --db "$tmp/bench.sqlite" \
+                     --seconds "${KOPILKA_BENCH_S:-8}" | node -e \
+                     'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Math.round(JSON.parse(s).per_second)))')
+  server_row SQLite "member lookup" "$lookup_json" "$lookup_rate"
+  server_row SQLite "receipt post" "$receipt_json" "$receipt_rate" "$sqlite_ceiling"
   echo "[bench] server on PostgreSQL"
   bench_one_db PostgreSQL "$url" "$tmp"
-  local pg_receipts=$last_receipt_rate
-  echo "[bench] pgbench ceiling"
-  # 300 members' counters for the pgbench script (the server created the schema).
-  psql -q "$url" -c "INSERT INTO member_counters SELECT 'demo', g::text, 0, 0, '', 0, '{}' FROM generate_series(1, 300) g ON CONFLICT DO NOTHING" >/dev/null
-  local tps
-  tps=$(/usr/lib/postgresql/15/bin/pgbench "$url" -n -M prepared -f tools/bench/pgbench_receipt.sql -c 16 -j 2 -T "${KOPILKA_BENCH_S:-8}" 2>/dev/null |
-        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
-  local ratio
-  ratio=$(node -e "console.log((${pg_receipts}/${tps}).toFixed(2))")
+  echo "[bench] pgbench: the same statements"
+  local demo_members demo_cards all_members all_cards lookup_tps receipt_tps
+  demo_members=$(psql -Atq "$url" -c "SELECT string_agg(member_id, ';' ORDER BY member_id) FROM members WHERE merchant_id = 'demo' AND member_id LIKE 'demo-%'")
+  demo_cards=$(psql -Atq "$url" -c "SELECT string_agg((SELECT number FROM cards c WHERE c.merchant_id = m.merchant_id AND c.member_id = m.member_id LIMIT 1), ';' ORDER BY member_id) FROM members m WHERE merchant_id = 'demo' AND member_id LIKE 'demo-%'")
+  all_members=$(psql -Atq "$url" -c "SELECT string_agg(member_id, ';' ORDER BY member_id) FROM members WHERE merchant_id = 'demo'")
+  all_cards=$(psql -Atq "$url" -c "SELECT string_agg((SELECT number FROM cards c WHERE c.merchant_id = m.merchant_id AND c.member_id = m.member_id LIMIT 1), ';' ORDER BY member_id) FROM members m WHERE merchant_id = 'demo'")
+  lookup_tps=$(pgbench_tps lookup "$demo_members" "$demo_cards")
+  # Every member gets a checkpoint, moved 10^9 entries on (see pgbench_receipt.sql).
+  psql -q "$url" -c "INSERT INTO member_state (merchant_id, member_id, seq, version, body) SELECT merchant_id, member_id, 1, 1, '{}' FROM members WHERE merchant_id = 'demo' ON CONFLICT DO NOTHING" -c "UPDATE member_state SET seq = seq + 1000000000" >/dev/null
+  receipt_tps=$(pgbench_tps receipt "$all_members" "$all_cards")
+  server_row PostgreSQL "member lookup" "$lookup_json" "$lookup_rate" "$lookup_tps"
+  server_row PostgreSQL "receipt post" "$receipt_json" "$receipt_rate" "$receipt_tps"
   local table
-  table=$(printf '| database | request | per second | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|\n%s\n\npgbench, the same database work as one receipt in one transaction (16 clients): **%.0f TPS**; receipts through kopilka-server on PostgreSQL reach **%s** of that ceiling. wrk -t2 -c16 for %ss against a server with its default workers; lookups of the three demo members, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL, on %s cores, %s.' \
-    "$(cat "$tmp/rows")" "$tps" "$ratio" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
+  table=$(printf '| database | request | per second | ceiling / s | vs ceiling | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|\n%s\n\nThe ceilings run the database work of the request without the server, on the same database right after the server'"'"'s run: on PostgreSQL pgbench (-M prepared, 16 clients) with the statements kopilka-server sends, in the same transactions, with stored texts as long as the server'"'"'s (tools/bench/pgbench_lookup.sql, pgbench_receipt.sql); on SQLite a minimal C program (tools/bench/sqlite_baseline.c, one connection, prepared statements, the server'"'"'s pragmas) with the same statements and transactions. wrk -t2 -c16 for %ss against a server with its default workers; lookups of the three demo members by QR, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL; everything shares %s cores, %s.' \
+    "$(cat "$tmp/rows")" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
   echo "$table"
   write_readme server "$table"
+  echo "[bench] latency against the member's history and the number of members, about 2 minutes"
+  local scale
+  scale=$(python3 tools/bench/scale_bench.py --bin build/native/bin --pg "$url" \
+            --out build/bench/scale.json 2>"$tmp/scale.log") ||
+    { cat "$tmp/scale.log" >&2; return 1; }
+  echo "$scale"
+  write_readme scale "$scale"
 }
 
 # One row of the cluster table: lookups and receipts at $server_url, each with its rate relative

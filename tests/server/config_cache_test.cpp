@@ -5,7 +5,9 @@
 // server that kept using its copy would fail here.
 //
 // And on one server, by its /metrics: lookups decode the program, the kiosk settings and the
-// wheel on the first request only, and a new program version once more.
+// wheel on the first request only, and a new program version once more. On PostgreSQL the
+// server also keeps the rows themselves (storage/config_cache.hpp) while no NOTIFY says they
+// changed: a version scheduled for later still takes over at its time.
 //
 // The programs (1 point = 1 ₽ = 100 minor units): A earns 5 %, B earns 10 %. A 1000 ₽ receipt
 // earns 50 points under A and 100 under B.
@@ -13,6 +15,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "console_helpers.hpp"
 #include "pg_database.hpp"
@@ -156,4 +159,27 @@ TEST_CASE("SQLite: a program or setting published on one server is used by anoth
     ServerProcess b({"--db", file, "--quiet", "--no-rate-limits"});
     REQUIRE_MESSAGE(b.start(&why), why);
     publish_on_one_use_on_the_other(a, b, file);
+}
+
+TEST_CASE(
+    "PostgreSQL: a version scheduled for later takes over at its time on a server that "
+    "kept the one before") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--no-rate-limits"});
+    auto c = server->client();
+    Shop s{own_merchant(db.url, *c, "later", "LATER", kProgramA)};
+    CHECK(earned(*c, s) == 50);
+    const auto from = std::chrono::system_clock::now() + std::chrono::milliseconds(1500);
+    const std::int64_t from_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(from.time_since_epoch()).count();
+    const Reply put = call(*c, "POST", "/v1/admin/program/versions", s.admin,
+                           Json{{"program", kProgramB}, {"effective_from", from_ms}});
+    REQUIRE_MESSAGE(put.status == 201, put.body.dump());
+    // Until then A, kept again after the publish; from then on B, without another change.
+    CHECK(earned(*c, s) == 50);
+    CHECK(earned(*c, s) == 50);
+    std::this_thread::sleep_until(from + std::chrono::milliseconds(50));
+    CHECK(earned(*c, s) == 100);
+    CHECK(earned(*c, s) == 100);
 }

@@ -1,15 +1,28 @@
--- pgbench: the database work of one receipt, as a single transaction (the ceiling for
--- POST /v1/receipts on PostgreSQL): lock the member's row, read its entries, append two
--- entries, update the counters, store the receipt and the operation.
-\set member random(1, 300)
-\set op random(1, 1000000000)
+-- pgbench: the statements kopilka-server runs for one POST /v1/receipts (a till's key, the
+-- member by card) on PostgreSQL, in the same transactions and order (from log_statement = all);
+-- tools/bench.sh server runs this with -M prepared as the ceiling for receipts. The till's
+-- key, the merchant, the program and the kiosk's settings and wheel come from the server's
+-- configuration cache (no statements once warm). @CARDS@ and @MEMBERS@ are the bench's
+-- members' cards and ids, @NOW@ the time;
+-- the stored texts are as long as the server's (:receipt_text, :quote_text, :entry_text,
+-- :state_text, :request_text, :response_text, set with -D). The bench first moves every
+-- checkpoint's seq up by 10^9, so these entries never meet the server's, and the checkpoint's
+-- read returns its one row (named for \gset: the names change no work). Keep in sync with
+-- tools/server/api/receipts.cpp.
+\set k random(1, @COUNT@)
+\set op random(1, 9000000000000000000)
+SELECT m.member_id, m.display_name, COALESCE((SELECT number FROM cards c WHERE c.merchant_id = m.merchant_id AND c.member_id = m.member_id ORDER BY c.created_at_ms, c.number LIMIT 1), ''), m.phone, m.email, m.birthday, m.consent_at_ms, m.created_at_ms, m.erased_at_ms, COALESCE((SELECT v.version FROM row_versions v WHERE v.merchant_id = m.merchant_id AND v.kind = 'member' AND v.row_id = m.member_id), 1) FROM members m WHERE m.merchant_id = 'demo' AND m.member_id = (SELECT c.member_id FROM cards c WHERE c.merchant_id = 'demo' AND c.number = (ARRAY[@CARDS@])[:k]);
 BEGIN;
-SELECT spend_total FROM member_counters WHERE merchant_id = 'demo' AND member_id = :member::text FOR UPDATE;
-SELECT body FROM member_entries WHERE merchant_id = 'demo' AND member_id = :member::text ORDER BY seq;
-INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, member_delta, body)
-  SELECT 'demo', :member::text, COALESCE(MAX(seq), 0) + 1, md5(random()::text), 'earn', 0, 12, '{"postings":[]}'
-  FROM member_entries WHERE merchant_id = 'demo' AND member_id = :member::text;
-UPDATE member_counters SET spend_total = spend_total + 25000 WHERE merchant_id = 'demo' AND member_id = :member::text;
-INSERT INTO receipts VALUES ('demo', md5(random()::text), :member::text, md5(random()::text), 0, 25000, 12, '{}', '{}', '[]');
-INSERT INTO operations VALUES ('demo', md5(random()::text), 'receipt', :member::text, '{}', 201, '{}', 0);
+INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, tier_held, window_start_ms, stamps) VALUES ('demo', (ARRAY[@MEMBERS@])[:k], 0, 0, '', 0, '{}') ON CONFLICT (merchant_id, member_id) DO NOTHING;
+SELECT 1 FROM member_counters WHERE merchant_id = 'demo' AND member_id = (ARRAY[@MEMBERS@])[:k] FOR UPDATE;
+SELECT kind, member_id, request, status, response, at_ms FROM operations WHERE merchant_id = 'demo' AND op_id = 'op-' || :op;
+SELECT 0 AS row_kind, s.seq AS state_seq, s.version AS state_version, s.body AS state_body, c.spend_total, c.last_purchase_ms, c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END AS has_counters, CASE WHEN CAST(-1 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = 'demo' AND r.member_id = (ARRAY[@MEMBERS@])[:k] AND r.at_ms >= CAST(-1 AS BIGINT)) END AS tier_sum FROM (SELECT 1 AS one) k LEFT JOIN member_state s ON s.merchant_id = 'demo' AND s.member_id = (ARRAY[@MEMBERS@])[:k] LEFT JOIN member_counters c ON c.merchant_id = 'demo' AND c.member_id = (ARRAY[@MEMBERS@])[:k] UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM member_entries e WHERE e.merchant_id = 'demo' AND e.member_id = (ARRAY[@MEMBERS@])[:k] AND e.seq >= (SELECT x.seq FROM member_state x WHERE x.merchant_id = 'demo' AND x.member_id = (ARRAY[@MEMBERS@])[:k]) ORDER BY 1, 2 \gset
+SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned FROM receipts WHERE merchant_id = 'demo' AND receipt_id = 'B-' || :op;
+SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts WHERE merchant_id = 'demo' AND member_id = (ARRAY[@MEMBERS@])[:k] AND at_ms >= @WINDOW_FROM@;
+SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM referrals WHERE merchant_id = 'demo' AND member_id = (ARRAY[@MEMBERS@])[:k];
+INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, tier_held, window_start_ms, stamps, spins) VALUES ('demo', (ARRAY[@MEMBERS@])[:k], 25000, @NOW@, 'base', @NOW@, '{}', '{}') ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = excluded.spins;
+INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, quote, returned) VALUES ('demo', 'B-' || :op, (ARRAY[@MEMBERS@])[:k], 'op-' || :op, @NOW@, 25000, 12, :receipt_text, :quote_text, '[]') ON CONFLICT (merchant_id, receipt_id) DO NOTHING;
+INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, member_delta, body) VALUES ('demo', (ARRAY[@MEMBERS@])[:k], :state_seq, 'e-' || :op, 'earn', @NOW@, 12, :entry_text);
+INSERT INTO member_state (merchant_id, member_id, seq, version, body) VALUES ('demo', (ARRAY[@MEMBERS@])[:k], :state_seq + 1, 1, :state_text) ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, version = excluded.version, body = excluded.body;
+INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, at_ms) VALUES ('demo', 'op-' || :op, 'receipt', (ARRAY[@MEMBERS@])[:k], :request_text, 201, :response_text, @NOW@);
 COMMIT;

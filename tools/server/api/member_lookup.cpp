@@ -34,13 +34,17 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
     const auto wheel = wheel_id.empty() ? active_wheel(store, merchant->merchant_id)
                                         : load_wheel(store, merchant->merchant_id, wheel_id);
     codec::Json snapshot;
-    store.read_member(merchant->merchant_id, member->member_id, [&](MemberTx& tx) {
-        // Expiries due by now are shown; the next write stores them.
-        const ledger::Ledger l = load_ledger(tx, now_ms);
-        const MemberCounters counters = tx.counters();
-        snapshot = snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
-                                  spins_available(wheel, counters.spins, now_ms));
-    });
+    store.read_member(
+        merchant->merchant_id, member->member_id,
+        [&](MemberTx& tx) {
+            if (program->tiers) tx.expect_tier_window(tier_window_start(*program, now_ms));
+            // Expiries due by now are shown; the next write stores them.
+            const ledger::Ledger l = load_ledger(tx, now_ms);
+            const MemberCounters counters = tx.counters();
+            snapshot = snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
+                                      now_ms, spins_available(wheel, counters.spins, now_ms));
+        },
+        true);
     return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};
 }
 

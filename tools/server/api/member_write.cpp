@@ -133,6 +133,10 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
     return out;
 }
 
+std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms) {
+    return p.tiers ? now_ms - p.tiers->window_days * day_ms : now_ms;
+}
+
 quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
                                     const ledger::Ledger& l, const MemberCounters& c,
                                     std::int64_t now_ms) {
@@ -141,8 +145,7 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
     m.spend_before = c.spend_total;
     m.last_purchase_ms = c.last_purchase_ms;
     m.tier_held = c.tier_held;
-    if (p.tiers)
-        m.tier_qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
+    if (p.tiers) m.tier_qualifying = tx.tier_qualifying_since(tier_window_start(p, now_ms));
     codec::DecodeError e;
     if (const auto stamps = codec::parse_json(c.stamps, &e); stamps && stamps->is_object())
         for (const auto& item : stamps->items())
@@ -187,9 +190,12 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l,
                            const std::string& tier_held, std::int64_t now_ms,
-                           std::int64_t spins_available) {
+                           std::int64_t spins_available,
+                           std::optional<std::int64_t> tier_qualifying) {
     members::TierState tier{0, tier_held};
-    if (p.tiers) tier.qualifying = tx.tier_qualifying_since(now_ms - p.tiers->window_days * day_ms);
+    if (p.tiers)
+        tier.qualifying = tier_qualifying ? *tier_qualifying
+                                          : tx.tier_qualifying_since(tier_window_start(p, now_ms));
     return codec::encode_member(
         members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
                                        l.snapshot(), tier, spins_available, now_ms));

@@ -99,10 +99,17 @@ ledger::Ledger load_whole_ledger(MemberTx& tx, std::int64_t now_ms);
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
 
+// Where the tier window of a program with tiers begins at now_ms: the receipts from then on
+// qualify.
+std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
+
 // The member's snapshot after a write, as JSON; spins_available as api/wheel_state.hpp counts it.
+// tier_qualifying: the tier window's qualifying spend when the caller knows it (otherwise the
+// database sums it).
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l,
                            const std::string& tier_held, std::int64_t now_ms,
-                           std::int64_t spins_available = 0);
+                           std::int64_t spins_available = 0,
+                           std::optional<std::int64_t> tier_qualifying = std::nullopt);
 
 }  // namespace kopilka::server

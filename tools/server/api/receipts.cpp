@@ -208,6 +208,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
     const auto wheel =
         active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
+    // Whether this answer may have qualified a referral whose inviter is still to be credited:
+    // unknown (true) for an answer given before; for a new receipt, only if it qualified one.
+    bool may_credit_inviter = true;
     ApiResult answer = member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         // Posted before: answered without quoting. A receipt posted at this moment by another
         // member's operation is only seen by insert_receipt below.
@@ -235,8 +238,13 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             return false;
         }
         qualify_referral(tx, referral, q, w.op_hex, now_ms);
+        may_credit_inviter = referral && q.referral_invitee_bonus > 0;
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
+        // The window's qualifying spend with this receipt, as the database would now sum it.
+        const std::int64_t qualifying_after =
+            context.tier_qualifying +
+            (rq.receipt.at_ms >= tier_window_start(*program, now_ms) ? qualifying : 0);
         count_receipt(&counters, *program, q, rq.receipt.at_ms);
         tx.save_counters(counters);
 
@@ -247,18 +255,19 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             *out = receipt_taken(tx, w);  // everything this transaction wrote is rolled back
             return false;
         }
-        *out = {201,
-                Json{{"operation_id", w.op_hex},
-                     {"receipt_id", rq.receipt.id},
-                     {"quote", quote_json},
-                     {"member",
-                      snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
-                                     now_ms, spins_available(wheel, counters.spins, now_ms))}},
-                {}};
+        *out = {
+            201,
+            Json{{"operation_id", w.op_hex},
+                 {"receipt_id", rq.receipt.id},
+                 {"quote", quote_json},
+                 {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
+                                           now_ms, spins_available(wheel, counters.spins, now_ms),
+                                           qualifying_after)}},
+            {}};
         return true;
     });
     // Answered now or before: the inviter's bonus, once (a no-op for other receipts).
-    if (answer.status == 201)
+    if (answer.status == 201 && program->referral && may_credit_inviter)
         credit_inviter(store, merchant->merchant_id, member->member_id, w.op_hex, *program,
                        now_ms);
     return answer;

@@ -3,8 +3,10 @@
 // sharing one database.
 //
 // Implemented: the Sql executor (parameters sent as text of unspecified type, which
-// PostgreSQL infers from where each is used); TxMode::read and write as READ COMMITTED
-// transactions (a member's writers serialise on the row lock SqlStore::with_member takes),
+// PostgreSQL infers from where each is used; each statement prepared once per connection);
+// TxMode::read as single statements outside a transaction (what READ COMMITTED would see,
+// without BEGIN and COMMIT's round trips); TxMode::write as a READ COMMITTED transaction (a
+// member's writers serialise on the row lock SqlStore::with_member takes),
 // TxMode::snapshot as one REPEATABLE READ, READ ONLY snapshot without row locks, so lookups
 // and exports never wait for writers; retry of whole transactions on
 // pqxx::transaction_rollback (serialization failure, deadlock) with a short backoff, but
@@ -15,16 +17,18 @@
 #include "storage/pg_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <cstdint>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "codec/ledger_json.hpp"
 #include "storage/sql_store.hpp"
@@ -51,6 +55,10 @@ constexpr std::size_t kConnectionsMax = 16;
 // Whole transactions are retried this often on serialization failures and deadlocks.
 constexpr int kAttempts = 8;
 
+// Statements one connection prepares at most; any beyond run unnamed (parsed and planned each
+// time), so SQL built from a request's filters can't grow a connection's memory without bound.
+constexpr std::size_t kPreparedMax = 256;
+
 // The URL without its password, for messages.
 std::string redact(const std::string& url) {
     const auto scheme = url.find("://");
@@ -69,39 +77,56 @@ std::string first_line(const std::string& s) {
     return out;
 }
 
+// A connection and the statements prepared on it: each distinct SQL text is prepared the first
+// time the connection runs it (libpqxx sends the PREPARE with that first use) and executed by
+// name after that, so PostgreSQL parses and plans it once per connection, not once per call.
+struct PgConnection {
+    explicit PgConnection(const std::string& url) : conn(url) {}
+    pqxx::connection conn;
+    std::unordered_map<std::string, std::string> prepared;  // SQL text → statement name
+};
+
 // The shared SQL inside one libpqxx transaction. Parameters go as text of unspecified type
 // (PostgreSQL infers each from where it is used).
 class PgSql final : public Sql {
 public:
-    explicit PgSql(pqxx::work& w) : w_(w) {}
-    std::vector<SqlRow> query(const std::string& sql,
-                              const std::vector<SqlValue>& params) override {
-        const pqxx::result r = run(sql, params);
-        std::vector<SqlRow> out;
-        out.reserve(r.size());
-        for (const auto& row : r) {
-            SqlRow cells;
-            cells.reserve(row.size());
-            for (const auto& f : row)
-                cells.push_back(f.is_null() ? std::string() : f.as<std::string>());
-            out.push_back(std::move(cells));
-        }
-        return out;
+  PgSql(pqxx::transaction_base& w, PgConnection& c) : w_(w), c_(c) {}
+  std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+      const pqxx::result r = run(sql, params);
+      std::vector<SqlRow> out;
+      out.reserve(r.size());
+      for (const auto& row : r) {
+          SqlRow cells;
+          cells.reserve(row.size());
+          for (const auto& f : row)
+              cells.push_back(f.is_null() ? std::string() : f.as<std::string>());
+          out.push_back(std::move(cells));
+      }
+      return out;
     }
     std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) override {
         return static_cast<std::int64_t>(run(sql, params).affected_rows());
     }
-    void script(const std::string& sql) override { w_.exec(sql); }
+    void script(const std::string& sql) override {
+        wrote_config_ = true;
+        w_.exec(sql);
+    }
+    // Whether a statement that may write the configuration tables ran.
+    bool wrote_config() const { return wrote_config_; }
     const SqlDialect& dialect() const override { return kPostgres; }
 
   private:
     pqxx::result run(const std::string& sql, const std::vector<SqlValue>& params) {
+        wrote_config_ = wrote_config_ || writes_config(sql);
         std::vector<std::string> texts;
         texts.reserve(params.size());
         for (const auto& p : params) texts.push_back(p.text);
+        const auto params_of = [&] {
+            return pqxx::prepare::make_dynamic_params(texts.begin(), texts.end());
+        };
         try {
-            return w_.exec_params(sql,
-                                  pqxx::prepare::make_dynamic_params(texts.begin(), texts.end()));
+            const std::string* name = statement(sql);
+            return name ? w_.exec_prepared(*name, params_of()) : w_.exec_params(sql, params_of());
         } catch (const pqxx::unique_violation& e) {
             // SQLSTATE 23505; the message names the constraint: … unique constraint "cards_pkey".
             const std::string what = e.what();
@@ -112,7 +137,28 @@ public:
             throw UniqueViolation(first_line(what), unique_field(key));
         }
     }
-    pqxx::work& w_;
+    // The name sql is prepared under on this connection, or nullptr once kPreparedMax are.
+    const std::string* statement(const std::string& sql) {
+        const auto found = c_.prepared.find(sql);
+        if (found != c_.prepared.end()) return &found->second;
+        if (c_.prepared.size() >= kPreparedMax) return nullptr;
+        std::string name = "k" + std::to_string(c_.prepared.size());
+        c_.conn.prepare(name, sql);
+        return &c_.prepared.emplace(sql, std::move(name)).first->second;
+    }
+
+    // A statement other than a SELECT naming a table the configuration cache keeps (one that
+    // merely mentions such a table counts too: that only costs a reload).
+    static bool writes_config(const std::string& sql) {
+        if (sql.compare(0, 7, "SELECT ") == 0) return false;
+        for (const char* table : {"merchants", "api_keys", "programs", "documents"})
+            if (sql.find(table) != std::string::npos) return true;
+        return false;
+    }
+
+    pqxx::transaction_base& w_;
+    PgConnection& c_;
+    bool wrote_config_ = false;
 };
 
 class PgStore final : public SqlStore {
@@ -121,6 +167,7 @@ public:
         try {
             idle_.push_back(connect());
             migrate_schema();
+            listener_ = std::thread([this] { listen_for_changes(); });
         } catch (const pqxx::broken_connection& e) {
             throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
                                      first_line(e.what()));
@@ -133,13 +180,18 @@ public:
         }
     }
 
-private:
-    std::unique_ptr<pqxx::connection> connect() { return std::make_unique<pqxx::connection>(url_); }
+    ~PgStore() override {
+        stopping_ = true;
+        if (listener_.joinable()) listener_.join();
+    }
 
-    // A connection borrowed from the pool for one transaction; returned unless it broke. At
-    // most kConnectionsMax are open: PostgreSQL's connection limit is shared by every server
-    // process (100 by default), and more connections than cores only queue inside it.
-    class Lease {
+private:
+  std::unique_ptr<PgConnection> connect() { return std::make_unique<PgConnection>(url_); }
+
+  // A connection borrowed from the pool for one transaction; returned unless it broke. At
+  // most kConnectionsMax are open: PostgreSQL's connection limit is shared by every server
+  // process (100 by default), and more connections than cores only queue inside it.
+  class Lease {
     public:
         explicit Lease(PgStore& s) : s_(s) {
             std::unique_lock<std::mutex> lock(s_.pool_mutex_);
@@ -160,7 +212,7 @@ private:
             }
         }
         ~Lease() {
-            if (!conn_ || broken_ || !conn_->is_open()) {
+            if (!conn_ || broken_ || !conn_->conn.is_open()) {
                 conn_.reset();
                 release_slot();
                 return;
@@ -180,28 +232,29 @@ private:
         }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
-        pqxx::connection& conn() { return *conn_; }
+        PgConnection& conn() { return *conn_; }
         void discard() { broken_ = true; }
 
     private:
         PgStore& s_;
-        std::unique_ptr<pqxx::connection> conn_;
+        std::unique_ptr<PgConnection> conn_;
         bool broken_ = false;
     };
 
-    // Runs fn(work) in one READ COMMITTED transaction and commits when it returns true (rolls
-    // back when false). The whole transaction, commit included, is retried on
+    // Runs fn(tx, connection) in one transaction of type Tx and commits when it returns true
+    // (rolls back when false). The whole transaction, commit included, is retried on
     // pqxx::transaction_rollback (serialization failure, deadlock) with a short randomised
     // backoff. A broken connection, or a commit whose outcome is unknown, is never retried:
     // the connection is dropped and the error propagates.
-    template <class Fn>
+    template <class Tx, class Fn>
     void run(Fn&& fn) {
         thread_local std::minstd_rand jitter(std::random_device{}());
         for (int attempt = 1;; ++attempt) {
             Lease lease(*this);
             try {
-                pqxx::work w(lease.conn());
-                if (fn(w)) w.commit();
+                Tx w(lease.conn().conn);
+                if (fn(w, lease.conn()))
+                    w.commit();
                 else w.abort();
                 return;
             } catch (const pqxx::transaction_rollback&) {
@@ -219,20 +272,90 @@ private:
         }
     }
 
+    // read: statements without BEGIN and COMMIT, each seeing what is committed when it runs
+    // (as READ COMMITTED would, one round trip each, as SQLite's autocommit); snapshot: one
+    // BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY, rolled back; write: READ COMMITTED.
     void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
-        run([&](pqxx::work& w) {
-            if (mode == TxMode::snapshot)
-                w.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            PgSql sql(w);
-            return fn(sql) && mode != TxMode::snapshot;
-        });
+        bool wrote_config = false;
+        const auto body = [&](pqxx::transaction_base& w, PgConnection& c) {
+            PgSql sql(w, c);
+            const bool commit = fn(sql) && mode == TxMode::write;
+            wrote_config = sql.wrote_config();
+            return commit;
+        };
+        // Once it has committed (or failed), a write of the configuration tables moves the
+        // generation, so this process's next read sees it without waiting for the NOTIFY.
+        struct Bump {
+            PgStore& s;
+            const bool& wrote;
+            ~Bump() {
+                if (wrote) ++s.config_generation_;
+            }
+        } bump{*this, wrote_config};
+        switch (mode) {
+            case TxMode::read:
+                return run<pqxx::nontransaction>(body);
+            case TxMode::snapshot:
+                return run<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(body);
+            case TxMode::write:
+                return run<pqxx::work>(body);
+        }
+    }
+
+    std::optional<std::uint64_t> config_generation() override {
+        if (!listening_) return std::nullopt;
+        return config_generation_.load();
+    }
+
+    // Listens on kopilka_config (migration 14's triggers) on a connection of its own and moves
+    // the generation on every notification; while it is not listening (before the first
+    // LISTEN, after a lost connection until the next one), the cache is off. A connection that
+    // stops answering is found by a probe every few seconds.
+    void listen_for_changes() {
+        class Receiver final : public pqxx::notification_receiver {
+          public:
+            Receiver(pqxx::connection_base& c, PgStore& s)
+                : pqxx::notification_receiver(c, "kopilka_config"), s_(s) {}
+            void operator()(const std::string&, int) override { ++s_.config_generation_; }
+
+          private:
+            PgStore& s_;
+        };
+        while (!stopping_) {
+            try {
+                pqxx::connection c(url_);
+                Receiver receiver(c, *this);
+                c.get_notifs();  // the LISTEN is in effect from here on
+                ++config_generation_;
+                listening_ = true;
+                auto probed = std::chrono::steady_clock::now();
+                while (!stopping_) {
+                    c.await_notification(0, 200'000);
+                    if (std::chrono::steady_clock::now() - probed > std::chrono::seconds(5)) {
+                        pqxx::nontransaction(c).exec("SELECT 1");
+                        probed = std::chrono::steady_clock::now();
+                    }
+                }
+            } catch (const std::exception&) {
+                // reconnect below; until then every read goes to the database
+            }
+            listening_ = false;
+            ++config_generation_;
+            for (int i = 0; i < 10 && !stopping_; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
     }
 
     std::string url_;
     std::mutex pool_mutex_;
     std::condition_variable pool_changed_;
-    std::vector<std::unique_ptr<pqxx::connection>> idle_;  // connections no thread is using
+    std::vector<std::unique_ptr<PgConnection>> idle_;  // connections no thread is using
     std::size_t open_ = 1;  // idle or leased (the first opens in the constructor)
+
+    std::atomic<std::uint64_t> config_generation_{0};
+    std::atomic<bool> listening_{false};
+    std::atomic<bool> stopping_{false};
+    std::thread listener_;  // listen_for_changes(), started once the schema is up to date
 };
 
 }  // namespace

@@ -651,6 +651,23 @@ const std::string kMemberState = R"sql(
     {member_entries_by_member_pg}
 )sql";
 
+// Statement triggers on the tables the configuration cache keeps: any change, by any server
+// or the CLI, tells every listening server (pg_store.cpp) at its commit.
+const std::string kConfigNotifyPg = R"sql(
+    CREATE FUNCTION config_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN PERFORM pg_notify('kopilka_config', TG_TABLE_NAME); RETURN NULL; END $fn$;
+    CREATE TRIGGER merchants_config AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON merchants
+        FOR EACH STATEMENT EXECUTE FUNCTION config_changed();
+    CREATE TRIGGER api_keys_config AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION config_changed();
+    CREATE TRIGGER programs_config AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON programs
+        FOR EACH STATEMENT EXECUTE FUNCTION config_changed();
+    CREATE TRIGGER documents_config AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON documents
+        FOR EACH STATEMENT EXECUTE FUNCTION config_changed();
+    CREATE TRIGGER document_authors_config AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+        ON document_authors FOR EACH STATEMENT EXECUTE FUNCTION config_changed();
+)sql";
+
 const std::string kMigrations[] = {
     // 1: merchants, programs, members, cards, a first ledger.
     kMerchants + kMembersColumns + kMembersKey + kCards + kFirstLedger,
@@ -681,6 +698,9 @@ const std::string kMigrations[] = {
     kMemberMonths + "{member_month_backfill}",
     // 13: members' ledger checkpoints; a member without one is restored from its entries once.
     kMemberState,
+    // 14: on PostgreSQL, a notification on channel kopilka_config whenever a configuration
+    // table changes (the servers' caches of them, storage/config_cache.hpp); nothing on SQLite.
+    "{config_notify}",
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -691,7 +711,7 @@ const std::string kBaseline =
     kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersKey +
     kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables + kStaffTables +
     "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups + kCardsByMember +
-    kMemberMonths + kMemberState;
+    kMemberMonths + kMemberState + "{config_notify}";
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -704,6 +724,7 @@ std::string render(const std::string& sql, const SqlDialect& d) {
           {"{report_backfill}", report_backfill(d)},
           {"{member_month_triggers}", member_month_triggers(d)},
           {"{member_month_backfill}", member_month_backfill(d)},
+          {"{config_notify}", d.row_locks ? kConfigNotifyPg : ""},
           {"{member_entries_by_member}", d.row_locks ? "" : kMemberEntriesByMember},
           {"{member_entries_by_member_pg}", d.row_locks ? kMemberEntriesByMember : ""}})
         for (auto at = out.find(name); at != std::string::npos; at = out.find(name, at))
@@ -922,6 +943,12 @@ std::vector<ledger::Entry> SqlMemberTx::entries() {
 
 // A range of the primary key (merchant_id, member_id, seq).
 std::vector<ledger::Entry> SqlMemberTx::entries_from(std::size_t from) {
+    if (after_checkpoint_ && after_checkpoint_->first == from) {
+        std::vector<ledger::Entry> out = std::move(after_checkpoint_->second);
+        after_checkpoint_.reset();
+        seq_ = static_cast<std::int64_t>(from + out.size());
+        return out;
+    }
     const auto rows = sql().query(
         "SELECT body FROM member_entries WHERE merchant_id = $1 AND "
         "member_id = $2 AND seq >= $3 ORDER BY seq",
@@ -945,17 +972,37 @@ std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
     return out;
 }
 
+// One statement, one round trip: the checkpoint row, the counters and the entries after the
+// checkpoint (its seq on), which entries_from() and counters() then answer from memory; the
+// first row is there even when the member has neither (its columns NULL). With
+// expect_tier_window(), the tier window's sum too ($3: its start; -1 reads no sum).
 std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
-    const auto r = sql().query(
-        "SELECT seq, version, body FROM member_state "
-        "WHERE merchant_id = $1 AND member_id = $2",
-        {merchant_, member_});
-    if (r.empty() || to_i64(r[0][1]) != kCheckpointVersion) return std::nullopt;
+    const auto rows = sql().query(
+        "SELECT 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
+        "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
+        "CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying)"
+        ", 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
+        "r.at_ms >= CAST($3 AS BIGINT)) END FROM (SELECT 1 AS one) k "
+        "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
+        "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
+        "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
+        "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
+        "ORDER BY 1, 2",
+        {merchant_, member_, tier_since_.value_or(-1)});
+    const SqlRow& r = rows.at(0);
+    counters_ = to_i64(r[10]) == 0
+                    ? MemberCounters{}
+                    : MemberCounters{to_i64(r[4]), to_i64(r[5]), r[6], to_i64(r[7]), r[8], r[9]};
+    if (tier_since_ && *tier_since_ >= 0) tier_qualifying_ = to_i64(r[11]);
+    if (r[1].empty() || to_i64(r[2]) != kCheckpointVersion) return std::nullopt;
     codec::DecodeError e;
-    const auto j = codec::parse_json(r[0][2], &e);
+    const auto j = codec::parse_json(r[3], &e);
     auto c = j ? codec::decode_checkpoint(*j) : codec::Decoded<ledger::Checkpoint>{};
-    if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[0][0]))
-        return std::nullopt;
+    if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[1])) return std::nullopt;
+    std::vector<ledger::Entry> after;
+    for (std::size_t i = 1; i < rows.size(); ++i) after.push_back(stored_entry(rows[i][3]));
+    after_checkpoint_.emplace(c.value->entries, std::move(after));
     return std::move(*c.value);
 }
 
@@ -969,6 +1016,7 @@ void SqlMemberTx::save_checkpoint(const ledger::Checkpoint& c) {
 }
 
 MemberCounters SqlMemberTx::counters() {
+    if (counters_) return *counters_;
     const auto r = sql().query(
         "SELECT spend_total, last_purchase_ms, tier_held, window_start_ms, stamps, spins "
         "FROM member_counters WHERE merchant_id = $1 AND member_id = $2",
@@ -987,6 +1035,7 @@ std::optional<ReceiptRecord> SqlMemberTx::receipt(const std::string& receipt_id)
 }
 
 std::int64_t SqlMemberTx::tier_qualifying_since(std::int64_t since_ms) {
+    if (tier_qualifying_ && tier_since_ == since_ms) return *tier_qualifying_;
     const auto r = sql().query(
         "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
         "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
@@ -1014,6 +1063,7 @@ HistoryPage SqlMemberTx::history_page(std::int64_t before_seq, std::size_t limit
 }
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
+    after_checkpoint_.reset();
     // The end of the primary key's range, not a count of the history.
     if (seq_ < 0)
         seq_ =
@@ -1031,6 +1081,7 @@ void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
 }
 
 void SqlMemberTx::save_counters(const MemberCounters& c) {
+    counters_ = c;
     sql().exec(
         "INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
         "tier_held, "
@@ -1180,13 +1231,17 @@ std::optional<MerchantRecord> merchant_where(Sql& s, const char* where, const st
 }  // namespace
 
 std::optional<MerchantRecord> SqlStore::merchant_by_code(const std::string& code) {
-    return read<std::optional<MerchantRecord>>(
-        [&](Sql& s) { return merchant_where(s, "code = $1", code); });
+    return cached<std::optional<MerchantRecord>>("merchant code\n" + code, [&] {
+        return read<std::optional<MerchantRecord>>(
+            [&](Sql& s) { return merchant_where(s, "code = $1", code); });
+    });
 }
 
 std::optional<MerchantRecord> SqlStore::merchant_by_id(const std::string& merchant_id) {
-    return read<std::optional<MerchantRecord>>(
-        [&](Sql& s) { return merchant_where(s, "merchant_id = $1", merchant_id); });
+    return cached<std::optional<MerchantRecord>>("merchant\n" + merchant_id, [&] {
+        return read<std::optional<MerchantRecord>>(
+            [&](Sql& s) { return merchant_where(s, "merchant_id = $1", merchant_id); });
+    });
 }
 
 namespace {
@@ -1204,20 +1259,48 @@ ProgramRecord program_from(const std::string& merchant_id, const SqlRow& r) {
 }
 }  // namespace
 
+namespace {
+// The program in effect at a time, and the times it is the answer for: from its own
+// effective_from_ms (or from the start of time, the first version before it took effect) up to
+// the next version's effective_from_ms.
+struct ProgramInEffect {
+    std::optional<ProgramRecord> program;
+    std::int64_t from_ms = std::numeric_limits<std::int64_t>::min();
+    std::int64_t until_ms = std::numeric_limits<std::int64_t>::max();
+};
+}  // namespace
+
 std::optional<ProgramRecord> SqlStore::current_program(const std::string& merchant_id,
                                                        std::int64_t at_ms) {
-    return read<std::optional<ProgramRecord>>([&](Sql& s) -> std::optional<ProgramRecord> {
-        auto r = s.query(std::string(kProgramSelect) +
-                             "AND p.effective_from_ms <= $2 "
-                             "ORDER BY p.effective_from_ms DESC, p.version DESC LIMIT 1",
-                         {merchant_id, at_ms});
-        if (r.empty())  // before the first version took effect: the first one
-            r = s.query(std::string(kProgramSelect) +
-                            "ORDER BY p.effective_from_ms, p.version LIMIT 1",
-                        {merchant_id});
-        if (r.empty()) return std::nullopt;
-        return program_from(merchant_id, r[0]);
-    });
+    // Where nothing is cached, the next version's time is not needed.
+    const bool kept = config_generation().has_value();
+    const auto load = [&] {
+        return read<ProgramInEffect>([&](Sql& s) {
+            ProgramInEffect out;
+            auto r = s.query(std::string(kProgramSelect) +
+                                 "AND p.effective_from_ms <= $2 "
+                                 "ORDER BY p.effective_from_ms DESC, p.version DESC LIMIT 1",
+                             {merchant_id, at_ms});
+            if (!r.empty()) out.from_ms = to_i64(r[0][3]);
+            if (r.empty())  // before the first version took effect: the first one
+                r = s.query(
+                    std::string(kProgramSelect) + "ORDER BY p.effective_from_ms, p.version LIMIT 1",
+                    {merchant_id});
+            if (r.empty()) return out;
+            out.program = program_from(merchant_id, r[0]);
+            if (!kept) return out;
+            const auto next = s.query(
+                "SELECT MIN(effective_from_ms) FROM programs WHERE "
+                "merchant_id = $1 AND effective_from_ms > $2",
+                {merchant_id, at_ms});
+            if (!next.empty() && !next[0][0].empty()) out.until_ms = to_i64(next[0][0]);
+            return out;
+        });
+    };
+    return cached<ProgramInEffect>(
+               "program\n" + merchant_id, load,
+               [&](const ProgramInEffect& p) { return at_ms >= p.from_ms && at_ms < p.until_ms; })
+        .program;
 }
 
 std::vector<ProgramRecord> SqlStore::program_versions(const std::string& merchant_id,
@@ -1316,13 +1399,15 @@ void SqlStore::put_api_key(const ApiKeyRecord& k, std::int64_t now_ms) {
 }
 
 std::optional<ApiKeyRecord> SqlStore::api_key(const std::string& key_id) {
-    return read<std::optional<ApiKeyRecord>>([&](Sql& s) -> std::optional<ApiKeyRecord> {
-        const auto r = s.query(
-            "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM api_keys "
-            "WHERE key_id = $1",
-            {key_id});
-        if (r.empty()) return std::nullopt;
-        return ApiKeyRecord{r[0][0], key_id, r[0][1], r[0][2], r[0][3], to_i64(r[0][4])};
+    return cached<std::optional<ApiKeyRecord>>("api key\n" + key_id, [&] {
+        return read<std::optional<ApiKeyRecord>>([&](Sql& s) -> std::optional<ApiKeyRecord> {
+            const auto r = s.query(
+                "SELECT merchant_id, role, salt_hex, secret_hash_hex, revoked_at_ms FROM api_keys "
+                "WHERE key_id = $1",
+                {key_id});
+            if (r.empty()) return std::nullopt;
+            return ApiKeyRecord{r[0][0], key_id, r[0][1], r[0][2], r[0][3], to_i64(r[0][4])};
+        });
     });
 }
 
@@ -1373,8 +1458,22 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
     });
 }
 
+// one_statement_first: first as one statement outside a transaction (a lookup's checkpoint,
+// counters, entries and tier sum come in one, which sees one snapshot by itself); a reader
+// that needs a second statement starts again inside a read-only snapshot.
 void SqlStore::read_member(const std::string& merchant_id, const std::string& member_id,
-                           const std::function<void(MemberTx&)>& fn) {
+                           const std::function<void(MemberTx&)>& fn, bool one_statement_first) {
+    if (one_statement_first) {
+        try {
+            transact(TxMode::read, [&](Sql& s) {
+                SqlMemberTx tx(s, merchant_id, member_id, true);
+                fn(tx);
+                return false;
+            });
+            return;
+        } catch (const SqlMemberTx::NeedsSnapshot&) {
+        }
+    }
     transact(TxMode::snapshot, [&](Sql& s) {
         SqlMemberTx tx(s, merchant_id, member_id);
         fn(tx);
@@ -1387,11 +1486,10 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
 std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id,
                                                      const std::string& number) {
     return read<std::optional<MemberRecord>>([&](Sql& s) {
-        const auto r = s.query("SELECT member_id FROM cards WHERE merchant_id = $1 AND number = $2",
-                               {merchant_id, number});
-        if (r.empty()) return std::optional<MemberRecord>{};
-        auto m = one_member(s, merchant_id, "m.merchant_id = $1 AND m.member_id = $2",
-                            {merchant_id, r[0][0]});
+        auto m = one_member(s, merchant_id,
+                            "m.merchant_id = $1 AND m.member_id = (SELECT c.member_id FROM cards c "
+                            "WHERE c.merchant_id = $1 AND c.number = $2)",
+                            {merchant_id, number});
         if (m) m->card_number = number;  // the card presented, not necessarily the first
         return m;
     });
@@ -1567,15 +1665,19 @@ std::int64_t SqlStore::put_document_once(const DocumentRecord& d, std::int64_t n
 std::optional<DocumentRecord> SqlStore::document(const std::string& merchant_id,
                                                  const std::string& kind,
                                                  const std::string& doc_id) {
-    return read<std::optional<DocumentRecord>>([&](Sql& s) -> std::optional<DocumentRecord> {
-        const auto r = s.query(
-            "SELECT doc_id, version, document, updated_at_ms FROM documents WHERE merchant_id = $1 "
-            "AND "
-            "kind = $2 AND doc_id = $3 ORDER BY version DESC LIMIT 1",
-            {merchant_id, kind, doc_id});
-        if (r.empty()) return std::nullopt;
-        return document_from(merchant_id, kind, r[0]);
-    });
+    return cached<std::optional<DocumentRecord>>(
+        "document\n" + merchant_id + "\n" + kind + "\n" + doc_id, [&] {
+            return read<std::optional<DocumentRecord>>(
+                [&](Sql& s) -> std::optional<DocumentRecord> {
+                    const auto r = s.query(
+                        "SELECT doc_id, version, document, updated_at_ms FROM documents WHERE "
+                        "merchant_id = $1 AND kind = $2 AND doc_id = $3 "
+                        "ORDER BY version DESC LIMIT 1",
+                        {merchant_id, kind, doc_id});
+                    if (r.empty()) return std::nullopt;
+                    return document_from(merchant_id, kind, r[0]);
+                });
+        });
 }
 
 std::vector<DocumentRecord> SqlStore::documents(const std::string& merchant_id,

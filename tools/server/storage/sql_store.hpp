@@ -12,9 +12,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "storage/config_cache.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -82,8 +85,15 @@ void log_change(Sql& s, const Change& change);
 // A member's rows inside a transaction Store::with_member or read_member opened.
 class SqlMemberTx final : public MemberTx {
   public:
-    SqlMemberTx(Sql& sql, std::string merchant_id, std::string member_id)
-        : sql_(sql), merchant_(std::move(merchant_id)), member_(std::move(member_id)) {}
+    // one_statement: the transaction may run one statement only (it is then its own
+    // snapshot); a second one throws NeedsSnapshot (SqlStore::read_member).
+    SqlMemberTx(Sql& sql, std::string merchant_id, std::string member_id,
+                bool one_statement = false)
+        : sql_(sql),
+          merchant_(std::move(merchant_id)),
+          member_(std::move(member_id)),
+          one_statement_(one_statement) {}
+    struct NeedsSnapshot {};  // not a std::exception: no handler of those swallows it
 
     std::optional<StoredOperation> operation(const std::string& op_id) override;
     std::vector<ledger::Entry> entries() override;
@@ -93,6 +103,7 @@ class SqlMemberTx final : public MemberTx {
     MemberCounters counters() override;
     std::optional<ReceiptRecord> receipt(const std::string& receipt_id) override;
     std::int64_t tier_qualifying_since(std::int64_t since_ms) override;
+    void expect_tier_window(std::int64_t since_ms) override { tier_since_ = since_ms; }
     HistoryPage history_page(std::int64_t before_seq, std::size_t limit) override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
     void save_checkpoint(const ledger::Checkpoint& c) override;
@@ -113,11 +124,22 @@ class SqlMemberTx final : public MemberTx {
     void append_audit(const AuditRecord& a) override;
 
 private:
-  Sql& sql() { return sql_; }
+  Sql& sql() {
+      if (one_statement_ && statements_++ > 0) throw NeedsSnapshot{};
+      return sql_;
+  }
 
   Sql& sql_;
   std::string merchant_, member_;
+  bool one_statement_ = false;
+  int statements_ = 0;
+  std::optional<std::int64_t> tier_since_;       // expect_tier_window()
+  std::optional<std::int64_t> tier_qualifying_;  // read with the checkpoint, for tier_since_
   std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+  // Read with the checkpoint: the counters (kept up to date by save_counters), and the entries
+  // from the checkpoint's count on, for the one entries_from() call that asks for them.
+  std::optional<MemberCounters> counters_;
+  std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
 };
 
 // How a transaction of SqlStore::transact begins and ends.
@@ -139,7 +161,8 @@ public:
   bool with_member(const std::string& merchant_id, const std::string& member_id,
                    const std::function<bool(MemberTx&)>& fn) override;
   void read_member(const std::string& merchant_id, const std::string& member_id,
-                   const std::function<void(MemberTx&)>& fn) override;
+                   const std::function<void(MemberTx&)>& fn,
+                   bool one_statement_first = false) override;
   void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override;
   std::int64_t put_program(const ProgramRecord& p, std::int64_t now_ms,
                            const Change& change) override;
@@ -262,6 +285,11 @@ protected:
   virtual void transact(TxMode mode, const std::function<bool(Sql&)>& fn) = 0;
   // Adapters call this once from their constructor, when transact() works.
   void migrate_schema();
+  // The generation of the configuration tables (merchants, api_keys, programs, documents,
+  // document_authors): it moves whenever any of them may have changed. nullopt when the
+  // adapter can't tell, and then every read goes to the database (the default; SQLite, where
+  // the CLI may write the same file beside a running server, keeps it).
+  virtual std::optional<std::uint64_t> config_generation() { return std::nullopt; }
 
   template <class T, class Fn>
   T read(Fn&& fn) {
@@ -272,6 +300,17 @@ protected:
       });
       return out;
   }
+  // load() through the configuration cache under key, a hit used only when fits(it).
+  template <class T, class Load, class Fits>
+  T cached(const std::string& key, Load&& load, Fits&& fits) {
+      return config_cache_.get<T>(
+          key, [this] { return config_generation(); }, std::forward<Load>(load),
+          std::forward<Fits>(fits));
+  }
+  template <class T, class Load>
+  T cached(const std::string& key, Load&& load) {
+      return cached<T>(key, std::forward<Load>(load), [](const T&) { return true; });
+  }
   template <class Fn>
   bool write(Fn&& fn) {
       bool done = false;
@@ -281,6 +320,9 @@ protected:
       });
       return done;
   }
+
+private:
+  ConfigCache config_cache_;
 };
 
 }  // namespace kopilka::server

@@ -369,6 +369,9 @@ public:
     virtual MemberCounters counters() = 0;
     virtual std::optional<ReceiptRecord> receipt(const std::string& receipt_id) = 0;
     virtual std::int64_t tier_qualifying_since(std::int64_t since_ms) = 0;
+    // Says tier_qualifying_since(since_ms) will be asked, so a store may read it with the
+    // checkpoint (in the same statement); the answer is the same either way.
+    virtual void expect_tier_window(std::int64_t since_ms) { (void)since_ms; }
     // The stored entries that changed the balance with seq < before_seq (before_seq < 0: from
     // the newest), newest first, at most `limit`: a keyset page, so entries appended meanwhile
     // never shift an older page.
@@ -437,9 +440,13 @@ public:
     // Runs fn on one consistent snapshot of the member's rows, without the member's write lock
     // and writing nothing. On PostgreSQL lookups and exports wait for no one; on SQLite the
     // one connection is shared under a mutex, so a read waits for the statement (or write
-    // transaction) in progress to finish.
+    // transaction) in progress to finish. one_statement_first: fn is first run as one
+    // statement outside a transaction (its own snapshot, one round trip less each way) and, if
+    // it needs a second, run again from the start in a snapshot, so fn must start its results
+    // afresh on each run.
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
-                             const std::function<void(MemberTx&)>& fn) = 0;
+                             const std::function<void(MemberTx&)>& fn,
+                             bool one_statement_first = false) = 0;
 
     // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
     // "phone") when another member holds one of them.
