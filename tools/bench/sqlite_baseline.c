@@ -25,7 +25,8 @@
  *   6 documents wheel/<wheel_id>  active_wheel: load_wheel (only when the kiosk has a wheel)
  *   7 BEGIN IMMEDIATE             member_write (with_member; no row locks on SQLite)
  *       operations by op_id, member_state with member_counters and the entries from the
- *       checkpoint's seq (one statement), receipts by id, tier SUM (if the program has
+ *       checkpoint's seq (one statement; without a checkpoint, every entry in a second),
+ *       receipts by id, tier SUM (if the program has
  *       tiers), referrals,
  *       member_counters upsert, receipts insert, member_entries insert (one earn entry),
  *       member_state upsert, operations insert
@@ -53,7 +54,7 @@
 
 enum {
     API_KEY, MERCHANT, MEMBER, PROGRAM, PROGRAM_FIRST, DOCUMENT, BEGIN_IMMEDIATE, OPERATION,
-    STATE, RECEIPT, TIER_SUM, REFERRAL, SAVE_COUNTERS, INSERT_RECEIPT,
+    STATE, ENTRIES_FROM, RECEIPT, TIER_SUM, REFERRAL, SAVE_COUNTERS, INSERT_RECEIPT,
     INSERT_ENTRY, SAVE_STATE, INSERT_OPERATION, COMMIT, STATEMENTS
 };
 
@@ -97,6 +98,8 @@ static const char* const kSql[STATEMENTS] = {
               "NULL, NULL, NULL, NULL FROM member_entries e WHERE e.merchant_id = $1 AND "
               "e.member_id = $2 AND e.seq >= (SELECT x.seq FROM member_state x WHERE "
               "x.merchant_id = $1 AND x.member_id = $2) ORDER BY 1, 2",
+    [ENTRIES_FROM] = "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
+                     "AND seq >= $3 ORDER BY seq",
     [RECEIPT] = "SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
                 "quote, returned FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
     [TIER_SUM] = "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
@@ -425,10 +428,16 @@ static void member_write(struct Thread* t, const char* member, const char* card,
         snprintf(stamps, sizeof stamps, "%s", (const char*)sqlite3_column_text(c, 8));
         snprintf(spins, sizeof spins, "%s", (const char*)sqlite3_column_text(c, 9));
     }
+    const int checkpointed = t->body != NULL;
     int rc;
     while ((rc = sqlite3_step(c)) == SQLITE_ROW) ++seq;
     if (rc != SQLITE_DONE) die(t->db, kSql[STATE]);
     sqlite3_reset(c);
+    if (!checkpointed) { /* no checkpoint yet: the server restores from every entry */
+        bind_text(st[ENTRIES_FROM], 1, g.merchant), bind_text(st[ENTRIES_FROM], 2, member);
+        sqlite3_bind_int64(st[ENTRIES_FROM], 3, 0);
+        seq = run(t, ENTRIES_FROM);
+    }
     bind_text(st[RECEIPT], 1, g.merchant), bind_text(st[RECEIPT], 2, receipt_id);
     run(t, RECEIPT);
     tier_sum(t, member, now);

@@ -3,13 +3,16 @@
 // Implemented: WAL journal; the Sql executor; TxMode::write as BEGIN IMMEDIATE (the
 // database's write lock: writers are serialised, so no two decide on the same member state),
 // TxMode::snapshot as a deferred transaction (a WAL read snapshot) rolled back at the end,
-// TxMode::read as autocommit statements; unique violations reported as UniqueViolation.
+// TxMode::read as autocommit statements; unique violations reported as UniqueViolation; each
+// statement compiled once per connection.
 // Missing: one connection serialised by a mutex, so a read waits for the statement or write
 // transaction in progress; a connection pool would let reads run beside a writer.
 #include <sqlite3.h>
 
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "storage/sql_store.hpp"
 
@@ -24,13 +27,49 @@ constexpr SqlDialect kSqlite{false, "INTEGER", "", "INTEGER PRIMARY KEY AUTOINCR
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql"};
 
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+// Statements prepared on the connection, by SQL text: each is compiled once and reset after
+// every use. Beyond kPreparedMax (SQL built from a request's filters), statements are
+// compiled for one use. Used under the store's mutex only.
+class StatementCache {
+  public:
+    static constexpr std::size_t kPreparedMax = 256;
+    ~StatementCache() { clear(); }
+    // The prepared statement for sql, and whether the caller finalises it after one use.
+    sqlite3_stmt* get(sqlite3* db, const std::string& sql, bool* once) {
+        const auto found = kept_.find(sql);
+        *once = false;
+        if (found != kept_.end()) return found->second;
+        *once = kept_.size() >= kPreparedMax;
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db, sql.c_str(), -1, *once ? 0 : SQLITE_PREPARE_PERSISTENT, &stmt,
+                               nullptr) != SQLITE_OK) {
+            sqlite3_finalize(stmt);
             throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+        }
+        if (!*once) kept_.emplace(sql, stmt);
+        return stmt;
     }
-    ~Statement() { sqlite3_finalize(stmt_); }
+    void clear() {
+        for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
+        kept_.clear();
+    }
+
+  private:
+    std::unordered_map<std::string, sqlite3_stmt*> kept_;
+};
+
+class Statement {
+  public:
+    Statement(sqlite3* db, StatementCache& cache, const std::string& sql)
+        : db_(db), stmt_(cache.get(db, sql, &once_)) {}
+    ~Statement() {
+        if (once_) {
+            sqlite3_finalize(stmt_);
+            return;
+        }
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
@@ -68,6 +107,7 @@ public:
 
 private:
     sqlite3* db_;
+    bool once_ = false;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -83,21 +123,20 @@ void exec_script(sqlite3* db, const char* sql) {
 // The shared SQL on this connection (the caller holds the store's mutex).
 class SqliteSql final : public Sql {
 public:
-    explicit SqliteSql(sqlite3* db) : db_(db) {}
-    std::vector<SqlRow> query(const std::string& sql,
-                              const std::vector<SqlValue>& params) override {
-        Statement s(db_, sql.c_str());
-        s.bind_all(params);
-        std::vector<SqlRow> out;
-        while (s.step()) {
-            SqlRow row;
-            for (int c = 0; c < s.columns(); ++c) row.push_back(s.text(c));
-            out.push_back(std::move(row));
-        }
-        return out;
+  SqliteSql(sqlite3* db, StatementCache& cache) : db_(db), cache_(cache) {}
+  std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+      Statement s(db_, cache_, sql);
+      s.bind_all(params);
+      std::vector<SqlRow> out;
+      while (s.step()) {
+          SqlRow row;
+          for (int c = 0; c < s.columns(); ++c) row.push_back(s.text(c));
+          out.push_back(std::move(row));
+      }
+      return out;
     }
     std::int64_t exec(const std::string& sql, const std::vector<SqlValue>& params) override {
-        Statement s(db_, sql.c_str());
+        Statement s(db_, cache_, sql);
         s.bind_all(params);
         while (s.step()) {
         }
@@ -108,6 +147,7 @@ public:
 
   private:
     sqlite3* db_;
+    StatementCache& cache_;
 };
 
 class SqliteStore final : public SqlStore {
@@ -126,12 +166,15 @@ public:
         exec_script(db_, "PRAGMA foreign_keys=ON");
         migrate_schema();
     }
-    ~SqliteStore() override { sqlite3_close(db_); }
+    ~SqliteStore() override {
+        statements_.clear();
+        sqlite3_close(db_);
+    }
 
 private:
   void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
       std::lock_guard<std::recursive_mutex> lock(mutex_);
-      SqliteSql sql(db_);
+      SqliteSql sql(db_, statements_);
       if (mode == TxMode::read) {
           fn(sql);
           return;
@@ -147,6 +190,7 @@ private:
   }
 
     sqlite3* db_ = nullptr;
+    StatementCache statements_;
     std::recursive_mutex mutex_;
 };
 
