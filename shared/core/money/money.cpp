@@ -36,53 +36,59 @@ std::optional<Currency> currency_from_code(std::string_view code) {
     return std::nullopt;
 }
 
-bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out) {
-    std::int64_t r = 0;
-    if (__builtin_add_overflow(a, b, &r)) return false;
-    *out = r;
-    return true;
+namespace {
+// The quotient q of numerator / den (den > 0), truncated toward zero, moved as the rounding
+// says, given the remainder r. In 64 or 128 bits, for div_narrow and div_wide alike.
+template <typename Int>
+Int round_quotient(Int q, Int r, Int den, bool negative, Rounding rounding) {
+    if (r == 0) return q;
+    const Int below = r < 0 ? -r : r, above = den - below;  // 2 × below against den
+    switch (rounding) {
+        case Rounding::floor:
+            if (negative) q -= 1;
+            break;
+        case Rounding::ceil:
+            if (!negative) q += 1;
+            break;
+        case Rounding::half_up:  // half away from zero
+            if (below >= above) q += negative ? -1 : 1;
+            break;
+        case Rounding::half_even:
+            if (below > above || (below == above && (q % 2 != 0))) q += negative ? -1 : 1;
+            break;
+    }
+    return q;
 }
-bool checked_sub(std::int64_t a, std::int64_t b, std::int64_t* out) {
-    std::int64_t r = 0;
-    if (__builtin_sub_overflow(a, b, &r)) return false;
-    *out = r;
-    return true;
+
+// div_wide in 64 bits, for a numerator and a denominator > 0 that fit: the same rounding with
+// no 128-bit arithmetic, which wasm does in library calls. The result always fits.
+std::int64_t div_narrow(std::int64_t product, std::int64_t den, Rounding rounding) {
+    const std::int64_t q = product / den;
+    const std::int64_t r = product - q * den;  // wasm has no instruction for both at once
+    return round_quotient(q, r, den, product < 0, rounding);
 }
-bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out) {
-    std::int64_t r = 0;
-    if (__builtin_mul_overflow(a, b, &r)) return false;
-    *out = r;
-    return true;
-}
+
+}  // namespace
 
 bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding rounding,
              std::int64_t* out) {
+    std::int64_t product = 0;
+    if (den > 0 && checked_mul(a, num, &product)) {
+        *out = div_narrow(product, den, rounding);
+        return true;
+    }
     return div_wide(static_cast<i128>(a) * num, den, rounding, out);
 }
 
 bool div_wide(__int128 product, __int128 den, Rounding rounding, std::int64_t* out) {
     if (den <= 0) return false;
-    const WideQuotient d = divide_wide(product, den);  // truncates toward zero
-    i128 q = d.quotient;
-    const i128 r = d.remainder;
-    if (r != 0) {
-        const bool negative = product < 0;
-        const i128 twice = (r < 0 ? -r : r) * 2;
-        switch (rounding) {
-            case Rounding::floor:
-                if (negative) q -= 1;
-                break;
-            case Rounding::ceil:
-                if (!negative) q += 1;
-                break;
-            case Rounding::half_up:  // half away from zero
-                if (twice >= den) q += negative ? -1 : 1;
-                break;
-            case Rounding::half_even:
-                if (twice > den || (twice == den && (q % 2 != 0))) q += negative ? -1 : 1;
-                break;
-        }
+    if (fits(product) && den <= kMax) {
+        *out = div_narrow(static_cast<std::int64_t>(product), static_cast<std::int64_t>(den),
+                          rounding);
+        return true;
     }
+    const WideQuotient d = divide_wide(product, den);  // truncates toward zero
+    const i128 q = round_quotient(d.quotient, d.remainder, den, product < 0, rounding);
     if (!fits(q)) return false;
     *out = static_cast<std::int64_t>(q);
     return true;

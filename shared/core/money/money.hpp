@@ -31,10 +31,31 @@ struct Money {
 enum class Rounding : std::uint8_t { half_even, half_up, floor, ceil };
 std::string_view rounding_name(Rounding r);                       // "half_even", …
 
-// Checked integer arithmetic: false on overflow (out is then left unchanged).
-bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out);
-bool checked_sub(std::int64_t a, std::int64_t b, std::int64_t* out);
-bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out);
+// Checked integer arithmetic: false on overflow (out is then left unchanged). Inline: the quote
+// calls them per line.
+inline bool checked_add(std::int64_t a, std::int64_t b, std::int64_t* out) {
+    std::int64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) return false;
+    *out = r;
+    return true;
+}
+inline bool checked_sub(std::int64_t a, std::int64_t b, std::int64_t* out) {
+    std::int64_t r = 0;
+    if (__builtin_sub_overflow(a, b, &r)) return false;
+    *out = r;
+    return true;
+}
+// Factors that both fit in 32 bits, as amounts and rates nearly always do, cannot overflow: their
+// product is taken directly, since wasm checks a 64-bit product with a 128-bit library call.
+inline bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t* out) {
+    std::int64_t r = 0;
+    if (a == static_cast<std::int32_t>(a) && b == static_cast<std::int32_t>(b))
+        r = a * b;
+    else if (__builtin_mul_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
 
 // a * num / den rounded as named; den > 0. False when the result does not fit in int64.
 bool mul_div(std::int64_t a, std::int64_t num, std::int64_t den, Rounding rounding,
@@ -56,7 +77,8 @@ inline WideQuotient divide_wide(__int128 numerator, __int128 denominator) {
     if (numerator >= min && numerator <= max && denominator <= max) {
         const auto n = static_cast<std::int64_t>(numerator);
         const auto d = static_cast<std::int64_t>(denominator);
-        return {n / d, n % d};
+        const std::int64_t q = n / d;
+        return {q, n - q * d};  // the remainder without a second division (wasm has no divmod)
     }
     return {numerator / denominator, numerator % denominator};
 }

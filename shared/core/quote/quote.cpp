@@ -22,9 +22,9 @@ Arg text_arg(const char* name, std::string t) { return {name, Kind::text, 0, std
 // The rules that give discounts, in the order of their names: the order of their explanations.
 enum class DiscountRule : std::uint8_t { discount_ladder, flat_discount, segment, tiers, vip };
 constexpr std::size_t kDiscountRules = 5;
-const char* rule_name(DiscountRule r) {
-    static constexpr const char* kNames[kDiscountRules] = {"discount_ladder", "flat_discount",
-                                                           "segment", "tiers", "vip"};
+std::string_view rule_name(DiscountRule r) {
+    static constexpr std::string_view kNames[kDiscountRules] = {"discount_ladder", "flat_discount",
+                                                                "segment", "tiers", "vip"};
     return kNames[static_cast<std::size_t>(r)];
 }
 
@@ -35,8 +35,24 @@ struct Engine {
     const QuoteOptions& o;
     Quote& q;
     int tier = -1;  // the member's tier before this receipt, -1 without tiers
-    std::vector<std::int64_t> weights;  // each allocation's weights; one buffer for them all
+    // Each allocation's weights, caps and parts, one per line: on the stack for a receipt of up
+    // to 16 lines, as nearly all are, so that a quote allocates little beyond its results.
+    static constexpr std::size_t lines_in_place = 16;
+    std::int64_t in_place[3 * lines_in_place];
+    std::vector<std::int64_t> on_heap;
+    std::int64_t* weights = nullptr;
+    std::int64_t* caps = nullptr;
+    std::int64_t* parts = nullptr;
 
+    // A constructor, not aggregate initialisation, which would zero in_place for every quote.
+    Engine(const Program& program, const MemberContext& member, const Receipt& receipt,
+           const QuoteOptions& options, Quote& quote)
+        : p(program), m(member), r(receipt), o(options), q(quote) {}
+
+    // Splits total over the lines by weights (and caps) into parts; false when out of range.
+    bool allocate(std::int64_t total, bool capped) {
+        return money::allocate_into(total, weights, r.lines.size(), capped ? caps : nullptr, parts);
+    }
     bool fail(QuoteStatus s, std::string field) {
         q.status = s;
         q.field = std::move(field);
@@ -47,9 +63,7 @@ struct Engine {
     void explain(std::string_view rule, std::string_view key, Args&&... args) {
         static_assert(sizeof...(args) <= Explanation::Args::max,
                       "more args than an explanation holds");
-        Explanation& e = q.explanations.emplace_back();
-        e.rule = rule;
-        e.key = key;
+        Explanation& e = q.explanations.emplace_back(rule, key);
         (e.args.push_back(std::forward<Args>(args)), ...);
     }
     // The tier is the higher of the tier held and the tier the window's qualifying amount
@@ -69,7 +83,10 @@ struct Engine {
         const ReceiptProblem problem = receipt_problem(r);
         if (!problem.field.empty()) return fail(QuoteStatus::invalid_receipt, problem.field);
         q.lines.resize(r.lines.size());
-        weights.reserve(r.lines.size());
+        if (r.lines.size() > lines_in_place) on_heap.resize(3 * r.lines.size());
+        weights = on_heap.empty() ? in_place : on_heap.data();
+        caps = weights + r.lines.size();
+        parts = caps + r.lines.size();
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
             q.lines[i].gross = l.unit_price * l.quantity;  // receipt_problem checked that it fits
@@ -152,8 +169,8 @@ struct Engine {
         }
         for (std::size_t i = 0; i < kDiscountRules; ++i) {
             if (by_rule[i].rate == 0) continue;
-            const char* rule = rule_name(static_cast<DiscountRule>(i));
-            explain(rule, "quote.discount", text_arg("rule", rule),
+            const std::string_view rule = rule_name(static_cast<DiscountRule>(i));
+            explain(rule, "quote.discount", text_arg("rule", std::string(rule)),
                     percent_arg("percent", by_rule[i].rate), money_arg("amount", by_rule[i].money));
         }
         return true;
@@ -175,23 +192,19 @@ struct Engine {
         std::int64_t cap_money = 0;
         if (!money::apply_basis_points(net, b.redeem_cap_bp, money::Rounding::floor, &cap_money))
             return fail(QuoteStatus::overflow, "lines");
-        weights.clear();
-        std::vector<std::int64_t> room;
-        room.reserve(q.lines.size());
         std::int64_t room_total = 0;
-        for (const auto& lr : q.lines) {
-            weights.push_back(lr.gross - lr.discount);
-            room.push_back((lr.gross - lr.discount) /
-                           p.point_value_minor);  // whole points per line
-            room_total += room.back();
+        for (std::size_t i = 0; i < q.lines.size(); ++i) {
+            const LineResult& lr = q.lines[i];
+            weights[i] = lr.gross - lr.discount;
+            caps[i] = (lr.gross - lr.discount) / p.point_value_minor;  // whole points per line
+            room_total += caps[i];
         }
         std::int64_t points = std::min(
             {o.redeem_points, m.points_available, cap_money / p.point_value_minor, room_total});
         if (points <= 0) return true;
         if (points < o.redeem_points) explain("bonus", "quote.redeem_capped", count_arg(points));
-        const auto parts = money::allocate(points, weights, &room);
-        if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
-        for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (!allocate(points, true)) return fail(QuoteStatus::overflow, "lines");
+        for (std::size_t i = 0; i < q.lines.size(); ++i) {
             q.lines[i].redeemed_points = parts[i];
             q.lines[i].redeemed_money = parts[i] * p.point_value_minor;
         }
@@ -224,7 +237,6 @@ struct Engine {
             explain("bonus", "quote.earn_below_min", money_arg("amount", b.receipt_min));
             return true;
         }
-        weights.clear();
         __int128 total = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const ReceiptLine& l = r.lines[i];
@@ -235,7 +247,7 @@ struct Engine {
             std::int64_t w = 0;
             if (!excluded && !money::checked_mul(q.lines[i].paid, line_multiplier(l), &w))
                 return fail(QuoteStatus::overflow, "lines[" + std::to_string(i) + "].unit_price");
-            weights.push_back(w);
+            weights[i] = w;
             total += w;
         }
         const std::int64_t tier_pct =
@@ -249,9 +261,8 @@ struct Engine {
         if (!money::div_wide(numerator, denominator, b.earn_rounding, &points))
             return fail(QuoteStatus::overflow, "lines");
         if (points <= 0) return true;
-        const auto parts = money::allocate(points, weights);
-        if (parts.empty()) return fail(QuoteStatus::overflow, "lines");
-        for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].points = parts[i];
+        if (!allocate(points, false)) return fail(QuoteStatus::overflow, "lines");
+        for (std::size_t i = 0; i < q.lines.size(); ++i) q.lines[i].points = parts[i];
         q.points_earned = points;
         q.points_pending = b.pending_days > 0;
         q.points_available_at_ms = r.at_ms + b.pending_days * day_ms;
@@ -266,20 +277,19 @@ struct Engine {
 
     bool earn_cashback() {
         if (!p.cashback) return true;
-        weights.clear();
         std::int64_t eligible = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const auto& ex = p.cashback->excluded_categories;
             const bool excluded = std::find(ex.begin(), ex.end(), r.lines[i].category) != ex.end();
-            weights.push_back(excluded ? 0 : q.lines[i].paid);
-            eligible += weights.back();
+            weights[i] = excluded ? 0 : q.lines[i].paid;
+            eligible += weights[i];
         }
         if (!money::apply_basis_points(eligible, p.cashback->rate_bp, money::Rounding::floor,
                                        &q.cashback))
             return fail(QuoteStatus::overflow, "lines");
         if (q.cashback <= 0) return true;
-        const auto parts = money::allocate(q.cashback, weights);
-        for (std::size_t i = 0; i < parts.size(); ++i) q.lines[i].cashback = parts[i];
+        if (allocate(q.cashback, false))
+            for (std::size_t i = 0; i < q.lines.size(); ++i) q.lines[i].cashback = parts[i];
         explain("cashback", "quote.cashback", money_arg("amount", q.cashback));
         return true;
     }
@@ -295,19 +305,18 @@ struct Engine {
                 }
             return earned;
         }
-        weights.clear();
         std::int64_t spend = 0;
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const bool match =
                 program::line_matches(card.earns_on, r.lines[i].category, r.lines[i].sku);
-            weights.push_back(match ? q.lines[i].paid : 0);
-            spend += weights.back();
+            weights[i] = match ? q.lines[i].paid : 0;
+            spend += weights[i];
         }
         earned = spend / card.spend_per_stamp;
         if (earned == 0) return 0;
-        const auto parts = money::allocate(earned, weights);
-        for (std::size_t i = 0; i < parts.size(); ++i)
-            if (parts[i] > 0) q.lines[i].stamps[card.id] = parts[i];
+        if (allocate(earned, false))
+            for (std::size_t i = 0; i < q.lines.size(); ++i)
+                if (parts[i] > 0) q.lines[i].stamps[card.id] = parts[i];
         return earned;
     }
 

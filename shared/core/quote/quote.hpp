@@ -82,6 +82,10 @@ struct Explanation {
         std::array<Arg, max> items_;
         std::size_t size_ = 0;
     };
+    // Constructors, so that making one does not first zero the whole of it (value-initialisation).
+    Explanation() {}
+    Explanation(std::string_view rule_name, std::string_view key_name)
+        : rule(rule_name), key(key_name) {}
     std::string_view rule;  // "flat_discount", "bonus", "tiers", …
     std::string_view key;   // catalogue key, "quote.discount"
     Args args;
@@ -90,7 +94,7 @@ struct Explanation {
 struct LineResult {
     std::int64_t gross = 0;            // unit_price × quantity
     std::int64_t discount = 0;
-    std::string discount_rule;         // which rule gave the discount, empty if none
+    std::string_view discount_rule;  // which rule gave the discount (a static name), or empty
     std::int64_t redeemed_points = 0;
     std::int64_t redeemed_money = 0;
     std::int64_t paid = 0;             // gross − discount − redeemed_money

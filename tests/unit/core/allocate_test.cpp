@@ -45,3 +45,11 @@ TEST_CASE("allocate: sums are exact over many seeded inputs") {
         for (auto p : parts) CHECK(p >= 0);
     }
 }
+
+TEST_CASE("allocate: weights whose sum passes int64 split as the same proportions do") {
+    const std::int64_t big = std::int64_t{1} << 62;  // three of them sum past INT64_MAX
+    CHECK(allocate(10, {big, big, big}) == allocate(10, {1, 1, 1}));
+    CHECK(allocate(7, {big, 2 * (big / 2), big / 2}) == allocate(7, {2, 2, 1}));
+    const std::vector<std::int64_t> caps{1, 5, 5};
+    CHECK(allocate(9, {big, big, big}, &caps) == allocate(9, {1, 1, 1}, &caps));
+}
