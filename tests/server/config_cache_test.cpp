@@ -1,4 +1,5 @@
-// Two kopilka-server processes on one database, each keeping decoded copies of the programs
+// Two kopilka-server processes on one database (on PostgreSQL one of them with
+// KOPILKA_PG_PREPARED=off), each keeping decoded copies of the programs
 // and settings it has used (ops/decoded_cache.hpp): a program or widget setting published
 // through one server is what the other server uses within a second, on PostgreSQL and on one
 // SQLite file that both processes open. Each server has decoded the old version first, so a
@@ -146,8 +147,11 @@ TEST_CASE("PostgreSQL: a program or setting published on one server is used by a
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
     auto a = start_server(db.url, {"--no-rate-limits"});
-    auto b = start_server(db.url, {"--no-rate-limits"});
-    publish_on_one_use_on_the_other(*a, *b, db.url);
+    // The other as behind a pooler in transaction mode: no statement prepared.
+    ServerProcess b({"--db", db.url, "--quiet", "--no-rate-limits"}, {"KOPILKA_PG_PREPARED=off"});
+    std::string why;
+    REQUIRE_MESSAGE(b.start(&why), why);
+    publish_on_one_use_on_the_other(*a, b, db.url);
 }
 
 TEST_CASE("SQLite: a program or setting published on one server is used by another at once") {

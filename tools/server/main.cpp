@@ -7,7 +7,8 @@
 // KOPILKA_DB, KOPILKA_HOST, KOPILKA_PORT, KOPILKA_SITE, KOPILKA_SEED_DEMO=1, KOPILKA_QUIET=1,
 // KOPILKA_RATE_LIMITS=off, KOPILKA_PASSWORD_HASH=min (--password-hash-min: staff passwords the
 // server sets are hashed under libsodium's minimum limits; for tests only), and
-// KOPILKA_<SETTING> for each numeric one.
+// KOPILKA_<SETTING> for each numeric one. KOPILKA_PG_PREPARED=off sends PostgreSQL unnamed
+// statements only (behind a pooler in transaction mode, tools/server/SCALING.md).
 // SIGINT/SIGTERM drain it, then it exits 0: it stops accepting connections and closes idle
 // ones, answers the requests whose head is in (Connection: close) within --drain-s, and
 // answers a request begun after the signal 503 {"code": "draining"}, so nginx retries it on

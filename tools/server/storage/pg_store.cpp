@@ -3,7 +3,8 @@
 // sharing one database.
 //
 // Implemented: the Sql executor (parameters sent as text of unspecified type, which
-// PostgreSQL infers from where each is used; each statement prepared once per connection);
+// PostgreSQL infers from where each is used; each statement prepared once per connection,
+// unless KOPILKA_PG_PREPARED=off);
 // TxMode::read as single statements outside a transaction (what READ COMMITTED would see,
 // without BEGIN and COMMIT's round trips); TxMode::write as a READ COMMITTED transaction (a
 // member's writers serialise on the row lock SqlStore::with_member takes),
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
@@ -81,8 +83,9 @@ std::string first_line(const std::string& s) {
 // time the connection runs it (libpqxx sends the PREPARE with that first use) and executed by
 // name after that, so PostgreSQL parses and plans it once per connection, not once per call.
 struct PgConnection {
-    explicit PgConnection(const std::string& url) : conn(url) {}
+    PgConnection(const std::string& url, bool prepare) : conn(url), prepare(prepare) {}
     pqxx::connection conn;
+    bool prepare;  // false: every statement unnamed (KOPILKA_PG_PREPARED=off)
     std::unordered_map<std::string, std::string> prepared;  // SQL text → statement name
 };
 
@@ -117,7 +120,7 @@ public:
 
   private:
     pqxx::result run(const std::string& sql, const std::vector<SqlValue>& params) {
-        wrote_config_ = wrote_config_ || writes_config(sql);
+        wrote_config_ = wrote_config_ || may_write_config(sql);
         std::vector<std::string> texts;
         texts.reserve(params.size());
         for (const auto& p : params) texts.push_back(p.text);
@@ -141,19 +144,10 @@ public:
     const std::string* statement(const std::string& sql) {
         const auto found = c_.prepared.find(sql);
         if (found != c_.prepared.end()) return &found->second;
-        if (c_.prepared.size() >= kPreparedMax) return nullptr;
+        if (!c_.prepare || c_.prepared.size() >= kPreparedMax) return nullptr;
         std::string name = "k" + std::to_string(c_.prepared.size());
         c_.conn.prepare(name, sql);
         return &c_.prepared.emplace(sql, std::move(name)).first->second;
-    }
-
-    // A statement other than a SELECT naming a table the configuration cache keeps (one that
-    // merely mentions such a table counts too: that only costs a reload).
-    static bool writes_config(const std::string& sql) {
-        if (sql.compare(0, 7, "SELECT ") == 0) return false;
-        for (const char* table : {"merchants", "api_keys", "programs", "documents"})
-            if (sql.find(table) != std::string::npos) return true;
-        return false;
     }
 
     pqxx::transaction_base& w_;
@@ -186,7 +180,7 @@ public:
     }
 
 private:
-  std::unique_ptr<PgConnection> connect() { return std::make_unique<PgConnection>(url_); }
+  std::unique_ptr<PgConnection> connect() { return std::make_unique<PgConnection>(url_, prepare_); }
 
   // A connection borrowed from the pool for one transaction; returned unless it broke. At
   // most kConnectionsMax are open: PostgreSQL's connection limit is shared by every server
@@ -347,6 +341,12 @@ private:
     }
 
     std::string url_;
+    // KOPILKA_PG_PREPARED=off: no statement is prepared, for a pooler in transaction mode that
+    // can't keep them across server connections (pgbouncer before 1.21; SCALING.md).
+    const bool prepare_ = [] {
+        const char* v = std::getenv("KOPILKA_PG_PREPARED");
+        return !(v && std::string(v) == "off");
+    }();
     std::mutex pool_mutex_;
     std::condition_variable pool_changed_;
     std::vector<std::unique_ptr<PgConnection>> idle_;  // connections no thread is using

@@ -775,6 +775,13 @@ void migrate(Sql& s, std::int64_t now_ms) {
     }
 }
 
+bool may_write_config(const std::string& sql) {
+    if (sql.compare(0, 7, "SELECT ") == 0) return false;
+    for (const char* table : {"merchants", "api_keys", "programs", "documents"})
+        if (sql.find(table) != std::string::npos) return true;
+    return false;
+}
+
 std::string unique_field(const std::string& key) {
     const auto has = [&](const char* name) { return key.find(name) != std::string::npos; };
     if (has("member_entries")) return "entry_id";

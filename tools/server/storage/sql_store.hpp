@@ -142,6 +142,12 @@ private:
   std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
 };
 
+// Whether sql may write a table the configuration cache keeps (merchants, api_keys, programs,
+// documents, document_authors): any statement but a SELECT that names one (one that merely
+// mentions such a table counts too: that only costs a reload). PostgreSQL's adapter moves the
+// generation after a transaction that ran one.
+bool may_write_config(const std::string& sql);
+
 // How a transaction of SqlStore::transact begins and ends.
 enum class TxMode {
     read,      // statements for reading, each seeing what is committed when it runs
@@ -288,7 +294,8 @@ protected:
   // The generation of the configuration tables (merchants, api_keys, programs, documents,
   // document_authors): it moves whenever any of them may have changed. nullopt when the
   // adapter can't tell, and then every read goes to the database (the default; SQLite, where
-  // the CLI may write the same file beside a running server, keeps it).
+  // every statement is in-process and the CLI may write the same file beside a running
+  // server, keeps it).
   virtual std::optional<std::uint64_t> config_generation() { return std::nullopt; }
 
   template <class T, class Fn>
