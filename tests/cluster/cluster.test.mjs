@@ -38,11 +38,12 @@ const clusterEnv = {
 const cluster = (...args) =>
   run(path.join(root, 'tools/cluster.sh'), args, { env: clusterEnv, cwd: root });
 
-// One value (or rows, `|`-separated) from psql on the cluster's database.
+// One value (or rows, `|`-separated) from psql on the cluster's database. The query goes on
+// stdin: a list of every acknowledged operation is longer than one argument may be.
 let dbUrl = '';
 function sql(query) {
-  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', dbUrl, '-c', query],
-    { encoding: 'utf8' }).trim();
+  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', dbUrl, '-f', '-'],
+    { encoding: 'utf8', input: query.trimEnd().endsWith(';') ? query : query + ';' }).trim();
 }
 
 let base = '';
