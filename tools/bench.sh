@@ -159,19 +159,18 @@ server_row() {
 # same statements in the same transactions as the server's request ($2: the members' ids
 # separated by ';', $3: their cards).
 pgbench_tps() {
-  local script="$tmp/pgbench_$1.sql" now window_from key_id
+  local script="$tmp/pgbench_$1.sql" now window_from
   now=$(node -e 'console.log(Date.now())')
   window_from=$((now - 365 * 24 * 3600 * 1000))
-  key_id=$(psql -Atq "$url" -c "SELECT key_id FROM api_keys WHERE merchant_id = 'demo' AND role = 'till' LIMIT 1")
   node -e '
     const fs = require("fs");
-    const [src, dst, members, cards, now, from, key] = process.argv.slice(1);
+    const [src, dst, members, cards, now, from] = process.argv.slice(1);
     const list = (s) => s.split(";").map((x) => "\x27" + x + "\x27").join(", ");
     fs.writeFileSync(dst, fs.readFileSync(src, "utf8")
       .replaceAll("@MEMBERS@", list(members)).replaceAll("@CARDS@", list(cards))
       .replaceAll("@COUNT@", String(members.split(";").length)).replaceAll("@NOW@", now)
-      .replaceAll("@WINDOW_FROM@", from).replaceAll("@KEY_ID@", key));
-  ' "tools/bench/pgbench_$1.sql" "$script" "$2" "$3" "$now" "$window_from" "$key_id"
+      .replaceAll("@WINDOW_FROM@", from));
+  ' "tools/bench/pgbench_$1.sql" "$script" "$2" "$3" "$now" "$window_from"
   # Stored texts as long as the server's, measured on what it wrote.
   local sizes
   sizes=$(psql -Atq "$url" -F ' ' -c "SELECT

@@ -191,7 +191,7 @@ static char* query_text(sqlite3* db, const char* sql, const char* p1, const char
     return out;
 }
 
-/* A JSON object {"filler":"xxx…"} of exactly `bytes` bytes. */
+/* A JSON object {"filler":"x…x"}, its string all x, exactly `bytes` bytes long (bytes >= 13). */
 static char* filler(size_t bytes) {
     char* out = malloc(bytes + 1);
     memset(out, 'x', bytes);
