@@ -13,7 +13,7 @@ using namespace kopilka::test;
 
 namespace {
 
-// Takes a database at schema 14 back to 4 and gives Dace Anna's phone, which schema 4 allowed
+// Takes a database at schema 15 back to 4 and gives Dace Anna's phone, which schema 4 allowed
 // (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ).
 // Migration 10's, 12's and 14's triggers (and PostgreSQL's trigger functions) go with them,
 // and the index of members' entries by time (SQLite's of migration 12, PostgreSQL's of 13).
@@ -28,6 +28,7 @@ const char* const kDropSchema7Pg =
     "report_member_months_roll() CASCADE; DROP INDEX member_entries_member_at; DROP FUNCTION "
     "config_changed() CASCADE;";
 const char* const kBackToSchema4 = R"sql(
+    ALTER TABLE member_entries DROP COLUMN history_no;
     DROP TABLE member_state;
     DROP TABLE report_member_months;
     DROP INDEX cards_member;
@@ -101,7 +102,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 14);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -121,7 +122,7 @@ TEST_CASE(
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 14);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -219,6 +220,28 @@ std::string pg_schema(const std::string& url) {
 // The fixture's data through the new server: the first receipt's operation replays its
 // answer, the member it earned for takes another receipt, the anonymous receipt is still
 // refused a return, and the adjusted and enrolled members are there.
+// The member's whole history walked by the console's pages: migration 15 numbered the entries
+// stored before it, so the total and each page's first position agree with the entries seen.
+void check_history_numbers(httplib::Client& c, const std::string& admin, const std::string& id) {
+    std::int64_t seen = 0, total = -1;
+    std::string query = "?limit=1";
+    for (int page = 0; page < 100; ++page) {
+        const auto res =
+            c.Get(("/v1/admin/members/" + id + "/history" + query).c_str(), bearer(admin));
+        REQUIRE(res);
+        REQUIRE_MESSAGE(res->status == 200, res->body);
+        const Json j = Json::parse(res->body);
+        if (total < 0) total = j["total"];
+        CHECK(j["total"] == total);
+        CHECK(j["first"] == seen + 1);
+        seen += static_cast<std::int64_t>(j["entries"].size());
+        if (j["next_before"].is_null()) break;
+        query = "?limit=1&before=" + std::to_string(j["next_before"].get<std::int64_t>());
+    }
+    CHECK_MESSAGE(seen == total, id);
+    CHECK(total > 1);
+}
+
 void check_old_data(const ServerProcess& server, const std::string& db) {
     auto c = server.client();
     const std::string till = api_key(db, "till");
@@ -248,6 +271,7 @@ void check_old_data(const ServerProcess& server, const std::string& db) {
         REQUIRE(res);
         CHECK_MESSAGE(res->status == 200, res->body);
     }
+    for (const char* id : {"demo-dace", "demo-anna"}) check_history_numbers(*c, admin, id);
 }
 
 }  // namespace
@@ -281,7 +305,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 14);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -290,7 +314,7 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 14);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 15);
     const std::string after = sqlite_schema(old_db);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);
@@ -315,13 +339,13 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 14);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 14);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 15);
     const std::string after = pg_schema(old_db.url);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);

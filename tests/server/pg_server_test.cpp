@@ -69,7 +69,7 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
         CHECK(j["member"]["balance"] == balance);
         CHECK(db.derived_balance("demo", member) == balance);
     }
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 14);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
     // A second server on the same database finds the schema and the demo data in place.
     auto second = start_server(db.url, {"--seed-demo"});
     CHECK(second->stdout_text().find("seeded") == std::string::npos);

@@ -309,6 +309,66 @@ TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the curso
     CHECK(error_field(bad) == "before");
 }
 
+// Pages of one line walked by next_before: the widget's whole history in order, and the same
+// as one page of 50.
+std::vector<std::string> history_ids(httplib::Client& c, const std::string& session) {
+    std::vector<std::string> ids;
+    std::string before;
+    for (int page = 0; page < 20; ++page) {
+        const Answer a = get(
+            c, "/v1/widget/history?limit=1" + (before.empty() ? "" : "&before=" + before), session);
+        REQUIRE_MESSAGE(a.status == 200, a.body.dump());
+        const auto p = codec::decode_history_page(a.body);
+        REQUIRE(p.ok());
+        for (const auto& e : p.value->entries) ids.push_back(e.id);
+        before = p.value->next_before;
+        if (before.empty()) break;
+    }
+    const auto whole =
+        codec::decode_history_page(get(c, "/v1/widget/history?limit=50", session).body);
+    REQUIRE(whole.ok());
+    REQUIRE(whole.value->entries.size() == ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(whole.value->entries[i].id == ids[i]);
+    return ids;
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "widget: history shows points that expired since the last write first, and "
+                  "its cursor goes on past them before and after a write stores them") {
+    auto c = s.server->client();
+    const std::string till = api_key(s.db, "till");
+    // A receipt dated almost a year ago: its points (the demo's expiry is 365 days) expire in
+    // 3 s, with no write of Anna's to store the expiry.
+    const std::int64_t now_ms = static_cast<std::int64_t>(std::time(nullptr)) * 1000;
+    Json old = receipt_body(81, "", 5000, 0);
+    old["member"] = {{"id", "demo-anna"}};
+    old["receipt"]["at_ms"] = now_ms - 365 * 86400000LL + 3000;
+    REQUIRE(post(*c, "/v1/receipts", till, old).status == 201);
+    std::this_thread::sleep_for(std::chrono::milliseconds(4500));
+    const std::string session = session_for(*c, s.db, "demo-anna", "h-due");
+    const auto first =
+        codec::decode_history_page(get(*c, "/v1/widget/history?limit=2", session).body);
+    REQUIRE(first.ok());
+    REQUIRE(first.value->entries.size() == 2);
+    CHECK(first.value->entries[0].entry.reason == "expire");
+    CHECK(first.value->entries[1].entry.reason == "earn");
+    CHECK(first.value->entries[0].entry.points == -first.value->entries[1].entry.points);
+    Db db(s.db);
+    CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'expire'") == 0);
+    const std::vector<std::string> due = history_ids(*c, session);
+    CHECK(due.size() == 6);  // the expiry, the old receipt's points, and the demo's four
+    CHECK(due.front() == first.value->entries[0].id);
+
+    // A write stores the expiry (same id): the same pages, the newest line first.
+    Json next = receipt_body(82, "", 5000, 0);
+    next["member"] = {{"id", "demo-anna"}};
+    REQUIRE(post(*c, "/v1/receipts", till, next).status == 201);
+    CHECK(db.scalar("SELECT COUNT(*) FROM member_entries WHERE reason = 'expire'") == 1);
+    const std::vector<std::string> stored = history_ids(*c, session);
+    REQUIRE(stored.size() == due.size() + 1);
+    CHECK(std::vector<std::string>(stored.begin() + 1, stored.end()) == due);
+}
+
 TEST_CASE_FIXTURE(WithDemoServer,
                   "widget: a redemption gives a coupon the till redeems once; a spin changes the "
                   "balance by what the answer says") {

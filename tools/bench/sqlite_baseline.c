@@ -117,7 +117,10 @@ static const char* const kSql[STATEMENTS] = {
                        "paid, tier_qualifying, receipt, quote, returned) VALUES ($1, $2, $3, $4, "
                        "$5, $6, $7, $8, $9, $10) ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
     [INSERT_ENTRY] = "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, "
-                     "at_ms, member_delta, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     "at_ms, member_delta, body, history_no) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                     "$8, CAST($9 AS BIGINT) + COALESCE((SELECT p.history_no FROM member_entries "
+                     "p WHERE p.merchant_id = $1 AND p.member_id = $2 AND p.seq = CAST($3 AS "
+                     "BIGINT) - 1), 0))",
     [SAVE_STATE] = "INSERT INTO member_state (merchant_id, member_id, seq, version, body) "
                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, member_id) DO UPDATE "
                    "SET seq = excluded.seq, version = excluded.version, body = excluded.body",
@@ -472,7 +475,7 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     s = st[INSERT_ENTRY];
     bind_text(s, 1, g.merchant), bind_text(s, 2, member), sqlite3_bind_int64(s, 3, seq);
     bind_text(s, 4, entry_id), bind_text(s, 5, "earn"), sqlite3_bind_int64(s, 6, now);
-    sqlite3_bind_int64(s, 7, points), bind_text(s, 8, entry);
+    sqlite3_bind_int64(s, 7, points), bind_text(s, 8, entry), sqlite3_bind_int64(s, 9, 1);
     run(t, INSERT_ENTRY);
     /* The checkpoint after it: one batch more, the entry first in the history. */
     snprintf(batch, sizeof batch,

@@ -178,10 +178,6 @@ ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* store
     return advanced(std::move(restored), now_ms);
 }
 
-ledger::Ledger load_whole_ledger(MemberTx& tx, std::int64_t now_ms) {
-    return advanced(ledger::restore(tx.entries()), now_ms);
-}
-
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {
     tx.append_entries(std::vector<ledger::Entry>(
         l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));

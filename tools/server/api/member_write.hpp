@@ -93,9 +93,6 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
 // not restore means a damaged database: it throws. l.entries() are not the whole history.
 ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored = nullptr);
 
-// The same from every stored entry, for what needs the whole history (l.entries()).
-ledger::Ledger load_whole_ledger(MemberTx& tx, std::int64_t now_ms);
-
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
 

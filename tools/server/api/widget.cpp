@@ -264,35 +264,59 @@ ApiResult widget_history(Store& store, const WidgetMember& w, const std::string&
                        "limit must be a whole number from 1 to " +
                            std::to_string(codec::history_page_max),
                        "limit", merchant);
-    std::vector<ledger::HistoryLine> lines;
-    store.read_member(merchant, w.member.member_id, [&](MemberTx& tx) {
-        ledger::SnapshotOptions all;
-        all.history_max = SIZE_MAX;
-        // Every line: a page may reach back past the checkpoint's (O(history), to be paged by
-        // the database as the console's history is).
-        lines = load_whole_ledger(tx, now_ms).snapshot(all).history;  // newest first
-    });
-    lines.erase(std::remove_if(lines.begin(), lines.end(),
-                               [](const ledger::HistoryLine& h) { return h.balance_delta == 0; }),
-                lines.end());
-    auto from = lines.begin();
-    if (!before.empty()) {
-        from = std::find_if(lines.begin(), lines.end(), [&](const ledger::HistoryLine& h) {
-            return ledger::to_hex(h.id) == before;
-        });
-        if (from == lines.end())
-            return refused(400, "invalid_value",
-                           "before is not a cursor of this member's history (next_before)",
-                           "before", merchant);
-        ++from;
-    }
+    // Newest first: the expiries that fell due since the member's last write (applied on read
+    // as every answer does, not stored yet), then a keyset page of the stored entries that
+    // changed the balance. `before` is the last line's id, of either kind.
     codec::HistoryPage page;
-    for (auto it = from; it != lines.end() && page.entries.size() < std::size_t(*limit); ++it)
-        page.entries.push_back({ledger::to_hex(it->id),
-                                {std::string(ledger::reason_name(it->reason)), it->rule,
-                                 it->at_ms, it->balance_delta}});
-    const auto shown = from + static_cast<std::ptrdiff_t>(page.entries.size());
-    if (shown != lines.end() && !page.entries.empty()) page.next_before = page.entries.back().id;
+    bool cursor_known = true;
+    store.read_member(merchant, w.member.member_id, [&](MemberTx& tx) {
+        page = {};
+        const auto add = [&](const ledger::Entry& e) {
+            page.entries.push_back({ledger::to_hex(e.id),
+                                    {std::string(ledger::reason_name(e.reason)), e.rule, e.at_ms,
+                                     ledger::member_delta(e)}});
+        };
+        std::size_t stored = 0;
+        const ledger::Ledger l = load_ledger(tx, now_ms, &stored);
+        std::vector<const ledger::Entry*> due;
+        for (std::size_t k = l.entries().size(); k > stored; --k)
+            if (ledger::member_delta(l.entries()[k - 1]) != 0) due.push_back(&l.entries()[k - 1]);
+        std::size_t from = 0;
+        std::int64_t before_seq = -1;
+        if (!before.empty()) {
+            const auto at = std::find_if(due.begin(), due.end(), [&](const ledger::Entry* e) {
+                return ledger::to_hex(e->id) == before;
+            });
+            if (at != due.end()) {
+                from = static_cast<std::size_t>(at - due.begin()) + 1;
+            } else if (const auto seq = tx.entry_seq(before)) {
+                from = due.size();
+                before_seq = *seq;
+            } else {
+                cursor_known = false;
+                return;
+            }
+        }
+        const auto wanted = static_cast<std::size_t>(*limit);
+        for (std::size_t k = from; k < due.size() && page.entries.size() < wanted; ++k)
+            add(*due[k]);
+        bool older = from + page.entries.size() < due.size();
+        if (!older) {
+            // A full page of due lines asks only whether stored ones follow (limit 0).
+            const std::size_t rest = wanted - page.entries.size();
+            const HistoryPage stored_page = tx.history_page(before_seq, rest);
+            for (const auto& [seq, e] : stored_page.entries) add(e);
+            older = rest == 0 ? stored_page.total > 0
+                              : stored_page.newer +
+                                        static_cast<std::int64_t>(stored_page.entries.size()) <
+                                    stored_page.total;
+        }
+        if (older && !page.entries.empty()) page.next_before = page.entries.back().id;
+    });
+    if (!cursor_known)
+        return refused(400, "invalid_value",
+                       "before is not a cursor of this member's history (next_before)", "before",
+                       merchant);
     return {200, codec::encode_history_page(page), merchant};
 }
 

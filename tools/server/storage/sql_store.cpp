@@ -651,6 +651,20 @@ const std::string kMemberState = R"sql(
     {member_entries_by_member_pg}
 )sql";
 
+// Each entry's place among the member's entries that changed the balance (1 for the first
+// such; an entry that did not change it keeps its predecessor's number): the newest entry's
+// number is the count a history page shows, and a page's position comes from its first row,
+// so neither counts the history. The migration numbers the entries stored before it.
+const std::string kEntryNumbers = R"sql(
+    ALTER TABLE member_entries ADD COLUMN history_no {int} NOT NULL DEFAULT 0;
+)sql";
+const std::string kEntryNumbersBackfill = R"sql(
+    UPDATE member_entries AS e SET history_no = x.n FROM (SELECT merchant_id, member_id, seq,
+        SUM(CASE WHEN member_delta <> 0 THEN 1 ELSE 0 END) OVER (PARTITION BY merchant_id,
+        member_id ORDER BY seq) AS n FROM member_entries) AS x
+        WHERE e.merchant_id = x.merchant_id AND e.member_id = x.member_id AND e.seq = x.seq;
+)sql";
+
 // Statement triggers on the tables the configuration cache keeps: any change, by any server
 // or the CLI, tells every listening server (pg_store.cpp) at its commit.
 const std::string kConfigNotifyPg = R"sql(
@@ -701,6 +715,8 @@ const std::string kMigrations[] = {
     // 14: on PostgreSQL, a notification on channel kopilka_config whenever a configuration
     // table changes (the servers' caches of them, storage/config_cache.hpp); nothing on SQLite.
     "{config_notify}",
+    // 15: entries numbered among those that changed the balance (history pages).
+    kEntryNumbers + kEntryNumbersBackfill,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -711,7 +727,7 @@ const std::string kBaseline =
     kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersKey +
     kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables + kStaffTables +
     "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups + kCardsByMember +
-    kMemberMonths + kMemberState + "{config_notify}";
+    kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -1050,23 +1066,36 @@ std::int64_t SqlMemberTx::tier_qualifying_since(std::int64_t since_ms) {
     return to_i64(r[0][0]);
 }
 
-// Both reads walk the primary key (merchant_id, member_id, seq) of this member only.
+// Both reads walk the primary key (merchant_id, member_id, seq) of this member backwards from
+// one end: the newest entry's history_no is the count, the page's first row's says how many
+// are newer than the page (all of them when the page is empty).
 HistoryPage SqlMemberTx::history_page(std::int64_t before_seq, std::size_t limit) {
     const std::int64_t before = before_seq < 0 ? std::numeric_limits<std::int64_t>::max()
                                                : before_seq;
     HistoryPage page;
-    const auto counts = sql().query(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN seq >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) "
-        "FROM member_entries WHERE merchant_id = $1 AND member_id = $2 AND member_delta <> 0",
-        {merchant_, member_, before});
-    page.total = to_i64(counts[0][0]);
-    page.newer = to_i64(counts[0][1]);
+    const auto last = sql().query(
+        "SELECT history_no FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
+        "ORDER BY seq DESC LIMIT 1",
+        {merchant_, member_});
+    page.total = last.empty() ? 0 : to_i64(last[0][0]);
+    page.newer = page.total;
+    if (limit == 0 || page.total == 0) return page;
     const auto rows = sql().query(
-        "SELECT seq, body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
-        "AND member_delta <> 0 AND seq < $3 ORDER BY seq DESC LIMIT $4",
+        "SELECT seq, body, history_no FROM member_entries WHERE merchant_id = $1 AND "
+        "member_id = $2 AND member_delta <> 0 AND seq < $3 ORDER BY seq DESC LIMIT $4",
         {merchant_, member_, before, static_cast<std::int64_t>(limit)});
+    if (!rows.empty()) page.newer = page.total - to_i64(rows[0][2]);
     for (const auto& row : rows) page.entries.emplace_back(to_i64(row[0]), stored_entry(row[1]));
     return page;
+}
+
+std::optional<std::int64_t> SqlMemberTx::entry_seq(const std::string& entry_id) {
+    const auto r = sql().query(
+        "SELECT seq FROM member_entries WHERE merchant_id = $1 AND "
+        "member_id = $2 AND entry_id = $3",
+        {merchant_, member_, entry_id});
+    if (r.empty()) return std::nullopt;
+    return to_i64(r[0][0]);
 }
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
@@ -1077,14 +1106,20 @@ void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
             to_i64(sql().query("SELECT CAST(COALESCE(MAX(seq) + 1, 0) AS BIGINT) FROM "
                                "member_entries WHERE merchant_id = $1 AND member_id = $2",
                                {merchant_, member_})[0][0]);
-    for (const auto& e : entries)
+    // history_no: the previous entry's (one primary key probe) and 1 if this one changes the
+    // balance.
+    for (const auto& e : entries) {
+        const std::int64_t delta = ledger::member_delta(e);
         sql().exec(
             "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
-            "member_delta, body) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "member_delta, body, history_no) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS BIGINT) + COALESCE((SELECT "
+            "p.history_no FROM member_entries p WHERE p.merchant_id = $1 AND p.member_id = $2 "
+            "AND p.seq = CAST($3 AS BIGINT) - 1), 0))",
             {merchant_, member_, seq_++, ledger::to_hex(e.id),
-             std::string(ledger::reason_name(e.reason)), e.at_ms, ledger::member_delta(e),
-             codec::encode_entry(e).dump()});
+             std::string(ledger::reason_name(e.reason)), e.at_ms, delta,
+             codec::encode_entry(e).dump(), std::int64_t{delta != 0 ? 1 : 0}});
+    }
 }
 
 void SqlMemberTx::save_counters(const MemberCounters& c) {

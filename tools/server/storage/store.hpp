@@ -347,7 +347,8 @@ struct ImportMember {
 // balance, newest first, each with its position in the member's ledger (seq).
 struct HistoryPage {
     std::vector<std::pair<std::int64_t, ledger::Entry>> entries;  // (seq, entry)
-    std::int64_t total = 0;  // the member's entries that changed the balance
+    std::int64_t total = 0;  // the member's entries that changed the balance (a limit 0 page
+                             // reads only this)
     std::int64_t newer = 0;  // of them, those newer than this page (seq >= before_seq)
 };
 
@@ -376,6 +377,8 @@ public:
     // the newest), newest first, at most `limit`: a keyset page, so entries appended meanwhile
     // never shift an older page.
     virtual HistoryPage history_page(std::int64_t before_seq, std::size_t limit) = 0;
+    // The seq of the member's entry with this id (hex), nullopt when the member has none.
+    virtual std::optional<std::int64_t> entry_seq(const std::string& entry_id) = 0;
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
     // Stores the checkpoint of the ledger whose entries this transaction appended (or read).
