@@ -5,14 +5,20 @@
 // TxMode::snapshot as a deferred transaction (a WAL read snapshot) rolled back at the end,
 // TxMode::read as autocommit statements; unique violations reported as UniqueViolation; each
 // statement compiled once per connection.
-// Missing: one connection serialised by a mutex, so a read waits for the statement or write
-// transaction in progress; a connection pool would let reads run beside a writer.
+// Writes on one connection, committed in groups; reads on a pool of read-only connections
+// beside it.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/sql_store.hpp"
 
@@ -29,7 +35,7 @@ constexpr SqlDialect kSqlite{false, "INTEGER", "", "INTEGER PRIMARY KEY AUTOINCR
 
 // Statements prepared on the connection, by SQL text: each is compiled once and reset after
 // every use. Beyond kPreparedMax (SQL built from a request's filters), statements are
-// compiled for one use. Used under the store's mutex only.
+// compiled for one use. One per connection, used by the thread using the connection.
 class StatementCache {
   public:
     static constexpr std::size_t kPreparedMax = 256;
@@ -120,7 +126,7 @@ void exec_script(sqlite3* db, const char* sql) {
     }
 }
 
-// The shared SQL on this connection (the caller holds the store's mutex).
+// The shared SQL on a connection (its thread's until the transaction ends).
 class SqliteSql final : public Sql {
 public:
   SqliteSql(sqlite3* db, StatementCache& cache) : db_(db), cache_(cache) {}
@@ -150,49 +156,220 @@ public:
     StatementCache& cache_;
 };
 
+sqlite3* open_connection(const std::string& path, int flags) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw std::runtime_error("cannot open database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+// A connection and the statements compiled on it; one thread uses it at a time.
+struct Connection {
+    explicit Connection(sqlite3* opened) : db(opened) {}
+    ~Connection() {
+        statements.clear();
+        sqlite3_close(db);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    sqlite3* db;
+    StatementCache statements;
+};
+
+// Runs fn in a transaction of `mode` on c (write: BEGIN IMMEDIATE, committed when fn says so;
+// snapshot: a deferred read transaction rolled back; read: autocommit statements).
+void run_transaction(Connection& c, TxMode mode, const std::function<bool(Sql&)>& fn) {
+    SqliteSql sql(c.db, c.statements);
+    if (mode == TxMode::read) {
+        fn(sql);
+        return;
+    }
+    exec_script(c.db, mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    try {
+        const bool commit = fn(sql) && mode == TxMode::write;
+        exec_script(c.db, commit ? "COMMIT" : "ROLLBACK");
+    } catch (...) {
+        sqlite3_exec(c.db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+// Writes go to one connection, in groups (SQLite has one writer at a time anyway). Reads
+// go to read-only connections of a pool beside it, so a request's reads do not wait for a
+// write transaction's work and fsync; WAL gives each the database as last committed. A
+// thread inside a transaction of the writer's reads through it (its own uncommitted rows).
 class SqliteStore final : public SqlStore {
-public:
-    SqliteStore(const std::string& path, bool create) {
-        const int mode =
-            SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-        if (sqlite3_open_v2(path.c_str(), &db_, mode, nullptr) != SQLITE_OK) {
-            const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-            sqlite3_close(db_);
-            throw std::runtime_error("cannot open database " + path + ": " + msg);
-        }
-        sqlite3_busy_timeout(db_, 5000);
-        exec_script(db_, "PRAGMA journal_mode=WAL");
-        exec_script(db_, "PRAGMA synchronous=FULL");
-        exec_script(db_, "PRAGMA foreign_keys=ON");
+  public:
+    SqliteStore(const std::string& path, bool create) : path_(path) {
+        writer_ = std::make_unique<Connection>(open_connection(
+            path,
+            SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0)));
+        exec_script(writer_->db, "PRAGMA journal_mode=WAL");
+        exec_script(writer_->db, "PRAGMA synchronous=FULL");
+        exec_script(writer_->db, "PRAGMA foreign_keys=ON");
         migrate_schema();
     }
     ~SqliteStore() override {
-        statements_.clear();
-        sqlite3_close(db_);
+        readers_.clear();
+        writer_.reset();
     }
 
-private:
-  void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
-      std::lock_guard<std::recursive_mutex> lock(mutex_);
-      SqliteSql sql(db_, statements_);
-      if (mode == TxMode::read) {
-          fn(sql);
-          return;
-      }
-      exec_script(db_, mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
-      try {
-          const bool commit = fn(sql) && mode == TxMode::write;
-          exec_script(db_, commit ? "COMMIT" : "ROLLBACK");
-      } catch (...) {
-          sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-          throw;
-      }
-  }
+  private:
+    static constexpr std::size_t kReadersMax = 8;
 
-    sqlite3* db_ = nullptr;
-    StatementCache statements_;
-    std::recursive_mutex mutex_;
+    void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
+        if (mode != TxMode::write && in_writer_ != this) {
+            std::unique_ptr<Connection> reader = take_reader();
+            struct GiveBack {
+                SqliteStore& store;
+                std::unique_ptr<Connection>& c;
+                ~GiveBack() { store.give_back(std::move(c)); }
+            } give_back{*this, reader};
+            run_transaction(*reader, mode, fn);
+            return;
+        }
+        if (in_writer_ == this) {  // inside a write's fn: its own transaction
+            run_transaction(*writer_, mode, fn);
+            return;
+        }
+        write_in_group(fn);
+    }
+
+    // Group commit. A write joins the queue; the first writer to find no group running runs
+    // every queued write (up to kGroupMax) in one transaction, each inside a savepoint (a
+    // write that returns false or throws is rolled back alone, its exception rethrown to its
+    // caller), then commits once: one fsync for the group. Each writer returns when its group
+    // has committed, so an acknowledged write is on disk. The writes still run one after
+    // another on the writer, each seeing the ones before it, as they would one by one.
+    struct QueuedWrite {
+        const std::function<bool(Sql&)>* fn;
+        std::exception_ptr error;
+        bool done = false;
+    };
+    static constexpr std::size_t kGroupMax = 32;
+
+    void write_in_group(const std::function<bool(Sql&)>& fn) {
+        QueuedWrite me{&fn, nullptr, false};
+        std::unique_lock<std::mutex> lock(group_mutex_);
+        queued_.push_back(&me);
+        while (!me.done) {
+            if (group_running_) {
+                group_done_.wait(lock);
+                continue;
+            }
+            group_running_ = true;
+            const std::size_t n = std::min(queued_.size(), kGroupMax);
+            std::vector<QueuedWrite*> group(queued_.begin(), queued_.begin() + n);
+            queued_.erase(queued_.begin(), queued_.begin() + n);
+            lock.unlock();
+            run_group(group);
+            lock.lock();
+            for (QueuedWrite* w : group) w->done = true;
+            group_running_ = false;
+            group_done_.notify_all();
+        }
+        lock.unlock();
+        if (me.error) std::rethrow_exception(me.error);
+    }
+
+    // Only the thread running the group uses the writer.
+    void run_group(const std::vector<QueuedWrite*>& group) {
+        in_writer_ = this;
+        struct Leave {
+            ~Leave() { in_writer_ = nullptr; }
+        } leave;
+        sqlite3* db = writer_->db;
+        const auto fail = [&](const std::vector<QueuedWrite*>& writes) {
+            for (QueuedWrite* w : writes)
+                if (!w->error) w->error = std::current_exception();
+        };
+        try {
+            exec_script(db, "BEGIN IMMEDIATE");
+        } catch (...) {
+            fail(group);
+            return;
+        }
+        SqliteSql sql(db, writer_->statements);
+        std::vector<QueuedWrite*> kept;
+        for (QueuedWrite* w : group) {
+            bool keep = false;
+            try {
+                exec_script(db, "SAVEPOINT one_write");
+                keep = (*w->fn)(sql);
+            } catch (...) {
+                w->error = std::current_exception();
+            }
+            try {
+                // An I/O error or a full disk can roll back the whole transaction: then
+                // nothing of the group is written.
+                if (sqlite3_get_autocommit(db))
+                    throw std::runtime_error("sqlite: the transaction was rolled back");
+                exec_script(
+                    db, keep ? "RELEASE one_write" : "ROLLBACK TO one_write; RELEASE one_write");
+            } catch (...) {
+                sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+                fail(group);
+                return;
+            }
+            if (keep) kept.push_back(w);
+        }
+        try {
+            exec_script(db, "COMMIT");
+        } catch (...) {
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            fail(kept);
+        }
+    }
+
+    // An idle reader, a new one while fewer than kReadersMax are open, else the next one
+    // given back.
+    std::unique_ptr<Connection> take_reader() {
+        std::unique_lock<std::mutex> lock(pool_mutex_);
+        pool_changed_.wait(lock, [&] { return !readers_.empty() || readers_open_ < kReadersMax; });
+        if (!readers_.empty()) {
+            std::unique_ptr<Connection> c = std::move(readers_.back());
+            readers_.pop_back();
+            return c;
+        }
+        ++readers_open_;
+        lock.unlock();
+        try {
+            return std::make_unique<Connection>(
+                open_connection(path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
+        } catch (...) {
+            lock.lock();
+            --readers_open_;
+            pool_changed_.notify_one();
+            throw;
+        }
+    }
+    void give_back(std::unique_ptr<Connection> c) {
+        {
+            std::lock_guard<std::mutex> lock(pool_mutex_);
+            readers_.push_back(std::move(c));
+        }
+        pool_changed_.notify_one();
+    }
+
+    const std::string path_;
+    std::unique_ptr<Connection> writer_;
+    // The store whose writer this thread is inside a transaction of, if any.
+    static thread_local const SqliteStore* in_writer_;
+    std::mutex group_mutex_;
+    std::condition_variable group_done_;
+    std::vector<QueuedWrite*> queued_;
+    bool group_running_ = false;
+    std::mutex pool_mutex_;
+    std::condition_variable pool_changed_;
+    std::vector<std::unique_ptr<Connection>> readers_;  // idle
+    std::size_t readers_open_ = 0;
 };
+
+thread_local const SqliteStore* SqliteStore::in_writer_ = nullptr;
 
 }  // namespace
 
