@@ -71,6 +71,21 @@ void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
     r = audit(t.db);
     CHECK_MESSAGE(r.exit_code == 0, r.out);
 
+    // The entries' numbers for history pages are audited too.
+    t.sql(
+        "UPDATE member_entries SET history_no = history_no + 1 WHERE merchant_id = 'demo' AND "
+        "member_id = 'demo-anna' AND seq = 1");
+    r = audit(t.db);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.out.find("merchant DEMO member demo-anna: history_no: entry 1 is numbered 3, "
+                             "its place among the entries that changed the balance is 2") !=
+                      std::string::npos,
+                  r.out);
+    t.sql(
+        "UPDATE member_entries SET history_no = history_no - 1 WHERE merchant_id = 'demo' AND "
+        "member_id = 'demo-anna' AND seq = 1");
+    CHECK(audit(t.db).exit_code == 0);
+
     // A database from before checkpoints: lookups read the entries, a write stores one.
     t.sql("DELETE FROM member_state");
     const std::int64_t before = balance_of(*c, qr);

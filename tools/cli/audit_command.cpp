@@ -38,6 +38,20 @@ std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
     std::vector<std::string> out;
     if (std::string problem = ledger::audit(all.ledger); !problem.empty())
         out.push_back("entries: " + problem);
+    // The numbers history pages count by: the first that is not the entry's place among those
+    // that changed the balance.
+    const std::vector<std::int64_t> numbers = tx.history_numbers();
+    std::int64_t place = 0;
+    for (std::size_t i = 0; i < entries.size() && i < numbers.size(); ++i) {
+        place += ledger::member_delta(entries[i]) != 0 ? 1 : 0;
+        if (numbers[i] == place) continue;
+        out.push_back("history_no: entry " + std::to_string(i) + " is numbered " +
+                      std::to_string(numbers[i]) +
+                      ", its place among the entries that changed "
+                      "the balance is " +
+                      std::to_string(place));
+        break;
+    }
     const auto stored = tx.checkpoint();
     if (!stored) {
         ++tally->without;

@@ -22,7 +22,7 @@
 //   kopilka simulate …, kopilka settle … (simulate_command.hpp)
 //   kopilka rules --program P.json [--lang ru] …  the program in plain words (rules_command.hpp)
 //   kopilka import members FILE.csv --db FILE --merchant ID [--dry-run] (import_command.hpp)
-//   kopilka audit --db FILE [--merchant CODE]  checkpoints against entries (audit_command.hpp)
+//   kopilka audit --db FILE [--merchant CODE]  checkpoints and history numbers against entries
 //   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
 //   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
 //   unknown one: exit 2

@@ -1098,6 +1098,15 @@ std::optional<std::int64_t> SqlMemberTx::entry_seq(const std::string& entry_id) 
     return to_i64(r[0][0]);
 }
 
+std::vector<std::int64_t> SqlMemberTx::history_numbers() {
+    std::vector<std::int64_t> out;
+    for (const auto& row : sql().query("SELECT history_no FROM member_entries WHERE "
+                                       "merchant_id = $1 AND member_id = $2 ORDER BY seq",
+                                       {merchant_, member_}))
+        out.push_back(to_i64(row[0]));
+    return out;
+}
+
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
     after_checkpoint_.reset();
     // The end of the primary key's range, not a count of the history.

@@ -106,6 +106,7 @@ class SqlMemberTx final : public MemberTx {
     void expect_tier_window(std::int64_t since_ms) override { tier_since_ = since_ms; }
     HistoryPage history_page(std::int64_t before_seq, std::size_t limit) override;
     std::optional<std::int64_t> entry_seq(const std::string& entry_id) override;
+    std::vector<std::int64_t> history_numbers() override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
     void save_checkpoint(const ledger::Checkpoint& c) override;
     void save_counters(const MemberCounters& c) override;

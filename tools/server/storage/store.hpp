@@ -379,6 +379,9 @@ public:
     virtual HistoryPage history_page(std::int64_t before_seq, std::size_t limit) = 0;
     // The seq of the member's entry with this id (hex), nullopt when the member has none.
     virtual std::optional<std::int64_t> entry_seq(const std::string& entry_id) = 0;
+    // Each stored entry's number among those that changed the balance (what history pages
+    // count by), in order: for `kopilka audit`, which counts them again.
+    virtual std::vector<std::int64_t> history_numbers() = 0;
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
     // Stores the checkpoint of the ledger whose entries this transaction appended (or read).
