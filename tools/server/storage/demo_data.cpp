@@ -15,7 +15,9 @@ namespace {
 std::string random_hex(std::size_t bytes) {
     std::random_device rd;
     std::string raw(bytes, '\0');
-    for (auto& c : raw) c = static_cast<char>(rd() & 0xFF);
+    for (std::size_t i = 0; i < bytes; i += 4)  // 32 bits a call
+        for (unsigned v = rd(), k = 0; k < 4 && i + k < bytes; ++k, v >>= 8)
+            raw[i + k] = static_cast<char>(v & 0xFF);
     return crypto::to_hex(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
 }
 
