@@ -97,7 +97,9 @@ static const char* const kSql[STATEMENTS] = {
               "c.member_id = $2 UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, "
               "NULL, NULL, NULL, NULL FROM member_entries e WHERE e.merchant_id = $1 AND "
               "e.member_id = $2 AND e.seq >= (SELECT x.seq FROM member_state x WHERE "
-              "x.merchant_id = $1 AND x.member_id = $2) ORDER BY 1, 2",
+              "x.merchant_id = $1 AND x.member_id = $2) AND e.seq < (SELECT x.seq FROM "
+              "member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) + "
+              "4611686018427387904 ORDER BY 1, 2",
     [ENTRIES_FROM] = "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
                      "AND seq >= $3 ORDER BY seq",
     [RECEIPT] = "SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
