@@ -278,10 +278,11 @@ class SqliteStore final : public SqlStore {
 
     // Only the thread running the group uses the writer.
     void run_group(const std::vector<QueuedWrite*>& group) {
-        in_writer_ = this;
-        struct Leave {
-            ~Leave() { in_writer_ = nullptr; }
-        } leave;
+        struct Enter {  // another store's write may be running this one's
+            const SqliteStore* outer = in_writer_;
+            explicit Enter(const SqliteStore* store) { in_writer_ = store; }
+            ~Enter() { in_writer_ = outer; }
+        } enter{this};
         sqlite3* db = writer_->db;
         const auto fail = [&](const std::vector<QueuedWrite*>& writes) {
             for (QueuedWrite* w : writes)
