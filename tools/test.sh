@@ -105,7 +105,8 @@ for layer in $layers; do
     wasm)   doctest_layer wasm node build/wasm/tests/kopilka_unit_tests.js ;;
     server-unit)
             doctest_layer server-auth build/native/bin/kopilka_auth_tests
-            doctest_layer server-ops build/native/bin/kopilka_ops_tests ;;
+            doctest_layer server-ops build/native/bin/kopilka_ops_tests
+            doctest_layer server-storage build/native/bin/kopilka_storage_tests ;;
     server) start_pg; doctest_layer server build/native/tests/server/kopilka_server_tests ;;
     cluster) start_pg; node_layer cluster node --test --test-concurrency=1 tests/cluster/ ;;
     fuzz)   # one check: the decoders survive KOPILKA_FUZZ_S seconds of libFuzzer (default 20)

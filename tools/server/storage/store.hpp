@@ -440,14 +440,15 @@ public:
     // false to roll back; an exception rolls back and propagates. member_id "" is a write for
     // no member (a receipt without a card): on PostgreSQL it takes no lock, so such writes run
     // side by side and the database's unique keys (receipt id, operation id) decide between
-    // them; on SQLite every write transaction holds the database's one write lock anyway.
+    // them; on SQLite the writes run one after another on one connection anyway, those that
+    // arrive together committed as one transaction (each in a savepoint of its own: one
+    // rolled back or thrown leaves the others; each returns once the group is on disk).
     virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<bool(MemberTx&)>& fn) = 0;
     // Runs fn on one consistent snapshot of the member's rows, without the member's write lock
-    // and writing nothing. On PostgreSQL lookups and exports wait for no one; on SQLite the
-    // one connection is shared under a mutex, so a read waits for the statement (or write
-    // transaction) in progress to finish. one_statement_first: fn is first run as one
-    // statement outside a transaction (its own snapshot, one round trip less each way) and, if
+    // and writing nothing. Lookups and exports wait for no one: on SQLite they read through
+    // connections of their own beside the writer's (WAL). one_statement_first: fn is first run as
+    // one statement outside a transaction (its own snapshot, one round trip less each way) and, if
     // it needs a second, run again from the start in a snapshot, so fn must start its results
     // afresh on each run.
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
