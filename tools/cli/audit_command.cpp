@@ -47,8 +47,7 @@ std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
         if (numbers[i] == place) continue;
         out.push_back("history_no: entry " + std::to_string(i) + " is numbered " +
                       std::to_string(numbers[i]) +
-                      ", its place among the entries that changed "
-                      "the balance is " +
+                      ", its place among the entries that changed the balance is " +
                       std::to_string(place));
         break;
     }
