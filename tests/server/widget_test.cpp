@@ -271,6 +271,41 @@ TEST_CASE_FIXTURE(WithDemoServer, "widget: an expired session is refused: sessio
     CHECK(error_code(a) == "session_expired");
 }
 
+namespace {
+
+// The ids of the widget's history walked by next_before in pages of `limit` (at most 20 pages).
+std::vector<std::string> paged_ids(httplib::Client& c, const std::string& session, int limit) {
+    std::vector<std::string> ids;
+    std::string before;
+    for (int page = 0; page < 20; ++page) {
+        const Answer a = get(c,
+                             "/v1/widget/history?limit=" + std::to_string(limit) +
+                                 (before.empty() ? "" : "&before=" + before),
+                             session);
+        REQUIRE_MESSAGE(a.status == 200, a.body.dump());
+        const auto p = codec::decode_history_page(a.body);
+        REQUIRE(p.ok());
+        for (const auto& e : p.value->entries) ids.push_back(e.id);
+        before = p.value->next_before;
+        if (before.empty()) break;
+    }
+    return ids;
+}
+
+// Pages of one line walked by next_before: the widget's whole history in order, and the same
+// as one page of 50.
+std::vector<std::string> history_ids(httplib::Client& c, const std::string& session) {
+    const std::vector<std::string> ids = paged_ids(c, session, 1);
+    const auto whole =
+        codec::decode_history_page(get(c, "/v1/widget/history?limit=50", session).body);
+    REQUIRE(whole.ok());
+    REQUIRE(whole.value->entries.size() == ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(whole.value->entries[i].id == ids[i]);
+    return ids;
+}
+
+}  // namespace
+
 TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the cursor goes on") {
     auto c = s.server->client();
     const std::string session = session_for(*c, s.db, "demo-anna", "h-1");
@@ -283,18 +318,7 @@ TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the curso
     CHECK(whole.value->entries.front().entry.reason == "redeem");
     CHECK(whole.value->entries.front().entry.points == -500);
 
-    std::vector<std::string> paged;
-    std::string before;
-    for (int page = 0; page < 4; ++page) {
-        const Answer a = get(*c, "/v1/widget/history?limit=3" +
-                                     (before.empty() ? "" : "&before=" + before), session);
-        REQUIRE_MESSAGE(a.status == 200, a.body.dump());
-        const auto p = codec::decode_history_page(a.body);
-        REQUIRE(p.ok());
-        for (const auto& e : p.value->entries) paged.push_back(e.id);
-        before = p.value->next_before;
-        if (before.empty()) break;
-    }
+    const std::vector<std::string> paged = paged_ids(*c, session, 3);
     REQUIRE(paged.size() == 4);
     for (std::size_t i = 0; i < paged.size(); ++i) CHECK(paged[i] == whole.value->entries[i].id);
     CHECK(get(*c, "/v1/widget/history", session).body["entries"].size() == 4);  // default 20
@@ -307,29 +331,6 @@ TEST_CASE_FIXTURE(WithDemoServer, "widget: history pages newest first, the curso
     bad = get(*c, "/v1/widget/history?before=00ff", session);
     CHECK(bad.status == 400);
     CHECK(error_field(bad) == "before");
-}
-
-// Pages of one line walked by next_before: the widget's whole history in order, and the same
-// as one page of 50.
-std::vector<std::string> history_ids(httplib::Client& c, const std::string& session) {
-    std::vector<std::string> ids;
-    std::string before;
-    for (int page = 0; page < 20; ++page) {
-        const Answer a = get(
-            c, "/v1/widget/history?limit=1" + (before.empty() ? "" : "&before=" + before), session);
-        REQUIRE_MESSAGE(a.status == 200, a.body.dump());
-        const auto p = codec::decode_history_page(a.body);
-        REQUIRE(p.ok());
-        for (const auto& e : p.value->entries) ids.push_back(e.id);
-        before = p.value->next_before;
-        if (before.empty()) break;
-    }
-    const auto whole =
-        codec::decode_history_page(get(c, "/v1/widget/history?limit=50", session).body);
-    REQUIRE(whole.ok());
-    REQUIRE(whole.value->entries.size() == ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(whole.value->entries[i].id == ids[i]);
-    return ids;
 }
 
 TEST_CASE_FIXTURE(WithDemoServer,
