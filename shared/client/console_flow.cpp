@@ -100,11 +100,12 @@ DeviceRow device_of(const Json& j) {
         d.settings.idle_seconds = it->get<std::int64_t>();
     d.settings.wheel = flag(s, "wheel", true);
     d.settings.redeem = flag(s, "redeem", true);
+    d.settings.sound = flag(s, "sound", false);
     return d;
 }
 
 Json settings_json(const DeviceSettings& s) {
-    Json j{{"wheel", s.wheel}, {"redeem", s.redeem}};
+    Json j{{"wheel", s.wheel}, {"redeem", s.redeem}, {"sound", s.sound}};
     j["idle_seconds"] = s.idle_seconds ? Json(*s.idle_seconds) : Json(nullptr);
     return j;
 }

@@ -130,6 +130,7 @@ struct DeviceSettings {
     std::optional<std::int64_t> idle_seconds;  // none: the merchant's default
     bool wheel = true;
     bool redeem = true;
+    bool sound = false;
 };
 
 struct DeviceRow {

@@ -25,6 +25,32 @@ MemberSessionOptions session_options(const KioskFlowOptions& o) {
 std::string_view screen_name(Screen s) { return kScreenNames[static_cast<int>(s)]; }
 std::string_view spin_phase_name(SpinView::Phase p) { return kPhaseNames[static_cast<int>(p)]; }
 
+std::string_view feedback_name(Feedback f) {
+    switch (f) {
+        case Feedback::card_read:
+            return "card_read";
+        case Feedback::win:
+            return "win";
+        case Feedback::none:
+            break;
+    }
+    return "";
+}
+
+Feedback FeedbackWatch::next(const KioskState& s) {
+    const SpinView::Phase phase = s.spin ? s.spin->phase : SpinView::Phase::ready;
+    Feedback f = Feedback::none;
+    if (s.screen == Screen::member && screen_ == Screen::looking_up)
+        f = Feedback::card_read;
+    else if (s.screen == Screen::spin && phase == SpinView::Phase::result &&
+             (screen_ != Screen::spin || phase_ != SpinView::Phase::result) && s.spin->prize &&
+             s.spin->prize->kind != "nothing")
+        f = Feedback::win;
+    screen_ = s.screen;
+    phase_ = phase;
+    return f;
+}
+
 KioskFlow::KioskFlow(Transport& transport, KioskStorage& storage, Outbox& outbox,
                      KioskFlowOptions options)
     : api_(transport),

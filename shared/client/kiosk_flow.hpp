@@ -165,4 +165,20 @@ private:
   bool config_in_flight_ = false;
 };
 
+// The confirmations a shopper gets (a short sound if the kiosk's settings switch it on, and a
+// flash of the screen's edge either way): a card read (the member screen after a lookup) and a
+// win (the wheel stopping on a prize other than "nothing"). Fed every state the kiosk draws;
+// each event is reported once, in the state where it happens.
+enum class Feedback : std::uint8_t { none, card_read, win };
+std::string_view feedback_name(Feedback f);  // "", "card_read", "win"
+
+class FeedbackWatch {
+  public:
+    Feedback next(const KioskState& s);
+
+  private:
+    Screen screen_ = Screen::attract;
+    SpinView::Phase phase_ = SpinView::Phase::ready;
+};
+
 }  // namespace kopilka::client

@@ -119,6 +119,7 @@ Decoded<KioskConfig> decode_kiosk_config(const Json& j) {
         d.optional_text("name", &c.device_name, name_bytes_max);
         d.optional_flag("wheel", &c.device_wheel);
         d.optional_flag("redeem", &c.device_redeem);
+        d.optional_flag("sound", &c.device_sound);
     }
     if (r.has("program") && r.at("program").is_object()) c.program = r.at("program");
     r.optional_integer("program_version", &c.program_version, 0, INT64_MAX);
@@ -158,7 +159,8 @@ Json encode_kiosk_config(const KioskConfig& c) {
              {{"id", c.device_id},
               {"name", c.device_name},
               {"wheel", c.device_wheel},
-              {"redeem", c.device_redeem}}},
+              {"redeem", c.device_redeem},
+              {"sound", c.device_sound}}},
             {"program", c.program},
             {"program_version", c.program_version},
             {"rewards", rewards},

@@ -86,13 +86,15 @@ struct KioskConfig {
     std::string merchant_name;
     money::Currency currency = money::Currency::RUB;
     std::string device_id;  // the paired kiosk the config was made for
-    // What the console set for this kiosk ("device": {"id", "name", "wheel", "redeem"}; absent
-    // in configs of older servers: the defaults). The kiosk hides the prize wheel when
+    // What the console set for this kiosk ("device": {"id", "name", "wheel", "redeem", "sound"};
+    // absent in configs of older servers: the defaults). The kiosk hides the prize wheel when
     // device_wheel is false (the server then sends no "wheel" either) and its redeem buttons
     // when device_redeem is false. A per-kiosk idle time arrives as settings.idle_seconds.
     std::string device_name;
     bool device_wheel = true;
     bool device_redeem = true;
+    bool device_sound =
+        false;  // a short sound on a read card and on a win (the screen flashes either way)
     // The published program as the program codec writes it (codec/program_json.hpp). The kiosk
     // carries it without decoding it: it draws nothing from it, and it stays a smaller download
     // without the program codec.

@@ -635,7 +635,7 @@ void kiosks_screen(Ctx& c) {
     if (k.devices.empty()) return muted(c.t("kiosks.none"));
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("devices", 7, flags, ImVec2(0, 0))) return;
+    if (!ImGui::BeginTable("devices", 8, flags, ImVec2(0, 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     // The name and "last seen" take the room; the controls keep the width they need.
     const ImGuiTableColumnFlags stretch = ImGuiTableColumnFlags_WidthStretch;
@@ -647,7 +647,7 @@ void kiosks_screen(Ctx& c) {
     } columns[] = {{"kiosks.name", stretch, 3},          {"kiosks.last_seen", stretch, 1.6f},
                    {"kiosks.version", fixed, c.px(120)}, {"kiosks.idle", fixed, c.px(120)},
                    {"kiosks.wheel", fixed, c.px(70)},    {"kiosks.redeem", fixed, c.px(70)},
-                   {"kiosks.actions", fixed, c.px(200)}};
+                   {"kiosks.sound", fixed, c.px(70)},    {"kiosks.actions", fixed, c.px(200)}};
     for (const auto& col : columns)
         ImGui::TableSetupColumn(c.t(col.key).c_str(), col.flags, col.size);
     ImGui::TableHeadersRow();
@@ -702,6 +702,8 @@ void kiosks_screen(Ctx& c) {
         changed |= ImGui::Checkbox("##wheel", &set.wheel);
         ImGui::TableNextColumn();
         changed |= ImGui::Checkbox("##redeem", &set.redeem);
+        ImGui::TableNextColumn();
+        changed |= ImGui::Checkbox("##sound", &set.sound);
         ImGui::TableNextColumn();
         if (renaming) {
             if (ImGui::Button(c.t("kiosks.save").c_str())) {

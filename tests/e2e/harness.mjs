@@ -160,10 +160,10 @@ export async function printCard(tmp, dbFile, member) {
   return { ...card, out: card.out || out };
 }
 
-/** Turns a card PNG into a looping 640×480 fake-camera video (white border, y4m). */
-export async function pngToY4m(png, y4m) {
-  const vf = 'scale=640:480:force_original_aspect_ratio=decrease,' +
-    'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white,format=yuv420p';
+/** Turns a card PNG into a looping fake-camera video (white border, y4m), 640×480 unless told. */
+export async function pngToY4m(png, y4m, { width = 640, height = 480 } = {}) {
+  const vf = `scale=${width}:${height}:force_original_aspect_ratio=decrease,` +
+    `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=white,format=yuv420p`;
   await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', png,
     '-vf', vf, '-t', '2', '-r', '15', y4m], { timeout: 30000 });
   return y4m;
@@ -178,6 +178,8 @@ export async function launchChromium({ fakeVideo } = {}) {
     '--disable-component-update', '--disable-sync',
     '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
     '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    // As a kiosk's browser is started: its confirmation sounds need no touch first.
+    '--autoplay-policy=no-user-gesture-required',
   ];
   if (fakeVideo) args.push(`--use-file-for-fake-video-capture=${fakeVideo}`);
   return chromium.launch({ executablePath: chromiumBin, headless: true, args, timeout: 30000 });

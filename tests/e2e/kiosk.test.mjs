@@ -84,6 +84,10 @@ test('a card shown to the camera opens the member screen with the server\'s numb
     assert.ok(digitsOf(mirror).includes(balanceDigits),
       `mirror should show the balance ${want.balance}; mirror: ${JSON.stringify(mirror)}`);
 
+    // The shopper saw the card read (the edge flashed); no sound: the kiosk's default.
+    const fb = await page.evaluate(() => window.kopilkaFeedback.log);
+    assert.deepEqual(fb.map((e) => [e.kind, e.sound]), [['card_read', false]], JSON.stringify(fb));
+
     await h.screenshot(page, 'kiosk-member.png');
   });
 });
@@ -94,6 +98,55 @@ const denyCamera = () => {
   navigator.mediaDevices.getUserMedia = () =>
     Promise.reject(new DOMException('camera denied by the test', 'NotAllowedError'));
 };
+
+// The scan worker's pipeline, on 1280×720 I420 frames as a camera delivers them: the card's
+// QR small in the middle (modules about 2.5 px wide, as a card held far from the camera) is
+// read by the viewfinder pass at full resolution and lost when the frame is shrunk; a still
+// scene is not decoded again before its interval, and a card appearing in it is read in the
+// very frame it appears.
+test('camera pipeline: the viewfinder keeps the detail, and only a change is decoded at once', { timeout: 40000 }, async () => {
+  await withKiosk('pipeline', { initScript: denyCamera }, async (page) => {
+    await h.openKiosk(page, server.url);
+    const pngBase64 = fs.readFileSync(card.out).toString('base64');
+    const r = await page.evaluate(async ({ pngBase64 }) => {
+      const W = 1280;
+      const H = 720;
+      const cam = window.kopilkaCamera;
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${pngBase64}`)).blob());
+      const ctx = new OffscreenCanvas(W, H).getContext('2d', { willReadFrequently: true });
+      const frameOf = (withCard) => {
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, W, H);
+        if (withCard) {
+          const side = 80;  // the QR 80 px wide: a card held far from the camera
+          ctx.imageSmoothingEnabled = false;
+          ctx.drawImage(bitmap, (W - side) / 2, (H - side) / 2, side, side);
+        }
+        const rgba = ctx.getImageData(0, 0, W, H).data;
+        const i420 = new Uint8Array(W * H * 1.5).fill(128);
+        for (let i = 0, j = 0; i < W * H; i += 1, j += 4) i420[i] = (rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8;
+        return () => new VideoFrame(i420, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
+      };
+      const blank = frameOf(false);
+      const withCard = frameOf(true);
+      const pick = (x) => ({ text: x.text, pass: x.pass, decoded: x.decoded, motion: x.motion });
+      return {
+        roi: pick(await cam.scanFrame(withCard(), 'roi')),
+        full: pick(await cam.scanFrame(withCard(), 'full')),
+        first: pick(await cam.offerFrame(blank(), 'attract')),
+        still: pick(await cam.offerFrame(blank(), 'attract')),
+        appears: pick(await cam.offerFrame(withCard(), 'attract')),
+      };
+    }, { pngBase64 });
+    const all = JSON.stringify(r);
+    assert.equal(r.roi.text, card.code, `the viewfinder pass reads the small card: ${all}`);
+    assert.equal(r.full.text, null, `the shrunk frame loses it (else the test shows nothing): ${all}`);
+    assert.equal(r.first.decoded, true, `the first frame is decoded (nothing to compare with): ${all}`);
+    assert.equal(r.still.decoded, false, `the same scene again is not: ${all}`);
+    assert.equal(r.appears.motion, true, all);
+    assert.equal(r.appears.text, card.code, `the card is read in the frame it appears: ${all}`);
+  });
+});
 
 test('keypad garbage shows an error, also with the camera denied', { timeout: 30000 }, async () => {
   await withKiosk('keypad-error', { initScript: denyCamera }, async (page) => {
@@ -207,5 +260,42 @@ test('portrait and high-DPI: every action fits on screen and a tap presses the r
     throw err;
   } finally {
     await context.close().catch(() => {});
+  }
+});
+
+test('sound switched on in the console: a read card chirps as the edge flashes', { timeout: 40000 }, async () => {
+  // The console's switch is PUT /v1/admin/devices/{id} (settings.sound) on the paired kiosk.
+  const setSound = async (on) => {
+    const list = await h.api(server.url, 'GET', '/v1/admin/devices', { key: server.adminKey });
+    const d = list.body.devices.find((x) => !x.revoked);
+    const res = await fetch(`${server.url}/v1/admin/devices/${d.id}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${server.adminKey}`, 'Content-Type': 'application/json', 'If-Match': `"${d.version}"` },
+      body: JSON.stringify({ settings: { sound: on } }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  await setSound(true);
+  try {
+    await withKiosk('sound', { initScript: denyCamera }, async (page) => {
+      await h.openKiosk(page, server.url);
+      await page.evaluate(() => {  // every class the flash element takes
+        const el = document.getElementById('kopilka-flash');
+        window.__flashes = [];
+        new MutationObserver(() => window.__flashes.push(el.className)).observe(el, { attributes: true });
+      });
+      await page.evaluate((code) => window.kopilka.scan(code, 'camera'), card.code);
+      const member = await h.waitForScreen(page, ['member', 'error'], { timeoutMs: 10000 });
+      assert.equal(member.screen, 'member', JSON.stringify(member.error));
+      await page.waitForFunction(() => window.kopilkaFeedback.log.length > 0, null, { timeout: 5000 });
+      const fb = await page.evaluate(() => ({
+        log: window.kopilkaFeedback.log,
+        flash: window.__flashes.join(' '),
+      }));
+      assert.deepEqual(fb.log.map((e) => [e.kind, e.sound, e.played]), [['card_read', true, true]], JSON.stringify(fb));
+      assert.match(fb.flash, /flash--card_read/, 'the edge flashes with the sound');
+    });
+  } finally {
+    await setSound(false);
   }
 });

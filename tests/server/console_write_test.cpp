@@ -124,11 +124,15 @@ TEST_CASE_FIXTURE(WithManager, "kiosks: last seen, app version, rename and per-k
     CHECK(d["last_seen_ms"] == 0);
     CHECK(d["online"] == false);
     CHECK(d["revoked"] == false);
-    CHECK(d["settings"] == Json{{"idle_seconds", nullptr}, {"wheel", true}, {"redeem", true}});
+    CHECK(d["settings"] ==
+          Json{{"idle_seconds", nullptr}, {"wheel", true}, {"redeem", true}, {"sound", false}});
     CHECK(d["version"] == 1);
     const Reply config = kiosk_config(kiosk, "kiosk/1.4.2");
-    CHECK(config.body["device"] ==
-          Json{{"id", device}, {"name", "Till 1"}, {"wheel", true}, {"redeem", true}});
+    CHECK(config.body["device"] == Json{{"id", device},
+                                        {"name", "Till 1"},
+                                        {"wheel", true},
+                                        {"redeem", true},
+                                        {"sound", false}});
     CHECK(!config.body["wheel"].is_null());
     d = call(*c, "GET", "/v1/admin/devices", t).body["devices"][0];
     CHECK(d["app_version"] == "kiosk/1.4.2");
@@ -152,16 +156,18 @@ TEST_CASE_FIXTURE(WithManager, "kiosks: last seen, app version, rename and per-k
                              {{"settings", {{"wheel", false}}}}, {{"If-Match", "\"1\""}});
     CHECK(stale.status == 412);
     CHECK(stale.body["error"]["current_version"] == 2);
-    const Reply set = call(*c, "PUT", "/v1/admin/devices/" + device, t,
-                           {{"settings", {{"wheel", false}, {"redeem", false},
-                                          {"idle_seconds", 90}}}},
-                           {{"If-Match", "\"2\""}});
+    const Reply set =
+        call(*c, "PUT", "/v1/admin/devices/" + device, t,
+             {{"settings",
+               {{"wheel", false}, {"redeem", false}, {"idle_seconds", 90}, {"sound", true}}}},
+             {{"If-Match", "\"2\""}});
     REQUIRE(set.status == 200);
     CHECK(set.body["settings"] ==
-          Json{{"idle_seconds", 90}, {"wheel", false}, {"redeem", false}});
+          Json{{"idle_seconds", 90}, {"wheel", false}, {"redeem", false}, {"sound", true}});
     CHECK(set.body["name"] == "Front desk");
-    for (const Json& bad : {Json{{"settings", {{"idle_seconds", 1}}}},
-                            Json{{"settings", {{"sound", true}}}}, Json{{"colour", "red"}}}) {
+    for (const Json& bad :
+         {Json{{"settings", {{"idle_seconds", 1}}}}, Json{{"settings", {{"sound", "loud"}}}},
+          Json{{"settings", {{"volume", 3}}}}, Json{{"colour", "red"}}}) {
         const Reply r = call(*c, "PUT", "/v1/admin/devices/" + device, t, bad);
         CHECK(r.status == 400);
     }
@@ -169,8 +175,11 @@ TEST_CASE_FIXTURE(WithManager, "kiosks: last seen, app version, rename and per-k
     // The kiosk's next config carries them; no wheel for a kiosk with the wheel off.
     const Reply next = kiosk_config(kiosk, "kiosk/1.5.0");
     CHECK(next.etag != config.etag);
-    CHECK(next.body["device"] ==
-          Json{{"id", device}, {"name", "Front desk"}, {"wheel", false}, {"redeem", false}});
+    CHECK(next.body["device"] == Json{{"id", device},
+                                      {"name", "Front desk"},
+                                      {"wheel", false},
+                                      {"redeem", false},
+                                      {"sound", true}});
     CHECK(next.body["settings"]["idle_seconds"] == 90);
     CHECK(next.body["wheel"].is_null());
     // The server refuses what is switched off, also from the kiosk's outbox.

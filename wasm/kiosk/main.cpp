@@ -47,6 +47,7 @@ struct App {
     ui::Fonts fonts;
     std::uint64_t drawn_revision = 0;
     std::uint64_t mirrored_revision = 0;
+    client::FeedbackWatch feedback;  // a card read, a win: a flash, and a sound if switched on
     std::vector<ui::DrawnButton> buttons;  // where the last frame drew its buttons (state JSON)
     std::string state_json;
     std::string camera_json;
@@ -169,6 +170,11 @@ void draw(std::int64_t now) {
         wasm::set_mirror_text(client::mirror_text(view),
                               std::string(i18n::locale_tag(app.flow.state().locale)));
         wasm::set_screen(std::string(client::screen_name(app.flow.state().screen)));
+    }
+    if (const client::Feedback f = app.feedback.next(app.flow.state());
+        f != client::Feedback::none) {
+        const auto& config = app.flow.state().config;
+        wasm::feedback(std::string(client::feedback_name(f)), config && config->device_sound);
     }
     apply_ui_input(app, in, now);
 }

@@ -48,6 +48,11 @@ EM_JS(void, js_set_screen, (const char* screen), {
     if (document.body && document.body.dataset.screen !== s) document.body.dataset.screen = s;
 });
 
+EM_JS(void, js_feedback, (const char* kind, int sound), {
+    const feedback = window.kopilkaFeedback;
+    if (typeof feedback === 'function') feedback(UTF8ToString(kind), !!sound);
+});
+
 EM_JS(void, js_set_logo, (const char* url, const char* alt), {
     const img = document.getElementById('kopilka-logo');
     if (!img) return;
@@ -105,6 +110,9 @@ void set_mirror_text(const std::string& text, const std::string& lang) {
     js_set_mirror(text.c_str(), lang.c_str());
 }
 void set_screen(const std::string& screen) { js_set_screen(screen.c_str()); }
+void feedback(const std::string& kind, bool sound) {
+    js_feedback(kind.c_str(), sound ? 1 : 0);
+}
 void set_logo(const std::string& url, const std::string& alt) {
     js_set_logo(url.c_str(), alt.c_str());
 }

@@ -57,6 +57,7 @@ struct Host {
     bool pointer_away = false;     // after a tap: no hover until the pointer moves again
     bool release_pending = false;  // the last event was a release: park the pointer next frame
     bool fast = true;              // the loop runs every animation frame (else 10 times a second)
+    bool looping = false;          // run() has started the loop
     std::int64_t busy_at = 0;      // the last time a frame was drawn or input arrived
     std::vector<int> swallowed_keys;
     // Key presses and releases, while a text field is edited, and always for navigation keys
@@ -580,6 +581,7 @@ bool init(const Options& options) {
 }
 
 void run() {
+    g_host->looping = true;
     emscripten_set_main_loop(frame, 0, false);
 }
 
@@ -588,7 +590,12 @@ void wake() {
     g_host->busy_at = wall_ms();
     if (g_host->fast) return;
     g_host->fast = true;
-    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+    if (!g_host->looping) return;
+    // Changing the timing alone would wait for the idle tick already scheduled (up to
+    // kIdleTickMs: a scanned card's lookup would start that much later). A new loop starts at
+    // the next animation frame; the old one's pending tick sees it was replaced and stops.
+    emscripten_cancel_main_loop();
+    emscripten_set_main_loop(frame, 0, false);
 }
 
 void redraw(int frames) {

@@ -8,6 +8,7 @@
 //   window.kopilka = { ready: true, state(), scan(text, source='camera'), module }
 
 import { setupCamera } from './camera.js';
+import { setupFeedback } from './feedback.js';
 
 window.kopilka = { ready: false };
 
@@ -40,6 +41,7 @@ function kioskApi(Module) {
 }
 
 async function main() {
+  setupFeedback();
   // The camera starts while the wasm downloads; it decodes only once the kiosk asks.
   const camera = setupCamera({
     video,

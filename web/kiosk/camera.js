@@ -1,26 +1,32 @@
-// Kopilka kiosk camera: getUserMedia → <video> → small RGBA frame → scan worker
-// (zxing-wasm) → text for the wasm kiosk.
+// Kopilka kiosk camera: getUserMedia → the scan worker, which reads the camera's frames,
+// looks for motion and decodes the frames worth it (zxing-wasm) → text for the wasm kiosk.
 //
 // Implemented
-//   - user-facing camera (1280×720 ideal), frames scaled to fit 640×480 (aspect kept)
-//   - decodes only while the kiosk's state says `scanning`, one decode in flight at a
-//     time, at most ~8 decodes/s; frames are never queued
+//   - user-facing camera (1280×720 ideal); the frames go straight to the worker through a
+//     MediaStreamTrackProcessor (no work on this thread, no GPU); where that is missing, each
+//     frame of the <video> is handed over as a VideoFrame (or an ImageBitmap)
+//   - the worker decides what to decode (scan-worker.js): every frame while something moves
+//     in view, alternating the viewfinder's region at the camera's resolution and the whole
+//     frame shrunk to 640×480; one frame every 2 s on a still attract screen
+//   - frames are decoded only while the kiosk's state says `scanning`; one at a time, the
+//     ones that arrive meanwhile are dropped, never queued; the worker and its decoder start
+//     when the kiosk first scans (not while the kiosk's own wasm compiles)
+//   - the <video> plays only while a preview shows
 //   - the same code read again within 3 s is forwarded once
 //   - camera denied / missing / unplugged: a console warning, window.kopilkaCamera.status
 //     says why, and the kiosk keeps working with the USB scanner and the keypad; a
 //     missing camera is retried when devices change and every 15 s
 //   - preview box while the kiosk is on its "scan" screen (or where state.preview says)
-//   - window.kopilkaCamera.decodeFrame(imageData) for benchmarks
+//   - window.kopilkaCamera.decodeFrame(imageData) decodes RGBA pixels whole,
+//     .scanFrame(frame, pass) runs one pass of the camera pipeline, and .offerFrame(frame,
+//     screen) hands a frame over as the camera would (benchmarks, tests)
 // Missing
 //   - choosing among several cameras (the browser's default user-facing one is used)
 //   - torch / focus control
 
-const FRAME_WIDTH_MAX = 640;
-const FRAME_HEIGHT_MAX = 480;
-const DECODE_INTERVAL_MIN_MS = 125;   // ≤ 8 decodes per second on the scan screen
-const ATTRACT_INTERVAL_MIN_MS = 250;  // ≤ 4 on the attract screen: a card held up is still seen at once
 const STATE_POLL_IDLE_MS = 200;       // how often to look at the state when not scanning
-const VIDEO_WAIT_MS = 100;            // camera running but no frame yet
+const FRAME_WAIT_MS = 100;            // no new frame (tab hidden, no rVFC): look again
+const WORKER_STATE_POLL_MS = 50;      // the worker reads the frames: how often it hears the state
 const SAME_CODE_DEBOUNCE_MS = 3000;
 const CAMERA_RETRY_MS = 15000;
 
@@ -38,6 +44,7 @@ function createDecoder(stats) {
   let broken = null;          // Error once the worker failed to start
   let nextId = 1;
   const pending = new Map();  // id → { resolve, reject }
+  let onStreamCode = null;    // (result) => void, for frames the worker reads itself
 
   function failAll(error) {
     broken = error;
@@ -55,6 +62,16 @@ function createDecoder(stats) {
     worker.onmessage = (event) => {
       const msg = event.data || {};
       if (msg.type === 'ready') { stats.decoder = 'ready'; return; }
+      if (msg.type === 'frame') {
+        stats.frames += 1;
+        count(msg);
+        if (msg.error) warn('decode failed:', msg.error);
+        return;
+      }
+      if (msg.type === 'code') {
+        if (onStreamCode) onStreamCode({ text: msg.text, format: msg.format || null, ms: msg.ms, pass: msg.pass });
+        return;
+      }
       if (msg.type === 'error') {
         warn('the barcode decoder did not load:', msg.error);
         failAll(new Error('scan worker: ' + msg.error));
@@ -64,7 +81,7 @@ function createDecoder(stats) {
       if (!waiter) return;
       pending.delete(msg.id);
       if (msg.error) waiter.reject(new Error('scan worker: ' + msg.error));
-      else waiter.resolve({ text: msg.text, format: msg.format || null, ms: msg.ms });
+      else waiter.resolve(msg);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -75,53 +92,72 @@ function createDecoder(stats) {
     return worker;
   }
 
-  // Sends RGBA pixels to the worker. With transfer=true the buffer is moved (the caller's
-  // array is emptied); otherwise it is copied so the caller can reuse its ImageData.
-  function decode({ data, width, height }, { transfer = false } = {}) {
+  function count(msg) {
+    if (msg.motion) stats.motionFrames += 1;
+    if (!msg.decoded) return;
+    stats.decodes += 1;
+    stats.lastMs = msg.ms;
+    stats.totalMs += msg.ms;
+    if (msg.pass) stats.passes[msg.pass] = (stats.passes[msg.pass] || 0) + 1;
+  }
+
+  function send(message, transfer) {
     return new Promise((resolve, reject) => {
       try {
         const w = ensureWorker();
-        const bytes = transfer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
-          ? data.buffer
-          : data.slice().buffer;
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        w.postMessage({ id, width, height, buffer: bytes }, [bytes]);
+        w.postMessage({ id, ...message }, transfer);
       } catch (err) {
         reject(err);
       }
-    }).then((result) => {
-      stats.decodes += 1;
-      stats.lastMs = result.ms;
-      stats.totalMs += result.ms;
-      return result;
+    }).then((msg) => {
+      count(msg);
+      return { text: msg.text, format: msg.format || null, ms: msg.ms, pass: msg.pass || null, decoded: !!msg.decoded, motion: !!msg.motion };
     });
   }
 
-  return { decode, isBroken: () => broken !== null };
+  // RGBA pixels decoded whole. With transfer=true the buffer is moved (the caller's array is
+  // emptied); otherwise it is copied so the caller can reuse its ImageData.
+  function decode({ data, width, height }, { transfer = false } = {}) {
+    const bytes = transfer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+      ? data.buffer
+      : data.slice().buffer;
+    return send({ width, height, buffer: bytes }, [bytes]);
+  }
+
+  // A camera frame (VideoFrame or ImageBitmap, transferred: the worker closes it).
+  function scan(frame, { screen, roi = null, force = null } = {}) {
+    stats.frames += 1;
+    return send({ frame, screen, roi, force }, [frame]).catch((err) => {
+      if (typeof frame.close === 'function') frame.close();  // never reached the worker
+      throw err;
+    });
+  }
+
+  // The camera's frames straight to the worker (MediaStreamTrackProcessor): it reads and
+  // decodes them itself and reports codes to onCode; view(state) tells it what the kiosk shows.
+  function stream(readable, onCode) {
+    onStreamCode = onCode;
+    ensureWorker().postMessage({ type: 'camera', readable }, [readable]);
+  }
+  function view(state) {
+    if (worker) worker.postMessage({ type: 'state', ...state });
+  }
+
+  return { decode, scan, stream, view, isBroken: () => broken !== null };
 }
 
-// ---- frame grabbing ---------------------------------------------------------------------
-
-function frameSize(videoWidth, videoHeight) {
-  const scale = Math.min(1, FRAME_WIDTH_MAX / videoWidth, FRAME_HEIGHT_MAX / videoHeight);
-  return { width: Math.max(1, Math.round(videoWidth * scale)), height: Math.max(1, Math.round(videoHeight * scale)) };
-}
-
-function createGrabber() {
-  let canvas = null;
-  let ctx = null;
-  return function grab(video) {
-    const { width, height } = frameSize(video.videoWidth, video.videoHeight);
-    if (!canvas || canvas.width !== width || canvas.height !== height) {
-      canvas = typeof OffscreenCanvas === 'function'
-        ? new OffscreenCanvas(width, height)
-        : Object.assign(document.createElement('canvas'), { width, height });
-      ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: true });
+// A frame of the video to hand over: a VideoFrame wraps the camera's buffer without a copy.
+async function captureFrame(video) {
+  if (typeof VideoFrame === 'function') {
+    try {
+      return new VideoFrame(video);
+    } catch (err) {
+      // e.g. no frame decoded yet; fall through to the bitmap
     }
-    ctx.drawImage(video, 0, 0, width, height);
-    return ctx.getImageData(0, 0, width, height);
-  };
+  }
+  return createImageBitmap(video);
 }
 
 // ---- camera -----------------------------------------------------------------------------
@@ -150,21 +186,29 @@ export function setupCamera({ video, getState, onCode }) {
     error: null,
     decoder: 'idle',          // 'idle' | 'loading' | 'ready' | 'failed'
     decoderError: null,
+    frames: 0,                // camera frames handed to the worker
+    motionFrames: 0,          // of which the worker saw something move
     decodes: 0,               // frames decoded (camera and decodeFrame together)
+    passes: {},               // decodes by pass: roi, full, whole
     lastMs: null,             // time of the last decode inside the worker
     totalMs: 0,
     found: 0,                 // codes forwarded to the kiosk
     lastCode: null,           // { text, format, at }
-    frame: null,              // { width, height } of the frames sent to the worker
+    frame: null,              // { width, height } of the camera's frames
+    pipeline: null,           // 'worker': frames go straight to the scan worker; 'page': through the <video>
     decodeFrame: null,
+    scanFrame: null,
+    offerFrame: null,
   };
   window.kopilkaCamera = stats;
 
   const decoder = createDecoder(stats);
-  const grab = createGrabber();
   stats.decodeFrame = (imageData) => decoder.decode(imageData);
+  stats.scanFrame = (frame, pass) => decoder.scan(frame, { screen: 'scan', force: pass });
+  stats.offerFrame = (frame, screen) => decoder.scan(frame, { screen });
 
   let stream = null;
+  let unsentFrames = null;  // the camera's frames (a ReadableStream) until the worker takes them
   let starting = false;
   let retryTimer = 0;
   let lastSent = { text: null, at: -Infinity };
@@ -194,12 +238,24 @@ export function setupCamera({ video, getState, onCode }) {
         setStatus('unavailable', 'camera track ended');
         scheduleRetry();
       });
-      video.srcObject = stream;
-      await video.play();
+      if (typeof MediaStreamTrackProcessor === 'function') {
+        // The worker reads the frames itself; the <video> plays only while a preview shows.
+        // Handed over once the kiosk first scans: the decoder's wasm compiles then, not
+        // while the kiosk's own wasm starts.
+        unsentFrames = new MediaStreamTrackProcessor({ track: track.clone() }).readable;
+        stats.pipeline = 'worker';
+        stats.frame = (({ width, height }) => ({ width, height }))(track.getSettings());
+        previewKey = '';
+      } else {
+        video.srcObject = stream;
+        await video.play();
+        stats.pipeline = 'page';
+      }
       setStatus('running', null);
     } catch (err) {
       if (stream) stream.getTracks().forEach((t) => t.stop());
       stream = null;
+      stats.pipeline = null;
       const status = classify(err);
       setStatus(status, describe(err));
       warn(`camera ${status} (${describe(err)}); the USB scanner and the keypad still work`);
@@ -231,6 +287,13 @@ export function setupCamera({ video, getState, onCode }) {
     }
     if (key === previewKey) return;
     previewKey = key;
+    if (stats.pipeline === 'worker') {
+      const want = key !== 'off' ? stream : null;
+      if (video.srcObject !== want) {
+        video.srcObject = want;
+        if (want) video.play().catch((err) => warn('preview:', describe(err)));
+      }
+    }
     video.classList.toggle('camera--preview', key !== 'off');
     video.classList.toggle('camera--placed', key !== 'off' && key !== 'default');
     const placed = key !== 'off' && key !== 'default';
@@ -261,33 +324,67 @@ export function setupCamera({ video, getState, onCode }) {
     onCode(result.text, result.format);
   }
 
-  function schedule(ms) {
-    setTimeout(tick, ms);
+  // Resolves at the video's next frame, or after `ms` whichever is first.
+  function nextFrame(ms) {
+    return new Promise((resolve) => {
+      const rvfc = typeof video.requestVideoFrameCallback === 'function' && ms <= FRAME_WAIT_MS;
+      let handle = 0;
+      const timer = setTimeout(() => {
+        if (rvfc) video.cancelVideoFrameCallback(handle);
+        resolve();
+      }, ms);
+      if (rvfc) {
+        handle = video.requestVideoFrameCallback(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }
+    });
   }
 
-  async function tick() {
-    const state = readState();
-    updatePreview(state);
-    if (stats.status !== 'running' || !state || !state.scanning || decoder.isBroken() || document.hidden) {
-      schedule(STATE_POLL_IDLE_MS);
-      return;
-    }
-    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || !video.videoWidth) {
-      schedule(VIDEO_WAIT_MS);
-      return;
-    }
-    const started = performance.now();
-    try {
-      const frame = grab(video);
-      stats.frame = { width: frame.width, height: frame.height };
-      forward(await decoder.decode(frame, { transfer: true }));
-    } catch (err) {
-      if (!decoder.isBroken()) warn('decode failed:', describe(err));
-    }
-    const interval = state.screen === 'attract' ? ATTRACT_INTERVAL_MIN_MS : DECODE_INTERVAL_MIN_MS;
-    schedule(Math.max(0, interval - (performance.now() - started)));
+  let sentView = '';
+  function tellWorker(state) {
+    const scanning = !!(state && state.scanning) && !document.hidden;
+    const v = { scanning, screen: state ? state.screen : null, roi: null };
+    const key = JSON.stringify(v);
+    if (key === sentView) return;
+    sentView = key;
+    decoder.view(v);
   }
 
-  schedule(0);
+  async function loop() {
+    for (;;) {
+      const state = readState();
+      updatePreview(state);
+      if (stats.pipeline === 'worker') {
+        if (unsentFrames && state && state.scanning) {
+          decoder.stream(unsentFrames, forward);
+          unsentFrames = null;
+          sentView = '';
+        }
+        tellWorker(stats.status === 'running' ? state : null);
+        await nextFrame(WORKER_STATE_POLL_MS);
+        continue;
+      }
+      if (stats.status !== 'running' || !state || !state.scanning || decoder.isBroken() || document.hidden) {
+        await nextFrame(STATE_POLL_IDLE_MS);
+        continue;
+      }
+      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || !video.videoWidth) {
+        await nextFrame(FRAME_WAIT_MS);
+        continue;
+      }
+      try {
+        stats.frame = { width: video.videoWidth, height: video.videoHeight };
+        const frame = await captureFrame(video);
+        forward(await decoder.scan(frame, { screen: state.screen }));
+      } catch (err) {
+        if (!decoder.isBroken()) warn('decode failed:', describe(err));
+      }
+      await nextFrame(FRAME_WAIT_MS);
+    }
+  }
+
+  loop();
   return { start };
 }

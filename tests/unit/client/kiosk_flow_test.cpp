@@ -483,3 +483,39 @@ TEST_CASE(
     r.flow.set_locale(i18n::Locale::de, 4100);  // a visible change still redraws
     CHECK(r.flow.revision() > at_attract);
 }
+
+TEST_CASE(
+    "feedback: a card read once when a lookup opens the member screen, a win when the wheel stops "
+    "on a prize") {
+    FeedbackWatch watch;
+    KioskState s;
+    CHECK(watch.next(s) == Feedback::none);  // attract
+    s.screen = Screen::looking_up;
+    CHECK(watch.next(s) == Feedback::none);
+    s.screen = Screen::member;
+    CHECK(watch.next(s) == Feedback::card_read);
+    CHECK(feedback_name(Feedback::card_read) == "card_read");
+    CHECK(watch.next(s) == Feedback::none);  // the same screen drawn again
+    s.screen = Screen::rewards;
+    CHECK(watch.next(s) == Feedback::none);
+    s.screen = Screen::member;  // back from the rewards: no card was read
+    CHECK(watch.next(s) == Feedback::none);
+
+    s.screen = Screen::spin;
+    s.spin = SpinView{};
+    s.spin->phase = SpinView::Phase::turning;
+    s.spin->prize = PrizeView{};
+    s.spin->prize->kind = "points";
+    s.spin->prize->points = 50;
+    CHECK(watch.next(s) == Feedback::none);  // still turning
+    s.spin->phase = SpinView::Phase::result;
+    CHECK(watch.next(s) == Feedback::win);
+    CHECK(feedback_name(Feedback::win) == "win");
+    CHECK(watch.next(s) == Feedback::none);
+
+    s.spin->phase = SpinView::Phase::turning;  // another spin lands on "nothing"
+    s.spin->prize->kind = "nothing";
+    CHECK(watch.next(s) == Feedback::none);
+    s.spin->phase = SpinView::Phase::result;
+    CHECK(watch.next(s) == Feedback::none);
+}

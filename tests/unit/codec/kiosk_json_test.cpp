@@ -54,6 +54,7 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
                          2};
     c.settings = {"", "w1", 45, 3};
     c.device_id = "D1";
+    c.device_sound = true;
     c.program = {{"id", "p"}, {"currency", "EUR"}};
     c.program_version = 7;
     c.rewards[1].kind = program::RewardKind::percent_discount;
@@ -72,6 +73,7 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
     CHECK(back.settings.idle_seconds == 45);
     CHECK(back.settings.version == 3);
     CHECK(back.device_id == "D1");
+    CHECK(back.device_sound);
     CHECK(back.program == c.program);
     CHECK(back.program_version == 7);
     CHECK(back.theme.name == "Night");
@@ -98,6 +100,7 @@ TEST_CASE("kiosk json: the config round-trips, and the server's config decodes")
     auto d = codec::decode_kiosk_config(server);
     REQUIRE(d.ok());
     CHECK(d.value->settings.idle_seconds == 20);
+    CHECK(!d.value->device_sound);  // an older server's config: no sound
     CHECK(d.value->settings.wheel_id == "w1");
     CHECK(d.value->device_id == "D1");
     CHECK(d.value->program_version == 3);

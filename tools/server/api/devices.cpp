@@ -16,7 +16,8 @@ constexpr std::size_t device_name_bytes_max = 64;
 Json settings_json(const DeviceSettings& s) {
     return Json{{"idle_seconds", s.idle_seconds ? Json(s.idle_seconds) : Json(nullptr)},
                 {"wheel", s.wheel},
-                {"redeem", s.redeem}};
+                {"redeem", s.redeem},
+                {"sound", s.sound}};
 }
 
 // settings as PUT sends them, over *out (what is stored); false with *e naming the field.
@@ -29,7 +30,8 @@ bool read_settings(const Json& j, DeviceSettings* out, codec::DecodeError* e) {
                            codec::idle_seconds_max);
     r.optional_flag("wheel", &out->wheel);
     r.optional_flag("redeem", &out->redeem);
-    r.reject_unknown({"idle_seconds", "wheel", "redeem"});
+    r.optional_flag("sound", &out->sound);
+    r.reject_unknown({"idle_seconds", "wheel", "redeem", "sound"});
     return r.ok();
 }
 

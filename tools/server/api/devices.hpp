@@ -42,6 +42,7 @@ struct DeviceSettings {
     std::int64_t idle_seconds = 0;  // 0: the merchant's kiosk settings' idle_seconds
     bool wheel = true;              // the prize wheel on this kiosk
     bool redeem = true;             // redeeming rewards on this kiosk
+    bool sound = false;             // a short sound on a read card and on a win
 };
 DeviceSettings device_settings(const DeviceRecord& d);  // defaults when unreadable
 

@@ -127,6 +127,7 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
     c.device_name = device ? device->name : "";
     c.device_wheel = own.wheel;
     c.device_redeem = own.redeem;
+    c.device_sound = own.sound;
     if (own.idle_seconds) c.settings.idle_seconds = own.idle_seconds;
     if (!c.settings.theme_id.empty() || published_theme(store, caller.merchant_id)) {
         const auto theme = live_theme(store, caller.merchant_id, c.settings.theme_id);
