@@ -40,7 +40,12 @@ std::string_view feedback_name(Feedback f) {
 Feedback FeedbackWatch::next(const KioskState& s) {
     const SpinView::Phase phase = s.spin ? s.spin->phase : SpinView::Phase::ready;
     Feedback f = Feedback::none;
-    if (s.screen == Screen::member && screen_ == Screen::looking_up)
+    // The member screen after a screen that waits for a card (the lookup's own screen may never be
+    // drawn when its answer comes before the next frame); back from rewards or the wheel is not a
+    // read.
+    const bool waited_for_card = screen_ == Screen::attract || screen_ == Screen::scan ||
+                                 screen_ == Screen::looking_up || screen_ == Screen::error;
+    if (s.screen == Screen::member && waited_for_card)
         f = Feedback::card_read;
     else if (s.screen == Screen::spin && phase == SpinView::Phase::result &&
              (screen_ != Screen::spin || phase_ != SpinView::Phase::result) && s.spin->prize &&

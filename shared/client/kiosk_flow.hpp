@@ -166,7 +166,8 @@ private:
 };
 
 // The confirmations a shopper gets (a short sound if the kiosk's settings switch it on, and a
-// flash of the screen's edge either way): a card read (the member screen after a lookup) and a
+// flash of the screen's edge either way): a card read (the member screen after a screen that
+// waits for a card: attract, scan, looking_up, error) and a
 // win (the wheel stopping on a prize other than "nothing"). Fed every state the kiosk draws;
 // each event is reported once, in the state where it happens.
 enum class Feedback : std::uint8_t { none, card_read, win };

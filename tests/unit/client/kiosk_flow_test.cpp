@@ -500,6 +500,10 @@ TEST_CASE(
     CHECK(watch.next(s) == Feedback::none);
     s.screen = Screen::member;  // back from the rewards: no card was read
     CHECK(watch.next(s) == Feedback::none);
+    s.screen = Screen::attract;  // signed out
+    CHECK(watch.next(s) == Feedback::none);
+    s.screen = Screen::member;  // the next card's answer came before a frame showed the lookup
+    CHECK(watch.next(s) == Feedback::card_read);
 
     s.screen = Screen::spin;
     s.spin = SpinView{};
