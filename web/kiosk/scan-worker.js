@@ -165,10 +165,9 @@ function lumaPixels(luma, g) {
   return out;
 }
 
-async function passPixels(frame, pass, roi) {
+function passPixels(frame, luma, pass, roi) {
   const { width, height } = frameSize(frame);
   const g = passGeometry(pass, width, height, roi);
-  const luma = await lumaOf(frame);
   if (luma) return lumaPixels(luma, g);
   const ctx = context(g.dw, g.dh);
   ctx.imageSmoothingQuality = 'medium';
@@ -181,12 +180,11 @@ async function passPixels(frame, pass, roi) {
 const history = [];  // { at, grey: Uint8Array } oldest first, ~MOTION_LOOKBACK_MS of them
 let thumbKey = '';
 
-async function thumbnail(frame) {
+function thumbnail(frame, luma) {
   const { width, height } = frameSize(frame);
   const tw = THUMB_WIDTH;
   const th = Math.max(1, Math.round((THUMB_WIDTH * height) / width));
   const grey = new Uint8Array(tw * th);
-  const luma = await lumaOf(frame);
   if (luma) {
     // Each thumbnail pixel: the mean of 4 luma samples inside its block.
     const bw = width / tw;
@@ -227,8 +225,8 @@ function changed(a, b) {
 // True when the frame differs from the one about MOTION_LOOKBACK_MS ago. The first frame has
 // nothing to differ from: no motion (it is decoded at once all the same, as a still scene's
 // first frame is).
-async function motionIn(frame, now) {
-  const thumb = await thumbnail(frame);
+function motionIn(frame, luma, now) {
+  const thumb = thumbnail(frame, luma);
   if (thumb.key !== thumbKey) {
     history.length = 0;
     thumbKey = thumb.key;
@@ -266,13 +264,14 @@ function choosePasses(screen, motion, now) {
 async function onFrame({ frame, screen, roi, force }) {
   try {
     const now = performance.now();
-    const motion = force ? false : await motionIn(frame, now);
+    const luma = await lumaOf(frame);  // one copy of the plane serves the thumbnail and the passes
+    const motion = force ? false : motionIn(frame, luma, now);
     const passes = force ? [force] : choosePasses(screen, motion, now);
     if (!passes.length) return { text: null, ms: 0, pass: null, motion, decoded: false };
     let result = null;
     let ms = 0;
     for (const pass of passes) {
-      result = { ...(await readImage(await passPixels(frame, pass, roi))), pass };
+      result = { ...(await readImage(passPixels(frame, luma, pass, roi))), pass };
       ms += result.ms;
       if (result.text) break;
     }
