@@ -132,16 +132,13 @@ void KioskFlow::show(std::int64_t now_ms) {
 // burst must not redraw the kiosk once per key (a slow renderer would stretch the burst
 // until it looks typed by hand).
 void KioskFlow::touch(std::int64_t now_ms) {
-    const auto shown_s = [](std::int64_t deadline, std::int64_t now) {
-        return deadline > now ? (deadline - now + 999) / 1000 : 0;
-    };
-    const std::int64_t before = shown_s(state_.idle_deadline_ms, state_.now_ms);
+    const std::int64_t before = countdown_seconds(state_);
     keep_alive(now_ms);
-    if (shown_s(state_.idle_deadline_ms, now_ms) != before) changed();
+    if (countdown_seconds(state_) != before) changed();
 }
 
 void KioskFlow::tick(std::int64_t now_ms) {
-    const std::int64_t before_s = (state_.idle_deadline_ms - state_.now_ms) / 1000;
+    const std::int64_t before_s = countdown_seconds(state_);
     state_.now_ms = now_ms;
     if (outbox_.offline() && state_.online) {  // a write found no network
         state_.online = false;
@@ -164,8 +161,8 @@ void KioskFlow::tick(std::int64_t now_ms) {
         sign_out(now_ms);
         return;
     }
-    // The countdown on screen changes once a second.
-    if (timed && (state_.idle_deadline_ms - now_ms) / 1000 != before_s) changed();
+    // The countdown on screen changes once a second in its last seconds.
+    if (timed && countdown_seconds(state_) != before_s) changed();
 }
 
 void KioskFlow::open_scan(std::int64_t now_ms) {
@@ -422,6 +419,12 @@ bool can_redeem(const KioskState& s, const program::Reward& r) {
            s.member->available >= r.cost_points;
 }
 
+std::int64_t countdown_seconds(const KioskState& s) {
+    if (s.idle_deadline_ms <= s.now_ms) return 0;
+    const std::int64_t seconds = (s.idle_deadline_ms - s.now_ms + 999) / 1000;
+    return seconds <= countdown_shown_s ? seconds : 0;
+}
+
 bool can_spin(const KioskState& s) {
     return s.online && !s.member_cached && s.member && s.config && s.config->wheel &&
            !s.config->wheel->nothing_left && s.member->spins_available > 0;
@@ -476,6 +479,7 @@ void KioskFlow::spin(std::int64_t now_ms) {
         return show(now_ms);
     }
     state_.spin->phase = SpinView::Phase::waiting;
+    state_.spin->commitment = state_.member->spin_commitment;
     const std::string member = state_.member->id;
     const std::string wheel = state_.config->wheel->id;
     submit([&](const std::string& op) { return spin_item(op, member, wheel); }, now_ms);
@@ -541,6 +545,7 @@ void KioskFlow::on_operation_final(const OperationResult& r) {
     if (r.item->path == "/v1/kiosk/spin" && state_.spin && answer.prize) {
         state_.spin->prize = answer.prize;
         state_.spin->coupon = answer.coupon;
+        state_.spin->fairness = check_spin_answer(state_.spin->commitment, r.item->op_id, answer);
         state_.spin->started_ms = state_.now_ms;
         state_.spin->duration_ms = state_.reduced_motion ? 0 : options_.spin_animation_ms;
         state_.spin->phase =

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "client/api.hpp"
+#include "client/fair_spin.hpp"
 #include "client/kiosk_config.hpp"
 #include "client/member_session.hpp"
 #include "client/outbox.hpp"
@@ -51,6 +52,8 @@ struct SpinView {
     std::optional<CouponView> coupon;  // a coupon prize
     std::int64_t started_ms = 0;       // turning: when the wheel started
     std::int64_t duration_ms = 0;
+    std::string commitment;  // waiting: the one shown when the shopper pressed Spin
+    SpinFairness fairness;   // turning and result: the answer checked
 };
 std::string_view spin_phase_name(SpinView::Phase p);
 
@@ -77,6 +80,13 @@ struct KioskState {
     bool odds_open = false;
     bool reduced_motion = false;
 };
+
+// The sign-out countdown and "I'm still here" show only in the last seconds before the kiosk
+// signs out: until then they would be noise on every screen.
+constexpr std::int64_t countdown_shown_s = 10;
+// The countdown's whole seconds as the screen shows them now; 0 while it is not shown (more
+// than countdown_shown_s left, or no deadline).
+std::int64_t countdown_seconds(const KioskState& s);
 
 // Can spin / redeem now (online, a fresh snapshot, spins or points enough); the view greys
 // the buttons out otherwise.

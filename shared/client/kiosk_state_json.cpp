@@ -64,6 +64,9 @@ std::string encode_kiosk_state(const KioskFlow& flow, const KioskView& view) {
                                   {"kind", s.spin->prize->kind},
                                   {"points", s.spin->prize->points}};
         if (s.spin->coupon) j["spin"]["coupon"] = s.spin->coupon->code;
+        j["spin"]["commitment"] = s.spin->commitment;
+        constexpr const char* kVerdicts[] = {"unchecked", "verified", "mismatch"};
+        j["spin"]["fairness"] = kVerdicts[static_cast<int>(s.spin->fairness.verdict)];
     }
     return j.dump();
 }

@@ -127,6 +127,10 @@ void compose_spin(const Composer& k, KioskView* v) {
             v->wheel_colours.push_back(codec::parse_color(p.colour));  // "": none
         }
     const SpinView& sp = *s.spin;
+    // The commitment of the seed this spin will use (or used), for the shopper to compare.
+    const std::string commitment = sp.phase == SpinView::Phase::ready
+                                       ? (s.member ? s.member->spin_commitment : "")
+                                       : sp.commitment;
     switch (sp.phase) {
         case SpinView::Phase::ready:
             if (s.member) v->lines.push_back(k.t("member.spins", {s.member->spins_available, {}}));
@@ -144,6 +148,16 @@ void compose_spin(const Composer& k, KioskView* v) {
             }
             break;
     }
+    if (!commitment.empty())
+        v->lines.push_back(k.t("fair.code", {std::nullopt, {{"code", grouped_code(commitment)}}}));
+    if (sp.phase == SpinView::Phase::result &&
+        sp.fairness.verdict != SpinFairness::Verdict::unchecked) {
+        v->lines.push_back(
+            k.t("fair.key", {std::nullopt, {{"code", grouped_code(sp.fairness.seed)}}}));
+        v->lines.push_back(k.t(sp.fairness.verdict == SpinFairness::Verdict::verified
+                                   ? "fair.verified"
+                                   : "fair.mismatch"));
+    }
     if (s.odds_open && s.config && s.config->wheel) {
         v->lines.push_back(k.t("odds.title"));
         for (const auto& p : s.config->wheel->prizes)
@@ -152,6 +166,7 @@ void compose_spin(const Composer& k, KioskView* v) {
                     {std::nullopt, {{"prize", p.label}, {"percent", k.percent(p.chance_ppm)}}}));
         v->lines.push_back(k.t(
             "odds.win", {std::nullopt, {{"percent", k.percent(s.config->wheel->win_chance_ppm)}}}));
+        v->lines.push_back(k.t("odds.fair"));
     }
     const bool ready = sp.phase == SpinView::Phase::ready;
     if (ready) v->actions.push_back({Action::spin, k.t("action.spin"), "", can_spin(s) && !s.busy});
@@ -167,7 +182,9 @@ std::string banner(const Composer& k) {
     if (s.screen == Screen::pairing) return "";
     if (s.member_cached && s.member)
         return k.t("offline.cached", {std::nullopt, {{"date", k.date(s.member->as_of_ms)}}});
-    if (!s.online) return k.t("offline.banner");
+    // A write waiting in the outbox is sent when the connection is back: its screen says so,
+    // and "rewards are unavailable" would contradict it.
+    if (!s.online) return k.t(s.busy ? "offline.short" : "offline.banner");
     return "";
 }
 }  // namespace
@@ -199,7 +216,7 @@ KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, con
             v.actions.push_back({Action::keypad, k.t("action.keypad")});
             break;
         case Screen::scan:
-            v.title = k.t("scan.title");
+            v.title = k.t(s.keypad_open ? "keypad.title" : "scan.title");
             v.lines.push_back(k.t(s.keypad_open ? "scan.keypad_hint" : "scan.hint"));
             if (s.keypad_open) v.code = s.keypad.text.empty() ? std::string("—") : s.keypad.text;
             v.actions.push_back({s.keypad_open ? Action::back : Action::keypad,
@@ -227,8 +244,8 @@ KioskView compose_kiosk_view(const KioskState& s, const i18n::Catalogues& c, con
     const bool member_screens = s.screen == Screen::member || s.screen == Screen::rewards ||
                                 s.screen == Screen::confirm || s.screen == Screen::coupon ||
                                 s.screen == Screen::spin;
-    if ((member_screens || s.screen == Screen::error) && s.idle_deadline_ms > s.now_ms) {
-        const std::int64_t seconds = (s.idle_deadline_ms - s.now_ms + 999) / 1000;
+    const std::int64_t seconds = countdown_seconds(s);
+    if ((member_screens || s.screen == Screen::error) && seconds > 0) {
         v.countdown = k.t("member.signout_in", {seconds, {}});
         if (member_screens) v.actions.push_back({Action::stay, k.t("action.stay")});
     }

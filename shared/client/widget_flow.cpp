@@ -152,6 +152,8 @@ void WidgetFlow::forget_member() {
     state_.reward_id.clear();
     state_.coupon.reset();
     state_.prize.reset();
+    state_.fairness = {};
+    state_.spin_commitment.clear();
     state_.spun_at_ms = 0;
     state_.odds_open = false;
     state_.busy = false;
@@ -252,6 +254,8 @@ void WidgetFlow::spin(std::int64_t now_ms) {
     }
     state_.busy = true;
     state_.prize.reset();
+    state_.fairness = {};
+    state_.spin_commitment = state_.member->spin_commitment;
     state_.notice.reset();
     state_.spun_at_ms = now_ms;
     changed();
@@ -280,6 +284,7 @@ void WidgetFlow::on_answer(const OperationResult& r) {
     }
     // A spin: the wheel turns to the prize, and stays busy while it does.
     state_.prize = r.answer->prize;
+    state_.fairness = check_spin_answer(state_.spin_commitment, r.item->op_id, *r.answer);
     if (r.answer->coupon) state_.coupon = r.answer->coupon;
     if (state_.reduced_motion || state_.spin_animation_ms <= 0) state_.busy = false;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "client/api.hpp"
+#include "client/fair_spin.hpp"
 #include "client/member_session.hpp"
 #include "codec/widget_json.hpp"
 #include "core/i18n/locale.hpp"
@@ -61,6 +62,8 @@ struct WidgetState {
     std::string reward_id;                  // confirm: the chosen reward
     std::optional<codec::CouponView> coupon;  // coupon: the last redemption's
     std::optional<codec::PrizeView> prize;    // wheel: the last spin's
+    std::string spin_commitment;              // the one shown when the visitor pressed Spin
+    SpinFairness fairness;                    // the last spin's answer checked
     std::int64_t spun_at_ms = 0;              // when the prize came (the wheel turns to it)
     bool odds_open = false;
     std::int64_t spin_animation_ms = 4000;    // how long the wheel turns (0: reduced motion)

@@ -224,6 +224,22 @@ void compose_wheel(const Composer& k, WidgetView* v) {
         v->blocks.push_back(notice(prize_text(k, *s.prize), false));
         if (s.prize->kind == "coupon" && s.coupon) v->blocks.push_back(coupon_code(k, *s.coupon));
     }
+    // Before a spin the commitment of its seed; after it the seed, checked here.
+    const bool revealed =
+        !s.busy && s.prize && s.fairness.verdict != SpinFairness::Verdict::unchecked;
+    const std::string commitment =
+        s.busy || revealed ? s.spin_commitment : s.member->spin_commitment;
+    if (!commitment.empty())
+        v->blocks.push_back(
+            text(k.t("fair.code", {std::nullopt, {{"code", grouped_code(commitment, 64)}}})));
+    if (revealed) {
+        v->blocks.push_back(
+            text(k.t("fair.key", {std::nullopt, {{"code", grouped_code(s.fairness.seed, 64)}}})));
+        v->blocks.push_back(text(k.t(
+            "fair.yours", {std::nullopt, {{"code", grouped_code(s.fairness.operation_id, 32)}}})));
+        const bool ok = s.fairness.verdict == SpinFairness::Verdict::verified;
+        v->blocks.push_back(notice(k.t(ok ? "fair.verified" : "fair.mismatch"), !ok));
+    }
     v->blocks.push_back(text(k.t("member.spins", {s.member->spins_available, {}})));
     v->blocks.push_back(button(k.t("action.spin"), "spin", "", widget_can_spin(s), true));
     v->blocks.push_back(button(k.t(s.odds_open ? "action.hide_odds" : "action.odds"), "odds"));
@@ -235,6 +251,7 @@ void compose_wheel(const Composer& k, WidgetView* v) {
                     {std::nullopt, {{"prize", p.label}, {"percent", k.percent(p.chance_ppm)}}})));
         odds.items.push_back(
             text(k.t("odds.win", {std::nullopt, {{"percent", k.percent(w.win_chance_ppm)}}})));
+        odds.items.push_back(text(k.t("odds.fair")));
         v->blocks.push_back(std::move(odds));
     }
 }

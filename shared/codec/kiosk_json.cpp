@@ -281,9 +281,42 @@ Decoded<PrizeView> decode_prize(const Json& j, std::string_view path) {
     return result(std::move(p), e);
 }
 
+Json encode_spin_proof(const SpinProof& p) {
+    return {{"seed", p.seed},     {"commitment", p.commitment},     {"draw_seed", p.draw_seed},
+            {"ticket", p.ticket}, {"total_weight", p.total_weight}, {"weights", p.weights}};
+}
+
+Decoded<SpinProof> decode_spin_proof(const Json& j, std::string_view path) {
+    SpinProof p;
+    DecodeError e;
+    ObjectReader r(j, std::string(path), &e);
+    r.text("seed", &p.seed, 64);
+    r.text("commitment", &p.commitment, 64);
+    r.optional_text("draw_seed", &p.draw_seed, 16);
+    r.integer("ticket", &p.ticket, 0, INT64_MAX);
+    r.integer("total_weight", &p.total_weight, 0, INT64_MAX);
+    if (r.ok() && !r.has("weights")) r.fail("missing", r.field("weights"), "is required");
+    if (r.has("weights")) {
+        const Json& w = r.at("weights");
+        if (!w.is_array() || w.size() > prizes_max)
+            r.fail("wrong_type", r.field("weights"),
+                   "must be an array of at most " + std::to_string(prizes_max) + " integers");
+        for (std::size_t i = 0; r.ok() && i < w.size(); ++i) {
+            if (!w[i].is_number_integer() || w[i].get<std::int64_t>() < 0)
+                r.fail("wrong_type", index_path(r.field("weights"), i),
+                       "must be a whole number, 0 or more");
+            else
+                p.weights.push_back(w[i].get<std::int64_t>());
+        }
+    }
+    return result(std::move(p), e);
+}
+
 Json encode_operation_answer(const OperationAnswer& a) {
     Json j = Json::object();
+    if (!a.operation_id.empty()) j["operation_id"] = a.operation_id;
     if (a.prize) j["prize"] = encode_prize(*a.prize);
+    if (a.spin) j["spin"] = encode_spin_proof(*a.spin);
     if (a.coupon) j["coupon"] = encode_coupon(*a.coupon);
     if (a.member) j["member"] = encode_member(*a.member);
     return j;
@@ -300,8 +333,14 @@ Decoded<OperationAnswer> decode_operation_answer(const Json& j) {
         if (d.ok()) *out = std::move(d.value);
         e = d.error;
     };
+    if (j.contains("operation_id") && j["operation_id"].is_string())
+        a.operation_id = j["operation_id"].get<std::string>();
     part(
         "prize", [](const Json& p) { return decode_prize(p); }, &a.prize);
+    // An older server's spin revealed a seed it had not committed to: nothing to check.
+    if (j.contains("spin") && j["spin"].is_object() && j["spin"].contains("commitment"))
+        part(
+            "spin", [](const Json& p) { return decode_spin_proof(p); }, &a.spin);
     part(
         "coupon", [](const Json& c) { return decode_coupon(c); }, &a.coupon);
     part(

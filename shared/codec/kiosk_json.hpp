@@ -148,9 +148,25 @@ struct PrizeView {
 Json encode_prize(const PrizeView& p);
 Decoded<PrizeView> decode_prize(const Json& j, std::string_view path = "prize");
 
+// What a spin's answer reveals so the shopper can check it (core/spins/fair.hpp):
+// {"seed": 64 hex digits, "commitment": SHA-256 of it, "draw_seed": 16 hex digits, "ticket",
+// "total_weight", "weights": the published weights the ticket was drawn over, one per prize}.
+struct SpinProof {
+    std::string seed;
+    std::string commitment;
+    std::string draw_seed;
+    std::int64_t ticket = 0;
+    std::int64_t total_weight = 0;
+    std::vector<std::int64_t> weights;
+};
+Json encode_spin_proof(const SpinProof& p);
+Decoded<SpinProof> decode_spin_proof(const Json& j, std::string_view path = "spin");
+
 // POST /v1/kiosk/spin and /v1/kiosk/redeem answers (2xx).
 struct OperationAnswer {
+    std::string operation_id;          // as the server echoes it ("" when it does not)
     std::optional<PrizeView> prize;    // spins
+    std::optional<SpinProof> spin;     // spins from servers that reveal their seed
     std::optional<CouponView> coupon;  // redemptions, and coupon prizes
     std::optional<members::MemberSnapshot> member;
 };

@@ -29,6 +29,7 @@ void read_details(const Json& j, std::string_view path, members::MemberSnapshot*
     o.optional_integer("available", &m->available, -kAmountMax, kAmountMax);
     o.optional_integer("pending", &m->pending, 0, kAmountMax);
     o.optional_integer("spins_available", &m->spins_available, 0, kAmountMax);
+    o.optional_text("spin_commitment", &m->spin_commitment, 64);
     o.optional_array("expiring", kListMax, [&](ObjectReader& x, std::size_t) {
         members::ExpiringView v;
         x.integer("points", &v.points, 0, kAmountMax);
@@ -64,7 +65,7 @@ Json encode_member(const members::MemberSnapshot& m) {
     for (const auto& h : m.history)
         history.push_back(
             {{"reason", h.reason}, {"rule", h.rule}, {"at_ms", h.at_ms}, {"points", h.points}});
-    return Json{
+    Json j{
         {"id", m.id},
         {"name", m.name},
         {"merchant", m.merchant},
@@ -87,6 +88,8 @@ Json encode_member(const members::MemberSnapshot& m) {
         {"spins_available", m.spins_available},
         {"history", history},
     };
+    if (!m.spin_commitment.empty()) j["spin_commitment"] = m.spin_commitment;
+    return j;
 }
 
 Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view path) {

@@ -28,7 +28,8 @@ void column_text(const std::string& text, float width, ImFont* font, ImU32 color
     text_block(at_cursor(ImVec2(width, 0)), text, font, color);
 }
 
-void language_bar(const Screen& k) {
+// The language buttons at the top right; returns the row's size (width, height).
+ImVec2 language_bar(const Screen& k) {
     // As wide as the widest tag needs: a small preview scales the buttons down further than
     // its font, whose size has a floor.
     const float tag_w = ImGui::CalcTextSize("WW").x + 2 * ImGui::GetStyle().FramePadding.x;
@@ -49,6 +50,7 @@ void language_bar(const Screen& k) {
         ImGui::SameLine();
     }
     ImGui::NewLine();
+    return ImVec2(total, h);
 }
 
 void draw_keypad(const Screen& k, float width, float room) {
@@ -122,6 +124,66 @@ void draw_body_aside(const Screen& k, float width, float room) {
     ImGui::EndGroup();
 }
 
+// A card held up, in outline: what the viewfinder shows where there is no live picture (the
+// attract screen; under the preview while the camera starts, or when there is none).
+void card_pictogram(ImDrawList* dl, const Rect& r, const WidgetStyle& st, ImU32 ink) {
+    const float w = std::min(r.width() * 0.62f, r.height() * 0.7f * 85.6f / 54.f);
+    const float h = w * 54.f / 85.6f;  // an ID-1 card's proportions
+    const ImVec2 c((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f);
+    const ImVec2 a(c.x - w * 0.5f, c.y - h * 0.5f), b(c.x + w * 0.5f, c.y + h * 0.5f);
+    const float line = std::max(2.f, 3.f * st.scale);
+    dl->AddRect(a, b, ink, h * 0.08f, 0, line);
+    // A QR code's corner squares on the left, a barcode's bars on the right.
+    const float q = h * 0.22f;
+    for (const ImVec2 at :
+         {ImVec2(a.x + h * 0.12f, a.y + h * 0.14f), ImVec2(a.x + h * 0.12f, b.y - h * 0.14f - q),
+          ImVec2(a.x + h * 0.12f + q * 1.5f, a.y + h * 0.14f)})
+        dl->AddRect(at, ImVec2(at.x + q, at.y + q), ink, 0, 0, line);
+    const float bars_x = c.x + w * 0.05f;
+    for (int i = 0; i < 11; ++i) {
+        const float x = bars_x + static_cast<float>(i) * w * 0.032f;
+        dl->AddLine(ImVec2(x, c.y - h * 0.22f), ImVec2(x, c.y + h * 0.3f), ink,
+                    i % 3 == 0 ? line * 1.6f : line * 0.8f);
+    }
+}
+
+// The viewfinder: a 4:3 frame as large as the room allows, with corner marks; the scan
+// screen's live preview (web/kiosk/camera.js) is placed inside it, so it never covers a
+// control; elsewhere (and under the preview) a card held up shows what to do.
+void draw_viewfinder(const Screen& k, float width, float room, bool live) {
+    const WidgetStyle& st = k.st;
+    // Portrait has the height to spare: the frame takes nearly the column's width there.
+    const bool portrait = k.rect.height() > k.rect.width();
+    float w = portrait ? width * 0.9f : std::min(width * 0.72f, 640.f * st.scale);
+    float h = w * 0.75f;
+    if (h > room) {
+        h = std::max(room, 120.f * st.scale);
+        w = h / 0.75f;
+    }
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, (width - w) * 0.5f));
+    const Rect r = reserve(ImVec2(w, h));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    // Corner marks on the frame's edge, in the accent colour; the picture just inside them.
+    const float arm = std::min(w, h) * 0.16f, line = std::max(3.f, 5.f * st.scale);
+    const float inset = line + 3.f * st.scale;
+    const Rect picture{ImVec2(r.min.x + inset, r.min.y + inset),
+                       ImVec2(r.max.x - inset, r.max.y - inset)};
+    const float round = std::max(st.rounding, 12.f * st.scale);
+    dl->AddRectFilled(picture.min, picture.max, k.color(st.surface), round);
+    card_pictogram(dl, picture, st, k.color(st.muted_text));
+    const ImU32 accent = k.color(st.accent);
+    const float e = line * 0.5f;
+    const ImVec2 corners[4] = {ImVec2(r.min.x + e, r.min.y + e), ImVec2(r.max.x - e, r.min.y + e),
+                               ImVec2(r.min.x + e, r.max.y - e), ImVec2(r.max.x - e, r.max.y - e)};
+    for (int i = 0; i < 4; ++i) {
+        const ImVec2 p = corners[i];
+        const float dx = i % 2 == 0 ? arm : -arm, dy = i < 2 ? arm : -arm;
+        dl->AddLine(ImVec2(p.x - (i % 2 == 0 ? e : -e), p.y), ImVec2(p.x + dx, p.y), accent, line);
+        dl->AddLine(p, ImVec2(p.x, p.y + dy), accent, line);
+    }
+    if (live) k.in->viewfinder = picture;
+}
+
 // Portrait, or a landscape screen with room enough: everything in one column.
 void draw_body_column(const Screen& k, float width, float room) {
     const client::KioskState& s = k.s;
@@ -166,6 +228,9 @@ void draw_body_column(const Screen& k, float width, float room) {
     if (s.keypad_open) {
         ImGui::Dummy(ImVec2(0, 8.f * st.scale));
         draw_keypad(k, width, room_left());
+    } else if (s.screen == client::Screen::scan || s.screen == client::Screen::attract) {
+        ImGui::Dummy(ImVec2(0, 16.f * st.scale));
+        draw_viewfinder(k, width, room_left() - 8.f * st.scale, s.screen == client::Screen::scan);
     }
 }
 
@@ -181,13 +246,31 @@ void draw_body(const Screen& k, float room) {
     draw_body_column(k, width, room);
 }
 
+void press(const Screen& k, const client::ViewAction& a, const Rect& r, bool primary) {
+    const ButtonSpec spec{a.label, std::string(client::action_name(a.action)), a.arg, primary,
+                          a.enabled};
+    if (button(k.frame, r, k.st, spec)) {
+        k.in->action = a.action;
+        k.in->action_arg = a.arg;
+    }
+}
+
+// The screen's actions but "I'm still here", which has a row of its own (draw_last_seconds).
+std::vector<client::ViewAction> main_actions(const client::KioskView& v) {
+    std::vector<client::ViewAction> out;
+    for (const auto& a : v.actions)
+        if (a.action != client::Action::stay) out.push_back(a);
+    return out;
+}
+
 // The actions: one column for one or two, two columns for more (the last alone spans both).
-void draw_actions(const Screen& k, float x0, float width, float button_h) {
-    const std::size_t n = k.v.actions.size();
+void draw_actions(const Screen& k, const std::vector<client::ViewAction>& actions, float x0,
+                  float width, float button_h) {
+    const std::size_t n = actions.size();
     const int columns = n >= 3 ? 2 : 1;
     const float gap = k.st.item_spacing.x;
     for (std::size_t i = 0; i < n; ++i) {
-        const client::ViewAction& a = k.v.actions[i];
+        const client::ViewAction& a = actions[i];
         const int column = static_cast<int>(i % columns);
         const bool alone = columns == 2 && column == 0 && i + 1 == n;
         const float w = columns == 1 || alone ? width : (width - gap) * 0.5f;
@@ -196,20 +279,38 @@ void draw_actions(const Screen& k, float x0, float width, float button_h) {
         else
             ImGui::SameLine(x0 + w + gap);
         ImGui::PushID(static_cast<int>(i));
-        const ButtonSpec spec{a.label, std::string(client::action_name(a.action)), a.arg, i == 0,
-                              a.enabled};
-        if (button(k.frame, at_cursor(ImVec2(w, button_h)), k.st, spec)) {
-            k.in->action = a.action;
-            k.in->action_arg = a.arg;
-        }
+        press(k, a, at_cursor(ImVec2(w, button_h)), i == 0);
         ImGui::PopID();
     }
+}
+
+// The last seconds before sign-out: "I'm still here" and the countdown at the top left, in the
+// row the language buttons take anyway, so that nothing moves under a finger when they come
+// and go (any touch keeps the session, and hides them again).
+void draw_last_seconds(const Screen& k, ImVec2 languages) {
+    const WidgetStyle& st = k.st;
+    const float gap = st.item_spacing.x;
+    const float room = k.rect.width() - 2 * st.window_padding.x - languages.x - 2 * gap;
+    const float w = std::min(room * 0.5f, 320.f * st.scale);
+    const ImVec2 top(st.window_padding.x, st.window_padding.y);
+    for (const auto& a : k.v.actions)
+        if (a.action == client::Action::stay) {
+            ImGui::SetCursorPos(top);
+            ImGui::PushID("stay");
+            press(k, a, at_cursor(ImVec2(w, languages.y)), false);
+            ImGui::PopID();
+        }
+    if (k.v.countdown.empty()) return;
+    const float text_h = ImGui::GetTextLineHeight();
+    ImGui::SetCursorPos(ImVec2(top.x + w + gap, top.y + (languages.y - text_h) * 0.5f));
+    text_block(at_cursor(ImVec2(room - w, 0)), k.v.countdown, st.fonts.body,
+               k.color(st.muted_text));
 }
 
 void draw_window(const Screen& k) {
     const client::KioskView& v = k.v;
     const WidgetStyle& st = k.st;
-    language_bar(k);
+    const ImVec2 languages = language_bar(k);
     const float width = std::min(k.rect.width() - 2 * st.window_padding.x, 960.f * st.scale);
     const float x0 = (k.rect.width() - width) * 0.5f;
     if (!v.banner.empty()) {
@@ -218,9 +319,15 @@ void draw_window(const Screen& k) {
     }
     // The actions and the countdown keep their place on screen; the body gets what is left.
     const float button_h = 88.f * st.scale;
-    const std::size_t rows = v.actions.size() >= 3 ? (v.actions.size() + 1) / 2 : v.actions.size();
+    const std::vector<client::ViewAction> actions = main_actions(v);
+    const std::size_t rows = actions.size() >= 3 ? (actions.size() + 1) / 2 : actions.size();
     float footer = 24.f * st.scale + static_cast<float>(rows) * (button_h + st.item_spacing.y);
-    if (!v.countdown.empty()) footer += ImGui::GetTextLineHeightWithSpacing();
+    const client::Screen screen = k.s.screen;
+    const bool member_screen = screen == client::Screen::member ||
+                               screen == client::Screen::rewards ||
+                               screen == client::Screen::confirm ||
+                               screen == client::Screen::coupon || screen == client::Screen::spin;
+    if (!member_screen && !v.countdown.empty()) footer += ImGui::GetTextLineHeightWithSpacing();
     const bool tall = v.lines.size() > 6 || !v.wheel_labels.empty() || k.s.keypad_open;
     // The attract screen leaves the page's logo (web/kiosk: #kopilka-logo) its place above the
     // title.
@@ -246,8 +353,10 @@ void draw_window(const Screen& k) {
     ImGui::EndChild();
 
     ImGui::Dummy(ImVec2(0, 24.f * st.scale - st.item_spacing.y));
-    draw_actions(k, x0, width, button_h);
-    if (!v.countdown.empty()) {
+    draw_actions(k, actions, x0, width, button_h);
+    if (member_screen) {
+        draw_last_seconds(k, languages);
+    } else if (!v.countdown.empty()) {
         ImGui::SetCursorPosX(x0);
         column_text(v.countdown, width, st.fonts.body, k.color(st.muted_text));
     }

@@ -21,6 +21,9 @@ struct UiInput {
     std::optional<char> keypad_key;  // '0'..'9' or '+'
     bool keypad_backspace = false;
     bool keypad_ok = false;
+    // Where the camera's live preview goes this frame (inside the viewfinder the scan screen
+    // draws, screen pixels); none: no preview (other screens, the keypad open).
+    std::optional<Rect> viewfinder;
 };
 
 // Where draw_kiosk draws.

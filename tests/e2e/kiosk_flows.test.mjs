@@ -9,6 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import * as h from './harness.mjs';
 
 let tmp;
@@ -176,10 +178,32 @@ test('spin: the result shown is what the server logged; odds one tap away', { ti
     await h.tap(page, 'open_spin');
     await h.waitForScreen(page, ['spin']);
     await shot(page, 'kiosk-spin.png');
-    await h.tap(page, 'spin');
+    // The commitment of the spin's seed is on screen before the spin.
+    const shown = (await h.waitForState(page, (st) => st.member && st.member.spin_commitment,
+      null, { what: 'the spin commitment' })).member.spin_commitment;
+    assert.match(shown, /^[0-9a-f]{64}$/);
+    const en0 = h.catalogue('en');
+    const grouped = (hex, digits) => hex.slice(0, digits).match(/.{1,4}/g).join(' ');
+    assert.ok((await h.mirrorText(page)).includes(en0['fair.code'].replace('{code}', grouped(shown, 16))));
+    const [answered] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/kiosk/spin')),
+      h.tap(page, 'spin'),
+    ]);
+    const answer = await answered.json();
     let s = await h.waitForState(page, (st) => st.spin && st.spin.phase === 'result', null, { what: 'the spin result' });
     const prize = s.spin.prize;
     await shot(page, 'kiosk-spin-result.png');
+    // The kiosk checked the revealed seed against what it showed, and so does the CLI.
+    assert.equal(answer.spin.commitment, shown);
+    assert.equal(s.spin.commitment, shown);
+    assert.equal(s.spin.fairness, 'verified');
+    assert.ok(s.mirror.includes(en0['fair.verified']), s.mirror);
+    const answerFile = path.join(h.artifactsDir, 'kiosk-spin-answer.json');
+    fs.writeFileSync(answerFile, JSON.stringify(answer));
+    const verified = spawnSync(h.cliBin, ['verify-spin', '--answer', answerFile, '--commitment', shown,
+      '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.equal(JSON.parse(verified.stdout).prize, prize.index);
 
     const wheelAfter = (await admin('GET', '/v1/admin/wheels/demo-wheel')).body;
     assertLogged(wheelBefore, wheelAfter, prize);
@@ -284,7 +308,9 @@ test('offline → queue → online: a redemption confirmed without network lands
     const en = h.catalogue('en');
     let s = await h.waitForState(page, (st) => st.busy && !st.online, null, { what: 'the offline note' });
     s = await h.waitForState(page, (st, t) => st.mirror.includes(t), en['working.offline'], { what: 'the queued note in the mirror' });
-    assert.ok(s.mirror.includes(en['offline.banner']), `the screen says what is unavailable: ${s.mirror}`);
+    // It says the connection is gone, and not that rewards are unavailable: this one is queued.
+    assert.ok(s.mirror.includes(en['offline.short']), `the screen says the connection is gone: ${s.mirror}`);
+    assert.ok(!s.mirror.includes(en['offline.banner']), `no contradiction: ${s.mirror}`);
     assert.equal((await exportOf('demo-dace')).coupons.length, before.coupons.length, 'nothing reached the server');
     await shot(page, 'kiosk-offline.png');
 

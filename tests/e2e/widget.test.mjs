@@ -219,6 +219,10 @@ describe('website widget', () => {
       await dialog(page).locator('[role=status]').filter({ hasText: /You won|Not this time/ })
         .first().waitFor({ timeout: 15000 });
       assert.equal(await balance(), spin.member.balance, JSON.stringify(spin));
+      // The widget recomputed the spin from the commitment it showed and the revealed seed.
+      assert.match(spin.spin.seed, /^[0-9a-f]{64}$/);
+      await waitText(page, 'Checked: the revealed key matches the fairness code');
+      await waitText(page, spin.spin.seed.slice(0, 4) + ' ' + spin.spin.seed.slice(4, 8));
       assert.equal(spin.member.balance - before, spin.prize.kind === 'points' ? spin.prize.points : 0);
       await screenshot(page, 'spin');
 

@@ -57,7 +57,7 @@ void check_member(const httplib::Result& res, const Expected& e, std::int64_t t0
     CHECK(keys == std::set<std::string>{"id", "name", "merchant", "balance", "currency", "tier",
                                         "tier_detail", "as_of_ms", "available", "pending",
                                         "expiring", "rewards_affordable", "reward_next",
-                                        "spins_available", "history"});
+                                        "spins_available", "spin_commitment", "history"});
 
     CHECK(m["id"] == e.id);
     CHECK(m["name"] == e.name);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 
+#include "core/spins/fair.hpp"
 #include "kiosk_helpers.hpp"
 #include "pg_database.hpp"
 #include "server_process.hpp"
@@ -186,7 +187,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
                                       {"label", "50 points"},
                                       {"kind", "points"},
                                       {"points", 50}});
-    CHECK(first.body["spin"]["seed"].get<std::string>().size() == 16);
+    CHECK(first.body["spin"]["seed"].get<std::string>().size() == 64);
     CHECK(first.body["spin"]["total_weight"] == 1);
     CHECK(first.body["spin"]["ticket"] == 0);
     CHECK(first.body["member"]["balance"] == 1300);
@@ -215,6 +216,102 @@ TEST_CASE_FIXTURE(WithDemoServer,
     const Answer state = get(*c, "/v1/admin/wheels/lucky", admin);
     CHECK(state.body["state"]["spent_today"] == 150);
     CHECK(state.body["state"]["spent_campaign"] == 150);
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "spins: the snapshot commits to the next spin's seed; the spin reveals it and "
+                  "its outcome recomputes from the seed, the operation id and the weights") {
+    const std::string admin = api_key(s.db, "admin");
+    auto c = s.server->client();
+    REQUIRE(put(*c, "/v1/admin/wheels/contest", admin, contest_wheel(5, 100000)).status == 200);
+    REQUIRE(put(*c, "/v1/admin/kiosk-settings", admin, {{"wheel_id", "contest"}}).status == 200);
+    const std::string token = pair_kiosk(*c, admin, "Fair kiosk");
+    const auto cards = demo_cards(s.db);
+    const auto commitment = [&](const std::string& member) {
+        const Answer a = post(*c, "/v1/members/lookup", token, {{"code", cards.at(member).qr}});
+        REQUIRE(a.status == 200);
+        return a.body["member"]["spin_commitment"].get<std::string>();
+    };
+
+    std::set<std::string> seen;
+    std::string shown = commitment("demo-anna");
+    CHECK(shown.size() == 64);
+    CHECK(commitment("demo-anna") == shown);   // a lookup writes nothing: the same commitment
+    CHECK(commitment("demo-boris") != shown);  // every member has seeds of their own
+    std::map<std::string, int> prizes;
+    for (int i = 0; i < 12; ++i) {
+        const std::string op = op_id(100 + i);
+        const Answer a = post(*c, "/v1/kiosk/spin", token, spin_body(op, "demo-anna"));
+        REQUIRE_MESSAGE(a.status == 201, a.body.dump());
+        const Json& proof = a.body["spin"];
+        const std::string seed = proof["seed"].get<std::string>();
+        CHECK(proof["commitment"] == shown);
+        CHECK(seen.insert(seed).second);  // never the same seed twice
+        const auto check = kopilka::spins::check_spin(
+            seed, shown, op, proof["weights"].get<std::vector<std::int64_t>>());
+        CHECK(check.seed_well_formed);
+        CHECK(check.commitment_matches);
+        CHECK(check.draw.ticket == proof["ticket"].get<std::int64_t>());
+        CHECK(check.draw.total_weight == proof["total_weight"].get<std::int64_t>());
+        CHECK(check.draw.prize == a.body["prize"]["index"].get<int>());
+        ++prizes[a.body["prize"]["id"].get<std::string>()];
+        // The answer's snapshot, and the next lookup, commit to a new seed.
+        const std::string next = a.body["member"]["spin_commitment"].get<std::string>();
+        CHECK(next != shown);
+        CHECK(commitment("demo-anna") == next);
+        // The same operation again answers the same, revealing nothing new.
+        const Answer replay = post(*c, "/v1/kiosk/spin", token, spin_body(op, "demo-anna"));
+        CHECK(replay.body["spin"] == proof);
+        CHECK(commitment("demo-anna") == next);
+        shown = next;
+    }
+    CHECK(prizes.size() >= 2);  // the seeds really draw: not one prize every time
+
+    // `kopilka verify-spin` recomputes a spin from its answer and the commitment shown before.
+    const std::string op = op_id(200);
+    const Answer spun = post(*c, "/v1/kiosk/spin", token, spin_body(op, "demo-anna"));
+    REQUIRE(spun.status == 201);
+    TempDir dir;
+    dir.write("spin.json", spun.body.dump());
+    const std::string file = dir.file("spin.json");
+    RunResult r =
+        run_program({cli_binary(), "verify-spin", "--answer", file, "--commitment", shown});
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    CHECK(r.out.find("verified") != std::string::npos);
+    std::string other = shown;
+    other[0] = other[0] == '0' ? '1' : '0';
+    r = run_program({cli_binary(), "verify-spin", "--answer", file, "--commitment", other});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("DOES NOT MATCH") != std::string::npos);
+    const Json& proof = spun.body["spin"];
+    std::string weights;
+    for (const auto& w : proof["weights"])
+        weights += (weights.empty() ? "" : ",") + std::to_string(w.get<std::int64_t>());
+    const int prize = spun.body["prize"]["index"].get<int>();
+    const auto flags = [&](int claimed) {
+        return std::vector<std::string>{
+            cli_binary(),   "verify-spin", "--seed",      proof["seed"].get<std::string>(),
+            "--commitment", shown,         "--operation", op,
+            "--weights",    weights,       "--prize",     std::to_string(claimed),
+            "--format",     "json"};
+    };
+    r = run_program(flags(prize));
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    const Json out = Json::parse(r.out);
+    CHECK(out["ticket"] == proof["ticket"]);
+    CHECK(out["draw_seed"] == proof["draw_seed"]);
+    r = run_program(flags((prize + 1) % 3));
+    CHECK(r.exit_code == 1);
+    CHECK(Json::parse(r.out)["prize_matches"] == false);
+    r = run_program({cli_binary(), "verify-spin", "--seed", "00"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--commitment") != std::string::npos);
+
+    // A revealed seed with another operation id draws differently: the id is the client's share.
+    const auto a = kopilka::spins::check_spin(std::string(64, '1'), "", op_id(1), {1, 1, 1, 1});
+    const auto b = kopilka::spins::check_spin(std::string(64, '1'), "", op_id(2), {1, 1, 1, 1});
+    CHECK(a.draw_seed != b.draw_seed);
+    CHECK_FALSE(a.commitment_matches);
 }
 
 TEST_CASE_FIXTURE(WithDemoServer,

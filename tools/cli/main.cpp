@@ -23,6 +23,7 @@
 //   kopilka rules --program P.json [--lang ru] …  the program in plain words (rules_command.hpp)
 //   kopilka import members FILE.csv --db FILE --merchant ID [--dry-run] (import_command.hpp)
 //   kopilka audit --db FILE [--merchant CODE]  checkpoints and history numbers against entries
+//   kopilka verify-spin …  recomputes a wheel spin from what was shown (verify_spin_command.hpp)
 //   kopilka openapi             prints the OpenAPI document kopilka-server serves (tools/test.sh
 //   lints it) kopilka --help, kopilka COMMAND --help   usage on stdout, exit 0; no command or an
 //   unknown one: exit 2
@@ -37,25 +38,25 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "core/cards/card_code.hpp"
+#include "api/member_lookup.hpp"
+#include "api/staff.hpp"
 #include "audit_command.hpp"
+#include "auth/credentials.hpp"
+#include "auth/member_token.hpp"
+#include "core/cards/card_code.hpp"
 #include "import_command.hpp"
+#include "openapi_document.hpp"
 #include "quote_command.hpp"
 #include "rules_command.hpp"
 #include "simulate_command.hpp"
-#include "api/member_lookup.hpp"
-#include "api/staff.hpp"
-#include "auth/credentials.hpp"
-#include "auth/member_token.hpp"
-#include "openapi_document.hpp"
 #include "storage/demo_data.hpp"
 #include "storage/open_store.hpp"
 #include "storage/store.hpp"
+#include "verify_spin_command.hpp"
 
 using kopilka::server::Store;
 
@@ -94,6 +95,10 @@ constexpr CommandUsage kCommands[] = {
      "                [--lang ru|de|lv|en] [--assets DIR] [--format text|json]\n"},
     {"import", "  kopilka import members FILE.csv --db FILE --merchant ID [--dry-run]\n"},
     {"audit", "  kopilka audit --db FILE [--merchant CODE]\n"},
+    {"verify-spin",
+     "  kopilka verify-spin --seed HEX --commitment HEX --operation ID --weights W,W,…\n"
+     "                      [--ticket N] [--prize N] [--format text|json]\n"
+     "  kopilka verify-spin --answer SPIN.json [--commitment HEX] [--format text|json]\n"},
     {"openapi", "  kopilka openapi          (prints the OpenAPI document kopilka-server serves)\n"},
 };
 
@@ -427,6 +432,7 @@ int main(int argc, char** argv) {
     std::string why;
     if (!parse_flags(argc, argv, &flags, &why)) return usage(why);
     if (command == "rules") return kopilka::cli::run_rules(flags);
+    if (command == "verify-spin") return kopilka::cli::run_verify_spin(flags);
     if (!flags.count("db")) return usage(command + " needs --db FILE");
     std::unique_ptr<Store> store;
     try {

@@ -9,7 +9,9 @@
 #include <emscripten.h>
 #include <imgui.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,7 @@ struct App {
     std::vector<ui::DrawnButton> buttons;  // where the last frame drew its buttons (state JSON)
     std::string state_json;
     std::string camera_json;
+    std::optional<ui::Rect> viewfinder;  // where the last frame wants the camera's preview
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
@@ -176,6 +179,7 @@ void draw(std::int64_t now) {
         const auto& config = app.flow.state().config;
         wasm::feedback(std::string(client::feedback_name(f)), config && config->device_sound);
     }
+    app.viewfinder = in.viewfinder;
     apply_ui_input(app, in, now);
 }
 
@@ -192,12 +196,22 @@ EMSCRIPTEN_KEEPALIVE void kopilka_scan(const char* text, const char* source) {
 }
 
 // What the camera needs to know 8 times a second, without composing the whole state JSON:
-// {"scanning": bool, "screen": "…"}.
+// {"scanning": bool, "screen": "…", "preview": {x, y, w, h} in CSS pixels (the viewfinder the
+// last frame drew) or false (no preview)}.
 EMSCRIPTEN_KEEPALIVE const char* kopilka_camera_state() {
     if (!g_app) return "{}";
+    std::string preview = "false";
+    if (const auto& r = g_app->viewfinder) {
+        const float k = wasm::host::scale();
+        char box[160];
+        std::snprintf(box, sizeof box, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}",
+                      r->min.x / k, r->min.y / k, r->width() / k, r->height() / k);
+        preview = box;
+    }
     g_app->camera_json = std::string("{\"scanning\":") +
                          (g_app->flow.wants_camera() ? "true" : "false") + ",\"screen\":\"" +
-                         std::string(client::screen_name(g_app->flow.state().screen)) + "\"}";
+                         std::string(client::screen_name(g_app->flow.state().screen)) +
+                         "\",\"preview\":" + preview + "}";
     return g_app->camera_json.c_str();
 }
 
@@ -223,6 +237,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
                            {"w", b.w / k},
                            {"h", b.h / k}});
     j["buttons"] = std::move(buttons);
+    // The camera preview's box, as the camera reads it (false: none).
+    j["preview"] = nlohmann::json::parse(kopilka_camera_state())["preview"];
     g_app->state_json = j.dump();
     return g_app->state_json.c_str();
 }

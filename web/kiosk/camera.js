@@ -16,7 +16,7 @@
 //   - camera denied / missing / unplugged: a console warning, window.kopilkaCamera.status
 //     says why, and the kiosk keeps working with the USB scanner and the keypad; a
 //     missing camera is retried when devices change and every 15 s
-//   - preview box while the kiosk is on its "scan" screen (or where state.preview says)
+//   - the preview inside the viewfinder the scan screen draws (state.preview), nowhere else
 //   - window.kopilkaCamera.decodeFrame(imageData) decodes RGBA pixels whole,
 //     .scanFrame(frame, pass) runs one pass of the camera pipeline, and .offerFrame(frame,
 //     screen) hands a frame over as the camera would (benchmarks, tests)
@@ -279,11 +279,12 @@ export function setupCamera({ video, getState, onCode }) {
   // -- preview --
   let previewKey = '';
   function updatePreview(state) {
+    // Only inside the viewfinder the kiosk drew (state.preview), never over a control.
     let key = 'off';
     const rect = state && state.preview;
-    if (stats.status === 'running' && !decoder.isBroken() && state && state.scanning && rect !== false) {
-      if (rect && typeof rect === 'object') key = `${rect.x},${rect.y},${rect.w},${rect.h}`;
-      else if (state.screen === 'scan') key = 'default';
+    if (stats.status === 'running' && !decoder.isBroken() && state && state.scanning &&
+        rect && typeof rect === 'object') {
+      key = `${Math.round(rect.x)},${Math.round(rect.y)},${Math.round(rect.w)},${Math.round(rect.h)}`;
     }
     if (key === previewKey) return;
     previewKey = key;
@@ -295,8 +296,8 @@ export function setupCamera({ video, getState, onCode }) {
       }
     }
     video.classList.toggle('camera--preview', key !== 'off');
-    video.classList.toggle('camera--placed', key !== 'off' && key !== 'default');
-    const placed = key !== 'off' && key !== 'default';
+    const placed = key !== 'off';
+    video.classList.toggle('camera--placed', placed);
     video.style.left = placed ? `${rect.x}px` : '';
     video.style.top = placed ? `${rect.y}px` : '';
     video.style.width = placed ? `${rect.w}px` : '';

@@ -52,6 +52,9 @@ struct MemberSnapshot {
     std::vector<RewardView> rewards_affordable;  // cheapest first
     std::optional<RewardView> reward_next;     // the cheapest reward not yet affordable
     std::int64_t spins_available = 0;
+    // SHA-256 of the server's seed for the member's next spin (core/spins/fair.hpp), 64 hex
+    // digits; "" when the snapshot counts no wheel.
+    std::string spin_commitment;
     std::vector<HistoryView> history;          // newest first
 };
 

@@ -2,7 +2,7 @@
 
 #include "core/assert.hpp"
 #include "core/money/money.hpp"
-#include "core/spins/rng.hpp"
+#include "core/spins/fair.hpp"
 
 namespace kopilka::spins {
 
@@ -149,15 +149,10 @@ SpinOutcome decide_spin(const WheelConfig& config, const WheelState& state,
         out.status = SpinStatus::nothing_left;
         return out;
     }
-    Rng rng(seed);
-    out.ticket =
-        static_cast<std::int64_t>(rng.uniform_below(static_cast<std::uint64_t>(out.total_weight)));
-    // The prize whose slice [sum of earlier weights, + its weight) holds the ticket.
-    std::int64_t below = out.ticket;
-    std::size_t i = 0;
-    while (below >= out.weights[i]) below -= out.weights[i++];
+    const Ticket t = draw_ticket(out.weights, seed);
+    out.ticket = t.ticket;
     out.status = SpinStatus::ok;
-    out.prize = static_cast<int>(i);
+    out.prize = t.prize;
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include "codec/catalogue_json.hpp"
 #include "codec/member_json.hpp"
 #include "core/cards/card_code.hpp"
+#include "core/spins/fair.hpp"
 #include "core/time.hpp"
 #include "fakes.hpp"
 
@@ -238,7 +239,7 @@ TEST_CASE("the member view speaks every language with the right plural forms") {
         CHECK(v.lines[1].find(c.expiring) == 0);
         CHECK(v.lines[3] == c.gap);
         CHECK(v.progress_permille == 62);
-        CHECK_FALSE(v.countdown.empty());
+        CHECK(v.countdown.empty());  // 20 s left: not yet the last 10
         const std::string text = mirror_text(v);
         CHECK(text.find(c.spins) != std::string::npos);
         CHECK(text.find("+56") != std::string::npos);     // history with a sign…
@@ -385,6 +386,57 @@ TEST_CASE(
     CHECK(r.flow.state().spin->phase == SpinView::Phase::result);
 }
 
+TEST_CASE("spin: the commitment shown before, the seed revealed after, checked on the kiosk") {
+    const std::string seed = std::string(62, '7') + "0a";
+    for (const bool honest : {true, false}) {
+        CAPTURE(honest);
+        Rig r;
+        REQUIRE(r.net.pending.front().first == "config:");
+        r.net.answer(200, kConfig);
+        r.flow.set_locale(i18n::Locale::en, 900);
+        r.flow.scan(kCard, ScanSource::camera, 1000);
+        codec::Json looked_up = codec::Json::parse(member_body(1250, 2));
+        looked_up["member"]["spin_commitment"] = spins::seed_commitment(seed);
+        r.net.answer(200, looked_up.dump());
+        r.flow.open_spin(2000);
+        CHECK(mirror(r.flow).find("Fairness code: " + grouped_code(spins::seed_commitment(seed))) !=
+              std::string::npos);
+        r.flow.spin(2100);
+        REQUIRE(r.sender.pending.size() == 1);
+        const std::string op =
+            codec::Json::parse(r.sender.pending.front().first.body)["operation_id"]
+                .get<std::string>();
+        const std::vector<std::int64_t> weights = {60, 40};
+        const spins::SpinCheck c =
+            spins::check_spin(seed, spins::seed_commitment(seed), op, weights);
+        codec::Json answer = codec::Json::parse(member_body(1300, 1));
+        answer["operation_id"] = op;
+        answer["prize"] = {{"index", c.draw.prize},
+                           {"id", c.draw.prize == 0 ? "p50" : "none"},
+                           {"kind", c.draw.prize == 0 ? "points" : "nothing"},
+                           {"points", 50}};
+        // A dishonest server reveals a seed other than the one it committed to.
+        answer["spin"] = codec::encode_spin_proof({honest ? seed : std::string(64, '5'),
+                                                   spins::seed_commitment(seed), "", c.draw.ticket,
+                                                   100, weights});
+        answer["member"]["spin_commitment"] = spins::seed_commitment(std::string(64, '9'));
+        r.sender.answer(201, answer.dump());
+        r.flow.tick(7000);
+        REQUIRE(r.flow.state().spin->phase == SpinView::Phase::result);
+        const std::string text = mirror(r.flow);
+        // The code shown before the spin stays on screen with its verdict.
+        CHECK(text.find("Fairness code: " + grouped_code(spins::seed_commitment(seed))) !=
+              std::string::npos);
+        CHECK((text.find("Checked: the revealed key matches") != std::string::npos) == honest);
+        CHECK((text.find("does not match the fairness code") != std::string::npos) == !honest);
+        // Back on the wheel, the next spin's commitment is the one the answer brought.
+        r.flow.back(7100);
+        r.flow.open_spin(7200);
+        CHECK(mirror(r.flow).find(grouped_code(spins::seed_commitment(std::string(64, '9')))) !=
+              std::string::npos);
+    }
+}
+
 TEST_CASE("a kiosk with redeeming switched off lists the rewards without redeem buttons") {
     Rig r;
     to_member(r, 1250);
@@ -469,18 +521,27 @@ TEST_CASE(
     r.flow.touch(1100);  // the countdown still shows 20 s
     CHECK(r.flow.revision() == at_member);
     CHECK(r.flow.state().idle_deadline_ms == 21100);
-    r.flow.tick(3500);   // 18 s left: the countdown changed
+    r.flow.tick(3500);  // 18 s left: no countdown on screen yet, nothing to redraw
+    CHECK(r.flow.revision() == at_member);
+    r.flow.tick(11200);  // 9.9 s left: the countdown shows "10 seconds"
     const std::uint64_t later = r.flow.revision();
     CHECK(later > at_member);
-    r.flow.touch(3600);  // "I'm still here": back to 20 s
+    CHECK(countdown_seconds(r.flow.state()) == 10);
+    r.flow.tick(11300);  // still 10 on screen
+    CHECK(r.flow.revision() == later);
+    r.flow.tick(12200);  // 9
     CHECK(r.flow.revision() > later);
-    CHECK(r.flow.state().idle_deadline_ms == 23600);
+    const std::uint64_t nine = r.flow.revision();
+    r.flow.touch(12300);  // "I'm still here": back to 20 s, the countdown goes
+    CHECK(r.flow.revision() > nine);
+    CHECK(countdown_seconds(r.flow.state()) == 0);
+    CHECK(r.flow.state().idle_deadline_ms == 32300);
 
-    r.flow.sign_out(4000);
+    r.flow.sign_out(13000);
     const std::uint64_t at_attract = r.flow.revision();
-    for (int i = 0; i < 13; ++i) r.flow.touch(4001 + i);  // a scanner's burst on the attract screen
+    for (int i = 0; i < 13; ++i) r.flow.touch(13001 + i);  // a scanner's burst on attract
     CHECK(r.flow.revision() == at_attract);
-    r.flow.set_locale(i18n::Locale::de, 4100);  // a visible change still redraws
+    r.flow.set_locale(i18n::Locale::de, 13100);  // a visible change still redraws
     CHECK(r.flow.revision() > at_attract);
 }
 

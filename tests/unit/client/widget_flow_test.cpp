@@ -9,6 +9,7 @@
 #include "client/widget_view.hpp"
 #include "codec/catalogue_json.hpp"
 #include "codec/member_json.hpp"
+#include "core/spins/fair.hpp"
 #include "fakes.hpp"
 
 using namespace kopilka;
@@ -56,6 +57,7 @@ members::MemberSnapshot anna(std::int64_t balance = 450) {
     m.rewards_affordable = {{"coffee", "Coffee", 300}};
     m.reward_next = members::RewardView{"cake", "Cake", 900};
     m.spins_available = 2;
+    m.spin_commitment = spins::seed_commitment(std::string(64, 'c'));
     m.history = {{"earn", "base", 1700000000000, 120}};
     return m;
 }
@@ -237,6 +239,45 @@ TEST_CASE("widget flow: a spin turns to the server's prize; odds are one click a
     CHECK_FALSE(r.flow.state().busy);
     CHECK(all_text(r.view()).find("You won 50 points") != std::string::npos);
     CHECK(r.view().launcher_label == "Rewards: 500 points");
+}
+
+TEST_CASE("widget flow: the wheel shows the seed's commitment, then recomputes the spin") {
+    SignedIn r;
+    r.flow.open(WidgetScreen::wheel, 0);
+    const std::string seed(64, 'c');
+    CHECK(all_text(r.view()).find("Fairness code: " + grouped_code(spins::seed_commitment(seed),
+                                                                   64)) != std::string::npos);
+    r.flow.spin(100);
+    auto [req, done] = r.net.take();
+    const std::string op = codec::Json::parse(req.body)["operation_id"].get<std::string>();
+    const std::vector<std::int64_t> weights = {1, 1};
+    const auto c = spins::check_spin(seed, spins::seed_commitment(seed), op, weights);
+    codec::OperationAnswer a;
+    a.prize = codec::PrizeView{c.draw.prize, "p", "P", "nothing", 0, ""};
+    a.spin = codec::SpinProof{seed, spins::seed_commitment(seed), "", c.draw.ticket, 2, weights};
+    a.member = anna(500);
+    a.member->spin_commitment = spins::seed_commitment(std::string(64, 'd'));
+    done({true, 201, codec::encode_operation_answer(a).dump(), ""});
+    r.flow.tick(100 + 4000);
+    const std::string text = all_text(r.view());
+    CHECK(text.find("Revealed key: " + grouped_code(seed, 64)) != std::string::npos);
+    CHECK(text.find("Your code: " + grouped_code(op, 32)) != std::string::npos);
+    CHECK(text.find("Checked: the revealed key matches") != std::string::npos);
+    // The same answer with a prize the seed does not draw is called out.
+    r.flow.spin(5000);
+    auto [req2, done2] = r.net.take();
+    const std::string op2 = codec::Json::parse(req2.body)["operation_id"].get<std::string>();
+    const auto c2 = spins::check_spin(std::string(64, 'd'), "", op2, weights);
+    a.prize->index = 1 - c2.draw.prize;
+    a.spin = codec::SpinProof{std::string(64, 'd'),
+                              spins::seed_commitment(std::string(64, 'd')),
+                              "",
+                              c2.draw.ticket,
+                              2,
+                              weights};
+    done2({true, 201, codec::encode_operation_answer(a).dump(), ""});
+    r.flow.tick(5000 + 4000);
+    CHECK(all_text(r.view()).find("does not match the fairness code") != std::string::npos);
 }
 
 TEST_CASE("widget flow: history pages until the server says there is no more") {

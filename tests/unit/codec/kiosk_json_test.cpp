@@ -176,6 +176,26 @@ TEST_CASE("kiosk json: operation answers round-trip, and the server's spin answe
     REQUIRE(d.ok());
     CHECK(d.value->prize->points == 50);
     CHECK_FALSE(d.value->coupon);
+    CHECK_FALSE(d.value->spin);  // an older server's seed without a commitment: nothing to check
+    CHECK(d.value->operation_id == "0123456789abcdef0123456789abcdef");
+
+    const std::string seed(64, 'a');
+    server["spin"] = {{"seed", seed},
+                      {"commitment", std::string(64, 'b')},
+                      {"draw_seed", "0011223344556677"},
+                      {"ticket", 7},
+                      {"total_weight", 10},
+                      {"weights", {5, 5}}};
+    d = codec::decode_operation_answer(server);
+    REQUIRE(d.ok());
+    REQUIRE(d.value->spin);
+    CHECK(d.value->spin->seed == seed);
+    CHECK(d.value->spin->weights == std::vector<std::int64_t>{5, 5});
+    server["spin"]["weights"] = {5, -1};
+    CHECK(codec::decode_operation_answer(server).error.field == "spin.weights[1]");
+    server["spin"].erase("weights");
+    CHECK(codec::decode_operation_answer(server).error.field == "spin.weights");
+    server["spin"]["weights"] = {5, 5};
     server["prize"].erase("kind");
     CHECK(codec::decode_operation_answer(server).error.field == "prize.kind");
 }

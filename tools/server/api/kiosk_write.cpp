@@ -39,8 +39,9 @@ ApiResult member_write(Store& store, const WriteTarget& t, const std::string& op
 Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l,
                     const MemberCounters& counters, const std::optional<StoredWheel>& active,
                     std::int64_t now_ms) {
-    return snapshot_after(tx, t.program, t.merchant, t.member, l, counters.tier_held, now_ms,
-                          spins_available(active, counters.spins, now_ms));
+    return snapshot_after(
+        tx, t.program, t.merchant, t.member, l, counters.tier_held, now_ms,
+        spin_offer(t.merchant, t.member.member_id, active, counters.spins, now_ms));
 }
 
 const program::Reward* find_reward(const program::Program& p, const std::string& reward_id) {

@@ -41,8 +41,9 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
             // Expiries due by now are shown; the next write stores them.
             const ledger::Ledger l = load_ledger(tx, now_ms);
             const MemberCounters counters = tx.counters();
-            snapshot = snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
-                                      now_ms, spins_available(wheel, counters.spins, now_ms));
+            snapshot = snapshot_after(
+                tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
+                spin_offer(*merchant, member->member_id, wheel, counters.spins, now_ms));
         },
         true);
     return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};

@@ -186,15 +186,16 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l,
                            const std::string& tier_held, std::int64_t now_ms,
-                           std::int64_t spins_available,
-                           std::optional<std::int64_t> tier_qualifying) {
+                           const SpinOffer& spins, std::optional<std::int64_t> tier_qualifying) {
     members::TierState tier{0, tier_held};
     if (p.tiers)
         tier.qualifying = tier_qualifying ? *tier_qualifying
                                           : tx.tier_qualifying_since(tier_window_start(p, now_ms));
-    return codec::encode_member(
+    members::MemberSnapshot snapshot =
         members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
-                                       l.snapshot(), tier, spins_available, now_ms));
+                                       l.snapshot(), tier, spins.available, now_ms);
+    snapshot.spin_commitment = spins.commitment;
+    return codec::encode_member(snapshot);
 }
 
 }  // namespace kopilka::server

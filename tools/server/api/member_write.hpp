@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/member_lookup.hpp"
+#include "api/wheel_state.hpp"
 #include "codec/ledger_json.hpp"
 #include "codec/object_reader.hpp"
 #include "core/ledger/ledger.hpp"
@@ -100,13 +101,13 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 // qualify.
 std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
 
-// The member's snapshot after a write, as JSON; spins_available as api/wheel_state.hpp counts it.
+// The member's snapshot after a write, as JSON; spins as api/wheel_state.hpp's spin_offer says.
 // tier_qualifying: the tier window's qualifying spend when the caller knows it (otherwise the
 // database sums it).
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Ledger& l,
                            const std::string& tier_held, std::int64_t now_ms,
-                           std::int64_t spins_available = 0,
+                           const SpinOffer& spins = {},
                            std::optional<std::int64_t> tier_qualifying = std::nullopt);
 
 }  // namespace kopilka::server

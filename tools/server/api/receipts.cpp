@@ -206,8 +206,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
 
     const MemberWrite w{
         merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
-    const auto wheel =
-        active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
+    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     // Whether this answer may have qualified a referral whose inviter is still to be credited:
     // unknown (true) for an answer given before; for a new receipt, only if it qualified one.
     bool may_credit_inviter = true;
@@ -255,15 +254,16 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             *out = receipt_taken(tx, w);  // everything this transaction wrote is rolled back
             return false;
         }
-        *out = {
-            201,
-            Json{{"operation_id", w.op_hex},
-                 {"receipt_id", rq.receipt.id},
-                 {"quote", quote_json},
-                 {"member", snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
-                                           now_ms, spins_available(wheel, counters.spins, now_ms),
-                                           qualifying_after)}},
-            {}};
+        *out = {201,
+                Json{{"operation_id", w.op_hex},
+                     {"receipt_id", rq.receipt.id},
+                     {"quote", quote_json},
+                     {"member",
+                      snapshot_after(
+                          tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
+                          spin_offer(*merchant, member->member_id, wheel, counters.spins, now_ms),
+                          qualifying_after)}},
+                {}};
         return true;
     });
     // Answered now or before: the inviter's bonus, once (a no-op for other receipts).

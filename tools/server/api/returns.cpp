@@ -87,8 +87,7 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
 
     const MemberWrite w{
         merchant->merchant_id, *member_id, ledger::to_hex(rq.op), "return", *j, now_ms};
-    const auto wheel =
-        active_wheel(store, merchant->merchant_id);  // for the snapshot's spins_available
+    const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);
         const auto posted = codec::decode_receipt(Json::parse(receipt.receipt));
@@ -146,9 +145,10 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
                 Json{{"operation_id", w.op_hex},
                      {"receipt_id", rq.receipt_id},
                      {"return", codec::encode_return(ret)},
-                     {"member",
-                      snapshot_after(tx, *program, *merchant, *member, l, counters.tier_held,
-                                     now_ms, spins_available(wheel, counters.spins, now_ms))}},
+                     {"member", snapshot_after(tx, *program, *merchant, *member, l,
+                                               counters.tier_held, now_ms,
+                                               spin_offer(*merchant, member->member_id, wheel,
+                                                          counters.spins, now_ms))}},
                 {}};
         return true;
     });

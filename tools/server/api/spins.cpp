@@ -3,10 +3,10 @@
 #include "api/coupons.hpp"
 #include "api/kiosk_write.hpp"
 #include "api/wheel_state.hpp"
-#include "auth/credentials.hpp"
 #include "codec/kiosk_json.hpp"
 #include "codec/object_reader.hpp"
 #include "codec/wheel_json.hpp"
+#include "core/spins/fair.hpp"
 
 namespace kopilka::server {
 
@@ -18,14 +18,6 @@ struct SpinRequest {
     std::string member_id;
     std::string wheel_id;  // "" for the kiosk's active wheel
 };
-
-std::uint64_t random_seed() {
-    std::uint8_t bytes[8];
-    auth::random_device_bytes(bytes, sizeof bytes);
-    std::uint64_t seed = 0;
-    for (const std::uint8_t b : bytes) seed = (seed << 8) | b;
-    return seed;
-}
 
 // The wheel's field whose limit the member reached.
 const char* limit_field(spins::MemberLimit l) {
@@ -93,12 +85,16 @@ bool outside_window(const spins::WheelConfig& config, std::int64_t now_ms, ApiRe
 // The spin's decision inside the member's transaction (after a replay is answered, so a spin
 // made inside the window replays the same afterwards).
 bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinRequest& rq,
-          const StoredWheel& wheel, std::uint64_t seed, std::int64_t now_ms, ApiResult* out) {
+          const StoredWheel& wheel, std::int64_t now_ms, ApiResult* out) {
     const spins::WheelConfig& config = wheel.config;
     if (outside_window(config, now_ms, out)) return false;  // nothing written
     const std::string op_hex = ledger::to_hex(rq.op);
     MemberCounters counters = tx.counters();
     const spins::MemberSpinState member = member_spin_state(counters.spins, wheel.id, now_ms);
+    // The seed whose commitment the member's last snapshot showed, drawn with the client's id.
+    const std::string server_seed =
+        spin_seed(t.merchant, t.member.member_id, wheel.id, counters.spins);
+    const std::uint64_t seed = spins::draw_seed(server_seed, op_hex);
     // Locked from here to the commit: every spin on this wheel decides on the state the last one
     // left.
     const WheelLedger shared = decode_wheel_ledger(tx.shared_state("wheel", wheel.id));
@@ -122,11 +118,9 @@ bool spin(MemberTx& tx, ledger::Ledger& l, const WriteTarget& t, const SpinReque
     Json answer = {{"operation_id", op_hex},
                    {"wheel_id", wheel.id},
                    {"prize", prize_json(o, prize)},
-                   {"spin",
-                    {{"seed", codec::seed_hex(seed)},
-                     {"ticket", o.ticket},
-                     {"total_weight", o.total_weight},
-                     {"weights", o.weights}}}};
+                   {"spin", codec::encode_spin_proof(
+                                {server_seed, spins::seed_commitment(server_seed),
+                                 codec::seed_hex(seed), o.ticket, o.total_weight, o.weights})}};
     if (!award(tx, l, t, rq, prize, wheel.id, now_ms, &answer, out)) return false;
 
     const spins::WheelState after = spins::apply_outcome(config, before, o);
@@ -167,11 +161,9 @@ ApiResult post_spin(Store& store, const Caller& caller, const Json& body, std::i
         refused.merchant_id = caller.merchant_id;
         return refused;
     }
-    // Drawn before the transaction, so a retried transaction decides with the same seed.
-    const std::uint64_t seed = random_seed();
     return member_write(store, *t, ledger::to_hex(rq.op), "spin", body, now_ms,
                         [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
-                            return spin(tx, l, *t, rq, *wheel, seed, now_ms, out);
+                            return spin(tx, l, *t, rq, *wheel, now_ms, out);
                         });
 }
 

@@ -6,6 +6,8 @@
 #include "api/kiosk_config.hpp"
 #include "codec/kiosk_json.hpp"
 #include "codec/wheel_json.hpp"
+#include "core/crypto/sha256.hpp"
+#include "core/spins/fair.hpp"
 
 namespace kopilka::server {
 
@@ -24,6 +26,11 @@ Json parse_object(const std::string& text) {
 std::int64_t number(const Json& o, const char* key) {
     const auto it = o.find(key);
     return it != o.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+// The member's spins on the wheel whose seed was revealed (counters.spins[wheel_id].draws).
+std::int64_t member_draws(const Json& all, const std::string& wheel_id) {
+    const auto it = all.find(wheel_id);
+    return it != all.end() && it->is_object() ? number(*it, "draws") : 0;
 }
 }  // namespace
 
@@ -122,11 +129,32 @@ spins::MemberSpinState member_spin_state(const std::string& spins_json, const st
 std::string record_member_spin_state(const std::string& spins_json, const std::string& wheel_id,
                                      const spins::MemberSpinState& s, std::int64_t now_ms) {
     Json all = parse_object(spins_json);
+    const std::int64_t draws = member_draws(all, wheel_id);
     all[wheel_id] = {{"day", civil_day(now_ms)},
                      {"spins_today", s.spins_today},
                      {"wins_today", s.wins_today},
-                     {"wins_campaign", s.wins_campaign}};
+                     {"wins_campaign", s.wins_campaign},
+                     {"draws", draws + 1}};
     return all.dump();
+}
+
+std::string spin_seed(const MerchantRecord& merchant, const std::string& member_id,
+                      const std::string& wheel_id, const std::string& spins_json) {
+    const Json all = parse_object(spins_json);
+    const std::int64_t draws = member_draws(all, wheel_id);
+    const crypto::Digest key = crypto::hmac_sha256(merchant.card_secret, "kopilka spin seed v1");
+    const crypto::Digest seed = crypto::hmac_sha256(
+        std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+        merchant.merchant_id + "\n" + member_id + "\n" + wheel_id + "\n" + std::to_string(draws));
+    return crypto::to_hex(seed.data(), seed.size());
+}
+
+SpinOffer spin_offer(const MerchantRecord& merchant, const std::string& member_id,
+                     const std::optional<StoredWheel>& wheel, const std::string& spins_json,
+                     std::int64_t now_ms) {
+    if (!wheel) return {};
+    return {spins_available(wheel, spins_json, now_ms),
+            spins::seed_commitment(spin_seed(merchant, member_id, wheel->id, spins_json))};
 }
 
 std::int64_t spins_available(const spins::WheelConfig& config, const spins::MemberSpinState& s) {

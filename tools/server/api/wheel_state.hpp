@@ -6,7 +6,9 @@
 // Stored forms (JSON):
 //   shared state     {"day": 20415, "spent_today": 9000, "spent_campaign": 54000, "used":
 //   {"coffee": 6}} member counters  {"<wheel id>": {"day": 20415, "spins_today": 2, "wins_today":
-//   1, "wins_campaign": 4}, …}
+//   1, "wins_campaign": 4, "draws": 17}, …}
+// "draws" counts the member's spins on the wheel whose seed was revealed, all time: the next
+// spin's seed is derived from it (spin_seed), so each seed is used once.
 // Stock is kept as units used per prize id, so a merchant who edits a wheel (more stock, a new
 // prize) keeps what was already given: stock left = configured stock − used.
 //
@@ -72,8 +74,27 @@ WheelLedger record_state(const spins::WheelConfig& config, WheelLedger w,
 // counters.spins for this wheel today (daily counts 0 on a new day).
 spins::MemberSpinState member_spin_state(const std::string& spins_json, const std::string& wheel_id,
                                          std::int64_t now_ms);
+// Also counts the draw whose seed the spin revealed.
 std::string record_member_spin_state(const std::string& spins_json, const std::string& wheel_id,
                                      const spins::MemberSpinState& s, std::int64_t now_ms);
+
+// The server's seed for the member's next spin on the wheel (core/spins/fair.hpp), 64 hex
+// digits: HMAC-SHA256 under a key derived from the merchant's card secret of the member, the
+// wheel and the member's draws so far on it. Nobody without the secret can tell it from its
+// commitment, and it changes with every spin the member makes; it needs no writing, so a
+// lookup can show the commitment of the next spin.
+std::string spin_seed(const MerchantRecord& merchant, const std::string& member_id,
+                      const std::string& wheel_id, const std::string& spins_json);
+
+// What a member snapshot says about the wheel: the spins available (below) and the
+// commitment of the next spin's seed ("" without a wheel).
+struct SpinOffer {
+    std::int64_t available = 0;
+    std::string commitment;
+};
+SpinOffer spin_offer(const MerchantRecord& merchant, const std::string& member_id,
+                     const std::optional<StoredWheel>& wheel, const std::string& spins_json,
+                     std::int64_t now_ms);
 
 // What the member snapshot shows as spins_available on this wheel: the spins left of
 // member_spins_per_day_max today; 0 when a member limit is reached; 1 while the member may spin
