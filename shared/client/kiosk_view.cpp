@@ -31,33 +31,51 @@ void compose_pairing(const Composer& k, KioskView* v) {
         {Action::pair, k.t("action.pair"), "", !k.s.pairing_code.empty() && !k.s.busy});
 }
 
+MemberPanel::Row history_row(const Composer& k, const members::HistoryView& h) {
+    const std::string sign = h.points > 0 ? "+" : (h.points < 0 ? "\u2212" : "");
+    const std::int64_t magnitude = h.points < 0 ? -h.points : h.points;
+    return {k.date(h.at_ms), sign + i18n::format_integer(k.locale, magnitude), k.history_reason(h),
+            h.points < 0};
+}
+
 void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskView* v) {
     const KioskState& s = k.s;
+    MemberPanel p;
     v->title = k.t("member.greeting", {std::nullopt, {{"name", m.name}}});
-    v->lines.push_back(k.t("member.balance", {m.balance, {}}));
-    if (!m.expiring.empty())
-        v->lines.push_back(
-            k.t("member.expiring",
-                {m.expiring.front().points, {{"date", k.date(m.expiring.front().expires_at_ms)}}}));
+    p.balance = k.t("member.balance", {m.balance, {}});
+    v->lines.push_back(p.balance);
+    if (!m.expiring.empty()) {
+        p.expiring = k.t("member.expiring", {m.expiring.front().points,
+                                             {{"date", k.date(m.expiring.front().expires_at_ms)}}});
+        v->lines.push_back(p.expiring);
+    }
+    p.tier = m.tier.name;
     v->lines.push_back(k.t("member.tier", {std::nullopt, {{"tier", m.tier.name}}}));
-    v->lines.push_back(k.tier_gap(m));
+    p.tier_gap = k.tier_gap(m);
+    v->lines.push_back(p.tier_gap);
+    p.progress_permille = m.tier.progress_permille;
     v->progress_permille = m.tier.progress_permille;
     v->progress_label = k.t("member.tier_progress", {m.tier.progress_permille / 10, {}});
     if (!m.rewards_affordable.empty()) {
         std::string names;
         for (const auto& r : m.rewards_affordable) names += (names.empty() ? "" : ", ") + r.name;
-        v->lines.push_back(k.t("member.rewards_now", {std::nullopt, {{"rewards", names}}}));
+        p.notes.push_back(k.t("member.rewards_now", {std::nullopt, {{"rewards", names}}}));
     }
     if (m.reward_next)
-        v->lines.push_back(k.t("member.reward_next", {m.reward_next->cost_points - m.available,
-                                                      {{"reward", m.reward_next->name}}}));
+        p.notes.push_back(k.t("member.reward_next", {m.reward_next->cost_points - m.available,
+                                                     {{"reward", m.reward_next->name}}}));
     if (s.config && s.config->wheel)
-        v->lines.push_back(k.t("member.spins", {m.spins_available, {}}));
+        p.notes.push_back(k.t("member.spins", {m.spins_available, {}}));
+    for (const auto& n : p.notes) v->lines.push_back(n);
     if (!m.history.empty()) {
-        v->lines.push_back(k.t("member.history"));
-        for (std::size_t i = 0; i < m.history.size() && i < kHistoryShown; ++i)
+        p.history_title = k.t("member.history");
+        v->lines.push_back(p.history_title);
+        for (std::size_t i = 0; i < m.history.size() && i < kHistoryShown; ++i) {
             v->lines.push_back(k.history_line(m.history[i]));
+            p.history.push_back(history_row(k, m.history[i]));
+        }
     }
+    v->member = std::move(p);
     const bool has_rewards = s.config && !s.config->rewards.empty();
     if (has_rewards) v->actions.push_back({Action::rewards, k.t("action.rewards"), "", true});
     if (s.config && s.config->wheel)
@@ -72,6 +90,9 @@ void compose_rewards(const Composer& k, KioskView* v) {
     if (k.s.config)
         for (const auto& r : k.s.config->rewards) {
             std::string text = k.t("rewards.item", {r.cost_points, {{"reward", r.name}}});
+            // What a reward the points don't reach yet still needs.
+            const std::int64_t short_by = k.s.member ? r.cost_points - k.s.member->available : 0;
+            if (short_by > 0) text += " · " + k.t("rewards.more", {short_by, {}});
             if (!k.s.config->device_redeem)
                 v->lines.push_back(std::move(text));
             else

@@ -28,6 +28,23 @@ struct ViewAction {
     bool enabled = true;   // shown but unavailable (offline, not enough points)
 };
 
+// The member screen's parts, for a designed layout (shared/ui draws a balance card, the notes
+// and a history table from them); KioskView::lines still holds every word in reading order.
+struct MemberPanel {
+    std::string balance;   // "Balance: 1,250 points"
+    std::string tier;      // the badge: "Silver"
+    std::string tier_gap;  // "3,250 more points for Gold"
+    std::string expiring;  // "100 points expire on 26 Oct 2027" ("": none): stands out
+    int progress_permille = 0;
+    std::vector<std::string> notes;  // what the points buy now, the next reward, spins
+    std::string history_title;       // "Recent activity", "" without history
+    struct Row {
+        std::string date, points, reason;  // points signed: "+56", "−100"
+        bool negative = false;
+    };
+    std::vector<Row> history;
+};
+
 struct KioskView {
     std::string banner;                      // offline / out-of-date note above everything
     std::string title;
@@ -39,6 +56,7 @@ struct KioskView {
     std::vector<std::optional<theme::Rgba>> wheel_colours;  // each segment's own colour, if set
     std::vector<std::string> qr_modules;  // a coupon's QR code (CouponView::qr_modules), or empty
     std::string countdown;                   // "Signing out in 12 seconds", or empty
+    std::optional<MemberPanel> member;       // the member screen's parts
     std::vector<ViewAction> actions;
 };
 

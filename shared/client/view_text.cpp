@@ -27,10 +27,14 @@ std::string ViewText::error_text(const FlowError& e) const {
     return text;
 }
 
-std::string ViewText::history_line(const members::HistoryView& h) const {
+std::string ViewText::history_reason(const members::HistoryView& h) const {
     const std::string key = "history." + h.reason;
     std::string reason = t(key);
-    if (reason == key) reason = h.reason;
+    return reason == key ? h.reason : reason;
+}
+
+std::string ViewText::history_line(const members::HistoryView& h) const {
+    const std::string reason = history_reason(h);
     const std::string sign = h.points > 0 ? "+" : (h.points < 0 ? "\u2212" : "");
     const std::int64_t magnitude = h.points < 0 ? -h.points : h.points;
     return t("member.history_line",

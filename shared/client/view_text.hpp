@@ -27,6 +27,8 @@ struct ViewText {
     // (the code up to its first '_': "error.token" for "token_bad_signature"), else the generic
     // text with the server's words.
     std::string error_text(const FlowError& e) const;
+    // What a history entry was, "purchase" (the reason code itself when the catalogue lacks it).
+    std::string history_reason(const members::HistoryView& h) const;
     // "12.03.2026 +50 points: purchase" as member.history_line spells it.
     std::string history_line(const members::HistoryView& h) const;
     // "120 more points for Gold", "Spend 5 000 ₽ more for Gold" or the top tier's sentence.

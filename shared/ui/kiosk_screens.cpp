@@ -234,6 +234,142 @@ void draw_body_column(const Screen& k, float width, float room) {
     }
 }
 
+// Text in one line at the cursor, in font, left-aligned; returns its width.
+float text_at(const std::string& text, ImFont* font, ImU32 color) {
+    ImGui::PushFont(font);
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    return ImGui::GetItemRectSize().x;
+}
+
+// The member's balance card: the balance large, the tier as a badge with the progress to the
+// next one, and the points that expire soon on a strip that stands out.
+void draw_balance_card(const Screen& k, const client::MemberPanel& p, float width) {
+    const WidgetStyle& st = k.st;
+    const float pad = 24.f * st.scale;
+    const float inner = width - 2 * pad;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    // Drawn in order of layers: 0 the card, 1 the expiry strip's tint, 2 the words.
+    dl->ChannelsSplit(3);
+    dl->ChannelsSetCurrent(2);
+    const float x = ImGui::GetCursorPosX();
+    ImGui::SetCursorPos(ImVec2(x + pad, ImGui::GetCursorPosY() + pad));
+    // The balance on one line: the largest font it fits in.
+    ImFont* balance_font = st.fonts.huge;
+    for (ImFont* f : {st.fonts.huge, st.fonts.title, st.fonts.body}) {
+        balance_font = f;
+        if (f && f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, p.balance.c_str()).x <= inner) break;
+    }
+    column_text(p.balance, inner, balance_font, k.color(st.accent));
+    ImGui::Dummy(ImVec2(0, 4.f * st.scale));
+    // The tier as a badge (a pill in the accent colour) with the progress bar beside it.
+    ImGui::SetCursorPosX(x + pad);
+    const float row_y = ImGui::GetCursorPosY();
+    float badge_w = 0;
+    ImFont* f = st.fonts.body;
+    const ImVec2 size = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, p.tier.c_str());
+    const float badge_h = size.y + 12.f * st.scale;
+    if (!p.tier.empty()) {
+        badge_w = size.x + 32.f * st.scale;
+        const Rect b = reserve(ImVec2(badge_w, badge_h));
+        dl->AddRectFilled(b.min, b.max, k.color(st.accent), badge_h * 0.5f);
+        dl->AddText(f, f->FontSize,
+                    ImVec2(b.min.x + (badge_w - size.x) * 0.5f, b.min.y + 6.f * st.scale),
+                    k.color(st.accent_text), p.tier.c_str());
+        ImGui::SameLine(x + pad + badge_w + 16.f * st.scale);
+    }
+    const float bar_h = 18.f * st.scale;
+    const float bar_w = inner - (badge_w > 0 ? badge_w + 16.f * st.scale : 0.f);
+    ImGui::SetCursorPosY(row_y + (badge_h - bar_h) * 0.5f);
+    progress(reserve(ImVec2(bar_w, bar_h)), st, p.progress_permille);
+    ImGui::SetCursorPosY(row_y + badge_h + st.item_spacing.y);
+    ImGui::SetCursorPosX(x + pad);
+    column_text(p.tier_gap, inner, st.fonts.body, k.color(st.text));
+    if (!p.expiring.empty()) {
+        ImGui::Dummy(ImVec2(0, 4.f * st.scale));
+        ImGui::SetCursorPosX(x + pad);
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        ImGui::Dummy(ImVec2(0, 8.f * st.scale));
+        ImGui::SetCursorPosX(x + pad);
+        column_text(p.expiring, inner, st.fonts.body, k.color(st.error));
+        const float bottom = ImGui::GetCursorScreenPos().y;
+        dl->ChannelsSetCurrent(1);
+        ImVec4 tint = st.error;
+        tint.w = 0.12f;
+        dl->AddRectFilled(ImVec2(top.x, top.y), ImVec2(top.x + inner, bottom), k.color(tint),
+                          8.f * st.scale);
+        dl->AddRectFilled(ImVec2(top.x, top.y), ImVec2(top.x + 5.f * st.scale, bottom),
+                          k.color(st.error), 2.f * st.scale);
+        dl->ChannelsSetCurrent(2);
+    }
+    ImGui::Dummy(ImVec2(0, pad - st.item_spacing.y));
+    const float end = ImGui::GetCursorScreenPos().y;
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, end), k.color(st.surface),
+                      std::max(st.rounding, 16.f * st.scale));
+    dl->ChannelsMerge();
+    ImGui::SetCursorPosX(x);
+}
+
+// Recent activity as a table: date, what it was, points (right-aligned, signed).
+void draw_history(const Screen& k, const client::MemberPanel& p, float width) {
+    if (p.history.empty()) return;
+    const WidgetStyle& st = k.st;
+    const float x = ImGui::GetCursorPosX();
+    column_text(p.history_title, width, st.fonts.body, k.color(st.text));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImFont* f = st.fonts.body;
+    ImVec4 rule = st.muted_text;
+    rule.w = 0.25f;
+    for (const auto& row : p.history) {
+        ImGui::SetCursorPosX(x);
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        dl->AddLine(at, ImVec2(at.x + width, at.y), k.color(rule), 1.f);
+        ImGui::Dummy(ImVec2(0, 2.f * st.scale));
+        ImGui::SetCursorPosX(x);
+        const float date_w = text_at(row.date, f, k.color(st.muted_text));
+        ImGui::SameLine(x + std::max(date_w + 16.f * st.scale, width * 0.3f));
+        text_at(row.reason, f, k.color(st.text));
+        const float points_w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, row.points.c_str()).x;
+        ImGui::SameLine(x + width - points_w);
+        text_at(row.points, f, k.color(row.negative ? st.muted_text : st.accent));
+    }
+    ImGui::SetCursorPosX(x);
+}
+
+// The member screen: the balance card beside the notes and the history on a landscape screen,
+// one above the other in portrait.
+void draw_member(const Screen& k, float width) {
+    const client::MemberPanel& p = *k.v.member;
+    const WidgetStyle& st = k.st;
+    const bool landscape = k.rect.width() > k.rect.height();
+    column_text(k.v.title, width, st.fonts.title, k.color(st.text));
+    ImGui::Dummy(ImVec2(0, 8.f * st.scale));
+    const float gap = 32.f * st.scale;
+    const float card_w = landscape ? (width - gap) * 0.5f : width;
+    const float x = ImGui::GetCursorPosX();
+    const float y = ImGui::GetCursorPosY();
+    draw_balance_card(k, p, card_w);
+    const float below_card = ImGui::GetCursorPosY();
+    const float side_x = landscape ? x + card_w + gap : x;
+    const float side_w = landscape ? width - card_w - gap : width;
+    if (landscape)
+        ImGui::SetCursorPos(ImVec2(side_x, y));
+    else
+        ImGui::Dummy(ImVec2(0, 8.f * st.scale));
+    for (const auto& n : p.notes) {
+        ImGui::SetCursorPosX(side_x);
+        column_text(n, side_w, st.fonts.body, k.color(st.text));
+    }
+    ImGui::Dummy(ImVec2(0, 8.f * st.scale));
+    ImGui::SetCursorPosX(side_x);
+    draw_history(k, p, side_w);
+    if (landscape) ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), below_card));
+}
+
 // The body: title, text, code, QR, wheel, keypad. room: the most height it may take; what
 // doesn't fit scrolls. A landscape screen has no height for the text above the keypad or a
 // coupon's QR code: they go side by side.
@@ -241,6 +377,7 @@ void draw_body(const Screen& k, float room) {
     const float width = ImGui::GetContentRegionAvail().x;
     const bool qr_only = !k.v.qr_modules.empty() && k.v.wheel_labels.empty();
     const bool landscape = k.rect.width() > k.rect.height();
+    if (k.v.member && k.s.screen == client::Screen::member) return draw_member(k, width);
     if (landscape && !k.v.wheel_labels.empty()) return draw_body_wheel_aside(k, width, room);
     if ((k.s.keypad_open || qr_only) && landscape) return draw_body_aside(k, width, room);
     draw_body_column(k, width, room);
@@ -263,21 +400,32 @@ std::vector<client::ViewAction> main_actions(const client::KioskView& v) {
     return out;
 }
 
-// The actions: one column for one or two, two columns for more (the last alone spans both).
+// How many columns the actions take: one row on a landscape screen wide enough for all of them
+// (three or four); else one column for one or two, two for more.
+int action_columns(const Screen& k, std::size_t n, float width) {
+    const bool landscape = k.rect.width() > k.rect.height();
+    if (landscape && n >= 3 && n <= 4 && width / static_cast<float>(n) >= 280.f * k.st.scale)
+        return static_cast<int>(n);
+    return n >= 3 ? 2 : 1;
+}
+
+// The actions in action_columns() columns (with two, the last alone spans both).
 void draw_actions(const Screen& k, const std::vector<client::ViewAction>& actions, float x0,
                   float width, float button_h) {
     const std::size_t n = actions.size();
-    const int columns = n >= 3 ? 2 : 1;
+    const int columns = action_columns(k, n, width);
     const float gap = k.st.item_spacing.x;
     for (std::size_t i = 0; i < n; ++i) {
         const client::ViewAction& a = actions[i];
-        const int column = static_cast<int>(i % columns);
+        const int column = static_cast<int>(i % static_cast<std::size_t>(columns));
         const bool alone = columns == 2 && column == 0 && i + 1 == n;
-        const float w = columns == 1 || alone ? width : (width - gap) * 0.5f;
+        const float w = columns == 1 || alone ? width
+                                              : (width - gap * static_cast<float>(columns - 1)) /
+                                                    static_cast<float>(columns);
         if (column == 0)
             ImGui::SetCursorPosX(x0);
         else
-            ImGui::SameLine(x0 + w + gap);
+            ImGui::SameLine(x0 + static_cast<float>(column) * (w + gap));
         ImGui::PushID(static_cast<int>(i));
         press(k, a, at_cursor(ImVec2(w, button_h)), i == 0);
         ImGui::PopID();
@@ -311,7 +459,10 @@ void draw_window(const Screen& k) {
     const client::KioskView& v = k.v;
     const WidgetStyle& st = k.st;
     const ImVec2 languages = language_bar(k);
-    const float width = std::min(k.rect.width() - 2 * st.window_padding.x, 960.f * st.scale);
+    // The member screen's two columns take a wide screen's width; a column of words does not.
+    const bool wide = k.s.screen == client::Screen::member && k.v.member;
+    const float width =
+        std::min(k.rect.width() - 2 * st.window_padding.x, (wide ? 1440.f : 960.f) * st.scale);
     const float x0 = (k.rect.width() - width) * 0.5f;
     if (!v.banner.empty()) {
         ImGui::SetCursorPosX(x0);
@@ -320,7 +471,8 @@ void draw_window(const Screen& k) {
     // The actions and the countdown keep their place on screen; the body gets what is left.
     const float button_h = 88.f * st.scale;
     const std::vector<client::ViewAction> actions = main_actions(v);
-    const std::size_t rows = actions.size() >= 3 ? (actions.size() + 1) / 2 : actions.size();
+    const std::size_t columns = static_cast<std::size_t>(action_columns(k, actions.size(), width));
+    const std::size_t rows = (actions.size() + columns - 1) / columns;
     float footer = 24.f * st.scale + static_cast<float>(rows) * (button_h + st.item_spacing.y);
     const client::Screen screen = k.s.screen;
     const bool member_screen = screen == client::Screen::member ||

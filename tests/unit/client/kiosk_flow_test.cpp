@@ -450,6 +450,12 @@ TEST_CASE("a kiosk with redeeming switched off lists the rewards without redeem 
                        [](const ViewAction& a) { return a.action == Action::reward; }));
     CHECK(v.lines.size() >= 1 + s.config->rewards.size());  // the balance, then each reward
     CHECK_FALSE(can_redeem(s, s.config->rewards[0]));       // 300 points, 1250 available
+
+    // A reward the points don't reach says how many more it needs.
+    r.flow.set_locale(i18n::Locale::en, 2100);
+    const std::string text = mirror(r.flow);
+    CHECK(text.find("Cake — 5,000 points · 3,750 more points needed") != std::string::npos);
+    CHECK(text.find("Coffee — 300 points\n") != std::string::npos);
 }
 
 TEST_CASE("a refused spin says why and the wheel stays ready") {
