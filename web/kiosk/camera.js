@@ -295,9 +295,8 @@ export function setupCamera({ video, getState, onCode }) {
         if (want) video.play().catch((err) => warn('preview:', describe(err)));
       }
     }
-    video.classList.toggle('camera--preview', key !== 'off');
     const placed = key !== 'off';
-    video.classList.toggle('camera--placed', placed);
+    video.classList.toggle('camera--preview', placed);
     video.style.left = placed ? `${rect.x}px` : '';
     video.style.top = placed ? `${rect.y}px` : '';
     video.style.width = placed ? `${rect.w}px` : '';
