@@ -83,20 +83,38 @@ void compose_member(const Composer& k, const members::MemberSnapshot& m, KioskVi
     v->actions.push_back({Action::sign_out, k.t("action.sign_out")});
 }
 
+RewardTile reward_tile(const Composer& k, const program::Reward& r) {
+    RewardTile t;
+    t.id = r.id;
+    t.name = r.name;
+    t.cost = k.t("rewards.cost", {r.cost_points, {}});
+    t.text = k.t("rewards.item", {r.cost_points, {{"reward", r.name}}});
+    const std::int64_t available = k.s.member ? k.s.member->available : 0;
+    t.affordable = available >= r.cost_points;
+    if (t.affordable) {
+        t.status = k.t("rewards.enough");
+    } else {
+        // What a reward the points don't reach yet still needs.
+        t.status = k.t("rewards.more", {r.cost_points - available, {}});
+        t.text += " · " + t.status;
+        t.progress_permille =
+            r.cost_points > 0
+                ? static_cast<int>(std::max<std::int64_t>(available, 0) * 1000 / r.cost_points)
+                : 1000;
+    }
+    return t;
+}
+
 void compose_rewards(const Composer& k, KioskView* v) {
     v->title = k.t("rewards.title");
     if (k.s.member) v->lines.push_back(k.t("rewards.available", {k.s.member->available, {}}));
-    // A kiosk the console switched redeeming off for lists what the points buy, with no buttons.
+    // A kiosk the console switched redeeming off shows what the points buy, with no buttons.
     if (k.s.config)
         for (const auto& r : k.s.config->rewards) {
-            std::string text = k.t("rewards.item", {r.cost_points, {{"reward", r.name}}});
-            // What a reward the points don't reach yet still needs.
-            const std::int64_t short_by = k.s.member ? r.cost_points - k.s.member->available : 0;
-            if (short_by > 0) text += " · " + k.t("rewards.more", {short_by, {}});
-            if (!k.s.config->device_redeem)
-                v->lines.push_back(std::move(text));
-            else
-                v->actions.push_back({Action::reward, std::move(text), r.id, can_redeem(k.s, r)});
+            v->rewards.push_back(reward_tile(k, r));
+            if (k.s.config->device_redeem)
+                v->actions.push_back(
+                    {Action::reward, v->rewards.back().text, r.id, can_redeem(k.s, r)});
         }
     v->actions.push_back({Action::back, k.t("action.back")});
 }
@@ -283,6 +301,11 @@ std::string mirror_text(const KioskView& v) {
     add(v.banner);
     add(v.title);
     for (const auto& l : v.lines) add(l);
+    // A reward tile that is no button (the kiosk can't redeem) is read here.
+    for (const auto& t : v.rewards)
+        if (std::none_of(v.actions.begin(), v.actions.end(),
+                         [&](const ViewAction& a) { return a.arg == t.id; }))
+            add(t.text);
     add(v.code);
     add(v.progress_label);
     add(v.countdown);

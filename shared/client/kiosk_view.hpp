@@ -45,6 +45,17 @@ struct MemberPanel {
     std::vector<Row> history;
 };
 
+// A reward on the rewards screen, drawn as a tile; `text` says all of it in one sentence (the
+// reward action's label, or the DOM mirror's line where the kiosk can't redeem).
+struct RewardTile {
+    std::string id, name;
+    std::string cost;    // "300 points"
+    std::string status;  // "Enough points" or "3,750 more points needed"
+    std::string text;    // "Cake — 5,000 points · 3,750 more points needed"
+    bool affordable = false;
+    int progress_permille = 1000;  // of the cost the member's points reach
+};
+
 struct KioskView {
     std::string banner;                      // offline / out-of-date note above everything
     std::string title;
@@ -57,6 +68,7 @@ struct KioskView {
     std::vector<std::string> qr_modules;  // a coupon's QR code (CouponView::qr_modules), or empty
     std::string countdown;                   // "Signing out in 12 seconds", or empty
     std::optional<MemberPanel> member;       // the member screen's parts
+    std::vector<RewardTile> rewards;         // the rewards screen's tiles (Action::reward, by id)
     std::vector<ViewAction> actions;
 };
 

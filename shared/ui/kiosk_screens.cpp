@@ -314,8 +314,10 @@ void draw_balance_card(const Screen& k, const client::MemberPanel& p, float widt
     ImGui::SetCursorPosX(x);
 }
 
-// Recent activity as a table: date, what it was, points (right-aligned, signed).
-void draw_history(const Screen& k, const client::MemberPanel& p, float width) {
+// Recent activity as a table: date, what it was, points (right-aligned, signed); the newest
+// rows that fit above `bottom` (a window y; at least one), so the screen needs no scrolling.
+// Screen readers get every row (the view's lines).
+void draw_history(const Screen& k, const client::MemberPanel& p, float width, float bottom) {
     if (p.history.empty()) return;
     const WidgetStyle& st = k.st;
     const float x = ImGui::GetCursorPosX();
@@ -324,7 +326,12 @@ void draw_history(const Screen& k, const client::MemberPanel& p, float width) {
     ImFont* f = st.fonts.body;
     ImVec4 rule = st.muted_text;
     rule.w = 0.25f;
-    for (const auto& row : p.history) {
+    const float row_h = 2.f * st.scale + ImGui::GetTextLineHeightWithSpacing() + st.item_spacing.y;
+    const float fit = std::floor((bottom - ImGui::GetCursorPosY() - st.item_spacing.y) / row_h);
+    const std::size_t shown =
+        std::clamp<std::size_t>(fit > 0 ? static_cast<std::size_t>(fit) : 0, 1, p.history.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& row = p.history[i];
         ImGui::SetCursorPosX(x);
         const ImVec2 at = ImGui::GetCursorScreenPos();
         dl->AddLine(at, ImVec2(at.x + width, at.y), k.color(rule), 1.f);
@@ -342,7 +349,7 @@ void draw_history(const Screen& k, const client::MemberPanel& p, float width) {
 
 // The member screen: the balance card beside the notes and the history on a landscape screen,
 // one above the other in portrait.
-void draw_member(const Screen& k, float width) {
+void draw_member(const Screen& k, float width, float room) {
     const client::MemberPanel& p = *k.v.member;
     const WidgetStyle& st = k.st;
     const bool landscape = k.rect.width() > k.rect.height();
@@ -366,21 +373,8 @@ void draw_member(const Screen& k, float width) {
     }
     ImGui::Dummy(ImVec2(0, 8.f * st.scale));
     ImGui::SetCursorPosX(side_x);
-    draw_history(k, p, side_w);
+    draw_history(k, p, side_w, room);
     if (landscape) ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), below_card));
-}
-
-// The body: title, text, code, QR, wheel, keypad. room: the most height it may take; what
-// doesn't fit scrolls. A landscape screen has no height for the text above the keypad or a
-// coupon's QR code: they go side by side.
-void draw_body(const Screen& k, float room) {
-    const float width = ImGui::GetContentRegionAvail().x;
-    const bool qr_only = !k.v.qr_modules.empty() && k.v.wheel_labels.empty();
-    const bool landscape = k.rect.width() > k.rect.height();
-    if (k.v.member && k.s.screen == client::Screen::member) return draw_member(k, width);
-    if (landscape && !k.v.wheel_labels.empty()) return draw_body_wheel_aside(k, width, room);
-    if ((k.s.keypad_open || qr_only) && landscape) return draw_body_aside(k, width, room);
-    draw_body_column(k, width, room);
 }
 
 void press(const Screen& k, const client::ViewAction& a, const Rect& r, bool primary) {
@@ -392,11 +386,125 @@ void press(const Screen& k, const client::ViewAction& a, const Rect& r, bool pri
     }
 }
 
-// The screen's actions but "I'm still here", which has a row of its own (draw_last_seconds).
+// One reward as a tile (the whole tile is the button when the kiosk can redeem): the name at the
+// top, the cost, and at the bottom either "Enough points" on an accent pill or the progress
+// towards the cost with how many more points it needs.
+void draw_reward_tile(const Screen& k, const client::RewardTile& t, const Rect& r,
+                      const client::ViewAction* action) {
+    const WidgetStyle& st = k.st;
+    const bool live = action && action->enabled;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float round = std::max(st.rounding, 16.f * st.scale);
+    if (action) {
+        // ImGui's button under the words: hover, press and keyboard focus as every button has.
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, round);
+        press(k, {action->action, "##" + t.id, action->arg, action->enabled}, r, false);
+        ImGui::PopStyleVar();
+    } else {
+        ImGui::SetCursorScreenPos(r.min);
+        ImGui::Dummy(r.size());
+        dl->AddRectFilled(r.min, r.max, k.color(st.surface), round);
+    }
+    if (live)
+        dl->AddRect(r.min, r.max, k.color(st.accent), round, 0, std::max(2.f, 3.f * st.scale));
+    const float pad = 20.f * st.scale;
+    const float inner = r.width() - 2 * pad;
+    const ImVec4 clip(r.min.x, r.min.y, r.max.x, r.max.y);
+    ImFont* name_font = st.fonts.title;
+    ImFont* body = st.fonts.body;
+    const ImU32 ink = k.color(t.affordable ? st.text : st.muted_text);
+    dl->AddText(name_font, name_font->FontSize, ImVec2(r.min.x + pad, r.min.y + pad), ink,
+                t.name.c_str(), nullptr, inner, &clip);
+    const ImVec2 name_size =
+        name_font->CalcTextSizeA(name_font->FontSize, FLT_MAX, inner, t.name.c_str());
+    dl->AddText(body, body->FontSize,
+                ImVec2(r.min.x + pad, r.min.y + pad + name_size.y + 4.f * st.scale),
+                k.color(t.affordable ? st.accent : st.text), t.cost.c_str(), nullptr, inner, &clip);
+    const ImVec2 status = body->CalcTextSizeA(body->FontSize, FLT_MAX, inner, t.status.c_str());
+    const float bottom = r.max.y - pad;
+    if (t.affordable) {
+        const float pill_h = status.y + 10.f * st.scale;
+        const ImVec2 a(r.min.x + pad, bottom - pill_h);
+        dl->AddRectFilled(a, ImVec2(a.x + status.x + 28.f * st.scale, bottom), k.color(st.accent),
+                          pill_h * 0.5f);
+        dl->AddText(body, body->FontSize, ImVec2(a.x + 14.f * st.scale, a.y + 5.f * st.scale),
+                    k.color(st.accent_text), t.status.c_str());
+    } else {
+        const float bar_h = 10.f * st.scale;
+        progress({ImVec2(r.min.x + pad, bottom - bar_h), ImVec2(r.max.x - pad, bottom)}, st,
+                 t.progress_permille);
+        dl->AddText(body, body->FontSize,
+                    ImVec2(r.min.x + pad, bottom - bar_h - 8.f * st.scale - status.y),
+                    k.color(st.muted_text), t.status.c_str(), nullptr, inner, &clip);
+    }
+}
+
+// The rewards screen: the title and the points to spend above a grid of reward tiles that
+// shares out the room left (two or three columns; tiles no shorter than their words need).
+void draw_rewards(const Screen& k, float width, float room) {
+    const client::KioskView& v = k.v;
+    const WidgetStyle& st = k.st;
+    column_text(v.title, width, st.fonts.title, k.color(st.text));
+    ImGui::Dummy(ImVec2(0, 4.f * st.scale));
+    for (const auto& line : v.lines) column_text(line, width, st.fonts.body, k.color(st.text));
+    ImGui::Dummy(ImVec2(0, 12.f * st.scale));
+    const std::size_t n = v.rewards.size();
+    const float gap = 20.f * st.scale;
+    const int columns = n == 1 ? 1 : (width >= 1100.f * st.scale && n >= 3 ? 3 : 2);
+    const std::size_t rows =
+        (n + static_cast<std::size_t>(columns) - 1) / static_cast<std::size_t>(columns);
+    const float tile_w = columns == 1 ? std::min(width, 520.f * st.scale)
+                                      : (width - gap * static_cast<float>(columns - 1)) /
+                                            static_cast<float>(columns);
+    // Tall enough for two lines of the name, the cost and the status with its bar.
+    const float pad = 20.f * st.scale;
+    const float need =
+        2 * pad + 2 * st.fonts.title->FontSize + 2 * st.fonts.body->FontSize + 40.f * st.scale;
+    const float left = room - ImGui::GetCursorPosY() - st.item_spacing.y;
+    const float share = (left - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+    const float tile_h = std::clamp(share, need, need + 48.f * st.scale);
+    const float x0 = ImGui::GetCursorPosX() + (columns == 1 ? (width - tile_w) * 0.5f : 0.f);
+    const ImVec2 origin(ImGui::GetCursorScreenPos().x - ImGui::GetCursorPosX() + x0,
+                        ImGui::GetCursorScreenPos().y);
+    for (std::size_t i = 0; i < n; ++i) {
+        const client::RewardTile& t = v.rewards[i];
+        const client::ViewAction* action = nullptr;
+        for (const auto& a : v.actions)
+            if (a.action == client::Action::reward && a.arg == t.id) action = &a;
+        const float cx = static_cast<float>(i % static_cast<std::size_t>(columns));
+        const float cy = static_cast<float>(i / static_cast<std::size_t>(columns));
+        const ImVec2 at(origin.x + cx * (tile_w + gap), origin.y + cy * (tile_h + gap));
+        ImGui::PushID(static_cast<int>(i));
+        draw_reward_tile(k, t, {at, ImVec2(at.x + tile_w, at.y + tile_h)}, action);
+        ImGui::PopID();
+    }
+    ImGui::SetCursorScreenPos(
+        ImVec2(origin.x, origin.y + static_cast<float>(rows) * (tile_h + gap) - gap));
+    ImGui::Dummy(ImVec2(0, 0));
+}
+
+// The body: title, text, code, QR, wheel, keypad. room: the most height it may take; what
+// doesn't fit scrolls. A landscape screen has no height for the text above the keypad or a
+// coupon's QR code: they go side by side.
+void draw_body(const Screen& k, float room) {
+    const float width = ImGui::GetContentRegionAvail().x;
+    const bool qr_only = !k.v.qr_modules.empty() && k.v.wheel_labels.empty();
+    const bool landscape = k.rect.width() > k.rect.height();
+    if (k.v.member && k.s.screen == client::Screen::member) return draw_member(k, width, room);
+    if (k.s.screen == client::Screen::rewards && !k.v.rewards.empty())
+        return draw_rewards(k, width, room);
+    if (landscape && !k.v.wheel_labels.empty()) return draw_body_wheel_aside(k, width, room);
+    if ((k.s.keypad_open || qr_only) && landscape) return draw_body_aside(k, width, room);
+    draw_body_column(k, width, room);
+}
+
+// The screen's actions but "I'm still here", which has a row of its own (draw_last_seconds),
+// and the rewards, which are tiles (draw_rewards).
 std::vector<client::ViewAction> main_actions(const client::KioskView& v) {
     std::vector<client::ViewAction> out;
     for (const auto& a : v.actions)
-        if (a.action != client::Action::stay) out.push_back(a);
+        if (a.action != client::Action::stay && a.action != client::Action::reward)
+            out.push_back(a);
     return out;
 }
 
@@ -427,7 +535,10 @@ void draw_actions(const Screen& k, const std::vector<client::ViewAction>& action
         else
             ImGui::SameLine(x0 + static_cast<float>(column) * (w + gap));
         ImGui::PushID(static_cast<int>(i));
-        press(k, a, at_cursor(ImVec2(w, button_h)), i == 0);
+        // The first action is the one the screen is for; beside reward tiles or the keypad (whose
+        // OK is) it is "Back".
+        press(k, a, at_cursor(ImVec2(w, button_h)),
+              i == 0 && k.v.rewards.empty() && !k.s.keypad_open);
         ImGui::PopID();
     }
 }
@@ -460,7 +571,8 @@ void draw_window(const Screen& k) {
     const WidgetStyle& st = k.st;
     const ImVec2 languages = language_bar(k);
     // The member screen's two columns take a wide screen's width; a column of words does not.
-    const bool wide = k.s.screen == client::Screen::member && k.v.member;
+    const bool wide = (k.s.screen == client::Screen::member && k.v.member) ||
+                      (k.s.screen == client::Screen::rewards && !k.v.rewards.empty());
     const float width =
         std::min(k.rect.width() - 2 * st.window_padding.x, (wide ? 1440.f : 960.f) * st.scale);
     const float x0 = (k.rect.width() - width) * 0.5f;
@@ -498,13 +610,20 @@ void draw_window(const Screen& k) {
     ImGui::BeginChild("body", ImVec2(width, body_h), false,
                       ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NavFlattened);
     draw_body(k, room);
-    memory->SetFloat(content_key, ImGui::GetCursorPosY() - st.item_spacing.y);
+    // The cursor, not the last item's bottom: a layout that ends with SetCursorPos (two columns
+    // of different heights) counts it as content, and a child one spacing shorter scrolls.
+    memory->SetFloat(content_key, ImGui::GetCursorPosY());
     // Touch screens have no wheel: a finger dragged over the text scrolls it.
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 8.f * st.scale))
         ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
     ImGui::EndChild();
 
     ImGui::Dummy(ImVec2(0, 24.f * st.scale - st.item_spacing.y));
+    // A portrait screen keeps its actions at the bottom, where a hand reaches on a standing
+    // kiosk, rather than leaving its lower half empty under them.
+    if (h > k.rect.width())
+        ImGui::SetCursorPosY(
+            std::max(ImGui::GetCursorPosY(), h - st.window_padding.y - footer + 24.f * st.scale));
     draw_actions(k, actions, x0, width, button_h);
     if (member_screen) {
         draw_last_seconds(k, languages);

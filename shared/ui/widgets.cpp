@@ -107,9 +107,10 @@ KeypadInput keypad(Frame& frame, const Rect& r, const WidgetStyle& s) {
     static const char* const kKeys[] = {"1", "2", "3", "4", "5", "6",
                                         "7", "8", "9", "+", "0", "\u2190"};
     const float gap = s.item_spacing.x;
-    const float key_w = std::min((r.width() - 2 * gap) / 3.f, 200.f * s.scale);
+    // Keys grow with the room (a portrait kiosk has plenty), to a size a thumb finds at once.
+    const float key_w = std::min((r.width() - 2 * gap) / 3.f, 260.f * s.scale);
     const float key_h =
-        std::clamp((r.height() - 4 * s.item_spacing.y) / 5.f, 56.f * s.scale, 84.f * s.scale);
+        std::clamp((r.height() - 4 * s.item_spacing.y) / 5.f, 56.f * s.scale, 140.f * s.scale);
     const float x0 = r.min.x + (r.width() - (3 * key_w + 2 * gap)) * 0.5f;
     KeypadInput in;
     ImGui::SetCursorScreenPos(r.min);

@@ -42,10 +42,13 @@ function kioskApi(Module) {
 
 async function main() {
   setupFeedback();
-  // The camera starts while the wasm downloads; it decodes only once the kiosk asks.
+  // The camera starts while the wasm downloads; it decodes only once the kiosk asks, after the
+  // kiosk's first frame is on screen (the scan worker's decoder then loads and compiles without
+  // competing with the kiosk's own start).
+  let drawn = false;
   const camera = setupCamera({
     video,
-    getState: () => (window.kopilka.ready ? window.kopilka.cameraState() : null),
+    getState: () => (window.kopilka.ready && drawn ? window.kopilka.cameraState() : null),
     onCode: (text) => window.kopilka.scan(text, 'camera'),
   });
   camera.start();
@@ -59,6 +62,7 @@ async function main() {
     onAbort: (what) => showBootError('the wasm aborted: ' + what),
   });
   window.kopilka = kioskApi(Module);
+  requestAnimationFrame(() => requestAnimationFrame(() => { drawn = true; }));
   // The outbox retries at once when the network comes back; offline, the screen says so.
   const online = (on) => Module.ccall('kopilka_set_online', null, ['number'], [on ? 1 : 0]);
   window.addEventListener('online', () => online(true));

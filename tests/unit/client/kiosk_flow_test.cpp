@@ -448,8 +448,13 @@ TEST_CASE("a kiosk with redeeming switched off lists the rewards without redeem 
     const auto v = compose_kiosk_view(s, catalogues(), {});
     CHECK(std::none_of(v.actions.begin(), v.actions.end(),
                        [](const ViewAction& a) { return a.action == Action::reward; }));
-    CHECK(v.lines.size() >= 1 + s.config->rewards.size());  // the balance, then each reward
-    CHECK_FALSE(can_redeem(s, s.config->rewards[0]));       // 300 points, 1250 available
+    REQUIRE(v.rewards.size() == s.config->rewards.size());  // each reward as a tile
+    CHECK(v.rewards[0].affordable);
+    CHECK(v.rewards[0].progress_permille == 1000);
+    CHECK_FALSE(v.rewards[1].affordable);
+    CHECK(v.rewards[1].progress_permille == 250);  // 1,250 of 5,000
+    CHECK(mirror_text(v).find(v.rewards[1].text) != std::string::npos);
+    CHECK_FALSE(can_redeem(s, s.config->rewards[0]));  // 300 points, 1250 available
 
     // A reward the points don't reach says how many more it needs.
     r.flow.set_locale(i18n::Locale::en, 2100);
