@@ -87,6 +87,7 @@ RewardTile reward_tile(const Composer& k, const program::Reward& r) {
     RewardTile t;
     t.id = r.id;
     t.name = r.name;
+    t.image = r.image;
     t.cost = k.t("rewards.cost", {r.cost_points, {}});
     t.text = k.t("rewards.item", {r.cost_points, {{"reward", r.name}}});
     const std::int64_t available = k.s.member ? k.s.member->available : 0;

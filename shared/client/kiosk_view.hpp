@@ -52,6 +52,7 @@ struct RewardTile {
     std::string cost;    // "300 points"
     std::string status;  // "Enough points" or "3,750 more points needed"
     std::string text;    // "Cake — 5,000 points · 3,750 more points needed"
+    std::string image;   // the merchant's picture (program::Reward::image), "" none
     bool affordable = false;
     int progress_permille = 1000;  // of the cost the member's points reach
 };

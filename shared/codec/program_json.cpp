@@ -1,6 +1,7 @@
 #include "codec/program_json.hpp"
 
 #include "codec/object_reader.hpp"
+#include "codec/theme_json.hpp"
 #include "core/program/validate.hpp"
 
 namespace kopilka::codec {
@@ -172,7 +173,8 @@ void read_rewards(ObjectReader& r, Program* p) {
     r.optional_array("rewards", kListMax, [&](ObjectReader& e, std::size_t) {
         Reward w;
         read_reward(e, &w);
-        e.reject_unknown({"id", "name", "cost_points", "kind", "value", "coupon_valid_days"});
+        e.reject_unknown(
+            {"id", "name", "cost_points", "kind", "value", "coupon_valid_days", "image"});
         p->rewards.push_back(w);
     });
 }
@@ -199,12 +201,14 @@ Json multipliers_json(const std::vector<Multiplier>& ms) {
 
 Json encode_reward(const Reward& w) {
     static const char* const kinds[] = {"gift", "fixed_discount", "percent_discount"};
-    return {{"id", w.id},
-            {"name", w.name},
-            {"cost_points", w.cost_points},
-            {"kind", kinds[static_cast<int>(w.kind)]},
-            {"value", w.value},
-            {"coupon_valid_days", w.coupon_valid_days}};
+    Json j = {{"id", w.id},
+              {"name", w.name},
+              {"cost_points", w.cost_points},
+              {"kind", kinds[static_cast<int>(w.kind)]},
+              {"value", w.value},
+              {"coupon_valid_days", w.coupon_valid_days}};
+    if (!w.image.empty()) j["image"] = w.image;
+    return j;
 }
 
 void read_reward(ObjectReader& e, Reward* w) {
@@ -214,6 +218,11 @@ void read_reward(ObjectReader& e, Reward* w) {
     e.optional_enum("kind", &w->kind, {"gift", "fixed_discount", "percent_discount"});
     e.optional_integer("value", &w->value, 0, amount_max);
     e.optional_integer("coupon_valid_days", &w->coupon_valid_days, 1, days_max);
+    e.optional_text("image", &w->image, theme::logo_bytes_max);
+    if (e.ok()) {
+        const std::string why = logo_problem(w->image);  // the same rules as a theme's logo
+        if (!why.empty()) e.fail("invalid_value", e.field("image"), why);
+    }
 }
 
 Decoded<Program> decode_program(const Json& j, bool check_rules) {

@@ -530,6 +530,29 @@ void list_mechanic(Ctx& c, const char* id, const char* prefix, std::vector<T>* l
         c, std::string("program.") + id, id, list, [&] { return make(fresh); }, draw);
 }
 
+// The merchant's picture of a reward for the kiosk's tile: uploaded like the theme's logo (the
+// page reads the file and hands it over as a data: URL), or removed.
+void reward_picture(Ctx& c, const std::string& f, program::Reward& w) {
+    label(c, "program.reward_image");
+    muted(w.image.empty() ? c.t("program.reward_image_none")
+                          : c.n("program.reward_image_size",
+                                static_cast<std::int64_t>((w.image.size() * 3 / 4 + 1023) / 1024)));
+    if (ImGui::Button((c.t("program.reward_image_upload") + "##" + f + ".image").c_str()) &&
+        c.in.pick_picture)
+        *c.in.pick_picture = w.id;
+    if (!w.image.empty()) {
+        ImGui::SameLine();
+        if (ImGui::Button(
+                (c.t("program.reward_image_remove") + "##" + f + ".image_remove").c_str())) {
+            w.image.clear();
+            c.changed = true;
+        }
+    }
+    if (c.in.picture_reward == w.id && !c.in.picture_error.empty())
+        colored(kError, c.t("program.reward_image_" + c.in.picture_error));
+    field_error(c, f + ".image");
+}
+
 void rewards_form(Ctx& c, program::Program& p) {
     list_mechanic(
         c, "rewards", "reward-", &p.rewards,
@@ -549,6 +572,7 @@ void rewards_form(Ctx& c, program::Program& p) {
             if (w.kind == program::RewardKind::percent_discount)
                 percent_field(c, "program.reward_value_percent", f + ".value", &w.value);
             int_field(c, "program.coupon_days", f + ".coupon_valid_days", &w.coupon_valid_days);
+            reward_picture(c, f, w);
         });
 }
 

@@ -33,6 +33,9 @@ struct ProgramScreenContext {
     float scale = 1;
     std::map<std::string, std::string>& text;  // numbers being typed, by field
     std::int64_t now_ms = 0;
+    std::string* pick_picture = nullptr;  // set to a reward's id when its picture is to be chosen
+    std::string picture_reward;           // the reward whose picture file the page refused, and why
+    std::string picture_error;            // ("logo_type", "logo_size"; "" none)
 };
 
 // Draws the editor into `content` (screen pixels).

@@ -968,9 +968,10 @@ ConsoleLayout ConsoleUi::draw(ConsoleFlow& flow, const i18n::Catalogues& texts,
             break;
         case ConsoleSection::program: {
             static const i18n::Catalogues none;
-            program_screen({flow, texts, kiosk_texts, rules_texts ? *rules_texts : none,
-                            fonts.title, scale, text_, now_ms},
-                           rest);
+            program_screen(
+                {flow, texts, kiosk_texts, rules_texts ? *rules_texts : none, fonts.title, scale,
+                 text_, now_ms, &c.layout.pick_picture, picture_reward, picture_error},
+                rest);
             break;
         }
         case ConsoleSection::simulator:

@@ -43,6 +43,7 @@ struct ConsoleLayout {
     std::optional<Rect> logo;    // where the kiosk shows the logo, in the preview
     bool pick_logo = false;      // the person asked to upload a logo this frame
     bool pick_csv = false;       // … to choose a CSV file to import
+    std::string pick_picture;    // … to upload the picture of this reward (its id)
 };
 
 enum class PreviewScreen : std::uint8_t { attract, member, spin, coupon };
@@ -68,6 +69,8 @@ class ConsoleUi {
     i18n::Locale attract_locale = i18n::Locale::en;  // whose attract texts are edited
     float wanted_preview_scale = 0.5f;               // set by draw()
     std::string logo_error;  // the page refused a file: "logo_type", "logo_size" ("" none)
+    std::string picture_reward;  // the reward whose picture file the page refused …
+    std::string picture_error;   // … and why, as logo_error
     const i18n::Catalogues* rules_texts = nullptr;  // the program in plain words (its editor)
 
   private:

@@ -422,6 +422,18 @@ void draw_reward_tile(const Screen& k, const client::RewardTile& t, const Rect& 
                 k.color(t.affordable ? st.accent : st.text), t.cost.c_str(), nullptr, inner, &clip);
     const ImVec2 status = body->CalcTextSizeA(body->FontSize, FLT_MAX, inner, t.status.c_str());
     const float bottom = r.max.y - pad;
+    // The picture in the room between the cost and the status, where it fits at a useful size.
+    const float picture_top = r.min.y + pad + name_size.y + body->FontSize + 14.f * st.scale;
+    const float picture_bottom = bottom - status.y - (t.affordable ? 20.f : 26.f) * st.scale;
+    // Only wholly visible: the page's picture is not clipped to a scrolled body as ImGui's is.
+    const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
+    if (!t.image.empty() && picture_bottom - picture_top >= 56.f * st.scale &&
+        picture_top >= clip_min.y && picture_bottom <= clip_max.y && r.min.x >= clip_min.x &&
+        r.max.x <= clip_max.x)
+        k.in->pictures.push_back(
+            {t.id,
+             t.image,
+             {ImVec2(r.min.x + pad, picture_top), ImVec2(r.max.x - pad, picture_bottom)}});
     if (t.affordable) {
         const float pill_h = status.y + 10.f * st.scale;
         const ImVec2 a(r.min.x + pad, bottom - pill_h);
@@ -462,7 +474,10 @@ void draw_rewards(const Screen& k, float width, float room) {
         2 * pad + 2 * st.fonts.title->FontSize + 2 * st.fonts.body->FontSize + 40.f * st.scale;
     const float left = room - ImGui::GetCursorPosY() - st.item_spacing.y;
     const float share = (left - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
-    const float tile_h = std::clamp(share, need, need + 48.f * st.scale);
+    // With the merchant's pictures the tiles grow, to give them the room between the words.
+    const bool pictures = std::any_of(v.rewards.begin(), v.rewards.end(),
+                                      [](const client::RewardTile& t) { return !t.image.empty(); });
+    const float tile_h = std::clamp(share, need, need + (pictures ? 200.f : 48.f) * st.scale);
     const float x0 = ImGui::GetCursorPosX() + (columns == 1 ? (width - tile_w) * 0.5f : 0.f);
     const ImVec2 origin(ImGui::GetCursorScreenPos().x - ImGui::GetCursorPosX() + x0,
                         ImGui::GetCursorScreenPos().y);

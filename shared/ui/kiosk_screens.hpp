@@ -24,6 +24,14 @@ struct UiInput {
     // Where the camera's live preview goes this frame (inside the viewfinder the scan screen
     // draws, screen pixels); none: no preview (other screens, the keypad open).
     std::optional<Rect> viewfinder;
+    // Where the merchant's pictures go this frame (the reward tiles' middles, screen pixels): the
+    // page shows each as an image there (ImGui draws no pictures).
+    struct Picture {
+        std::string id;   // the reward's
+        std::string src;  // its image URL
+        Rect rect;
+    };
+    std::vector<Picture> pictures;
 };
 
 // Where draw_kiosk draws.

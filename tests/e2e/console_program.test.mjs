@@ -180,4 +180,36 @@ describe('console program editor: segments, action bonuses, blackouts', () => {
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(artifactsDir, 'console-program-segments-ru.png') });
     }));
+
+  test('a reward\'s picture is uploaded and published; one is removed', () =>
+    onPage(async (page, server) => {
+      const before = await published(server);
+      assert.equal(before.program.rewards[2].image, undefined, 'the demo\'s third reward has no picture');
+      assert.match(before.program.rewards[0].image, /^data:image\/png;base64,/);
+      // The coffee's picture removed (the form is reached top down).
+      await reach(page, '##rewards[0].image_remove');
+      await until(page, 'an edit to save', (p) => p.dirty && p.can_save);
+      // "Upload a picture…" under the third reward opens the page's file picker; the file is
+      // handed over as the picker would (the page checks it, as the logo's).
+      await page.evaluate(() => {
+        window.__picked = 0;
+        window.kopilkaConsole.module.kopilkaPickLogo = () => { window.__picked += 1; };
+      });
+      await reach(page, '##rewards[2].image');
+      await page.waitForFunction(() => window.__picked === 1, null, { timeout: 5000 });
+      const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+      await page.evaluate(async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        await window.kopilkaConsole.setLogo(new File([bytes], 'voucher.png', { type: 'image/png' }));
+      }, png);
+      await page.waitForTimeout(300);
+      await clickItem(page, '##program_save');
+      await until(page, 'the save', (p) => p.done === 'saved' && !p.dirty);
+      const saved = await published(server);
+      assert.equal(saved.version, before.version + 1);
+      assert.equal(saved.program.rewards[2].image, `data:image/png;base64,${png}`);
+      assert.equal(saved.program.rewards[0].image, undefined);
+      assert.equal(saved.program.rewards[1].image, before.program.rewards[1].image);
+      await page.screenshot({ path: path.join(artifactsDir, 'console-program-reward-picture.png') });
+    }));
 });

@@ -114,8 +114,25 @@ for (const size of SIZES) {
           await checkLayout(page, size, `member-${lang}`);
           await h.tap(page, 'rewards');
           await h.waitForScreen(page, ['rewards']);
-          await checkLayout(page, size, `rewards-${lang}`);
+          // The demo's coffee and cake have the merchant's pictures: shown (decoded) inside their
+          // tiles, over no other control.
+          await page.waitForFunction(() => [...document.querySelectorAll('#kopilka-pictures img')]
+            .filter((i) => i.complete && i.naturalWidth > 0 && !i.hidden).length === 2, null, { timeout: 5000 });
+          const rewards = await checkLayout(page, size, `rewards-${lang}`);
+          const pictures = await page.evaluate(() => [...document.querySelectorAll('#kopilka-pictures img')]
+            .map((i) => { const r = i.getBoundingClientRect(); return { id: i.dataset.reward, x: r.x, y: r.y, w: r.width, h: r.height }; }));
+          assert.deepEqual(pictures.map((p) => p.id).sort(), ['cake', 'coffee']);
+          for (const p of pictures) {
+            const tile = rewards.state.buttons.find((b) => b.name === 'reward' && b.arg === p.id);
+            assert.ok(tile, `the ${p.id} tile is drawn`);
+            assert.ok(p.w >= 56 && p.h >= 56, `${p.id}'s picture is large enough to see: ${p.w}×${p.h}`);
+            assert.ok(overlap(p, tile) >= p.w * p.h - 1, `${p.id}'s picture is inside its tile at ${size.name}`);
+            for (const b of rewards.state.buttons)
+              if (b !== tile) assert.ok(overlap(p, b) < 1, `${p.id}'s picture covers ${label(b)}`);
+          }
           await h.tap(page, 'back');
+          await page.waitForFunction(() => document.querySelectorAll('#kopilka-pictures img').length === 0,
+            null, { timeout: 5000 });
           await h.waitForScreen(page, ['member']);
           await h.tap(page, 'open_spin');
           await h.waitForScreen(page, ['spin']);

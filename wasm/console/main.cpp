@@ -47,6 +47,7 @@ struct App {
     std::uint64_t mirrored_revision = 0;
     std::int64_t drawn_second = 0;  // a countdown on screen changes once a second
     std::string layout_json;        // what the page was told last
+    std::string picking;            // whose file the page is reading: "" the logo, else a reward
     std::string qr_asked;           // the pairing code whose QR the page was asked for
 };
 
@@ -146,7 +147,11 @@ void draw(std::int64_t now) {
                              ? std::string(client::console_section_name(app.flow.state().section))
                              : "sign_in");
     }
-    if (layout.pick_logo) js_pick_logo();
+    // One file picker for both (web/console/app.js): the logo, or a reward's picture.
+    if (layout.pick_logo || !layout.pick_picture.empty()) {
+        app.picking = layout.pick_logo ? std::string() : layout.pick_picture;
+        js_pick_logo();
+    }
     if (layout.pick_csv) js_pick_csv();
     // An export the person asked for (import section or a report card): the page downloads it.
     const std::string& token = app.flow.state().session.token;
@@ -168,20 +173,36 @@ void load_fonts(float scale) {
     ui::apply_console_style(scale);
 }
 
+// A reward's picture file the page read (kopilka_console_logo, App::picking names the reward):
+// into the program's draft, or the reason it was refused under the reward.
+void reward_picture(App& app, const std::string& why, const std::string& url) {
+    app.ui.picture_reward = app.picking;
+    app.ui.picture_error = why;
+    program::Program& draft = app.flow.program().draft();
+    for (auto& r : draft.rewards)
+        if (r.id == app.picking && why.empty() && !url.empty()) {
+            r.image = url;
+            app.flow.program().edited();
+        }
+    app.flow.changed();
+}
+
 }  // namespace
 
 extern "C" {
 
 // A logo file the page read (console.js): a data: URL, or an error code ("logo_type",
-// "logo_size") when the file was refused. It shows in the previews at once.
+// "logo_size") when the file was refused. It shows in the previews at once. The same file picker
+// reads a reward's picture when the program editor asked for one (App::picking).
 EMSCRIPTEN_KEEPALIVE void kopilka_console_logo(const char* data_url, const char* error) {
     if (!g_app) return;
     App& app = *g_app;
     wasm::host::wake();
-    app.ui.logo_error = error ? error : "";
+    std::string why = error ? error : "";
     const std::string url = data_url ? data_url : "";
-    if (app.ui.logo_error.empty() && !codec::logo_problem(url).empty())
-        app.ui.logo_error = "logo_type";
+    if (why.empty() && !codec::logo_problem(url).empty()) why = "logo_type";
+    if (!app.picking.empty()) return reward_picture(app, why, url);
+    app.ui.logo_error = why;
     if (app.ui.logo_error.empty() && !url.empty()) {
         app.flow.draft().logo = url;
         app.flow.draft_changed(wasm::wall_ms());

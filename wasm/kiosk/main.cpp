@@ -9,6 +9,7 @@
 #include <emscripten.h>
 #include <imgui.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -54,6 +55,7 @@ struct App {
     std::string state_json;
     std::string camera_json;
     std::optional<ui::Rect> viewfinder;  // where the last frame wants the camera's preview
+    std::string pictures_json = "[]";    // the merchant's pictures the page shows (set_pictures)
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
@@ -158,6 +160,24 @@ bool update(std::int64_t now) {
     return app.flow.revision() != app.drawn_revision || app.flow.animating();
 }
 
+// The reward tiles' pictures to the page, when where or which changed.
+void show_pictures(App& app, const std::vector<ui::UiInput::Picture>& pictures) {
+    const float k = wasm::host::scale();
+    const auto css = [k](float v) { return std::round(v / k * 10.f) / 10.f; };
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : pictures)
+        list.push_back({{"id", p.id},
+                        {"src", p.src},
+                        {"x", css(p.rect.min.x)},
+                        {"y", css(p.rect.min.y)},
+                        {"w", css(p.rect.width())},
+                        {"h", css(p.rect.height())}});
+    std::string json = list.dump();
+    if (json == app.pictures_json) return;
+    app.pictures_json = std::move(json);
+    wasm::set_pictures(app.pictures_json);
+}
+
 void draw(std::int64_t now) {
     App& app = *g_app;
     app.drawn_revision = app.flow.revision();
@@ -180,6 +200,7 @@ void draw(std::int64_t now) {
         wasm::feedback(std::string(client::feedback_name(f)), config && config->device_sound);
     }
     app.viewfinder = in.viewfinder;
+    show_pictures(app, in.pictures);
     apply_ui_input(app, in, now);
 }
 

@@ -62,6 +62,9 @@ EM_JS(void, js_set_logo, (const char* url, const char* alt), {
     if (img.getAttribute('src') !== u) img.src = u;
     img.hidden = false;
 });
+EM_JS(void, js_set_pictures, (const char* json), {
+    if (typeof window.kopilkaPictures === 'function') window.kopilkaPictures(UTF8ToString(json));
+});
 // clang-format on
 }  // namespace
 
@@ -113,6 +116,10 @@ void set_screen(const std::string& screen) { js_set_screen(screen.c_str()); }
 void feedback(const std::string& kind, bool sound) {
     js_feedback(kind.c_str(), sound ? 1 : 0);
 }
+void set_pictures(const std::string& json) {
+    js_set_pictures(json.c_str());
+}
+
 void set_logo(const std::string& url, const std::string& alt) {
     js_set_logo(url.c_str(), alt.c_str());
 }

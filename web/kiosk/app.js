@@ -40,8 +40,37 @@ function kioskApi(Module) {
   };
 }
 
+// The merchant's pictures of rewards: the wasm draws the tiles and calls this with where each
+// picture goes ([{id, src, x, y, w, h}], CSS pixels) whenever that changes; one <img> per reward.
+function setupPictures() {
+  const layer = document.getElementById('kopilka-pictures');
+  const shown = new Map();  // reward id → <img>
+  window.kopilkaPictures = (json) => {
+    const wanted = new Map(JSON.parse(json).map((p) => [p.id, p]));
+    for (const [id, img] of shown) {
+      if (!wanted.has(id)) { img.remove(); shown.delete(id); }
+    }
+    for (const [id, p] of wanted) {
+      let img = shown.get(id);
+      if (!img) {
+        img = document.createElement('img');
+        img.className = 'picture';
+        img.alt = '';
+        img.decoding = 'async';
+        img.dataset.reward = id;
+        img.addEventListener('error', () => { img.hidden = true; });  // the tile's words remain
+        layer.append(img);
+        shown.set(id, img);
+      }
+      if (img.getAttribute('src') !== p.src) { img.hidden = false; img.src = p.src; }
+      Object.assign(img.style, { left: `${p.x}px`, top: `${p.y}px`, width: `${p.w}px`, height: `${p.h}px` });
+    }
+  };
+}
+
 async function main() {
   setupFeedback();
+  setupPictures();
   // The camera starts while the wasm downloads; it decodes only once the kiosk asks, after the
   // kiosk's first frame is on screen (the scan worker's decoder then loads and compiles without
   // competing with the kiosk's own start).

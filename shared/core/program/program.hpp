@@ -146,6 +146,9 @@ struct Reward {
     RewardKind kind = RewardKind::gift;
     std::int64_t value = 0;                  // minor units, or basis points for percent_discount
     std::int64_t coupon_valid_days = 30;
+    // The merchant's picture of it on the kiosk's reward tile: a data:image/… base64 URL (at most
+    // 48 KiB, like a theme's logo) or an https:// URL; "" none.
+    std::string image;
 };
 
 // 12. Segment rules: a member attribute gives a discount ("status" = "student" → 10 %).

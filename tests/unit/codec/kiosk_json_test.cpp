@@ -4,9 +4,9 @@
 
 #include <doctest/doctest.h>
 
-#include "round_trip.hpp"
-
 #include "codec/member_json.hpp"
+#include "codec/program_json.hpp"
+#include "round_trip.hpp"
 
 using namespace kopilka;
 using codec::Json;
@@ -342,4 +342,43 @@ TEST_CASE("kiosk json: code requests; a card's code keeps control characters, a 
     CHECK(codec::decode_code_request(extra, 32, true).error.field == "device");
     const Json long_code = {{"code", std::string(33, 'A')}};
     CHECK(codec::decode_code_request(long_code, 32, true).error.code == "out_of_range");
+}
+
+TEST_CASE("a reward's picture: a data:image or https URL round-trips; anything else is refused") {
+    const auto program = [](const Json& image) {
+        Json j = {
+            {"id", "p"},
+            {"currency", "EUR"},
+            {"rewards",
+             Json::array(
+                 {{{"id", "coffee"}, {"name", "Coffee"}, {"cost_points", 300}},
+                  {{"id", "cake"}, {"name", "Cake"}, {"cost_points", 500}, {"image", image}}})}};
+        return codec::decode_program(j, false);
+    };
+    const std::string png = "data:image/png;base64,iVBORw0KGgo=";
+    const auto ok = program(png);
+    REQUIRE(ok.ok());
+    CHECK(ok.value->rewards[0].image.empty());
+    CHECK(ok.value->rewards[1].image == png);
+    // Encoded only where set; the kiosk's config carries it to the tiles.
+    CHECK_FALSE(codec::encode_reward(ok.value->rewards[0]).contains("image"));
+    CHECK(codec::encode_reward(ok.value->rewards[1])["image"] == png);
+    codec::KioskConfig c;
+    c.version = "v";
+    c.merchant_code = "DEMO";
+    c.merchant_name = "Demo";
+    c.rewards = ok.value->rewards;
+    const auto back = codec::decode_kiosk_config(codec::encode_kiosk_config(c));
+    REQUIRE(back.ok());
+    CHECK(back.value->rewards[1].image == png);
+    CHECK(program("https://shop.example/cake.webp").ok());
+
+    for (const Json& bad :
+         {Json("http://shop.example/cake.png"), Json("javascript:alert(1)"),
+          Json("data:image/svg+xml;base64,PHN2Zz4="), Json("https://shop.example/a b.png"),
+          Json("data:image/png;base64," + std::string(50 * 1024, 'A')), Json(12)}) {
+        const auto r = program(bad);
+        CHECK_FALSE(r.ok());
+        CHECK(r.error.field == "rewards[1].image");
+    }
 }

@@ -8,6 +8,7 @@
 #include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/time.hpp"
+#include "storage/demo_pictures.hpp"
 
 namespace kopilka::server {
 
@@ -142,6 +143,20 @@ struct Seed {
 std::string random_id() { return random_hex(16); }
 std::string random_secret() { return random_hex(32); }
 
+namespace {
+// The demo program with the pictures of two rewards, as the console's upload leaves them.
+std::string demo_program() {
+    nlohmann::json program = nlohmann::json::parse(kDemoProgram);
+    for (auto& reward : program["rewards"]) {
+        const std::string id = reward["id"];
+        if (id == "coffee")
+            reward["image"] = std::string("data:image/png;base64,") + kDemoCoffeePng;
+        if (id == "cake") reward["image"] = std::string("data:image/png;base64,") + kDemoCakePng;
+    }
+    return program.dump();
+}
+}  // namespace
+
 std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
     if (!store.empty()) return {};
     try {
@@ -152,7 +167,7 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
         if (!store.empty()) return {};
         throw;
     }
-    store.put_program({"demo", "demo-points", 1, kDemoProgram}, now_ms, {});
+    store.put_program({"demo", "demo-points", 1, demo_program()}, now_ms, {});
     store.put_document({"demo", "wheel", "demo-wheel", 0, kDemoWheel, 0}, now_ms, {});
     store.put_document({"demo", "theme", "daylight", 0, kThemeDaylight, 0}, now_ms, {});
     store.put_document({"demo", "theme", "night", 0, kThemeNight, 0}, now_ms, {});
