@@ -125,6 +125,10 @@ TEST_CASE_FIXTURE(WithDemoServer,
     CHECK(first.body["program"]["id"] == "demo-points");
     CHECK(first.body["rewards"].size() == 3);
     CHECK(first.body["rewards"][0]["id"] == "coffee");
+    // The coffee's picture comes once, with the tiles' rewards, not again in the program.
+    CHECK(first.body["rewards"][0]["image"].get<std::string>().rfind("data:image/png;base64,", 0) ==
+          0);
+    for (const auto& r : first.body["program"]["rewards"]) CHECK_FALSE(r.contains("image"));
     CHECK(first.body["theme"]["name"] ==
           "Kopilka Demo Shop");  // the demo's settings: its daylight theme…
     CHECK(first.body["wheel"]["id"] == "demo-wheel");           // …and its wheel

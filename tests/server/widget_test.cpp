@@ -124,6 +124,8 @@ TEST_CASE_FIXTURE(WithDemoServer,
     REQUIRE_MESSAGE(config.ok(), config.error.message);
     CHECK(config.value->merchant_code == "DEMO");
     CHECK(config.value->program.rewards.size() == 3);
+    // The demo's rewards have pictures for the kiosk's tiles; the widget's config leaves them out.
+    for (const auto& r : config.value->program.rewards) CHECK(r.image.empty());
     CHECK(config.value->program.referral);
     CHECK(!config.value->program.coalition);
     CHECK(config.value->has_theme);  // the kiosk's theme: the settings name none

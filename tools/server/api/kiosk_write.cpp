@@ -51,11 +51,13 @@ const program::Reward* find_reward(const program::Program& p, const std::string&
 }
 
 Json reward_json(const program::Program& p, const std::string& reward_id) {
-    const Json encoded = codec::encode_program(p);
-    if (encoded.contains("rewards"))
-        for (const auto& r : encoded["rewards"])
-            if (r.value("id", "") == reward_id) return r;
-    return Json{{"id", reward_id}};
+    const program::Reward* r = find_reward(p, reward_id);
+    if (!r) return Json{{"id", reward_id}};
+    // Without its picture: the kiosk has it from its config, a till shows none, and it may be
+    // 48 KiB.
+    Json j = codec::encode_reward(*r);
+    j.erase("image");
+    return j;
 }
 
 }  // namespace kopilka::server

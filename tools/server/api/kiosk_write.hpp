@@ -40,8 +40,8 @@ codec::Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Led
 
 // The program's reward with this id, nullptr when there is none.
 const program::Reward* find_reward(const program::Program& p, const std::string& reward_id);
-// A reward as the program document spells it (codec::encode_program), {"id"} when the
-// program no longer has it.
+// A reward as the program document spells it (codec::encode_reward) but for its picture, {"id"}
+// when the program no longer has it.
 codec::Json reward_json(const program::Program& p, const std::string& reward_id);
 
 }  // namespace kopilka::server

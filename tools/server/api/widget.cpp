@@ -129,6 +129,8 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     c.currency = program->currency;
     c.program = *program;
     c.program.coalition.reset();  // the coalition's clearing is between merchants
+    // Every visitor who opens the widget downloads this; the rewards' pictures are the kiosk's.
+    for (auto& r : c.program.rewards) r.image.clear();
     c.program_version = program_version;
     const std::string theme_id =
         settings.theme_id.empty() ? load_kiosk_settings(store, id).theme_id : settings.theme_id;
