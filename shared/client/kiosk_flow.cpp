@@ -145,6 +145,11 @@ void KioskFlow::tick(std::int64_t now_ms) {
         changed();
     }
     if (state_.paired && now_ms >= config_due_ms_) refresh_config(now_ms);
+    if (state_.screen == Screen::looking_up && lookup_shown_ms_ != 0 &&
+        now_ms >= lookup_shown_ms_) {  // a slow answer: "looking up" is drawn now
+        lookup_shown_ms_ = 0;
+        changed();
+    }
     if (animating() && now_ms >= state_.spin->started_ms + state_.spin->duration_ms) {
         state_.spin->phase = SpinView::Phase::result;
         show(now_ms);  // the result gets a whole idle period to be read
@@ -383,7 +388,10 @@ void KioskFlow::scan(std::string_view text, ScanSource source, std::int64_t now_
     state_.member_cached = false;
     state_.error.reset();
     state_.notice.reset();
-    changed();
+    // Most answers come within a frame or two: the shopper sees the balance next, without a
+    // flash of "looking up" (and without the frames it costs a slow GPU before the balance).
+    lookup_shown_ms_ = options_.lookup_quiet_ms > 0 ? now_ms + options_.lookup_quiet_ms : 0;
+    if (lookup_shown_ms_ == 0) changed();
     const std::string code = cards::canonical_text(parsed.code);
     session_.lookup(code, now_ms, [this](LookupResult r) { on_lookup(r); });
 }

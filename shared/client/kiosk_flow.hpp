@@ -99,6 +99,9 @@ struct KioskFlowOptions {
     std::int64_t error_signout_ms = 15000;       // error screen → attract
     std::int64_t scan_screen_idle_ms = 45000;    // scan screen without a card → attract
     std::int64_t same_code_debounce_ms = 3000;   // the same text again within this is ignored
+    // While a lookup is answered within this, the screen stays as it was (its revision does not
+    // change), so the balance is the next frame drawn; a slower one shows "looking up".
+    std::int64_t lookup_quiet_ms = 300;
     std::int64_t spin_animation_ms = 4000;
     std::int64_t config_refresh_ms = 5 * 60000;  // how often the config is asked for again
     std::size_t cached_members_max = 50;         // snapshots kept for offline lookups
@@ -171,6 +174,7 @@ private:
   std::uint64_t revision_ = 1;
   std::string last_text_;
   std::int64_t last_text_ms_ = 0;
+  std::int64_t lookup_shown_ms_ = 0;  // when a lookup still unanswered is shown; 0 when it is
   std::int64_t config_due_ms_ = 0;
   bool config_in_flight_ = false;
 };

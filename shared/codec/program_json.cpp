@@ -199,7 +199,7 @@ Json multipliers_json(const std::vector<Multiplier>& ms) {
 }
 }  // namespace
 
-Json encode_reward(const Reward& w) {
+Json encode_reward(const Reward& w, Pictures pictures) {
     static const char* const kinds[] = {"gift", "fixed_discount", "percent_discount"};
     Json j = {{"id", w.id},
               {"name", w.name},
@@ -207,7 +207,7 @@ Json encode_reward(const Reward& w) {
               {"kind", kinds[static_cast<int>(w.kind)]},
               {"value", w.value},
               {"coupon_valid_days", w.coupon_valid_days}};
-    if (!w.image.empty()) j["image"] = w.image;
+    if (pictures == Pictures::included && !w.image.empty()) j["image"] = w.image;
     return j;
 }
 
@@ -256,7 +256,7 @@ Decoded<Program> decode_program(const Json& j, bool check_rules) {
     return out;
 }
 
-Json encode_program(const Program& p) {
+Json encode_program(const Program& p, Pictures pictures) {
     Json j = {{"id", p.id}, {"name", p.name}, {"currency", money::currency_info(p.currency).code},
               {"point_value_minor", p.point_value_minor}};
     if (p.flat_discount)
@@ -344,7 +344,7 @@ Json encode_program(const Program& p) {
                           {"clearing_price_den", p.coalition->clearing_price_den}};
     if (!p.rewards.empty()) {
         Json a = Json::array();
-        for (const auto& w : p.rewards) a.push_back(encode_reward(w));
+        for (const auto& w : p.rewards) a.push_back(encode_reward(w, pictures));
         j["rewards"] = a;
     }
     if (!p.segments.empty()) {

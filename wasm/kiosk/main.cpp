@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ client::KioskFlowOptions flow_options() {
     return o;
 }
 
+// A reward's picture as last sent to the page (set_pictures), in CSS pixels.
+struct ShownPicture {
+    std::string id;
+    std::size_t src_hash = 0;
+    float x = 0, y = 0, w = 0, h = 0;
+    bool operator==(const ShownPicture& o) const {
+        return id == o.id && src_hash == o.src_hash && x == o.x && y == o.y && w == o.w && h == o.h;
+    }
+};
+
 struct App {
     wasm::FetchTransport transport;
     wasm::LocalStorage storage;
@@ -55,7 +66,7 @@ struct App {
     std::string state_json;
     std::string camera_json;
     std::optional<ui::Rect> viewfinder;  // where the last frame wants the camera's preview
-    std::string pictures_json = "[]";    // the merchant's pictures the page shows (set_pictures)
+    std::vector<ShownPicture> pictures_shown;  // the merchant's pictures the page shows
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
@@ -160,22 +171,28 @@ bool update(std::int64_t now) {
     return app.flow.revision() != app.drawn_revision || app.flow.animating();
 }
 
-// The reward tiles' pictures to the page, when where or which changed.
+// The reward tiles' pictures to the page, when where or which changed. Compared by id, place
+// and a hash of the source, so a frame that moves nothing builds no JSON (a picture's data URL
+// may be 48 KiB).
 void show_pictures(App& app, const std::vector<ui::UiInput::Picture>& pictures) {
     const float k = wasm::host::scale();
     const auto css = [k](float v) { return std::round(v / k * 10.f) / 10.f; };
-    nlohmann::json list = nlohmann::json::array();
+    std::vector<ShownPicture> shown;
+    shown.reserve(pictures.size());
     for (const auto& p : pictures)
-        list.push_back({{"id", p.id},
-                        {"src", p.src},
-                        {"x", css(p.rect.min.x)},
-                        {"y", css(p.rect.min.y)},
-                        {"w", css(p.rect.width())},
-                        {"h", css(p.rect.height())}});
-    std::string json = list.dump();
-    if (json == app.pictures_json) return;
-    app.pictures_json = std::move(json);
-    wasm::set_pictures(app.pictures_json);
+        shown.push_back({p.id, std::hash<std::string>{}(p.src), css(p.rect.min.x),
+                         css(p.rect.min.y), css(p.rect.width()), css(p.rect.height())});
+    if (shown == app.pictures_shown) return;
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t i = 0; i < shown.size(); ++i)
+        list.push_back({{"id", shown[i].id},
+                        {"src", pictures[i].src},
+                        {"x", shown[i].x},
+                        {"y", shown[i].y},
+                        {"w", shown[i].w},
+                        {"h", shown[i].h}});
+    app.pictures_shown = std::move(shown);
+    wasm::set_pictures(list.dump());
 }
 
 void draw(std::int64_t now) {

@@ -626,6 +626,40 @@ float scale() {
 
 }  // namespace kopilka::wasm::host
 
+// Dear ImGui's OpenGL3 backend reads GL state before every frame it renders, to restore it
+// after. Chromium's WebGL answers most of those reads in the page (bindings, enabled caps), but
+// the viewport, the scissor box and the blend functions are asked of the GPU process, which
+// answers only after every command queued before: with a software GPU, the previous frames'
+// drawing, up to hundreds of milliseconds (a card's balance waited on it). Nothing but ImGui
+// draws on the app's canvas, so those are answered here: the frame's viewport (render sets
+// it) and the blending ImGui itself sets; restoring them is then a no-op.
+extern "C" void kopilka_gl_get_integerv(unsigned int pname, int* data) {
+    using kopilka::wasm::host::g_host;
+    const int w = g_host ? g_host->width_px : 0, h = g_host ? g_host->height_px : 0;
+    switch (pname) {
+        case GL_VIEWPORT:
+        case GL_SCISSOR_BOX:
+            data[0] = 0, data[1] = 0, data[2] = w, data[3] = h;
+            return;
+        case GL_BLEND_SRC_RGB:
+            *data = GL_SRC_ALPHA;
+            return;
+        case GL_BLEND_DST_RGB:
+        case GL_BLEND_DST_ALPHA:
+            *data = GL_ONE_MINUS_SRC_ALPHA;
+            return;
+        case GL_BLEND_SRC_ALPHA:
+            *data = GL_ONE;
+            return;
+        case GL_BLEND_EQUATION_RGB:
+        case GL_BLEND_EQUATION_ALPHA:
+            *data = GL_FUNC_ADD;
+            return;
+        default:
+            glGetIntegerv(pname, data);
+    }
+}
+
 // The text sink's typed or pasted text (UTF-8), as characters for ImGui and the app. A paste
 // by ImGui's own shortcut (Ctrl+V, Shift+Insert: the paste event comes while its key is down)
 // is ImGui's: it reads the text from the clipboard buffer in the next frame (as characters the

@@ -557,6 +557,36 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a lookup answered within the quiet time goes straight to the member; a slow one shows "
+    "that it is looking up") {
+    Rig r;
+    r.net.answer(200, kConfig);
+    const std::uint64_t at_attract = r.flow.revision();
+    r.flow.scan(kCard, ScanSource::camera, 1000);
+    CHECK(r.flow.state().screen == Screen::looking_up);
+    r.flow.tick(1100);
+    CHECK(r.flow.revision() == at_attract);  // the attract screen stays drawn
+    r.net.answer(200, member_body(1250));
+    CHECK(r.flow.state().screen == Screen::member);
+    CHECK(r.flow.revision() == at_attract + 1);  // one change: the balance
+    r.flow.tick(1400);                           // the quiet time is over; nothing more to draw
+    CHECK(r.flow.revision() == at_attract + 1);
+
+    r.flow.sign_out(5000);
+    const std::uint64_t again = r.flow.revision();
+    r.flow.scan(kCard, ScanSource::camera, 10000);
+    r.flow.tick(10299);
+    CHECK(r.flow.revision() == again);
+    r.flow.tick(10300);  // still no answer: "looking up" is drawn
+    CHECK(r.flow.revision() == again + 1);
+    r.flow.tick(10400);
+    CHECK(r.flow.revision() == again + 1);
+    r.net.answer(200, member_body(1250));
+    CHECK(r.flow.state().screen == Screen::member);
+    CHECK(r.flow.revision() == again + 2);
+}
+
+TEST_CASE(
     "feedback: a card read once when a lookup opens the member screen, a win when the wheel stops "
     "on a prize") {
     FeedbackWatch watch;

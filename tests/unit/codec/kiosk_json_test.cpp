@@ -363,6 +363,11 @@ TEST_CASE("a reward's picture: a data:image or https URL round-trips; anything e
     // Encoded only where set; the kiosk's config carries it to the tiles.
     CHECK_FALSE(codec::encode_reward(ok.value->rewards[0]).contains("image"));
     CHECK(codec::encode_reward(ok.value->rewards[1])["image"] == png);
+    // Left out where asked (a kiosk's program to quote with, a coupon's answer), the rest kept.
+    const Json without = codec::encode_program(*ok.value, codec::Pictures::left_out);
+    CHECK_FALSE(without["rewards"][1].contains("image"));
+    CHECK(without["rewards"][1]["cost_points"] == 500);
+    CHECK(codec::encode_program(*ok.value)["rewards"][1]["image"] == png);
     codec::KioskConfig c;
     c.version = "v";
     c.merchant_code = "DEMO";

@@ -100,7 +100,8 @@ struct Headless {
     ui::Fonts fonts;
     float scale;
     ImVec2 after_preview;  // the console's cursor after the last child preview
-    Headless(ImVec2 display, float scale_) : scale(scale_) {
+    Headless(ImVec2 display, float scale_, theme::Theme theme_ = {})
+        : theme(std::move(theme_)), scale(scale_) {
         ImGui::SetCurrentContext(context);
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;
@@ -200,6 +201,22 @@ const client::Screen kScreens[] = {
     client::Screen::error,
 };
 
+// f(state, "<screen> in <locale>[ with the keypad]") for every screen in every locale, and
+// the scan screen with its keypad open.
+template <typename F>
+void for_each_screen(F f) {
+    for (client::Screen screen : kScreens)
+        for (i18n::Locale locale : i18n::all_locales)
+            for (bool keypad : {false, true}) {
+                if (keypad && screen != client::Screen::scan) continue;
+                client::KioskState s = state_on(screen, locale);
+                s.keypad_open = keypad;
+                f(s, std::string(client::screen_name(screen)) + " in " +
+                         std::string(i18n::locale_tag(locale)) +
+                         (keypad ? " with the keypad" : ""));
+            }
+}
+
 }  // namespace
 
 TEST_CASE("kiosk screens: every screen and locale stays inside the rectangle it is drawn into") {
@@ -217,17 +234,52 @@ TEST_CASE("kiosk screens: every screen and locale stays inside the rectangle it 
     };
     for (const Case& c : cases) {
         Headless imgui(c.display, c.scale);
-        for (client::Screen screen : kScreens)
-            for (i18n::Locale locale : i18n::all_locales)
-                for (bool keypad : {false, true}) {
-                    if (keypad && screen != client::Screen::scan) continue;
-                    client::KioskState s = state_on(screen, locale);
-                    s.keypad_open = keypad;
-                    INFO(c.what, ": ", std::string(client::screen_name(screen)), " in ",
-                         std::string(i18n::locale_tag(locale)), keypad ? " with the keypad" : "");
-                    check_inside(imgui.draw(s, c.rect), c.rect);
-                }
+        for_each_screen([&](const client::KioskState& s, const std::string& what) {
+            INFO(c.what, ": ", what);
+            check_inside(imgui.draw(s, c.rect), c.rect);
+        });
     }
+}
+
+// Two buttons share no pixel (edges may touch).
+bool overlap(const ui::DrawnButton& a, const ui::DrawnButton& b) {
+    const float e = 0.5f;
+    return a.x + a.w > b.x + e && b.x + b.w > a.x + e && a.y + a.h > b.y + e && b.y + b.h > a.y + e;
+}
+
+TEST_CASE(
+    "kiosk screens: any theme a merchant may publish (text 12 to 72 px, square or round "
+    "corners) keeps every control on screen, apart and large enough to touch") {
+    struct Size {
+        const char* what;
+        ImVec2 display;
+    };
+    const Size sizes[] = {
+        {"1280x800", {1280, 800}}, {"1920x1080", {1920, 1080}}, {"1080x1920", {1080, 1920}}};
+    for (const int font : {theme::font_size_px_min, 30, theme::font_size_px_max})
+        for (const int corners : {0, theme::corner_radius_px_max}) {
+            theme::Theme t;
+            t.font_size_px = font;
+            t.corner_radius_px = corners;
+            for (const Size& size : sizes) {
+                Headless imgui(size.display, 1.f, t);
+                const ui::Rect whole{{0, 0}, size.display};
+                for_each_screen([&](const client::KioskState& s, const std::string& what) {
+                    INFO("text ", font, " px, corners ", corners, " px, ", size.what, ": ", what);
+                    const auto drawn = imgui.draw(s, whole);
+                    check_inside(drawn, whole);
+                    for (std::size_t i = 0; i < drawn.size(); ++i) {
+                        INFO("button ", drawn[i].name, " ", drawn[i].w, "x", drawn[i].h);
+                        CHECK(drawn[i].w >= 44.f);
+                        CHECK(drawn[i].h >= 44.f);
+                        for (std::size_t j = i + 1; j < drawn.size(); ++j) {
+                            INFO("and ", drawn[j].name);
+                            CHECK_FALSE(overlap(drawn[i], drawn[j]));
+                        }
+                    }
+                });
+            }
+        }
 }
 
 TEST_CASE("kiosk screens: a full screen shows every action, a small rectangle the same ones") {

@@ -118,10 +118,8 @@ ApiResult kiosk_config(Store& store, const Caller& caller, std::int64_t now_ms, 
     c.merchant_name = merchant->name;
     c.currency = program->currency;  // the merchant's, checked when the program was published
     c.device_id = caller.device_id;
-    c.program = codec::encode_program(*program);
     // The rewards' pictures come once, with c.rewards (the tiles); the program quotes without.
-    if (c.program.contains("rewards"))
-        for (auto& r : c.program["rewards"]) r.erase("image");
+    c.program = codec::encode_program(*program, codec::Pictures::left_out);
     c.program_version = program_version;
     c.rewards = program->rewards;
     c.settings = load_kiosk_settings(store, caller.merchant_id);

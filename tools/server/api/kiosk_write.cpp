@@ -55,9 +55,7 @@ Json reward_json(const program::Program& p, const std::string& reward_id) {
     if (!r) return Json{{"id", reward_id}};
     // Without its picture: the kiosk has it from its config, a till shows none, and it may be
     // 48 KiB.
-    Json j = codec::encode_reward(*r);
-    j.erase("image");
-    return j;
+    return codec::encode_reward(*r, codec::Pictures::left_out);
 }
 
 }  // namespace kopilka::server
