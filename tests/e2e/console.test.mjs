@@ -208,6 +208,41 @@ describe('console', () => {
     }
   });
 
+  test('the sign-in typed at full speed, as a password manager fills it (shop, Tab, e-mail, ' +
+    'Tab, password, Enter without waiting), puts each text in its field and signs in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const watch = watchPage(page);
+    try {
+      await page.goto(`${server.url}/console/`);
+      await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready, null,
+        { timeout: 30000 });
+      await page.waitForFunction(() => document.activeElement &&
+        document.activeElement.tagName === 'TEXTAREA', null, { timeout: 10000 });
+      for (let i = 0; i < 3; i += 1) {  // the text before each Tab stays in its own field
+        await page.evaluate(() => sessionStorage.clear());
+        if (i > 0) {
+          await page.reload();
+          await page.waitForFunction(() => window.kopilkaConsole && window.kopilkaConsole.ready &&
+            document.activeElement && document.activeElement.tagName === 'TEXTAREA', null, { timeout: 30000 });
+        }
+        await page.keyboard.type('demo');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('owner@demo.example');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type(owner.password);
+        await page.keyboard.press('Enter');
+        await page.waitForFunction(() => window.kopilkaConsole.state().signed_in, null, { timeout: 15000 })
+          .catch(async (err) => {
+            throw new Error(`${err.message}; the form: ${JSON.stringify((await state(page)).sign_in)}`);
+          });
+      }
+    } catch (err) {
+      throw await keepFailure(page, watch, err);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the simulator: PRODUCT.md\'s discount and bonus, a price typed wrong is named at its ' +
     'field', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

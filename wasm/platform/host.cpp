@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -45,6 +46,11 @@ struct KeyEvent {
     bool down;
 };
 
+struct HeldChar {
+    unsigned int codepoint;
+    std::uint64_t after;  // typed after this many key events were queued (Host::keys_queued)
+};
+
 struct Host {
     Options options;
     GLFWwindow* window = nullptr;
@@ -69,9 +75,12 @@ struct Host {
     bool editing = false;  // an ImGui text field is active: the page's text sink has focus
     // Text typed right after a Tab waits until ImGui has moved the focus to the next field (it
     // does so a frame after it sees the Tab), or it would land in the field before; text typed
-    // right after Ctrl+A waits until ImGui has seen Ctrl let go.
-    std::deque<unsigned int> held_chars;
+    // right after Ctrl+A waits until ImGui has seen Ctrl let go. Each character keeps its place
+    // among the queued keys: text typed between two Tabs goes to the field between them,
+    // however quickly the second Tab follows.
+    std::deque<HeldChar> held_chars;
     int chars_wait_frames = 0;
+    std::uint64_t keys_queued = 0, keys_fed = 0;  // key_events ever queued, ever fed to ImGui
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
 };
@@ -231,22 +240,31 @@ void add_char(unsigned int codepoint) {
     Host& h = *g_host;
     if (h.editing &&
         (h.chars_wait_frames > 0 || !h.held_chars.empty() || text_waits_for_keys(h))) {
-        h.held_chars.push_back(codepoint);
+        h.held_chars.push_back({codepoint, h.keys_queued});
         redraw();
         return;
     }
     deliver_char(codepoint);
 }
 
-// Before a frame: the held text goes once the Tab has had its frames.
+// Before a frame: the held text goes once the keys typed before it have reached ImGui and a
+// Tab among them has had its frames.
 void feed_held_chars(Host& h) {
     if (h.chars_wait_frames > 0) {
         --h.chars_wait_frames;
-    } else if (!text_waits_for_keys(h)) {
-        for (unsigned int c : h.held_chars) deliver_char(c);
-        h.held_chars.clear();
+    } else {
+        while (!h.held_chars.empty() && h.held_chars.front().after <= h.keys_fed) {
+            deliver_char(h.held_chars.front().codepoint);
+            h.held_chars.pop_front();
+        }
     }
     if (!h.held_chars.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
+}
+
+// A key event typed after text still held waits for that text (the next Tab must not move
+// the focus before the text typed ahead of it has reached its field).
+bool key_waits_for_text(const Host& h) {
+    return !h.held_chars.empty() && h.held_chars.front().after <= h.keys_fed;
 }
 
 // GLFW's characters (keypress events); while the text sink has focus its input events bring
@@ -302,6 +320,7 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
         h.keys_live[key] = down;
         if (h.editing || !h.key_events.empty() || navigation_key(key)) {
             h.key_events.push_back({key, down});
+            ++h.keys_queued;
         } else {
             io.KeysDown[key] = down;
             set_modifiers(io, io.KeysDown);
@@ -379,8 +398,9 @@ void on_cursor(GLFWwindow*, double x, double y) {
 EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
     ImGuiIO& io = ImGui::GetIO();
     std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    g_host->keys_fed += g_host->key_events.size();
     g_host->key_events.clear();
-    for (unsigned int c : g_host->held_chars) deliver_char(c);
+    for (const HeldChar& c : g_host->held_chars) deliver_char(c.codepoint);
     g_host->held_chars.clear();
     std::fill(std::begin(g_host->keys_live), std::end(g_host->keys_live), false);
     io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
@@ -431,10 +451,12 @@ void feed_keys(Host& h, ImGuiIO& io) {
         // text first.
         const bool enter = e.key == GLFW_KEY_ENTER || e.key == GLFW_KEY_KP_ENTER;
         if (enter && e.down && h.chars_wait_frames > 0) break;
+        if (key_waits_for_text(h)) break;
         io.KeysDown[e.key] = e.down;
         if (e.key == GLFW_KEY_TAB && e.down) h.chars_wait_frames = 2;
         changed.push_back(e.key);
         h.key_events.pop_front();
+        ++h.keys_fed;
     }
     if (!h.key_events.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
     for (int key : h.swallowed_keys) io.KeysDown[key] = false;

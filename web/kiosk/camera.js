@@ -62,9 +62,13 @@ function createDecoder(stats) {
     worker.onmessage = (event) => {
       const msg = event.data || {};
       if (msg.type === 'ready') { stats.decoder = 'ready'; return; }
-      if (msg.type === 'frame') {
-        stats.frames += 1;
-        count(msg);
+      if (msg.type === 'frames') {  // the worker's tally of the camera's frames since its last
+        stats.frames += msg.count;
+        stats.motionFrames += msg.motion;
+        stats.decodes += msg.decodes;
+        stats.totalMs += msg.ms;
+        if (msg.lastMs !== null) stats.lastMs = msg.lastMs;
+        for (const [pass, n] of Object.entries(msg.passes)) stats.passes[pass] = (stats.passes[pass] || 0) + n;
         if (msg.error) warn('decode failed:', msg.error);
         return;
       }

@@ -14,7 +14,9 @@
 //        { type: 'camera', readable }   the camera's frames as a ReadableStream of VideoFrames
 //          (MediaStreamTrackProcessor, transferred): the worker reads them itself, with no
 //          work on the page's thread, and posts { type: 'code', text, format, ms, pass } for
-//          each code it reads while the page says it is scanning
+//          each code it reads while the page says it is scanning, and a tally of the frames
+//          { type: 'frames', count, motion, decodes, ms, lastMs, passes, error } with each
+//          decode and otherwise once a second
 //        { type: 'state', scanning, screen, roi }   what the kiosk shows (sent when it changes)
 //   out: { id, text, format, ms, pass, motion, decoded }   text is null when nothing was read
 //          or the frame was not decoded (decoded: false); ms = time in readBarcodes
@@ -285,6 +287,33 @@ async function onFrame({ frame, screen, roi, force }) {
 
 const view = { scanning: false, screen: null, roi: null };
 
+// What the frames did, for the page's stats: sent with a decode, an error, or once a second, so
+// an idle camera wakes the page's main thread once a second instead of at every frame.
+const TALLY_MS = 1000;
+let tally = null;
+let tallySent = 0;
+
+// r: onFrame's result for one frame; error: why a frame (or the camera's stream, frame false)
+// failed.
+function note(r, error, { frame = true } = {}) {
+  tally = tally || { type: 'frames', count: 0, motion: 0, decodes: 0, ms: 0, lastMs: null, passes: {}, error: null };
+  if (frame) tally.count += 1;
+  if (r && r.motion) tally.motion += 1;
+  if (r && r.decoded) {
+    tally.decodes += 1;
+    tally.ms += r.ms;
+    tally.lastMs = r.ms;
+    if (r.pass) tally.passes[r.pass] = (tally.passes[r.pass] || 0) + 1;
+  }
+  if (error) tally.error = error;
+  const now = performance.now();
+  if ((r && r.decoded) || error || now - tallySent >= TALLY_MS) {
+    self.postMessage(tally);
+    tally = null;
+    tallySent = now;
+  }
+}
+
 async function readCamera(readable) {
   const reader = readable.getReader();
   for (;;) {
@@ -296,10 +325,10 @@ async function readCamera(readable) {
     }
     try {
       const r = await onFrame({ frame, screen: view.screen, roi: view.roi });
-      self.postMessage({ type: 'frame', motion: r.motion, decoded: r.decoded, ms: r.ms, pass: r.pass });
       if (r.text) self.postMessage({ type: 'code', text: r.text, format: r.format, ms: r.ms, pass: r.pass });
+      note(r, null);
     } catch (err) {
-      self.postMessage({ type: 'frame', error: String((err && err.message) || err) });
+      note(null, String((err && err.message) || err));
     }
   }
 }
@@ -313,8 +342,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (msg.type === 'camera') {
-    readCamera(msg.readable).catch((err) =>
-      self.postMessage({ type: 'frame', error: String((err && err.message) || err) }));
+    readCamera(msg.readable).catch((err) => note(null, String((err && err.message) || err), { frame: false }));
     return;
   }
   const id = msg.id;
