@@ -18,8 +18,8 @@ import path from 'node:path';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, kioskState, launchChromium,
-  makeTempDir, openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey, waitForScreen,
-  watchPage,
+  makeTempDir, mirrorText, openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey,
+  waitForScreen, watchPage,
 } from './harness.mjs';
 
 // A 2×2 PNG (red, green, blue, white).
@@ -247,7 +247,7 @@ describe('console', () => {
     'field', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const watch = watchPage(page);
-    const mirror = () => page.evaluate(() => document.getElementById('kopilka-mirror').textContent);
+    const mirror = () => mirrorText(page);
     try {
       await signIn(page, server.url, 'owner@demo.example', owner.password);
       await page.waitForFunction(() => window.kopilkaConsole.state().signed_in, null,
@@ -403,7 +403,7 @@ describe('console', () => {
       assert.equal(p1.draft_points, 100);
       assert.equal(p1.published_points, 50);
       assert.equal(p1.dirty, true);
-      assert.match(await page.locator('#kopilka-mirror').textContent(), /50 → 100 points/);
+      assert.match(await mirrorText(page), /50 → 100 points/);
       assert.equal((await publishedProgram(server)).version, before.version);
       await page.screenshot({ path: path.join(artifactsDir, 'console-program-what-if.png') });
 
@@ -439,7 +439,7 @@ describe('console', () => {
       const after = await publishedProgram(server);
       assert.equal(after.version, saved.version);
       assert.equal(after.program.tiers.levels[2].threshold, 5000);
-      assert.match(await page.locator('#kopilka-mirror').textContent(),
+      assert.match(await mirrorText(page),
         /tiers\.levels\[2\]\.threshold/);
 
       // The same screen at 1920×1080.
@@ -485,7 +485,7 @@ describe('console', () => {
       const sim = (await state(page)).program;
       assert.ok(sim.sim_receipts >= 3, JSON.stringify(sim));
       assert.ok(sim.sim_points > sim.sim_published_points, JSON.stringify(sim));
-      assert.match(await page.locator('#kopilka-mirror').textContent(), /Had this draft been live/);
+      assert.match(await mirrorText(page), /Had this draft been live/);
       await page.waitForTimeout(200);
       await page.screenshot({ path: path.join(artifactsDir, 'console-program-simulate.png') });
       assert.equal((await publishedProgram(server)).version, before.version);  // nothing written
@@ -516,7 +516,7 @@ describe('console', () => {
       assert.equal(scheduled.version, before.version);
       assert.equal(scheduled.scheduled.length, 1);
       assert.equal(scheduled.scheduled[0].effective_from_ms, Date.UTC(2030, 0, 1));
-      assert.match(await page.locator('#kopilka-mirror').textContent(),
+      assert.match(await mirrorText(page),
         /waits: it takes effect 2030-01-01 00:00/);
 
       // The history: revert to the version before the live one, after a confirmation.
@@ -561,7 +561,7 @@ describe('console', () => {
       assert.equal(s.rows_total, 3);
       assert.equal(s.rows_bad, 1);
       assert.deepEqual(s.bad_lines, [3]);
-      assert.match(await page.locator('#kopilka-mirror').textContent(), /Line 3: card/);
+      assert.match(await mirrorText(page), /Line 3: card/);
       await page.waitForTimeout(200);
       await page.screenshot({ path: path.join(artifactsDir, 'console-import.png') });
 

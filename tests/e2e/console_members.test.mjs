@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir, mirrorText,
   onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, wedgeScan,
 } from './harness.mjs';
 
@@ -48,8 +48,7 @@ async function signIn(page, url, email, password) {
 }
 
 const members = (page) => page.evaluate(() => window.kopilkaConsole.state().members);
-const mirror = (page) => page.evaluate(() =>
-  (document.getElementById('kopilka-mirror') || {}).textContent || '');
+const mirror = mirrorText;
 
 // Waits until predicate(state().members) holds; says what the section was like if not.
 async function waitMembers(page, predicate, what, timeout = 15000) {

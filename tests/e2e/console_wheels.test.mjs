@@ -22,7 +22,7 @@ import path from 'node:path';
 import * as h from './harness.mjs';
 
 const wheelsOf = (page) => page.evaluate(() => window.kopilkaConsole.state().wheels);
-const mirror = (page) => page.locator('#kopilka-mirror').textContent();
+const mirror = h.mirrorText;
 const until = (page, predicate, arg) =>
   page.waitForFunction(predicate, arg, { timeout: 10000, polling: 100 });
 

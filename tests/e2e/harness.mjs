@@ -238,8 +238,12 @@ export function catalogue(locale) {
   return JSON.parse(fs.readFileSync(path.join(repo, 'assets/i18n', `${locale}.json`), 'utf8')).messages;
 }
 
+// The text mirror as the app last wrote it. An app writes its mirror when it draws the frame
+// after a change (an answer that has just arrived is in its state() before that frame), so
+// this reads it after the page's next two animation frames.
 export async function mirrorText(page) {
-  return (await page.textContent('#kopilka-mirror')) || '';
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() =>
+    requestAnimationFrame(() => resolve((document.getElementById('kopilka-mirror') || {}).textContent || '')))));
 }
 
 /**

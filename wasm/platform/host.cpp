@@ -48,7 +48,7 @@ struct KeyEvent {
 
 struct HeldChar {
     unsigned int codepoint;
-    std::uint64_t after;  // typed after this many key events were queued (Host::keys_queued)
+    std::uint64_t after;  // typed after this many keys that order text were queued
 };
 
 struct Host {
@@ -80,9 +80,12 @@ struct Host {
     // however quickly the second Tab follows.
     std::deque<HeldChar> held_chars;
     int chars_wait_frames = 0;
-    std::uint64_t keys_queued = 0, keys_fed = 0;  // key_events ever queued, ever fed to ImGui
+    // key_events that order text (orders_text()) ever queued, and ever fed to ImGui.
+    std::uint64_t order_keys_queued = 0, order_keys_fed = 0;
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
+    std::vector<ui::DrawnItem> last_items;  // the items the frame before drew (settle_layout)
+    int layout_frames = 0;                  // frames drawn in a row because items moved
 };
 
 Host* g_host = nullptr;
@@ -225,13 +228,18 @@ bool modifier(int key) {
     }
 }
 
-// Text must wait for a queued Tab (its focus change) and for a queued change of Ctrl, Alt or
-// Super: ImGui drops characters typed while it still sees one held (Ctrl+A, then typing at once
-// would lose the text).
+// Keys that text typed around them must keep its order with: a Tab (its focus change), Enter
+// (a form sent without the text typed before it) and a change of Ctrl, Alt or Super (ImGui
+// drops characters typed while it still sees one held: Ctrl+A, then typing at once would lose
+// the text). Other keys (letters, Shift) never hold text back.
+bool orders_text(const KeyEvent& e) {
+    const bool tab_or_enter =
+        e.key == GLFW_KEY_TAB || e.key == GLFW_KEY_ENTER || e.key == GLFW_KEY_KP_ENTER;
+    return (tab_or_enter && e.down) || modifier(e.key);
+}
+
 bool text_waits_for_keys(const Host& h) {
-    return std::any_of(h.key_events.begin(), h.key_events.end(), [](const KeyEvent& e) {
-        return (e.key == GLFW_KEY_TAB && e.down) || modifier(e.key);
-    });
+    return std::any_of(h.key_events.begin(), h.key_events.end(), orders_text);
 }
 
 // Typed text, held while a Tab's focus change or a modifier's change is pending (see
@@ -240,20 +248,20 @@ void add_char(unsigned int codepoint) {
     Host& h = *g_host;
     if (h.editing &&
         (h.chars_wait_frames > 0 || !h.held_chars.empty() || text_waits_for_keys(h))) {
-        h.held_chars.push_back({codepoint, h.keys_queued});
+        h.held_chars.push_back({codepoint, h.order_keys_queued});
         redraw();
         return;
     }
     deliver_char(codepoint);
 }
 
-// Before a frame: the held text goes once the keys typed before it have reached ImGui and a
-// Tab among them has had its frames.
+// Before a frame: the held text goes once the keys typed before it that order text have
+// reached ImGui and a Tab among them has had its frames.
 void feed_held_chars(Host& h) {
     if (h.chars_wait_frames > 0) {
         --h.chars_wait_frames;
     } else {
-        while (!h.held_chars.empty() && h.held_chars.front().after <= h.keys_fed) {
+        while (!h.held_chars.empty() && h.held_chars.front().after <= h.order_keys_fed) {
             deliver_char(h.held_chars.front().codepoint);
             h.held_chars.pop_front();
         }
@@ -261,10 +269,11 @@ void feed_held_chars(Host& h) {
     if (!h.held_chars.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
 }
 
-// A key event typed after text still held waits for that text (the next Tab must not move
-// the focus before the text typed ahead of it has reached its field).
-bool key_waits_for_text(const Host& h) {
-    return !h.held_chars.empty() && h.held_chars.front().after <= h.keys_fed;
+// A key that orders text, typed after text still held, waits for that text (the next Tab
+// must not move the focus before the text typed ahead of it has reached its field).
+bool key_waits_for_text(const Host& h, const KeyEvent& e) {
+    return orders_text(e) && !h.held_chars.empty() &&
+           h.held_chars.front().after <= h.order_keys_fed;
 }
 
 // GLFW's characters (keypress events); while the text sink has focus its input events bring
@@ -320,7 +329,7 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
         h.keys_live[key] = down;
         if (h.editing || !h.key_events.empty() || navigation_key(key)) {
             h.key_events.push_back({key, down});
-            ++h.keys_queued;
+            if (orders_text(h.key_events.back())) ++h.order_keys_queued;
         } else {
             io.KeysDown[key] = down;
             set_modifiers(io, io.KeysDown);
@@ -398,7 +407,7 @@ void on_cursor(GLFWwindow*, double x, double y) {
 EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
     ImGuiIO& io = ImGui::GetIO();
     std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
-    g_host->keys_fed += g_host->key_events.size();
+    g_host->order_keys_fed = g_host->order_keys_queued;
     g_host->key_events.clear();
     for (const HeldChar& c : g_host->held_chars) deliver_char(c.codepoint);
     g_host->held_chars.clear();
@@ -451,12 +460,12 @@ void feed_keys(Host& h, ImGuiIO& io) {
         // text first.
         const bool enter = e.key == GLFW_KEY_ENTER || e.key == GLFW_KEY_KP_ENTER;
         if (enter && e.down && h.chars_wait_frames > 0) break;
-        if (key_waits_for_text(h)) break;
+        if (key_waits_for_text(h, e)) break;
         io.KeysDown[e.key] = e.down;
         if (e.key == GLFW_KEY_TAB && e.down) h.chars_wait_frames = 2;
         changed.push_back(e.key);
         h.key_events.pop_front();
-        ++h.keys_fed;
+        if (orders_text(e)) ++h.order_keys_fed;
     }
     if (!h.key_events.empty()) h.frames_to_draw = std::max(h.frames_to_draw, 2);
     for (int key : h.swallowed_keys) io.KeysDown[key] = false;
@@ -502,6 +511,31 @@ void fit_canvas(Host& h) {
     h.frames_to_draw = kSettleFrames;
 }
 
+// Dear ImGui lays some things out over several frames (a table's columns fit their contents a
+// frame or two after the contents change). While the recorded items (ui::drawn_items) still
+// move, another frame is drawn, up to kMaxLayoutFrames: a screen left half-settled would show
+// a control, and accept a tap, where it does not end up.
+constexpr int kMaxLayoutFrames = 8;
+
+void settle_layout(Host& h) {
+    const std::vector<ui::DrawnItem>& now = ui::drawn_items();
+    const bool moved =
+        now.size() != h.last_items.size() ||
+        !std::equal(now.begin(), now.end(), h.last_items.begin(),
+                    [](const ui::DrawnItem& a, const ui::DrawnItem& b) {
+                        return a.id == b.id && a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+                    });
+    if (!moved) {
+        h.layout_frames = 0;
+        return;
+    }
+    h.last_items = now;
+    if (h.layout_frames < kMaxLayoutFrames) {
+        ++h.layout_frames;
+        h.frames_to_draw = std::max(h.frames_to_draw, 1);
+    }
+}
+
 void render(Host& h) {
     ImGui::Render();
     glViewport(0, 0, h.width_px, h.height_px);
@@ -536,6 +570,7 @@ void frame() {
     if (h.options.draw) h.options.draw(now);
     render(h);
     ui::end_item_frame();
+    settle_layout(h);
     // A text field became active or inactive this frame: the text sink follows (a tap that
     // moved the page's focus away from it while editing gets it back).
     const bool editing = GImGui->WantTextInputNextFrame == 1;
