@@ -315,17 +315,10 @@ export async function tap(page, name, arg = '', { timeoutMs = 10000 } = {}) {
   const b = find(s);
   if (!b) throw new Error(`${what} went away; state: ${JSON.stringify(s)}`);
   const before = s.revision;
-  const reacted = (timeout) => page.waitForFunction((r) => window.kopilka.state().revision !== r, before,
-    { timeout, polling: 20 }).then(() => true, () => false);
   await page.touchscreen.tap(b.x + b.w / 2, b.y + b.h / 2);
-  // The press lands in the next frame or two; wait for the kiosk to react. Since frames stopped
-  // waiting on the GPU (2026-12-05), a tap that comes right after a screen change is sometimes
-  // not taken (about one run of kiosk_flows in three; not yet understood): a button that gets
-  // no reaction is tapped once more, and that is logged so it stays visible.
-  if (await reacted(1500)) return;
-  console.error(`[harness] tap on ${what} brought no change in 1.5 s; tapping again`);
-  await page.touchscreen.tap(b.x + b.w / 2, b.y + b.h / 2);
-  await reacted(5000);
+  // The press lands in the next frame or two: wait for the kiosk to react.
+  await page.waitForFunction((r) => window.kopilka.state().revision !== r, before,
+    { timeout: 5000, polling: 20 }).catch(() => {});
 }
 
 /**

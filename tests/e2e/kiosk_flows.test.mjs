@@ -150,6 +150,45 @@ test('keyboard wedge: a scanner\'s fast burst opens the member screen; the same 
   });
 });
 
+// Every animation frame, which screen the kiosk shows and where its buttons are, until stop().
+async function watchButtons(page) {
+  await page.evaluate(() => {
+    window.__frames = [];
+    const look = () => {
+      const st = window.kopilka.state();
+      window.__frames.push({ screen: st.screen, buttons: st.buttons.map((b) => `${b.name} ${b.x},${b.y} ${b.w}x${b.h}`) });
+      if (!window.__framesStop) requestAnimationFrame(look);
+    };
+    window.__framesStop = false;
+    requestAnimationFrame(look);
+  });
+  return async () => page.evaluate(() => { window.__framesStop = true; return window.__frames; });
+}
+
+test('a new screen is shown settled: its buttons are where they stay from its first frame on', { timeout: 40000 }, async () => {
+  await withKiosk('settled', {}, async (page) => {
+    await h.waitForScreen(page, ['attract']);
+    // The member screen sizes its text by the text's height, which Dear ImGui knows a pass
+    // later: a frame shown before that had its buttons elsewhere, and a tap landing there in
+    // that moment pressed nothing.
+    for (const open of [async () => h.wedgeScan(page, cards['demo-dace']), async () => h.tap(page, 'rewards')]) {
+      const stop = await watchButtons(page);
+      const names = (st) => st.buttons.map((b) => b.name).join(' ');
+      const was = names(await h.kioskState(page));
+      await open();
+      const want = (await h.waitForScreen(page, ['member', 'rewards'])).screen;
+      await page.waitForTimeout(800);
+      // state() tells the new screen as soon as the flow is on it, and its buttons once it is
+      // drawn: the frames still showing the old screen's buttons are left out.
+      const frames = (await stop()).filter((f) => f.screen === want &&
+        f.buttons.map((b) => b.split(' ')[0]).join(' ') !== was);
+      assert.ok(frames.length > 0, `no frame of ${want} seen`);
+      const layouts = [...new Set(frames.map((f) => f.buttons.join('; ')))];
+      assert.equal(layouts.length, 1, `${want}: the buttons moved while it was shown:\n${layouts.join('\n')}`);
+    }
+  });
+});
+
 test('keypad by touch: a card number and a phone number typed with taps open the member screen', { timeout: 60000 }, async () => {
   await withKiosk('keypad', {}, async (page) => {
     await h.waitForScreen(page, ['attract']);

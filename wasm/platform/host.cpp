@@ -84,8 +84,7 @@ struct Host {
     std::uint64_t order_keys_queued = 0, order_keys_fed = 0;
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
-    std::vector<ui::DrawnItem> last_items;  // the items the frame before drew (settle_layout)
-    int layout_frames = 0;                  // frames drawn in a row because items moved
+    std::vector<ui::DrawnItem> last_items;  // the items the last layout pass drew (layout_moved)
 };
 
 Host* g_host = nullptr;
@@ -511,13 +510,18 @@ void fit_canvas(Host& h) {
     h.frames_to_draw = kSettleFrames;
 }
 
-// Dear ImGui lays some things out over several frames (a table's columns fit their contents a
-// frame or two after the contents change). While the recorded items (ui::drawn_items) still
-// move, another frame is drawn, up to kMaxLayoutFrames: a screen left half-settled would show
-// a control, and accept a tap, where it does not end up.
-constexpr int kMaxLayoutFrames = 8;
+// Dear ImGui lays some things out over several frames: a table's columns fit their contents,
+// and a region sized by last frame's content (the kiosk's body) takes its height, a frame or
+// two after the contents change. A frame is therefore laid out again, without being shown,
+// while the recorded items (ui::drawn_items) still move, up to kMaxLayoutPasses: the first
+// frame a shopper sees of a new screen is the settled one, and a tap lands where the button is
+// shown (a button that jumped a frame after it appeared took the tap meant for it to the
+// empty space it left).
+constexpr int kMaxLayoutPasses = 6;
 
-void settle_layout(Host& h) {
+// True when the items of the pass just ended differ from the ones before (the pass before, or
+// the last frame shown); remembers them.
+bool layout_moved(Host& h) {
     const std::vector<ui::DrawnItem>& now = ui::drawn_items();
     const bool moved =
         now.size() != h.last_items.size() ||
@@ -525,15 +529,8 @@ void settle_layout(Host& h) {
                     [](const ui::DrawnItem& a, const ui::DrawnItem& b) {
                         return a.id == b.id && a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
                     });
-    if (!moved) {
-        h.layout_frames = 0;
-        return;
-    }
-    h.last_items = now;
-    if (h.layout_frames < kMaxLayoutFrames) {
-        ++h.layout_frames;
-        h.frames_to_draw = std::max(h.frames_to_draw, 1);
-    }
+    if (moved) h.last_items = now;
+    return moved;
 }
 
 void render(Host& h) {
@@ -565,12 +562,23 @@ void frame() {
     feed_keys(h, io);
     feed_held_chars(h);
     feed_pointer(h, io);
-    ui::begin_item_frame();
-    ImGui::NewFrame();
-    if (h.options.draw) h.options.draw(now);
+    // The input reaches the first pass; a pass after it sees the same keys and pointer held,
+    // nothing newly pressed or typed (ImGui clears those at the end of a frame), and no time
+    // passing.
+    for (int pass = 1;; ++pass) {
+        ui::begin_item_frame();
+        ImGui::NewFrame();
+        if (h.options.draw) h.options.draw(now);
+        ImGui::EndFrame();
+        ui::end_item_frame();
+        if (!layout_moved(h)) break;
+        if (pass == kMaxLayoutPasses) {  // still moving: an animation, or a slow settle
+            h.frames_to_draw = std::max(h.frames_to_draw, 1);
+            break;
+        }
+        io.DeltaTime = 1e-6f;
+    }
     render(h);
-    ui::end_item_frame();
-    settle_layout(h);
     // A text field became active or inactive this frame: the text sink follows (a tap that
     // moved the page's focus away from it while editing gets it back).
     const bool editing = GImGui->WantTextInputNextFrame == 1;
