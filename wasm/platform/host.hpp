@@ -6,6 +6,9 @@
 //    reloaded when the ratio changes (or when the app asks, e.g. after a theme change)
 //  - idle: frames are drawn only when input, an answer from outside (wake()), the app's
 //    update or a settling ImGui asks for one; a still app ticks 10 times a second
+//  - layout: a frame whose labelled items (ui::drawn_items) still move is laid out again
+//    before it is drawn, so a new screen is first shown where it stays (ImGui sizes some
+//    things by the frame before's content)
 //  - touch and mouse: presses and releases are queued and fed one per frame, with the
 //    position they happened at; after a release the pointer is parked off-screen
 //  - text: while an ImGui text field is active a hidden <textarea> has the page's focus and
