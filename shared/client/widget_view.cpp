@@ -73,6 +73,13 @@ void add_links(const Composer& k, WidgetView* v) {
     }
 }
 
+// Where the panel loads a reward's picture; "" for none.
+std::string picture_of(const Composer& k, const std::string& reward_id) {
+    if (!k.s.config) return "";
+    const auto it = k.s.config->pictures.find(reward_id);
+    return it == k.s.config->pictures.end() ? "" : it->second;
+}
+
 // The catalogue: every reward with its price; a member gets a button per reward.
 WidgetBlock reward_list(const Composer& k, std::string heading) {
     WidgetBlock l = list(std::move(heading));
@@ -82,6 +89,7 @@ WidgetBlock reward_list(const Composer& k, std::string heading) {
         item.kind = "item";
         item.text = r.name;
         item.detail = k.t("widget.reward_cost", {r.cost_points, {}});
+        item.picture = picture_of(k, r.id);
         if (k.signed_in()) {
             const std::int64_t gap = r.cost_points - k.s.member->available;
             if (gap > 0)
@@ -143,6 +151,7 @@ void compose_member_home(const Composer& k, WidgetView* v) {
             item.kind = "item";
             item.text = r.name;
             item.detail = k.t("widget.reward_cost", {r.cost_points, {}});
+            item.picture = picture_of(k, r.id);
             if (k.s.config && k.s.config->views.redeem) {
                 item.action = "reward";
                 item.arg = r.id;
@@ -410,10 +419,10 @@ WidgetView compose_widget_view(const WidgetState& s, const i18n::Catalogues& c) 
 namespace {
 codec::Json block_json(const WidgetBlock& b) {
     codec::Json j = {{"kind", b.kind}};
-    for (const auto& [key, value] : {std::pair{"text", &b.text}, std::pair{"detail", &b.detail},
-                                     std::pair{"label", &b.label}, std::pair{"action", &b.action},
-                                     std::pair{"arg", &b.arg}, std::pair{"href", &b.href},
-                                     std::pair{"fill", &b.fill}, std::pair{"ink", &b.ink}})
+    for (const auto& [key, value] :
+         {std::pair{"text", &b.text}, std::pair{"detail", &b.detail}, std::pair{"label", &b.label},
+          std::pair{"action", &b.action}, std::pair{"arg", &b.arg}, std::pair{"href", &b.href},
+          std::pair{"picture", &b.picture}, std::pair{"fill", &b.fill}, std::pair{"ink", &b.ink}})
         if (!value->empty()) j[key] = *value;
     if (b.value != 0) j["value"] = b.value;
     if (b.max != 0) j["max"] = b.max;

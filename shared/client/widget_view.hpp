@@ -19,7 +19,8 @@ namespace kopilka::client {
 //   "stat"      a big number: text, label ("Your points")
 //   "progress"  value of max, label (what it measures), text (the gap in words)
 //   "list"      label (its heading, may be ""), items
-//   "item"      text, detail; a button when action is set (label, arg, enabled)
+//   "item"      text, detail, picture (an address the panel resolves against the server);
+//               a button when action is set (label, arg, enabled)
 //   "button"    label, action, arg, enabled; primary when value is 1
 //   "link"      label, href (the merchant's pages)
 //   "code"      text (to copy), label (what it is), detail (validity)
@@ -36,6 +37,7 @@ struct WidgetBlock {
     std::string action;  // what the button sends back: see widget_action()
     std::string arg;
     std::string href;
+    std::string picture;
     std::string fill;  // a wheel segment's colour, "#RRGGBB"; "": the theme's
     std::string ink;   // its label's: black or white, whichever reads better on fill
     std::int64_t value = 0;

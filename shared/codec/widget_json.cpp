@@ -182,7 +182,8 @@ Json encode_widget_config(const WidgetConfig& c) {
             {"views", encode_views(c.views)},
             {"wheel", c.wheel ? encode_kiosk_wheel(*c.wheel) : Json(nullptr)},
             {"signup_url", c.signup_url},
-            {"signin_url", c.signin_url}};
+            {"signin_url", c.signin_url},
+            {"pictures", c.pictures}};
 }
 
 Decoded<WidgetConfig> decode_widget_config(const Json& j) {
@@ -195,6 +196,21 @@ Decoded<WidgetConfig> decode_widget_config(const Json& j) {
     read_views(r, &c.views, false);
     r.optional_text("signup_url", &c.signup_url, widget_url_bytes_max);
     r.optional_text("signin_url", &c.signin_url, widget_url_bytes_max);
+    if (r.has("pictures") && !r.at("pictures").is_null()) {
+        const Json& p = r.at("pictures");
+        if (!p.is_object()) r.fail("wrong_type", "pictures", "must be an object");
+        for (auto it = p.begin(); r.ok() && p.is_object() && it != p.end(); ++it) {
+            const std::string* url = it->get_ptr<const std::string*>();
+            if (!url || url->size() > widget_url_bytes_max ||
+                (url->compare(0, widget_picture_path.size(), widget_picture_path) != 0 &&
+                 url->compare(0, 8, "https://") != 0))
+                r.fail(
+                    "invalid_value", "pictures." + it.key(),
+                    "must be a " + std::string(widget_picture_path) + "… path or an https:// URL");
+            else
+                c.pictures[it.key()] = *url;
+        }
+    }
     // Each nested document decodes with its own codec; its error's field is put under ours.
     const auto nested = [&](const char* key, auto decode, auto on_value) {
         if (!r.ok() || !r.has(key) || r.at(key).is_null()) return;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,7 +91,14 @@ struct WidgetConfig {
     std::optional<WheelView> wheel;  // when views.spin: the wheel with its published odds
     std::string signup_url;
     std::string signin_url;
+    // Reward id → where the panel loads the reward's picture: a picture uploaded in the console
+    // from the server (widget_picture_path, named by its content's hash), else the merchant's
+    // own https:// address. The program's rewards carry none (an upload may be 48 KiB, and most
+    // visitors never open the list).
+    std::map<std::string, std::string> pictures;
 };
+// GET this with merchant=, reward= and v= (the picture's hash): the picture as an image.
+constexpr std::string_view widget_picture_path = "/v1/widget/picture?";
 Json encode_widget_config(const WidgetConfig& c);
 Decoded<WidgetConfig> decode_widget_config(const Json& j);
 

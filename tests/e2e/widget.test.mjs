@@ -156,6 +156,16 @@ describe('website widget', () => {
       assert.match(await launcher(page).getAttribute('aria-label'), /Rewards: [\d,]+ points/);
       await screenshot(page, 'member');
       await dialog(page).getByRole('button', { name: 'Rewards', exact: true }).click();
+      // The pictures the merchant uploaded for the coffee and the cake, from the server, under
+      // the shop's Content-Security-Policy; decorative (each reward's name is beside it).
+      const pictures = dialog(page).locator('li img');
+      await pictures.first().waitFor();
+      assert.equal(await pictures.count(), 2);
+      await page.waitForFunction(() => [...document.querySelector('kopilka-widget').shadowRoot
+        .querySelectorAll('li img')].every((i) => i.complete && i.naturalWidth > 0), null,
+      { timeout: 10000 });
+      assert.deepEqual(await pictures.evaluateAll((all) => all.map((i) => i.alt)), ['', '']);
+      await screenshot(page, 'rewards');
       await dialog(page).getByRole('button', { name: 'Redeem' }).first().click();
       await dialog(page).getByRole('button', { name: 'Get my code' }).waitFor();
       assert.deepEqual(await axe(page), [], 'the confirm view');

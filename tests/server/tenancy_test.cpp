@@ -181,6 +181,12 @@ TEST_CASE_FIXTURE(WithDemoServer,
         {"GET /v1/widget/config",
          {[&](httplib::Client& cl) { return get(cl, "/v1/widget/config?merchant=RIVAL", ""); },
           own}},
+        // B's program is a copy of A's, pictures and all: B's own copy of the coffee's.
+        {"GET /v1/widget/picture",
+         {[&](httplib::Client& cl) {
+              return get(cl, "/v1/widget/picture?merchant=RIVAL&reward=coffee", "");
+          },
+          own}},
         {"POST /v1/widget/session",
          {[&](httplib::Client& cl) {
               return post(cl, "/v1/widget/session",
@@ -207,8 +213,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
           },
           denied}},  // B has no online wheel
         {"GET /v1/admin/widget-settings",
-         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/widget-settings", b.admin); },
-          own}},
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/widget-settings", b.admin); }, own}},
         {"PUT /v1/admin/widget-settings",
          {[&](httplib::Client& cl) {
               const Answer x =
@@ -359,8 +364,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
         {"GET /v1/admin/reports",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports", b.admin); }, own}},
         {"GET /v1/admin/reports/series",
-         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports/series", b.admin); },
-          own}},
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/reports/series", b.admin); }, own}},
         // B imports a file naming A's members: B's own members, A's untouched.
         {"POST /v1/admin/imports",
          {[&](httplib::Client& cl) {
@@ -372,11 +376,9 @@ TEST_CASE_FIXTURE(WithDemoServer,
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/imports/" + a_job, b.admin); },
           denied}},
         {"GET /v1/admin/exports/members.csv",
-         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/members.csv"); },
-          own}},
+         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/members.csv"); }, own}},
         {"GET /v1/admin/exports/receipts.csv",
-         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/receipts.csv"); },
-          own}},
+         {[&](httplib::Client& cl) { return csv_get(cl, "/v1/admin/exports/receipts.csv"); }, own}},
         {"GET /v1/admin/wheels",
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/wheels", b.admin); }, own}},
         {"GET /v1/admin/wheels/{id}",
@@ -464,9 +466,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
          {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes/published", b.admin); },
           own}},
         {"GET /v1/admin/themes/{id}/versions",
-         {[&](httplib::Client& cl) {
-              return get(cl, "/v1/admin/themes/night/versions", b.admin);
-          },
+         {[&](httplib::Client& cl) { return get(cl, "/v1/admin/themes/night/versions", b.admin); },
           denied}},
         {"GET /v1/admin/themes/{id}/versions/{version}",
          {[&](httplib::Client& cl) {

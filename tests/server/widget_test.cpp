@@ -124,8 +124,42 @@ TEST_CASE_FIXTURE(WithDemoServer,
     REQUIRE_MESSAGE(config.ok(), config.error.message);
     CHECK(config.value->merchant_code == "DEMO");
     CHECK(config.value->program.rewards.size() == 3);
-    // The demo's rewards have pictures for the kiosk's tiles; the widget's config leaves them out.
+    // The demo's coffee and cake have pictures: the config leaves them out of the program and
+    // gives the addresses the panel loads them from.
     for (const auto& r : config.value->program.rewards) CHECK(r.image.empty());
+    const auto& pictures = config.value->pictures;
+    CHECK(pictures.size() == 2);
+    CHECK(pictures.count("discount-500") == 0);
+    REQUIRE(pictures.count("coffee") == 1);
+    const std::string coffee = pictures.at("coffee");
+    CHECK(coffee.rfind("/v1/widget/picture?merchant=DEMO&reward=coffee&v=", 0) == 0);
+    auto picture = c->Get(coffee.c_str());
+    REQUIRE(picture);
+    CHECK(picture->status == 200);
+    CHECK(picture->get_header_value("Content-Type") == "image/png");
+    CHECK(picture->body.size() > 100);
+    CHECK(picture->body.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+    CHECK(picture->get_header_value("Cache-Control") == "public, max-age=31536000, immutable");
+    const std::string tag = picture->get_header_value("ETag");
+    CHECK(tag == "\"" + coffee.substr(coffee.size() - 16) + "\"");
+    CHECK(get(*c, coffee, "", {{"If-None-Match", tag}}).status == 304);
+    // An address with an older hash still answers, but is not kept: the picture has changed.
+    picture = c->Get("/v1/widget/picture?merchant=demo&reward=coffee&v=0123456789abcdef");
+    REQUIRE(picture);
+    CHECK(picture->status == 200);
+    CHECK(picture->get_header_value("Cache-Control") == "public, max-age=60");
+    Answer refused = get(*c, "/v1/widget/picture?merchant=demo&reward=discount-500", "");
+    CHECK(refused.status == 404);
+    CHECK(error_field(refused) == "reward");
+    refused = get(*c, "/v1/widget/picture?merchant=demo&reward=nothing", "");
+    CHECK(refused.status == 404);
+    CHECK(error_field(refused) == "reward");
+    refused = get(*c, "/v1/widget/picture?merchant=demo", "");
+    CHECK(refused.status == 400);
+    CHECK(error_field(refused) == "reward");
+    refused = get(*c, "/v1/widget/picture?reward=coffee", "");
+    CHECK(refused.status == 400);
+    CHECK(error_field(refused) == "merchant");
     CHECK(config.value->program.referral);
     CHECK(!config.value->program.coalition);
     CHECK(config.value->has_theme);  // the kiosk's theme: the settings name none

@@ -39,6 +39,7 @@ ul{list-style:none;margin:0;padding:0}
 li{display:flex;align-items:center;gap:10px;padding:10px 0;border-bottom:1px solid
 color-mix(in srgb,var(--kopilka-text,#1f242b) 12%,transparent)}
 li>div{flex:1;min-width:0}
+li>img,.no-picture{flex:none;width:48px;height:48px;object-fit:contain;border-radius:8px}
 button{font:inherit;cursor:pointer;border:0;min-height:44px;min-width:44px}
 button:disabled{cursor:not-allowed;opacity:.55}
 .action,.primary{padding:0 16px;border-radius:var(--kopilka-radius,18px);font-weight:600;
@@ -291,7 +292,10 @@ export async function createPanel(options) {
       }
       case 'list': {
         const ul = el('ul');
-        for (const i of b.items || []) ul.append(listItem(i));
+        // In a list where some rewards have a picture, the others keep its place: the names
+        // stay in one column.
+        const pictured = (b.items || []).some((i) => i.picture);
+        for (const i of b.items || []) ul.append(listItem(i, pictured));
         return el('section', {}, b.label ? el('h4', { text: b.label }) : null, ul);
       }
       case 'item':
@@ -319,8 +323,12 @@ export async function createPanel(options) {
     }
   }
 
-  function listItem(i) {
-    return el('li', {}, el('div', {}, el('span', { text: i.text }),
+  // A reward's picture is decorative: its name is the text beside it.
+  function listItem(i, pictured = false) {
+    const picture = i.picture ? el('img', { src: new URL(i.picture, server).href, alt: '',
+      width: 48, height: 48, loading: 'lazy', decoding: 'async' })
+      : pictured ? el('span', { class: 'no-picture', 'aria-hidden': 'true' }) : null;
+    return el('li', {}, picture, el('div', {}, el('span', { text: i.text }),
       i.detail ? el('span', { class: 'detail', text: i.detail }) : null),
     i.action ? button(i, 'action') : null);
   }

@@ -38,6 +38,7 @@ codec::WidgetConfig sample_config() {
     c.program.id = "p";
     c.program.name = "Points";
     c.program.rewards = {{"coffee", "Coffee", 300}, {"cake", "Cake", 900}};
+    c.pictures = {{"coffee", "/v1/widget/picture?merchant=DEMO&reward=coffee&v=0123456789abcdef"}};
     c.program.referral = program::Referral{200, 100, 50000, 5};
     c.views.spin = true;
     c.wheel = codec::WheelView{
@@ -144,6 +145,12 @@ TEST_CASE("widget flow: a guest sees how to earn, the rewards and the shop's sig
     REQUIRE(rewards->items.size() == 2);
     CHECK(rewards->items[1].detail == "900 points");
     CHECK(rewards->items[1].action.empty());  // a guest can't redeem
+    // The coffee's picture beside its name, from where the config says; the cake has none.
+    CHECK(rewards->items[0].picture ==
+          "/v1/widget/picture?merchant=DEMO&reward=coffee&v=0123456789abcdef");
+    CHECK(rewards->items[1].picture.empty());
+    CHECK(encode_widget_view(v)["blocks"].back()["items"][0]["picture"] ==
+          rewards->items[0].picture);
     std::vector<std::string> tabs;
     for (const auto& t : v.tabs) tabs.push_back(t.screen);
     CHECK(tabs == std::vector<std::string>{"home", "rewards", "rules"});

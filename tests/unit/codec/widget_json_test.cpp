@@ -113,8 +113,11 @@ TEST_CASE("widget json: the config round-trips, and the server's config decodes"
                                false,
                                2};
     c.signup_url = "https://shop.example/signup";
+    c.pictures = {{"coffee", "/v1/widget/picture?merchant=demo&reward=coffee&v=00ff00ff00ff00ff"},
+                  {"cake", "https://cdn.shop.example/cake.webp"}};
     const codec::WidgetConfig back =
         round_trip(c, codec::encode_widget_config, codec::decode_widget_config);
+    CHECK(back.pictures == c.pictures);
     CHECK(back.program.rewards.size() == 1);
     CHECK(back.program.referral->inviter_bonus == 200);
     CHECK(back.theme.accent.g == 2);
@@ -152,6 +155,16 @@ TEST_CASE("widget json: the config round-trips, and the server's config decodes"
     bad = server;
     bad.erase("merchant");
     CHECK(codec::decode_widget_config(bad).error.field == "merchant");
+    // A picture's address is the server's or https://: nothing a page would run or leak.
+    bad = server;
+    bad["pictures"] = {{"coffee", "javascript:alert(1)"}};
+    CHECK(codec::decode_widget_config(bad).error.field == "pictures.coffee");
+    bad["pictures"] = {{"coffee", "http://tracker.example/p.gif"}};
+    CHECK(codec::decode_widget_config(bad).error.field == "pictures.coffee");
+    bad["pictures"] = {{"coffee", 7}};
+    CHECK(codec::decode_widget_config(bad).error.field == "pictures.coffee");
+    bad["pictures"] = Json::array();
+    CHECK(codec::decode_widget_config(bad).error.field == "pictures");
 }
 
 TEST_CASE("widget json: the session round-trips; no token is an error") {

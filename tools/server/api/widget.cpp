@@ -13,6 +13,7 @@
 #include "auth/credentials.hpp"
 #include "auth/member_token.hpp"
 #include "core/crypto/sha256.hpp"
+#include "core/url.hpp"
 
 namespace kopilka::server {
 
@@ -107,6 +108,23 @@ ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& bo
 
 // [SECTION] Config
 
+namespace {
+constexpr std::string_view kDataImage = "data:image/";
+
+// The first 16 hex digits of the picture's SHA-256: its version in the address and its ETag.
+std::string picture_tag(const std::string& image) {
+    const crypto::Digest d = crypto::sha256(image);
+    return crypto::to_hex(d.data(), 8);
+}
+
+// Where a visitor's panel loads the reward's picture (WidgetConfig::pictures).
+std::string picture_address(const MerchantRecord& merchant, const program::Reward& r) {
+    if (r.image.compare(0, kDataImage.size(), kDataImage) != 0) return r.image;  // https://
+    return std::string(codec::widget_picture_path) + "merchant=" + url_component(merchant.code) +
+           "&reward=" + url_component(r.id) + "&v=" + picture_tag(r.image);
+}
+}  // namespace
+
 std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& name) {
     if (name.empty() || name.size() > 64) return std::nullopt;
     std::string code = name;
@@ -129,8 +147,12 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     c.currency = program->currency;
     c.program = *program;
     c.program.coalition.reset();  // the coalition's clearing is between merchants
-    // Every visitor who opens the widget downloads this; the rewards' pictures are the kiosk's.
-    for (auto& r : c.program.rewards) r.image.clear();
+    // Every visitor who opens the widget downloads this: the rewards' pictures are addresses
+    // the panel loads when it shows them.
+    for (auto& r : c.program.rewards) {
+        if (!r.image.empty()) c.pictures[r.id] = picture_address(merchant, r);
+        r.image.clear();
+    }
     c.program_version = program_version;
     const std::string theme_id =
         settings.theme_id.empty() ? load_kiosk_settings(store, id).theme_id : settings.theme_id;
@@ -150,6 +172,37 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     Json body = codec::encode_widget_config(c);
     *etag = stamp_version(&body);
     return {200, std::move(body), id};
+}
+
+std::optional<WidgetPicture> widget_picture(Store& store, const MerchantRecord& merchant,
+                                            const std::string& reward_id, std::int64_t now_ms,
+                                            ApiResult* error) {
+    const auto program = usable_program(store, merchant.merchant_id, now_ms, error, nullptr);
+    if (!program) return std::nullopt;
+    const auto& rs = program->rewards;
+    const auto r = std::find_if(rs.begin(), rs.end(),
+                                [&](const program::Reward& w) { return w.id == reward_id; });
+    if (r == rs.end()) {
+        *error = api_error(404, "not_found", "the program has no reward with this id", "reward");
+        return std::nullopt;
+    }
+    // "data:image/png;base64,…" (the program codec checked the type and the base64).
+    const std::size_t comma = r->image.find(";base64,");
+    std::string b64 = comma == std::string::npos ? "" : r->image.substr(comma + 8);
+    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    WidgetPicture p;
+    if (r->image.compare(0, kDataImage.size(), kDataImage) != 0 || b64.empty() ||
+        !auth::base64url_decode(b64, &p.bytes)) {
+        *error = api_error(404, "not_found",
+                           "the reward has no uploaded picture (an https:// one is loaded from "
+                           "its own address)",
+                           "reward");
+        return std::nullopt;
+    }
+    p.content_type = r->image.substr(5, comma - 5);
+    p.tag = picture_tag(r->image);
+    return p;
 }
 
 // [SECTION] Sessions

@@ -112,6 +112,32 @@ void public_routes(RouteContext& ctx) {
         if (config.status == 200 && not_modified(req, res, etag, config_cache_control)) return;
         ctx.respond(res, config);
     });
+    // A reward's uploaded picture for the panel's list (the config gives its address; v= is
+    // the picture's hash, so an answer to the current address is kept for a year).
+    ctx.route("GET", "/v1/widget/picture", [&ctx](const Request& req, Response& res) {
+        if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
+        const std::string name = req.get_param_value("merchant");
+        const std::string reward = req.get_param_value("reward");
+        const auto merchant = widget_merchant(ctx.store, name);
+        if (!merchant)
+            return ctx.respond(
+                res, name.empty()
+                         ? api_error(400, "missing_field", "merchant is required", "merchant")
+                         : api_error(404, "not_found", "no merchant has this code", "merchant"));
+        if (reward.empty())
+            return ctx.respond(res,
+                               api_error(400, "missing_field", "reward is required", "reward"));
+        ApiResult refused;
+        const auto p = widget_picture(ctx.store, *merchant, reward, ctx.now_ms(), &refused);
+        if (!p) return ctx.respond(res, refused);
+        res.set_header("Cross-Origin-Resource-Policy", "cross-origin");
+        const bool current = req.get_param_value("v") == p->tag;
+        if (not_modified(req, res, "\"" + p->tag + "\"",
+                         current ? "public, max-age=31536000, immutable" : config_cache_control))
+            return;
+        res.status = 200;
+        res.set_content(p->bytes, p->content_type);
+    });
     // ?merchant=CODE (optional) names the merchant the widget is for: another merchant's
     // token is then refused.
     ctx.route("POST", "/v1/widget/session", [&ctx](const Request& req, Response& res) {
