@@ -85,6 +85,7 @@ struct Host {
     ImVec4 clear_color{1, 1, 1, 1};
     std::string clipboard;  // what GetClipboardTextFn returned last
     std::vector<ui::DrawnItem> last_items;  // the items the last layout pass drew (layout_moved)
+    int unsettled_frames = 0;  // frames in a row drawn with their controls still moving
 };
 
 Host* g_host = nullptr;
@@ -518,6 +519,7 @@ void fit_canvas(Host& h) {
 // shown (a button that jumped a frame after it appeared took the tap meant for it to the
 // empty space it left).
 constexpr int kMaxLayoutPasses = 6;
+constexpr int kMaxUnsettledFrames = 2;
 
 // True when the items of the pass just ended differ from the ones before (the pass before, or
 // the last frame shown); remembers them.
@@ -571,9 +573,15 @@ void frame() {
         if (h.options.draw) h.options.draw(now);
         ImGui::EndFrame();
         ui::end_item_frame();
-        if (!layout_moved(h)) break;
-        if (pass == kMaxLayoutPasses) {  // still moving: an animation, or a slow settle
-            h.frames_to_draw = std::max(h.frames_to_draw, 1);
+        if (!layout_moved(h)) {
+            h.unsettled_frames = 0;
+            break;
+        }
+        // Still moving after every pass: a slow settle gets a few more frames; a layout that
+        // never settles (two sizes taking turns) does not keep an idle screen drawing.
+        if (pass == kMaxLayoutPasses) {
+            if (++h.unsettled_frames <= kMaxUnsettledFrames)
+                h.frames_to_draw = std::max(h.frames_to_draw, 1);
             break;
         }
         io.DeltaTime = 1e-6f;
