@@ -440,7 +440,6 @@ int main() {
     o.update = update;
     o.draw = draw;
     if (!wasm::host::init(o)) return 1;
-    ui::record_items(true);
     wasm::host::run();
     return 0;
 }

@@ -25,7 +25,6 @@
 #include "platform/fetch_transport.hpp"
 #include "platform/host.hpp"
 #include "platform/storage.hpp"
-#include "ui/imgui_items.hpp"
 #include "ui/kiosk_screens.hpp"
 
 using namespace kopilka;
@@ -318,9 +317,6 @@ int main() {
     o.on_key = on_key;
     o.on_press = [] { g_app->flow.touch(wasm::wall_ms()); };
     if (!wasm::host::init(o)) return 1;
-    // The host draws until the recorded controls stop moving: a screen is never left with a
-    // layout that is still settling (a scrollbar about to go, a button about to move).
-    ui::record_items(true);
     wasm::host::run();
     return 0;
 }

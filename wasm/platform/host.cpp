@@ -638,6 +638,8 @@ bool init(const Options& options) {
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.ConfigInputTextCursorBlink = false;
+    // The layout passes (layout_moved) compare the labelled items each pass draws.
+    ui::record_items(true);
     ImGui_ImplGlfw_InitForOpenGL(host.window, true);
     // Keys and characters go through the host (which queues keys and has the text sink).
     glfwSetKeyCallback(host.window, on_key);

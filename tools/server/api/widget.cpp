@@ -133,6 +133,16 @@ std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& n
     return store.merchant_by_id(name);
 }
 
+std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& name,
+                                              ApiResult* refused) {
+    auto merchant = widget_merchant(store, name);
+    if (!merchant)
+        *refused = name.empty()
+                       ? api_error(400, "missing_field", "merchant is required", "merchant")
+                       : api_error(404, "not_found", "no merchant has this code", "merchant");
+    return merchant;
+}
+
 ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64_t now_ms,
                         std::string* etag) {
     const std::string& id = merchant.merchant_id;

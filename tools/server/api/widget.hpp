@@ -32,6 +32,9 @@ ApiResult put_widget_settings(Store& store, const Caller& caller, const codec::J
 
 // The merchant a widget names (data-merchant): by code, case-insensitively, else by id.
 std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& name);
+// The same for a public route's ?merchant=; none: *refused says why (400 missing, 404 unknown).
+std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& name,
+                                              ApiResult* refused);
 
 // GET /v1/widget/config: the body; *etag is its strong entity tag.
 ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64_t now_ms,

@@ -97,16 +97,11 @@ void settings_routes(RouteContext& ctx) {
 
 void public_routes(RouteContext& ctx) {
     ctx.route("GET", "/v1/widget/config", [&ctx](const Request& req, Response& res) {
-        const std::string name = req.get_param_value("merchant");
-        const auto merchant = widget_merchant(ctx.store, name);
+        ApiResult refused;
+        const auto merchant = widget_merchant(ctx.store, req.get_param_value("merchant"), &refused);
         cors(ctx, req, res, merchant ? merchant->merchant_id : "");
         if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-        if (!merchant)
-            return ctx.respond(
-                res, name.empty() ? api_error(400, "missing_field", "merchant is required",
-                                              "merchant")
-                                  : api_error(404, "not_found", "no merchant has this code",
-                                              "merchant"));
+        if (!merchant) return ctx.respond(res, refused);
         std::string etag;
         const ApiResult config = widget_config(ctx.store, *merchant, ctx.now_ms(), &etag);
         if (config.status == 200 && not_modified(req, res, etag, config_cache_control)) return;
@@ -116,18 +111,13 @@ void public_routes(RouteContext& ctx) {
     // the picture's hash, so an answer to the current address is kept for a year).
     ctx.route("GET", "/v1/widget/picture", [&ctx](const Request& req, Response& res) {
         if (!ctx.within_limit(ClientClass::anonymous, req.remote_addr, res)) return;
-        const std::string name = req.get_param_value("merchant");
+        ApiResult refused;
+        const auto merchant = widget_merchant(ctx.store, req.get_param_value("merchant"), &refused);
+        if (!merchant) return ctx.respond(res, refused);
         const std::string reward = req.get_param_value("reward");
-        const auto merchant = widget_merchant(ctx.store, name);
-        if (!merchant)
-            return ctx.respond(
-                res, name.empty()
-                         ? api_error(400, "missing_field", "merchant is required", "merchant")
-                         : api_error(404, "not_found", "no merchant has this code", "merchant"));
         if (reward.empty())
             return ctx.respond(res,
                                api_error(400, "missing_field", "reward is required", "reward"));
-        ApiResult refused;
         const auto p = widget_picture(ctx.store, *merchant, reward, ctx.now_ms(), &refused);
         if (!p) return ctx.respond(res, refused);
         res.set_header("Cross-Origin-Resource-Policy", "cross-origin");
