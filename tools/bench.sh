@@ -5,7 +5,8 @@
 #   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
 #                          on SQLite and PostgreSQL, against the same statements without the
 #                          server (the ceiling: pgbench on PostgreSQL, tools/bench/
-#                          sqlite_baseline.c on SQLite); then latency against the member's
+#                          sqlite_baseline.c on SQLite), and PostgreSQL's lookups read in groups
+#                          against each read alone (KOPILKA_READS_TOGETHER=0); then latency against the member's
 #                          history length and the number of members (tools/bench/scale_bench.py)
 #   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
 #                          1, 2 and 3 servers on one PostgreSQL (tools/cluster.sh), and 1 server
@@ -137,11 +138,31 @@ prepare_bench_data() {
   KOPILKA_CARDS=$("$cli" cards --db "$db" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(s.trim().split("\n").map(l=>JSON.parse(l).card).join(";")))')
 }
 
+# CPU time (clock ticks) of the PostgreSQL cluster in $pg_dir so far: the postmaster and its
+# children (the server's connections stay open while wrk runs, so none of their time is lost).
+pg_ticks() {
+  local postmaster
+  postmaster=$(head -1 "$pg_dir/data/postmaster.pid")
+  for p in "$postmaster" $(pgrep -P "$postmaster"); do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk '{t += $14 + $15} END {print t + 0}'
+}
+
+# Lookups under wrk with PostgreSQL's CPU per lookup: sets lookup_json and lookup_db_ms.
+run_lookups_pg() {
+  local before after
+  before=$(pg_ticks)
+  lookup_json=$(run_wrk lookup.lua)
+  after=$(pg_ticks)
+  lookup_db_ms=$(node -e 'const [b, a, hz, j] = process.argv.slice(1);
+    console.log(((a - b) * 1000 / hz / JSON.parse(j).requests).toFixed(3))' \
+    "$before" "$after" "$(getconf CLK_TCK)" "$lookup_json")
+}
+
 bench_one_db() {
   local name="$1" db="$2" tmp="$3"
   start_server "$db" "$tmp/server-$name.log"
   prepare_bench_data "$db"
-  lookup_json=$(run_wrk lookup.lua)
+  if [ "$name" = PostgreSQL ]; then run_lookups_pg; else lookup_json=$(run_wrk lookup.lua); fi
   receipt_json=$(run_wrk receipt.lua)
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
   lookup_rate=$(rate "$lookup_json") receipt_rate=$(rate "$receipt_json")
@@ -209,6 +230,13 @@ bench_server() {
   server_row SQLite "receipt post" "$receipt_json" "$receipt_rate" "$sqlite_ceiling"
   echo "[bench] server on PostgreSQL"
   bench_one_db PostgreSQL "$url" "$tmp"
+  local grouped_db_ms="$lookup_db_ms" alone_json alone_db_ms
+  echo "[bench] PostgreSQL: lookups each read alone (KOPILKA_READS_TOGETHER=0), the baseline of reading them in groups"
+  KOPILKA_READS_TOGETHER=0 start_server "$url" "$tmp/server-alone.log"
+  local saved_lookup_json="$lookup_json"
+  run_lookups_pg
+  alone_json="$lookup_json" alone_db_ms="$lookup_db_ms" lookup_json="$saved_lookup_json"
+  kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
   echo "[bench] pgbench: the same statements"
   local demo_members demo_cards all_members all_cards lookup_tps receipt_tps
   demo_members=$(psql -Atq "$url" -c "SELECT string_agg(member_id, ';' ORDER BY member_id) FROM members WHERE merchant_id = 'demo' AND member_id LIKE 'demo-%'")
@@ -220,10 +248,11 @@ bench_server() {
   psql -q "$url" -c "INSERT INTO member_state (merchant_id, member_id, seq, version, body) SELECT merchant_id, member_id, 1, 1, '{}' FROM members WHERE merchant_id = 'demo' ON CONFLICT DO NOTHING" -c "UPDATE member_state SET seq = seq + 1000000000" >/dev/null
   receipt_tps=$(pgbench_tps receipt "$all_members" "$all_cards")
   server_row PostgreSQL "member lookup" "$lookup_json" "$lookup_rate" "$lookup_tps"
+  server_row PostgreSQL "member lookup, each read alone" "$alone_json" "$(rate "$alone_json")" "$lookup_tps"
   server_row PostgreSQL "receipt post" "$receipt_json" "$receipt_rate" "$receipt_tps"
   local table
-  table=$(printf '| database | request | per second | ceiling / s | vs ceiling | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|\n%s\n\nThe ceilings run the database work of the request without the server, on the same database right after the server'"'"'s run: on PostgreSQL pgbench (-M prepared, 16 clients) with the statements kopilka-server sends, in the same transactions, with stored texts as long as the server'"'"'s (tools/bench/pgbench_lookup.sql, pgbench_receipt.sql); on SQLite a minimal C program (tools/bench/sqlite_baseline.c, one connection, prepared statements, the server'"'"'s pragmas) with the same statements and transactions, each committed alone, where kopilka-server commits the receipts that arrive together in one transaction (group commit: one fsync a group, each receipt answered after it). wrk -t2 -c16 for %ss against a server with its default workers; lookups of the three demo members by QR, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL; everything shares %s cores, %s.' \
-    "$(cat "$tmp/rows")" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
+  table=$(printf '| database | request | per second | ceiling / s | vs ceiling | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|\n%s\n\nThe ceilings run the database work of the request without the server, on the same database right after the server'"'"'s run: on PostgreSQL pgbench (-M prepared, 16 clients) with the statements kopilka-server sends, in the same transactions, with stored texts as long as the server'"'"'s (tools/bench/pgbench_lookup.sql, pgbench_receipt.sql); on SQLite a minimal C program (tools/bench/sqlite_baseline.c, one connection, prepared statements, the server'"'"'s pragmas) with the same statements and transactions, each committed alone, where kopilka-server commits the receipts that arrive together in one transaction (group commit: one fsync a group, each receipt answered after it); likewise kopilka-server reads the lookups that arrive together on PostgreSQL in groups (one statement for their members by card, one for their checkpoints), where the ceiling reads each alone, and the row "each read alone" is the same server with KOPILKA_READS_TOGETHER=0, right after it: PostgreSQL'"'"'s own CPU per lookup was %s ms read in groups and %s ms each alone. wrk -t2 -c16 for %ss against a server with its default workers; lookups of the three demo members by QR, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster), SQLite with WAL and synchronous=FULL; everything shares %s cores, %s.' \
+    "$(cat "$tmp/rows")" "$grouped_db_ms" "$alone_db_ms" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
   echo "$table"
   write_readme server "$table"
   echo "[bench] latency against the member's history and the number of members, about 2 minutes"

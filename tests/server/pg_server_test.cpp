@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/cards/card_code.hpp"
 #include "pg_database.hpp"
 #include "receipt_helpers.hpp"
 #include "server_process.hpp"
@@ -75,6 +76,99 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
     CHECK(second->stdout_text().find("seeded") == std::string::npos);
     CHECK(balance_of(*second->client(), cards.at("demo-dace").qr) == 4200);
     CHECK(db.scalar("SELECT COUNT(*) FROM members") == 3);
+}
+
+// Lookups that arrive together are read together (storage/read_groups.hpp: one statement for
+// the members by card, one for their checkpoints): each still gets its own member, as a lookup
+// alone gives it, an unknown card its 404, and a member with a card but no checkpoint yet her
+// balance (read again in a snapshot).
+TEST_CASE("PostgreSQL server: lookups at once, read in groups, each answered with its own member") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo", "--no-rate-limits"});
+    const auto cards = demo_cards(db.url);
+    auto c = server->client();
+    const std::string secret = [&] {
+        pqxx::connection conn(db.url);
+        pqxx::work w(conn);
+        return w.exec1("SELECT card_secret FROM merchants WHERE code = 'DEMO'")[0]
+            .as<std::string>();
+    }();
+    const auto qr_of = [&](const std::string& twelve) {
+        return kopilka::cards::qr_card_payload(
+            "DEMO", twelve + kopilka::cards::ean13_check_digit(twelve), secret);
+    };
+    const Json enrol = {
+        {"operation_id", op_id(900)},
+        {"id", "fresh"},
+        {"name", "Fresh"},
+        {"consent", true},
+        {"card", std::string("299999999990") + kopilka::cards::ean13_check_digit("299999999990")}};
+    const auto res = c->Post("/v1/admin/members", bearer(api_key(db.url, "admin")), enrol.dump(),
+                             "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    // No checkpoint: her lookups read the entries again, in a snapshot of their own.
+    CHECK(db.scalar("WITH d AS (DELETE FROM member_state WHERE member_id = 'fresh' RETURNING 1) "
+                    "SELECT COUNT(*) FROM d") == 1);
+
+    struct Want {
+        std::string qr, member;
+        std::int64_t balance = 0;
+        std::size_t history = 0;
+    };
+    std::vector<Want> wants = {{cards.at("demo-anna").qr, "demo-anna"},
+                               {cards.at("demo-boris").qr, "demo-boris"},
+                               {cards.at("demo-dace").qr, "demo-dace"},
+                               {qr_of("299999999990"), "fresh"},
+                               {qr_of("299999999991"), ""}};  // nobody's card: 404
+    for (auto& w : wants) {  // one at a time first: what each lookup alone answers
+        if (w.member.empty()) continue;
+        const Json j = lookup(*c, w.qr);
+        REQUIRE(j["member"]["id"] == w.member);
+        w.balance = j["member"]["balance"].get<std::int64_t>();
+        w.history = j["member"]["history"].size();
+    }
+    CHECK(wants[0].balance == 1250);
+    CHECK(wants[3].history > 0);  // the welcome bonus, read from the entries
+
+    constexpr int kThreads = 24, kEach = 25;
+    std::atomic<int> right{0}, wrong{0};
+    std::mutex mutex;
+    std::string first_wrong;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            auto client = server->client();
+            client->set_read_timeout(30, 0);
+            for (int i = 0; i < kEach; ++i) {
+                const Want& w = wants[static_cast<std::size_t>(t + i) % wants.size()];
+                const auto r = client->Post("/v1/members/lookup", Json{{"code", w.qr}}.dump(),
+                                            "application/json");
+                bool ok = false;
+                if (r && w.member.empty()) {
+                    ok = r->status == 404 && Json::parse(r->body)["error"]["code"] == "not_found";
+                } else if (r && r->status == 200) {
+                    const Json m = Json::parse(r->body)["member"];
+                    ok = m["id"] == w.member && m["balance"] == w.balance &&
+                         m["history"].size() == w.history;
+                }
+                if (ok) {
+                    ++right;
+                    continue;
+                }
+                ++wrong;
+                std::lock_guard<std::mutex> lock(mutex);
+                if (first_wrong.empty())
+                    first_wrong = w.member + ": " +
+                                  (r ? std::to_string(r->status) + " " + r->body.substr(0, 300)
+                                     : "no response");
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK_MESSAGE(wrong == 0, first_wrong);
+    CHECK(right == kThreads * kEach);
 }
 
 TEST_CASE("PostgreSQL server: receipts with an API key, replays and conflicts") {

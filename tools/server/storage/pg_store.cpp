@@ -296,6 +296,11 @@ private:
         }
     }
 
+    // A lookup's reads go in groups (SqlStore's ReadGroups): each statement's round trip, bind
+    // and plan are shared by the group. KOPILKA_READS_TOGETHER=0 reads each alone (the
+    // baseline tools/bench.sh server measures them against).
+    bool reads_together() const override { return reads_together_; }
+
     std::optional<std::uint64_t> config_generation() override {
         if (!listening_) return std::nullopt;
         return config_generation_.load();
@@ -355,6 +360,10 @@ private:
     std::atomic<std::uint64_t> config_generation_{0};
     std::atomic<bool> listening_{false};
     std::atomic<bool> stopping_{false};
+    const bool reads_together_ = [] {
+        const char* v = std::getenv("KOPILKA_READS_TOGETHER");
+        return !(v && std::string(v) == "0");
+    }();
     std::thread listener_;  // listen_for_changes(), started once the schema is up to date
 };
 

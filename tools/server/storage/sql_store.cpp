@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "codec/ledger_json.hpp"
 #include "core/time.hpp"
@@ -995,6 +997,23 @@ std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
     return out;
 }
 
+namespace {
+// SqlMemberTx::checkpoint()'s statement ($1 merchant, $2 member, $3 the tier window's start or -1).
+const char* const kCheckpointSelect =
+    "SELECT 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
+    "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
+    "CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying)"
+    ", 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
+    "r.at_ms >= CAST($3 AS BIGINT)) END FROM (SELECT 1 AS one) k "
+    "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
+    "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
+    "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+    "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
+    "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
+    "AND e.seq < (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
+    "x.member_id = $2) + 4611686018427387904 ORDER BY 1, 2";
+}  // namespace
+
 // One statement, one round trip: the checkpoint row, the counters and the entries after the
 // checkpoint (its seq on; the upper bound, always true, makes it a range to PostgreSQL's
 // planner, whose guess for an open "seq >= (subquery)" is a third of the member's rows: for a
@@ -1003,20 +1022,14 @@ std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
 // member has neither (its columns NULL). With expect_tier_window(), the tier window's sum too ($3:
 // its start; -1 reads no sum).
 std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
-    const auto rows = sql().query(
-        "SELECT 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
-        "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
-        "CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying)"
-        ", 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
-        "r.at_ms >= CAST($3 AS BIGINT)) END FROM (SELECT 1 AS one) k "
-        "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
-        "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
-        "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-        "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
-        "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
-        "AND e.seq < (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
-        "x.member_id = $2) + 4611686018427387904 ORDER BY 1, 2",
-        {merchant_, member_, tier_since_.value_or(-1)});
+    const std::int64_t tier_since = tier_since_.value_or(-1);
+    std::vector<SqlRow> rows;
+    if (checkpoint_read_) {
+        if (statements_++ > 0) throw NeedsSnapshot{};
+        rows = checkpoint_read_(tier_since);
+    } else {
+        rows = sql().query(kCheckpointSelect, {merchant_, member_, tier_since});
+    }
     const SqlRow& r = rows.at(0);
     counters_ = to_i64(r[10]) == 0
                     ? MemberCounters{}
@@ -1520,7 +1533,20 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
 // that needs a second statement starts again inside a read-only snapshot.
 void SqlStore::read_member(const std::string& merchant_id, const std::string& member_id,
                            const std::function<void(MemberTx&)>& fn, bool one_statement_first) {
-    if (one_statement_first) {
+    if (one_statement_first && reads_together()) {
+        try {
+            SqlMemberTx tx(
+                [&](std::int64_t tier_since) {
+                    return checkpoint_reads_.read(
+                        CheckpointRead{merchant_id, member_id, tier_since},
+                        [this](std::vector<CheckpointReads::Slot*>& g) { read_checkpoints(g); });
+                },
+                merchant_id, member_id);
+            fn(tx);
+            return;
+        } catch (const SqlMemberTx::NeedsSnapshot&) {
+        }
+    } else if (one_statement_first) {
         try {
             transact(TxMode::read, [&](Sql& s) {
                 SqlMemberTx tx(s, merchant_id, member_id, true);
@@ -1542,6 +1568,9 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
 
 std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id,
                                                      const std::string& number) {
+    if (reads_together())
+        return card_reads_.read(CardRead{merchant_id, number},
+                                [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
     return read<std::optional<MemberRecord>>([&](Sql& s) {
         auto m = one_member(s, merchant_id,
                             "m.merchant_id = $1 AND m.member_id = (SELECT c.member_id FROM cards c "
@@ -1550,6 +1579,113 @@ std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant
         if (m) m->card_number = number;  // the card presented, not necessarily the first
         return m;
     });
+}
+
+// [SECTION] Lookups read together (PostgreSQL)
+
+namespace {
+
+// A PostgreSQL array literal of texts: {"a","b"}, quotes and backslashes escaped.
+std::string pg_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (const std::string& item : items) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (char ch : item) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+// The slots of a group by merchant: each merchant's reads are one statement.
+template <class Slot>
+std::map<std::string, std::vector<Slot*>> by_merchant(const std::vector<Slot*>& group) {
+    std::map<std::string, std::vector<Slot*>> out;
+    for (Slot* slot : group) out[slot->request.merchant_id].push_back(slot);
+    return out;
+}
+
+// The i-th (from 1) read of a group a row of a group statement answers (its first column).
+template <class Slot>
+Slot& slot_of(const std::vector<Slot*>& slots, const SqlRow& row) {
+    const std::int64_t i = to_i64(row.at(0));
+    if (i < 1 || i > static_cast<std::int64_t>(slots.size()))
+        throw std::runtime_error("a grouped read answered a read it was not asked");
+    return *slots[static_cast<std::size_t>(i - 1)];
+}
+
+}  // namespace
+
+std::size_t SqlStore::read_runners() {
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4);
+}
+
+// member_by_card() for each read of the group: $2 the cards (one member each at most: cards'
+// key is (merchant_id, number)).
+void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
+    for (auto& [merchant_id, slots] : by_merchant(group)) {
+        std::vector<std::string> numbers;
+        for (const auto* slot : slots) numbers.push_back(slot->request.number);
+        const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
+            return s.query(
+                std::string("SELECT k.i, ") + kMemberColumns +
+                    " FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH ORDINALITY AS k(number, i) "
+                    "JOIN LATERAL (SELECT x.member_id FROM cards x WHERE "
+                    "x.merchant_id = $1 AND x.number = k.number OFFSET 0) x ON TRUE "
+                    "JOIN LATERAL (SELECT * FROM members m WHERE m.merchant_id = $1 "
+                    "AND m.member_id = x.member_id OFFSET 0) m ON TRUE",
+                {merchant, pg_array(numbers)});
+        });
+        for (auto* slot : slots) slot->answer.reset();
+        for (const SqlRow& row : rows) {
+            auto& slot = slot_of(slots, row);
+            slot.answer = member_from(merchant_id, SqlRow(row.begin() + 1, row.end()));
+            slot.answer->card_number = slot.request.number;  // as member_by_card() says
+        }
+    }
+}
+
+// kCheckpointSelect for each read of the group, each row led by the read's number: $2 the
+// members, $3 their tier windows' starts.
+void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
+    for (auto& [merchant_id, slots] : by_merchant(group)) {
+        std::vector<std::string> members;
+        std::string since = "{";
+        for (const auto* slot : slots) {
+            members.push_back(slot->request.member_id);
+            if (since.size() > 1) since += ',';
+            since += std::to_string(slot->request.tier_since);
+        }
+        since += '}';
+        const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
+            return s.query(
+                "SELECT k.i, 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, "
+                "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
+                "THEN 0 ELSE 1 END, CASE WHEN k.since < 0 THEN 0 ELSE (SELECT "
+                "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE "
+                "r.merchant_id = $1 AND r.member_id = k.id AND r.at_ms >= k.since) END "
+                "FROM unnest((SELECT CAST($2 AS TEXT[])), (SELECT CAST($3 AS BIGINT[]))) "
+                "WITH ORDINALITY AS k(id, since, i) "
+                "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE s.merchant_id = $1 AND "
+                "s.member_id = k.id OFFSET 0) s ON TRUE "
+                "LEFT JOIN LATERAL (SELECT * FROM member_counters c WHERE c.merchant_id = $1 AND "
+                "c.member_id = k.id OFFSET 0) c ON TRUE "
+                "UNION ALL SELECT k.i, 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, "
+                "NULL, NULL FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH ORDINALITY AS k(id, i) "
+                "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
+                "x.member_id = k.id OFFSET 0) x ON TRUE "
+                "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
+                "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
+                "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3",
+                {merchant, pg_array(members), since});
+        });
+        for (auto* slot : slots) slot->answer.clear();
+        for (const SqlRow& row : rows)
+            slot_of(slots, row).answer.emplace_back(row.begin() + 1, row.end());
+    }
 }
 
 std::optional<MemberRecord> SqlStore::member_by_id(const std::string& merchant_id,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/config_cache.hpp"
+#include "storage/read_groups.hpp"
 #include "storage/store.hpp"
 
 namespace kopilka::server {
@@ -89,10 +90,19 @@ class SqlMemberTx final : public MemberTx {
     // snapshot); a second one throws NeedsSnapshot (SqlStore::read_member).
     SqlMemberTx(Sql& sql, std::string merchant_id, std::string member_id,
                 bool one_statement = false)
-        : sql_(sql),
+        : sql_(&sql),
           merchant_(std::move(merchant_id)),
           member_(std::move(member_id)),
           one_statement_(one_statement) {}
+    // Without a transaction: checkpoint()'s rows come from read(the tier window's start, -1 for
+    // none), as its one statement would answer them (a group's share, SqlStore::read_member);
+    // any other statement throws NeedsSnapshot.
+    using CheckpointRead = std::function<std::vector<SqlRow>(std::int64_t)>;
+    SqlMemberTx(CheckpointRead read, std::string merchant_id, std::string member_id)
+        : merchant_(std::move(merchant_id)),
+          member_(std::move(member_id)),
+          one_statement_(true),
+          checkpoint_read_(std::move(read)) {}
     struct NeedsSnapshot {};  // not a std::exception: no handler of those swallows it
 
     std::optional<StoredOperation> operation(const std::string& op_id) override;
@@ -128,13 +138,15 @@ class SqlMemberTx final : public MemberTx {
 private:
   Sql& sql() {
       if (one_statement_ && statements_++ > 0) throw NeedsSnapshot{};
-      return sql_;
+      if (!sql_) throw NeedsSnapshot{};
+      return *sql_;
   }
 
-  Sql& sql_;
+  Sql* sql_ = nullptr;  // null: read through checkpoint_read_ only
   std::string merchant_, member_;
   bool one_statement_ = false;
   int statements_ = 0;
+  CheckpointRead checkpoint_read_;
   std::optional<std::int64_t> tier_since_;       // expect_tier_window()
   std::optional<std::int64_t> tier_qualifying_;  // read with the checkpoint, for tier_since_
   std::int64_t seq_ = -1;  // the next entry's sequence number, once known
@@ -286,6 +298,24 @@ private:
   std::int64_t put_document_once(const DocumentRecord& d, std::int64_t now_ms,
                                  const Change& change);
 
+  // A lookup's two reads, read together with the lookups beside it (reads_together()): the
+  // member by card, and read_member()'s one statement (the checkpoint, the counters, the
+  // entries after it and the tier window's sum); each group is one statement per merchant.
+  struct CardRead {
+      std::string merchant_id, number;
+  };
+  struct CheckpointRead {
+      std::string merchant_id, member_id;
+      std::int64_t tier_since = -1;
+  };
+  using CardReads = ReadGroups<CardRead, std::optional<MemberRecord>>;
+  using CheckpointReads = ReadGroups<CheckpointRead, std::vector<SqlRow>>;
+  void read_cards(std::vector<CardReads::Slot*>& group);
+  void read_checkpoints(std::vector<CheckpointReads::Slot*>& group);
+  static std::size_t read_runners();
+  CardReads card_reads_{read_runners(), 64};
+  CheckpointReads checkpoint_reads_{read_runners(), 64};
+
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls
   // back when it returns false or throws. An adapter may run fn again (PostgreSQL does on a
@@ -299,6 +329,10 @@ protected:
   // every statement is in-process and the CLI may write the same file beside a running
   // server, keeps it).
   virtual std::optional<std::uint64_t> config_generation() { return std::nullopt; }
+  // Whether a lookup's reads are read together with the lookups running beside it (ReadGroups,
+  // in statements only PostgreSQL reads: arrays and unnest). false (the default; SQLite, whose
+  // reads are in-process calls with no round trip to save) reads each alone.
+  virtual bool reads_together() const { return false; }
 
   template <class T, class Fn>
   T read(Fn&& fn) {
