@@ -101,18 +101,62 @@ private:
     std::vector<Container> open_;
     DecodeError problem_;
 };
+
+// What KeyChecker looks for, without knowing where: counts each object's keys (an object that
+// ends with fewer members than keys read had one twice) and looks at each key's characters.
+// Allocates nothing but its stack of counts; KeyChecker runs only when this finds something.
+class KeyCounter {
+  public:
+    bool on_event(Json::parse_event_t event, const Json& parsed) {
+        using E = Json::parse_event_t;
+        switch (event) {
+            case E::object_start:
+                keys_.push_back(0);
+                break;
+            case E::key:
+                if (!keys_.empty()) ++keys_.back();
+                if (parsed.is_string() &&
+                    has_control_character(parsed.get_ref<const std::string&>()))
+                    clean_ = false;
+                break;
+            case E::object_end:
+                if (!keys_.empty()) {
+                    if (keys_.back() != parsed.size()) clean_ = false;
+                    keys_.pop_back();
+                }
+                break;
+            default:
+                break;
+        }
+        return true;
+    }
+    bool clean() const { return clean_; }
+
+  private:
+    std::vector<std::size_t> keys_;
+    bool clean_ = true;
+};
+
+template <class Checker>
+Json parse_checked(std::string_view text, Checker& checker) {
+    const Json::parser_callback_t note = [&checker](int, Json::parse_event_t event, Json& parsed) {
+        return checker.on_event(event, parsed);
+    };
+    return Json::parse(text.begin(), text.end(), note, /*allow_exceptions=*/false);
+}
 }  // namespace
 
 std::optional<Json> parse_json(std::string_view text, DecodeError* error) {
-    KeyChecker keys;
-    const Json::parser_callback_t note = [&keys](int, Json::parse_event_t event, Json& parsed) {
-        return keys.on_event(event, parsed);
-    };
-    Json j = Json::parse(text.begin(), text.end(), note, /*allow_exceptions=*/false);
+    KeyCounter counter;
+    Json j = parse_checked(text, counter);
     if (j.is_discarded()) {
         fail(error, "malformed_json", "", "the body is not valid JSON");
         return std::nullopt;
     }
+    if (counter.clean()) return j;
+    // Read again to name the key: where it is and what is wrong with it.
+    KeyChecker keys;
+    parse_checked(text, keys);
     if (!keys.problem().code.empty()) {
         *error = keys.problem();
         return std::nullopt;
@@ -124,13 +168,14 @@ bool read_string(const Json& obj, std::string_view path, const char* key, std::s
                  DecodeError* error, std::size_t bytes_max) {
     const Json* v = member(obj, path, key, error, true);
     if (!v) return false;
-    const std::string field = join_path(path, key);
     if (!v->is_string()) {
+        const std::string field = join_path(path, key);
         fail(error, "wrong_type", field, field + " must be a string");
         return false;
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.size() > bytes_max) {
+        const std::string field = join_path(path, key);
         fail(error, "out_of_range", field,
              field + " is longer than " + std::to_string(bytes_max) + " bytes");
         return false;
@@ -163,8 +208,9 @@ bool read_int(const Json& obj, std::string_view path, const char* key, std::int6
               DecodeError* error, std::int64_t min, std::int64_t max) {
     const Json* v = member(obj, path, key, error, true);
     if (!v) return false;
-    const std::string field = join_path(path, key);
+    const auto field_name = [&] { return join_path(path, key); };
     if (!v->is_number_integer()) {
+        const std::string field = field_name();
         fail(error, "wrong_type", field, field + " must be an integer");
         return false;
     }
@@ -172,6 +218,7 @@ bool read_int(const Json& obj, std::string_view path, const char* key, std::int6
     if (v->is_number_unsigned()) {
         const auto u = v->get<std::uint64_t>();
         if (u > static_cast<std::uint64_t>(INT64_MAX)) {
+            const std::string field = field_name();
             fail(error, "out_of_range", field, field + " is too large");
             return false;
         }
@@ -180,6 +227,7 @@ bool read_int(const Json& obj, std::string_view path, const char* key, std::int6
         x = v->get<std::int64_t>();
     }
     if (x < min || x > max) {
+        const std::string field = field_name();
         fail(error, "out_of_range", field,
              field + " must be between " + std::to_string(min) + " and " + std::to_string(max));
         return false;

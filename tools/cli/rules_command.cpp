@@ -47,7 +47,7 @@ bool program_text(std::map<std::string, std::string>& f, std::string* text, int*
             *text = program->document;
         else
             *why = "merchant " + merchant + " has no published program";
-        return program.has_value();
+        return program != nullptr;
     } catch (const std::exception& e) {
         *why = std::string("--db: ") + e.what();
         return false;

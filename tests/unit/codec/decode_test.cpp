@@ -38,6 +38,8 @@ TEST_CASE("parse_json refuses a repeated key at any depth, naming its path") {
          "receipt.lines[1].unit_price"},
         {R"({"a":[1,[2,{"x":1}],{"y":{"z":1,"z":2}}]})", "a[2].y.z"},
         {R"([{"k":1},{"k":1,"k":1}])", "[1].k"},
+        {R"({"a":{"b":1,"c":[{}]},"c":2,"a":3})", "a"},  // after a whole nested object
+        {R"({"x":{"y":1,"y":1,"y":1}})", "x.y"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.text);

@@ -607,8 +607,9 @@ ApiResult admin_preview_program(Store& store, const Caller& caller, const std::s
     ApiResult err;
     if (!read_preview(store, caller, body, now_ms, &rq, &err)) return err;
     if (!rq.program) {
-        rq.program = usable_program(store, caller.merchant_id, rq.receipt.at_ms, &err);
-        if (!rq.program) return err;
+        const auto in_force = usable_program(store, caller.merchant_id, rq.receipt.at_ms, &err);
+        if (!in_force) return err;
+        rq.program = *in_force;
     }
     quote::Quote q;
     if (!console_quote(store, caller, rq, *rq.program, now_ms, &q, &err)) return err;

@@ -321,7 +321,7 @@ std::string file_name(const std::string& what, const reports::Period& p) {
 struct Prepared {
     reports::Period period;
     std::optional<MerchantRecord> merchant;
-    std::optional<program::Program> program;
+    std::shared_ptr<const program::Program> program;
     bool csv = false;
 };
 
@@ -356,7 +356,7 @@ bool prepare(Store& store, const Caller& caller, const ReportQuery& q, std::int6
     out->merchant = admin_merchant_record(store, caller, err);
     if (!out->merchant) return false;
     out->program = usable_program(store, out->merchant->merchant_id, now_ms, err);
-    return out->program.has_value();
+    return out->program != nullptr;
 }
 
 ApiResult overflow_answer(const std::string& merchant_id) {

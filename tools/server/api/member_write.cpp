@@ -40,24 +40,25 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
         field);
 }
 
-std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
-                                                std::int64_t at_ms, std::string* why,
-                                                std::int64_t* version) {
+std::shared_ptr<const program::Program> current_program(Store& store,
+                                                        const std::string& merchant_id,
+                                                        std::int64_t at_ms, std::string* why,
+                                                        std::int64_t* version) {
     const auto record = store.current_program(merchant_id, at_ms);
     if (!record) {
         *why = "the merchant has no program";
-        return std::nullopt;
+        return nullptr;
     }
     codec::DecodeError e;
-    const auto p = decode_cached<program::Program>(
+    auto p = decode_cached<program::Program>(
         {merchant_id, "program", "", record->version}, record->document,
         [](const codec::Json& j) { return codec::decode_program(j); }, &e);
     if (!p) {
         *why = e.message;
-        return std::nullopt;
+        return nullptr;
     }
     if (version) *version = record->version;
-    return *p;
+    return p;
 }
 
 void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card) {
@@ -69,9 +70,9 @@ void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string
         m.fail("invalid_value", "member", "needs exactly one of id and card");
 }
 
-std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
-                                               std::int64_t at_ms, ApiResult* err,
-                                               std::int64_t* version) {
+std::shared_ptr<const program::Program> usable_program(Store& store, const std::string& merchant_id,
+                                                       std::int64_t at_ms, ApiResult* err,
+                                                       std::int64_t* version) {
     std::string why;
     auto program = current_program(store, merchant_id, at_ms, &why, version);
     if (!program)

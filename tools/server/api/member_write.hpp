@@ -45,15 +45,16 @@ using codec::read_operation_id;
 void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card);
 
 // The merchant's program in force at at_ms (a receipt's time, or the request's) and its
-// version (when version is not null), or nullopt with *why. The version is read from the
-// database each time; its decoded copy comes from api/decoded_documents.hpp.
-std::optional<program::Program> current_program(Store& store, const std::string& merchant_id,
-                                                std::int64_t at_ms, std::string* why,
-                                                std::int64_t* version = nullptr);
-// The same for a route that can't go on without it: nullopt with *err a 500 program_invalid.
-std::optional<program::Program> usable_program(Store& store, const std::string& merchant_id,
-                                               std::int64_t at_ms, ApiResult* err,
-                                               std::int64_t* version = nullptr);
+// version (when version is not null), or null with *why. The version comes from the store
+// each time; the decoded program is the one api/decoded_documents.hpp keeps, shared.
+std::shared_ptr<const program::Program> current_program(Store& store,
+                                                        const std::string& merchant_id,
+                                                        std::int64_t at_ms, std::string* why,
+                                                        std::int64_t* version = nullptr);
+// The same for a route that can't go on without it: null with *err a 500 program_invalid.
+std::shared_ptr<const program::Program> usable_program(Store& store, const std::string& merchant_id,
+                                                       std::int64_t at_ms, ApiResult* err,
+                                                       std::int64_t* version = nullptr);
 
 // If op_hex was used before: the original answer for the same request of the same kind
 // (marked "replayed"), or a 409 naming the first field that differs.

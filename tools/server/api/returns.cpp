@@ -80,7 +80,7 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
     if (auto erased = member ? refuse_erased(*member, "receipt_id") : std::nullopt) return *erased;
     std::string why = "the receipt's member is missing";
     const auto program =
-        member ? current_program(store, merchant->merchant_id, now_ms, &why) : std::nullopt;
+        member ? current_program(store, merchant->merchant_id, now_ms, &why) : nullptr;
     if (!program)
         return {500, codec::error_json("internal", "the return can't be worked out: " + why),
                 merchant->merchant_id};

@@ -1334,14 +1334,14 @@ namespace {
 // effective_from_ms (or from the start of time, the first version before it took effect) up to
 // the next version's effective_from_ms.
 struct ProgramInEffect {
-    std::optional<ProgramRecord> program;
+    std::shared_ptr<const ProgramRecord> program;
     std::int64_t from_ms = std::numeric_limits<std::int64_t>::min();
     std::int64_t until_ms = std::numeric_limits<std::int64_t>::max();
 };
 }  // namespace
 
-std::optional<ProgramRecord> SqlStore::current_program(const std::string& merchant_id,
-                                                       std::int64_t at_ms) {
+std::shared_ptr<const ProgramRecord> SqlStore::current_program(const std::string& merchant_id,
+                                                               std::int64_t at_ms) {
     // Where nothing is cached, the next version's time is not needed.
     const bool kept = config_generation().has_value();
     const auto load = [&] {
@@ -1357,7 +1357,7 @@ std::optional<ProgramRecord> SqlStore::current_program(const std::string& mercha
                     std::string(kProgramSelect) + "ORDER BY p.effective_from_ms, p.version LIMIT 1",
                     {merchant_id});
             if (r.empty()) return out;
-            out.program = program_from(merchant_id, r[0]);
+            out.program = std::make_shared<const ProgramRecord>(program_from(merchant_id, r[0]));
             if (!kept) return out;
             const auto next = s.query(
                 "SELECT MIN(effective_from_ms) FROM programs WHERE "

@@ -174,8 +174,8 @@ class SqlStore : public Store {
 public:
   std::optional<MerchantRecord> merchant_by_code(const std::string& code) override;
   std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) override;
-  std::optional<ProgramRecord> current_program(const std::string& merchant_id,
-                                               std::int64_t at_ms) override;
+  std::shared_ptr<const ProgramRecord> current_program(const std::string& merchant_id,
+                                                       std::int64_t at_ms) override;
   std::optional<std::string> receipt_member(const std::string& merchant_id,
                                             const std::string& receipt_id) override;
   bool with_member(const std::string& merchant_id, const std::string& member_id,

@@ -429,9 +429,10 @@ public:
                                                      const std::string& member_id) = 0;
     // The version in force at at_ms (ProgramRecord::effective_from_ms). Before the first version
     // takes effect, the first one (a receipt dated before the merchant's first program, a first
-    // program published for later); nullopt when the merchant has none.
-    virtual std::optional<ProgramRecord> current_program(const std::string& merchant_id,
-                                                         std::int64_t at_ms) = 0;
+    // program published for later); null when the merchant has none. Shared with the store's
+    // cache where it keeps one: a lookup doesn't copy the program's text.
+    virtual std::shared_ptr<const ProgramRecord> current_program(const std::string& merchant_id,
+                                                                 std::int64_t at_ms) = 0;
     // The member a posted receipt belongs to (to lock that member before a return).
     virtual std::optional<std::string> receipt_member(const std::string& merchant_id,
                                                       const std::string& receipt_id) = 0;
