@@ -6,6 +6,7 @@
 // server). The thread that runs a group is one of the readers; the others wait for it.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -24,7 +25,8 @@ class ReadGroups {
         Answer answer{};
         std::exception_ptr error;
         bool done = false;
-        bool runs = false;  // this reader runs the next group (it is the first waiting)
+        // This reader runs the next group: it was handed the running and is out of the queue.
+        bool runs = false;
         std::condition_variable woken;
     };
 
@@ -34,26 +36,25 @@ class ReadGroups {
 
     // The answer to request: run(std::vector<Slot*>&) is called, on this thread or another
     // reader's, with a group this request is in. A reader is woken only for its answer or to
-    // run the next group: a finished group hands the running on to the first reader waiting.
+    // run the next group: a finished group hands the running on to the first reader waiting,
+    // taking it out of the queue, so no other runner can put it in a group or hand it the
+    // running too (a reader handed it twice would leave a runner counted that nobody is).
     template <class Run>
     Answer read(Request request, Run&& run) {
         Slot slot{std::move(request)};
         std::unique_lock<std::mutex> lock(mutex_);
-        waiting_.push_back(&slot);
         if (running_ < runners_) {
             ++running_;
             slot.runs = true;
+        } else {
+            waiting_.push_back(&slot);
         }
-        while (!slot.done) {
-            if (!slot.runs) {
-                slot.woken.wait(lock);
-                continue;
-            }
-            slot.runs = false;
-            const std::size_t n = waiting_.size() < most_ ? waiting_.size() : most_;
-            std::vector<Slot*> group(waiting_.begin(), waiting_.begin() + n);
+        while (!slot.runs && !slot.done) slot.woken.wait(lock);
+        if (slot.runs) {  // this reader runs a group: itself and the first of those waiting
+            std::vector<Slot*> group{&slot};
+            const std::size_t n = std::min(waiting_.size(), most_ - 1);
+            group.insert(group.end(), waiting_.begin(), waiting_.begin() + n);
             waiting_.erase(waiting_.begin(), waiting_.begin() + n);
-
             lock.unlock();
             try {
                 run(group);
@@ -68,12 +69,20 @@ class ReadGroups {
             if (waiting_.empty()) {
                 --running_;
             } else {
-                waiting_.front()->runs = true;
-                waiting_.front()->woken.notify_one();
+                Slot* next = waiting_.front();
+                waiting_.erase(waiting_.begin());
+                next->runs = true;
+                next->woken.notify_one();
             }
         }
         if (slot.error) std::rethrow_exception(slot.error);
         return std::move(slot.answer);
+    }
+
+    // Groups running now (0 once every read has its answer).
+    std::size_t running() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return running_;
     }
 
   private:

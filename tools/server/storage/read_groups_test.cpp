@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
 #include <mutex>
 #include <ostream>
@@ -150,6 +151,40 @@ TEST_CASE("ReadGroups: a run that throws fails its whole group and the next grou
     CHECK(failed == 3);  // one group: the refusal is every read's answer
     CHECK(answered == 0);
     CHECK(h.read(4) == "answer 4");
+}
+
+TEST_CASE("ReadGroups: two runners under a steady crowd of readers never lose a runner") {
+    // Each finished group hands the running on; a reader handed it twice (by two runners
+    // finishing at once) would leave a runner counted that nobody is (running() above 0 at
+    // the end), and after two of those every reader would wait for ever.
+    constexpr int kThreads = 32, kEach = 300;
+    Groups groups(2, 8);
+    std::atomic<int> right{0}, finished{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < kThreads; ++t) {
+        readers.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                const int request = t * kEach + i;
+                const std::string answer = groups.read(request, [](std::vector<Groups::Slot*>& g) {
+                    std::this_thread::sleep_for(std::chrono::microseconds(50 * (g.size() % 3)));
+                    for (auto* slot : g) slot->answer = "answer " + std::to_string(slot->request);
+                });
+                right += answer == "answer " + std::to_string(request);
+            }
+            ++finished;
+        });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (finished < kThreads && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (finished < kThreads) {
+        FAIL_CHECK("readers still waiting after 60 s: " << kThreads - finished << " of "
+                                                        << kThreads);
+        std::_Exit(1);  // they would wait for ever: end here instead of hanging the suite
+    }
+    for (auto& t : readers) t.join();
+    CHECK(right == kThreads * kEach);
+    CHECK(groups.running() == 0);
 }
 
 }  // namespace kopilka::server
