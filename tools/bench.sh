@@ -5,9 +5,10 @@
 #   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
 #                          on SQLite and PostgreSQL, against the same statements without the
 #                          server (the ceiling: pgbench on PostgreSQL, tools/bench/
-#                          sqlite_baseline.c on SQLite), and PostgreSQL's lookups read in groups
-#                          against each read alone (KOPILKA_READS_TOGETHER=0); then latency against the member's
-#                          history length and the number of members (tools/bench/scale_bench.py)
+#                          sqlite_baseline.c on SQLite), and PostgreSQL's lookups read in
+#                          groups against each read alone (KOPILKA_READS_TOGETHER=0); then
+#                          latency against the member's history length and the number of
+#                          members (tools/bench/scale_bench.py)
 #   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
 #                          1, 2 and 3 servers on one PostgreSQL (tools/cluster.sh), and 1 server
 #                          without nginx; ratios against 1 server behind nginx
