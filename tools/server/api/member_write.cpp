@@ -40,6 +40,13 @@ std::optional<ApiResult> refuse_erased(const MemberRecord& member, const std::st
         field);
 }
 
+std::shared_ptr<const program::Program> decoded_program(const ProgramRecord& record,
+                                                        codec::DecodeError* error) {
+    return decode_cached<program::Program>(
+        {record.merchant_id, "program", "", record.version}, record.document,
+        [](const codec::Json& j) { return codec::decode_program(j); }, error);
+}
+
 std::shared_ptr<const program::Program> current_program(Store& store,
                                                         const std::string& merchant_id,
                                                         std::int64_t at_ms, std::string* why,
@@ -50,9 +57,7 @@ std::shared_ptr<const program::Program> current_program(Store& store,
         return nullptr;
     }
     codec::DecodeError e;
-    auto p = decode_cached<program::Program>(
-        {merchant_id, "program", "", record->version}, record->document,
-        [](const codec::Json& j) { return codec::decode_program(j); }, &e);
+    auto p = decoded_program(*record, &e);
     if (!p) {
         *why = e.message;
         return nullptr;

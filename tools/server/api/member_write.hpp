@@ -44,6 +44,10 @@ using codec::read_operation_id;
 // Reads "member": {"id": …} or {"card": …}, exactly one of them.
 void read_member_ref(codec::ObjectReader& r, std::string* member_id, std::string* card);
 
+// The decoded copy of a stored program version, kept once per version (api/
+// decoded_documents.hpp); null with *error when it doesn't decode.
+std::shared_ptr<const program::Program> decoded_program(const ProgramRecord& record,
+                                                        codec::DecodeError* error = nullptr);
 // The merchant's program in force at at_ms (a receipt's time, or the request's) and its
 // version (when version is not null), or null with *why. The version comes from the store
 // each time; the decoded program is the one api/decoded_documents.hpp keeps, shared.

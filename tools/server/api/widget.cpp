@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <memory>
 
 #include "api/coupons.hpp"
 #include "api/decoded_documents.hpp"
@@ -111,17 +113,55 @@ ApiResult put_widget_settings(Store& store, const Caller& caller, const Json& bo
 namespace {
 constexpr std::string_view kDataImage = "data:image/";
 
-// The first 16 hex digits of the picture's SHA-256: its version in the address and its ETag.
-std::string picture_tag(const std::string& image) {
-    const crypto::Digest d = crypto::sha256(image);
-    return crypto::to_hex(d.data(), 8);
+// The rewards' pictures uploaded in the console ("data:image/png;base64,…": the program codec
+// checked the type and the base64), by reward id, with their bytes and tags (the first 16 hex
+// digits of the data URL's SHA-256: the v= of the address and the ETag).
+using RewardPictures = std::map<std::string, WidgetPicture>;
+
+RewardPictures decode_pictures(const program::Program& program) {
+    RewardPictures out;
+    for (const program::Reward& r : program.rewards) {
+        if (r.image.compare(0, kDataImage.size(), kDataImage) != 0) continue;  // https:// or none
+        const std::size_t comma = r.image.find(";base64,");
+        if (comma == std::string::npos) continue;
+        std::string b64 = r.image.substr(comma + 8);
+        while (!b64.empty() && b64.back() == '=') b64.pop_back();
+        for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
+        WidgetPicture p;
+        if (b64.empty() || !auth::base64url_decode(b64, &p.bytes)) continue;
+        p.content_type = r.image.substr(5, comma - 5);
+        const crypto::Digest d = crypto::sha256(r.image);
+        p.tag = crypto::to_hex(d.data(), 8);
+        out.emplace(r.id, std::move(p));
+    }
+    return out;
 }
 
-// Where a visitor's panel loads the reward's picture (WidgetConfig::pictures).
-std::string picture_address(const MerchantRecord& merchant, const program::Reward& r) {
-    if (r.image.compare(0, kDataImage.size(), kDataImage) != 0) return r.image;  // https://
+// The uploaded pictures of the program in force: decoded and hashed once per program version
+// (the decoded cache, against the version's stored text), not on every config or picture
+// request; empty when the merchant has no program.
+std::shared_ptr<const RewardPictures> reward_pictures(Store& store, const std::string& merchant_id,
+                                                      std::int64_t now_ms) {
+    const auto record = store.current_program(merchant_id, now_ms);
+    if (!record) return std::make_shared<const RewardPictures>();
+    return decoded_cache().get<RewardPictures>(
+        {merchant_id, "reward_pictures", "", record->version}, record->document,
+        [&]() -> std::shared_ptr<const RewardPictures> {
+            const auto program = decoded_program(*record);
+            return std::make_shared<const RewardPictures>(program ? decode_pictures(*program)
+                                                                  : RewardPictures{});
+        });
+}
+
+// Where a visitor's panel loads the reward's picture (WidgetConfig::pictures): the server's
+// address for an uploaded one, the merchant's own https:// URL, "" when there is none.
+std::string picture_address(const MerchantRecord& merchant, const program::Reward& r,
+                            const RewardPictures& pictures) {
+    if (r.image.compare(0, kDataImage.size(), kDataImage) != 0) return r.image;
+    const auto p = pictures.find(r.id);
+    if (p == pictures.end()) return "";  // published a moment ago: in the next config
     return std::string(codec::widget_picture_path) + "merchant=" + url_component(merchant.code) +
-           "&reward=" + url_component(r.id) + "&v=" + picture_tag(r.image);
+           "&reward=" + url_component(r.id) + "&v=" + p->second.tag;
 }
 }  // namespace
 
@@ -159,8 +199,10 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     c.program.coalition.reset();  // the coalition's clearing is between merchants
     // Every visitor who opens the widget downloads this: the rewards' pictures are addresses
     // the panel loads when it shows them.
+    const auto pictures = reward_pictures(store, id, now_ms);
     for (auto& r : c.program.rewards) {
-        if (!r.image.empty()) c.pictures[r.id] = picture_address(merchant, r);
+        if (std::string address = picture_address(merchant, r, *pictures); !address.empty())
+            c.pictures[r.id] = std::move(address);
         r.image.clear();
     }
     c.program_version = program_version;
@@ -184,35 +226,27 @@ ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64
     return {200, std::move(body), id};
 }
 
-std::optional<WidgetPicture> widget_picture(Store& store, const MerchantRecord& merchant,
-                                            const std::string& reward_id, std::int64_t now_ms,
-                                            ApiResult* error) {
+std::shared_ptr<const WidgetPicture> widget_picture(Store& store, const MerchantRecord& merchant,
+                                                    const std::string& reward_id,
+                                                    std::int64_t now_ms, ApiResult* error) {
     const auto program = usable_program(store, merchant.merchant_id, now_ms, error, nullptr);
-    if (!program) return std::nullopt;
+    if (!program) return nullptr;
     const auto& rs = program->rewards;
-    const auto r = std::find_if(rs.begin(), rs.end(),
-                                [&](const program::Reward& w) { return w.id == reward_id; });
-    if (r == rs.end()) {
+    if (std::none_of(rs.begin(), rs.end(),
+                     [&](const program::Reward& w) { return w.id == reward_id; })) {
         *error = api_error(404, "not_found", "the program has no reward with this id", "reward");
-        return std::nullopt;
+        return nullptr;
     }
-    // "data:image/png;base64,…" (the program codec checked the type and the base64).
-    const std::size_t comma = r->image.find(";base64,");
-    std::string b64 = comma == std::string::npos ? "" : r->image.substr(comma + 8);
-    while (!b64.empty() && b64.back() == '=') b64.pop_back();
-    for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
-    WidgetPicture p;
-    if (r->image.compare(0, kDataImage.size(), kDataImage) != 0 || b64.empty() ||
-        !auth::base64url_decode(b64, &p.bytes)) {
+    const auto pictures = reward_pictures(store, merchant.merchant_id, now_ms);
+    const auto p = pictures->find(reward_id);
+    if (p == pictures->end()) {
         *error = api_error(404, "not_found",
                            "the reward has no uploaded picture (an https:// one is loaded from "
                            "its own address)",
                            "reward");
-        return std::nullopt;
+        return nullptr;
     }
-    p.content_type = r->image.substr(5, comma - 5);
-    p.tag = picture_tag(r->image);
-    return p;
+    return std::shared_ptr<const WidgetPicture>(pictures, &p->second);
 }
 
 // [SECTION] Sessions

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -40,16 +41,17 @@ std::optional<MerchantRecord> widget_merchant(Store& store, const std::string& n
 ApiResult widget_config(Store& store, const MerchantRecord& merchant, std::int64_t now_ms,
                         std::string* etag);
 
-// GET /v1/widget/picture: a reward's picture uploaded in the console, as the image's bytes;
-// nullopt with the refusal in *error (no such reward, or no uploaded picture).
+// GET /v1/widget/picture: a reward's picture uploaded in the console, as the image's bytes
+// (decoded once per program version, shared); null with the refusal in *error (no such
+// reward, or no uploaded picture).
 struct WidgetPicture {
     std::string content_type;  // "image/png", …
     std::string bytes;
     std::string tag;  // its hash: the v= of the config's address, and its ETag
 };
-std::optional<WidgetPicture> widget_picture(Store& store, const MerchantRecord& merchant,
-                                            const std::string& reward_id, std::int64_t now_ms,
-                                            ApiResult* error);
+std::shared_ptr<const WidgetPicture> widget_picture(Store& store, const MerchantRecord& merchant,
+                                                    const std::string& reward_id,
+                                                    std::int64_t now_ms, ApiResult* error);
 
 // POST /v1/widget/session with the member token. expected: the merchant the widget is for
 // (nullptr: the token's own), so another merchant's token is refused (token_wrong_merchant).
