@@ -104,11 +104,13 @@ struct PgDatabase {
     }
 };
 
+// env: "NAME=value" for the server's environment.
 inline std::unique_ptr<ServerProcess> start_server(const std::string& url,
-                                                   std::vector<std::string> extra) {
+                                                   std::vector<std::string> extra,
+                                                   std::vector<std::string> env = {}) {
     std::vector<std::string> args = {"--db", url, "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto s = std::make_unique<ServerProcess>(std::move(args));
+    auto s = std::make_unique<ServerProcess>(std::move(args), std::move(env));
     std::string why;
     const bool ok = s->start(&why, std::chrono::seconds(15));
     REQUIRE_MESSAGE(ok, why);

@@ -79,7 +79,7 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
 }
 
 // Lookups that arrive together are read together (storage/read_groups.hpp: one statement for
-// the members by card, one for their checkpoints): each still gets its own member, as a lookup
+// the members by card with their checkpoints): each still gets its own member, as a lookup
 // alone gives it, an unknown card its 404, and a member with a card but no checkpoint yet her
 // balance (read again in a snapshot).
 TEST_CASE("PostgreSQL server: lookups at once, read in groups, each answered with its own member") {
@@ -169,6 +169,67 @@ TEST_CASE("PostgreSQL server: lookups at once, read in groups, each answered wit
     for (auto& t : threads) t.join();
     CHECK_MESSAGE(wrong == 0, first_wrong);
     CHECK(right == kThreads * kEach);
+}
+
+// A lookup by card reads the member and her state (checkpoint, counters, the entries after the
+// checkpoint, the tier window's sum) in one statement with the lookups beside it
+// (Store::member_by_card_ahead): it answers what a server reading each of those alone
+// (KOPILKA_READS_TOGETHER=0) answers on the same database — after receipts (points in the tier
+// window), with a checkpoint two receipts behind the entries, and with none at all.
+TEST_CASE("PostgreSQL server: a lookup reads the state with the card, as lookups alone answer") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto together = start_server(db.url, {"--seed-demo", "--no-rate-limits"});
+    auto alone = start_server(db.url, {"--no-rate-limits"}, {"KOPILKA_READS_TOGETHER=0"});
+    const auto cards = demo_cards(db.url);
+    const std::string till = api_key(db.url, "till");
+    auto a = together->client();
+    auto b = alone->client();
+    const auto same = [&](const std::string& member) {
+        INFO(member);
+        Json x = lookup(*a, cards.at(member).qr)["member"];
+        Json y = lookup(*b, cards.at(member).qr)["member"];
+        for (Json* j : {&x, &y}) {
+            j->erase("as_of_ms");
+            j->erase("spin_commitment");
+        }
+        CHECK(x == y);
+        return x;
+    };
+    for (const char* member : {"demo-anna", "demo-boris", "demo-dace"}) same(member);
+
+    const auto state = [&](const std::string& member) {
+        pqxx::connection conn(db.url);
+        pqxx::work w(conn);
+        const auto r = w.exec_params1(
+            "SELECT seq, body FROM member_state WHERE merchant_id = 'demo' AND member_id = $1",
+            member);
+        return std::make_pair(r[0].as<long long>(), r[1].as<std::string>());
+    };
+    const auto [seq, body] = state("demo-anna");
+    const std::string card = cards.at("demo-anna").card;
+    post_receipt(*a, till, receipt_body(1, card, 250000, 0).dump());
+    post_receipt(*a, till, receipt_body(2, card, 120000, 300).dump());
+    const Json current = same("demo-anna");
+    CHECK(current["balance"] != 1250);
+    CHECK(current["tier_detail"]["progress_permille"] != 187);  // the receipts' points count
+    {
+        pqxx::connection conn(db.url);
+        pqxx::work w(conn);
+        w.exec_params(
+            "UPDATE member_state SET seq = $1, body = $2 WHERE merchant_id = 'demo' "
+            "AND member_id = 'demo-anna'",
+            seq, body);
+        w.commit();
+    }
+    CHECK(
+        db.scalar("SELECT COUNT(*) FROM member_entries WHERE member_id = 'demo-anna' AND seq >= " +
+                  std::to_string(seq)) >= 2);
+    CHECK(same("demo-anna") == current);  // the entries after the older checkpoint, read with it
+
+    CHECK(db.scalar("WITH d AS (DELETE FROM member_state WHERE member_id = 'demo-boris' "
+                    "RETURNING 1) SELECT COUNT(*) FROM d") == 1);
+    CHECK(same("demo-boris")["balance"] == 120);  // no checkpoint: read again in a snapshot
 }
 
 TEST_CASE("PostgreSQL server: receipts with an API key, replays and conflicts") {

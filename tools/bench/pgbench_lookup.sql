@@ -1,7 +1,8 @@
 -- pgbench: the statements kopilka-server runs for one POST /v1/members/lookup by a card's QR on
 -- PostgreSQL when it reads each lookup alone (KOPILKA_READS_TOGETHER=0; by default it reads the
--- lookups that arrive together, a lone one too, with one statement of each kind over their
--- arrays, storage/read_groups.hpp), in the same order (from log_statement = all): the member by
+-- lookups that arrive together, a lone one too, in one statement over their cards that reads the
+-- same rows as these two, storage/read_groups.hpp and SqlStore::read_cards), in the same order
+-- (from log_statement = all): the member by
 -- card, then the checkpoint with the counters, the entries after it and the tier window's sum in
 -- one statement, outside a transaction (one statement is its own snapshot); tools/bench.sh server
 -- runs this with -M prepared as the ceiling for lookups (the merchant, the program and the

@@ -1,16 +1,16 @@
 #include "api/member_lookup.hpp"
 
+#include <memory>
+#include <stdexcept>
+
 #include "api/member_write.hpp"
 #include "api/wheel_state.hpp"
-
-#include "codec/member_json.hpp"
 #include "auth/member_token.hpp"
+#include "codec/member_json.hpp"
 #include "core/cards/card_code.hpp"
 #include "core/crypto/sha256.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/members/member_view.hpp"
-
-#include <stdexcept>
 
 namespace kopilka::server {
 
@@ -20,11 +20,17 @@ ApiResult error(int status, const char* code, const std::string& message,
     return {status, codec::error_json(code, message, field), {}};
 }
 
+// The start of the tier window a member's answer sums (MemberTx::expect_tier_window), -1 for
+// none.
+std::int64_t tier_window_asked(const program::Program& program, std::int64_t now_ms) {
+    return program.tiers ? tier_window_start(program, now_ms) : -1;
+}
+
 }  // namespace
 
 ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
                         const MemberRecord& member_record, std::int64_t now_ms,
-                        const std::string& wheel_id) {
+                        const std::string& wheel_id, MemberReadAhead* ahead) {
     const MerchantRecord* merchant = &merchant_record;
     const MemberRecord* member = &member_record;
     ApiResult no_program;
@@ -37,7 +43,7 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
     store.read_member(
         merchant->merchant_id, member->member_id,
         [&](MemberTx& tx) {
-            if (program->tiers) tx.expect_tier_window(tier_window_start(*program, now_ms));
+            if (program->tiers) tx.expect_tier_window(tier_window_asked(*program, now_ms));
             // Expiries due by now are shown; the next write stores them.
             const ledger::Ledger l = load_ledger(tx, now_ms);
             const MemberCounters counters = tx.counters();
@@ -45,7 +51,7 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
                 tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
                 spin_offer(*merchant, member->member_id, wheel, counters.spins, now_ms));
         },
-        true);
+        true, ahead);
     return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};
 }
 
@@ -81,12 +87,18 @@ std::string member_token_secret(const std::string& card_secret) {
 
 // The member a scanned or typed code names. Anonymous callers (a phone, the widget's page)
 // may only present a card QR with its MAC; a paired kiosk may also present the plastic
-// card's number or the member's phone, within its own merchant only.
+// card's number or the member's phone, within its own merchant only. By card, the member's
+// state for the answer is read with it where the store can (*ahead, for member_answer).
 std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code,
-                                        const MerchantRecord& merchant) {
+                                        const MerchantRecord& merchant, std::int64_t now_ms,
+                                        std::unique_ptr<MemberReadAhead>* ahead) {
     if (code.kind == cards::CodeKind::phone)
         return store.member_by_phone(merchant.merchant_id, code.number);
-    return store.member_by_card(merchant.merchant_id, code.number);
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant.merchant_id, now_ms, &no_program);
+    if (!program) return store.member_by_card(merchant.merchant_id, code.number);
+    return store.member_by_card_ahead(merchant.merchant_id, code.number,
+                                      tier_window_asked(*program, now_ms), ahead);
 }
 
 ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,
@@ -112,7 +124,8 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
         merchant = store.merchant_by_id(device->merchant_id);
         if (!merchant) return error(404, "not_found", "no member has this card");
     }
-    const auto member = find_member(store, parsed.code, *merchant);
+    std::unique_ptr<MemberReadAhead> ahead;
+    const auto member = find_member(store, parsed.code, *merchant, now_ms, &ahead);
     if (!member) {
         ApiResult r =
             error(404, "not_found",
@@ -122,7 +135,7 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
         return r;
     }
     if (auto erased = refuse_erased(*member, "code")) return *erased;  // erasure removes the cards
-    return member_answer(store, *merchant, *member, now_ms);
+    return member_answer(store, *merchant, *member, now_ms, "", ahead.get());
 }
 
 }  // namespace kopilka::server

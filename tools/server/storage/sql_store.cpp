@@ -1528,15 +1528,30 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
     });
 }
 
+namespace {
+// SqlStore::member_by_card_ahead()'s read for read_member(): the rows read_checkpoints() gives
+// the member for tier_since.
+struct SqlReadAhead : MemberReadAhead {
+    std::string merchant_id, member_id;
+    std::int64_t tier_since = -1;
+    std::vector<SqlRow> rows;
+};
+}  // namespace
+
 // one_statement_first: first as one statement outside a transaction (a lookup's checkpoint,
 // counters, entries and tier sum come in one, which sees one snapshot by itself); a reader
 // that needs a second statement starts again inside a read-only snapshot.
 void SqlStore::read_member(const std::string& merchant_id, const std::string& member_id,
-                           const std::function<void(MemberTx&)>& fn, bool one_statement_first) {
+                           const std::function<void(MemberTx&)>& fn, bool one_statement_first,
+                           MemberReadAhead* ahead) {
     if (one_statement_first && reads_together()) {
+        auto* read = dynamic_cast<SqlReadAhead*>(ahead);
         try {
             SqlMemberTx tx(
                 [&](std::int64_t tier_since) {
+                    if (read && !read->rows.empty() && read->merchant_id == merchant_id &&
+                        read->member_id == member_id && read->tier_since == tier_since)
+                        return std::move(read->rows);  // once: a run again reads afresh
                     return checkpoint_reads_.read(
                         CheckpointRead{merchant_id, member_id, tier_since},
                         [this](std::vector<CheckpointReads::Slot*>& g) { read_checkpoints(g); });
@@ -1569,8 +1584,10 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
 std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant_id,
                                                      const std::string& number) {
     if (reads_together())
-        return card_reads_.read(CardRead{merchant_id, number},
-                                [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
+        return card_reads_
+            .read(CardRead{merchant_id, number},
+                  [this](std::vector<CardReads::Slot*>& g) { read_cards(g); })
+            .member;
     return read<std::optional<MemberRecord>>([&](Sql& s) {
         auto m = one_member(s, merchant_id,
                             "m.merchant_id = $1 AND m.member_id = (SELECT c.member_id FROM cards c "
@@ -1579,6 +1596,25 @@ std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant
         if (m) m->card_number = number;  // the card presented, not necessarily the first
         return m;
     });
+}
+
+std::optional<MemberRecord> SqlStore::member_by_card_ahead(
+    const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
+    std::unique_ptr<MemberReadAhead>* ahead) {
+    ahead->reset();
+    if (!reads_together()) return member_by_card(merchant_id, number);
+    CardAnswer answer =
+        card_reads_.read(CardRead{merchant_id, number, std::max<std::int64_t>(tier_since, -1)},
+                         [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
+    if (answer.member && !answer.state.empty()) {
+        auto read = std::make_unique<SqlReadAhead>();
+        read->merchant_id = merchant_id;
+        read->member_id = answer.member->member_id;
+        read->tier_since = std::max<std::int64_t>(tier_since, -1);
+        read->rows = std::move(answer.state);
+        *ahead = std::move(read);
+    }
+    return std::move(answer.member);
 }
 
 // [SECTION] Lookups read together (PostgreSQL)
@@ -1617,33 +1653,83 @@ Slot& slot_of(const std::vector<Slot*>& slots, const SqlRow& row) {
     return *slots[static_cast<std::size_t>(i - 1)];
 }
 
+// A group's arrays as PostgreSQL array literals: key(request) of each read, and each read's
+// tier window's start.
+template <class Slot, class Key>
+std::pair<std::string, std::string> keys_and_since(const std::vector<Slot*>& slots, Key key) {
+    std::vector<std::string> keys;
+    std::string since = "{";
+    for (const Slot* slot : slots) {
+        keys.push_back(key(slot->request));
+        if (since.size() > 1) since += ',';
+        since += std::to_string(slot->request.tier_since);
+    }
+    return {pg_array(keys), since + "}"};
+}
+
 }  // namespace
 
 std::size_t SqlStore::read_runners() {
     return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4);
 }
 
-// member_by_card() for each read of the group: $2 the cards (one member each at most: cards'
-// key is (merchant_id, number)).
+// member_by_card() for each read of the group ($2 the cards: one member each at most, cards'
+// key is (merchant_id, number)) and, for the reads that ask for it (their tier window's start
+// in $3, kMemberOnly for none), the member's rows read_checkpoints() would read, in the same
+// statement: a row for each member found (its columns, then the checkpoint's, the counters'
+// and the tier window's sum, as kCheckpointSelect's first row), then its entries after the
+// checkpoint (NULL in the member's columns).
 void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
+    static const std::string statement =
+        std::string(
+            "WITH k AS (SELECT k.i, k.since, x.member_id FROM unnest((SELECT CAST($2 AS "
+            "TEXT[])), (SELECT CAST($3 AS BIGINT[]))) WITH ORDINALITY AS k(number, since, i) "
+            "JOIN LATERAL (SELECT x.member_id FROM cards x WHERE x.merchant_id = $1 AND "
+            "x.number = k.number OFFSET 0) x ON TRUE) "
+            "SELECT k.i, 0, ") +
+        kMemberColumns +
+        ", s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
+        "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
+        "CASE WHEN k.since < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) AS "
+        "BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = k.member_id AND "
+        "r.at_ms >= k.since) END FROM k "
+        "JOIN LATERAL (SELECT * FROM members m WHERE m.merchant_id = $1 AND m.member_id = "
+        "k.member_id OFFSET 0) m ON TRUE "
+        "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE k.since <> " +
+        std::to_string(kMemberOnly) +
+        " AND s.merchant_id = $1 AND s.member_id = k.member_id OFFSET 0) s ON TRUE "
+        "LEFT JOIN LATERAL (SELECT * FROM member_counters c WHERE k.since <> " +
+        std::to_string(kMemberOnly) +
+        " AND c.merchant_id = $1 AND c.member_id = k.member_id OFFSET 0) c ON TRUE "
+        "UNION ALL SELECT k.i, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        "e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM k "
+        "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE k.since <> " +
+        std::to_string(kMemberOnly) +
+        " AND x.merchant_id = $1 AND x.member_id = k.member_id OFFSET 0) x ON TRUE "
+        "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 AND "
+        "e.member_id = k.member_id AND e.seq >= x.seq AND e.seq < x.seq + 4611686018427387904 "
+        "OFFSET 0) e ON TRUE ORDER BY 1, 2, 13";
+    constexpr std::size_t kMember = 2, kState = kMember + 10;  // first columns of each
     for (auto& [merchant_id, slots] : by_merchant(group)) {
-        std::vector<std::string> numbers;
-        for (const auto* slot : slots) numbers.push_back(slot->request.number);
+        // (numbers, since): not a structured binding, which a C++17 lambda can't capture
+        const auto arrays =
+            keys_and_since(slots, [](const CardRead& r) -> const std::string& { return r.number; });
         const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
-            return s.query(
-                std::string("SELECT k.i, ") + kMemberColumns +
-                    " FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH ORDINALITY AS k(number, i) "
-                    "JOIN LATERAL (SELECT x.member_id FROM cards x WHERE "
-                    "x.merchant_id = $1 AND x.number = k.number OFFSET 0) x ON TRUE "
-                    "JOIN LATERAL (SELECT * FROM members m WHERE m.merchant_id = $1 "
-                    "AND m.member_id = x.member_id OFFSET 0) m ON TRUE",
-                {merchant, pg_array(numbers)});
+            return s.query(statement, {merchant, arrays.first, arrays.second});
         });
-        for (auto* slot : slots) slot->answer.reset();
+        for (auto* slot : slots) slot->answer = {};
         for (const SqlRow& row : rows) {
             auto& slot = slot_of(slots, row);
-            slot.answer = member_from(merchant_id, SqlRow(row.begin() + 1, row.end()));
-            slot.answer->card_number = slot.request.number;  // as member_by_card() says
+            const bool entry = row.at(1) == "1";
+            if (!entry) {
+                slot.answer.member =
+                    member_from(merchant_id, SqlRow(row.begin() + kMember, row.begin() + kState));
+                slot.answer.member->card_number = slot.request.number;  // as member_by_card()
+            }
+            if (slot.request.tier_since == kMemberOnly) continue;
+            SqlRow state{row[1]};
+            state.insert(state.end(), row.begin() + kState, row.end());
+            slot.answer.state.push_back(std::move(state));
         }
     }
 }
@@ -1652,14 +1738,8 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
 // members, $3 their tier windows' starts.
 void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
     for (auto& [merchant_id, slots] : by_merchant(group)) {
-        std::vector<std::string> members;
-        std::string since = "{";
-        for (const auto* slot : slots) {
-            members.push_back(slot->request.member_id);
-            if (since.size() > 1) since += ',';
-            since += std::to_string(slot->request.tier_since);
-        }
-        since += '}';
+        const auto arrays = keys_and_since(  // (members, since)
+            slots, [](const CheckpointRead& r) -> const std::string& { return r.member_id; });
         const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
             return s.query(
                 "SELECT k.i, 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, "
@@ -1680,7 +1760,7 @@ void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
                 "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
                 "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
                 "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3",
-                {merchant, pg_array(members), since});
+                {merchant, arrays.first, arrays.second});
         });
         for (auto* slot : slots) slot->answer.clear();
         for (const SqlRow& row : rows)

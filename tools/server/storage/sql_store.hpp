@@ -181,8 +181,8 @@ public:
   bool with_member(const std::string& merchant_id, const std::string& member_id,
                    const std::function<bool(MemberTx&)>& fn) override;
   void read_member(const std::string& merchant_id, const std::string& member_id,
-                   const std::function<void(MemberTx&)>& fn,
-                   bool one_statement_first = false) override;
+                   const std::function<void(MemberTx&)>& fn, bool one_statement_first = false,
+                   MemberReadAhead* ahead = nullptr) override;
   void put_merchant(const MerchantRecord& m, std::int64_t now_ms) override;
   std::int64_t put_program(const ProgramRecord& p, std::int64_t now_ms,
                            const Change& change) override;
@@ -200,6 +200,9 @@ public:
 
   std::optional<MemberRecord> member_by_card(const std::string& merchant_id,
                                              const std::string& number) override;
+  std::optional<MemberRecord> member_by_card_ahead(
+      const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
+      std::unique_ptr<MemberReadAhead>* ahead) override;
   std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                            const std::string& member_id) override;
   std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
@@ -298,17 +301,24 @@ private:
   std::int64_t put_document_once(const DocumentRecord& d, std::int64_t now_ms,
                                  const Change& change);
 
-  // A lookup's two reads, read together with the lookups beside it (reads_together()): the
-  // member by card, and read_member()'s one statement (the checkpoint, the counters, the
-  // entries after it and the tier window's sum); each group is one statement per merchant.
+  // A lookup's reads, read together with the lookups beside it (reads_together()): the member
+  // by card, and read_member()'s one statement (the checkpoint, the counters, the entries after
+  // it and the tier window's sum) — read with the card for a lookup (member_by_card_ahead), or
+  // on its own; each group is one statement per merchant.
+  static constexpr std::int64_t kMemberOnly = -2;
   struct CardRead {
       std::string merchant_id, number;
+      std::int64_t tier_since = kMemberOnly;  // with the member's state for this tier window
+  };
+  struct CardAnswer {
+      std::optional<MemberRecord> member;
+      std::vector<SqlRow> state;  // read_checkpoints()' rows for the member, when asked
   };
   struct CheckpointRead {
       std::string merchant_id, member_id;
       std::int64_t tier_since = -1;
   };
-  using CardReads = ReadGroups<CardRead, std::optional<MemberRecord>>;
+  using CardReads = ReadGroups<CardRead, CardAnswer>;
   using CheckpointReads = ReadGroups<CheckpointRead, std::vector<SqlRow>>;
   void read_cards(std::vector<CardReads::Slot*>& group);
   void read_checkpoints(std::vector<CheckpointReads::Slot*>& group);

@@ -417,6 +417,12 @@ public:
     virtual void append_audit(const AuditRecord& a) = 0;
 };
 
+// What a lookup's read of a member by card read ahead for that member's read_member()
+// (Store::member_by_card_ahead); only the store that made it reads what it holds.
+struct MemberReadAhead {
+    virtual ~MemberReadAhead() = default;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -425,6 +431,18 @@ public:
     virtual std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) = 0;
     virtual std::optional<MemberRecord> member_by_card(const std::string& merchant_id,
                                                        const std::string& number) = 0;
+    // A lookup's member by card: member_by_card(), and a store that can (PostgreSQL reading
+    // lookups in groups) reads in the same statement what read_member(..., true) of that member
+    // reads first, with the tier window from tier_since (-1: none, as without
+    // MemberTx::expect_tier_window), into *ahead, which that read_member() then takes instead of
+    // a statement of its own. The default reads the member alone (*ahead stays empty).
+    virtual std::optional<MemberRecord> member_by_card_ahead(
+        const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
+        std::unique_ptr<MemberReadAhead>* ahead) {
+        (void)tier_since;
+        ahead->reset();
+        return member_by_card(merchant_id, number);
+    }
     virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                                      const std::string& member_id) = 0;
     // The version in force at at_ms (ProgramRecord::effective_from_ms). Before the first version
@@ -451,10 +469,12 @@ public:
     // connections of their own beside the writer's (WAL). one_statement_first: fn is first run as
     // one statement outside a transaction (its own snapshot, one round trip less each way) and, if
     // it needs a second, run again from the start in a snapshot, so fn must start its results
-    // afresh on each run.
+    // afresh on each run. ahead: what member_by_card_ahead() read for this member, taken (once)
+    // instead of the first statement when it was read for the tier window fn asks for.
     virtual void read_member(const std::string& merchant_id, const std::string& member_id,
                              const std::function<void(MemberTx&)>& fn,
-                             bool one_statement_first = false) = 0;
+                             bool one_statement_first = false,
+                             MemberReadAhead* ahead = nullptr) = 0;
 
     // Writes happen in one transaction each. put_member throws UniqueViolation ("id", "card",
     // "phone") when another member holds one of them.
