@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lookup and receipt latency against a member's history length and the number of members.
+"""Lookup and receipt latency against a member's history, her live batches and the members.
 
 On SQLite and on PostgreSQL, each size on a fresh database seeded with the demo merchant
 (`kopilka seed-demo`), bulk rows added in SQL, then kopilka-server started on it:
@@ -8,6 +8,9 @@ On SQLite and on PostgreSQL, each size on a fresh database seeded with the demo 
            receipt through the API stores the member's checkpoint (member_state) before the
            timing, as every write does. Then lookups by the member's card QR and receipts for
            the member (each receipt adds its entries: the history grows by a few while timed).
+  batches  one member (demo-anna) with N batches still holding points: N earn entries whose
+           points expire in ten years, appended in SQL, and one receipt through the API (as for
+           history), so her checkpoint carries N batches (each timed receipt adds one more).
   members  N members of the demo merchant, each with an EAN-13 card and a counters row
            (what an import writes, plus the counters a first receipt would); lookups and
            receipts each of a different random member among them.
@@ -19,7 +22,8 @@ work falls on all of them alike. p50 and p99 by nearest rank. Python 3's standar
 and the psql CLI only.
 
   tools/bench/scale_bench.py [--bin DIR] [--pg URL] [--out FILE] [--requests N]
-                             [--history N,…] [--members N,…] [--only sqlite|pg]
+                             [--history N,…] [--batches N,…] [--members N,…]
+                             [--only sqlite|pg]
 --pg: a PostgreSQL server (a database per size is created on it and dropped after);
 without it a throwaway one is started with tools/pg.sh and stopped at the end.
 Prints a Markdown table and a note; the raw numbers go to --out (build/bench/scale.json).
@@ -114,12 +118,16 @@ def psql(url, sql):
 
 # [SECTION] Bulk rows
 
-def entry_body(entry_id, reason, at_ms, batch):
-    """A ledger entry as the codec writes it: 1 point earned (expiring a ms later) or expired."""
+TEN_YEARS_MS = 3650 * DAY_MS
+
+
+def entry_body(entry_id, reason, at_ms, batch, lasts_ms=1):
+    """A ledger entry as the codec writes it: 1 point earned (expiring lasts_ms later) or
+    expired."""
     earn = reason == "earn"
     return {"id": entry_id, "reason": reason, "automatic": not earn,
             "rule": "bench" if earn else "", "at_ms": at_ms, "amount": 1, "receipt_id": "",
-            "note": "", "available_at_ms": 0, "expires_at_ms": at_ms + 1 if earn else 0,
+            "note": "", "available_at_ms": 0, "expires_at_ms": at_ms + lasts_ms if earn else 0,
             "hold_until_ms": 0,
             "postings": [{"account": "member", "amount": 1 if earn else -1},
                          {"account": "issued" if earn else "expired",
@@ -142,6 +150,19 @@ def history_rows(db, length):
                    json.dumps(body, separators=(",", ":")))
             seq += 1
             at += 1
+
+
+def batch_rows(db, count):
+    """member_entries rows that bring demo-anna's batches holding points to about `count`:
+    earn entries of a point each, a ms apart, after her last entry, lasting ten years."""
+    seq, last = [int(v) for v in db.query(
+        "SELECT MAX(seq) + 1, MAX(at_ms) FROM member_entries WHERE merchant_id = '%s' AND "
+        "member_id = '%s'" % (MERCHANT, MEMBER))[0]]
+    for k in range(count):
+        entry_id = "%032x" % (0xBA0000000000 + k)
+        body = entry_body(entry_id, "earn", last + 1 + k, entry_id, TEN_YEARS_MS)
+        yield (MERCHANT, MEMBER, seq + k, entry_id, "earn", last + 1 + k, 1,
+               json.dumps(body, separators=(",", ":")))
 
 
 ENTRY_COLUMNS = ("merchant_id", "member_id", "seq", "entry_id", "reason", "at_ms",
@@ -282,8 +303,9 @@ class Target:
         self.key = cli(args.bin, "api-key", "--db", db.url, "--merchant", MERCHANT, "--role",
                        "till")["key"]
         n = args.requests + 1  # one of each to warm up
-        if dimension == "history":
-            db.bulk([], "member_entries", ENTRY_COLUMNS, list(history_rows(db, size)))
+        if dimension in ("history", "batches"):
+            rows = history_rows(db, size) if dimension == "history" else batch_rows(db, size)
+            db.bulk([], "member_entries", ENTRY_COLUMNS, list(rows))
             card = db.query("SELECT number FROM cards WHERE merchant_id = '%s' AND member_id = "
                             "'%s'" % (MERCHANT, MEMBER))[0][0]
             self.lookups, self.receipts = [card] * n, [card] * n
@@ -301,7 +323,7 @@ class Target:
         self.server = Server(bin_dir, self.db.url)
         receipt(self.server, self.key, self.receipts.pop(0))
         lookup(self.server, self.codes.pop(0))
-        if self.dimension == "history":
+        if self.dimension in ("history", "batches"):
             self.facts = history_facts(self.db)
 
     def run(self, count):
@@ -365,8 +387,8 @@ def table(rows):
     for row in rows:
         smallest = next(r for r in rows if r["database"] == row["database"] and
                         r["dimension"] == row["dimension"])
-        label = "%d entries" % row["size"] if row["dimension"] == "history" else \
-            "%d members" % row["size"]
+        label = "%d %s" % (row["size"], {"history": "entries", "batches": "live batches",
+                                         "members": "members"}[row["dimension"]])
         out.append("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
             row["database"], row["dimension"], label, row["lookup"]["p50_ms"],
             row["lookup"]["p99_ms"], ratio(row, smallest, "lookup"), row["receipt"]["p50_ms"],
@@ -377,21 +399,23 @@ def table(rows):
 def note(args):
     load = os.getloadavg()[0]
     return (
-        "Each size on a fresh database seeded with the demo merchant, then bulk rows in SQL: for "
-        "*history*, one member's ledger brought to N entries (earn + expire pairs), then one "
-        "receipt through the API so that her checkpoint covers them all; for *members*, N "
-        "members with an EAN-13 card and a counters row each. kopilka-server (--no-rate-limits) "
-        "on each; %d member lookups (POST /v1/members/lookup with the card's QR) then %d "
-        "receipts (POST /v1/receipts with a till key, a fresh operation id each), one at a "
-        "time from one client on a kept-alive connection, after one of each to warm up, the "
-        "sizes of a dimension served at once and taking turns of %d: for history all of one "
-        "member (her receipts add a few entries while timed), for members each of a different "
-        "random member. p99 by nearest rank of %d; \"vs smallest\": p50 against the smallest "
-        "size's on the same database. PostgreSQL 15 (tools/pg.sh: fsync off, default 128 MB "
-        "shared_buffers; VACUUM ANALYZE after the bulk load), SQLite with WAL and "
-        "synchronous=FULL; %d cores, load average %.1f at the end: differences of a "
-        "millisecond are noise." % (args.requests, args.requests, ROUND, args.requests,
-                                    os.cpu_count(), load))
+        "Each size on a fresh database seeded with the demo merchant, then bulk rows in SQL: "
+        "for *history*, one member's ledger brought to N entries (earn + expire pairs), then "
+        "one receipt through the API so that her checkpoint covers them all; for *batches*, the"
+        " same member given N earn entries whose points last ten years (so N batches that still"
+        " hold points in her checkpoint, one more with each timed receipt); for *members*, N "
+        "members with an EAN-13 card and a counters row each. kopilka-server (--no-rate-limits)"
+        " on each; %d member lookups (POST /v1/members/lookup with the card's QR) then %d "
+        "receipts (POST /v1/receipts with a till key, a fresh operation id each), one at a time"
+        " from one client on a kept-alive connection, after one of each to warm up, the sizes "
+        "of a dimension served at once and taking turns of %d: for history and batches all of "
+        "one member (her receipts add a few entries while timed), for members each of a "
+        "different random member. p99 by nearest rank of %d; \"vs smallest\": p50 against the "
+        "smallest size's on the same database. PostgreSQL 15 (tools/pg.sh: fsync off, default "
+        "128 MB shared_buffers; VACUUM ANALYZE after the bulk load), SQLite with WAL and "
+        "synchronous=FULL; %d cores, load average %.1f at the end: differences of a millisecond"
+        " are noise." % (args.requests, args.requests, ROUND, args.requests,
+                                     os.cpu_count(), load))
 
 
 def sizes(text):
@@ -405,6 +429,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench", "scale.json"))
     ap.add_argument("--requests", type=int, default=200, help="lookups and receipts per size")
     ap.add_argument("--history", type=sizes, default=[10, 1000, 100000])
+    # batches: at most ledger::batches_open_max (4 096) with the timed receipts' own
+    ap.add_argument("--batches", type=sizes, default=[10, 1000, 3000])
     ap.add_argument("--members", type=sizes, default=[1000, 100000, 1000000])
     ap.add_argument("--only", choices=["sqlite", "pg"])
     args = ap.parse_args()
@@ -422,6 +448,7 @@ def main():
                 make_db = (lambda tag: SqliteDb(work, tag)) if kind == "sqlite" else \
                     (lambda tag: PgDb(args.pg, tag))
                 rows += measure(args, make_db, "history", args.history)
+                rows += measure(args, make_db, "batches", args.batches)
                 rows += measure(args, make_db, "members", args.members)
         finally:
             if pg_dir:
