@@ -276,7 +276,7 @@ bench_server() {
     const ratios = rounds.map((r) => rate(r.grouped) / r.tps);
     const m = rounds[ratios.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0])[(rounds.length - 1) >> 1][1]];
     console.log([JSON.stringify(m.grouped), m.grouped_db_ms, JSON.stringify(m.alone), m.alone_db_ms,
-                 Math.round(m.tps), rounds.map((r) => (rate(r.grouped) / r.tps).toFixed(2) + " / " +
+                 Math.round(m.tps), rounds.map((r, i) => ratios[i].toFixed(2) + " / " +
                  (rate(r.alone) / r.tps).toFixed(2)).join(", ")].join("\t"))' "$tmp/rounds")
   IFS=$'\t' read -r grouped_json grouped_db_ms alone_json alone_db_ms lookup_tps round_ratios <<<"$median"
   echo "[bench] pgbench: the receipts' statements"

@@ -26,33 +26,37 @@ std::int64_t tier_window_asked(const program::Program& program, std::int64_t now
     return program.tiers ? tier_window_start(program, now_ms) : -1;
 }
 
-}  // namespace
-
-ApiResult member_answer(Store& store, const MerchantRecord& merchant_record,
-                        const MemberRecord& member_record, std::int64_t now_ms,
-                        const std::string& wheel_id, MemberReadAhead* ahead) {
-    const MerchantRecord* merchant = &merchant_record;
-    const MemberRecord* member = &member_record;
-    ApiResult no_program;
-    const auto program = usable_program(store, merchant->merchant_id, now_ms, &no_program);
-    if (!program) return no_program;
-
-    const auto wheel = wheel_id.empty() ? active_wheel(store, merchant->merchant_id)
-                                        : load_wheel(store, merchant->merchant_id, wheel_id);
+// member_answer() with the program in force; ahead: the member's state read with her card
+// (Store::member_by_card_ahead), if it was.
+ApiResult answer_with(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
+                      const program::Program& program, std::int64_t now_ms,
+                      const std::string& wheel_id, MemberReadAhead* ahead) {
+    const auto wheel = wheel_id.empty() ? active_wheel(store, merchant.merchant_id)
+                                        : load_wheel(store, merchant.merchant_id, wheel_id);
     codec::Json snapshot;
     store.read_member(
-        merchant->merchant_id, member->member_id,
+        merchant.merchant_id, member.member_id,
         [&](MemberTx& tx) {
-            if (program->tiers) tx.expect_tier_window(tier_window_asked(*program, now_ms));
+            if (program.tiers) tx.expect_tier_window(tier_window_asked(program, now_ms));
             // Expiries due by now are shown; the next write stores them.
             const ledger::Ledger l = load_ledger(tx, now_ms);
             const MemberCounters counters = tx.counters();
             snapshot = snapshot_after(
-                tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
-                spin_offer(*merchant, member->member_id, wheel, counters.spins, now_ms));
+                tx, program, merchant, member, l, counters.tier_held, now_ms,
+                spin_offer(merchant, member.member_id, wheel, counters.spins, now_ms));
         },
         true, ahead);
-    return {200, codec::Json{{"member", std::move(snapshot)}}, merchant->merchant_id};
+    return {200, codec::Json{{"member", std::move(snapshot)}}, merchant.merchant_id};
+}
+
+}  // namespace
+
+ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
+                        std::int64_t now_ms, const std::string& wheel_id) {
+    ApiResult no_program;
+    const auto program = usable_program(store, merchant.merchant_id, now_ms, &no_program);
+    if (!program) return no_program;
+    return answer_with(store, merchant, member, *program, now_ms, wheel_id, nullptr);
 }
 
 ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {
@@ -87,15 +91,14 @@ std::string member_token_secret(const std::string& card_secret) {
 
 // The member a scanned or typed code names. Anonymous callers (a phone, the widget's page)
 // may only present a card QR with its MAC; a paired kiosk may also present the plastic
-// card's number or the member's phone, within its own merchant only. By card, the member's
-// state for the answer is read with it where the store can (*ahead, for member_answer).
+// card's number or the member's phone, within its own merchant only. By card with the program
+// in force, the member's state for the answer is read with it where the store can (*ahead).
 std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code,
-                                        const MerchantRecord& merchant, std::int64_t now_ms,
+                                        const MerchantRecord& merchant,
+                                        const program::Program* program, std::int64_t now_ms,
                                         std::unique_ptr<MemberReadAhead>* ahead) {
     if (code.kind == cards::CodeKind::phone)
         return store.member_by_phone(merchant.merchant_id, code.number);
-    ApiResult no_program;
-    const auto program = usable_program(store, merchant.merchant_id, now_ms, &no_program);
     if (!program) return store.member_by_card(merchant.merchant_id, code.number);
     return store.member_by_card_ahead(merchant.merchant_id, code.number,
                                       tier_window_asked(*program, now_ms), ahead);
@@ -124,8 +127,10 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
         merchant = store.merchant_by_id(device->merchant_id);
         if (!merchant) return error(404, "not_found", "no member has this card");
     }
+    ApiResult no_program;  // answered once the member is known (an unknown card's 404 first)
+    const auto program = usable_program(store, merchant->merchant_id, now_ms, &no_program);
     std::unique_ptr<MemberReadAhead> ahead;
-    const auto member = find_member(store, parsed.code, *merchant, now_ms, &ahead);
+    const auto member = find_member(store, parsed.code, *merchant, program.get(), now_ms, &ahead);
     if (!member) {
         ApiResult r =
             error(404, "not_found",
@@ -135,7 +140,8 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
         return r;
     }
     if (auto erased = refuse_erased(*member, "code")) return *erased;  // erasure removes the cards
-    return member_answer(store, *merchant, *member, now_ms, "", ahead.get());
+    if (!program) return no_program;
+    return answer_with(store, *merchant, *member, *program, now_ms, "", ahead.get());
 }
 
 }  // namespace kopilka::server

@@ -44,10 +44,8 @@ ApiResult me(Store& store, const std::string& token, std::int64_t now_ms);
 std::string member_token_secret(const std::string& card_secret);
 
 // The snapshot answer for a known member; spins_available counts the spins left on wheel_id
-// ("": the kiosk's active wheel). ahead: the member's state read with its card
-// (Store::member_by_card_ahead), if it was.
+// ("": the kiosk's active wheel).
 ApiResult member_answer(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
-                        std::int64_t now_ms, const std::string& wheel_id = "",
-                        MemberReadAhead* ahead = nullptr);
+                        std::int64_t now_ms, const std::string& wheel_id = "");
 
 }  // namespace kopilka::server

@@ -1603,14 +1603,15 @@ std::optional<MemberRecord> SqlStore::member_by_card_ahead(
     std::unique_ptr<MemberReadAhead>* ahead) {
     ahead->reset();
     if (!reads_together()) return member_by_card(merchant_id, number);
+    const std::int64_t since = std::max<std::int64_t>(tier_since, -1);  // never kMemberOnly
     CardAnswer answer =
-        card_reads_.read(CardRead{merchant_id, number, std::max<std::int64_t>(tier_since, -1)},
+        card_reads_.read(CardRead{merchant_id, number, since},
                          [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
     if (answer.member && !answer.state.empty()) {
         auto read = std::make_unique<SqlReadAhead>();
         read->merchant_id = merchant_id;
         read->member_id = answer.member->member_id;
-        read->tier_since = std::max<std::int64_t>(tier_since, -1);
+        read->tier_since = since;
         read->rows = std::move(answer.state);
         *ahead = std::move(read);
     }
