@@ -201,10 +201,12 @@ pgbench_tps() {
       (SELECT COALESCE(AVG(length(quote)), 0)::int FROM receipts WHERE merchant_id = 'demo'),
       (SELECT COALESCE(AVG(length(body)), 0)::int FROM member_entries WHERE merchant_id = 'demo'),
       (SELECT COALESCE(AVG(length(body)), 0)::int FROM member_state WHERE merchant_id = 'demo'),
+      (SELECT COALESCE(AVG(length(points)), 0)::int FROM member_state WHERE merchant_id = 'demo'),
       (SELECT COALESCE(AVG(length(request)), 0)::int FROM operations WHERE kind = 'receipt'),
       (SELECT COALESCE(AVG(length(response)), 0)::int FROM operations WHERE kind = 'receipt')")
   local defs=() n
-  local names=(receipt_text quote_text entry_text state_text request_text response_text)
+  local names=(receipt_text quote_text entry_text state_text points_text request_text
+    response_text)
   read -r -a n <<<"$sizes"
   # (none yet, 0: pgbench refuses an empty value, and only the receipts' script uses them)
   for i in "${!names[@]}"; do

@@ -231,6 +231,50 @@ Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view pa
     return out;
 }
 
+Json encode_points(const ledger::Snapshot& s) {
+    Json expiring = Json::array(), history = Json::array();
+    for (const auto& x : s.expiring)
+        expiring.push_back(
+            {{"points", x.points}, {"expires_at_ms", x.expires_at_ms}, {"pending", x.pending}});
+    for (const auto& h : s.history) history.push_back(encode_line(h));
+    return {{"available", s.available},
+            {"pending", s.pending},
+            {"reserved", s.reserved},
+            {"balance", s.balance},
+            {"debt", s.debt},
+            {"earned_lifetime", s.earned_lifetime},
+            {"redeemed_lifetime", s.redeemed_lifetime},
+            {"expired_lifetime", s.expired_lifetime},
+            {"expiring", expiring},
+            {"history", history}};
+}
+
+Decoded<ledger::Snapshot> decode_points(const Json& j, std::string_view path) {
+    Decoded<ledger::Snapshot> out;
+    ledger::Snapshot s;
+    ObjectReader r(j, std::string(path), &out.error);
+    r.integer("available", &s.available, -kMax, kMax);
+    r.integer("pending", &s.pending, -kMax, kMax);
+    r.integer("reserved", &s.reserved, -kMax, kMax);
+    r.integer("balance", &s.balance, -kMax, kMax);
+    r.integer("debt", &s.debt, -kMax, kMax);
+    r.integer("earned_lifetime", &s.earned_lifetime, -kMax, kMax);
+    r.integer("redeemed_lifetime", &s.redeemed_lifetime, -kMax, kMax);
+    r.integer("expired_lifetime", &s.expired_lifetime, -kMax, kMax);
+    const ledger::SnapshotOptions shown;
+    r.optional_array("expiring", shown.expiring_max, [&](ObjectReader& x, std::size_t) {
+        ledger::ExpiringPoints e;
+        x.integer("points", &e.points, 0, kMax);
+        x.integer("expires_at_ms", &e.expires_at_ms, 0, kMax);
+        x.optional_flag("pending", &e.pending);
+        s.expiring.push_back(e);
+    });
+    r.optional_array("history", shown.history_max,
+                     [&](ObjectReader& h, std::size_t) { s.history.push_back(read_line(h)); });
+    if (r.ok()) out.value = std::move(s);
+    return out;
+}
+
 void read_operation_id(ObjectReader& r, ledger::EntryId* out) {
     std::string op;
     r.text("operation_id", &op, 32);

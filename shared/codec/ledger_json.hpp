@@ -16,6 +16,12 @@ Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path = "entr
 Json encode_checkpoint(const ledger::Checkpoint& c);
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path = "checkpoint");
 
+// A member's snapshot as the server stores it beside the checkpoint (member_state.points), for
+// the reads inside its window (Ledger::next_change_ms); as_of_ms is not stored, the reader sets
+// it. The expiring and history lines as snapshot() with default options gives them.
+Json encode_points(const ledger::Snapshot& s);
+Decoded<ledger::Snapshot> decode_points(const Json& j, std::string_view path = "points");
+
 class ObjectReader;
 // Reads "operation_id", a write's idempotency key: 32 hex digits, not all zero.
 void read_operation_id(ObjectReader& r, ledger::EntryId* out);

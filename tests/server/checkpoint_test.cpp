@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -21,10 +22,28 @@ const char* const kCheckpointSeq =
     "SELECT seq FROM member_state WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
 const char* const kEntries =
     "SELECT COUNT(*) FROM member_entries WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+// Anna's snapshot stored beside it, its window closed (and opened again): a lookup then reads
+// the batches.
+const char* const kCloseWindow =
+    "UPDATE member_state SET points_until_ms = -points_until_ms WHERE merchant_id = 'demo' AND "
+    "member_id = 'demo-anna'";
+const char* const kWindowOpen =
+    "SELECT COUNT(*) FROM member_state WHERE merchant_id = 'demo' AND member_id = 'demo-anna' "
+    "AND points <> '' AND points_from_ms <= {now} AND {now} < points_until_ms";
+// Her stored snapshot's available points gain a leading 1.
+const char* const kCorruptPoints =
+    "UPDATE member_state SET points = REPLACE(points, '\"available\":', '\"available\":1') "
+    "WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
 // Anna's stored balance gains a leading 1 (1256 → 11256): still a checkpoint that decodes.
 const char* const kCorrupt =
     "UPDATE member_state SET body = REPLACE(body, '\"member\":', '\"member\":1') "
     "WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 RunResult audit(const std::string& db) {
     return run_program({cli_binary(), "audit", "--db", db, "--merchant", "DEMO"});
@@ -54,6 +73,37 @@ void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
     CHECK(r.out.find(" 0 without a checkpoint") != std::string::npos);
 
     auto c = server->client();
+    // A lookup inside the snapshot's window answers from it, one outside from the batches: the
+    // same answer (as_of and the spin commitment aside).
+    std::string open = kWindowOpen;
+    for (auto at = open.find("{now}"); at != std::string::npos; at = open.find("{now}"))
+        open.replace(at, 5, std::to_string(now_ms()));
+    CHECK(t.scalar(open) == 1);
+    const auto answer = [&] {
+        Json j = lookup(*c, qr)["member"];
+        j.erase("as_of_ms");
+        j.erase("spin_commitment");
+        return j;
+    };
+    const Json inside = answer();
+    t.sql(kCloseWindow);
+    CHECK(t.scalar(open) == 0);
+    CHECK(answer() == inside);
+    t.sql(kCloseWindow);
+    CHECK(t.scalar(open) == 1);
+    // A stored snapshot that differs from the entries' is named by the audit.
+    const std::int64_t available = inside["available"].get<std::int64_t>();
+    t.sql(kCorruptPoints);
+    r = audit(t.db);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.out.find("merchant DEMO member demo-anna: points.available: stored 1" +
+                             std::to_string(available) + ", recomputed " +
+                             std::to_string(available)) != std::string::npos,
+                  r.out);
+    post_receipt(*c, till, receipt_body(4, cards.at("demo-anna").card, 5000, 0).dump());
+    r = audit(t.db);
+    CHECK_MESSAGE(r.exit_code == 0, r.out);  // the write stored both afresh
+
     const std::int64_t balance = balance_of(*c, qr);
     t.sql(kCorrupt);
     r = audit(t.db);
@@ -65,7 +115,10 @@ void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
     CHECK(r.out.find("member demo-dace") == std::string::npos);
     CHECK(r.out.find(", 1 differences in 1 members") != std::string::npos);
     // It does not hold together (more points in batches' hands than the balance), so the
-    // server restores Anna from her entries instead; her next write stores a good one.
+    // server restores Anna from her entries instead (a lookup outside the stored snapshot's
+    // window reads it); her next write stores a good one.
+    CHECK(balance_of(*c, qr) == balance);
+    t.sql(kCloseWindow);
     CHECK(balance_of(*c, qr) == balance);
     post_receipt(*c, till, receipt_body(2, cards.at("demo-anna").card, 5000, 0).dump());
     r = audit(t.db);

@@ -70,7 +70,7 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
         CHECK(j["member"]["balance"] == balance);
         CHECK(db.derived_balance("demo", member) == balance);
     }
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 15);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 16);
     // A second server on the same database finds the schema and the demo data in place.
     auto second = start_server(db.url, {"--seed-demo"});
     CHECK(second->stdout_text().find("seeded") == std::string::npos);
@@ -213,6 +213,19 @@ TEST_CASE("PostgreSQL server: a lookup reads the state with the card, as lookups
     const Json current = same("demo-anna");
     CHECK(current["balance"] != 1250);
     CHECK(current["tier_detail"]["progress_permille"] != 187);  // the receipts' points count
+    // Above from the snapshot stored with the checkpoint (inside its window); the same from the
+    // batches with the window closed, and again once it is open.
+    const auto flip_windows = [&] {
+        pqxx::connection conn(db.url);
+        pqxx::work w(conn);
+        w.exec("UPDATE member_state SET points_until_ms = -points_until_ms");
+        w.commit();
+    };
+    CHECK(db.scalar("SELECT COUNT(*) FROM member_state WHERE points_until_ms > 0") == 3);
+    flip_windows();
+    for (const char* member : {"demo-anna", "demo-boris", "demo-dace"}) same(member);
+    CHECK(same("demo-anna") == current);
+    flip_windows();
     {
         pqxx::connection conn(db.url);
         pqxx::work w(conn);

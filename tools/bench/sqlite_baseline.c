@@ -39,9 +39,11 @@
  * each one per call), and with --threads N each thread has its own connection (the server
  * serialises one connection behind a mutex). The stored texts: the request and the receipt in
  * the server's exact format; the entry and the checkpoint (member_state.body, which grows by
- * one batch per receipt; its history keeps 10 lines) in the ledger codec's format; the quote
- * and the response copied from the newest receipt the server answered in this database, or
- * filler of the sizes the server stores (697 and 2040 bytes) if it has answered none. */
+ * one batch per receipt; its history keeps 10 lines) and the snapshot beside it
+ * (member_state.points: the sums, the soonest expiry and the same history) in the ledger
+ * codec's format; the quote and the response copied from the newest receipt the server
+ * answered in this database, or filler of the sizes the server stores (697 and 2040 bytes) if
+ * it has answered none. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strdup */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -87,15 +89,19 @@ static const char* const kSql[STATEMENTS] = {
     [BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [OPERATION] = "SELECT kind, member_id, request, status, response, at_ms FROM operations "
                   "WHERE merchant_id = $1 AND op_id = $2",
-    [STATE] = "SELECT 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, "
+    [STATE] = "SELECT 0, s.seq, s.version, CASE WHEN s.points_from_ms <= CAST($4 AS BIGINT) "
+              "AND CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, "
+              "c.spend_total, c.last_purchase_ms, "
               "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
               "THEN 0 ELSE 1 END, CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT "
               "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE "
-              "r.merchant_id = $1 AND r.member_id = $2 AND r.at_ms >= CAST($3 AS BIGINT)) END "
+              "r.merchant_id = $1 AND r.member_id = $2 AND r.at_ms >= CAST($3 AS BIGINT)) END, "
+              "s.points, s.points_from_ms, s.points_until_ms "
               "FROM (SELECT 1 AS one) k LEFT JOIN member_state s ON s.merchant_id = $1 AND "
               "s.member_id = $2 LEFT JOIN member_counters c ON c.merchant_id = $1 AND "
               "c.member_id = $2 UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, "
-              "NULL, NULL, NULL, NULL FROM member_entries e WHERE e.merchant_id = $1 AND "
+              "NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM member_entries e WHERE "
+              "e.merchant_id = $1 AND "
               "e.member_id = $2 AND e.seq >= (SELECT x.seq FROM member_state x WHERE "
               "x.merchant_id = $1 AND x.member_id = $2) AND e.seq < (SELECT x.seq FROM "
               "member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) + "
@@ -123,9 +129,12 @@ static const char* const kSql[STATEMENTS] = {
                      "$8, CAST($9 AS BIGINT) + COALESCE((SELECT p.history_no FROM member_entries "
                      "p WHERE p.merchant_id = $1 AND p.member_id = $2 AND p.seq = CAST($3 AS "
                      "BIGINT) - 1), 0))",
-    [SAVE_STATE] = "INSERT INTO member_state (merchant_id, member_id, seq, version, body) "
-                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, member_id) DO UPDATE "
-                   "SET seq = excluded.seq, version = excluded.version, body = excluded.body",
+    [SAVE_STATE] = "INSERT INTO member_state (merchant_id, member_id, seq, version, body, "
+                   "points, points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                   "$8) ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
+                   "version = excluded.version, body = excluded.body, points = excluded.points, "
+                   "points_from_ms = excluded.points_from_ms, points_until_ms = "
+                   "excluded.points_until_ms",
     [INSERT_OPERATION] = "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, "
                          "status, response, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [COMMIT] = "COMMIT",
@@ -417,6 +426,7 @@ static void member_write(struct Thread* t, const char* member, const char* card,
      * and the entries after it, in one statement. */
     sqlite3_stmt* c = st[STATE];
     bind_text(c, 1, g.merchant), bind_text(c, 2, member), sqlite3_bind_int64(c, 3, -1);
+    sqlite3_bind_int64(c, 4, -1);
     int64_t seq = 0, spend = 0, last = 0, window_start = 0;
     char tier[64] = "", stamps[256] = "{}", spins[256] = "{}";
     free(t->body);
@@ -494,10 +504,24 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     char* grown = with_item(fresh ? kFirstState : t->body, "\"batches\"", batch, 0, fresh);
     char* body = with_item(grown, "\"history\"", line, history_max, fresh);
     free(grown);
+    /* The snapshot stored beside it: the sums, the soonest expiry and the same history. */
+    const char* history = strstr(body, "\"history\":");
+    const char* history_end = history ? strchr(history, ']') : NULL;
+    if (!history_end) die(t->db, "the checkpoint has no history");
+    char* points_text = malloc((size_t)(history_end - history) + 512);
+    if (!points_text) die(t->db, "out of memory");
+    sprintf(points_text,
+            "{\"available\":%lld,\"balance\":%lld,\"debt\":0,\"earned_lifetime\":%lld,"
+            "\"expired_lifetime\":0,\"expiring\":[{\"expires_at_ms\":%lld,\"pending\":false,"
+            "\"points\":%lld}],%.*s],\"pending\":0,\"redeemed_lifetime\":0,\"reserved\":0}",
+            (long long)(spend / 100), (long long)(spend / 100), (long long)(spend / 100),
+            (long long)expires, (long long)points, (int)(history_end - history), history);
     s = st[SAVE_STATE];
     bind_text(s, 1, g.merchant), bind_text(s, 2, member), sqlite3_bind_int64(s, 3, seq + 1);
-    sqlite3_bind_int64(s, 4, 1), bind_text(s, 5, body);
+    sqlite3_bind_int64(s, 4, 1), bind_text(s, 5, body), bind_text(s, 6, points_text);
+    sqlite3_bind_int64(s, 7, now), sqlite3_bind_int64(s, 8, expires);
     run(t, SAVE_STATE);
+    free(points_text);
     free(body);
     /* The operation, with the request as the server stores it and the answer. */
     snprintf(request, sizeof request,

@@ -28,6 +28,24 @@ struct Tally {
     std::size_t members_differing = 0;
 };
 
+// The snapshot stored beside the checkpoint against the one the covered entries give at the
+// start of its window, and the window's end against their next change.
+void audit_points(const server::StoredPoints& stored, ledger::Ledger l,
+                  std::vector<std::string>* out) {
+    if (!stored.points) return out->push_back("points: does not decode");
+    if (stored.from_ms < l.clock_ms())
+        return out->push_back("points_from_ms: " + std::to_string(stored.from_ms) +
+                              " is before the last entry's time " + std::to_string(l.clock_ms()));
+    if (!l.advance(stored.from_ms).empty())
+        return out->push_back("points_from_ms: " + std::to_string(stored.from_ms) +
+                              " is after an expiry or a hold's end that no entry records");
+    for (std::string& d : ledger::snapshot_differences(*stored.points, l.snapshot()))
+        out->push_back(std::move(d));
+    if (stored.until_ms != l.next_change_ms())
+        out->push_back("points_until_ms: stored " + std::to_string(stored.until_ms) +
+                       ", recomputed " + std::to_string(l.next_change_ms()));
+}
+
 // The differences of one member's stored checkpoint from its entries, as sentences.
 std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
     const std::vector<ledger::Entry> entries = tx.entries();
@@ -67,6 +85,7 @@ std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
         ledger::restore(std::vector<ledger::Entry>(entries.begin(), covered));
     for (std::string& d : ledger::checkpoint_differences(*stored, prefix.ledger.checkpoint()))
         out.push_back(std::move(d));
+    if (const auto points = tx.stored_points()) audit_points(*points, prefix.ledger, &out);
     return out;
 }
 

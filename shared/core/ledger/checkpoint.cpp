@@ -60,6 +60,13 @@ class Differ {
         number(f + ".balance_delta", s.balance_delta, r.balance_delta);
     }
 
+    void history(const std::string& f, const std::vector<HistoryLine>& s,
+                 const std::vector<HistoryLine>& r) {
+        count(f, s.size(), r.size());
+        for (std::size_t k = 0; k < s.size() && k < r.size(); ++k)
+            line(f + "[" + std::to_string(k) + "]", s[k], r[k]);
+    }
+
     std::vector<std::string> out;
 };
 
@@ -102,10 +109,29 @@ std::vector<std::string> checkpoint_differences(const Checkpoint& stored,
           [&](const std::string& f, const Reservation& s, const Reservation& r) {
               d.reservation(f, s, r);
           });
-    d.count("history", stored.history.size(), recomputed.history.size());
-    for (std::size_t k = 0; k < stored.history.size() && k < recomputed.history.size(); ++k) {
-        d.line("history[" + std::to_string(k) + "]", stored.history[k], recomputed.history[k]);
+    d.history("history", stored.history, recomputed.history);
+    return d.out;
+}
+
+std::vector<std::string> snapshot_differences(const Snapshot& stored, const Snapshot& recomputed) {
+    Differ d;
+    d.number("points.available", stored.available, recomputed.available);
+    d.number("points.pending", stored.pending, recomputed.pending);
+    d.number("points.reserved", stored.reserved, recomputed.reserved);
+    d.number("points.balance", stored.balance, recomputed.balance);
+    d.number("points.debt", stored.debt, recomputed.debt);
+    d.number("points.earned_lifetime", stored.earned_lifetime, recomputed.earned_lifetime);
+    d.number("points.redeemed_lifetime", stored.redeemed_lifetime, recomputed.redeemed_lifetime);
+    d.number("points.expired_lifetime", stored.expired_lifetime, recomputed.expired_lifetime);
+    d.count("points.expiring", stored.expiring.size(), recomputed.expiring.size());
+    for (std::size_t k = 0; k < stored.expiring.size() && k < recomputed.expiring.size(); ++k) {
+        const std::string f = "points.expiring[" + std::to_string(k) + "]";
+        d.number(f + ".points", stored.expiring[k].points, recomputed.expiring[k].points);
+        d.number(f + ".expires_at_ms", stored.expiring[k].expires_at_ms,
+                 recomputed.expiring[k].expires_at_ms);
+        d.number(f + ".pending", stored.expiring[k].pending, recomputed.expiring[k].pending);
     }
+    d.history("points.history", stored.history, recomputed.history);
     return d.out;
 }
 

@@ -657,6 +657,21 @@ Snapshot Ledger::snapshot(const SnapshotOptions& options) const {
     return s;
 }
 
+std::int64_t Ledger::next_change_ms() const {
+    constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t soonest = clock_ms_ == never ? never : clock_ms_ + 1;
+    std::int64_t next = never;
+    const auto due = [&](std::int64_t at_ms) { next = std::min(next, std::max(at_ms, soonest)); };
+    for (const std::size_t i : open_batches_) {
+        const Batch& b = batches_[i];
+        if (!batch_available(b)) due(b.available_at_ms);
+        if (b.expires_at_ms != 0 && !b.expired) due(b.expires_at_ms);
+    }
+    for (const Reservation& r : reservations_)
+        if (r.state == ReservationState::open) due(r.hold_until_ms);
+    return next;
+}
+
 // Only what a future operation can touch, in a form that depends on the entries alone: the
 // `expired` mark of an emptied batch and a settled reservation's parts are left to the clock.
 Checkpoint Ledger::checkpoint() const {

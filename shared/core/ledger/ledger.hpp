@@ -165,6 +165,12 @@ public:
     // At the ledger's clock. After a resume the history reaches back checkpoint_history_max
     // entries before the checkpoint at most.
     Snapshot snapshot(const SnapshotOptions& options = {}) const;
+    // The first time after the clock at which the ledger can change without a new operation:
+    // a batch becomes available or expires, or a hold runs out (INT64_MAX: never). Until then
+    // advance() writes nothing and snapshot() differs only in as_of_ms, for this ledger and
+    // for one resumed from its checkpoint: a server stores the snapshot with that window and
+    // answers a read inside it without the batches.
+    std::int64_t next_change_ms() const;
 
     // The state after the entries so far, as restore() of them would give it (the clock is
     // the last entry's time, whatever advance() did since).

@@ -188,7 +188,7 @@ Json list_item_json(Store& store, const MemberRecord& m, const program::Program*
     MemberCounters counters;
     members::TierState tier;
     store.read_member(m.merchant_id, m.member_id, [&](MemberTx& tx) {
-        points = load_ledger(tx, now_ms).snapshot();
+        points = member_points(tx, now_ms);
         counters = tx.counters();
         if (p && p->tiers)
             tier = {tx.tier_qualifying_since(now_ms - p->tiers->window_days * day_ms),

@@ -40,7 +40,7 @@ Json kiosk_snapshot(MemberTx& tx, const WriteTarget& t, const ledger::Ledger& l,
                     const MemberCounters& counters, const std::optional<StoredWheel>& active,
                     std::int64_t now_ms) {
     return snapshot_after(
-        tx, t.program, t.merchant, t.member, l, counters.tier_held, now_ms,
+        tx, t.program, t.merchant, t.member, l.snapshot(), counters.tier_held, now_ms,
         spin_offer(t.merchant, t.member.member_id, active, counters.spins, now_ms));
 }
 

@@ -39,10 +39,10 @@ ApiResult answer_with(Store& store, const MerchantRecord& merchant, const Member
         [&](MemberTx& tx) {
             if (program.tiers) tx.expect_tier_window(tier_window_asked(program, now_ms));
             // Expiries due by now are shown; the next write stores them.
-            const ledger::Ledger l = load_ledger(tx, now_ms);
+            const ledger::Snapshot points = member_points(tx, now_ms);
             const MemberCounters counters = tx.counters();
             snapshot = snapshot_after(
-                tx, program, merchant, member, l, counters.tier_held, now_ms,
+                tx, program, merchant, member, points, counters.tier_held, now_ms,
                 spin_offer(merchant, member.member_id, wheel, counters.spins, now_ms));
         },
         true, ahead);
@@ -101,7 +101,7 @@ std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& cod
         return store.member_by_phone(merchant.merchant_id, code.number);
     if (!program) return store.member_by_card(merchant.merchant_id, code.number);
     return store.member_by_card_ahead(merchant.merchant_id, code.number,
-                                      tier_window_asked(*program, now_ms), ahead);
+                                      tier_window_asked(*program, now_ms), now_ms, ahead);
 }
 
 ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,

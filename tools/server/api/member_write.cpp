@@ -118,7 +118,7 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
             out = {};
             if (!decide(tx, l, &out)) return false;
             append_new_entries(tx, l, stored);
-            tx.save_checkpoint(l.checkpoint());
+            tx.save_checkpoint(l);
             tx.save_operation({w.op_hex, w.kind, w.member_id, w.request.dump(), out.status,
                                out.body.dump(), w.now_ms});
             return true;
@@ -184,13 +184,18 @@ ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* store
     return advanced(std::move(restored), now_ms);
 }
 
+ledger::Snapshot member_points(MemberTx& tx, std::int64_t now_ms) {
+    if (auto points = tx.points_at(now_ms)) return std::move(*points);
+    return load_ledger(tx, now_ms).snapshot();
+}
+
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored) {
     tx.append_entries(std::vector<ledger::Entry>(
         l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
 }
 
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
-                           const MemberRecord& member, const ledger::Ledger& l,
+                           const MemberRecord& member, const ledger::Snapshot& points,
                            const std::string& tier_held, std::int64_t now_ms,
                            const SpinOffer& spins, std::optional<std::int64_t> tier_qualifying) {
     members::TierState tier{0, tier_held};
@@ -199,7 +204,7 @@ codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const Mercha
                                           : tx.tier_qualifying_since(tier_window_start(p, now_ms));
     members::MemberSnapshot snapshot =
         members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
-                                       l.snapshot(), tier, spins.available, now_ms);
+                                       points, tier, spins.available, now_ms);
     snapshot.spin_commitment = spins.commitment;
     return codec::encode_member(snapshot);
 }

@@ -99,6 +99,11 @@ quote::MemberContext member_context(const program::Program& p, MemberTx& tx,
 // not restore means a damaged database: it throws. l.entries() are not the whole history.
 ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored = nullptr);
 
+// What the member's ledger shows at now_ms: the snapshot stored with the checkpoint when it
+// still holds (MemberTx::points_at: a read without the batches), else load_ledger()'s. Asked
+// before anything else the transaction reads.
+ledger::Snapshot member_points(MemberTx& tx, std::int64_t now_ms);
+
 // Appends what the ledger wrote after the `stored` entries it was restored from.
 void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t stored);
 
@@ -106,11 +111,11 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 // qualify.
 std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
 
-// The member's snapshot after a write, as JSON; spins as api/wheel_state.hpp's spin_offer says.
-// tier_qualifying: the tier window's qualifying spend when the caller knows it (otherwise the
-// database sums it).
+// The member's snapshot after a write (points: the ledger's), as JSON; spins as
+// api/wheel_state.hpp's spin_offer says. tier_qualifying: the tier window's qualifying spend
+// when the caller knows it (otherwise the database sums it).
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
-                           const MemberRecord& member, const ledger::Ledger& l,
+                           const MemberRecord& member, const ledger::Snapshot& points,
                            const std::string& tier_held, std::int64_t now_ms,
                            const SpinOffer& spins = {},
                            std::optional<std::int64_t> tier_qualifying = std::nullopt);

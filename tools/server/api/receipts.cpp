@@ -258,11 +258,11 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                 Json{{"operation_id", w.op_hex},
                      {"receipt_id", rq.receipt.id},
                      {"quote", quote_json},
-                     {"member",
-                      snapshot_after(
-                          tx, *program, *merchant, *member, l, counters.tier_held, now_ms,
-                          spin_offer(*merchant, member->member_id, wheel, counters.spins, now_ms),
-                          qualifying_after)}},
+                     {"member", snapshot_after(tx, *program, *merchant, *member, l.snapshot(),
+                                               counters.tier_held, now_ms,
+                                               spin_offer(*merchant, member->member_id, wheel,
+                                                          counters.spins, now_ms),
+                                               qualifying_after)}},
                 {}};
         return true;
     });

@@ -145,7 +145,7 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
                 Json{{"operation_id", w.op_hex},
                      {"receipt_id", rq.receipt_id},
                      {"return", codec::encode_return(ret)},
-                     {"member", snapshot_after(tx, *program, *merchant, *member, l,
+                     {"member", snapshot_after(tx, *program, *merchant, *member, l.snapshot(),
                                                counters.tier_held, now_ms,
                                                spin_offer(*merchant, member->member_id, wheel,
                                                           counters.spins, now_ms))}},

@@ -209,7 +209,7 @@ std::vector<DemoMember> seed_demo(Store& store, std::int64_t now_ms) {
                 l.apply(ledger::Redeem{*ledger::parse_entry_id(random_id()), seed.redeemed, "bonus",
                                        ""}, when);
             tx.append_entries(l.entries());
-            tx.save_checkpoint(l.checkpoint());
+            tx.save_checkpoint(l);
             tx.save_counters({earned * demo_minor_per_point, when, "", now_ms - 40 * day_ms, "{}"});
             return true;
         });

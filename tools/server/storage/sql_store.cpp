@@ -667,6 +667,16 @@ const std::string kEntryNumbersBackfill = R"sql(
         WHERE e.merchant_id = x.merchant_id AND e.member_id = x.member_id AND e.seq = x.seq;
 )sql";
 
+// What a member's ledger shows (codec::encode_points) from points_from_ms until before
+// points_until_ms, when nothing falls due (ledger::Ledger::next_change_ms): a lookup inside
+// that window reads it instead of the checkpoint's batches. A row without one ('', a window
+// that never holds) is read from the checkpoint as before; the next write stores it.
+const std::string kMemberPoints = R"sql(
+    ALTER TABLE member_state ADD COLUMN points TEXT NOT NULL DEFAULT '';
+    ALTER TABLE member_state ADD COLUMN points_from_ms {int} NOT NULL DEFAULT 0;
+    ALTER TABLE member_state ADD COLUMN points_until_ms {int} NOT NULL DEFAULT 0;
+)sql";
+
 // Statement triggers on the tables the configuration cache keeps: any change, by any server
 // or the CLI, tells every listening server (pg_store.cpp) at its commit.
 const std::string kConfigNotifyPg = R"sql(
@@ -719,6 +729,8 @@ const std::string kMigrations[] = {
     "{config_notify}",
     // 15: entries numbered among those that changed the balance (history pages).
     kEntryNumbers + kEntryNumbersBackfill,
+    // 16: beside each checkpoint, the snapshot it shows until its next change.
+    kMemberPoints,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -729,7 +741,7 @@ const std::string kBaseline =
     kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersKey +
     kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables + kStaffTables +
     "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups + kCardsByMember +
-    kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers;
+    kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers + kMemberPoints;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -998,20 +1010,31 @@ std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
 }
 
 namespace {
-// SqlMemberTx::checkpoint()'s statement ($1 merchant, $2 member, $3 the tier window's start or -1).
+// SqlMemberTx::state_rows()' statement ($1 merchant, $2 member, $3 the tier window's start or -1,
+// $4 the time of points_at() or -1). The checkpoint's body is left out (NULL) when the stored
+// snapshot holds at $4 (points_hold()).
 const char* const kCheckpointSelect =
-    "SELECT 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
+    "SELECT 0, s.seq, s.version, CASE WHEN s.points_from_ms <= CAST($4 AS BIGINT) AND "
+    "CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, "
+    "c.last_purchase_ms, c.tier_held, "
     "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
     "CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying)"
     ", 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
-    "r.at_ms >= CAST($3 AS BIGINT)) END FROM (SELECT 1 AS one) k "
+    "r.at_ms >= CAST($3 AS BIGINT)) END, s.points, s.points_from_ms, s.points_until_ms "
+    "FROM (SELECT 1 AS one) k "
     "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
     "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
-    "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+    "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL "
     "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
     "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
     "AND e.seq < (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
     "x.member_id = $2) + 4611686018427387904 ORDER BY 1, 2";
+
+// Whether the state row's stored snapshot holds at at_ms (the statements' CASE on the body).
+bool points_hold(const SqlRow& state, std::int64_t at_ms) {
+    return !state[1].empty() && to_i64(state[13]) <= at_ms && at_ms < to_i64(state[14]);
+}
 }  // namespace
 
 // One statement, one round trip: the checkpoint row, the counters and the entries after the
@@ -1020,24 +1043,65 @@ const char* const kCheckpointSelect =
 // member with most of the table's entries it then read the whole table, 15 ms at 100 000), which
 // entries_from() and counters() then answer from memory; the first row is there even when the
 // member has neither (its columns NULL). With expect_tier_window(), the tier window's sum too ($3:
-// its start; -1 reads no sum).
-std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
-    const std::int64_t tier_since = tier_since_.value_or(-1);
-    std::vector<SqlRow> rows;
+// its start; -1 reads no sum); after points_at(), the body only when the snapshot does not hold.
+const std::vector<SqlRow>& SqlMemberTx::state_rows() {
+    if (state_rows_) return *state_rows_;
+    const StateAsk ask{tier_since_.value_or(-1), points_at_.value_or(-1)};
     if (checkpoint_read_) {
         if (statements_++ > 0) throw NeedsSnapshot{};
-        rows = checkpoint_read_(tier_since);
+        state_rows_ = checkpoint_read_(ask);
     } else {
-        rows = sql().query(kCheckpointSelect, {merchant_, member_, tier_since});
+        state_rows_ =
+            sql().query(kCheckpointSelect, {merchant_, member_, ask.tier_since, ask.points_at});
     }
-    const SqlRow& r = rows.at(0);
+    const SqlRow& r = state_rows_->at(0);
     counters_ = to_i64(r[10]) == 0
                     ? MemberCounters{}
                     : MemberCounters{to_i64(r[4]), to_i64(r[5]), r[6], to_i64(r[7]), r[8], r[9]};
     if (tier_since_ && *tier_since_ >= 0) tier_qualifying_ = to_i64(r[11]);
-    if (r[1].empty() || to_i64(r[2]) != kCheckpointVersion) return std::nullopt;
+    return *state_rows_;
+}
+
+// The stored snapshot when it holds at now_ms and no entry follows the checkpoint.
+std::optional<ledger::Snapshot> SqlMemberTx::points_at(std::int64_t now_ms) {
+    points_at_ = now_ms;
+    const std::vector<SqlRow>& rows = state_rows();
+    const SqlRow& r = rows.at(0);
+    if (rows.size() > 1 || !points_hold(r, now_ms) || to_i64(r[2]) != kCheckpointVersion)
+        return std::nullopt;
+    auto points = stored_points();
+    if (!points || !points->points) return std::nullopt;
+    points->points->as_of_ms = now_ms;
+    return std::move(points->points);
+}
+
+std::optional<StoredPoints> SqlMemberTx::stored_points() {
+    const SqlRow& r = state_rows().at(0);
+    if (r[1].empty() || r[12].empty()) return std::nullopt;
+    StoredPoints out;
+    out.from_ms = to_i64(r[13]);
+    out.until_ms = to_i64(r[14]);
     codec::DecodeError e;
-    const auto j = codec::parse_json(r[3], &e);
+    if (const auto j = codec::parse_json(r[12], &e))
+        if (auto points = codec::decode_points(*j); points.ok())
+            out.points = std::move(points.value);
+    return out;
+}
+
+std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
+    const std::vector<SqlRow>& rows = state_rows();
+    const SqlRow& r = rows.at(0);
+    if (r[1].empty() || to_i64(r[2]) != kCheckpointVersion) return std::nullopt;
+    std::string left_out;  // the body, when the statement left it out for points_at()
+    if (points_at_ && points_hold(r, *points_at_)) {
+        const auto body = sql().query(
+            "SELECT body FROM member_state WHERE merchant_id = $1 AND member_id = $2 AND seq = $3",
+            {merchant_, member_, to_i64(r[1])});
+        if (body.empty()) return std::nullopt;
+        left_out = body[0][0];
+    }
+    codec::DecodeError e;
+    const auto j = codec::parse_json(left_out.empty() ? r[3] : left_out, &e);
     auto c = j ? codec::decode_checkpoint(*j) : codec::Decoded<ledger::Checkpoint>{};
     if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[1])) return std::nullopt;
     std::vector<ledger::Entry> after;
@@ -1046,13 +1110,17 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
     return std::move(*c.value);
 }
 
-void SqlMemberTx::save_checkpoint(const ledger::Checkpoint& c) {
+void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
+    const ledger::Checkpoint c = l.checkpoint();
     sql().exec(
-        "INSERT INTO member_state (merchant_id, member_id, seq, version, body) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, member_id) DO UPDATE SET "
-        "seq = excluded.seq, version = excluded.version, body = excluded.body",
+        "INSERT INTO member_state (merchant_id, member_id, seq, version, body, points, "
+        "points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
+        "version = excluded.version, body = excluded.body, points = excluded.points, "
+        "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms",
         {merchant_, member_, static_cast<std::int64_t>(c.entries), kCheckpointVersion,
-         codec::encode_checkpoint(c).dump()});
+         codec::encode_checkpoint(c).dump(), codec::encode_points(l.snapshot()).dump(),
+         l.clock_ms(), l.next_change_ms()});
 }
 
 MemberCounters SqlMemberTx::counters() {
@@ -1128,6 +1196,7 @@ std::vector<std::int64_t> SqlMemberTx::history_numbers() {
 
 void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
     after_checkpoint_.reset();
+    state_rows_.reset();
     // The end of the primary key's range, not a count of the history.
     if (seq_ < 0)
         seq_ =
@@ -1533,7 +1602,7 @@ namespace {
 // the member for tier_since.
 struct SqlReadAhead : MemberReadAhead {
     std::string merchant_id, member_id;
-    std::int64_t tier_since = -1;
+    SqlMemberTx::StateAsk ask;
     std::vector<SqlRow> rows;
 };
 }  // namespace
@@ -1548,12 +1617,13 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
         auto* read = dynamic_cast<SqlReadAhead*>(ahead);
         try {
             SqlMemberTx tx(
-                [&](std::int64_t tier_since) {
+                [&](const SqlMemberTx::StateAsk& ask) {
                     if (read && !read->rows.empty() && read->merchant_id == merchant_id &&
-                        read->member_id == member_id && read->tier_since == tier_since)
+                        read->member_id == member_id && read->ask.tier_since == ask.tier_since &&
+                        read->ask.points_at == ask.points_at)
                         return std::move(read->rows);  // once: a run again reads afresh
                     return checkpoint_reads_.read(
-                        CheckpointRead{merchant_id, member_id, tier_since},
+                        CheckpointRead{merchant_id, member_id, ask},
                         [this](std::vector<CheckpointReads::Slot*>& g) { read_checkpoints(g); });
                 },
                 merchant_id, member_id);
@@ -1600,18 +1670,18 @@ std::optional<MemberRecord> SqlStore::member_by_card(const std::string& merchant
 
 std::optional<MemberRecord> SqlStore::member_by_card_ahead(
     const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
-    std::unique_ptr<MemberReadAhead>* ahead) {
+    std::int64_t points_at, std::unique_ptr<MemberReadAhead>* ahead) {
     ahead->reset();
     if (!reads_together()) return member_by_card(merchant_id, number);
     const std::int64_t since = std::max<std::int64_t>(tier_since, -1);  // never kMemberOnly
     CardAnswer answer =
-        card_reads_.read(CardRead{merchant_id, number, since},
+        card_reads_.read(CardRead{merchant_id, number, since, points_at},
                          [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
     if (answer.member && !answer.state.empty()) {
         auto read = std::make_unique<SqlReadAhead>();
         read->merchant_id = merchant_id;
         read->member_id = answer.member->member_id;
-        read->tier_since = since;
+        read->ask = {since, points_at};
         read->rows = std::move(answer.state);
         *ahead = std::move(read);
     }
@@ -1655,17 +1725,22 @@ Slot& slot_of(const std::vector<Slot*>& slots, const SqlRow& row) {
 }
 
 // A group's arrays as PostgreSQL array literals: key(request) of each read, and each read's
-// tier window's start.
-template <class Slot, class Key>
-std::pair<std::string, std::string> keys_and_since(const std::vector<Slot*>& slots, Key key) {
+// StateAsk (ask(request)): the tier windows' starts and the points_at times.
+struct GroupArrays {
+    std::string keys, since, points_at;
+};
+template <class Slot, class Key, class Ask>
+GroupArrays group_arrays(const std::vector<Slot*>& slots, Key key, Ask ask) {
     std::vector<std::string> keys;
-    std::string since = "{";
+    std::string since = "{", at = "{";
     for (const Slot* slot : slots) {
         keys.push_back(key(slot->request));
-        if (since.size() > 1) since += ',';
-        since += std::to_string(slot->request.tier_since);
+        const SqlMemberTx::StateAsk a = ask(slot->request);
+        if (since.size() > 1) since += ',', at += ',';
+        since += std::to_string(a.tier_since);
+        at += std::to_string(a.points_at);
     }
-    return {pg_array(keys), since + "}"};
+    return {pg_array(keys), since + "}", at + "}"};
 }
 
 }  // namespace
@@ -1683,17 +1758,19 @@ std::size_t SqlStore::read_runners() {
 void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
     static const std::string statement =
         std::string(
-            "WITH k AS (SELECT k.i, k.since, x.member_id FROM unnest((SELECT CAST($2 AS "
-            "TEXT[])), (SELECT CAST($3 AS BIGINT[]))) WITH ORDINALITY AS k(number, since, i) "
+            "WITH k AS (SELECT k.i, k.since, k.at, x.member_id FROM unnest((SELECT CAST($2 AS "
+            "TEXT[])), (SELECT CAST($3 AS BIGINT[])), (SELECT CAST($4 AS BIGINT[]))) WITH "
+            "ORDINALITY AS k(number, since, at, i) "
             "JOIN LATERAL (SELECT x.member_id FROM cards x WHERE x.merchant_id = $1 AND "
             "x.number = k.number OFFSET 0) x ON TRUE) "
             "SELECT k.i, 0, ") +
         kMemberColumns +
-        ", s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, c.tier_held, "
+        ", s.seq, s.version, CASE WHEN s.points_from_ms <= k.at AND k.at < s.points_until_ms "
+        "THEN NULL ELSE s.body END, c.spend_total, c.last_purchase_ms, c.tier_held, "
         "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
         "CASE WHEN k.since < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) AS "
         "BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = k.member_id AND "
-        "r.at_ms >= k.since) END FROM k "
+        "r.at_ms >= k.since) END, s.points, s.points_from_ms, s.points_until_ms FROM k "
         "JOIN LATERAL (SELECT * FROM members m WHERE m.merchant_id = $1 AND m.member_id = "
         "k.member_id OFFSET 0) m ON TRUE "
         "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE k.since <> " +
@@ -1703,8 +1780,8 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
         std::to_string(kMemberOnly) +
         " AND c.merchant_id = $1 AND c.member_id = k.member_id OFFSET 0) c ON TRUE "
         "UNION ALL SELECT k.i, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-        "e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM k "
-        "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE k.since <> " +
+        "e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+        "FROM k JOIN LATERAL (SELECT x.seq FROM member_state x WHERE k.since <> " +
         std::to_string(kMemberOnly) +
         " AND x.merchant_id = $1 AND x.member_id = k.member_id OFFSET 0) x ON TRUE "
         "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 AND "
@@ -1712,11 +1789,13 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
         "OFFSET 0) e ON TRUE ORDER BY 1, 2, 13";
     constexpr std::size_t kMember = 2, kState = kMember + 10;  // first columns of each
     for (auto& [merchant_id, slots] : by_merchant(group)) {
-        // (numbers, since): not a structured binding, which a C++17 lambda can't capture
-        const auto arrays =
-            keys_and_since(slots, [](const CardRead& r) -> const std::string& { return r.number; });
+        const GroupArrays arrays = group_arrays(
+            slots, [](const CardRead& r) -> const std::string& { return r.number; },
+            [](const CardRead& r) {
+                return SqlMemberTx::StateAsk{r.tier_since, r.points_at};
+            });
         const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
-            return s.query(statement, {merchant, arrays.first, arrays.second});
+            return s.query(statement, {merchant, arrays.keys, arrays.since, arrays.points_at});
         });
         for (auto* slot : slots) slot->answer = {};
         for (const SqlRow& row : rows) {
@@ -1736,32 +1815,37 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
 }
 
 // kCheckpointSelect for each read of the group, each row led by the read's number: $2 the
-// members, $3 their tier windows' starts.
+// members, $3 their tier windows' starts, $4 their points_at times.
 void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
     for (auto& [merchant_id, slots] : by_merchant(group)) {
-        const auto arrays = keys_and_since(  // (members, since)
-            slots, [](const CheckpointRead& r) -> const std::string& { return r.member_id; });
+        const GroupArrays arrays = group_arrays(
+            slots, [](const CheckpointRead& r) -> const std::string& { return r.member_id; },
+            [](const CheckpointRead& r) { return r.ask; });
         const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
             return s.query(
-                "SELECT k.i, 0, s.seq, s.version, s.body, c.spend_total, c.last_purchase_ms, "
+                "SELECT k.i, 0, s.seq, s.version, CASE WHEN s.points_from_ms <= k.at AND "
+                "k.at < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, "
+                "c.last_purchase_ms, "
                 "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
                 "THEN 0 ELSE 1 END, CASE WHEN k.since < 0 THEN 0 ELSE (SELECT "
                 "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE "
-                "r.merchant_id = $1 AND r.member_id = k.id AND r.at_ms >= k.since) END "
-                "FROM unnest((SELECT CAST($2 AS TEXT[])), (SELECT CAST($3 AS BIGINT[]))) "
-                "WITH ORDINALITY AS k(id, since, i) "
+                "r.merchant_id = $1 AND r.member_id = k.id AND r.at_ms >= k.since) END, "
+                "s.points, s.points_from_ms, s.points_until_ms "
+                "FROM unnest((SELECT CAST($2 AS TEXT[])), (SELECT CAST($3 AS BIGINT[])), "
+                "(SELECT CAST($4 AS BIGINT[]))) WITH ORDINALITY AS k(id, since, at, i) "
                 "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE s.merchant_id = $1 AND "
                 "s.member_id = k.id OFFSET 0) s ON TRUE "
                 "LEFT JOIN LATERAL (SELECT * FROM member_counters c WHERE c.merchant_id = $1 AND "
                 "c.member_id = k.id OFFSET 0) c ON TRUE "
                 "UNION ALL SELECT k.i, 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, "
-                "NULL, NULL FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH ORDINALITY AS k(id, i) "
+                "NULL, NULL, NULL, NULL, NULL FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH "
+                "ORDINALITY AS k(id, i) "
                 "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
                 "x.member_id = k.id OFFSET 0) x ON TRUE "
                 "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
                 "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
                 "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3",
-                {merchant, arrays.first, arrays.second});
+                {merchant, arrays.keys, arrays.since, arrays.points_at});
         });
         for (auto* slot : slots) slot->answer.clear();
         for (const SqlRow& row : rows)

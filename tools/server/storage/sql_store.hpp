@@ -94,10 +94,16 @@ class SqlMemberTx final : public MemberTx {
           merchant_(std::move(merchant_id)),
           member_(std::move(member_id)),
           one_statement_(one_statement) {}
-    // Without a transaction: checkpoint()'s rows come from read(the tier window's start, -1 for
-    // none), as its one statement would answer them (a group's share, SqlStore::read_member);
-    // any other statement throws NeedsSnapshot.
-    using CheckpointRead = std::function<std::vector<SqlRow>(std::int64_t)>;
+    // What the first statement reads besides the checkpoint: the tier window's sum from
+    // tier_since, and (points_at >= 0) the body only if the stored snapshot does not hold then.
+    struct StateAsk {
+        std::int64_t tier_since = -1;
+        std::int64_t points_at = -1;
+    };
+    // Without a transaction: checkpoint()'s rows come from read(ask), as its one statement
+    // would answer them (a group's share, SqlStore::read_member); any other statement throws
+    // NeedsSnapshot.
+    using CheckpointRead = std::function<std::vector<SqlRow>(const StateAsk&)>;
     SqlMemberTx(CheckpointRead read, std::string merchant_id, std::string member_id)
         : merchant_(std::move(merchant_id)),
           member_(std::move(member_id)),
@@ -108,6 +114,8 @@ class SqlMemberTx final : public MemberTx {
     std::optional<StoredOperation> operation(const std::string& op_id) override;
     std::vector<ledger::Entry> entries() override;
     std::optional<ledger::Checkpoint> checkpoint() override;
+    std::optional<ledger::Snapshot> points_at(std::int64_t now_ms) override;
+    std::optional<StoredPoints> stored_points() override;
     std::vector<ledger::Entry> entries_from(std::size_t from) override;
     std::vector<ledger::Entry> entries_since(std::int64_t since_ms) override;
     MemberCounters counters() override;
@@ -118,7 +126,7 @@ class SqlMemberTx final : public MemberTx {
     std::optional<std::int64_t> entry_seq(const std::string& entry_id) override;
     std::vector<std::int64_t> history_numbers() override;
     void append_entries(const std::vector<ledger::Entry>& entries) override;
-    void save_checkpoint(const ledger::Checkpoint& c) override;
+    void save_checkpoint(const ledger::Ledger& l) override;
     void save_counters(const MemberCounters& c) override;
     bool insert_receipt(const ReceiptRecord& r) override;
     void save_receipt(const ReceiptRecord& r) override;
@@ -142,6 +150,9 @@ private:
       return *sql_;
   }
 
+  // The first statement's rows (kCheckpointSelect), read once for checkpoint() and points_at().
+  const std::vector<SqlRow>& state_rows();
+
   Sql* sql_ = nullptr;  // null: read through checkpoint_read_ only
   std::string merchant_, member_;
   bool one_statement_ = false;
@@ -149,6 +160,8 @@ private:
   CheckpointRead checkpoint_read_;
   std::optional<std::int64_t> tier_since_;       // expect_tier_window()
   std::optional<std::int64_t> tier_qualifying_;  // read with the checkpoint, for tier_since_
+  std::optional<std::int64_t> points_at_;        // points_at()'s time
+  std::optional<std::vector<SqlRow>> state_rows_;
   std::int64_t seq_ = -1;  // the next entry's sequence number, once known
   // Read with the checkpoint: the counters (kept up to date by save_counters), and the entries
   // from the checkpoint's count on, for the one entries_from() call that asks for them.
@@ -202,7 +215,7 @@ public:
                                              const std::string& number) override;
   std::optional<MemberRecord> member_by_card_ahead(
       const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
-      std::unique_ptr<MemberReadAhead>* ahead) override;
+      std::int64_t points_at, std::unique_ptr<MemberReadAhead>* ahead) override;
   std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                            const std::string& member_id) override;
   std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
@@ -309,6 +322,7 @@ private:
   struct CardRead {
       std::string merchant_id, number;
       std::int64_t tier_since = kMemberOnly;  // with the member's state for this tier window
+      std::int64_t points_at = -1;            // and for SqlMemberTx::points_at() at this time
   };
   struct CardAnswer {
       std::optional<MemberRecord> member;
@@ -316,7 +330,7 @@ private:
   };
   struct CheckpointRead {
       std::string merchant_id, member_id;
-      std::int64_t tier_since = -1;
+      SqlMemberTx::StateAsk ask;
   };
   using CardReads = ReadGroups<CardRead, CardAnswer>;
   using CheckpointReads = ReadGroups<CheckpointRead, std::vector<SqlRow>>;

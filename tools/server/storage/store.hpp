@@ -352,6 +352,14 @@ struct HistoryPage {
     std::int64_t newer = 0;  // of them, those newer than this page (seq >= before_seq)
 };
 
+// The snapshot stored beside a member's checkpoint (MemberTx::save_checkpoint) and the window it
+// holds in, from_ms until before until_ms; points is empty when the stored text does not decode.
+struct StoredPoints {
+    std::optional<ledger::Snapshot> points;
+    std::int64_t from_ms = 0;
+    std::int64_t until_ms = 0;
+};
+
 // One member's data inside one transaction that holds the member's write lock: two writes
 // for the same member never interleave, on SQLite or PostgreSQL.
 class MemberTx {
@@ -363,6 +371,17 @@ public:
     // before checkpoints, or whose entries an import wrote) or it can't be read: the entries
     // are the truth, the caller restores from them and the next write saves a new one.
     virtual std::optional<ledger::Checkpoint> checkpoint() = 0;
+    // What the member's ledger shows at now_ms (its snapshot with default options), when the one
+    // stored with the checkpoint still holds then (nothing fell due since, no entry after the
+    // checkpoint): a read that needs no more than that skips the batches. nullopt otherwise,
+    // and the caller loads the ledger (checkpoint() then reuses what this read). Asked first.
+    virtual std::optional<ledger::Snapshot> points_at(std::int64_t now_ms) {
+        (void)now_ms;
+        return std::nullopt;
+    }
+    // The stored snapshot whatever the time, for `kopilka audit`; nullopt when the checkpoint
+    // has none (stored before there were any).
+    virtual std::optional<StoredPoints> stored_points() { return std::nullopt; }
     // The stored entries from position `from` on (those a checkpoint does not cover), in order.
     virtual std::vector<ledger::Entry> entries_from(std::size_t from) = 0;
     // The stored entries dated since_ms or later, in order: an index range, not the history.
@@ -384,8 +403,9 @@ public:
     virtual std::vector<std::int64_t> history_numbers() = 0;
 
     virtual void append_entries(const std::vector<ledger::Entry>& entries) = 0;
-    // Stores the checkpoint of the ledger whose entries this transaction appended (or read).
-    virtual void save_checkpoint(const ledger::Checkpoint& c) = 0;
+    // Stores the checkpoint of the ledger whose entries this transaction appended (or read),
+    // and its snapshot for points_at() until its next change (Ledger::next_change_ms).
+    virtual void save_checkpoint(const ledger::Ledger& l) = 0;
     virtual void save_counters(const MemberCounters& c) = 0;
     // Claims r.receipt_id for this member: false, with nothing written, when the merchant has
     // a receipt with this id already, whoever posted it. Decided by the receipts' key, not
@@ -434,12 +454,13 @@ public:
     // A lookup's member by card: member_by_card(), and a store that can (PostgreSQL reading
     // lookups in groups) reads in the same statement what read_member(..., true) of that member
     // reads first, with the tier window from tier_since (-1: none, as without
-    // MemberTx::expect_tier_window), into *ahead, which that read_member() then takes instead of
-    // a statement of its own. The default reads the member alone (*ahead stays empty).
+    // MemberTx::expect_tier_window) and for MemberTx::points_at(points_at) (-1: not asked), into
+    // *ahead, which that read_member() then takes instead of a statement of its own. The default
+    // reads the member alone (*ahead stays empty).
     virtual std::optional<MemberRecord> member_by_card_ahead(
         const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
-        std::unique_ptr<MemberReadAhead>* ahead) {
-        (void)tier_since;
+        std::int64_t points_at, std::unique_ptr<MemberReadAhead>* ahead) {
+        (void)tier_since, (void)points_at;
         ahead->reset();
         return member_by_card(merchant_id, number);
     }
