@@ -490,12 +490,9 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     sqlite3_bind_int64(s, 7, points), bind_text(s, 8, entry), sqlite3_bind_int64(s, 9, 1);
     run(t, INSERT_ENTRY);
     /* The checkpoint after it: one batch more, the entry first in the history. */
-    snprintf(batch, sizeof batch,
-             "{\"available_at_ms\":%lld,\"expired\":false,\"expires_at_ms\":%lld,\"free\":%lld,"
-             "\"held\":0,\"id\":\"%s\",\"points\":%lld,\"reason\":\"earn\",\"receipt_id\":"
-             "\"%s\"}",
-             (long long)now, (long long)expires, (long long)points, entry_id, (long long)points,
-             receipt_id);
+    snprintf(batch, sizeof batch, "[\"%s\",\"earn\",\"%s\",%lld,%lld,0,%lld,%lld,false]",
+             entry_id, receipt_id, (long long)points, (long long)points, (long long)now,
+             (long long)expires);
     snprintf(line, sizeof line,
              "{\"at_ms\":%lld,\"automatic\":false,\"balance_delta\":%lld,\"id\":\"%s\","
              "\"points\":%lld,\"reason\":\"earn\",\"rule\":\"bonus\"}",

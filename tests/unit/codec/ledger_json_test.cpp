@@ -38,3 +38,50 @@ TEST_CASE("bad stored entries are refused with the field") {
     j["reason"] = "gift";
     CHECK(codec::decode_entry(j).error.field == "entry.reason");
 }
+
+TEST_CASE("checkpoints keep batches as arrays, read those stored as objects, refuse bad rows") {
+    ledger::Ledger l;
+    const std::int64_t t = 1767225600000;
+    REQUIRE(ledger::status_succeeded(
+        l.apply(ledger::Earn{ledger::EntryId{0, 1}, 500, t + 60000, t + 1000000,
+                             ledger::Reason::bonus, "welcome", "r1"},
+                t)
+            .status));
+    const ledger::Checkpoint c = l.checkpoint();
+    const codec::Json j = codec::encode_checkpoint(c);
+    REQUIRE(j["batches"].size() == 1);
+    CHECK(j["batches"][0] == codec::Json::parse(R"(["00000000000000000000000000000001", "bonus",
+        "r1", 500, 500, 0, 1767225660000, 1767226600000, false])"));
+    const auto same = codec::decode_checkpoint(j);
+    REQUIRE_MESSAGE(same.ok(), same.error.message);
+    CHECK(codec::encode_checkpoint(*same.value) == j);
+
+    // As a server before arrays stored it (format 1): the same checkpoint.
+    codec::Json old = j;
+    old["batches"][0] = {{"id", "00000000000000000000000000000001"},
+                         {"reason", "bonus"},
+                         {"receipt_id", "r1"},
+                         {"points", 500},
+                         {"free", 500},
+                         {"held", 0},
+                         {"available_at_ms", t + 60000},
+                         {"expires_at_ms", t + 1000000},
+                         {"expired", false}};
+    const auto from_old = codec::decode_checkpoint(old);
+    REQUIRE_MESSAGE(from_old.ok(), from_old.error.message);
+    CHECK(codec::encode_checkpoint(*from_old.value) == j);
+
+    for (const char* bad : {R"(["00000000000000000000000000000001", "bonus", "r1", 500, 500, 0,
+                                1767225660000, 1767226600000])",
+                            R"(["xyz", "bonus", "r1", 500, 500, 0, 1, 2, false])",
+                            R"(["00000000000000000000000000000001", "gift", "r1", 5, 5, 0, 1, 2,
+                                false])",
+                            R"(["00000000000000000000000000000001", "bonus", "r1", -5, 5, 0, 1,
+                                2, false])"}) {
+        codec::Json broken = j;
+        broken["batches"][0] = codec::Json::parse(bad);
+        const auto d = codec::decode_checkpoint(broken);
+        CHECK(d.error.field == "checkpoint.batches[0]");
+        CHECK(d.error.message.find("[id, reason, receipt_id, points") != std::string::npos);
+    }
+}

@@ -935,9 +935,14 @@ DocumentRecord document_from(const std::string& merchant_id, const std::string& 
     return DocumentRecord{merchant_id, kind, r[0], to_i64(r[1]), r[2], to_i64(r[3])};
 }
 
-// member_state.version: the format of member_state.body; another version is not read (the
+// member_state.version: the format of member_state.body, 2 since batches are arrays
+// (codec::encode_batch); 1 (batches as objects) is read too. Another version is not read (the
 // member is restored from its entries and the next write stores this format).
-constexpr std::int64_t kCheckpointVersion = 1;
+constexpr std::int64_t kCheckpointVersion = 2;
+bool checkpoint_readable(const std::string& version) {
+    const std::int64_t v = to_i64(version);
+    return v == 1 || v == kCheckpointVersion;
+}
 
 // A ledger entry as member_entries.body keeps it; unreadable means a damaged database.
 ledger::Entry stored_entry(const std::string& body) {
@@ -1067,7 +1072,7 @@ std::optional<ledger::Snapshot> SqlMemberTx::points_at(std::int64_t now_ms) {
     points_at_ = now_ms;
     const std::vector<SqlRow>& rows = state_rows();
     const SqlRow& r = rows.at(0);
-    if (rows.size() > 1 || !points_hold(r, now_ms) || to_i64(r[2]) != kCheckpointVersion)
+    if (rows.size() > 1 || !points_hold(r, now_ms) || !checkpoint_readable(r[2]))
         return std::nullopt;
     auto points = stored_points();
     if (!points || !points->points) return std::nullopt;
@@ -1091,7 +1096,7 @@ std::optional<StoredPoints> SqlMemberTx::stored_points() {
 std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
     const std::vector<SqlRow>& rows = state_rows();
     const SqlRow& r = rows.at(0);
-    if (r[1].empty() || to_i64(r[2]) != kCheckpointVersion) return std::nullopt;
+    if (r[1].empty() || !checkpoint_readable(r[2])) return std::nullopt;
     std::string left_out;  // the body, when the statement left it out for points_at()
     if (points_at_ && points_hold(r, *points_at_)) {
         const auto body = sql().query(
