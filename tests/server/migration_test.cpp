@@ -102,7 +102,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 16);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -122,7 +122,7 @@ TEST_CASE(
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 16);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -305,7 +305,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 16);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -314,7 +314,7 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 16);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 17);
     const std::string after = sqlite_schema(old_db);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);
@@ -339,13 +339,13 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 16);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 16);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 17);
     const std::string after = pg_schema(old_db.url);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);

@@ -692,7 +692,7 @@ void check_backfill(Server& s) {
     s.process = start_server(s.target.db, {"--no-rate-limits"});
     CHECK(stored_member_months(s.target) == before);
     CHECK(stored_member_months(s.target) == member_months_of_receipts(s.target));
-    CHECK(s.target.rows("SELECT MAX(version) FROM schema_migrations")[0][0] == "16");
+    CHECK(s.target.rows("SELECT MAX(version) FROM schema_migrations")[0][0] == "17");
 }
 
 void run_all(Server& s, const std::string& db) {
