@@ -8,8 +8,8 @@
 #                          sqlite_baseline.c on SQLite), and PostgreSQL's lookups read in
 #                          groups against each read alone (KOPILKA_READS_TOGETHER=0), in
 #                          KOPILKA_BENCH_ROUNDS rounds beside pgbench (default 3); then
-#                          latency against the member's history length and the number of
-#                          members (tools/bench/scale_bench.py)
+#                          latency against the member's history length, her live batches,
+#                          her receipts and the number of members (tools/bench/scale_bench.py)
 #   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
 #                          1, 2 and 3 servers on one PostgreSQL (tools/cluster.sh), and 1 server
 #                          without nginx; ratios against 1 server behind nginx
@@ -293,7 +293,7 @@ bench_server() {
     "$(cat "$tmp/rows")" "$grouped_db_ms" "$alone_db_ms" "$rounds" "$round_ratios" "${KOPILKA_BENCH_S:-8}" "$(nproc)" "$(date -u +%Y-%m-%d)")
   echo "$table"
   write_readme server "$table"
-  echo "[bench] latency against the member's history and the number of members, about 2 minutes"
+  echo "[bench] latency against a member's history, batches, receipts, and the members: 5 minutes"
   local scale
   scale=$(python3 tools/bench/scale_bench.py --bin build/native/bin --pg "$url" \
             --out build/bench/scale.json 2>"$tmp/scale.log") ||

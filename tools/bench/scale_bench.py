@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Lookup and receipt latency against a member's history, her live batches and the members.
+"""Lookup and receipt latency against a member's history, her live batches, her receipts and
+the members.
 
 On SQLite and on PostgreSQL, each size on a fresh database seeded with the demo merchant
 (`kopilka seed-demo`), bulk rows added in SQL, then kopilka-server started on it:
@@ -11,6 +12,9 @@ On SQLite and on PostgreSQL, each size on a fresh database seeded with the demo 
   batches  one member (demo-anna) with N batches still holding points: N earn entries whose
            points expire in ten years, appended in SQL, and one receipt through the API (as for
            history), so her checkpoint carries N batches (each timed receipt adds one more).
+  receipts one member (demo-anna) with N receipts in her tier window (the last 365 days), rows
+           of the receipts table as long as the server's, appended in SQL: every lookup and
+           receipt sums them for her tier (each timed receipt adds one more).
   members  N members of the demo merchant, each with an EAN-13 card and a counters row
            (what an import writes, plus the counters a first receipt would); lookups and
            receipts each of a different random member among them.
@@ -22,7 +26,8 @@ work falls on all of them alike. p50 and p99 by nearest rank. Python 3's standar
 and the psql CLI only.
 
   tools/bench/scale_bench.py [--bin DIR] [--pg URL] [--out FILE] [--requests N]
-                             [--history N,…] [--batches N,…] [--members N,…]
+                             [--history N,…] [--batches N,…] [--receipts N,…]
+                             [--members N,…]
                              [--only sqlite|pg]
 --pg: a PostgreSQL server (a database per size is created on it and dropped after);
 without it a throwaway one is started with tools/pg.sh and stopped at the end.
@@ -165,6 +170,21 @@ def batch_rows(db, count):
                json.dumps(body, separators=(",", ":")))
 
 
+def receipt_rows(count, now_ms):
+    """receipts rows of demo-anna spread over the last 300 days, with texts as long as the
+    server stores (a one-line receipt 158 bytes, its quote about 700)."""
+    for k in range(count):
+        receipt_id = "S-%08d" % k
+        yield (MERCHANT, receipt_id, MEMBER, "op-" + receipt_id,
+               now_ms - 300 * DAY_MS + k * (300 * DAY_MS // max(count, 1)), 25000, 12,
+               json.dumps({"id": receipt_id, "lines": [{"sku": "tea", "unit_price": 25000}],
+                           "filler": "x" * 90}), json.dumps({"filler": "x" * 680}), "[]")
+
+
+RECEIPT_COLUMNS = ("merchant_id", "receipt_id", "member_id", "op_id", "at_ms", "paid",
+                   "tier_qualifying", "receipt", "quote", "returned")
+
+
 ENTRY_COLUMNS = ("merchant_id", "member_id", "seq", "entry_id", "reason", "at_ms",
                  "member_delta", "body")
 
@@ -303,9 +323,13 @@ class Target:
         self.key = cli(args.bin, "api-key", "--db", db.url, "--merchant", MERCHANT, "--role",
                        "till")["key"]
         n = args.requests + 1  # one of each to warm up
-        if dimension in ("history", "batches"):
-            rows = history_rows(db, size) if dimension == "history" else batch_rows(db, size)
-            db.bulk([], "member_entries", ENTRY_COLUMNS, list(rows))
+        if dimension in ("history", "batches", "receipts"):
+            if dimension == "receipts":
+                db.bulk([], "receipts", RECEIPT_COLUMNS,
+                        list(receipt_rows(size, int(time.time() * 1000))))
+            else:
+                rows = history_rows(db, size) if dimension == "history" else batch_rows(db, size)
+                db.bulk([], "member_entries", ENTRY_COLUMNS, list(rows))
             card = db.query("SELECT number FROM cards WHERE merchant_id = '%s' AND member_id = "
                             "'%s'" % (MERCHANT, MEMBER))[0][0]
             self.lookups, self.receipts = [card] * n, [card] * n
@@ -388,6 +412,7 @@ def table(rows):
         smallest = next(r for r in rows if r["database"] == row["database"] and
                         r["dimension"] == row["dimension"])
         label = "%d %s" % (row["size"], {"history": "entries", "batches": "live batches",
+                                         "receipts": "receipts in the tier window",
                                          "members": "members"}[row["dimension"]])
         out.append("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
             row["database"], row["dimension"], label, row["lookup"]["p50_ms"],
@@ -403,18 +428,20 @@ def note(args):
         "for *history*, one member's ledger brought to N entries (earn + expire pairs), then "
         "one receipt through the API so that her checkpoint covers them all; for *batches*, the"
         " same member given N earn entries whose points last ten years (so N batches that still"
-        " hold points in her checkpoint, one more with each timed receipt); for *members*, N "
-        "members with an EAN-13 card and a counters row each. kopilka-server (--no-rate-limits)"
+        " hold points in her checkpoint, one more with each timed receipt); for *receipts*, the "
+        "same member given N receipts in her tier window (rows as long as the server's, spread "
+        "over 300 days: every request sums them for her tier); for *members*, N members with "
+        "an EAN-13 card and a counters row each. kopilka-server (--no-rate-limits)"
         " on each; %d member lookups (POST /v1/members/lookup with the card's QR) then %d "
         "receipts (POST /v1/receipts with a till key, a fresh operation id each), one at a time"
         " from one client on a kept-alive connection, after one of each to warm up, the sizes "
-        "of a dimension served at once and taking turns of %d: for history and batches all of "
-        "one member (her receipts add a few entries while timed), for members each of a "
-        "different random member. p99 by nearest rank of %d; \"vs smallest\": p50 against the "
-        "smallest size's on the same database. PostgreSQL 15 (tools/pg.sh: fsync off, default "
-        "128 MB shared_buffers; VACUUM ANALYZE after the bulk load), SQLite with WAL and "
-        "synchronous=FULL; %d cores, load average %.1f at the end: differences of a millisecond"
-        " are noise." % (args.requests, args.requests, ROUND, args.requests,
+        "of a dimension served at once and taking turns of %d: for history, batches and "
+        "receipts all of one member (her receipts add a few entries while timed), for members "
+        "each of a different random member. p99 by nearest rank of %d; \"vs smallest\": p50 "
+        "against the smallest size's on the same database. PostgreSQL 15 (tools/pg.sh: fsync "
+        "off, default 128 MB shared_buffers; VACUUM ANALYZE after the bulk load), SQLite with "
+        "WAL and synchronous=FULL; %d cores, load average %.1f at the end: differences of a "
+        "millisecond are noise." % (args.requests, args.requests, ROUND, args.requests,
                                      os.cpu_count(), load))
 
 
@@ -431,6 +458,7 @@ def main():
     ap.add_argument("--history", type=sizes, default=[10, 1000, 100000])
     # batches: at most ledger::batches_open_max (4 096) with the timed receipts' own
     ap.add_argument("--batches", type=sizes, default=[10, 1000, 3000])
+    ap.add_argument("--receipts", type=sizes, default=[10, 1000, 3000])
     ap.add_argument("--members", type=sizes, default=[1000, 100000, 1000000])
     ap.add_argument("--only", choices=["sqlite", "pg"])
     args = ap.parse_args()
@@ -449,6 +477,7 @@ def main():
                     (lambda tag: PgDb(args.pg, tag))
                 rows += measure(args, make_db, "history", args.history)
                 rows += measure(args, make_db, "batches", args.batches)
+                rows += measure(args, make_db, "receipts", args.receipts)
                 rows += measure(args, make_db, "members", args.members)
         finally:
             if pg_dir:

@@ -1615,7 +1615,7 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
 
 namespace {
 // SqlStore::member_by_card_ahead()'s read for read_member(): the rows read_checkpoints() gives
-// the member for tier_since.
+// the member for ask (its tier window and points_at time).
 struct SqlReadAhead : MemberReadAhead {
     std::string merchant_id, member_id;
     SqlMemberTx::StateAsk ask;
