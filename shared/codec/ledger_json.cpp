@@ -22,17 +22,23 @@ bool read_id(ObjectReader& r, const char* key, ledger::EntryId* out, bool requir
     return true;
 }
 
+// The value among the first N whose name is text; false when none is.
+template <class Enum, std::size_t N>
+bool enum_named(std::string_view text, Enum* out, std::string_view (*name)(Enum)) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (name(static_cast<Enum>(i)) == text) {
+            *out = static_cast<Enum>(i);
+            return true;
+        }
+    return false;
+}
+
 template <class Enum, std::size_t N>
 void read_enum(ObjectReader& r, const char* key, Enum* out, std::string_view (*name)(Enum)) {
     std::string text;
     r.text(key, &text, 32);
-    if (!r.ok()) return;
-    for (std::size_t i = 0; i < N; ++i)
-        if (name(static_cast<Enum>(i)) == text) {
-            *out = static_cast<Enum>(i);
-            return;
-        }
-    r.fail("invalid_value", r.field(key), "is not a known value");
+    if (r.ok() && !enum_named<Enum, N>(text, out, name))
+        r.fail("invalid_value", r.field(key), "is not a known value");
 }
 }  // namespace
 
@@ -131,22 +137,19 @@ bool read_batch_row(const Json& row, ledger::Batch* b) {
     for (std::size_t k = 0; k < 5; ++k) {
         const Json& v = row[3 + k];
         if (!v.is_number_integer()) return false;
-        const std::int64_t n = v.get<std::int64_t>();
-        if (n < 0 || n > kMax || (v.is_number_unsigned() && v.get<std::uint64_t>() > kMax))
-            return false;
+        const std::int64_t n = v.get<std::int64_t>();  // above INT64_MAX: negative
+        if (n < 0 || n > kMax) return false;
         *numbers[k] = n;
     }
     const auto id = ledger::parse_entry_id(row[0].get_ref<const std::string&>());
     if (!id) return false;
     b->id = *id;
-    const std::string& reason = row[1].get_ref<const std::string&>();
-    bool known = false;
-    for (std::size_t i = 0; i < 9 && !known; ++i)
-        if (ledger::reason_name(static_cast<ledger::Reason>(i)) == reason)
-            b->reason = static_cast<ledger::Reason>(i), known = true;
+    if (!enum_named<ledger::Reason, 9>(row[1].get_ref<const std::string&>(), &b->reason,
+                                       ledger::reason_name))
+        return false;
     b->receipt_id = row[2].get<std::string>();
     b->expired = row[8].get<bool>();
-    return known && b->receipt_id.size() <= 256;
+    return b->receipt_id.size() <= 256;
 }
 
 ledger::Batch read_batch(ObjectReader& r) {
