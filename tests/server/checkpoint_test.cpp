@@ -2,7 +2,9 @@
 // stores one covering all the member's entries, `kopilka audit` recomputes them from the
 // entries and names a corrupted one (member and field, exit 1), a lookup does not trust a
 // checkpoint that does not hold together, and a member without one (a database from before
-// checkpoints) reads from its entries and gets one on its next write. SQLite and PostgreSQL.
+// checkpoints) reads from its entries and gets one on its next write. Beside them, the tier
+// window's running sum: right wherever it starts, kept by every write, audited. SQLite and
+// PostgreSQL.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -151,11 +153,107 @@ void check_checkpoints(const Target& t, std::unique_ptr<ServerProcess> server) {
     CHECK(audit(t.db).exit_code == 0);
 }
 
-}  // namespace
+// A member's tier window's sum, as the member's answer shows it: the next tier's threshold less
+// the gap (the demo's ladder: Silver from 1 000, Gold from 5 000).
+std::int64_t shown_qualifying(httplib::Client& c, const std::string& qr) {
+    const Json tier = lookup(c, qr)["member"]["tier_detail"];
+    const std::string next = tier["next"].get<std::string>();
+    REQUIRE_MESSAGE((next == "Silver" || next == "Gold"), tier.dump());
+    return (next == "Silver" ? 1000 : 5000) - tier["gap"].get<std::int64_t>();
+}
 
-TEST_CASE_FIXTURE(WithDemoServer,
-                  "checkpoints (SQLite): stored with every write, audited, a corrupt one named") {
-    const std::string db = s.db;
+const std::int64_t kDay = 24 * 3600 * 1000LL;
+
+// The tier window's running sum (member_counters.tier_sum from tier_sum_from_ms on): whatever
+// time it starts at — long before the window (receipts have left since Anna's last write),
+// inside it (a program's window grew), or none — a lookup and a write show what the window's
+// receipts sum to, every write keeps it, and the audit names one that is off.
+void check_tier_sum(const Target& t, std::unique_ptr<ServerProcess> server) {
+    const auto cards = demo_cards(t.db);
+    const std::string card = cards.at("demo-anna").card, qr = cards.at("demo-anna").qr;
+    const std::string till = api_key(t.db, "till");
+    auto c = server->client();
+    const std::string anna = " WHERE merchant_id = 'demo' AND member_id = 'demo-anna'";
+    const auto walked = [&] {
+        return t.scalar("SELECT COALESCE(SUM(tier_qualifying), 0) FROM receipts" + anna +
+                        " AND at_ms >= " + std::to_string(now_ms() - 365 * kDay));
+    };
+    const auto check_shown = [&](const char* when) {
+        INFO(std::string(when));
+        const std::int64_t expected = walked();
+        CHECK(shown_qualifying(*c, qr) == expected);
+        const RunResult r = audit(t.db);
+        CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+    };
+    check_shown("as seeded");
+    for (int n = 1; n <= 4; ++n) {
+        post_receipt(*c, till, receipt_body(n, card, 20000 * n, 0).dump());
+        check_shown("after a receipt");
+    }
+    CHECK(t.scalar("SELECT COUNT(*) FROM member_counters" + anna +
+                   " AND tier_sum_from_ms IS NOT NULL") == 1);
+    const auto give_back = [&](int n, const char* receipt_id) {
+        const Json r = {
+            {"operation_id", op_id(1000 + n)}, {"receipt_id", receipt_id}, {"quantities", {1}}};
+        const auto res = c->Post("/v1/returns", bearer(till), r.dump(), "application/json");
+        REQUIRE(res);
+        REQUIRE_MESSAGE(res->status == 201, res->body);
+    };
+    give_back(1, "R-3");
+    check_shown("after a return");
+
+    // Time passes for her receipts and the running sum alike (both move back together, so the
+    // sum still holds from its start): the receipts now older than the window are taken away
+    // by the reads, then a write moves the start up to the window.
+    const auto shift = [&](std::int64_t by) {
+        const std::string b = std::to_string(by);
+        t.sql("UPDATE receipts SET at_ms = at_ms - " + b + anna);
+        t.sql("UPDATE member_counters SET tier_sum_from_ms = tier_sum_from_ms - " + b + anna);
+    };
+    const std::int64_t odd = 7 * 3600 * 1000 + 13 * 60 * 1000;  // off whole days from the seed's
+    shift(200 * kDay + odd);
+    check_shown("receipts 200 days older");
+    post_receipt(*c, till, receipt_body(5, card, 30000, 0).dump());
+    check_shown("after a receipt that moved the start");
+    shift(170 * kDay);
+    CHECK(walked() > 0);
+    CHECK(walked() < t.scalar("SELECT SUM(tier_qualifying) FROM receipts" + anna));
+    check_shown("some receipts out of the window");
+    post_receipt(*c, till, receipt_body(6, card, 30000, 0).dump());
+    CHECK(t.scalar("SELECT tier_sum_from_ms FROM member_counters" + anna) > now_ms() - 366 * kDay);
+    check_shown("after a receipt that moved the start up to the window");
+    give_back(2, "R-4");  // a receipt that left the window: its return changes no tier sum
+    check_shown("after returning a receipt from before the window");
+
+    // The running sum starts inside the window (a program whose window was shorter): the reads
+    // add the receipts between the window's start and it.
+    t.sql("UPDATE member_counters SET tier_sum_from_ms = " + std::to_string(now_ms() - 100 * kDay) +
+          ", tier_sum = (SELECT COALESCE(SUM(r.tier_qualifying), 0) FROM receipts r WHERE "
+          "r.merchant_id = 'demo' AND r.member_id = 'demo-anna' AND r.at_ms >= " +
+          std::to_string(now_ms() - 100 * kDay) + ")" + anna);
+    check_shown("a running sum that starts inside the window");
+    // None kept (a database from before it): the reads walk the window; a write keeps one.
+    t.sql("UPDATE member_counters SET tier_sum = 0, tier_sum_from_ms = NULL" + anna);
+    check_shown("no running sum");
+    post_receipt(*c, till, receipt_body(7, card, 30000, 0).dump());
+    CHECK(t.scalar("SELECT COUNT(*) FROM member_counters" + anna +
+                   " AND tier_sum_from_ms IS NOT NULL") == 1);
+    check_shown("a write kept it again");
+
+    // One that is off is named.
+    const std::int64_t kept = t.scalar("SELECT tier_sum FROM member_counters" + anna);
+    const std::int64_t from = t.scalar("SELECT tier_sum_from_ms FROM member_counters" + anna);
+    t.sql("UPDATE member_counters SET tier_sum = tier_sum + 7" + anna);
+    const RunResult r = audit(t.db);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.out.find("merchant DEMO member demo-anna: tier_sum: stored " +
+                             std::to_string(kept + 7) + " from " + std::to_string(from) +
+                             ", the member's receipts from then on sum to " +
+                             std::to_string(kept)) != std::string::npos,
+                  r.out);
+}
+
+Target sqlite_target(const std::string& db) {
     Target t;
     t.db = db;
     t.sql = [db](const std::string& statement) {
@@ -170,21 +268,44 @@ TEST_CASE_FIXTURE(WithDemoServer,
         REQUIRE_MESSAGE(rc == SQLITE_OK, why);
     };
     t.scalar = [db](const std::string& q) { return Db(db).scalar(q); };
-    check_checkpoints(t, std::move(s.server));
+    return t;
+}
+
+Target pg_target(const PgDatabase& pg) {
+    Target t;
+    t.db = pg.url;
+    t.sql = [url = pg.url](const std::string& statement) {
+        pqxx::connection c(url);
+        pqxx::work w(c);
+        w.exec(statement);
+        w.commit();
+    };
+    t.scalar = [&pg](const std::string& q) { return pg.scalar(q); };
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "checkpoints (SQLite): stored with every write, audited, a corrupt one named") {
+    check_checkpoints(sqlite_target(s.db), std::move(s.server));
 }
 
 TEST_CASE("checkpoints (PostgreSQL): stored with every write, audited, a corrupt one named") {
     PgDatabase pg;
     REQUIRE_MESSAGE(pg.why.empty(), pg.why);
     auto server = start_server(pg.url, {"--seed-demo"});
-    Target t;
-    t.db = pg.url;
-    t.sql = [&pg](const std::string& statement) {
-        pqxx::connection c(pg.url);
-        pqxx::work w(c);
-        w.exec(statement);
-        w.commit();
-    };
-    t.scalar = [&pg](const std::string& q) { return pg.scalar(q); };
-    check_checkpoints(t, std::move(server));
+    check_checkpoints(pg_target(pg), std::move(server));
+}
+
+TEST_CASE_FIXTURE(WithDemoServer,
+                  "tier window's running sum (SQLite): the window's receipts wherever it starts") {
+    check_tier_sum(sqlite_target(s.db), std::move(s.server));
+}
+
+TEST_CASE("tier window's running sum (PostgreSQL): the window's receipts wherever it starts") {
+    PgDatabase pg;
+    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
+    auto server = start_server(pg.url, {"--seed-demo"});
+    check_tier_sum(pg_target(pg), std::move(server));
 }

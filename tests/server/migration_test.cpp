@@ -13,10 +13,10 @@ using namespace kopilka::test;
 
 namespace {
 
-// Takes a database at schema 15 back to 4 and gives Dace Anna's phone, which schema 4 allowed
-// (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ).
-// Migration 10's, 12's and 14's triggers (and PostgreSQL's trigger functions) go with them,
-// and the index of members' entries by time (SQLite's of migration 12, PostgreSQL's of 13).
+// Takes a database at the latest schema back to 4 and gives Dace Anna's phone, which schema 4
+// allowed (after kDropSchema7Sqlite or kDropSchema7Pg: the audit log's triggers differ). Migration
+// 10's, 12's and 14's triggers (and PostgreSQL's trigger functions) go with them, and the index of
+// members' entries by time (SQLite's of migration 12, PostgreSQL's of 13).
 const char* const kDropSchema7Sqlite =
     "DROP TABLE audit_log; DROP TRIGGER report_receipts; DROP TRIGGER report_member_entries; "
     "DROP TRIGGER report_members; DROP TRIGGER report_spins; DROP TRIGGER report_member_months; "
@@ -28,6 +28,8 @@ const char* const kDropSchema7Pg =
     "report_member_months_roll() CASCADE; DROP INDEX member_entries_member_at; DROP FUNCTION "
     "config_changed() CASCADE;";
 const char* const kBackToSchema4 = R"sql(
+    ALTER TABLE member_counters DROP COLUMN tier_sum;
+    ALTER TABLE member_counters DROP COLUMN tier_sum_from_ms;
     ALTER TABLE member_entries DROP COLUMN history_no;
     DROP TABLE member_state;
     DROP TABLE report_member_months;
@@ -102,7 +104,7 @@ TEST_CASE_FIXTURE(
     std::string why;
     REQUIRE_MESSAGE(again.start(&why), why);
     Db db(s.db);
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 18);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -122,7 +124,7 @@ TEST_CASE(
         w.commit();
     }
     auto again = start_server(db.url, {});
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 18);
     CHECK(db.scalar(kAnnaPhone) == 1);
     CHECK(db.scalar(kDacePhone) == 1);
     CHECK(db.scalar(kBlanked) == 1);
@@ -305,7 +307,7 @@ TEST_CASE(
     {
         Db db(old_db);
         CHECK(db.scalar("SELECT COUNT(*) FROM members") == 4);
-        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
+        CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 18);
         CHECK(db.derived_balance("demo", "demo-dace") == 4275);
         CHECK(db.derived_balance("demo", "m-fixture") == 100);
         CHECK(db.derived_balance("demo", "demo-anna") > 1256);
@@ -314,7 +316,7 @@ TEST_CASE(
     ServerProcess fresh({"--db", fresh_db, "--quiet"});
     REQUIRE_MESSAGE(fresh.start(&why), why);
     REQUIRE(fresh.stop() == 0);
-    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 17);
+    CHECK(Db(fresh_db).scalar("SELECT COUNT(*) FROM schema_migrations") == 18);
     const std::string after = sqlite_schema(old_db);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);
@@ -339,13 +341,13 @@ TEST_CASE(
     check_old_data(*server, old_db.url);
     REQUIRE(server->stop() == 0);
     CHECK(old_db.scalar("SELECT COUNT(*) FROM members") == 4);
-    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 17);
+    CHECK(old_db.scalar("SELECT MAX(version) FROM schema_migrations") == 18);
     CHECK(old_db.derived_balance("demo", "demo-dace") == 4275);
     CHECK(old_db.derived_balance("demo", "m-fixture") == 100);
     CHECK(old_db.derived_balance("demo", "demo-anna") > 1256);
 
     start_server(fresh_db.url, {})->stop();
-    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 17);
+    CHECK(fresh_db.scalar("SELECT COUNT(*) FROM schema_migrations") == 18);
     const std::string after = pg_schema(old_db.url);
     CHECK(before != after);  // migration 6 added the widget's tables
     CHECK(after.find("widget_nonces") != std::string::npos);

@@ -69,6 +69,11 @@ std::vector<std::string> audit_member(server::MemberTx& tx, Tally* tally) {
                       std::to_string(place));
         break;
     }
+    if (const auto tier = tx.stored_tier_sum(); tier && tier->sum != tier->recomputed)
+        out.push_back("tier_sum: stored " + std::to_string(tier->sum) + " from " +
+                      std::to_string(tier->from_ms) +
+                      ", the member's receipts from then on sum to " +
+                      std::to_string(tier->recomputed));
     const auto stored = tx.checkpoint();
     if (!stored) {
         ++tally->without;

@@ -20,12 +20,6 @@ ApiResult error(int status, const char* code, const std::string& message,
     return {status, codec::error_json(code, message, field), {}};
 }
 
-// The start of the tier window a member's answer sums (MemberTx::expect_tier_window), -1 for
-// none.
-std::int64_t tier_window_asked(const program::Program& program, std::int64_t now_ms) {
-    return program.tiers ? tier_window_start(program, now_ms) : -1;
-}
-
 // member_answer() with the program in force; ahead: the member's state read with her card
 // (Store::member_by_card_ahead), if it was.
 ApiResult answer_with(Store& store, const MerchantRecord& merchant, const MemberRecord& member,

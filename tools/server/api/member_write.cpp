@@ -113,6 +113,7 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
                 out = std::move(*replay);
                 return false;
             }
+            if (w.tier_since >= 0) tx.expect_tier_window(w.tier_since);
             std::size_t stored = 0;
             ledger::Ledger l = load_ledger(tx, w.now_ms, &stored);
             out = {};
@@ -141,6 +142,10 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
 
 std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms) {
     return p.tiers ? now_ms - p.tiers->window_days * day_ms : now_ms;
+}
+
+std::int64_t tier_window_asked(const program::Program& p, std::int64_t now_ms) {
+    return p.tiers ? tier_window_start(p, now_ms) : -1;
 }
 
 quote::MemberContext member_context(const program::Program& p, MemberTx& tx,

@@ -79,6 +79,8 @@ struct MemberWrite {
     std::string kind;       // "receipt", "return", "enrol", "adjust", "spin", "redeem", "coupon"
     codec::Json request;    // as stored for replays: the same request gets the same answer
     std::int64_t now_ms = 0;
+    // The tier window's start the answer sums (tier_window_asked), read with the checkpoint.
+    std::int64_t tier_since = -1;
 };
 
 // Runs decide for w in one transaction holding the member's write lock (a write for no
@@ -110,6 +112,9 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 // Where the tier window of a program with tiers begins at now_ms: the receipts from then on
 // qualify.
 std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
+// The start of the tier window a member's answer sums (MemberTx::expect_tier_window), -1 for
+// none.
+std::int64_t tier_window_asked(const program::Program& p, std::int64_t now_ms);
 
 // The member's snapshot after a write (points: the ledger's), as JSON; spins as
 // api/wheel_state.hpp's spin_offer says. tier_qualifying: the tier window's qualifying spend

@@ -204,8 +204,13 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         usable_program(store, merchant->merchant_id, rq.receipt.at_ms, &no_program);
     if (!program) return no_program;
 
-    const MemberWrite w{
-        merchant->merchant_id, member->member_id, ledger::to_hex(rq.op), "receipt", *j, now_ms};
+    const MemberWrite w{merchant->merchant_id,
+                        member->member_id,
+                        ledger::to_hex(rq.op),
+                        "receipt",
+                        *j,
+                        now_ms,
+                        tier_window_asked(*program, now_ms)};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     // Whether this answer may have qualified a referral whose inviter is still to be credited:
     // unknown (true) for an answer given before; for a new receipt, only if it qualified one.
@@ -244,9 +249,6 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         const std::int64_t qualifying_after =
             context.tier_qualifying +
             (rq.receipt.at_ms >= tier_window_start(*program, now_ms) ? qualifying : 0);
-        count_receipt(&counters, *program, q, rq.receipt.at_ms);
-        tx.save_counters(counters);
-
         const Json quote_json = codec::encode_quote(q, *program);
         if (!tx.insert_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms,
                                 q.paid, qualifying, codec::encode_receipt(rq.receipt).dump(),
@@ -254,6 +256,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
             *out = receipt_taken(tx, w);  // everything this transaction wrote is rolled back
             return false;
         }
+        // After the receipt: the counters carry the tier's running sum with it (SqlMemberTx).
+        count_receipt(&counters, *program, q, rq.receipt.at_ms);
+        tx.save_counters(counters);
         *out = {201,
                 Json{{"operation_id", w.op_hex},
                      {"receipt_id", rq.receipt.id},

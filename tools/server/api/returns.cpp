@@ -85,8 +85,13 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
         return {500, codec::error_json("internal", "the return can't be worked out: " + why),
                 merchant->merchant_id};
 
-    const MemberWrite w{
-        merchant->merchant_id, *member_id, ledger::to_hex(rq.op), "return", *j, now_ms};
+    const MemberWrite w{merchant->merchant_id,
+                        *member_id,
+                        ledger::to_hex(rq.op),
+                        "return",
+                        *j,
+                        now_ms,
+                        tier_window_asked(*program, now_ms)};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);

@@ -159,6 +159,12 @@ const std::string kMembersColumns4 = R"sql(
 const std::string kCountersColumns4 = R"sql(
         spins            TEXT NOT NULL DEFAULT '{}',
 )sql";
+// Migration 18's columns: the member's receipts from tier_sum_from_ms on sum to tier_sum (NULL:
+// not kept yet, the tier window's sum walks her receipts; tier_sum_sql()).
+const std::string kCountersColumns18 = R"sql(
+        tier_sum         {int} NOT NULL DEFAULT 0,
+        tier_sum_from_ms {int},
+)sql";
 const std::string kCountersKey = R"sql(
         PRIMARY KEY (merchant_id, member_id)
     );
@@ -685,6 +691,15 @@ const std::string kReceiptsMemberQualifying = R"sql(
     CREATE INDEX receipts_member ON receipts (merchant_id, member_id, at_ms, tier_qualifying);
 )sql";
 
+// A running sum of what a member's receipts count for her tier, from a time on (kept by every
+// write that adds or changes a receipt, moved to the tier window's start by every write that
+// saves the counters): the window's sum then walks only the receipts between that time and the
+// window's start, not the whole window (tier_sum_sql()).
+const std::string kTierSum = R"sql(
+    ALTER TABLE member_counters ADD COLUMN tier_sum {int} NOT NULL DEFAULT 0;
+    ALTER TABLE member_counters ADD COLUMN tier_sum_from_ms {int};
+)sql";
+
 // Statement triggers on the tables the configuration cache keeps: any change, by any server
 // or the CLI, tells every listening server (pg_store.cpp) at its commit.
 const std::string kConfigNotifyPg = R"sql(
@@ -741,6 +756,8 @@ const std::string kMigrations[] = {
     kMemberPoints,
     // 17: receipts_member carries tier_qualifying (the tier window's sum from the index).
     kReceiptsMemberQualifying,
+    // 18: member_counters keeps a running sum of the member's tier_qualifying (tier_sum_sql()).
+    kTierSum,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -748,11 +765,11 @@ constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigratio
 // them: added columns last), types, defaults, keys and indexes.
 const std::string kBaseline =
     kMerchants + kMembersColumns + kMembersColumns4 + kMembersKey + kPhoneUnique + kPhonesBlanked +
-    kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersKey +
-    kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables + kStaffTables +
-    "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups + kCardsByMember +
-    kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers + kMemberPoints +
-    kReceiptsMemberQualifying;
+    kCards + kMemberEntries + kCountersColumns + kCountersColumns4 + kCountersColumns18 +
+    kCountersKey + kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables +
+    kStaffTables + "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups +
+    kCardsByMember + kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers +
+    kMemberPoints + kReceiptsMemberQualifying;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -1026,17 +1043,39 @@ std::vector<ledger::Entry> SqlMemberTx::entries_since(std::int64_t since_ms) {
 }
 
 namespace {
+// What a member's receipts from `since` on count for her tier (0 when since < 0), as an SQL
+// expression: member and since are expressions, $1 the merchant, c her member_counters row
+// (NULLs without one). From the running sum c.tier_sum kept from c.tier_sum_from_ms on, the
+// receipts between that time and since are added (since before it) or taken away (after it):
+// a walk of the receipts that left the window since her last write, not of the window; without
+// a running sum, the window's receipts.
+std::string tier_sum_sql(const std::string& member, const std::string& since) {
+    const std::string of_member =
+        " FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = " + member +
+        " AND r.at_ms >= ";
+    const std::string before = since + " < c.tier_sum_from_ms";
+    return "CASE WHEN " + since +
+           " < 0 THEN 0 WHEN c.tier_sum_from_ms IS NULL THEN (SELECT "
+           "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT)" +
+           of_member + since +
+           ") ELSE c.tier_sum + (SELECT CAST(COALESCE(SUM(CASE WHEN r.at_ms >= " + since +
+           " THEN r.tier_qualifying ELSE -r.tier_qualifying END), 0) AS BIGINT)" + of_member +
+           "CASE WHEN " + before + " THEN " + since +
+           " ELSE c.tier_sum_from_ms END AND "
+           "r.at_ms < CASE WHEN " +
+           before + " THEN c.tier_sum_from_ms ELSE " + since + " END) END";
+}
+
 // SqlMemberTx::state_rows()' statement ($1 merchant, $2 member, $3 the tier window's start or -1,
 // $4 the time of points_at() or -1). The checkpoint's body is left out (NULL) when the stored
 // snapshot holds at $4 (points_hold()).
-const char* const kCheckpointSelect =
+const std::string kCheckpointSelect =
     "SELECT 0, s.seq, s.version, CASE WHEN s.points_from_ms <= CAST($4 AS BIGINT) AND "
     "CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, "
     "c.last_purchase_ms, c.tier_held, "
-    "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
-    "CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying)"
-    ", 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
-    "r.at_ms >= CAST($3 AS BIGINT)) END, s.points, s.points_from_ms, s.points_until_ms "
+    "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, " +
+    tier_sum_sql("$2", "CAST($3 AS BIGINT)") +
+    ", s.points, s.points_from_ms, s.points_until_ms "
     "FROM (SELECT 1 AS one) k "
     "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
     "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
@@ -1074,7 +1113,8 @@ const std::vector<SqlRow>& SqlMemberTx::state_rows() {
     counters_ = to_i64(r[10]) == 0
                     ? MemberCounters{}
                     : MemberCounters{to_i64(r[4]), to_i64(r[5]), r[6], to_i64(r[7]), r[8], r[9]};
-    if (tier_since_ && *tier_since_ >= 0) tier_qualifying_ = to_i64(r[11]);
+    if (tier_since_ && *tier_since_ >= 0 && !tier_sum_)
+        tier_sum_ = TierSum{*tier_since_, to_i64(r[11])};
     return *state_rows_;
 }
 
@@ -1155,16 +1195,62 @@ std::optional<ReceiptRecord> SqlMemberTx::receipt(const std::string& receipt_id)
                                    " FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
                                {merchant_, receipt_id});
     if (r.empty()) return std::nullopt;
-    return receipt_from(r[0]);
+    ReceiptRecord out = receipt_from(r[0]);
+    receipts_qualifying_[out.receipt_id] = out.tier_qualifying;
+    return out;
 }
 
+// Read with the checkpoint when expect_tier_window() said so, else by itself; either way from
+// the running sum (tier_sum_sql()). A write's first ask is kept, with its own receipts added
+// (tier_change()).
 std::int64_t SqlMemberTx::tier_qualifying_since(std::int64_t since_ms) {
-    if (tier_qualifying_ && tier_since_ == since_ms) return *tier_qualifying_;
+    if (tier_sum_ && tier_sum_->since == since_ms) return tier_sum_->sum;
+    finish();  // another window: summed from the stored running sum, which must be up to date
+    static const std::string statement =
+        "SELECT " + tier_sum_sql("$2", "CAST($3 AS BIGINT)") +
+        " FROM (SELECT 1 AS one) k LEFT JOIN member_counters c ON c.merchant_id = $1 AND "
+        "c.member_id = $2";
+    const std::int64_t sum = to_i64(sql().query(statement, {merchant_, member_, since_ms})[0][0]);
+    if (!tier_sum_) tier_sum_ = TierSum{since_ms, sum};
+    return sum;
+}
+
+// A receipt of the member's dated at_ms now counts delta more for her tier: the sum known in
+// this transaction takes it in and is stored later (save_counters(), finish()), with its start
+// as the running sum's; without one, the stored running sum takes it in now if it covers at_ms.
+void SqlMemberTx::tier_change(std::int64_t at_ms, std::int64_t delta) {
+    if (delta == 0 || member_.empty()) return;
+    if (tier_sum_) {
+        if (at_ms >= tier_sum_->since) tier_sum_->sum += delta;
+        tier_sum_unsaved_ = true;
+        return;
+    }
+    sql().exec(
+        "UPDATE member_counters SET tier_sum = tier_sum + $3 WHERE merchant_id = $1 AND "
+        "member_id = $2 AND tier_sum_from_ms <= $4",
+        {merchant_, member_, delta, at_ms});
+}
+
+void SqlMemberTx::finish() {
+    if (!tier_sum_unsaved_) return;
+    // No counters row yet (SQLite's first write of a member): nothing to update, and without
+    // a running sum the window's sum walks her receipts.
+    sql().exec(
+        "UPDATE member_counters SET tier_sum = $3, tier_sum_from_ms = $4 "
+        "WHERE merchant_id = $1 AND member_id = $2",
+        {merchant_, member_, tier_sum_->sum, tier_sum_->since});
+    tier_sum_unsaved_ = false;
+}
+
+std::optional<StoredTierSum> SqlMemberTx::stored_tier_sum() {
     const auto r = sql().query(
-        "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
-        "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
-        {merchant_, member_, since_ms});
-    return to_i64(r[0][0]);
+        "SELECT c.tier_sum_from_ms, c.tier_sum, (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) "
+        "AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND r.at_ms >= "
+        "c.tier_sum_from_ms) FROM member_counters c WHERE c.merchant_id = $1 AND c.member_id = $2 "
+        "AND c.tier_sum_from_ms IS NOT NULL",
+        {merchant_, member_});
+    if (r.empty()) return std::nullopt;
+    return StoredTierSum{to_i64(r[0][0]), to_i64(r[0][1]), to_i64(r[0][2])};
 }
 
 // Both reads walk the primary key (merchant_id, member_id, seq) of this member backwards from
@@ -1235,18 +1321,31 @@ void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
     }
 }
 
+// With a tier sum known in this transaction, the running sum moves to its start: the next
+// reads walk only the receipts that leave the window after now.
 void SqlMemberTx::save_counters(const MemberCounters& c) {
     counters_ = c;
-    sql().exec(
+    static const std::string upsert =
         "INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
-        "tier_held, "
-        "window_start_ms, stamps, spins) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-        "ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, "
+        "tier_held, window_start_ms, stamps, spins";
+    static const std::string update =
+        " ON CONFLICT (merchant_id, member_id) DO UPDATE SET spend_total = excluded.spend_total, "
         "last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, "
         "window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = "
-        "excluded.spins",
-        {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held, c.window_start_ms,
-         c.stamps, c.spins});
+        "excluded.spins";
+    static const std::string without_sum =
+        upsert + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" + update;
+    static const std::string with_sum =
+        upsert + ", tier_sum, tier_sum_from_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)" +
+        update + ", tier_sum = excluded.tier_sum, tier_sum_from_ms = excluded.tier_sum_from_ms";
+    if (!tier_sum_) {
+        sql().exec(without_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held,
+                                 c.window_start_ms, c.stamps, c.spins});
+        return;
+    }
+    sql().exec(with_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held,
+                          c.window_start_ms, c.stamps, c.spins, tier_sum_->sum, tier_sum_->since});
+    tier_sum_unsaved_ = false;
 }
 
 // Insert-or-fail on the receipts' key, never an update of another writer's row. DO NOTHING
@@ -1260,15 +1359,29 @@ bool SqlMemberTx::insert_receipt(const ReceiptRecord& r) {
                    "ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
                    {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying,
                     r.receipt, r.quote, r.returned});
-    return inserted == 1;
+    if (inserted != 1) return false;
+    tier_change(r.at_ms, r.tier_qualifying);
+    return true;
 }
 
 void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
+    auto before = receipts_qualifying_.find(r.receipt_id);
+    if (before == receipts_qualifying_.end()) {
+        const auto row = sql().query(
+            "SELECT tier_qualifying FROM receipts WHERE merchant_id = $1 AND receipt_id = $2 AND "
+            "member_id = $3",
+            {merchant_, r.receipt_id, member_});
+        if (row.empty())
+            throw std::runtime_error("receipt " + r.receipt_id + " is not this member's");
+        before = receipts_qualifying_.emplace(r.receipt_id, to_i64(row[0][0])).first;
+    }
     const auto changed =
         sql().exec("UPDATE receipts SET tier_qualifying = $4, returned = $5 "
                    "WHERE merchant_id = $1 AND receipt_id = $2 AND member_id = $3",
                    {merchant_, r.receipt_id, member_, r.tier_qualifying, r.returned});
     if (changed != 1) throw std::runtime_error("receipt " + r.receipt_id + " is not this member's");
+    tier_change(r.at_ms, r.tier_qualifying - before->second);
+    before->second = r.tier_qualifying;
 }
 
 void SqlMemberTx::save_operation(const StoredOperation& op) {
@@ -1609,7 +1722,9 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
                 {merchant_id, member_id});
         }
         SqlMemberTx tx(s, merchant_id, member_id);
-        return fn(tx);
+        if (!fn(tx)) return false;
+        tx.finish();
+        return true;
     });
 }
 
@@ -1783,10 +1898,10 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
         kMemberColumns +
         ", s.seq, s.version, CASE WHEN s.points_from_ms <= k.at AND k.at < s.points_until_ms "
         "THEN NULL ELSE s.body END, c.spend_total, c.last_purchase_ms, c.tier_held, "
-        "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, "
-        "CASE WHEN k.since < 0 THEN 0 ELSE (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) AS "
-        "BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = k.member_id AND "
-        "r.at_ms >= k.since) END, s.points, s.points_from_ms, s.points_until_ms FROM k "
+        "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 "
+        "END, " +
+        tier_sum_sql("k.member_id", "k.since") +
+        ", s.points, s.points_from_ms, s.points_until_ms FROM k "
         "JOIN LATERAL (SELECT * FROM members m WHERE m.merchant_id = $1 AND m.member_id = "
         "k.member_id OFFSET 0) m ON TRUE "
         "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE k.since <> " +
@@ -1833,35 +1948,33 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
 // kCheckpointSelect for each read of the group, each row led by the read's number: $2 the
 // members, $3 their tier windows' starts, $4 their points_at times.
 void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
+    static const std::string statement =
+        "SELECT k.i, 0, s.seq, s.version, CASE WHEN s.points_from_ms <= k.at AND "
+        "k.at < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, c.last_purchase_ms, "
+        "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
+        "THEN 0 ELSE 1 END, " +
+        tier_sum_sql("k.id", "k.since") +
+        ", s.points, s.points_from_ms, s.points_until_ms "
+        "FROM unnest((SELECT CAST($2 AS TEXT[])), (SELECT CAST($3 AS BIGINT[])), "
+        "(SELECT CAST($4 AS BIGINT[]))) WITH ORDINALITY AS k(id, since, at, i) "
+        "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE s.merchant_id = $1 AND "
+        "s.member_id = k.id OFFSET 0) s ON TRUE "
+        "LEFT JOIN LATERAL (SELECT * FROM member_counters c WHERE c.merchant_id = $1 AND "
+        "c.member_id = k.id OFFSET 0) c ON TRUE "
+        "UNION ALL SELECT k.i, 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, "
+        "NULL, NULL, NULL, NULL, NULL FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH "
+        "ORDINALITY AS k(id, i) "
+        "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
+        "x.member_id = k.id OFFSET 0) x ON TRUE "
+        "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
+        "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
+        "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3";
     for (auto& [merchant_id, slots] : by_merchant(group)) {
         const GroupArrays arrays = group_arrays(
             slots, [](const CheckpointRead& r) -> const std::string& { return r.member_id; },
             [](const CheckpointRead& r) { return r.ask; });
         const auto rows = read<std::vector<SqlRow>>([&, &merchant = merchant_id](Sql& s) {
-            return s.query(
-                "SELECT k.i, 0, s.seq, s.version, CASE WHEN s.points_from_ms <= k.at AND "
-                "k.at < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, "
-                "c.last_purchase_ms, "
-                "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
-                "THEN 0 ELSE 1 END, CASE WHEN k.since < 0 THEN 0 ELSE (SELECT "
-                "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE "
-                "r.merchant_id = $1 AND r.member_id = k.id AND r.at_ms >= k.since) END, "
-                "s.points, s.points_from_ms, s.points_until_ms "
-                "FROM unnest((SELECT CAST($2 AS TEXT[])), (SELECT CAST($3 AS BIGINT[])), "
-                "(SELECT CAST($4 AS BIGINT[]))) WITH ORDINALITY AS k(id, since, at, i) "
-                "LEFT JOIN LATERAL (SELECT * FROM member_state s WHERE s.merchant_id = $1 AND "
-                "s.member_id = k.id OFFSET 0) s ON TRUE "
-                "LEFT JOIN LATERAL (SELECT * FROM member_counters c WHERE c.merchant_id = $1 AND "
-                "c.member_id = k.id OFFSET 0) c ON TRUE "
-                "UNION ALL SELECT k.i, 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, "
-                "NULL, NULL, NULL, NULL, NULL FROM unnest((SELECT CAST($2 AS TEXT[]))) WITH "
-                "ORDINALITY AS k(id, i) "
-                "JOIN LATERAL (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
-                "x.member_id = k.id OFFSET 0) x ON TRUE "
-                "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
-                "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
-                "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3",
-                {merchant, arrays.keys, arrays.since, arrays.points_at});
+            return s.query(statement, {merchant, arrays.keys, arrays.since, arrays.points_at});
         });
         for (auto* slot : slots) slot->answer.clear();
         for (const SqlRow& row : rows)

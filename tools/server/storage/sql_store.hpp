@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -116,6 +117,7 @@ class SqlMemberTx final : public MemberTx {
     std::optional<ledger::Checkpoint> checkpoint() override;
     std::optional<ledger::Snapshot> points_at(std::int64_t now_ms) override;
     std::optional<StoredPoints> stored_points() override;
+    std::optional<StoredTierSum> stored_tier_sum() override;
     std::vector<ledger::Entry> entries_from(std::size_t from) override;
     std::vector<ledger::Entry> entries_since(std::int64_t since_ms) override;
     MemberCounters counters() override;
@@ -142,13 +144,16 @@ class SqlMemberTx final : public MemberTx {
     std::int64_t referrals_qualified_since(const std::string& inviter_id,
                                            std::int64_t since_ms) override;
     void append_audit(const AuditRecord& a) override;
+    // Before a write's commit: stores the running tier sum this transaction changed and has not
+    // saved with the counters (SqlStore::with_member).
+    void finish();
 
-private:
-  Sql& sql() {
-      if (one_statement_ && statements_++ > 0) throw NeedsSnapshot{};
-      if (!sql_) throw NeedsSnapshot{};
-      return *sql_;
-  }
+  private:
+    Sql& sql() {
+        if (one_statement_ && statements_++ > 0) throw NeedsSnapshot{};
+        if (!sql_) throw NeedsSnapshot{};
+        return *sql_;
+    }
 
   // The first statement's rows (kCheckpointSelect), read once for checkpoint() and points_at().
   const std::vector<SqlRow>& state_rows();
@@ -159,7 +164,18 @@ private:
   int statements_ = 0;
   CheckpointRead checkpoint_read_;
   std::optional<std::int64_t> tier_since_;       // expect_tier_window()
-  std::optional<std::int64_t> tier_qualifying_;  // read with the checkpoint, for tier_since_
+  // The tier window's sum known in this transaction: its start and the sum, with the receipts
+  // this transaction added or changed (tier_change()); unsaved: the stored running sum does not
+  // have them yet (save_counters() or finish() store it).
+  struct TierSum {
+      std::int64_t since = 0;
+      std::int64_t sum = 0;
+  };
+  std::optional<TierSum> tier_sum_;
+  bool tier_sum_unsaved_ = false;
+  // What the receipts receipt() read counted for the tier, by id (save_receipt's change).
+  std::map<std::string, std::int64_t> receipts_qualifying_;
+  void tier_change(std::int64_t at_ms, std::int64_t delta);
   std::optional<std::int64_t> points_at_;        // points_at()'s time
   std::optional<std::vector<SqlRow>> state_rows_;
   std::int64_t seq_ = -1;  // the next entry's sequence number, once known

@@ -360,6 +360,14 @@ struct StoredPoints {
     std::int64_t until_ms = 0;
 };
 
+// The running sum of what a member's receipts count for her tier, kept beside her counters from
+// from_ms on, and what those receipts sum to (recomputed): for `kopilka audit`.
+struct StoredTierSum {
+    std::int64_t from_ms = 0;
+    std::int64_t sum = 0;
+    std::int64_t recomputed = 0;
+};
+
 // One member's data inside one transaction that holds the member's write lock: two writes
 // for the same member never interleave, on SQLite or PostgreSQL.
 class MemberTx {
@@ -382,6 +390,9 @@ public:
     // The stored snapshot whatever the time, for `kopilka audit`; nullopt when the checkpoint
     // has none (stored before there were any).
     virtual std::optional<StoredPoints> stored_points() { return std::nullopt; }
+    // The running tier sum kept beside the counters, for `kopilka audit`; nullopt when the
+    // member has none (yet, or the store keeps none).
+    virtual std::optional<StoredTierSum> stored_tier_sum() { return std::nullopt; }
     // The stored entries from position `from` on (those a checkpoint does not cover), in order.
     virtual std::vector<ledger::Entry> entries_from(std::size_t from) = 0;
     // The stored entries dated since_ms or later, in order: an index range, not the history.
