@@ -327,6 +327,11 @@ class Target:
             if dimension == "receipts":
                 db.bulk([], "receipts", RECEIPT_COLUMNS,
                         list(receipt_rows(size, int(time.time() * 1000))))
+                # Receipts written behind the server's back: her tier window's running sum no
+                # longer holds, so it is dropped (as in a database from before it); the warm-up
+                # receipt keeps a new one.
+                db.bulk(["UPDATE member_counters SET tier_sum = 0, tier_sum_from_ms = NULL "
+                         "WHERE merchant_id = '%s' AND member_id = '%s';" % (MERCHANT, MEMBER)])
             else:
                 rows = history_rows(db, size) if dimension == "history" else batch_rows(db, size)
                 db.bulk([], "member_entries", ENTRY_COLUMNS, list(rows))

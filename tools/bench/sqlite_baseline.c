@@ -24,15 +24,14 @@
  *   5 documents kiosk/settings    active_wheel: load_kiosk_settings
  *   6 documents wheel/<wheel_id>  active_wheel: load_wheel (only when the kiosk has a wheel)
  *   7 BEGIN IMMEDIATE             member_write (with_member; no row locks on SQLite)
- *       operations by op_id, member_state with member_counters and the entries from the
- *       checkpoint's seq (one statement; without a checkpoint, every entry in a second),
- *       receipts by id, tier SUM (if the program has
- *       tiers), referrals,
- *       member_counters upsert, receipts insert, member_entries insert (one earn entry),
- *       member_state upsert, operations insert
+ *       operations by op_id, member_state with member_counters, the tier window's sum (from
+ *       the counters' running sum) and the entries from the checkpoint's seq (one statement;
+ *       without a checkpoint, every entry in a second), receipts by id, referrals,
+ *       receipts insert, member_counters upsert (with the running sum if the program has
+ *       tiers), member_entries insert (one earn entry), member_state upsert, operations insert
  *     COMMIT
  * (credit_inviter reads the member's referral again only after a receipt that qualified one,
- * which the bench's members never have; snapshot_after adds this receipt to the tier SUM).
+ * which the bench's members never have; snapshot_after adds this receipt to the tier sum).
  * Verified by tracing both (sqlite3_trace_v2) for one receipt. When the server's path changes,
  * change the table above and kSql below with it.
  * Differences on purpose: statements are prepared once per connection (the server prepares
@@ -56,7 +55,7 @@
 
 enum {
     API_KEY, MERCHANT, MEMBER, PROGRAM, PROGRAM_FIRST, DOCUMENT, BEGIN_IMMEDIATE, OPERATION,
-    STATE, ENTRIES_FROM, RECEIPT, TIER_SUM, REFERRAL, SAVE_COUNTERS, INSERT_RECEIPT,
+    STATE, ENTRIES_FROM, RECEIPT, REFERRAL, SAVE_COUNTERS, SAVE_COUNTERS_SUM, INSERT_RECEIPT,
     INSERT_ENTRY, SAVE_STATE, INSERT_OPERATION, COMMIT, STATEMENTS
 };
 
@@ -93,9 +92,16 @@ static const char* const kSql[STATEMENTS] = {
               "AND CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, "
               "c.spend_total, c.last_purchase_ms, "
               "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
-              "THEN 0 ELSE 1 END, CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 ELSE (SELECT "
-              "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT) FROM receipts r WHERE "
-              "r.merchant_id = $1 AND r.member_id = $2 AND r.at_ms >= CAST($3 AS BIGINT)) END, "
+              "THEN 0 ELSE 1 END, CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 WHEN "
+              "c.tier_sum_from_ms IS NULL THEN (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) "
+              "AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
+              "r.at_ms >= CAST($3 AS BIGINT)) ELSE c.tier_sum + (SELECT "
+              "CAST(COALESCE(SUM(CASE WHEN r.at_ms >= CAST($3 AS BIGINT) THEN r.tier_qualifying "
+              "ELSE -r.tier_qualifying END), 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = "
+              "$1 AND r.member_id = $2 AND r.at_ms >= CASE WHEN CAST($3 AS BIGINT) < "
+              "c.tier_sum_from_ms THEN CAST($3 AS BIGINT) ELSE c.tier_sum_from_ms END AND "
+              "r.at_ms < CASE WHEN CAST($3 AS BIGINT) < c.tier_sum_from_ms THEN "
+              "c.tier_sum_from_ms ELSE CAST($3 AS BIGINT) END) END, "
               "s.points, s.points_from_ms, s.points_until_ms "
               "FROM (SELECT 1 AS one) k LEFT JOIN member_state s ON s.merchant_id = $1 AND "
               "s.member_id = $2 LEFT JOIN member_counters c ON c.merchant_id = $1 AND "
@@ -110,8 +116,6 @@ static const char* const kSql[STATEMENTS] = {
                      "AND seq >= $3 ORDER BY seq",
     [RECEIPT] = "SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
                 "quote, returned FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
-    [TIER_SUM] = "SELECT CAST(COALESCE(SUM(tier_qualifying), 0) AS BIGINT) FROM receipts "
-                 "WHERE merchant_id = $1 AND member_id = $2 AND at_ms >= $3",
     [REFERRAL] = "SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM "
                  "referrals WHERE merchant_id = $1 AND member_id = $2",
     [SAVE_COUNTERS] =
@@ -121,6 +125,14 @@ static const char* const kSql[STATEMENTS] = {
         "last_purchase_ms = excluded.last_purchase_ms, tier_held = excluded.tier_held, "
         "window_start_ms = excluded.window_start_ms, stamps = excluded.stamps, spins = "
         "excluded.spins",
+    [SAVE_COUNTERS_SUM] =
+        "INSERT INTO member_counters (merchant_id, member_id, spend_total, last_purchase_ms, "
+        "tier_held, window_start_ms, stamps, spins, tier_sum, tier_sum_from_ms) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (merchant_id, member_id) DO UPDATE SET "
+        "spend_total = excluded.spend_total, last_purchase_ms = excluded.last_purchase_ms, "
+        "tier_held = excluded.tier_held, window_start_ms = excluded.window_start_ms, stamps = "
+        "excluded.stamps, spins = excluded.spins, tier_sum = excluded.tier_sum, "
+        "tier_sum_from_ms = excluded.tier_sum_from_ms",
     [INSERT_RECEIPT] = "INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, "
                        "paid, tier_qualifying, receipt, quote, returned) VALUES ($1, $2, $3, $4, "
                        "$5, $6, $7, $8, $9, $10) ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
@@ -400,14 +412,6 @@ static void read_only(struct Thread* t, const char* card, int64_t now) {
     }
 }
 
-static void tier_sum(struct Thread* t, const char* member, int64_t now) {
-    if (g.window_days == 0) return;
-    sqlite3_stmt* s = t->st[TIER_SUM];
-    bind_text(s, 1, g.merchant), bind_text(s, 2, member);
-    sqlite3_bind_int64(s, 3, now - g.window_days * day_ms);
-    run(t, TIER_SUM);
-}
-
 /* The member write: transaction 7. */
 static void member_write(struct Thread* t, const char* member, const char* card, int64_t now) {
     sqlite3_stmt** st = t->st;
@@ -425,7 +429,8 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     /* The checkpoint with the counters (read and written back with this receipt counted),
      * and the entries after it, in one statement. */
     sqlite3_stmt* c = st[STATE];
-    bind_text(c, 1, g.merchant), bind_text(c, 2, member), sqlite3_bind_int64(c, 3, -1);
+    const int64_t window_from = g.window_days ? now - g.window_days * day_ms : -1;
+    bind_text(c, 1, g.merchant), bind_text(c, 2, member), sqlite3_bind_int64(c, 3, window_from);
     sqlite3_bind_int64(c, 4, -1);
     int64_t seq = 0, spend = 0, last = 0, window_start = 0;
     char tier[64] = "", stamps[256] = "{}", spins[256] = "{}";
@@ -443,6 +448,7 @@ static void member_write(struct Thread* t, const char* member, const char* card,
         snprintf(stamps, sizeof stamps, "%s", (const char*)sqlite3_column_text(c, 8));
         snprintf(spins, sizeof spins, "%s", (const char*)sqlite3_column_text(c, 9));
     }
+    const int64_t tier_sum = sqlite3_column_int64(c, 11);
     const int checkpointed = t->body != NULL;
     int rc;
     while ((rc = sqlite3_step(c)) == SQLITE_ROW) ++seq;
@@ -455,26 +461,28 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     }
     bind_text(st[RECEIPT], 1, g.merchant), bind_text(st[RECEIPT], 2, receipt_id);
     run(t, RECEIPT);
-    tier_sum(t, member, now);
     bind_text(st[REFERRAL], 1, g.merchant), bind_text(st[REFERRAL], 2, member);
     run(t, REFERRAL);
-    sqlite3_stmt* s = st[SAVE_COUNTERS];
-    bind_text(s, 1, g.merchant), bind_text(s, 2, member);
-    sqlite3_bind_int64(s, 3, spend + paid), sqlite3_bind_int64(s, 4, now > last ? now : last);
-    bind_text(s, 5, tier[0] ? tier : "base"), sqlite3_bind_int64(s, 6, window_start);
-    bind_text(s, 7, stamps), bind_text(s, 8, spins);
-    run(t, SAVE_COUNTERS);
     /* The receipt, as the server stores receipt.lua's body. */
     snprintf(receipt, sizeof receipt,
              "{\"at_ms\":%lld,\"id\":\"%s\",\"lines\":[{\"category\":\"food\",\"discounted\":"
              "false,\"quantity\":1,\"sku\":\"tea\",\"unit_price\":25000}]}",
              (long long)now, receipt_id);
-    s = st[INSERT_RECEIPT];
+    sqlite3_stmt* s = st[INSERT_RECEIPT];
     bind_text(s, 1, g.merchant), bind_text(s, 2, receipt_id), bind_text(s, 3, member);
     bind_text(s, 4, op), sqlite3_bind_int64(s, 5, now), sqlite3_bind_int64(s, 6, paid);
     sqlite3_bind_int64(s, 7, points), bind_text(s, 8, receipt), bind_text(s, 9, g.quote);
     bind_text(s, 10, "[]");
     run(t, INSERT_RECEIPT);
+    /* The counters after it, with the tier's running sum when the program has tiers. */
+    s = st[g.window_days ? SAVE_COUNTERS_SUM : SAVE_COUNTERS];
+    bind_text(s, 1, g.merchant), bind_text(s, 2, member);
+    sqlite3_bind_int64(s, 3, spend + paid), sqlite3_bind_int64(s, 4, now > last ? now : last);
+    bind_text(s, 5, tier[0] ? tier : "base"), sqlite3_bind_int64(s, 6, window_start);
+    bind_text(s, 7, stamps), bind_text(s, 8, spins);
+    if (g.window_days)
+        sqlite3_bind_int64(s, 9, tier_sum + points), sqlite3_bind_int64(s, 10, window_from);
+    run(t, g.window_days ? SAVE_COUNTERS_SUM : SAVE_COUNTERS);
     /* One earn entry, in the ledger codec's format. */
     snprintf(entry, sizeof entry,
              "{\"amount\":%lld,\"at_ms\":%lld,\"automatic\":false,\"available_at_ms\":0,"
