@@ -13,8 +13,10 @@ On SQLite and on PostgreSQL, each size on a fresh database seeded with the demo 
            points expire in ten years, appended in SQL, and one receipt through the API (as for
            history), so her checkpoint carries N batches (each timed receipt adds one more).
   receipts one member (demo-anna) with N receipts in her tier window (the last 365 days), rows
-           of the receipts table as long as the server's, appended in SQL: every lookup and
-           receipt sums them for her tier (each timed receipt adds one more).
+           of the receipts table as long as the server's, appended in SQL, and her tier
+           window's running sum dropped (the warm-up receipt keeps a new one): every lookup
+           and receipt shows her progress to the next tier from them (each timed receipt adds
+           one more).
   members  N members of the demo merchant, each with an EAN-13 card and a counters row
            (what an import writes, plus the counters a first receipt would); lookups and
            receipts each of a different random member among them.
@@ -435,7 +437,8 @@ def note(args):
         " same member given N earn entries whose points last ten years (so N batches that still"
         " hold points in her checkpoint, one more with each timed receipt); for *receipts*, the "
         "same member given N receipts in her tier window (rows as long as the server's, spread "
-        "over 300 days: every request sums them for her tier); for *members*, N members with "
+        "over 300 days, her tier's running sum kept anew by the warm-up receipt: every request "
+        "shows her tier progress from them); for *members*, N members with "
         "an EAN-13 card and a counters row each. kopilka-server (--no-rate-limits)"
         " on each; %d member lookups (POST /v1/members/lookup with the card's QR) then %d "
         "receipts (POST /v1/receipts with a till key, a fresh operation id each), one at a time"
