@@ -1,5 +1,11 @@
 #include "codec/ledger_json.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
 #include "codec/object_reader.hpp"
 
 namespace kopilka::codec {
@@ -230,6 +236,61 @@ Json encode_checkpoint(const ledger::Checkpoint& c) {
     return {{"entries", c.entries}, {"last_at_ms", c.last_at_ms}, {"operations", c.operations},
             {"balances", balances}, {"batches", batches},         {"reservations", reservations},
             {"history", history}};
+}
+
+namespace {
+// Appends n as dump() writes an integer.
+void append_integer(std::string* out, std::int64_t n) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out->append(digits, end);
+}
+
+// Appends s as dump() writes a string: printable ASCII without quotes or backslashes as it is,
+// anything else through dump() itself.
+void append_string(std::string* out, const std::string& s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+        return ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\';
+    });
+    if (!plain) return out->append(Json(s).dump()), void();
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+}
+}  // namespace
+
+std::string checkpoint_text(const ledger::Checkpoint& c) {
+    ledger::Checkpoint rest;  // everything but the batches, through the DOM (a few lines)
+    rest.entries = c.entries;
+    rest.last_at_ms = c.last_at_ms;
+    rest.operations = c.operations;
+    rest.balances = c.balances;
+    rest.reservations = c.reservations;
+    rest.history = c.history;
+    std::string text = encode_checkpoint(rest).dump();
+    // The keys are in order: "balances" (account names and integers only) comes first, so the
+    // first empty batches array is the checkpoint's own.
+    constexpr std::string_view empty = "\"batches\":[]";
+    const std::size_t at = text.find(empty);
+    if (at == std::string::npos) throw std::logic_error("checkpoint_text: no batches key");
+    std::string rows;
+    rows.reserve(c.batches.size() * 112);
+    for (const ledger::Batch& b : c.batches) {
+        rows += rows.empty() ? "[\"" : ",[\"";
+        rows += ledger::to_hex(b.id);
+        rows += "\",\"";
+        rows += ledger::reason_name(b.reason);
+        rows += "\",";
+        append_string(&rows, b.receipt_id);
+        for (const std::int64_t n :
+             {b.points, b.free, b.held, b.available_at_ms, b.expires_at_ms}) {
+            rows += ',';
+            append_integer(&rows, n);
+        }
+        rows += b.expired ? ",true]" : ",false]";
+    }
+    text.insert(at + empty.size() - 1, rows);
+    return text;
 }
 
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path) {

@@ -14,6 +14,9 @@ Decoded<ledger::Entry> decode_entry(const Json& j, std::string_view path = "entr
 // A member's checkpoint as the server stores it next to the entries (member_state.body):
 // lossless like the entries, so a resume continues exactly where the writer stopped.
 Json encode_checkpoint(const ledger::Checkpoint& c);
+// encode_checkpoint(c).dump(), byte for byte, written without building the batches' JSON: a
+// member may hold thousands, and every write of hers stores them.
+std::string checkpoint_text(const ledger::Checkpoint& c);
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path = "checkpoint");
 
 // A member's snapshot as the server stores it beside the checkpoint (member_state.points), for

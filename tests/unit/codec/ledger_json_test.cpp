@@ -85,3 +85,28 @@ TEST_CASE("checkpoints keep batches as arrays, read those stored as objects, ref
         CHECK(d.error.message.find("[id, reason, receipt_id, points") != std::string::npos);
     }
 }
+
+TEST_CASE("checkpoint_text writes what the DOM would, whatever the receipt ids hold") {
+    ledger::Ledger l;
+    const std::int64_t t = 1767225600000;
+    const std::string ids[] = {
+        "", "R-1", "quote \" and back\\slash", "tab\tnewline\n\x01", "Чек №5 — 100 €", "del\x7f"};
+    std::uint64_t n = 0;
+    for (const std::string& receipt : ids) {
+        ++n;
+        REQUIRE(ledger::status_succeeded(
+            l.apply(ledger::Earn{ledger::EntryId{0, n}, 100 + static_cast<std::int64_t>(n),
+                                 n % 2 ? 0 : t + 60000, t + 1000000, ledger::Reason::earn, "bonus",
+                                 receipt},
+                    t)
+                .status));
+    }
+    REQUIRE(ledger::status_succeeded(
+        l.apply(ledger::Reserve{ledger::EntryId{0, 99}, 50, t + 5000, "reward:coffee"}, t + 1)
+            .status));
+    const ledger::Checkpoint c = l.checkpoint();
+    REQUIRE(c.batches.size() == std::size(ids));
+    CHECK(codec::checkpoint_text(c) == codec::encode_checkpoint(c).dump());
+    CHECK(codec::checkpoint_text(ledger::Checkpoint{}) ==
+          codec::encode_checkpoint(ledger::Checkpoint{}).dump());
+}

@@ -1175,8 +1175,8 @@ void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
         "version = excluded.version, body = excluded.body, points = excluded.points, "
         "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms",
         {merchant_, member_, static_cast<std::int64_t>(c.entries), kCheckpointVersion,
-         codec::encode_checkpoint(c).dump(), codec::encode_points(l.snapshot()).dump(),
-         l.clock_ms(), l.next_change_ms()});
+         codec::checkpoint_text(c), codec::encode_points(l.snapshot()).dump(), l.clock_ms(),
+         l.next_change_ms()});
 }
 
 MemberCounters SqlMemberTx::counters() {
