@@ -293,6 +293,120 @@ std::string checkpoint_text(const ledger::Checkpoint& c) {
     return text;
 }
 
+namespace {
+// Reads checkpoint_text()'s batch rows from text at *at (just after the batches' "["), up to
+// and including the closing "]"; false at anything else (an escape in a string, a space, a
+// number as the writer never writes it, a value read_batch_row() refuses): the caller then
+// reads the whole text through the DOM, which says what is wrong, if anything.
+class BatchRows {
+  public:
+    BatchRows(std::string_view text, std::size_t at) : text_(text), at_(at) {}
+
+    bool read(std::vector<ledger::Batch>* out) {
+        if (take(']')) return true;
+        do {
+            ledger::Batch b;
+            std::string_view id, reason;
+            std::int64_t* const numbers[] = {&b.points, &b.free, &b.held, &b.available_at_ms,
+                                             &b.expires_at_ms};
+            if (!take('[') || !string(&id) || !take(',') || !string(&reason) || !take(','))
+                return false;
+            std::string_view receipt;
+            if (!string(&receipt) || receipt.size() > 256) return false;
+            for (std::int64_t* n : numbers)
+                if (!take(',') || !integer(n)) return false;
+            if (!take(',')) return false;
+            if (text_.substr(at_, 4) == "true")
+                b.expired = true, at_ += 4;
+            else if (text_.substr(at_, 5) == "false")
+                at_ += 5;
+            else
+                return false;
+            if (!take(']')) return false;
+            const auto parsed = ledger::parse_entry_id(std::string(id));
+            if (!parsed ||
+                !enum_named<ledger::Reason, 9>(std::string(reason), &b.reason, ledger::reason_name))
+                return false;
+            b.id = *parsed;
+            b.receipt_id = std::string(receipt);
+            out->push_back(std::move(b));
+            if (out->size() > ledger::batches_open_max) return false;
+        } while (take(','));
+        return take(']');
+    }
+    std::size_t end() const { return at_; }
+
+  private:
+    bool take(char ch) {
+        if (at_ >= text_.size() || text_[at_] != ch) return false;
+        ++at_;
+        return true;
+    }
+    // A string without escapes or control characters (bytes from 0x80 on as they are: the
+    // database holds valid UTF-8, as the writer wrote it).
+    bool string(std::string_view* out) {
+        if (!take('"')) return false;
+        const std::size_t from = at_;
+        while (at_ < text_.size() && text_[at_] != '"') {
+            const auto ch = static_cast<unsigned char>(text_[at_]);
+            if (ch < 0x20 || ch == '\\') return false;
+            ++at_;
+        }
+        *out = text_.substr(from, at_ - from);
+        return take('"');
+    }
+    // 0 to kMax as dump() writes it (no sign, no leading zero).
+    bool integer(std::int64_t* out) {
+        const char* first = text_.data() + at_;
+        const char* last = text_.data() + text_.size();
+        if (first == last || *first < '0' || *first > '9') return false;
+        const auto [end, ec] = std::from_chars(first, last, *out);
+        if (ec != std::errc() || (*first == '0' && end - first > 1) || *out > kMax) return false;
+        at_ += static_cast<std::size_t>(end - first);
+        return true;
+    }
+
+    std::string_view text_;
+    std::size_t at_;
+};
+}  // namespace
+
+Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text) {
+    // checkpoint_text()'s shape: {"balances":{…integers…},"batches":[rows],…
+    constexpr std::string_view head = "{\"balances\":{", batches = ",\"batches\":[";
+    const std::size_t balances_end = text.find('}');
+    // (no "{", "[" or escape inside the balances: their first "}" closes them)
+    if (text.substr(0, head.size()) == head && balances_end != std::string_view::npos &&
+        balances_end > head.size() &&
+        text.substr(head.size(), balances_end - head.size()).find_first_of("{[\\") ==
+            std::string_view::npos &&
+        text.substr(balances_end + 1, batches.size()) == batches) {
+        const std::size_t rows_at = balances_end + 1 + batches.size();
+        std::vector<ledger::Batch> rows;
+        BatchRows reader(text, rows_at);
+        if (reader.read(&rows)) {
+            std::string rest(text.substr(0, rows_at));
+            rest.append(text.substr(reader.end() - 1));  // from the batches' "]" on
+            DecodeError e;
+            if (const auto j = parse_json(rest, &e)) {
+                Decoded<ledger::Checkpoint> out = decode_checkpoint(*j);
+                if (out.ok() && out.value->batches.empty()) {
+                    out.value->batches = std::move(rows);
+                    return out;
+                }
+            }
+        }
+    }
+    DecodeError e;
+    const auto j = parse_json(text, &e);
+    if (!j) {
+        Decoded<ledger::Checkpoint> out;
+        out.error = e;
+        return out;
+    }
+    return decode_checkpoint(*j);
+}
+
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path) {
     Decoded<ledger::Checkpoint> out;
     ledger::Checkpoint c;

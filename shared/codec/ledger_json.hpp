@@ -18,6 +18,9 @@ Json encode_checkpoint(const ledger::Checkpoint& c);
 // member may hold thousands, and every write of hers stores them.
 std::string checkpoint_text(const ledger::Checkpoint& c);
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path = "checkpoint");
+// decode_checkpoint() of the text parsed, the batches read straight from the text when it is
+// as checkpoint_text() writes them (else, and for any error, through the DOM as before).
+Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text);
 
 // A member's snapshot as the server stores it beside the checkpoint (member_state.points), for
 // the reads inside its window (Ledger::next_change_ms); as_of_ms is not stored, the reader sets

@@ -1,6 +1,11 @@
+#include "codec/ledger_json.hpp"
+
 #include <doctest/doctest.h>
 
-#include "codec/ledger_json.hpp"
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "core/ledger/ledger.hpp"
 
 using namespace kopilka;
@@ -106,7 +111,39 @@ TEST_CASE("checkpoint_text writes what the DOM would, whatever the receipt ids h
             .status));
     const ledger::Checkpoint c = l.checkpoint();
     REQUIRE(c.batches.size() == std::size(ids));
-    CHECK(codec::checkpoint_text(c) == codec::encode_checkpoint(c).dump());
+    const std::string text = codec::checkpoint_text(c);
+    CHECK(text == codec::encode_checkpoint(c).dump());
     CHECK(codec::checkpoint_text(ledger::Checkpoint{}) ==
           codec::encode_checkpoint(ledger::Checkpoint{}).dump());
+
+    // Read back: straight from the text, or through the DOM when it is not as written (ids with
+    // escapes, spaces, objects of format 1), the same checkpoint; a bad row the same error.
+    const auto read = codec::checkpoint_from_text(text);
+    REQUIRE_MESSAGE(read.ok(), read.error.message);
+    CHECK(codec::checkpoint_text(*read.value) == text);
+    const auto spaced = codec::checkpoint_from_text(codec::encode_checkpoint(c).dump(2));
+    REQUIRE_MESSAGE(spaced.ok(), spaced.error.message);
+    CHECK(codec::checkpoint_text(*spaced.value) == text);
+    ledger::Checkpoint plain = c;
+    plain.batches.erase(plain.batches.begin() + 2, plain.batches.begin() + 4);  // the escapes
+    const std::string plain_text = codec::checkpoint_text(plain);
+    const auto fast = codec::checkpoint_from_text(plain_text);
+    REQUIRE_MESSAGE(fast.ok(), fast.error.message);
+    CHECK(codec::checkpoint_text(*fast.value) == plain_text);
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{",105,105,", ",-105,105,"},
+                                                          {",105,105,", ",0105,105,"},
+                                                          {"\"earn\"", "\"gift\""},
+                                                          {",false]", ",0]"},
+                                                          {"[\"00000000", "[\"x0000000"}}) {
+        std::string bad = plain_text;
+        REQUIRE(bad.find(from) != std::string::npos);
+        bad.replace(bad.find(from), from.size(), to);
+        const auto d = codec::checkpoint_from_text(bad);
+        CHECK_FALSE(d.ok());
+        codec::DecodeError e;
+        const auto dom = codec::parse_json(bad, &e);
+        if (dom) CHECK(d.error.field == codec::decode_checkpoint(*dom).error.field);
+    }
+    CHECK(codec::checkpoint_from_text("{\"balances\":{").error.code == "malformed_json");
 }

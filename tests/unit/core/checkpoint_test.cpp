@@ -105,8 +105,12 @@ std::string dump(const Snapshot& s) {
 Checkpoint through_codec(const Checkpoint& c) {
     const std::string text = kopilka::codec::checkpoint_text(c);
     REQUIRE(text == kopilka::codec::encode_checkpoint(c).dump());
-    const auto decoded = kopilka::codec::decode_checkpoint(kopilka::codec::Json::parse(text));
+    const auto decoded = kopilka::codec::checkpoint_from_text(text);
+    const auto through_dom = kopilka::codec::decode_checkpoint(kopilka::codec::Json::parse(text));
+    REQUIRE(through_dom.ok());
+    REQUIRE(kopilka::codec::checkpoint_text(*through_dom.value) == text);
     REQUIRE_MESSAGE(decoded.ok(), decoded.error.message);
+    REQUIRE(kopilka::codec::checkpoint_text(*decoded.value) == text);
     return *decoded.value;
 }
 

@@ -1156,9 +1156,7 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
         if (body.empty()) return std::nullopt;
         left_out = body[0][0];
     }
-    codec::DecodeError e;
-    const auto j = codec::parse_json(left_out.empty() ? r[3] : left_out, &e);
-    auto c = j ? codec::decode_checkpoint(*j) : codec::Decoded<ledger::Checkpoint>{};
+    auto c = codec::checkpoint_from_text(left_out.empty() ? r[3] : left_out);
     if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[1])) return std::nullopt;
     std::vector<ledger::Entry> after;
     for (std::size_t i = 1; i < rows.size(); ++i) after.push_back(stored_entry(rows[i][3]));
