@@ -1692,8 +1692,9 @@ bool SqlStore::empty() {
 }
 
 // With row locks (PostgreSQL) the transaction's first statements take the member's write
-// lock: the member's member_counters row is created if missing (ON CONFLICT DO NOTHING waits
-// for a concurrent inserter and then does nothing) and locked FOR UPDATE, so a second writer
+// lock: the member's member_counters row is locked FOR UPDATE — created first if missing (ON
+// CONFLICT DO NOTHING waits for a concurrent inserter and then does nothing; the lock is then
+// taken again), one statement for a member who has one — so a second writer
 // for the same member — another thread or another server process — blocks there until the
 // first commits or rolls back. Every later statement in READ COMMITTED takes a fresh
 // snapshot, so once the lock is held the transaction reads the member's rows as the previous
@@ -1707,17 +1708,17 @@ bool SqlStore::empty() {
 bool SqlStore::with_member(const std::string& merchant_id, const std::string& member_id,
                            const std::function<bool(MemberTx&)>& fn) {
     return write([&](Sql& s) {
-        if (s.dialect().row_locks && !member_id.empty()) {
+        const char* const lock =
+            "SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR UPDATE";
+        if (s.dialect().row_locks && !member_id.empty() &&
+            s.query(lock, {merchant_id, member_id}).empty()) {
             s.exec(
                 "INSERT INTO member_counters (merchant_id, member_id, spend_total, "
                 "last_purchase_ms, tier_held, "
                 "window_start_ms, stamps) VALUES ($1, $2, 0, 0, '', 0, '{}') "
                 "ON CONFLICT (merchant_id, member_id) DO NOTHING",
                 {merchant_id, member_id});
-            s.query(
-                "SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR "
-                "UPDATE",
-                {merchant_id, member_id});
+            s.query(lock, {merchant_id, member_id});
         }
         SqlMemberTx tx(s, merchant_id, member_id);
         if (!fn(tx)) return false;
