@@ -294,57 +294,27 @@ std::string checkpoint_text(const ledger::Checkpoint& c) {
 }
 
 namespace {
-// Reads checkpoint_text()'s batch rows from text at *at (just after the batches' "["), up to
-// and including the closing "]"; false at anything else (an escape in a string, a space, a
-// number as the writer never writes it, a value read_batch_row() refuses): the caller then
-// reads the whole text through the DOM, which says what is wrong, if anything.
-class BatchRows {
+// Reads text exactly as dump() writes what this file encodes (no spaces, keys in order, strings
+// without escapes, integers without sign or leading zero unless negative): each step is false
+// at anything else, and the caller then reads the text through the DOM, which says what is
+// wrong, if anything. Values are range-checked as the DOM's readers check them.
+class Canonical {
   public:
-    BatchRows(std::string_view text, std::size_t at) : text_(text), at_(at) {}
+    Canonical(std::string_view text, std::size_t at = 0) : text_(text), at_(at) {}
 
-    bool read(std::vector<ledger::Batch>* out) {
-        if (take(']')) return true;
-        do {
-            ledger::Batch b;
-            std::string_view id, reason;
-            std::int64_t* const numbers[] = {&b.points, &b.free, &b.held, &b.available_at_ms,
-                                             &b.expires_at_ms};
-            if (!take('[') || !string(&id) || !take(',') || !string(&reason) || !take(','))
-                return false;
-            std::string_view receipt;
-            if (!string(&receipt) || receipt.size() > 256) return false;
-            for (std::int64_t* n : numbers)
-                if (!take(',') || !integer(n)) return false;
-            if (!take(',')) return false;
-            if (text_.substr(at_, 4) == "true")
-                b.expired = true, at_ += 4;
-            else if (text_.substr(at_, 5) == "false")
-                at_ += 5;
-            else
-                return false;
-            if (!take(']')) return false;
-            const auto parsed = ledger::parse_entry_id(std::string(id));
-            if (!parsed ||
-                !enum_named<ledger::Reason, 9>(std::string(reason), &b.reason, ledger::reason_name))
-                return false;
-            b.id = *parsed;
-            b.receipt_id = std::string(receipt);
-            out->push_back(std::move(b));
-            if (out->size() > ledger::batches_open_max) return false;
-        } while (take(','));
-        return take(']');
-    }
-    std::size_t end() const { return at_; }
-
-  private:
     bool take(char ch) {
         if (at_ >= text_.size() || text_[at_] != ch) return false;
         ++at_;
         return true;
     }
+    bool literal(std::string_view s) {
+        if (text_.substr(at_, s.size()) != s) return false;
+        at_ += s.size();
+        return true;
+    }
     // A string without escapes or control characters (bytes from 0x80 on as they are: the
-    // database holds valid UTF-8, as the writer wrote it).
-    bool string(std::string_view* out) {
+    // database holds valid UTF-8, as the writer wrote it), at most max bytes.
+    bool string(std::string_view* out, std::size_t max = std::string_view::npos) {
         if (!take('"')) return false;
         const std::size_t from = at_;
         while (at_ < text_.size() && text_[at_] != '"') {
@@ -353,22 +323,91 @@ class BatchRows {
             ++at_;
         }
         *out = text_.substr(from, at_ - from);
-        return take('"');
+        return out->size() <= max && take('"');
     }
-    // 0 to kMax as dump() writes it (no sign, no leading zero).
-    bool integer(std::int64_t* out) {
+    bool integer(std::int64_t* out, std::int64_t min, std::int64_t max) {
         const char* first = text_.data() + at_;
         const char* last = text_.data() + text_.size();
-        if (first == last || *first < '0' || *first > '9') return false;
+        const char* digits = first != last && *first == '-' ? first + 1 : first;
+        if (digits == last || *digits < '0' || *digits > '9') return false;
         const auto [end, ec] = std::from_chars(first, last, *out);
-        if (ec != std::errc() || (*first == '0' && end - first > 1) || *out > kMax) return false;
+        if (ec != std::errc() || (*digits == '0' && (end - digits > 1 || digits != first)) ||
+            *out < min || *out > max)
+            return false;
         at_ += static_cast<std::size_t>(end - first);
         return true;
     }
+    bool boolean(bool* out) {
+        if (literal("true")) {
+            *out = true;
+            return true;
+        }
+        *out = false;
+        return literal("false");
+    }
+    bool id(ledger::EntryId* out) {
+        std::string_view hex;
+        if (!string(&hex)) return false;
+        const auto parsed = ledger::parse_entry_id(std::string(hex));
+        if (!parsed) return false;
+        *out = *parsed;
+        return true;
+    }
+    bool reason(ledger::Reason* out) {
+        std::string_view name;
+        return string(&name) &&
+               enum_named<ledger::Reason, 9>(std::string(name), out, ledger::reason_name);
+    }
+    // "[" item ("," item)* "]" or "[]", at most max items; item reads one.
+    template <typename Item>
+    bool list(std::size_t max, Item item) {
+        if (!take('[')) return false;
+        if (take(']')) return true;
+        std::size_t n = 0;
+        do {
+            if (++n > max || !item()) return false;
+        } while (take(','));
+        return take(']');
+    }
+    bool done() const { return at_ == text_.size(); }
+    std::size_t at() const { return at_; }
 
+  private:
     std::string_view text_;
     std::size_t at_;
 };
+
+// checkpoint_text()'s batch rows, from text at `at` (the batches' "[") to their "]".
+bool read_batch_rows(Canonical& in, std::vector<ledger::Batch>* out) {
+    return in.list(ledger::batches_open_max, [&] {
+        ledger::Batch b;
+        std::string_view receipt;
+        if (!in.take('[') || !in.id(&b.id) || !in.take(',') || !in.reason(&b.reason) ||
+            !in.take(',') || !in.string(&receipt, 256))
+            return false;
+        for (std::int64_t* n : {&b.points, &b.free, &b.held, &b.available_at_ms, &b.expires_at_ms})
+            if (!in.take(',') || !in.integer(n, 0, kMax)) return false;
+        if (!in.take(',') || !in.boolean(&b.expired) || !in.take(']')) return false;
+        b.receipt_id = std::string(receipt);
+        out->push_back(std::move(b));
+        return true;
+    });
+}
+
+// encode_line()'s object as dump() writes it.
+bool read_line_text(Canonical& in, ledger::HistoryLine* h) {
+    std::string_view rule;
+    if (!in.literal("{\"at_ms\":") || !in.integer(&h->at_ms, 0, kMax) ||
+        !in.literal(",\"automatic\":") || !in.boolean(&h->automatic) ||
+        !in.literal(",\"balance_delta\":") || !in.integer(&h->balance_delta, -kMax, kMax) ||
+        !in.literal(",\"id\":") || !in.id(&h->id) || !in.literal(",\"points\":") ||
+        !in.integer(&h->points, -kMax, kMax) || !in.literal(",\"reason\":") ||
+        !in.reason(&h->reason) || !in.literal(",\"rule\":") || !in.string(&rule, 256) ||
+        !in.take('}'))
+        return false;
+    h->rule = std::string(rule);
+    return true;
+}
 }  // namespace
 
 Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text) {
@@ -381,12 +420,12 @@ Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text) {
         text.substr(head.size(), balances_end - head.size()).find_first_of("{[\\") ==
             std::string_view::npos &&
         text.substr(balances_end + 1, batches.size()) == batches) {
-        const std::size_t rows_at = balances_end + 1 + batches.size();
+        const std::size_t rows_at = balances_end + 1 + batches.size() - 1;  // at the "["
         std::vector<ledger::Batch> rows;
-        BatchRows reader(text, rows_at);
-        if (reader.read(&rows)) {
-            std::string rest(text.substr(0, rows_at));
-            rest.append(text.substr(reader.end() - 1));  // from the batches' "]" on
+        Canonical reader(text, rows_at);
+        if (read_batch_rows(reader, &rows)) {
+            std::string rest(text.substr(0, rows_at + 1));
+            rest.append(text.substr(reader.at() - 1));  // from the batches' "]" on
             DecodeError e;
             if (const auto j = parse_json(rest, &e)) {
                 Decoded<ledger::Checkpoint> out = decode_checkpoint(*j);
@@ -494,6 +533,53 @@ Decoded<ledger::Snapshot> decode_points(const Json& j, std::string_view path) {
                      [&](ObjectReader& h, std::size_t) { s.history.push_back(read_line(h)); });
     if (r.ok()) out.value = std::move(s);
     return out;
+}
+
+Decoded<ledger::Snapshot> points_from_text(std::string_view text) {
+    // encode_points(s).dump()'s keys, in its order.
+    ledger::Snapshot s;
+    const ledger::SnapshotOptions shown;
+    Canonical in(text);
+    const auto number = [&](std::string_view key, std::int64_t* n) {
+        return in.literal(key) && in.integer(n, -kMax, kMax);
+    };
+    if (number("{\"available\":", &s.available) && number(",\"balance\":", &s.balance) &&
+        number(",\"debt\":", &s.debt) && number(",\"earned_lifetime\":", &s.earned_lifetime) &&
+        number(",\"expired_lifetime\":", &s.expired_lifetime) && in.literal(",\"expiring\":") &&
+        in.list(shown.expiring_max,
+                [&] {
+                    ledger::ExpiringPoints x;
+                    if (!in.literal("{\"expires_at_ms\":") ||
+                        !in.integer(&x.expires_at_ms, 0, kMax) || !in.literal(",\"pending\":") ||
+                        !in.boolean(&x.pending) || !in.literal(",\"points\":") ||
+                        !in.integer(&x.points, 0, kMax) || !in.take('}'))
+                        return false;
+                    s.expiring.push_back(x);
+                    return true;
+                }) &&
+        in.literal(",\"history\":") &&
+        in.list(shown.history_max,
+                [&] {
+                    ledger::HistoryLine h;
+                    if (!read_line_text(in, &h)) return false;
+                    s.history.push_back(std::move(h));
+                    return true;
+                }) &&
+        number(",\"pending\":", &s.pending) &&
+        number(",\"redeemed_lifetime\":", &s.redeemed_lifetime) &&
+        number(",\"reserved\":", &s.reserved) && in.take('}') && in.done()) {
+        Decoded<ledger::Snapshot> out;
+        out.value = std::move(s);
+        return out;
+    }
+    DecodeError e;
+    const auto j = parse_json(text, &e);
+    if (!j) {
+        Decoded<ledger::Snapshot> out;
+        out.error = e;
+        return out;
+    }
+    return decode_points(*j);
 }
 
 void read_operation_id(ObjectReader& r, ledger::EntryId* out) {

@@ -27,6 +27,9 @@ Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text);
 // it. The expiring and history lines as snapshot() with default options gives them.
 Json encode_points(const ledger::Snapshot& s);
 Decoded<ledger::Snapshot> decode_points(const Json& j, std::string_view path = "points");
+// decode_points() of the text parsed, read straight from the text when it is as
+// encode_points().dump() writes it (else, and for any error, through the DOM).
+Decoded<ledger::Snapshot> points_from_text(std::string_view text);
 
 class ObjectReader;
 // Reads "operation_id", a write's idempotency key: 32 hex digits, not all zero.

@@ -1137,10 +1137,8 @@ std::optional<StoredPoints> SqlMemberTx::stored_points() {
     StoredPoints out;
     out.from_ms = to_i64(r[13]);
     out.until_ms = to_i64(r[14]);
-    codec::DecodeError e;
-    if (const auto j = codec::parse_json(r[12], &e))
-        if (auto points = codec::decode_points(*j); points.ok())
-            out.points = std::move(points.value);
+    if (auto points = codec::points_from_text(r[12]); points.ok())
+        out.points = std::move(points.value);
     return out;
 }
 
