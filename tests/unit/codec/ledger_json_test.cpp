@@ -130,12 +130,13 @@ TEST_CASE("checkpoint_text writes what the DOM would, whatever the receipt ids h
     const auto fast = codec::checkpoint_from_text(plain_text);
     REQUIRE_MESSAGE(fast.ok(), fast.error.message);
     CHECK(codec::checkpoint_text(*fast.value) == plain_text);
-    for (const auto& [from, to] :
+    for (const auto& swap :
          std::vector<std::pair<std::string, std::string>>{{",105,105,", ",-105,105,"},
                                                           {",105,105,", ",0105,105,"},
                                                           {"\"earn\"", "\"gift\""},
                                                           {",false]", ",0]"},
                                                           {"[\"00000000", "[\"x0000000"}}) {
+        const std::string &from = swap.first, &to = swap.second;
         std::string bad = plain_text;
         REQUIRE(bad.find(from) != std::string::npos);
         bad.replace(bad.find(from), from.size(), to);
@@ -184,12 +185,13 @@ TEST_CASE("points_from_text reads the stored snapshot straight from the text, as
     ledger::Snapshot plain = s;
     for (auto& h : plain.history) h.rule = "welcome";
     const std::string text = codec::encode_points(plain).dump();
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& swap : std::vector<std::pair<std::string, std::string>>{
              {"\"available\":", "\"available\":-"},
              {"\"reason\":\"redeem\"", "\"reason\":\"gift\""},
              {"\"pending\":false", "\"pending\":0"},
              {"\"reserved\":0", "\"reserved\":00"},
              {"\"id\":\"0", "\"id\":\"x"}}) {
+        const std::string &from = swap.first, &to = swap.second;
         std::string bad = text;
         REQUIRE_MESSAGE(bad.find(from) != std::string::npos, from);
         bad.replace(bad.find(from), from.size(), to);
