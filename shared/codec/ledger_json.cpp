@@ -222,20 +222,37 @@ ledger::HistoryLine read_line(ObjectReader& r) {
     return h;
 }
 
-}  // namespace
-
-Json encode_checkpoint(const ledger::Checkpoint& c) {
-    Json balances = Json::object(), batches = Json::array(), reservations = Json::array(),
-         history = Json::array();
+// encode_checkpoint() with an empty batches array (checkpoint_text() writes them itself).
+Json encode_checkpoint_without_batches(const ledger::Checkpoint& c) {
+    Json balances = Json::object(), reservations = Json::array(), history = Json::array();
     for (std::size_t i = 0; i < ledger::accounts_count; ++i)
         balances[std::string(ledger::account_name(static_cast<ledger::Account>(i)))] =
             c.balances[i];
-    for (const auto& b : c.batches) batches.push_back(encode_batch(b));
     for (const auto& r : c.reservations) reservations.push_back(encode_reservation(r));
     for (const auto& h : c.history) history.push_back(encode_line(h));
     return {{"entries", c.entries}, {"last_at_ms", c.last_at_ms}, {"operations", c.operations},
-            {"balances", balances}, {"batches", batches},         {"reservations", reservations},
+            {"balances", balances}, {"batches", Json::array()},   {"reservations", reservations},
             {"history", history}};
+}
+
+// decode(parsed text), or the parse's error.
+template <class T>
+Decoded<T> through_dom(std::string_view text, Decoded<T> (*decode)(const Json&, std::string_view),
+                       std::string_view path) {
+    DecodeError e;
+    const auto j = parse_json(text, &e);
+    if (j) return decode(*j, path);
+    Decoded<T> out;
+    out.error = e;
+    return out;
+}
+}  // namespace
+
+Json encode_checkpoint(const ledger::Checkpoint& c) {
+    Json j = encode_checkpoint_without_batches(c);
+    Json& batches = j["batches"];
+    for (const auto& b : c.batches) batches.push_back(encode_batch(b));
+    return j;
 }
 
 namespace {
@@ -260,14 +277,8 @@ void append_string(std::string* out, const std::string& s) {
 }  // namespace
 
 std::string checkpoint_text(const ledger::Checkpoint& c) {
-    ledger::Checkpoint rest;  // everything but the batches, through the DOM (a few lines)
-    rest.entries = c.entries;
-    rest.last_at_ms = c.last_at_ms;
-    rest.operations = c.operations;
-    rest.balances = c.balances;
-    rest.reservations = c.reservations;
-    rest.history = c.history;
-    std::string text = encode_checkpoint(rest).dump();
+    // Everything but the batches through the DOM (a few lines).
+    std::string text = encode_checkpoint_without_batches(c).dump();
     // The keys are in order: "balances" (account names and integers only) comes first, so the
     // first empty batches array is the checkpoint's own.
     constexpr std::string_view empty = "\"batches\":[]";
@@ -295,9 +306,9 @@ std::string checkpoint_text(const ledger::Checkpoint& c) {
 
 namespace {
 // Reads text exactly as dump() writes what this file encodes (no spaces, keys in order, strings
-// without escapes, integers without sign or leading zero unless negative): each step is false
-// at anything else, and the caller then reads the text through the DOM, which says what is
-// wrong, if anything. Values are range-checked as the DOM's readers check them.
+// without escapes, integers with no leading zero and a minus only before a non-zero one): each
+// step is false at anything else, and the caller then reads the text through the DOM, which
+// says what is wrong, if anything. Values are range-checked as the DOM's readers check them.
 class Canonical {
   public:
     Canonical(std::string_view text, std::size_t at = 0) : text_(text), at_(at) {}
@@ -436,14 +447,7 @@ Decoded<ledger::Checkpoint> checkpoint_from_text(std::string_view text) {
             }
         }
     }
-    DecodeError e;
-    const auto j = parse_json(text, &e);
-    if (!j) {
-        Decoded<ledger::Checkpoint> out;
-        out.error = e;
-        return out;
-    }
-    return decode_checkpoint(*j);
+    return through_dom<ledger::Checkpoint>(text, decode_checkpoint, "checkpoint");
 }
 
 Decoded<ledger::Checkpoint> decode_checkpoint(const Json& j, std::string_view path) {
@@ -572,14 +576,7 @@ Decoded<ledger::Snapshot> points_from_text(std::string_view text) {
         out.value = std::move(s);
         return out;
     }
-    DecodeError e;
-    const auto j = parse_json(text, &e);
-    if (!j) {
-        Decoded<ledger::Snapshot> out;
-        out.error = e;
-        return out;
-    }
-    return decode_points(*j);
+    return through_dom<ledger::Snapshot>(text, decode_points, "points");
 }
 
 void read_operation_id(ObjectReader& r, ledger::EntryId* out) {

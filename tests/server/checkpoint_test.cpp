@@ -284,6 +284,14 @@ Target pg_target(const PgDatabase& pg) {
     return t;
 }
 
+// check on a fresh PostgreSQL database with a server seeded with the demo.
+void on_postgres(void (*check)(const Target&, std::unique_ptr<ServerProcess>)) {
+    PgDatabase pg;
+    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
+    auto server = start_server(pg.url, {"--seed-demo"});
+    check(pg_target(pg), std::move(server));
+}
+
 }  // namespace
 
 TEST_CASE_FIXTURE(WithDemoServer,
@@ -292,10 +300,7 @@ TEST_CASE_FIXTURE(WithDemoServer,
 }
 
 TEST_CASE("checkpoints (PostgreSQL): stored with every write, audited, a corrupt one named") {
-    PgDatabase pg;
-    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
-    auto server = start_server(pg.url, {"--seed-demo"});
-    check_checkpoints(pg_target(pg), std::move(server));
+    on_postgres(check_checkpoints);
 }
 
 TEST_CASE_FIXTURE(WithDemoServer,
@@ -304,8 +309,5 @@ TEST_CASE_FIXTURE(WithDemoServer,
 }
 
 TEST_CASE("tier window's running sum (PostgreSQL): the window's receipts wherever it starts") {
-    PgDatabase pg;
-    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
-    auto server = start_server(pg.url, {"--seed-demo"});
-    check_tier_sum(pg_target(pg), std::move(server));
+    on_postgres(check_tier_sum);
 }

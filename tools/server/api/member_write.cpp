@@ -202,11 +202,9 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Snapshot& points,
                            const std::string& tier_held, std::int64_t now_ms,
-                           const SpinOffer& spins, std::optional<std::int64_t> tier_qualifying) {
+                           const SpinOffer& spins) {
     members::TierState tier{0, tier_held};
-    if (p.tiers)
-        tier.qualifying = tier_qualifying ? *tier_qualifying
-                                          : tx.tier_qualifying_since(tier_window_start(p, now_ms));
+    if (p.tiers) tier.qualifying = tx.tier_qualifying_since(tier_window_start(p, now_ms));
     members::MemberSnapshot snapshot =
         members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
                                        points, tier, spins.available, now_ms);

@@ -117,12 +117,11 @@ std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
 std::int64_t tier_window_asked(const program::Program& p, std::int64_t now_ms);
 
 // The member's snapshot after a write (points: the ledger's), as JSON; spins as
-// api/wheel_state.hpp's spin_offer says. tier_qualifying: the tier window's qualifying spend
-// when the caller knows it (otherwise the database sums it).
+// api/wheel_state.hpp's spin_offer says. The tier window's qualifying spend is the
+// transaction's (MemberTx::tier_qualifying_since), with the receipts it wrote.
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Snapshot& points,
                            const std::string& tier_held, std::int64_t now_ms,
-                           const SpinOffer& spins = {},
-                           std::optional<std::int64_t> tier_qualifying = std::nullopt);
+                           const SpinOffer& spins = {});
 
 }  // namespace kopilka::server

@@ -245,10 +245,6 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         may_credit_inviter = referral && q.referral_invitee_bonus > 0;
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
-        // The window's qualifying spend with this receipt, as the database would now sum it.
-        const std::int64_t qualifying_after =
-            context.tier_qualifying +
-            (rq.receipt.at_ms >= tier_window_start(*program, now_ms) ? qualifying : 0);
         const Json quote_json = codec::encode_quote(q, *program);
         if (!tx.insert_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms,
                                 q.paid, qualifying, codec::encode_receipt(rq.receipt).dump(),
@@ -266,8 +262,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                      {"member", snapshot_after(tx, *program, *merchant, *member, l.snapshot(),
                                                counters.tier_held, now_ms,
                                                spin_offer(*merchant, member->member_id, wheel,
-                                                          counters.spins, now_ms),
-                                               qualifying_after)}},
+                                                          counters.spins, now_ms))}},
                 {}};
         return true;
     });

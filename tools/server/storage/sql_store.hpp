@@ -155,34 +155,34 @@ class SqlMemberTx final : public MemberTx {
         return *sql_;
     }
 
-  // The first statement's rows (kCheckpointSelect), read once for checkpoint() and points_at().
-  const std::vector<SqlRow>& state_rows();
+    // The first statement's rows (kCheckpointSelect), read once for checkpoint() and points_at().
+    const std::vector<SqlRow>& state_rows();
+    void tier_change(std::int64_t at_ms, std::int64_t delta);
 
-  Sql* sql_ = nullptr;  // null: read through checkpoint_read_ only
-  std::string merchant_, member_;
-  bool one_statement_ = false;
-  int statements_ = 0;
-  CheckpointRead checkpoint_read_;
-  std::optional<std::int64_t> tier_since_;       // expect_tier_window()
-  // The tier window's sum known in this transaction: its start and the sum, with the receipts
-  // this transaction added or changed (tier_change()); unsaved: the stored running sum does not
-  // have them yet (save_counters() or finish() store it).
-  struct TierSum {
-      std::int64_t since = 0;
-      std::int64_t sum = 0;
-  };
-  std::optional<TierSum> tier_sum_;
-  bool tier_sum_unsaved_ = false;
-  // What the receipts receipt() read counted for the tier, by id (save_receipt's change).
-  std::map<std::string, std::int64_t> receipts_qualifying_;
-  void tier_change(std::int64_t at_ms, std::int64_t delta);
-  std::optional<std::int64_t> points_at_;        // points_at()'s time
-  std::optional<std::vector<SqlRow>> state_rows_;
-  std::int64_t seq_ = -1;  // the next entry's sequence number, once known
-  // Read with the checkpoint: the counters (kept up to date by save_counters), and the entries
-  // from the checkpoint's count on, for the one entries_from() call that asks for them.
-  std::optional<MemberCounters> counters_;
-  std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
+    Sql* sql_ = nullptr;  // null: read through checkpoint_read_ only
+    std::string merchant_, member_;
+    bool one_statement_ = false;
+    int statements_ = 0;
+    CheckpointRead checkpoint_read_;
+    std::optional<std::int64_t> tier_since_;  // expect_tier_window()
+    // The tier window's sum known in this transaction: its start and the sum, with the receipts
+    // this transaction added or changed (tier_change()); unsaved: the stored running sum does not
+    // have them yet (save_counters() or finish() store it).
+    struct TierSum {
+        std::int64_t since = 0;
+        std::int64_t sum = 0;
+    };
+    std::optional<TierSum> tier_sum_;
+    bool tier_sum_unsaved_ = false;
+    // What the receipts receipt() read counted for the tier, by id (save_receipt's change).
+    std::map<std::string, std::int64_t> receipts_qualifying_;
+    std::optional<std::int64_t> points_at_;  // points_at()'s time
+    std::optional<std::vector<SqlRow>> state_rows_;
+    std::int64_t seq_ = -1;  // the next entry's sequence number, once known
+    // Read with the checkpoint: the counters (kept up to date by save_counters), and the entries
+    // from the checkpoint's count on, for the one entries_from() call that asks for them.
+    std::optional<MemberCounters> counters_;
+    std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
 };
 
 // Whether sql may write a table the configuration cache keeps (merchants, api_keys, programs,

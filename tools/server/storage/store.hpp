@@ -399,6 +399,8 @@ public:
     virtual std::vector<ledger::Entry> entries_since(std::int64_t since_ms) = 0;
     virtual MemberCounters counters() = 0;
     virtual std::optional<ReceiptRecord> receipt(const std::string& receipt_id) = 0;
+    // What the member's receipts dated since_ms or later count for her tier, the receipts this
+    // transaction inserted or changed included.
     virtual std::int64_t tier_qualifying_since(std::int64_t since_ms) = 0;
     // Says tier_qualifying_since(since_ms) will be asked, so a store may read it with the
     // checkpoint (in the same statement); the answer is the same either way.
