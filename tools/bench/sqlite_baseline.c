@@ -94,24 +94,26 @@ static const char* const kSql[STATEMENTS] = {
               "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
               "THEN 0 ELSE 1 END, CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 WHEN "
               "c.tier_sum_from_ms IS NULL THEN (SELECT CAST(COALESCE(SUM(r.tier_qualifying), 0) "
-              "AS BIGINT) FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = $2 AND "
-              "r.at_ms >= CAST($3 AS BIGINT)) ELSE c.tier_sum + (SELECT "
+              "AS BIGINT) FROM (SELECT r.tier_qualifying FROM receipts r WHERE r.merchant_id = "
+              "$1 AND r.member_id = $2 AND r.at_ms >= CAST($3 AS BIGINT) ORDER BY r.at_ms) r) "
+              "ELSE c.tier_sum + (SELECT "
               "CAST(COALESCE(SUM(CASE WHEN r.at_ms >= CAST($3 AS BIGINT) THEN r.tier_qualifying "
-              "ELSE -r.tier_qualifying END), 0) AS BIGINT) FROM receipts r WHERE r.merchant_id = "
+              "ELSE -r.tier_qualifying END), 0) AS BIGINT) FROM (SELECT r.at_ms, "
+              "r.tier_qualifying FROM receipts r WHERE r.merchant_id = "
               "$1 AND r.member_id = $2 AND r.at_ms >= CASE WHEN CAST($3 AS BIGINT) < "
               "c.tier_sum_from_ms THEN CAST($3 AS BIGINT) ELSE c.tier_sum_from_ms END AND "
               "r.at_ms < CASE WHEN CAST($3 AS BIGINT) < c.tier_sum_from_ms THEN "
-              "c.tier_sum_from_ms ELSE CAST($3 AS BIGINT) END) END, "
+              "c.tier_sum_from_ms ELSE CAST($3 AS BIGINT) END ORDER BY r.at_ms) r) END, "
               "s.points, s.points_from_ms, s.points_until_ms "
               "FROM (SELECT 1 AS one) k LEFT JOIN member_state s ON s.merchant_id = $1 AND "
               "s.member_id = $2 LEFT JOIN member_counters c ON c.merchant_id = $1 AND "
               "c.member_id = $2 UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, "
-              "NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM member_entries e WHERE "
-              "e.merchant_id = $1 AND "
+              "NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT e.seq, e.body FROM "
+              "member_entries e WHERE e.merchant_id = $1 AND "
               "e.member_id = $2 AND e.seq >= (SELECT x.seq FROM member_state x WHERE "
               "x.merchant_id = $1 AND x.member_id = $2) AND e.seq < (SELECT x.seq FROM "
               "member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) + "
-              "4611686018427387904 ORDER BY 1, 2",
+              "4611686018427387904 ORDER BY e.seq) e ORDER BY 1, 2",
     [ENTRIES_FROM] = "SELECT body FROM member_entries WHERE merchant_id = $1 AND member_id = $2 "
                      "AND seq >= $3 ORDER BY seq",
     [RECEIPT] = "SELECT receipt_id, member_id, op_id, at_ms, paid, tier_qualifying, receipt, "
@@ -135,7 +137,7 @@ static const char* const kSql[STATEMENTS] = {
         "tier_sum_from_ms = excluded.tier_sum_from_ms",
     [INSERT_RECEIPT] = "INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, "
                        "paid, tier_qualifying, receipt, quote, returned) VALUES ($1, $2, $3, $4, "
-                       "$5, $6, $7, $8, $9, $10) ON CONFLICT (merchant_id, receipt_id) DO NOTHING",
+                       "$5, $6, $7, $8, $9, $10)",
     [INSERT_ENTRY] = "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, "
                      "at_ms, member_delta, body, history_no) VALUES ($1, $2, $3, $4, $5, $6, $7, "
                      "$8, CAST($9 AS BIGINT) + COALESCE((SELECT p.history_no FROM member_entries "

@@ -105,10 +105,12 @@ std::optional<ApiResult> replay_or_conflict(MemberTx& tx, const std::string& op_
     return replay;
 }
 
-ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide) {
+namespace {
+ApiResult member_write_once(Store& store, const MemberWrite& w, const Decide& decide) {
     ApiResult out;
     try {
-        store.with_member(w.merchant_id, w.member_id, [&](MemberTx& tx) {
+        const MemberReads reads{w.op_hex, true, w.tier_since, w.receipt_id, w.referral};
+        store.with_member(w.merchant_id, w.member_id, reads, [&](MemberTx& tx) {
             if (auto replay = replay_or_conflict(tx, w.op_hex, w.kind, w.request, w.merchant_id)) {
                 out = std::move(*replay);
                 return false;
@@ -138,6 +140,19 @@ ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide)
     }
     out.merchant_id = w.merchant_id;
     return out;
+}
+}  // namespace
+
+// A receipt id that another write stored after this one read it as free (add_receipt) rolls
+// this one back: decided again, it reads that receipt.
+ApiResult member_write(Store& store, const MemberWrite& w, const Decide& decide) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return member_write_once(store, w, decide);
+        } catch (const UniqueViolation& e) {
+            if (e.field != "receipt.id" || attempt == 3) throw;
+        }
+    }
 }
 
 std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms) {

@@ -81,6 +81,10 @@ struct MemberWrite {
     std::int64_t now_ms = 0;
     // The tier window's start the answer sums (tier_window_asked), read with the checkpoint.
     std::int64_t tier_since = -1;
+    // What decide reads first besides the operation and the checkpoint (MemberReads): read
+    // with them.
+    std::string receipt_id;  // tx.receipt(receipt_id)
+    bool referral = false;   // tx.referral()
 };
 
 // Runs decide for w in one transaction holding the member's write lock (a write for no

@@ -210,14 +210,17 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
                         "receipt",
                         *j,
                         now_ms,
-                        tier_window_asked(*program, now_ms)};
+                        tier_window_asked(*program, now_ms),
+                        rq.receipt.id,
+                        true};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     // Whether this answer may have qualified a referral whose inviter is still to be credited:
     // unknown (true) for an answer given before; for a new receipt, only if it qualified one.
     bool may_credit_inviter = true;
     ApiResult answer = member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
+        may_credit_inviter = true;  // decided again after a retry
         // Posted before: answered without quoting. A receipt posted at this moment by another
-        // member's operation is only seen by insert_receipt below.
+        // member's operation fails add_receipt below, and member_write decides again.
         if (tx.receipt(rq.receipt.id)) {
             *out = receipt_taken(tx, w);
             return false;
@@ -246,12 +249,9 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
         const Json quote_json = codec::encode_quote(q, *program);
-        if (!tx.insert_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms,
-                                q.paid, qualifying, codec::encode_receipt(rq.receipt).dump(),
-                                quote_json.dump(), "[]"})) {
-            *out = receipt_taken(tx, w);  // everything this transaction wrote is rolled back
-            return false;
-        }
+        tx.add_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms, q.paid,
+                        qualifying, codec::encode_receipt(rq.receipt).dump(), quote_json.dump(),
+                        "[]"});
         // After the receipt: the counters carry the tier's running sum with it (SqlMemberTx).
         count_receipt(&counters, *program, q, rq.receipt.at_ms);
         tx.save_counters(counters);

@@ -996,11 +996,20 @@ std::string contains_pattern(const std::string& text) {
 
 // [SECTION] Member transactions
 
+namespace {
+// SqlMemberTx's reads that will_read() can name ahead ($1 the merchant).
+const char* const kOperationSelect =
+    "SELECT kind, member_id, request, status, response, at_ms FROM operations "
+    "WHERE merchant_id = $1 AND op_id = $2";
+const std::string kReceiptSelect = std::string("SELECT ") + kReceiptColumns +
+                                   " FROM receipts WHERE merchant_id = $1 AND receipt_id = $2";
+const char* const kReferralSelect =
+    "SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM referrals "
+    "WHERE merchant_id = $1 AND member_id = $2";
+}  // namespace
+
 std::optional<StoredOperation> SqlMemberTx::operation(const std::string& op_id) {
-    const auto r = sql().query(
-        "SELECT kind, member_id, request, status, response, at_ms FROM operations "
-        "WHERE merchant_id = $1 AND op_id = $2",
-        {merchant_, op_id});
+    const auto r = sql().query(kOperationSelect, {merchant_, op_id});
     if (r.empty()) return std::nullopt;
     return StoredOperation{
         op_id,   r[0][0],        r[0][1], r[0][2], static_cast<int>(to_i64(r[0][3])),
@@ -1048,22 +1057,28 @@ namespace {
 // (NULLs without one). From the running sum c.tier_sum kept from c.tier_sum_from_ms on, the
 // receipts between that time and since are added (since before it) or taken away (after it):
 // a walk of the receipts that left the window since her last write, not of the window; without
-// a running sum, the window's receipts.
+// a running sum, the window's receipts. The receipts are walked in at_ms order so that
+// receipts_member (merchant, member, at_ms) is the one index that serves them: a generic plan
+// made while the table was nearly empty otherwise took the primary key and read every receipt
+// of the merchant, and kept doing so as they grew.
 std::string tier_sum_sql(const std::string& member, const std::string& since) {
-    const std::string of_member =
-        " FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = " + member +
-        " AND r.at_ms >= ";
+    const auto of_member = [&](const std::string& columns, const std::string& range) {
+        return " FROM (SELECT " + columns +
+               " FROM receipts r WHERE r.merchant_id = $1 AND r.member_id = " + member +
+               " AND r.at_ms >= " + range + " ORDER BY r.at_ms) r)";
+    };
     const std::string before = since + " < c.tier_sum_from_ms";
     return "CASE WHEN " + since +
            " < 0 THEN 0 WHEN c.tier_sum_from_ms IS NULL THEN (SELECT "
            "CAST(COALESCE(SUM(r.tier_qualifying), 0) AS BIGINT)" +
-           of_member + since +
-           ") ELSE c.tier_sum + (SELECT CAST(COALESCE(SUM(CASE WHEN r.at_ms >= " + since +
-           " THEN r.tier_qualifying ELSE -r.tier_qualifying END), 0) AS BIGINT)" + of_member +
-           "CASE WHEN " + before + " THEN " + since +
-           " ELSE c.tier_sum_from_ms END AND "
-           "r.at_ms < CASE WHEN " +
-           before + " THEN c.tier_sum_from_ms ELSE " + since + " END) END";
+           of_member("r.tier_qualifying", since) +
+           " ELSE c.tier_sum + (SELECT CAST(COALESCE(SUM(CASE WHEN r.at_ms >= " + since +
+           " THEN r.tier_qualifying ELSE -r.tier_qualifying END), 0) AS BIGINT)" +
+           of_member("r.at_ms, r.tier_qualifying",
+                     "CASE WHEN " + before + " THEN " + since +
+                         " ELSE c.tier_sum_from_ms END AND r.at_ms < CASE WHEN " + before +
+                         " THEN c.tier_sum_from_ms ELSE " + since + " END") +
+           " END";
 }
 
 // SqlMemberTx::state_rows()' statement ($1 merchant, $2 member, $3 the tier window's start or -1,
@@ -1080,11 +1095,11 @@ const std::string kCheckpointSelect =
     "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
     "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
     "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "NULL, NULL, NULL "
+    "NULL, NULL, NULL FROM (SELECT e.seq, e.body "
     "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
     "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
     "AND e.seq < (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
-    "x.member_id = $2) + 4611686018427387904 ORDER BY 1, 2";
+    "x.member_id = $2) + 4611686018427387904 ORDER BY e.seq) e ORDER BY 1, 2";
 
 // Whether the state row's stored snapshot holds at at_ms (the statements' CASE on the body).
 bool points_hold(const SqlRow& state, std::int64_t at_ms) {
@@ -1095,7 +1110,10 @@ bool points_hold(const SqlRow& state, std::int64_t at_ms) {
 // One statement, one round trip: the checkpoint row, the counters and the entries after the
 // checkpoint (its seq on; the upper bound, always true, makes it a range to PostgreSQL's
 // planner, whose guess for an open "seq >= (subquery)" is a third of the member's rows: for a
-// member with most of the table's entries it then read the whole table, 15 ms at 100 000), which
+// member with most of the table's entries it then read the whole table, 15 ms at 100 000; the
+// entries in seq order, so that the primary key is the only index that serves them: a generic
+// plan made while the tables were nearly empty otherwise took member_entries_member_at, every
+// entry of the member, and kept it as they grew — 6 ms a receipt at 20 entries), which
 // entries_from() and counters() then answer from memory; the first row is there even when the
 // member has neither (its columns NULL). With expect_tier_window(), the tier window's sum too ($3:
 // its start; -1 reads no sum); after points_at(), the body only when the snapshot does not hold.
@@ -1116,6 +1134,18 @@ const std::vector<SqlRow>& SqlMemberTx::state_rows() {
     if (tier_since_ && *tier_since_ >= 0 && !tier_sum_)
         tier_sum_ = TierSum{*tier_since_, to_i64(r[11])};
     return *state_rows_;
+}
+
+void SqlMemberTx::will_read(const MemberReads& reads) {
+    if (!sql_) return;
+    if (!reads.operation.empty()) sql_->prefetch(kOperationSelect, {merchant_, reads.operation});
+    if (reads.checkpoint) {
+        if (reads.tier_since >= 0) expect_tier_window(reads.tier_since);
+        sql_->prefetch(kCheckpointSelect,
+                       {merchant_, member_, tier_since_.value_or(-1), points_at_.value_or(-1)});
+    }
+    if (!reads.receipt.empty()) sql_->prefetch(kReceiptSelect, {merchant_, reads.receipt});
+    if (reads.referral) sql_->prefetch(kReferralSelect, {merchant_, member_});
 }
 
 // The stored snapshot when it holds at now_ms and no entry follows the checkpoint.
@@ -1164,7 +1194,7 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
 
 void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
     const ledger::Checkpoint c = l.checkpoint();
-    sql().exec(
+    sql().write(
         "INSERT INTO member_state (merchant_id, member_id, seq, version, body, points, "
         "points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
@@ -1187,9 +1217,7 @@ MemberCounters SqlMemberTx::counters() {
 }
 
 std::optional<ReceiptRecord> SqlMemberTx::receipt(const std::string& receipt_id) {
-    const auto r = sql().query(std::string("SELECT ") + kReceiptColumns +
-                                   " FROM receipts WHERE merchant_id = $1 AND receipt_id = $2",
-                               {merchant_, receipt_id});
+    const auto r = sql().query(kReceiptSelect, {merchant_, receipt_id});
     if (r.empty()) return std::nullopt;
     ReceiptRecord out = receipt_from(r[0]);
     receipts_qualifying_[out.receipt_id] = out.tier_qualifying;
@@ -1221,7 +1249,7 @@ void SqlMemberTx::tier_change(std::int64_t at_ms, std::int64_t delta) {
         tier_sum_unsaved_ = true;
         return;
     }
-    sql().exec(
+    sql().write(
         "UPDATE member_counters SET tier_sum = tier_sum + $3 WHERE merchant_id = $1 AND "
         "member_id = $2 AND tier_sum_from_ms <= $4",
         {merchant_, member_, delta, at_ms});
@@ -1231,7 +1259,7 @@ void SqlMemberTx::finish() {
     if (!tier_sum_unsaved_) return;
     // No counters row yet (SQLite's first write of a member): nothing to update, and without
     // a running sum the window's sum walks her receipts.
-    sql().exec(
+    sql().write(
         "UPDATE member_counters SET tier_sum = $3, tier_sum_from_ms = $4 "
         "WHERE merchant_id = $1 AND member_id = $2",
         {merchant_, member_, tier_sum_->sum, tier_sum_->since});
@@ -1305,7 +1333,7 @@ void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
     // balance.
     for (const auto& e : entries) {
         const std::int64_t delta = ledger::member_delta(e);
-        sql().exec(
+        sql().write(
             "INSERT INTO member_entries (merchant_id, member_id, seq, entry_id, reason, at_ms, "
             "member_delta, body, history_no) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS BIGINT) + COALESCE((SELECT "
@@ -1335,12 +1363,12 @@ void SqlMemberTx::save_counters(const MemberCounters& c) {
         upsert + ", tier_sum, tier_sum_from_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)" +
         update + ", tier_sum = excluded.tier_sum, tier_sum_from_ms = excluded.tier_sum_from_ms";
     if (!tier_sum_) {
-        sql().exec(without_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held,
-                                 c.window_start_ms, c.stamps, c.spins});
+        sql().write(without_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms,
+                                  c.tier_held, c.window_start_ms, c.stamps, c.spins});
         return;
     }
-    sql().exec(with_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held,
-                          c.window_start_ms, c.stamps, c.spins, tier_sum_->sum, tier_sum_->since});
+    sql().write(with_sum, {merchant_, member_, c.spend_total, c.last_purchase_ms, c.tier_held,
+                           c.window_start_ms, c.stamps, c.spins, tier_sum_->sum, tier_sum_->since});
     tier_sum_unsaved_ = false;
 }
 
@@ -1358,6 +1386,18 @@ bool SqlMemberTx::insert_receipt(const ReceiptRecord& r) {
     if (inserted != 1) return false;
     tier_change(r.at_ms, r.tier_qualifying);
     return true;
+}
+
+// A plain insert: a concurrent writer of the same id makes it fail (on PostgreSQL once that
+// writer commits), which rolls this transaction back.
+void SqlMemberTx::add_receipt(const ReceiptRecord& r) {
+    sql().write(
+        "INSERT INTO receipts (merchant_id, receipt_id, member_id, op_id, at_ms, paid, "
+        "tier_qualifying, receipt, quote, returned) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {merchant_, r.receipt_id, member_, r.op_id, r.at_ms, r.paid, r.tier_qualifying, r.receipt,
+         r.quote, r.returned});
+    tier_change(r.at_ms, r.tier_qualifying);
 }
 
 void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
@@ -1381,7 +1421,7 @@ void SqlMemberTx::save_receipt(const ReceiptRecord& r) {
 }
 
 void SqlMemberTx::save_operation(const StoredOperation& op) {
-    sql().exec(
+    sql().write(
         "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, status, response, "
         "at_ms) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -1404,7 +1444,7 @@ std::string SqlMemberTx::shared_state(const std::string& kind, const std::string
 
 void SqlMemberTx::save_shared_state(const std::string& kind, const std::string& id,
                                     const std::string& state) {
-    sql().exec(
+    sql().write(
         "INSERT INTO shared_state (merchant_id, kind, state_id, state) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (merchant_id, kind, state_id) DO UPDATE SET state = excluded.state",
         {merchant_, kind, id, state});
@@ -1437,25 +1477,23 @@ void SqlMemberTx::save_coupon(const CouponRecord& c) {
 }
 
 void SqlMemberTx::save_spin(const SpinRecord& s) {
-    sql().exec(
+    sql().write(
         "INSERT INTO spins (merchant_id, op_id, member_id, wheel_id, prize_id, seed, cost, at_ms) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {merchant_, s.op_id, member_, s.wheel_id, s.prize_id, s.seed, s.cost, s.at_ms});
 }
 
 std::optional<ReferralRecord> SqlMemberTx::referral() {
-    const auto r = sql().query(
-        "SELECT inviter_id, created_at_ms, qualified_at_ms, qualified_op FROM referrals "
-        "WHERE merchant_id = $1 AND member_id = $2",
-        {merchant_, member_});
+    const auto r = sql().query(kReferralSelect, {merchant_, member_});
     if (r.empty()) return std::nullopt;
     return ReferralRecord{merchant_, member_, r[0][0], to_i64(r[0][1]), to_i64(r[0][2]), r[0][3]};
 }
 
 void SqlMemberTx::save_referral(const ReferralRecord& r) {
-    sql().exec("UPDATE referrals SET qualified_at_ms = $3, qualified_op = $4 "
-               "WHERE merchant_id = $1 AND member_id = $2",
-               {merchant_, member_, r.qualified_at_ms, r.qualified_op});
+    sql().write(
+        "UPDATE referrals SET qualified_at_ms = $3, qualified_op = $4 "
+        "WHERE merchant_id = $1 AND member_id = $2",
+        {merchant_, member_, r.qualified_at_ms, r.qualified_op});
 }
 
 void SqlMemberTx::append_audit(const AuditRecord& a) {
@@ -1703,13 +1741,20 @@ bool SqlStore::empty() {
 // A write for no member (member_id "", a receipt without a card) locks nothing: such writes
 // touch no member's rows, and the database's unique keys (receipt id, operation id) decide
 // between two at once, so they don't queue behind one another.
+//
+// What reads names goes to PostgreSQL behind the lock (Sql::prefetch: one round trip for the
+// lock and the reads, each read's snapshot taken once the lock is held); when the placeholder
+// row had to be inserted first, its write drops those answers and each is read again.
 bool SqlStore::with_member(const std::string& merchant_id, const std::string& member_id,
-                           const std::function<bool(MemberTx&)>& fn) {
+                           const MemberReads& reads, const std::function<bool(MemberTx&)>& fn) {
     return write([&](Sql& s) {
         const char* const lock =
             "SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR UPDATE";
-        if (s.dialect().row_locks && !member_id.empty() &&
-            s.query(lock, {merchant_id, member_id}).empty()) {
+        const bool locks = s.dialect().row_locks && !member_id.empty();
+        if (locks) s.prefetch(lock, {merchant_id, member_id});
+        SqlMemberTx tx(s, merchant_id, member_id);
+        tx.will_read(reads);
+        if (locks && s.query(lock, {merchant_id, member_id}).empty()) {
             s.exec(
                 "INSERT INTO member_counters (merchant_id, member_id, spend_total, "
                 "last_purchase_ms, tier_held, "
@@ -1718,7 +1763,6 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
                 {merchant_id, member_id});
             s.query(lock, {merchant_id, member_id});
         }
-        SqlMemberTx tx(s, merchant_id, member_id);
         if (!fn(tx)) return false;
         tx.finish();
         return true;
@@ -1914,7 +1958,7 @@ void SqlStore::read_cards(std::vector<CardReads::Slot*>& group) {
         " AND x.merchant_id = $1 AND x.member_id = k.member_id OFFSET 0) x ON TRUE "
         "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 AND "
         "e.member_id = k.member_id AND e.seq >= x.seq AND e.seq < x.seq + 4611686018427387904 "
-        "OFFSET 0) e ON TRUE ORDER BY 1, 2, 13";
+        "ORDER BY e.seq OFFSET 0) e ON TRUE ORDER BY 1, 2, 13";
     constexpr std::size_t kMember = 2, kState = kMember + 10;  // first columns of each
     for (auto& [merchant_id, slots] : by_merchant(group)) {
         const GroupArrays arrays = group_arrays(
@@ -1965,7 +2009,7 @@ void SqlStore::read_checkpoints(std::vector<CheckpointReads::Slot*>& group) {
         "x.member_id = k.id OFFSET 0) x ON TRUE "
         "JOIN LATERAL (SELECT e.seq, e.body FROM member_entries e WHERE e.merchant_id = $1 "
         "AND e.member_id = k.id AND e.seq >= x.seq AND e.seq < x.seq + "
-        "4611686018427387904 OFFSET 0) e ON TRUE ORDER BY 1, 2, 3";
+        "4611686018427387904 ORDER BY e.seq OFFSET 0) e ON TRUE ORDER BY 1, 2, 3";
     for (auto& [merchant_id, slots] : by_merchant(group)) {
         const GroupArrays arrays = group_arrays(
             slots, [](const CheckpointRead& r) -> const std::string& { return r.member_id; },

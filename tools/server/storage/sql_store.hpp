@@ -66,6 +66,17 @@ public:
                               const std::vector<SqlValue>& params) = 0;  // rows changed
     virtual void script(const std::string& sql) = 0;  // several statements, no parameters
     virtual const SqlDialect& dialect() const = 0;
+    // A write whose changed rows nobody counts: it may go to the database with the next
+    // statement or the commit (PostgreSQL sends them together, one round trip), and its error
+    // then surfaces there, still inside the transaction. SQLite runs it now.
+    virtual void write(const std::string& sql, const std::vector<SqlValue>& params) {
+        exec(sql, params);
+    }
+    // A read the transaction will query() with exactly this text and these parameters before
+    // it writes: PostgreSQL sends it with the next statement and keeps the answer for that
+    // query() (a write in between drops it: the query then reads again). SQLite reads when
+    // asked.
+    virtual void prefetch(const std::string& /*sql*/, const std::vector<SqlValue>& /*params*/) {}
 };
 
 std::int64_t to_i64(const std::string& text);
@@ -112,6 +123,11 @@ class SqlMemberTx final : public MemberTx {
           checkpoint_read_(std::move(read)) {}
     struct NeedsSnapshot {};  // not a std::exception: no handler of those swallows it
 
+    // Asks the Sql to read what reads names with the next statement (Sql::prefetch), in the
+    // same statements (text and parameters) operation(), state_rows(), receipt() and
+    // referral() then run.
+    void will_read(const MemberReads& reads);
+
     std::optional<StoredOperation> operation(const std::string& op_id) override;
     std::vector<ledger::Entry> entries() override;
     std::optional<ledger::Checkpoint> checkpoint() override;
@@ -131,6 +147,7 @@ class SqlMemberTx final : public MemberTx {
     void save_checkpoint(const ledger::Ledger& l) override;
     void save_counters(const MemberCounters& c) override;
     bool insert_receipt(const ReceiptRecord& r) override;
+    void add_receipt(const ReceiptRecord& r) override;
     void save_receipt(const ReceiptRecord& r) override;
     void save_operation(const StoredOperation& op) override;
     std::string shared_state(const std::string& kind, const std::string& id) override;
@@ -207,8 +224,9 @@ public:
                                                        std::int64_t at_ms) override;
   std::optional<std::string> receipt_member(const std::string& merchant_id,
                                             const std::string& receipt_id) override;
+  using Store::with_member;
   bool with_member(const std::string& merchant_id, const std::string& member_id,
-                   const std::function<bool(MemberTx&)>& fn) override;
+                   const MemberReads& reads, const std::function<bool(MemberTx&)>& fn) override;
   void read_member(const std::string& merchant_id, const std::string& member_id,
                    const std::function<void(MemberTx&)>& fn, bool one_statement_first = false,
                    MemberReadAhead* ahead = nullptr) override;

@@ -75,6 +75,16 @@ struct StoredOperation {
     std::int64_t at_ms = 0;
 };
 
+// What a member's write will read, named before its transaction starts: PostgreSQL reads them
+// with the member's lock, in one round trip; SQLite reads each when it is asked.
+struct MemberReads {
+    std::string operation;         // operation(op_id), "" for none
+    bool checkpoint = false;       // checkpoint() and counters()
+    std::int64_t tier_since = -1;  // with the tier window's sum from then (expect_tier_window)
+    std::string receipt;           // receipt(receipt_id), "" for none
+    bool referral = false;         // referral()
+};
+
 // What the ledger doesn't hold about a member and quotes need.
 struct MemberCounters {
     std::int64_t spend_total = 0;        // minor units paid, all time (discount ladders)
@@ -425,6 +435,15 @@ public:
     // by the member's lock: a till receipt earns for one member, once (on PostgreSQL a
     // claim waits for a concurrent claim of the same id to commit or roll back).
     virtual bool insert_receipt(const ReceiptRecord& r) = 0;
+    // Stores r, whose id receipt() found free in this transaction, with the transaction's other
+    // writes (PostgreSQL: in the commit's round trip, so that the report rows its triggers add
+    // to stay locked as briefly as they can). When another transaction has stored the id since,
+    // the write throws UniqueViolation ("receipt.id"), here or at the commit, and member_write
+    // decides again (and finds that receipt).
+    virtual void add_receipt(const ReceiptRecord& r) {
+        if (!insert_receipt(r))
+            throw UniqueViolation("receipt " + r.receipt_id + " is stored already", "receipt.id");
+    }
     // Writes back what a return changes (returned, tier_qualifying) on this member's receipt.
     virtual void save_receipt(const ReceiptRecord& r) = 0;
     virtual void save_operation(const StoredOperation& op) = 0;
@@ -496,8 +515,14 @@ public:
     // them; on SQLite the writes run one after another on one connection anyway, those that
     // arrive together committed as one transaction (each in a savepoint of its own: one
     // rolled back or thrown leaves the others; each returns once the group is on disk).
+    // reads: what fn will read first (MemberReads).
     virtual bool with_member(const std::string& merchant_id, const std::string& member_id,
+                             const MemberReads& reads,
                              const std::function<bool(MemberTx&)>& fn) = 0;
+    bool with_member(const std::string& merchant_id, const std::string& member_id,
+                     const std::function<bool(MemberTx&)>& fn) {
+        return with_member(merchant_id, member_id, MemberReads{}, fn);
+    }
     // Runs fn on one consistent snapshot of the member's rows, without the member's write lock
     // and writing nothing. Lookups and exports wait for no one: on SQLite they read through
     // connections of their own beside the writer's (WAL). one_statement_first: fn is first run as
