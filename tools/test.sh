@@ -103,7 +103,7 @@ for layer in $layers; do
   case "$layer" in
     unit)   doctest_layer unit build/native/tests/kopilka_unit_tests ;;
     wasm)   doctest_layer wasm node build/wasm/tests/kopilka_unit_tests.js ;;
-    server-unit)
+    server-unit) start_pg  # the storage tests run on PostgreSQL too
             doctest_layer server-auth build/native/bin/kopilka_auth_tests
             doctest_layer server-ops build/native/bin/kopilka_ops_tests
             doctest_layer server-storage build/native/bin/kopilka_storage_tests ;;
