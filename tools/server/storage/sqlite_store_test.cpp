@@ -2,12 +2,10 @@
 // writes that arrive together are committed as a group yet each stands or falls alone, no
 // update is lost among them, and a read is not held up by a write in progress.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -16,28 +14,12 @@
 #include <vector>
 
 #include "storage/store.hpp"
+#include "storage/test_store.hpp"
 
 namespace kopilka::server {
 namespace {
 
-constexpr std::int64_t kNow = 1767225600000;  // 2026-01-01
-
-// A fresh database file with one merchant, removed at the end.
-struct TempStore {
-    std::string dir;
-    std::unique_ptr<Store> store;
-    TempStore() {
-        char pattern[] = "/tmp/kopilka-store.XXXXXX";
-        REQUIRE(mkdtemp(pattern) != nullptr);
-        dir = pattern;
-        store = open_sqlite_store(dir + "/test.sqlite");
-        store->put_merchant({"m", "M", "Shop", "EUR", "secret"}, kNow);
-    }
-    ~TempStore() {
-        store.reset();
-        std::system(("rm -rf '" + dir + "'").c_str());
-    }
-};
+using test::spend_of;
 
 // Starts n threads at once, each running fn(i); waits for them all.
 template <class Fn>
@@ -62,14 +44,8 @@ void at_once(int n, Fn fn) {
     for (auto& t : threads) t.join();
 }
 
-std::int64_t spend_of(Store& s, const std::string& member) {
-    std::int64_t spend = -1;
-    s.read_member("m", member, [&](MemberTx& tx) { spend = tx.counters().spend_total; });
-    return spend;
-}
-
 TEST_CASE("SQLite: writes arriving together each stand or fall alone") {
-    TempStore t;
+    test::TempStore t(false);  // a fresh database file
     constexpr int n = 48;
     std::vector<std::string> errors(n);
     std::vector<int> results(n, -1);
@@ -108,7 +84,7 @@ TEST_CASE("SQLite: writes arriving together each stand or fall alone") {
 }
 
 TEST_CASE("SQLite: writes of one member arriving together lose no update") {
-    TempStore t;
+    test::TempStore t(false);  // a fresh database file
     constexpr int n = 40;
     at_once(n, [&](int) {
         t.store->with_member("m", "same", [&](MemberTx& tx) {
@@ -122,7 +98,7 @@ TEST_CASE("SQLite: writes of one member arriving together lose no update") {
 }
 
 TEST_CASE("SQLite: a read does not wait for a write in progress, and sees it once committed") {
-    TempStore t;
+    test::TempStore t(false);  // a fresh database file
     std::atomic<bool> read_done{false};
     std::atomic<std::int64_t> seen{-1};
     bool read_while_open = false;
