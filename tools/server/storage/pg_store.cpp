@@ -230,8 +230,8 @@ class PgConnection {
     }
 
   private:
-    // The name batch[i] is prepared under, names[j] and parsed[j] for the statements before it
-    // ("" once kPreparedMax are: sent unnamed, parsed each time); *parse: its Parse goes
+    // The name batch[i] is prepared under, given names[j] of the statements before it in the
+    // batch ("" once kPreparedMax are: sent unnamed, parsed each time); *parse: its Parse goes
     // before it, the first time the connection sends this text.
     std::string statement_name(const std::vector<PgStatement>& batch, std::size_t i,
                                const std::vector<std::string>& names, bool* parse) {
