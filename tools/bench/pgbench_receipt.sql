@@ -10,7 +10,7 @@
 -- checkpoint's seq up by 10^9, so these entries never meet the server's. pgbench can't carry
 -- an answer out of a pipeline (\gset is refused there), so where the server sends the
 -- checkpoint's seq and the running tier sum it read, these writes read them again in a
--- subquery (three primary-key probes more for the ceiling). Keep in sync with
+-- subquery (four primary-key probes more for the ceiling). Keep in sync with
 -- tools/server/api/receipts.cpp and member_write.cpp.
 \set k random(1, @COUNT@)
 \set op random(1, 9000000000000000000)
