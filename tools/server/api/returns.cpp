@@ -91,7 +91,8 @@ ApiResult post_return(Store& store, const Caller& caller, const std::string& bod
                         "return",
                         *j,
                         now_ms,
-                        tier_window_asked(*program, now_ms)};
+                        tier_window_asked(*program, now_ms),
+                        rq.receipt_id};
     const auto wheel = active_wheel(store, merchant->merchant_id);  // for the snapshot's spins
     return member_write(store, w, [&](MemberTx& tx, ledger::Ledger& l, ApiResult* out) {
         ReceiptRecord receipt = *tx.receipt(rq.receipt_id);
