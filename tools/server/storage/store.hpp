@@ -440,10 +440,7 @@ public:
     // to stay locked as briefly as they can). When another transaction has stored the id since,
     // the write throws UniqueViolation ("receipt.id"), here or at the commit, and member_write
     // decides again (and finds that receipt).
-    virtual void add_receipt(const ReceiptRecord& r) {
-        if (!insert_receipt(r))
-            throw UniqueViolation("receipt " + r.receipt_id + " is stored already", "receipt.id");
-    }
+    virtual void add_receipt(const ReceiptRecord& r) = 0;
     // Writes back what a return changes (returned, tier_qualifying) on this member's receipt.
     virtual void save_receipt(const ReceiptRecord& r) = 0;
     virtual void save_operation(const StoredOperation& op) = 0;
