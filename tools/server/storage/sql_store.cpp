@@ -1201,7 +1201,7 @@ void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
         "version = excluded.version, body = excluded.body, points = excluded.points, "
         "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms",
         {merchant_, member_, static_cast<std::int64_t>(c.entries), kCheckpointVersion,
-         codec::checkpoint_text(c), codec::encode_points(l.snapshot()).dump(), l.clock_ms(),
+         codec::checkpoint_text(c), codec::points_text(l.snapshot()), l.clock_ms(),
          l.next_change_ms()});
 }
 
@@ -1340,8 +1340,8 @@ void SqlMemberTx::append_entries(const std::vector<ledger::Entry>& entries) {
             "p.history_no FROM member_entries p WHERE p.merchant_id = $1 AND p.member_id = $2 "
             "AND p.seq = CAST($3 AS BIGINT) - 1), 0))",
             {merchant_, member_, seq_++, ledger::to_hex(e.id),
-             std::string(ledger::reason_name(e.reason)), e.at_ms, delta,
-             codec::encode_entry(e).dump(), std::int64_t{delta != 0 ? 1 : 0}});
+             std::string(ledger::reason_name(e.reason)), e.at_ms, delta, codec::entry_text(e),
+             std::int64_t{delta != 0 ? 1 : 0}});
     }
 }
 
