@@ -520,6 +520,7 @@ bool read_line_text(Canonical& in, ledger::HistoryLine* h) {
     h->rule = std::string(rule);
     return true;
 }
+
 // write_reservation()'s object.
 bool read_reservation_text(Canonical& in, ledger::Reservation* v) {
     std::string_view rule, state;
