@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "codec/json_text.hpp"
 #include "codec/object_reader.hpp"
 
 namespace kopilka::codec {
@@ -250,25 +251,6 @@ Json encode_checkpoint(const ledger::Checkpoint& c) {
 }
 
 namespace {
-// Appends n as dump() writes an integer.
-void append_integer(std::string* out, std::int64_t n) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    out->append(digits, end);
-}
-
-// Appends s as dump() writes a string: printable ASCII without quotes or backslashes as it is,
-// anything else through dump() itself.
-void append_string(std::string* out, const std::string& s) {
-    const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
-        return ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\';
-    });
-    if (!plain) return out->append(Json(s).dump()), void();
-    out->push_back('"');
-    out->append(s);
-    out->push_back('"');
-}
-
 // The accounts in the order dump() writes the balances' keys (a DOM object is sorted by key).
 const std::array<ledger::Account, ledger::accounts_count>& accounts_by_name() {
     static const auto order = [] {
@@ -282,60 +264,29 @@ const std::array<ledger::Account, ledger::accounts_count>& accounts_by_name() {
     return order;
 }
 
-// What dump() writes for the records below, field by field, keys in its (sorted) order.
-class Text {
-  public:
-    explicit Text(std::size_t reserve) { out_.reserve(reserve); }
-    Text& raw(std::string_view s) {
-        out_.append(s);
-        return *this;
-    }
-    Text& integer(std::int64_t n) {
-        append_integer(&out_, n);
-        return *this;
-    }
-    Text& flag(bool b) { return raw(b ? "true" : "false"); }
-    Text& string(const std::string& s) {
-        append_string(&out_, s);
-        return *this;
-    }
-    Text& name(std::string_view s) {  // an id or a name of ours: no escapes
-        out_.push_back('"');
-        out_.append(s);
-        out_.push_back('"');
-        return *this;
-    }
-    Text& id(const ledger::EntryId& id) { return name(ledger::to_hex(id)); }
-    // "[" item "," item … "]"
-    template <class T, class Item>
-    Text& list(const std::vector<T>& items, Item item) {
-        out_.push_back('[');
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            if (i > 0) out_.push_back(',');
-            item(items[i]);
-        }
-        out_.push_back(']');
-        return *this;
-    }
-    std::string take() { return std::move(out_); }
-
-  private:
-    std::string out_;
-};
-
 // encode_line(h).dump()
-void write_line(Text& t, const ledger::HistoryLine& h) {
+void write_line(JsonText& t, const ledger::HistoryLine& h) {
     t.raw("{\"at_ms\":").integer(h.at_ms).raw(",\"automatic\":").flag(h.automatic);
-    t.raw(",\"balance_delta\":").integer(h.balance_delta).raw(",\"id\":").id(h.id);
+    t.raw(",\"balance_delta\":")
+        .integer(h.balance_delta)
+        .raw(",\"id\":")
+        .name(ledger::to_hex(h.id));
     t.raw(",\"points\":").integer(h.points).raw(",\"reason\":").name(ledger::reason_name(h.reason));
     t.raw(",\"rule\":").string(h.rule).raw("}");
 }
 
 // encode_reservation(v).dump()
-void write_reservation(Text& t, const ledger::Reservation& v) {
-    t.raw("{\"hold_until_ms\":").integer(v.hold_until_ms).raw(",\"id\":").id(v.id);
+void write_reservation(JsonText& t, const ledger::Reservation& v) {
+    t.raw("{\"hold_until_ms\":")
+        .integer(v.hold_until_ms)
+        .raw(",\"id\":")
+        .name(ledger::to_hex(v.id));
     t.raw(",\"parts\":").list(v.parts, [&](const ledger::LotMove& p) {
-        t.raw("{\"batch\":").id(p.batch).raw(",\"held\":").integer(p.held).raw("}");
+        t.raw("{\"batch\":")
+            .name(ledger::to_hex(p.batch))
+            .raw(",\"held\":")
+            .integer(p.held)
+            .raw("}");
     });
     t.raw(",\"points\":").integer(v.points).raw(",\"rule\":").string(v.rule);
     t.raw(",\"state\":").name(reservation_state_name(v.state)).raw("}");
@@ -343,7 +294,7 @@ void write_reservation(Text& t, const ledger::Reservation& v) {
 }  // namespace
 
 std::string checkpoint_text(const ledger::Checkpoint& c) {
-    Text t(256 + c.batches.size() * 112 + c.history.size() * 160);
+    JsonText t(256 + c.batches.size() * 112 + c.history.size() * 160);
     t.raw("{\"balances\":{");
     bool first = true;
     for (const ledger::Account a : accounts_by_name()) {
@@ -352,7 +303,7 @@ std::string checkpoint_text(const ledger::Checkpoint& c) {
         first = false;
     }
     t.raw("},\"batches\":").list(c.batches, [&](const ledger::Batch& b) {
-        t.raw("[").id(b.id).raw(",").name(ledger::reason_name(b.reason)).raw(",");
+        t.raw("[").name(ledger::to_hex(b.id)).raw(",").name(ledger::reason_name(b.reason)).raw(",");
         t.string(b.receipt_id);
         for (const std::int64_t n : {b.points, b.free, b.held, b.available_at_ms, b.expires_at_ms})
             t.raw(",").integer(n);
@@ -369,14 +320,17 @@ std::string checkpoint_text(const ledger::Checkpoint& c) {
 }
 
 std::string entry_text(const ledger::Entry& e) {
-    Text t(512 + e.lots.size() * 80);
+    JsonText t(512 + e.lots.size() * 80);
     t.raw("{\"amount\":").integer(e.amount).raw(",\"at_ms\":").integer(e.at_ms);
     t.raw(",\"automatic\":").flag(e.automatic);
     t.raw(",\"available_at_ms\":").integer(e.available_at_ms);
     t.raw(",\"expires_at_ms\":").integer(e.expires_at_ms);
-    t.raw(",\"hold_until_ms\":").integer(e.hold_until_ms).raw(",\"id\":").id(e.id);
+    t.raw(",\"hold_until_ms\":")
+        .integer(e.hold_until_ms)
+        .raw(",\"id\":")
+        .name(ledger::to_hex(e.id));
     t.raw(",\"lots\":").list(e.lots, [&](const ledger::LotMove& l) {
-        t.raw("{\"batch\":").id(l.batch).raw(",\"free\":").integer(l.free);
+        t.raw("{\"batch\":").name(ledger::to_hex(l.batch)).raw(",\"free\":").integer(l.free);
         t.raw(",\"held\":").integer(l.held).raw("}");
     });
     t.raw(",\"note\":").string(e.note).raw(",\"postings\":");
@@ -386,12 +340,12 @@ std::string entry_text(const ledger::Entry& e) {
     });
     t.raw(",\"reason\":").name(ledger::reason_name(e.reason));
     t.raw(",\"receipt_id\":").string(e.receipt_id);
-    if (!e.reservation.is_zero()) t.raw(",\"reservation\":").id(e.reservation);
+    if (!e.reservation.is_zero()) t.raw(",\"reservation\":").name(ledger::to_hex(e.reservation));
     return t.raw(",\"rule\":").string(e.rule).raw("}").take();
 }
 
 std::string points_text(const ledger::Snapshot& s) {
-    Text t(256 + s.history.size() * 160);
+    JsonText t(256 + s.history.size() * 160);
     t.raw("{\"available\":").integer(s.available).raw(",\"balance\":").integer(s.balance);
     t.raw(",\"debt\":").integer(s.debt).raw(",\"earned_lifetime\":").integer(s.earned_lifetime);
     t.raw(",\"expired_lifetime\":").integer(s.expired_lifetime);

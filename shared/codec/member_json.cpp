@@ -1,5 +1,6 @@
 #include "codec/member_json.hpp"
 
+#include "codec/json_text.hpp"
 #include "codec/object_reader.hpp"
 
 namespace kopilka::codec {
@@ -90,6 +91,40 @@ Json encode_member(const members::MemberSnapshot& m) {
     };
     if (!m.spin_commitment.empty()) j["spin_commitment"] = m.spin_commitment;
     return j;
+}
+
+std::string member_text(const members::MemberSnapshot& m) {
+    JsonText t(768 + m.history.size() * 96 + m.rewards_affordable.size() * 80, true);
+    const auto reward = [&t](const members::RewardView& r) {
+        t.raw("{\"cost_points\":").integer(r.cost_points).raw(",\"id\":").string(r.id);
+        t.raw(",\"name\":").string(r.name).raw("}");
+    };
+    t.raw("{\"as_of_ms\":").integer(m.as_of_ms).raw(",\"available\":").integer(m.available);
+    t.raw(",\"balance\":").integer(m.balance);
+    t.raw(",\"currency\":").name(money::currency_info(m.currency).code);
+    t.raw(",\"expiring\":").list(m.expiring, [&t](const members::ExpiringView& e) {
+        t.raw("{\"expires_at_ms\":").integer(e.expires_at_ms);
+        t.raw(",\"points\":").integer(e.points).raw("}");
+    });
+    t.raw(",\"history\":").list(m.history, [&t](const members::HistoryView& h) {
+        t.raw("{\"at_ms\":").integer(h.at_ms).raw(",\"points\":").integer(h.points);
+        t.raw(",\"reason\":").string(h.reason).raw(",\"rule\":").string(h.rule).raw("}");
+    });
+    t.raw(",\"id\":").string(m.id).raw(",\"merchant\":").string(m.merchant);
+    t.raw(",\"name\":").string(m.name).raw(",\"pending\":").integer(m.pending);
+    t.raw(",\"reward_next\":");
+    if (m.reward_next)
+        reward(*m.reward_next);
+    else
+        t.raw("null");
+    t.raw(",\"rewards_affordable\":").list(m.rewards_affordable, reward);
+    if (!m.spin_commitment.empty()) t.raw(",\"spin_commitment\":").string(m.spin_commitment);
+    t.raw(",\"spins_available\":").integer(m.spins_available);
+    t.raw(",\"tier\":").string(m.tier.name).raw(",\"tier_detail\":{\"basis\":");
+    t.string(m.tier_basis).raw(",\"gap\":").integer(m.tier.gap);
+    t.raw(",\"id\":").string(m.tier.id).raw(",\"name\":").string(m.tier.name);
+    t.raw(",\"next\":").string(m.tier.next_name);
+    return t.raw(",\"progress_permille\":").integer(m.tier.progress_permille).raw("}}").take();
 }
 
 Decoded<members::MemberSnapshot> decode_member(const Json& j, std::string_view path) {

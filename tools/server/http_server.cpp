@@ -211,6 +211,10 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         if (!r.merchant_id.empty()) res.merchant_id = r.merchant_id;
         if (r.body.is_object() && r.body.contains("replayed"))
             res.set_header("Idempotent-Replayed", "true");
+        if (!r.text.empty()) {
+            res.status = r.status;
+            return res.set_content(r.text, "application/json; charset=utf-8");
+        }
         send_json(res, r.status, r.body);
     }
 

@@ -83,3 +83,31 @@ TEST_CASE("tier ladders: overlapping tiers are refused, naming the tier") {
     CHECK(codec::decode_tier_ladder(Json::object()).error.code == "wrong_type");
     CHECK(codec::decode_tier_ladder(Json::array()).error.code == "invalid_value");
 }
+
+TEST_CASE("member_text writes what the answer's tree would, byte for byte") {
+    const auto dumped = [](const members::MemberSnapshot& m) {
+        return codec::encode_member(m).dump(-1, ' ', false, Json::error_handler_t::replace);
+    };
+    members::MemberSnapshot m = sample();
+    CHECK(codec::member_text(m) == dumped(m));
+    m.available = -30;
+    m.pending = 400;
+    m.spins_available = 2;
+    m.spin_commitment = std::string(64, 'a');
+    m.expiring = {{120, 1795000100000}, {5, 1795000200000}};
+    m.rewards_affordable = {{"coffee", "Кофе \"с собой\"", 500}, {"cake", "Cake\\slice", 900}};
+    m.reward_next = members::RewardView{"lunch", "Lunch", 5000};
+    m.history = {{"earn", "Welcome\tbonus", 1795000000000, 120},
+                 {"redeem", "", 1795000001000, -500}};
+    m.tier_basis = "spend";
+    m.currency = money::Currency::EUR;
+    m.name = "Bad \xff byte";  // not UTF-8: replaced, as every answer's text
+    CHECK(codec::member_text(m) == dumped(m));
+    CHECK(codec::member_text(m).find("Bad \xEF\xBF\xBD byte") != std::string::npos);  // U+FFFD
+    m.name = "Анна";
+    m.reward_next.reset();
+    m.spin_commitment.clear();
+    m.tier = {"top", "Top", "", 0, 1000};
+    CHECK(codec::member_text(m) == dumped(m));
+    CHECK(Json::parse(codec::member_text(m)) == codec::encode_member(m));
+}

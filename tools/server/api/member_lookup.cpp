@@ -21,13 +21,14 @@ ApiResult error(int status, const char* code, const std::string& message,
 }
 
 // member_answer() with the program in force; ahead: the member's state read with her card
-// (Store::member_by_card_ahead), if it was.
+// (Store::member_by_card_ahead), if it was; as_text: the answer written as text (ApiResult::
+// text) for a caller that adds nothing to it.
 ApiResult answer_with(Store& store, const MerchantRecord& merchant, const MemberRecord& member,
                       const program::Program& program, std::int64_t now_ms,
-                      const std::string& wheel_id, MemberReadAhead* ahead) {
+                      const std::string& wheel_id, MemberReadAhead* ahead, bool as_text) {
     const auto wheel = wheel_id.empty() ? active_wheel(store, merchant.merchant_id)
                                         : load_wheel(store, merchant.merchant_id, wheel_id);
-    codec::Json snapshot;
+    members::MemberSnapshot snapshot;
     store.read_member(
         merchant.merchant_id, member.member_id,
         [&](MemberTx& tx) {
@@ -35,12 +36,15 @@ ApiResult answer_with(Store& store, const MerchantRecord& merchant, const Member
             // Expiries due by now are shown; the next write stores them.
             const ledger::Snapshot points = member_points(tx, now_ms);
             const MemberCounters counters = tx.counters();
-            snapshot = snapshot_after(
+            snapshot = member_view_after(
                 tx, program, merchant, member, points, counters.tier_held, now_ms,
                 spin_offer(merchant, member.member_id, wheel, counters.spins, now_ms));
         },
         true, ahead);
-    return {200, codec::Json{{"member", std::move(snapshot)}}, merchant.merchant_id};
+    if (as_text)
+        return {200, nullptr, merchant.merchant_id,
+                "{\"member\":" + codec::member_text(snapshot) + "}"};
+    return {200, codec::Json{{"member", codec::encode_member(snapshot)}}, merchant.merchant_id};
 }
 
 }  // namespace
@@ -50,7 +54,7 @@ ApiResult member_answer(Store& store, const MerchantRecord& merchant, const Memb
     ApiResult no_program;
     const auto program = usable_program(store, merchant.merchant_id, now_ms, &no_program);
     if (!program) return no_program;
-    return answer_with(store, merchant, member, *program, now_ms, wheel_id, nullptr);
+    return answer_with(store, merchant, member, *program, now_ms, wheel_id, nullptr, false);
 }
 
 ApiResult me(Store& store, const std::string& token, std::int64_t now_ms) {
@@ -135,7 +139,7 @@ ApiResult lookup_member(Store& store, const std::string& code_text, const Caller
     }
     if (auto erased = refuse_erased(*member, "code")) return *erased;  // erasure removes the cards
     if (!program) return no_program;
-    return answer_with(store, *merchant, *member, *program, now_ms, "", ahead.get());
+    return answer_with(store, *merchant, *member, *program, now_ms, "", ahead.get(), true);
 }
 
 }  // namespace kopilka::server

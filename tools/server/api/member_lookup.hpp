@@ -13,6 +13,9 @@ struct ApiResult {
     int status = 200;
     codec::Json body;
     std::string merchant_id;  // for the request log, when known
+    // The body as JSON text, when the handler wrote it straight (then `body` is null): the
+    // lookup's answer, the most frequent of all.
+    std::string text = {};
 };
 
 // Who is asking, once their credential checked out.

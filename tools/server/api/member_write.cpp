@@ -214,17 +214,27 @@ void append_new_entries(MemberTx& tx, const ledger::Ledger& l, std::size_t store
         l.entries().begin() + static_cast<std::ptrdiff_t>(stored), l.entries().end()));
 }
 
-codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
-                           const MemberRecord& member, const ledger::Snapshot& points,
-                           const std::string& tier_held, std::int64_t now_ms,
-                           const SpinOffer& spins) {
+members::MemberSnapshot member_view_after(MemberTx& tx, const program::Program& p,
+                                          const MerchantRecord& merchant,
+                                          const MemberRecord& member,
+                                          const ledger::Snapshot& points,
+                                          const std::string& tier_held, std::int64_t now_ms,
+                                          const SpinOffer& spins) {
     members::TierState tier{0, tier_held};
     if (p.tiers) tier.qualifying = tx.tier_qualifying_since(tier_window_start(p, now_ms));
     members::MemberSnapshot snapshot =
         members::build_member_snapshot(p, {member.member_id, member.display_name, merchant.code},
                                        points, tier, spins.available, now_ms);
     snapshot.spin_commitment = spins.commitment;
-    return codec::encode_member(snapshot);
+    return snapshot;
+}
+
+codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
+                           const MemberRecord& member, const ledger::Snapshot& points,
+                           const std::string& tier_held, std::int64_t now_ms,
+                           const SpinOffer& spins) {
+    return codec::encode_member(
+        member_view_after(tx, p, merchant, member, points, tier_held, now_ms, spins));
 }
 
 }  // namespace kopilka::server

@@ -120,9 +120,16 @@ std::int64_t tier_window_start(const program::Program& p, std::int64_t now_ms);
 // none.
 std::int64_t tier_window_asked(const program::Program& p, std::int64_t now_ms);
 
-// The member's snapshot after a write (points: the ledger's), as JSON; spins as
-// api/wheel_state.hpp's spin_offer says. The tier window's qualifying spend is the
-// transaction's (MemberTx::tier_qualifying_since), with the receipts it wrote.
+// The member's snapshot after a write (points: the ledger's); spins as api/wheel_state.hpp's
+// spin_offer says. The tier window's qualifying spend is the transaction's
+// (MemberTx::tier_qualifying_since), with the receipts it wrote.
+members::MemberSnapshot member_view_after(MemberTx& tx, const program::Program& p,
+                                          const MerchantRecord& merchant,
+                                          const MemberRecord& member,
+                                          const ledger::Snapshot& points,
+                                          const std::string& tier_held, std::int64_t now_ms,
+                                          const SpinOffer& spins = {});
+// member_view_after() as JSON.
 codec::Json snapshot_after(MemberTx& tx, const program::Program& p, const MerchantRecord& merchant,
                            const MemberRecord& member, const ledger::Snapshot& points,
                            const std::string& tier_held, std::int64_t now_ms,
