@@ -15,6 +15,8 @@
 # under /tmp is. As any other user, it runs as that user. The unix socket lives in DIR
 # (a socket path must stay under 107 bytes, so keep DIR short).
 # Binaries: /usr/lib/postgresql/15/bin (Debian `postgresql`), or $KOPILKA_PG_BIN.
+# $KOPILKA_PG_OPTIONS: more server options for `start` (e.g. "-c shared_buffers=1GB"), as
+# postgres takes them on its command line.
 set -euo pipefail
 
 PG_BIN="${KOPILKA_PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -158,7 +160,7 @@ EOF
   for ((try = 1; try <= PORT_TRIES; try++)); do
     port="$(pick_port)"
     : >"$dir/postgres.log"; [ "$(id -u)" != 0 ] || chown postgres: "$dir/postgres.log"
-    if as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgres.log" -o "-p $port" -w -t 60 start >/dev/null 2>&1; then
+    if as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgres.log" -o "-p $port ${KOPILKA_PG_OPTIONS:-}" -w -t 60 start >/dev/null 2>&1; then
       ok=1; break
     fi
     if grep -q "Address already in use" "$dir/postgres.log"; then

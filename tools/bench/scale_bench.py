@@ -428,6 +428,13 @@ def table(rows):
     return "\n".join(out)
 
 
+def pg_memory(url):
+    """How the PostgreSQL server holds its buffers: their size, and on what pages (huge_pages
+    "on" fails to start without them, so "on" means they are used)."""
+    size, huge = psql(url, "SHOW shared_buffers").strip(), psql(url, "SHOW huge_pages").strip()
+    return "%s shared_buffers%s" % (size, " on 2 MB huge pages" if huge == "on" else "")
+
+
 def note(args):
     load = os.getloadavg()[0]
     return (
@@ -447,10 +454,10 @@ def note(args):
         "receipts all of one member (her receipts add a few entries while timed), for members "
         "each of a different random member. p99 by nearest rank of %d; \"vs smallest\": p50 "
         "against the smallest size's on the same database. PostgreSQL 15 (tools/pg.sh: fsync "
-        "off, default 128 MB shared_buffers; VACUUM ANALYZE after the bulk load), SQLite with "
+        "off, %s; VACUUM ANALYZE after the bulk load), SQLite with "
         "WAL and synchronous=FULL; %d cores, load average %.1f at the end: differences of a "
         "millisecond are noise." % (args.requests, args.requests, ROUND, args.requests,
-                                     os.cpu_count(), load))
+                                     args.pg_memory, os.cpu_count(), load))
 
 
 def sizes(text):
@@ -487,6 +494,7 @@ def main():
                 rows += measure(args, make_db, "batches", args.batches)
                 rows += measure(args, make_db, "receipts", args.receipts)
                 rows += measure(args, make_db, "members", args.members)
+            args.pg_memory = pg_memory(args.pg) if args.pg else "not measured"
         finally:
             if pg_dir:
                 subprocess.run([os.path.join(ROOT, "tools", "pg.sh"), "stop", pg_dir], check=False)
