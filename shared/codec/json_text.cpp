@@ -19,14 +19,15 @@ JsonText& JsonText::integer(std::int64_t n) {
 }
 
 // Printable ASCII without quotes or backslashes as it is; anything else through dump() itself.
-JsonText& JsonText::string(const std::string& s) {
+JsonText& JsonText::string(std::string_view s) {
     const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
         return ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\';
     });
     if (plain) return name(s);
-    return raw(Json(s).dump(
-        -1, ' ', false,
-        replace_invalid_ ? Json::error_handler_t::replace : Json::error_handler_t::strict));
+    return raw(Json(std::string(s))
+                   .dump(-1, ' ', false,
+                         replace_invalid_ ? Json::error_handler_t::replace
+                                          : Json::error_handler_t::strict));
 }
 
 }  // namespace kopilka::codec

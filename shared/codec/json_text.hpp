@@ -25,7 +25,7 @@ class JsonText {
     }
     JsonText& integer(std::int64_t n);
     JsonText& flag(bool b) { return raw(b ? "true" : "false"); }
-    JsonText& string(const std::string& s);
+    JsonText& string(std::string_view s);
     // A name of ours (an id, an enum's name, hex digits): written as it is, no escapes.
     JsonText& name(std::string_view s) {
         out_.push_back('"');

@@ -1,5 +1,9 @@
 #include "codec/quote_json.hpp"
 
+#include <algorithm>
+#include <vector>
+
+#include "codec/json_text.hpp"
 #include "codec/object_reader.hpp"
 
 namespace kopilka::codec {
@@ -186,6 +190,89 @@ Json encode_quote(const quote::Quote& q, const program::Program& p, const i18n::
             {"progress_permille", after.progress_permille}};
     }
     return j;
+}
+
+std::string quote_text(const quote::Quote& q, const program::Program& p) {
+    if (q.status != quote::QuoteStatus::ok) return encode_quote(q, p).dump();
+    JsonText t(512 + 256 * q.lines.size() + 128 * q.explanations.size());
+    // Keys in dump()'s order: sorted.
+    const auto counts = [&t](const std::map<std::string, std::int64_t>& m) {
+        t.raw("{");
+        bool first = true;
+        for (const auto& [key, n] : m) {
+            t.raw(first ? "" : ",").string(key).raw(":").integer(n);
+            first = false;
+        }
+        t.raw("}");
+    };
+    t.raw("{\"cashback\":").integer(q.cashback);
+    t.raw(",\"currency\":").string(money::currency_info(p.currency).code);
+    t.raw(",\"discount\":").integer(q.discount);
+    t.raw(",\"explanations\":").list(q.explanations, [&t](const quote::Explanation& e) {
+        // A name given twice keeps its last value, as the tree's assignment does.
+        std::vector<const quote::Explanation::Arg*> args;
+        for (const auto& a : e.args) args.push_back(&a);
+        std::stable_sort(args.begin(), args.end(),
+                         [](const auto* a, const auto* b) { return a->name < b->name; });
+        t.raw("{\"args\":{");
+        bool first = true;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            if (i + 1 < args.size() && args[i + 1]->name == args[i]->name) continue;
+            t.raw(first ? "" : ",").string(args[i]->name).raw(":");
+            if (args[i]->kind == quote::Explanation::ArgKind::text)
+                t.string(args[i]->text);
+            else
+                t.integer(args[i]->value);
+            first = false;
+        }
+        t.raw("},\"key\":").string(e.key).raw(",\"rule\":").string(e.rule).raw("}");
+    });
+    t.raw(",\"gross\":").integer(q.gross);
+    t.raw(",\"lines\":").list(q.lines, [&](const quote::LineResult& l) {
+        t.raw("{\"cashback\":").integer(l.cashback);
+        t.raw(",\"discount\":").integer(l.discount);
+        t.raw(",\"discount_rule\":").string(l.discount_rule);
+        t.raw(",\"gross\":").integer(l.gross);
+        t.raw(",\"paid\":").integer(l.paid);
+        t.raw(",\"points\":").integer(l.points);
+        t.raw(",\"redeemed_money\":").integer(l.redeemed_money);
+        t.raw(",\"redeemed_points\":").integer(l.redeemed_points);
+        t.raw(",\"stamps\":");
+        counts(l.stamps);
+        t.raw(",\"tier_qualifying\":").integer(l.tier_qualifying).raw("}");
+    });
+    t.raw(",\"paid\":").integer(q.paid);
+    t.raw(",\"points_available_at_ms\":").integer(q.points_available_at_ms);
+    t.raw(",\"points_earned\":").integer(q.points_earned);
+    t.raw(",\"points_expire_at_ms\":").integer(q.points_expire_at_ms);
+    t.raw(",\"points_pending\":").flag(q.points_pending);
+    t.raw(",\"redeemed_money\":").integer(q.redeemed_money);
+    t.raw(",\"redeemed_points\":").integer(q.redeemed_points);
+    t.raw(",\"referral\":{\"invitee_bonus\":").integer(q.referral_invitee_bonus);
+    t.raw(",\"inviter_bonus\":").integer(q.referral_inviter_bonus).raw("}");
+    t.raw(",\"stamps\":{");
+    bool first = true;
+    for (const auto& [card, s] : q.stamps) {
+        t.raw(first ? "" : ",").string(card).raw(":{\"after\":").integer(s.after);
+        t.raw(",\"before\":").integer(s.before).raw(",\"cards_filled\":").integer(s.cards_filled);
+        t.raw(",\"earned\":").integer(s.earned).raw("}");
+        first = false;
+    }
+    t.raw("}");
+    if (p.tiers) {
+        const auto& levels = p.tiers->levels;
+        const auto& after = q.tier_progress_after;
+        t.raw(",\"tier\":{\"after\":").string(levels[static_cast<std::size_t>(q.tier_after)].id);
+        t.raw(",\"before\":").string(levels[static_cast<std::size_t>(q.tier_before)].id);
+        t.raw(",\"gap\":").integer(after.gap).raw(",\"next\":");
+        if (after.next >= 0)
+            t.string(levels[static_cast<std::size_t>(after.next)].id);
+        else
+            t.raw("null");
+        t.raw(",\"progress_permille\":").integer(after.progress_permille).raw("}");
+    }
+    t.raw("}");
+    return t.take();
 }
 
 Decoded<quote::Quote> decode_quote_lines(const Json& j) {

@@ -14,6 +14,9 @@ Json encode_receipt(const quote::Receipt& r);
 // With catalogues, each explanation also carries its text in the locale.
 Json encode_quote(const quote::Quote& q, const program::Program& p,
                   const i18n::Catalogues* c = nullptr, i18n::Locale locale = i18n::Locale::en);
+// encode_quote(q, p).dump() written straight (no catalogues): the text a receipt stores and
+// answers. Strings that are not UTF-8 throw, as dump() does.
+std::string quote_text(const quote::Quote& q, const program::Program& p);
 Json encode_return(const quote::ReturnResult& r);
 
 // The per-line results of a stored quote (encode_quote's "lines"), enough for quote_return.

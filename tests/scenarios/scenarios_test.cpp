@@ -65,6 +65,8 @@ void run_case(const program::Program& program, const Json& c) {
     const quote::Quote q = quote::quote_receipt(program, *member.value, *receipt.value, options);
     const Json got = codec::encode_quote(q, program, &catalogues(), i18n::Locale::en);
     expect_subset(c.at("expect"), got, "quote");
+    // The text a receipt stores and answers, byte for byte the tree's (no catalogues).
+    CHECK(codec::quote_text(q, program) == codec::encode_quote(q, program).dump());
     if (c.contains("texts")) {  // explanation texts that must appear, per locale
         for (const auto& item : c["texts"].items()) {
             const std::string tag = item.key();

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <climits>
 #include <string>
 
 #include "codec/object_reader.hpp"
@@ -130,4 +131,49 @@ TEST_CASE("receipts: NUL in ids and SKUs, and extreme numbers, are refused namin
     e = error_of(r);
     CHECK(e.field == "lines[1]");
     CHECK(e.message.find("receipt's gross") != std::string::npos);
+}
+
+TEST_CASE("quote_text writes what the quote's tree would, byte for byte") {
+    program::Program p;
+    p.id = "text";
+    p.currency = money::Currency::EUR;
+    quote::Quote q;
+    CHECK(codec::quote_text(q, p) == codec::encode_quote(q, p).dump());  // nothing in it
+    quote::LineResult line;
+    line.gross = 25000;
+    line.discount = 1250;
+    line.discount_rule = "flat_discount";
+    line.paid = 23750;
+    line.points = -3;  // not a quote's, but any integer is written alike
+    line.stamps = {{"coffee \"card\"", 2}, {"кофе", 1}};
+    line.tier_qualifying = 23750;
+    q.lines = {line, quote::LineResult{}};
+    q.gross = 25000;
+    q.paid = 23750;
+    q.points_earned = 237;
+    q.points_pending = true;
+    q.points_available_at_ms = 1795000000000;
+    q.points_expire_at_ms = INT64_MAX / 4;
+    q.stamps = {{"coffee \"card\"", {3, 2, 0, 5}}, {"b\\slash", {9, 1, 1, 0}}};
+    q.referral_invitee_bonus = 100;
+    quote::Explanation e("bonus", "quote.bonus");
+    e.args.push_back({"reward", quote::Explanation::ArgKind::text, 0, "Торт \"Наполеон\"\n"});
+    e.args.push_back({"points", quote::Explanation::ArgKind::points, 237, ""});
+    e.args.push_back({"points", quote::Explanation::ArgKind::count, 5, ""});  // the last counts
+    q.explanations = {e, quote::Explanation("tiers", "quote.tier")};
+    CHECK(codec::quote_text(q, p) == codec::encode_quote(q, p).dump());
+    p.tiers = program::Tiers{};
+    p.tiers->levels = {{"base", "Base"}, {"gold \"G\"", "Gold"}};
+    q.tier_before = 0;
+    q.tier_after = 1;
+    q.tier_progress_after.next = -1;
+    q.tier_progress_after.progress_permille = 1000;
+    CHECK(codec::quote_text(q, p) == codec::encode_quote(q, p).dump());
+    q.tier_after = 0;
+    q.tier_progress_after = {0, 1, 500, 1500, 250};
+    CHECK(codec::quote_text(q, p) == codec::encode_quote(q, p).dump());
+    CHECK(Json::parse(codec::quote_text(q, p)) == codec::encode_quote(q, p));
+    q.status = quote::QuoteStatus::invalid_receipt;  // refused: the error, as the tree writes it
+    q.field = "lines[0].unit_price";
+    CHECK(codec::quote_text(q, p) == codec::encode_quote(q, p).dump());
 }

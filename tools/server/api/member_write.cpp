@@ -123,7 +123,7 @@ ApiResult member_write_once(Store& store, const MemberWrite& w, const Decide& de
             append_new_entries(tx, l, stored);
             tx.save_checkpoint(l);
             tx.save_operation({w.op_hex, w.kind, w.member_id, w.request.dump(), out.status,
-                               out.body.dump(), w.now_ms});
+                               out.text.empty() ? out.body.dump() : out.text, w.now_ms});
             return true;
         });
     } catch (const UniqueViolation& e) {
