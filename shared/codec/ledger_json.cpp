@@ -368,6 +368,8 @@ class Canonical {
   public:
     Canonical(std::string_view text, std::size_t at = 0) : text_(text), at_(at) {}
 
+    std::size_t left() const { return at_ < text_.size() ? text_.size() - at_ : 0; }
+
     bool take(char ch) {
         if (at_ >= text_.size() || text_[at_] != ch) return false;
         ++at_;
@@ -445,6 +447,8 @@ class Canonical {
 
 // checkpoint_text()'s batch rows, from text at `at` (the batches' "[") to their "]".
 bool read_batch_rows(Canonical& in, std::vector<ledger::Batch>* out) {
+    // A row is at least 64 bytes: room for every row without moving them as the vector grows.
+    out->reserve(std::min(ledger::batches_open_max, in.left() / 64));
     return in.list(ledger::batches_open_max, [&] {
         ledger::Batch b;
         std::string_view receipt;

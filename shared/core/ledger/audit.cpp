@@ -103,7 +103,7 @@ public:
       const Checkpoint& base = ledger.base();
       if (base.entries != 0) previous_at_ms_ = base.last_at_ms;
       accounts_ = base.balances;
-      for (const Batch& b : base.batches) {
+      for (const Ledger::BaseBatch& b : ledger.base_batches()) {
           batches_[b.id] = BatchSums{b.free, b.held, b.expires_at_ms};
       }
       for (const Reservation& r : base.reservations) {

@@ -283,9 +283,36 @@ Entry Ledger::release_entry(const Reservation& r, const EntryId& id, std::int64_
 }
 
 std::size_t Ledger::batch_position(const EntryId& id) const {
-    const auto it = batch_index_.find(id);
-    KOPILKA_ASSERT(it != batch_index_.end());  // check() made sure of it
-    return it->second;
+    const std::size_t* at = batch_index_.find(id);
+    KOPILKA_ASSERT(at != nullptr);  // check() made sure of it
+    return *at;
+}
+
+namespace {
+bool id_before(const std::pair<EntryId, std::size_t>& item, const EntryId& id) {
+    return item.first < id;
+}
+}  // namespace
+
+const std::size_t* Ledger::BatchIndex::find(const EntryId& id) const {
+    if (const auto added = added_.find(id); added != added_.end()) return &added->second;
+    const auto it = std::lower_bound(sorted_.begin(), sorted_.end(), id, id_before);
+    return it != sorted_.end() && it->first == id ? &it->second : nullptr;
+}
+
+bool Ledger::BatchIndex::insert(const EntryId& id, std::size_t position) {
+    if (find(id)) return false;
+    added_.emplace(id, position);
+    return true;
+}
+
+bool Ledger::BatchIndex::assign(std::vector<std::pair<EntryId, std::size_t>> items) {
+    std::sort(items.begin(), items.end());
+    const auto same = [](const auto& a, const auto& b) { return a.first == b.first; };
+    if (std::adjacent_find(items.begin(), items.end(), same) != items.end()) return false;
+    sorted_ = std::move(items);
+    added_.clear();
+    return true;
 }
 
 bool Ledger::batch_available(const Batch& b) const {
@@ -483,10 +510,10 @@ EntryStatus Ledger::check_batches(const Entry& e, const AccountChanges& change) 
         std::int64_t free = 0;
         std::int64_t held = 0;
         if (!(creates && k == 0)) {
-            const auto it = batch_index_.find(lot.batch);
-            if (it == batch_index_.end()) return EntryStatus::batch_unknown;
-            free = batches_[it->second].free;
-            held = batches_[it->second].held;
+            const std::size_t* at = batch_index_.find(lot.batch);
+            if (!at) return EntryStatus::batch_unknown;
+            free = batches_[*at].free;
+            held = batches_[*at].held;
         }
         if (!money::checked_add(free, lot.free, &free)) return EntryStatus::overflow;
         if (!money::checked_add(held, lot.held, &held)) return EntryStatus::overflow;
@@ -543,9 +570,9 @@ EntryStatus Ledger::check_reservation(const Entry& e) const {
 EntryStatus Ledger::check_expiry(const Entry& e) const {
     if (e.reason != Reason::expire) return EntryStatus::ok;
     if (e.lots.size() != 1) return EntryStatus::expiry_invalid;
-    const auto it = batch_index_.find(e.lots[0].batch);
-    if (it == batch_index_.end()) return EntryStatus::batch_unknown;
-    const Batch& b = batches_[it->second];
+    const std::size_t* at = batch_index_.find(e.lots[0].batch);
+    if (!at) return EntryStatus::batch_unknown;
+    const Batch& b = batches_[*at];
     if (!expired_at(b, e.at_ms) || e.amount != b.free || e.lots[0].free != -b.free ||
         e.lots[0].held != 0) {
         return EntryStatus::expiry_invalid;
@@ -571,7 +598,7 @@ void Ledger::post(const Entry& e) {
         b.available_at_ms = std::max(e.available_at_ms, e.at_ms);
         b.expires_at_ms = e.expires_at_ms;
         batches_.push_back(std::move(b));
-        batch_index_.emplace(e.id, batches_.size() - 1);
+        batch_index_.insert(e.id, batches_.size() - 1);
         open_batches_.push_back(batches_.size() - 1);
     }
     for (const LotMove& lot : e.lots) {
@@ -637,12 +664,15 @@ Snapshot Ledger::snapshot(const SnapshotOptions& options) const {
         (batch_available(b) ? s.available : s.pending) += b.free;  // parts of free_total_
         if (b.expires_at_ms != 0) expiring.push_back(i);
     }
-    std::sort(expiring.begin(), expiring.end(), [&](std::size_t x, std::size_t y) {
-        const std::int64_t kx = batches_[x].expires_at_ms;
-        const std::int64_t ky = batches_[y].expires_at_ms;
-        return kx != ky ? kx < ky : x < y;
-    });
-    if (expiring.size() > options.expiring_max) expiring.resize(options.expiring_max);
+    // The soonest expiring_max only (a total order: the same ones a full sort would keep).
+    const std::size_t kept = std::min(expiring.size(), options.expiring_max);
+    std::partial_sort(expiring.begin(), expiring.begin() + static_cast<std::ptrdiff_t>(kept),
+                      expiring.end(), [&](std::size_t x, std::size_t y) {
+                          const std::int64_t kx = batches_[x].expires_at_ms;
+                          const std::int64_t ky = batches_[y].expires_at_ms;
+                          return kx != ky ? kx < ky : x < y;
+                      });
+    expiring.resize(kept);
     for (const std::size_t i : expiring) {
         const Batch& b = batches_[i];
         s.expiring.push_back(ExpiringPoints{b.free, b.expires_at_ms, !batch_available(b)});
@@ -680,6 +710,7 @@ Checkpoint Ledger::checkpoint() const {
     c.last_at_ms = last_at_ms_;
     c.operations = operations_;
     c.balances = balances_;
+    c.batches.reserve(open_batches_.size());
     for (const std::size_t i : open_batches_) {
         Batch b = batches_[i];
         b.expired = b.free == 0 && expired_at(b, last_at_ms_);
@@ -695,20 +726,27 @@ Checkpoint Ledger::checkpoint() const {
 }
 
 // Takes over a checkpoint's state; false when it does not hold together.
-bool Ledger::start_from(const Checkpoint& c) {
-    base_ = c;
+bool Ledger::start_from(Checkpoint c) {
     clock_ms_ = last_at_ms_ = c.last_at_ms;
     operations_ = c.operations;
     balances_ = c.balances;
     std::int64_t held = 0;
-    for (const Batch& b : c.batches) {
+    open_batches_.reserve(c.batches.size());
+    base_batches_.reserve(c.batches.size());
+    std::vector<std::pair<EntryId, std::size_t>> positions;
+    positions.reserve(c.batches.size());
+    for (std::size_t i = 0; i < c.batches.size(); ++i) {
+        const Batch& b = c.batches[i];
         if (b.free < 0 || b.held < 0 || (b.free == 0 && b.held == 0)) return false;
-        if (!batch_index_.emplace(b.id, batches_.size()).second) return false;
-        open_batches_.push_back(batches_.size());
-        batches_.push_back(b);
+        positions.emplace_back(b.id, i);
+        open_batches_.push_back(i);
+        base_batches_.push_back({b.id, b.free, b.held, b.expires_at_ms});
         if (!money::checked_add(free_total_, b.free, &free_total_)) return false;
         if (!money::checked_add(held, b.held, &held)) return false;
     }
+    if (!batch_index_.assign(std::move(positions))) return false;  // a batch twice
+    batches_ = std::move(c.batches);
+    c.batches.clear();
     std::int64_t reserved = 0;
     for (const Reservation& r : c.reservations) {
         if (!reservation_index_.emplace(r.id, reservations_.size()).second) return false;
@@ -716,13 +754,14 @@ bool Ledger::start_from(const Checkpoint& c) {
         if (r.state != ReservationState::open) continue;
         ++open_reservations_;
         for (const LotMove& part : r.parts) {
-            if (batch_index_.count(part.batch) == 0 || part.held <= 0) return false;
+            if (!batch_index_.find(part.batch) || part.held <= 0) return false;
         }
         if (!money::checked_add(reserved, r.points, &reserved)) return false;
     }
     const std::int64_t member = balances_[index(Account::member)];
     if (held != reserved || reserved != balances_[index(Account::reserved)]) return false;
     if (!money::checked_sub(free_total_, member, &debt_)) return false;
+    base_ = std::move(c);
     return debt_ >= 0 && (debt_ == 0 || free_total_ == 0);
 }
 
@@ -730,9 +769,9 @@ Restored restore(const std::vector<Entry>& entries) {
     return resume(Checkpoint{}, entries);
 }
 
-Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries) {
+Restored resume(Checkpoint checkpoint, const std::vector<Entry>& entries) {
     Restored r;
-    if (!r.ledger.start_from(checkpoint)) {
+    if (!r.ledger.start_from(std::move(checkpoint))) {
         r.status = EntryStatus::batch_invalid;
         r.ledger = Ledger();
         return r;

@@ -175,8 +175,17 @@ public:
     // The state after the entries so far, as restore() of them would give it (the clock is
     // the last entry's time, whatever advance() did since).
     Checkpoint checkpoint() const;
-    // What this ledger was resumed from; empty for a ledger restored or built from nothing.
+    // What this ledger was resumed from, but for its batches (taken over, not copied: a member
+    // may hold thousands); empty for a ledger restored or built from nothing.
     const Checkpoint& base() const { return base_; }
+    // The checkpoint's batches as it held them, what audit() starts from.
+    struct BaseBatch {
+        EntryId id;
+        std::int64_t free = 0;
+        std::int64_t held = 0;
+        std::int64_t expires_at_ms = 0;
+    };
+    const std::vector<BaseBatch>& base_batches() const { return base_batches_; }
 
     std::int64_t clock_ms() const { return clock_ms_; }
     // The entries written or restored since base(): all of them when base() is empty.
@@ -194,11 +203,7 @@ public:
 
 private:
     friend Restored restore(const std::vector<Entry>& entries);
-    // The same from a checkpoint and the entries written after it; a checkpoint that does not hold
-    // together (a batch or reservation twice, a part of an unknown batch) is batch_invalid with
-    // bad_entry 0 and an empty ledger.
-    Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
-    friend Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
+    friend Restored resume(Checkpoint checkpoint, const std::vector<Entry>& entries);
     static std::size_t index(Account a) { return static_cast<std::size_t>(a); }
 
     struct Plan;  // an entry about to be written, or the status that stops it
@@ -215,7 +220,7 @@ private:
                    std::int64_t points);
     Status room_for_operation() const;
     std::vector<HistoryLine> history(std::size_t lines_max) const;
-    bool start_from(const Checkpoint& c);
+    bool start_from(Checkpoint c);
 
     Entry release_entry(const Reservation& r, const EntryId& id, std::int64_t at_ms,
                         bool automatic) const;
@@ -231,13 +236,28 @@ private:
     std::size_t batch_position(const EntryId& id) const;  // of a known batch
     void post(const Entry& e);
 
-    Checkpoint base_;
+    Checkpoint base_;  // without its batches
+    std::vector<BaseBatch> base_batches_;
     std::int64_t clock_ms_ = 0;
     std::int64_t last_at_ms_ = 0;  // the last entry's time, base_'s when entries_ is empty
     std::vector<Entry> entries_;
     std::map<EntryId, std::size_t> entry_index_;
     std::vector<Batch> batches_;
-    std::map<EntryId, std::size_t> batch_index_;
+    // Batch ids → positions in batches_: a checkpoint's batches in a vector sorted once when
+    // resumed (a tree node each had been an eighth of a receipt's CPU at 3 000 batches), the
+    // batches created since in a map (all of them for a ledger restored from its entries).
+    class BatchIndex {
+      public:
+        const std::size_t* find(const EntryId& id) const;      // nullptr when unknown
+        bool insert(const EntryId& id, std::size_t position);  // false when id is there
+        // The checkpoint's; false when an id is there twice.
+        bool assign(std::vector<std::pair<EntryId, std::size_t>> items);
+
+      private:
+        std::vector<std::pair<EntryId, std::size_t>> sorted_;
+        std::map<EntryId, std::size_t> added_;
+    };
+    BatchIndex batch_index_;
     std::vector<std::size_t> open_batches_;  // batches with free or held points, by creation
     std::vector<Reservation> reservations_;
     std::map<EntryId, std::size_t> reservation_index_;
@@ -258,7 +278,7 @@ struct Restored {
 Restored restore(const std::vector<Entry>& entries);
 // The same from a checkpoint and the entries written after it; a checkpoint that does not hold
 // together (a batch or reservation twice, a part of an unknown batch) is batch_invalid with
-// bad_entry 0 and an empty ledger.
-Restored resume(const Checkpoint& checkpoint, const std::vector<Entry>& entries);
+// bad_entry 0 and an empty ledger. A checkpoint moved in is taken over, not copied.
+Restored resume(Checkpoint checkpoint, const std::vector<Entry>& entries);
 
 }  // namespace kopilka::ledger

@@ -197,8 +197,10 @@ ledger::Ledger advanced(ledger::Restored restored, std::int64_t now_ms) {
 ledger::Ledger load_ledger(MemberTx& tx, std::int64_t now_ms, std::size_t* stored) {
     ledger::Restored restored;
     restored.status = ledger::EntryStatus::batch_invalid;
-    if (const auto checkpoint = tx.checkpoint())
-        restored = ledger::resume(*checkpoint, tx.entries_from(checkpoint->entries));
+    if (auto checkpoint = tx.checkpoint()) {
+        auto after = tx.entries_from(checkpoint->entries);
+        restored = ledger::resume(std::move(*checkpoint), after);
+    }
     if (restored.status != ledger::EntryStatus::ok) restored = ledger::restore(tx.entries());
     if (stored) *stored = restored.ledger.entries().size();
     return advanced(std::move(restored), now_ms);

@@ -307,10 +307,13 @@ class PgSql final : public Sql {
         drop_prefetched();
         return answer(sql, texts_of(params)).changed;
     }
-    void write(const std::string& sql, const std::vector<SqlValue>& params) override {
+    void write(const std::string& sql, std::vector<SqlValue> params) override {
         drop_prefetched();
         note(sql);
-        pending_.push_back({sql, texts_of(params), PgStatement::Kind::write});
+        std::vector<std::string> texts;
+        texts.reserve(params.size());
+        for (auto& p : params) texts.push_back(std::move(p.text));
+        pending_.push_back({sql, std::move(texts), PgStatement::Kind::write});
     }
     void prefetch(const std::string& sql, const std::vector<SqlValue>& params) override {
         pending_.push_back({sql, texts_of(params), PgStatement::Kind::prefetch});

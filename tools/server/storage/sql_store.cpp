@@ -1194,15 +1194,25 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
 
 void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
     const ledger::Checkpoint c = l.checkpoint();
+    // Moved in, not listed in braces: an initializer list's values are copied, and the
+    // checkpoint's text of a member with thousands of batches is hundreds of kilobytes.
+    std::vector<SqlValue> params;
+    params.reserve(8);
+    params.emplace_back(merchant_);
+    params.emplace_back(member_);
+    params.emplace_back(static_cast<std::int64_t>(c.entries));
+    params.emplace_back(kCheckpointVersion);
+    params.emplace_back(codec::checkpoint_text(c));
+    params.emplace_back(codec::points_text(l.snapshot()));
+    params.emplace_back(l.clock_ms());
+    params.emplace_back(l.next_change_ms());
     sql().write(
         "INSERT INTO member_state (merchant_id, member_id, seq, version, body, points, "
         "points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
         "version = excluded.version, body = excluded.body, points = excluded.points, "
         "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms",
-        {merchant_, member_, static_cast<std::int64_t>(c.entries), kCheckpointVersion,
-         codec::checkpoint_text(c), codec::points_text(l.snapshot()), l.clock_ms(),
-         l.next_change_ms()});
+        std::move(params));
 }
 
 MemberCounters SqlMemberTx::counters() {

@@ -69,9 +69,8 @@ public:
     // A write whose changed rows nobody counts: it may go to the database with the next
     // statement or the commit (PostgreSQL sends them together, one round trip), and its error
     // then surfaces there, still inside the transaction. SQLite runs it now.
-    virtual void write(const std::string& sql, const std::vector<SqlValue>& params) {
-        exec(sql, params);
-    }
+    // params by value: a caller that moves them in (a checkpoint's long text) copies nothing.
+    virtual void write(const std::string& sql, std::vector<SqlValue> params) { exec(sql, params); }
     // A read the transaction will query() with exactly this text and these parameters before
     // it writes: PostgreSQL sends it with the next statement and keeps the answer for that
     // query() (a write in between drops it: the query then reads again). SQLite reads when
