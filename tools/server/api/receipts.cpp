@@ -250,7 +250,7 @@ ApiResult post_receipt(Store& store, const Caller& caller, const std::string& bo
         may_credit_inviter = referral && q.referral_invitee_bonus > 0;
         std::int64_t qualifying = 0;
         for (const auto& line : q.lines) qualifying += line.tier_qualifying;
-        std::string quote_text = codec::quote_text(q, *program);
+        const std::string quote_text = codec::quote_text(q, *program);
         tx.add_receipt({rq.receipt.id, member->member_id, w.op_hex, rq.receipt.at_ms, q.paid,
                         qualifying, codec::encode_receipt(rq.receipt).dump(), quote_text, "[]"});
         // After the receipt: the counters carry the tier's running sum with it (SqlMemberTx).

@@ -310,10 +310,7 @@ class PgSql final : public Sql {
     void write(const std::string& sql, std::vector<SqlValue> params) override {
         drop_prefetched();
         note(sql);
-        std::vector<std::string> texts;
-        texts.reserve(params.size());
-        for (auto& p : params) texts.push_back(std::move(p.text));
-        pending_.push_back({sql, std::move(texts), PgStatement::Kind::write});
+        pending_.push_back({sql, texts_of(std::move(params)), PgStatement::Kind::write});
     }
     void prefetch(const std::string& sql, const std::vector<SqlValue>& params) override {
         pending_.push_back({sql, texts_of(params), PgStatement::Kind::prefetch});
@@ -342,10 +339,11 @@ class PgSql final : public Sql {
     bool wrote_config() const { return wrote_config_; }
 
   private:
-    static std::vector<std::string> texts_of(const std::vector<SqlValue>& params) {
+    // params moved in give up their texts without a copy (write(): a checkpoint's long text).
+    static std::vector<std::string> texts_of(std::vector<SqlValue> params) {
         std::vector<std::string> texts;
         texts.reserve(params.size());
-        for (const auto& p : params) texts.push_back(p.text);
+        for (auto& p : params) texts.push_back(std::move(p.text));
         return texts;
     }
     void note(const std::string& sql) { wrote_config_ = wrote_config_ || may_write_config(sql); }
