@@ -195,3 +195,17 @@ test('the host\'s default font (font_file, glyph ranges) has every Latvian and C
     assert.equal(await missing('漢'), 1, 'a glyph outside the ranges counts as missing');
   });
 });
+
+test('a popup opened again is shown whole in its first frame: OK clicked as it appears counts', { timeout: 40000 }, async () => {
+  await withProbe('popup', async (page) => {
+    // ImGui hides a popup opening again for one frame while it fits its size; a frame shown
+    // then lacks the popup, and a click in the next one found nothing under the pointer.
+    for (let i = 1; i <= 3; i++) {
+      await page.mouse.click(...centre((await probeState(page)).ask));
+      const s = await waitForProbe(page, (st, n) => st.asks === n, i, `Ask pressed ${i}×`);
+      await page.mouse.click(...centre(s.ok));
+      await waitForProbe(page, (st, n) => st.oks === n, i, `OK pressed as the popup appeared, ${i}×`);
+    }
+    assert.equal((await probeState(page)).hidden_popup_frames, 0, 'frames shown with the popup hidden');
+  });
+});

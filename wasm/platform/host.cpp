@@ -535,6 +535,17 @@ bool layout_moved(Host& h) {
     return moved;
 }
 
+// True when a window of the pass just ended was laid out hidden, to be measured: a new window,
+// or a popup opened again, is hidden for one frame while ImGui fits its size. Its items are
+// where the shown frame will draw them, so they do not move; but a frame shown then lacks the
+// window, and a click in the next frame finds nothing to hover (a confirmation's button
+// clicked as it appeared did nothing).
+bool window_being_measured() {
+    for (const ImGuiWindow* w : GImGui->Windows)
+        if (w->Active && w->HiddenFramesCannotSkipItems > 0) return true;
+    return false;
+}
+
 void render(Host& h) {
     ImGui::Render();
     glViewport(0, 0, h.width_px, h.height_px);
@@ -573,7 +584,7 @@ void frame() {
         if (h.options.draw) h.options.draw(now);
         ImGui::EndFrame();
         ui::end_item_frame();
-        if (!layout_moved(h)) {
+        if (!layout_moved(h) && !window_being_measured()) {
             h.unsettled_frames = 0;
             break;
         }

@@ -1,9 +1,11 @@
 // host_probe: a test-only browser app (tests/e2e/host.test.mjs) that exercises what the kiosk
 // does not: a text field on the browser host (wasm/platform/host.hpp) with its default fonts
-// (no load_fonts), the clipboard and focus. It draws one InputText and a "Copy" button and
+// (no load_fonts), the clipboard and focus, and a confirmation popup opened again and again.
+// It draws one InputText, a "Copy" button and an "Ask" button opening a popup with "OK", and
 // answers kopilka_probe_state() with what ImGui sees, as JSON.
 #include <emscripten.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // a window's Hidden
 
 #include <cstdint>
 #include <string>
@@ -22,14 +24,23 @@ struct Probe {
     ImVec2 copy_min, copy_max;      // and the Copy button
     int copies = 0;                 // Copy button presses
     int frames = 0;
+    ImVec2 ask_min, ask_max, ok_min, ok_max;
+    int asks = 0, oks = 0;        // Ask and OK presses
+    bool popup_hidden = false;    // the popup, open, was hidden in the last pass so far
+    int hidden_popup_frames = 0;  // frames shown with the popup open but hidden
+    std::int64_t pass_time = -1;  // the time of the last pass: a new time is a new frame
     std::string json;
 };
 
 Probe g_probe;
 
-void draw(std::int64_t) {
+void draw(std::int64_t now) {
     Probe& p = g_probe;
     ++p.frames;
+    // The host lays a frame out in passes with the same time and shows the last one.
+    if (now != p.pass_time && p.popup_hidden) ++p.hidden_popup_frames;
+    p.pass_time = now;
+    p.popup_hidden = false;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
     ImGui::Begin("probe", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
@@ -43,6 +54,25 @@ void draw(std::int64_t) {
     }
     p.copy_min = ImGui::GetItemRectMin();
     p.copy_max = ImGui::GetItemRectMax();
+    if (ImGui::Button("Ask")) {
+        ++p.asks;
+        ImGui::OpenPopup("##ask");
+    }
+    p.ask_min = ImGui::GetItemRectMin();
+    p.ask_max = ImGui::GetItemRectMax();
+    ImGui::SetNextWindowSize(ImVec2(300, 0));
+    if (ImGui::BeginPopupModal("##ask", nullptr,
+                               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_AlwaysAutoResize)) {
+        p.popup_hidden = ImGui::GetCurrentWindow()->Hidden;
+        ImGui::TextWrapped("Sure?");
+        if (ImGui::Button("OK")) {
+            ++p.oks;
+            ImGui::CloseCurrentPopup();
+        }
+        p.ok_min = ImGui::GetItemRectMin();
+        p.ok_max = ImGui::GetItemRectMax();
+        ImGui::EndPopup();
+    }
     ImGui::End();
 }
 
@@ -68,7 +98,8 @@ std::string box(const char* name, ImVec2 a, ImVec2 b) {
 extern "C" {
 
 // {"text", "keys_held": [GLFW key codes ImGui sees down], "mouse_held", "ctrl", "editing",
-//  "copies", "frames", "font", "field": {x, y, w, h} (CSS pixels), "copy": {…}}
+//  "copies", "frames", "font", "asks", "oks", "hidden_popup_frames", "field": {x, y, w, h}
+//  (CSS pixels), "copy", "ask", "ok": {…}}
 EMSCRIPTEN_KEEPALIVE const char* kopilka_probe_state() {
     Probe& p = g_probe;
     const ImGuiIO& io = ImGui::GetIO();
@@ -83,9 +114,11 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_probe_state() {
              ",\"ctrl\":" + (io.KeyCtrl ? "true" : "false") +
              ",\"editing\":" + (io.WantTextInput ? "true" : "false") +
              ",\"copies\":" + std::to_string(p.copies) + ",\"frames\":" + std::to_string(p.frames) +
-             ",\"font\":" + quoted(font ? font->GetDebugName() : "") + "," +
+             ",\"font\":" + quoted(font ? font->GetDebugName() : "") +
+             ",\"asks\":" + std::to_string(p.asks) + ",\"oks\":" + std::to_string(p.oks) +
+             ",\"hidden_popup_frames\":" + std::to_string(p.hidden_popup_frames) + "," +
              box("field", p.field_min, p.field_max) + "," + box("copy", p.copy_min, p.copy_max) +
-             "}";
+             "," + box("ask", p.ask_min, p.ask_max) + "," + box("ok", p.ok_min, p.ok_max) + "}";
     return p.json.c_str();
 }
 
