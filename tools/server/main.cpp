@@ -13,7 +13,6 @@
 // ones, answers the requests whose head is in (Connection: close) within --drain-s, and
 // answers a request begun after the signal 503 {"code": "draining"}, so nginx retries it on
 // another server.
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -95,19 +94,9 @@ std::int64_t now_ms() {
         .count();
 }
 
-// glibc hands a worker thread's arena back to the kernel whenever more than 128 KiB is free
-// at its top (madvise: a TLB shootdown across cores, then a page fault per page on the next
-// request): on SQLite that was a third of a receipt's time (tools/bench.sh server). A fixed
-// threshold keeps up to 64 MiB a thread; allocations from 8 MiB on are mapped on their own.
-void keep_freed_memory() {
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_MMAP_THRESHOLD, 8 << 20);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    keep_freed_memory();
     Flags f;
     f.db = env_or("KOPILKA_DB", f.db.c_str());
     f.server.host = env_or("KOPILKA_HOST", "127.0.0.1");
