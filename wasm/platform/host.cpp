@@ -514,10 +514,10 @@ void fit_canvas(Host& h) {
 // Dear ImGui lays some things out over several frames: a table's columns fit their contents,
 // and a region sized by last frame's content (the kiosk's body) takes its height, a frame or
 // two after the contents change. A frame is therefore laid out again, without being shown,
-// while the recorded items (ui::drawn_items) still move, up to kMaxLayoutPasses: the first
-// frame a shopper sees of a new screen is the settled one, and a tap lands where the button is
-// shown (a button that jumped a frame after it appeared took the tap meant for it to the
-// empty space it left).
+// while the recorded items (ui::drawn_items) still move or a window is still being measured
+// (window_being_measured), up to kMaxLayoutPasses: the first frame a shopper sees of a new
+// screen is the settled one, and a tap lands where the button is shown (a button that jumped
+// a frame after it appeared took the tap meant for it to the empty space it left).
 constexpr int kMaxLayoutPasses = 6;
 constexpr int kMaxUnsettledFrames = 2;
 
