@@ -385,3 +385,101 @@ TEST_CASE("PostgreSQL server: saves of one theme at the same instant: one wins, 
     CHECK(db.scalar("SELECT MAX(version) FROM documents WHERE merchant_id = 'demo' AND "
                     "kind = 'theme' AND doc_id = 'daylight'") == read_version + 1);
 }
+
+// KOPILKA_PG_CONNECTIONS caps the connections one server keeps (N servers share PostgreSQL's
+// max_connections): with one, lookups, receipts and a publish one after another still go
+// through (no request waits for a second connection while holding the first); with two,
+// concurrent lookups and receipts are all answered on at most those two and the LISTEN one.
+// A value out of range stops the server at start, naming the setting.
+TEST_CASE("PostgreSQL server: KOPILKA_PG_CONNECTIONS caps the server's connections") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    const auto connections = [&] {
+        return db.scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '" + db.name +
+                         "' AND pid <> pg_backend_pid()");
+    };
+    {
+        auto one =
+            start_server(db.url, {"--seed-demo", "--no-rate-limits"}, {"KOPILKA_PG_CONNECTIONS=1"});
+        const auto cards = demo_cards(db.url);
+        const std::string till = api_key(db.url, "till");
+        auto c = one->client();
+        c->set_read_timeout(10, 0);
+        const std::int64_t before = balance_of(*c, cards.at("demo-anna").qr);
+        const Json first =
+            post_receipt(*c, till, receipt_body(1, cards.at("demo-anna").card, 100000, 0).dump());
+        const std::int64_t after = first["member"]["balance"].get<std::int64_t>();
+        CHECK(after > before);
+        const auto admin = bearer(api_key(db.url, "admin"));
+        const auto current = c->Get("/v1/admin/program", admin);
+        REQUIRE(current);
+        REQUIRE(current->status == 200);
+        Json program = Json::parse(current->body)["program"];
+        program["bonus"]["earn_bp"] = 600;
+        const auto publish = c->Put("/v1/admin/program", admin, program.dump(), "application/json");
+        REQUIRE(publish);
+        CHECK_MESSAGE(publish->status == 200, publish->body);
+        CHECK(Json::parse(c->Get("/v1/admin/program", admin)->body)["version"] == 2);
+        CHECK(balance_of(*c, cards.at("demo-anna").qr) == after);
+        CHECK(connections() <= 2);  // the pool's one and the LISTEN one
+    }
+
+    auto two = start_server(db.url, {"--no-rate-limits"}, {"KOPILKA_PG_CONNECTIONS=2"});
+    const auto cards = demo_cards(db.url);
+    const std::string till = api_key(db.url, "till");
+    const std::vector<std::string> members = {"demo-anna", "demo-boris", "demo-dace"};
+    constexpr int kThreads = 16, kEach = 10;
+    std::atomic<int> answered{0};
+    std::atomic<std::int64_t> most{0};
+    std::atomic<bool> done{false};
+    std::mutex mutex;
+    std::string first_wrong;
+    std::thread watch([&] {
+        while (!done) {
+            const std::int64_t n = connections() - 1;  // less this query's own connection
+            if (n > most) most = n;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            auto client = two->client();
+            client->set_read_timeout(30, 0);
+            for (int i = 0; i < kEach; ++i) {
+                const auto& card = cards.at(members[static_cast<std::size_t>(t + i) % 3]);
+                const bool receipt = (t + i) % 2 == 0;
+                const auto r =
+                    receipt ? client->Post(
+                                  "/v1/receipts", bearer(till),
+                                  receipt_body(1000 + t * kEach + i, card.card, 1000, 0).dump(),
+                                  "application/json")
+                            : client->Post("/v1/members/lookup", Json{{"code", card.qr}}.dump(),
+                                           "application/json");
+                if (r && r->status == (receipt ? 201 : 200)) {
+                    ++answered;
+                    continue;
+                }
+                std::lock_guard<std::mutex> lock(mutex);
+                if (first_wrong.empty())
+                    first_wrong = r ? std::to_string(r->status) + " " + r->body : "no answer";
+            }
+        });
+    for (auto& t : threads) t.join();
+    done = true;
+    watch.join();
+    CHECK_MESSAGE(answered == kThreads * kEach, first_wrong);
+    const std::int64_t seen = most;
+    CHECK(seen <= 3);  // two in the pool and the LISTEN one
+    CHECK(connections() <= 3);
+
+    for (const char* bad : {"0", "1001", "ten", "-3", "16x"}) {
+        ServerProcess s({"--db", db.url, "--quiet"},
+                        {std::string("KOPILKA_PG_CONNECTIONS=") + bad});
+        std::string why;
+        CHECK_FALSE(s.start(&why));
+        CHECK_MESSAGE(s.stderr_text().find("KOPILKA_PG_CONNECTIONS must be a whole number from 1 "
+                                           "to 1000") != std::string::npos,
+                      s.describe());
+    }
+}

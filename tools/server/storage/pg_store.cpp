@@ -57,8 +57,28 @@ constexpr SqlDialect kPostgres{true, "bigint", "SELECT pg_advisory_xact_lock(302
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
 )sql"};
 
-// Connections one server process keeps open at most.
-constexpr std::size_t kConnectionsMax = 16;
+// Connections one server process keeps open at most, unless KOPILKA_PG_CONNECTIONS says.
+constexpr std::size_t kConnectionsDefault = 16;
+constexpr std::size_t kConnectionsLimit = 1000;
+
+// KOPILKA_PG_CONNECTIONS: how many connections this server may keep (N servers share
+// PostgreSQL's max_connections; SCALING.md). A value that is not a whole number from 1 to
+// kConnectionsLimit stops the server at start, naming the setting.
+std::size_t connections_max_from_env() {
+    const char* v = std::getenv("KOPILKA_PG_CONNECTIONS");
+    if (!v || !*v) return kConnectionsDefault;
+    const std::string text(v);
+    std::size_t n = 0;
+    const bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                        });
+    if (digits) n = static_cast<std::size_t>(std::stoul(text));
+    if (!digits || n < 1 || n > kConnectionsLimit)
+        throw std::runtime_error("KOPILKA_PG_CONNECTIONS must be a whole number from 1 to " +
+                                 std::to_string(kConnectionsLimit) + " (connections to " +
+                                 "PostgreSQL this server may keep open), not '" + text + "'");
+    return n;
+}
 
 // Whole transactions are retried this often on serialization failures and deadlocks.
 constexpr int kAttempts = 8;
@@ -402,22 +422,22 @@ class PgSql final : public Sql {
 
 class PgStore final : public SqlStore {
 public:
-    explicit PgStore(std::string url) : url_(std::move(url)) {
-        try {
-            idle_.push_back(connect());
-            migrate_schema();
-            listener_ = std::thread([this] { listen_for_changes(); });
-        } catch (const PgBroken& e) {
-            throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
-                                     first_line(e.what()));
-        } catch (const std::runtime_error& e) {
-            const std::string what = e.what();
-            if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0)
-                throw;
-            throw std::runtime_error("PostgreSQL at " + redact(url_) +
-                                     " is not usable: " + first_line(what));
-        }
-    }
+  explicit PgStore(std::string url)
+      : url_(std::move(url)), connections_max_(connections_max_from_env()) {
+      try {
+          idle_.push_back(connect());
+          migrate_schema();
+          listener_ = std::thread([this] { listen_for_changes(); });
+      } catch (const PgBroken& e) {
+          throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
+                                   first_line(e.what()));
+      } catch (const std::runtime_error& e) {
+          const std::string what = e.what();
+          if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0) throw;
+          throw std::runtime_error("PostgreSQL at " + redact(url_) +
+                                   " is not usable: " + first_line(what));
+      }
+  }
 
     ~PgStore() override {
         stopping_ = true;
@@ -428,14 +448,14 @@ private:
   std::unique_ptr<PgConnection> connect() { return std::make_unique<PgConnection>(url_, prepare_); }
 
   // A connection borrowed from the pool for one transaction; returned unless it broke. At
-  // most kConnectionsMax are open: PostgreSQL's connection limit is shared by every server
+  // most connections_max_ are open: PostgreSQL's connection limit is shared by every server
   // process (100 by default), and more connections than cores only queue inside it.
   class Lease {
     public:
         explicit Lease(PgStore& s) : s_(s) {
             std::unique_lock<std::mutex> lock(s_.pool_mutex_);
             s_.pool_changed_.wait(
-                lock, [this] { return !s_.idle_.empty() || s_.open_ < kConnectionsMax; });
+                lock, [this] { return !s_.idle_.empty() || s_.open_ < s_.connections_max_; });
             if (!s_.idle_.empty()) {
                 conn_ = std::move(s_.idle_.back());
                 s_.idle_.pop_back();
@@ -594,6 +614,7 @@ private:
     }
 
     std::string url_;
+    const std::size_t connections_max_;  // KOPILKA_PG_CONNECTIONS, 16 by default
     // KOPILKA_PG_PREPARED=off: no statement is prepared, for a pooler in transaction mode that
     // can't keep them across server connections (pgbouncer before 1.21; SCALING.md).
     const bool prepare_ = [] {
