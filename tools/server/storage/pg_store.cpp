@@ -68,12 +68,11 @@ std::size_t connections_max_from_env() {
     const char* v = std::getenv("KOPILKA_PG_CONNECTIONS");
     if (!v || !*v) return kConnectionsDefault;
     const std::string text(v);
-    std::size_t n = 0;
     const bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char c) {
                             return c >= '0' && c <= '9';
                         });
-    if (digits) n = static_cast<std::size_t>(std::stoul(text));
-    if (!digits || n < 1 || n > kConnectionsLimit)
+    const std::size_t n = digits ? std::stoul(text) : 0;
+    if (n < 1 || n > kConnectionsLimit)
         throw std::runtime_error("KOPILKA_PG_CONNECTIONS must be a whole number from 1 to " +
                                  std::to_string(kConnectionsLimit) + " (connections to " +
                                  "PostgreSQL this server may keep open), not '" + text + "'");
@@ -422,22 +421,23 @@ class PgSql final : public Sql {
 
 class PgStore final : public SqlStore {
 public:
-  explicit PgStore(std::string url)
-      : url_(std::move(url)), connections_max_(connections_max_from_env()) {
-      try {
-          idle_.push_back(connect());
-          migrate_schema();
-          listener_ = std::thread([this] { listen_for_changes(); });
-      } catch (const PgBroken& e) {
-          throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
-                                   first_line(e.what()));
-      } catch (const std::runtime_error& e) {
-          const std::string what = e.what();
-          if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0) throw;
-          throw std::runtime_error("PostgreSQL at " + redact(url_) +
-                                   " is not usable: " + first_line(what));
-      }
-  }
+    explicit PgStore(std::string url)
+        : url_(std::move(url)), connections_max_(connections_max_from_env()) {
+        try {
+            idle_.push_back(connect());
+            migrate_schema();
+            listener_ = std::thread([this] { listen_for_changes(); });
+        } catch (const PgBroken& e) {
+            throw std::runtime_error("cannot connect to PostgreSQL at " + redact(url_) + ": " +
+                                     first_line(e.what()));
+        } catch (const std::runtime_error& e) {
+            const std::string what = e.what();
+            if (what.rfind("PostgreSQL", 0) == 0 || what.rfind("the database schema", 0) == 0)
+                throw;
+            throw std::runtime_error("PostgreSQL at " + redact(url_) +
+                                     " is not usable: " + first_line(what));
+        }
+    }
 
     ~PgStore() override {
         stopping_ = true;
