@@ -245,6 +245,71 @@ TEST_CASE("PostgreSQL server: a lookup reads the state with the card, as lookups
     CHECK(same("demo-boris")["balance"] == 120);  // no checkpoint: read again in a snapshot
 }
 
+// A lookup's read is queued for the group's runner, which answers it on its own thread
+// (ReadQueue): when a group's statement fails (here its connection is cut while it waits for
+// a lock), each lookup of the group is answered 500 naming its own request id, none is left
+// without an answer, and the lookups after it are answered as before.
+TEST_CASE("PostgreSQL server: lookups whose group's read fails are answered 500, the next 200") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo", "--no-rate-limits"});
+    const auto cards = demo_cards(db.url);
+    const std::string qr = cards.at("demo-anna").qr;
+    auto c = server->client();
+    c->set_read_timeout(30, 0);
+    const std::int64_t balance = balance_of(*c, qr);  // the merchant and program now cached
+
+    const std::string waiting = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '" +
+                                db.name +
+                                "' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+    pqxx::connection locker(db.url);
+    pqxx::work lock(locker);
+    lock.exec("LOCK TABLE member_state IN ACCESS EXCLUSIVE MODE");
+    constexpr int kLookups = 8;
+    struct Got {
+        int status = 0;
+        std::string body, id;
+    };
+    std::vector<Got> got(kLookups);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kLookups; ++i)
+        threads.emplace_back([&, i] {
+            auto client = server->client();
+            client->set_read_timeout(30, 0);
+            const auto r =
+                client->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+            if (r) got[i] = {r->status, r->body, r->get_header_value("X-Request-Id")};
+        });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (db.scalar(waiting) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(db.scalar(waiting) > 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the rest queue behind
+    CHECK(db.scalar("SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                    "pg_stat_activity WHERE datname = '" +
+                    db.name + "' AND wait_event_type = 'Lock') t") > 0);
+    lock.abort();
+    for (auto& t : threads) t.join();
+
+    int failed = 0, right = 0;
+    for (const Got& g : got) {
+        INFO(g.status << " " << g.body);
+        if (g.status == 500) {
+            const Json e = Json::parse(g.body)["error"];
+            CHECK(e["code"] == "internal");
+            CHECK(!g.id.empty());
+            CHECK(e["message"].get<std::string>().find(g.id) != std::string::npos);
+            ++failed;
+        } else {
+            CHECK(g.status == 200);
+            right += g.status == 200 && Json::parse(g.body)["member"]["balance"] == balance;
+        }
+    }
+    CHECK(failed > 0);
+    CHECK(failed + right == kLookups);
+    CHECK(balance_of(*c, qr) == balance);
+}
+
 TEST_CASE("PostgreSQL server: receipts with an API key, replays and conflicts") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);

@@ -6,15 +6,19 @@
 // widget route groups (api/routes.hpp) register through RouteContext, and the widget's CORS
 // preflights (OPTIONS /v1/widget/…) go to widget_preflight. Static site with MIME types,
 // precompressed files and validators; JSON 400/401/403/404/405/413/414/429/431/500/503.
-// One boundary: handle() turns anything a handler throws into a 500 with the request id, and
-// answers are written so that no byte in them can make the writing throw.
+// One boundary: handle() turns anything a handler throws into a 500 with the request id (an
+// answer made later on another thread too: answer_later), and answers are written so that no
+// byte in them can make the writing throw.
 #include "http_server.hpp"
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -353,7 +357,13 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             } else if (!within_limit(ClientClass::anonymous, req.remote_addr, res)) {
                 return;
             }
-            respond(res, lookup_member(store, code, kiosk ? &*kiosk : nullptr, now_ms()));
+            // Answered by the thread that reads the member (in a group on PostgreSQL).
+            res.later = [this, code, kiosk, now = now_ms()](http::Response::Answer answer) {
+                lookup_member(store, code, kiosk ? &*kiosk : nullptr, now,
+                              [this, answer](const std::function<ApiResult()>& result) {
+                                  answer([&](http::Response& r) { respond(r, result()); });
+                              });
+            };
         };
         route("GET", "/v1/members/lookup",
               [this, lookup](const http::Request& req, http::Response& res) {
@@ -406,7 +416,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     // [SECTION] the boundary: every request the listener read goes through handle() or
     // refuse(), and nothing thrown gets past them.
 
-    http::Response handle(http::Request& req) override {
+    void handle(http::Request& req, Reply reply) override {
         const Clock::time_point start = Clock::now();
         http::Response res;
         const char* route_template = "unmatched";
@@ -414,11 +424,59 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         try {
             id = request_id(req);
             dispatch(req, res, &route_template);
+            if (res.later)
+                return answer_later(req, std::move(res), id, route_template, start,
+                                    std::move(reply));
         } catch (...) {
             internal_error(res, id);
         }
-        finish(req, res, id, route_template, start);
-        return res;
+        finish(req.method, req.path, res, id, route_template, start);
+        reply(std::move(res));
+    }
+
+    // A handler's answer made later (http::Response::later): counted, logged and replied when
+    // it comes, from whichever thread makes it.
+    struct Later {
+        std::string method, path, id;
+        const char* route_template;
+        Clock::time_point start;
+        http::Response head;  // the handler's headers and merchant so far
+        Reply reply;
+        std::atomic<bool> answered{false};
+    };
+
+    void answer_later(const http::Request& req, http::Response res, const std::string& id,
+                      const char* route_template, Clock::time_point start, Reply reply) {
+        auto work = std::move(res.later);
+        res.later = nullptr;
+        auto call = std::make_shared<Later>();
+        call->method = req.method;
+        call->path = req.path;
+        call->id = id;
+        call->route_template = route_template;
+        call->start = start;
+        call->head = std::move(res);
+        call->reply = std::move(reply);
+        try {
+            work([this, call](const http::Response::Writer& write) {
+                http::Response answer = std::move(call->head);
+                try {
+                    write(answer);
+                } catch (...) {
+                    internal_error(answer, call->id);
+                }
+                call->answered = true;
+                finish(call->method, call->path, answer, call->id, call->route_template,
+                       call->start);
+                call->reply(std::move(answer));
+            });
+        } catch (...) {
+            if (call->answered) return;  // thrown after the answer: it stands
+            http::Response failed;
+            internal_error(failed, id);
+            finish(call->method, call->path, failed, id, route_template, start);
+            call->reply(std::move(failed));
+        }
     }
 
     http::Response refuse(const http::Request& partial, int status, const std::string& code,
@@ -432,7 +490,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         } catch (...) {
             internal_error(res, id);
         }
-        finish(partial, res, id, "refused", start);
+        finish(partial.method, partial.path, res, id, "refused", start);
         return res;
     }
 
@@ -464,16 +522,17 @@ struct HttpServer::Impl final : RouteContext, http::Application {
 
     // Counted before the answer is written, so a client that saw the answer sees it counted;
     // then the request's one log line.
-    void finish(const http::Request& req, http::Response& res, const std::string& id,
-                const char* route_template, Clock::time_point start) noexcept {
+    void finish(const std::string& method, const std::string& path, http::Response& res,
+                const std::string& id, const char* route_template,
+                Clock::time_point start) noexcept {
         try {
             if (!id.empty()) res.set_header("X-Request-Id", id);
             const double ms = ms_since(start);
-            metrics.count_request(route_template, method_label(req.method), res.status);
+            metrics.count_request(route_template, method_label(method), res.status);
             metrics.observe_latency(route_template, ms);
             if (!options.log_requests) return;
-            const codec::Json line = {{"ts_ms", now_ms()}, {"method", req.method},
-                                      {"route", req.path}, {"status", res.status},
+            const codec::Json line = {{"ts_ms", now_ms()}, {"method", method},
+                                      {"route", path},     {"status", res.status},
                                       {"latency_ms", ms},  {"merchant", res.merchant_id},
                                       {"request_id", id}};
             const std::string text = json_text(line);

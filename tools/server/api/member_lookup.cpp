@@ -87,59 +87,77 @@ std::string member_token_secret(const std::string& card_secret) {
     return crypto::to_hex(d.data(), d.size());
 }
 
-// The member a scanned or typed code names. Anonymous callers (a phone, the widget's page)
-// may only present a card QR with its MAC; a paired kiosk may also present the plastic
-// card's number or the member's phone, within its own merchant only. By card with the program
-// in force, the member's state for the answer is read with it where the store can (*ahead).
-std::optional<MemberRecord> find_member(Store& store, const cards::CardCode& code,
-                                        const MerchantRecord& merchant,
-                                        const program::Program* program, std::int64_t now_ms,
-                                        std::unique_ptr<MemberReadAhead>* ahead) {
-    if (code.kind == cards::CodeKind::phone)
-        return store.member_by_phone(merchant.merchant_id, code.number);
-    if (!program) return store.member_by_card(merchant.merchant_id, code.number);
-    return store.member_by_card_ahead(merchant.merchant_id, code.number,
-                                      tier_window_asked(*program, now_ms), now_ms, ahead);
+// The member a scanned or typed code names, given to found (with what was read ahead for her
+// answer, or an error) at once or later. Anonymous callers (a phone, the widget's page) may only
+// present a card QR with its MAC; a paired kiosk may also present the plastic card's number or
+// the member's phone, within its own merchant only. By card with the program in force, the
+// member's state for the answer is read with it where the store can, in a group it may run on
+// another thread (Store::member_by_card_later).
+void find_member(Store& store, const cards::CardCode& code, const MerchantRecord& merchant,
+                 const program::Program* program, std::int64_t now_ms, Store::CardThen found) {
+    if (code.kind != cards::CodeKind::phone && program)
+        return store.member_by_card_later(merchant.merchant_id, code.number,
+                                          tier_window_asked(*program, now_ms), now_ms,
+                                          std::move(found));
+    const auto member = code.kind == cards::CodeKind::phone
+                            ? store.member_by_phone(merchant.merchant_id, code.number)
+                            : store.member_by_card(merchant.merchant_id, code.number);
+    found(member, nullptr, nullptr);
 }
 
-ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,
-                        std::int64_t now_ms) {
+void lookup_member(Store& store, const std::string& code_text, const Caller* device,
+                   std::int64_t now_ms, const LookupAnswer& answer) {
     const cards::ParseResult parsed = cards::parse_card_text(code_text);
-    if (parsed.status != cards::ParseStatus::ok)
-        return error(
+    if (parsed.status != cards::ParseStatus::ok) {
+        const ApiResult r = error(
             400, std::string(cards::parse_status_name(parsed.status)).c_str(),
             "code is not a card code: " + std::string(cards::parse_status_name(parsed.status)));
+        return answer([&] { return r; });
+    }
     std::optional<MerchantRecord> merchant;
     if (parsed.code.kind == cards::CodeKind::qr_card) {
         merchant = store.merchant_by_code(parsed.code.merchant);
         // A kiosk only ever sees its own merchant's members: another merchant's card is unknown
         // here.
         if (!merchant || (device && merchant->merchant_id != device->merchant_id))
-            return error(404, "not_found", "no member has this card");
+            return answer([] { return error(404, "not_found", "no member has this card"); });
         if (!cards::qr_card_mac_valid(parsed.code, merchant->card_secret))
-            return error(403, "bad_mac", "code carries a MAC that does not match this card");
+            return answer([] {
+                return error(403, "bad_mac", "code carries a MAC that does not match this card");
+            });
     } else {
         if (!device)
-            return error(401, "device_required",
-                         "card and phone numbers are accepted only from a paired kiosk");
+            return answer([] {
+                return error(401, "device_required",
+                             "card and phone numbers are accepted only from a paired kiosk");
+            });
         merchant = store.merchant_by_id(device->merchant_id);
-        if (!merchant) return error(404, "not_found", "no member has this card");
+        if (!merchant)
+            return answer([] { return error(404, "not_found", "no member has this card"); });
     }
-    ApiResult no_program;  // answered once the member is known (an unknown card's 404 first)
-    const auto program = usable_program(store, merchant->merchant_id, now_ms, &no_program);
-    std::unique_ptr<MemberReadAhead> ahead;
-    const auto member = find_member(store, parsed.code, *merchant, program.get(), now_ms, &ahead);
-    if (!member) {
-        ApiResult r =
-            error(404, "not_found",
-                  parsed.code.kind == cards::CodeKind::phone ? "no member has this phone number"
-                                                             : "no member has this card");
-        r.merchant_id = merchant->merchant_id;
-        return r;
-    }
-    if (auto erased = refuse_erased(*member, "code")) return *erased;  // erasure removes the cards
-    if (!program) return no_program;
-    return answer_with(store, *merchant, *member, *program, now_ms, "", ahead.get(), true);
+    // answered once the member is known (an unknown card's 404 first)
+    auto no_program = std::make_shared<ApiResult>();
+    std::shared_ptr<const program::Program> program =
+        usable_program(store, merchant->merchant_id, now_ms, no_program.get());
+    const bool by_phone = parsed.code.kind == cards::CodeKind::phone;
+    auto found = [&store, merchant = *merchant, program, no_program, by_phone, now_ms, answer](
+                     std::optional<MemberRecord> member, std::unique_ptr<MemberReadAhead> ahead,
+                     std::exception_ptr failed) {
+        answer([&]() -> ApiResult {
+            if (failed) std::rethrow_exception(failed);
+            if (!member) {
+                ApiResult r =
+                    error(404, "not_found",
+                          by_phone ? "no member has this phone number" : "no member has this card");
+                r.merchant_id = merchant.merchant_id;
+                return r;
+            }
+            if (auto erased = refuse_erased(*member, "code")) return *erased;  // no cards left
+            if (!program) return *no_program;
+            return answer_with(store, merchant, *member, *program, now_ms, "", ahead.get(), true);
+        });
+    };
+    find_member(store, parsed.code, *merchant, program.get(), now_ms, std::move(found));
 }
 
 }  // namespace kopilka::server

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "codec/decode.hpp"
@@ -33,10 +34,17 @@ struct Caller {
     std::string session_id;   // a signed-in user's session
 };
 
-// device: the paired kiosk asking (which may also look members up by card number or phone),
-// or nullptr for an anonymous caller (card QR with its MAC only).
-ApiResult lookup_member(Store& store, const std::string& code_text, const Caller* device,
-                        std::int64_t now_ms);
+// A lookup's answer: called once with a function that makes it (and may throw, as a handler
+// may), on the thread that read the member (perhaps another, after lookup_member returned).
+// Must not throw.
+using LookupAnswer = std::function<void(const std::function<ApiResult()>& result)>;
+
+// The member a code names, given to answer. device: the paired kiosk asking (which may also
+// look members up by card number or phone), or nullptr for an anonymous caller (card QR with
+// its MAC only). What throws before answer is called is thrown from here; answer is not called
+// then.
+void lookup_member(Store& store, const std::string& code_text, const Caller* device,
+                   std::int64_t now_ms, const LookupAnswer& answer);
 
 // GET /v1/me for the website widget: the member named by a member token that the merchant's
 // own site minted (auth/member_token.hpp) with the merchant's member-token secret.

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -376,11 +377,12 @@ private:
             l_.ioc.get_executor());
         const bool queued =
             l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
-                Response res = self->l_.app.handle(req);
-                net::post(self->stream_.get_executor(),
-                          [self, guard, keep_alive, res = std::move(res)]() mutable {
-                              self->send(std::move(res), keep_alive);
-                          });
+                self->l_.app.handle(req, [self, guard, keep_alive](Response res) {
+                    net::post(self->stream_.get_executor(),
+                              [self, guard, keep_alive, res = std::move(res)]() mutable {
+                                  self->send(std::move(res), keep_alive);
+                              });
+                });
             });
         if (queued) return;
         Response busy = l_.app.refuse(partial_request(*parser_, addr_), 503, "busy",
@@ -661,9 +663,14 @@ std::string Listener::handle_raw(std::string_view bytes, const std::string& remo
         head = parser.get().method() == bhttp::verb::head;
         Refusal why;
         auto request = to_request(parser.get(), remote_addr, impl_->o, &why);
-        res = request ? impl_->app.handle(*request)
-                      : impl_->app.refuse(partial_request(parser, remote_addr), why.status,
-                                          why.code, why.message, why.field);
+        if (request) {  // an answer made on another thread is waited for
+            std::promise<Response> answer;
+            impl_->app.handle(*request, [&answer](Response r) { answer.set_value(std::move(r)); });
+            res = answer.get_future().get();
+        } else {
+            res = impl_->app.refuse(partial_request(parser, remote_addr), why.status, why.code,
+                                    why.message, why.field);
+        }
     }
     if (res.next_piece && !head) {  // the whole body at once: this answer is for tests
         std::string piece;

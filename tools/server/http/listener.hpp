@@ -13,6 +13,7 @@
 // (answers are built whole; the largest is a static file of about 1 MB).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +28,9 @@ class Application {
 public:
     virtual ~Application() = default;
     // A request read whole whose target and headers passed the checks; runs on a worker.
-    virtual Response handle(Request& request) = 0;
+    // reply gets its answer once, on this thread or another, during this call or after it.
+    using Reply = std::function<void(Response answer)>;
+    virtual void handle(Request& request, Reply reply) = 0;
     // A request refused before routing (unreadable, too large, too many connections, server
     // busy): the answer in the one error shape, counted and logged like any other. `partial`
     // holds what could be read of it (at least remote_addr).

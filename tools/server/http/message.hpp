@@ -44,6 +44,15 @@ struct Response {
     // false with the last one; a worker calls it, one call at a time, never again after false
     // or a throw (which cuts the answer short: the client sees an unfinished chunked body).
     std::function<bool(std::string* out)> next_piece;
+    // An answer made later, on another thread (a member lookup whose read runs in a group): the
+    // handler leaves the answer's status and body and sets `later` instead, to start the work.
+    // The server calls it once, at once, with `answer`; the work calls answer once, on any
+    // thread, with what writes the answer into a response that holds the handler's headers so
+    // far (a throw there answers 500, as from a handler). What later throws before it hands
+    // the work on is a handler's throw.
+    using Writer = std::function<void(Response&)>;
+    using Answer = std::function<void(const Writer& write)>;
+    std::function<void(Answer answer)> later;
 
     void set_header(std::string name, std::string value);  // replaces one of the same name
     bool has_header(std::string_view name) const;

@@ -4,12 +4,17 @@
 // answers a group, and the database does one parse, plan and round trip where it did one a
 // read (PostgreSQL spends a third of the CPU on a member lookup read in a group, tools/bench.sh
 // server). The thread that runs a group is one of the readers; the others wait for it.
+// ReadQueue below is the same for readers that don't wait: each leaves what to do with its
+// answer, and the runner does it.
 #pragma once
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -89,6 +94,71 @@ class ReadGroups {
     const std::size_t runners_, most_;
     std::mutex mutex_;
     std::vector<Slot*> waiting_;
+    std::size_t running_ = 0;
+};
+
+// Reads in groups, as ReadGroups, for readers that don't wait for their answers: submit()
+// queues a read with `then`, what to do with its answer, and returns; a submitter that finds a
+// runner free becomes one and runs groups, its own read's and those queued meanwhile, until
+// none is left, calling each read's `then` right after its group's run, on its own thread. So
+// under a steady load a runner goes from group to group and no reader is woken: a request is
+// handed on once, to the queue, where ReadGroups wakes each waiting reader for its answer.
+template <class Request, class Answer>
+class ReadQueue {
+  public:
+    using Slot = typename ReadGroups<Request, Answer>::Slot;  // the same run() serves both
+    // Called once with the read's slot: its answer, or its error. Must not throw.
+    using Then = std::function<void(Slot&)>;
+
+    ReadQueue(std::size_t runners, std::size_t most) : runners_(runners), most_(most) {}
+
+    template <class Run>
+    void submit(Request request, Then then, Run&& run) {
+        auto read = std::make_unique<Read>();
+        read->slot.request = std::move(request);
+        read->then = std::move(then);
+        std::unique_lock<std::mutex> lock(mutex_);
+        queued_.push_back(std::move(read));
+        if (running_ == runners_) return;  // a runner will take it with its next group
+        ++running_;
+        while (!queued_.empty()) {
+            const std::size_t n = std::min(queued_.size(), most_);
+            std::vector<std::unique_ptr<Read>> reads(std::make_move_iterator(queued_.begin()),
+                                                     std::make_move_iterator(queued_.begin() + n));
+            queued_.erase(queued_.begin(), queued_.begin() + n);
+            lock.unlock();
+            std::vector<Slot*> group;
+            for (auto& r : reads) group.push_back(&r->slot);
+            try {
+                run(group);
+            } catch (...) {
+                for (Slot* s : group) s->error = std::current_exception();
+            }
+            for (auto& r : reads) {
+                try {
+                    r->then(r->slot);
+                } catch (...) {  // a broken promise: still, the runner must go on
+                }
+            }
+            lock.lock();
+        }
+        --running_;
+    }
+
+    // Groups running now (0 once every read's `then` has run).
+    std::size_t running() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return running_;
+    }
+
+  private:
+    struct Read {
+        Slot slot;
+        Then then;
+    };
+    const std::size_t runners_, most_;
+    std::mutex mutex_;
+    std::deque<std::unique_ptr<Read>> queued_;
     std::size_t running_ = 0;
 };
 

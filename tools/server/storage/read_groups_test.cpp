@@ -1,6 +1,7 @@
 // ReadGroups (read_groups.hpp): a lone read runs at once on its own thread; reads that arrive
 // while the runners are busy are answered by one run, each with its own answer; a failed run
-// fails every read of its group and no other.
+// fails every read of its group and no other. ReadQueue: the same for readers that don't wait,
+// whose answers the runner hands on, each once.
 #include "storage/read_groups.hpp"
 
 #include <doctest/doctest.h>
@@ -185,6 +186,131 @@ TEST_CASE("ReadGroups: two runners under a steady crowd of readers never lose a 
     for (auto& t : readers) t.join();
     CHECK(right == kThreads * kEach);
     CHECK(groups.running() == 0);
+}
+
+// [SECTION] ReadQueue
+
+using Queue = ReadQueue<int, std::string>;
+
+// What each read's `then` got, by request.
+struct Thens {
+    std::mutex mutex;
+    std::vector<std::string> got;  // by request: its answer, or "error: …"
+    std::vector<int> calls;        // by request: how many times its then ran
+    std::vector<std::thread::id> threads;
+    explicit Thens(std::size_t n) : got(n), calls(n, 0), threads(n) {}
+    Queue::Then then() {
+        return [this](Queue::Slot& s) {
+            std::lock_guard<std::mutex> lock(mutex);
+            const auto i = static_cast<std::size_t>(std::abs(s.request));
+            try {
+                if (s.error) std::rethrow_exception(s.error);
+                got[i] = s.answer;
+            } catch (const std::exception& e) {
+                got[i] = std::string("error: ") + e.what();
+            }
+            ++calls[i];
+            threads[i] = std::this_thread::get_id();
+        };
+    }
+};
+
+TEST_CASE("ReadQueue: a lone read runs at once, on the submitter's thread, before submit returns") {
+    Queue queue(2, 64);
+    Recorder rec;
+    Thens thens(2);
+    queue.submit(1, thens.then(), [&](std::vector<Queue::Slot*>& g) { rec(g); });
+    CHECK(thens.calls[1] == 1);
+    CHECK(thens.got[1] == "answer 1");
+    CHECK((thens.threads[1] == std::this_thread::get_id()));
+    CHECK(rec.sizes == std::vector<std::size_t>{1});
+    CHECK(queue.running() == 0);
+}
+
+TEST_CASE(
+    "ReadQueue: reads submitted while the runner is busy return at once and are read by "
+    "it, in groups of at most `most`, each answer handed on once") {
+    Queue queue(1, 4);
+    Recorder rec;
+    Gate gate;
+    constexpr int kQueued = 10;
+    Thens thens(kQueued + 1);
+    bool first = true;
+    auto run = [&](std::vector<Queue::Slot*>& g) {
+        if (first) {
+            first = false;  // one runner: runs never overlap
+            gate.wait_open();
+        }
+        rec(g);
+    };
+    std::thread runner([&] { queue.submit(0, thens.then(), run); });
+    gate.wait_entered();
+    for (int i = 1; i <= kQueued; ++i) queue.submit(i, thens.then(), run);  // none waits
+    {
+        std::lock_guard<std::mutex> lock(thens.mutex);
+        CHECK(thens.calls == std::vector<int>(kQueued + 1, 0));
+    }
+    const std::thread::id runner_id = runner.get_id();
+    gate.release();
+    runner.join();  // the runner read the queue empty before it returned
+    CHECK(thens.calls == std::vector<int>(kQueued + 1, 1));
+    for (int i = 0; i <= kQueued; ++i) {
+        CHECK(thens.got[i] == "answer " + std::to_string(i));
+        CHECK((thens.threads[i] == runner_id));
+    }
+    CHECK(rec.sizes == std::vector<std::size_t>{1, 4, 4, 2});
+    CHECK(queue.running() == 0);
+}
+
+TEST_CASE("ReadQueue: a run that throws fails its whole group and the next group still runs") {
+    Queue queue(1, 3);
+    Recorder rec;
+    Gate gate;
+    Thens thens(7);
+    bool first = true;
+    auto run = [&](std::vector<Queue::Slot*>& g) {
+        if (first) {
+            first = false;
+            gate.wait_open();
+        }
+        rec(g);
+    };
+    std::thread runner([&] { queue.submit(0, thens.then(), run); });
+    gate.wait_entered();
+    for (int i : {1, -2, 3, 4, 5, 6}) queue.submit(i, thens.then(), run);
+    gate.release();
+    runner.join();
+    for (int i : {1, 2, 3}) CHECK(thens.got[i] == "error: refused -2");  // one group: 1, -2, 3
+    for (int i : {4, 5, 6}) CHECK(thens.got[i] == "answer " + std::to_string(i));
+    CHECK(thens.calls == std::vector<int>(7, 1));
+    CHECK(queue.running() == 0);
+}
+
+TEST_CASE("ReadQueue: two runners under a steady crowd of submitters hand every answer on once") {
+    // A read left in the queue when its runner stopped would never get its answer (nobody
+    // waits for it to notice): every then must run, once, and no runner stay counted.
+    constexpr int kThreads = 32, kEach = 300;
+    Queue queue(2, 8);
+    Thens thens(kThreads * kEach);
+    std::vector<std::thread> submitters;
+    for (int t = 0; t < kThreads; ++t) {
+        submitters.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i)
+                queue.submit(t * kEach + i, thens.then(), [](std::vector<Queue::Slot*>& g) {
+                    std::this_thread::sleep_for(std::chrono::microseconds(50 * (g.size() % 3)));
+                    for (auto* slot : g) slot->answer = "answer " + std::to_string(slot->request);
+                });
+        });
+    }
+    for (auto& t : submitters) t.join();  // the runners are submitters: all have stopped
+    CHECK(queue.running() == 0);
+    int once = 0, right = 0;
+    for (int i = 0; i < kThreads * kEach; ++i) {
+        once += thens.calls[i] == 1;
+        right += thens.got[i] == "answer " + std::to_string(i);
+    }
+    CHECK(once == kThreads * kEach);
+    CHECK(right == kThreads * kEach);
 }
 
 }  // namespace kopilka::server

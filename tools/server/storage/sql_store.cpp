@@ -1859,6 +1859,32 @@ std::optional<MemberRecord> SqlStore::member_by_card_ahead(
     CardAnswer answer =
         card_reads_.read(CardRead{merchant_id, number, since, points_at},
                          [this](std::vector<CardReads::Slot*>& g) { read_cards(g); });
+    return card_answer(merchant_id, std::move(answer), since, points_at, ahead);
+}
+
+void SqlStore::member_by_card_later(const std::string& merchant_id, const std::string& number,
+                                    std::int64_t tier_since, std::int64_t points_at,
+                                    CardThen then) {
+    if (!reads_together())
+        return Store::member_by_card_later(merchant_id, number, tier_since, points_at,
+                                           std::move(then));
+    const std::int64_t since = std::max<std::int64_t>(tier_since, -1);  // never kMemberOnly
+    card_queue_.submit(
+        CardRead{merchant_id, number, since, points_at},
+        [this, then = std::move(then)](CardQueue::Slot& read) {
+            std::unique_ptr<MemberReadAhead> ahead;
+            std::optional<MemberRecord> member;
+            if (!read.error)
+                member = card_answer(read.request.merchant_id, std::move(read.answer),
+                                     read.request.tier_since, read.request.points_at, &ahead);
+            then(std::move(member), std::move(ahead), read.error);
+        },
+        [this](std::vector<CardQueue::Slot*>& g) { read_cards(g); });
+}
+
+std::optional<MemberRecord> SqlStore::card_answer(const std::string& merchant_id, CardAnswer answer,
+                                                  std::int64_t since, std::int64_t points_at,
+                                                  std::unique_ptr<MemberReadAhead>* ahead) {
     if (answer.member && !answer.state.empty()) {
         auto read = std::make_unique<SqlReadAhead>();
         read->merchant_id = merchant_id;

@@ -249,6 +249,9 @@ public:
   std::optional<MemberRecord> member_by_card_ahead(
       const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
       std::int64_t points_at, std::unique_ptr<MemberReadAhead>* ahead) override;
+  void member_by_card_later(const std::string& merchant_id, const std::string& number,
+                            std::int64_t tier_since, std::int64_t points_at,
+                            CardThen then) override;
   std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                            const std::string& member_id) override;
   std::optional<MemberRecord> member_by_phone(const std::string& merchant_id,
@@ -349,8 +352,9 @@ private:
 
   // A lookup's reads, read together with the lookups beside it (reads_together()): the member
   // by card, and read_member()'s one statement (the checkpoint, the counters, the entries after
-  // it and the tier window's sum) — read with the card for a lookup (member_by_card_ahead), or
-  // on its own; each group is one statement per merchant.
+  // it and the tier window's sum) — read with the card for a lookup (member_by_card_ahead, or
+  // member_by_card_later through card_queue_), or on its own; each group is one statement per
+  // merchant.
   static constexpr std::int64_t kMemberOnly = -2;
   struct CardRead {
       std::string merchant_id, number;
@@ -367,10 +371,16 @@ private:
   };
   using CardReads = ReadGroups<CardRead, CardAnswer>;
   using CheckpointReads = ReadGroups<CheckpointRead, std::vector<SqlRow>>;
+  using CardQueue = ReadQueue<CardRead, CardAnswer>;
+  // A lookup's card read for member_by_card_ahead(...): the member, and what it read ahead.
+  static std::optional<MemberRecord> card_answer(const std::string& merchant_id, CardAnswer answer,
+                                                 std::int64_t since, std::int64_t points_at,
+                                                 std::unique_ptr<MemberReadAhead>* ahead);
   void read_cards(std::vector<CardReads::Slot*>& group);
   void read_checkpoints(std::vector<CheckpointReads::Slot*>& group);
   static std::size_t read_runners();
   CardReads card_reads_{read_runners(), 64};
+  CardQueue card_queue_{read_runners(), 64};
   CheckpointReads checkpoint_reads_{read_runners(), 64};
 
 protected:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -492,6 +493,26 @@ public:
         (void)tier_since, (void)points_at;
         ahead->reset();
         return member_by_card(merchant_id, number);
+    }
+    // member_by_card_ahead() for a caller that doesn't wait: then gets its answers (or what it
+    // threw, in error) once, on this thread or another, perhaps after this returns (PostgreSQL
+    // queues the read for its group's runner, which calls then). then must not throw. The
+    // default reads at once, on this thread.
+    using CardThen =
+        std::function<void(std::optional<MemberRecord> member,
+                           std::unique_ptr<MemberReadAhead> ahead, std::exception_ptr error)>;
+    virtual void member_by_card_later(const std::string& merchant_id, const std::string& number,
+                                      std::int64_t tier_since, std::int64_t points_at,
+                                      CardThen then) {
+        std::unique_ptr<MemberReadAhead> ahead;
+        std::optional<MemberRecord> member;
+        std::exception_ptr error;
+        try {
+            member = member_by_card_ahead(merchant_id, number, tier_since, points_at, &ahead);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        then(std::move(member), std::move(ahead), error);
     }
     virtual std::optional<MemberRecord> member_by_id(const std::string& merchant_id,
                                                      const std::string& member_id) = 0;
