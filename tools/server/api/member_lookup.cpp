@@ -135,7 +135,7 @@ void lookup_member(Store& store, const std::string& code_text, const Caller* dev
         if (!merchant)
             return answer([] { return error(404, "not_found", "no member has this card"); });
     }
-    // answered once the member is known (an unknown card's 404 first)
+    // Without a usable program, its answer once the member is known (an unknown card's 404 first).
     auto no_program = std::make_shared<ApiResult>();
     std::shared_ptr<const program::Program> program =
         usable_program(store, merchant->merchant_id, now_ms, no_program.get());

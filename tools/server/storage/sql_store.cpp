@@ -1871,7 +1871,7 @@ void SqlStore::member_by_card_later(const std::string& merchant_id, const std::s
     const std::int64_t since = std::max<std::int64_t>(tier_since, -1);  // never kMemberOnly
     card_queue_.submit(
         CardRead{merchant_id, number, since, points_at},
-        [this, then = std::move(then)](CardQueue::Slot& read) {
+        [then = std::move(then)](CardQueue::Slot& read) {
             std::unique_ptr<MemberReadAhead> ahead;
             std::optional<MemberRecord> member;
             if (!read.error)
