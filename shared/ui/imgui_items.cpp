@@ -57,7 +57,7 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, const ImRect& bb, ImGuiID id
     }
 }
 
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label,
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label,
                                   ImGuiItemStatusFlags) {
     auto& r = kopilka::ui::recorder();
     if (!label || !*label) return;
@@ -75,6 +75,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label,
     item.w = r.last_bb.GetWidth();
     item.h = r.last_bb.GetHeight();
     item.visible = r.last_visible;
+    item.active = ctx && ctx->ActiveId == id;
     r.drawing.push_back(std::move(item));
     r.last_id = 0;
 }

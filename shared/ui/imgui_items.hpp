@@ -15,6 +15,7 @@ struct DrawnItem {
     std::string id;     // the whole ImGui label ("Publish##publish"), unique in its window
     float x = 0, y = 0, w = 0, h = 0;  // screen pixels
     bool visible = false;              // its centre shows (not cut off by its window's edges)
+    bool active = false;  // ImGui's active item: a text field being edited, a button held down
 };
 
 // Starts or stops recording in the current ImGui context.

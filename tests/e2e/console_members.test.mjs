@@ -26,8 +26,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, launchChromium, makeTempDir, mirrorText,
-  onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, wedgeScan,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, focusField, launchChromium, makeTempDir,
+  mirrorText, onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, wedgeScan,
 } from './harness.mjs';
 
 const SEEDED = 100000;
@@ -60,10 +60,9 @@ async function waitMembers(page, predicate, what, timeout = 15000) {
   }
 }
 
-// Types into the field `id` after clicking it (a click selects what it holds).
+// Types into the field `id` over what it holds.
 async function typeInto(page, id, text) {
-  await clickItem(page, id);
-  await page.waitForTimeout(100);
+  await focusField(page, id);
   await page.keyboard.press('Control+A');
   await page.keyboard.type(text);
 }

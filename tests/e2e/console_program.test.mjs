@@ -14,8 +14,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, launchChromium, makeTempDir,
-  mirrorText, requireFile, siteDir, startServer, watchPage,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, focusField, launchChromium,
+  makeTempDir, mirrorText, requireFile, siteDir, startServer, watchPage,
 } from './harness.mjs';
 
 const program = (page) => page.evaluate(() => window.kopilkaConsole.state().program);
@@ -39,15 +39,15 @@ async function openEditor(page, url, password) {
 }
 
 // The form column scrolled with the mouse wheel until control `id` is well inside the window,
-// then clicked.
-async function reach(page, id) {
+// then clicked (unless click is false).
+async function reach(page, id, click = true) {
   await page.mouse.move(300, 500);
   const find = (name) => (window.kopilkaConsole.state().items || [])
     .find((it) => it.id === name || it.id.endsWith(name)) || null;
   for (let turn = 0; turn < 100; turn += 1) {
     const item = await page.evaluate(find, id);
     const low = item && item.y + item.h > page.viewportSize().height - 30;
-    if (item && item.visible && item.y > 130 && !low) return clickItem(page, id);
+    if (item && item.visible && item.y > 130 && !low) return clickItem(page, id, { click });
     await page.mouse.wheel(0, item && !low ? -100 : 100);
     await page.waitForTimeout(80);
   }
@@ -56,8 +56,8 @@ async function reach(page, id) {
 
 // Clicks a field and types over what it holds (number and date fields select all on focus).
 async function typeInto(page, id, text) {
-  await reach(page, id);
-  await page.waitForTimeout(150);
+  await reach(page, id, false);
+  await focusField(page, id);
   await page.keyboard.press('Control+A');
   await page.keyboard.type(text);
   await page.waitForTimeout(150);

@@ -52,8 +52,7 @@ async function showField(page, id) {
 // Types `text` over what the number field `id` holds (a click selects all of it).
 async function typeInto(page, id, text) {
   await showField(page, id);
-  await h.clickItem(page, id);
-  await page.waitForTimeout(150);
+  await h.focusField(page, id);
   await page.keyboard.type(text);
 }
 

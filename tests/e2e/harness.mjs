@@ -351,6 +351,27 @@ export async function clickItem(page, name, { timeoutMs = 10000, click = true } 
 }
 
 /**
+ * Clicks the console's text field `name` and waits until it is the one being edited (ImGui's
+ * active item) and the host's text sink has the page's focus, so what is typed next lands in it.
+ * On a busy machine a frame can take longer than any fixed pause; a click that did not make the
+ * field active (the field moved as it landed) is made again. Returns the field's item.
+ */
+export async function focusField(page, name, { timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await clickItem(page, name, { timeoutMs });
+    const editing = await page.waitForFunction((n) => {
+      const sink = document.activeElement;
+      const item = (window.kopilkaConsole.state().items || [])
+        .find((i) => i.id === n || (n.startsWith('##') && i.id.endsWith(n)));
+      return item && item.active && sink && sink.tagName === 'TEXTAREA' ? item : null;
+    }, name, { timeout: 3000, polling: 30 }).then((h) => h.jsonValue(), () => null);
+    if (editing) return editing;
+    if (Date.now() > deadline) throw new Error(`the field ${name} never took the typing`);
+  }
+}
+
+/**
  * Types text like a USB barcode scanner: a burst of key events ending in Enter, all within one
  * task of the page (a scanner sends a key every few ms; keys sent one by one through the
  * DevTools protocol arrive with gaps of tens of ms on a busy test machine, which is how a

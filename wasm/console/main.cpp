@@ -247,7 +247,7 @@ EMSCRIPTEN_KEEPALIVE void kopilka_console_download_failed(const char* why) {
 // For tests: {"signed_in", "section", "role", "theme_id", "dirty", "version", "accent",
 // "devices", "pairing_code", "sign_in": {…}, "program": {…}, "import": {…}, "reports": {…},
 // "wheels": {…}, "members": {…}, "layout": …, "items": [{"label", "id", "x", "y", "w", "h",
-// "visible"}]} (the controls of the last frame drawn).
+// "visible", "active"}]} (the controls of the last frame drawn).
 EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     static std::string out;
     if (!g_app) return "{}";
@@ -412,8 +412,14 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_console_state() {
     const float dpr = wasm::host::scale();
     nlohmann::json items = nlohmann::json::array();
     for (const ui::DrawnItem& i : ui::drawn_items())
-        items.push_back({{"label", i.label}, {"id", i.id}, {"x", i.x / dpr}, {"y", i.y / dpr},
-                         {"w", i.w / dpr}, {"h", i.h / dpr}, {"visible", i.visible}});
+        items.push_back({{"label", i.label},
+                         {"id", i.id},
+                         {"x", i.x / dpr},
+                         {"y", i.y / dpr},
+                         {"w", i.w / dpr},
+                         {"h", i.h / dpr},
+                         {"visible", i.visible},
+                         {"active", i.active}});
     j["items"] = std::move(items);
     out = j.dump();
     return out.c_str();
