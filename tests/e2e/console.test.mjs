@@ -17,9 +17,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, kioskState, launchChromium,
-  makeTempDir, mirrorText, openKiosk, requireFile, screenPixels, siteDir, startServer, tapKey,
-  waitForScreen, watchPage,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, focusField, kioskState,
+  launchChromium, makeTempDir, mirrorText, openKiosk, requireFile, screenPixels, siteDir,
+  startServer, tapKey, waitForScreen, watchPage,
 } from './harness.mjs';
 
 // A 2×2 PNG (red, green, blue, white).
@@ -135,8 +135,7 @@ describe('console', () => {
       const s0 = await state(page);
       assert.equal(s0.dirty, false);
       // The accent's hex field (clicking selects its text, so the colour typed replaces it).
-      await clickItem(page, '##hex.accent');
-      await page.waitForTimeout(200);
+      await focusField(page, '##hex.accent');
       await page.keyboard.type('#0055AA');
       await page.waitForFunction(() => window.kopilkaConsole.state().accent === '#0055AA',
         null, { timeout: 5000 });
@@ -263,8 +262,7 @@ describe('console', () => {
 
       // A comma is a decimal separator (9 000.50 ₽: 5 % of it is 450.025, 450.02 half to even,
       // once per customer with the bonus); a letter is not a number, and is named at the price.
-      await clickItem(page, '##sim.price');
-      await page.waitForTimeout(200);  // the field takes the keyboard
+      await focusField(page, '##sim.price');
       await page.keyboard.press('Control+A');
       await page.keyboard.type('9000,5');
       await page.waitForFunction(() => /The bonus earns you ₽450,020 more/.test(
@@ -394,8 +392,7 @@ describe('console', () => {
       await page.screenshot({ path: path.join(artifactsDir, 'console-program.png') });
 
       // 10 %: the receipt earns 100 before anything is saved; the server still has 5 %.
-      await clickItem(page, '##bonus.earn_bp');
-      await page.waitForTimeout(200);
+      await focusField(page, '##bonus.earn_bp');
       await page.keyboard.type('10');
       await page.waitForFunction(() => window.kopilkaConsole.state().program.earn_bp === 1000,
         null, { timeout: 5000 });
@@ -426,8 +423,7 @@ describe('console', () => {
       // Gold's threshold below Silver's: shown at Gold's threshold field, Save stays off.
       const field = '##tiers.levels[2].threshold';
       await scrollToItem(page, field, 300, 500);
-      await clickItem(page, field);
-      await page.waitForTimeout(200);
+      await focusField(page, field);
       await page.keyboard.type('900');
       await page.waitForFunction(() => window.kopilkaConsole.state().program.problem_field ===
         'tiers.levels[2].threshold', null, { timeout: 5000 });
@@ -471,8 +467,7 @@ describe('console', () => {
         { timeout: 10000 });
       const before = await publishedProgram(server);
       const rate = before.program.bonus.earn_bp;
-      await clickItem(page, '##bonus.earn_bp');
-      await page.waitForTimeout(200);
+      await focusField(page, '##bonus.earn_bp');
       await page.keyboard.type(String(rate / 100 * 2));
       await page.waitForFunction((bp) => window.kopilkaConsole.state().program.earn_bp === bp,
         rate * 2, { timeout: 5000 });
@@ -503,8 +498,7 @@ describe('console', () => {
       assert.equal(restored.earn_bp, rate * 2);
 
       // Scheduled for 2030: the server keeps the version waiting, the live one stays.
-      await clickItem(page, '##publish_at');
-      await page.waitForTimeout(200);
+      await focusField(page, '##publish_at');
       await page.keyboard.type('2030-01-01 00:00');
       await page.waitForTimeout(300);
       await clickItem(page, '##program_save');

@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, launchChromium, makeTempDir,
-  mirrorText, onPage as harnessOnPage, requireFile, siteDir, startServer,
+  api, artifactsDir, checkPrerequisites, clickItem, cli, consoleSignIn, focusField, launchChromium,
+  makeTempDir, mirrorText, onPage as harnessOnPage, requireFile, siteDir, startServer,
 } from './harness.mjs';
 
 const CARDS = ['card_share', 'average', 'points', 'liability_points', 'liability', 'members',
@@ -121,8 +121,7 @@ describe('console reports', () => {
 
       // Typed dates (ISO works in every language): the 90 days before tomorrow, by week.
       const from = new Date(r.to_ms - 90 * DAY).toISOString().slice(0, 10);
-      await clickItem(page, '##reports.from');
-      await page.waitForTimeout(200);  // the field takes the focus, its text selected
+      await focusField(page, '##reports.from');
       await page.keyboard.type(from);
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => window.kopilkaConsole.state().reports.preset === 'custom',
@@ -131,8 +130,7 @@ describe('console reports', () => {
       assert.equal(r.to_ms - r.from_ms, 90 * DAY);
       assert.equal(r.bucket, 'week');
       // An impossible day is refused at its field; nothing else changes.
-      await clickItem(page, '##reports.to');
-      await page.waitForTimeout(200);
+      await focusField(page, '##reports.to');
       await page.keyboard.type('31.02.2026');
       await page.keyboard.press('Enter');
       await page.waitForFunction(
