@@ -27,7 +27,8 @@ import path from 'node:path';
 
 import {
   api, artifactsDir, checkPrerequisites, clickItem, cli, focusField, launchChromium, makeTempDir,
-  mirrorText, onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen, wedgeScan,
+  mirrorText, onPage, openKiosk, requireFile, seedMembers, siteDir, startServer, waitForScreen,
+  wedgeScan,
 } from './harness.mjs';
 
 const SEEDED = 100000;

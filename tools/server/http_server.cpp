@@ -457,25 +457,26 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         call->start = start;
         call->head = std::move(res);
         call->reply = std::move(reply);
+        const auto deliver = [this, call](http::Response answer) {
+            call->answered = true;
+            finish(call->method, call->path, answer, call->id, call->route_template, call->start);
+            call->reply(std::move(answer));
+        };
         try {
-            work([this, call](const http::Response::Writer& write) {
+            work([this, call, deliver](const http::Response::Writer& write) {
                 http::Response answer = std::move(call->head);
                 try {
                     write(answer);
                 } catch (...) {
                     internal_error(answer, call->id);
                 }
-                call->answered = true;
-                finish(call->method, call->path, answer, call->id, call->route_template,
-                       call->start);
-                call->reply(std::move(answer));
+                deliver(std::move(answer));
             });
         } catch (...) {
             if (call->answered) return;  // thrown after the answer: it stands
             http::Response failed;
             internal_error(failed, id);
-            finish(call->method, call->path, failed, id, route_template, start);
-            call->reply(std::move(failed));
+            deliver(std::move(failed));
         }
     }
 

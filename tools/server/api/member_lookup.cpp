@@ -136,13 +136,14 @@ void lookup_member(Store& store, const std::string& code_text, const Caller* dev
             return answer([] { return error(404, "not_found", "no member has this card"); });
     }
     // Without a usable program, its answer once the member is known (an unknown card's 404 first).
-    auto no_program = std::make_shared<ApiResult>();
+    ApiResult no_program;
     std::shared_ptr<const program::Program> program =
-        usable_program(store, merchant->merchant_id, now_ms, no_program.get());
+        usable_program(store, merchant->merchant_id, now_ms, &no_program);
     const bool by_phone = parsed.code.kind == cards::CodeKind::phone;
-    auto found = [&store, merchant = *merchant, program, no_program, by_phone, now_ms, answer](
-                     std::optional<MemberRecord> member, std::unique_ptr<MemberReadAhead> ahead,
-                     std::exception_ptr failed) {
+    auto found = [&store, merchant = *merchant, program, no_program = std::move(no_program),
+                  by_phone, now_ms, answer](std::optional<MemberRecord> member,
+                                            std::unique_ptr<MemberReadAhead> ahead,
+                                            std::exception_ptr failed) {
         answer([&]() -> ApiResult {
             if (failed) std::rethrow_exception(failed);
             if (!member) {
@@ -153,7 +154,7 @@ void lookup_member(Store& store, const std::string& code_text, const Caller* dev
                 return r;
             }
             if (auto erased = refuse_erased(*member, "code")) return *erased;  // no cards left
-            if (!program) return *no_program;
+            if (!program) return no_program;
             return answer_with(store, merchant, *member, *program, now_ms, "", ahead.get(), true);
         });
     };
