@@ -9,7 +9,7 @@
 // server sets are hashed under libsodium's minimum limits; for tests only), and
 // KOPILKA_<SETTING> for each numeric one. KOPILKA_PG_PREPARED=off sends PostgreSQL unnamed
 // statements only (behind a pooler in transaction mode, tools/server/SCALING.md);
-// KOPILKA_PG_CONNECTIONS=N (1–1000, 16 by default) caps the connections to PostgreSQL this
+// KOPILKA_PG_CONNECTIONS=N (1–1000, 8 by default) caps the connections to PostgreSQL this
 // server keeps, besides the one it listens on.
 // SIGINT/SIGTERM drain it, then it exits 0: it stops accepting connections and closes idle
 // ones, answers the requests whose head is in (Connection: close) within --drain-s, and
