@@ -183,7 +183,8 @@ server_row() {
 
 # pgbench's TPS for tools/bench/pgbench_$1.sql on $url with the bench's members filled in: the
 # same statements in the same transactions as the server's request ($2: the members' ids
-# separated by ';', $3: their cards; $4: pgbench's clients, 16 by default).
+# separated by ';', $3: their cards; $4: pgbench's clients, 16 by default). It runs on
+# $pgbench_url if set (a copy of the database), the stored texts' lengths measured on $url.
 pgbench_tps() {
   local script="$tmp/pgbench_$1.sql" now window_from
   now=$(node -e 'console.log(Date.now())')
@@ -215,7 +216,7 @@ pgbench_tps() {
   for i in "${!names[@]}"; do
     if [ "${n[$i]}" -gt 0 ]; then defs+=(-D "${names[$i]}=$(head -c "${n[$i]}" /dev/zero | tr '\0' x)"); fi
   done
-  /usr/lib/postgresql/15/bin/pgbench "$url" -n -M prepared -f "$script" -c "${4:-16}" -j 2 \
+  /usr/lib/postgresql/15/bin/pgbench "${pgbench_url:-$url}" -n -M prepared -f "$script" -c "${4:-16}" -j 2 \
     -T "${KOPILKA_BENCH_S:-8}" "${defs[@]}" 2>"$tmp/pgbench-$1.log" |
     sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1 | xargs printf '%.0f\n'
 }
@@ -313,11 +314,25 @@ bench_server() {
       "$grouped_json" "$grouped_db_ms" "$lookup_json" "$lookup_db_ms" \
       "$(pgbench_best lookup "$demo_members" "$demo_cards")" >>"$tmp/rounds"
   done
-  kill -TERM "$alone_pid"; wait "$alone_pid" 2>/dev/null || true
-  # Receipts after the lookups: the demo members' ledgers stay as seeded while they are looked up.
-  server_url="$grouped_url"
-  receipt_json=$(run_wrk receipt.lua)
-  kill -TERM "$grouped_pid"; wait "$grouped_pid" 2>/dev/null || true
+  kill -TERM "$alone_pid" "$grouped_pid"; wait "$alone_pid" "$grouped_pid" 2>/dev/null || true
+  # Receipts after the lookups (the demo members' ledgers stay as seeded while they are looked
+  # up), in rounds too: the server on its database, then pgbench on a copy of it made before the
+  # first receipt, in which every member has a checkpoint moved 10^9 entries on (see
+  # pgbench_receipt.sql), so that pgbench's entries never meet the server's.
+  local ceiling_url="${url%/*}/kopilka_ceiling" receipt_round
+  psql -q "${url%/*}/postgres" -c "CREATE DATABASE kopilka_ceiling TEMPLATE kopilka" >/dev/null
+  psql -q "$ceiling_url" -c "INSERT INTO member_state (merchant_id, member_id, seq, version, body) SELECT merchant_id, member_id, 1, 1, '{}' FROM members WHERE merchant_id = 'demo' ON CONFLICT DO NOTHING" -c "UPDATE member_state SET seq = seq + 1000000000" >/dev/null
+  start_server "$url" "$tmp/server-receipts.log"
+  : >"$tmp/receipt_rounds"
+  for round in $(seq "$rounds"); do
+    echo "[bench] PostgreSQL receipts, round $round of $rounds: the server, pgbench"
+    receipt_json=$(run_wrk receipt.lua)
+    receipt_round=$(pgbench_url="$ceiling_url" pgbench_best receipt "$all_members" "$all_cards")
+    node -e 'const [j, best] = process.argv.slice(1); const [tps, ...each] = best.split(" ");
+      console.log(JSON.stringify({server: JSON.parse(j), tps: Number(tps), each: each.join(" ")}))' \
+      "$receipt_json" "$receipt_round" >>"$tmp/receipt_rounds"
+  done
+  kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
   local median alone_json alone_db_ms lookup_tps lookup_each round_ratios receipt_each
   median=$(node -e '
     const rate = (j) => j.requests / j.seconds;
@@ -330,11 +345,16 @@ bench_server() {
                  (rate(r.alone) / r.tps).toFixed(2)).join(", ")].join("\t"))' "$tmp/rounds")
   IFS=$'\t' read -r grouped_json grouped_db_ms alone_json alone_db_ms lookup_tps lookup_each \
     round_ratios <<<"$median"
-  echo "[bench] pgbench: the receipts' statements"
-  # Every member gets a checkpoint, moved 10^9 entries on (see pgbench_receipt.sql).
-  psql -q "$url" -c "INSERT INTO member_state (merchant_id, member_id, seq, version, body) SELECT merchant_id, member_id, 1, 1, '{}' FROM members WHERE merchant_id = 'demo' ON CONFLICT DO NOTHING" -c "UPDATE member_state SET seq = seq + 1000000000" >/dev/null
-  receipt_tps=$(pgbench_best receipt "$all_members" "$all_cards")
-  receipt_each=${receipt_tps#* } receipt_tps=${receipt_tps%% *}
+  local receipt_ratios
+  median=$(node -e '
+    const rate = (j) => j.requests / j.seconds;
+    const rounds = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n")
+      .map((l) => JSON.parse(l));
+    const ratios = rounds.map((r) => rate(r.server) / r.tps);
+    const m = rounds[ratios.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0])[(rounds.length - 1) >> 1][1]];
+    console.log([JSON.stringify(m.server), Math.round(m.tps), m.each,
+                 ratios.map((x) => x.toFixed(2)).join(", ")].join("\t"))' "$tmp/receipt_rounds")
+  IFS=$'\t' read -r receipt_json receipt_tps receipt_each receipt_ratios <<<"$median"
   local lookup_16=${lookup_each##*16:} receipt_16=${receipt_each##*16:}
   server_row PostgreSQL "member lookup" "$grouped_json" "$(rate "$grouped_json")" "$lookup_tps" \
     "$lookup_16"
@@ -343,8 +363,8 @@ bench_server() {
   server_row PostgreSQL "receipt post" "$receipt_json" "$(rate "$receipt_json")" "$receipt_tps" \
     "$receipt_16"
   local table
-  table=$(printf '| database | request | per second | ceiling / s | vs ceiling | pgbench at 16 clients / s | vs it | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n%s\n\nThe ceilings run the database work of the request without the server, on the same database right after the server'"'"'s run: on PostgreSQL pgbench (-M prepared; the ceiling is its best of 4, 8 and 16 clients, clients:TPS %s for the lookups'"'"' round and %s for receipts, and the column beside it pgbench at 16 clients, as many as wrk keeps open to the server) with the statements kopilka-server sends, in the same transactions and round trips (a receipt: the member by card, then the lock and the reads in one pipeline, the writes and COMMIT in another), with stored texts as long as the server'"'"'s (tools/bench/pgbench_lookup.sql, pgbench_receipt.sql); on SQLite a minimal C program (tools/bench/sqlite_baseline.c, one connection, prepared statements, the server'"'"'s pragmas) with the same statements and transactions, each committed alone, where kopilka-server commits the receipts that arrive together in one transaction (group commit: one fsync a group, each receipt answered after it); likewise kopilka-server reads the lookups that arrive together on PostgreSQL in groups (one statement for their members by card with their checkpoints, the same rows), where the ceiling reads each alone with the two statements of a lookup alone, and the row "each read alone" is the same server with KOPILKA_READS_TOGETHER=0: PostgreSQL'"'"'s own CPU per lookup was %s ms read in groups and %s ms each alone. Lookups on PostgreSQL were measured in %s rounds of the three (in groups, each alone, pgbench) one after another; the rows hold the round with the median ratio, and the rounds'"'"' ratios (in groups / each alone) were %s. wrk -t2 -c16 for %ss against a server with its default workers and connections to PostgreSQL (8); lookups of the three demo members by QR, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster) and %s, SQLite with WAL and synchronous=FULL; everything shares %s cores, %s.' \
-    "$(cat "$tmp/rows")" "$lookup_each" "$receipt_each" "$grouped_db_ms" "$alone_db_ms" "$rounds" "$round_ratios" "${KOPILKA_BENCH_S:-8}" "$pg_memory" "$(nproc)" "$(date -u +%Y-%m-%d)")
+  table=$(printf '| database | request | per second | ceiling / s | vs ceiling | pgbench at 16 clients / s | vs it | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n%s\n\nThe ceilings run the database work of the request without the server, on the same database (for receipts a copy) right after the server'"'"'s run: on PostgreSQL pgbench (-M prepared; the ceiling is its best of 4, 8 and 16 clients, clients:TPS %s for the lookups'"'"' round and %s for receipts, and the column beside it pgbench at 16 clients, as many as wrk keeps open to the server) with the statements kopilka-server sends, in the same transactions and round trips (a receipt: the member by card, then the lock and the reads in one pipeline, the writes and COMMIT in another), with stored texts as long as the server'"'"'s (tools/bench/pgbench_lookup.sql, pgbench_receipt.sql); on SQLite a minimal C program (tools/bench/sqlite_baseline.c, one connection, prepared statements, the server'"'"'s pragmas) with the same statements and transactions, each committed alone, where kopilka-server commits the receipts that arrive together in one transaction (group commit: one fsync a group, each receipt answered after it); likewise kopilka-server reads the lookups that arrive together on PostgreSQL in groups (one statement for their members by card with their checkpoints, the same rows), where the ceiling reads each alone with the two statements of a lookup alone, and the row "each read alone" is the same server with KOPILKA_READS_TOGETHER=0: PostgreSQL'"'"'s own CPU per lookup was %s ms read in groups and %s ms each alone. Lookups on PostgreSQL were measured in %s rounds of the three (in groups, each alone, pgbench) one after another, receipts in as many rounds of the server and pgbench (on a copy of the database made before the first receipt); the rows hold the round with the median ratio, and the rounds'"'"' ratios were %s for lookups (in groups / each alone) and %s for receipts. wrk -t2 -c16 for %ss against a server with its default workers and connections to PostgreSQL (8); lookups of the three demo members by QR, receipts spread over 303 members (receipts of one member serialise on its lock); rate limits off; PostgreSQL 15 with fsync off (test cluster) and %s, SQLite with WAL and synchronous=FULL; everything shares %s cores, %s.' \
+    "$(cat "$tmp/rows")" "$lookup_each" "$receipt_each" "$grouped_db_ms" "$alone_db_ms" "$rounds" "$round_ratios" "$receipt_ratios" "${KOPILKA_BENCH_S:-8}" "$pg_memory" "$(nproc)" "$(date -u +%Y-%m-%d)")
   echo "$table"
   write_readme server "$table"
   echo "[bench] latency against a member's history, batches, receipts, and the members: 5 minutes"
