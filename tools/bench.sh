@@ -5,9 +5,10 @@
 #   tools/bench.sh server  member lookups and receipt posts per second with p50/p99 under wrk,
 #                          on SQLite and PostgreSQL, against the same statements without the
 #                          server (the ceiling: pgbench on PostgreSQL, the best of 4, 8 and 16
-#                          clients; tools/bench/sqlite_baseline.c on SQLite), and PostgreSQL's lookups read in
-#                          groups against each read alone (KOPILKA_READS_TOGETHER=0), in
-#                          KOPILKA_BENCH_ROUNDS rounds beside pgbench (default 3); then
+#                          clients; tools/bench/sqlite_baseline.c on SQLite), and PostgreSQL's
+#                          lookups read in groups against each read alone
+#                          (KOPILKA_READS_TOGETHER=0); on PostgreSQL in KOPILKA_BENCH_ROUNDS
+#                          rounds beside pgbench (default 3); then
 #                          latency against the member's history length, her live batches,
 #                          her receipts and the number of members (tools/bench/scale_bench.py)
 #   tools/bench.sh cluster member lookups and receipt posts per second through nginx in front of
@@ -216,8 +217,8 @@ pgbench_tps() {
   for i in "${!names[@]}"; do
     if [ "${n[$i]}" -gt 0 ]; then defs+=(-D "${names[$i]}=$(head -c "${n[$i]}" /dev/zero | tr '\0' x)"); fi
   done
-  /usr/lib/postgresql/15/bin/pgbench "${pgbench_url:-$url}" -n -M prepared -f "$script" -c "${4:-16}" -j 2 \
-    -T "${KOPILKA_BENCH_S:-8}" "${defs[@]}" 2>"$tmp/pgbench-$1.log" |
+  /usr/lib/postgresql/15/bin/pgbench "${pgbench_url:-$url}" -n -M prepared -f "$script" \
+    -c "${4:-16}" -j 2 -T "${KOPILKA_BENCH_S:-8}" "${defs[@]}" 2>"$tmp/pgbench-$1.log" |
     sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1 | xargs printf '%.0f\n'
 }
 
@@ -329,7 +330,8 @@ bench_server() {
     receipt_json=$(run_wrk receipt.lua)
     receipt_round=$(pgbench_url="$ceiling_url" pgbench_best receipt "$all_members" "$all_cards")
     node -e 'const [j, best] = process.argv.slice(1); const [tps, ...each] = best.split(" ");
-      console.log(JSON.stringify({server: JSON.parse(j), tps: Number(tps), each: each.join(" ")}))' \
+      const round = {server: JSON.parse(j), tps: Number(tps), each: each.join(" ")};
+      console.log(JSON.stringify(round))' \
       "$receipt_json" "$receipt_round" >>"$tmp/receipt_rounds"
   done
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true

@@ -58,9 +58,9 @@ constexpr SqlDialect kPostgres{true, "bigint", "SELECT pg_advisory_xact_lock(302
 )sql"};
 
 // Connections one server process keeps open at most, unless KOPILKA_PG_CONNECTIONS says. A
-// few per core of the database: on 2 cores receipts went 15 % faster (median of 11 runs side by
-// side) with 8 than with 16, whose transactions waited for one another's locks and for a core
-// inside PostgreSQL; lookups (read in groups by a few connections) were no different.
+// few per core of the database: on 2 cores receipts went 15 % faster (the median of 17 pairs of
+// runs side by side) with 8 than with 16, whose transactions waited for one another's locks and
+// for a core inside PostgreSQL; lookups (read in groups by a few connections) were no different.
 constexpr std::size_t kConnectionsDefault = 8;
 constexpr std::size_t kConnectionsLimit = 1000;
 
