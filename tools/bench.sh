@@ -222,18 +222,42 @@ pgbench_tps() {
     sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1 | xargs printf '%.0f\n'
 }
 
-# The ceiling: pgbench_tps with 4, 8 and 16 clients, printed as "best 4:tps 8:tps 16:tps". On a
-# few cores PostgreSQL does this work fastest with a few connections (each one more than its
-# cores adds lock and scheduling waits), so the ceiling is the best of them, whatever the
-# server itself keeps open.
+# The ceiling: pgbench_tps with 4, 8 and 16 clients, printed as JSON {"tps": the best, "each":
+# "4:tps 8:tps 16:tps", "at16": tps with 16}. On a few cores PostgreSQL does this work fastest
+# with a few connections (each one more than its cores adds lock and scheduling waits), so the
+# ceiling is the best of them, whatever the server itself keeps open.
 pgbench_best() {
   local c tps best=0 each=""
   for c in 4 8 16; do
     tps=$(pgbench_tps "$1" "$2" "$3" "$c")
-    each="$each $c:$tps"
+    each="$each${each:+ }$c:$tps"
     [ "$tps" -gt "$best" ] && best=$tps
   done
-  echo "$best$each"
+  printf '{"tps":%s,"each":"%s","at16":%s}\n' "$best" "$each" "$tps"
+}
+
+# Of the rounds in file $1 (JSON lines, each with its ceiling from pgbench_best), the one whose
+# request $2 came nearest the median ratio to its ceiling, on one line; on the next, every
+# round's ratios of the requests $2 … (joined " / "), rounds joined by ", ".
+median_round() {
+  node -e '
+    const [file, ...keys] = process.argv.slice(1);
+    const rounds = require("fs").readFileSync(file, "utf8").trim().split("\n")
+      .map((l) => JSON.parse(l));
+    const ratio = (r, k) => r[k].requests / r[k].seconds / r.ceiling.tps;
+    const order = rounds.map((r, i) => [ratio(r, keys[0]), i]).sort((a, b) => a[0] - b[0]);
+    console.log(JSON.stringify(rounds[order[(rounds.length - 1) >> 1][1]]));
+    console.log(rounds.map((r) => keys.map((k) => ratio(r, k).toFixed(2)).join(" / "))
+      .join(", "));' "$@"
+}
+
+# The values at the paths $2 … (dotted) of JSON $1, separated by tabs: objects as JSON.
+pick() {
+  node -e '
+    const [text, ...paths] = process.argv.slice(1);
+    const at = (v, p) => p.split(".").reduce((x, k) => x[k], v);
+    const show = (v) => (typeof v === "object" ? JSON.stringify(v) : String(v));
+    console.log(paths.map((p) => show(at(JSON.parse(text), p))).join("\t"));' "$@"
 }
 
 # The benchmarks' PostgreSQL holds its data in 1 GB of shared buffers (a million members' tables
@@ -308,10 +332,7 @@ bench_server() {
     grouped_json="$lookup_json" grouped_db_ms="$lookup_db_ms"
     server_url="$alone_url"
     run_lookups_pg
-    node -e 'const [g, gd, a, ad, best] = process.argv.slice(1);
-      const [tps, ...each] = best.split(" ");
-      console.log(JSON.stringify({grouped: JSON.parse(g), grouped_db_ms: gd, alone: JSON.parse(a),
-                                  alone_db_ms: ad, tps: Number(tps), each: each.join(" ")}))' \
+    printf '{"grouped":%s,"grouped_db_ms":"%s","alone":%s,"alone_db_ms":"%s","ceiling":%s}\n' \
       "$grouped_json" "$grouped_db_ms" "$lookup_json" "$lookup_db_ms" \
       "$(pgbench_best lookup "$demo_members" "$demo_cards")" >>"$tmp/rounds"
   done
@@ -320,44 +341,27 @@ bench_server() {
   # up), in rounds too: the server on its database, then pgbench on a copy of it made before the
   # first receipt, in which every member has a checkpoint moved 10^9 entries on (see
   # pgbench_receipt.sql), so that pgbench's entries never meet the server's.
-  local ceiling_url="${url%/*}/kopilka_ceiling" receipt_round
+  local ceiling_url="${url%/*}/kopilka_ceiling"
   psql -q "${url%/*}/postgres" -c "CREATE DATABASE kopilka_ceiling TEMPLATE kopilka" >/dev/null
   psql -q "$ceiling_url" -c "INSERT INTO member_state (merchant_id, member_id, seq, version, body) SELECT merchant_id, member_id, 1, 1, '{}' FROM members WHERE merchant_id = 'demo' ON CONFLICT DO NOTHING" -c "UPDATE member_state SET seq = seq + 1000000000" >/dev/null
   start_server "$url" "$tmp/server-receipts.log"
   : >"$tmp/receipt_rounds"
   for round in $(seq "$rounds"); do
     echo "[bench] PostgreSQL receipts, round $round of $rounds: the server, pgbench"
-    receipt_json=$(run_wrk receipt.lua)
-    receipt_round=$(pgbench_url="$ceiling_url" pgbench_best receipt "$all_members" "$all_cards")
-    node -e 'const [j, best] = process.argv.slice(1); const [tps, ...each] = best.split(" ");
-      const round = {server: JSON.parse(j), tps: Number(tps), each: each.join(" ")};
-      console.log(JSON.stringify(round))' \
-      "$receipt_json" "$receipt_round" >>"$tmp/receipt_rounds"
+    printf '{"server":%s,"ceiling":%s}\n' "$(run_wrk receipt.lua)" \
+      "$(pgbench_url="$ceiling_url" pgbench_best receipt "$all_members" "$all_cards")" \
+      >>"$tmp/receipt_rounds"
   done
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
-  local median alone_json alone_db_ms lookup_tps lookup_each round_ratios receipt_each
-  median=$(node -e '
-    const rate = (j) => j.requests / j.seconds;
-    const rounds = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n")
-      .map((l) => JSON.parse(l));
-    const ratios = rounds.map((r) => rate(r.grouped) / r.tps);
-    const m = rounds[ratios.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0])[(rounds.length - 1) >> 1][1]];
-    console.log([JSON.stringify(m.grouped), m.grouped_db_ms, JSON.stringify(m.alone), m.alone_db_ms,
-                 Math.round(m.tps), m.each, rounds.map((r, i) => ratios[i].toFixed(2) + " / " +
-                 (rate(r.alone) / r.tps).toFixed(2)).join(", ")].join("\t"))' "$tmp/rounds")
+  local median alone_json alone_db_ms lookup_tps lookup_each lookup_16 round_ratios
+  local receipt_each receipt_16 receipt_ratios
+  { read -r median; read -r round_ratios; } < <(median_round "$tmp/rounds" grouped alone)
   IFS=$'\t' read -r grouped_json grouped_db_ms alone_json alone_db_ms lookup_tps lookup_each \
-    round_ratios <<<"$median"
-  local receipt_ratios
-  median=$(node -e '
-    const rate = (j) => j.requests / j.seconds;
-    const rounds = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n")
-      .map((l) => JSON.parse(l));
-    const ratios = rounds.map((r) => rate(r.server) / r.tps);
-    const m = rounds[ratios.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0])[(rounds.length - 1) >> 1][1]];
-    console.log([JSON.stringify(m.server), Math.round(m.tps), m.each,
-                 ratios.map((x) => x.toFixed(2)).join(", ")].join("\t"))' "$tmp/receipt_rounds")
-  IFS=$'\t' read -r receipt_json receipt_tps receipt_each receipt_ratios <<<"$median"
-  local lookup_16=${lookup_each##*16:} receipt_16=${receipt_each##*16:}
+    lookup_16 < <(pick "$median" grouped grouped_db_ms alone alone_db_ms ceiling.tps \
+                    ceiling.each ceiling.at16)
+  { read -r median; read -r receipt_ratios; } < <(median_round "$tmp/receipt_rounds" server)
+  IFS=$'\t' read -r receipt_json receipt_tps receipt_each receipt_16 < <(pick "$median" server \
+    ceiling.tps ceiling.each ceiling.at16)
   server_row PostgreSQL "member lookup" "$grouped_json" "$(rate "$grouped_json")" "$lookup_tps" \
     "$lookup_16"
   server_row PostgreSQL "member lookup, each read alone" "$alone_json" "$(rate "$alone_json")" \

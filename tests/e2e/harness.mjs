@@ -359,13 +359,12 @@ export async function clickItem(page, name, { timeoutMs = 10000, click = true } 
 export async function focusField(page, name, { timeoutMs = 10000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await clickItem(page, name, { timeoutMs });
-    const editing = await page.waitForFunction((n) => {
+    const clicked = await clickItem(page, name, { timeoutMs });
+    const editing = await page.waitForFunction((id) => {
       const sink = document.activeElement;
-      const item = (window.kopilkaConsole.state().items || [])
-        .find((i) => i.id === n || (n.startsWith('##') && i.id.endsWith(n)));
+      const item = (window.kopilkaConsole.state().items || []).find((i) => i.id === id);
       return item && item.active && sink && sink.tagName === 'TEXTAREA' ? item : null;
-    }, name, { timeout: 3000, polling: 30 }).then((h) => h.jsonValue(), () => null);
+    }, clicked.id, { timeout: 3000, polling: 30 }).then((h) => h.jsonValue(), () => null);
     if (editing) return editing;
     if (Date.now() > deadline) throw new Error(`the field ${name} never took the typing`);
   }
