@@ -416,15 +416,14 @@ class Canonical {
     bool id(ledger::EntryId* out) {
         std::string_view hex;
         if (!string(&hex)) return false;
-        const auto parsed = ledger::parse_entry_id(std::string(hex));
+        const auto parsed = ledger::parse_entry_id(hex);
         if (!parsed) return false;
         *out = *parsed;
         return true;
     }
     bool reason(ledger::Reason* out) {
         std::string_view name;
-        return string(&name) &&
-               enum_named<ledger::Reason, 9>(std::string(name), out, ledger::reason_name);
+        return string(&name) && enum_named<ledger::Reason, 9>(name, out, ledger::reason_name);
     }
     // "[" item ("," item)* "]" or "[]", at most max items; item reads one.
     template <typename Item>

@@ -311,3 +311,50 @@ TEST_CASE_FIXTURE(WithDemoServer,
 TEST_CASE("tier window's running sum (PostgreSQL): the window's receipts wherever it starts") {
     on_postgres(check_tier_sum);
 }
+
+// Two servers on one database write the same member in turn. Each keeps the checkpoints it
+// decoded or wrote under the row's revision (storage/checkpoint_cache.hpp): its second receipt
+// in a row for her copies its own (a hit: the row unchanged since), a receipt after the other
+// server's decodes the row (a miss: another revision) — and every receipt counts once: both
+// servers show the same balance, the seed's plus what the receipts earned, and the audit
+// finds every stored checkpoint equal to the entries.
+TEST_CASE(
+    "PostgreSQL: two servers writing one member in turn use a decoded checkpoint only while "
+    "its row is unchanged") {
+    PgDatabase pg;
+    REQUIRE_MESSAGE(pg.why.empty(), pg.why);
+    auto a = start_server(pg.url, {"--seed-demo", "--no-rate-limits"});
+    auto b = start_server(pg.url, {"--no-rate-limits"});
+    const auto cards = demo_cards(pg.url);
+    const std::string card = cards.at("demo-anna").card, qr = cards.at("demo-anna").qr;
+    const std::string till = api_key(pg.url, "till");
+    auto ca = a->client(), cb = b->client();
+    const std::int64_t seeded = balance_of(*ca, qr);
+    const char* const counter = "kopilka_member_checkpoints_total";
+    std::int64_t earned = 0;
+    int n = 0;
+    // One receipt on c; the change in c's hits and misses.
+    const auto receipt = [&](httplib::Client& c) {
+        const std::int64_t hits = metric(c, counter, "hit"), misses = metric(c, counter, "miss");
+        ++n;
+        const Json r = post_receipt(c, till, receipt_body(n, card, 3000 + 100 * n, 0).dump());
+        earned += r.at("quote").at("points_earned").get<std::int64_t>();
+        return std::make_pair(metric(c, counter, "hit") - hits,
+                              metric(c, counter, "miss") - misses);
+    };
+    using Counts = std::pair<std::int64_t, std::int64_t>;
+    receipt(*ca);
+    CHECK(receipt(*ca) == Counts{1, 0});  // a's own, unchanged
+    CHECK(receipt(*cb) == Counts{0, 1});  // b has none
+    CHECK(receipt(*cb) == Counts{1, 0});
+    CHECK(receipt(*ca) == Counts{0, 1});  // b wrote since
+    CHECK(receipt(*cb) == Counts{0, 1});
+    CHECK(receipt(*ca) == Counts{0, 1});
+    CHECK(receipt(*ca) == Counts{1, 0});
+    CHECK(earned > 0);
+    CHECK(balance_of(*ca, qr) == seeded + earned);
+    CHECK(balance_of(*cb, qr) == seeded + earned);
+    const RunResult r = audit(pg.url);
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+    CHECK(r.out.find(", 0 differences in 0 members") != std::string::npos);
+}

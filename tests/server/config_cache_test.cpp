@@ -108,13 +108,7 @@ void publish_on_one_use_on_the_other(const ServerProcess& a, const ServerProcess
 
 // kopilka_decoded_documents_total{result="hit" or "miss"} from the server's /metrics.
 std::int64_t decodes(httplib::Client& c, const std::string& result) {
-    const auto res = c.Get("/metrics");
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-    const std::string series = "kopilka_decoded_documents_total{result=\"" + result + "\"} ";
-    const auto at = res->body.find(series);
-    REQUIRE_MESSAGE(at != std::string::npos, res->body);
-    return std::stoll(res->body.substr(at + series.size()));
+    return metric(c, "kopilka_decoded_documents_total", result);
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ TEST_CASE_FIXTURE(WithDemoServer, "bad requests leave every table of the databas
                                                   {"referrals", 0},
                                                   {"report_days", 5},
                                                   {"row_versions", 0},
-                                                  {"schema_migrations", 18},
+                                                  {"schema_migrations", 19},
                                                   {"shared_state", 0},
                                                   {"sign_in_failures", 0},
                                                   {"spins", 0},

@@ -70,7 +70,7 @@ TEST_CASE("PostgreSQL server: member lookup by QR gives the demo balances") {
         CHECK(j["member"]["balance"] == balance);
         CHECK(db.derived_balance("demo", member) == balance);
     }
-    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 18);
+    CHECK(db.scalar("SELECT MAX(version) FROM schema_migrations") == 19);
     // A second server on the same database finds the schema and the demo data in place.
     auto second = start_server(db.url, {"--seed-demo"});
     CHECK(second->stdout_text().find("seeded") == std::string::npos);

@@ -46,8 +46,8 @@ TEST_CASE(
     for (auto& u : up) u.get_future().wait();
     for (int i = 0; i < kServers; ++i) CHECK_MESSAGE(started[i] == 1, why[i]);
 
-    CHECK(db.scalar("SELECT COUNT(*) FROM schema_migrations") == 18);
-    CHECK(db.scalar("SELECT COUNT(DISTINCT version) FROM schema_migrations") == 18);
+    CHECK(db.scalar("SELECT COUNT(*) FROM schema_migrations") == 19);
+    CHECK(db.scalar("SELECT COUNT(DISTINCT version) FROM schema_migrations") == 19);
     CHECK(db.scalar("SELECT COUNT(*) FROM merchants") == 1);
     CHECK(db.scalar("SELECT COUNT(*) FROM members") == 3);
     CHECK(db.scalar("SELECT COUNT(*) FROM programs") == 1);

@@ -1,5 +1,6 @@
 // Helpers for tests that post receipts: a merchant API key from the CLI, operation ids, a
-// one-line receipt body, the Authorization header, a member's lookup and balance.
+// one-line receipt body, the Authorization header, a member's lookup and balance, a counter
+// from the server's /metrics.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -70,6 +71,17 @@ inline void check_receipt_replayed(httplib::Client& c, const std::string& till,
 
 inline std::int64_t balance_of(httplib::Client& c, const std::string& qr) {
     return lookup(c, qr)["member"]["balance"].get<std::int64_t>();
+}
+
+// A counter's value from the server's /metrics: name{result="result"}.
+inline std::int64_t metric(httplib::Client& c, const std::string& name, const std::string& result) {
+    const auto res = c.Get("/metrics");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    const std::string series = name + "{result=\"" + result + "\"} ";
+    const auto at = res->body.find(series);
+    REQUIRE_MESSAGE(at != std::string::npos, res->body);
+    return std::stoll(res->body.substr(at + series.size()));
 }
 
 }  // namespace kopilka::test

@@ -191,7 +191,7 @@ TEST_CASE("a second server on the same database file sees the same data and seed
         CHECK(db.count("members") == 3);
         CHECK(db.count("merchants") == 1);
         CHECK(db.count("programs") == 1);
-        CHECK(db.count("schema_migrations") == 18);
+        CHECK(db.count("schema_migrations") == 19);
         CHECK(db.dump() == dump_before);
     }
     // The QR payloads printed for the first server still work: same secret, same ledger.

@@ -42,7 +42,9 @@
  * (member_state.points: the sums, the soonest expiry and the same history) in the ledger
  * codec's format; the quote and the response copied from the newest receipt the server
  * answered in this database, or filler of the sizes the server stores (697 and 2040 bytes) if
- * it has answered none. */
+ * it has answered none. Like the server, which keeps each member's decoded checkpoint under
+ * the row's revision and reads the row without its body while the revision is the one it
+ * wrote, this keeps each member's checkpoint text and revision. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strdup */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -88,8 +90,9 @@ static const char* const kSql[STATEMENTS] = {
     [BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [OPERATION] = "SELECT kind, member_id, request, status, response, at_ms FROM operations "
                   "WHERE merchant_id = $1 AND op_id = $2",
-    [STATE] = "SELECT 0, s.seq, s.version, CASE WHEN s.points_from_ms <= CAST($4 AS BIGINT) "
-              "AND CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, "
+    [STATE] = "SELECT 0, s.seq, s.version, CASE WHEN (s.points_from_ms <= CAST($4 AS BIGINT) "
+              "AND CAST($4 AS BIGINT) < s.points_until_ms) OR s.rev = CAST($5 AS BIGINT) THEN "
+              "NULL ELSE s.body END, "
               "c.spend_total, c.last_purchase_ms, "
               "c.tier_held, c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL "
               "THEN 0 ELSE 1 END, CASE WHEN CAST($3 AS BIGINT) < 0 THEN 0 WHEN "
@@ -104,11 +107,11 @@ static const char* const kSql[STATEMENTS] = {
               "c.tier_sum_from_ms THEN CAST($3 AS BIGINT) ELSE c.tier_sum_from_ms END AND "
               "r.at_ms < CASE WHEN CAST($3 AS BIGINT) < c.tier_sum_from_ms THEN "
               "c.tier_sum_from_ms ELSE CAST($3 AS BIGINT) END ORDER BY r.at_ms) r) END, "
-              "s.points, s.points_from_ms, s.points_until_ms "
+              "s.points, s.points_from_ms, s.points_until_ms, s.rev "
               "FROM (SELECT 1 AS one) k LEFT JOIN member_state s ON s.merchant_id = $1 AND "
               "s.member_id = $2 LEFT JOIN member_counters c ON c.merchant_id = $1 AND "
               "c.member_id = $2 UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, "
-              "NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT e.seq, e.body FROM "
+              "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (SELECT e.seq, e.body FROM "
               "member_entries e WHERE e.merchant_id = $1 AND "
               "e.member_id = $2 AND e.seq >= (SELECT x.seq FROM member_state x WHERE "
               "x.merchant_id = $1 AND x.member_id = $2) AND e.seq < (SELECT x.seq FROM "
@@ -144,11 +147,11 @@ static const char* const kSql[STATEMENTS] = {
                      "p WHERE p.merchant_id = $1 AND p.member_id = $2 AND p.seq = CAST($3 AS "
                      "BIGINT) - 1), 0))",
     [SAVE_STATE] = "INSERT INTO member_state (merchant_id, member_id, seq, version, body, "
-                   "points, points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                   "$8) ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
-                   "version = excluded.version, body = excluded.body, points = excluded.points, "
-                   "points_from_ms = excluded.points_from_ms, points_until_ms = "
-                   "excluded.points_until_ms",
+                   "points, points_from_ms, points_until_ms, rev) VALUES ($1, $2, $3, $4, $5, "
+                   "$6, $7, $8, $9) ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = "
+                   "excluded.seq, version = excluded.version, body = excluded.body, points = "
+                   "excluded.points, points_from_ms = excluded.points_from_ms, points_until_ms = "
+                   "excluded.points_until_ms, rev = excluded.rev",
     [INSERT_OPERATION] = "INSERT INTO operations (merchant_id, op_id, kind, member_id, request, "
                          "status, response, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [COMMIT] = "COMMIT",
@@ -173,6 +176,12 @@ struct Setup {
     char** cards;        /* one card per member, round robin */
     char** members;
     int n_members;
+    /* Each member's checkpoint text as last written and its revision (0: none), as the server
+     * keeps the decoded checkpoints (checkpoint_cache.hpp): the read leaves the body out when
+     * the row still has that revision. Under kept_lock. */
+    char** kept_body;
+    int64_t* kept_rev;
+    pthread_mutex_t kept_lock;
     char* quote;
     char* response;
     int threads, keep_copy;
@@ -323,6 +332,10 @@ static void read_setup(void) {
     }
     sqlite3_finalize(s);
     if (g.n_members == 0) die(NULL, "no member with a card");
+    g.kept_body = calloc((size_t)g.n_members, sizeof(char*));
+    g.kept_rev = calloc((size_t)g.n_members, sizeof(int64_t));
+    if (!g.kept_body || !g.kept_rev) die(NULL, "out of memory");
+    pthread_mutex_init(&g.kept_lock, NULL);
     free(key), free(merchant), free(kiosk), free(program), free(op);
     sqlite3_close(db);
 }
@@ -374,7 +387,8 @@ struct Thread {
     sqlite3* db;
     sqlite3_stmt* st[STATEMENTS];
     int64_t receipts;
-    char* body; /* member_state.body being built */
+    char* body;   /* member_state.body being built */
+    uint64_t rng; /* xorshift64 state for the checkpoints' revisions */
 };
 
 static void bind_text(sqlite3_stmt* s, int at, const char* text) {
@@ -415,7 +429,8 @@ static void read_only(struct Thread* t, const char* card, int64_t now) {
 }
 
 /* The member write: transaction 7. */
-static void member_write(struct Thread* t, const char* member, const char* card, int64_t now) {
+static void member_write(struct Thread* t, int64_t k, int64_t now) {
+    const char *member = g.members[k], *card = g.cards[k];
     sqlite3_stmt** st = t->st;
     char op[33], entry_id[33], receipt_id[40], receipt[256], request[512], batch[320],
         line[256], entry[640];
@@ -434,6 +449,11 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     const int64_t window_from = g.window_days ? now - g.window_days * day_ms : -1;
     bind_text(c, 1, g.merchant), bind_text(c, 2, member), sqlite3_bind_int64(c, 3, window_from);
     sqlite3_bind_int64(c, 4, -1);
+    pthread_mutex_lock(&g.kept_lock);
+    const int64_t kept_rev = g.kept_rev[k];
+    char* kept_body = kept_rev ? strdup(g.kept_body[k]) : NULL;
+    pthread_mutex_unlock(&g.kept_lock);
+    sqlite3_bind_int64(c, 5, kept_rev ? kept_rev : -1);
     int64_t seq = 0, spend = 0, last = 0, window_start = 0;
     char tier[64] = "", stamps[256] = "{}", spins[256] = "{}";
     free(t->body);
@@ -441,8 +461,12 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     if (!first_row(t, STATE)) die(t->db, kSql[STATE]);
     if (sqlite3_column_type(c, 1) != SQLITE_NULL) {
         seq = sqlite3_column_int64(c, 1);
-        t->body = dup_text(sqlite3_column_text(c, 3));
+        const int kept = sqlite3_column_type(c, 3) == SQLITE_NULL && kept_rev &&
+                         sqlite3_column_int64(c, 15) == kept_rev;
+        t->body = kept ? kept_body : dup_text(sqlite3_column_text(c, 3));
+        if (kept) kept_body = NULL;
     }
+    free(kept_body);
     if (sqlite3_column_int64(c, 10) != 0) {
         spend = sqlite3_column_int64(c, 4), last = sqlite3_column_int64(c, 5);
         snprintf(tier, sizeof tier, "%s", (const char*)sqlite3_column_text(c, 6));
@@ -527,9 +551,12 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     bind_text(s, 1, g.merchant), bind_text(s, 2, member), sqlite3_bind_int64(s, 3, seq + 1);
     sqlite3_bind_int64(s, 4, 1), bind_text(s, 5, body), bind_text(s, 6, points_text);
     sqlite3_bind_int64(s, 7, now), sqlite3_bind_int64(s, 8, expires);
+    /* A fresh random positive revision, as SqlMemberTx::save_checkpoint writes. */
+    t->rng ^= t->rng << 13, t->rng ^= t->rng >> 7, t->rng ^= t->rng << 17;
+    const int64_t rev = (int64_t)(t->rng >> 1) | 1;
+    sqlite3_bind_int64(s, 9, rev);
     run(t, SAVE_STATE);
     free(points_text);
-    free(body);
     /* The operation, with the request as the server stores it and the answer. */
     snprintf(request, sizeof request,
              "{\"member\":{\"card\":\"%s\"},\"operation_id\":\"%s\",\"receipt\":{\"id\":\"%s\","
@@ -541,14 +568,17 @@ static void member_write(struct Thread* t, const char* member, const char* card,
     bind_text(s, 7, g.response), sqlite3_bind_int64(s, 8, now);
     run(t, INSERT_OPERATION);
     run(t, COMMIT);
+    pthread_mutex_lock(&g.kept_lock);
+    free(g.kept_body[k]);
+    g.kept_body[k] = body, g.kept_rev[k] = rev;
+    pthread_mutex_unlock(&g.kept_lock);
 }
 
 static void one_receipt(struct Thread* t) {
     const int64_t k = __atomic_fetch_add(&next_member, 1, __ATOMIC_RELAXED) % g.n_members;
-    const char *member = g.members[k], *card = g.cards[k];
     const int64_t now = now_ms();
-    read_only(t, card, now);
-    member_write(t, member, card, now);
+    read_only(t, g.cards[k], now);
+    member_write(t, k, now);
     ++t->receipts;
 }
 
@@ -595,7 +625,11 @@ int main(int argc, char** argv) {
     copy_database(path);
     read_setup();
     struct Thread* threads = calloc((size_t)g.threads, sizeof *threads);
-    for (int i = 0; i < g.threads; ++i) threads[i].no = i, open_connection(&threads[i]);
+    for (int i = 0; i < g.threads; ++i) {
+        threads[i].no = i;
+        threads[i].rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(g.start_ms + i + 1);
+        open_connection(&threads[i]);
+    }
     pthread_t* ids = calloc((size_t)g.threads, sizeof *ids);
     const double start = mono_s();
     deadline = start + g.seconds;

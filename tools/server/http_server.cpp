@@ -150,13 +150,23 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         {"result"});
     std::mutex decodes_mutex;
 
+    // kopilka_member_checkpoints_total{result}: likewise the store's decoded checkpoints.
+    CounterFamily& checkpoints = metrics.counter(
+        "kopilka_member_checkpoints_total",
+        "Members' ledger checkpoints requests needed: hit (copied from the ones this process "
+        "decoded or wrote, the row unchanged since) or miss (decoded from the database)",
+        {"result"});
+
     void count_decodes() {
         const DecodedCacheStats s = decoded_cache().stats();
+        const CheckpointStats k = store.checkpoint_stats();
         std::lock_guard<std::mutex> lock(decodes_mutex);
-        for (const auto& [result, n] : {std::pair{"hit", s.hits}, std::pair{"miss", s.misses}}) {
-            Counter& c = decodes.with({result});
+        const auto bring_up = [](CounterFamily& family, const char* result, std::uint64_t n) {
+            Counter& c = family.with({result});
             c.inc(n - c.value());
-        }
+        };
+        bring_up(decodes, "hit", s.hits), bring_up(decodes, "miss", s.misses);
+        bring_up(checkpoints, "hit", k.hits), bring_up(checkpoints, "miss", k.misses);
     }
 
     std::int64_t now_ms() override { return server::now_ms(); }

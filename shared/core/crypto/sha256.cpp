@@ -106,13 +106,6 @@ Digest hmac_sha256(std::string_view key, std::string_view message) {
     return outer.finish();
 }
 
-int hex_digit_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;

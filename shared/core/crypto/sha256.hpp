@@ -29,7 +29,14 @@ Digest sha256(std::string_view bytes);
 Digest hmac_sha256(std::string_view key, std::string_view message);
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t n);  // lowercase
-int hex_digit_value(char c);  // 0–15 for 0-9, a-f, A-F; -1 for anything else
+// 0–15 for 0-9, a-f, A-F; -1 for anything else. Inline: the ledger's codec reads 32 of these
+// for every batch of a member's checkpoint.
+inline int hex_digit_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    const char lower = static_cast<char>(c | 0x20);  // 'A'–'F' to 'a'–'f'; no other digit maps
+    if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
+    return -1;
+}
 // Crockford base32 (0-9 A-Z without I L O U): upper case, fits a QR code's alphanumeric mode.
 constexpr char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 std::string to_base32(const std::uint8_t* bytes, std::size_t n);

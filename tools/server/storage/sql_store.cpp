@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <memory>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -700,6 +702,13 @@ const std::string kTierSum = R"sql(
     ALTER TABLE member_counters ADD COLUMN tier_sum_from_ms {int};
 )sql";
 
+// The revision of each member's checkpoint row: a fresh random positive number with every write
+// of the row (0 for rows written before), the key of the servers' decoded copies
+// (storage/checkpoint_cache.hpp).
+const std::string kMemberStateRev = R"sql(
+    ALTER TABLE member_state ADD COLUMN rev {int} NOT NULL DEFAULT 0;
+)sql";
+
 // Statement triggers on the tables the configuration cache keeps: any change, by any server
 // or the CLI, tells every listening server (pg_store.cpp) at its commit.
 const std::string kConfigNotifyPg = R"sql(
@@ -758,6 +767,8 @@ const std::string kMigrations[] = {
     kReceiptsMemberQualifying,
     // 18: member_counters keeps a running sum of the member's tier_qualifying (tier_sum_sql()).
     kTierSum,
+    // 19: each checkpoint row's revision (the servers' decoded checkpoints).
+    kMemberStateRev,
 };
 constexpr std::int64_t kMigrationsCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -769,7 +780,7 @@ const std::string kBaseline =
     kCountersKey + kOperationsReceipts + kOperationsMember + kApiKeys + kTables4 + kWidgetTables +
     kStaffTables + "{audit_triggers}" + kProgramVersions8 + kImportJobs + kReportRollups +
     kCardsByMember + kMemberMonths + kMemberState + "{config_notify}" + kEntryNumbers +
-    kMemberPoints + kReceiptsMemberQualifying;
+    kMemberPoints + kReceiptsMemberQualifying + kMemberStateRev;
 
 // The SQL with {int}, {serial} and {audit_triggers} written in the dialect's words.
 std::string render(const std::string& sql, const SqlDialect& d) {
@@ -1082,20 +1093,22 @@ std::string tier_sum_sql(const std::string& member, const std::string& since) {
 }
 
 // SqlMemberTx::state_rows()' statement ($1 merchant, $2 member, $3 the tier window's start or -1,
-// $4 the time of points_at() or -1). The checkpoint's body is left out (NULL) when the stored
-// snapshot holds at $4 (points_hold()).
+// $4 the time of points_at() or -1, $5 the revision of the checkpoint this process keeps or -1).
+// The checkpoint's body is left out (NULL) when the stored snapshot holds at $4 (points_hold())
+// or the row still has revision $5; the revision is the last column.
 const std::string kCheckpointSelect =
-    "SELECT 0, s.seq, s.version, CASE WHEN s.points_from_ms <= CAST($4 AS BIGINT) AND "
-    "CAST($4 AS BIGINT) < s.points_until_ms THEN NULL ELSE s.body END, c.spend_total, "
+    "SELECT 0, s.seq, s.version, CASE WHEN (s.points_from_ms <= CAST($4 AS BIGINT) AND "
+    "CAST($4 AS BIGINT) < s.points_until_ms) OR s.rev = CAST($5 AS BIGINT) THEN NULL ELSE "
+    "s.body END, c.spend_total, "
     "c.last_purchase_ms, c.tier_held, "
     "c.window_start_ms, c.stamps, c.spins, CASE WHEN c.member_id IS NULL THEN 0 ELSE 1 END, " +
     tier_sum_sql("$2", "CAST($3 AS BIGINT)") +
-    ", s.points, s.points_from_ms, s.points_until_ms "
+    ", s.points, s.points_from_ms, s.points_until_ms, s.rev "
     "FROM (SELECT 1 AS one) k "
     "LEFT JOIN member_state s ON s.merchant_id = $1 AND s.member_id = $2 "
     "LEFT JOIN member_counters c ON c.merchant_id = $1 AND c.member_id = $2 "
     "UNION ALL SELECT 1, e.seq, NULL, e.body, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "NULL, NULL, NULL FROM (SELECT e.seq, e.body "
+    "NULL, NULL, NULL, NULL FROM (SELECT e.seq, e.body "
     "FROM member_entries e WHERE e.merchant_id = $1 AND e.member_id = $2 AND e.seq >= "
     "(SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND x.member_id = $2) "
     "AND e.seq < (SELECT x.seq FROM member_state x WHERE x.merchant_id = $1 AND "
@@ -1105,7 +1118,30 @@ const std::string kCheckpointSelect =
 bool points_hold(const SqlRow& state, std::int64_t at_ms) {
     return !state[1].empty() && to_i64(state[13]) <= at_ms && at_ms < to_i64(state[14]);
 }
+
+// The state row's revision: kCheckpointSelect's last column; 0 (never kept) from the group
+// reads' rows, which don't have it, and for a row written before revisions.
+constexpr std::size_t kRevColumn = 15;
+std::int64_t revision_of(const SqlRow& state) {
+    return state.size() > kRevColumn ? to_i64(state[kRevColumn]) : 0;
+}
+
+// A new checkpoint row's revision: random, positive (0 is "none", -1 "nothing kept"); two rows of
+// a member's life meet the same one with a chance of about 2^-63 each.
+std::int64_t new_revision() {
+    thread_local std::mt19937_64 generator = [] {
+        std::random_device device;
+        std::seed_seq seed{device(), device(), device(), device()};
+        return std::mt19937_64(seed);
+    }();
+    return static_cast<std::int64_t>(generator() >> 1) | 1;
+}
 }  // namespace
+
+std::int64_t SqlMemberTx::known_rev() {
+    if (!known_) known_ = checkpoints_ ? checkpoints_->get(merchant_, member_) : std::nullopt;
+    return *known_ ? (*known_)->rev : -1;
+}
 
 // One statement, one round trip: the checkpoint row, the counters and the entries after the
 // checkpoint (its seq on; the upper bound, always true, makes it a range to PostgreSQL's
@@ -1124,8 +1160,8 @@ const std::vector<SqlRow>& SqlMemberTx::state_rows() {
         if (statements_++ > 0) throw NeedsSnapshot{};
         state_rows_ = checkpoint_read_(ask);
     } else {
-        state_rows_ =
-            sql().query(kCheckpointSelect, {merchant_, member_, ask.tier_since, ask.points_at});
+        state_rows_ = sql().query(kCheckpointSelect,
+                                  {merchant_, member_, ask.tier_since, ask.points_at, known_rev()});
     }
     const SqlRow& r = state_rows_->at(0);
     counters_ = to_i64(r[10]) == 0
@@ -1141,8 +1177,8 @@ void SqlMemberTx::will_read(const MemberReads& reads) {
     if (!reads.operation.empty()) sql_->prefetch(kOperationSelect, {merchant_, reads.operation});
     if (reads.checkpoint) {
         if (reads.tier_since >= 0) expect_tier_window(reads.tier_since);
-        sql_->prefetch(kCheckpointSelect,
-                       {merchant_, member_, tier_since_.value_or(-1), points_at_.value_or(-1)});
+        sql_->prefetch(kCheckpointSelect, {merchant_, member_, tier_since_.value_or(-1),
+                                           points_at_.value_or(-1), known_rev()});
     }
     if (!reads.receipt.empty()) sql_->prefetch(kReceiptSelect, {merchant_, reads.receipt});
     if (reads.referral) sql_->prefetch(kReferralSelect, {merchant_, member_});
@@ -1172,32 +1208,51 @@ std::optional<StoredPoints> SqlMemberTx::stored_points() {
     return out;
 }
 
+// The kept copy when the row still has its revision (the statement then left the body out),
+// else the body decoded, and kept.
 std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
     const std::vector<SqlRow>& rows = state_rows();
     const SqlRow& r = rows.at(0);
     if (r[1].empty() || !checkpoint_readable(r[2])) return std::nullopt;
-    std::string left_out;  // the body, when the statement left it out for points_at()
-    if (points_at_ && points_hold(r, *points_at_)) {
-        const auto body = sql().query(
-            "SELECT body FROM member_state WHERE merchant_id = $1 AND member_id = $2 AND seq = $3",
-            {merchant_, member_, to_i64(r[1])});
-        if (body.empty()) return std::nullopt;
-        left_out = body[0][0];
+    const std::int64_t rev = revision_of(r);
+    std::optional<ledger::Checkpoint> c;
+    if (rev > 0 && rev == known_rev()) {
+        c = *(*known_)->checkpoint;
+        checkpoints_->count(true);
+    } else {
+        std::string left_out;  // the body, when the statement left it out for points_at()
+        if (points_at_ && points_hold(r, *points_at_)) {
+            const auto body = sql().query(
+                "SELECT body FROM member_state WHERE merchant_id = $1 AND member_id = $2 AND "
+                "seq = $3",
+                {merchant_, member_, to_i64(r[1])});
+            if (body.empty()) return std::nullopt;
+            left_out = body[0][0];
+        }
+        auto decoded = codec::checkpoint_from_text(left_out.empty() ? r[3] : left_out);
+        if (!decoded.ok()) return std::nullopt;
+        c = std::move(decoded.value);
+        if (checkpoints_) {
+            checkpoints_->count(false);
+            if (rev > 0)
+                checkpoints_->put(merchant_, member_,
+                                  {rev, std::make_shared<ledger::Checkpoint>(*c)});
+        }
     }
-    auto c = codec::checkpoint_from_text(left_out.empty() ? r[3] : left_out);
-    if (!c.ok() || static_cast<std::int64_t>(c.value->entries) != to_i64(r[1])) return std::nullopt;
+    if (static_cast<std::int64_t>(c->entries) != to_i64(r[1])) return std::nullopt;
     std::vector<ledger::Entry> after;
     for (std::size_t i = 1; i < rows.size(); ++i) after.push_back(stored_entry(rows[i][3]));
-    after_checkpoint_.emplace(c.value->entries, std::move(after));
-    return std::move(*c.value);
+    after_checkpoint_.emplace(c->entries, std::move(after));
+    return c;
 }
 
 void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
-    const ledger::Checkpoint c = l.checkpoint();
+    ledger::Checkpoint c = l.checkpoint();
+    const std::int64_t rev = new_revision();
     // Moved in, not listed in braces: an initializer list's values are copied, and the
     // checkpoint's text of a member with thousands of batches is hundreds of kilobytes.
     std::vector<SqlValue> params;
-    params.reserve(8);
+    params.reserve(9);
     params.emplace_back(merchant_);
     params.emplace_back(member_);
     params.emplace_back(static_cast<std::int64_t>(c.entries));
@@ -1206,13 +1261,17 @@ void SqlMemberTx::save_checkpoint(const ledger::Ledger& l) {
     params.emplace_back(codec::points_text(l.snapshot()));
     params.emplace_back(l.clock_ms());
     params.emplace_back(l.next_change_ms());
+    params.emplace_back(rev);
     sql().write(
         "INSERT INTO member_state (merchant_id, member_id, seq, version, body, points, "
-        "points_from_ms, points_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "points_from_ms, points_until_ms, rev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
         "ON CONFLICT (merchant_id, member_id) DO UPDATE SET seq = excluded.seq, "
         "version = excluded.version, body = excluded.body, points = excluded.points, "
-        "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms",
+        "points_from_ms = excluded.points_from_ms, points_until_ms = excluded.points_until_ms, "
+        "rev = excluded.rev",
         std::move(params));
+    if (checkpoints_)
+        saved_ = CheckpointCache::Entry{rev, std::make_shared<ledger::Checkpoint>(std::move(c))};
 }
 
 MemberCounters SqlMemberTx::counters() {
@@ -1757,12 +1816,15 @@ bool SqlStore::empty() {
 // row had to be inserted first, its write drops those answers and each is read again.
 bool SqlStore::with_member(const std::string& merchant_id, const std::string& member_id,
                            const MemberReads& reads, const std::function<bool(MemberTx&)>& fn) {
-    return write([&](Sql& s) {
+    std::optional<CheckpointCache::Entry> saved;  // the checkpoint written, kept once committed
+    const bool done = write([&](Sql& s) {
+        saved.reset();
         const char* const lock =
             "SELECT 1 FROM member_counters WHERE merchant_id = $1 AND member_id = $2 FOR UPDATE";
         const bool locks = s.dialect().row_locks && !member_id.empty();
         if (locks) s.prefetch(lock, {merchant_id, member_id});
         SqlMemberTx tx(s, merchant_id, member_id);
+        tx.use_checkpoints(&checkpoints_);
         tx.will_read(reads);
         if (locks && s.query(lock, {merchant_id, member_id}).empty()) {
             s.exec(
@@ -1775,8 +1837,11 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
         }
         if (!fn(tx)) return false;
         tx.finish();
+        saved = tx.take_saved();
         return true;
     });
+    if (done && saved) checkpoints_.put(merchant_id, member_id, std::move(*saved));
+    return done;
 }
 
 namespace {
@@ -1817,6 +1882,7 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
         try {
             transact(TxMode::read, [&](Sql& s) {
                 SqlMemberTx tx(s, merchant_id, member_id, true);
+                tx.use_checkpoints(&checkpoints_);
                 fn(tx);
                 return false;
             });
@@ -1826,6 +1892,7 @@ void SqlStore::read_member(const std::string& merchant_id, const std::string& me
     }
     transact(TxMode::snapshot, [&](Sql& s) {
         SqlMemberTx tx(s, merchant_id, member_id);
+        tx.use_checkpoints(&checkpoints_);
         fn(tx);
         return false;
     });

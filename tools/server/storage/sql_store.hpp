@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/checkpoint_cache.hpp"
 #include "storage/config_cache.hpp"
 #include "storage/read_groups.hpp"
 #include "storage/store.hpp"
@@ -122,6 +123,12 @@ class SqlMemberTx final : public MemberTx {
           checkpoint_read_(std::move(read)) {}
     struct NeedsSnapshot {};  // not a std::exception: no handler of those swallows it
 
+    // The process's decoded checkpoints (checkpoint_cache.hpp): checkpoint() copies the
+    // member's from there when the row still has its revision, and keeps what it decodes;
+    // take_saved() gives what save_checkpoint() wrote, for the caller to keep once committed.
+    void use_checkpoints(CheckpointCache* cache) { checkpoints_ = cache; }
+    std::optional<CheckpointCache::Entry> take_saved() { return std::exchange(saved_, {}); }
+
     // Asks the Sql to read what reads names with the next statement (Sql::prefetch), in the
     // same statements (text and parameters) operation(), state_rows(), receipt() and
     // referral() then run.
@@ -173,6 +180,8 @@ class SqlMemberTx final : public MemberTx {
 
     // The first statement's rows (kCheckpointSelect), read once for checkpoint() and points_at().
     const std::vector<SqlRow>& state_rows();
+    // The revision of the member's checkpoint kept in checkpoints_ (looked up once), -1 for none.
+    std::int64_t known_rev();
     void tier_change(std::int64_t at_ms, std::int64_t delta);
 
     Sql* sql_ = nullptr;  // null: read through checkpoint_read_ only
@@ -199,6 +208,9 @@ class SqlMemberTx final : public MemberTx {
     // from the checkpoint's count on, for the one entries_from() call that asks for them.
     std::optional<MemberCounters> counters_;
     std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
+    CheckpointCache* checkpoints_ = nullptr;
+    std::optional<std::optional<CheckpointCache::Entry>> known_;  // known_rev()'s look-up
+    std::optional<CheckpointCache::Entry> saved_;                 // save_checkpoint()'s
 };
 
 // Whether sql may write a table the configuration cache keeps (merchants, api_keys, programs,
@@ -223,6 +235,9 @@ public:
                                                        std::int64_t at_ms) override;
   std::optional<std::string> receipt_member(const std::string& merchant_id,
                                             const std::string& receipt_id) override;
+  CheckpointStats checkpoint_stats() const override {
+      return {checkpoints_.hits(), checkpoints_.misses()};
+  }
   using Store::with_member;
   bool with_member(const std::string& merchant_id, const std::string& member_id,
                    const MemberReads& reads, const std::function<bool(MemberTx&)>& fn) override;
@@ -382,6 +397,9 @@ private:
   CardReads card_reads_{read_runners(), 64};
   CardQueue card_queue_{read_runners(), 64};
   CheckpointReads checkpoint_reads_{read_runners(), 64};
+  // Members' checkpoints as last read or written, up to 200 000 batches, lines and
+  // reservations in all (a few tens of megabytes).
+  CheckpointCache checkpoints_{200000};
 
 protected:
   // Runs fn in one transaction of this mode; a write commits when fn returns true and rolls

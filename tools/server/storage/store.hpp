@@ -473,9 +473,17 @@ struct MemberReadAhead {
     virtual ~MemberReadAhead() = default;
 };
 
+// How the members' ledger checkpoints that requests needed were found: hits copied from the
+// process's decoded ones (storage/checkpoint_cache.hpp), misses decoded from the database.
+struct CheckpointStats {
+    std::uint64_t hits = 0, misses = 0;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
+
+    virtual CheckpointStats checkpoint_stats() const { return {}; }
 
     virtual std::optional<MerchantRecord> merchant_by_code(const std::string& code) = 0;
     virtual std::optional<MerchantRecord> merchant_by_id(const std::string& merchant_id) = 0;
