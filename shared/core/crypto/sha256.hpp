@@ -33,7 +33,7 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n);  // lowercase
 // for every batch of a member's checkpoint.
 inline int hex_digit_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
-    const char lower = static_cast<char>(c | 0x20);  // 'A'–'F' to 'a'–'f'; no other digit maps
+    const char lower = static_cast<char>(c | 0x20);  // 'A'–'F' to 'a'–'f', nothing else into them
     if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
     return -1;
 }
