@@ -2,10 +2,11 @@
 // revision its member_state row had then (member_state.rev: a fresh random number on every
 // write of the row, SqlMemberTx::save_checkpoint). A write reads the member's row under its
 // lock with the revision it holds here: when the row still has it, the database leaves the
-// body out and the write copies the checkpoint from here instead of decoding it — the largest
-// part of a receipt's own work for a member with many live batches. Any other writer (another
-// thread, another server, the CLI) writes another revision, so an entry is never used for a
-// row it did not come from; a write's entry is kept only once its transaction committed.
+// body out and the write takes the checkpoint from here instead of decoding it — the largest
+// part of a receipt's own work for a member with many live batches; a read copies it. Any
+// other writer (another thread, another server, the CLI) writes another revision, so an entry
+// is never used for a row it did not come from; a write's entry is kept only once its
+// transaction committed.
 #pragma once
 
 #include <atomic>
@@ -26,9 +27,11 @@ namespace kopilka::server {
 
 class CheckpointCache {
   public:
+    // The checkpoint is not changed while it is shared: take() hands it over, and its taker
+    // may move from it only while no get() made a copy of the pointer (use_count() == 1).
     struct Entry {
         std::int64_t rev = 0;
-        std::shared_ptr<const ledger::Checkpoint> checkpoint;
+        std::shared_ptr<ledger::Checkpoint> checkpoint;
     };
 
     // At most about `budget` batches, history lines and reservations in all (a member's
@@ -41,6 +44,21 @@ class CheckpointCache {
         if (found == index_.end()) return std::nullopt;
         lru_.splice(lru_.begin(), lru_, found->second);
         return found->second->entry;
+    }
+
+    // The member's entry, no longer kept: a write takes it (it writes the member's next one),
+    // so its checkpoint is neither copied nor freed under the lock.
+    std::optional<Entry> take(const std::string& merchant_id, const std::string& member_id) {
+        std::list<Node> taken;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            const auto found = index_.find(key(merchant_id, member_id));
+            if (found == index_.end()) return std::nullopt;
+            used_ -= found->second->weight;
+            taken.splice(taken.end(), lru_, found->second);
+            index_.erase(found);
+        }
+        return std::move(taken.front().entry);
     }
 
     // Keeps e for the member (replacing what was kept); a checkpoint larger than the whole

@@ -1,6 +1,7 @@
 // CheckpointCache (checkpoint_cache.hpp): a member's entry is the last one put, under its
 // revision; members of two merchants with the same id are apart; the budget counts batches,
-// history lines and reservations, and the least recently used members go first.
+// history lines and reservations, and the least recently used members go first; a taken entry
+// is gone.
 #include "storage/checkpoint_cache.hpp"
 
 #include <doctest/doctest.h>
@@ -60,6 +61,23 @@ TEST_CASE("checkpoint cache: the budget drops the least recently used, and never
     cache.put("m", "d", entry(7, 40));
     CHECK_FALSE(cache.get("m", "d"));
     CHECK(cache.size() == 1);
+}
+
+TEST_CASE("checkpoint cache: a taken entry is no longer kept, and frees its weight") {
+    CheckpointCache cache(20);
+    cache.put("m", "a", entry(1, 9));  // 10
+    cache.put("m", "b", entry(2, 9));  // 10
+    const auto shared = cache.get("m", "a");
+    const auto taken = cache.take("m", "a");
+    REQUIRE(taken);
+    CHECK(taken->rev == 1);
+    CHECK(taken->checkpoint.get() == shared->checkpoint.get());  // the same, not a copy
+    CHECK(taken->checkpoint.use_count() == 2);                   // shared with the reader's get()
+    CHECK_FALSE(cache.get("m", "a"));
+    CHECK_FALSE(cache.take("m", "a"));
+    cache.put("m", "c", entry(3, 9));  // 20 with b: a's weight was given back
+    CHECK(cache.get("m", "b"));
+    CHECK(cache.size() == 2);
 }
 
 TEST_CASE("checkpoint cache: hits and misses as counted") {

@@ -1139,7 +1139,11 @@ std::int64_t new_revision() {
 }  // namespace
 
 std::int64_t SqlMemberTx::known_rev() {
-    if (!known_) known_ = checkpoints_ ? checkpoints_->get(merchant_, member_) : std::nullopt;
+    if (!known_) {
+        known_ = !checkpoints_ ? std::nullopt
+                 : writes_     ? checkpoints_->take(merchant_, member_)
+                               : checkpoints_->get(merchant_, member_);
+    }
     return *known_ ? (*known_)->rev : -1;
 }
 
@@ -1208,20 +1212,29 @@ std::optional<StoredPoints> SqlMemberTx::stored_points() {
     return out;
 }
 
-// The kept copy when the row still has its revision (the statement then left the body out),
-// else the body decoded, and kept.
+// The kept checkpoint when the row still has its revision (the statement then left the body
+// out): a write moves the one it took unless a reader shares it, a read copies it; else the body
+// decoded, and kept by a read.
 std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
     const std::vector<SqlRow>& rows = state_rows();
     const SqlRow& r = rows.at(0);
     if (r[1].empty() || !checkpoint_readable(r[2])) return std::nullopt;
     const std::int64_t rev = revision_of(r);
     std::optional<ledger::Checkpoint> c;
-    if (rev > 0 && rev == known_rev()) {
-        c = *(*known_)->checkpoint;
+    const bool left_out_for_rev = rev > 0 && rev == known_rev();
+    if (left_out_for_rev && (*known_)->checkpoint) {
+        std::shared_ptr<ledger::Checkpoint>& kept = (*known_)->checkpoint;
+        if (writes_ && kept.use_count() == 1)
+            c = std::move(*kept);  // taken, and shared with no reader
+        else
+            c = *kept;
+        kept.reset();
         checkpoints_->count(true);
     } else {
-        std::string left_out;  // the body, when the statement left it out for points_at()
-        if (points_at_ && points_hold(r, *points_at_)) {
+        // The body, when the statement left it out for points_at() or for a copy already used
+        // (a second call in the transaction).
+        std::string left_out;
+        if ((points_at_ && points_hold(r, *points_at_)) || left_out_for_rev) {
             const auto body = sql().query(
                 "SELECT body FROM member_state WHERE merchant_id = $1 AND member_id = $2 AND "
                 "seq = $3",
@@ -1234,7 +1247,7 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
         c = std::move(decoded.value);
         if (checkpoints_) {
             checkpoints_->count(false);
-            if (rev > 0)
+            if (rev > 0 && !writes_)
                 checkpoints_->put(merchant_, member_,
                                   {rev, std::make_shared<ledger::Checkpoint>(*c)});
         }
@@ -1824,7 +1837,7 @@ bool SqlStore::with_member(const std::string& merchant_id, const std::string& me
         const bool locks = s.dialect().row_locks && !member_id.empty();
         if (locks) s.prefetch(lock, {merchant_id, member_id});
         SqlMemberTx tx(s, merchant_id, member_id);
-        tx.use_checkpoints(&checkpoints_);
+        tx.use_checkpoints(&checkpoints_, true);
         tx.will_read(reads);
         if (locks && s.query(lock, {merchant_id, member_id}).empty()) {
             s.exec(

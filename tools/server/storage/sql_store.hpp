@@ -124,9 +124,13 @@ class SqlMemberTx final : public MemberTx {
     struct NeedsSnapshot {};  // not a std::exception: no handler of those swallows it
 
     // The process's decoded checkpoints (checkpoint_cache.hpp): checkpoint() copies the
-    // member's from there when the row still has its revision, and keeps what it decodes;
-    // take_saved() gives what save_checkpoint() wrote, for the caller to keep once committed.
-    void use_checkpoints(CheckpointCache* cache) { checkpoints_ = cache; }
+    // member's from there when the row still has its revision, and keeps what it decodes; a
+    // write (writes: true) takes the member's out instead, and keeps nothing it decodes: it
+    // will write the next one, which take_saved() gives for the caller to keep once committed.
+    void use_checkpoints(CheckpointCache* cache, bool writes = false) {
+        checkpoints_ = cache;
+        writes_ = writes;
+    }
     std::optional<CheckpointCache::Entry> take_saved() { return std::exchange(saved_, {}); }
 
     // Asks the Sql to read what reads names with the next statement (Sql::prefetch), in the
@@ -209,6 +213,7 @@ class SqlMemberTx final : public MemberTx {
     std::optional<MemberCounters> counters_;
     std::optional<std::pair<std::size_t, std::vector<ledger::Entry>>> after_checkpoint_;
     CheckpointCache* checkpoints_ = nullptr;
+    bool writes_ = false;                                         // use_checkpoints()'
     std::optional<std::optional<CheckpointCache::Entry>> known_;  // known_rev()'s look-up
     std::optional<CheckpointCache::Entry> saved_;                 // save_checkpoint()'s
 };
