@@ -1,6 +1,7 @@
 #include "storage/sql_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -1224,10 +1225,14 @@ std::optional<ledger::Checkpoint> SqlMemberTx::checkpoint() {
     const bool left_out_for_rev = rev > 0 && rev == known_rev();
     if (left_out_for_rev && (*known_)->checkpoint) {
         std::shared_ptr<ledger::Checkpoint>& kept = (*known_)->checkpoint;
-        if (writes_ && kept.use_count() == 1)
-            c = std::move(*kept);  // taken, and shared with no reader
-        else
+        if (writes_ && kept.use_count() == 1) {
+            // Taken, and shared with no reader: the last one's reads happened before it let go
+            // (its count's release), which this fence orders before the move.
+            std::atomic_thread_fence(std::memory_order_acquire);
+            c = std::move(*kept);
+        } else {
             c = *kept;
+        }
         kept.reset();
         checkpoints_->count(true);
     } else {
