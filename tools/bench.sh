@@ -202,7 +202,7 @@ pgbench_tps() {
   # Stored texts the server wrote: of each column, the value nearest its average length (a
   # filler of that length would compress to almost nothing, where the server's JSON is moved
   # out of line compressed: the ceiling did less work than the server made the database do).
-  # None yet: the script's variable is unused then (only the receipts' script uses them). Under
+  # Only those the script uses (the receipts'), none yet before the server wrote one. Under
   # 100 000 bytes: one argument of pgbench's command line holds at most 128 KiB.
   local defs=() name column table kind text
   for name in receipt_text:receipt:receipts quote_text:quote:receipts \
@@ -210,6 +210,7 @@ pgbench_tps() {
       points_text:points:member_state request_text:request:operations \
       response_text:response:operations; do
     IFS=: read -r name column table <<<"$name"
+    grep -q ":$name" "$script" || continue
     kind=""
     [ "$table" = operations ] && kind="AND kind = 'receipt'"
     text=$(psql -Atq "$url" -c "SELECT $column FROM $table WHERE merchant_id = 'demo' $kind

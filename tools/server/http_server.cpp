@@ -157,7 +157,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         "decoded or wrote, the row unchanged since) or miss (decoded from the database)",
         {"result"});
 
-    void count_decodes() {
+    void count_caches() {
         const DecodedCacheStats s = decoded_cache().stats();
         const CheckpointStats k = store.checkpoint_stats();
         std::lock_guard<std::mutex> lock(decodes_mutex);
@@ -351,7 +351,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
             send_json(res, 200, {{"status", "ok"}});
         });
         route("GET", "/metrics", [this](const http::Request&, http::Response& res) {
-            count_decodes();
+            count_caches();
             res.set_content(metrics.render(), metrics_content_type);
         });
         route("GET", "/v1/openapi.json", [](const http::Request&, http::Response& res) {
