@@ -2,16 +2,16 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -161,7 +161,12 @@ class Session;
 struct Listener::Impl {
     Application& app;
     ServerOptions o;
-    net::io_context ioc;
+    // One event loop per I/O thread, run by it alone (a connection stays on the loop it was
+    // accepted onto): no loop's queue is shared between threads, so an answer handed back by a
+    // worker wakes the one thread that owns its connection. Each is kept running until stop().
+    std::vector<std::unique_ptr<net::io_context>> loops;
+    std::vector<std::optional<net::executor_work_guard<net::io_context::executor_type>>> open;
+    std::size_t next_loop = 0;  // the loop the next connection goes to (accept()'s alone)
     tcp::acceptor acceptor;
     net::steady_timer accept_pause;
     BoundedPool pool;
@@ -184,10 +189,19 @@ struct Listener::Impl {
     Impl(Application& a, const ServerOptions& options)
         : app(a),
           o(options),
-          ioc(static_cast<int>(options.io_threads)),
-          acceptor(ioc),
-          accept_pause(ioc),
-          pool(options.worker_threads, options.request_queue_max) {}
+          loops(make_loops(options.io_threads)),
+          acceptor(*loops.front()),
+          accept_pause(*loops.front()),
+          pool(options.worker_threads, options.request_queue_max) {
+        for (auto& loop : loops) open.emplace_back(loop->get_executor());
+    }
+
+    static std::vector<std::unique_ptr<net::io_context>> make_loops(std::size_t n) {
+        std::vector<std::unique_ptr<net::io_context>> out;
+        for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i)
+            out.push_back(std::make_unique<net::io_context>(1));
+        return out;
+    }
 
     // A slot for a connection from addr; false with *why when a cap is reached.
     bool admit(const std::string& addr, std::string* why) {
@@ -222,15 +236,15 @@ struct Listener::Impl {
 // One connection: read a request, let a worker answer it, write the answer, wait for the next.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(Listener::Impl& l, tcp::socket socket, std::string addr)
-        : l_(l), stream_(std::move(socket)), addr_(std::move(addr)) {}
+  Session(Listener::Impl& l, net::io_context& loop, tcp::socket socket, std::string addr)
+      : l_(l), loop_(loop), stream_(std::move(socket)), addr_(std::move(addr)) {}
 
-    ~Session() {
-        release_upload();
-        if (!counted_) return;
-        l_.release(addr_);
-        std::lock_guard<std::mutex> lock(l_.mutex);
-        l_.sessions.erase(this);
+  ~Session() {
+      release_upload();
+      if (!counted_) return;
+      l_.release(addr_);
+      std::lock_guard<std::mutex> lock(l_.mutex);
+      l_.sessions.erase(this);
     }
 
     void start_counted() {
@@ -374,7 +388,7 @@ private:
         // The work guard keeps the event loop running until the answer is handed back.
         auto self = shared_from_this();
         auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
-            l_.ioc.get_executor());
+            loop_.get_executor());
         const bool queued =
             l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
                 self->l_.app.handle(req, [self, guard, keep_alive](Response res) {
@@ -470,7 +484,7 @@ private:
         if (l_.stopping) return close_pieces();
         auto self = shared_from_this();
         auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
-            l_.ioc.get_executor());
+            loop_.get_executor());
         const bool queued = l_.pool.try_post([self, guard, keep_alive] {
             Pieces& p = *self->pieces_;  // the connection's side waits for this post
             bool made = true;
@@ -526,6 +540,7 @@ private:
     }
 
     Listener::Impl& l_;
+    net::io_context& loop_;  // the event loop that runs this connection, on one thread
     beast::tcp_stream stream_;
     std::string addr_;
     bool counted_ = false;
@@ -542,7 +557,8 @@ private:
 };
 
 void Listener::Impl::accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    net::io_context& loop = *loops[next_loop++ % loops.size()];
+    acceptor.async_accept(loop, [this, &loop](beast::error_code ec, tcp::socket socket) {
         if (stopping || ec == net::error::operation_aborted) return;
         if (ec) {
             // Out of file descriptors (or a like failure): pause instead of spinning.
@@ -554,16 +570,18 @@ void Listener::Impl::accept() {
         socket.set_option(tcp::no_delay(true), ignored);  // small answers, no delayed-ACK wait
         const auto endpoint = socket.remote_endpoint(ignored);
         std::string addr = ignored ? std::string("unknown") : endpoint.address().to_string();
-        auto session = std::make_shared<Session>(*this, std::move(socket), addr);
+        auto session = std::make_shared<Session>(*this, loop, std::move(socket), addr);
         std::string why;
         if (admit(addr, &why)) {
-            session->start_counted();
+            net::post(loop, [session] { session->start_counted(); });
         } else {
             Request partial;
             partial.remote_addr = addr;
             Response refusal = app.refuse(partial, 503, "too_many_connections", why, "");
             refusal.set_header("Retry-After", "1");
-            session->start_refused(std::move(refusal));
+            net::post(loop, [session, refusal = std::move(refusal)]() mutable {
+                session->start_refused(std::move(refusal));
+            });
         }
         accept();
     });
@@ -611,9 +629,9 @@ int Listener::bind(std::string* error) {
 void Listener::run() {
     impl_->accept();
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < impl_->o.io_threads; ++i)
-        threads.emplace_back([this] { impl_->ioc.run(); });
-    impl_->ioc.run();
+    for (std::size_t i = 1; i < impl_->loops.size(); ++i)
+        threads.emplace_back([this, i] { impl_->loops[i]->run(); });
+    impl_->loops.front()->run();
     for (auto& t : threads) t.join();
     {
         std::lock_guard<std::mutex> lock(impl_->stop_mutex);
@@ -625,11 +643,12 @@ void Listener::run() {
 
 void Listener::stop() {
     if (impl_->stopping.exchange(true)) return;
-    net::post(impl_->ioc, [this] {
+    net::post(*impl_->loops.front(), [this] {
         beast::error_code ignored;
         impl_->acceptor.close(ignored);
         impl_->accept_pause.cancel();
         impl_->close_sessions();
+        for (auto& guard : impl_->open) guard.reset();  // each loop ends with its connections
     });
     // Requests in flight get drain_s to be read and answered; then the loop stops whatever is
     // left (a client whose answer is lost retries with the same operation id).
@@ -637,7 +656,7 @@ void Listener::stop() {
         std::unique_lock<std::mutex> lock(impl_->stop_mutex);
         if (!impl_->stopped_cv.wait_for(lock, std::chrono::seconds(impl_->o.drain_s),
                                         [this] { return impl_->finished; }))
-            impl_->ioc.stop();
+            for (auto& loop : impl_->loops) loop->stop();
     });
 }
 
