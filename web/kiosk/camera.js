@@ -13,10 +13,18 @@
 //     when the kiosk first scans (not while the kiosk's own wasm compiles)
 //   - the <video> plays only while a preview shows
 //   - the same code read again within 3 s is forwarded once
+//   - nothing moving in view and no screen change for 10 s: the worker's copy of the camera
+//     track is asked for at most 5 frames a second (the browser drops the others before they
+//     reach the page; the preview keeps the camera's rate), and the first frame in which
+//     something moves brings the full rate back: a person walking up to the kiosk does, before
+//     any card is held up. A card that appears with nothing moving before it waits for the next
+//     of the 5 frames a second (100 ms on average) instead of the next of the camera's 15–30
 //   - camera denied / missing / unplugged: a console warning, window.kopilkaCamera.status
 //     says why, and the kiosk keeps working with the USB scanner and the keypad; a
 //     missing camera is retried when devices change and every 15 s
 //   - the preview inside the viewfinder the scan screen draws (state.preview), nowhere else
+//   - window.kopilkaCamera.pace says which rate the worker gets ('full' | 'idle'); idleAfterMs
+//     may be changed (tests, benchmarks; Infinity keeps the full rate)
 //   - window.kopilkaCamera.decodeFrame(imageData) decodes RGBA pixels whole,
 //     .scanFrame(frame, pass) runs one pass of the camera pipeline, and .offerFrame(frame,
 //     screen) hands a frame over as the camera would (benchmarks, tests)
@@ -29,6 +37,8 @@ const FRAME_WAIT_MS = 100;            // no new frame (tab hidden, no rVFC): loo
 const WORKER_STATE_POLL_MS = 50;      // the worker reads the frames: how often it hears the state
 const SAME_CODE_DEBOUNCE_MS = 3000;
 const CAMERA_RETRY_MS = 15000;
+const IDLE_AFTER_MS = 10000;          // nothing moving this long: the worker's frames slow down
+const IDLE_FRAME_RATE = 5;            // … to at most this many a second
 
 const CONSTRAINTS = Object.freeze({
   audio: false,
@@ -45,6 +55,7 @@ function createDecoder(stats) {
   let nextId = 1;
   const pending = new Map();  // id → { resolve, reject }
   let onStreamCode = null;    // (result) => void, for frames the worker reads itself
+  let onMotion = null;        // () => void: the worker saw something move in the camera's frames
 
   function failAll(error) {
     broken = error;
@@ -63,6 +74,7 @@ function createDecoder(stats) {
       const msg = event.data || {};
       if (msg.type === 'ready') { stats.decoder = 'ready'; return; }
       if (msg.type === 'frames') {  // the worker's tally of the camera's frames since its last
+        if (msg.motion > 0 && onMotion) onMotion();
         stats.frames += msg.count;
         stats.motionFrames += msg.motion;
         stats.decodes += msg.decodes;
@@ -97,7 +109,10 @@ function createDecoder(stats) {
   }
 
   function count(msg) {
-    if (msg.motion) stats.motionFrames += 1;
+    if (msg.motion) {
+      stats.motionFrames += 1;
+      if (onMotion) onMotion();  // a frame offered as the camera's (offerFrame)
+    }
     if (!msg.decoded) return;
     stats.decodes += 1;
     stats.lastMs = msg.ms;
@@ -141,8 +156,9 @@ function createDecoder(stats) {
 
   // The camera's frames straight to the worker (MediaStreamTrackProcessor): it reads and
   // decodes them itself and reports codes to onCode; view(state) tells it what the kiosk shows.
-  function stream(readable, onCode) {
+  function stream(readable, onCode, moved) {
     onStreamCode = onCode;
+    onMotion = moved;
     ensureWorker().postMessage({ type: 'camera', readable }, [readable]);
   }
   function view(state) {
@@ -198,6 +214,9 @@ export function setupCamera({ video, getState, onCode }) {
     totalMs: 0,
     found: 0,                 // codes forwarded to the kiosk
     lastCode: null,           // { text, format, at }
+    pace: null,               // the worker's frames: 'full' | 'idle' (at most IDLE_FRAME_RATE a second)
+    paceChanges: 0,
+    idleAfterMs: IDLE_AFTER_MS,
     frame: null,              // { width, height } of the camera's frames
     pipeline: null,           // 'worker': frames go straight to the scan worker; 'page': through the <video>
     decodeFrame: null,
@@ -213,6 +232,7 @@ export function setupCamera({ video, getState, onCode }) {
 
   let stream = null;
   let unsentFrames = null;  // the camera's frames (a ReadableStream) until the worker takes them
+  let workerTrack = null;   // the clone of the camera's track whose frames the worker reads
   let starting = false;
   let retryTimer = 0;
   let lastSent = { text: null, at: -Infinity };
@@ -238,6 +258,8 @@ export function setupCamera({ video, getState, onCode }) {
       track.addEventListener('ended', () => {
         warn('the camera stopped (unplugged?); the scanner and keypad still work');
         stream = null;
+        workerTrack = null;
+        stats.pace = null;
         video.srcObject = null;
         setStatus('unavailable', 'camera track ended');
         scheduleRetry();
@@ -246,7 +268,10 @@ export function setupCamera({ video, getState, onCode }) {
         // The worker reads the frames itself; the <video> plays only while a preview shows.
         // Handed over once the kiosk first scans: the decoder's wasm compiles then, not
         // while the kiosk's own wasm starts.
-        unsentFrames = new MediaStreamTrackProcessor({ track: track.clone() }).readable;
+        workerTrack = track.clone();
+        unsentFrames = new MediaStreamTrackProcessor({ track: workerTrack }).readable;
+        stats.pace = 'full';
+        lastChange = performance.now();
         stats.pipeline = 'worker';
         stats.frame = (({ width, height }) => ({ width, height }))(track.getSettings());
         previewKey = '';
@@ -258,8 +283,11 @@ export function setupCamera({ video, getState, onCode }) {
       setStatus('running', null);
     } catch (err) {
       if (stream) stream.getTracks().forEach((t) => t.stop());
+      if (workerTrack) workerTrack.stop();
       stream = null;
+      workerTrack = null;
       stats.pipeline = null;
+      stats.pace = null;
       const status = classify(err);
       setStatus(status, describe(err));
       warn(`camera ${status} (${describe(err)}); the USB scanner and the keypad still work`);
@@ -353,7 +381,34 @@ export function setupCamera({ video, getState, onCode }) {
     const key = JSON.stringify(v);
     if (key === sentView) return;
     sentView = key;
+    lastChange = performance.now();  // a screen change: someone is at the kiosk
     decoder.view(v);
+  }
+
+  // The worker's frame rate: full while something moved (or the screen changed) in the last
+  // idleAfterMs, else at most IDLE_FRAME_RATE a second. applyConstraints on the worker's clone
+  // of the track only drops frames (the camera keeps its format and the preview its rate), and
+  // takes effect within a frame either way.
+  let lastChange = 0;
+  let pacing = false;
+  function pace() {
+    if (!workerTrack || workerTrack.readyState !== 'live' || pacing || !stats.pace) return;
+    const want = performance.now() - lastChange < stats.idleAfterMs ? 'full' : 'idle';
+    if (want === stats.pace) return;
+    const { width, height } = CONSTRAINTS.video;
+    const constraints = want === 'idle' ? { width, height, frameRate: { max: IDLE_FRAME_RATE } } : { width, height };
+    pacing = true;
+    workerTrack.applyConstraints(constraints).then(() => {
+      stats.pace = want;
+      stats.paceChanges += 1;
+    }, (err) => {
+      warn('the camera\'s frame rate stays as it is:', describe(err));
+      stats.pace = null;  // not tried again
+    }).finally(() => { pacing = false; });
+  }
+  function moved() {
+    lastChange = performance.now();
+    pace();
   }
 
   async function loop() {
@@ -362,11 +417,12 @@ export function setupCamera({ video, getState, onCode }) {
       updatePreview(state);
       if (stats.pipeline === 'worker') {
         if (unsentFrames && state && state.scanning) {
-          decoder.stream(unsentFrames, forward);
+          decoder.stream(unsentFrames, forward, moved);
           unsentFrames = null;
           sentView = '';
         }
         tellWorker(stats.status === 'running' ? state : null);
+        pace();
         await nextFrame(WORKER_STATE_POLL_MS);
         continue;
       }
