@@ -18,7 +18,8 @@
 //     reach the page; the preview keeps the camera's rate), and the first frame in which
 //     something moves brings the full rate back: a person walking up to the kiosk does, before
 //     any card is held up. A card that appears with nothing moving before it waits for the next
-//     of the 5 frames a second (100 ms on average) instead of the next of the camera's 15–30
+//     of the 5 frames a second (100 ms on average, at most 200) instead of the next of the
+//     camera's 15–30 a second
 //   - camera denied / missing / unplugged: a console warning, window.kopilkaCamera.status
 //     says why, and the kiosk keeps working with the USB scanner and the keypad; a
 //     missing camera is retried when devices change and every 15 s
