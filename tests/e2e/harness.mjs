@@ -169,6 +169,14 @@ export async function pngToY4m(png, y4m, { width = 640, height = 480 } = {}) {
   return y4m;
 }
 
+/** A still white scene for the fake camera (y4m in dir), 640×480 unless told. */
+export async function whiteY4m(dir, { width = 640, height = 480 } = {}) {
+  const png = path.join(dir, `white-${width}x${height}.png`);
+  await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
+    '-i', `color=c=white:s=${width}x${height}`, '-frames:v', '1', png], { timeout: 30000 });
+  return pngToY4m(png, path.join(dir, `white-${width}x${height}.y4m`), { width, height });
+}
+
 // ---- browser -------------------------------------------------------------------------------
 
 export async function launchChromium({ fakeVideo } = {}) {

@@ -4,10 +4,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import * as h from './harness.mjs';
 
 let tmp;
@@ -30,10 +28,11 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }, { timeout: 15000 });
 
-// Runs body(page) in a fresh browser context; on failure saves a screenshot and prints
-// the page's console and the server's output before rethrowing.
-async function withKiosk(name, { initScript } = {}, body) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// Runs body(page) in a fresh browser context (of `on`, the suite's browser unless told; with a
+// touchscreen when asked); on failure saves a screenshot and prints the page's console and the
+// server's output before rethrowing.
+async function withKiosk(name, { initScript, on = browser, hasTouch = false } = {}, body) {
+  const context = await on.newContext({ viewport: { width: 1280, height: 800 }, hasTouch });
   if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const watch = h.watchPage(page);
@@ -157,69 +156,60 @@ test('camera pipeline: the viewfinder keeps the detail, and only a change is dec
 // camera's own rate stays: the browser drops the rest), and the first frame in which something
 // moves, or a screen change, brings the full rate back at once.
 test('camera: nothing moving slows the worker\'s frames; motion or a screen change restores them', { timeout: 60000 }, async () => {
-  const png = path.join(tmp, 'white.png');
-  await promisify(execFile)('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i',
-    'color=c=white:s=640x480', '-frames:v', '1', png], { timeout: 30000 });
-  const still = await h.launchChromium({ fakeVideo: await h.pngToY4m(png, path.join(tmp, 'white.y4m')) });
-  const context = await still.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-  const page = await context.newPage();
-  const watch = h.watchPage(page);
+  const still = await h.launchChromium({ fakeVideo: await h.whiteY4m(tmp) });
   try {
-    await h.openKiosk(page, server.url);
-    await page.waitForFunction(() => window.kopilkaCamera.decoder === 'ready' && window.kopilkaCamera.frames > 0,
-      null, { timeout: 20000, polling: 50 });
-    // Frames the worker read a second, over 4 s (it tallies them once a second).
-    const rate = () => page.evaluate(async () => {
-      const c = window.kopilkaCamera;
-      const f0 = c.frames;
-      const t0 = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      return ((c.frames - f0) * 1000) / (performance.now() - t0);
+    await withKiosk('pace', { on: still, hasTouch: true }, async (page) => {
+      await h.openKiosk(page, server.url);
+      await page.waitForFunction(() => window.kopilkaCamera.decoder === 'ready' && window.kopilkaCamera.frames > 0,
+        null, { timeout: 20000, polling: 50 });
+      // Frames the worker read a second, over 4 s (it tallies them once a second).
+      const rate = () => page.evaluate(async () => {
+        const c = window.kopilkaCamera;
+        const f0 = c.frames;
+        const t0 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        return ((c.frames - f0) * 1000) / (performance.now() - t0);
+      });
+      const pace = () => page.evaluate(() => window.kopilkaCamera.pace);
+      assert.equal(await pace(), 'full');
+      const full = await rate();
+      assert.ok(full > 10, `the camera's 15 frames a second reach the worker: ${full}`);
+
+      await page.evaluate(() => { window.kopilkaCamera.idleAfterMs = 1000; });
+      await page.waitForFunction(() => window.kopilkaCamera.pace === 'idle', null, { timeout: 5000, polling: 50 });
+      const idle = await rate();
+      assert.ok(idle > 2 && idle < 7.5, `at most 5 a second once nothing moved for 1 s: ${idle} (full: ${full})`);
+      assert.equal((await h.waitForScreen(page, ['attract'])).screen, 'attract');
+
+      // Something held up in front of the camera: full rate in the same moment.
+      const back = await page.evaluate(async () => {
+        const W = 640;
+        const H = 480;
+        const i420 = new Uint8Array(W * H * 1.5).fill(128);
+        i420.fill(235, 0, W * H);
+        i420.fill(16, W * 120, W * 360);  // a dark band across the middle of a white scene
+        const frame = new VideoFrame(i420, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
+        const r = await window.kopilkaCamera.offerFrame(frame, 'attract');
+        const t0 = performance.now();
+        while (window.kopilkaCamera.pace !== 'full' && performance.now() - t0 < 2000) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return { motion: r.motion, pace: window.kopilkaCamera.pace, ms: performance.now() - t0 };
+      });
+      assert.equal(back.motion, true, JSON.stringify(back));
+      assert.equal(back.pace, 'full', JSON.stringify(back));
+      assert.ok(back.ms < 500, `the full rate is back within a frame or two: ${JSON.stringify(back)}`);
+
+      // Idle again, then a touch on "start": the scan screen gets the full rate.
+      await page.waitForFunction(() => window.kopilkaCamera.pace === 'idle', null, { timeout: 5000, polling: 50 });
+      await h.tap(page, 'start');
+      const changes = await (await page.waitForFunction(
+        () => window.kopilkaCamera.pace === 'full' && window.kopilkaCamera.paceChanges, null,
+        { timeout: 2000, polling: 20 })).jsonValue();
+      assert.equal(changes, 4, 'full → idle → full → idle → full');
+      assert.equal((await h.waitForScreen(page, ['scan'], { timeoutMs: 5000 })).screen, 'scan');
+      assert.equal(await page.evaluate(() => window.kopilkaCamera.status), 'running');
     });
-    const pace = () => page.evaluate(() => window.kopilkaCamera.pace);
-    assert.equal(await pace(), 'full');
-    const full = await rate();
-    assert.ok(full > 10, `the camera's 15 frames a second reach the worker: ${full}`);
-
-    await page.evaluate(() => { window.kopilkaCamera.idleAfterMs = 1000; });
-    await page.waitForFunction(() => window.kopilkaCamera.pace === 'idle', null, { timeout: 5000, polling: 50 });
-    const idle = await rate();
-    assert.ok(idle > 2 && idle < 7.5, `at most 5 a second once nothing moved for 1 s: ${idle} (full: ${full})`);
-    assert.equal((await h.waitForScreen(page, ['attract'])).screen, 'attract');
-
-    // Something held up in front of the camera: full rate in the same moment.
-    const back = await page.evaluate(async () => {
-      const W = 640;
-      const H = 480;
-      const i420 = new Uint8Array(W * H * 1.5).fill(128);
-      i420.fill(235, 0, W * H);
-      i420.fill(16, W * 120, W * 360);  // a dark band across the middle of a white scene
-      const frame = new VideoFrame(i420, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0 });
-      const r = await window.kopilkaCamera.offerFrame(frame, 'attract');
-      const t0 = performance.now();
-      while (window.kopilkaCamera.pace !== 'full' && performance.now() - t0 < 2000) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return { motion: r.motion, pace: window.kopilkaCamera.pace, ms: performance.now() - t0 };
-    });
-    assert.equal(back.motion, true, JSON.stringify(back));
-    assert.equal(back.pace, 'full', JSON.stringify(back));
-    assert.ok(back.ms < 500, `the full rate is back within a frame or two: ${JSON.stringify(back)}`);
-
-    // Idle again, then a touch on "start": the scan screen gets the full rate.
-    await page.waitForFunction(() => window.kopilkaCamera.pace === 'idle', null, { timeout: 5000, polling: 50 });
-    await h.tap(page, 'start');
-    const changes = await (await page.waitForFunction(
-      () => window.kopilkaCamera.pace === 'full' && window.kopilkaCamera.paceChanges, null,
-      { timeout: 2000, polling: 20 })).jsonValue();
-    assert.equal(changes, 4, 'full → idle → full → idle → full');
-    assert.equal((await h.waitForScreen(page, ['scan'], { timeoutMs: 5000 })).screen, 'scan');
-    assert.equal(await page.evaluate(() => window.kopilkaCamera.status), 'running');
-    assert.deepEqual(watch.pageErrors.map((e) => e.message), [], 'uncaught errors in the page');
-  } catch (err) {
-    const shot = await h.screenshot(page, 'kiosk-failure-pace.png').catch((e) => `(no screenshot: ${e.message})`);
-    console.error(`\n=== pace failed; screenshot: ${shot}\n--- page:\n${watch.dump()}\n${server.logs()}\n`);
-    throw err;
   } finally {
     await still.close().catch(() => {});
   }

@@ -25,17 +25,14 @@
 //
 // Environment: KOPILKA_BUILD (default <repo>/build), KOPILKA_CHROMIUM (/usr/bin/chromium).
 
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import * as h from '../../tests/e2e/harness.mjs';
 import {
   bytesByKind, cpuWindow, kb, median, ms, PROCESS_GROUPS, quantile, recordRequests, runBench, sleep,
 } from './browser_bench.mjs';
 
-const execFileP = promisify(execFile);
 
 const VIEWPORT = Object.freeze({ width: 1280, height: 800 });
 const CAMERA = Object.freeze({ width: 1280, height: 720 });  // what the kiosk asks the camera for
@@ -72,10 +69,7 @@ function joinY4m(first, second, out) {
 
 async function makeVideos(tmp, cardPng, size) {
   const at = (name) => path.join(tmp, `${name}-${size.width}x${size.height}.y4m`);
-  const blankPng = path.join(tmp, 'blank.png');
-  await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi',
-    '-i', `color=c=white:s=${size.width}x${size.height}`, '-y', '-frames:v', '1', blankPng], { timeout: 30000 });
-  const blank = await h.pngToY4m(blankPng, at('blank'), size);
+  const blank = await h.whiteY4m(tmp, size);
   const card = await h.pngToY4m(cardPng, at('card'), size);
   // 2 s of white, then 2 s of the card; Chromium loops the file.
   const loop = joinY4m(blank, card, at('blank-then-card'));

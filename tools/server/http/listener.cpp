@@ -2,11 +2,12 @@
 
 #include <sys/resource.h>
 
-#include <algorithm>
-#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -236,15 +237,15 @@ struct Listener::Impl {
 // One connection: read a request, let a worker answer it, write the answer, wait for the next.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-  Session(Listener::Impl& l, net::io_context& loop, tcp::socket socket, std::string addr)
-      : l_(l), loop_(loop), stream_(std::move(socket)), addr_(std::move(addr)) {}
+    Session(Listener::Impl& l, net::io_context& loop, tcp::socket socket, std::string addr)
+        : l_(l), loop_(loop), stream_(std::move(socket)), addr_(std::move(addr)) {}
 
-  ~Session() {
-      release_upload();
-      if (!counted_) return;
-      l_.release(addr_);
-      std::lock_guard<std::mutex> lock(l_.mutex);
-      l_.sessions.erase(this);
+    ~Session() {
+        release_upload();
+        if (!counted_) return;
+        l_.release(addr_);
+        std::lock_guard<std::mutex> lock(l_.mutex);
+        l_.sessions.erase(this);
     }
 
     void start_counted() {
