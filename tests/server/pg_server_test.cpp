@@ -246,9 +246,10 @@ TEST_CASE("PostgreSQL server: a lookup reads the state with the card, as lookups
 }
 
 // A lookup's read is queued for the group's runner, which answers it on its own thread
-// (ReadQueue): when a group's statement fails (here its connection is cut while it waits for
-// a lock), each lookup of the group is answered 500 naming its own request id, none is left
-// without an answer, and the lookups after it are answered as before.
+// (ReadQueue), and no event loop waits for it meanwhile: when a group's statement fails (here
+// its connection is cut while it waits for a lock), each lookup of the group is answered 500
+// naming its own request id, none is left without an answer, and the lookups after it are
+// answered as before.
 TEST_CASE("PostgreSQL server: lookups whose group's read fails are answered 500, the next 200") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);
@@ -285,6 +286,17 @@ TEST_CASE("PostgreSQL server: lookups whose group's read fails are answered 500,
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(db.scalar(waiting) > 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the rest queue behind
+    // The lookups were queued by the event loops that read them (http_server.cpp,
+    // handle_here), which wait for nothing: requests on new connections, spread over every
+    // loop, are answered while the group's read is stuck.
+    for (int i = 0; i < 4; ++i) {
+        auto fresh = server->client();
+        fresh->set_read_timeout(5, 0);
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = fresh->Get("/v1/openapi.json");
+        CHECK((r && r->status == 200));
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    }
     CHECK(db.scalar("SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM "
                     "pg_stat_activity WHERE datname = '" +
                     db.name + "' AND wait_event_type = 'Lock') t") > 0);

@@ -40,6 +40,7 @@
 #include "metrics.hpp"
 #include "openapi_document.hpp"
 #include "rate_limiter.hpp"
+#include "storage/on_loop.hpp"
 
 namespace kopilka::server {
 
@@ -426,7 +427,26 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     // [SECTION] the boundary: every request the listener read goes through handle() or
     // refuse(), and nothing thrown gets past them.
 
-    void handle(http::Request& req, Reply reply) override {
+    void handle(http::Request& req, Reply reply) override { serve(req, reply); }
+
+    // Anonymous member lookups (a card QR from a phone or the widget's page) on the event loop
+    // that read them, where the store reads lookups in groups on threads of its own: the
+    // merchant and the program come from the caches, and the group's runner answers, so the
+    // request is handed from thread to thread once instead of twice. Whatever would read the
+    // database instead (a cache to fill after a publish) throws WouldBlock before a row is read,
+    // and the request goes to a worker whole; the one thing done twice then is the caller's
+    // rate-limit charge. A kiosk's lookups go to a worker: its device is read from the
+    // database on every request (an unpaired kiosk is refused at once).
+    bool handle_here(http::Request& req, const Reply& reply, const Spawn& spawn) override {
+        if (!store.reads_later() || req.path != "/v1/members/lookup" ||
+            (req.method != "GET" && req.method != "POST") || req.has_header("Authorization"))
+            return false;
+        const OnLoop loop(spawn);
+        return serve(req, reply);
+    }
+
+    // handle() on this thread; false if it would wait on an event loop (nothing replied).
+    bool serve(http::Request& req, const Reply& reply) {
         const Clock::time_point start = Clock::now();
         http::Response res;
         const char* route_template = "unmatched";
@@ -434,14 +454,18 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         try {
             id = request_id(req);
             dispatch(req, res, &route_template);
-            if (res.later)
-                return answer_later(req, std::move(res), id, route_template, start,
-                                    std::move(reply));
+            if (res.later) {
+                answer_later(req, std::move(res), id, route_template, start, reply);
+                return true;
+            }
+        } catch (const WouldBlock&) {
+            return false;  // thrown on an event loop only
         } catch (...) {
             internal_error(res, id);
         }
         finish(req.method, req.path, res, id, route_template, start);
         reply(std::move(res));
+        return true;
     }
 
     // A handler's answer made later (http::Response::later): counted, logged and replied when
@@ -455,8 +479,9 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         std::atomic<bool> answered{false};
     };
 
+    // WouldBlock from the work (on an event loop, before it answered) reaches the caller.
     void answer_later(const http::Request& req, http::Response res, const std::string& id,
-                      const char* route_template, Clock::time_point start, Reply reply) {
+                      const char* route_template, Clock::time_point start, const Reply& reply) {
         auto work = std::move(res.later);
         res.later = nullptr;
         auto call = std::make_shared<Later>();
@@ -466,7 +491,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         call->route_template = route_template;
         call->start = start;
         call->head = std::move(res);
-        call->reply = std::move(reply);
+        call->reply = reply;
         const auto deliver = [this, call](http::Response answer) {
             call->answered = true;
             finish(call->method, call->path, answer, call->id, call->route_template, call->start);
@@ -477,11 +502,15 @@ struct HttpServer::Impl final : RouteContext, http::Application {
                 http::Response answer = std::move(call->head);
                 try {
                     write(answer);
+                } catch (const WouldBlock&) {
+                    throw;  // nothing answered yet: the request goes to a worker
                 } catch (...) {
                     internal_error(answer, call->id);
                 }
                 deliver(std::move(answer));
             });
+        } catch (const WouldBlock&) {
+            throw;
         } catch (...) {
             if (call->answered) return;  // thrown after the answer: it stands
             http::Response failed;

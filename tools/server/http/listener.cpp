@@ -171,6 +171,10 @@ struct Listener::Impl {
     tcp::acceptor acceptor;
     net::steady_timer accept_pause;
     BoundedPool pool;
+    // What an event loop answering a request itself gives the work that may wait.
+    const Application::Spawn spawn = [this](std::function<void()> work) {
+        return pool.try_post(std::move(work));
+    };
     std::atomic<bool> stopping{false};
 
     // Connections in all and per address, and the live sessions (to close the idle at stop).
@@ -390,15 +394,17 @@ private:
         auto self = shared_from_this();
         auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
             loop_.get_executor());
-        const bool queued =
-            l_.pool.try_post([self, guard, keep_alive, req = std::move(*request)]() mutable {
-                self->l_.app.handle(req, [self, guard, keep_alive](Response res) {
-                    net::post(self->stream_.get_executor(),
-                              [self, guard, keep_alive, res = std::move(res)]() mutable {
-                                  self->send(std::move(res), keep_alive);
-                              });
-                });
-            });
+        const Application::Reply reply = [self, guard, keep_alive](Response res) {
+            net::post(self->stream_.get_executor(),
+                      [self, guard, keep_alive, res = std::move(res)]() mutable {
+                          self->send(std::move(res), keep_alive);
+                      });
+        };
+        // Answered here when it can be from memory: no hand-off to a worker and back.
+        if (l_.app.handle_here(*request, reply, l_.spawn)) return;
+        const bool queued = l_.pool.try_post([self, reply, req = std::move(*request)]() mutable {
+            self->l_.app.handle(req, reply);
+        });
         if (queued) return;
         Response busy = l_.app.refuse(partial_request(*parser_, addr_), 503, "busy",
                                       "the server is busy; retry in a second", "");

@@ -1,6 +1,7 @@
 // The network side of kopilka-server (Boost.Beast on Asio): accepts connections, reads each
-// request under one deadline for its head and body, answers what can't be read, hands every
-// readable request to a worker, and writes the answer. Idle kept-alive connections wait in
+// request under one deadline for its head and body, answers what can't be read, offers every
+// readable request to the application on its event loop (Application::handle_here) and hands
+// what it does not take to a worker, and writes the answer. Idle kept-alive connections wait in
 // the event loop and hold no worker.
 // Implemented: HTTP/1.1 keep-alive and pipelining (one request at a time per connection),
 // chunked request bodies, Expect: 100-continue, HEAD, limits on the head, target and body
@@ -23,7 +24,7 @@
 
 namespace kopilka::server::http {
 
-// What the listener asks of the application. Both calls must not throw.
+// What the listener asks of the application. No call may throw.
 class Application {
 public:
     virtual ~Application() = default;
@@ -31,6 +32,15 @@ public:
     // reply gets its answer once, on this thread or another, during this call or after it.
     using Reply = std::function<void(Response answer)>;
     virtual void handle(Request& request, Reply reply) = 0;
+    // The same request offered first on the event loop that read it, for answers made from
+    // what is in memory: true when the application took it (reply as for handle()); false,
+    // having replied nothing, when answering would wait (a database read), and the request
+    // then goes to handle() on a worker. spawn runs work that may wait on a worker (false when
+    // the workers' queue is full). The default takes nothing.
+    using Spawn = std::function<bool(std::function<void()> work)>;
+    virtual bool handle_here(Request& /*request*/, const Reply& /*reply*/, const Spawn& /*spawn*/) {
+        return false;
+    }
     // A request refused before routing (unreadable, too large, too many connections, server
     // busy): the answer in the one error shape, counted and logged like any other. `partial`
     // holds what could be read of it (at least remote_addr).

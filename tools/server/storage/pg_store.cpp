@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "codec/ledger_json.hpp"
+#include "storage/on_loop.hpp"
 #include "storage/sql_store.hpp"
 
 namespace kopilka::server {
@@ -456,6 +457,7 @@ private:
   class Lease {
     public:
         explicit Lease(PgStore& s) : s_(s) {
+            OnLoop::refuse_waiting();  // an event loop never waits for a connection
             std::unique_lock<std::mutex> lock(s_.pool_mutex_);
             s_.pool_changed_.wait(
                 lock, [this] { return !s_.idle_.empty() || s_.open_ < s_.connections_max_; });

@@ -16,8 +16,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "storage/on_loop.hpp"
 
 namespace kopilka::server {
 
@@ -112,6 +115,9 @@ class ReadQueue {
 
     ReadQueue(std::size_t runners, std::size_t most) : runners_(runners), most_(most) {}
 
+    // On an event loop (OnLoop), a submitter never runs groups itself: it starts a runner on a
+    // worker when none is free, and throws WouldBlock, its read not queued, when no worker can
+    // take one.
     template <class Run>
     void submit(Request request, Then then, Run&& run) {
         auto read = std::make_unique<Read>();
@@ -121,6 +127,29 @@ class ReadQueue {
         queued_.push_back(std::move(read));
         if (running_ == runners_) return;  // a runner will take it with its next group
         ++running_;
+        if (const OnLoop* loop = OnLoop::here()) {  // the queue's lock held: ours stays last
+            if (loop->spawn([this, run = std::decay_t<Run>(run)]() mutable {
+                    std::unique_lock<std::mutex> relock(mutex_);
+                    drain(relock, run);
+                }))
+                return;
+            --running_;
+            queued_.pop_back();
+            throw WouldBlock();
+        }
+        drain(lock, run);
+    }
+
+    // Groups running now (0 once every read's `then` has run).
+    std::size_t running() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return running_;
+    }
+
+  private:
+    // Runs groups of what is queued until nothing is, then gives up its runner's place.
+    template <class Run>
+    void drain(std::unique_lock<std::mutex>& lock, Run& run) {
         while (!queued_.empty()) {
             const std::size_t n = std::min(queued_.size(), most_);
             std::vector<std::unique_ptr<Read>> reads(std::make_move_iterator(queued_.begin()),
@@ -145,13 +174,6 @@ class ReadQueue {
         --running_;
     }
 
-    // Groups running now (0 once every read's `then` has run).
-    std::size_t running() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return running_;
-    }
-
-  private:
     struct Read {
         Slot slot;
         Then then;

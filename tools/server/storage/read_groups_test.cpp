@@ -313,4 +313,52 @@ TEST_CASE("ReadQueue: two runners under a steady crowd of submitters hand every 
     CHECK(right == kThreads * kEach);
 }
 
+TEST_CASE(
+    "ReadQueue on an event loop: the submitter never runs a group; a free runner's place goes "
+    "to a spawned worker, and with no worker to take it the read is refused, not queued") {
+    Queue queue(1, 8);
+    Recorder rec;
+    Thens thens(5);
+    auto run = [&](std::vector<Queue::Slot*>& g) { rec(g); };
+    std::vector<std::function<void()>> spawned;
+    bool workers_free = true;
+    {
+        const OnLoop loop([&](std::function<void()> work) {
+            if (!workers_free) return false;
+            spawned.push_back(std::move(work));
+            return true;
+        });
+        queue.submit(1, thens.then(), run);  // the runner's place taken by a spawned worker
+        queue.submit(2, thens.then(), run);  // queued behind it: nothing spawned
+        CHECK(spawned.size() == 1);
+        CHECK(rec.sizes.empty());
+        CHECK(thens.calls == std::vector<int>(5, 0));
+        CHECK(queue.running() == 1);
+        CHECK_THROWS_AS(OnLoop::refuse_waiting(), WouldBlock);
+    }
+    CHECK_NOTHROW(OnLoop::refuse_waiting());  // off the loop again
+    std::thread worker(spawned.front());
+    const std::thread::id worker_id = worker.get_id();
+    worker.join();
+    CHECK(rec.sizes == std::vector<std::size_t>{2});  // both in one group, on the worker
+    CHECK(thens.got[1] == "answer 1");
+    CHECK(thens.got[2] == "answer 2");
+    CHECK((thens.threads[1] == worker_id));
+    CHECK(queue.running() == 0);
+
+    workers_free = false;
+    {
+        const OnLoop loop([&](std::function<void()> work) {
+            if (!workers_free) return false;
+            spawned.push_back(std::move(work));
+            return true;
+        });
+        CHECK_THROWS_AS(queue.submit(3, thens.then(), run), WouldBlock);
+    }
+    CHECK(queue.running() == 0);
+    queue.submit(4, thens.then(), run);  // off the loop: runs here, alone (3 was never queued)
+    CHECK(rec.sizes == std::vector<std::size_t>{2, 1});
+    CHECK(thens.calls == std::vector<int>{0, 1, 1, 0, 1});
+}
+
 }  // namespace kopilka::server

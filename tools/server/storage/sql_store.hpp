@@ -269,6 +269,7 @@ public:
   std::optional<MemberRecord> member_by_card_ahead(
       const std::string& merchant_id, const std::string& number, std::int64_t tier_since,
       std::int64_t points_at, std::unique_ptr<MemberReadAhead>* ahead) override;
+  bool reads_later() const override { return reads_together(); }
   void member_by_card_later(const std::string& merchant_id, const std::string& number,
                             std::int64_t tier_since, std::int64_t points_at,
                             CardThen then) override;

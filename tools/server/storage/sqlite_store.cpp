@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/on_loop.hpp"
 #include "storage/sql_store.hpp"
 
 namespace kopilka::server {
@@ -222,6 +223,7 @@ class SqliteStore final : public SqlStore {
     static constexpr std::size_t kReadersMax = 8;
 
     void transact(TxMode mode, const std::function<bool(Sql&)>& fn) override {
+        OnLoop::refuse_waiting();  // an event loop never waits for the file
         if (mode != TxMode::write && in_writer_ != this) {
             std::unique_ptr<Connection> reader = take_reader();
             struct GiveBack {

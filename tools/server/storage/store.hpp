@@ -509,6 +509,9 @@ public:
     using CardThen =
         std::function<void(std::optional<MemberRecord> member,
                            std::unique_ptr<MemberReadAhead> ahead, std::exception_ptr error)>;
+    // Whether member_by_card_later queues its read for another thread (true) rather than
+    // reading at once on the caller's (false, the default).
+    virtual bool reads_later() const { return false; }
     virtual void member_by_card_later(const std::string& merchant_id, const std::string& number,
                                       std::int64_t tier_since, std::int64_t points_at,
                                       CardThen then) {
