@@ -322,6 +322,39 @@ TEST_CASE("PostgreSQL server: lookups whose group's read fails are answered 500,
     CHECK(balance_of(*c, qr) == balance);
 }
 
+// An anonymous lookup is tried on the event loop that read it; one that would read the
+// database there (here: a merchant code never seen, so not cached) goes to a worker and runs
+// again. The caller is charged one token of the rate limit for it all the same.
+TEST_CASE("PostgreSQL server: a lookup that moved to a worker costs one rate-limit token") {
+    PgDatabase db;
+    REQUIRE_MESSAGE(db.why.empty(), db.why);
+    auto server = start_server(db.url, {"--seed-demo"});  // rate limits on: 2 tokens a second
+    const auto cards = demo_cards(db.url);
+    auto c = server->client();
+    const auto remaining_after = [&](const std::string& qr, int status) {
+        const auto r = c->Post("/v1/members/lookup", Json{{"code", qr}}.dump(), "application/json");
+        REQUIRE(r);
+        CHECK(r->status == status);
+        return std::stoll(r->get_header_value("RateLimit-Remaining"));
+    };
+    const std::string anna = cards.at("demo-anna").qr;
+    remaining_after(anna, 200);  // the demo merchant and program cached from here on
+    constexpr int kLookups = 10;
+    // Each of another merchant, unknown here: not in the cache, so read by a worker (404).
+    const std::int64_t before = remaining_after(anna, 200);
+    for (int i = 0; i < kLookups; ++i) {
+        const std::string twelve = "20000000000" + std::to_string(i);
+        remaining_after(kopilka::cards::qr_card_payload(
+                            "ZZ" + std::to_string(10 + i),
+                            twelve + kopilka::cards::ean13_check_digit(twelve), "no secret"),
+                        404);
+    }
+    const std::int64_t after = remaining_after(anna, 200);
+    // One token each and one for the last lookup; a refill may have added one meanwhile.
+    CHECK(before - after >= kLookups);
+    CHECK(before - after <= kLookups + 1);
+}
+
 TEST_CASE("PostgreSQL server: receipts with an API key, replays and conflicts") {
     PgDatabase db;
     REQUIRE_MESSAGE(db.why.empty(), db.why);

@@ -22,6 +22,8 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "api/console_access.hpp"
 #include "api/devices.hpp"
@@ -186,6 +188,7 @@ struct HttpServer::Impl final : RouteContext, http::Application {
         if (!options.rate_limits) return true;
         const RateDecision d = limiters.check(c, key, now_ms());
         for (const auto& h : rate_limit_headers(d)) res.set_header(h.name, h.value);
+        if (d.allowed && charged_here) charged_here->emplace_back(c, key);
         if (d.allowed) return true;
         send_error(res, 429, "rate_limited",
                    "too many requests; retry after " + std::to_string(d.retry_after_s) + " s", "");
@@ -434,16 +437,30 @@ struct HttpServer::Impl final : RouteContext, http::Application {
     // merchant and the program come from the caches, and the group's runner answers, so the
     // request is handed from thread to thread once instead of twice. Whatever would read the
     // database instead (a cache to fill after a publish) throws WouldBlock before a row is read,
-    // and the request goes to a worker whole; the one thing done twice then is the caller's
-    // rate-limit charge. A kiosk's lookups go to a worker: its device is read from the
-    // database on every request (an unpaired kiosk is refused at once).
+    // and the request goes to a worker whole (the rate limit's token taken here given back, as
+    // the worker takes it again). A kiosk's lookups go to a worker: its device is read from
+    // the database on every request (an unpaired kiosk is refused at once).
     bool handle_here(http::Request& req, const Reply& reply, const Spawn& spawn) override {
         if (!store.reads_later() || req.path != "/v1/members/lookup" ||
             (req.method != "GET" && req.method != "POST") || req.has_header("Authorization"))
             return false;
-        const OnLoop loop(spawn);
-        return serve(req, reply);
+        std::vector<std::pair<ClientClass, std::string>> charged;
+        bool taken = false;
+        {
+            const OnLoop loop(spawn);
+            struct Tally {
+                explicit Tally(decltype(charged)* c) { charged_here = c; }
+                ~Tally() { charged_here = nullptr; }
+            } tally(&charged);
+            taken = serve(req, reply);
+        }
+        if (!taken)
+            for (const auto& [c, key] : charged) limiters.give_back(c, key);
+        return taken;
     }
+    // The rate limits' tokens taken on this thread by the request handle_here() is trying.
+    static inline thread_local std::vector<std::pair<ClientClass, std::string>>* charged_here =
+        nullptr;
 
     // handle() on this thread; false if it would wait on an event loop (nothing replied).
     bool serve(http::Request& req, const Reply& reply) {

@@ -48,6 +48,19 @@ TEST_CASE("a full bucket allows a burst of capacity requests, then refuses") {
     CHECK(rl.check("kiosk-2", t0).allowed);
 }
 
+TEST_CASE("a token given back is taken again, never past a full bucket nor for an unknown key") {
+    RateLimiter rl(RateLimiterOptions{{3, 1.0}, 100});
+    CHECK(rl.check("k", t0).remaining == 2);
+    rl.give_back("k");
+    CHECK(rl.check("k", t0).remaining == 2);  // as if the first check had not been made
+    rl.give_back("k");
+    rl.give_back("k");  // the bucket is full: no more than its capacity
+    for (int i = 0; i < 3; ++i) CHECK(rl.check("k", t0).allowed);
+    CHECK_FALSE(rl.check("k", t0).allowed);
+    rl.give_back("never seen");
+    CHECK(rl.tracked_keys() == 1);
+}
+
 TEST_CASE("buckets refill with time, in fractions of a token") {
     RateLimiter rl(RateLimiterOptions{{3, 2.0}, 100});
     for (int i = 0; i < 3; ++i) REQUIRE(rl.check("k", t0).allowed);

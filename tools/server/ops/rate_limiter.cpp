@@ -101,6 +101,15 @@ RateDecision RateLimiter::check(std::string_view key, std::int64_t now_ms) {
     return d;
 }
 
+void RateLimiter::give_back(std::string_view key) {
+    Impl& s = *impl_;
+    std::lock_guard<std::mutex> lock(s.mutex);
+    const auto it = s.index.find(key);
+    if (it == s.index.end()) return;  // evicted meanwhile: it starts full anyway
+    Bucket& b = *it->second;
+    b.micro = std::min(s.capacity_micro, b.micro + micro_per_token);
+}
+
 std::size_t RateLimiter::tracked_keys() const {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     return impl_->index.size();
@@ -141,6 +150,11 @@ RateLimiters::RateLimiters(const RatePolicy& policy) {
 RateDecision RateLimiters::check(ClientClass c, std::string_view key, std::int64_t now_ms) {
     const auto i = std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1);
     return limiters_[i]->check(key, now_ms);
+}
+
+void RateLimiters::give_back(ClientClass c, std::string_view key) {
+    const auto i = std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1);
+    limiters_[i]->give_back(key);
 }
 
 std::size_t RateLimiters::tracked_keys(ClientClass c) const {

@@ -46,6 +46,9 @@ public:
     // Takes one token from key's bucket if there is one. Time going backwards counts as no
     // time passing (requests on other threads may carry a slightly older now_ms).
     RateDecision check(std::string_view key, std::int64_t now_ms);
+    // Returns the token a check() took for a request that was then not served (it is served
+    // again, and checked again, elsewhere), up to a full bucket.
+    void give_back(std::string_view key);
 
     std::size_t tracked_keys() const;
 
@@ -81,6 +84,7 @@ class RateLimiters {
 public:
     explicit RateLimiters(const RatePolicy& policy = {});
     RateDecision check(ClientClass c, std::string_view key, std::int64_t now_ms);
+    void give_back(ClientClass c, std::string_view key);
     std::size_t tracked_keys(ClientClass c) const;
 
 private:
