@@ -147,19 +147,20 @@ RateLimiters::RateLimiters(const RatePolicy& policy) {
     }
 }
 
+RateLimiter& RateLimiters::of(ClientClass c) const {
+    return *limiters_[std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1)];
+}
+
 RateDecision RateLimiters::check(ClientClass c, std::string_view key, std::int64_t now_ms) {
-    const auto i = std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1);
-    return limiters_[i]->check(key, now_ms);
+    return of(c).check(key, now_ms);
 }
 
 void RateLimiters::give_back(ClientClass c, std::string_view key) {
-    const auto i = std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1);
-    limiters_[i]->give_back(key);
+    of(c).give_back(key);
 }
 
 std::size_t RateLimiters::tracked_keys(ClientClass c) const {
-    const auto i = std::min<std::size_t>(static_cast<std::size_t>(c), client_class_count - 1);
-    return limiters_[i]->tracked_keys();
+    return of(c).tracked_keys();
 }
 
 std::vector<Header> rate_limit_headers(const RateDecision& d) {

@@ -88,6 +88,7 @@ public:
     std::size_t tracked_keys(ClientClass c) const;
 
 private:
+    RateLimiter& of(ClientClass c) const;  // an out-of-range class counts as the last
     std::vector<std::unique_ptr<RateLimiter>> limiters_;
 };
 
