@@ -555,16 +555,15 @@ void previews(Ctx& c, const Rect& room) {
     if (c.fonts.preview.body) {
         const int colors = push_kiosk_colors(d);
         ImGui::PushID("preview");
-        draw_kiosk(ks, view, d, c.fonts.preview, frame, c.fonts.preview_scale, 0.0, nullptr,
-                   Placement::child);
+        // The logo goes where the kiosk's layout leaves it its box, as on the kiosk.
+        c.layout.logo = draw_kiosk(ks, view, d, c.fonts.preview, frame, c.fonts.preview_scale, 0.0,
+                                   nullptr, Placement::child)
+                            .logo;
         ImGui::PopID();
         ImGui::PopStyleColor(colors);
     }
     ImGui::GetWindowDrawList()->AddRect(frame.min, frame.max, IM_COL32(120, 120, 130, 255), 0, 0,
                                         c.px(1));
-    if (ks.screen == client::Screen::attract && !d.logo.empty())  // kiosk.css's .logo box
-        c.layout.logo = Rect{ImVec2(frame.min.x + fw * 0.36f, frame.min.y + fh * 0.04f),
-                             ImVec2(frame.min.x + fw * 0.64f, frame.min.y + fh * 0.18f)};
     ImGui::SetCursorScreenPos(ImVec2(frame.min.x, frame.max.y + c.px(4)));
     ImGui::PushTextWrapPos(kiosk_room.max.x - ImGui::GetWindowPos().x);  // within the kiosk room
     muted(c.t("preview.kiosk_caption"));

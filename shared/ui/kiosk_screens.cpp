@@ -1,5 +1,7 @@
 #include "ui/kiosk_screens.hpp"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -147,19 +149,19 @@ void card_pictogram(ImDrawList* dl, const Rect& r, const WidgetStyle& st, ImU32 
     }
 }
 
-// The viewfinder: a 4:3 frame as large as the room allows, with corner marks; the scan
-// screen's live preview (web/kiosk/camera.js) is placed inside it, so it never covers a
-// control; elsewhere (and under the preview) a card held up shows what to do.
-void draw_viewfinder(const Screen& k, float width, float room, bool live) {
+// The viewfinder: a 4:3 frame `share` of the width wide, or as tall as the room allows, with
+// corner marks; the scan screen's live preview (web/kiosk/camera.js) is placed inside it, so
+// it never covers a control; elsewhere (and under the preview) a card held up shows what to
+// do. Without a live picture it is left out where the room is too small for a picture.
+void draw_viewfinder(const Screen& k, float width, float room, bool live, float share) {
     const WidgetStyle& st = k.st;
-    // Portrait has the height to spare: the frame takes nearly the column's width there.
-    const bool portrait = k.rect.height() > k.rect.width();
-    float w = portrait ? width * 0.9f : std::min(width * 0.72f, 640.f * st.scale);
+    float w = width * share;
     float h = w * 0.75f;
     if (h > room) {
-        h = std::max(room, 120.f * st.scale);
+        h = live ? std::max(room, 120.f * st.scale) : room;
         w = h / 0.75f;
     }
+    if (!live && h < 80.f * st.scale) return;
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, (width - w) * 0.5f));
     const Rect r = reserve(ImVec2(w, h));
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -184,6 +186,49 @@ void draw_viewfinder(const Screen& k, float width, float room, bool live) {
     if (live) k.in->viewfinder = picture;
 }
 
+// The merchant's logo on the attract screen: a box the page fills with the picture (kept to
+// its proportions), centred in a column `width` wide, as tall as the screen allows.
+void logo_box(const Screen& k, float width) {
+    if (!k.logo || k.s.screen != client::Screen::attract) return;
+    const float h = std::clamp(k.rect.height() * 0.12f, 64.f * k.st.scale, 160.f * k.st.scale);
+    const float w = std::min(width, h * 3.f);  // a wordmark up to 3:1
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (width - w) * 0.5f);
+    k.in->logo = reserve(ImVec2(w, h));
+    ImGui::Dummy(ImVec2(0, 8.f * k.st.scale));
+}
+
+// The attract and scan screens' words: the logo, the title and the lines under it.
+void attract_words(const Screen& k, float width) {
+    logo_box(k, width);
+    column_text(k.v.title, width, k.st.fonts.title, k.color(k.st.text));
+    ImGui::Dummy(ImVec2(0, 12.f * k.st.scale));
+    for (std::size_t i = 0; i < k.v.lines.size(); ++i)
+        column_text(k.v.lines[i], width, k.st.fonts.body,
+                    k.color(i == 0 ? k.st.text : k.st.muted_text));
+}
+
+// Landscape attract and scan screens: the words on the left, centred on the viewfinder, which
+// takes the right half as large as the room allows (a larger picture to aim the card at).
+void draw_body_viewfinder_aside(const Screen& k, float width, float room) {
+    const float gap = 2.f * k.st.item_spacing.x;
+    const float half = (width - gap) * 0.5f;
+    const float frame_h = std::floor(std::min(room - k.st.item_spacing.y, half * 0.75f));
+    // The words' height from the last frame (ImGui settles in a frame or two).
+    ImGuiStorage* memory = ImGui::GetStateStorage();
+    const ImGuiID words_key = ImGui::GetID("aside_words_h");
+    const float words_h = memory->GetFloat(words_key, frame_h);
+    const float top = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(top + std::max(0.f, (frame_h - words_h) * 0.5f));
+    ImGui::BeginGroup();
+    attract_words(k, half);
+    ImGui::EndGroup();
+    memory->SetFloat(words_key, ImGui::GetItemRectSize().y);
+    const float words_bottom = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(ImVec2(half + gap, top));
+    draw_viewfinder(k, half, frame_h, k.s.screen == client::Screen::scan, 1.f);
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), words_bottom));
+}
+
 // Portrait, or a landscape screen with room enough: everything in one column.
 void draw_body_column(const Screen& k, float width, float room) {
     const client::KioskState& s = k.s;
@@ -191,6 +236,7 @@ void draw_body_column(const Screen& k, float width, float room) {
     const WidgetStyle& st = k.st;
     const float gap = st.item_spacing.x;
     const auto room_left = [&] { return room - ImGui::GetCursorPosY() - st.item_spacing.y; };
+    logo_box(k, width);
     column_text(v.title, width, st.fonts.title,
                 k.color(s.screen == client::Screen::error ? st.error : st.text));
     ImGui::Dummy(ImVec2(0, 12.f * st.scale));
@@ -230,7 +276,10 @@ void draw_body_column(const Screen& k, float width, float room) {
         draw_keypad(k, width, room_left());
     } else if (s.screen == client::Screen::scan || s.screen == client::Screen::attract) {
         ImGui::Dummy(ImVec2(0, 16.f * st.scale));
-        draw_viewfinder(k, width, room_left() - 8.f * st.scale, s.screen == client::Screen::scan);
+        // Portrait has the height to spare: the frame takes nearly the column's width there.
+        const bool portrait = k.rect.height() > k.rect.width();
+        draw_viewfinder(k, width, room_left() - 8.f * st.scale, s.screen == client::Screen::scan,
+                        portrait ? 0.9f : std::min(0.72f, 640.f * st.scale / width));
     }
 }
 
@@ -498,11 +547,10 @@ void draw_rewards(const Screen& k, float width, float room) {
     ImGui::Dummy(ImVec2(0, 0));
 }
 
-// The body: title, text, code, QR, wheel, keypad. room: the most height it may take; what
-// doesn't fit scrolls. A landscape screen has no height for the text above the keypad or a
-// coupon's QR code: they go side by side.
-void draw_body(const Screen& k, float room) {
-    const float width = ImGui::GetContentRegionAvail().x;
+// The body: title, text, code, QR, wheel, keypad, `width` wide. room: the most height it may
+// take; what doesn't fit scrolls. A landscape screen has no height for the text above the
+// keypad, a coupon's QR code, the wheel or the viewfinder: they go side by side.
+void draw_body(const Screen& k, float width, float room) {
     const bool qr_only = !k.v.qr_modules.empty() && k.v.wheel_labels.empty();
     const bool landscape = k.rect.width() > k.rect.height();
     if (k.v.member && k.s.screen == client::Screen::member) return draw_member(k, width, room);
@@ -510,6 +558,8 @@ void draw_body(const Screen& k, float room) {
         return draw_rewards(k, width, room);
     if (landscape && !k.v.wheel_labels.empty()) return draw_body_wheel_aside(k, width, room);
     if ((k.s.keypad_open || qr_only) && landscape) return draw_body_aside(k, width, room);
+    if (landscape && (k.s.screen == client::Screen::attract || k.s.screen == client::Screen::scan))
+        return draw_body_viewfinder_aside(k, width, room);
     draw_body_column(k, width, room);
 }
 
@@ -524,11 +574,18 @@ std::vector<client::ViewAction> main_actions(const client::KioskView& v) {
 }
 
 // How many columns the actions take: one row on a landscape screen wide enough for all of them
-// (three or four); else one column for one or two, two for more.
-int action_columns(const Screen& k, std::size_t n, float width) {
+// (three or four, each label fitting its button); else one column for one or two, two for more.
+int action_columns(const Screen& k, const std::vector<client::ViewAction>& actions, float width) {
+    const std::size_t n = actions.size();
     const bool landscape = k.rect.width() > k.rect.height();
-    if (landscape && n >= 3 && n <= 4 && width / static_cast<float>(n) >= 280.f * k.st.scale)
-        return static_cast<int>(n);
+    if (landscape && n >= 3 && n <= 4) {
+        const float gap = k.st.item_spacing.x;
+        const float w = (width - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
+        bool fits = w >= 280.f * k.st.scale;
+        for (const auto& a : actions)
+            fits = fits && ImGui::CalcTextSize(a.label.c_str()).x + 2 * k.st.frame_padding.x <= w;
+        if (fits) return static_cast<int>(n);
+    }
     return n >= 3 ? 2 : 1;
 }
 
@@ -536,7 +593,7 @@ int action_columns(const Screen& k, std::size_t n, float width) {
 void draw_actions(const Screen& k, const std::vector<client::ViewAction>& actions, float x0,
                   float width, float button_h) {
     const std::size_t n = actions.size();
-    const int columns = action_columns(k, n, width);
+    const int columns = action_columns(k, actions, width);
     const float gap = k.st.item_spacing.x;
     for (std::size_t i = 0; i < n; ++i) {
         const client::ViewAction& a = actions[i];
@@ -585,9 +642,14 @@ void draw_window(const Screen& k) {
     const client::KioskView& v = k.v;
     const WidgetStyle& st = k.st;
     const ImVec2 languages = language_bar(k);
-    // The member screen's two columns take a wide screen's width; a column of words does not.
+    // The member screen's two columns take a wide screen's width, and so do the words beside
+    // the viewfinder or the wheel on a landscape screen; a column of words does not.
+    const bool landscape = k.rect.width() > k.rect.height();
     const bool wide = (k.s.screen == client::Screen::member && k.v.member) ||
-                      (k.s.screen == client::Screen::rewards && !k.v.rewards.empty());
+                      (k.s.screen == client::Screen::rewards && !k.v.rewards.empty()) ||
+                      (landscape && !k.s.keypad_open &&
+                       (k.s.screen == client::Screen::attract ||
+                        k.s.screen == client::Screen::scan || !v.wheel_labels.empty()));
     const float width =
         std::min(k.rect.width() - 2 * st.window_padding.x, (wide ? 1440.f : 960.f) * st.scale);
     const float x0 = (k.rect.width() - width) * 0.5f;
@@ -598,7 +660,7 @@ void draw_window(const Screen& k) {
     // The actions and the countdown keep their place on screen; the body gets what is left.
     const float button_h = 88.f * st.scale;
     const std::vector<client::ViewAction> actions = main_actions(v);
-    const std::size_t columns = static_cast<std::size_t>(action_columns(k, actions.size(), width));
+    const std::size_t columns = static_cast<std::size_t>(action_columns(k, actions, width));
     const std::size_t rows = (actions.size() + columns - 1) / columns;
     float footer = 24.f * st.scale + static_cast<float>(rows) * (button_h + st.item_spacing.y);
     const client::Screen screen = k.s.screen;
@@ -608,26 +670,32 @@ void draw_window(const Screen& k) {
                                screen == client::Screen::coupon || screen == client::Screen::spin;
     if (!member_screen && !v.countdown.empty()) footer += ImGui::GetTextLineHeightWithSpacing();
     const bool tall = v.lines.size() > 6 || !v.wheel_labels.empty() || k.s.keypad_open;
-    // The attract screen leaves the page's logo (web/kiosk: #kopilka-logo) its place above the
-    // title.
-    const bool logo = k.s.screen == client::Screen::attract && k.logo;
     const float h = k.rect.height();
-    const float top = std::max(ImGui::GetCursorPosY(), h * (logo ? 0.22f : tall ? 0.04f : 0.12f));
-    const float room =
-        std::max(80.f * st.scale, h - top - footer - st.window_padding.y - st.item_spacing.y);
+    float top = std::max(ImGui::GetCursorPosY(), h * (tall ? 0.04f : 0.12f));
+    const float room = std::floor(
+        std::max(80.f * st.scale, h - top - footer - st.window_padding.y - st.item_spacing.y));
     // The body is as tall as its content was last frame (ImGui settles in a frame or two),
     // so the actions sit right under short text and stay on screen under long text.
     ImGuiStorage* memory = ImGui::GetStateStorage();
     const ImGuiID content_key = ImGui::GetID("body_content_h");
-    const float body_h = std::clamp(memory->GetFloat(content_key, room), 1.f, room);
+    // Whole pixels: ImGui shows a scrollbar for a content a fraction of a pixel taller.
+    const float body_h = std::clamp(std::ceil(memory->GetFloat(content_key, room)), 1.f, room);
+    // The words beside the viewfinder and the actions under them: in the middle of the height.
+    const bool aside =
+        landscape && wide && (screen == client::Screen::attract || screen == client::Screen::scan);
+    if (aside) top = std::max(top, (h - body_h - footer) * 0.5f);
     ImGui::SetCursorPos(ImVec2(x0, top));
     // NavFlattened: keyboard navigation moves between the text and the buttons as one window.
     ImGui::BeginChild("body", ImVec2(width, body_h), false,
                       ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NavFlattened);
-    draw_body(k, room);
+    // The body's own width, not what a scrollbar leaves of it: a scrollbar that narrowed the
+    // words would change their height, and with it whether the scrollbar is needed.
+    draw_body(k, width, room);
     // The cursor, not the last item's bottom: a layout that ends with SetCursorPos (two columns
     // of different heights) counts it as content, and a child one spacing shorter scrolls.
     memory->SetFloat(content_key, ImGui::GetCursorPosY());
+    const ImGuiWindow* body = ImGui::GetCurrentWindow();
+    k.in->overflow = body->ScrollbarY || body->ScrollMax.y > 0.f;  // a scrollbar shows
     // Touch screens have no wheel: a finger dragged over the text scrolls it.
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 8.f * st.scale))
         ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);

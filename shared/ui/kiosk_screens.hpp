@@ -32,6 +32,11 @@ struct UiInput {
         Rect rect;
     };
     std::vector<Picture> pictures;
+    // Where the merchant's logo goes this frame (above the attract screen's title, screen
+    // pixels; none: no logo or another screen): the page shows it there.
+    std::optional<Rect> logo;
+    // The body's content was taller than the room it had (it scrolls): no main screen should.
+    bool overflow = false;
 };
 
 // Where draw_kiosk draws.

@@ -50,8 +50,18 @@ async function previewBox(page) {
   });
 }
 
+// The merchant's logo as the page shows it (an <img> over the canvas), else null.
+async function logoBox(page) {
+  return page.evaluate(() => {
+    const img = document.getElementById('kopilka-logo');
+    if (!img || getComputedStyle(img).display === 'none') return null;
+    const r = img.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  });
+}
+
 // Every control wholly on screen and big enough to touch, none over another or the preview.
-async function checkLayout(page, size, what) {
+async function checkLayout(page, size, what, { scrolls = false } = {}) {
   await page.waitForTimeout(250);  // the layout settles in a frame or two after a change
   const s = await h.kioskState(page);
   const where = `${what} at ${size.name}`;
@@ -66,10 +76,20 @@ async function checkLayout(page, size, what) {
     for (let j = i + 1; j < s.buttons.length; j++)
       assert.ok(overlap(s.buttons[i], s.buttons[j]) < 1,
         `${where}: ${label(s.buttons[i])} overlaps ${label(s.buttons[j])}`);
+  // The words and pictures fit their room: nothing to scroll to on a main screen.
+  if (!scrolls) assert.equal(s.overflow, false, `${where}: the screen's words do not fit (they scroll)`);
   const preview = await previewBox(page);
   if (preview)
     for (const b of s.buttons)
       assert.ok(overlap(b, preview) < 1, `${where}: the camera preview covers ${label(b)}`);
+  const logo = await logoBox(page);
+  if (logo) {
+    assert.ok(logo.x >= -0.5 && logo.y >= -0.5 && logo.x + logo.w <= size.width + 0.5 &&
+      logo.y + logo.h <= size.height + 0.5 && logo.h >= 40, `${where}: the logo is not wholly on screen`);
+    for (const b of s.buttons)
+      assert.ok(overlap(b, logo) < 1, `${where}: the logo covers ${label(b)}`);
+    if (preview) assert.ok(overlap(logo, preview) < 1, `${where}: the logo covers the camera preview`);
+  }
   await h.screenshot(page, `kiosk-layout-${what}-${size.name}.png`);
   return { state: s, preview };
 }
@@ -84,7 +104,14 @@ for (const size of SIZES) {
         for (const lang of ['en', 'ru', 'de', 'lv']) {
           await h.openKiosk(page, server.url, { query: `?lang=${lang}` });
           await h.waitForScreen(page, ['attract']);
-          await checkLayout(page, size, `attract-${lang}`);
+          // The demo's theme has a logo: the attract screen leaves it a box of its own.
+          await page.waitForFunction(() => {
+            const img = document.getElementById('kopilka-logo');
+            return img && img.complete && img.naturalWidth > 0 && getComputedStyle(img).display === 'block';
+          }, null, { timeout: 5000, polling: 100 });
+          const attract = await checkLayout(page, size, `attract-${lang}`);
+          assert.ok(await logoBox(page), 'the logo is on the attract screen');
+          assert.equal(attract.preview, null, 'no camera preview on the attract screen');
 
           await h.tap(page, 'start');
           await h.waitForScreen(page, ['scan']);
@@ -139,7 +166,9 @@ for (const size of SIZES) {
           await checkLayout(page, size, `spin-${lang}`);
           await h.tap(page, 'odds');
           await h.waitForState(page, (st) => st.odds_open, null, { what: 'the odds' });
-          await checkLayout(page, size, `odds-${lang}`);
+          // The odds and how to check a spin are a page to read: a finger drags it where it is
+          // longer than the room beside the wheel.
+          await checkLayout(page, size, `odds-${lang}`, { scrolls: true });
           await h.tap(page, 'sign_out').catch(() => {});
         }
         assert.deepEqual(watch.pageErrors.map((e) => e.message), [], 'uncaught errors in the page');

@@ -67,6 +67,8 @@ struct App {
     std::string camera_json;
     std::optional<ui::Rect> viewfinder;  // where the last frame wants the camera's preview
     std::vector<ShownPicture> pictures_shown;  // the merchant's pictures the page shows
+    std::optional<ShownPicture> logo_shown;    // where the page shows the logo (src_hash 0)
+    bool overflow = false;  // the last frame's body scrolled (state JSON; no main screen should)
     std::string theme_version = "-";  // the config version whose theme is applied
 };
 
@@ -171,17 +173,22 @@ bool update(std::int64_t now) {
     return app.flow.revision() != app.drawn_revision || app.flow.animating();
 }
 
+// A picture's box in CSS pixels, rounded to a tenth (a frame that moves nothing compares
+// equal).
+ShownPicture css_box(std::string id, std::size_t src_hash, const ui::Rect& r) {
+    const float k = wasm::host::scale();
+    const auto css = [k](float v) { return std::round(v / k * 10.f) / 10.f; };
+    return {std::move(id), src_hash, css(r.min.x), css(r.min.y), css(r.width()), css(r.height())};
+}
+
 // The reward tiles' pictures to the page, when where or which changed. Compared by id, place
 // and a hash of the source, so a frame that moves nothing builds no JSON (a picture's data URL
 // may be 48 KiB).
 void show_pictures(App& app, const std::vector<ui::UiInput::Picture>& pictures) {
-    const float k = wasm::host::scale();
-    const auto css = [k](float v) { return std::round(v / k * 10.f) / 10.f; };
     std::vector<ShownPicture> shown;
     shown.reserve(pictures.size());
     for (const auto& p : pictures)
-        shown.push_back({p.id, std::hash<std::string>{}(p.src), css(p.rect.min.x),
-                         css(p.rect.min.y), css(p.rect.width()), css(p.rect.height())});
+        shown.push_back(css_box(p.id, std::hash<std::string>{}(p.src), p.rect));
     if (shown == app.pictures_shown) return;
     nlohmann::json list = nlohmann::json::array();
     for (std::size_t i = 0; i < shown.size(); ++i)
@@ -193,6 +200,18 @@ void show_pictures(App& app, const std::vector<ui::UiInput::Picture>& pictures) 
                         {"h", shown[i].h}});
     app.pictures_shown = std::move(shown);
     wasm::set_pictures(list.dump());
+}
+
+// The logo's box to the page when it moved, appeared or went.
+void show_logo(App& app, const std::optional<ui::Rect>& logo) {
+    std::optional<ShownPicture> shown;
+    if (logo) shown = css_box("logo", 0, *logo);
+    if (shown == app.logo_shown) return;
+    app.logo_shown = shown;
+    if (shown)
+        wasm::place_logo(true, shown->x, shown->y, shown->w, shown->h);
+    else
+        wasm::place_logo(false, 0, 0, 0, 0);
 }
 
 void draw(std::int64_t now) {
@@ -218,6 +237,8 @@ void draw(std::int64_t now) {
     }
     app.viewfinder = in.viewfinder;
     show_pictures(app, in.pictures);
+    show_logo(app, in.logo);
+    app.overflow = in.overflow;
     apply_ui_input(app, in, now);
 }
 
@@ -277,6 +298,8 @@ EMSCRIPTEN_KEEPALIVE const char* kopilka_state_json() {
     j["buttons"] = std::move(buttons);
     // The camera preview's box, as the camera reads it (false: none).
     j["preview"] = nlohmann::json::parse(kopilka_camera_state())["preview"];
+    // The screen's words took more than their room last frame (they scroll).
+    j["overflow"] = g_app->overflow;
     g_app->state_json = j.dump();
     return g_app->state_json.c_str();
 }

@@ -62,6 +62,13 @@ EM_JS(void, js_set_logo, (const char* url, const char* alt), {
     if (img.getAttribute('src') !== u) img.src = u;
     img.hidden = false;
 });
+EM_JS(void, js_place_logo, (int shown, double x, double y, double w, double h), {
+    const img = document.getElementById('kopilka-logo');
+    if (!img) return;
+    img.classList.toggle('logo--placed', !!shown);
+    if (!shown) return;
+    Object.assign(img.style, {left: x + 'px', top: y + 'px', width: w + 'px', height: h + 'px'});
+});
 EM_JS(void, js_set_pictures, (const char* json), {
     if (typeof window.kopilkaPictures === 'function') window.kopilkaPictures(UTF8ToString(json));
 });
@@ -122,6 +129,10 @@ void set_pictures(const std::string& json) {
 
 void set_logo(const std::string& url, const std::string& alt) {
     js_set_logo(url.c_str(), alt.c_str());
+}
+
+void place_logo(bool shown, float x, float y, float w, float h) {
+    js_place_logo(shown ? 1 : 0, x, y, w, h);
 }
 
 }  // namespace kopilka::wasm

@@ -33,6 +33,9 @@ void set_screen(const std::string& screen);
 // The merchant's logo (a data: or https: URL the server's theme codec accepted; "" for none)
 // in #kopilka-logo, which the page shows on the attract screen; alt: the merchant's name.
 void set_logo(const std::string& url, const std::string& alt);
+// Where #kopilka-logo goes (CSS pixels; the picture keeps its proportions inside the box), or
+// shown = false: nowhere this frame.
+void place_logo(bool shown, float x, float y, float w, float h);
 // The merchant's pictures on the screen: a JSON array of {id, src, x, y, w, h} (CSS pixels) for
 // window.kopilkaPictures, which the page defines (web/kiosk/app.js) to show them as images there.
 void set_pictures(const std::string& json);

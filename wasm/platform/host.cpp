@@ -514,10 +514,11 @@ void fit_canvas(Host& h) {
 // Dear ImGui lays some things out over several frames: a table's columns fit their contents,
 // and a region sized by last frame's content (the kiosk's body) takes its height, a frame or
 // two after the contents change. A frame is therefore laid out again, without being shown,
-// while the recorded items (ui::drawn_items) still move or a window is still being measured
-// (window_being_measured), up to kMaxLayoutPasses: the first frame a shopper sees of a new
-// screen is the settled one, and a tap lands where the button is shown (a button that jumped
-// a frame after it appeared took the tap meant for it to the empty space it left).
+// while the recorded items (ui::drawn_items) still move, a window is still being measured
+// (window_being_measured) or a scrollbar follows last frame's size (scrollbar_stale), up to
+// kMaxLayoutPasses: the first frame a shopper sees of a new screen is the settled one, and a
+// tap lands where the button is shown (a button that jumped a frame after it appeared took
+// the tap meant for it to the empty space it left).
 constexpr int kMaxLayoutPasses = 6;
 constexpr int kMaxUnsettledFrames = 2;
 
@@ -543,6 +544,19 @@ bool layout_moved(Host& h) {
 bool window_being_measured() {
     for (const ImGuiWindow* w : GImGui->Windows)
         if (w->Active && w->HiddenFramesCannotSkipItems > 0) return true;
+    return false;
+}
+
+// True when a window of the pass just ended shows a scrollbar its content no longer needs, or
+// lacks one it needs: ImGui decides a scrollbar from the size the window had the frame before,
+// so a region sized by its content (the kiosk's body) shows one for a frame after it grew.
+bool scrollbar_stale() {
+    for (const ImGuiWindow* w : GImGui->Windows)
+        if (w->Active &&
+            !(w->Flags &
+              (ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysVerticalScrollbar)) &&
+            w->ScrollbarY != (w->ScrollMax.y > 0.f))
+            return true;
     return false;
 }
 
@@ -584,7 +598,7 @@ void frame() {
         if (h.options.draw) h.options.draw(now);
         ImGui::EndFrame();
         ui::end_item_frame();
-        if (!layout_moved(h) && !window_being_measured()) {
+        if (!layout_moved(h) && !window_being_measured() && !scrollbar_stale()) {
             h.unsettled_frames = 0;
             break;
         }

@@ -279,7 +279,13 @@ TEST_CASE("console screens: a theme edit in the editor marks the draft and the p
     const ui::ConsoleLayout landscape = imgui.draw(fed.flow);
     REQUIRE(portrait.logo);
     REQUIRE(landscape.logo);
-    CHECK(portrait.logo->width() < landscape.logo->width());
+    // The kiosk's own layout places it: above the title in portrait's one column, beside the
+    // viewfinder in landscape; a box no wider than a 3:1 wordmark.
+    CHECK(portrait.logo->min.x != doctest::Approx(landscape.logo->min.x));
+    for (const ui::Rect& r : {*portrait.logo, *landscape.logo}) {
+        CHECK(r.height() > 0);
+        CHECK(r.width() <= 3 * r.height() + 0.5f);
+    }
     CHECK(imgui.ui.preview_font_scale() > 0.1f);
 }
 

@@ -282,6 +282,41 @@ TEST_CASE(
         }
 }
 
+TEST_CASE(
+    "kiosk screens: the main screens fit a kiosk's screen without scrolling, and the attract "
+    "screen leaves the merchant's logo a box of its own") {
+    theme::Theme t;
+    t.logo = "data:image/png;base64,iVBORw0KGgo=";
+    const ImVec2 sizes[] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
+    for (const ImVec2& size : sizes) {
+        Headless imgui(size, 1.f, t);
+        const ui::Rect whole{{0, 0}, size};
+        for_each_screen([&](const client::KioskState& s, const std::string& what) {
+            INFO(size.x, "x", size.y, ": ", what);
+            const client::KioskView view =
+                client::compose_kiosk_view(s, messages(), client::branding_of(s));
+            std::vector<ui::DrawnButton> drawn;
+            ui::UiInput in;
+            for (int i = 0; i < 3; ++i)
+                in = imgui.frame(s, view, whole, ui::Placement::window, &drawn);
+            const bool main =
+                s.screen == client::Screen::attract || s.screen == client::Screen::scan ||
+                s.screen == client::Screen::member || s.screen == client::Screen::rewards;
+            if (main) CHECK_FALSE(in.overflow);
+            CHECK(in.logo.has_value() == (s.screen == client::Screen::attract));
+            if (!in.logo) return;
+            const ui::Rect& logo = *in.logo;
+            CHECK(inside(whole, logo.min, logo.max));
+            CHECK(logo.height() >= 64.f);
+            for (const ui::DrawnButton& b : drawn) {
+                INFO("button ", b.name);
+                CHECK_FALSE(overlap(
+                    b, {"logo", "", logo.min.x, logo.min.y, logo.width(), logo.height(), true}));
+            }
+        });
+    }
+}
+
 TEST_CASE("kiosk screens: a full screen shows every action, a small rectangle the same ones") {
     Headless full({1280, 800}, 1.f);
     Headless small({1280, 800}, 0.5f);
