@@ -681,9 +681,17 @@ void draw_window(const Screen& k) {
     // Whole pixels: ImGui shows a scrollbar for a content a fraction of a pixel taller.
     const float body_h = std::clamp(std::ceil(memory->GetFloat(content_key, room)), 1.f, room);
     // The words beside the viewfinder and the actions under them: in the middle of the height.
-    const bool aside =
-        landscape && wide && (screen == client::Screen::attract || screen == client::Screen::scan);
-    if (aside) top = std::max(top, (h - body_h - footer) * 0.5f);
+    // In portrait, whose actions sit at the bottom: the viewfinder's screens in the middle of
+    // the height above them, the keypad right above them, where a hand reaches.
+    const bool viewfinder = screen == client::Screen::attract || screen == client::Screen::scan;
+    const bool portrait = h > k.rect.width();
+    const float above_actions = h - st.window_padding.y - footer;
+    if (landscape && wide && viewfinder)
+        top = std::max(top, (h - body_h - footer) * 0.5f);
+    else if (portrait && k.s.keypad_open)
+        top = std::max(top, above_actions - body_h);
+    else if (portrait && viewfinder)
+        top = std::max(top, (top + above_actions - body_h) * 0.5f);
     ImGui::SetCursorPos(ImVec2(x0, top));
     // NavFlattened: keyboard navigation moves between the text and the buttons as one window.
     ImGui::BeginChild("body", ImVec2(width, body_h), false,
@@ -704,9 +712,8 @@ void draw_window(const Screen& k) {
     ImGui::Dummy(ImVec2(0, 24.f * st.scale - st.item_spacing.y));
     // A portrait screen keeps its actions at the bottom, where a hand reaches on a standing
     // kiosk, rather than leaving its lower half empty under them.
-    if (h > k.rect.width())
-        ImGui::SetCursorPosY(
-            std::max(ImGui::GetCursorPosY(), h - st.window_padding.y - footer + 24.f * st.scale));
+    if (portrait)
+        ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), above_actions + 24.f * st.scale));
     draw_actions(k, actions, x0, width, button_h);
     if (member_screen) {
         draw_last_seconds(k, languages);
