@@ -752,7 +752,11 @@ UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, cons
         if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetNextWindowFocus();
         ImGui::Begin("kiosk", nullptr, flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
     }
+    // The buttons' labels in the kiosk's body font too: inside another app (the console's
+    // preview) the current font is that app's.
+    if (fonts.body) ImGui::PushFont(fonts.body);
     draw_window({s, v, st, frame, rect, wheel_turns, !t.logo.empty(), &in});
+    if (fonts.body) ImGui::PopFont();
     if (placement == Placement::child)
         ImGui::EndChild();
     else
