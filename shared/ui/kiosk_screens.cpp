@@ -83,10 +83,12 @@ void draw_body_wheel_aside(const Screen& k, float width, float room) {
     ImGui::SameLine(half + gap);
     ImGui::BeginGroup();
     const ImU32 text = k.color(k.st.text);
-    column_text(v.title, half, k.st.fonts.title, text);
+    // The odds may be longer than the room: their words leave the scrollbar its gutter.
+    const float words = half - ImGui::GetStyle().ScrollbarSize;
+    column_text(v.title, words, k.st.fonts.title, text);
     ImGui::Dummy(ImVec2(0, 8.f * k.st.scale));
-    for (const auto& line : v.lines) column_text(line, half, k.st.fonts.body, text);
-    column_text(v.code, half, k.st.fonts.body, text);
+    for (const auto& line : v.lines) column_text(line, words, k.st.fonts.body, text);
+    column_text(v.code, words, k.st.fonts.body, text);
     if (!v.qr_modules.empty()) {
         const float qr_min = qr_side_min(v.qr_modules);
         const float left = room - ImGui::GetCursorPosY() - k.st.item_spacing.y;
