@@ -71,32 +71,36 @@ void draw_qr(const Screen& k, float box) {
     qr_code(ImGui::GetWindowDrawList(), reserve(ImVec2(box, box)), k.v.qr_modules);
 }
 
-// Landscape spin screen: the prize wheel as large as the screen allows on the left; the
-// words (and a coupon prize's QR code) on the right.
+// Landscape spin screen: the prize wheel as large as the screen allows on the left, the words
+// on the right. A coupon prize takes three columns: the wheel, the words and the coupon's QR
+// code, the code as large as the wheel (the till's scanner reads it from the screen).
 void draw_body_wheel_aside(const Screen& k, float width, float room) {
     const client::KioskView& v = k.v;
     const float gap = k.st.item_spacing.x;
-    const float half = (width - gap) * 0.5f;
-    const float d = std::max(160.f * k.st.scale, std::min(half, room - k.st.item_spacing.y));
-    ImGui::SetCursorPosX(std::max(0.f, (half - d) * 0.5f));
+    const bool qr = !v.qr_modules.empty();
+    const float tall = room - k.st.item_spacing.y;
+    const float side = qr ? std::min(tall, width * 0.3f) : (width - gap) * 0.5f;
+    const float words_x = side + gap;
+    const float words_w = qr ? width - 2 * (side + gap) : side;
+    const float d = std::max(160.f * k.st.scale, std::min(side, tall));
+    ImGui::SetCursorPosX(std::max(0.f, (side - d) * 0.5f));
     draw_wheel(k, d);
-    ImGui::SameLine(half + gap);
+    ImGui::SameLine(words_x);
     ImGui::BeginGroup();
     const ImU32 text = k.color(k.st.text);
     // The odds may be longer than the room: their words leave the scrollbar its gutter.
-    const float words = half - ImGui::GetStyle().ScrollbarSize;
+    const float words = words_w - (qr ? 0.f : ImGui::GetStyle().ScrollbarSize);
     column_text(v.title, words, k.st.fonts.title, text);
     ImGui::Dummy(ImVec2(0, 8.f * k.st.scale));
     for (const auto& line : v.lines) column_text(line, words, k.st.fonts.body, text);
     column_text(v.code, words, k.st.fonts.body, text);
-    if (!v.qr_modules.empty()) {
-        const float qr_min = qr_side_min(v.qr_modules);
-        const float left = room - ImGui::GetCursorPosY() - k.st.item_spacing.y;
-        const float box = std::clamp(left, qr_min, std::max(qr_min, half));
-        ImGui::SetCursorPosX(half + gap + (half - box) * 0.5f);
+    ImGui::EndGroup();
+    if (qr) {  // clear of a scrollbar, should the words need one
+        const float bar = ImGui::GetStyle().ScrollbarSize;
+        const float box = std::max(qr_side_min(v.qr_modules), side - bar);
+        ImGui::SameLine(words_x + words_w + gap);
         draw_qr(k, box);
     }
-    ImGui::EndGroup();
 }
 
 // Landscape keypad or coupon: the words on the left, the keypad or QR code on the right.
