@@ -22,7 +22,15 @@ struct Screen {
     bool logo;  // the theme has a logo (the page shows it on the attract screen)
     UiInput* in;
     ImU32 color(const ImVec4& c) const { return ImGui::ColorConvertFloat4ToU32(c); }
+    bool landscape() const { return rect.width() > rect.height(); }
 };
+
+// Landscape attract and scan screens put their words beside the viewfinder
+// (draw_body_viewfinder_aside), over the wide width, in the middle of the height.
+bool viewfinder_aside(const Screen& k) {
+    return k.landscape() && !k.s.keypad_open &&
+           (k.s.screen == client::Screen::attract || k.s.screen == client::Screen::scan);
+}
 
 // Centred text in a column `width` wide from the cursor down.
 void column_text(const std::string& text, float width, ImFont* font, ImU32 color) {
@@ -203,14 +211,21 @@ void logo_box(const Screen& k, float width) {
     ImGui::Dummy(ImVec2(0, 8.f * k.st.scale));
 }
 
-// The attract and scan screens' words: the logo, the title and the lines under it.
-void attract_words(const Screen& k, float width) {
+// The screen's words in a column `width` wide: the logo (attract screen), the title and the
+// lines under it, the member's balance in the largest font.
+void body_words(const Screen& k, float width) {
+    const client::KioskState& s = k.s;
+    const WidgetStyle& st = k.st;
     logo_box(k, width);
-    column_text(k.v.title, width, k.st.fonts.title, k.color(k.st.text));
-    ImGui::Dummy(ImVec2(0, 12.f * k.st.scale));
-    for (std::size_t i = 0; i < k.v.lines.size(); ++i)
-        column_text(k.v.lines[i], width, k.st.fonts.body,
-                    k.color(i == 0 ? k.st.text : k.st.muted_text));
+    column_text(k.v.title, width, st.fonts.title,
+                k.color(s.screen == client::Screen::error ? st.error : st.text));
+    ImGui::Dummy(ImVec2(0, 12.f * st.scale));
+    for (std::size_t i = 0; i < k.v.lines.size(); ++i) {
+        const bool balance = s.screen == client::Screen::member && i == 0;
+        column_text(k.v.lines[i], width, balance ? st.fonts.huge : st.fonts.body,
+                    k.color(balance ? st.accent : (i == 0 ? st.text : st.muted_text)));
+        if (balance) ImGui::Dummy(ImVec2(0, 8.f * st.scale));
+    }
 }
 
 // Landscape attract and scan screens: the words on the left, centred on the viewfinder, which
@@ -226,7 +241,7 @@ void draw_body_viewfinder_aside(const Screen& k, float width, float room) {
     const float top = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(top + std::max(0.f, (frame_h - words_h) * 0.5f));
     ImGui::BeginGroup();
-    attract_words(k, half);
+    body_words(k, half);
     ImGui::EndGroup();
     memory->SetFloat(words_key, ImGui::GetItemRectSize().y);
     const float words_bottom = ImGui::GetCursorPosY();
@@ -242,16 +257,7 @@ void draw_body_column(const Screen& k, float width, float room) {
     const WidgetStyle& st = k.st;
     const float gap = st.item_spacing.x;
     const auto room_left = [&] { return room - ImGui::GetCursorPosY() - st.item_spacing.y; };
-    logo_box(k, width);
-    column_text(v.title, width, st.fonts.title,
-                k.color(s.screen == client::Screen::error ? st.error : st.text));
-    ImGui::Dummy(ImVec2(0, 12.f * st.scale));
-    for (std::size_t i = 0; i < v.lines.size(); ++i) {
-        const bool balance = s.screen == client::Screen::member && i == 0;
-        column_text(v.lines[i], width, balance ? st.fonts.huge : st.fonts.body,
-                    k.color(balance ? st.accent : (i == 0 ? st.text : st.muted_text)));
-        if (balance) ImGui::Dummy(ImVec2(0, 8.f * st.scale));
-    }
+    body_words(k, width);
     column_text(v.code, width, v.code.size() > 12 ? st.fonts.title : st.fonts.huge,
                 k.color(st.text));
     if (v.progress_permille)
@@ -558,14 +564,13 @@ void draw_rewards(const Screen& k, float width, float room) {
 // keypad, a coupon's QR code, the wheel or the viewfinder: they go side by side.
 void draw_body(const Screen& k, float width, float room) {
     const bool qr_only = !k.v.qr_modules.empty() && k.v.wheel_labels.empty();
-    const bool landscape = k.rect.width() > k.rect.height();
+    const bool landscape = k.landscape();
     if (k.v.member && k.s.screen == client::Screen::member) return draw_member(k, width, room);
     if (k.s.screen == client::Screen::rewards && !k.v.rewards.empty())
         return draw_rewards(k, width, room);
     if (landscape && !k.v.wheel_labels.empty()) return draw_body_wheel_aside(k, width, room);
     if ((k.s.keypad_open || qr_only) && landscape) return draw_body_aside(k, width, room);
-    if (landscape && (k.s.screen == client::Screen::attract || k.s.screen == client::Screen::scan))
-        return draw_body_viewfinder_aside(k, width, room);
+    if (viewfinder_aside(k)) return draw_body_viewfinder_aside(k, width, room);
     draw_body_column(k, width, room);
 }
 
@@ -583,8 +588,7 @@ std::vector<client::ViewAction> main_actions(const client::KioskView& v) {
 // (three or four, each label fitting its button); else one column for one or two, two for more.
 int action_columns(const Screen& k, const std::vector<client::ViewAction>& actions, float width) {
     const std::size_t n = actions.size();
-    const bool landscape = k.rect.width() > k.rect.height();
-    if (landscape && n >= 3 && n <= 4) {
+    if (k.landscape() && n >= 3 && n <= 4) {
         const float gap = k.st.item_spacing.x;
         const float w = (width - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
         bool fits = w >= 280.f * k.st.scale;
@@ -650,12 +654,10 @@ void draw_window(const Screen& k) {
     const ImVec2 languages = language_bar(k);
     // The member screen's two columns take a wide screen's width, and so do the words beside
     // the viewfinder or the wheel on a landscape screen; a column of words does not.
-    const bool landscape = k.rect.width() > k.rect.height();
+    const bool aside = viewfinder_aside(k);
     const bool wide = (k.s.screen == client::Screen::member && k.v.member) ||
-                      (k.s.screen == client::Screen::rewards && !k.v.rewards.empty()) ||
-                      (landscape && !k.s.keypad_open &&
-                       (k.s.screen == client::Screen::attract ||
-                        k.s.screen == client::Screen::scan || !v.wheel_labels.empty()));
+                      (k.s.screen == client::Screen::rewards && !k.v.rewards.empty()) || aside ||
+                      (k.landscape() && !k.s.keypad_open && !v.wheel_labels.empty());
     const float width =
         std::min(k.rect.width() - 2 * st.window_padding.x, (wide ? 1440.f : 960.f) * st.scale);
     const float x0 = (k.rect.width() - width) * 0.5f;
@@ -692,7 +694,7 @@ void draw_window(const Screen& k) {
     const bool viewfinder = screen == client::Screen::attract || screen == client::Screen::scan;
     const bool portrait = h > k.rect.width();
     const float above_actions = h - st.window_padding.y - footer;
-    if (landscape && wide && viewfinder)
+    if (aside)
         top = std::max(top, (h - body_h - footer) * 0.5f);
     else if (portrait && k.s.keypad_open)
         top = std::max(top, above_actions - body_h);
