@@ -542,8 +542,10 @@ void previews(Ctx& c, const Rect& room) {
     fw = std::max(fw, c.px(40));
     fh = std::max(fh, c.px(40));
     const Rect frame{kiosk_room.min, ImVec2(kiosk_room.min.x + fw, kiosk_room.min.y + fh)};
+    // The kiosk's 1920×1080 (or 1080×1920) at its zoom for that size, as the kiosk draws it.
     const float kiosk_css_w = ui.portrait ? 1080.f : 1920.f;
-    const float want = fw / kiosk_css_w;
+    const float kiosk_css_h = ui.portrait ? 1920.f : 1080.f;
+    const float want = fw / kiosk_css_w * kiosk_zoom(kiosk_css_w, kiosk_css_h, d.font_size_px);
     ui.wanted_preview_scale = std::max(0.1f, std::round(want * 40.f) / 40.f);
 
     static const client::Screen kScreens[] = {client::Screen::attract, client::Screen::member,

@@ -318,14 +318,28 @@ void draw_balance_card(const Screen& k, const client::MemberPanel& p, float widt
     dl->ChannelsSetCurrent(2);
     const float x = ImGui::GetCursorPosX();
     ImGui::SetCursorPos(ImVec2(x + pad, ImGui::GetCursorPosY() + pad));
-    // The balance on one line: the largest font it fits in.
-    ImFont* balance_font = st.fonts.huge;
-    for (ImFont* f : {st.fonts.huge, st.fonts.title, st.fonts.body}) {
-        balance_font = f;
-        if (f && f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, p.balance.c_str()).x <= inner) break;
+    // The balance on one line: in the largest font, shrunk to the card's width down to the
+    // title's size; else in the title's shrunk down to the body's; else wrapped.
+    ImFont* balance_font = st.fonts.huge ? st.fonts.huge : st.fonts.title;
+    float shrink = 1.f;
+    if (balance_font && st.fonts.title && st.fonts.body) {
+        const auto fit = [&](ImFont* f) {
+            const float w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, p.balance.c_str()).x;
+            // A little under the width: at exactly it, rounding wraps the last word.
+            return w > inner ? (inner - 2.f) / w : 1.f;
+        };
+        shrink = fit(balance_font);
+        if (balance_font->FontSize * shrink < st.fonts.title->FontSize) {
+            balance_font = st.fonts.title;
+            shrink = fit(balance_font);
+            if (balance_font->FontSize * shrink < st.fonts.body->FontSize) shrink = 1.f;
+        }
     }
+    ImGui::SetWindowFontScale(shrink);
     column_text(p.balance, inner, balance_font, k.color(st.accent));
-    ImGui::Dummy(ImVec2(0, 4.f * st.scale));
+    ImGui::SetWindowFontScale(1.f);
+    // A balance shrunk from the largest font is taller than the title's: it takes the gap.
+    if (shrink == 1.f || balance_font != st.fonts.huge) ImGui::Dummy(ImVec2(0, 4.f * st.scale));
     // The tier as a badge (a pill in the accent colour) with the progress bar beside it.
     ImGui::SetCursorPosX(x + pad);
     const float row_y = ImGui::GetCursorPosY();
@@ -387,10 +401,19 @@ void draw_history(const Screen& k, const client::MemberPanel& p, float width, fl
     ImFont* f = st.fonts.body;
     ImVec4 rule = st.muted_text;
     rule.w = 0.25f;
-    const float row_h = 2.f * st.scale + ImGui::GetTextLineHeightWithSpacing() + st.item_spacing.y;
-    const float fit = std::floor((bottom - ImGui::GetCursorPosY() - st.item_spacing.y) / row_h);
+    // Rows closer than the screen's paragraphs: a table, read across.
+    const float row_gap = std::round(st.item_spacing.y * 0.5f);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(st.item_spacing.x, row_gap));
+    const float row_h = 2.f * st.scale + ImGui::GetTextLineHeightWithSpacing() + row_gap;
+    const float fit = std::floor((bottom - ImGui::GetCursorPosY()) / row_h);
     const std::size_t shown =
         std::clamp<std::size_t>(fit > 0 ? static_cast<std::size_t>(fit) : 0, 1, p.history.size());
+    // One column for the reasons, after the widest date shown.
+    float dates_w = 0;
+    for (std::size_t i = 0; i < shown; ++i)
+        dates_w = std::max(
+            dates_w, f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, p.history[i].date.c_str()).x);
+    const float reason_x = x + std::max(dates_w + 16.f * st.scale, width * 0.3f);
     for (std::size_t i = 0; i < shown; ++i) {
         const auto& row = p.history[i];
         ImGui::SetCursorPosX(x);
@@ -398,13 +421,14 @@ void draw_history(const Screen& k, const client::MemberPanel& p, float width, fl
         dl->AddLine(at, ImVec2(at.x + width, at.y), k.color(rule), 1.f);
         ImGui::Dummy(ImVec2(0, 2.f * st.scale));
         ImGui::SetCursorPosX(x);
-        const float date_w = text_at(row.date, f, k.color(st.muted_text));
-        ImGui::SameLine(x + std::max(date_w + 16.f * st.scale, width * 0.3f));
+        text_at(row.date, f, k.color(st.muted_text));
+        ImGui::SameLine(reason_x);
         text_at(row.reason, f, k.color(st.text));
         const float points_w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.f, row.points.c_str()).x;
         ImGui::SameLine(x + width - points_w);
         text_at(row.points, f, k.color(row.negative ? st.muted_text : st.accent));
     }
+    ImGui::PopStyleVar();
     ImGui::SetCursorPosX(x);
 }
 
@@ -688,13 +712,15 @@ void draw_window(const Screen& k) {
     const ImGuiID content_key = ImGui::GetID("body_content_h");
     // Whole pixels: ImGui shows a scrollbar for a content a fraction of a pixel taller.
     const float body_h = std::clamp(std::ceil(memory->GetFloat(content_key, room)), 1.f, room);
-    // The words beside the viewfinder and the actions under them: in the middle of the height.
+    // The words beside the viewfinder, or the member screen's columns on a landscape screen,
+    // and the actions under them: in the middle of the height.
     // In portrait, whose actions sit at the bottom: the viewfinder's screens in the middle of
     // the height above them, the keypad right above them, where a hand reaches.
     const bool viewfinder = screen == client::Screen::attract || screen == client::Screen::scan;
     const bool portrait = h > k.rect.width();
     const float above_actions = h - st.window_padding.y - footer;
-    if (aside)
+    const bool member_view = screen == client::Screen::member && v.member;
+    if (aside || (member_view && !portrait))
         top = std::max(top, (h - body_h - footer) * 0.5f);
     else if (portrait && k.s.keypad_open)
         top = std::max(top, above_actions - body_h);
@@ -732,6 +758,14 @@ void draw_window(const Screen& k) {
 }
 
 }  // namespace
+
+float kiosk_zoom(float css_width, float css_height, int font_px) {
+    const bool upright = css_height > css_width;
+    const float base_w = upright ? 800.f : 1280.f, base_h = upright ? 1280.f : 800.f;
+    const float text = 45.f / static_cast<float>(std::max(font_px, 1));
+    const float grow = std::min({css_width / base_w, css_height / base_h, 1.5f, text});
+    return std::max(1.f, std::floor(grow * 20.f + 1e-3f) / 20.f);
+}
 
 UiInput draw_kiosk(const client::KioskState& s, const client::KioskView& v, const theme::Theme& t,
                    const Fonts& fonts, const Rect& rect, float scale, double wheel_turns,

@@ -39,6 +39,13 @@ struct UiInput {
     bool overflow = false;
 };
 
+// How much larger than at devicePixelRatio 1 a kiosk screen of this CSS size draws: 1 up to
+// 1280×800 (800×1280 upright), then as the screen grows past that in both directions (1920×1080
+// and 1080×1920: 1.35), at most 1.5, in steps of 0.05 — so a large kiosk's words and buttons
+// take its room instead of a 1280×800 layout in its middle. A theme whose text is already
+// large (font_px) grows only up to 45 px text, or not at all.
+float kiosk_zoom(float css_width, float css_height, int font_px = theme::Theme{}.font_size_px);
+
 // Where draw_kiosk draws.
 enum class Placement {
     window,  // a top-level window of its own (the kiosk: the whole screen)

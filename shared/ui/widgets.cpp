@@ -88,7 +88,8 @@ void text_block(const Rect& r, const std::string& text, ImFont* font, ImU32 colo
     const float width = r.width();
     ImGui::SetCursorScreenPos(r.min);
     while (p < end) {
-        const char* line_end = f->CalcWordWrapPositionA(1.0f, p, end, width);
+        // At the size drawn (a window's font scale may differ from the font's own size).
+        const char* line_end = f->CalcWordWrapPositionA(size / f->FontSize, p, end, width);
         if (line_end == p) line_end = p + 1;  // never stall on a glyph wider than the column
         const char* nl = std::find(p, line_end, '\n');
         if (nl < line_end) line_end = nl;

@@ -222,7 +222,7 @@ void draw(std::int64_t now) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const ui::Rect screen{vp->Pos, ImVec2(vp->Pos.x + vp->Size.x, vp->Pos.y + vp->Size.y)};
     const ui::UiInput in =
-        ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, screen, wasm::host::scale(),
+        ui::draw_kiosk(app.flow.state(), view, app.theme, app.fonts, screen, wasm::host::ui_scale(),
                        app.flow.wheel_turns(now), &app.buttons);
     if (app.mirrored_revision != app.drawn_revision) {
         app.mirrored_revision = app.drawn_revision;
@@ -333,6 +333,9 @@ int main() {
     o.load_fonts = [](float scale) {
         g_app->fonts = ui::load_fonts(kFont, g_app->theme, scale);
         ui::apply_style(g_app->theme, scale);
+    };
+    o.zoom = [](float css_width, float css_height) {
+        return ui::kiosk_zoom(css_width, css_height, g_app->theme.font_size_px);
     };
     o.update = update;
     o.draw = draw;

@@ -54,7 +54,8 @@ struct HeldChar {
 struct Host {
     Options options;
     GLFWwindow* window = nullptr;
-    float scale = 0;  // 0: fonts and style to be (re)loaded
+    float scale = 0;  // devicePixelRatio; 0: fonts and style to be (re)loaded
+    float zoom = 1;   // Options::zoom for the canvas's CSS size
     int width_px = 0, height_px = 0;
     int frames_to_draw = kSettleFrames;
     std::deque<PointerEvent> pointer_events;
@@ -499,13 +500,17 @@ void fit_canvas(Host& h) {
         emscripten_set_canvas_element_size(h.options.canvas, w, ht);
         h.frames_to_draw = kSettleFrames;
     }
-    const float scale = static_cast<float>(s.dpr);
-    if (scale == h.scale) return;
-    h.scale = scale;
+    const float dpr = static_cast<float>(s.dpr);
+    const float zoom =
+        h.options.zoom ? h.options.zoom(static_cast<float>(s.css_w), static_cast<float>(s.css_h))
+                       : 1.f;
+    if (dpr == h.scale && zoom == h.zoom) return;
+    h.scale = dpr;
+    h.zoom = zoom;
     if (h.options.load_fonts)
-        h.options.load_fonts(scale);
+        h.options.load_fonts(dpr * zoom);
     else
-        load_default_fonts(h.options, scale);
+        load_default_fonts(h.options, dpr * zoom);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     h.frames_to_draw = kSettleFrames;
@@ -722,6 +727,9 @@ int missing_glyphs(const char* utf8, const ImFont* font) {
 }
 float scale() {
     return g_host && g_host->scale > 0 ? g_host->scale : 1.f;
+}
+float ui_scale() {
+    return scale() * (g_host ? g_host->zoom : 1.f);
 }
 
 }  // namespace kopilka::wasm::host

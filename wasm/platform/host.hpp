@@ -3,7 +3,8 @@
 // Implemented:
 //  - init: WebGL2 context on a canvas, the ImGui context, GLFW + OpenGL3 backends, fonts
 //  - HiDPI: the drawing buffer follows CSS size × devicePixelRatio; fonts and style are
-//    reloaded when the ratio changes (or when the app asks, e.g. after a theme change)
+//    reloaded when the ratio or the app's zoom for the canvas's size changes (or when the app
+//    asks, e.g. after a theme change)
 //  - idle: frames are drawn only when input, an answer from outside (wake()), the app's
 //    update or a settling ImGui asks for one; a still app ticks 10 times a second
 //  - layout: a frame whose labelled items (ui::drawn_items) still move is laid out again
@@ -41,6 +42,9 @@ struct Options {
     float font_size_px = 16;
     const ImWchar* glyph_ranges = nullptr;
     void (*load_fonts)(float scale) = nullptr;  // fonts into io.Fonts and style, at scale
+    // The app's own zoom for a canvas of this CSS size (null: 1): fonts and style are loaded at
+    // devicePixelRatio × zoom (ui_scale()), again when either changes.
+    float (*zoom)(float css_width, float css_height) = nullptr;
     // Every tick of the main loop (10 times a second when idle, else every animation frame):
     // the app's timers and polling. True: something changed that must be drawn.
     bool (*update)(std::int64_t wall_ms) = nullptr;
@@ -62,7 +66,8 @@ void redraw(int frames = 3);            // draw at least this many frames (ImGui
 void reload_fonts();                    // load fonts and style again before the next frame
 void set_clear_color(const ImVec4& c);  // what shows where ImGui draws nothing
 void swallow_key(int key);              // this key's press must not reach ImGui's next frame
-float scale();                          // devicePixelRatio in use (1 before the first frame)
+float scale();     // devicePixelRatio in use (1 before the first frame): canvas px per CSS px
+float ui_scale();  // what fonts and style are loaded at: scale() × the app's zoom
 // How many characters of utf8 font (null: the first loaded) has no glyph for (tests: no "?").
 int missing_glyphs(const char* utf8, const ImFont* font = nullptr);
 

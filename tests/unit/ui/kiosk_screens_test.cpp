@@ -262,10 +262,12 @@ TEST_CASE(
             t.font_size_px = font;
             t.corner_radius_px = corners;
             for (const Size& size : sizes) {
-                Headless imgui(size.display, 1.f, t);
+                Headless imgui(size.display, ui::kiosk_zoom(size.display.x, size.display.y, font),
+                               t);
                 const ui::Rect whole{{0, 0}, size.display};
                 for_each_screen([&](const client::KioskState& s, const std::string& what) {
-                    INFO("text ", font, " px, corners ", corners, " px, ", size.what, ": ", what);
+                    INFO("text ", font, " px, corners ", corners, " px, ", std::string(size.what),
+                         ": ", what);
                     const auto drawn = imgui.draw(s, whole);
                     check_inside(drawn, whole);
                     for (std::size_t i = 0; i < drawn.size(); ++i) {
@@ -282,6 +284,19 @@ TEST_CASE(
         }
 }
 
+TEST_CASE("kiosk screens: a larger kiosk draws larger, in both orientations, within bounds") {
+    CHECK(ui::kiosk_zoom(1280, 800) == 1.f);
+    CHECK(ui::kiosk_zoom(1024, 768) == 1.f);  // smaller: as before, never shrunk
+    CHECK(ui::kiosk_zoom(800, 1280) == 1.f);
+    CHECK(ui::kiosk_zoom(1920, 1080) == doctest::Approx(1.35f));
+    CHECK(ui::kiosk_zoom(1080, 1920) == doctest::Approx(1.35f));
+    CHECK(ui::kiosk_zoom(1920, 800) == 1.f);  // as tall as the base: the height decides
+    CHECK(ui::kiosk_zoom(3840, 2160) == 1.5f);
+    CHECK(ui::kiosk_zoom(1921, 1081) == ui::kiosk_zoom(1920, 1080));  // steps, not every pixel
+    CHECK(ui::kiosk_zoom(1920, 1080, 40) == doctest::Approx(1.1f));   // text up to 45 px
+    CHECK(ui::kiosk_zoom(1920, 1080, 72) == 1.f);
+}
+
 TEST_CASE(
     "kiosk screens: the main screens fit a kiosk's screen without scrolling, and the attract "
     "screen leaves the merchant's logo a box of its own") {
@@ -289,7 +304,7 @@ TEST_CASE(
     t.logo = "data:image/png;base64,iVBORw0KGgo=";
     const ImVec2 sizes[] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
     for (const ImVec2& size : sizes) {
-        Headless imgui(size, 1.f, t);
+        Headless imgui(size, ui::kiosk_zoom(size.x, size.y), t);
         const ui::Rect whole{{0, 0}, size};
         for_each_screen([&](const client::KioskState& s, const std::string& what) {
             INFO(size.x, "x", size.y, ": ", what);
