@@ -295,14 +295,13 @@ void draw_body_column(const Screen& k, float width, float room) {
     }
 }
 
-// Text in one line at the cursor, in font, left-aligned; returns its width.
-float text_at(const std::string& text, ImFont* font, ImU32 color) {
+// Text in one line at the cursor, in font, left-aligned.
+void text_at(const std::string& text, ImFont* font, ImU32 color) {
     ImGui::PushFont(font);
     ImGui::PushStyleColor(ImGuiCol_Text, color);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopStyleColor();
     ImGui::PopFont();
-    return ImGui::GetItemRectSize().x;
 }
 
 // The member's balance card: the balance large, the tier as a badge with the progress to the
@@ -339,7 +338,8 @@ void draw_balance_card(const Screen& k, const client::MemberPanel& p, float widt
     column_text(p.balance, inner, balance_font, k.color(st.accent));
     ImGui::SetWindowFontScale(1.f);
     // A balance shrunk from the largest font is taller than the title's: it takes the gap.
-    if (shrink == 1.f || balance_font != st.fonts.huge) ImGui::Dummy(ImVec2(0, 4.f * st.scale));
+    const bool shrunk_huge = balance_font == st.fonts.huge && shrink < 1.f;
+    if (!shrunk_huge) ImGui::Dummy(ImVec2(0, 4.f * st.scale));
     // The tier as a badge (a pill in the accent colour) with the progress bar beside it.
     ImGui::SetCursorPosX(x + pad);
     const float row_y = ImGui::GetCursorPosY();
